@@ -1,0 +1,104 @@
+"""Command line: `python -m bot run|webhook|chat|db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import ConfigError, Settings
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger("bot")
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces secrets (the bot token, the webhook secret) wherever a log line would carry them."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, "[redacted]")
+                record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings, quiet: bool = False) -> None:
+    """Log lines to stderr, secrets redacted; `quiet` keeps the console chat readable."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    secrets = [settings.bot_token.get_secret_value() if settings.bot_token else "",
+               settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""]
+    handler.addFilter(RedactingFilter(secrets))
+    level = "WARNING" if quiet and "LOG_LEVEL" not in os.environ else settings.log_level.upper()
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, one sub-command per entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="INSOP soil pollution bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="long polling against Telegram (or TELEGRAM_API_BASE)")
+    commands.add_parser("webhook", help="aiohttp webhook server for production")
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal, no token, no network")
+    chat.add_argument("--user-id", type=int, default=1, help="Telegram user id to pose as (default 1)")
+    chat.add_argument("--lang", default=None, help="the Telegram client's language code, e.g. fr")
+    chat.add_argument("--name", default="Console", help="the user's first name")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    return parser
+
+
+async def _upgrade(settings: Settings) -> None:
+    from bot.app import open_storage
+
+    storage = await open_storage(settings)
+    await storage.engine.dispose()
+    print("database is at the newest schema")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; configuration problems end with one line and exit status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(f"error: setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}", file=sys.stderr)
+        return 2
+    configure_logging(settings, quiet=args.command in {"chat", "db"})
+    try:
+        if args.command == "chat":
+            from bot.console import run_chat
+
+            asyncio.run(run_chat(settings, sys.stdin, sys.stdout, args.user_id, args.lang, args.name))
+        elif args.command == "run":
+            from bot.server import run_polling
+
+            asyncio.run(run_polling(settings))
+        elif args.command == "webhook":
+            from bot.server import run_webhook
+
+            asyncio.run(run_webhook(settings))
+        elif args.command == "db":
+            asyncio.run(_upgrade(settings))
+    except (ConfigError, DatabaseUnavailable) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Wiring in one place: settings -> database, i18n, dispatcher, bot. No module-level state."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import register_commands
+from bot.config import Settings
+from bot.handlers import fallback, start
+from bot.i18n import DOMAIN, LOCALES_DIR, choose_language, compile_catalogs
+from bot.middlewares import DatabaseMiddleware, MemberLocaleMiddleware
+from storage.db import create_engine, create_sessionmaker, ensure_database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Storage:
+    """The database as the app uses it."""
+
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
+async def open_storage(settings: Settings) -> Storage:
+    """Connect, migrate and seed on first start (raises DatabaseUnavailable with one line)."""
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_database(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return Storage(engine=engine, sessionmaker=create_sessionmaker(engine))
+
+
+def build_i18n(settings: Settings) -> I18n:
+    """Compile catalogs that changed and load them all."""
+    compile_catalogs()
+    return I18n(path=LOCALES_DIR, default_locale=settings.default_language, domain=DOMAIN)
+
+
+def build_fsm_storage(settings: Settings) -> BaseStorage:
+    """Redis when several instances share the work, memory otherwise (durable data lives in SQL)."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispatcher:
+    """The one dispatcher every entry point (polling, webhook, console chat, tests) runs."""
+    dispatcher = Dispatcher(
+        storage=build_fsm_storage(settings),
+        settings=settings,
+        sessionmaker=storage.sessionmaker,
+    )
+    dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
+    MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
+    # Catch-all last.
+    dispatcher.include_routers(start.router, fallback.router)
+
+    async def register_menu(bot: Bot) -> None:
+        await register_commands(bot, i18n, settings.default_language)
+
+    async def apologize(event: ErrorEvent, bot: Bot) -> bool:
+        log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+        user, chat_id = _sender(event)
+        if chat_id is None:
+            return True
+        language = choose_language(None, user.language_code if user else None, settings.default_language, i18n.available_locales)
+        text = i18n.gettext("Sorry, something went wrong on our side. Please try again in a moment.", locale=language)
+        try:
+            await bot.send_message(chat_id, text)
+        except Exception:  # the apology is best effort; the failure is already logged
+            log.warning("could not send the apology for update %s", event.update.update_id)
+        return True
+
+    dispatcher.startup.register(register_menu)
+    dispatcher.errors.register(apologize)
+    return dispatcher
+
+
+def _sender(event: ErrorEvent):
+    update = event.update
+    for candidate in (update.message, update.edited_message, update.callback_query):
+        if candidate is None:
+            continue
+        user = candidate.from_user
+        chat = getattr(candidate, "chat", None) or (candidate.message.chat if getattr(candidate, "message", None) else None)
+        return user, chat.id if chat else (user.id if user else None)
+    return None, None
+
+
+def build_bot(token: str, settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A Bot talking to Telegram, to TELEGRAM_API_BASE, or through the given session."""
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_base:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

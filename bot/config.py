@@ -1,0 +1,74 @@
+"""Settings read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///insop.db"
+
+
+class ConfigError(Exception):
+    """A setting is missing or unusable; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; nothing else reads the environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    telegram_api_base: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_path: str = "/webhook"
+    port: int = 8080
+    coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: str = "en"
+    log_level: str = "INFO"
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # Operators write "123, 456" in a Procfile or .env, not JSON.
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _async_driver(cls, value: object) -> object:
+        return async_database_url(value) if isinstance(value, str) else value
+
+    @field_validator("default_language")
+    @classmethod
+    def _lower_language(cls, value: str) -> str:
+        return value.strip().lower() or "en"
+
+    def require_token(self) -> str:
+        """The bot token, or a ConfigError saying how to provide it."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set: put the token from @BotFather in the environment or in .env "
+                "(or use `python -m bot chat` to try the bot without Telegram)"
+            )
+        return self.bot_token.get_secret_value().strip()
+
+
+def async_database_url(url: str) -> str:
+    """Map the URLs people usually write to SQLAlchemy's async drivers."""
+    url = url.strip()
+    for plain, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain):]
+    return url

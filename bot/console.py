@@ -1,0 +1,117 @@
+"""`python -m bot chat`: the real dispatcher and handlers, driven from the terminal.
+
+Each input line is a message from one user. Replies print as text; buttons print as numbered
+options, and typing a number presses that button. End of input ends the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from typing import TextIO
+
+from aiogram.types import InlineKeyboardButton, Message, User
+
+from bot.app import build_bot, build_dispatcher, build_i18n, open_storage
+from bot.config import Settings
+from bot.local_api import Call, LocalBotAPI, UpdateFactory
+
+_TAG = re.compile(r"<[^>]+>")
+LOCAL_TOKEN = "1000:local-console"  # the in-process API checks nothing; aiogram wants the shape
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class ConsolePrinter:
+    """Prints what the bot sends and remembers the buttons a number can press."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.buttons: list[tuple[Message, InlineKeyboardButton]] = []
+        self._batch_buttons: list[tuple[Message, InlineKeyboardButton]] = []
+        self._batch_had_output = False
+
+    def begin_turn(self) -> None:
+        self._batch_buttons = []
+        self._batch_had_output = False
+
+    def end_turn(self) -> None:
+        # The buttons of the latest replies are the ones a number presses.
+        if self._batch_had_output:
+            self.buttons = self._batch_buttons
+        self.out.flush()
+
+    def __call__(self, call: Call) -> None:
+        if call.method in {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "sendDocument"}:
+            self._print_message(call)
+        elif call.method == "answerCallbackQuery" and call.params.get("text"):
+            self.out.write(f"(!) {call.params['text']}\n\n")
+
+    def _print_message(self, call: Call) -> None:
+        self._batch_had_output = True
+        if call.method == "sendPhoto":
+            self.out.write(f"[picture, {len(call.files.get('photo', b''))} bytes]\n")
+        elif call.method == "sendDocument":
+            name = getattr(call.params.get("document"), "filename", "file")
+            self.out.write(f"[file {name}, {len(call.files.get('document', b''))} bytes]\n")
+        if call.method == "editMessageText":
+            self.out.write("(edited) ")
+        if call.text:
+            self.out.write(plain(call.text).rstrip() + "\n")
+        message = call.result if isinstance(call.result, Message) else None
+        if call.keyboard is not None and message is not None:
+            for row in call.keyboard.inline_keyboard:
+                cells = []
+                for button in row:
+                    self._batch_buttons.append((message, button))
+                    cells.append(f"[{len(self._batch_buttons)}] {button.text}")
+                self.out.write("  ".join(cells) + "\n")
+        self.out.write("\n")
+
+    def button(self, text: str) -> tuple[Message, InlineKeyboardButton] | None:
+        """The button a typed number stands for, if any."""
+        if text.isdigit() and 1 <= int(text) <= len(self.buttons):
+            return self.buttons[int(text) - 1]
+        return None
+
+
+async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: int, language: str | None, name: str) -> None:
+    """Talk to the bot as one Telegram user until end of input."""
+    storage = await open_storage(settings)
+    i18n = build_i18n(settings)
+    dispatcher = build_dispatcher(settings, storage, i18n)
+    printer = ConsolePrinter(stdout)
+    bot = build_bot(LOCAL_TOKEN, settings, session=LocalBotAPI(listener=printer))
+    user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
+    updates = UpdateFactory()
+    interactive = stdin.isatty()
+    try:
+        await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
+        while True:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            pressed = printer.button(text.strip())
+            printer.begin_turn()
+            if pressed is not None and pressed[1].callback_data:
+                message, button = pressed
+                update = updates.press(user, message, button.callback_data)
+            else:
+                update = updates.message(user, text)
+            await dispatcher.feed_update(bot, update)
+            printer.end_turn()
+    finally:
+        await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)
+        await dispatcher.storage.close()
+        await storage.engine.dispose()

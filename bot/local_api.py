@@ -1,0 +1,186 @@
+"""An in-process Bot API: the real dispatcher talks to it instead of Telegram.
+
+Used by `python -m bot chat` (the console) and by dispatcher-level tests. Every call is recorded;
+results are built as Telegram would return them, so aiogram's own validation applies.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Document,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageEntity,
+    PhotoSize,
+    Update,
+    User,
+)
+
+BOT_USER = User(id=1000, is_bot=True, first_name="INSOP", username="insop_bot")
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if isinstance(value, (int, str)) and str(value).lstrip("-").isdigit() else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def keyboard(self) -> InlineKeyboardMarkup | None:
+        markup = self.params.get("reply_markup")
+        return markup if isinstance(markup, InlineKeyboardMarkup) else None
+
+
+class LocalBotAPI(BaseSession):
+    """A Bot API that lives in this process and remembers everything it was asked."""
+
+    def __init__(self, listener: Callable[[Call], None] | None = None) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self.listener = listener
+        self._message_ids: dict[int, itertools.count] = {}
+        self._messages: dict[tuple[int, int], Message] = {}
+
+    async def close(self) -> None:
+        """Nothing to close: no connections."""
+
+    async def stream_content(self, url: str, headers=None, timeout: int = 30, chunk_size: int = 65536,
+                             raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+        """Files are never downloaded in-process."""
+        raise NotImplementedError("the local Bot API serves no files")
+        yield b""  # pragma: no cover
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> TelegramType:
+        """Record the call and answer as Telegram would."""
+        name = method.__api_method__
+        params = {key: value for key, value in method if value is not None}
+        files = {key: await _read(value, bot) for key, value in params.items() if isinstance(value, InputFile)}
+        result = self._answer(name, params, files)
+        call = Call(method=name, params=params, result=result, files=files)
+        self.calls.append(call)
+        if self.listener is not None:
+            self.listener(call)
+        return result
+
+    def message(self, chat_id: int, message_id: int) -> Message | None:
+        """A message the bot sent, as it is now (after edits)."""
+        return self._messages.get((chat_id, message_id))
+
+    def _answer(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        if name == "getMe":
+            return BOT_USER
+        if name in {"sendMessage", "sendPhoto", "sendDocument"}:
+            return self._send(name, params, files)
+        if name in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
+            return self._edit(name, params)
+        if name in {"getMyCommands", "getUpdates"}:
+            return []
+        if name in {
+            "answerCallbackQuery", "sendChatAction", "setMyCommands", "deleteMyCommands", "deleteMessage",
+            "answerInlineQuery", "setWebhook", "deleteWebhook", "setMyDescription", "setMyShortDescription",
+        }:
+            return True
+        raise NotImplementedError(f"the local Bot API does not implement {name}")
+
+    def _send(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> Message:
+        chat_id = int(params["chat_id"])
+        message_id = next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+        content: dict[str, Any] = {}
+        if name == "sendMessage":
+            content["text"] = params["text"]
+        else:
+            content["caption"] = params.get("caption")
+            blob = files.get("photo") or files.get("document") or b""
+            file_id = f"local-{chat_id}-{message_id}"
+            if name == "sendPhoto":
+                content["photo"] = [PhotoSize(file_id=file_id, file_unique_id=file_id, width=1, height=1, file_size=len(blob))]
+            else:
+                filename = getattr(params.get("document"), "filename", None) or "file"
+                content["document"] = Document(file_id=file_id, file_unique_id=file_id, file_name=filename, file_size=len(blob))
+        message = Message(
+            message_id=message_id,
+            date=int(time.time()),
+            chat=Chat(id=chat_id, type="private"),
+            from_user=BOT_USER,
+            reply_markup=params.get("reply_markup") if isinstance(params.get("reply_markup"), InlineKeyboardMarkup) else None,
+            **content,
+        )
+        self._messages[(chat_id, message_id)] = message
+        return message
+
+    def _edit(self, name: str, params: dict[str, Any]) -> Message | bool:
+        if "inline_message_id" in params:
+            return True
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self._messages.get(key)
+        if message is None:
+            from aiogram.exceptions import TelegramBadRequest
+
+            raise TelegramBadRequest(method=None, message="Bad Request: message to edit not found")  # type: ignore[arg-type]
+        changes: dict[str, Any] = {"reply_markup": params.get("reply_markup"), "edit_date": int(time.time())}
+        if name == "editMessageText":
+            changes["text"] = params["text"]
+        elif name == "editMessageCaption":
+            changes["caption"] = params.get("caption")
+        edited = message.model_copy(update=changes)
+        self._messages[key] = edited
+        return edited
+
+
+async def _read(value: InputFile, bot: Bot) -> bytes:
+    chunks = [chunk async for chunk in value.read(bot)]
+    return b"".join(chunks)
+
+
+class UpdateFactory:
+    """Builds the updates a Telegram client would send, with increasing update ids."""
+
+    def __init__(self, start: int = 1) -> None:
+        self._ids = itertools.count(start)
+
+    def message(self, user: User, text: str, chat_id: int | None = None) -> Update:
+        """A private-chat text message; a leading /command gets its bot_command entity."""
+        entities = None
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0])
+            entities = [MessageEntity(type="bot_command", offset=0, length=_utf16_len(text[:length]))]
+        chat = Chat(id=chat_id or user.id, type="private", first_name=user.first_name)
+        update_id = next(self._ids)
+        message = Message(message_id=update_id, date=int(time.time()), chat=chat, from_user=user, text=text, entities=entities)
+        return Update(update_id=update_id, message=message)
+
+    def press(self, user: User, message: Message, data: str) -> Update:
+        """The user pressed the button carrying `data` under `message`."""
+        update_id = next(self._ids)
+        query = CallbackQuery(id=str(update_id), from_user=user, chat_instance=str(message.chat.id), message=message, data=data)
+        return Update(update_id=update_id, callback_query=query)
+
+
+def _utf16_len(text: str) -> int:
+    # Telegram measures entity offsets in UTF-16 code units.
+    return len(text.encode("utf-16-le")) // 2

@@ -1,0 +1,65 @@
+"""Onboarding and profile changes. Each function owns its transaction."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram.types import User
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Member, Role, utcnow
+from storage.repositories.members import MemberRepository
+
+# Telegram allows A-Z, a-z, 0-9, _ and - in deep-link payloads, up to 64 characters.
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SELF_CHOSEN_ROLES = {Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value}
+
+
+def parse_start_payload(args: str | None) -> str | None:
+    """The deep-link payload of `/start <payload>`, or None when absent or malformed."""
+    if not args:
+        return None
+    args = args.strip()
+    return args if _PAYLOAD.match(args) else None
+
+
+async def register(session: AsyncSession, user: User, payload: str | None) -> Member:
+    """Create the member on first /start (or refresh their name) and remember the deep link."""
+    async with session.begin():
+        repo = MemberRepository(session)
+        member = await repo.get_or_create(user.id, user.full_name)
+        member.name = user.full_name[:256]
+        if payload:
+            member.start_payload = payload
+        await repo.touch(member)
+    return member
+
+
+async def set_language(session: AsyncSession, user: User, language: str) -> Member:
+    """Store the member's language choice."""
+    async with session.begin():
+        member = await MemberRepository(session).get_or_create(user.id, user.full_name)
+        member.language = language
+    return member
+
+
+async def set_country(session: AsyncSession, user: User, country: str) -> Member:
+    """Store the member's country (ISO code)."""
+    async with session.begin():
+        member = await MemberRepository(session).get_or_create(user.id, user.full_name)
+        member.country = country.upper()
+    return member
+
+
+async def set_role(session: AsyncSession, user: User, role: str) -> Member:
+    """Store the member's role; onboarding is complete once country and role are known."""
+    if role not in SELF_CHOSEN_ROLES:
+        raise ValueError(f"role {role!r} cannot be self-chosen")
+    async with session.begin():
+        member = await MemberRepository(session).get_or_create(user.id, user.full_name)
+        # A coordinator keeps their role; they may still say what else they are later.
+        if member.role != Role.COORDINATOR.value:
+            member.role = role
+        if member.country and member.onboarded_at is None:
+            member.onboarded_at = utcnow()
+    return member

@@ -1,0 +1,273 @@
+"""ODK XPath 1.0 evaluation over an XForm instance built from the answers (elementpath)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+from elementpath import XPath1Parser, XPathContext
+from elementpath.exceptions import ElementPathError
+from lxml import etree
+
+from bot.survey.form import Form, Node
+
+REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
+_INDEX = re.compile(r"\[(\d+)\]$")
+
+
+class ExpressionError(ValueError):
+    """An XPath expression that cannot be parsed or evaluated."""
+
+
+class ODKXPathParser(XPath1Parser):
+    """XPath 1.0 parser extended with the ODK XForms function library."""
+
+
+_method = ODKXPathParser.method
+_function = ODKXPathParser.function
+ODKXPathParser.unregister("position")
+ODKXPathParser.unregister("round")
+
+
+def _string_arg(token, context, index=0) -> str:
+    value = token.get_argument(context, index=index)
+    return "" if value is None else token.string_value(value)
+
+
+def _number_arg(token, context, index=0) -> float:
+    value = token.get_argument(context, index=index)
+    return math.nan if value is None else float(token.number_value(value))
+
+
+@_method(_function("position", nargs=(0, 1)))
+def evaluate__position(self, context=None):
+    if self.context is not None:
+        context = self.context
+    if not self:
+        return context.position
+    nodes = list(self[0].select(context))
+    if not nodes or not hasattr(nodes[0], "elem"):
+        return math.nan
+    element = nodes[0].elem
+    return 1 + sum(1 for sibling in element.itersiblings(preceding=True) if sibling.tag == element.tag)
+
+
+@_method(_function("round", nargs=(1, 2)))
+def evaluate__round(self, context=None):
+    number = _number_arg(self, context)
+    digits = int(_number_arg(self, context, 1)) if len(self) > 1 else 0
+    if math.isnan(number) or math.isinf(number):
+        return number
+    quantum = decimal.Decimal(1).scaleb(-digits)
+    return float(decimal.Decimal(repr(number)).quantize(quantum, rounding=decimal.ROUND_HALF_UP))
+
+
+@_method(_function("if", nargs=3))
+def evaluate__if(self, context=None):
+    chosen = self[1] if self.boolean_value(self[0].evaluate(context)) else self[2]
+    return chosen.evaluate(context)
+
+
+@_method(_function("selected", nargs=2))
+def evaluate__selected(self, context=None):
+    return _string_arg(self, context, 1).strip() in _string_arg(self, context).split()
+
+
+@_method(_function("count-selected", nargs=1))
+def evaluate__count_selected(self, context=None):
+    return len(_string_arg(self, context).split())
+
+
+@_method(_function("selected-at", nargs=2))
+def evaluate__selected_at(self, context=None):
+    names = _string_arg(self, context).split()
+    index = _number_arg(self, context, 1)
+    return names[int(index)] if not math.isnan(index) and 0 <= int(index) < len(names) else ""
+
+
+@_method(_function("coalesce", nargs=2))
+def evaluate__coalesce(self, context=None):
+    first = _string_arg(self, context)
+    return first if first else _string_arg(self, context, 1)
+
+
+@_method(_function("regex", nargs=2))
+def evaluate__regex(self, context=None):
+    try:
+        return re.search(_string_arg(self, context, 1), _string_arg(self, context)) is not None
+    except re.error:
+        return False
+
+
+@_method(_function("today", nargs=0))
+def evaluate__today(self, context=None):
+    return datetime.date.today().isoformat()
+
+
+@_method(_function("now", nargs=0))
+def evaluate__now(self, context=None):
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@_method(_function("int", nargs=1))
+def evaluate__int(self, context=None):
+    number = _number_arg(self, context)
+    return number if math.isnan(number) or math.isinf(number) else int(number)
+
+
+@_method(_function("boolean-from-string", nargs=1))
+def evaluate__boolean_from_string(self, context=None):
+    return _string_arg(self, context).strip() in ("true", "1")
+
+
+@_method(_function("pow", nargs=2))
+def evaluate__pow(self, context=None):
+    try:
+        return math.pow(_number_arg(self, context), _number_arg(self, context, 1))
+    except (OverflowError, ValueError):
+        return math.nan
+
+
+@_method(_function("pi", nargs=0))
+def evaluate__pi(self, context=None):
+    return math.pi
+
+
+def _register_math(name: str, func) -> None:
+    @_method(_function(name, nargs=1))
+    def evaluate(self, context=None):
+        try:
+            return func(_number_arg(self, context))
+        except (OverflowError, ValueError):
+            return math.nan
+
+
+for _name, _func in {
+    "sqrt": math.sqrt, "abs": abs, "exp": math.exp, "log": math.log, "log10": math.log10,
+    "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "asin": math.asin, "acos": math.acos, "atan": math.atan,
+}.items():
+    _register_math(_name, _func)
+
+
+_PARSER = ODKXPathParser()
+
+
+@lru_cache(maxsize=2048)
+def compile_expression(expression: str):
+    """Parse an XPath expression once (raises ExpressionError on bad syntax)."""
+    try:
+        return _PARSER.parse(expression)
+    except ElementPathError as error:
+        raise ExpressionError(f"invalid expression {expression!r}: {error}") from None
+
+
+def check_expression(expression: str, known_names: set[str]) -> None:
+    """Raise ExpressionError if an expression is unparsable or names an unknown question."""
+    for name in REFERENCE.findall(expression):
+        if name not in known_names:
+            raise ExpressionError(f"${{{name}}} names no question in the form")
+    compile_expression(REFERENCE.sub("/data/x", expression))
+
+
+def strip_indexes(concrete_path: str) -> str:
+    """Turn 'r[2]/n' into 'r/n'."""
+    return "/".join(_INDEX.sub("", part) for part in concrete_path.split("/") if part)
+
+
+def reference_path(target: Node, context_path: str, root_name: str) -> str:
+    """Absolute instance path of ${target}, pinned to the context's own repeat instances."""
+    context_parts = [part for part in context_path.split("/") if part]
+    parts = []
+    shared = True
+    for depth, name in enumerate(target.path.split("/")):
+        shared = shared and depth < len(context_parts) and _INDEX.sub("", context_parts[depth]) == name
+        parts.append(context_parts[depth] if shared else name)
+    return "/" + root_name + "/" + "/".join(parts)
+
+
+def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str) -> str:
+    """Replace each ${name} by the instance path it means from the context question."""
+
+    def replace(match: re.Match) -> str:
+        node = nodes_by_name.get(match.group(1))
+        if node is None:
+            raise ExpressionError(f"${{{match.group(1)}}} names no question in the form")
+        return reference_path(node, context_path, form.root_name)
+
+    return REFERENCE.sub(replace, expression)
+
+
+class Instance:
+    """The XForm instance XML of a survey state, with elements addressable by path."""
+
+    def __init__(self, form: Form, answers: dict[str, Any], repeat_counts: dict[str, int]):
+        self.form = form
+        self.root = etree.Element(form.root_name)
+        self.elements: dict[str, etree._Element] = {"": self.root}
+        self.nodes_by_name = {node.name: node for node in form.iter_nodes()}
+        self._build(self.root, form.children, "", answers, repeat_counts)
+
+    def _build(self, parent, nodes, prefix, answers, repeat_counts) -> None:
+        for node in nodes:
+            path = f"{prefix}{node.name}"
+            if node.type == "repeat":
+                for index in range(1, repeat_counts.get(path, 0) + 1):
+                    element = etree.SubElement(parent, node.name)
+                    instance_path = f"{path}[{index}]"
+                    self.elements[instance_path] = element
+                    self._build(element, node.children, instance_path + "/", answers, repeat_counts)
+                continue
+            element = etree.SubElement(parent, node.name)
+            self.elements[path] = element
+            if node.type == "group":
+                self._build(element, node.children, path + "/", answers, repeat_counts)
+            else:
+                element.text = serialize_value(answers.get(path))
+
+    def set_value(self, path: str, value: Any) -> None:
+        """Write one answer into the instance so later expressions see it."""
+        element = self.elements.get(path)
+        if element is not None:
+            element.text = serialize_value(value)
+
+    def _context_element(self, context_path: str):
+        path = context_path
+        while path not in self.elements and path:
+            path = path.rpartition("/")[0]
+        return self.elements[path]
+
+    def evaluate(self, expression: str, context_path: str, item=None) -> Any:
+        """Evaluate an ODK expression with '.' at context_path (or at a choice item)."""
+        resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path)
+        token = compile_expression(resolved)
+        element = item if item is not None else self._context_element(context_path)
+        try:
+            return token.evaluate(XPathContext(self.root, item=element))
+        except (ElementPathError, TypeError, ValueError, ZeroDivisionError, AttributeError) as error:
+            raise ExpressionError(f"cannot evaluate {expression!r}: {error}") from None
+
+    def evaluate_bool(self, expression: str, context_path: str, item=None) -> bool:
+        """Evaluate an expression as an XPath boolean."""
+        return bool(self.evaluate(f"boolean({expression})", context_path, item))
+
+    def evaluate_string(self, expression: str, context_path: str) -> str:
+        """Evaluate an expression as an XPath string."""
+        return str(self.evaluate(f"string({expression})", context_path))
+
+
+def serialize_value(value: Any) -> str | None:
+    """Write an answer as XForm instance text (select_multiple space-separated)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value)

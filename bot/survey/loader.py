@@ -1,0 +1,193 @@
+"""Load an XLSForm file (.xlsx, .xls, .csv, .md) with pyxform into a Form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pyxform.errors import PyXFormError
+from pyxform.utils import default_is_dynamic
+from pyxform.xls2json import parse_file_to_json
+from pyxform.xls2json_backends import get_xlsform
+
+from bot.survey.expressions import ExpressionError, check_expression
+from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, FormError, Node
+
+TYPE_NAMES = {
+    "text": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "note": "note",
+    "date": "date",
+    "calculate": "calculate",
+    "group": "group",
+    "repeat": "repeat",
+}
+METADATA_TYPES = {
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+    "username", "email", "audit", "start-geopoint", "background-audio",
+}
+_CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video"}
+
+
+def load_form(path: str | Path) -> Form:
+    """Read an XLSForm file into a Form, raising FormError with a one-line message."""
+    path = Path(path)
+    if not path.exists():
+        raise FormError(f"{path.name}: file not found")
+    try:
+        definition = parse_file_to_json(str(path), warnings=[])
+    except PyXFormError as error:
+        raise FormError(f"{path.name}: {_one_line(str(error))}") from None
+    except Exception as error:  # unreadable workbooks raise zipfile/xlrd/csv errors
+        raise FormError(f"{path.name}: cannot read the file ({_one_line(str(error))})") from None
+    rows = _survey_rows(path)
+    return form_from_definition(definition, rows, source=path.name)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _survey_rows(path: Path) -> dict[str, int]:
+    """Map each survey name to its spreadsheet row (header is row 1), for error messages."""
+    try:
+        sheets = get_xlsform(str(path))
+    except Exception:  # rows only enrich messages; pyxform already read the file
+        return {}
+    return {
+        str(row.get("name", "")).strip(): index
+        for index, row in enumerate(sheets.survey or [], start=2)
+        if row.get("name")
+    }
+
+
+def form_from_definition(definition: dict[str, Any], rows: dict[str, int] | None = None, source: str = "form") -> Form:
+    """Build a Form from pyxform's JSON definition and check its expressions."""
+    rows = rows or {}
+    languages: list[str] = []
+    choices = {
+        list_name: [_choice(item, languages) for item in items]
+        for list_name, items in (definition.get("choices") or {}).items()
+    }
+    children = [
+        node
+        for child in definition.get("children", [])
+        if (node := _node(child, "", choices, languages, rows)) is not None
+    ]
+    default_language = definition.get("default_language") or DEFAULT_LANGUAGE_KEY
+    if default_language not in languages:
+        languages.insert(0, default_language)
+    form = Form(
+        form_id=str(definition.get("id_string") or definition.get("name") or "form"),
+        title=str(definition.get("title") or ""),
+        version=str(definition.get("version") or ""),
+        default_language=default_language,
+        languages=[lang for lang in languages if lang != DEFAULT_LANGUAGE_KEY] or [DEFAULT_LANGUAGE_KEY],
+        root_name=str(definition.get("name") or "data"),
+        children=children,
+        choices=choices,
+    )
+    if form.default_language == DEFAULT_LANGUAGE_KEY and form.languages != [DEFAULT_LANGUAGE_KEY]:
+        # Plain 'label' columns next to translated ones: the first translation is the fallback.
+        form.default_language = form.languages[0]
+    _check_expressions(form, source)
+    return form
+
+
+def _translations(value: Any, languages: list[str]) -> dict[str, str]:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, dict):
+        result = {str(lang): str(text) for lang, text in value.items() if isinstance(text, (str, int, float))}
+    else:
+        result = {DEFAULT_LANGUAGE_KEY: str(value)}
+    for lang in result:
+        if lang not in languages:
+            languages.append(lang)
+    return result
+
+
+def _choice(item: dict[str, Any], languages: list[str]) -> Choice:
+    extra = {key: str(value) for key, value in item.items() if key not in _CHOICE_KEYS and isinstance(value, (str, int, float))}
+    for key, value in (item.get("extra_data") or {}).items() if isinstance(item.get("extra_data"), dict) else ():
+        extra[key] = str(value)
+    return Choice(name=str(item.get("name", "")), label=_translations(item.get("label"), languages), extra=extra)
+
+
+def _required(value: Any) -> str:
+    text = str(value or "").strip()
+    if text.lower() in ("", "no", "false", "false()", "0"):
+        return ""
+    if text.lower() in ("yes", "true", "true()", "1"):
+        return "true()"
+    return text
+
+
+def _node(item: dict[str, Any], prefix: str, choices: dict[str, list[Choice]], languages: list[str], rows: dict[str, int]) -> Node | None:
+    raw_type = str(item.get("type", ""))
+    name = str(item.get("name", ""))
+    control = item.get("control") or {}
+    if raw_type == "group" and control.get("bodyless"):
+        return None  # the meta block (instanceID) is not part of the conversation
+    if raw_type in METADATA_TYPES:
+        return None
+    bind = item.get("bind") or {}
+    node_type = TYPE_NAMES.get(raw_type, raw_type.replace(" ", "_"))
+    node = Node(
+        name=name,
+        type=node_type,
+        path=f"{prefix}{name}",
+        label=_translations(item.get("label"), languages),
+        hint=_translations(item.get("hint"), languages),
+        required=_required(bind.get("required")),
+        required_message=_translations(bind.get("jr:requiredMsg"), languages),
+        relevant=str(bind.get("relevant") or ""),
+        constraint=str(bind.get("constraint") or ""),
+        constraint_message=_translations(bind.get("jr:constraintMsg"), languages),
+        choice_filter=str(item.get("choice_filter") or ""),
+        default=str(item.get("default") or ""),
+        calculation=str(bind.get("calculate") or ""),
+        list_name=str(item.get("list_name") or item.get("itemset") or ""),
+        repeat_count=str(control.get("jr:count") or ""),
+        row=rows.get(name, 0),
+    )
+    if raw_type not in TYPE_NAMES:
+        node.unsupported = f"type '{raw_type}'"
+    elif node.type in ("select_one", "select_multiple") and node.list_name not in choices:
+        node.unsupported = f"choices from external file '{node.list_name}'"
+    if node.type in ("group", "repeat"):
+        node.children = [
+            child_node
+            for child in item.get("children", [])
+            if (child_node := _node(child, node.path + "/", choices, languages, rows)) is not None
+        ]
+    return node
+
+
+def _check_expressions(form: Form, source: str) -> None:
+    names = {node.name for node in form.iter_nodes()}
+    for node in form.iter_nodes():
+        columns = {
+            "relevant": node.relevant,
+            "constraint": node.constraint,
+            "calculation": node.calculation,
+            "choice_filter": node.choice_filter,
+            "repeat_count": node.repeat_count,
+            "required": node.required,
+        }
+        if node.default and default_is_dynamic(node.default, node.type):
+            columns["default"] = node.default
+        for column, expression in columns.items():
+            if not expression:
+                continue
+            try:
+                check_expression(expression, names)
+            except ExpressionError as error:
+                row = f"row {node.row}, " if node.row else ""
+                raise FormError(
+                    f"{source}: sheet 'survey', {row}column '{column}' of '{node.name}': {_one_line(str(error))}"
+                ) from None

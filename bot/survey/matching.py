@@ -1,0 +1,56 @@
+"""Match typed text to a choice by name or label: exact first, then fuzzy (rapidfuzz)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rapidfuzz import fuzz, process
+
+FUZZY_CUTOFF = 80.0
+YES_WORDS = {"yes", "y", "true", "1", "oui", "si", "sí", "да", "是", "نعم", "ok"}
+NO_WORDS = {"no", "n", "false", "0", "non", "нет", "否", "لا", "ne"}
+
+
+def normalize(text: str) -> str:
+    """Fold case and accents and squeeze spaces, so 'Élevé ' matches 'eleve'."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+def match_choice(text: str, options: list[tuple[str, list[str]]]) -> str | None:
+    """Return the name of the option whose name or a label matches text, or None."""
+    wanted = str(text).strip()
+    if not wanted:
+        return None
+    for name, _labels in options:
+        if name == wanted:
+            return name
+    folded = normalize(wanted)
+    for name, labels in options:
+        if normalize(name) == folded or any(normalize(label) == folded for label in labels):
+            return name
+    candidates: dict[int, str] = {}
+    owners: list[str] = []
+    for name, labels in options:
+        for label in [*labels, name.replace("_", " ")]:
+            candidates[len(owners)] = normalize(label)
+            owners.append(name)
+    results = process.extract(folded, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
+    if not results:
+        return None
+    best_score = results[0][1]
+    best_names = {owners[key] for _text, score, key in results if score == best_score}
+    return best_names.pop() if len(best_names) == 1 else None
+
+
+def match_yes_no(text, extra_yes: set[str] = frozenset(), extra_no: set[str] = frozenset()) -> bool | None:
+    """Read a yes/no reply in English, a translated word, or a boolean; None when unclear."""
+    if isinstance(text, bool):
+        return text
+    folded = normalize(str(text)).strip(" .!")
+    if folded in YES_WORDS or folded in {normalize(word) for word in extra_yes}:
+        return True
+    if folded in NO_WORDS or folded in {normalize(word) for word in extra_no}:
+        return False
+    return None

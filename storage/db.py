@@ -1,0 +1,112 @@
+"""Database engine, sessions, and the first-start routine that migrates and seeds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed number: PostgreSQL advisory lock so that several processes starting together
+# migrate and seed once.
+_MIGRATION_LOCK = 4_170_001
+
+Seeder = Callable[[AsyncSession], Awaitable[None]]
+_seeders: list[tuple[str, Seeder]] = []
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached; the message is one line without the password."""
+
+
+def register_seeder(name: str, seeder: Seeder) -> None:
+    """Run `seeder` after every upgrade; seeders must be idempotent (they check before adding)."""
+    if name not in {existing for existing, _ in _seeders}:
+        _seeders.append((name, seeder))
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine tuned per backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Long timeout: two bot processes on one SQLite file wait instead of failing.
+        return create_async_engine(url, connect_args={"timeout": 30})
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (handlers render them afterwards)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> bool:
+    """Upgrade to head; True when the schema was changed."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    current = MigrationContext.configure(connection).get_current_revision()
+    head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+    if current == head:
+        return False
+    command.upgrade(_alembic_config(connection), "head")
+    return True
+
+
+async def ensure_database(engine: AsyncEngine) -> None:
+    """Migrate to the newest schema and run the seeders; cheap when nothing is to do."""
+    try:
+        async with engine.begin() as connection:
+            changed = await connection.run_sync(_upgrade)
+    except (OSError, ConnectionError) as error:
+        raise DatabaseUnavailable(_unavailable(engine, error)) from error
+    except Exception as error:
+        if _is_connection_error(error):
+            raise DatabaseUnavailable(_unavailable(engine, error)) from error
+        raise
+    if changed:
+        log.info("database migrated to the newest schema")
+    sessionmaker = create_sessionmaker(engine)
+    for name, seeder in _seeders:
+        async with sessionmaker() as session:
+            await seeder(session)
+        log.debug("seeder %s done", name)
+
+
+def _is_connection_error(error: BaseException) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (OperationalError, InterfaceError, OSError, ConnectionError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _unavailable(engine: AsyncEngine, error: BaseException) -> str:
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"cannot reach the database at {engine.url.render_as_string(hide_password=True)}: {reason[0] if reason else type(error).__name__}"
