@@ -1,0 +1,448 @@
+"""Threshold records: one normalized row of the reference table, and the CSV reader.
+
+Every normalized field keeps its source wording next to it (`*_original`), because a
+field officer must be able to see exactly what the instrument says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import IO, Any, Iterable
+
+from bot.lookup.pollutants import (
+    ALL_POLLUTANTS_ID,
+    ALL_POLLUTANTS_WORDING,
+    POLLUTANTS,
+    POLLUTANTS_BY_ID,
+    SOURCE_WORDING,
+)
+
+CSV_COLUMNS = (
+    "country_iso2", "country", "jurisdiction_level", "pollutant", "cas", "land_use", "value",
+    "unit", "value_type", "basis", "conditions", "legal_status", "instrument", "year",
+    "source_url_or_path",
+)
+
+LAND_USES = ("agricultural", "residential", "commercial", "industrial", "all")
+NORMALIZED_UNIT = "mg/kg dw"
+KIND_VALUE = "value"
+KIND_NO_VALUE = "no_value"
+KIND_STATUS = "status"
+
+_MISSING_VALUES = {"", "na", "n/a", "-", "—", "none", "nd", "n.d.", "null"}
+# Factors to mg/kg; decimal strings so 0.5 µg/kg converts without float noise.
+_UNIT_FACTORS = {
+    "mg/kg": "1", "ppm": "1", "ug/g": "1", "mg/l": None,
+    "ug/kg": "0.001", "ppb": "0.001", "ng/g": "0.001",
+    "g/kg": "1000", "mg/g": "1000",
+}
+_DRY_BASIS_WORDS = re.compile(r"\b(dry weight|dry matter|dry soil|dry|d\.?w\.?|d\.?m\.?|tm|ts)\b")
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_SINGLE_VALUE = re.compile(rf"^\s*(?:[<>≤≥]=?)?\s*{_NUMBER}\s*$")
+_RANGE_VALUE = re.compile(rf"^\s*{_NUMBER}\s*(?:-|–|—|to)\s*{_NUMBER}\s*$")
+_PH_BETWEEN = re.compile(rf"{_NUMBER}\s*(<=|<|≤)\s*ph\s*(<=|<|≤)\s*{_NUMBER}")
+_PH_ONE_SIDE = re.compile(rf"ph\s*(<=|>=|<|>|≤|≥)\s*{_NUMBER}")
+_PH_RANGE = re.compile(rf"ph\s*(?:of\s*)?{_NUMBER}\s*(?:-|–|to)\s*{_NUMBER}")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+class RowError(ValueError):
+    """A row of the threshold table that cannot be normalized."""
+
+    def __init__(self, row_number: int, column: str, message: str):
+        self.row_number = row_number
+        self.column = column
+        self.message = message
+        super().__init__(f"row {row_number}, column {column!r}: {message}")
+
+
+@dataclass(frozen=True)
+class ThresholdRecord:
+    """One threshold value (or a country's recorded status) in plain, storable fields."""
+
+    kind: str
+    jurisdiction: str
+    jurisdiction_name: str
+    jurisdiction_level: str
+    jurisdiction_level_original: str
+    pollutant_id: str
+    pollutant_family: str
+    pollutant_name: str
+    pollutant_group: str
+    pollutant_species: str | None
+    pollutant_original: str
+    cas: str | None
+    land_use: str
+    land_use_covers: str
+    land_use_original: str
+    value: float | None
+    value_min: float | None
+    value_max: float | None
+    value_original: str
+    unit: str
+    unit_original: str
+    value_type: str
+    value_type_original: str
+    basis: str
+    basis_original: str
+    conditions: str
+    ph_min: float | None
+    ph_max: float | None
+    ph_min_inclusive: bool
+    ph_max_inclusive: bool
+    legal_status: str
+    legal_status_original: str
+    instrument: str
+    year: int | None
+    year_original: str
+    source: str
+    row_number: int | None = None
+
+    @property
+    def land_uses(self) -> tuple[str, ...]:
+        """Every land-use category this value applies to."""
+        return tuple(self.land_use_covers.split())
+
+    @property
+    def has_ph_band(self) -> bool:
+        """Whether the source ties this value to a soil pH band."""
+        return self.ph_min is not None or self.ph_max is not None
+
+    @property
+    def is_sludge_only(self) -> bool:
+        """Whether the value applies only to land receiving sewage sludge."""
+        return "sludge" in self.land_use_original.lower()
+
+    def ph_in_band(self, ph: float) -> bool:
+        """Whether a soil pH falls inside this record's pH band (unbanded records accept all)."""
+        if self.ph_min is not None:
+            if ph < self.ph_min or (ph == self.ph_min and not self.ph_min_inclusive):
+                return False
+        if self.ph_max is not None:
+            if ph > self.ph_max or (ph == self.ph_max and not self.ph_max_inclusive):
+                return False
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of str/int/float/bool/None, one key per storage column."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ThresholdRecord":
+        """Rebuild a record from `to_dict()` output; unknown keys are ignored."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+def normalize_row(row: dict, row_number: int) -> ThresholdRecord:
+    """Normalize one CSV row (dict keyed by CSV_COLUMNS) into a ThresholdRecord."""
+    cell = {column: _clean(row.get(column)) for column in CSV_COLUMNS}
+
+    jurisdiction = _jurisdiction_code(cell["country_iso2"], row_number)
+    pollutant_id, pollutant = _pollutant(cell["pollutant"], row_number)
+    value_type = _value_type(cell["value_type"], row_number)
+    is_status = value_type == "none" or pollutant_id == ALL_POLLUTANTS_ID
+    value, value_min, value_max = _value(cell["value"], row_number)
+    unit_factor = _unit_factor(cell["unit"], row_number, required=value is not None or value_min is not None)
+    if unit_factor is not None:
+        value, value_min, value_max = (
+            _convert(number, unit_factor) for number in (value, value_min, value_max)
+        )
+    land_use, covers = _land_use(cell["land_use"], row_number)
+    ph_min, ph_max, ph_min_inclusive, ph_max_inclusive = parse_ph_band(cell["conditions"])
+    if not cell["source_url_or_path"]:
+        raise RowError(row_number, "source_url_or_path", "every value needs its source")
+
+    if is_status:
+        kind = KIND_STATUS
+    elif value is None and value_min is None:
+        kind = KIND_NO_VALUE
+    else:
+        kind = KIND_VALUE
+
+    year_match = _YEAR.search(cell["year"])
+    return ThresholdRecord(
+        kind=kind,
+        jurisdiction=jurisdiction,
+        jurisdiction_name=cell["country"] or jurisdiction,
+        jurisdiction_level=_jurisdiction_level(cell["jurisdiction_level"]),
+        jurisdiction_level_original=cell["jurisdiction_level"],
+        pollutant_id=pollutant_id,
+        pollutant_family=pollutant.family if pollutant else pollutant_id,
+        pollutant_name=pollutant.name_en if pollutant else cell["pollutant"],
+        pollutant_group=pollutant.group if pollutant else ("all" if is_status else "other"),
+        pollutant_species=pollutant.species if pollutant else None,
+        pollutant_original=cell["pollutant"],
+        cas=cell["cas"] or (pollutant.cas if pollutant else None),
+        land_use=land_use,
+        land_use_covers=" ".join(covers),
+        land_use_original=cell["land_use"],
+        value=value,
+        value_min=value_min,
+        value_max=value_max,
+        value_original=cell["value"],
+        unit=NORMALIZED_UNIT,
+        unit_original=cell["unit"],
+        value_type=value_type,
+        value_type_original=cell["value_type"],
+        basis=_basis(cell["basis"]),
+        basis_original=cell["basis"],
+        conditions=cell["conditions"],
+        ph_min=ph_min,
+        ph_max=ph_max,
+        ph_min_inclusive=ph_min_inclusive,
+        ph_max_inclusive=ph_max_inclusive,
+        legal_status=_legal_status(cell["legal_status"]),
+        legal_status_original=cell["legal_status"],
+        instrument=cell["instrument"],
+        year=int(year_match.group(1)) if year_match else None,
+        year_original=cell["year"],
+        source=cell["source_url_or_path"],
+        row_number=row_number,
+    )
+
+
+def read_thresholds_csv(path_or_file: str | os.PathLike | IO[str]) -> list[ThresholdRecord]:
+    """Read and normalize the whole threshold CSV; raises RowError naming the bad row/column."""
+    if isinstance(path_or_file, (str, os.PathLike)):
+        with open(path_or_file, encoding="utf-8-sig", newline="") as handle:
+            return _read_rows(handle)
+    return _read_rows(path_or_file)
+
+
+def _read_rows(handle: Iterable[str]) -> list[ThresholdRecord]:
+    reader = csv.DictReader(handle)
+    header = [name.strip().lstrip("\ufeff") for name in (reader.fieldnames or [])]
+    for column in CSV_COLUMNS:
+        if column not in header:
+            raise RowError(1, column, "missing column in the header")
+    reader.fieldnames = header
+    records = []
+    # Row 1 is the header, so data rows are numbered as a spreadsheet shows them.
+    for row_number, row in enumerate(reader, start=2):
+        if not any(_clean(value) for value in row.values() if isinstance(value, str)):
+            continue
+        records.append(normalize_row(row, row_number))
+    return records
+
+
+def parse_ph_band(conditions: str) -> tuple[float | None, float | None, bool, bool]:
+    """pH band (min, max, min inclusive, max inclusive) from a conditions text, or Nones."""
+    # Only the leading clause states the band; later clauses mention pH in passing
+    # (e.g. "1999 predecessor lowered Cd one class at pH<6"), which is not a band.
+    lead = conditions.split(";", 1)[0].lower().replace(",", ".")
+    match = _PH_BETWEEN.search(lead)
+    if match:
+        low, low_op, high_op, high = match.groups()
+        return float(low), float(high), low_op in ("<=", "≤"), high_op in ("<=", "≤")
+    match = _PH_RANGE.search(lead)
+    if match:
+        return float(match.group(1)), float(match.group(2)), True, True
+    match = _PH_ONE_SIDE.search(lead)
+    if match:
+        operator, number = match.group(1), float(match.group(2))
+        if operator in ("<", "<=", "≤"):
+            return None, number, True, operator != "<"
+        return number, None, operator != ">", True
+    return None, None, True, True
+
+
+def _clean(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+@lru_cache(maxsize=1)
+def _known_territories() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def _jurisdiction_code(text: str, row_number: int) -> str:
+    code = text.upper()
+    if code == "EU" or (len(code) == 2 and code in _known_territories()):
+        return code
+    raise RowError(row_number, "country_iso2", f"{text!r} is not an ISO 3166-1 alpha-2 code or EU")
+
+
+def _jurisdiction_level(text: str) -> str:
+    words = text.lower().split()
+    first = words[0] if words else ""
+    if first == "supranational":
+        return "supranational"
+    if first in ("national", "federal"):
+        return "national"
+    if first in ("subnational", "state", "provincial", "regional", "local", "municipal"):
+        return "subnational"
+    return "unknown" if not first else "other"
+
+
+@lru_cache(maxsize=1)
+def _catalogue_wording() -> dict[str, str]:
+    wording = {}
+    for pollutant in POLLUTANTS:
+        wording[pollutant.name_en.lower()] = pollutant.id
+        for name in pollutant.names.get("en", ()):
+            wording.setdefault(name.lower(), pollutant.id)
+    wording.update(SOURCE_WORDING)
+    return wording
+
+
+def _pollutant(text: str, row_number: int):
+    if not text:
+        raise RowError(row_number, "pollutant", "pollutant is empty")
+    lowered = " ".join(text.lower().split())
+    if lowered in ALL_POLLUTANTS_WORDING:
+        return ALL_POLLUTANTS_ID, None
+    pollutant_id = _catalogue_wording().get(lowered)
+    if pollutant_id is None:
+        # A pollutant we have no names for still gets a stable id, so new rows import.
+        pollutant_id = re.sub(r"[^a-z0-9]+", "_", lowered).strip("_")
+    return pollutant_id, POLLUTANTS_BY_ID.get(pollutant_id)
+
+
+# Checked in order: "maximum limit" is a limit, "total maximum threshold" a maximum.
+_VALUE_TYPE_KEYWORDS = (
+    ("none", "none"),
+    ("screening", "screening"),
+    ("intervention", "intervention"),
+    ("investigation", "investigation"),
+    ("precaution", "precautionary"),
+    ("prevention", "prevention"),
+    ("background", "background"),
+    ("warning", "warning"),
+    ("monitoring", "monitoring"),
+    ("control", "control"),
+    ("designation", "designation"),
+    ("limit", "limit"),
+    ("maximum", "maximum"),
+    ("threshold", "threshold"),
+    ("guideline", "guideline"),
+    ("guidance", "guideline"),
+    ("target", "target"),
+    ("standard", "standard"),
+)
+
+
+def _value_type(text: str, row_number: int) -> str:
+    lowered = text.lower()
+    if not lowered:
+        raise RowError(row_number, "value_type", "value type is empty")
+    if lowered.startswith("none"):
+        return "none"
+    for keyword, value_type in _VALUE_TYPE_KEYWORDS:
+        if keyword in lowered:
+            return value_type
+    return "other"
+
+
+def _value(text: str, row_number: int) -> tuple[float | None, float | None, float | None]:
+    if text.lower() in _MISSING_VALUES:
+        return None, None, None
+    match = _SINGLE_VALUE.match(text)
+    if match:
+        return float(match.group(1)), None, None
+    match = _RANGE_VALUE.match(text)
+    if match:
+        low, high = float(match.group(1)), float(match.group(2))
+        if low > high:
+            raise RowError(row_number, "value", f"range {text!r} runs backwards")
+        return None, low, high
+    raise RowError(row_number, "value", f"cannot read {text!r} as a number or a range like 1-3")
+
+
+def _unit_factor(text: str, row_number: int, required: bool) -> Decimal | None:
+    if not text:
+        if required:
+            raise RowError(row_number, "unit", "a value needs a unit")
+        return None
+    compact = text.lower().replace("µ", "u").replace("μ", "u")
+    compact = re.sub(r"\(.*?\)", " ", compact)
+    compact = _DRY_BASIS_WORDS.sub(" ", compact)
+    compact = re.sub(r"\s+", "", compact).rstrip(".,;")
+    factor = _UNIT_FACTORS.get(compact)
+    if factor is None:
+        raise RowError(row_number, "unit", f"unknown soil concentration unit {text!r}")
+    return Decimal(factor)
+
+
+def _convert(number: float | None, factor: Decimal) -> float | None:
+    if number is None or factor == 1:
+        return number
+    try:
+        return float(Decimal(repr(number)) * factor)
+    except InvalidOperation:  # pragma: no cover - repr of a float is always a valid Decimal
+        return number * float(factor)
+
+
+_AGRICULTURAL_WORDS = ("agricultur", "farm", "crop", "paddy", "orchard", "pasture", "allotment")
+_RESIDENTIAL_WORDS = ("residential", "housing", "parkland")
+
+
+def _land_use(text: str, row_number: int) -> tuple[str, tuple[str, ...]]:
+    lowered = text.lower()
+    if not lowered:
+        raise RowError(row_number, "land_use", "land use is empty")
+    if lowered.startswith("all") or lowered.startswith("ecological receptor"):
+        return "all", ("all",)
+    # GB 36600: category 1 is residential/schools/parks, category 2 industrial/commercial.
+    if "category 1" in lowered:
+        return "residential", ("residential",)
+    if "category 2" in lowered:
+        return "industrial", ("industrial", "commercial")
+    head = lowered.split("(", 1)[0]
+    found: list[tuple[int, str]] = []
+    for category, words in (
+        ("agricultural", _AGRICULTURAL_WORDS),
+        ("residential", _RESIDENTIAL_WORDS),
+        ("commercial", ("commercial",)),
+        ("industrial", ("industrial", "industry")),
+    ):
+        positions = [head.find(word) for word in words if word in head]
+        if positions:
+            found.append((min(positions), category))
+    if not found and ("recreation" in head or "park" in head):
+        # Parks and public open space sit with residential land in CCME and GB 36600.
+        found.append((0, "residential"))
+    if not found:
+        raise RowError(row_number, "land_use", f"cannot tell the land-use category of {text!r}")
+    covers = tuple(category for _, category in sorted(found))
+    return covers[0], covers
+
+
+def _basis(text: str) -> str:
+    lowered = text.lower()
+    if not lowered:
+        return "not_stated"
+    if lowered.startswith("total"):
+        return "total"
+    if "not stated" in lowered or "not read" in lowered:
+        return "not_stated"
+    if "aqua regia" in lowered:
+        return "aqua_regia"
+    if "acid digestion" in lowered or "3050" in lowered or "3051" in lowered:
+        return "acid_digestion"
+    if "extractable" in lowered:
+        return "extractable"
+    if "total" in lowered:
+        return "total"
+    return "other"
+
+
+def _legal_status(text: str) -> str:
+    words = text.lower().split()
+    first = words[0] if words else "unknown"
+    if first in ("binding", "guideline", "unknown", "voluntary", "draft", "repealed"):
+        return first
+    return "other"
+
+
+def read_thresholds_text(text: str) -> list[ThresholdRecord]:
+    """Read threshold records from CSV text already in memory (handy for uploads and tests)."""
+    return _read_rows(io.StringIO(text))
