@@ -1,0 +1,25 @@
+"""Conversational XLSForm survey engine: pure functions over JSON-able state, no I/O."""
+
+from bot.survey.engine import (
+    AnswerResult,
+    Prompt,
+    UnknownQuestionError,
+    answer,
+    back,
+    current_prompt,
+    is_complete,
+    jump_to,
+    review,
+    skip,
+    start,
+    submission_data,
+    submit,
+)
+from bot.survey.form import Form, FormError
+from bot.survey.loader import load_form
+
+__all__ = [
+    "AnswerResult", "Form", "FormError", "Prompt", "UnknownQuestionError", "answer", "back",
+    "current_prompt", "is_complete", "jump_to", "load_form", "review", "skip", "start",
+    "submission_data", "submit",
+]
