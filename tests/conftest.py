@@ -1,0 +1,66 @@
+"""Shared fixtures: the database under test (TEST_DATABASE_URL or a temporary SQLite file)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings, async_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty the PostgreSQL test database so the suite starts from a fresh schema."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def reset() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database every storage test uses; printed so a run says which one it was."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        url = async_database_url(configured)
+        if make_url(url).get_backend_name() == "postgresql":
+            _reset_postgres(url)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return url
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database the storage tests run on."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return f"database: {make_url(async_database_url(configured)).render_as_string(hide_password=True)}"
+    return "database: SQLite (temporary file)"
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    """Settings for in-process tests: no token, no .env, coordinators 900 and 901."""
+    return Settings(_env_file=None, database_url=database_url, coordinator_ids="900,901", bot_token=None)
+
+
+_user_ids = itertools.count(10_000)
+
+
+@pytest.fixture
+def user_id() -> int:
+    """A Telegram user id no other test uses, so tests share one database safely."""
+    return next(_user_ids)

@@ -1,0 +1,62 @@
+"""The command line as a newcomer uses it: console chat, and one clear line for bad configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL"}}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=timeout
+    )
+
+
+def test_console_chat_answers_start_and_help_in_english(tmp_path):
+    result = run_bot("chat", stdin="/start\n/help\n", env={"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"})
+    assert result.returncode == 0, result.stderr
+    assert "Hello, Console! I am the bot of INSOP" in result.stdout
+    assert "[1] العربية  [2] 中文" in result.stdout
+    assert "Which country do you work in?" in result.stdout
+    assert "/language: change the language" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_console_chat_buttons_are_pressed_by_number_and_language_sticks(tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"}
+    result = run_bot("chat", "--lang", "en", stdin="/start\n4\nPays-Bas\n1\n", env=database)
+    assert result.returncode == 0, result.stderr
+    assert "(edited) Langue choisie : Français." in result.stdout
+    assert "(edited) Pays : Pays-Bas." in result.stdout
+    assert "Quel est votre rôle dans le réseau ?" in result.stdout
+    # A second session on the same database remembers the member and their language.
+    result = run_bot("chat", "--lang", "en", stdin="/help\n", env=database)
+    assert "Ce que je peux faire" in result.stdout
+
+
+def test_run_without_token_exits_with_one_line(tmp_path):
+    result = run_bot("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("error: BOT_TOKEN is not set")
+
+
+def test_unreachable_database_exits_with_one_line_without_password():
+    result = run_bot("db", "upgrade", env={"DATABASE_URL": "postgresql://insop:s3cret@127.0.0.1:1/nowhere"}, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: cannot reach the database at postgresql+asyncpg://insop:***@127.0.0.1:1/nowhere")
+    assert "s3cret" not in result.stderr
+
+
+def test_bad_setting_exits_with_one_line():
+    result = run_bot("chat", env={"COORDINATOR_IDS": "12,abc"}, timeout=60)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "COORDINATOR_IDS" in result.stderr
