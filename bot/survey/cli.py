@@ -1,0 +1,83 @@
+"""Command-line helpers for form authors: check a form, run it with scripted answers."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+from typing import Any
+
+from bot.survey import engine
+from bot.survey.form import Form, FormError
+from bot.survey.loader import load_form
+
+EXIT_OK = 0
+EXIT_BROKEN_FORM = 2
+
+
+def describe_form(form: Form) -> str:
+    """Summarize a loaded form: settings, languages, questions, choice lists, unsupported parts."""
+    lines = [
+        f"Form: {form.title or form.form_id} (form_id {form.form_id}, version {form.version or '-'})",
+        f"Languages: {', '.join(form.languages)} (default {form.default_language})",
+        "Questions:",
+    ]
+    for node in form.iter_nodes():
+        depth = node.path.count("/")
+        details = [node.type]
+        if node.list_name and node.type.startswith("select"):
+            details.append(f"list {node.list_name}")
+        if node.required:
+            details.append("required" if node.required == "true()" else f"required if {node.required}")
+        if node.relevant:
+            details.append(f"if {node.relevant}")
+        if node.unsupported:
+            details.append(f"UNSUPPORTED: {node.unsupported}, skipped")
+        label = form.text(node.label, None)
+        lines.append(f"  {'  ' * depth}{node.name} [{'; '.join(details)}]{': ' + label if label else ''}")
+    lines.append("Choice lists:")
+    for list_name, choices in form.choices.items():
+        lines.append(f"  {list_name}: {', '.join(choice.name for choice in choices)}")
+    unsupported = form.unsupported_nodes()
+    lines.append(
+        "Unsupported: " + ", ".join(f"{node.name} ({node.unsupported})" for node in unsupported)
+        if unsupported else "Unsupported: none"
+    )
+    return "\n".join(lines)
+
+
+def check_form(path: str | Path) -> tuple[int, str]:
+    """Load a form and describe it (exit 0), or give one line saying what is broken (exit 2)."""
+    try:
+        form = load_form(path)
+    except FormError as error:
+        return EXIT_BROKEN_FORM, f"error: {error}"
+    return EXIT_OK, describe_form(form)
+
+
+def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None) -> dict[str, Any]:
+    """Feed scripted replies to the engine in order and report every step and the data."""
+    tr = tr or gettext.NullTranslations()
+    state = engine.start(form, lang)
+    pending = list(answers)
+    steps: list[dict[str, Any]] = []
+    while True:
+        prompt = engine.current_prompt(form, state, lang, tr)
+        if prompt.kind == "note":
+            state = engine.answer(form, state, None, tr).state
+            continue
+        if prompt.kind in ("review", "complete") or not pending:
+            break
+        reply = pending.pop(0)
+        result = engine.answer(form, state, reply, tr, expected_question=prompt.path)
+        state = result.state
+        steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted, "message": result.error})
+    return {
+        "status": "complete" if engine.is_complete(form, state) else "incomplete",
+        "steps": steps,
+        "data": engine.submission_data(form, state),
+    }
+
+
+def dry_run(path: str | Path, answers: list[Any], lang: str | None = None) -> dict[str, Any]:
+    """Run a form file with the replies of ANSWERS.json; return status, steps and data."""
+    return run_answers(load_form(path), answers, lang)
