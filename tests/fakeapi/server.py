@@ -1520,7 +1520,7 @@ class FakeBotAPI:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(desc) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-            clean.append({"command": name, "description": desc})
+            clean.append({**cmd, "command": name, "description": desc})
         key = self._scope_key(p.get("scope"), p.get("language_code"))
         if clean:
             self.commands[key] = clean
