@@ -65,9 +65,15 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None
         if prompt.kind == "note":
             state = engine.answer(form, state, None, tr).state
             continue
-        if prompt.kind in ("review", "complete") or not pending:
+        if prompt.kind == "complete" or not pending:
+            break
+        if prompt.kind == "review" and not isinstance(pending[0], dict):
             break
         reply = pending.pop(0)
+        if isinstance(reply, dict):
+            state = _run_command(form, state, reply)
+            steps.append({"question": prompt.question, "input": reply, "accepted": True, "message": None})
+            continue
         result = engine.answer(form, state, reply, tr, expected_question=prompt.path)
         state = result.state
         steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted, "message": result.error})
@@ -76,6 +82,15 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None
         "steps": steps,
         "data": engine.submission_data(form, state),
     }
+
+
+def _run_command(form: Form, state: dict[str, Any], command: dict[str, Any]) -> dict[str, Any]:
+    """Apply a scripted navigation command: {"command": "back"} or {"command": "jump_to", "question": NAME}."""
+    if command.get("command") == "back":
+        return engine.back(form, state)
+    if command.get("command") == "jump_to":
+        return engine.jump_to(form, state, str(command.get("question")))
+    raise ValueError(f"unknown command {command!r}")
 
 
 def dry_run(path: str | Path, answers: list[Any], lang: str | None = None) -> dict[str, Any]:

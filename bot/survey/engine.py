@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from bot.survey.expressions import REFERENCE, ExpressionError, Instance, strip_indexes
-from bot.survey.form import Choice, Form, Node, language_code
+from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, Node, language_code
 from bot.survey.matching import match_yes_no
 from bot.survey.values import (
     InvalidAnswer,
@@ -276,8 +276,8 @@ def _move_after(form: Form, state: dict[str, Any], after_index: int | None) -> N
     instance, steps = _refresh(form, state)
     start_index = 0 if after_index is None else after_index + 1
     for step in steps[start_index:]:
-        if state["editing"] and _is_answered(state, step):
-            continue
+        if state["editing"] and (_is_answered(state, step) or step.path in state["history"]):
+            continue  # when editing from the review, only ask what is still open
         state["cursor"] = step.path
         state["finished"] = False
         return
@@ -381,6 +381,17 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
     return str(value)
 
 
+def _is_generated_other(choice: Choice) -> bool:
+    return choice.name == "other" and set(choice.label.values()) == {"Other"}
+
+
+def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
+    """A choice's label in the language; pyxform's English-only 'Other' goes through gettext."""
+    if _is_generated_other(choice):
+        return _("Other")
+    return form.text(choice.label, lang) or choice.name
+
+
 def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr=None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
@@ -410,11 +421,13 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
         prompt.required = True
         return prompt
     prompt.label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
+    if node.label == {DEFAULT_LANGUAGE_KEY: "Specify other."}:
+        prompt.label = _("Specify other.")  # pyxform's or_other wording is English only
     prompt.hint = _interpolate(form, form.text(node.hint, lang), instance, step.path)
     prompt.required = _is_required(step, instance)
     if node.type in ("select_one", "select_multiple"):
         prompt.choices = [
-            (choice.name, form.text(choice.label, lang) or choice.name)
+            (choice.name, _choice_label(form, choice, lang, _))
             for choice in filtered_choices(form, node, instance, step.path)
         ]
     prompt.value = state["answers"].get(step.path)
@@ -446,7 +459,7 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
         own_language = form.resolve_language(lang)
         options = [
             (choice.name, [choice.label.get(own_language, ""), form.text(choice.label, lang)]
-             + [text for text in choice.label.values()])
+             + [text for text in choice.label.values()] + ([_("Other")] if _is_generated_other(choice) else []))
             for choice in filtered_choices(form, node, instance, path)
         ]
         options = [(name, [label for label in labels if label]) for name, labels in options]
