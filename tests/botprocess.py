@@ -1,0 +1,68 @@
+"""Level 3 helpers: the bot as a separate process (`python -m bot run`) against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+from tests.fakeapi.server import FakeBotAPI
+
+
+class BotProcess:
+    """`python -m bot run` pointed at a FakeBotAPI; can be killed with SIGKILL and started again."""
+
+    def __init__(self, fake: FakeBotAPI, database_url: str, extra_env: dict[str, str] | None = None) -> None:
+        self.fake = fake
+        self.database_url = database_url
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+        self.log_path = None
+
+    def environment(self) -> dict[str, str]:
+        environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "WEBHOOK_"))}
+        environment.update(
+            BOT_TOKEN=self.fake.token,
+            TELEGRAM_API_BASE=self.fake.base_url,
+            DATABASE_URL=self.database_url,
+            COORDINATOR_IDS="900",
+            LOG_LEVEL="WARNING",
+            **self.extra_env,
+        )
+        return environment
+
+    async def start(self, timeout: float = 60) -> None:
+        """Start the process and wait until it has registered its commands and is polling."""
+        since = self.fake.mark()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=self.environment(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        try:
+            await self.fake.wait_for("getUpdates", since=since, timeout=timeout, consume=False)
+        except asyncio.TimeoutError:
+            self.kill()
+            raise AssertionError("the bot process did not start polling: " + self.stderr())
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to clean up, as in a crash."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGINT, as an operator's Ctrl-C; SIGKILL if it does not stop in time."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def stderr(self) -> str:
+        if self.process is None or self.process.stderr is None or self.process.poll() is None:
+            return ""
+        return self.process.stderr.read().decode(errors="replace")

@@ -1,0 +1,78 @@
+"""Level 3: the bot process over real HTTP against the project's fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from storage.db import create_engine
+from storage.models import Member
+from tests.botprocess import BotProcess
+from tests.fakeapi.server import FakeBotAPI
+
+
+@pytest.fixture(scope="module")
+async def fake():
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def bot_process(fake, database_url):
+    process = BotProcess(fake, database_url)
+    await process.start()
+    yield process
+    process.stop()
+
+
+def text_has(fragment: str):
+    return lambda call: fragment in (call.params.get("text") or "")
+
+
+async def stored_member(database_url: str, user_id: int) -> Member | None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            row = (await connection.execute(select(Member).where(Member.telegram_id == user_id))).first()
+            return row
+    finally:
+        await engine.dispose()
+
+
+async def test_commands_registered_per_language_over_http(fake, bot_process):
+    call = await fake.wait_for("setMyCommands", {"language_code": "fr"}, timeout=10, consume=False)
+    assert [command["command"] for command in call.params["commands"]][:2] == ["start", "help"]
+
+
+async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_process, database_url):
+    user = 4242
+    since = fake.mark()
+    fake.inject_command("start", user_id=user, language_code="en", first_name="Wanjiru")
+    greeting = await fake.wait_for("sendMessage", lambda c: c.params.get("chat_id") == user and c.params.get("reply_markup"), since=since, timeout=15)
+    assert "Hello, Wanjiru!" in greeting.params["text"]
+
+    fake.press_button(user, text="Français")
+    edited = await fake.wait_for("editMessageText", text_has("Langue choisie : Français."), since=since, timeout=15)
+    assert edited.ok
+    await fake.wait_for("answerCallbackQuery", since=since, timeout=15)
+    await fake.wait_for("sendMessage", text_has("Dans quel pays travaillez-vous"), since=since, timeout=15)
+
+    fake.inject_message("Kenya", user_id=user, language_code="en")
+    await fake.wait_for("sendMessage", text_has("Vouliez-vous dire"), since=since, timeout=15)
+    fake.press_button(user, text="Kenya")
+    await fake.wait_for("editMessageText", text_has("Pays : Kenya."), since=since, timeout=15)
+    await fake.wait_for("sendMessage", text_has("Quel est votre rôle"), since=since, timeout=15)
+
+    bot_process.kill()
+    member = await stored_member(database_url, user)
+    assert (member.language, member.country) == ("fr", "KE")
+
+    await bot_process.start()
+    since = fake.mark()
+    fake.inject_command("start", user_id=user, language_code="en")
+    # Language and country survived the crash: the bot goes straight to the missing role, in French.
+    await fake.wait_for("sendMessage", text_has("Quel est votre rôle"), since=since, timeout=15)
+    fake.press_button(user, text="Laboratoire")
+    await fake.wait_for("editMessageText", text_has("Merci, votre profil est complet."), since=since, timeout=15)
+    member = await stored_member(database_url, user)
+    assert member.role == "lab" and member.onboarded_at is not None
