@@ -15,6 +15,7 @@ from lxml import etree
 
 from bot.survey.form import Form, Node
 
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
 _INDEX = re.compile(r"\[(\d+)\]$")
 
@@ -265,9 +266,9 @@ def serialize_value(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, list):
-        return " ".join(str(item) for item in value)
+        return _NOT_XML.sub("", " ".join(str(item) for item in value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value)) if abs(value) < 1e15 else repr(value)
-    return str(value)
+    return _NOT_XML.sub("", str(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ METADATA_TYPES = {
     "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
     "username", "email", "audit", "start-geopoint", "background-audio",
 }
+_PYXFORM_ROW = re.compile(r"\[row : (\d+)\]")
 _CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video"}
 
 
@@ -41,7 +43,7 @@ def load_form(path: str | Path) -> Form:
     try:
         definition = parse_file_to_json(str(path), warnings=[])
     except PyXFormError as error:
-        raise FormError(f"{path.name}: {_one_line(str(error))}") from None
+        raise FormError(f"{path.name}: {_name_sheet(_one_line(str(error)))}") from None
     except Exception as error:  # unreadable workbooks raise zipfile/xlrd/csv errors
         raise FormError(f"{path.name}: cannot read the file ({_one_line(str(error))})") from None
     rows = _survey_rows(path)
@@ -50,6 +52,14 @@ def load_form(path: str | Path) -> Form:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
+
+
+def _name_sheet(message: str) -> str:
+    """pyxform says '[row : 3] ...' for survey rows without naming the sheet; name it."""
+    match = _PYXFORM_ROW.match(message)
+    if match and "On the '" not in message:
+        return f"sheet 'survey', row {match.group(1)}: {message[match.end():].strip()}"
+    return message
 
 
 def _survey_rows(path: Path) -> dict[str, int]:

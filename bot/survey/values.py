@@ -13,6 +13,7 @@ DATE_FORMATS = (
     "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y",
     "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y", "%Y%m%d",
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[\s\u00a0\u202f_']")
 
 
@@ -111,7 +112,7 @@ def parse_text(value: Any, _) -> str:
     """Keep typed text, trimmed."""
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(item) for item in value)
-    return str(value).strip()
+    return _CONTROL.sub("", str(value)).strip()
 
 
 def format_number(value: float | int, locale: str | None) -> str:

@@ -1,0 +1,237 @@
+"""Unit tests of the survey engine: state as JSON, navigation, stale replies, relevance, robustness."""
+
+import gettext
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.survey import engine
+from bot.survey.cli import check_form, dry_run, run_answers
+from bot.survey.form import Form, FormError
+from bot.survey.loader import load_form
+
+FORMS = Path(__file__).parent / "forms"
+SHIPPED = Path(__file__).resolve().parents[2] / "storage" / "forms"
+TR = gettext.NullTranslations()
+
+
+@pytest.fixture(scope="module")
+def form():
+    return load_form(FORMS / "features.md")
+
+
+def answer_all(form, state, replies):
+    for reply in replies:
+        while engine.current_prompt(form, state).kind == "note":
+            state = engine.answer(form, state, None).state
+        result = engine.answer(form, state, reply)
+        assert result.accepted, (reply, result.error)
+        state = result.state
+    return state
+
+
+def test_state_survives_json_at_every_step(form):
+    """A conversation resumed from stored JSON after any step continues identically."""
+    replies = ["Jo Smith", "45", "", "2024-01-02", "north", "lille", "wheat", "2", "yes", "yes", "3", "no", "no", "done"]
+    state = engine.start(form, "en")
+    for reply in replies:
+        stored = json.loads(json.dumps(state))
+        assert stored == state
+        assert engine.current_prompt(form, stored) == engine.current_prompt(form, state)
+        while engine.current_prompt(form, stored).kind == "note":
+            stored = engine.answer(form, stored, None).state
+        state = engine.answer(form, stored, reply).state
+    assert engine.is_complete(form, json.loads(json.dumps(state)))
+
+
+def test_form_round_trips_through_json(form):
+    """A published form stored as JSON runs exactly like the file it came from."""
+    restored = Form.from_dict(json.loads(json.dumps(form.to_dict())))
+    assert restored == form
+    replies = ["Jo Smith", "45", "", "", "south", "Nice", "", "1", "yes", "no", ""]
+    assert run_answers(restored, replies, "fr") == run_answers(form, replies, "fr")
+
+
+def test_prompt_describes_question_choices_progress_and_value(form):
+    """The prompt carries label, hint, filtered choices, progress and the current value."""
+    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "45", "", "", "south"])
+    prompt = engine.current_prompt(form, state)
+    assert (prompt.kind, prompt.question, prompt.type, prompt.required) == ("question", "city", "select_one", True)
+    assert prompt.choices == [("nice", "Nice"), ("marseille", "Marseille")]
+    assert 1 < prompt.index <= prompt.total
+    state = engine.back(form, state)
+    prompt = engine.current_prompt(form, state)
+    assert (prompt.question, prompt.value, prompt.display_value) == ("region", "south", "South")
+
+
+def test_translation_falls_back_to_default_language(form):
+    """A label missing in French is shown in English, never blank."""
+    state = answer_all(form, engine.start(form, "fr"), ["Jo Smith", "45"])
+    prompt = engine.current_prompt(form, state)
+    assert (prompt.question, prompt.label, prompt.section) == ("height", "Height in metres?", "À propos de vous")
+    assert prompt.value == 1.7  # the form's default
+
+
+def test_note_label_interpolates_later_calculation(form):
+    """A note shows values computed by calculations placed after it in the form."""
+    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "45", "", "", "north", "lille", "wheat, maize"])
+    prompt = engine.current_prompt(form, state)
+    assert prompt.kind == "note"
+    assert prompt.label == "You chose 2 crops in lille."
+
+
+def test_add_another_prompt_and_repeat_position(form):
+    """After a repeat instance the engine asks whether to add another; labels use position(..)."""
+    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "20", "", "", "north", "lille", "4", "no"])
+    prompt = engine.current_prompt(form, state)
+    assert (prompt.kind, prompt.question, prompt.label) == ("add_another", "plot", "Add another Plot?")
+    state = engine.answer(form, state, "yes").state
+    prompt = engine.current_prompt(form, state)
+    assert (prompt.path, prompt.label, prompt.section) == ("plot[2]/area", "Area of plot 2 (ha)?", "Plot 2")
+
+
+def test_skip_is_refused_for_required_and_allowed_for_optional(form):
+    """Skipping a required question gives its message; an optional one moves on."""
+    state = engine.start(form, "en")
+    state = engine.answer(form, state, None).state  # the welcome note
+    refused = engine.skip(form, state)
+    assert not refused.accepted and refused.error == "Please tell us your name."
+    state = answer_all(form, state, ["Jo Smith", "45", ""])
+    result = engine.skip(form, state)  # the optional visit date
+    assert result.accepted
+    assert engine.current_prompt(form, result.state).question == "region"
+
+
+def test_stale_or_duplicated_answer_is_ignored(form):
+    """A reply to a question that is no longer current changes nothing."""
+    state = answer_all(form, engine.start(form, "en"), ["Jo Smith"])
+    result = engine.answer(form, state, "Someone", expected_question="name")
+    assert result.stale and not result.accepted
+    assert result.state == state
+    fresh = engine.answer(form, state, "45", expected_question="age")
+    assert fresh.accepted and not fresh.stale
+
+
+def test_relevance_change_drops_answers(form):
+    """Changing an answer so a later question no longer applies removes its answer."""
+    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "45", "", "", "north", "lille", "wheat, other", "rice"])
+    assert engine.submission_data(form, state)["crops_other"] == "rice"
+    state = engine.jump_to(form, state, "age")
+    state = engine.answer(form, state, "20").state
+    data = engine.submission_data(form, state)
+    assert "crops" not in data and "crops_other" not in data
+    assert data["age"] == 20
+
+
+def test_review_lists_answers_with_labels_and_jump_to_returns(form):
+    """The review shows what was answered; editing one answer comes back to the review."""
+    replies = ["Jo Smith", "45", "", "", "north", "lille", "", "1.5", "yes", "no", ""]
+    state = answer_all(form, engine.start(form, "fr"), replies)
+    assert engine.current_prompt(form, state).kind == "review"
+    items = {item["question"]: item for item in engine.review(form, state)}
+    assert items["region"]["display"] == "Nord"
+    assert items["area"]["display"] == "1,5"
+    assert items["name"]["label"] == "Votre nom ?"
+    state = engine.jump_to(form, state, "city")
+    assert engine.current_prompt(form, state).value == "lille"
+    state = engine.answer(form, state, "Amiens").state
+    assert engine.current_prompt(form, state).kind == "review"
+    assert engine.submission_data(form, state)["city"] == "amiens"
+    with pytest.raises(engine.UnknownQuestionError):
+        engine.jump_to(form, state, "no_such_question")
+
+
+def test_submit_marks_complete(form):
+    """Submitting a finished response turns the prompt into 'complete'."""
+    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "20", "", "", "north", "lille", "1", "no", "no", ""])
+    assert engine.is_complete(form, state)
+    assert engine.current_prompt(form, engine.submit(form, state)).kind == "complete"
+
+
+def test_back_at_first_question_changes_nothing(form):
+    """Going back before the first answer keeps the user where they are."""
+    state = engine.start(form, "en")
+    assert engine.back(form, state) == state
+
+
+def test_builtin_messages_go_through_gettext(form):
+    """Engine messages are looked up in the user's catalog."""
+
+    class French(gettext.NullTranslations):
+        def gettext(self, message):
+            return {"Please enter a whole number.": "Veuillez saisir un nombre entier.",
+                    "Add another {repeat}?": "Ajouter une autre {repeat} ?"}.get(message, message)
+
+    state = answer_all(form, engine.start(form, "fr"), ["Jo Smith"])
+    assert engine.answer(form, state, "douze", tr=French()).error == "Veuillez saisir un nombre entier."
+    state = answer_all(form, state, ["20", "", "", "north", "lille", "1", "oui"])
+    assert engine.current_prompt(form, state, tr=French()).label == "Ajouter une autre Parcelle ?"
+
+
+def test_unsupported_questions_are_listed_and_skipped(tmp_path):
+    """Photo or GPS questions are reported by check_form and not asked when run."""
+    source = tmp_path / "photo.md"
+    source.write_text(
+        "| survey |\n| | type | name | label |\n| | text | a | A |\n| | photo | p | Photo |\n| | geopoint | g | Where |\n| | text | b | B |\n"
+    )
+    code, text = check_form(source)
+    assert code == 0 and "Unsupported: p (type 'photo'), g (type 'geopoint')" in text
+    result = dry_run(source, ["one", "two"], None)
+    assert [step["question"] for step in result["steps"]] == ["a", "b"]
+    assert result["status"] == "complete"
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("| survey |\n| | type | name | label | relevant |\n| | text | a | A | |\n| | text | b | B | ${a} = = 'x' |\n",
+     "sheet 'survey', row 3, column 'relevant' of 'b'"),
+    ("| survey |\n| | type | name | label | relevant |\n| | text | a | A | ${missing} = 1 |\n",
+     "[row : 2] On the 'survey' sheet, the 'relevant' value is invalid"),
+    ("| survey |\n| | type | name | label |\n| | text | a | A |\n| | calculate | c | |\n",
+     "sheet 'survey', row 3: Missing calculation."),
+    ("| survey |\n| | type | name | label |\n| | select_one nolist | a | A |\n| choices |\n| | list_name | name | label |\n"
+     "| | yn | yes | Yes |\n", "sheet 'survey', row 2: List name not in choices sheet: nolist"),
+])
+def test_broken_form_gives_one_line_naming_the_place(tmp_path, content, expected):
+    """A broken form is reported in one line that says where to look, exit code 2."""
+    source = tmp_path / "broken.md"
+    source.write_text(content)
+    with pytest.raises(FormError) as error:
+        load_form(source)
+    assert "\n" not in str(error.value) and expected in str(error.value)
+    code, text = check_form(source)
+    assert code == 2 and "\n" not in text and expected in text
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.xlsx")))
+def test_shipped_forms_pass_check(path):
+    """The shipped forms load cleanly with English, French and Spanish text."""
+    code, text = check_form(path)
+    assert code == 0, text
+    form = load_form(path)
+    assert form.form_id in ("insop_thresholds", "insop_lab_sop")
+    assert {"English (en)", "French (fr)", "Spanish (es)"} <= set(form.languages)
+    assert not form.unsupported_nodes()
+
+
+REPLIES = st.one_of(
+    st.none(), st.text(max_size=40), st.integers(), st.floats(allow_nan=True), st.booleans(),
+    st.lists(st.text(max_size=10), max_size=4), st.sampled_from(["yes", "no", "north", "1e400", "-0", "2024-02-30", "Other"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(replies=st.lists(REPLIES, max_size=25))
+def test_random_replies_never_raise(form, replies):
+    """Whatever a user types, the engine answers with a result, never an exception."""
+    state = engine.start(form, "en")
+    for reply in replies:
+        result = engine.answer(form, state, reply)
+        assert isinstance(result.accepted, bool)
+        assert result.accepted or result.error or result.stale
+        state = json.loads(json.dumps(result.state))
+        engine.current_prompt(form, state)
+    engine.review(form, state)
+    engine.submission_data(form, state)
