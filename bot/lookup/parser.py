@@ -1,0 +1,269 @@
+"""Free-text query parser: pollutant, land use, country, pH and value type from any of six languages.
+
+Matching runs from the surest to the least sure: CAS numbers and pH, exact terms (longest
+word n-grams first), Chinese substrings, Russian stems, chemical symbols and ISO codes as
+written, and last fuzzy matching of the words left over. Every recognised part carries a
+confidence; fuzzy matches below the acceptance score become "did you mean" suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.lookup.vocabulary import (
+    KIND_COUNTRY,
+    KIND_LAND_USE,
+    KIND_POLLUTANT,
+    KIND_PRIORITY,
+    KIND_STOP,
+    KIND_VALUE_TYPE,
+    Vocabulary,
+    is_arabic_word,
+    is_cjk,
+    is_cyrillic_word,
+    normalize_word,
+    prepare_text,
+    tokenize,
+)
+
+# Long input is cut before parsing: nobody types a useful query longer than this,
+# and the cap keeps a pasted 10,000-character message as fast as a short one.
+MAX_QUERY_CHARS = 300
+MAX_TOKENS = 40
+FUZZY_ACCEPT_SCORE = 82.0
+FUZZY_SUGGEST_SCORE = 70.0
+MIN_FUZZY_TOKEN = 4
+CONFIDENCE_EXACT = 1.0
+CONFIDENCE_STEM = 0.9
+CONFIDENCE_CODE = 0.95
+MIN_CYRILLIC_PREFIX = 4
+MAX_CYRILLIC_ENDING = 4
+
+_CAS = re.compile(r"(?<![\d-])(\d{2,7}-\d{2}-\d)(?![\d-])")
+_PH = re.compile(r"(?i)(?<![a-zа-я])[pр][hн]\s*(?:值|value|=|:|of|de|du)?\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\d)")
+_PARTS = (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY, KIND_VALUE_TYPE)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy reading of a typed word: accepted (used) or only proposed ("did you mean")."""
+
+    part: str
+    typed: str
+    value: str
+    score: float
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a free-text question asks for; None where the part was not recognised."""
+
+    text: str
+    pollutant: str | None = None
+    land_use: str | None = None
+    country: str | None = None
+    ph: float | None = None
+    value_type: str | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+    suggestions: tuple[Suggestion, ...] = ()
+    truncated: bool = False
+
+    @property
+    def recognised_anything(self) -> bool:
+        """Whether any part of the question was understood."""
+        return any((self.pollutant, self.land_use, self.country))
+
+    @property
+    def unsure(self) -> bool:
+        """Whether some part was only guessed, so the reply should ask "did you mean"."""
+        return any(not suggestion.accepted for suggestion in self.suggestions) or any(
+            score < 0.9 for score in self.confidence.values()
+        )
+
+
+class _Found:
+    """Mutable accumulator used while one query is parsed."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.confidence: dict[str, float] = {}
+        self.suggestions: list[Suggestion] = []
+
+    def offer(self, meanings: dict[str, str | None], confidence: float) -> bool:
+        """Take the highest-priority meaning whose part is still open; True if the word is used."""
+        for kind in KIND_PRIORITY:
+            if kind not in meanings:
+                continue
+            if kind == KIND_STOP:
+                return True
+            if kind not in self.values:
+                self.values[kind] = meanings[kind]
+                self.confidence[kind] = confidence
+                return True
+        # A second country or pollutant is not ours to guess at, but the word is understood.
+        return any(kind in meanings for kind in _PARTS)
+
+
+def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
+    """Parse a free-text threshold question into pollutant, land use, country, pH, value type."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    truncated = len(text) > MAX_QUERY_CHARS
+    text = text[:MAX_QUERY_CHARS]
+    found = _Found()
+
+    remaining = text
+    cas_match = _CAS.search(remaining)
+    if cas_match and cas_match.group(1) in vocabulary.cas:
+        found.offer({KIND_POLLUTANT: vocabulary.cas[cas_match.group(1)]}, CONFIDENCE_EXACT)
+    remaining = _CAS.sub(" ", remaining)
+    ph = None
+    ph_match = _PH.search(remaining)
+    if ph_match:
+        candidate = float(ph_match.group(1).replace(",", "."))
+        if 0 <= candidate <= 14:
+            ph = candidate
+        remaining = remaining[: ph_match.start()] + " " + remaining[ph_match.end():]
+
+    raw_tokens = tokenize(prepare_text(remaining))[:MAX_TOKENS]
+    words = [normalize_word(token) for token in raw_tokens]
+    used = [word.isdigit() or not word for word in words]
+
+    _match_exact_ngrams(words, used, vocabulary, found)
+    _match_single_words(words, used, vocabulary, found)
+    _match_symbols_and_codes(raw_tokens, used, vocabulary, found)
+    _match_fuzzy(words, used, vocabulary, found)
+
+    return ParsedQuery(
+        text=text,
+        pollutant=found.values.get(KIND_POLLUTANT),
+        land_use=found.values.get(KIND_LAND_USE),
+        country=found.values.get(KIND_COUNTRY),
+        ph=ph,
+        value_type=found.values.get(KIND_VALUE_TYPE),
+        confidence=dict(found.confidence),
+        suggestions=tuple(found.suggestions),
+        truncated=truncated,
+    )
+
+
+def _match_exact_ngrams(words, used, vocabulary: Vocabulary, found: _Found) -> None:
+    for size in range(min(vocabulary.max_words, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(used[start:start + size]):
+                continue
+            meanings = vocabulary.exact.get(" ".join(words[start:start + size]))
+            if meanings and found.offer(meanings, CONFIDENCE_EXACT):
+                for position in range(start, start + size):
+                    used[position] = True
+
+
+def _match_single_words(words, used, vocabulary: Vocabulary, found: _Found) -> None:
+    for position, word in enumerate(words):
+        if used[position]:
+            continue
+        if any(is_cjk(char) for char in word):
+            used[position] = _scan_cjk(word, vocabulary, found)
+        elif is_cyrillic_word(word):
+            used[position] = _match_cyrillic(word, vocabulary, found)
+        elif is_arabic_word(word) and len(word) > 3 and word[0] in "وفبلك":
+            # An attached conjunction or preposition without the article (وكندا، بكادميوم).
+            meanings = vocabulary.exact.get(word[1:])
+            used[position] = bool(meanings) and found.offer(meanings, CONFIDENCE_EXACT)
+
+
+def _scan_cjk(word: str, vocabulary: Vocabulary, found: _Found) -> bool:
+    """Find known terms inside unspaced Chinese text, longest match first at each position."""
+    matched_any = False
+    position = 0
+    while position < len(word):
+        for length in range(min(vocabulary.cjk_max_len, len(word) - position), 0, -1):
+            meanings = vocabulary.cjk.get(word[position:position + length])
+            if meanings:
+                found.offer(meanings, CONFIDENCE_EXACT)
+                matched_any = True
+                position += length
+                break
+        else:
+            position += 1
+    return matched_any
+
+
+def _match_cyrillic(word: str, vocabulary: Vocabulary, found: _Found) -> bool:
+    """Match a Russian word by the longest known stem it starts with (Китае -> кита-)."""
+    # An ending longer than a few letters means a different word ("канализация" is not Canada).
+    shortest = max(MIN_CYRILLIC_PREFIX, len(word) - MAX_CYRILLIC_ENDING)
+    for length in range(len(word), shortest - 1, -1):
+        meanings = vocabulary.cyrillic_stems.get(word[:length])
+        if meanings:
+            return found.offer(meanings, CONFIDENCE_STEM)
+    return False
+
+
+def _match_symbols_and_codes(raw_tokens, used, vocabulary: Vocabulary, found: _Found) -> None:
+    for position, token in enumerate(raw_tokens):
+        if used[position]:
+            continue
+        if token in vocabulary.symbols:
+            used[position] = found.offer({KIND_POLLUTANT: vocabulary.symbols[token]}, CONFIDENCE_EXACT)
+    # Upper-case two-letter words are ISO codes ("CA", "NL") only where no word took them;
+    # lower-case "in", "de", "as" are words, never countries.
+    for position, token in enumerate(raw_tokens):
+        if used[position] or len(token) != 2 or not token.isupper() or not token.isalpha():
+            continue
+        if token in vocabulary.country_codes and KIND_COUNTRY not in found.values:
+            used[position] = found.offer({KIND_COUNTRY: token}, CONFIDENCE_CODE)
+        elif token.capitalize() in vocabulary.symbols:
+            used[position] = found.offer(
+                {KIND_POLLUTANT: vocabulary.symbols[token.capitalize()]}, CONFIDENCE_CODE
+            )
+
+
+def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
+    open_kinds = [kind for kind in (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY)
+                  if kind not in found.values]
+    if not open_kinds:
+        return
+    leftovers = [
+        position for position, word in enumerate(words)
+        if not used[position] and len(word) >= MIN_FUZZY_TOKEN and word.isalpha()
+        and not any(is_cjk(char) for char in word)
+    ]
+    if not leftovers:
+        return
+    candidates = []
+    spans = [(position,) for position in leftovers]
+    spans += [(a, b) for a, b in zip(leftovers, leftovers[1:]) if b == a + 1]
+    for span in spans:
+        typed = " ".join(words[position] for position in span)
+        for kind in open_kinds + [KIND_STOP]:
+            terms = vocabulary.fuzzy_terms.get(kind)
+            if not terms:
+                continue
+            best = process.extractOne(typed, terms, scorer=fuzz.ratio,
+                                      score_cutoff=FUZZY_SUGGEST_SCORE)
+            if best:
+                value = vocabulary.fuzzy_values[kind][best[2]]
+                candidates.append((best[1], len(span), kind, value, typed, span))
+    # Best scores first; a misspelt filler word ("limt") is claimed by the stop list.
+    for score, _, kind, value, typed, span in sorted(candidates, key=lambda c: (-c[0], -c[1])):
+        if any(used[position] for position in span):
+            continue
+        if kind == KIND_STOP:
+            if score >= FUZZY_ACCEPT_SCORE:
+                for position in span:
+                    used[position] = True
+            continue
+        if kind in found.values:
+            continue
+        accepted = score >= FUZZY_ACCEPT_SCORE
+        found.suggestions.append(Suggestion(kind, typed, value, round(score, 1), accepted))
+        if accepted:
+            found.values[kind] = value
+            found.confidence[kind] = round(score / 100.0, 3)
+            for position in span:
+                used[position] = True

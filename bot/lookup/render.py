@@ -1,0 +1,532 @@
+"""Replies for a lookup: Telegram HTML text, message splitting, and the JSON shape of the CLI.
+
+All wording goes through the `tr` object (`gettext` / `ngettext`), so `pybabel extract`
+finds every message here; numbers are formatted for the user's locale with Babel.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Protocol
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+
+from bot.lookup.index import (
+    RESULT_COMPARISON,
+    RESULT_COUNTRY_OVERVIEW,
+    RESULT_NO_NATIONAL_VALUE,
+    RESULT_OTHER_LAND_USES,
+    RESULT_VALUES,
+    LookupResult,
+)
+from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
+from bot.lookup.records import ThresholdRecord
+from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, country_display_name
+
+TELEGRAM_MESSAGE_LIMIT = 4096
+# A phone screen holds only so much; the JSON output keeps every alternative.
+MAX_ALTERNATIVES_SHOWN = 8
+MAX_COMPARISON_SHOWN = 20
+
+
+class Translations(Protocol):
+    """What the renderer needs from a gettext catalog."""
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+class _Html(str):
+    """Text that is already safe HTML and must not be escaped again."""
+
+
+def _fill(template: str, **values: Any) -> str:
+    """Escape a translated template and its values, then fill the named placeholders."""
+    safe = {
+        key: value if isinstance(value, _Html) else html.escape(str(value), quote=False)
+        for key, value in values.items()
+    }
+    return _Html(html.escape(template, quote=False).format(**safe))
+
+
+def _bold(text: str) -> _Html:
+    return _Html(f"<b>{html.escape(str(text), quote=False)}</b>")
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(locale: str) -> Locale:
+    try:
+        return Locale.parse((locale or "en").replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en")
+
+
+def _language(locale: str) -> str:
+    return _babel_locale(locale).language
+
+
+def format_number(number: float, locale: str) -> str:
+    """A number in the user's locale, keeping every significant digit (0.003 -> "0,003")."""
+    return format_decimal(Decimal(repr(number)), locale=_babel_locale(locale),
+                          decimal_quantization=False)
+
+
+def format_ph_band(record: ThresholdRecord, locale: str) -> str | None:
+    """A record's pH band as "5,5 < pH ≤ 6,5", or None when the value has no band."""
+    low, high = record.ph_min, record.ph_max
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and record.ph_min_inclusive and record.ph_max_inclusive:
+        return f"pH {format_number(low, locale)}–{format_number(high, locale)}"
+    parts = []
+    if low is not None:
+        parts.append(f"{format_number(low, locale)} {'≤' if record.ph_min_inclusive else '<'} ")
+    parts.append("pH")
+    if high is not None:
+        parts.append(f" {'≤' if record.ph_max_inclusive else '<'} {format_number(high, locale)}")
+    text = "".join(parts)
+    if high is None and low is not None:
+        # Read "pH > 7.5" rather than "7.5 < pH".
+        text = f"pH {'≥' if record.ph_min_inclusive else '>'} {format_number(low, locale)}"
+    return text
+
+
+def _amount(record: ThresholdRecord, tr: Translations, locale: str) -> str:
+    _ = tr.gettext
+    if record.value is not None:
+        return _fill(_("{value} mg/kg"), value=format_number(record.value, locale))
+    if record.value_min is not None and record.value_max is not None:
+        return _fill(_("{low}–{high} mg/kg"), low=format_number(record.value_min, locale),
+                     high=format_number(record.value_max, locale))
+    return _fill(_("no value fixed"))
+
+
+def _value_type_label(value_type: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "screening": _("screening value"),
+        "guideline": _("guideline value"),
+        "limit": _("limit value"),
+        "intervention": _("intervention value"),
+        "investigation": _("investigation value"),
+        "background": _("background value"),
+        "maximum": _("maximum value"),
+        "precautionary": _("precautionary value"),
+        "prevention": _("prevention value"),
+        "warning": _("warning standard"),
+        "monitoring": _("monitoring standard"),
+        "control": _("control standard"),
+        "designation": _("designation criterion"),
+        "threshold": _("threshold value"),
+        "standard": _("soil standard"),
+        "target": _("target value"),
+        "none": _("no value"),
+    }
+    return labels.get(value_type) or _("threshold value")
+
+
+def _land_use_label(land_use: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "agricultural": _("agricultural land"),
+        "residential": _("residential land"),
+        "commercial": _("commercial land"),
+        "industrial": _("industrial land"),
+        "all": _("all land uses"),
+        "construction": _("construction land"),
+    }
+    return labels.get(land_use, land_use)
+
+
+def _legal_status_label(legal_status: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "binding": _("legally binding"),
+        "guideline": _("guideline, not binding"),
+        "voluntary": _("voluntary"),
+        "draft": _("draft"),
+        "repealed": _("repealed"),
+    }
+    return labels.get(legal_status) or _("legal status unknown")
+
+
+def _country_name(code: str | None, locale: str) -> str:
+    return country_display_name(code, _language(locale)) if code else ""
+
+
+def _pollutant_name(pollutant_id: str | None, locale: str) -> str:
+    return display_name(pollutant_id, _language(locale)) if pollutant_id else ""
+
+
+def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translations, locale: str,
+                  heading: str | None = None) -> str:
+    """One value as a short block: amount and type, then conditions, status and source."""
+    _ = tr.gettext
+    title = _Html(f"<b>{_amount(record, tr, locale)}</b>")
+    label = _value_type_label(record.value_type, tr)
+    first = _fill(_("{amount} — {value_type}"), amount=title, value_type=label)
+    if record.value_type_original:
+        first = _Html(f"{first} <i>({html.escape(record.value_type_original, quote=False)})</i>")
+    lines = [heading, first] if heading else [first]
+    if record.pollutant_id != result.pollutant:
+        lines.append(_fill(_("Substance: {pollutant}"),
+                           pollutant=_pollutant_name(record.pollutant_id, locale)))
+    lines.append(_fill(_("Land use: {land_use} ({wording})"),
+                       land_use=_land_use_label(record.land_use, tr),
+                       wording=record.land_use_original))
+    band = format_ph_band(record, locale)
+    if band:
+        lines.append(_fill(_("Soil pH band: {band}"), band=band))
+    if record.conditions:
+        lines.append(_fill(_("Conditions: {conditions}"), conditions=record.conditions))
+    lines.append(_fill(_("Legal status: {status}"),
+                       status=_legal_status_label(record.legal_status, tr)))
+    if record.instrument:
+        lines.append(_fill(_("Instrument: {instrument} ({year})"), instrument=record.instrument,
+                           year=record.year_original or record.year or "?"))
+    lines.append(_fill(_("Source: {source}"), source=record.source))
+    return "\n".join(lines)
+
+
+def _status_block(record: ThresholdRecord, tr: Translations) -> str:
+    _ = tr.gettext
+    lines = [_fill(_("Recorded status: {status}"), status=record.value_type_original)]
+    if record.conditions:
+        lines.append(_fill(_("Details: {conditions}"), conditions=record.conditions))
+    if record.instrument:
+        lines.append(_fill(_("Reference: {instrument} ({year})"), instrument=record.instrument,
+                           year=record.year_original or record.year or "?"))
+    lines.append(_fill(_("Source: {source}"), source=record.source))
+    return "\n".join(lines)
+
+
+def _suggestion_lines(result: LookupResult, tr: Translations, locale: str) -> list[str]:
+    _ = tr.gettext
+    lines = []
+    for suggestion in result.query.suggestions:
+        if suggestion.part == KIND_COUNTRY:
+            term = _country_name(suggestion.value, locale)
+        elif suggestion.part == KIND_POLLUTANT:
+            term = _pollutant_name(suggestion.value, locale)
+        elif suggestion.part == KIND_LAND_USE:
+            term = _land_use_label(suggestion.value, tr)
+        else:
+            term = suggestion.value
+        if suggestion.accepted:
+            lines.append(_fill(_("Read “{typed}” as “{term}”."), typed=suggestion.typed, term=term))
+        else:
+            lines.append(_fill(_("Did you mean “{term}” (you typed “{typed}”)?"), term=term,
+                               typed=suggestion.typed))
+    return lines
+
+
+def _help_block(tr: Translations) -> str:
+    _ = tr.gettext
+    examples = (
+        _("cadmium agricultural soil Canada"),
+        _("Pb industrial China"),
+        _("mercury residential Netherlands pH 6.5"),
+        _("7440-43-9 Kenya"),
+    )
+    lines = [_fill(_("Ask for a pollutant, a land use and a country, in any language. Examples:"))]
+    lines.extend(_fill("• {example}", example=example) for example in examples)
+    return "\n".join(lines)
+
+
+def _heading(result: LookupResult, tr: Translations, locale: str) -> str:
+    _ = tr.gettext
+    pollutant = _title_case(_pollutant_name(result.pollutant, locale))
+    if result.country:
+        title = _fill(_("{pollutant} — {country}"), pollutant=pollutant,
+                      country=_country_name(result.country, locale))
+    else:
+        title = _fill(_("{pollutant} — all jurisdictions"), pollutant=pollutant)
+    lines = [_Html(f"<b>{title}</b>")]
+    if result.land_use:
+        lines.append(_fill(_("Land use asked: {land_use}"),
+                           land_use=_land_use_label(result.land_use, tr)))
+    if result.country_from_member and result.country:
+        lines.append(_fill(_("No country named, so showing your country: {country}."),
+                           country=_country_name(result.country, locale)))
+    ph = result.query.ph
+    if ph is not None and result.ph_band_applied:
+        lines.append(_fill(_("Showing the pH band that contains pH {ph}."),
+                           ph=format_number(ph, locale)))
+    elif ph is not None and result.ph_without_bands:
+        lines.append(_fill(_("These values do not depend on soil pH (you gave pH {ph})."),
+                           ph=format_number(ph, locale)))
+    if result.value_type_not_found and result.query.value_type:
+        lines.append(_fill(_("No {value_type} recorded here; showing every value type."),
+                           value_type=_value_type_label(result.query.value_type, tr)))
+    return "\n".join(lines)
+
+
+def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
+                  with_instrument: bool = False) -> str:
+    """One jurisdiction's value on one line (comparisons and alternatives)."""
+    _ = tr.gettext
+    band = format_ph_band(record, locale)
+    detail = _land_use_label(record.land_use, tr) + (f", {band}" if band else "")
+    if record.is_sludge_only:
+        detail += ", " + _("soil receiving sewage sludge only")
+    line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
+                 country=_bold(_country_name(record.jurisdiction, locale) or record.jurisdiction_name),
+                 amount=_Html(_amount(record, tr, locale)),
+                 value_type=_value_type_label(record.value_type, tr), detail=detail)
+    if with_instrument and record.instrument:
+        line += "\n" + _fill(_("   {instrument} ({year})"), instrument=record.instrument,
+                             year=record.year_original or record.year or "?")
+    return line
+
+
+def _title_case(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def render_text(result: LookupResult, tr: Translations, locale: str) -> str:
+    """The reply the bot sends for a lookup, as Telegram HTML, in the user's language."""
+    _ = tr.gettext
+    ngettext = tr.ngettext
+    blocks: list[str] = []
+    notes = _suggestion_lines(result, tr, locale)
+    if result.query.truncated:
+        notes.insert(0, _fill(_("Your message was long; only its beginning was read.")))
+    if notes:
+        blocks.append("\n".join(notes))
+
+    country = _country_name(result.country, locale)
+    if result.kind == RESULT_VALUES:
+        blocks.append(_heading(result, tr, locale))
+        blocks.extend(_record_block(record, result, tr, locale) for record in result.results)
+    elif result.kind == RESULT_OTHER_LAND_USES:
+        blocks.append(_heading(result, tr, locale))
+        blocks.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
+                            land_use=_land_use_label(result.land_use or "all", tr),
+                            country=country))
+        blocks.extend(_record_block(record, result, tr, locale) for record in result.other_land_uses)
+    elif result.kind == RESULT_NO_NATIONAL_VALUE:
+        blocks.append(_heading(result, tr, locale))
+        no_value = _fill(_("No national value recorded for {country}."), country=country)
+        blocks.append(_Html(f"<b>{no_value}</b>"))
+        blocks.extend(_status_block(record, tr) for record in result.country_status)
+    elif result.kind == RESULT_COMPARISON:
+        blocks.append(_heading(result, tr, locale))
+        blocks.append(_comparison_block(result, tr, locale))
+    elif result.kind == RESULT_COUNTRY_OVERVIEW:
+        blocks.append(_overview_block(result, tr, locale))
+    else:
+        if result.query.recognised_anything and result.land_use:
+            blocks.append(_fill(_("Understood the land use ({land_use}), but not which pollutant."),
+                                land_use=_land_use_label(result.land_use, tr)))
+        else:
+            blocks.append(_fill(_("I could not find a pollutant or a country in your question.")))
+        blocks.append(_help_block(tr))
+        return "\n\n".join(blocks)
+
+    if result.supranational:
+        blocks.append(_Html("<b>" + _fill(_("EU law that also applies in {country}:"),
+                                          country=country) + "</b>"))
+        blocks.extend(_record_block(record, result, tr, locale,
+                                    heading=_bold(_country_name("EU", locale)))
+                      for record in result.supranational)
+    if result.alternatives:
+        shown = result.alternatives[:MAX_ALTERNATIVES_SHOWN]
+        blocks.append(_Html("<b>" + _fill(ngettext(
+            "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
+            "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
+            len(result.alternatives)), n=len(result.alternatives), country=country) + "</b>"))
+        blocks.append("\n".join(_compact_line(record, tr, locale, with_instrument=True)
+                                for record in shown))
+        hidden = len(result.alternatives) - len(shown)
+        if hidden:
+            blocks.append(_fill(ngettext("…and {n} more jurisdiction.",
+                                         "…and {n} more jurisdictions.", hidden), n=hidden))
+    elif result.kind == RESULT_NO_NATIONAL_VALUE and not result.supranational:
+        blocks.append(_fill(_("No other jurisdiction in our table has a value for this either.")))
+    return "\n\n".join(blocks)
+
+
+def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> str:
+    _ = tr.gettext
+    ngettext = tr.ngettext
+    if not result.results:
+        return _fill(_("No jurisdiction in our table has a value for this pollutant yet."))
+    lines = [_fill(ngettext("One value per jurisdiction ({n} jurisdiction):",
+                            "One value per jurisdiction ({n} jurisdictions):",
+                            len(result.results)), n=len(result.results))]
+    lines.extend(_compact_line(record, tr, locale)
+                 for record in result.results[:MAX_COMPARISON_SHOWN])
+    hidden = len(result.results) - MAX_COMPARISON_SHOWN
+    if hidden > 0:
+        lines.append(_fill(ngettext("…and {n} more jurisdiction.",
+                                    "…and {n} more jurisdictions.", hidden), n=hidden))
+    lines.append(_fill(_("Add a country to your question for the full details and sources.")))
+    return "\n".join(lines)
+
+
+def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
+    _ = tr.gettext
+    country = _country_name(result.country, locale)
+    lines = []
+    if result.available_pollutants:
+        names = ", ".join(_pollutant_name(p, locale) for p in result.available_pollutants)
+        lines.append(_fill(_("{country}: values are recorded for {pollutants}."),
+                           country=_bold(country), pollutants=names))
+        lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
+                           country=country))
+    else:
+        lines.append(_Html("<b>" + _fill(_("No national value recorded for {country}."),
+                                         country=country) + "</b>"))
+    blocks = ["\n".join(lines)]
+    blocks.extend(_status_block(record, tr) for record in result.country_status)
+    return "\n\n".join(blocks)
+
+
+_HTML_PIECE = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]+|[<&]")
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9-]+)")
+
+
+def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
+    """Split a reply into Telegram-sized messages at block boundaries, never inside a tag."""
+    if len(text) <= limit:
+        return [text] if text else []
+    chunks: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        if len(block) <= limit:
+            current = block
+        else:
+            pieces = _split_long_block(block, limit)
+            chunks.extend(pieces[:-1])
+            current = pieces[-1]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _split_long_block(block: str, limit: int) -> list[str]:
+    """Cut one oversized block between lines where possible, closing and reopening tags."""
+    chunks: list[str] = []
+    current = ""
+    open_tags: list[tuple[str, str]] = []  # (name, opening tag text)
+
+    def closing() -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(open_tags))
+
+    def flush() -> None:
+        nonlocal current
+        chunks.append(current + closing())
+        current = "".join(tag for _, tag in open_tags)
+
+    for piece in _HTML_PIECE.findall(block):
+        if piece.startswith("<") and len(piece) > 1:
+            if len(current) + len(piece) + len(closing()) > limit:
+                flush()
+            current += piece
+            name_match = _TAG_NAME.match(piece)
+            name = name_match.group(1).lower() if name_match else ""
+            if piece.startswith("</"):
+                for index in range(len(open_tags) - 1, -1, -1):
+                    if open_tags[index][0] == name:
+                        del open_tags[index]
+                        break
+            elif not piece.endswith("/>"):
+                open_tags.append((name, piece))
+            continue
+        if piece.startswith("&") and len(piece) > 1:
+            if len(current) + len(piece) + len(closing()) > limit:
+                flush()
+            current += piece
+            continue
+        text = piece
+        while text:
+            room = limit - len(current) - len(closing())
+            if room <= 0:
+                flush()
+                room = limit - len(current) - len(closing())
+            if len(text) <= room:
+                current += text
+                break
+            cut = text.rfind("\n", 0, room)
+            if cut <= 0:
+                cut = text.rfind(" ", 0, room)
+            if cut <= 0:
+                cut = room
+            current += text[:cut]
+            text = text[cut:].lstrip("\n") if text[cut:cut + 1] == "\n" else text[cut:]
+            flush()
+    if current and current != "".join(tag for _, tag in open_tags):
+        chunks.append(current + closing())
+    return chunks or [""]
+
+
+def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str, Any]:
+    item = {
+        "country": record.jurisdiction,
+        "country_name": _country_name(record.jurisdiction, locale),
+        "pollutant": record.pollutant_name,
+        "pollutant_id": record.pollutant_id,
+        "land_use": record.land_use,
+        "land_use_covers": list(record.land_uses),
+        "land_use_original": record.land_use_original,
+        "value": record.value,
+        "value_min": record.value_min,
+        "value_max": record.value_max,
+        "unit": record.unit,
+        "unit_original": record.unit_original,
+        "value_type": record.value_type,
+        "value_type_original": record.value_type_original,
+        "basis": record.basis,
+        "conditions": record.conditions,
+        "ph_min": record.ph_min,
+        "ph_max": record.ph_max,
+        "legal_status": record.legal_status,
+        "instrument": record.instrument,
+        "year": record.year,
+        "year_original": record.year_original,
+        "source": record.source,
+    }
+    item.update(extra)
+    return item
+
+
+def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
+    """The lookup as plain JSON data for `python -m bot lookup --json` (includes the reply text)."""
+    pollutant = POLLUTANTS_BY_ID.get(result.pollutant) if result.pollutant else None
+    results = [_record_json(r, locale, applies_to_country=True) for r in result.results]
+    results += [_record_json(r, locale, applies_to_country=True, applies_via="EU")
+                for r in result.supranational]
+    return {
+        "kind": result.kind,
+        "pollutant": pollutant.name_en if pollutant else result.pollutant,
+        "pollutant_id": result.pollutant,
+        "land_use": result.land_use,
+        "country": result.country,
+        "country_from_member": result.country_from_member,
+        "ph": result.query.ph,
+        "value_type": result.query.value_type,
+        "results": results,
+        "other_land_uses": [_record_json(r, locale, applies_to_country=True)
+                            for r in result.other_land_uses],
+        "country_status": [_record_json(r, locale) for r in result.country_status],
+        "alternatives": [_record_json(r, locale, applies_to_country=False)
+                         for r in result.alternatives],
+        "confidence": dict(result.query.confidence),
+        "suggestions": [
+            {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,
+             "accepted": s.accepted}
+            for s in result.query.suggestions
+        ],
+        "text": render_text(result, tr, locale),
+    }

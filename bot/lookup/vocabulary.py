@@ -1,0 +1,395 @@
+"""Words the lookup understands: pollutants, land uses, value types, countries, in six languages.
+
+`build_vocabulary()` returns a `Vocabulary`: plain dicts keyed by normalized terms, built once.
+Country names come from Babel's CLDR data: the six UI languages are trusted fully (exact,
+stem and fuzzy matching); names from every other CLDR locale are accepted only as exact,
+longer terms because short foreign names collide with words ("man", "end", "sin").
+Reading all ~1,000 CLDR locales costs about 1.3 s once per process (cached).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.lookup.pollutants import LANGUAGES, POLLUTANTS
+
+KIND_POLLUTANT = "pollutant"
+KIND_LAND_USE = "land_use"
+KIND_VALUE_TYPE = "value_type"
+KIND_COUNTRY = "country"
+KIND_STOP = "stop"
+# When one term means two things, the earlier kind wins ("Chad" stays a country only
+# because no pollutant or land use is spelled that way; "того" is a Russian word, not Togo).
+KIND_PRIORITY = (KIND_POLLUTANT, KIND_LAND_USE, KIND_VALUE_TYPE, KIND_STOP, KIND_COUNTRY)
+
+# "construction land" covers every built-up category (GB 36600 splits it in two).
+LAND_USE_CONSTRUCTION = "construction"
+LAND_USE_GROUPS = {LAND_USE_CONSTRUCTION: ("residential", "commercial", "industrial")}
+
+# CLDR territory codes that are not jurisdictions.
+_NOT_JURISDICTIONS = {"EZ", "UN", "QO", "XA", "XB", "ZZ"}
+_MIN_OTHER_LOCALE_NAME = 5
+_MIN_CYRILLIC_STEM = 4
+
+EU_MEMBER_STATES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+
+LAND_USE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "agricultural": {
+        "en": ("agricultural", "agriculture", "agricultural land", "agricultural soil", "farmland",
+               "farm", "farms", "farming", "cropland", "crop land", "crops", "arable", "arable land",
+               "paddy", "paddy field", "paddies", "rice field", "orchard", "orchards", "pasture",
+               "allotment", "allotments", "food crop"),
+        "fr": ("agricole", "agricoles", "terres agricoles", "champ", "champs", "culture",
+               "cultures", "rizière", "verger", "pâturage", "terre arable"),
+        "es": ("agrícola", "agrícolas", "tierra agrícola", "cultivo", "cultivos", "campo",
+               "campos", "arrozal", "huerto", "pastizal", "granja", "agropecuario"),
+        "ru": ("сельскохозяйственные", "сельхоз", "сельхозугодья", "пашня", "пахотные",
+               "рисовое поле", "пастбище", "аграрные", "сельскохозяйственного назначения"),
+        "zh": ("农用地", "农业用地", "农田", "耕地", "水田", "稻田", "果园", "菜地", "农地", "農地",
+               "農用地", "牧草地", "农业"),
+        "ar": ("الزراعية", "زراعي", "زراعية", "الأراضي الزراعية", "مزرعة", "المزارع", "حقول"),
+    },
+    "residential": {
+        "en": ("residential", "residence", "housing", "homes", "home", "house", "houses",
+               "garden", "gardens", "park", "parks", "parkland", "playground", "school",
+               "schools", "urban", "recreational", "residential land"),
+        "fr": ("résidentiel", "résidentielle", "résidentiels", "habitation", "logement",
+               "jardin", "jardins", "parc", "parcs", "aire de jeux", "école"),
+        "es": ("residencial", "residenciales", "vivienda", "viviendas", "jardín", "parque",
+               "parques", "escuela", "urbano"),
+        "ru": ("жилые", "жилой", "жилая", "жилищные", "жилье", "парки", "парк",
+               "детские площадки", "школы", "селитебные"),
+        "zh": ("住宅", "居住用地", "住宅用地", "居住", "公园", "第一类用地", "一类用地", "学校",
+               "居民区"),
+        "ar": ("السكنية", "سكني", "سكنية", "المنازل", "الحدائق", "المساكن", "سكن"),
+    },
+    "commercial": {
+        "en": ("commercial", "business", "offices", "retail", "commercial land"),
+        "fr": ("commercial", "commerciale", "commerciaux", "commerce"),
+        "es": ("comercial", "comerciales"),
+        "ru": ("коммерческие", "торговые", "коммерческой"),
+        "zh": ("商业用地", "商业", "商服用地"),
+        "ar": ("التجارية", "تجاري", "تجارية"),
+    },
+    "industrial": {
+        "en": ("industrial", "industry", "factory", "factories", "industrial land",
+               "industrial site", "brownfield"),
+        "fr": ("industriel", "industrielle", "industriels", "industrie", "usine", "site industriel"),
+        "es": ("industrial", "industriales", "industria", "fábrica"),
+        "ru": ("промышленные", "промышленность", "промзона", "индустриальные", "заводские"),
+        "zh": ("工业用地", "工业", "工矿用地", "第二类用地", "二类用地", "工業用地"),
+        "ar": ("الصناعية", "صناعي", "صناعية", "المصانع"),
+    },
+    LAND_USE_CONSTRUCTION: {
+        "en": ("construction land", "development land", "built up land"),
+        "fr": ("terrain à bâtir", "zone constructible"),
+        "es": ("suelo urbanizable", "terreno de construcción"),
+        "ru": ("земли застройки", "земли населенных пунктов"),
+        "zh": ("建设用地", "建設用地"),
+        "ar": ("أراضي البناء",),
+    },
+    "all": {
+        "en": ("all land uses", "any land use", "general land"),
+        "fr": ("tous usages",),
+        "es": ("todos los usos",),
+        "ru": ("все земли",),
+        "zh": ("所有用地",),
+        "ar": ("جميع الاستخدامات",),
+    },
+}
+
+# "limit" / "límite" / "предел" are left out on purpose: people use them for any threshold.
+VALUE_TYPE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "screening": {
+        "en": ("screening", "screening value", "screening level", "risk screening value"),
+        "fr": ("valeur de dépistage", "dépistage"), "es": ("cribado", "valor de cribado"),
+        "ru": ("скрининговые", "скрининговое значение"),
+        "zh": ("筛选值", "风险筛选值", "篩選值"), "ar": ("قيمة الفحص", "الفحص"),
+    },
+    "intervention": {
+        "en": ("intervention", "intervention value", "action level", "control value"),
+        "fr": ("valeur d intervention",), "es": ("intervención", "valor de intervención"),
+        "ru": ("вмешательства", "значение вмешательства"),
+        "zh": ("管制值", "风险管制值", "干预值"), "ar": ("قيمة التدخل", "التدخل"),
+    },
+    "guideline": {
+        "en": ("guideline", "guidelines", "guidance value"),
+        "fr": ("ligne directrice", "valeur guide"), "es": ("directriz", "guía", "valor guía"),
+        "ru": ("рекомендуемые", "ориентировочные"), "zh": ("指导值", "准则值"),
+        "ar": ("المبادئ التوجيهية", "إرشادية"),
+    },
+    "background": {
+        "en": ("background", "background value"), "fr": ("fond géochimique", "bruit de fond"),
+        "es": ("fondo", "valor de fondo"), "ru": ("фоновые", "фон"), "zh": ("背景值",),
+        "ar": ("القيمة الخلفية",),
+    },
+    "investigation": {
+        "en": ("investigation", "investigation value", "investigation level"),
+        "fr": ("valeur d investigation",), "es": ("investigación", "valor de investigación"),
+        "ru": ("исследования",), "zh": ("调查值",), "ar": ("قيمة التحقيق",),
+    },
+    "precautionary": {
+        "en": ("precautionary", "precautionary value", "vorsorgewert"), "fr": ("précaution",),
+        "es": ("precautorio", "precaución"), "ru": ("предупредительные",), "zh": ("预防值",),
+        "ar": ("احترازية",),
+    },
+    "maximum": {
+        "en": ("maximum", "maximum value", "max"), "fr": ("maximum", "maximale"),
+        "es": ("máximo", "máxima"), "ru": ("максимальные", "максимальное"), "zh": ("最大值",),
+        "ar": ("الحد الأقصى",),
+    },
+    "warning": {
+        "en": ("warning", "warning standard"), "fr": ("alerte",), "es": ("alerta",),
+        "ru": ("предупреждения",), "zh": ("预警值",), "ar": ("إنذار",),
+    },
+}
+
+STOP_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("in", "of", "the", "a", "an", "for", "what", "whats", "which", "is", "are", "on",
+           "at", "to", "and", "or", "with", "soil", "soils", "limit", "limits", "value", "values",
+           "threshold", "thresholds", "level", "levels", "standard", "standards", "permissible",
+           "allowed", "acceptable", "concentration", "land", "use", "site", "sites", "please",
+           "show", "me", "tell", "give", "how", "much", "mg", "kg", "ppm", "country", "max",
+           "contamination", "pollution", "pollutant", "guide", "law", "legal", "regulation",
+           "select", "from", "where", "drop", "table", "union", "insert", "delete", "null",
+           "or", "and", "like", "about", "need", "know", "want", "there"),
+    "fr": ("le", "la", "les", "de", "du", "des", "en", "au", "aux", "dans", "sol", "sols",
+           "pour", "limite", "limites", "valeur", "valeurs", "seuil", "quelle", "quel", "est",
+           "et", "un", "une", "terre", "terres", "pays", "teneur"),
+    "es": ("el", "la", "los", "las", "de", "del", "en", "para", "suelo", "suelos", "límite",
+           "límites", "valor", "valores", "umbral", "cual", "cuál", "es", "y", "un", "una",
+           "tierra", "tierras", "país", "nivel", "contenido"),
+    "ru": ("в", "во", "на", "для", "по", "и", "почва", "почвы", "почве", "почв", "почвах",
+           "земли", "земля", "земель", "землях", "предел", "пдк", "норматив", "нормативы",
+           "значение", "какой", "какая", "каков", "что", "того", "содержание", "допустимый",
+           "допустимая", "уровень"),
+    "zh": (),
+    "ar": ("في", "من", "على", "حد", "الحد", "التربة", "تربة", "قيمة", "ما", "هو", "هي", "الى",
+           "إلى", "عن", "أراضي", "الأراضي", "مستوى"),
+}
+
+# What people call countries besides their CLDR names.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "NL": ("holland", "the netherlands", "hollande", "holanda", "голландия", "荷兰", "هولندا"),
+    "KR": ("korea", "south korea", "republic of korea", "corée", "corea", "корея",
+           "южная корея", "韩国", "南韩", "كوريا"),
+    "US": ("usa", "america", "united states of america", "états unis", "eeuu", "сша",
+           "америка", "美国", "أمريكا", "امريكا"),
+    "GB": ("uk", "britain", "great britain", "england", "angleterre", "inglaterra",
+           "англия", "британия", "英格兰", "بريطانيا", "انجلترا"),
+    "ZA": ("rsa", "юар", "южная африка"),
+    "VN": ("viet nam", "вьетнам"),
+    "TW": ("taiwan", "臺灣"),
+    "CN": ("prc", "кнр", "中华人民共和国"),
+    "RU": ("russia", "россия", "рф"),
+    "EU": ("europe", "european union", "ue", "евросоюз", "ес", "欧洲联盟"),
+    "CD": ("drc",),
+    "AE": ("uae", "оаэ"),
+}
+
+_GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta "}
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي",
+                                 "ـ": None})
+_ARABIC_CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال")
+_NON_WORD = re.compile(r"[^\w]+")
+_VALENCE_VI = re.compile(r"(?i)\b(cr|chromium|chrome|cromo|хром)\s*\(?\s*(?:6\s*\+?|vi)\s*\)?(?!\w)")
+_VALENCE_III = re.compile(r"(?i)\b(cr|chromium|chrome|cromo|хром)\s*\(?\s*(?:3\s*\+?|iii)\s*\)?(?!\w)")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character is a CJK ideograph (Chinese is written without spaces)."""
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+
+
+def is_cyrillic_word(word: str) -> bool:
+    """Whether a word is written in Cyrillic letters."""
+    return bool(word) and all("\u0400" <= char <= "\u04ff" for char in word)
+
+
+def is_arabic_word(word: str) -> bool:
+    """Whether a word is written in Arabic letters."""
+    return bool(word) and all("\u0600" <= char <= "\u06ff" for char in word)
+
+
+def prepare_text(text: str) -> str:
+    """Spell out Greek isomer letters and chromium valences so they tokenize as words."""
+    for letter, word in _GREEK.items():
+        text = text.replace(letter, word).replace(letter.upper(), word)
+    text = _VALENCE_VI.sub(r"\1 vi ", text)
+    return _VALENCE_III.sub(r"\1 iii ", text)
+
+
+def normalize_word(word: str) -> str:
+    """Case-fold, drop accents and unify Arabic letter forms, so spellings compare equal."""
+    word = unicodedata.normalize("NFKD", word.casefold())
+    word = "".join(char for char in word if not unicodedata.combining(char))
+    word = unicodedata.normalize("NFC", word)
+    if any("\u0600" <= char <= "\u06ff" for char in word):
+        word = strip_arabic_article(word.translate(_ARABIC_LETTERS))
+    return word
+
+
+def strip_arabic_article(word: str) -> str:
+    """Drop the article ال with an attached preposition or conjunction (بال، وال، لل)."""
+    for clitic in _ARABIC_CLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            return word[len(clitic):]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into words (any script); punctuation and hyphens separate words."""
+    return [token for token in _NON_WORD.split(text) if token and token != "_"]
+
+
+def normalize_term(term: str) -> str:
+    """Normalized key of a multi-word term: words normalized and joined by single spaces."""
+    return " ".join(normalize_word(word) for word in tokenize(prepare_text(term)))
+
+
+def cyrillic_stem(word: str) -> str:
+    """Stem of a Russian word, so inflected forms (Китай/Китае, свинец/свинца) meet."""
+    if len(word) < 5:
+        return word
+    return word[: max(_MIN_CYRILLIC_STEM, len(word) - 2)]
+
+
+@dataclass
+class Vocabulary:
+    """Normalized term tables used by the parser; build with `build_vocabulary()`."""
+
+    exact: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    cjk: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    cyrillic_stems: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    symbols: dict[str, str] = field(default_factory=dict)
+    cas: dict[str, str] = field(default_factory=dict)
+    country_codes: frozenset[str] = frozenset()
+    fuzzy_terms: dict[str, list[str]] = field(default_factory=dict)
+    fuzzy_values: dict[str, list[str | None]] = field(default_factory=dict)
+    max_words: int = 1
+    cjk_max_len: int = 1
+    build_seconds: float = 0.0
+
+    def add(self, kind: str, value: str | None, term: str, *, fuzzy: bool = True,
+            stem: bool = True) -> None:
+        """Register one term for a kind; the first meaning registered for a kind wins."""
+        key = normalize_term(term)
+        if not key:
+            return
+        if any(is_cjk(char) for char in key):
+            self.cjk.setdefault(key.replace(" ", ""), {}).setdefault(kind, value)
+            self.cjk_max_len = max(self.cjk_max_len, len(key.replace(" ", "")))
+            return
+        self.exact.setdefault(key, {}).setdefault(kind, value)
+        words = key.split()
+        self.max_words = max(self.max_words, len(words))
+        if stem and len(words) == 1 and is_cyrillic_word(key):
+            self.cyrillic_stems.setdefault(cyrillic_stem(key), {}).setdefault(kind, value)
+        if fuzzy and len(key) >= 4 and not key.isdigit():
+            self.fuzzy_terms.setdefault(kind, []).append(key)
+            self.fuzzy_values.setdefault(kind, []).append(value)
+
+
+def build_vocabulary(all_locales: bool = True) -> Vocabulary:
+    """Build the term tables (pollutants, land uses, value types, countries) once."""
+    started = time.perf_counter()
+    vocabulary = Vocabulary()
+    for pollutant in POLLUTANTS:
+        vocabulary.add(KIND_POLLUTANT, pollutant.id, pollutant.id.replace("_", " "))
+        vocabulary.add(KIND_POLLUTANT, pollutant.id, pollutant.name_en)
+        for language in LANGUAGES:
+            for name in pollutant.names.get(language, ()):
+                vocabulary.add(KIND_POLLUTANT, pollutant.id, name)
+        for symbol in pollutant.symbols:
+            vocabulary.symbols[symbol] = pollutant.id
+        if pollutant.cas and pollutant.cas not in vocabulary.cas:
+            vocabulary.cas[pollutant.cas] = pollutant.family if pollutant.species == "total" \
+                else pollutant.id
+    # Symbols that are also everyday words ("as", "ni", "se") match only as written ("As").
+    for symbol in ("pb", "cd", "hg", "zn", "cu", "cr"):
+        pollutant_id = vocabulary.symbols[symbol.capitalize()]
+        vocabulary.add(KIND_POLLUTANT, pollutant_id, symbol, fuzzy=False, stem=False)
+    for land_use, by_language in LAND_USE_TERMS.items():
+        for terms in by_language.values():
+            for term in terms:
+                vocabulary.add(KIND_LAND_USE, land_use, term)
+    for value_type, by_language in VALUE_TYPE_TERMS.items():
+        for terms in by_language.values():
+            for term in terms:
+                vocabulary.add(KIND_VALUE_TYPE, value_type, term, fuzzy=False)
+    for terms in STOP_WORDS.values():
+        for term in terms:
+            vocabulary.add(KIND_STOP, None, term, fuzzy=len(term) >= 5)
+    _add_countries(vocabulary, all_locales)
+    vocabulary.build_seconds = time.perf_counter() - started
+    return vocabulary
+
+
+def _add_countries(vocabulary: Vocabulary, all_locales: bool) -> None:
+    primary, others = territory_names(all_locales)
+    vocabulary.country_codes = frozenset(code for code, _ in primary)
+    for code, name in primary:
+        vocabulary.add(KIND_COUNTRY, code, name)
+    for code, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            vocabulary.add(KIND_COUNTRY, code, alias)
+    for code, name in others:
+        key = normalize_term(name)
+        if len(key.replace(" ", "")) < _MIN_OTHER_LOCALE_NAME and not any(is_cjk(c) for c in key):
+            continue
+        if key in vocabulary.exact or key.replace(" ", "") in vocabulary.cjk:
+            continue
+        vocabulary.add(KIND_COUNTRY, code, name, fuzzy=False, stem=False)
+
+
+@lru_cache(maxsize=2)
+def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ...],
+                                                       tuple[tuple[str, str], ...]]:
+    """(code, name) pairs from CLDR: the six UI languages, then every other locale."""
+    from babel import Locale, localedata
+
+    primary: list[tuple[str, str]] = []
+    for language in LANGUAGES + ("zh_Hant",):
+        primary.extend(_jurisdiction_names(Locale.parse(language)))
+    others: list[tuple[str, str]] = []
+    if all_locales:
+        seen = {name for _, name in primary}
+        for identifier in localedata.locale_identifiers():
+            if identifier.split("_")[0] in LANGUAGES:
+                continue
+            try:
+                locale = Locale.parse(identifier)
+            except Exception:  # noqa: BLE001 - a broken CLDR locale must not stop the bot
+                continue
+            for code, name in _jurisdiction_names(locale):
+                if name not in seen:
+                    seen.add(name)
+                    others.append((code, name))
+    return tuple(primary), tuple(others)
+
+
+def _jurisdiction_names(locale) -> list[tuple[str, str]]:
+    return [
+        (code, name)
+        for code, name in locale.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_JURISDICTIONS
+    ]
+
+
+@lru_cache(maxsize=64)
+def country_display_name(code: str, locale: str) -> str:
+    """Country (or EU) name in the user's language from CLDR, the code itself if unknown."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        parsed = Locale("en")
+    return parsed.territories.get(code) or Locale("en").territories.get(code) or code
