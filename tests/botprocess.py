@@ -42,7 +42,8 @@ class BotProcess:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         try:
-            await self.fake.wait_for("getUpdates", since=since, timeout=timeout, consume=False)
+            # getMe is the last call before polling begins (a getUpdates call is recorded only when it returns).
+            await self.fake.wait_for("getMe", since=since, timeout=timeout, consume=False)
         except asyncio.TimeoutError:
             self.kill()
             raise AssertionError("the bot process did not start polling: " + self.stderr())

@@ -76,3 +76,61 @@ async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_proces
     await fake.wait_for("editMessageText", text_has("Merci, votre profil est complet."), since=since, timeout=15)
     member = await stored_member(database_url, user)
     assert member.role == "lab" and member.onboarded_at is not None
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_mode_checks_the_secret_and_serves_updates(database_url):
+    import asyncio
+    import subprocess
+    import sys
+
+    import aiohttp
+
+    from tests.conftest import ROOT
+
+    port = free_port()
+    async with FakeBotAPI.running() as fake:
+        process = BotProcess(fake, database_url)
+        environment = process.environment() | {
+            "PORT": str(port), "WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": "s3cret-hook_42",
+        }
+        server = subprocess.Popen([sys.executable, "-m", "bot", "webhook"], cwd=ROOT, env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            registered = await fake.wait_for("setWebhook", timeout=60)
+            assert registered.params["url"] == f"http://127.0.0.1:{port}/webhook"
+            assert registered.params["secret_token"] == "s3cret-hook_42"
+
+            async with aiohttp.ClientSession() as client:
+                for _ in range(100):  # the site starts listening right after setWebhook
+                    try:
+                        async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
+                            assert response.status == 200 and (await response.json())["status"] == "ok"
+                            break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.1)
+                update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 77, "type": "private"},
+                                                      "from": {"id": 77, "is_bot": False, "first_name": "X"}, "text": "/help"}}
+                async with client.post(f"http://127.0.0.1:{port}/webhook", json=update) as response:
+                    assert response.status == 401
+                async with client.post(f"http://127.0.0.1:{port}/webhook", json=update,
+                                       headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+                    assert response.status == 401
+            assert not fake.calls_of("sendMessage")
+
+            # Telegram (the fake) delivers with the right secret: the bot answers.
+            since = fake.mark()
+            fake.inject_command("help", user_id=5151, language_code="fr")
+            reply = await fake.wait_for("sendMessage", {"chat_id": 5151}, since=since, timeout=15)
+            assert "Ce que je peux faire" in reply.params["text"]
+        finally:
+            server.send_signal(2)
+            server.wait(timeout=15)
+        assert b"s3cret-hook_42" not in server.stderr.read()
