@@ -564,3 +564,34 @@ async def test_cli_runner() -> None:
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 10)
+
+
+# ----------------------------------------------------------- user files and members
+
+
+async def test_user_document_download_chat_member_and_group_limit() -> None:
+    async with fake_and_bot(group_rate_limit=20 / 60, retry_after=None) as (fake, bot):
+        xlsx = b"PK\x03\x04" + os.urandom(1000)
+        upd = fake.inject_document("thresholds.xlsx", xlsx, caption="import", user_id=USER)
+        [u] = await bot.get_updates(timeout=1)
+        assert u.update_id == upd["update_id"] and u.message and u.message.document
+        assert u.message.caption == "import" and u.message.text is None
+        doc = u.message.document
+        assert doc.mime_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        buf = await bot.download(doc.file_id)
+        assert buf is not None and buf.read() == xlsx
+        assert fake.uploads == []  # only the bot's own uploads are listed there
+
+        group = -1001234567890
+        fake.register_chat(group, title="INSOP coordinators")
+        fake.set_chat_member(group, USER, "administrator")
+        assert (await bot.get_chat_member(group, USER)).status == "administrator"
+        assert (await bot.get_chat_member(USER, USER)).status == "member"
+        assert (await bot.get_chat(group)).title == "INSOP coordinators"
+
+        for i in range(20):  # 20 per minute in a group, then 429
+            await bot.send_message(group, f"n{i}")
+        with pytest.raises(TelegramRetryAfter) as err:
+            await bot.send_message(group, "too many")
+        assert 1 <= err.value.retry_after <= 60
+        await bot.send_message(USER, "private chats are not limited by the group limit")

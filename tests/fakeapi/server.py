@@ -37,8 +37,10 @@ Rate limiting
 -------------
 Sliding windows counted over ``rate_limited_methods`` (sendMessage,
 sendPhoto, sendDocument, edit* ...): a global one (``rate_limit`` msgs per
-second, e.g. 30) and a per-chat one (``per_chat_rate_limit``, e.g. 1; rates
-below 1, e.g. 20/60 for groups, mean one message per ``1/rate`` seconds).
+second, e.g. 30) and a per-chat one (``per_chat_rate_limit``, e.g. 1;
+``group_rate_limit`` replaces it for chats with negative ids).  Rates >= 1 are
+counted over a 1 s window (``rate`` messages per any 1 s), rates below 1 over a
+60 s window (``group_rate_limit=20/60``: 20 messages per any 60 s).
 Exceeding answers 429 ``Too Many Requests: retry after N`` with
 ``parameters.retry_after = N``; N is ``retry_after`` if configured, otherwise
 the (ceil) time until the window admits a message again, and at least 1.  With
@@ -371,6 +373,8 @@ class FakeBotAPI:
     username, first_name the bot user returned by getMe and used as message ``from``
     rate_limit           global sends per (fake) second, None = off (Telegram: ~30)
     per_chat_rate_limit  sends per (fake) second per chat, None = off (Telegram: ~1)
+    group_rate_limit     per-chat limit for group/channel chats (id < 0) instead of
+                         per_chat_rate_limit, e.g. 20/60 (Telegram: 20 msgs/minute)
     retry_after          fixed retry_after to report on 429 (None = computed, >= 1)
     penalize             keep a rate-limited key locked for retry_after (default True)
     rate_limited_methods methods counted by the rate limiter
@@ -396,6 +400,7 @@ class FakeBotAPI:
         first_name: str = "INSOP Test Bot",
         rate_limit: float | None = None,
         per_chat_rate_limit: float | None = None,
+        group_rate_limit: float | None = None,
         retry_after: int | None = None,
         penalize: bool = True,
         rate_limited_methods: Iterable[str] = DEFAULT_RATE_LIMITED_METHODS,
@@ -421,6 +426,7 @@ class FakeBotAPI:
         self.first_name = first_name
         self.rate_limit = rate_limit
         self.per_chat_rate_limit = per_chat_rate_limit
+        self.group_rate_limit = group_rate_limit
         self.retry_after = retry_after
         self.penalize = penalize
         self.rate_limited_methods = set(rate_limited_methods)
@@ -476,6 +482,7 @@ class FakeBotAPI:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.descriptions: dict[str, dict[str, str]] = {"description": {}, "short_description": {}, "name": {}}
         self.menu_buttons: dict[Any, dict[str, Any]] = {}
+        self.chat_members: dict[tuple[int, int], str] = {}
         self.files: dict[str, UploadedFile] = {}
         self.uploads: list[UploadedFile] = []
         self._file_counter = itertools.count(1)
@@ -506,6 +513,7 @@ class FakeBotAPI:
         allowed = {
             "rate_limit",
             "per_chat_rate_limit",
+            "group_rate_limit",
             "retry_after",
             "penalize",
             "rate_limited_methods",
@@ -529,7 +537,7 @@ class FakeBotAPI:
             if key == "time_scale":
                 value = float(value)
             setattr(self, key, value)
-        if {"rate_limit", "per_chat_rate_limit", "time_scale"} & options.keys():
+        if {"rate_limit", "per_chat_rate_limit", "group_rate_limit", "time_scale"} & options.keys():
             self._windows.clear()
             self._locked_until.clear()
 
@@ -623,12 +631,15 @@ class FakeBotAPI:
         r.add_route("*", "/bot{token}/{method}", self._handle_api)
         r.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         c = "/_fake"
+        app.middlewares.append(self._control_errors)
         r.add_post(f"{c}/message", self._h_message)  # {text, user_id?, first_name?, language_code?, chat_id?, ...}
         r.add_post(f"{c}/command", self._h_command)  # {command, args?, user_id?, ...}
         r.add_post(f"{c}/callback", self._h_callback)  # {chat_id, message_id, data, user_id?}
         r.add_post(f"{c}/press", self._h_press)  # {chat_id, index? | text? | data?, message_id?, user_id?}
         r.add_post(f"{c}/inline_query", self._h_inline_query)  # {query, user_id?, offset?}
         r.add_post(f"{c}/update", self._h_update)  # raw Update body without update_id
+        r.add_post(f"{c}/document", self._h_document)  # {filename, data_b64, caption?, mime_type?, user_id?}
+        r.add_post(f"{c}/chat_member", self._h_chat_member)  # {chat_id, user_id, status}
         r.add_get(f"{c}/calls", self._h_calls)  # ?method=&since=&data=1
         r.add_get(f"{c}/sent_messages", self._h_sent_messages)  # ?chat_id=
         r.add_get(f"{c}/keyboard", self._h_keyboard)  # ?chat_id=
@@ -823,16 +834,21 @@ class FakeBotAPI:
             }
         )
 
-    def _window(self, rate: float) -> tuple[int, float]:
-        capacity = max(1, int(round(rate)))
-        return capacity, capacity / rate
+    @staticmethod
+    def _window(rate: float) -> tuple[int, float]:
+        """(capacity, window seconds): rate >= 1 -> per 1 s window, else per 60 s window."""
+        window = 1.0 if rate >= 1 else 60.0
+        return max(1, int(round(rate * window))), window
 
     def _check_rate(self, chat_id: int | str | None) -> None:
         keys: list[tuple[Any, float, str]] = []
         if self.rate_limit:
             keys.append(("global", float(self.rate_limit), "rejected_global"))
-        if self.per_chat_rate_limit and chat_id is not None:
-            keys.append((("chat", chat_id), float(self.per_chat_rate_limit), "rejected_per_chat"))
+        per_chat = self.per_chat_rate_limit
+        if self.group_rate_limit and isinstance(chat_id, int) and chat_id < 0:
+            per_chat = self.group_rate_limit
+        if per_chat and chat_id is not None:
+            keys.append((("chat", chat_id), float(per_chat), "rejected_per_chat"))
         if not keys:
             return
         now = self._now()
@@ -1418,7 +1434,7 @@ class FakeBotAPI:
         upload.chat_id = p.get("chat_id")
         return upload, True
 
-    def _store_file(self, upload: UploadedFile, prefix: str, folder: str) -> None:
+    def _store_file(self, upload: UploadedFile, prefix: str, folder: str, record: bool = True) -> None:
         upload.file_id, upload.file_unique_id = self._new_file_ids(prefix)
         ext = ""
         if upload.filename and "." in upload.filename:
@@ -1427,7 +1443,8 @@ class FakeBotAPI:
             ext = ".jpg"
         upload.file_path = f"{folder}/file_{len(self.files)}{ext}"
         self.files[upload.file_id] = upload
-        self.uploads.append(upload)
+        if record:
+            self.uploads.append(upload)
 
     def _m_sendPhoto(self, p: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
         upload, new = self._take_file(p, files, "photo", "sendPhoto")
@@ -1477,6 +1494,110 @@ class FakeBotAPI:
             if upload.file_path == path:
                 return web.Response(body=upload.data, content_type=upload.content_type or "application/octet-stream")
         return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+
+    # ------------------------------------------------ user-sent files, chats
+    def inject_document(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        mime_type: str | None = None,
+        user_id: int = DEFAULT_USER_ID,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """A user sends a file; the bot can ``getFile`` + download it. Returns the Update."""
+        upload = UploadedFile("document", filename, mime_type, bytes(data))
+        self._store_file(upload, "BQACAgIAAxkBAAI", "documents", record=False)
+        document: dict[str, Any] = {"file_name": filename}
+        mime = mime_type or mimetypes.guess_type(filename)[0]
+        if mime:
+            document["mime_type"] = mime
+        document.update(file_id=upload.file_id, file_unique_id=upload.file_unique_id, file_size=upload.size)
+        extra: dict[str, Any] = {"document": document}
+        if caption:
+            extra["caption"] = caption
+        return self._inject_media(extra, user_id=user_id, **kwargs)
+
+    def inject_photo(self, data: bytes, *, caption: str | None = None, user_id: int = DEFAULT_USER_ID,
+                     **kwargs: Any) -> dict[str, Any]:
+        """A user sends a photo (PNG/JPEG/GIF bytes). Returns the Update."""
+        upload = UploadedFile("photo", "photo.jpg", "image/jpeg", bytes(data))
+        self._store_file(upload, "AgACAgIAAxkBAAI", "photos", record=False)
+        w, h = _image_size(upload.data) or (800, 600)
+        extra: dict[str, Any] = {"photo": [{"file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
+                                            "file_size": upload.size, "width": w, "height": h}]}
+        if caption:
+            extra["caption"] = caption
+        return self._inject_media(extra, user_id=user_id, **kwargs)
+
+    def _inject_media(self, extra: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        update = self.inject_message("", extra=extra, **kwargs)
+        message = update["message"]
+        message.pop("text", None)
+        return update
+
+    def set_chat_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """Status getChatMember reports: creator, administrator, member, left or kicked."""
+        if status not in ("creator", "administrator", "member", "left", "kicked"):
+            raise ValueError(f"unsupported status {status!r}")
+        self.chat_members[(chat_id, user_id)] = status
+
+    def _m_getChat(self, p: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        chat = self._chat(p.get("chat_id"), create=False)
+        return {
+            **chat,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    def _m_getChatMember(self, p: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        chat = self._chat(p.get("chat_id"), create=False)
+        user_id = p.get("user_id")
+        if not isinstance(user_id, int):
+            raise ApiError(400, "Bad Request: invalid user_id specified")
+        if user_id == self.bot_id:
+            user = self._m_getMe({}, {})
+        elif user_id in self.users:
+            user = dict(self.users[user_id])
+        else:
+            raise ApiError(400, "Bad Request: user not found")
+        default = "member" if chat["type"] == "private" or user_id == self.bot_id else "left"
+        status = self.chat_members.get((chat["id"], user_id), default)
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(
+                can_be_edited=False,
+                is_anonymous=False,
+                **{
+                    k: True
+                    for k in (
+                        "can_manage_chat",
+                        "can_delete_messages",
+                        "can_manage_video_chats",
+                        "can_restrict_members",
+                        "can_promote_members",
+                        "can_change_info",
+                        "can_invite_users",
+                        "can_post_stories",
+                        "can_edit_stories",
+                        "can_delete_stories",
+                        "can_send_welcome_messages",
+                    )
+                },
+            )
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     # ------------------------------------------------------------ bot meta
     def _m_getMe(self, p: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
@@ -1761,6 +1882,17 @@ class FakeBotAPI:
         self._record(method, params, files, status, body, started, "webhook_reply")
 
     # --------------------------------------------------------- HTTP control
+    @web.middleware
+    async def _control_errors(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if not request.path.startswith("/_fake/"):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except (KeyError, LookupError, TypeError, ValueError) as e:
+            return self._ctl_error(f"{type(e).__name__}: {e}")
+
     @staticmethod
     async def _json(request: web.Request) -> dict[str, Any]:
         if not request.body_exists:
@@ -1816,6 +1948,16 @@ class FakeBotAPI:
     async def _h_update(self, request: web.Request) -> web.Response:
         return self._ctl(self.inject_update(await self._json(request)))
 
+    async def _h_document(self, request: web.Request) -> web.Response:
+        b = await self._json(request)
+        data = base64.b64decode(b.pop("data_b64", ""))
+        return self._ctl(self.inject_document(b.pop("filename"), data, **b))
+
+    async def _h_chat_member(self, request: web.Request) -> web.Response:
+        b = await self._json(request)
+        self.set_chat_member(int(b["chat_id"]), int(b["user_id"]), str(b["status"]))
+        return self._ctl(True)
+
     async def _h_calls(self, request: web.Request) -> web.Response:
         q = request.query
         since = int(q.get("since", 0))
@@ -1867,6 +2009,7 @@ class FakeBotAPI:
         return {
             "rate_limit": self.rate_limit,
             "per_chat_rate_limit": self.per_chat_rate_limit,
+            "group_rate_limit": self.group_rate_limit,
             "retry_after": self.retry_after,
             "penalize": self.penalize,
             "time_scale": self.time_scale,
