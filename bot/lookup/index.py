@@ -91,6 +91,23 @@ class ThresholdIndex:
                 self._by_pollutant[record.pollutant_family][record.jurisdiction].append(record)
             self._pollutants_of[record.jurisdiction].add(record.pollutant_id)
         self.record_count = count
+        # For comparisons: per pollutant and jurisdiction, values bucketed by land-use category
+        # and pre-sorted by how well they represent the jurisdiction, so a cold comparison
+        # over 100,000 records reads only the head of a few buckets per jurisdiction.
+        self._buckets: dict[str, dict[str, dict[str, list[ThresholdRecord]]]] = {}
+        for key, by_jurisdiction in self._by_pollutant.items():
+            per_jurisdiction = {}
+            for jurisdiction, records_of in by_jurisdiction.items():
+                buckets: dict[str, list[ThresholdRecord]] = defaultdict(list)
+                for record in records_of:
+                    if record.kind == KIND_VALUE:
+                        for category in record.land_uses:
+                            buckets[category].append(record)
+                for bucket in buckets.values():
+                    bucket.sort(key=lambda r, key=key: _static_rank(r, key))
+                if buckets:
+                    per_jurisdiction[jurisdiction] = dict(buckets)
+            self._buckets[key] = per_jurisdiction
         # Freeze into plain dicts so lookups of unknown keys never grow the index.
         self._by_pollutant = {key: dict(value) for key, value in self._by_pollutant.items()}
         self._status = dict(self._status)
@@ -169,13 +186,19 @@ class ThresholdIndex:
         cached = self._representatives_cache.get(key)
         if cached is None:
             chosen = []
-            for records in self._by_pollutant.get(pollutant, {}).values():
-                candidates = [r for r in records if r.kind == KIND_VALUE]
-                candidates = _for_land_use(candidates, land_use)
-                candidates, _, _ = _for_ph(candidates, ph)
-                if candidates:
-                    chosen.append(min(candidates, key=lambda r: _representative_rank(r, pollutant,
-                                                                                     land_use)))
+            wanted = (_land_use_categories(land_use) | {"all"}) if land_use else None
+            for buckets in self._buckets.get(pollutant, {}).values():
+                best, best_rank = None, None
+                for category in (wanted if wanted is not None else buckets):
+                    for record in buckets.get(category, ()):
+                        if ph is not None and not record.ph_in_band(ph):
+                            continue
+                        rank = _representative_rank(record, pollutant, land_use)
+                        if best_rank is None or rank < best_rank:
+                            best, best_rank = record, rank
+                        break
+                if best is not None:
+                    chosen.append(best)
             chosen.sort(key=lambda r: (chart_value(r), r.jurisdiction))
             cached = tuple(chosen)
             # Comparisons repeat (same pollutant, land use); the index never changes.
@@ -224,6 +247,17 @@ def _ordered(records: list[ThresholdRecord], parsed: ParsedQuery) -> list[Thresh
         0 if r.pollutant_id == parsed.pollutant else 1,
         r.row_number if r.row_number is not None else 0,
     ))
+
+
+def _static_rank(record: ThresholdRecord, pollutant: str):
+    """The part of the representative rank that does not depend on the asked land use."""
+    return (
+        1 if record.is_sludge_only else 0,
+        1 if record.value_type == "background" else 0,
+        0 if record.pollutant_id == pollutant or record.pollutant_species in (None, "total") else 1,
+        _VALUE_TYPE_PREFERENCE.get(record.value_type, len(_VALUE_TYPE_PREFERENCE)),
+        record.row_number if record.row_number is not None else 0,
+    )
 
 
 def _representative_rank(record: ThresholdRecord, pollutant: str, land_use: str | None):

@@ -10,7 +10,8 @@ import csv
 import io
 import os
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import IO, Any, Iterable
@@ -104,7 +105,8 @@ class ThresholdRecord:
     source: str
     row_number: int | None = None
 
-    @property
+    # Cached per record (frozen dataclasses keep a __dict__): the index asks these in hot loops.
+    @cached_property
     def land_uses(self) -> tuple[str, ...]:
         """Every land-use category this value applies to."""
         return tuple(self.land_use_covers.split())
@@ -114,7 +116,7 @@ class ThresholdRecord:
         """Whether the source ties this value to a soil pH band."""
         return self.ph_min is not None or self.ph_max is not None
 
-    @property
+    @cached_property
     def is_sludge_only(self) -> bool:
         """Whether the value applies only to land receiving sewage sludge."""
         return "sludge" in self.land_use_original.lower()
@@ -131,7 +133,7 @@ class ThresholdRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of str/int/float/bool/None, one key per storage column."""
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ThresholdRecord":
