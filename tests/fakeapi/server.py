@@ -505,8 +505,12 @@ class FakeBotAPI:
 
     def reset(self) -> None:
         """Forget everything (calls, updates, messages, webhook, faults, counters); keep config."""
+        old_updates, old_calls = self._update_event, self._call_event
+        generation = self._poll_generation
         self._reset_state()
-        self._wake()
+        self._poll_generation = generation  # a long poll in flight just returns (empty)
+        old_updates.set()
+        old_calls.set()
 
     def configure(self, **options: Any) -> None:
         """Change options at run time, e.g. ``fake.configure(rate_limit=30, retry_after=2)``."""
@@ -1713,7 +1717,12 @@ class FakeBotAPI:
         limit = p.get("limit")
         limit = 100 if not isinstance(limit, int) else min(100, max(1, limit))
         timeout = p.get("timeout")
-        timeout = max(0, timeout) if isinstance(timeout, int) else 0
+        if isinstance(timeout, str):
+            try:
+                timeout = float(timeout)
+            except ValueError:
+                timeout = 0
+        timeout = max(0.0, float(timeout)) if isinstance(timeout, (int, float)) else 0.0
         if "allowed_updates" in p:
             allowed = p["allowed_updates"]
             if isinstance(allowed, list):
