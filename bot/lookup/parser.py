@@ -132,9 +132,20 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     raw_tokens = tokenize(prepare_text(remaining))[:MAX_TOKENS]
     words = [normalize_word(token) for token in raw_tokens]
     used = [word.isdigit() or not word for word in words]
+    codes: list[int] = []
 
+    # "Pb DE" means Germany, but "LEAD IN SOIL" is someone typing in capitals.
+    shouting = sum(1 for token in raw_tokens if len(token) > 2 and token.isupper()) >= 2
+    for position, token in enumerate(raw_tokens):
+        if (not shouting and len(token) == 2 and token.isupper()
+                and token in vocabulary.country_codes
+                and set(vocabulary.exact.get(words[position], {})) <= {KIND_STOP}):
+            used[position] = True
+            codes.append(position)
     _match_exact_ngrams(words, used, vocabulary, found)
     _match_single_words(words, used, vocabulary, found)
+    for position in codes:
+        used[position] = False
     _match_symbols_and_codes(raw_tokens, used, vocabulary, found)
     _match_fuzzy(words, used, vocabulary, found)
 
