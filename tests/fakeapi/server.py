@@ -1420,7 +1420,7 @@ class FakeBotAPI:
         if isinstance(value, str) and value.startswith("attach://"):
             upload = files.get(value[len("attach://"):])
             if upload is None:
-                raise ApiError(400, f"Bad Request: wrong file identifier/HTTP URL specified")
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         elif field in files:
             upload = files[field]
         elif isinstance(value, str) and value:
