@@ -1,12 +1,15 @@
 """Shared fixtures for lookup engine tests: the seed table, its index and the vocabulary."""
 
 import gettext
+from pathlib import Path
 
 import pytest
 
 from bot.lookup import build_index, default_vocabulary
 from bot.lookup.records import read_thresholds_csv
-from storage.seed import SEED_THRESHOLDS_CSV
+
+# Read the file directly: storage.seed's package imports the database layer.
+SEED_THRESHOLDS_CSV = Path(__file__).resolve().parents[2] / "storage" / "seed" / "reference_thresholds.csv"
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from bot.lookup.records import (
     parse_ph_band,
     read_thresholds_csv,
 )
-from storage.seed import SEED_THRESHOLDS_CSV
+from tests.lookup.conftest import SEED_THRESHOLDS_CSV
 
 
 def _row(**overrides):
