@@ -56,7 +56,45 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--name", default="Console", help="the user's first name")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    form = commands.add_parser("form", help="check or dry-run an XLSForm survey")
+    form_commands = form.add_subparsers(dest="form_command", required=True)
+    check = form_commands.add_parser("check", help="questions, languages, choice lists, unsupported features")
+    check.add_argument("file")
+    dry_run = form_commands.add_parser("run", help="answer a form from a JSON list of inputs, without Telegram")
+    dry_run.add_argument("file")
+    dry_run.add_argument("--answers", required=True, help="JSON file: a list of what the user sends, in order")
+    dry_run.add_argument("--lang", default=None, help="language code of the run, e.g. fr")
     return parser
+
+
+def form_command(args: argparse.Namespace) -> int:
+    """`form check` and `form run`: exit 0 when fine, 2 for a broken form or answers file."""
+    import json
+
+    from bot.survey.cli import check_form, dry_run
+
+    if args.form_command == "check":
+        status, text = check_form(args.file)
+        print(text, file=sys.stdout if status == 0 else sys.stderr)
+        return status
+    try:
+        with open(args.answers, encoding="utf-8") as handle:
+            answers = json.load(handle)
+    except (OSError, ValueError) as error:
+        print(f"error: {args.answers}: {error}", file=sys.stderr)
+        return 2
+    if not isinstance(answers, list):
+        print(f"error: {args.answers}: expected a JSON list of inputs", file=sys.stderr)
+        return 2
+    from bot.survey import FormError
+
+    try:
+        result = dry_run(args.file, answers, args.lang)
+    except FormError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -70,6 +108,8 @@ async def _upgrade(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; configuration problems end with one line and exit status 2."""
     args = build_parser().parse_args(argv)
+    if args.command == "form":
+        return form_command(args)  # works on files only: no settings, no database
     try:
         settings = Settings()
     except ValidationError as error:

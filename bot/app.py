@@ -19,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_commands
 from bot.config import Settings
-from bot.handlers import fallback, start
+from bot.handlers import fallback, start, survey
+from bot.services.surveys import FormCache
 from bot.i18n import DOMAIN, LOCALES_DIR, choose_language, compile_catalogs
 from bot.middlewares import DatabaseMiddleware, MemberLocaleMiddleware
+import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
 
 log = logging.getLogger(__name__)
@@ -67,11 +69,12 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         storage=build_fsm_storage(settings),
         settings=settings,
         sessionmaker=storage.sessionmaker,
+        forms=FormCache(),
     )
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
     # Catch-all last.
-    dispatcher.include_routers(start.router, fallback.router)
+    dispatcher.include_routers(start.router, survey.router, fallback.router)
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)

@@ -19,3 +19,21 @@ class RoleChoice(CallbackData, prefix="role"):
     """The member said what they do in the network."""
 
     role: str
+
+
+class SurveyOpen(CallbackData, prefix="svo"):
+    """Start or resume one survey (a stored form version)."""
+
+    form_pk: int
+
+
+class SurveyStep(CallbackData, prefix="svs"):
+    """A button under a survey question: the step it belongs to, what it does, and its argument.
+
+    Actions: c choose, t toggle, d done, s skip, b back, e edit (review item), S submit.
+    """
+
+    sub: int
+    step: str
+    action: str
+    arg: int = 0

@@ -10,6 +10,10 @@ from aiogram.utils.i18n import lazy_gettext as __
 # Order is the order of the menu. Descriptions are lazy: rendered per language below.
 MENU = [
     ("start", __("Set up your profile")),
+    ("survey", __("Answer a survey")),
+    ("resume", __("Continue your survey")),
+    ("back", __("Previous survey question")),
+    ("skip", __("Skip an optional question")),
     ("help", __("What this bot can do")),
     ("language", __("Change the language")),
     ("cancel", __("Stop what you are doing")),

@@ -53,6 +53,8 @@ class ConsolePrinter:
             self.out.write(f"(!) {call.params['text']}\n\n")
 
     def _print_message(self, call: Call) -> None:
+        if call.method == "editMessageReplyMarkup" and call.keyboard is None:
+            return  # buttons removed from an answered question: nothing new to read
         self._batch_had_output = True
         if call.method == "sendPhoto":
             self.out.write(f"[picture, {len(call.files.get('photo', b''))} bytes]\n")

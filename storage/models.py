@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -55,3 +55,73 @@ class Member(Base):
     @property
     def is_onboarded(self) -> bool:
         return self.onboarded_at is not None
+
+
+class SubmissionStatus(str, enum.Enum):
+    """Where a survey response stands."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class SurveyForm(Base):
+    """One published version of an XLSForm, stored whole so old drafts stay answerable."""
+
+    __tablename__ = "survey_forms"
+    __table_args__ = (UniqueConstraint("form_id", "version", name="uq_survey_forms_form_id_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form_id: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(512), default="")
+    definition: Mapped[dict] = mapped_column(JSON)
+    audience: Mapped[str] = mapped_column(String(128), default="")  # comma-separated roles
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    source_name: Mapped[str] = mapped_column(String(256), default="")
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    def audience_roles(self) -> set[str]:
+        return {role for role in self.audience.split(",") if role}
+
+
+class Submission(Base):
+    """A member's response to one form version: a draft while answering, then submitted."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form_pk: Mapped[int] = mapped_column(ForeignKey("survey_forms.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.DRAFT.value, index=True)
+    state: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Survey input goes here while this is the member's open survey; /cancel sets it False.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Choices ticked on a select_multiple question before "Done", by question path.
+    pending: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_update_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class SurveyAnswer(Base):
+    """Every answer as it was given (the audit trail); one row per Telegram update at most."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (UniqueConstraint("submission_id", "update_id", name="uq_survey_answers_submission_id_update_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(String(512))
+    action: Mapped[str] = mapped_column(String(16))  # answer / skip / back / edit
+    value: Mapped[object] = mapped_column(JSON, nullable=True)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

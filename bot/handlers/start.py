@@ -16,7 +16,7 @@ from bot.callbacks import CountryChoice, LanguageChoice, RoleChoice
 from bot.i18n import language_name
 from bot.countries import country_name, is_country, match_country
 from bot.keyboards import country_keyboard, language_keyboard, role_keyboard
-from bot.services import members
+from bot.services import members, surveys
 from storage.models import Member
 
 router = Router(name="start")
@@ -32,6 +32,7 @@ def help_text() -> str:
             "• <i>" + html.escape(_("lead residential Netherlands")) + "</i>",
             "",
             _("/start: set up your profile"),
+            _("/survey: answer a survey; /resume: continue where you stopped"),
             _("/language: change the language"),
             _("/help: this message"),
             _("/cancel: stop what you are doing (nothing you typed is lost)"),
@@ -91,9 +92,12 @@ async def choose_language(message: Message, i18n: I18n) -> None:
 
 
 @router.message(Command("cancel"))
-async def cancel(message: Message, state: FSMContext) -> None:
+async def cancel(message: Message, state: FSMContext, member: Member | None, session: AsyncSession) -> None:
     """Stop the current step; everything already answered stays stored."""
     await state.clear()
+    if member is not None and await surveys.pause(session, member):
+        await message.answer(_("Survey paused. Your answers are saved: send /resume to continue where you stopped."))
+        return
     await message.answer(_("Stopped. Everything you entered so far is kept. Send /help to see what I can do."))
 
 

@@ -63,3 +63,8 @@ async def set_role(session: AsyncSession, user: User, role: str) -> Member:
         if member.country and member.onboarded_at is None:
             member.onboarded_at = utcnow()
     return member
+
+
+def is_coordinator(member: Member | None, user_id: int, coordinator_ids: list[int]) -> bool:
+    """Coordinators are the configured ids plus members promoted to the role."""
+    return user_id in coordinator_ids or (member is not None and member.role == Role.COORDINATOR.value)

@@ -1,11 +1,39 @@
-"""Seed data shipped with the bot: the reference threshold table and its sources.
+"""First-start data: the shipped survey forms (and, from the lookup issue on, reference thresholds).
 
-`SEED_THRESHOLDS_CSV` is read by `bot.lookup.records.read_thresholds_csv`; `SOURCES.md`
-explains every row (ranges, pH bands, sludge-only limits, superseded tables, status rows).
+Every seeder is idempotent: it adds only what the database does not have yet.
 """
 
+from __future__ import annotations
+
+import logging
 from pathlib import Path
 
-SEED_DIR = Path(__file__).resolve().parent
-SEED_THRESHOLDS_CSV = SEED_DIR / "reference_thresholds.csv"
-SEED_SOURCES_MD = SEED_DIR / "SOURCES.md"
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import register_seeder
+from storage.repositories.surveys import SurveyRepository
+
+log = logging.getLogger(__name__)
+
+FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
+# Who is offered each shipped form (roles, comma-separated); coordinators see every form.
+SHIPPED_FORMS = {
+    "threshold_survey.xlsx": "focal_point,member",
+    "lab_sop_survey.xlsx": "lab",
+}
+
+
+async def seed_forms(session: AsyncSession) -> None:
+    """Publish the shipped XLSForms that are not in the database yet."""
+    from bot.survey import load_form  # the engine parses the file; storage only keeps the result
+
+    async with session.begin():
+        repo = SurveyRepository(session)
+        for filename, audience in SHIPPED_FORMS.items():
+            form = load_form(FORMS_DIR / filename)
+            if await repo.form_version(form.form_id, form.version) is None:
+                await repo.publish(form.form_id, form.version, form.title, form.to_dict(), audience, filename, None)
+                log.info("published %s version %s", form.form_id, form.version)
+
+
+register_seeder("forms", seed_forms)

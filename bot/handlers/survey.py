@@ -1,0 +1,218 @@
+"""Surveys in the chat: /survey, /resume, /back, /skip, answers by button or text, review, submit."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message, Update
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import survey as engine
+from bot.callbacks import SurveyOpen, SurveyStep
+from bot.config import Settings
+from bot.i18n import translations
+from bot.keyboards import MAX_CHOICE_BUTTONS, survey_list_keyboard, survey_question_keyboard, survey_review_keyboard
+from bot.lookup import split_message
+from bot.services import members, surveys
+from bot.services.surveys import FormCache, Turn, step_token
+from storage.models import Member
+
+router = Router(name="survey")
+
+_TYPE_HINTS = {
+    "integer": lambda: _("Type a whole number."),
+    "decimal": lambda: _("Type a number."),
+    "date": lambda: _("Type a date, for example 2024-05-31."),
+}
+_ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back", "e": "edit", "S": "submit"}
+
+
+def _question_text(turn: Turn) -> str:
+    prompt = turn.prompt
+    lines = [
+        "<i>" + _("Question {index} of about {total}").format(index=prompt.index, total=prompt.total) + "</i>",
+    ]
+    if prompt.section:
+        lines.append(html.escape(prompt.section))
+    lines.append("<b>" + html.escape(prompt.label) + "</b>")
+    if prompt.hint:
+        lines.append("<i>" + html.escape(prompt.hint) + "</i>")
+    if prompt.type in _TYPE_HINTS and prompt.kind == "question":
+        lines.append(_TYPE_HINTS[prompt.type]())
+    if len(prompt.choices) > MAX_CHOICE_BUTTONS:
+        lines.append(_("Type your answer; I will find it in the list."))
+    if prompt.display_value and prompt.kind == "question":
+        lines.append(_("Current answer: {value}").format(value=html.escape(prompt.display_value)))
+    if prompt.kind == "question" and not prompt.required:
+        lines.append("<i>" + _("Optional: /skip to leave it empty.") + "</i>")
+    return "\n".join(lines)
+
+
+def _review_text(turn: Turn, lang: str) -> tuple[str, list[dict]]:
+    items = engine.review(turn.form, turn.submission.state, lang)
+    lines = ["<b>" + _("Please check your answers before you submit:") + "</b>", ""]
+    section = None
+    for item in items:
+        if item["section"] and item["section"] != section:
+            section = item["section"]
+            lines.append("<u>" + html.escape(section) + "</u>")
+        lines.append(f"• {html.escape(item['label'])}: <b>{html.escape(item['display'])}</b>")
+    lines += ["", _("Press an answer to change it, or Submit.")]
+    return "\n".join(lines), items
+
+
+async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None) -> None:
+    """Send what the member sees next: notes, an error, the next question, the review, or thanks."""
+    for note in turn.notes:
+        text = "<b>" + html.escape(note.label) + "</b>" + ("\n<i>" + html.escape(note.hint) + "</i>" if note.hint else "")
+        await message.answer(text)
+    if turn.error:
+        await message.answer("⚠️ " + html.escape(turn.error))
+    prompt = turn.prompt
+    token = step_token(prompt)
+    if turn.submitted_now or prompt.kind == "complete":
+        await message.answer(
+            _("Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
+              "reported before they appear in lookups. Send /survey to see your surveys.")
+        )
+    elif prompt.kind == "review":
+        text, items = _review_text(turn, lang)
+        chunks = split_message(text)
+        for chunk in chunks[:-1]:
+            await message.answer(chunk)
+        await message.answer(chunks[-1], reply_markup=survey_review_keyboard(turn.submission.id, token, items))
+    else:
+        await message.answer(
+            _question_text(turn),
+            reply_markup=survey_question_keyboard(turn.submission.id, token, prompt, turn.pending,
+                                                  suggested=member.country if member else None),
+        )
+
+
+def _coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
+    return members.is_coordinator(member, user_id, settings.coordinator_ids)
+
+
+@router.message(Command("survey"))
+async def list_surveys(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
+                       settings: Settings, i18n: I18n) -> None:
+    """Offer the surveys that apply to the member."""
+    if member is None or not member.is_onboarded:
+        await message.answer(_("Please set up your profile first: send /start."))
+        return
+    offers = await surveys.offers(session, forms, member, _coordinator(member, message.from_user.id, settings), i18n.current_locale)
+    if not offers:
+        await message.answer(_("There is no survey for you at the moment."))
+        return
+    await message.answer(_("Which survey would you like to answer?"), reply_markup=survey_list_keyboard(offers))
+
+
+@router.callback_query(SurveyOpen.filter())
+async def open_survey(query: CallbackQuery, callback_data: SurveyOpen, member: Member | None, session: AsyncSession,
+                      forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
+    """Start the chosen survey, or continue the member's draft of it."""
+    if member is None or query.message is None:
+        await query.answer(_("Please set up your profile first: send /start."), show_alert=True)
+        return
+    lang = i18n.current_locale
+    try:
+        turn = await surveys.open_survey(session, forms, member, callback_data.form_pk,
+                                         _coordinator(member, query.from_user.id, settings), event_update.update_id,
+                                         lang, translations(i18n.locales, lang))
+    except surveys.SurveyUnavailable:
+        await query.answer(_("This survey is not available."), show_alert=True)
+        return
+    await query.answer()
+    await show_turn(query.message, turn, lang, member)
+
+
+@router.message(Command("resume"))
+async def resume(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
+                 event_update: Update) -> None:
+    """Continue the most recent draft at its next unanswered question."""
+    lang = i18n.current_locale
+    turn = None
+    if member is not None:
+        turn = await surveys.resume_latest(session, forms, member, event_update.update_id, lang, translations(i18n.locales, lang))
+    if turn is None:
+        await message.answer(_("You have no survey in progress. Send /survey to see the surveys."))
+        return
+    await show_turn(message, turn, lang, member)
+
+
+async def _reply_in_chat(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
+                         update_id: int, action: str, value=None) -> None:
+    lang = i18n.current_locale
+    draft_id = await surveys.active_draft_id(session, member) if member is not None else None
+    if draft_id is None:
+        await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
+        return
+    turn = await surveys.reply(session, forms, member, draft_id, update_id, action, value, lang=lang,
+                               tr=translations(i18n.locales, lang))
+    if not turn.duplicate:
+        await show_turn(message, turn, lang, member)
+
+
+@router.message(Command("back"))
+async def go_back(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
+                  event_update: Update) -> None:
+    """Return to the previous question."""
+    await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "back")
+
+
+@router.message(Command("skip"))
+async def skip_question(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
+                        event_update: Update) -> None:
+    """Leave an optional question empty."""
+    await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "skip")
+
+
+async def _has_open_survey(message: Message, member: Member | None, session: AsyncSession) -> bool:
+    if member is None or not message.text or message.text.startswith("/"):
+        return False
+    return await surveys.active_draft_id(session, member) is not None
+
+
+@router.message(F.text, _has_open_survey)
+async def typed_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
+                       event_update: Update) -> None:
+    """Typed text while a survey is open answers its current question."""
+    await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "answer", message.text)
+
+
+@router.callback_query(SurveyStep.filter())
+async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member: Member | None, session: AsyncSession,
+                        forms: FormCache, i18n: I18n, event_update: Update) -> None:
+    """A button under a survey question or the review."""
+    action = _ACTIONS.get(callback_data.action)
+    if member is None or action is None or query.message is None:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    lang = i18n.current_locale
+    value = callback_data.arg if action in ("choose", "toggle", "edit") else None
+    try:
+        turn = await surveys.reply(session, forms, member, callback_data.sub, event_update.update_id, action, value,
+                                   expected=callback_data.step, lang=lang, tr=translations(i18n.locales, lang))
+    except surveys.SurveyUnavailable:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    if turn.duplicate:
+        await query.answer()
+        return
+    if turn.stale:
+        await query.answer(_("This question is already answered. Send /resume to see the current one."), show_alert=True)
+        return
+    await query.answer()
+    if action == "toggle":
+        markup = survey_question_keyboard(turn.submission.id, callback_data.step, turn.prompt, turn.pending,
+                                          suggested=member.country)
+        await query.message.edit_reply_markup(reply_markup=markup)
+        return
+    if not turn.error:
+        # The answered question keeps its text but loses its buttons, so it cannot be pressed twice.
+        await query.message.edit_reply_markup(reply_markup=None)
+    await show_turn(query.message, turn, lang, member)

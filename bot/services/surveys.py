@@ -1,0 +1,261 @@
+"""Survey conversations: the engine's pure steps, stored after every step, once per update."""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot import survey as engine
+from bot.survey import Form, Prompt
+from storage.models import Member, Role, Submission, SubmissionStatus, SurveyForm, utcnow
+from storage.repositories.surveys import SurveyRepository
+
+log = logging.getLogger(__name__)
+
+# Two updates of one member racing on the same draft: the loser re-reads and tries again.
+_ATTEMPTS = 3
+
+
+class FormCache:
+    """Parsed forms by stored version; a stored version never changes, so entries never go stale."""
+
+    def __init__(self) -> None:
+        self._forms: dict[int, Form] = {}
+
+    def get(self, stored: SurveyForm) -> Form:
+        form = self._forms.get(stored.id)
+        if form is None:
+            form = self._forms[stored.id] = Form.from_dict(stored.definition)
+        return form
+
+
+@dataclass
+class Offer:
+    """A survey the member may answer, with their draft if they started it."""
+
+    form: SurveyForm
+    title: str
+    draft: Submission | None
+    submitted: int
+
+
+@dataclass
+class Turn:
+    """What the member should see after a survey step."""
+
+    submission: Submission
+    form: Form
+    prompt: Prompt
+    notes: list[Prompt] = field(default_factory=list)
+    error: str | None = None
+    duplicate: bool = False
+    stale: bool = False
+    submitted_now: bool = False
+    pending: list[str] = field(default_factory=list)
+
+
+class SurveyUnavailable(Exception):
+    """The member asked for a survey that is not theirs or no longer open."""
+
+
+def applies_to(form: SurveyForm, member: Member, coordinator: bool) -> bool:
+    """Whether the member's role is in the form's audience (coordinators see every form)."""
+    roles = form.audience_roles()
+    return coordinator or not roles or (member.role or Role.MEMBER.value) in roles
+
+
+async def offers(session: AsyncSession, forms: FormCache, member: Member, coordinator: bool, lang: str) -> list[Offer]:
+    """The surveys that apply to the member, with drafts and submission counts."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        current = [form for form in await repo.current_forms() if applies_to(form, member, coordinator)]
+        drafts = await repo.drafts(member.id)
+        submitted = await repo.submitted_forms(member.id)
+        by_form_id: dict[str, Submission] = {}
+        stored_by_pk = {form.id: form for form in current}
+        for draft in drafts:
+            stored = stored_by_pk.get(draft.form_pk) or await repo.form(draft.form_pk)
+            if stored is not None:
+                by_form_id.setdefault(stored.form_id, draft)
+    return [
+        Offer(form=form, title=form.title or form.form_id, draft=by_form_id.get(form.form_id),
+              submitted=submitted.get(form.form_id, 0))
+        for form in current
+    ]
+
+
+async def open_survey(session: AsyncSession, forms: FormCache, member: Member, form_pk: int, coordinator: bool,
+                      update_id: int, lang: str, tr) -> Turn:
+    """Start the form, or resume the member's draft of it, and make it the active survey."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        stored = await repo.form(form_pk)
+        if stored is None or not applies_to(stored, member, coordinator):
+            raise SurveyUnavailable(form_pk)
+        draft = None
+        for candidate in await repo.drafts(member.id):
+            candidate_form = candidate.form_pk == stored.id or (await repo.form(candidate.form_pk)).form_id == stored.form_id
+            if candidate_form:
+                draft = candidate
+                break
+        if draft is None:
+            if not stored.is_current:
+                raise SurveyUnavailable(form_pk)
+            draft = await repo.create_draft(stored, member.id, member.country, lang, engine.start(forms.get(stored), lang))
+        await repo.deactivate_drafts(member.id, except_id=draft.id)
+        draft.active = True
+        form = forms.get(await repo.form(draft.form_pk))
+        turn = _advance_notes(form, draft, lang, tr)
+        draft.updated_at = utcnow()
+        draft.last_update_id = max(draft.last_update_id, update_id)
+    return turn
+
+
+async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
+    """Reopen the member's most recent draft at its next unanswered question."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        drafts = await repo.drafts(member.id)
+        if not drafts:
+            return None
+        draft = drafts[0]
+        await repo.deactivate_drafts(member.id, except_id=draft.id)
+        draft.active = True
+        form = forms.get(await repo.form(draft.form_pk))
+        turn = _advance_notes(form, draft, lang, tr)
+        draft.updated_at = utcnow()
+        draft.last_update_id = max(draft.last_update_id, update_id)
+    return turn
+
+
+async def active_draft_id(session: AsyncSession, member: Member) -> int | None:
+    """The id of the survey taking the member's typed input, if any."""
+    async with session.begin():
+        draft = await SurveyRepository(session).active_draft(member.id)
+    return draft.id if draft is not None else None
+
+
+async def pause(session: AsyncSession, member: Member) -> bool:
+    """/cancel: the draft stays, typed text goes back to lookups; True if a survey was open."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        was_open = await repo.active_draft(member.id) is not None
+        await repo.deactivate_drafts(member.id)
+    return was_open
+
+
+async def reply(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, update_id: int,
+                action: str, value: Any = None, expected: str | None = None, lang: str = "en", tr=None) -> Turn:
+    """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            return await _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr)
+        except StaleDataError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+            log.info("draft %s changed under us; retrying", submission_id)
+    raise AssertionError("unreachable")
+
+
+async def _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr) -> Turn:
+    async with session.begin():
+        repo = SurveyRepository(session)
+        draft = await repo.submission(submission_id, for_update=True)
+        if draft is None or draft.member_id != member.id:
+            raise SurveyUnavailable(submission_id)
+        form = forms.get(await repo.form(draft.form_pk))
+        if draft.status != SubmissionStatus.DRAFT.value:
+            return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), stale=True)
+        if update_id <= draft.last_update_id:
+            # Telegram redelivered an update we already stored: show where we are, store nothing.
+            return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), duplicate=True)
+        state = dict(draft.state, lang=lang)
+        prompt = engine.current_prompt(form, state, lang, tr)
+        if expected is not None and expected != step_token(prompt):
+            return Turn(draft, form, prompt, stale=True, pending=list(draft.pending.get(prompt.path or "", [])))
+        turn = _apply(form, draft, state, prompt, action, value, lang, tr)
+        await repo.record(draft, update_id, prompt.path or prompt.kind, action, _jsonable(value), turn.error is None and not turn.stale)
+        draft.last_update_id = update_id
+        draft.updated_at = utcnow()
+        draft.active = draft.status == SubmissionStatus.DRAFT.value
+    return turn
+
+
+def step_token(prompt: Prompt) -> str:
+    """A short, stable id of the step a button belongs to (callback data is limited to 64 bytes)."""
+    return format(zlib.crc32((prompt.path or prompt.kind).encode()), "08x")
+
+
+def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: str, value: Any, lang: str, tr) -> Turn:
+    if action in ("choose", "toggle"):
+        # Buttons carry the choice's position; the name comes from the prompt the member saw.
+        if not isinstance(value, int) or not 0 <= value < len(prompt.choices):
+            return Turn(draft, form, prompt, stale=True)
+        value = prompt.choices[value][0]
+    if action == "toggle":
+        chosen = list(draft.pending.get(prompt.path, prompt.value or []))
+        if value in chosen:
+            chosen.remove(value)
+        else:
+            chosen.append(value)
+        draft.pending = {**draft.pending, prompt.path: chosen}
+        return Turn(draft, form, prompt, pending=chosen)
+    if action == "choose":
+        action = "answer"
+    if action == "done":
+        value = list(draft.pending.get(prompt.path, prompt.value or []))
+        action = "answer"
+    if action == "answer":
+        result = engine.answer(form, state, value, tr=tr)
+    elif action == "skip":
+        result = engine.skip(form, state, tr=tr)
+    elif action == "back":
+        result = engine.AnswerResult(accepted=True, state=engine.back(form, state))
+    elif action == "edit":
+        items = engine.review(form, state, lang)
+        if not isinstance(value, int) or not 0 <= value < len(items):
+            return Turn(draft, form, prompt, stale=True)
+        result = engine.AnswerResult(accepted=True, state=engine.jump_to(form, state, items[value]["path"]))
+    elif action == "submit":
+        if prompt.kind != "review" or not engine.is_complete(form, state):
+            return Turn(draft, form, prompt, stale=True)
+        draft.state = engine.submit(form, state)
+        draft.data = engine.submission_data(form, draft.state)
+        draft.status = SubmissionStatus.SUBMITTED.value
+        draft.submitted_at = utcnow()
+        draft.pending = {}
+        return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), submitted_now=True)
+    else:
+        raise ValueError(f"unknown survey action {action!r}")
+    if not result.accepted:
+        return Turn(draft, form, prompt, error=result.error, pending=list(draft.pending.get(prompt.path or "", [])))
+    if prompt.path in draft.pending:
+        draft.pending = {key: chosen for key, chosen in draft.pending.items() if key != prompt.path}
+    draft.state = result.state
+    return _advance_notes(form, draft, lang, tr)
+
+
+def _advance_notes(form: Form, draft: Submission, lang: str, tr) -> Turn:
+    """Notes need no answer: collect them for display and move past them."""
+    state = dict(draft.state, lang=lang)
+    notes = []
+    prompt = engine.current_prompt(form, state, lang, tr)
+    while prompt.kind == "note" and len(notes) < 50:
+        notes.append(prompt)
+        state = engine.answer(form, state, None, tr=tr).state
+        prompt = engine.current_prompt(form, state, lang, tr)
+    draft.state = state
+    return Turn(draft, form, prompt, notes=notes, pending=list(draft.pending.get(prompt.path or "", [])))
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return str(value)
