@@ -1,0 +1,223 @@
+"""INSOP action-plan indicators computed from submitted survey answers (plain data in, plain data out)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.reports.regions import REGIONS
+
+# Where each indicator reads its answer in the shipped forms (storage/forms/build_forms.py).
+# A coordinator who renames a question or a choice in an XLSForm changes it here and nowhere else.
+# Each entry lists (question name, accepted choice names); every condition must hold.
+FORM_ANSWERS: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    # Threshold survey (form_id insop_thresholds)
+    "threshold_country": (("country", frozenset()),),
+    "in_discussions": (("in_discussions", frozenset({"yes"})),),
+    "working_toward": (("working_toward", frozenset({"yes"})),),
+    # "both" means some values are binding; values still "in_preparation" are not binding yet.
+    "binding_values": (("has_thresholds", frozenset({"yes"})), ("legal_status", frozenset({"binding", "both"}))),
+    # Lab SOP survey (form_id insop_lab_sop)
+    "lab_country": (("country", frozenset()),),
+    "lab_name": (("lab_name", frozenset()),),
+    "lab_aware_sops": (("glosolan_aware", frozenset({"yes"})),),
+    "lab_willing_sops": (("sop_participation", frozenset({"yes"})),),
+}
+
+# Targets of the INSOP action plan, as shares (0-1).
+GOALS: dict[str, float] = {
+    "countries_in_discussions": 0.5,
+    "labs_aware_sops": 0.8,
+    "regions_with_sop_labs": 1.0,
+}
+
+INDICATORS: tuple[str, ...] = (
+    "countries_responded",
+    "countries_in_discussions",
+    "countries_working_toward",
+    "countries_binding_values",
+    "labs_aware_sops",
+    "regions_with_sop_labs",
+)
+
+FOCAL_POINT_ROLE = "focal_point"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One action-plan indicator: value is numerator / denominator (0 when nothing is counted yet)."""
+
+    id: str
+    value: float
+    numerator: int
+    denominator: int
+    goal: float | None = None
+
+    @property
+    def goal_met(self) -> bool | None:
+        """Whether the goal is reached, or None for indicators without a goal."""
+        return None if self.goal is None else self.value >= self.goal
+
+
+@dataclass(frozen=True)
+class RegionProgress:
+    """How many targeted countries of a region have responded or have a survey in progress."""
+
+    region: str
+    targeted: int
+    responded: int
+    drafts: int
+
+    @property
+    def response_rate(self) -> float:
+        """Share of targeted countries that responded (0 when none is targeted)."""
+        return _share(self.responded, self.targeted)
+
+
+def targeted_from_members(members: Iterable[dict[str, Any]]) -> set[str]:
+    """Countries that have at least one member with the focal point role."""
+    return {
+        _country_code(member.get("country"))
+        for member in members
+        if member.get("role") == FOCAL_POINT_ROLE and _country_code(member.get("country"))
+    }
+
+
+def latest_by_country(submissions: Iterable[dict[str, Any]], country_key: str = "threshold_country") -> dict[str, dict[str, Any]]:
+    """Each country's latest submission: greatest submitted_at when all have one, else the last in the list."""
+    latest: dict[str, dict[str, Any]] = {}
+    for submission in _in_submission_order(submissions):
+        country = submission_country(submission, country_key)
+        if country:
+            latest[country] = submission
+    return latest
+
+
+def submission_country(submission: dict[str, Any], country_key: str = "threshold_country") -> str:
+    """The submission's country code: the stored column first, else the form's country answer."""
+    question = FORM_ANSWERS[country_key][0][0]
+    return _country_code(submission.get("country")) or _country_code((submission.get("data") or {}).get(question))
+
+
+def compute_indicators(
+    threshold_submissions: list[dict[str, Any]],
+    lab_submissions: list[dict[str, Any]],
+    targeted_countries: Iterable[str],
+    regions: dict[str, str],
+) -> list[Indicator]:
+    """Compute the action-plan indicators; country indicators count only targeted countries, once each."""
+    targeted = {_country_code(code) for code in targeted_countries} - {""}
+    answers = {
+        country: submission.get("data") or {}
+        for country, submission in latest_by_country(threshold_submissions).items()
+        if country in targeted
+    }
+    labs = _latest_by_lab(lab_submissions)
+    aware = sum(1 for lab in labs if _answer_matches(lab.get("data") or {}, "lab_aware_sops"))
+    sop_regions = {
+        regions.get(_lab_country(lab))
+        for lab in labs
+        if _answer_matches(lab.get("data") or {}, "lab_willing_sops")
+    } & set(REGIONS)
+
+    def country_count(answer_key: str) -> int:
+        return sum(1 for data in answers.values() if _answer_matches(data, answer_key))
+
+    counts = {
+        "countries_responded": (len(answers), len(targeted)),
+        "countries_in_discussions": (country_count("in_discussions"), len(targeted)),
+        "countries_working_toward": (country_count("working_toward"), len(targeted)),
+        "countries_binding_values": (country_count("binding_values"), len(targeted)),
+        "labs_aware_sops": (aware, len(labs)),
+        "regions_with_sop_labs": (len(sop_regions), len(REGIONS)),
+    }
+    return [
+        Indicator(indicator_id, _share(*counts[indicator_id]), *counts[indicator_id], GOALS.get(indicator_id))
+        for indicator_id in INDICATORS
+    ]
+
+
+def region_progress(
+    targeted_countries: Iterable[str],
+    threshold_submissions: list[dict[str, Any]],
+    regions: dict[str, str],
+    draft_countries: Iterable[str] = (),
+) -> list[RegionProgress]:
+    """One row per GSP region: targeted countries, how many responded, how many only have a draft."""
+    targeted = {_country_code(code) for code in targeted_countries} - {""}
+    responded = set(latest_by_country(threshold_submissions)) & targeted
+    drafting = ({_country_code(code) for code in draft_countries} & targeted) - responded
+    rows = []
+    for region in REGIONS:
+        in_region = {country for country in targeted if regions.get(country) == region}
+        rows.append(RegionProgress(region, len(in_region), len(in_region & responded), len(in_region & drafting)))
+    return rows
+
+
+def indicator_label(indicator_id: str, tr) -> str:
+    """The indicator's name in the coordinator's language (unknown ids are shown as they are)."""
+    _ = tr.gettext
+    labels = {
+        "countries_responded": _("Targeted countries that responded"),
+        "countries_in_discussions": _("Countries taking part in threshold discussions"),
+        "countries_working_toward": _("Countries working toward adopting threshold values"),
+        "countries_binding_values": _("Countries with legally binding threshold values"),
+        "labs_aware_sops": _("Laboratories aware of GLOSOLAN harmonized SOPs"),
+        "regions_with_sop_labs": _("Regions with a laboratory developing SOPs"),
+    }
+    return labels.get(indicator_id, indicator_id)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _share(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def _country_code(value: Any) -> str:
+    return value.strip().upper() if isinstance(value, str) else ""
+
+
+def _answer_matches(data: dict[str, Any], answer_key: str) -> bool:
+    for question, accepted in FORM_ANSWERS[answer_key]:
+        value = data.get(question)
+        chosen = set(value) if isinstance(value, (list, tuple, set)) else {value}
+        if not chosen & accepted:
+            return False
+    return True
+
+
+def _in_submission_order(submissions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    submissions = list(submissions)
+    # Mixed or missing timestamps cannot be compared; the caller's order (oldest first) is then trusted.
+    if submissions and all(submission.get("submitted_at") is not None for submission in submissions):
+        try:
+            return sorted(submissions, key=lambda submission: submission["submitted_at"])
+        except TypeError:
+            return submissions
+    return submissions
+
+
+def _lab_country(submission: dict[str, Any]) -> str:
+    return submission_country(submission, "lab_country")
+
+
+def _latest_by_lab(submissions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One submission per laboratory (country + folded lab name); nameless labs count each time."""
+    name_question = FORM_ANSWERS["lab_name"][0][0]
+    latest: dict[Any, dict[str, Any]] = {}
+    for position, submission in enumerate(_in_submission_order(submissions)):
+        name = _fold((submission.get("data") or {}).get(name_question))
+        key = (_lab_country(submission), name) if name else ("", position)
+        latest[key] = submission
+    return list(latest.values())
+
+
+def _fold(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())
