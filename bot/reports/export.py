@@ -1,0 +1,259 @@
+"""Survey submissions as XLSX and CSV files laid out like a KoboToolbox export."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from bot.reports.regions import region_of
+from bot.survey.form import Form, Node
+
+META_COLUMNS = ("_submission_id", "_country", "_region", "_language", "_submitted_at", "_review_status")
+TELEGRAM_ID_COLUMN = "_telegram_id"
+REPEAT_LINK_COLUMNS = ("_parent_submission_id", "_index")
+NESTED_REPEAT_COLUMN = "_parent_index"
+# Spreadsheet programs run a cell starting with these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_LIMIT = 31
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+NUMERIC_TYPES = {"integer", "decimal"}
+SELECT_TYPES = {"select_one", "select_multiple"}
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """The exported files' contents and a safe file name stem (add .xlsx / .csv)."""
+
+    xlsx: bytes
+    csv: bytes
+    filename_stem: str
+
+
+@dataclass
+class _Sheet:
+    """One table of the export: the main sheet or one repeat's sheet."""
+
+    name: str
+    questions: list[Node]
+    link_columns: tuple[str, ...]
+    rows: list[list[Any]]
+
+
+def build_export(
+    form: Form | dict[str, Any],
+    submissions: list[dict[str, Any]],
+    label_language: str | None = None,
+    include_telegram_ids: bool = False,
+) -> ExportFiles:
+    """Export submissions: one row each, columns by question name in form order, repeats on sheets of their own.
+
+    The XLSX holds the main sheet plus one sheet per repeat (rows linked by `_parent_submission_id`
+    and `_index`, the instance's 1-based position); the CSV holds the main sheet only.
+    Choices are written as names (select_multiple space-separated, as KoboToolbox does) unless
+    `label_language` asks for labels ("; "-separated, since labels contain spaces).
+    """
+    if not isinstance(form, Form):
+        form = Form.from_dict(form)
+    meta_columns = META_COLUMNS + ((TELEGRAM_ID_COLUMN,) if include_telegram_ids else ())
+    main = _Sheet(form.title or form.form_id, _questions(form.children), (), [])
+    repeat_sheets: dict[str, _Sheet] = {}
+    for repeat, depth in _repeats(form.children):
+        links = REPEAT_LINK_COLUMNS + ((NESTED_REPEAT_COLUMN,) if depth > 0 else ())
+        repeat_sheets[repeat.path] = _Sheet(repeat.name, _questions(repeat.children), links, [])
+
+    for submission in submissions:
+        data = submission.get("data") or {}
+        cells = [_cell(form, node, data.get(node.name), label_language) for node in main.questions]
+        main.rows.append(cells + _meta_cells(submission, include_telegram_ids))
+        _collect_repeats(form, form.children, data, submission.get("id"), "", repeat_sheets, label_language)
+
+    sheets = [main, *repeat_sheets.values()]
+    _name_sheets(sheets)
+    headers = {id(sheet): [node.name for node in sheet.questions] + list(sheet.link_columns) for sheet in sheets}
+    headers[id(main)] += list(meta_columns)
+    return ExportFiles(
+        xlsx=_xlsx_bytes(sheets, headers),
+        csv=_csv_bytes(headers[id(main)], main.rows),
+        filename_stem=_filename_stem(form),
+    )
+
+
+# ---------------------------------------------------------------- form layout
+
+
+def _questions(nodes: list[Node]) -> list[Node]:
+    """Answerable nodes in document order, through groups but not into repeats."""
+    found: list[Node] = []
+    for node in nodes:
+        if node.type == "group":
+            found.extend(_questions(node.children))
+        elif node.type not in ("repeat", "note"):
+            found.append(node)
+    return found
+
+
+def _repeats(nodes: list[Node], depth: int = 0):
+    """Yield (repeat node, nesting depth) in document order, nested repeats after their parent."""
+    for node in nodes:
+        if node.type == "repeat":
+            yield node, depth
+            yield from _repeats(node.children, depth + 1)
+        elif node.type == "group":
+            yield from _repeats(node.children, depth)
+
+
+def _collect_repeats(form, nodes, data, submission_id, parent_index, sheets, label_language) -> None:
+    for node in nodes:
+        if node.type == "group":
+            _collect_repeats(form, node.children, data, submission_id, parent_index, sheets, label_language)
+        elif node.type == "repeat":
+            instances = data.get(node.name)
+            if not isinstance(instances, list):
+                continue
+            sheet = sheets[node.path]
+            for position, instance in enumerate(instances, start=1):
+                instance = instance if isinstance(instance, dict) else {}
+                cells = [_cell(form, question, instance.get(question.name), label_language) for question in sheet.questions]
+                links = [submission_id, position] + ([parent_index] if NESTED_REPEAT_COLUMN in sheet.link_columns else [])
+                sheet.rows.append(cells + links)
+                # Deeper levels name their parent by its position path, e.g. "2.1".
+                own_index = f"{parent_index}.{position}" if parent_index else str(position)
+                _collect_repeats(form, node.children, instance, submission_id, own_index, sheets, label_language)
+
+
+# ---------------------------------------------------------------- cell values
+
+
+def _cell(form: Form, node: Node, value: Any, label_language: str | None) -> Any:
+    if value is None or value == "" or value == []:
+        return None
+    if node.type in SELECT_TYPES:
+        names = [str(name) for name in (value if isinstance(value, list) else [value])]
+        if label_language is None:
+            return " ".join(names)
+        labels = {choice.name: form.text(choice.label, label_language) or choice.name for choice in form.choices.get(node.list_name, [])}
+        return "; ".join(labels.get(name, name) for name in names)
+    if node.type in NUMERIC_TYPES or node.type == "calculate":
+        number = _as_number(value)
+        if number is not None:
+            return number
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _as_number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value).strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    number = float(text)
+    return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+
+
+def _meta_cells(submission: dict[str, Any], include_telegram_ids: bool) -> list[Any]:
+    country = (submission.get("country") or "").upper() or None
+    cells = [
+        submission.get("id"),
+        country,
+        submission.get("region") or region_of(country),
+        submission.get("language"),
+        _utc_iso(submission.get("submitted_at")),
+        submission.get("review_status"),
+    ]
+    if include_telegram_ids:
+        cells.append(submission.get("telegram_id"))
+    return cells
+
+
+def _utc_iso(moment: Any) -> str | None:
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        return moment
+    if isinstance(moment, datetime.datetime):
+        # Stored timestamps without a zone are UTC (the database keeps UTC).
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+        return moment.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if isinstance(moment, datetime.date):
+        return moment.isoformat()
+    return str(moment)
+
+
+def neutralize_formula(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# ---------------------------------------------------------------- files
+
+
+def _name_sheets(sheets: list[_Sheet]) -> None:
+    """Make sheet names valid for Excel (no []:*?/\\, at most 31 characters) and unique."""
+    used: set[str] = set()
+    for sheet in sheets:
+        base = _SHEET_NAME_FORBIDDEN.sub("_", sheet.name).strip().strip("'") or "data"
+        # Excel reserves "History" for its change tracking.
+        if base.casefold() == "history":
+            base = "history_"
+        name = base[:SHEET_NAME_LIMIT]
+        counter = 2
+        while name.casefold() in used:
+            suffix = f"_{counter}"
+            name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+            counter += 1
+        used.add(name.casefold())
+        sheet.name = name
+
+
+def _xlsx_bytes(sheets: list[_Sheet], headers: dict[int, list[str]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(sheet.name)
+        worksheet.append(headers[id(sheet)])
+        for row in sheet.rows:
+            worksheet.append([_xlsx_value(value) for value in row])
+        worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    # openpyxl refuses control characters that XML cannot hold; a stray one must not sink the export.
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralize_formula(value)
+
+
+def _csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else neutralize_formula(value) for value in row])
+    # The byte-order mark makes Excel read Arabic, Chinese and Cyrillic answers as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _filename_stem(form: Form) -> str:
+    stem = _FILENAME_UNSAFE.sub("_", f"{form.form_id}_{form.version}".strip("_"))
+    return stem.strip("._") or "export"
