@@ -228,7 +228,7 @@ def _percent_axis(axes, positions: list[int], labels: list[str], babel_locale: L
     for label in axes.get_xticklabels():
         label.set_fontproperties(fonts.small)
     axes.set_yticks(positions, labels, fontproperties=fonts.label)
-    axes.set_ylim(len(positions) - 0.5, -0.5)  # first row on top
+    axes.set_ylim(max(len(positions), 1) - 0.5, -0.5)  # first row on top; one empty row when there is none
     axes.tick_params(axis="y", length=0)
     axes.spines[["top", "right"]].set_visible(False)
 
@@ -276,6 +276,7 @@ def _label_gap(bars: list[dict[str, Any]]) -> float:
 
 
 def _render_png(figure: Figure) -> bytes:
+    # catch_warnings swaps the process-wide filters; concurrent renders in threads may briefly see each other's.
     buffer = io.BytesIO()
     canvas = FigureCanvasAgg(figure)
     with warnings.catch_warnings():

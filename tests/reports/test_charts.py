@@ -1,7 +1,6 @@
 """Charts come back as PNG images for empty and full data, in any of the bot's scripts, without side effects."""
 
 import gettext
-import io
 import warnings
 
 import matplotlib
@@ -53,6 +52,10 @@ def test_progress_chart_renders_when_nothing_is_submitted():
     assert width > 500 and height > 500
 
 
+def test_progress_chart_with_no_rows_at_all():
+    assert progress_chart([], [], TR, "en").startswith(PNG_MAGIC)
+
+
 def test_progress_chart_with_data_and_drafts():
     rows = [RegionProgress(region, targeted=10, responded=index, drafts=index % 3) for index, region in enumerate(REGIONS)]
     indicators = [
@@ -93,6 +96,7 @@ def test_comparison_chart_handles_zero_mixed_units_and_bad_numbers():
         {"jurisdiction": "Zero", "value": 0, "unit": "mg/kg", "value_type": "limit"},
         {"jurisdiction": "Big", "value": 5000, "unit": "µg/kg", "value_type": None},
         {"jurisdiction": "Broken", "value": "n/a", "unit": "mg/kg"},
+        {"jurisdiction": "Only a maximum", "value": None, "value_min": None, "value_max": 0.5, "unit": "mg/kg"},
     ]
     assert comparison_chart(rows, "Lead", "Residential", TR, "not-a-locale").startswith(PNG_MAGIC)
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,7 +12,9 @@ from bot.reports.export import build_export
 from bot.survey import load_form
 from bot.survey.form import Choice, Form, Node
 
-THRESHOLD_FORM = load_form("storage/forms/threshold_survey.xlsx")
+FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
+
+THRESHOLD_FORM = load_form(FORMS_DIR / "threshold_survey.xlsx")
 MAIN_COLUMNS = [
     "country", "role", "institution", "has_thresholds", "legal_status", "land_uses", "land_uses_other",
     "threshold_count", "in_discussions", "working_toward", "obstacles", "obstacles_other", "consent_publish",

@@ -2,6 +2,7 @@
 
 import datetime
 import gettext
+from pathlib import Path
 
 from bot.reports.indicators import (
     FORM_ANSWERS,
@@ -13,6 +14,8 @@ from bot.reports.indicators import (
     targeted_from_members,
 )
 from bot.reports.regions import REGIONS, load_regions
+
+FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
 
 REGIONS_TABLE = load_regions()
 
@@ -48,7 +51,7 @@ LABS = [
 
 def test_country_indicators_count_each_targeted_country_once():
     indicators = by_id(compute_indicators(THRESHOLDS, LABS, TARGETED, REGIONS_TABLE))
-    assert [indicator for indicator in INDICATORS] == list(indicators)
+    assert list(INDICATORS) == list(indicators)
     responded = indicators["countries_responded"]
     assert (responded.numerator, responded.denominator, responded.value) == (4, 8, 0.5)
     discussions = indicators["countries_in_discussions"]
@@ -108,8 +111,8 @@ def test_targeted_countries_come_from_focal_points():
 def test_form_answers_name_questions_of_the_shipped_forms():
     from bot.survey import load_form
 
-    threshold = load_form("storage/forms/threshold_survey.xlsx")
-    lab = load_form("storage/forms/lab_sop_survey.xlsx")
+    threshold = load_form(FORMS_DIR / "threshold_survey.xlsx")
+    lab = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
     for key, conditions in FORM_ANSWERS.items():
         form = lab if key.startswith("lab_") else threshold
         for question, choices in conditions:

@@ -1,11 +1,14 @@
 """The GSP region table covers every CLDR country and puts well-known ones where FAO does."""
 
 import gettext
+from pathlib import Path
 
 import pytest
 from babel import Locale
 
 from bot.reports.regions import REGIONS, load_regions, region_label, region_of
+
+FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
 
 NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
 
@@ -23,7 +26,7 @@ def test_every_cldr_country_has_a_known_region():
 def test_every_country_the_survey_offers_has_a_region():
     from bot.survey import load_form
 
-    form = load_form("storage/forms/threshold_survey.xlsx")
+    form = load_form(FORMS_DIR / "threshold_survey.xlsx")
     regions = load_regions()
     assert {choice.name for choice in form.choices["country"]} <= set(regions)
 
