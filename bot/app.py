@@ -74,7 +74,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
     # Catch-all last.
-    dispatcher.include_routers(start.router, survey.router, fallback.router)
+    dispatcher.include_routers(start.handlers.router(), survey.handlers.router(), fallback.handlers.router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)

@@ -44,6 +44,19 @@ class BotHarness:
         await self.dispatcher.feed_update(self.bot, self.updates.message(user, text))
         return self.api.calls[before:]
 
+    async def feed(self, update) -> list[Call]:
+        """Deliver an update as it is (e.g. a second time, as Telegram does after a timeout)."""
+        before = len(self.api.calls)
+        await self.dispatcher.feed_update(self.bot, update)
+        return self.api.calls[before:]
+
+    async def onboard(self, user: User, country: str, role_label: str) -> None:
+        """Run /start, type the country, confirm it and pick the role."""
+        await self.send(user, "/start")
+        await self.send(user, country)
+        await self.press(user, country)
+        await self.press(user, role_label)
+
     async def press(self, user: User, label: str | None = None, data: str | None = None) -> list[Call]:
         """The user presses the newest button in their chat whose text contains `label` (or with `data`)."""
         message, button = self.find_button(user.id, label=label, data=data)

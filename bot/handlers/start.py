@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers import Handlers
 from bot.callbacks import CountryChoice, LanguageChoice, RoleChoice
 from bot.i18n import language_name
 from bot.countries import country_name, is_country, match_country
@@ -19,7 +20,7 @@ from bot.keyboards import country_keyboard, language_keyboard, role_keyboard
 from bot.services import members, surveys
 from storage.models import Member
 
-router = Router(name="start")
+handlers = Handlers("start")
 
 
 def help_text() -> str:
@@ -54,7 +55,7 @@ async def _continue_onboarding(message: Message, member: Member) -> None:
         await message.answer(help_text())
 
 
-@router.message(CommandStart())
+@handlers.message(CommandStart())
 async def start(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n) -> None:
     """Greet the member in their language, offer other languages, then ask what the profile misses."""
     user = message.from_user
@@ -77,13 +78,13 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     await _continue_onboarding(message, member)
 
 
-@router.message(Command("help"))
+@handlers.message(Command("help"))
 async def show_help(message: Message) -> None:
     """List what the bot can do."""
     await message.answer(help_text())
 
 
-@router.message(Command("language"))
+@handlers.message(Command("language"))
 async def choose_language(message: Message, i18n: I18n) -> None:
     """Offer every language the bot speaks, each in its own name."""
     await message.answer(
@@ -91,7 +92,7 @@ async def choose_language(message: Message, i18n: I18n) -> None:
     )
 
 
-@router.message(Command("cancel"))
+@handlers.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, member: Member | None, session: AsyncSession) -> None:
     """Stop the current step; everything already answered stays stored."""
     await state.clear()
@@ -101,7 +102,7 @@ async def cancel(message: Message, state: FSMContext, member: Member | None, ses
     await message.answer(_("Stopped. Everything you entered so far is kept. Send /help to see what I can do."))
 
 
-@router.callback_query(LanguageChoice.filter())
+@handlers.callback_query(LanguageChoice.filter())
 async def language_chosen(
     query: CallbackQuery, callback_data: LanguageChoice, session: AsyncSession, i18n: I18n
 ) -> None:
@@ -120,7 +121,7 @@ async def language_chosen(
                 await _continue_onboarding(query.message, member)
 
 
-@router.callback_query(CountryChoice.filter())
+@handlers.callback_query(CountryChoice.filter())
 async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, session: AsyncSession, i18n: I18n) -> None:
     """Store the confirmed country, or ask again."""
     await query.answer()
@@ -139,7 +140,7 @@ async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, ses
     await _continue_onboarding(query.message, member)
 
 
-@router.callback_query(RoleChoice.filter())
+@handlers.callback_query(RoleChoice.filter())
 async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: AsyncSession) -> None:
     """Store the role; the profile is complete."""
     if callback_data.role not in members.SELF_CHOSEN_ROLES:
@@ -153,11 +154,17 @@ async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: 
     await _continue_onboarding(query.message, member)
 
 
+def _is_command(message: Message) -> bool:
+    return (message.text or "").startswith("/")
+
+
 def _needs_country(message: Message, member: Member | None) -> bool:
+    if _is_command(message):
+        return False  # an unknown command is not a country name
     return member is None or (not member.is_onboarded and not member.country)
 
 
-@router.message(F.text, _needs_country)
+@handlers.message(F.text, _needs_country)
 async def country_typed(message: Message, member: Member | None, session: AsyncSession, i18n: I18n) -> None:
     """Match a typed country name in any language and ask the member to confirm it."""
     if member is None:
@@ -177,7 +184,8 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
     )
 
 
-@router.message(F.text, lambda message, member: member is not None and not member.is_onboarded and not member.role)
+@handlers.message(F.text, lambda message, member: not _is_command(message) and member is not None
+                and not member.is_onboarded and not member.role)
 async def role_missing(message: Message) -> None:
     """The member typed instead of pressing a role button: show the buttons again."""
     await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())

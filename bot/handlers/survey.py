@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers import Handlers
 from bot import survey as engine
 from bot.callbacks import SurveyOpen, SurveyStep
 from bot.config import Settings
@@ -21,7 +22,7 @@ from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
 from storage.models import Member
 
-router = Router(name="survey")
+handlers = Handlers("survey")
 
 _TYPE_HINTS = {
     "integer": lambda: _("Type a whole number."),
@@ -97,7 +98,7 @@ def _coordinator(member: Member | None, user_id: int, settings: Settings) -> boo
     return members.is_coordinator(member, user_id, settings.coordinator_ids)
 
 
-@router.message(Command("survey"))
+@handlers.message(Command("survey"))
 async def list_surveys(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
                        settings: Settings, i18n: I18n) -> None:
     """Offer the surveys that apply to the member."""
@@ -111,7 +112,7 @@ async def list_surveys(message: Message, member: Member | None, session: AsyncSe
     await message.answer(_("Which survey would you like to answer?"), reply_markup=survey_list_keyboard(offers))
 
 
-@router.callback_query(SurveyOpen.filter())
+@handlers.callback_query(SurveyOpen.filter())
 async def open_survey(query: CallbackQuery, callback_data: SurveyOpen, member: Member | None, session: AsyncSession,
                       forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
     """Start the chosen survey, or continue the member's draft of it."""
@@ -130,7 +131,7 @@ async def open_survey(query: CallbackQuery, callback_data: SurveyOpen, member: M
     await show_turn(query.message, turn, lang, member)
 
 
-@router.message(Command("resume"))
+@handlers.message(Command("resume"))
 async def resume(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                  event_update: Update) -> None:
     """Continue the most recent draft at its next unanswered question."""
@@ -157,14 +158,14 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
         await show_turn(message, turn, lang, member)
 
 
-@router.message(Command("back"))
+@handlers.message(Command("back"))
 async def go_back(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                   event_update: Update) -> None:
     """Return to the previous question."""
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "back")
 
 
-@router.message(Command("skip"))
+@handlers.message(Command("skip"))
 async def skip_question(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                         event_update: Update) -> None:
     """Leave an optional question empty."""
@@ -177,14 +178,14 @@ async def _has_open_survey(message: Message, member: Member | None, session: Asy
     return await surveys.active_draft_id(session, member) is not None
 
 
-@router.message(F.text, _has_open_survey)
+@handlers.message(F.text, _has_open_survey)
 async def typed_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
                        event_update: Update) -> None:
     """Typed text while a survey is open answers its current question."""
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "answer", message.text)
 
 
-@router.callback_query(SurveyStep.filter())
+@handlers.callback_query(SurveyStep.filter())
 async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member: Member | None, session: AsyncSession,
                         forms: FormCache, i18n: I18n, event_update: Update) -> None:
     """A button under a survey question or the review."""

@@ -116,10 +116,15 @@ def parse_text(value: Any, _) -> str:
 
 
 def format_number(value: float | int, locale: str | None) -> str:
-    """Format a number for the reader's locale (0,3 in French)."""
+    """Format a number for the reader's locale (0,3 in French); whole numbers without grouping.
+
+    Integer questions are mostly years and counts, and "2,019" reads wrong for a year.
+    """
     try:
         from babel.numbers import format_decimal
 
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
         return format_decimal(value, locale=locale or "en", decimal_quantization=False)
     except Exception:  # unknown locale codes fall back to plain digits
         return str(value)

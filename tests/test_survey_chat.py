@@ -1,0 +1,171 @@
+"""The threshold survey in the chat, through the real dispatcher: buttons, text, resume, duplicates."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import Member, Submission, SurveyAnswer
+from tests.harness import BotHarness
+
+
+@pytest.fixture(scope="module")
+async def harness(settings):
+    harness = await BotHarness.start(settings)
+    yield harness
+    await harness.close()
+
+
+async def focal_point(harness: BotHarness, user_id: int, language: str = "en"):
+    user = harness.user(user_id, language=language)
+    await harness.onboard(user, "Kenya", "National focal point" if language == "en" else "Point focal national")
+    return user
+
+
+async def draft_of(harness: BotHarness, user_id: int) -> Submission | None:
+    async with harness.storage.sessionmaker() as session:
+        return await session.scalar(
+            select(Submission).join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1)
+        )
+
+
+async def trail_count(harness: BotHarness, submission_id: int) -> int:
+    async with harness.storage.sessionmaker() as session:
+        return await session.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == submission_id))
+
+
+def last_text(calls) -> str:
+    texts = [call.text for call in calls if call.method == "sendMessage"]
+    return texts[-1] if texts else ""
+
+
+async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, user_id):
+    user = await focal_point(harness, user_id)
+    calls = await harness.send(user, "/survey")
+    assert last_text(calls) == "Which survey would you like to answer?"
+    calls = await harness.press(user, "INSOP soil threshold values")
+    assert "This INSOP survey collects" in harness.texts(calls)[0]
+    assert "Question 2 of about 8" in last_text(calls) and "Which country do you represent?" in last_text(calls)
+    calls = await harness.press(user, "Kenya")  # the member's own country is offered as a button
+    assert "What is your role or position?" in last_text(calls)
+    await harness.send(user, "Head of soil unit")
+    await harness.send(user, "Kenya Agricultural and Livestock Research Organization")
+    await harness.press(user, "Yes")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Agricultural")
+    calls = await harness.press(user, "Industrial")
+    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    assert "✅ Agricultural" in labels and "✅ Industrial" in labels and "▫️ Residential" in labels
+    calls = await harness.press(user, "Done")
+    assert "Threshold value no. 1" in harness.texts(calls)[-2]
+    assert "Pollutant" in last_text(calls)
+    await harness.send(user, "cadmum")  # typed and fuzzy-matched to a choice
+    await harness.press(user, "Agricultural")
+    calls = await harness.send(user, "abc")
+    assert "⚠️" in last_text(calls) or any("⚠️" in text for text in harness.texts(calls))
+    await harness.send(user, "0,8")
+    await harness.press(user, "mg/kg")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Total")
+    await harness.send(user, "/skip")
+    await harness.send(user, "Environmental Management (Soil Quality) Regulations")
+    calls = await harness.send(user, "1800")
+    assert any("⚠️" in text for text in harness.texts(calls))
+    await harness.send(user, "2019")
+    calls = await harness.send(user, "/skip")
+    assert "Add another Threshold value?" in last_text(calls)
+    await harness.press(user, "No")
+    await harness.press(user, "Yes")  # involved in discussions
+    calls = await harness.press(user, "Yes")  # consent to publish
+    review = "\n".join(harness.texts(calls))
+    assert "Please check your answers" in review
+    assert "Cadmium" in review and "0.8" in review and "2019" in review
+
+    calls = await harness.press(user, "Year of adoption")
+    assert "Year of adoption" in last_text(calls) and "Current answer: 2019" in last_text(calls)
+    calls = await harness.send(user, "2020")
+    assert "Please check your answers" in "\n".join(harness.texts(calls))
+    calls = await harness.press(user, "Submit")
+    assert "Thank you! Your answers have been submitted." in last_text(calls)
+
+    submission = await draft_of(harness, user_id)
+    assert submission.status == "submitted" and submission.submitted_at is not None
+    data = submission.data
+    assert data["country"] == "KE" and data["has_thresholds"] == "yes"
+    assert data["land_uses"] == ["agricultural", "industrial"]
+    entry = data["threshold"][0]
+    assert (entry["pollutant"], entry["value"], entry["unit"], entry["year"]) == ("cadmium", 0.8, "mg_kg", 2020)
+    assert "soil_conditions" not in entry
+
+
+async def test_redelivered_update_is_recorded_once(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await harness.send(user, "/survey")
+    await harness.press(user, "INSOP soil threshold values")
+    await harness.press(user, "Kenya")
+    update = harness.updates.message(user, "Agronomist")
+    first = await harness.feed(update)
+    assert "Which institution do you work for?" in last_text(first)
+    submission = await draft_of(harness, user_id)
+    trail = await trail_count(harness, submission.id)
+    again = await harness.feed(update)
+    assert again == []
+    after = await draft_of(harness, user_id)
+    assert after.state == submission.state
+    assert await trail_count(harness, submission.id) == trail
+
+
+async def test_cancel_keeps_the_draft_and_resume_continues(harness, user_id):
+    user = await focal_point(harness, user_id, language="fr")
+    await harness.send(user, "/survey")
+    await harness.press(user, "INSOP")
+    await harness.press(user, "Kenya")
+    await harness.send(user, "Pédologue")
+    calls = await harness.send(user, "/cancel")
+    assert "/resume" in last_text(calls)
+    # Free text now goes elsewhere, not into the survey.
+    await harness.send(user, "Institut national")
+    draft = await draft_of(harness, user_id)
+    assert draft.state["answers"].get("respondent/institution") is None
+    assert draft.state["answers"]["respondent/role"] == "Pédologue"
+    calls = await harness.send(user, "/resume")
+    assert "Quelle est votre institution" in last_text(calls) or "institution" in last_text(calls).lower()
+    await harness.send(user, "Institut national")
+    draft = await draft_of(harness, user_id)
+    assert draft.state["answers"]["respondent/institution"] == "Institut national"
+
+
+async def test_stale_and_forged_survey_buttons_change_nothing(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await harness.send(user, "/survey")
+    await harness.press(user, "INSOP soil threshold values")
+    await harness.press(user, "Kenya")
+    await harness.send(user, "Analyst")
+    await harness.send(user, "Ministry")
+    question = harness.find_button(user.id, label="Don't know")
+    await harness.press(user, "No")
+    before = await draft_of(harness, user_id)
+    # Pressing a button of the already answered question again.
+    calls = await harness.feed(harness.updates.press(user, question[0], question[1].callback_data))
+    alerts = [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"]
+    assert alerts == ["This question is already answered. Send /resume to see the current one."]
+    # Another member forging this member's draft id.
+    intruder = harness.user(user_id + 50_000)
+    await harness.onboard(intruder, "Kenya", "National focal point")
+    forged = question[1].callback_data.replace(question[1].callback_data.split(":")[2], "00000000")
+    calls = await harness.feed(harness.updates.press(intruder, question[0], forged))
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == ["This button is no longer active."]
+    after = await draft_of(harness, user_id)
+    assert after.state == before.state
+
+
+async def test_surveys_offered_by_role(harness, user_id):
+    lab = harness.user(user_id)
+    await harness.onboard(lab, "Peru", "Soil laboratory")
+    calls = await harness.send(lab, "/survey")
+    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    assert labels == ["INSOP soil laboratory SOP survey"]
+    newcomer = harness.user(user_id + 70_000)
+    calls = await harness.send(newcomer, "/survey")
+    assert last_text(calls) == "Please set up your profile first: send /start."
