@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -125,3 +125,70 @@ class SurveyAnswer(Base):
     value: Mapped[object] = mapped_column(JSON, nullable=True)
     accepted: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewStatus(str, enum.Enum):
+    """Whether a threshold value may appear in lookups."""
+
+    APPROVED = "approved"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class Threshold(Base):
+    """One threshold value (or a country's recorded status), normalized with its original wording.
+
+    Columns mirror `bot.lookup.ThresholdRecord`; `origin` says where it came from (the reference
+    seed, an imported file, or a focal point's survey answer) and only approved rows are looked up.
+    """
+
+    __tablename__ = "thresholds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(64), unique=True)
+    origin: Mapped[str] = mapped_column(String(16), default="reference")
+    review_status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.APPROVED.value, index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True)
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    kind: Mapped[str] = mapped_column(String(16))
+    jurisdiction: Mapped[str] = mapped_column(String(8), index=True)
+    jurisdiction_name: Mapped[str] = mapped_column(String(128))
+    jurisdiction_level: Mapped[str] = mapped_column(String(64))
+    jurisdiction_level_original: Mapped[str] = mapped_column(Text)
+    pollutant_id: Mapped[str] = mapped_column(String(64), index=True)
+    pollutant_family: Mapped[str] = mapped_column(String(64))
+    pollutant_name: Mapped[str] = mapped_column(String(256))
+    pollutant_group: Mapped[str] = mapped_column(String(64))
+    pollutant_species: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    pollutant_original: Mapped[str] = mapped_column(Text)
+    cas: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    land_use: Mapped[str] = mapped_column(String(32))
+    land_use_covers: Mapped[str] = mapped_column(String(128))
+    land_use_original: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value_min: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value_max: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value_original: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(32))
+    unit_original: Mapped[str] = mapped_column(String(128))
+    value_type: Mapped[str] = mapped_column(String(64))
+    value_type_original: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(String(64))
+    basis_original: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[str] = mapped_column(Text)
+    ph_min: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ph_max: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ph_min_inclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+    ph_max_inclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+    legal_status: Mapped[str] = mapped_column(String(64))
+    legal_status_original: Mapped[str] = mapped_column(Text)
+    instrument: Mapped[str] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    year_original: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
