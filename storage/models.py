@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -51,6 +51,11 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     onboarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Coordination (0004): Telegram @username for /promote, False once the member blocked the bot,
+    # and /mute to stop reminders.
+    username: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def is_onboarded(self) -> bool:
@@ -192,3 +197,141 @@ class Threshold(Base):
     year_original: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(Text)
     row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordination (issue 5, migration 0004): roles, invites, reminders and their deliveries,
+# uploaded survey versions awaiting a coordinator's confirmation.
+# ---------------------------------------------------------------------------------------------
+
+
+class RoleChange(Base):
+    """Who promoted or demoted whom, and when (coordinators are appointed, never self-chosen)."""
+
+    __tablename__ = "role_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    old_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    new_role: Mapped[str] = mapped_column(String(32))
+    changed_by: Mapped[int] = mapped_column(BigInteger)  # Telegram id of the coordinator
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Invite(Base):
+    """A deep link `/start <code>` that presets a new member's country and role."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    country: Mapped[str] = mapped_column(String(2))
+    role: Mapped[str] = mapped_column(String(32))
+    max_uses: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: any number of people
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReminderStatus(str, enum.Enum):
+    """Where a reminder stands: composed, waiting for its time, being sent, finished."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(str, enum.Enum):
+    """One recipient's copy of a reminder.
+
+    queued -> claimed (a sender took it) -> sending (request under way) -> sent / blocked / failed.
+    `unknown`: the sender died while Telegram had the request; it is never sent again (no duplicates).
+    `skipped`: the member muted reminders or left after the reminder was queued.
+    """
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    SKIPPED = "skipped"
+
+
+class ReminderSchedule(Base):
+    """A weekly reminder: it creates one Reminder per week until `until`."""
+
+    __tablename__ = "reminder_schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    texts: Mapped[dict] = mapped_column(JSON)
+    template: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    template_args: Mapped[dict] = mapped_column(JSON, default=dict)
+    audience: Mapped[dict] = mapped_column(JSON)
+    next_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Reminder(Base):
+    """One message to an audience, in each recipient's language; sent now or at `scheduled_for`."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("schedule_id", "scheduled_for", name="uq_reminders_schedule_id_scheduled_for"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_schedules.id", ondelete="SET NULL"), nullable=True, index=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    # Text per language code, written by the coordinator; or a catalog template rendered per recipient.
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    template: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    template_args: Mapped[dict] = mapped_column(JSON, default=dict)
+    audience: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.DRAFT.value, index=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ReminderDelivery(Base):
+    """A reminder's copy for one member; the unique pair makes a second copy impossible."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (UniqueConstraint("reminder_id", "member_id", name="uq_reminder_deliveries_reminder_id_member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value, index=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class FormUpload(Base):
+    """An XLSForm a coordinator sent, checked and waiting for their confirmation to publish."""
+
+    __tablename__ = "form_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uploaded_by: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(256))
+    form_id: Mapped[str] = mapped_column(String(128))
+    version: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(512), default="")
+    definition: Mapped[dict] = mapped_column(JSON)
+    published_form_pk: Mapped[int | None] = mapped_column(ForeignKey("survey_forms.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
