@@ -56,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--name", default="Console", help="the user's first name")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    lookup = commands.add_parser("lookup", help="answer threshold questions from the database")
+    lookup.add_argument("query", nargs="*", help="the question; without it, one question per line from stdin")
+    lookup.add_argument("--lang", default="en", help="language of the answer (default en)")
+    lookup.add_argument("--json", action="store_true", help="one JSON object per answer")
+    lookup.add_argument("--country", default=None, help="the asking member's country (ISO code)")
+    data = commands.add_parser("data", help="threshold data in and out")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    data_import = data_commands.add_parser("import", help="add threshold values from a CSV (same columns as the seed)")
+    data_import.add_argument("file")
+    data_export = data_commands.add_parser("export", help="write the approved threshold values as CSV")
+    data_export.add_argument("--out", default="-", help="file to write (default: standard output)")
     form = commands.add_parser("form", help="check or dry-run an XLSForm survey")
     form_commands = form.add_subparsers(dest="form_command", required=True)
     check = form_commands.add_parser("check", help="questions, languages, choice lists, unsupported features")
@@ -116,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         first = error.errors()[0]
         print(f"error: setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}", file=sys.stderr)
         return 2
-    configure_logging(settings, quiet=args.command in {"chat", "db"})
+    configure_logging(settings, quiet=args.command in {"chat", "db", "lookup", "data"})
     try:
         if args.command == "chat":
             from bot.console import run_chat
@@ -132,6 +143,21 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_webhook(settings))
         elif args.command == "db":
             asyncio.run(_upgrade(settings))
+        elif args.command == "lookup":
+            from bot.cli_data import run_lookup
+
+            asyncio.run(run_lookup(settings, args))
+        elif args.command == "data":
+            from bot.cli_data import DataFileError, export_thresholds, import_thresholds
+
+            try:
+                if args.data_command == "import":
+                    asyncio.run(import_thresholds(settings, args.file))
+                else:
+                    asyncio.run(export_thresholds(settings, args.out))
+            except DataFileError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
     except (ConfigError, DatabaseUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -19,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_commands
 from bot.config import Settings
-from bot.handlers import fallback, start, survey
+from bot.handlers import fallback, lookup, start, survey
 from bot.services.surveys import FormCache
+from bot.services.thresholds import ThresholdCatalog
+from bot.lookup import default_vocabulary
 from bot.i18n import DOMAIN, LOCALES_DIR, choose_language, compile_catalogs
 from bot.middlewares import DatabaseMiddleware, MemberLocaleMiddleware
 import storage.seed  # noqa: F401  (registers the first-start seeders)
@@ -70,14 +73,17 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         settings=settings,
         sessionmaker=storage.sessionmaker,
         forms=FormCache(),
+        catalog=ThresholdCatalog(),
     )
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
     # Catch-all last.
-    dispatcher.include_routers(start.handlers.router(), survey.handlers.router(), fallback.handlers.router())
+    dispatcher.include_routers(start.handlers.router(), survey.handlers.router(), lookup.handlers.router(), fallback.handlers.router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)
+        # Country names of every CLDR locale: built once now rather than in the first user's lookup.
+        await asyncio.to_thread(default_vocabulary)
 
     async def apologize(event: ErrorEvent, bot: Bot) -> bool:
         log.exception("update %s failed", event.update.update_id, exc_info=event.exception)

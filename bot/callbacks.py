@@ -37,3 +37,10 @@ class SurveyStep(CallbackData, prefix="svs"):
     step: str
     action: str
     arg: int = 0
+
+
+class CompareValues(CallbackData, prefix="cmp"):
+    """Show one pollutant's values across jurisdictions (land use "" for all)."""
+
+    pollutant: str
+    land_use: str = ""

@@ -10,6 +10,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 # Order is the order of the menu. Descriptions are lazy: rendered per language below.
 MENU = [
     ("start", __("Set up your profile")),
+    ("lookup", __("Look up soil threshold values")),
+    ("compare", __("Compare a pollutant across countries")),
     ("survey", __("Answer a survey")),
     ("resume", __("Continue your survey")),
     ("back", __("Previous survey question")),

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CountryChoice, LanguageChoice, RoleChoice, SurveyOpen, SurveyStep
+from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, RoleChoice, SurveyOpen, SurveyStep
 from bot.i18n import language_name, ordered_languages
 from storage.models import Role
 
@@ -107,4 +107,11 @@ def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) ->
         builder.button(text=("✏️ " + item["label"])[:60], callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position))
     builder.button(text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S"))
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def compare_keyboard(pollutant: str, land_use: str | None) -> InlineKeyboardMarkup:
+    """A "Compare" button under a lookup answer."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📊 Compare countries"), callback_data=CompareValues(pollutant=pollutant, land_use=land_use or ""))
     return builder.as_markup()

@@ -60,3 +60,40 @@ def test_bad_setting_exits_with_one_line():
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "COORDINATOR_IDS" in result.stderr
+
+
+def test_lookup_cli_json_and_stdin_lines(tmp_path):
+    import json
+
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/lookup.db"}
+    result = run_bot("lookup", "--json", "Pb industrial Canada", env=database)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["pollutant"], answer["land_use"], answer["country"]) == ("lead", "industrial", "CA")
+    assert [(row["value"], row["unit"], row["year"]) for row in answer["results"]] == [(600.0, "mg/kg dw", 2007)]
+    assert answer["results"][0]["source"] and answer["text"]
+
+    result = run_bot("lookup", "--json", stdin="cadmium limit in agricultural soil in Kenya\n镉 荷兰\n\n", env=database)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["country"] == "KE" and lines[0]["results"] == [] and lines[0]["alternatives"]
+    assert (lines[1]["pollutant"], lines[1]["country"]) == ("cadmium", "NL") and lines[1]["results"]
+    assert lines[2]["pollutant"] is None
+
+
+def test_data_import_is_idempotent_and_names_bad_rows(tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/data.db"}
+    exported = tmp_path / "export.csv"
+    result = run_bot("data", "export", "--out", str(exported), env=database)
+    assert result.returncode == 0, result.stderr
+    assert len(exported.read_text(encoding="utf-8").splitlines()) == 361
+    result = run_bot("data", "import", str(exported), env=database)
+    assert result.stdout.strip().endswith("0 values added, 360 already present")
+
+    bad = tmp_path / "bad.csv"
+    header = exported.read_text(encoding="utf-8").splitlines()[0].split(",")[:15]
+    bad.write_text(",".join(header) + "\nCA,Canada,national,lead,,industrial,abc,mg/kg,guideline,total,,guideline,X,2007,src\n",
+                   encoding="utf-8")
+    result = run_bot("data", "import", str(bad), env=database)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {bad}: row 2, column 'value': cannot read 'abc' as a number or a range like 1-3"

@@ -169,3 +169,20 @@ async def test_surveys_offered_by_role(harness, user_id):
     newcomer = harness.user(user_id + 70_000)
     calls = await harness.send(newcomer, "/survey")
     assert last_text(calls) == "Please set up your profile first: send /start."
+
+
+async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness, user_id):
+    from storage.models import Threshold
+
+    submitted = None
+    async with harness.storage.sessionmaker() as session:
+        submitted = await session.scalar(select(Submission).where(Submission.status == "submitted").order_by(Submission.id).limit(1))
+        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submitted.id)))
+    assert [(row.pollutant_id, row.value, row.land_use, row.review_status, row.origin, row.jurisdiction) for row in rows] == [
+        ("cadmium", 0.8, "agricultural", "pending", "survey", "KE")
+    ]
+    assert "focal point of Kenya" in rows[0].source
+    user = harness.user(user_id)
+    await harness.onboard(user, "Kenya", "INSOP member")
+    calls = await harness.send(user, "cadmium agricultural Kenya")
+    assert "No national value recorded for Kenya" in "\n".join(harness.texts(calls))

@@ -530,3 +530,45 @@ def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[
         ],
         "text": render_text(result, tr, locale),
     }
+
+
+def land_use_label(land_use: str | None, tr: Translations) -> str:
+    """A land-use category as the reader says it ("agricultural land"); all land uses when None."""
+    return _land_use_label(land_use or "all", tr)
+
+
+def pollutant_label(pollutant_id: str, locale: str) -> str:
+    """The pollutant's name in the reader's language."""
+    return _title_case(_pollutant_name(pollutant_id, locale))
+
+
+def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: str) -> list[dict[str, Any]]:
+    """One chart row per jurisdiction: name, value or range, unit, value type."""
+    return [
+        {
+            "jurisdiction": _country_name(record.jurisdiction, locale) or record.jurisdiction_name,
+            "value": record.value,
+            "value_min": record.value_min,
+            "value_max": record.value_max,
+            "unit": "mg/kg",
+            "value_type": record.value_type,
+        }
+        for record in records
+    ]
+
+
+def render_comparison(pollutant_id: str, land_use: str | None, records: list[ThresholdRecord], tr: Translations,
+                      locale: str) -> str:
+    """The table that goes with the comparison chart: one line per jurisdiction, lowest first."""
+    _ = tr.gettext
+    heading = _fill(_("{pollutant}, {land_use}: values by jurisdiction"),
+                    pollutant=pollutant_label(pollutant_id, locale), land_use=land_use_label(land_use, tr))
+    if not records:
+        return f"<b>{heading}</b>\n" + _fill(_("No values recorded for this pollutant and land use."))
+    lines = [f"<b>{heading}</b>"]
+    for record in records:
+        name = _country_name(record.jurisdiction, locale) or record.jurisdiction_name
+        year = f", {record.year}" if record.year else ""
+        lines.append(f"• {html.escape(name)}: <b>{_amount(record, tr, locale)}</b> "
+                     f"({_value_type_label(record.value_type, tr)}{year})")
+    return "\n".join(lines)

@@ -12,8 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import survey as engine
 from bot.survey import Form, Prompt
-from storage.models import Member, Role, Submission, SubmissionStatus, SurveyForm, utcnow
+from bot.countries import country_name
+from bot.lookup.survey_entries import records_from_submission
+from storage.models import Member, ReviewStatus, Role, Submission, SubmissionStatus, SurveyForm, utcnow
 from storage.repositories.surveys import SurveyRepository
+from storage.repositories.thresholds import ThresholdRepository
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,8 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         if expected is not None and expected != step_token(prompt):
             return Turn(draft, form, prompt, stale=True, pending=list(draft.pending.get(prompt.path or "", [])))
         turn = _apply(form, draft, state, prompt, action, value, lang, tr)
+        if turn.submitted_now:
+            await _add_candidate_thresholds(session, draft)
         await repo.record(draft, update_id, prompt.path or prompt.kind, action, _jsonable(value), turn.error is None and not turn.stale)
         draft.last_update_id = update_id
         draft.updated_at = utcnow()
@@ -238,6 +243,24 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         draft.pending = {key: chosen for key, chosen in draft.pending.items() if key != prompt.path}
     draft.state = result.state
     return _advance_notes(form, draft, lang, tr)
+
+
+async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:
+    """Threshold values reported in the submission wait for a coordinator's review."""
+    data = submission.data or {}
+    if not data.get("threshold"):
+        return
+    country = str(data.get("country") or submission.country or "").upper()
+    if not country:
+        return
+    records, problems = records_from_submission(data, country, country_name(country, "en"), submission.submitted_at,
+                                                submission.id)
+    for problem in problems:
+        log.warning("reported value not stored for review: %s", problem)
+    await ThresholdRepository(session).add_records(
+        (record.to_dict() for record in records), origin="survey", review_status=ReviewStatus.PENDING.value,
+        submission_id=submission.id,
+    )
 
 
 def _advance_notes(form: Form, draft: Submission, lang: str, tr) -> Turn:

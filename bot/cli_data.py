@@ -1,0 +1,103 @@
+"""Command-line lookups and threshold data import/export (`python -m bot lookup|data`)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gettext
+import json
+import sys
+
+from bot.app import open_storage
+from bot.config import Settings
+from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
+from bot.lookup.records import CSV_COLUMNS
+from bot.lookup import RowError, read_thresholds_csv, render_text, result_to_json
+from bot.services.thresholds import ThresholdCatalog, find_thresholds
+from storage.repositories.thresholds import RECORD_COLUMNS, ThresholdRepository
+
+
+# Seed CSV column -> the stored field that keeps the source's own wording.
+ORIGINAL_WORDING = {
+    "country_iso2": "jurisdiction", "country": "jurisdiction_name", "jurisdiction_level": "jurisdiction_level_original",
+    "pollutant": "pollutant_original", "cas": "cas", "land_use": "land_use_original", "value": "value_original",
+    "unit": "unit_original", "value_type": "value_type_original", "basis": "basis_original",
+    "conditions": "conditions", "legal_status": "legal_status_original", "instrument": "instrument",
+    "year": "year_original", "source_url_or_path": "source",
+}
+
+
+class DataFileError(Exception):
+    """A data file cannot be used; the message names the file, row and column."""
+
+
+def _translations(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALES_DIR, languages=[language], fallback=True)
+
+
+def _plain(text: str) -> str:
+    from bot.console import plain
+
+    return plain(text)
+
+
+async def run_lookup(settings: Settings, args: argparse.Namespace) -> None:
+    """Answer the query (or each stdin line), as text or one JSON object per line."""
+    language = normalize_language(args.lang, compile_catalogs()) or "en"
+    tr = _translations(language)
+    storage = await open_storage(settings)
+    catalog = ThresholdCatalog()
+    queries = [" ".join(args.query)] if args.query else (line.rstrip("\n") for line in sys.stdin)
+    try:
+        for query in queries:
+            async with storage.sessionmaker() as session:
+                result = await find_thresholds(session, catalog, query, args.country)
+            if args.json:
+                print(json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str), flush=True)
+            elif args.query:
+                print(_plain(render_text(result, tr, language)))
+            else:
+                # One answer per line, so scripts can pair answers with questions.
+                print(" | ".join(line for line in _plain(render_text(result, tr, language)).splitlines() if line.strip()),
+                      flush=True)
+    finally:
+        await storage.engine.dispose()
+
+
+async def import_thresholds(settings: Settings, path: str) -> None:
+    """Add the file's values that are not stored yet; says how many were new."""
+    try:
+        records = read_thresholds_csv(path)
+    except RowError as error:
+        raise DataFileError(f"{path}: {error}") from error
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as error:
+        raise DataFileError(f"{path}: {error}") from error
+    storage = await open_storage(settings)
+    try:
+        async with storage.sessionmaker() as session, session.begin():
+            added, present = await ThresholdRepository(session).add_records((r.to_dict() for r in records), origin="import")
+    finally:
+        await storage.engine.dispose()
+    print(f"{path}: {added} values added, {present} already present")
+
+
+async def export_thresholds(settings: Settings, out: str) -> None:
+    """Every approved value with its normalized fields and original wording, as CSV."""
+    storage = await open_storage(settings)
+    try:
+        async with storage.sessionmaker() as session, session.begin():
+            rows = await ThresholdRepository(session).approved_records()
+    finally:
+        await storage.engine.dispose()
+    handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")
+    try:
+        # The seed's own columns first (so the file imports again), then the normalized fields.
+        normalized = {field: f"{field}_normalized" if field in CSV_COLUMNS else field for field in RECORD_COLUMNS}
+        writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS) + list(normalized.values()))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row[field] for column, field in ORIGINAL_WORDING.items()}
+                            | {normalized[field]: value for field, value in row.items()})
+    finally:
+        if handle is not sys.stdout:
+            handle.close()

@@ -1,0 +1,61 @@
+"""Threshold values a focal point reported in the survey, as candidate records for review.
+
+The survey's choice names (see storage/forms/build_forms.py) are turned into the wording of the
+reference CSV and go through the same `normalize_row`, so both kinds of rows look alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.lookup.records import RowError, ThresholdRecord, normalize_row
+
+# Survey choice names -> the units `normalize_row` understands.
+_UNITS = {"mg_kg": "mg/kg", "ug_kg": "µg/kg", "g_kg": "g/kg"}
+_LEGAL_STATUS = {"binding": "legally binding", "guideline": "guideline", "both": "legally binding and guideline"}
+
+
+def records_from_submission(data: dict[str, Any], country: str, country_name: str, submitted_at: datetime,
+                            submission_id: int) -> tuple[list[ThresholdRecord], list[str]]:
+    """Candidate records from a threshold-survey submission, and a note for each entry that could not be read."""
+    records: list[ThresholdRecord] = []
+    problems: list[str] = []
+    legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "not stated")
+    for position, entry in enumerate(data.get("threshold") or [], start=1):
+        pollutant = entry.get("pollutant")
+        if pollutant == "other":
+            pollutant = entry.get("pollutant_other") or ""
+        basis = entry.get("basis_other") if entry.get("basis") == "other" else entry.get("basis")
+        link = entry.get("link") or ""
+        source = f"INSOP threshold survey: answer of the focal point of {country_name}, submitted {submitted_at:%Y-%m-%d}"
+        row = {
+            "country_iso2": country,
+            "country": country_name,
+            "jurisdiction_level": "national (survey answer)",
+            "pollutant": str(pollutant or ""),
+            "cas": "",
+            "land_use": str(entry.get("threshold_land_use") or ""),
+            "value": _plain_number(entry.get("value")),
+            "unit": _UNITS.get(str(entry.get("unit") or ""), str(entry.get("unit") or "")),
+            "value_type": str(entry.get("value_type") or ""),
+            "basis": str(basis or "").replace("_", " "),
+            "conditions": str(entry.get("soil_conditions") or ""),
+            "legal_status": legal_status,
+            "instrument": str(entry.get("instrument") or ""),
+            "year": str(entry.get("year") or ""),
+            "source_url_or_path": f"{source}; {link}" if link else source,
+        }
+        try:
+            records.append(normalize_row(row, row_number=position))
+        except RowError as error:
+            problems.append(f"submission {submission_id}, entry {position}: {error}")
+    return records, problems
+
+
+def _plain_number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return format(value, "f") if isinstance(value, float) else str(value)
