@@ -1,0 +1,87 @@
+"""Real HTTP: the threshold survey through buttons and text, the bot killed mid-survey and restarted."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.db import create_engine
+from storage.models import Member, Submission, SurveyAnswer
+from tests.botprocess import BotProcess
+from tests.fakeapi.server import FakeBotAPI
+
+USER = 7007
+
+
+@pytest.fixture(scope="module")
+async def fake():
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+def sent_to(user: int, fragment: str):
+    return lambda call: call.params.get("chat_id") == user and fragment in (call.params.get("text") or "")
+
+
+async def draft(database_url: str) -> tuple[dict, int, int]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            row = (await connection.execute(
+                select(Submission.id, Submission.state).join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id == USER))).one()
+            answers = await connection.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id))
+            distinct = await connection.scalar(
+                select(func.count(func.distinct(SurveyAnswer.update_id))).where(SurveyAnswer.submission_id == row.id))
+            return row.state, answers, distinct
+    finally:
+        await engine.dispose()
+
+
+async def test_survey_survives_kill_and_resumes_at_the_right_question(fake, database_url):
+    bot = BotProcess(fake, database_url)
+    await bot.start()
+    try:
+        since = fake.mark()
+
+        async def say(text: str, expect: str) -> None:
+            fake.inject_message(text, user_id=USER, language_code="en")
+            await fake.wait_for("sendMessage", sent_to(USER, expect), since=since, timeout=20)
+
+        async def press(label: str, expect: str) -> None:
+            fake.press_button(USER, text=label)
+            await fake.wait_for("sendMessage", sent_to(USER, expect), since=since, timeout=20)
+
+        fake.inject_command("start", user_id=USER, language_code="en", first_name="Grace")
+        await fake.wait_for("sendMessage", sent_to(USER, "Which country"), since=since, timeout=20)
+        await say("Kenya", "Did you mean")
+        await press("Kenya", "What is your role")
+        await press("National focal point", "What I can do")
+        await say("/survey", "Which survey")
+        await press("INSOP soil threshold values", "Which country do you represent?")
+        await press("Kenya", "What is your role or position?")
+        await say("Director of soils", "Which institution")
+        await say("Ministry of Environment", "Does your country have soil threshold values")
+        await press("Yes", "legally binding or guidelines")
+
+        bot.kill()
+        state, answers, distinct = await draft(database_url)
+        assert state["answers"]["respondent/institution"] == "Ministry of Environment"
+        assert state["answers"]["status/has_thresholds"] == "yes"
+        assert answers == distinct  # no update recorded twice
+
+        await bot.start()
+        since = fake.mark()
+        await say("/survey", "Which survey")
+        fake.press_button(USER, text="continue")
+        question = await fake.wait_for("sendMessage", sent_to(USER, "Question"), since=since, timeout=20)
+        assert "Are these values legally binding or guidelines?" in question.params["text"]
+        await press("Guideline", "For which land uses")
+        state, answers, distinct = await draft(database_url)
+        assert state["answers"]["status/legal_status"] == "guideline"
+        assert answers == distinct
+        # /resume gives the same next question after the restart too.
+        since = fake.mark()
+        await say("/resume", "For which land uses")
+    finally:
+        bot.stop()
