@@ -129,7 +129,7 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
     figure = Figure(figsize=(9, height), dpi=DPI, layout="constrained")
     axes = figure.subplots()
     axes.set_title(
-        _("{pollutant}: threshold values for {land_use} land").format(pollutant=pollutant_name, land_use=land_use_name),
+        _("{pollutant}: threshold values, {land_use}").format(pollutant=pollutant_name, land_use=land_use_name),
         fontproperties=fonts.heading,
         loc="left",
     )
