@@ -186,3 +186,41 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
     await harness.onboard(user, "Kenya", "INSOP member")
     calls = await harness.send(user, "cadmium agricultural Kenya")
     assert "No national value recorded for Kenya" in "\n".join(harness.texts(calls))
+
+
+async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
+    from bot.survey import load_form
+    from storage.repositories.surveys import SurveyRepository
+    from tests.conftest import ROOT
+
+    user = await focal_point(harness, user_id)
+    await harness.send(user, "/survey")
+    await harness.press(user, "INSOP soil threshold values")
+    await harness.press(user, "Kenya")
+    old = await draft_of(harness, user_id)
+
+    form = load_form(ROOT / "storage/forms/threshold_survey.xlsx")
+    definition = form.to_dict()
+    async with harness.storage.sessionmaker() as session, session.begin():
+        repo = SurveyRepository(session)
+        stored_old = await repo.form(old.form_pk)
+        await repo.publish(form.form_id, f"{form.version}-v2-{user_id}", "INSOP soil threshold values (v2)", definition,
+                           stored_old.audience, "test", None)
+    try:
+        calls = await harness.send(user, "Soil chemist")
+        assert "Which institution do you work for?" in last_text(calls)
+        draft = await draft_of(harness, user_id)
+        assert draft.id == old.id and draft.form_pk == old.form_pk
+        assert draft.state["answers"]["respondent/role"] == "Soil chemist"
+        calls = await harness.send(user, "/survey")
+        labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+        assert labels == ["INSOP soil threshold values (v2): continue"]
+    finally:
+        # Give the original version back to the other tests of this module.
+        async with harness.storage.sessionmaker() as session, session.begin():
+            from sqlalchemy import update
+
+            from storage.models import SurveyForm
+
+            await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=False))
+            await session.execute(update(SurveyForm).where(SurveyForm.id == old.form_pk).values(is_current=True))
