@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers import Handlers
@@ -29,6 +30,9 @@ _TYPE_HINTS = {
     "decimal": lambda: _("Type a number."),
     "date": lambda: _("Type a date, for example 2024-05-31."),
 }
+# The shipped forms' titles (XLSForm titles have no translation columns): marked here so the
+# catalogs carry them; a title without a translation, e.g. an uploaded form's, shows as written.
+SHIPPED_FORM_TITLES = (__("INSOP soil threshold values"), __("INSOP soil laboratory SOP survey"))
 _ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back", "e": "edit", "S": "submit"}
 
 
