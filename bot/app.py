@@ -18,9 +18,10 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.commands import register_commands
+from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
-from bot.handlers import fallback, lookup, start, survey
+from bot.dedupe import DeduplicateUpdates, build_ledger
+from bot.handlers import fallback, lookup, privacy, start, survey
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.lookup import default_vocabulary
@@ -75,10 +76,13 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         forms=FormCache(),
         catalog=ThresholdCatalog(),
     )
+    # Before the database session: a redelivered update costs one Redis round trip, no SQL.
+    ledger = build_ledger(settings.redis_url)
+    dispatcher.update.outer_middleware(DeduplicateUpdates(ledger))
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
     # Catch-all last.
-    dispatcher.include_routers(start.handlers.router(), survey.handlers.router(), lookup.handlers.router(), fallback.handlers.router())
+    dispatcher.include_routers(start.handlers.router(), privacy.handlers.router(), survey.handlers.router(), lookup.handlers.router(), fallback.handlers.router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)
@@ -98,9 +102,32 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
             log.warning("could not send the apology for update %s", event.update.update_id)
         return True
 
+    async def close_ledger() -> None:
+        await ledger.close()
+
     dispatcher.startup.register(register_menu)
+    dispatcher.shutdown.register(close_ledger)
     dispatcher.errors.register(apologize)
     return dispatcher
+
+
+def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, i18n: I18n) -> None:
+    """Run the reminder sender (bot/sender.py) while the dispatcher runs; handlers get it as `sender`."""
+    from bot.sender import Sender
+
+    async def start_sender(bot: Bot) -> None:
+        sender = Sender(bot, storage.sessionmaker, i18n, settings.default_language, rate=settings.send_rate,
+                        lease=settings.send_lease, workers=settings.send_workers)
+        dispatcher["sender"] = sender
+        sender.start()
+
+    async def stop_sender() -> None:
+        sender = dispatcher.workflow_data.pop("sender", None)
+        if sender is not None:
+            await sender.stop()
+
+    dispatcher.startup.register(start_sender)
+    dispatcher.shutdown.register(stop_sender)
 
 
 def _sender(event: ErrorEvent):
