@@ -94,7 +94,7 @@ async def offers(session: AsyncSession, forms: FormCache, member: Member, coordi
 
 async def open_survey(session: AsyncSession, forms: FormCache, member: Member, form_pk: int, coordinator: bool,
                       update_id: int, lang: str, tr) -> Turn:
-    """Start the form, or resume the member's draft of it, and make it the active survey."""
+    """Start the form, or resume the member's draft of it (any version), and make it the active survey."""
     async with session.begin():
         repo = SurveyRepository(session)
         stored = await repo.form(form_pk)
@@ -102,21 +102,14 @@ async def open_survey(session: AsyncSession, forms: FormCache, member: Member, f
             raise SurveyUnavailable(form_pk)
         draft = None
         for candidate in await repo.drafts(member.id):
-            candidate_form = candidate.form_pk == stored.id or (await repo.form(candidate.form_pk)).form_id == stored.form_id
-            if candidate_form:
+            if candidate.form_pk == stored.id or (await repo.form(candidate.form_pk)).form_id == stored.form_id:
                 draft = candidate
                 break
         if draft is None:
             if not stored.is_current:
                 raise SurveyUnavailable(form_pk)
             draft = await repo.create_draft(stored, member.id, member.country, lang, engine.start(forms.get(stored), lang))
-        await repo.deactivate_drafts(member.id, except_id=draft.id)
-        draft.active = True
-        form = forms.get(await repo.form(draft.form_pk))
-        turn = _advance_notes(form, draft, lang, tr)
-        draft.updated_at = utcnow()
-        draft.last_update_id = max(draft.last_update_id, update_id)
-    return turn
+        return await _activate(repo, forms, member, draft, update_id, lang, tr)
 
 
 async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
@@ -126,13 +119,17 @@ async def resume_latest(session: AsyncSession, forms: FormCache, member: Member,
         drafts = await repo.drafts(member.id)
         if not drafts:
             return None
-        draft = drafts[0]
-        await repo.deactivate_drafts(member.id, except_id=draft.id)
-        draft.active = True
-        form = forms.get(await repo.form(draft.form_pk))
-        turn = _advance_notes(form, draft, lang, tr)
-        draft.updated_at = utcnow()
-        draft.last_update_id = max(draft.last_update_id, update_id)
+        return await _activate(repo, forms, member, drafts[0], update_id, lang, tr)
+
+
+async def _activate(repo: SurveyRepository, forms: FormCache, member: Member, draft: Submission, update_id: int,
+                    lang: str, tr) -> Turn:
+    """Make `draft` the one survey taking the member's typed input, and say where it stands."""
+    await repo.deactivate_drafts(member.id, except_id=draft.id)
+    draft.active = True
+    turn = _advance_notes(forms.get(await repo.form(draft.form_pk)), draft, lang, tr)
+    draft.updated_at = utcnow()
+    draft.last_update_id = max(draft.last_update_id, update_id)
     return turn
 
 
