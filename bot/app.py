@@ -18,7 +18,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.commands import register_commands, register_coordinator_commands
+from bot.commands import register_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
 from bot.handlers import fallback, lookup, privacy, start, survey
@@ -109,25 +109,6 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.shutdown.register(close_ledger)
     dispatcher.errors.register(apologize)
     return dispatcher
-
-
-def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, i18n: I18n) -> None:
-    """Run the reminder sender (bot/sender.py) while the dispatcher runs; handlers get it as `sender`."""
-    from bot.sender import Sender
-
-    async def start_sender(bot: Bot) -> None:
-        sender = Sender(bot, storage.sessionmaker, i18n, settings.default_language, rate=settings.send_rate,
-                        lease=settings.send_lease, workers=settings.send_workers)
-        dispatcher["sender"] = sender
-        sender.start()
-
-    async def stop_sender() -> None:
-        sender = dispatcher.workflow_data.pop("sender", None)
-        if sender is not None:
-            await sender.stop()
-
-    dispatcher.startup.register(start_sender)
-    dispatcher.shutdown.register(stop_sender)
 
 
 def _sender(event: ErrorEvent):
