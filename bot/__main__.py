@@ -75,7 +75,49 @@ def build_parser() -> argparse.ArgumentParser:
     dry_run.add_argument("file")
     dry_run.add_argument("--answers", required=True, help="JSON file: a list of what the user sends, in order")
     dry_run.add_argument("--lang", default=None, help="language code of the run, e.g. fr")
+    export = commands.add_parser("export", help="write a survey's submitted answers to an XLSX or CSV file")
+    export.add_argument("--form", required=True, help="the form id, e.g. insop_thresholds")
+    export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    export.add_argument("--out", required=True, help="the file to write")
+    export.add_argument("--telegram-ids", action="store_true", help="add the members' Telegram ids (confidential)")
+    send = commands.add_parser("send-reminders", help="run the reminder sender without polling for updates")
+    send.add_argument("--until-idle", action="store_true", help="stop when nothing is queued or due any more")
     return parser
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import open_storage
+    from bot.services.coordination import NotFound, export_form
+
+    storage = await open_storage(settings)
+    try:
+        async with storage.sessionmaker() as session:
+            stored, files, count = await export_form(session, args.form, include_telegram_ids=args.telegram_ids)
+    except NotFound:
+        print(f"error: no survey with form id {args.form!r}", file=sys.stderr)
+        return 2
+    finally:
+        await storage.engine.dispose()
+    with open(args.out, "wb") as handle:
+        handle.write(files.xlsx if args.format == "xlsx" else files.csv)
+    print(f"{count} submissions of {stored.form_id} written to {args.out}")
+    return 0
+
+
+async def _send_reminders(settings: Settings, until_idle: bool) -> None:
+    from bot.app import build_bot, build_i18n, open_storage
+    from bot.sender import Sender
+
+    token = settings.require_token()
+    storage = await open_storage(settings)
+    bot = build_bot(token, settings)
+    sender = Sender(bot, storage.sessionmaker, build_i18n(settings), settings.default_language, rate=settings.send_rate,
+                    lease=settings.send_lease, workers=settings.send_workers)
+    try:
+        await sender.run(until_idle=until_idle)
+    finally:
+        await bot.session.close()
+        await storage.engine.dispose()
 
 
 def form_command(args: argparse.Namespace) -> int:
@@ -143,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_webhook(settings))
         elif args.command == "db":
             asyncio.run(_upgrade(settings))
+        elif args.command == "export":
+            return asyncio.run(_export(settings, args))
+        elif args.command == "send-reminders":
+            asyncio.run(_send_reminders(settings, args.until_idle))
         elif args.command == "lookup":
             from bot.cli_data import run_lookup
 

@@ -18,10 +18,10 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.commands import register_commands
+from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
-from bot.handlers import fallback, lookup, privacy, start, survey
+from bot.handlers import coordinator, fallback, lookup, privacy, start, survey
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.lookup import default_vocabulary
@@ -81,11 +81,18 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.update.outer_middleware(DeduplicateUpdates(ledger))
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
-    # Catch-all last.
-    dispatcher.include_routers(start.handlers.router(), privacy.handlers.router(), survey.handlers.router(), lookup.handlers.router(), fallback.handlers.router())
+    # Coordinator tools first: their typed-input steps (reminder text, reject reason) must win over
+    # onboarding, surveys and lookups. Catch-all last.
+    dispatcher.include_routers(coordinator.handlers.router(), start.handlers.router(), privacy.handlers.router(),
+                               survey.handlers.router(), lookup.handlers.router(), fallback.handlers.router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)
+        from bot.services.coordination import coordinator_chats
+
+        async with storage.sessionmaker() as session:
+            chats = await coordinator_chats(session, settings.coordinator_ids)
+        await register_coordinator_commands(bot, i18n, chats, settings.default_language)
         # Country names of every CLDR locale: built once now rather than in the first user's lookup.
         await asyncio.to_thread(default_vocabulary)
 
@@ -109,6 +116,25 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.shutdown.register(close_ledger)
     dispatcher.errors.register(apologize)
     return dispatcher
+
+
+def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, i18n: I18n) -> None:
+    """Run the reminder sender (bot/sender.py) while the dispatcher runs; handlers get it as `sender`."""
+    from bot.sender import Sender
+
+    async def start_sender(bot: Bot) -> None:
+        sender = Sender(bot, storage.sessionmaker, i18n, settings.default_language, rate=settings.send_rate,
+                        lease=settings.send_lease, workers=settings.send_workers)
+        dispatcher["sender"] = sender
+        sender.start()
+
+    async def stop_sender() -> None:
+        sender = dispatcher.workflow_data.pop("sender", None)
+        if sender is not None:
+            await sender.stop()
+
+    dispatcher.startup.register(start_sender)
+    dispatcher.shutdown.register(stop_sender)
 
 
 def _sender(event: ErrorEvent):

@@ -44,3 +44,44 @@ class CompareValues(CallbackData, prefix="cmp"):
 
     pollutant: str
     land_use: str = ""
+
+
+# ---------------------------------------------------------------- coordinator tools (issue 5)
+
+
+class CoordRemind(CallbackData, prefix="crm"):
+    """A step of composing reminder `rid`: write text, template, language, audience, send, schedule, cancel."""
+
+    rid: int
+    action: str
+    arg: str = ""
+
+
+class CoordReminderAdmin(CallbackData, prefix="crx"):
+    """Cancel a scheduled reminder (and its weekly schedule) from /reminders."""
+
+    rid: int
+    action: str = "cancel"
+
+
+class CoordReview(CallbackData, prefix="crv"):
+    """Review of threshold row `tid`: ok, unit / land (show corrections), fixu / fixl (arg), no, skip, back."""
+
+    tid: int
+    action: str
+    arg: str = ""
+
+
+class CoordExport(CallbackData, prefix="cex"):
+    """Export the form whose stored version is `form_pk`; ids=1 adds Telegram ids (asked explicitly)."""
+
+    form_pk: int
+    ids: int = 0
+
+
+class CoordPublish(CallbackData, prefix="cpb"):
+    """Publish uploaded form `upload`: ok (audience of the current version), aud (arg: fp, lab, all), no."""
+
+    upload: int
+    action: str
+    arg: str = ""

@@ -33,3 +33,50 @@ async def register_commands(bot: Bot, i18n: I18n, default_language: str) -> None
     await bot.set_my_commands(menu(i18n, default_language))
     for language in i18n.available_locales:
         await bot.set_my_commands(menu(i18n, language), language_code=language)
+
+
+# ---------------------------------------------------------------- coordinator menu (issue 5)
+
+import logging  # noqa: E402
+
+from aiogram.exceptions import TelegramAPIError  # noqa: E402
+from aiogram.types import BotCommandScopeChat  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+# Shown only in coordinators' own chats (BotCommandScopeChat), after the public commands.
+COORDINATOR_MENU = [
+    ("stats", __("Survey campaign progress")),
+    ("remind", __("Send or schedule a reminder")),
+    ("reminders", __("Reminder delivery results")),
+    ("review", __("Review reported threshold values")),
+    ("export", __("Export survey answers")),
+    ("invite", __("Create an invite link")),
+    ("promote", __("Make a member a coordinator")),
+    ("demote", __("Remove a coordinator")),
+]
+
+
+def coordinator_menu(i18n: I18n, language: str) -> list[BotCommand]:
+    """The public commands plus the coordinator's, in one language."""
+    with i18n.context(), i18n.use_locale(language):
+        extra = [BotCommand(command=name, description=str(description)) for name, description in COORDINATOR_MENU]
+    return menu(i18n, language) + extra
+
+
+async def register_coordinator_commands(bot: Bot, i18n: I18n, chats: dict[int, str | None], default_language: str) -> None:
+    """setMyCommands in each coordinator's chat; a chat Telegram does not know yet is skipped."""
+    for chat_id, language in chats.items():
+        language = language if language in i18n.available_locales else default_language
+        try:
+            await bot.set_my_commands(coordinator_menu(i18n, language), scope=BotCommandScopeChat(chat_id=chat_id))
+        except TelegramAPIError as error:
+            log.info("no coordinator menu for chat %s: %s", chat_id, error)
+
+
+async def remove_coordinator_commands(bot: Bot, chat_id: int) -> None:
+    """A demoted coordinator sees the public menu again."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
+    except TelegramAPIError as error:
+        log.info("could not reset the menu of chat %s: %s", chat_id, error)

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: str = "en"
     log_level: str = "INFO"
+    # Reminder sender (bot/sender.py): messages per second overall, seconds before a dead sender's
+    # claims are taken over, concurrent requests.
+    send_rate: float = Field(default=25.0, gt=0)
+    send_lease: float = Field(default=120.0, gt=0)
+    send_workers: int = Field(default=4, ge=1, le=32)
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

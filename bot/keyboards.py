@@ -115,3 +115,122 @@ def compare_keyboard(pollutant: str, land_use: str | None) -> InlineKeyboardMark
     builder = InlineKeyboardBuilder()
     builder.button(text=_("📊 Compare countries"), callback_data=CompareValues(pollutant=pollutant, land_use=land_use or ""))
     return builder.as_markup()
+
+
+# ---------------------------------------------------------------- coordinator tools (issue 5)
+
+from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview  # noqa: E402
+
+
+def _markup(rows: list[list[tuple[str, object]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=text[:120], callback_data=data.pack()) for text, data in row] for row in rows
+    ])
+
+
+def remind_compose_keyboard(rid: int) -> InlineKeyboardMarkup:
+    """How to write a reminder: own text or a catalog template."""
+    return _markup([
+        [(_("✍️ Write the text"), CoordRemind(rid=rid, action="txt"))],
+        [(_("Template: please answer a survey"), CoordRemind(rid=rid, action="tpl", arg="survey"))],
+        [(_("Template: please complete your profile"), CoordRemind(rid=rid, action="tpl", arg="profile"))],
+        [(_("Template: thank you"), CoordRemind(rid=rid, action="tpl", arg="thanks"))],
+        [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))],
+    ])
+
+
+def remind_languages_keyboard(rid: int, missing: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """Add the text in another language, or go on to the audience."""
+    rows = [[(_("Add {language}").format(language=name), CoordRemind(rid=rid, action="lang", arg=code))] for code, name in missing]
+    rows.append([(_("Next: choose the recipients ▶"), CoordRemind(rid=rid, action="aud"))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    return _markup(rows)
+
+
+def remind_forms_keyboard(rid: int, action: str, forms: list[tuple[int, str]], prefix: str = "") -> InlineKeyboardMarkup:
+    """One button per survey (for a template or an audience)."""
+    rows = [[(title, CoordRemind(rid=rid, action=action, arg=f"{prefix}{pk}"))] for pk, title in forms]
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    return _markup(rows)
+
+
+def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """Who receives the reminder."""
+    rows = [[(_("Everyone"), CoordRemind(rid=rid, action="aud", arg="all"))]]
+    rows += [[(_("Not yet submitted: {title}").format(title=title), CoordRemind(rid=rid, action="aud", arg=f"ns{pk}"))]
+             for pk, title in forms]
+    rows.append([(_("By role"), CoordRemind(rid=rid, action="aud", arg="role")),
+                 (_("By region"), CoordRemind(rid=rid, action="aud", arg="region"))])
+    rows.append([(_("By country"), CoordRemind(rid=rid, action="aud", arg="country")),
+                 (_("By language"), CoordRemind(rid=rid, action="aud", arg="language"))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    return _markup(rows)
+
+
+def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The roles, regions or languages to choose one from."""
+    rows = [[(label, CoordRemind(rid=rid, action="av", arg=f"{kind}={value}"))] for value, label in values]
+    rows.append([(_("◀ Back"), CoordRemind(rid=rid, action="aud"))])
+    return _markup(rows)
+
+
+def remind_send_keyboard(rid: int, can_send: bool) -> InlineKeyboardMarkup:
+    """Send now, schedule, choose other recipients, or cancel."""
+    rows = []
+    if can_send:
+        rows.append([(_("📨 Send now"), CoordRemind(rid=rid, action="now")),
+                     (_("🕒 Schedule"), CoordRemind(rid=rid, action="sched"))])
+    rows.append([(_("Choose other recipients"), CoordRemind(rid=rid, action="aud"))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    return _markup(rows)
+
+
+def remind_repeat_keyboard(rid: int) -> InlineKeyboardMarkup:
+    """Once at the chosen time, or weekly."""
+    return _markup([
+        [(_("Once"), CoordRemind(rid=rid, action="once")), (_("Every week until…"), CoordRemind(rid=rid, action="weekly"))],
+        [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))],
+    ])
+
+
+def scheduled_reminders_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """A cancel button per scheduled reminder."""
+    if not items:
+        return None
+    return _markup([[(_("Cancel {label}").format(label=label), CoordReminderAdmin(rid=rid))] for rid, label in items])
+
+
+def review_keyboard(tid: int) -> InlineKeyboardMarkup:
+    """Approve, approve with a correction, reject, or skip a reported threshold value."""
+    return _markup([
+        [(_("✅ Approve"), CoordReview(tid=tid, action="ok"))],
+        [(_("✏️ Approve with another unit"), CoordReview(tid=tid, action="unit")),
+         (_("✏️ Approve with another land use"), CoordReview(tid=tid, action="land"))],
+        [(_("❌ Reject"), CoordReview(tid=tid, action="no")), (_("Skip ▶"), CoordReview(tid=tid, action="skip"))],
+    ])
+
+
+def review_corrections_keyboard(tid: int, action: str, options: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The corrected units or land uses to approve the value with."""
+    rows = [[(label, CoordReview(tid=tid, action=action, arg=value))] for value, label in options]
+    rows.append([(_("◀ Back"), CoordReview(tid=tid, action="back"))])
+    return _markup(rows)
+
+
+def export_keyboard(forms: list[tuple[int, str]], with_ids: bool) -> InlineKeyboardMarkup:
+    """One button per survey to export."""
+    return _markup([[(title, CoordExport(form_pk=pk, ids=int(with_ids)))] for pk, title in forms])
+
+
+def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
+    """Publish with the current version's audience, or choose one for a new form."""
+    if audience_known:
+        rows = [[(_("✅ Publish"), CoordPublish(upload=upload, action="ok"))]]
+    else:
+        rows = [
+            [(_("Publish for focal points and members"), CoordPublish(upload=upload, action="aud", arg="fp"))],
+            [(_("Publish for laboratories"), CoordPublish(upload=upload, action="aud", arg="lab"))],
+            [(_("Publish for everyone"), CoordPublish(upload=upload, action="aud", arg="all"))],
+        ]
+    rows.append([(_("Cancel"), CoordPublish(upload=upload, action="no"))])
+    return _markup(rows)

@@ -8,7 +8,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import build_bot, build_dispatcher, build_i18n, open_storage
+from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
 from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,9 @@ async def run_polling(settings: Settings) -> None:
     """Long polling until interrupted."""
     token = settings.require_token()
     storage = await open_storage(settings)
-    dispatcher = build_dispatcher(settings, storage, build_i18n(settings))
+    i18n = build_i18n(settings)
+    dispatcher = build_dispatcher(settings, storage, i18n)
+    enable_sender(dispatcher, settings, storage, i18n)
     bot = build_bot(token, settings)
     try:
         # A webhook left over from a production run would make getUpdates fail with 409.
@@ -51,7 +53,9 @@ async def run_webhook(settings: Settings) -> None:
     if not settings.webhook_secret:
         raise ConfigError("WEBHOOK_SECRET is not set: a random string Telegram sends with every update")
     storage = await open_storage(settings)
-    dispatcher = build_dispatcher(settings, storage, build_i18n(settings))
+    i18n = build_i18n(settings)
+    dispatcher = build_dispatcher(settings, storage, i18n)
+    enable_sender(dispatcher, settings, storage, i18n)
     bot = build_bot(token, settings)
 
     async def register_webhook(bot: Bot) -> None:

@@ -17,7 +17,7 @@ from bot.callbacks import CountryChoice, LanguageChoice, RoleChoice
 from bot.i18n import language_name
 from bot.countries import country_name, is_country, match_country
 from bot.keyboards import country_keyboard, language_keyboard, role_keyboard
-from bot.services import members, surveys
+from bot.services import coordination, members, surveys
 from storage.models import Member
 
 handlers = Handlers("start")
@@ -59,9 +59,20 @@ async def _continue_onboarding(message: Message, member: Member) -> None:
 async def start(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n) -> None:
     """Greet the member in their language, offer other languages, then ask what the profile misses."""
     user = message.from_user
-    member = await members.register(session, user, members.parse_start_payload(command.args))
+    payload = members.parse_start_payload(command.args)
+    member = await members.register(session, user, payload)
     name = html.escape(user.first_name or "")
-    if member.is_onboarded:
+    invite_note = None
+    if coordination.is_invite_code(payload) and not member.is_onboarded:
+        # An invite link from a coordinator presets country and role; a used or expired one changes nothing.
+        outcome = await coordination.redeem_invite(session, user, payload)
+        if outcome.applied:
+            member = outcome.member
+            invite_note = _("Your invitation sets your country to {country} and your role to {role}.").format(
+                country=html.escape(country_name(member.country, i18n.current_locale)), role=_invited_role(member.role))
+        else:
+            invite_note = _("This invitation link has expired or was already used. Let's set up your profile together.")
+    if member.is_onboarded and invite_note is None:
         await message.answer(_("Welcome back, {name}!").format(name=name))
         await message.answer(help_text())
         return
@@ -75,7 +86,14 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
         + _("You can change the language here:"),
         reply_markup=language_keyboard(i18n.available_locales, i18n.current_locale),
     )
+    if invite_note:
+        await message.answer(invite_note)
     await _continue_onboarding(message, member)
+
+
+def _invited_role(role: str | None) -> str:
+    labels = {"focal_point": _("National focal point"), "lab": _("Soil laboratory"), "member": _("INSOP member / other")}
+    return labels.get(role or "", role or "")
 
 
 @handlers.message(Command("help"))

@@ -29,6 +29,8 @@ async def register(session: AsyncSession, user: User, payload: str | None) -> Me
         repo = MemberRepository(session)
         member = await repo.get_or_create(user.id, user.full_name)
         member.name = user.full_name[:256]
+        member.username = (user.username or "")[:64] or None
+        member.active = True  # writing to the bot again after blocking it
         if payload:
             member.start_payload = payload
         await repo.touch(member)

@@ -1,0 +1,886 @@
+"""Coordinator tools: /stats, /remind, /reminders, /review, /export, /invite, /promote, /demote, form upload.
+
+Every command and every button checks the coordinator role on the server (`_allowed`), so a forged
+callback or a typed command from anyone else gets a polite refusal and changes nothing.
+Also /mute and /unmute, which any member may use.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import datetime, time as day_time, timezone
+
+from aiogram import Bot, F
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
+from bot.commands import register_coordinator_commands, remove_coordinator_commands
+from bot.config import Settings
+from bot.countries import country_name, is_country, match_country
+from bot.handlers import Handlers
+from bot.i18n import language_name, ordered_languages, translations
+from bot.keyboards import (
+    export_keyboard,
+    publish_keyboard,
+    remind_audience_keyboard,
+    remind_compose_keyboard,
+    remind_forms_keyboard,
+    remind_languages_keyboard,
+    remind_repeat_keyboard,
+    remind_send_keyboard,
+    remind_values_keyboard,
+    review_corrections_keyboard,
+    review_keyboard,
+    scheduled_reminders_keyboard,
+)
+from bot.lookup import split_message
+from bot.reports.charts import progress_chart
+from bot.reports.indicators import indicator_label
+from bot.reports.regions import REGIONS, region_label
+from bot.services import coord_reminders as reminders
+from bot.services import coordination, members
+from bot.survey import FormError
+from storage.models import DeliveryStatus, Member, ReminderStatus, Role
+
+handlers = Handlers("coordinator")
+
+# Largest XLSForm accepted from the chat (Telegram bots may download up to 20 MB).
+MAX_FORM_BYTES = 5 * 1024 * 1024
+PUBLISH_AUDIENCES = {"fp": "focal_point,member", "lab": "lab", "all": ""}
+
+
+class CoordinatorStates(StatesGroup):
+    """Typed input a coordinator is asked for (the data being built lives in the database)."""
+
+    reminder_text = State()
+    reminder_country = State()
+    reminder_when = State()
+    reminder_until = State()
+    reject_reason = State()
+
+
+def _role_labels() -> dict[str, str]:
+    return {
+        Role.FOCAL_POINT.value: _("National focal point"),
+        Role.LAB.value: _("Soil laboratory"),
+        Role.MEMBER.value: _("INSOP member / other"),
+        Role.COORDINATOR.value: _("Coordinator"),
+    }
+
+
+def _is_coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
+    return members.is_coordinator(member, user_id, settings.coordinator_ids)
+
+
+def _refusal() -> str:
+    return _("Sorry, this is only for coordinators.")
+
+
+async def _allowed(event: Message | CallbackQuery, member: Member | None, settings: Settings) -> bool:
+    """The server-side role check; refuses politely when it fails."""
+    if _is_coordinator(member, event.from_user.id, settings):
+        return True
+    if isinstance(event, CallbackQuery):
+        await event.answer(_refusal(), show_alert=True)
+    else:
+        await event.answer(_refusal())
+    return False
+
+
+def _not_command(message: Message) -> bool:
+    return bool(message.text) and not message.text.startswith("/")
+
+
+def _when(moment: datetime | None, lang: str) -> str:
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_datetime(moment, "medium", tzinfo=timezone.utc, locale=_babel(lang)) + " UTC"
+
+
+def _number(value: int, lang: str) -> str:
+    return format_decimal(value, locale=_babel(lang))
+
+
+def _babel(lang: str) -> str:
+    return lang.replace("-", "_") or "en"
+
+
+# ================================================================ roles
+
+
+@handlers.message(Command("promote"))
+async def promote(message: Message, command: CommandObject, member: Member | None, settings: Settings,
+                  session: AsyncSession, state: FSMContext, bot: Bot, i18n: I18n) -> None:
+    """Make a member (Telegram id or @username) a coordinator."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    if not command.args:
+        await message.answer(_("Usage: /promote <Telegram id or @username>"))
+        return
+    try:
+        result = await coordination.promote(session, command.args.split()[0], message.from_user.id)
+    except coordination.NotFound:
+        await message.answer(_("I know no member {who}. They need to send /start to the bot first.").format(
+            who=html.escape(command.args.split()[0])))
+        return
+    except coordination.NotAllowed:
+        await message.answer(_("{name} is already a coordinator.").format(name=html.escape(command.args.split()[0])))
+        return
+    await register_coordinator_commands(bot, i18n, {result.member.telegram_id: result.member.language},
+                                        settings.default_language)
+    await message.answer(_("{name} is now a coordinator.").format(name=html.escape(result.member.name or str(result.member.telegram_id))))
+
+
+@handlers.message(Command("demote"))
+async def demote(message: Message, command: CommandObject, member: Member | None, settings: Settings,
+                 session: AsyncSession, state: FSMContext, bot: Bot) -> None:
+    """Give a promoted coordinator their previous role back."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    if not command.args:
+        await message.answer(_("Usage: /demote <Telegram id or @username>"))
+        return
+    reference = command.args.split()[0]
+    try:
+        result = await coordination.demote(session, reference, message.from_user.id, settings.coordinator_ids)
+    except coordination.NotFound:
+        await message.answer(_("I know no member {who}. They need to send /start to the bot first.").format(who=html.escape(reference)))
+        return
+    except coordination.NotAllowed as error:
+        if str(error) == "configured":
+            await message.answer(_("{who} is a coordinator by the bot's configuration (COORDINATOR_IDS); "
+                                   "only the operator can change that.").format(who=html.escape(reference)))
+        else:
+            await message.answer(_("{who} is not a coordinator.").format(who=html.escape(reference)))
+        return
+    await remove_coordinator_commands(bot, result.member.telegram_id)
+    await message.answer(_("{name} is no longer a coordinator (role now: {role}).").format(
+        name=html.escape(result.member.name or str(result.member.telegram_id)),
+        role=_role_labels().get(result.new_role, result.new_role)))
+
+
+# ================================================================ member settings
+
+
+@handlers.message(Command("mute"))
+async def mute(message: Message, session: AsyncSession) -> None:
+    """Stop receiving reminders."""
+    await coordination.set_muted(session, message.from_user, True)
+    await message.answer(_("You will receive no more reminders. Send /unmute to receive them again."))
+
+
+@handlers.message(Command("unmute"))
+async def unmute(message: Message, session: AsyncSession) -> None:
+    """Receive reminders again."""
+    await coordination.set_muted(session, message.from_user, False)
+    await message.answer(_("You will receive reminders again. Send /mute to stop them."))
+
+
+# ================================================================ invites
+
+
+def _invite_usage() -> str:
+    return _("Usage: /invite <country> <focal_point | lab | member> [multi] [days]\n"
+             "Example: <code>/invite Kenya focal_point</code> (single use, valid 30 days) or "
+             "<code>/invite KE lab multi 60</code>.")
+
+
+_ROLE_WORDS = {"focal_point": Role.FOCAL_POINT.value, "focal": Role.FOCAL_POINT.value, "fp": Role.FOCAL_POINT.value,
+               "lab": Role.LAB.value, "laboratory": Role.LAB.value, "member": Role.MEMBER.value}
+
+
+def _parse_invite(args: str) -> tuple[str | None, str | None, bool, int]:
+    role, multi, days, words = None, False, coordination.DEFAULT_INVITE_DAYS, []
+    for word in args.split():
+        lowered = word.lower()
+        if lowered in _ROLE_WORDS and role is None:
+            role = _ROLE_WORDS[lowered]
+        elif lowered in ("multi", "multiple", "multi-use"):
+            multi = True
+        elif lowered in ("single", "once"):
+            multi = False
+        elif lowered.isdigit() and 1 <= int(lowered) <= 365:
+            days = int(lowered)
+        else:
+            words.append(word)
+    text = " ".join(words)
+    country = None
+    if len(text) == 2 and is_country(text.upper()):
+        country = text.upper()
+    elif text:
+        candidates = match_country(text)
+        country = candidates[0][0] if candidates else None
+    return country, role, multi, days
+
+
+@handlers.message(Command("invite"))
+async def invite(message: Message, command: CommandObject, member: Member | None, settings: Settings,
+                 session: AsyncSession, state: FSMContext, bot: Bot, i18n: I18n) -> None:
+    """Create a deep link that presets a new member's country and role."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    country, role, multi, days = _parse_invite(command.args or "")
+    if country is None or role is None:
+        await message.answer(_invite_usage())
+        return
+    created = await coordination.create_invite(session, message.from_user.id, country, role, multi, days)
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={created.code}"
+    lang = i18n.current_locale
+    uses = _("anyone with the link can use it") if multi else _("one person can use it")
+    await message.answer(
+        _("Invite link for a {role} in {country} ({uses}), valid until {until}:").format(
+            role=_role_labels()[role].lower(), country=html.escape(country_name(country, lang)), uses=uses,
+            until=_when(created.expires_at, lang))
+        + f"\n{link}"
+    )
+
+
+# ================================================================ statistics
+
+
+@handlers.message(Command("stats"))
+async def stats(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                state: FSMContext, i18n: I18n) -> None:
+    """Submissions and drafts per form by region and country, the action-plan indicators and a chart."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    lang = i18n.current_locale
+    tr = translations(i18n.locales, lang)
+    result = await coordination.campaign_stats(session)
+    lines = ["<b>" + _("Survey campaign progress") + "</b>"]
+    for form in result.forms:
+        lines += ["", "<b>" + html.escape(form.title) + "</b> (" + html.escape(form.form_id) + ")",
+                  _("{submitted} submitted, {drafts} in progress").format(
+                      submitted=_number(form.submitted, lang), drafts=_number(form.drafts, lang))]
+        for region in sorted(form.by_region, key=coordination.region_order):
+            countries = form.by_region[region]
+            done = sum(cell[0] for cell in countries.values())
+            drafts = sum(cell[1] for cell in countries.values())
+            names = ", ".join(
+                f"{code or '?'} {cell[0]}/{cell[1]}" for code, cell in sorted(countries.items())
+            )
+            label = region_label(region, tr) if region in REGIONS else _("Country not given or outside the regions")
+            lines.append("• " + _("{region}: {submitted} submitted, {drafts} in progress ({countries})").format(
+                region=html.escape(label), submitted=_number(done, lang), drafts=_number(drafts, lang),
+                countries=html.escape(names)))
+    lines += ["", "<b>" + _("Action plan indicators") + "</b>"]
+    for indicator in result.indicators:
+        goal = ""
+        if indicator.goal is not None:
+            goal = " · " + _("goal {goal}").format(goal=format_percent(indicator.goal, locale=_babel(lang)))
+        lines.append("• " + html.escape(indicator_label(indicator.id, tr)) + ": " + _("{numerator} of {denominator}").format(
+            numerator=_number(indicator.numerator, lang), denominator=_number(indicator.denominator, lang))
+            + f" ({format_percent(indicator.value, locale=_babel(lang))})" + goal)
+    lines += ["", _("(country code submitted/in progress)")]
+    for chunk in split_message("\n".join(lines)):
+        await message.answer(chunk)
+    chart = progress_chart(result.regions, result.indicators, tr, lang)
+    await message.answer_photo(BufferedInputFile(chart, filename="insop-progress.png"),
+                               caption=_("Response rate by region and action-plan indicators."))
+
+
+# ================================================================ exports
+
+
+@handlers.message(Command("export"))
+async def export(message: Message, command: CommandObject, member: Member | None, settings: Settings,
+                 session: AsyncSession, state: FSMContext) -> None:
+    """Offer the surveys to export; `/export ids` adds Telegram ids to the files."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    with_ids = (command.args or "").strip().lower() in ("ids", "telegram_ids", "with_ids")
+    forms = await coordination.exportable_forms(session)
+    if not forms:
+        await message.answer(_("There is no survey to export."))
+        return
+    text = _("Which survey do you want to export (XLSX and CSV)?")
+    if with_ids:
+        text += "\n" + _("The files will include members' Telegram ids: keep them confidential.")
+    await message.answer(text, reply_markup=export_keyboard([(form.id, form.title or form.form_id) for form in forms], with_ids))
+
+
+@handlers.callback_query(CoordExport.filter())
+async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member: Member | None, settings: Settings,
+                        session: AsyncSession) -> None:
+    """Send the chosen survey's submissions as XLSX and CSV files."""
+    if not await _allowed(query, member, settings):
+        return
+    try:
+        stored, files, count = await coordination.export_form(session, callback_data.form_pk, bool(callback_data.ids))
+    except coordination.NotFound:
+        await query.answer(_("This survey is not available."), show_alert=True)
+        return
+    await query.answer()
+    if query.message is None:
+        return
+    caption = _("{title}: {count} submitted responses.").format(title=html.escape(stored.title or stored.form_id),
+                                                                 count=count)
+    await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)
+    await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"))
+
+
+# ================================================================ threshold review
+
+
+def _review_text(item: coordination.ReviewItem, submission_country: str | None, lang: str) -> str:
+    row = item.threshold
+    value = row.value_original or "—"
+    lines = [
+        "<b>" + _("Reported threshold value ({count} waiting)").format(count=_number(item.remaining, lang)) + "</b>",
+        _("Country: {country}").format(country=html.escape(f"{row.jurisdiction_name} ({row.jurisdiction})"))
+        + ("; " + _("submitted from {country}").format(country=html.escape(submission_country)) if submission_country else ""),
+        _("Pollutant: {name} (reported as “{original}”)").format(name=html.escape(row.pollutant_name),
+                                                                 original=html.escape(row.pollutant_original)),
+        _("Land use: {name} (reported as “{original}”)").format(name=html.escape(row.land_use),
+                                                                original=html.escape(row.land_use_original)),
+        _("Value: {value} {unit} (reported as “{original} {unit_original}”)").format(
+            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=html.escape(row.unit),
+            original=html.escape(value), unit_original=html.escape(row.unit_original)),
+        _("Type: {value_type}; legal status: {status}").format(value_type=html.escape(row.value_type_original or row.value_type),
+                                                              status=html.escape(row.legal_status_original or row.legal_status)),
+        _("Instrument: {instrument} ({year})").format(instrument=html.escape(row.instrument or "—"),
+                                                      year=html.escape(row.year_original or "—")),
+        _("Source: {source}").format(source=html.escape(row.source)),
+    ]
+    return "\n".join(lines)
+
+
+def _plain_number(value, low, high) -> str:
+    def show(number):
+        return "—" if number is None else f"{number:g}"
+
+    if value is None and (low is not None or high is not None):
+        return f"{show(low)}–{show(high)}"
+    return show(value)
+
+
+async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False) -> None:
+    item = await coordination.next_review(session, after_id)
+    if item is None:
+        text = _("No reported threshold value is waiting for review.")
+        await (target.edit_text(text) if edit else target.answer(text))
+        return
+    country = await coordination.threshold_submission_country(session, item.threshold)
+    text = _review_text(item, country, lang)
+    markup = review_keyboard(item.threshold.id)
+    await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
+
+
+@handlers.message(Command("review"))
+async def review(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                 state: FSMContext, i18n: I18n) -> None:
+    """Show the next threshold value reported in a survey, with approve / correct / reject buttons."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    await _show_review(message, session, i18n.current_locale)
+
+
+@handlers.callback_query(CoordReview.filter())
+async def review_button(query: CallbackQuery, callback_data: CoordReview, member: Member | None, settings: Settings,
+                        session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
+    """Approve, correct, reject or skip the value under review."""
+    if not await _allowed(query, member, settings):
+        return
+    if query.message is None:
+        await query.answer()
+        return
+    action, tid, lang = callback_data.action, callback_data.tid, i18n.current_locale
+    if action == "skip":
+        await query.answer()
+        await _show_review(query.message, session, lang, after_id=tid, edit=True)
+        return
+    if action == "back":
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=review_keyboard(tid))
+        return
+    if action == "unit":
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
+            tid, "fixu", [(unit, unit) for unit in coordination.CORRECTION_UNITS]))
+        return
+    if action == "land":
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
+            tid, "fixl", [(land_use, land_use) for land_use in coordination.CORRECTION_LAND_USES]))
+        return
+    if action == "no":
+        await query.answer()
+        await state.set_state(CoordinatorStates.reject_reason)
+        await state.update_data(threshold_id=tid)
+        await query.message.answer(_("Type the reason for rejecting this value (or /cancel)."))
+        return
+    if action not in ("ok", "fixu", "fixl"):
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    try:
+        await coordination.approve_threshold(
+            session, tid, query.from_user.id,
+            unit=callback_data.arg if action == "fixu" else None,
+            land_use=callback_data.arg if action == "fixl" else None,
+        )
+    except coordination.NotFound:
+        await query.answer(_("This value no longer exists."), show_alert=True)
+        return
+    except (coordination.NotAllowed, ValueError):
+        await query.answer(_("This value was already reviewed, or the correction does not fit it."), show_alert=True)
+        return
+    await query.answer(_("Approved."))
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _show_review(query.message, session, lang, after_id=tid)
+
+
+@handlers.message(StateFilter(CoordinatorStates.reject_reason), _not_command)
+async def reject_reason(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                        state: FSMContext, i18n: I18n) -> None:
+    """The typed reason rejects the value under review."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    tid = (await state.get_data()).get("threshold_id")
+    await state.clear()
+    try:
+        await coordination.reject_threshold(session, int(tid), message.from_user.id, message.text)
+    except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
+        await message.answer(_("This value was already reviewed, or the correction does not fit it."))
+        return
+    await message.answer(_("Rejected. The reason is stored with the value."))
+    await _show_review(message, session, i18n.current_locale, after_id=int(tid))
+
+
+# ================================================================ publishing a survey version
+
+
+async def download_document(bot: Bot, message: Message) -> bytes:
+    """The file the coordinator sent, from Telegram."""
+    buffer = io.BytesIO()
+    await bot.download(message.document, destination=buffer)
+    return buffer.getvalue()
+
+
+@handlers.message(F.document)
+async def form_uploaded(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                        state: FSMContext, bot: Bot) -> None:
+    """A coordinator sends an XLSForm: check it and offer to publish it as the form's new version."""
+    if not _is_coordinator(member, message.from_user.id, settings):
+        await message.answer(_("Only coordinators can publish surveys. To answer a survey, send /survey."))
+        return
+    await state.clear()
+    document = message.document
+    if document.file_size and document.file_size > MAX_FORM_BYTES:
+        await message.answer(_("This file is too large for a survey form (at most 5 MB)."))
+        return
+    content = await download_document(bot, message)
+    try:
+        check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx", content)
+    except FormError as error:
+        await message.answer("⚠️ " + html.escape(str(error)))
+        return
+    form = check.form
+    lines = [
+        "<b>" + _("Survey form received") + "</b>",
+        _("Title: {title}").format(title=html.escape(form.title or "—")),
+        _("Form id: {form_id}").format(form_id=html.escape(form.form_id)),
+        _("Version: {version}").format(version=html.escape(form.version)),
+        _("Questions: {count}").format(count=check.question_count),
+        _("Languages: {languages}").format(languages=html.escape(", ".join(form.languages) or form.default_language)),
+    ]
+    if check.version_exists:
+        lines += ["", _("Version {version} of this form is already published. Change the version in the settings "
+                        "sheet and send the file again.").format(version=html.escape(form.version))]
+        await message.answer("\n".join(lines))
+        return
+    if check.current is not None:
+        lines += ["", _("It will replace version {version}; drafts of earlier versions stay answerable. "
+                        "Recipients stay the same as for the current version.").format(version=html.escape(check.current.version))]
+    else:
+        lines += ["", _("This is a new survey. Who should be offered it?")]
+    await message.answer("\n".join(lines), reply_markup=publish_keyboard(check.upload.id, check.current is not None))
+
+
+@handlers.callback_query(CoordPublish.filter())
+async def publish_button(query: CallbackQuery, callback_data: CoordPublish, member: Member | None, settings: Settings,
+                         session: AsyncSession) -> None:
+    """Publish the uploaded form (or drop it)."""
+    if not await _allowed(query, member, settings):
+        return
+    if query.message is None:
+        await query.answer()
+        return
+    if callback_data.action == "no":
+        await query.answer()
+        await query.message.edit_text(_("Not published."))
+        return
+    audience = None
+    if callback_data.action == "aud":
+        if callback_data.arg not in PUBLISH_AUDIENCES:
+            await query.answer(_("This button is no longer active."), show_alert=True)
+            return
+        audience = PUBLISH_AUDIENCES[callback_data.arg]
+    elif callback_data.action != "ok":
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    try:
+        stored = await coordination.publish_upload(session, callback_data.upload, query.from_user.id, audience)
+    except (coordination.NotFound, coordination.NotAllowed):
+        await query.answer(_("This form is already published or no longer available."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_text(_("Published: {title}, version {version}. Members see it in /survey.").format(
+        title=html.escape(stored.title or stored.form_id), version=html.escape(stored.version)))
+
+
+# ================================================================ reminders: compose
+
+
+def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
+    kind, value = audience.get("kind"), audience.get("value")
+    if kind == "all":
+        return _("everyone")
+    if kind == "not_submitted":
+        return _("members who have not submitted “{title}”").format(title=html.escape(forms.get(value, value)))
+    if kind == "role":
+        return _("role: {role}").format(role=_role_labels().get(value, value))
+    if kind == "region":
+        return _("region: {region}").format(region=region_label(value, _Tr()))
+    if kind == "country":
+        return _("country: {country}").format(country=html.escape(country_name(value, lang)))
+    if kind == "language":
+        return _("language: {language}").format(language=language_name(value))
+    return str(kind)
+
+
+class _Tr:
+    """gettext for the report helpers that take a `tr` object, in the current locale."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return _(message)
+
+
+async def _forms(session: AsyncSession) -> list:
+    return await coordination.exportable_forms(session)
+
+
+@handlers.message(Command("remind"))
+async def remind(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                 state: FSMContext) -> None:
+    """Start composing a reminder: own text or a catalog template."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    draft = await reminders.new_draft(session, message.from_user.id)
+    await message.answer(_("New reminder. How do you want to write it?"), reply_markup=remind_compose_keyboard(draft.id))
+
+
+async def _ask_text(target: Message, state: FSMContext, rid: int, language: str) -> None:
+    await state.set_state(CoordinatorStates.reminder_text)
+    await state.update_data(reminder_id=rid, language=language)
+    await target.answer(_("Send the reminder text in {language}.").format(language=language_name(language)))
+
+
+async def _ask_audience(target: Message, session: AsyncSession, rid: int) -> None:
+    forms = [(form.id, form.title or form.form_id) for form in await _forms(session)]
+    await target.answer(_("Who should receive it?"), reply_markup=remind_audience_keyboard(rid, forms))
+
+
+async def _preview(target: Message, session: AsyncSession, rid: int, count: int, lang: str, i18n: I18n,
+                   settings: Settings) -> None:
+    draft = await reminders.get_draft(session, rid)
+    forms = {form.form_id: form.title or form.form_id for form in await _forms(session)}
+    text = reminders.render(draft, lang, i18n, settings.default_language)
+    lines = ["<b>" + _("Preview") + "</b>", "", html.escape(text), "",
+             _("Recipients: {audience}.").format(audience=_audience_text(draft.audience, forms, lang)),
+             _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
+                 count=_number(count, lang))]
+    if draft.texts:
+        lines.append(_("Texts in: {languages}. Members in other languages get the {default} text.").format(
+            languages=", ".join(language_name(code) for code in ordered_languages(draft.texts)),
+            default=language_name(settings.default_language if settings.default_language in draft.texts else next(iter(draft.texts)))))
+    if not count:
+        lines.append(_("Nobody matches these recipients."))
+    await target.answer("\n".join(lines), reply_markup=remind_send_keyboard(rid, count > 0))
+
+
+@handlers.message(StateFilter(CoordinatorStates.reminder_text), _not_command)
+async def reminder_text(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                        state: FSMContext, i18n: I18n) -> None:
+    """The typed reminder text in the language asked for."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    data = await state.get_data()
+    await state.set_state(None)
+    try:
+        draft = await reminders.set_text(session, int(data["reminder_id"]), data["language"], message.text)
+    except (reminders.ReminderGone, KeyError):
+        await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        return
+    missing = [(code, language_name(code)) for code in ordered_languages(i18n.available_locales) if code not in draft.texts]
+    await message.answer(_("Text in {language} saved. Add another language, or choose the recipients.").format(
+        language=language_name(data["language"])), reply_markup=remind_languages_keyboard(draft.id, missing))
+
+
+@handlers.message(StateFilter(CoordinatorStates.reminder_country), _not_command)
+async def reminder_country(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                           state: FSMContext, i18n: I18n) -> None:
+    """The typed country of the recipients."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    data = await state.get_data()
+    text = message.text.strip()
+    code = text.upper() if len(text) == 2 and is_country(text.upper()) else None
+    if code is None:
+        candidates = match_country(text)
+        code = candidates[0][0] if candidates else None
+    if code is None:
+        await message.answer(_("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
+            text=html.escape(text[:100])))
+        return
+    await state.set_state(None)
+    await _choose_audience(message, session, int(data["reminder_id"]), {"kind": "country", "value": code}, i18n, settings)
+
+
+async def _choose_audience(target: Message, session: AsyncSession, rid: int, audience: dict, i18n: I18n,
+                           settings: Settings) -> None:
+    try:
+        _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language)
+    except reminders.ReminderGone:
+        await target.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        return
+    await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
+
+
+def _parse_when(text: str) -> datetime | None:
+    text = text.strip().replace("T", " ").removesuffix("UTC").removesuffix("Z").strip()
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
+@handlers.message(StateFilter(CoordinatorStates.reminder_when), _not_command)
+async def reminder_when(message: Message, member: Member | None, settings: Settings, state: FSMContext) -> None:
+    """The typed date and time (UTC) of a scheduled reminder."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    when = _parse_when(message.text)
+    if when is None or when <= datetime.now(timezone.utc):
+        await message.answer(_("Please type a future date and time in UTC, for example 2026-12-01 09:00."))
+        return
+    data = await state.get_data()
+    await state.set_state(None)
+    await state.update_data(when=when.isoformat())
+    await message.answer(_("Send it once at that time, or every week?"), reply_markup=remind_repeat_keyboard(int(data["reminder_id"])))
+
+
+@handlers.message(StateFilter(CoordinatorStates.reminder_until), _not_command)
+async def reminder_until(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                         state: FSMContext, i18n: I18n) -> None:
+    """The typed last date of a weekly reminder."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    data = await state.get_data()
+    until = _parse_when(message.text)
+    when = datetime.fromisoformat(data["when"]) if data.get("when") else None
+    if until is None or when is None or until.date() < when.date():
+        await message.answer(_("Please type the last date in UTC, on or after the first one, for example 2027-01-31."))
+        return
+    until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=timezone.utc)
+    await state.clear()
+    try:
+        await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until)
+    except reminders.ReminderGone:
+        await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        return
+    lang = i18n.current_locale
+    await message.answer(_("Scheduled every week from {first} until {until}. See /reminders.").format(
+        first=_when(when, lang), until=_when(until, lang)))
+
+
+@handlers.callback_query(CoordRemind.filter())
+async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member: Member | None, settings: Settings,
+                        session: AsyncSession, state: FSMContext, i18n: I18n, sender=None) -> None:
+    """Every button of the reminder composer."""
+    if not await _allowed(query, member, settings):
+        return
+    if query.message is None:
+        await query.answer()
+        return
+    rid, action, arg, lang = callback_data.rid, callback_data.action, callback_data.arg, i18n.current_locale
+    target = query.message
+    try:
+        await reminders.get_draft(session, rid)
+    except reminders.ReminderGone:
+        await query.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."), show_alert=True)
+        return
+    await query.answer()
+    if action == "cancel":
+        await state.clear()
+        await reminders.cancel_draft(session, rid)
+        await target.edit_text(_("Reminder cancelled."))
+    elif action == "txt":
+        await _ask_text(target, state, rid, lang)
+    elif action == "lang" and arg in i18n.available_locales:
+        await _ask_text(target, state, rid, arg)
+    elif action == "tpl" and arg in reminders.TEMPLATES:
+        if arg in reminders.TEMPLATES_WITH_FORM:
+            forms = [(form.id, form.title or form.form_id) for form in await _forms(session)]
+            await target.answer(_("Which survey should the reminder name?"), reply_markup=remind_forms_keyboard(rid, "tform", forms))
+        else:
+            await reminders.set_template(session, rid, arg)
+            await _ask_audience(target, session, rid)
+    elif action == "tform" and arg.isdigit():
+        forms = {form.id: form for form in await _forms(session)}
+        form = forms.get(int(arg))
+        if form is None:
+            await target.answer(_("This survey is not available."))
+            return
+        await reminders.set_template(session, rid, "survey", {"form": form.title or form.form_id})
+        await _ask_audience(target, session, rid)
+    elif action == "aud":
+        await _audience_button(target, session, state, rid, arg, i18n, settings)
+    elif action == "av" and "=" in arg:
+        kind, value = arg.split("=", 1)
+        valid = {"role": set(_role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+        if value not in valid.get(kind, set()):
+            await target.answer(_("This button is no longer active."))
+            return
+        await _choose_audience(target, session, rid, {"kind": kind, "value": value}, i18n, settings)
+    elif action == "now":
+        try:
+            await reminders.send_now(session, rid)
+        except reminders.ReminderGone:
+            await target.answer(_("Choose the text and the recipients first."))
+            return
+        if sender is not None:
+            sender.wake()
+        await target.edit_text(_("Sending now. Send /reminders to see the delivery results."))
+    elif action == "sched":
+        await state.set_state(CoordinatorStates.reminder_when)
+        await state.update_data(reminder_id=rid)
+        await target.answer(_("When should it be sent? Type the date and time in UTC, for example 2026-12-01 09:00."))
+    elif action == "once":
+        data = await state.get_data()
+        if not data.get("when"):
+            await target.answer(_("Please type a future date and time in UTC, for example 2026-12-01 09:00."))
+            return
+        await state.clear()
+        when = datetime.fromisoformat(data["when"])
+        await reminders.schedule_once(session, rid, when)
+        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_when(when, lang)))
+    elif action == "weekly":
+        await state.set_state(CoordinatorStates.reminder_until)
+        await state.update_data(reminder_id=rid)
+        await target.answer(_("Until which date (UTC)? For example 2027-01-31."))
+    else:
+        await target.answer(_("This button is no longer active."))
+
+
+async def _audience_button(target: Message, session: AsyncSession, state: FSMContext, rid: int, arg: str, i18n: I18n,
+                           settings: Settings) -> None:
+    if not arg:
+        await _ask_audience(target, session, rid)
+    elif arg == "all":
+        await _choose_audience(target, session, rid, {"kind": "all"}, i18n, settings)
+    elif arg.startswith("ns") and arg[2:].isdigit():
+        forms = {form.id: form for form in await _forms(session)}
+        form = forms.get(int(arg[2:]))
+        if form is None:
+            await target.answer(_("This survey is not available."))
+            return
+        await _choose_audience(target, session, rid, {"kind": "not_submitted", "value": form.form_id}, i18n, settings)
+    elif arg == "role":
+        roles = [(role, label) for role, label in _role_labels().items() if role != Role.COORDINATOR.value]
+        await target.answer(_("Which role?"), reply_markup=remind_values_keyboard(rid, "role", roles))
+    elif arg == "region":
+        regions = [(region, region_label(region, _Tr())) for region in REGIONS]
+        await target.answer(_("Which region?"), reply_markup=remind_values_keyboard(rid, "region", regions))
+    elif arg == "language":
+        languages = [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)]
+        await target.answer(_("Which language?"), reply_markup=remind_values_keyboard(rid, "language", languages))
+    elif arg == "country":
+        await state.set_state(CoordinatorStates.reminder_country)
+        await state.update_data(reminder_id=rid)
+        await target.answer(_("Which country? Type its name, for example <i>Kenya</i>."))
+    else:
+        await target.answer(_("This button is no longer active."))
+
+
+# ================================================================ reminders: results
+
+
+_STATUS_ORDER = (DeliveryStatus.SENT.value, DeliveryStatus.BLOCKED.value, DeliveryStatus.FAILED.value,
+                 DeliveryStatus.UNKNOWN.value, DeliveryStatus.SKIPPED.value)
+
+
+@handlers.message(Command("reminders"))
+async def reminder_results(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                           state: FSMContext, i18n: I18n) -> None:
+    """Delivery results of the latest reminders; scheduled ones can be cancelled."""
+    if not await _allowed(message, member, settings):
+        return
+    await state.clear()
+    lang = i18n.current_locale
+    items = await reminders.report(session)
+    if not items:
+        await message.answer(_("No reminder has been sent or scheduled yet. Send /remind to write one."))
+        return
+    status_labels = {
+        ReminderStatus.SCHEDULED.value: _("scheduled"), ReminderStatus.SENDING.value: _("sending"),
+        ReminderStatus.DONE.value: _("finished"), ReminderStatus.CANCELLED.value: _("cancelled"),
+    }
+    lines = ["<b>" + _("Latest reminders") + "</b>"]
+    cancellable = []
+    for item in items:
+        reminder, counts = item.reminder, item.counts
+        queued = sum(counts.get(status, 0) for status in (DeliveryStatus.QUEUED.value, DeliveryStatus.CLAIMED.value,
+                                                         DeliveryStatus.SENDING.value))
+        text = reminders.render(reminder, lang, i18n, settings.default_language)
+        lines += ["", f"<b>#{reminder.id}</b> · {status_labels.get(reminder.status, reminder.status)} · "
+                  + _when(reminder.scheduled_for, lang)
+                  + (" · " + _("weekly") if reminder.schedule_id else ""),
+                  "<i>" + html.escape(text[:80] + ("…" if len(text) > 80 else "")) + "</i>",
+                  _("sent {sent} · blocked {blocked} · failed {failed} · queued {queued} · uncertain {unknown} · muted {skipped}").format(
+                      sent=_number(counts.get("sent", 0), lang), blocked=_number(counts.get("blocked", 0), lang),
+                      failed=_number(counts.get("failed", 0), lang), queued=_number(queued, lang),
+                      unknown=_number(counts.get("unknown", 0), lang), skipped=_number(counts.get("skipped", 0), lang))]
+        if reminder.status == ReminderStatus.SCHEDULED.value:
+            cancellable.append((reminder.id, f"#{reminder.id}"))
+    for chunk in split_message("\n".join(lines))[:-1]:
+        await message.answer(chunk)
+    await message.answer(split_message("\n".join(lines))[-1], reply_markup=scheduled_reminders_keyboard(cancellable))
+
+
+@handlers.callback_query(CoordReminderAdmin.filter())
+async def cancel_scheduled(query: CallbackQuery, callback_data: CoordReminderAdmin, member: Member | None,
+                           settings: Settings, session: AsyncSession) -> None:
+    """Cancel a scheduled reminder and its weekly repeats."""
+    if not await _allowed(query, member, settings):
+        return
+    if callback_data.action != "cancel" or not await reminders.cancel_scheduled(session, callback_data.rid):
+        await query.answer(_("Too late: this reminder is already being sent or was cancelled."), show_alert=True)
+        return
+    await query.answer(_("Reminder #{id} cancelled.").format(id=callback_data.rid), show_alert=True)

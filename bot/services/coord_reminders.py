@@ -1,0 +1,244 @@
+"""Reminders: compose (texts per language or a catalog template), choose the audience, send now or schedule.
+
+Sending itself is `bot.sender`; here are the steps a coordinator takes and the queueing of deliveries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import lazy_gettext as __
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import choose_language
+from bot.reports.regions import load_regions
+from storage.models import Reminder, ReminderSchedule, ReminderStatus, utcnow
+from storage.repositories.coordination import CoordinationRepository
+
+# Catalog templates: translated by the translators, rendered in each recipient's language.
+TEMPLATES = {
+    "survey": __("Reminder from INSOP: please answer the survey “{form}”. Send /survey to start, or /resume to "
+                 "continue where you stopped. Thank you!"),
+    "profile": __("Reminder from INSOP: please complete your profile so that we can send you the right surveys. "
+                  "Send /start to continue."),
+    "thanks": __("Thank you for taking part in INSOP's survey campaign! Your answers help the network map soil "
+                 "pollution thresholds worldwide."),
+}
+# Added under every reminder, in the recipient's language.
+MUTE_FOOTER = __("You receive this as a member of INSOP. Send /mute to stop reminders.")
+# Templates that name a survey need one chosen.
+TEMPLATES_WITH_FORM = {"survey"}
+AUDIENCE_KINDS = ("all", "not_submitted", "role", "region", "country", "language")
+WEEK = timedelta(days=7)
+
+
+class ReminderGone(Exception):
+    """The reminder is not a draft any more (sent, scheduled or cancelled), or does not exist."""
+
+
+def region_countries(region: str) -> set[str]:
+    """Country codes of a GSP region."""
+    return {code for code, name in load_regions().items() if name == region}
+
+
+def render(reminder: Reminder | ReminderSchedule, language: str, i18n: I18n, default_language: str) -> str:
+    """The reminder's text for one recipient: their language's text, else the default language's, else any."""
+    if reminder.template:
+        template = TEMPLATES.get(reminder.template)
+        if template is None:
+            return ""
+        return i18n.gettext(_msgid(template), locale=language).format(**(reminder.template_args or {}))
+    texts = reminder.texts or {}
+    return texts.get(language) or texts.get(default_language) or next(iter(texts.values()), "")
+
+
+def message_text(reminder: Reminder, language: str, i18n: I18n, default_language: str) -> str:
+    """What the recipient gets: the reminder, then how to stop reminders."""
+    return render(reminder, language, i18n, default_language) + "\n\n" + i18n.gettext(_msgid(MUTE_FOOTER), locale=language)
+
+
+def template_text(key: str, i18n: I18n, language: str, **args) -> str:
+    """A catalog template in one language (for the preview)."""
+    return i18n.gettext(_msgid(TEMPLATES[key]), locale=language).format(**args)
+
+
+def _msgid(lazy) -> str:
+    # aiogram's LazyProxy keeps the msgid as its first argument.
+    return lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
+
+
+async def new_draft(session: AsyncSession, coordinator: int) -> Reminder:
+    """Start composing a reminder."""
+    async with session.begin():
+        return await CoordinationRepository(session).add_reminder(coordinator, status=ReminderStatus.DRAFT.value)
+
+
+async def _draft(repo: CoordinationRepository, reminder_id: int) -> Reminder:
+    reminder = await repo.reminder(reminder_id, for_update=True)
+    if reminder is None or reminder.status != ReminderStatus.DRAFT.value:
+        raise ReminderGone(reminder_id)
+    return reminder
+
+
+async def set_text(session: AsyncSession, reminder_id: int, language: str, text: str) -> Reminder:
+    """Store the reminder's text in one language (a template is dropped)."""
+    async with session.begin():
+        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        reminder.template = None
+        reminder.template_args = {}
+        reminder.texts = {**(reminder.texts or {}), language: text.strip()[:3500]}
+    return reminder
+
+
+async def set_template(session: AsyncSession, reminder_id: int, key: str, args: dict | None = None) -> Reminder:
+    """Use a catalog template (typed texts are dropped)."""
+    if key not in TEMPLATES:
+        raise ValueError(key)
+    async with session.begin():
+        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        reminder.template = key
+        reminder.template_args = args or {}
+        reminder.texts = {}
+    return reminder
+
+
+async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, default_language: str) -> tuple[Reminder, int]:
+    """Choose who receives the reminder; returns how many members that is right now."""
+    if audience.get("kind") not in AUDIENCE_KINDS:
+        raise ValueError(audience)
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        reminder = await _draft(repo, reminder_id)
+        reminder.audience = audience
+        count = len(await repo.audience(audience, default_language, region_countries))
+    return reminder, count
+
+
+async def get_draft(session: AsyncSession, reminder_id: int) -> Reminder:
+    """A reminder still being composed."""
+    async with session.begin():
+        return await _draft(CoordinationRepository(session), reminder_id)
+
+
+async def send_now(session: AsyncSession, reminder_id: int) -> Reminder:
+    """Queue the reminder for the sender right away."""
+    return await schedule_once(session, reminder_id, utcnow())
+
+
+async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime) -> Reminder:
+    """Send the reminder at `when` (UTC)."""
+    async with session.begin():
+        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        if not reminder.audience or not (reminder.texts or reminder.template):
+            raise ReminderGone(reminder_id)
+        reminder.status = ReminderStatus.SCHEDULED.value
+        reminder.scheduled_for = when.astimezone(timezone.utc)
+    return reminder
+
+
+async def schedule_weekly(session: AsyncSession, reminder_id: int, first: datetime, until: datetime) -> ReminderSchedule:
+    """Send at `first`, then every week at the same time until `until` (inclusive)."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        reminder = await _draft(repo, reminder_id)
+        if not reminder.audience or not (reminder.texts or reminder.template):
+            raise ReminderGone(reminder_id)
+        first = first.astimezone(timezone.utc)
+        following = first + WEEK
+        schedule = await repo.add_schedule(
+            created_by=reminder.created_by, texts=reminder.texts, template=reminder.template,
+            template_args=reminder.template_args, audience=reminder.audience,
+            next_run_at=following if following <= until else None, until=until, cancelled=False,
+        )
+        reminder.schedule_id = schedule.id
+        reminder.status = ReminderStatus.SCHEDULED.value
+        reminder.scheduled_for = first
+    return schedule
+
+
+async def cancel_draft(session: AsyncSession, reminder_id: int) -> None:
+    """Drop a reminder being composed."""
+    async with session.begin():
+        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        reminder.status = ReminderStatus.CANCELLED.value
+
+
+async def cancel_scheduled(session: AsyncSession, reminder_id: int) -> bool:
+    """Cancel a reminder that has not started sending, and its weekly schedule; False if too late."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        reminder = await repo.reminder(reminder_id, for_update=True)
+        if reminder is None:
+            return False
+        cancelled = False
+        if reminder.status == ReminderStatus.SCHEDULED.value:
+            reminder.status = ReminderStatus.CANCELLED.value
+            cancelled = True
+        if reminder.schedule_id is not None:
+            schedule = await repo.schedule(reminder.schedule_id)
+            if schedule is not None and not schedule.cancelled:
+                schedule.cancelled = True
+                cancelled = True
+    return cancelled
+
+
+@dataclass
+class ReminderReport:
+    reminder: Reminder
+    counts: dict[str, int]
+
+
+async def report(session: AsyncSession, limit: int = 10) -> list[ReminderReport]:
+    """The newest reminders with their deliveries per status."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        reminders = await repo.recent_reminders(limit)
+        counts = await repo.delivery_counts([reminder.id for reminder in reminders])
+    return [ReminderReport(reminder, counts.get(reminder.id, {})) for reminder in reminders]
+
+
+# ---------------------------------------------------------------- used by the sender
+
+
+async def queue_due(session: AsyncSession, now: datetime, default_language: str, languages: tuple[str, ...]) -> int:
+    """Create this week's reminder of every due schedule, then queue deliveries of every due reminder.
+
+    Runs in every sender, possibly at the same time: the status change scheduled -> sending is one
+    conditional UPDATE, so only one of them queues a reminder's deliveries.
+    """
+    queued = 0
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        for schedule in await repo.due_schedules(now):
+            run_at = schedule.next_run_at
+            if not await repo.occurrence_exists(schedule.id, run_at):
+                await repo.add_reminder(schedule.created_by, schedule_id=schedule.id, texts=schedule.texts,
+                                        template=schedule.template, template_args=schedule.template_args,
+                                        audience=schedule.audience, status=ReminderStatus.SCHEDULED.value,
+                                        scheduled_for=run_at)
+            following = _aware(run_at) + WEEK
+            schedule.next_run_at = following if following <= _aware(schedule.until) else None
+    for reminder_id in await _due(session, now):
+        async with session.begin():
+            repo = CoordinationRepository(session)
+            if not await repo.start_reminder(reminder_id, now):
+                continue
+            reminder = await repo.reminder(reminder_id)
+            members = await repo.audience(reminder.audience, default_language, region_countries)
+            queued += await repo.queue_deliveries(reminder.id, [
+                (member.id, member.telegram_id, choose_language(member.language, None, default_language, languages))
+                for member in members
+            ])
+    return queued
+
+
+async def _due(session: AsyncSession, now: datetime) -> list[int]:
+    async with session.begin():
+        return await CoordinationRepository(session).due_reminders(now)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; they were stored in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

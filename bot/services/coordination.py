@@ -1,0 +1,403 @@
+"""Coordinator operations: roles, invites, muting, statistics, threshold review, exports, publishing forms.
+
+Each function owns its transaction; reminders live in `bot.services.coord_reminders`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from aiogram.types import User
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, normalize_row
+from bot.reports.export import ExportFiles, build_export
+from bot.reports.indicators import Indicator, RegionProgress, compute_indicators, region_progress, targeted_from_members
+from bot.reports.regions import REGIONS, load_regions
+from bot.survey import Form, FormError, load_form
+from storage.models import FormUpload, Invite, Member, ReviewStatus, Role, SubmissionStatus, SurveyForm, Threshold, utcnow
+from storage.repositories.coordination import CoordinationRepository
+from storage.repositories.members import MemberRepository
+from storage.repositories.surveys import SurveyRepository
+
+THRESHOLD_FORM_ID = "insop_thresholds"
+LAB_FORM_ID = "insop_lab_sop"
+INVITE_PREFIX = "inv-"
+INVITE_ROLES = (Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value)
+DEFAULT_INVITE_DAYS = 30
+# Units a reviewer may correct a reported value to; the value is converted again from the original wording.
+CORRECTION_UNITS = ("mg/kg", "µg/kg", "g/kg", "ng/g")
+CORRECTION_LAND_USES = LAND_USES
+
+
+class NotFound(Exception):
+    """The member, invite, threshold or upload does not exist (any more)."""
+
+
+class NotAllowed(Exception):
+    """The change is not possible in this state (already reviewed, configured coordinator...)."""
+
+
+# ---------------------------------------------------------------- roles
+
+
+@dataclass
+class RoleResult:
+    member: Member
+    old_role: str | None
+    new_role: str
+
+
+async def find_member(session: AsyncSession, reference: str) -> Member | None:
+    """A member by Telegram id ("123456") or @username."""
+    reference = reference.strip()
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        if reference.lstrip("-").isdigit():
+            return await repo.member(int(reference))
+        return await repo.member_by_username(reference)
+
+
+async def promote(session: AsyncSession, reference: str, by: int) -> RoleResult:
+    """Make a member a coordinator, recording who did it."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        member = await (repo.member(int(reference)) if reference.lstrip("-").isdigit() else repo.member_by_username(reference))
+        if member is None:
+            raise NotFound(reference)
+        old = member.role
+        if old == Role.COORDINATOR.value:
+            raise NotAllowed("already a coordinator")
+        await repo.change_role(member, Role.COORDINATOR.value, by)
+    return RoleResult(member, old, Role.COORDINATOR.value)
+
+
+async def demote(session: AsyncSession, reference: str, by: int, configured: list[int]) -> RoleResult:
+    """Give a promoted coordinator back the role they had before (configured coordinators stay)."""
+    if reference.lstrip("-").isdigit() and int(reference) in configured:
+        raise NotAllowed("configured")
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        member = await (repo.member(int(reference)) if reference.lstrip("-").isdigit() else repo.member_by_username(reference))
+        if member is None:
+            raise NotFound(reference)
+        if member.telegram_id in configured:
+            raise NotAllowed("configured")
+        if member.role != Role.COORDINATOR.value:
+            raise NotAllowed("not a coordinator")
+        previous = await repo.role_before_promotion(member.id) or Role.MEMBER.value
+        await repo.change_role(member, previous, by)
+    return RoleResult(member, Role.COORDINATOR.value, previous)
+
+
+async def coordinator_chats(session: AsyncSession, configured: list[int]) -> dict[int, str | None]:
+    """Every coordinator's Telegram id with their stored language (for their command menu)."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        chats: dict[int, str | None] = {telegram_id: None for telegram_id in configured}
+        for member in await repo.promoted_coordinators():
+            chats[member.telegram_id] = member.language
+        for telegram_id in configured:
+            member = await repo.member(telegram_id)
+            if member is not None:
+                chats[telegram_id] = member.language
+    return chats
+
+
+async def set_muted(session: AsyncSession, user: User, muted: bool) -> Member:
+    """/mute and /unmute: whether the member receives reminders."""
+    async with session.begin():
+        member = await MemberRepository(session).get_or_create(user.id, user.full_name)
+        member.muted = muted
+        member.active = True
+    return member
+
+
+# ---------------------------------------------------------------- invites
+
+
+async def create_invite(session: AsyncSession, by: int, country: str, role: str, multi_use: bool,
+                        days: int = DEFAULT_INVITE_DAYS) -> Invite:
+    """A new invite code for a country and role, single- or multi-use, valid for `days`."""
+    if role not in INVITE_ROLES:
+        raise ValueError(f"role {role!r} cannot be preset by an invite")
+    async with session.begin():
+        code = INVITE_PREFIX + secrets.token_urlsafe(9)
+        return await CoordinationRepository(session).add_invite(
+            code, country.upper(), role, None if multi_use else 1, utcnow() + timedelta(days=days), by
+        )
+
+
+@dataclass
+class InviteOutcome:
+    """What an invite link did for the member who opened it."""
+
+    applied: bool
+    invite: Invite | None = None
+    member: Member | None = None
+
+
+def is_invite_code(payload: str | None) -> bool:
+    """Whether a /start payload is one of our invite codes (other payloads are kept as they are)."""
+    return bool(payload) and payload.startswith(INVITE_PREFIX)
+
+
+async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteOutcome:
+    """Preset country and role from a valid invite; used or expired codes change nothing."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        member = await MemberRepository(session).get_or_create(user.id, user.full_name)
+        invite = await repo.invite(code)
+        if member.is_onboarded:
+            # Someone with a profile keeps it; the link is not used up by them.
+            return InviteOutcome(applied=False, invite=invite, member=member)
+        if invite is None or not await repo.use_invite(code, utcnow()):
+            return InviteOutcome(applied=False, invite=invite, member=member)
+        member.country = invite.country
+        if member.role != Role.COORDINATOR.value:
+            member.role = invite.role
+        member.onboarded_at = utcnow()
+    return InviteOutcome(applied=True, invite=invite, member=member)
+
+
+# ---------------------------------------------------------------- statistics
+
+
+@dataclass
+class FormStats:
+    """Submissions and drafts of one form, by region and country."""
+
+    form_id: str
+    title: str
+    submitted: int = 0
+    drafts: int = 0
+    # region id (or "" for unknown) -> country code (or "") -> [submitted, drafts]
+    by_region: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+
+@dataclass
+class CampaignStats:
+    forms: list[FormStats]
+    indicators: list[Indicator]
+    regions: list[RegionProgress]
+
+
+async def campaign_stats(session: AsyncSession) -> CampaignStats:
+    """Per form counts by region and country, and the action-plan indicators computed from submissions."""
+    regions = load_regions()
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        current = await SurveyRepository(session).current_forms()
+        rows = await repo.submission_rows()
+        member_rows = await repo.member_rows()
+    forms: dict[str, FormStats] = {form.form_id: FormStats(form.form_id, form.title or form.form_id) for form in current}
+    for row in rows:
+        stats = forms.setdefault(row["form_id"], FormStats(row["form_id"], row["form_id"]))
+        country = (row["country"] or "").upper()
+        region = regions.get(country, "")
+        cell = stats.by_region.setdefault(region, {}).setdefault(country, [0, 0])
+        if row["status"] == SubmissionStatus.SUBMITTED.value:
+            stats.submitted += 1
+            cell[0] += 1
+        else:
+            stats.drafts += 1
+            cell[1] += 1
+    submitted = [row for row in rows if row["status"] == SubmissionStatus.SUBMITTED.value]
+    thresholds = [row for row in submitted if row["form_id"] == THRESHOLD_FORM_ID]
+    labs = [row for row in submitted if row["form_id"] == LAB_FORM_ID]
+    targeted = targeted_from_members(member_rows)
+    draft_countries = {row["country"] for row in rows
+                       if row["form_id"] == THRESHOLD_FORM_ID and row["status"] == SubmissionStatus.DRAFT.value and row["country"]}
+    return CampaignStats(
+        forms=list(forms.values()),
+        indicators=compute_indicators(thresholds, labs, targeted, regions),
+        regions=region_progress(targeted, thresholds, regions, draft_countries),
+    )
+
+
+def region_order(region: str) -> int:
+    """GSP order, unknown region last."""
+    return REGIONS.index(region) if region in REGIONS else len(REGIONS)
+
+
+# ---------------------------------------------------------------- exports
+
+
+async def exportable_forms(session: AsyncSession) -> list[SurveyForm]:
+    """The current version of every form, to choose from."""
+    async with session.begin():
+        return await SurveyRepository(session).current_forms()
+
+
+async def export_form(session: AsyncSession, form_ref: int | str, include_telegram_ids: bool = False,
+                      label_language: str | None = None) -> tuple[SurveyForm, ExportFiles, int]:
+    """XLSX and CSV of every submitted response to a form (all versions), laid out by its current version."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        if isinstance(form_ref, int):
+            stored = await SurveyRepository(session).form(form_ref)
+            if stored is not None and not stored.is_current:
+                stored = await repo.current_form(stored.form_id) or stored
+        else:
+            stored = await repo.current_form(form_ref)
+        if stored is None:
+            raise NotFound(form_ref)
+        rows = await repo.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED.value])
+    files = build_export(stored.definition, rows, label_language=label_language, include_telegram_ids=include_telegram_ids)
+    return stored, files, len(rows)
+
+
+# ---------------------------------------------------------------- threshold review
+
+
+@dataclass
+class ReviewItem:
+    threshold: Threshold
+    remaining: int
+
+
+async def next_review(session: AsyncSession, after_id: int = 0) -> ReviewItem | None:
+    """The next survey-reported threshold waiting for a coordinator."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        threshold = await repo.next_pending_threshold(after_id)
+        if threshold is None:
+            return None
+        return ReviewItem(threshold, await repo.pending_threshold_count())
+
+
+def _original_row(threshold: Threshold) -> dict:
+    """The row as the focal point reported it, for normalizing again with a correction."""
+    return {
+        "country_iso2": threshold.jurisdiction, "country": threshold.jurisdiction_name,
+        "jurisdiction_level": threshold.jurisdiction_level_original, "pollutant": threshold.pollutant_original,
+        "cas": threshold.cas or "", "land_use": threshold.land_use_original, "value": threshold.value_original,
+        "unit": threshold.unit_original, "value_type": threshold.value_type_original, "basis": threshold.basis_original,
+        "conditions": threshold.conditions, "legal_status": threshold.legal_status_original,
+        "instrument": threshold.instrument, "year": threshold.year_original, "source_url_or_path": threshold.source,
+    }
+
+
+async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: int, unit: str | None = None,
+                            land_use: str | None = None) -> Threshold:
+    """Approve a pending value, optionally with a corrected unit or land use (normalized again)."""
+    async with session.begin():
+        threshold = await CoordinationRepository(session).threshold(threshold_id, for_update=True)
+        if threshold is None:
+            raise NotFound(threshold_id)
+        if threshold.review_status != ReviewStatus.PENDING.value:
+            raise NotAllowed(threshold.review_status)
+        notes = []
+        if unit is not None or land_use is not None:
+            row = _original_row(threshold)
+            if unit is not None:
+                if unit not in CORRECTION_UNITS:
+                    raise ValueError(unit)
+                notes.append(f"unit corrected from {threshold.unit_original!r} to {unit!r}")
+                row["unit"] = unit
+            if land_use is not None:
+                if land_use not in CORRECTION_LAND_USES:
+                    raise ValueError(land_use)
+                notes.append(f"land use corrected from {threshold.land_use_original!r} to {land_use!r}")
+                row["land_use"] = land_use
+            try:
+                record = normalize_row({column: row.get(column) or "" for column in CSV_COLUMNS}, threshold.row_number or 0)
+            except RowError as error:
+                raise NotAllowed(str(error)) from None
+            for column, value in record.to_dict().items():
+                if column != "row_number" and hasattr(threshold, column):
+                    setattr(threshold, column, value)
+        now = utcnow()
+        threshold.review_status = ReviewStatus.APPROVED.value
+        threshold.reviewed_by = reviewer
+        threshold.reviewed_at = now
+        threshold.updated_at = now
+        if notes:
+            threshold.review_note = "; ".join(notes)
+    return threshold
+
+
+async def reject_threshold(session: AsyncSession, threshold_id: int, reviewer: int, reason: str) -> Threshold:
+    """Reject a pending value with the reviewer's reason."""
+    async with session.begin():
+        threshold = await CoordinationRepository(session).threshold(threshold_id, for_update=True)
+        if threshold is None:
+            raise NotFound(threshold_id)
+        if threshold.review_status != ReviewStatus.PENDING.value:
+            raise NotAllowed(threshold.review_status)
+        now = utcnow()
+        threshold.review_status = ReviewStatus.REJECTED.value
+        threshold.review_note = reason.strip()[:2000]
+        threshold.reviewed_by = reviewer
+        threshold.reviewed_at = now
+        threshold.updated_at = now
+    return threshold
+
+
+async def threshold_submission_country(session: AsyncSession, threshold: Threshold) -> str | None:
+    """The country stored on the survey submission that reported the value."""
+    if threshold.submission_id is None:
+        return None
+    async with session.begin():
+        submission = await SurveyRepository(session).submission(threshold.submission_id)
+    return submission.country if submission is not None else None
+
+
+# ---------------------------------------------------------------- publishing a survey version
+
+
+@dataclass
+class UploadCheck:
+    upload: FormUpload
+    form: Form
+    question_count: int
+    current: SurveyForm | None
+    version_exists: bool
+
+
+def question_count(form: Form) -> int:
+    """Questions a member answers (groups, repeats and notes are not questions)."""
+    return sum(1 for node in form.iter_nodes() if node.type not in ("group", "repeat", "note"))
+
+
+async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, content: bytes) -> UploadCheck:
+    """Read an uploaded XLSForm (FormError with one line if broken) and keep it for confirmation."""
+    suffix = Path(filename).suffix.lower() or ".xlsx"
+    safe_name = Path(filename).name or f"form{suffix}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / safe_name
+        path.write_bytes(content)
+        form = load_form(path)
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        surveys = SurveyRepository(session)
+        current = await repo.current_form(form.form_id)
+        exists = await surveys.form_version(form.form_id, form.version) is not None
+        upload = await repo.add_upload(uploaded_by=uploaded_by, filename=safe_name[:256], form_id=form.form_id,
+                                       version=form.version, title=(form.title or "")[:512], definition=form.to_dict())
+    return UploadCheck(upload, form, question_count(form), current, exists)
+
+
+async def publish_upload(session: AsyncSession, upload_id: int, publisher: int, audience: str | None = None) -> SurveyForm:
+    """Publish a checked upload as the current version; the audience comes from the previous version unless given."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        surveys = SurveyRepository(session)
+        upload = await repo.upload(upload_id)
+        if upload is None:
+            raise NotFound(upload_id)
+        if upload.published_form_pk is not None or await surveys.form_version(upload.form_id, upload.version) is not None:
+            raise NotAllowed("version exists")
+        if audience is None:
+            current = await repo.current_form(upload.form_id)
+            if current is None:
+                raise NotAllowed("audience needed")
+            audience = current.audience
+        stored = await surveys.publish(upload.form_id, upload.version, upload.title, upload.definition, audience,
+                                       upload.filename, publisher)
+        upload.published_form_pk = stored.id
+    return stored

@@ -1,0 +1,534 @@
+"""Coordinator tools through the real dispatcher (level 2): roles, invites, stats, review, export, publishing, reminders.
+
+Every coordinator command and button is also tried by a member who is not a coordinator (forged
+callback data included): they get a polite refusal and nothing changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import time
+from datetime import datetime, timedelta, timezone
+
+import openpyxl
+import pytest
+from aiogram.types import Chat, Document, Message, Update
+from sqlalchemy import func, select, update
+
+from bot.app import build_i18n
+from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
+from bot.handlers import coordinator as coordinator_handlers
+from bot.lookup.records import normalize_row
+from bot.sender import deliver_due
+from bot.survey import load_form
+from storage.models import (
+    FormUpload,
+    Invite,
+    Member,
+    Reminder,
+    ReminderDelivery,
+    ReminderSchedule,
+    RoleChange,
+    Submission,
+    SurveyForm,
+    Threshold,
+    utcnow,
+)
+from storage.repositories.surveys import SurveyRepository
+from storage.repositories.thresholds import source_key
+from storage.seed import FORMS_DIR, REFERENCE_THRESHOLDS
+from tests.harness import BotHarness
+
+COORDINATOR = 900
+REFUSAL = "Sorry, this is only for coordinators."
+_unique = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+async def harness(settings):
+    harness = await BotHarness.start(settings)
+    yield harness
+    await harness.close()
+
+
+@pytest.fixture(scope="module")
+def i18n(settings):
+    return build_i18n(settings)
+
+
+async def onboarded(harness: BotHarness, user_id: int, country: str = "Kenya", role: str = "National focal point",
+                    language: str = "en", username: str | None = None):
+    user = harness.user(user_id, language=language)
+    if username:
+        user = user.model_copy(update={"username": username})
+    await harness.onboard(user, country, role)
+    return user
+
+
+def coordinator(harness: BotHarness):
+    return harness.user(COORDINATOR, language="en", name="Coco")
+
+
+async def scalar(harness: BotHarness, query):
+    async with harness.storage.sessionmaker() as session:
+        return await session.scalar(query)
+
+
+async def execute(harness: BotHarness, statement) -> None:
+    async with harness.storage.sessionmaker() as session, session.begin():
+        await session.execute(statement)
+
+
+async def add_members(harness: BotHarness, rows: list[dict]) -> list[Member]:
+    """Members straight into the database (many at once, already onboarded)."""
+    async with harness.storage.sessionmaker() as session, session.begin():
+        members = [Member(name=row.get("name", "M"), created_at=utcnow(), last_seen_at=utcnow(), onboarded_at=utcnow(),
+                          **{key: value for key, value in row.items() if key != "name"}) for row in rows]
+        session.add_all(members)
+    return members
+
+
+async def pending_threshold(harness: BotHarness, unit: str = "mg/kg", value: str = "0.8") -> Threshold:
+    """A survey-reported value waiting for review, built from a real reference row."""
+    with REFERENCE_THRESHOLDS.open(newline="", encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle))
+    tag = f"coordinator test {next(_unique)} {time.time_ns()}"
+    record = normalize_row(dict(row, value=value, unit=unit, instrument=tag, source_url_or_path="survey answer " + tag), 1)
+    values = record.to_dict()
+    async with harness.storage.sessionmaker() as session, session.begin():
+        threshold = Threshold(source_key=source_key(values), origin="survey", review_status="pending",
+                              created_at=utcnow(), updated_at=utcnow(), **values)
+        session.add(threshold)
+    return threshold
+
+
+def alerts(calls) -> list[str]:
+    return [call.params.get("text") for call in calls if call.method == "answerCallbackQuery" and call.params.get("text")]
+
+
+def sent_texts(calls) -> list[str]:
+    return [call.text for call in calls if call.method == "sendMessage"]
+
+
+async def document_update(harness: BotHarness, user, filename: str) -> Update:
+    update_id = next(harness.updates._ids)
+    document = Document(file_id=f"doc-{update_id}", file_unique_id=f"u-{update_id}", file_name=filename, file_size=1000)
+    message = Message(message_id=update_id, date=int(time.time()), chat=Chat(id=user.id, type="private"),
+                      from_user=user, document=document)
+    return Update(update_id=update_id, message=message)
+
+
+def form_bytes(filename: str, version: str | None = None, form_id: str | None = None) -> bytes:
+    """A shipped XLSForm, optionally with another version or form id in its settings sheet."""
+    workbook = openpyxl.load_workbook(FORMS_DIR / filename)
+    settings = workbook["settings"]
+    header = [cell.value for cell in settings[1]]
+    if version is not None:
+        settings.cell(row=2, column=header.index("version") + 1, value=version)
+    if form_id is not None:
+        settings.cell(row=2, column=header.index("form_id") + 1, value=form_id)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ================================================================ refusals
+
+
+COMMANDS = ["/stats", "/remind", "/reminders", "/review", "/export", "/export ids", "/invite Kenya lab",
+            "/promote 123", "/demote 123"]
+
+
+async def test_every_coordinator_command_is_refused_for_a_member(harness, user_id):
+    user = await onboarded(harness, user_id)
+    for command in COMMANDS:
+        calls = await harness.send(user, command)
+        assert harness.texts(calls) == [REFUSAL], command
+        assert not [call for call in calls if call.method in ("sendPhoto", "sendDocument", "setMyCommands")]
+    assert await scalar(harness, select(func.count(Reminder.id)).where(Reminder.created_by == user_id)) == 0
+    assert await scalar(harness, select(func.count(Invite.id)).where(Invite.created_by == user_id)) == 0
+
+
+async def test_every_coordinator_button_is_refused_for_a_member_even_forged(harness, user_id, settings):
+    user = await onboarded(harness, user_id + 100_000)
+    # Real objects a coordinator created, so a forged press would have something to act on.
+    await harness.send(coordinator(harness), "/remind")
+    draft = await scalar(harness, select(Reminder).where(Reminder.created_by == COORDINATOR).order_by(Reminder.id.desc()).limit(1))
+    threshold = await pending_threshold(harness)
+    form = await scalar(harness, select(SurveyForm).where(SurveyForm.is_current).limit(1))
+    async with harness.storage.sessionmaker() as session, session.begin():
+        upload = FormUpload(uploaded_by=COORDINATOR, filename="x.xlsx", form_id="coord_forged", version="9",
+                            title="Forged", definition=form.definition, created_at=utcnow())
+        session.add(upload)
+    await harness.send(user, "/help")  # a message in the member's chat to press buttons under
+    forged = [
+        CoordRemind(rid=draft.id, action="txt"), CoordRemind(rid=draft.id, action="aud", arg="all"),
+        CoordRemind(rid=draft.id, action="now"), CoordRemind(rid=draft.id, action="cancel"),
+        CoordReminderAdmin(rid=draft.id), CoordReview(tid=threshold.id, action="ok"),
+        CoordReview(tid=threshold.id, action="fixu", arg="g/kg"), CoordReview(tid=threshold.id, action="no"),
+        CoordExport(form_pk=form.id, ids=1), CoordPublish(upload=upload.id, action="aud", arg="all"),
+    ]
+    for data in forged:
+        calls = await harness.press(user, data=data.pack())
+        assert alerts(calls) == [REFUSAL], data
+        assert not [call for call in calls if call.method in ("sendDocument", "sendPhoto", "sendMessage", "editMessageText")]
+    assert (await scalar(harness, select(Reminder).where(Reminder.id == draft.id))).status == "draft"
+    assert (await scalar(harness, select(Threshold).where(Threshold.id == threshold.id))).review_status == "pending"
+    assert (await scalar(harness, select(FormUpload).where(FormUpload.id == upload.id))).published_form_pk is None
+    # The member is in no typed-input step either: their next text is not taken as a reason or a reminder.
+    calls = await harness.send(user, "some text")
+    assert "Rejected" not in " ".join(harness.texts(calls))
+
+
+async def test_a_member_sending_a_form_file_publishes_nothing(harness, user_id, monkeypatch):
+    user = await onboarded(harness, user_id)
+    downloads = []
+    monkeypatch.setattr(coordinator_handlers, "download_document", lambda *args: downloads.append(args))
+    before = await scalar(harness, select(func.count(SurveyForm.id)))
+    calls = await harness.feed(await document_update(harness, user, "lab_sop_survey.xlsx"))
+    assert harness.texts(calls) == ["Only coordinators can publish surveys. To answer a survey, send /survey."]
+    assert downloads == []
+    assert await scalar(harness, select(func.count(SurveyForm.id))) == before
+
+
+# ================================================================ roles
+
+
+async def test_promote_and_demote_are_recorded_and_change_the_menu(harness, user_id):
+    user = await onboarded(harness, user_id, role="Soil laboratory", username=f"lab_{user_id}")
+    calls = await harness.send(coordinator(harness), f"/promote @LAB_{user_id}")
+    assert harness.texts(calls) == ["Amina is now a coordinator."]
+    menus = [call for call in calls if call.method == "setMyCommands"]
+    assert menus and menus[0].params["scope"].chat_id == user_id
+    assert "stats" in [command.command for command in menus[0].params["commands"]]
+    member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
+    assert member.role == "coordinator"
+    # The promoted member can use the tools now.
+    assert harness.texts(await harness.send(user, "/reminders"))[0] != REFUSAL
+
+    calls = await harness.send(coordinator(harness), f"/demote {user_id}")
+    assert harness.texts(calls) == ["Amina is no longer a coordinator (role now: Soil laboratory)."]
+    assert [call.method for call in calls if call.method.endswith("MyCommands")] == ["deleteMyCommands"]
+    changes = list((await scalar(harness, select(func.count(RoleChange.id)).where(RoleChange.member_id == member.id)),))
+    assert changes == [2]
+    async with harness.storage.sessionmaker() as session:
+        history = list(await session.scalars(select(RoleChange).where(RoleChange.member_id == member.id).order_by(RoleChange.id)))
+    assert [(h.old_role, h.new_role, h.changed_by) for h in history] == [("lab", "coordinator", COORDINATOR),
+                                                                       ("coordinator", "lab", COORDINATOR)]
+    assert harness.texts(await harness.send(user, "/stats")) == [REFUSAL]
+
+
+async def test_configured_coordinators_cannot_be_demoted_and_unknown_people_are_named(harness):
+    texts = harness.texts(await harness.send(coordinator(harness), "/demote 901"))
+    assert texts[0].startswith("901 is a coordinator by the bot's configuration")
+    texts = harness.texts(await harness.send(coordinator(harness), "/promote @nobody_here"))
+    assert texts == ["I know no member @nobody_here. They need to send /start to the bot first."]
+    assert harness.texts(await harness.send(coordinator(harness), "/promote")) == ["Usage: /promote <Telegram id or @username>"]
+
+
+# ================================================================ invites
+
+
+def invite_code(text: str) -> str:
+    assert "https://t.me/insop_bot?start=" in text
+    return text.rsplit("?start=", 1)[1].strip()
+
+
+async def test_single_use_invite_presets_country_and_role_then_is_used_up(harness, user_id):
+    texts = harness.texts(await harness.send(coordinator(harness), "/invite Kenia focal_point"))
+    assert texts[0].startswith("Invite link for a national focal point in Kenya (one person can use it), valid until")
+    code = invite_code(texts[0])
+    newcomer = harness.user(user_id, language="en", name="Wanjiru")
+    texts = harness.texts(await harness.send(newcomer, f"/start {code}"))
+    assert "Your invitation sets your country to Kenya and your role to National focal point." in texts
+    assert texts[-1].startswith("<b>What I can do</b>")  # no country or role question
+    member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
+    assert (member.country, member.role, member.is_onboarded) == ("KE", "focal_point", True)
+
+    late = harness.user(user_id + 100_000, language="en", name="Otieno")
+    texts = harness.texts(await harness.send(late, f"/start {code}"))
+    assert "This invitation link has expired or was already used. Let's set up your profile together." in texts
+    assert texts[-1].startswith("Which country do you work in?")
+    late_member = await scalar(harness, select(Member).where(Member.telegram_id == late.id))
+    assert late_member.country is None and late_member.role is None
+
+
+async def test_multi_use_invite_works_for_several_and_expired_one_for_none(harness, user_id):
+    code = invite_code(harness.texts(await harness.send(coordinator(harness), "/invite KE lab multi 60"))[0])
+    for offset in (0, 100_000):
+        await harness.send(harness.user(user_id + offset), f"/start {code}")
+        member = await scalar(harness, select(Member).where(Member.telegram_id == user_id + offset))
+        assert (member.country, member.role) == ("KE", "lab")
+    invite = await scalar(harness, select(Invite).where(Invite.code == code))
+    assert invite.uses == 2 and invite.max_uses is None
+    assert invite.expires_at.replace(tzinfo=timezone.utc) - utcnow() > timedelta(days=59)
+
+    code = invite_code(harness.texts(await harness.send(coordinator(harness), "/invite Canada member multi"))[0])
+    await execute(harness, update(Invite).where(Invite.code == code).values(expires_at=utcnow() - timedelta(minutes=1)))
+    texts = harness.texts(await harness.send(harness.user(user_id + 200_000), f"/start {code}"))
+    assert "This invitation link has expired or was already used. Let's set up your profile together." in texts
+    assert harness.texts(await harness.send(coordinator(harness), "/invite"))[0].startswith("Usage: /invite")
+
+
+# ================================================================ stats and export
+
+
+async def test_stats_sends_counts_indicators_and_a_chart_even_when_empty(harness):
+    calls = await harness.send(coordinator(harness), "/stats")
+    text = "\n".join(sent_texts(calls))
+    assert "Survey campaign progress" in text and "INSOP soil threshold values" in text
+    assert "Targeted countries that responded" in text
+    photos = [call for call in calls if call.method == "sendPhoto"]
+    assert len(photos) == 1 and photos[0].files["photo"].startswith(b"\x89PNG")
+
+
+async def publish_test_form(harness: BotHarness, form_id: str) -> SurveyForm:
+    form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
+    async with harness.storage.sessionmaker() as session, session.begin():
+        return await SurveyRepository(session).publish(form_id, "1", f"Export test {form_id}", form.to_dict(), "lab",
+                                                       "test", None)
+
+
+async def test_export_sends_xlsx_and_csv_headers_only_then_rows_without_ids(harness, user_id):
+    form_id = f"coord_export_{user_id}"
+    stored = await publish_test_form(harness, form_id)
+    calls = await harness.send(coordinator(harness), "/export")
+    assert sent_texts(calls)[-1] == "Which survey do you want to export (XLSX and CSV)?"
+    calls = await harness.press(coordinator(harness), f"Export test {form_id}")
+    documents = [call for call in calls if call.method == "sendDocument"]
+    assert [call.params["document"].filename.rsplit(".", 1)[1] for call in documents] == ["xlsx", "csv"]
+    rows = list(csv.reader(io.StringIO(documents[1].files["document"].decode("utf-8-sig"))))
+    assert len(rows) == 1 and "lab_name" in rows[0] and "_telegram_id" not in rows[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(documents[0].files["document"])).active
+    assert sheet.max_row == 1
+
+    member = (await add_members(harness, [{"telegram_id": user_id, "country": "KE", "role": "lab"}]))[0]
+    async with harness.storage.sessionmaker() as session, session.begin():
+        session.add(Submission(form_pk=stored.id, member_id=member.id, country="KE", language="en", status="submitted",
+                               state={}, data={"lab_name": "KALRO soil lab", "country": "KE"}, active=False, pending={},
+                               last_update_id=0, created_at=utcnow(), updated_at=utcnow(), submitted_at=utcnow()))
+    calls = await harness.send(coordinator(harness), "/export ids")
+    assert "Telegram ids" in sent_texts(calls)[-1]
+    calls = await harness.press(coordinator(harness), f"Export test {form_id}")
+    documents = [call for call in calls if call.method == "sendDocument"]
+    assert documents[0].params["caption"].endswith("1 submitted responses.")
+    rows = list(csv.reader(io.StringIO(documents[1].files["document"].decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("lab_name")] == "KALRO soil lab"
+    assert rows[1][rows[0].index("_telegram_id")] == str(user_id)
+
+
+# ================================================================ threshold review
+
+
+async def test_review_approve_correct_and_reject(harness):
+    approve, fix_unit, fix_land, reject = [await pending_threshold(harness, unit="µg/kg", value="800") for _ in range(4)]
+    calls = await harness.send(coordinator(harness), "/review")
+    assert "Reported threshold value" in sent_texts(calls)[0] and "Source:" in sent_texts(calls)[0]
+
+    await harness.press(coordinator(harness), data=CoordReview(tid=approve.id, action="ok").pack())
+    row = await scalar(harness, select(Threshold).where(Threshold.id == approve.id))
+    assert (row.review_status, row.reviewed_by, row.value, row.unit) == ("approved", COORDINATOR, 0.8, "mg/kg dw")
+    assert row.reviewed_at is not None and row.updated_at >= row.created_at
+
+    calls = await harness.press(coordinator(harness), data=CoordReview(tid=fix_unit.id, action="unit").pack())
+    await harness.press(coordinator(harness), data=CoordReview(tid=fix_unit.id, action="fixu", arg="mg/kg").pack())
+    row = await scalar(harness, select(Threshold).where(Threshold.id == fix_unit.id))
+    assert (row.review_status, row.value, row.unit_original) == ("approved", 800.0, "mg/kg")
+    assert "unit corrected from 'µg/kg' to 'mg/kg'" in row.review_note
+
+    await harness.press(coordinator(harness), data=CoordReview(tid=fix_land.id, action="fixl", arg="industrial").pack())
+    row = await scalar(harness, select(Threshold).where(Threshold.id == fix_land.id))
+    assert (row.review_status, row.land_use) == ("approved", "industrial")
+
+    calls = await harness.press(coordinator(harness), data=CoordReview(tid=reject.id, action="no").pack())
+    assert sent_texts(calls) == ["Type the reason for rejecting this value (or /cancel)."]
+    calls = await harness.send(coordinator(harness), "The unit is per litre of leachate, not per kg soil")
+    assert sent_texts(calls)[0] == "Rejected. The reason is stored with the value."
+    row = await scalar(harness, select(Threshold).where(Threshold.id == reject.id))
+    assert (row.review_status, row.review_note) == ("rejected", "The unit is per litre of leachate, not per kg soil")
+
+    # A second press on an already reviewed value changes nothing.
+    calls = await harness.press(coordinator(harness), data=CoordReview(tid=reject.id, action="ok").pack())
+    assert alerts(calls) == ["This value was already reviewed, or the correction does not fit it."]
+    assert (await scalar(harness, select(Threshold).where(Threshold.id == reject.id))).review_status == "rejected"
+
+
+# ================================================================ publishing
+
+
+async def test_coordinator_publishes_a_new_version_and_old_drafts_stay(harness, user_id, monkeypatch):
+    content = form_bytes("lab_sop_survey.xlsx", version=f"2099-{user_id}")
+
+    async def fake_download(bot, message):
+        return content
+
+    monkeypatch.setattr(coordinator_handlers, "download_document", fake_download)
+    previous = await scalar(harness, select(SurveyForm).where(SurveyForm.form_id == "insop_lab_sop", SurveyForm.is_current))
+    calls = await harness.feed(await document_update(harness, coordinator(harness), "lab_sop_survey.xlsx"))
+    summary = sent_texts(calls)[-1]
+    assert "Form id: insop_lab_sop" in summary and f"Version: 2099-{user_id}" in summary and "Questions:" in summary
+    calls = await harness.press(coordinator(harness), "Publish")
+    assert harness.texts(calls)[-1].startswith("Published: ")
+    current = await scalar(harness, select(SurveyForm).where(SurveyForm.form_id == "insop_lab_sop", SurveyForm.is_current))
+    assert current.version == f"2099-{user_id}" and current.audience == previous.audience and current.published_by == COORDINATOR
+    assert (await scalar(harness, select(SurveyForm).where(SurveyForm.id == previous.id))).definition == previous.definition
+
+    # The same version again is refused; a broken file gets the one-line error.
+    calls = await harness.feed(await document_update(harness, coordinator(harness), "lab_sop_survey.xlsx"))
+    assert "is already published" in sent_texts(calls)[-1]
+    content = b"this is not a spreadsheet"
+    calls = await harness.feed(await document_update(harness, coordinator(harness), "broken.xlsx"))
+    assert sent_texts(calls)[-1].startswith("⚠️ broken.xlsx: ") and "\n" not in sent_texts(calls)[-1]
+
+
+async def test_a_new_form_asks_for_its_audience(harness, user_id, monkeypatch):
+    content = form_bytes("lab_sop_survey.xlsx", form_id=f"coord_new_{user_id}")
+
+    async def fake_download(bot, message):
+        return content
+
+    monkeypatch.setattr(coordinator_handlers, "download_document", fake_download)
+    calls = await harness.feed(await document_update(harness, coordinator(harness), "new.xlsx"))
+    assert "This is a new survey. Who should be offered it?" in sent_texts(calls)[-1]
+    await harness.press(coordinator(harness), "Publish for laboratories")
+    stored = await scalar(harness, select(SurveyForm).where(SurveyForm.form_id == f"coord_new_{user_id}"))
+    assert stored.is_current and stored.audience == "lab"
+
+
+# ================================================================ reminders
+
+
+async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i18n, settings):
+    # Recipients of their own country code, so other tests' members are not in the audience.
+    members = await add_members(harness, [
+        {"telegram_id": user_id, "country": "IS", "role": "focal_point", "language": "fr"},
+        {"telegram_id": user_id + 100_000, "country": "IS", "role": "lab", "language": "en"},
+        {"telegram_id": user_id + 200_000, "country": "IS", "role": "lab", "language": "en", "muted": True},
+        {"telegram_id": user_id + 300_000, "country": "IS", "role": "lab", "language": "es", "active": False},
+    ])
+    coco = coordinator(harness)
+    await harness.send(coco, "/remind")
+    calls = await harness.press(coco, "Write the text")
+    assert sent_texts(calls) == ["Send the reminder text in English."]
+    calls = await harness.send(coco, "Please answer the survey by Friday.")
+    assert sent_texts(calls)[0].startswith("Text in English saved.")
+    await harness.press(coco, "Add Français")
+    await harness.send(coco, "Merci de répondre avant vendredi.")
+    calls = await harness.press(coco, "Next: choose the recipients")
+    await harness.press(coco, "By country")
+    calls = await harness.send(coco, "Iceland")
+    preview = sent_texts(calls)[-1]
+    assert "Please answer the survey by Friday." in preview and "country: Iceland" in preview
+    assert "2 members will receive it" in preview
+    calls = await harness.press(coco, "Send now")
+    assert harness.texts(calls)[-1] == "Sending now. Send /reminders to see the delivery results."
+
+    before = len(harness.api.calls)
+    report = await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    assert report.sent >= 2
+    sent = {call.chat_id: call.text for call in harness.api.calls[before:] if call.method == "sendMessage"}
+    assert sent[user_id].startswith("Merci de répondre avant vendredi.")
+    assert sent[user_id + 100_000].startswith("Please answer the survey by Friday.")
+    assert "/mute" in sent[user_id + 100_000]
+    assert user_id + 200_000 not in sent and user_id + 300_000 not in sent
+    # Nothing is sent twice by a second pass.
+    before = len(harness.api.calls)
+    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    assert not [call for call in harness.api.calls[before:] if call.chat_id in (user_id, user_id + 100_000)]
+
+    texts = harness.texts(await harness.send(coco, "/reminders"))
+    assert "sent 2 · blocked 0 · failed 0 · queued 0" in texts[0]
+    reminder = await scalar(harness, select(Reminder).where(Reminder.created_by == COORDINATOR, Reminder.texts.is_not(None))
+                            .order_by(Reminder.id.desc()).limit(1))
+    assert reminder.status == "done" and set(reminder.texts) == {"en", "fr"}
+    statuses = await scalar(harness, select(func.count(ReminderDelivery.id)).where(ReminderDelivery.reminder_id == reminder.id))
+    assert statuses == 2
+
+
+async def test_template_reminder_to_members_who_have_not_submitted(harness, user_id, i18n, settings):
+    form_id = f"coord_remind_{user_id}"
+    stored = await publish_test_form(harness, form_id)
+    done, waiting, other_role = await add_members(harness, [
+        {"telegram_id": user_id, "country": "KE", "role": "lab", "language": "es"},
+        {"telegram_id": user_id + 100_000, "country": "KE", "role": "lab", "language": "es"},
+        {"telegram_id": user_id + 200_000, "country": "KE", "role": "member", "language": "en"},
+    ])
+    async with harness.storage.sessionmaker() as session, session.begin():
+        session.add(Submission(form_pk=stored.id, member_id=done.id, country="KE", status="submitted", state={}, data={},
+                               active=False, pending={}, last_update_id=0, created_at=utcnow(), updated_at=utcnow(),
+                               submitted_at=utcnow()))
+    coco = coordinator(harness)
+    await harness.send(coco, "/remind")
+    await harness.press(coco, "please answer a survey")
+    await harness.press(coco, f"Export test {form_id}")
+    calls = await harness.press(coco, f"Not yet submitted: Export test {form_id}")
+    preview = sent_texts(calls)[-1]
+    assert f"please answer the survey “Export test {form_id}”" in preview
+    await harness.press(coco, "Send now")
+    before = len(harness.api.calls)
+    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    chats = {call.chat_id: call.text for call in harness.api.calls[before:] if call.method == "sendMessage"}
+    assert user_id + 100_000 in chats and user_id not in chats and user_id + 200_000 not in chats
+    # The template is rendered in the recipient's language (Spanish catalog, English if untranslated).
+    assert f"Export test {form_id}" in chats[user_id + 100_000]
+
+
+async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
+    await add_members(harness, [{"telegram_id": user_id, "country": "MT", "role": "lab", "language": "en"}])
+    coco = coordinator(harness)
+    for repeat in ("Once", "Every week until"):
+        await harness.send(coco, "/remind")
+        await harness.press(coco, "thank you")
+        await harness.press(coco, "By country")
+        await harness.send(coco, "Malta")
+        calls = await harness.press(coco, "Schedule")
+        assert "Type the date and time in UTC" in sent_texts(calls)[-1]
+        assert "future" in sent_texts(await harness.send(coco, "2001-01-01 10:00"))[-1]
+        calls = await harness.send(coco, "2030-06-03 09:30")
+        assert sent_texts(calls)[-1] == "Send it once at that time, or every week?"
+        calls = await harness.press(coco, repeat)
+        if repeat == "Once":
+            assert harness.texts(calls)[-1].startswith("Scheduled for ")
+        else:
+            calls = await harness.send(coco, "2030-06-20")
+            assert sent_texts(calls)[-1].startswith("Scheduled every week from ")
+    async with harness.storage.sessionmaker() as session:
+        once, weekly = list(await session.scalars(
+            select(Reminder).where(Reminder.created_by == COORDINATOR, Reminder.template == "thanks",
+                                   Reminder.audience["value"].as_string() == "MT").order_by(Reminder.id.desc()).limit(2)))[::-1]
+        schedule = await session.get(ReminderSchedule, weekly.schedule_id)
+    assert once.status == "scheduled" and once.scheduled_for.replace(tzinfo=timezone.utc) == datetime(2030, 6, 3, 9, 30, tzinfo=timezone.utc)
+    assert schedule.next_run_at.replace(tzinfo=timezone.utc) == datetime(2030, 6, 10, 9, 30, tzinfo=timezone.utc)
+
+    # Not due yet: nothing goes out.
+    before = len(harness.api.calls)
+    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    assert not [call for call in harness.api.calls[before:] if call.chat_id == user_id]
+    # Time passes: the first weekly run and the following week's are due.
+    past = utcnow() - timedelta(minutes=1)
+    await execute(harness, update(Reminder).where(Reminder.id == weekly.id).values(scheduled_for=past))
+    await execute(harness, update(ReminderSchedule).where(ReminderSchedule.id == schedule.id).values(next_run_at=past + timedelta(seconds=30)))
+    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    mine = [call for call in harness.api.calls[before:] if call.chat_id == user_id and call.method == "sendMessage"]
+    assert len(mine) == 2 and mine[0].text.startswith("Thank you for taking part")
+    async with harness.storage.sessionmaker() as session:
+        schedule = await session.get(ReminderSchedule, schedule.id)
+        runs = await session.scalar(select(func.count(Reminder.id)).where(Reminder.schedule_id == schedule.id))
+    assert runs == 2 and schedule.next_run_at is not None
+
+    # The once-reminder can still be cancelled from /reminders; a member cannot (tested above).
+    await harness.send(coco, "/reminders")
+    calls = await harness.press(coco, data=CoordReminderAdmin(rid=once.id).pack())
+    assert alerts(calls) == [f"Reminder #{once.id} cancelled."]
+    assert (await scalar(harness, select(Reminder).where(Reminder.id == once.id))).status == "cancelled"
+
+
+async def test_mute_and_unmute(harness, user_id):
+    user = await onboarded(harness, user_id)
+    assert harness.texts(await harness.send(user, "/mute")) == [
+        "You will receive no more reminders. Send /unmute to receive them again."]
+    assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).muted is True
+    assert harness.texts(await harness.send(user, "/unmute"))[0].startswith("You will receive reminders again.")
+    assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).muted is False
