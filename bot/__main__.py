@@ -34,11 +34,14 @@ class RedactingFilter(logging.Filter):
 
 
 def configure_logging(settings: Settings, quiet: bool = False) -> None:
-    """Log lines to stderr, secrets redacted; `quiet` keeps the console chat readable."""
+    """Log lines (text or JSON) to stderr, secrets redacted; `quiet` keeps the console chat readable."""
+    from bot.logging_setup import build_formatter
+
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     secrets = [settings.bot_token.get_secret_value() if settings.bot_token else "",
                settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""]
+    # LOG_FORMAT=json: one JSON object per line; both formats redact secrets in tracebacks too.
+    handler.setFormatter(build_formatter(settings.log_format, secrets))
     handler.addFilter(RedactingFilter(secrets))
     level = "WARNING" if quiet and "LOG_LEVEL" not in os.environ else settings.log_level.upper()
     logging.basicConfig(level=level, handlers=[handler], force=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: str = "en"
     log_level: str = "INFO"
+    # "text" for people, "json" for log collectors (one object per line).
+    log_format: Literal["text", "json"] = "text"
     # Reminder sender (bot/sender.py): messages per second overall, seconds before a dead sender's
     # claims are taken over, concurrent requests.
     send_rate: float = Field(default=25.0, gt=0)
@@ -50,6 +52,11 @@ class Settings(BaseSettings):
     @classmethod
     def _async_driver(cls, value: object) -> object:
         return async_database_url(value) if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("default_language")
     @classmethod

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
 from bot.config import ConfigError, Settings
@@ -31,14 +34,39 @@ async def run_polling(settings: Settings) -> None:
         await storage.engine.dispose()
 
 
-def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> web.Application:
-    """The aiohttp app: Telegram's POSTs (secret checked) and a health endpoint."""
+# A load balancer polls /healthz every few seconds; a hung database must not hang the probe.
+HEALTH_DB_TIMEOUT = 3.0
+
+
+async def database_ok(engine: AsyncEngine, timeout: float = HEALTH_DB_TIMEOUT) -> bool:
+    """SELECT 1 within `timeout` seconds."""
+    async def probe() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    try:
+        await asyncio.wait_for(probe(), timeout)
+        return True
+    except Exception as error:  # any failure means "do not route updates here"
+        log.warning("health check: database unavailable (%s)", type(error).__name__)
+        return False
+
+
+def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
+                      engine: AsyncEngine | None = None) -> web.Application:
+    """The aiohttp app: Telegram's POSTs (secret checked) and a health endpoint (503 when the database is down)."""
     app = web.Application()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=settings.webhook_path)
+    # Answer Telegram only once the update is handled: a process that dies mid-update gets no 200,
+    # so Telegram delivers the update again (to another process); the update ledger and the survey's
+    # per-update guard make that second delivery harmless. aiogram's default answers first.
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret,
+                         handle_in_background=False).register(app, path=settings.webhook_path)
 
     async def health(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        if engine is not None and not await database_ok(engine):
+            return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+        return web.json_response({"status": "ok", "database": "ok" if engine is not None else "unchecked"})
 
     app.router.add_get("/healthz", health)
     setup_application(app, dispatcher, bot=bot)
@@ -66,15 +94,13 @@ async def run_webhook(settings: Settings) -> None:
         )
 
     dispatcher.startup.register(register_webhook)
-    app = build_webhook_app(settings, dispatcher, bot)
+    app = build_webhook_app(settings, dispatcher, bot, storage.engine)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, host="0.0.0.0", port=settings.port)
     await site.start()
     log.info("webhook server listening on port %s", settings.port)
     try:
-        import asyncio
-
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
