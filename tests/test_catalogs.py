@@ -27,7 +27,8 @@ LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 KEYWORDS = {**DEFAULT_KEYWORDS, **parse_keywords(["__", "lazy_gettext"])}
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Telegram's HTML tags only ("<Telegram id or @username>" in a usage line is text, not a tag).
+TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|a|code|pre|blockquote|tg-emoji)(?:\s[^>]*)?>")
 COMMAND = re.compile(r"(?<![\w/])/[a-z][a-z0-9_]*")
 ISOLATE_OPENERS = "\u2066\u2067\u2068"  # LRI, RLI, FSI
 POP_ISOLATE = "\u2069"
