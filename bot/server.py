@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
 from bot.config import ConfigError, Settings
+from bot.polling import poll
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ async def run_polling(settings: Settings) -> None:
     try:
         # A webhook left over from a production run would make getUpdates fail with 409.
         await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(bot, polling_timeout=20, handle_signals=True)
+        # Not dispatcher.start_polling: it confirms updates before handling them (see bot/polling.py).
+        await poll(dispatcher, bot, timeout=20)
     finally:
         await dispatcher.storage.close()
         await storage.engine.dispose()

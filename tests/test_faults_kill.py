@@ -1,0 +1,171 @@
+"""kill -9 at 20+ random moments of the threshold survey: nothing given is lost, nothing is stored twice.
+
+The bot runs as `python -m bot run` against the fake Bot API. A seeded random picks, every 2-3
+answers, a moment to SIGKILL the process: right after the answer is injected (before the bot read
+it), a few milliseconds later (while it is being handled), or after the reply was sent (before the
+offset is confirmed, so Telegram delivers it again). The process is restarted and the member goes on.
+The expected answers come from the pure survey engine fed the same inputs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.survey import answer as engine_answer
+from bot.survey import current_prompt, load_form, start as engine_start
+from storage.db import create_engine
+from storage.models import Member, Submission, SurveyAnswer
+from tests.botprocess import BotProcess
+from tests.conftest import ROOT
+from tests.fakeapi.server import FakeBotAPI
+
+USER = 7117
+SEED = 20240607
+REPEATS = 4  # threshold values entered: ~58 answers in all
+
+
+def survey_plan(repeats: int = REPEATS) -> tuple[list[str], dict, str]:
+    """What the member types at each question, the answers the engine stores, and the next question's label."""
+    form = load_form(ROOT / "storage" / "forms" / "threshold_survey.xlsx")
+    state = engine_start(form, "en")
+    inputs: list[str] = []
+    entered = 0
+    for _ in range(200):
+        prompt = current_prompt(form, state, "en")
+        if prompt.kind == "note":
+            state = engine_answer(form, state, None).state
+            continue
+        if prompt.kind not in ("question", "add_another") or (entered >= repeats and prompt.path.endswith("/unit")):
+            break  # stop inside the last repeat, so resuming has a question to resume at
+        number = len(inputs)
+        if prompt.path == "respondent/country":
+            text = "Kenya"
+        elif prompt.kind == "add_another":
+            entered += 1
+            text = "Yes"
+        elif prompt.path == "status/has_thresholds":
+            text = "Yes"
+        elif prompt.type == "select_one":
+            text = prompt.choices[number % len(prompt.choices)][1]
+        elif prompt.type == "select_multiple":
+            text = ", ".join(label for _name, label in prompt.choices[:2])
+        elif prompt.type == "integer":
+            text = str(1990 + number % 30)
+        elif prompt.type == "decimal":
+            text = f"{number}.5"
+        elif prompt.path.endswith("link"):
+            text = f"https://example.org/doc/{number}"
+        else:
+            text = f"answer {number} ‫نص‬ 🌱"
+        result = engine_answer(form, state, text)
+        assert result.accepted, (prompt.path, text, result.error)
+        state = result.state
+        inputs.append(text)
+    return inputs, state["answers"], current_prompt(form, state, "en").label
+
+
+@pytest.fixture(scope="module")
+async def fake():
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+def to_user(fragment: str):
+    return lambda call: call.params.get("chat_id") == USER and fragment in (call.params.get("text") or "")
+
+
+async def trail(engine) -> tuple[dict | None, int, int, int]:
+    async with engine.connect() as connection:
+        row = (await connection.execute(
+            select(Submission.id, Submission.state).join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == USER))).first()
+        if row is None:
+            return None, 0, 0, 0
+        count = await connection.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id))
+        distinct = await connection.scalar(
+            select(func.count(func.distinct(SurveyAnswer.update_id))).where(SurveyAnswer.submission_id == row.id))
+        accepted = await connection.scalar(
+            select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id, SurveyAnswer.accepted))
+        return row.state, count, distinct, accepted
+
+
+async def wait_stored(engine, expected: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _state, count, distinct, _accepted = await trail(engine)
+        assert count == distinct, "an update was recorded twice"
+        assert count <= expected, f"{count} answers stored, only {expected} given"
+        if count == expected:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"answer {expected} was never stored")
+
+
+async def test_kill_9_at_random_moments_of_the_survey(fake, database_url):
+    inputs, expected_answers, next_label = survey_plan()
+    rng = random.Random(SEED)
+    engine = create_engine(database_url)
+    bot = BotProcess(fake, database_url)
+    await bot.start()
+    kills: list[str] = []
+    try:
+        since = fake.mark()
+        fake.inject_command("start", user_id=USER, language_code="en", first_name="Nadia")
+        await fake.wait_for("sendMessage", to_user("Which country"), since=since, timeout=20)
+        fake.inject_message("Kenya", user_id=USER, language_code="en")
+        await fake.wait_for("sendMessage", to_user("Did you mean"), since=since, timeout=20)
+        fake.press_button(USER, text="Kenya")
+        await fake.wait_for("sendMessage", to_user("What is your role"), since=since, timeout=20)
+        fake.press_button(USER, text="National focal point")
+        await fake.wait_for("editMessageText", to_user("profile is complete"), since=since, timeout=20)
+        fake.inject_command("survey", user_id=USER, language_code="en")
+        await fake.wait_for("sendMessage", to_user("Which survey"), since=since, timeout=20)
+        fake.press_button(USER, text="INSOP soil threshold values")
+        await fake.wait_for("sendMessage", to_user("Which country do you represent?"), since=since, timeout=20)
+
+        next_kill = rng.randint(2, 3)
+        for number, text in enumerate(inputs, start=1):
+            since = fake.mark()
+            fake.inject_message(text, user_id=USER, language_code="en")
+            if number == next_kill:
+                moment = rng.choice(["at once", "while handling", "after the reply"])
+                if moment == "while handling":
+                    await asyncio.sleep(rng.uniform(0.0, 0.2))
+                elif moment == "after the reply":
+                    await fake.wait_for("sendMessage", {"chat_id": USER}, since=since, timeout=20)
+                bot.kill()
+                kills.append(moment)
+                await wait_stored_at_most(engine, number)
+                await bot.start()
+                next_kill += rng.randint(2, 3)
+            await wait_stored(engine, number)
+        assert len(kills) >= 20, kills
+        assert {"at once", "while handling", "after the reply"} <= set(kills)
+
+        state, count, distinct, accepted = await trail(engine)
+        assert count == distinct == accepted == len(inputs)  # every answer stored once, all accepted
+        assert state["answers"] == expected_answers  # the draft is what was answered, in order
+
+        # One more crash, then /survey -> continue resumes at the right question.
+        bot.kill()
+        await bot.start()
+        since = fake.mark()
+        fake.inject_command("survey", user_id=USER, language_code="en")
+        await fake.wait_for("sendMessage", to_user("Which survey"), since=since, timeout=20)
+        fake.press_button(USER, text="continue")
+        question = await fake.wait_for("sendMessage", to_user("Question"), since=since, timeout=20)
+        assert next_label in question.params["text"]
+    finally:
+        bot.stop()
+        await engine.dispose()
+
+
+async def wait_stored_at_most(engine, given: int) -> None:
+    """Right after a kill: never more answers than given, never one twice."""
+    _state, count, distinct, _accepted = await trail(engine)
+    assert count == distinct and count <= given
