@@ -49,12 +49,13 @@ def survey_list_keyboard(offers) -> InlineKeyboardMarkup:
     """One button per survey the member may answer, saying whether it is started or done."""
     builder = InlineKeyboardBuilder()
     for offer in offers:
+        title = _(offer.title) if offer.title else offer.title
         if offer.draft is not None:
-            label = _("{title}: continue").format(title=offer.title)
+            label = _("{title}: continue").format(title=title)
         elif offer.submitted:
-            label = _("{title}: submitted, answer again").format(title=offer.title)
+            label = _("{title}: submitted, answer again").format(title=title)
         else:
-            label = offer.title
+            label = title
         builder.button(text=label[:120], callback_data=SurveyOpen(form_pk=offer.form.id))
     builder.adjust(1)
     return builder.as_markup()
