@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import openpyxl
 import pytest
 from aiogram.types import Chat, Document, Message, Update
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.app import build_i18n
 from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
@@ -58,6 +58,30 @@ def i18n(settings):
     return build_i18n(settings)
 
 
+_added_members: list[int] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def leave_no_trace(harness):
+    """Other modules share the database: take back the forms, submissions, members and values made here."""
+    yield
+    async with harness.storage.sessionmaker() as session, session.begin():
+        test_forms = select(SurveyForm.id).where(SurveyForm.form_id.like("coord_%"))
+        await session.execute(delete(Submission).where(Submission.form_pk.in_(test_forms)))
+        await session.execute(update(FormUpload).where(FormUpload.published_form_pk.in_(test_forms)).values(published_form_pk=None))
+        await session.execute(delete(SurveyForm).where(SurveyForm.form_id.like("coord_%")))
+        bumped = list(await session.scalars(select(SurveyForm.id).where(SurveyForm.version.like("2099-%"))))
+        if bumped:
+            await session.execute(update(FormUpload).where(FormUpload.published_form_pk.in_(bumped)).values(published_form_pk=None))
+            await session.execute(update(Submission).where(Submission.form_pk.in_(bumped)).values(
+                form_pk=select(func.min(SurveyForm.id)).where(SurveyForm.form_id == "insop_lab_sop").scalar_subquery()))
+            await session.execute(delete(SurveyForm).where(SurveyForm.id.in_(bumped)))
+            original = await session.scalar(select(func.max(SurveyForm.id)).where(SurveyForm.form_id == "insop_lab_sop"))
+            await session.execute(update(SurveyForm).where(SurveyForm.id == original).values(is_current=True))
+        await session.execute(delete(Threshold).where(Threshold.instrument.like("coordinator test %")))
+        await session.execute(delete(Member).where(Member.telegram_id.in_(_added_members)))
+
+
 async def onboarded(harness: BotHarness, user_id: int, country: str = "Kenya", role: str = "National focal point",
                     language: str = "en", username: str | None = None):
     user = harness.user(user_id, language=language)
@@ -87,6 +111,7 @@ async def add_members(harness: BotHarness, rows: list[dict]) -> list[Member]:
         members = [Member(name=row.get("name", "M"), created_at=utcnow(), last_seen_at=utcnow(), onboarded_at=utcnow(),
                           **{key: value for key, value in row.items() if key != "name"}) for row in rows]
         session.add_all(members)
+    _added_members.extend(member.telegram_id for member in members)
     return members
 
 
@@ -284,10 +309,11 @@ async def test_stats_sends_counts_indicators_and_a_chart_even_when_empty(harness
     assert len(photos) == 1 and photos[0].files["photo"].startswith(b"\x89PNG")
 
 
-async def publish_test_form(harness: BotHarness, form_id: str) -> SurveyForm:
+async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "test_only") -> SurveyForm:
     form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
     async with harness.storage.sessionmaker() as session, session.begin():
-        return await SurveyRepository(session).publish(form_id, "1", f"Export test {form_id}", form.to_dict(), "lab",
+        # An audience no member has: only coordinators see these test forms.
+        return await SurveyRepository(session).publish(form_id, "1", f"Export test {form_id}", form.to_dict(), audience,
                                                        "test", None)
 
 
@@ -449,7 +475,7 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
 
 async def test_template_reminder_to_members_who_have_not_submitted(harness, user_id, i18n, settings):
     form_id = f"coord_remind_{user_id}"
-    stored = await publish_test_form(harness, form_id)
+    stored = await publish_test_form(harness, form_id, audience="lab")
     done, waiting, other_role = await add_members(harness, [
         {"telegram_id": user_id, "country": "KE", "role": "lab", "language": "es"},
         {"telegram_id": user_id + 100_000, "country": "KE", "role": "lab", "language": "es"},

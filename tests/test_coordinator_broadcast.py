@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from storage.models import Member, Reminder, ReminderDelivery, utcnow
 from tests.conftest import ROOT
@@ -127,6 +127,13 @@ async def test_broadcast_to_2000_members_exactly_once_across_a_kill(database_url
     texts = {call.params["text"].split("\n")[0] for call in accepted}
     assert texts == {"Broadcast test", "Test de diffusion"}
     assert elapsed < 100
+
+    async def clean(session):
+        await session.execute(delete(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id))
+        await session.execute(delete(Reminder).where(Reminder.id == reminder_id))
+        await session.execute(delete(Member).where(Member.telegram_id.in_(recipients)))
+
+    await with_session(database_url, clean)
 
 
 def _log(log) -> str:

@@ -9,27 +9,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-import os
-import signal
-import subprocess
-import sys
-import tempfile
-import time
-from collections import Counter
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, select
 
 from bot.survey import load_form
 from storage.db import create_engine, create_sessionmaker, ensure_database
-from storage.models import Member, Reminder, ReminderDelivery, Submission, utcnow
+from storage.models import Member, Submission, SurveyForm, utcnow
 from storage.repositories.surveys import SurveyRepository
 from storage.seed import FORMS_DIR
 from tests.botprocess import BotProcess
-from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
 
 COORDINATOR = 900
@@ -110,5 +101,12 @@ async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neit
     header = list(rows[0])
     assert sorted(row[header.index("lab_name")] for row in rows[1:]) == ["KALRO soil lab", "Nairobi soil lab"]
     assert "_telegram_id" not in header
+    async def clean(session):
+        test_form = select(SurveyForm.id).where(SurveyForm.form_id == form_id)
+        await session.execute(delete(Submission).where(Submission.form_pk.in_(test_form)))
+        await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form_id))
+        await session.execute(delete(Member).where(Member.telegram_id == 6_100_001))
+
+    await with_session(database_url, clean)
     # The member got no photo and no document.
     assert not [call for call in fake.calls if call.method in ("sendPhoto", "sendDocument") and call.params.get("chat_id") == member]
