@@ -1,0 +1,518 @@
+"""Benchmarks, run by hand: `python benchmarks/run.py [--json] [--quick] [--database-url URL]`.
+
+1. lookup: in-process latency on synthetic rows (1k -> 10k -> 100k), index memory;
+2. survey answers per second through the real dispatcher with database writes, against a bare aiogram
+   echo handler in the same run (both in-process, Bot API faked in memory as in tests/harness.py);
+3. broadcast: one reminder to 10,000 members through bot/sender.py against the fake Bot API enforcing
+   30 messages/s (time_scale makes fake seconds shorter), lost and duplicate messages counted;
+4. memory of a `python -m bot run` process idle and with 10,000 drafts stored (500 of them resumed);
+5. load: 1,000 simulated members complete the threshold survey concurrently, over real HTTP.
+
+`--quick` uses tiny sizes (a smoke test runs it); `--json` prints one JSON line with every figure.
+Nothing here is part of the pytest suite. Loopback only; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "cadmium agricultural Kenya", "lead residential Netherlands", "arsenic in industrial soil in France",
+    "zinc pH 6 agricultural DE", "mercury", "plomo suelo residencial España", "cuivre agricole", "nickel BR",
+    "chromium VI commercial", "benzo(a)pyrene residential CA", "7440-43-9", "limite du cadmium au Kenya",
+]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# ------------------------------------------------------------------------------------ 1. lookup
+
+def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
+    from bot.lookup import build_index, default_vocabulary, lookup
+    from bot.lookup.synthetic import synthetic_records
+
+    vocabulary = default_vocabulary()
+    growth = {}
+    result: dict = {}
+    for size in sizes:
+        gc.collect()
+        tracemalloc.start()
+        records = synthetic_records(size, seed=1)
+        started = time.perf_counter()
+        index = build_index(records)
+        build_s = time.perf_counter() - started
+        memory = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        lookup(index, QUERIES[0], vocabulary=vocabulary)  # warm
+        latencies = []
+        for number in range(queries_per_size):
+            text = QUERIES[number % len(QUERIES)]
+            started = time.perf_counter()
+            lookup(index, text, member_country="KE", vocabulary=vocabulary)
+            latencies.append((time.perf_counter() - started) * 1000)
+        growth[str(size)] = {"p50_ms": round(statistics.median(latencies), 3),
+                             "p99_ms": round(percentile(latencies, 0.99), 3),
+                             "build_s": round(build_s, 2), "memory_mb": round(memory / 2**20, 1)}
+        log(f"lookup {size:>7} rows: {growth[str(size)]}")
+        result = {"lookup_rows": size, "lookup_p50_ms": growth[str(size)]["p50_ms"],
+                  "lookup_p99_ms": growth[str(size)]["p99_ms"], "lookup_index_mb": growth[str(size)]["memory_mb"],
+                  "lookup_build_s": growth[str(size)]["build_s"]}
+        del index, records
+    result["lookup_growth"] = growth
+    return result
+
+
+# ------------------------------------------------------------------------------------ survey plans
+
+def survey_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> list[tuple[str, str]]:
+    """(typed text, start of the next question) pairs that take a member from the first question to the review."""
+    from bot.survey import answer, current_prompt, start
+
+    state = start(form, "en")
+    steps: list[tuple[str, str]] = []
+    entered = 0
+    for _ in range(300):
+        prompt = current_prompt(form, state, "en")
+        if prompt.kind == "note":
+            state = answer(form, state, None).state
+            continue
+        if prompt.kind not in ("question", "add_another"):
+            break
+        if prompt.path == "respondent/country":
+            text = "Kenya"
+        elif prompt.kind == "add_another":
+            entered += 1
+            text = "Yes" if entered < repeats else "No"
+        elif prompt.path == "status/has_thresholds":
+            text = has_thresholds
+        elif prompt.type == "select_one":
+            text = prompt.choices[len(steps) % len(prompt.choices)][1]
+        elif prompt.type == "select_multiple":
+            text = ", ".join(label for _name, label in prompt.choices[:2])
+        elif prompt.type == "integer":
+            text = "2019"
+        elif prompt.type == "decimal":
+            text = "0.8"
+        elif prompt.path.endswith("link"):
+            text = "https://example.org/doc"
+        else:
+            text = f"answer {len(steps)}"
+        result = answer(form, state, text)
+        if not result.accepted:
+            raise RuntimeError(f"plan: {prompt.path} refused {text!r}: {result.error}")
+        state = result.state
+        following = current_prompt(form, state, "en")
+        while following.kind == "note":
+            state = answer(form, state, None).state
+            following = current_prompt(form, state, "en")
+        expect = following.label if following.kind in ("question", "add_another") else "Please check your answers"
+        steps.append((text, expect))
+    return steps
+
+
+def threshold_form():
+    from bot.survey import load_form
+
+    return load_form(ROOT / "storage" / "forms" / "threshold_survey.xlsx")
+
+
+# ------------------------------------------------------------------------------------ 2. answers vs echo
+
+async def bench_dispatch(database_url: str, members: int, answers_target: int) -> dict:
+    from aiogram import Dispatcher
+    from aiogram.types import Message
+
+    from bot.app import build_bot
+    from bot.config import Settings
+    from bot.local_api import LocalBotAPI, UpdateFactory
+    from tests.harness import BotHarness
+
+    settings = Settings(_env_file=None, database_url=database_url, bot_token=None)
+    harness = await BotHarness.start(settings)
+    plan = [text for text, _expect in survey_plan(threshold_form(), repeats=50)]
+    try:
+        users = [harness.user(2_000_000 + number) for number in range(members)]
+        for user in users:
+            await harness.onboard(user, "Kenya", "National focal point")
+            await harness.send(user, "/survey")
+            await harness.press(user, "INSOP soil threshold values")
+        per_user = max(1, min(len(plan), answers_target // members))
+        updates = [harness.updates.message(user, plan[step]) for step in range(per_user) for user in users]
+        started = time.perf_counter()
+        for update in updates:
+            await harness.dispatcher.feed_update(harness.bot, update)
+        answers_s = time.perf_counter() - started
+    finally:
+        await harness.close()
+
+    echo = Dispatcher()
+
+    @echo.message()
+    async def repeat(message: Message) -> None:
+        await message.answer(message.text)
+
+    bot = build_bot("1000:test", settings, session=LocalBotAPI())
+    factory = UpdateFactory(start=1)
+    echo_updates = [factory.message(users[index % len(users)], f"echo {index}") for index in range(len(updates))]
+    started = time.perf_counter()
+    for update in echo_updates:
+        await echo.feed_update(bot, update)
+    echo_s = time.perf_counter() - started
+    answers_per_s = len(updates) / answers_s
+    echo_per_s = len(echo_updates) / echo_s
+    log(f"dispatch: {len(updates)} survey answers in {answers_s:.1f} s ({answers_per_s:.0f}/s); echo {echo_per_s:.0f}/s")
+    return {"answers": len(updates), "answers_per_s": round(answers_per_s, 1), "echo_per_s": round(echo_per_s, 1),
+            "answers_per_s_ratio_to_echo": round(answers_per_s / echo_per_s, 3)}
+
+
+# ------------------------------------------------------------------------------------ helpers for the fake
+
+class ChatWatcher:
+    """Counts the fake's successful sends per chat in one pass over new calls (waiting stays O(calls))."""
+
+    def __init__(self, fake) -> None:
+        self.fake = fake
+        self.position = 0
+        self.sent: dict[int, int] = {}
+        self.texts: dict[int, str] = {}
+        self.changed = asyncio.Condition()
+        self.task = asyncio.create_task(self._scan())
+
+    async def _scan(self) -> None:
+        while True:
+            calls = self.fake.calls
+            if len(calls) > self.position:
+                for call in calls[self.position:]:
+                    if call.method in ("sendMessage", "editMessageText") and call.ok:
+                        chat = call.params.get("chat_id")
+                        if isinstance(chat, str) and chat.lstrip("-").isdigit():
+                            chat = int(chat)
+                        self.sent[chat] = self.sent.get(chat, 0) + 1
+                        self.texts[chat] = call.params.get("text") or ""
+                self.position = len(calls)
+                async with self.changed:
+                    self.changed.notify_all()
+            await asyncio.sleep(0.01)
+
+    async def wait_more(self, chat: int, seen: int, timeout: float) -> bool:
+        """True once the chat got more than `seen` sends (within `timeout`)."""
+        async with self.changed:
+            try:
+                await asyncio.wait_for(self.changed.wait_for(lambda: self.sent.get(chat, 0) > seen), timeout)
+                return True
+            except asyncio.TimeoutError:
+                return False
+
+    async def wait_text(self, chat: int, fragment: str, timeout: float) -> bool:
+        """True once the newest text sent to the chat contains `fragment` (within `timeout`)."""
+        async with self.changed:
+            try:
+                await asyncio.wait_for(self.changed.wait_for(lambda: fragment in self.texts.get(chat, "")), timeout)
+                return True
+            except asyncio.TimeoutError:
+                return False
+
+    def stop(self) -> None:
+        self.task.cancel()
+
+
+def bot_environment(fake, database_url: str, **extra: str) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "WEBHOOK_", "REDIS_"))}
+    environment.update(BOT_TOKEN=fake.token, TELEGRAM_API_BASE=fake.base_url, DATABASE_URL=database_url,
+                       LOG_LEVEL="WARNING", COORDINATOR_IDS="900", **extra)
+    return environment
+
+
+async def start_bot(fake, database_url: str) -> subprocess.Popen:
+    since = fake.mark()
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=bot_environment(fake, database_url),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    await fake.wait_for("getMe", since=since, timeout=120, consume=False)
+    return process
+
+
+def stop_bot(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(2)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+async def add_members(database_url: str, count: int, first_id: int, with_drafts: bool = False) -> None:
+    """Onboarded members (and a draft of the threshold survey each), written in bulk."""
+    from sqlalchemy import insert, select
+
+    from bot.survey import start
+    from storage.db import create_engine
+    from storage.models import Member, Submission, SurveyForm, utcnow
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            now = utcnow()
+            for offset in range(0, count, 2000):
+                await connection.execute(insert(Member), [
+                    {"telegram_id": first_id + number, "name": f"Member {number}", "language": "en", "country": "KE",
+                     "role": "focal_point", "created_at": now, "last_seen_at": now, "onboarded_at": now,
+                     "active": True, "muted": False}
+                    for number in range(offset, min(count, offset + 2000))])
+            if with_drafts:
+                form = (await connection.execute(select(SurveyForm.id, SurveyForm.definition)
+                                                 .where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current))).one()
+                from bot.survey import Form
+
+                state = start(Form.from_dict(form.definition), "en")
+                ids = [row.id for row in await connection.execute(
+                    select(Member.id).where(Member.telegram_id >= first_id, Member.telegram_id < first_id + count))]
+                for offset in range(0, len(ids), 2000):
+                    await connection.execute(insert(Submission), [
+                        {"form_pk": form.id, "member_id": member_id, "country": "KE", "language": "en", "status": "draft",
+                         "state": state, "pending": {}, "active": True, "last_update_id": 0, "revision": 1,
+                         "created_at": now, "updated_at": now} for member_id in ids[offset:offset + 2000]])
+    finally:
+        await engine.dispose()
+
+
+async def migrate(database_url: str) -> None:
+    from bot.app import open_storage
+    from bot.config import Settings
+
+    storage = await open_storage(Settings(_env_file=None, database_url=database_url, bot_token=None))
+    await storage.engine.dispose()
+
+
+# ------------------------------------------------------------------------------------ 3. broadcast
+
+async def bench_broadcast(database_url: str, recipients: int, time_scale: float) -> dict:
+    from bot.app import build_i18n
+    from bot.config import Settings
+    from bot.sender import deliver_due
+    from bot.services import coord_reminders
+    from storage.db import create_engine, create_sessionmaker
+    from tests.fakeapi.server import FakeBotAPI
+
+    await migrate(database_url)
+    first_id = 30_000_000
+    await add_members(database_url, recipients, first_id)
+    settings = Settings(_env_file=None, database_url=database_url, bot_token=None)
+    engine = create_engine(database_url)
+    sessionmaker = create_sessionmaker(engine)
+    limit = 30.0
+    try:
+        async with FakeBotAPI.running(rate_limit=limit, time_scale=time_scale) as fake:
+            async with sessionmaker() as session:
+                draft = await coord_reminders.new_draft(session, 900)
+            async with sessionmaker() as session:
+                await coord_reminders.set_text(session, draft.id, "en", "Please answer the INSOP survey.")
+            async with sessionmaker() as session:
+                await coord_reminders.set_audience(session, draft.id, {"kind": "all"}, "en")
+            async with sessionmaker() as session:
+                await coord_reminders.send_now(session, draft.id)
+            bot = fake.make_bot()
+            started = time.perf_counter()
+            try:
+                deadline = started + max(120.0, recipients / (limit * time_scale) * 4)
+                for _ in range(50):  # passes; the sender leaves 429'd deliveries claimed for the next one
+                    report = await deliver_due(bot, sessionmaker, build_i18n(settings), "en",
+                                               rate=limit * time_scale * 0.95, workers=8)
+                    sent = sum(1 for call in fake.calls if call.method == "sendMessage" and call.ok
+                               and first_id <= int(call.params.get("chat_id", 0)) < first_id + recipients)
+                    if sent >= recipients or time.perf_counter() > deadline or not (report.sent or report.queued):
+                        break
+            finally:
+                await bot.session.close()
+            elapsed = time.perf_counter() - started
+            per_chat: dict[int, int] = {}
+            for call in fake.calls:
+                if call.method == "sendMessage" and call.ok:
+                    chat = int(call.params.get("chat_id", 0))
+                    if first_id <= chat < first_id + recipients:
+                        per_chat[chat] = per_chat.get(chat, 0) + 1
+            rejected = fake.stats.get("sends_rejected", 0)
+    finally:
+        await engine.dispose()
+    delivered = len(per_chat)
+    rate = sum(per_chat.values()) / elapsed / time_scale  # in fake (Telegram) seconds
+    result = {"broadcast_recipients": recipients, "broadcast_seconds": round(elapsed, 1),
+              "broadcast_rate_per_fake_s": round(rate, 1), "broadcast_rate_of_limit": round(rate / limit, 3),
+              "broadcast_lost": recipients - delivered,
+              "broadcast_duplicates": sum(count - 1 for count in per_chat.values() if count > 1),
+              "broadcast_429": rejected, "broadcast_time_scale": time_scale}
+    log(f"broadcast: {result}")
+    return result
+
+
+# ------------------------------------------------------------------------------------ 4. memory
+
+async def bench_memory(database_url: str, drafts: int, resumes: int) -> dict:
+    from tests.fakeapi.server import FakeBotAPI
+
+    await migrate(database_url)
+    first_id = 40_000_000
+    async with FakeBotAPI.running(record_calls=True) as fake:
+        process = await start_bot(fake, database_url)
+        try:
+            await asyncio.sleep(2)
+            idle = rss_mb(process.pid)
+            await add_members(database_url, drafts, first_id, with_drafts=True)
+            watcher = ChatWatcher(fake)
+            try:
+                chats = [first_id + number for number in range(min(resumes, drafts))]
+                for chat in chats:
+                    fake.inject_command("resume", user_id=chat, language_code="en")
+                waited = await asyncio.gather(*(watcher.wait_more(chat, 0, 120) for chat in chats))
+            finally:
+                watcher.stop()
+            loaded = rss_mb(process.pid)
+        finally:
+            stop_bot(process)
+    result = {"rss_mb_idle": idle, "rss_mb_10k_drafts": loaded, "rss_drafts": drafts, "rss_resumed": sum(waited)}
+    log(f"memory: {result}")
+    return result
+
+
+# ------------------------------------------------------------------------------------ 5. load
+
+async def bench_load(database_url: str, members: int, timeout_per_step: float) -> dict:
+    from sqlalchemy import func, select
+
+    from storage.db import create_engine
+    from storage.models import Member, Submission, SurveyAnswer
+    from tests.fakeapi.server import FakeBotAPI
+
+    await migrate(database_url)
+    plan = survey_plan(threshold_form(), repeats=1)
+    first_id = 50_000_000
+    errors: list[str] = []
+    async with FakeBotAPI.running() as fake:
+        process = await start_bot(fake, database_url)
+        watcher = ChatWatcher(fake)
+
+        async def member(chat: int) -> bool:
+            say = lambda text: (lambda: fake.inject_message(text, user_id=chat, language_code="en"))  # noqa: E731
+            press = lambda label: (lambda: fake.press_button(chat, text=label))  # noqa: E731
+            # Each action with the start of the last message it should bring.
+            script = [(say("/start"), "Which country"), (say("Kenya"), "Did you mean"), (press("Kenya"), "What is your role"),
+                      (press("National focal point"), "What I can do"), (say("/survey"), "Which survey"),
+                      (press("INSOP soil threshold values"), "Which country do you represent?")]
+            script += [(say(text), expect) for text, expect in plan] + [(press("Submit"), "Thank you!")]
+            await asyncio.sleep(random.uniform(0, 2))  # members do not all start in the same millisecond
+            for action, expect in script:
+                try:
+                    action()
+                except LookupError as error:  # a button that is not there
+                    errors.append(f"{chat}: {error}"[:300])
+                    return False
+                if not await watcher.wait_text(chat, expect, timeout_per_step):
+                    errors.append(f"{chat}: no {expect!r}; last: {watcher.texts.get(chat, '')[:80]!r}")
+                    return False
+            return True
+
+        started = time.perf_counter()
+        try:
+            outcomes = await asyncio.gather(*(member(first_id + number) for number in range(members)))
+        finally:
+            elapsed = time.perf_counter() - started
+            watcher.stop()
+            stop_bot(process)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            submitted = await connection.scalar(
+                select(func.count(Submission.id)).join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id >= first_id, Submission.status == "submitted"))
+            stored = await connection.scalar(
+                select(func.count(SurveyAnswer.id)).join(Submission, Submission.id == SurveyAnswer.submission_id)
+                .join(Member, Member.id == Submission.member_id).where(Member.telegram_id >= first_id))
+    finally:
+        await engine.dispose()
+    completed = sum(outcomes)
+    expected_answers = completed * (len(plan) + 1)  # typed answers plus the Submit press
+    result = {"load_members": members, "load_seconds": round(elapsed, 1), "load_completed": completed,
+              "load_submitted": submitted, "load_errors": len(errors), "load_answers_per_member": len(plan) + 1,
+              "load_answers_lost": max(0, expected_answers - (stored or 0)),
+              "load_updates_per_s": round(completed * (len(plan) + 7) / elapsed, 1)}
+    if errors:
+        result["load_error_sample"] = errors[:3]
+    log(f"load: {result}")
+    return result
+
+
+# ------------------------------------------------------------------------------------ main
+
+def machine() -> dict:
+    memory_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal:")), 0)
+    return {"cpus": os.cpu_count(), "ram_gb": round(memory_kb / 2**20, 1), "python": platform.python_version(),
+            "platform": platform.platform(terse=True)}
+
+
+async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
+    quick = args.quick
+
+    def database(name: str) -> str:
+        if args.database_url:
+            return args.database_url
+        return f"sqlite+aiosqlite:///{workdir / name}.db"
+
+    results: dict = {"quick": quick, "machine": machine(), "database": "sqlite" if not args.database_url else
+                     args.database_url.split(":", 1)[0]}
+    results.update(bench_lookup([1_000, 5_000] if quick else [1_000, 10_000, 100_000], 200 if quick else 2_000))
+    results.update(await bench_dispatch(database("dispatch"), 4 if quick else 20, 60 if quick else 1_000))
+    results.update(await bench_broadcast(database("broadcast"), 150 if quick else 10_000, 50.0 if quick else 3.0))
+    results.update(await bench_memory(database("memory"), 200 if quick else 10_000, 20 if quick else 500))
+    results.update(await bench_load(database("load"), 5 if quick else 1_000, 60 if quick else 300))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON line with every figure")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds, for the smoke test)")
+    parser.add_argument("--database-url", default=None, help="a database to use (default: fresh SQLite files)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="insop-bench-") as workdir:
+        results = asyncio.run(run_all(args, Path(workdir)))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        for key, value in results.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

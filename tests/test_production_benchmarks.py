@@ -1,0 +1,27 @@
+"""Smoke test of the hand-run benchmarks: `--quick --json` runs every part at tiny sizes and reports every figure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+KEYS = {
+    "lookup_rows", "lookup_p50_ms", "lookup_p99_ms", "lookup_growth", "lookup_index_mb",
+    "answers_per_s", "echo_per_s", "answers_per_s_ratio_to_echo",
+    "broadcast_recipients", "broadcast_rate_of_limit", "broadcast_lost", "broadcast_duplicates",
+    "rss_mb_idle", "rss_mb_10k_drafts",
+    "load_members", "load_seconds", "load_errors", "load_answers_lost", "machine",
+}
+
+
+def test_quick_benchmark_reports_every_figure():
+    result = subprocess.run([sys.executable, "benchmarks/run.py", "--quick", "--json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=400)
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert KEYS <= figures.keys(), KEYS - figures.keys()
+    assert figures["broadcast_lost"] == 0 and figures["broadcast_duplicates"] == 0
+    assert figures["load_errors"] == 0 and figures["load_answers_lost"] == 0
