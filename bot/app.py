@@ -14,7 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, Update, User
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -98,13 +98,13 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
 
     async def apologize(event: ErrorEvent, bot: Bot) -> bool:
         log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
-        user, chat_id = _sender(event)
-        if chat_id is None:
+        user = _apology_recipient(event.update)
+        if user is None:
             return True
-        language = choose_language(None, user.language_code if user else None, settings.default_language, i18n.available_locales)
+        language = choose_language(None, user.language_code, settings.default_language, i18n.available_locales)
         text = i18n.gettext("Sorry, something went wrong on our side. Please try again in a moment.", locale=language)
         try:
-            await bot.send_message(chat_id, text)
+            await bot.send_message(user.id, text)
         except Exception:  # the apology is best effort; the failure is already logged
             log.warning("could not send the apology for update %s", event.update.update_id)
         return True
@@ -137,15 +137,10 @@ def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, 
     dispatcher.shutdown.register(stop_sender)
 
 
-def _sender(event: ErrorEvent):
-    update = event.update
-    for candidate in (update.message, update.edited_message, update.callback_query):
-        if candidate is None:
-            continue
-        user = candidate.from_user
-        chat = getattr(candidate, "chat", None) or (candidate.message.chat if getattr(candidate, "message", None) else None)
-        return user, chat.id if chat else (user.id if user else None)
-    return None, None
+def _apology_recipient(update: Update) -> User | None:
+    """The person whose message or button press failed (the bot talks in private chats)."""
+    inner = update.message or update.edited_message or update.callback_query
+    return inner.from_user if inner is not None else None
 
 
 def build_bot(token: str, settings: Settings, session: BaseSession | None = None) -> Bot:
