@@ -25,5 +25,5 @@ test: setup
 catalogs: setup
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k lazy_gettext --no-location --sort-output \
 		--project=insop-bot --copyright-holder="FAO INSOP" -o bot/i18n/messages.pot .
-	$(BIN)/pybabel update -i bot/i18n/messages.pot -d bot/i18n/locales -D messages --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i bot/i18n/messages.pot -d bot/i18n/locales -D messages --ignore-obsolete --no-fuzzy-matching --width 76
 	$(BIN)/pybabel compile -d bot/i18n/locales -D messages --statistics

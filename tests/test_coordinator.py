@@ -250,7 +250,7 @@ async def test_configured_coordinators_cannot_be_demoted_and_unknown_people_are_
     assert texts[0].startswith("901 is a coordinator by the bot's configuration")
     texts = harness.texts(await harness.send(coordinator(harness), "/promote @nobody_here"))
     assert texts == ["I know no member @nobody_here. They need to send /start to the bot first."]
-    assert harness.texts(await harness.send(coordinator(harness), "/promote")) == ["Usage: /promote <Telegram id or @username>"]
+    assert harness.texts(await harness.send(coordinator(harness), "/promote")) == ["Usage: /promote &lt;Telegram id or @username&gt;"]
 
 
 # ================================================================ invites
@@ -263,7 +263,7 @@ def invite_code(text: str) -> str:
 
 async def test_single_use_invite_presets_country_and_role_then_is_used_up(harness, user_id):
     texts = harness.texts(await harness.send(coordinator(harness), "/invite Kenia focal_point"))
-    assert texts[0].startswith("Invite link for a national focal point in Kenya (one person can use it), valid until")
+    assert texts[0].startswith("Invite link for a National focal point in Kenya (one person can use it), valid until")
     code = invite_code(texts[0])
     newcomer = harness.user(user_id, language="en", name="Wanjiru")
     texts = harness.texts(await harness.send(newcomer, f"/start {code}"))

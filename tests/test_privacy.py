@@ -46,7 +46,7 @@ async def test_mydata_shows_profile_and_drafts_with_dates(harness, user_id):
     calls = await harness.send(user, "/mydata")
     text = "\n".join(harness.texts(calls))
     assert f"Telegram id: {user_id}" in text
-    assert "Name: Zainab" in text and "Country: Kenya" in text and "Role: focal_point" in text
+    assert "Name: Zainab" in text and "Country: Kenya" in text and "Role: National focal point" in text
     assert "Reminders muted: no" in text
     assert "INSOP soil threshold values: draft, started" in text
     assert "Head of soil unit" in text

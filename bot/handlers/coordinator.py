@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from datetime import datetime, time as day_time, timezone
 
 from aiogram import Bot, F
@@ -29,6 +30,7 @@ from bot.countries import country_name, is_country, match_country
 from bot.handlers import Handlers
 from bot.i18n import language_name, ordered_languages, translations
 from bot.keyboards import (
+    role_labels,
     export_keyboard,
     publish_keyboard,
     remind_audience_keyboard,
@@ -68,13 +70,16 @@ class CoordinatorStates(StatesGroup):
     reject_reason = State()
 
 
-def _role_labels() -> dict[str, str]:
-    return {
-        Role.FOCAL_POINT.value: _("National focal point"),
-        Role.LAB.value: _("Soil laboratory"),
-        Role.MEMBER.value: _("INSOP member / other"),
-        Role.COORDINATOR.value: _("Coordinator"),
-    }
+_TELEGRAM_TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
+
+
+def _usage_html(text: str) -> str:
+    """Usage lines show <placeholders>: escape every "<" that is not one of Telegram's tags."""
+    pieces, position = [], 0
+    for tag in _TELEGRAM_TAG.finditer(text):
+        pieces += [html.escape(text[position:tag.start()], quote=False), tag.group()]
+        position = tag.end()
+    return "".join(pieces) + html.escape(text[position:], quote=False)
 
 
 def _is_coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
@@ -127,7 +132,7 @@ async def promote(message: Message, command: CommandObject, member: Member | Non
         return
     await state.clear()
     if not command.args:
-        await message.answer(_("Usage: /promote <Telegram id or @username>"))
+        await message.answer(_usage_html(_("Usage: /promote <Telegram id or @username>")))
         return
     try:
         result = await coordination.promote(session, command.args.split()[0], message.from_user.id)
@@ -151,7 +156,7 @@ async def demote(message: Message, command: CommandObject, member: Member | None
         return
     await state.clear()
     if not command.args:
-        await message.answer(_("Usage: /demote <Telegram id or @username>"))
+        await message.answer(_usage_html(_("Usage: /demote <Telegram id or @username>")))
         return
     reference = command.args.split()[0]
     try:
@@ -169,7 +174,7 @@ async def demote(message: Message, command: CommandObject, member: Member | None
     await remove_coordinator_commands(bot, result.member.telegram_id)
     await message.answer(_("{name} is no longer a coordinator (role now: {role}).").format(
         name=html.escape(result.member.name or str(result.member.telegram_id)),
-        role=_role_labels().get(result.new_role, result.new_role)))
+        role=role_labels().get(result.new_role, result.new_role)))
 
 
 # ================================================================ member settings
@@ -235,7 +240,7 @@ async def invite(message: Message, command: CommandObject, member: Member | None
     await state.clear()
     country, role, multi, days = _parse_invite(command.args or "")
     if country is None or role is None:
-        await message.answer(_invite_usage())
+        await message.answer(_usage_html(_invite_usage()))
         return
     created = await coordination.create_invite(session, message.from_user.id, country, role, multi, days)
     me = await bot.me()
@@ -244,7 +249,7 @@ async def invite(message: Message, command: CommandObject, member: Member | None
     uses = _("anyone with the link can use it") if multi else _("one person can use it")
     await message.answer(
         _("Invite link for a {role} in {country} ({uses}), valid until {until}:").format(
-            role=_role_labels()[role].lower(), country=html.escape(country_name(country, lang)), uses=uses,
+            role=role_labels()[role], country=html.escape(country_name(country, lang)), uses=uses,
             until=_when(created.expires_at, lang))
         + f"\n{link}"
     )
@@ -557,7 +562,7 @@ def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
     if kind == "not_submitted":
         return _("members who have not submitted “{title}”").format(title=html.escape(forms.get(value, value)))
     if kind == "role":
-        return _("role: {role}").format(role=_role_labels().get(value, value))
+        return _("role: {role}").format(role=role_labels().get(value, value))
     if kind == "region":
         return _("region: {region}").format(region=region_label(value, _Tr()))
     if kind == "country":
@@ -764,7 +769,7 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
         await _audience_button(target, session, state, rid, arg, i18n, settings)
     elif action == "av" and "=" in arg:
         kind, value = arg.split("=", 1)
-        valid = {"role": set(_role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
         if value not in valid.get(kind, set()):
             await target.answer(_("This button is no longer active."))
             return
@@ -813,7 +818,7 @@ async def _audience_button(target: Message, session: AsyncSession, state: FSMCon
             return
         await _choose_audience(target, session, rid, {"kind": "not_submitted", "value": form.form_id}, i18n, settings)
     elif arg == "role":
-        roles = [(role, label) for role, label in _role_labels().items() if role != Role.COORDINATOR.value]
+        roles = [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value]
         await target.answer(_("Which role?"), reply_markup=remind_values_keyboard(rid, "role", roles))
     elif arg == "region":
         regions = [(region, region_label(region, _Tr())) for region in REGIONS]

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.countries import country_name
 from bot.handlers import Handlers
+from bot.i18n import language_name
+from bot.keyboards import role_labels
 from bot.lookup import split_message
 from bot.services import privacy
 from storage.models import SubmissionStatus
@@ -68,9 +70,9 @@ def render_member_data(data: privacy.MemberData, language: str) -> str:
         _("Telegram id: {value}").format(value=member.telegram_id),
         _("Name: {value}").format(value=html.escape(member.name or "—")),
         _("Username: {value}").format(value=html.escape("@" + member.username if member.username else "—")),
-        _("Language: {value}").format(value=html.escape(member.language or "—")),
+        _("Language: {value}").format(value=html.escape(language_name(member.language) if member.language else "—")),
         _("Country: {value}").format(value=html.escape(country)),
-        _("Role: {value}").format(value=html.escape(member.role or "—")),
+        _("Role: {value}").format(value=html.escape(role_labels().get(member.role, member.role) if member.role else "—")),
         _("First contact: {value}").format(value=_when(member.created_at, language)),
         _("Last seen: {value}").format(value=_when(member.last_seen_at, language)),
         _("Profile completed: {value}").format(value=_when(member.onboarded_at, language)),
