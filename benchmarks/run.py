@@ -43,6 +43,23 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def lookup_queries(count: int, jurisdictions: list[str], seed: int = 3) -> list[str]:
+    """Mostly distinct questions (pollutant x land use x country), so the index's per-key cache rarely helps."""
+    from bot.lookup.pollutants import POLLUTANTS
+
+    rng = random.Random(seed)
+    names = [getattr(pollutant, "name", None) or getattr(pollutant, "id", None) or str(pollutant) for pollutant in POLLUTANTS]
+    land_uses = ["agricultural", "residential", "industrial", "commercial", "", "parks"]
+    texts = []
+    for number in range(count):
+        if number % 10 == 0:
+            texts.append(QUERIES[number // 10 % len(QUERIES)])
+        else:
+            words = [rng.choice(names).replace("_", " "), rng.choice(land_uses), rng.choice(jurisdictions)]
+            texts.append(" ".join(word for word in words if word))
+    return texts
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -52,9 +69,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
     from bot.lookup import build_index, default_vocabulary, lookup
-    from bot.lookup.synthetic import synthetic_records
+    from bot.lookup.synthetic import synthetic_jurisdictions, synthetic_records
 
     vocabulary = default_vocabulary()
+    jurisdictions = synthetic_jurisdictions()
     growth = {}
     result: dict = {}
     for size in sizes:
@@ -68,8 +86,8 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
         tracemalloc.stop()
         lookup(index, QUERIES[0], vocabulary=vocabulary)  # warm
         latencies = []
-        for number in range(queries_per_size):
-            text = QUERIES[number % len(QUERIES)]
+        texts = lookup_queries(queries_per_size, jurisdictions)
+        for text in texts:
             started = time.perf_counter()
             lookup(index, text, member_country="KE", vocabulary=vocabulary)
             latencies.append((time.perf_counter() - started) * 1000)
