@@ -1,6 +1,7 @@
 """Coordinator charts as PNG bytes, drawn on Agg canvases without pyplot so no figure state outlives a call.
 
-Arabic text is drawn glyph by glyph, unshaped and left to right: reshaping and bidi are not done here.
+Arabic needs nothing here: matplotlib 3.11 lays text out with libraqm (letters joined, right to left);
+the requirement is pinned to it for that reason (checked by looking at the PNGs).
 """
 
 from __future__ import annotations
