@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -95,6 +96,8 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         await register_coordinator_commands(bot, i18n, chats, settings.default_language)
         # Country names of every CLDR locale: built once now rather than in the first user's lookup.
         await asyncio.to_thread(default_vocabulary)
+        # Those millions of long-lived objects would otherwise be walked by every full collection.
+        gc.freeze()
 
     async def apologize(event: ErrorEvent, bot: Bot) -> bool:
         log.exception("update %s failed", event.update.update_id, exc_info=event.exception)

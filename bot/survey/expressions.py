@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from elementpath import XPath1Parser, XPathContext
+from elementpath import XPath1Parser, XPathContext, get_node_tree
 from elementpath.exceptions import ElementPathError
 from lxml import etree
 
@@ -212,6 +212,9 @@ class Instance:
         self.elements: dict[str, etree._Element] = {"": self.root}
         self.nodes_by_name = {node.name: node for node in form.iter_nodes()}
         self._build(self.root, form.children, "", answers, repeat_counts)
+        # elementpath wraps the XML in a node tree; wrapping it for every expression was most of the
+        # engine's time, so the tree is kept until an answer changes (node trees copy the texts).
+        self._node_tree = None
 
     def _build(self, parent, nodes, prefix, answers, repeat_counts) -> None:
         for node in nodes:
@@ -234,7 +237,10 @@ class Instance:
         """Write one answer into the instance so later expressions see it."""
         element = self.elements.get(path)
         if element is not None:
-            element.text = serialize_value(value)
+            text = serialize_value(value)
+            if element.text != text:
+                element.text = text
+                self._node_tree = None
 
     def _context_element(self, context_path: str):
         path = context_path
@@ -248,7 +254,9 @@ class Instance:
         token = compile_expression(resolved)
         element = item if item is not None else self._context_element(context_path)
         try:
-            return token.evaluate(XPathContext(self.root, item=element))
+            if self._node_tree is None:
+                self._node_tree = get_node_tree(self.root)
+            return token.evaluate(XPathContext(self._node_tree, item=element))
         except (ElementPathError, TypeError, ValueError, ZeroDivisionError, AttributeError) as error:
             raise ExpressionError(f"cannot evaluate {expression!r}: {error}") from None
 
