@@ -72,7 +72,9 @@ class RateLimiter:
                 wait = max(self.paused_until - now, self.next_at - now,
                            self.last_by_chat.get(chat_id, -1e9) + self.per_chat - now)
                 if wait <= 0:
-                    self.next_at = max(self.next_at, now) + self.interval
+                    # A worker that comes late (a slow commit) may use the slot it missed, never more:
+                    # the pace holds on average without bursts above the rate.
+                    self.next_at = max(self.next_at, now - self.interval) + self.interval
                     self.last_by_chat[chat_id] = now
                     if len(self.last_by_chat) > 10_000:
                         self.last_by_chat = {chat: at for chat, at in self.last_by_chat.items() if at > now - self.per_chat}
