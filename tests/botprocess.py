@@ -67,3 +67,24 @@ class BotProcess:
         if self.process is None or self.process.stderr is None or self.process.poll() is None:
             return ""
         return self.process.stderr.read().decode(errors="replace")
+
+
+def sent_to(user: int, fragment: str | None = None):
+    """A wait_for predicate: a call to `user`'s chat whose text contains `fragment`."""
+    return lambda call: call.params.get("chat_id") == user and (fragment is None or fragment in (call.params.get("text") or ""))
+
+
+async def open_threshold_survey(fake: FakeBotAPI, user: int, first_name: str, since: int) -> None:
+    """Over HTTP: onboard `user` as Kenya's focal point and open the threshold survey at its country question."""
+    fake.inject_command("start", user_id=user, language_code="en", first_name=first_name)
+    await fake.wait_for("sendMessage", sent_to(user, "Which country"), since=since, timeout=20)
+    fake.inject_message("Kenya", user_id=user, language_code="en")
+    await fake.wait_for("sendMessage", sent_to(user, "Did you mean"), since=since, timeout=20)
+    fake.press_button(user, text="Kenya")
+    await fake.wait_for("sendMessage", sent_to(user, "What is your role"), since=since, timeout=20)
+    fake.press_button(user, text="National focal point")
+    await fake.wait_for("editMessageText", sent_to(user, "profile is complete"), since=since, timeout=20)
+    fake.inject_command("survey", user_id=user, language_code="en")
+    await fake.wait_for("sendMessage", sent_to(user, "Which survey"), since=since, timeout=20)
+    fake.press_button(user, text="INSOP soil threshold values")
+    await fake.wait_for("sendMessage", sent_to(user, "Which country do you represent?"), since=since, timeout=20)

@@ -64,3 +64,23 @@ _user_ids = itertools.count(10_000)
 def user_id() -> int:
     """A Telegram user id no other test uses, so tests share one database safely."""
     return next(_user_ids)
+
+
+@pytest.fixture(scope="module")
+async def fake():
+    """The project's fake Bot API on a free 127.0.0.1 port, one per test module."""
+    from tests.fakeapi.server import FakeBotAPI
+
+    async with FakeBotAPI.running() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def bot_process(fake, database_url):
+    """`python -m bot run` polling the module's fake Bot API."""
+    from tests.botprocess import BotProcess
+
+    process = BotProcess(fake, database_url)
+    await process.start()
+    yield process
+    process.stop()

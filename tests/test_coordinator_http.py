@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 from sqlalchemy import delete, select
 
 from bot.survey import load_form
@@ -20,8 +19,6 @@ from storage.db import create_engine, create_sessionmaker, ensure_database
 from storage.models import Member, Submission, SurveyForm, utcnow
 from storage.repositories.surveys import SurveyRepository
 from storage.seed import FORMS_DIR
-from tests.botprocess import BotProcess
-from tests.fakeapi.server import FakeBotAPI
 
 COORDINATOR = 900
 
@@ -46,18 +43,8 @@ def upload(call):
     return next(iter(call.files.values()))
 
 
-@pytest.fixture(scope="module")
-async def fake():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
-@pytest.fixture(scope="module")
-async def bot_process(fake, database_url):
-    process = BotProcess(fake, database_url)
-    await process.start()
-    yield process
-    process.stop()
 
 
 async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neither(fake, bot_process, database_url):

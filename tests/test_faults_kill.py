@@ -13,16 +13,14 @@ import asyncio
 import random
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.survey import answer as engine_answer
 from bot.survey import current_prompt, load_form, start as engine_start
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
-from tests.botprocess import BotProcess
+from tests.botprocess import BotProcess, open_threshold_survey
 from tests.conftest import ROOT
-from tests.fakeapi.server import FakeBotAPI
 
 USER = 7117
 SEED = 20240607
@@ -69,10 +67,6 @@ def survey_plan(repeats: int = REPEATS) -> tuple[list[str], dict, str]:
     return inputs, state["answers"], current_prompt(form, state, "en").label
 
 
-@pytest.fixture(scope="module")
-async def fake():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
 def to_user(fragment: str):
@@ -115,18 +109,7 @@ async def test_kill_9_at_random_moments_of_the_survey(fake, database_url):
     kills: list[str] = []
     try:
         since = fake.mark()
-        fake.inject_command("start", user_id=USER, language_code="en", first_name="Nadia")
-        await fake.wait_for("sendMessage", to_user("Which country"), since=since, timeout=20)
-        fake.inject_message("Kenya", user_id=USER, language_code="en")
-        await fake.wait_for("sendMessage", to_user("Did you mean"), since=since, timeout=20)
-        fake.press_button(USER, text="Kenya")
-        await fake.wait_for("sendMessage", to_user("What is your role"), since=since, timeout=20)
-        fake.press_button(USER, text="National focal point")
-        await fake.wait_for("editMessageText", to_user("profile is complete"), since=since, timeout=20)
-        fake.inject_command("survey", user_id=USER, language_code="en")
-        await fake.wait_for("sendMessage", to_user("Which survey"), since=since, timeout=20)
-        fake.press_button(USER, text="INSOP soil threshold values")
-        await fake.wait_for("sendMessage", to_user("Which country do you represent?"), since=since, timeout=20)
+        await open_threshold_survey(fake, USER, "Nadia", since)
 
         next_kill = rng.randint(2, 3)
         for number, text in enumerate(inputs, start=1):

@@ -4,7 +4,6 @@ half-written, and the bot recovers by itself once the database is back. Runs onl
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -18,8 +17,7 @@ from sqlalchemy.engine import make_url
 from bot.i18n import LOCALES_DIR
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
-from tests.botprocess import BotProcess
-from tests.fakeapi.server import FakeBotAPI
+from tests.botprocess import BotProcess, open_threshold_survey
 
 USER = 7227
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
@@ -69,10 +67,6 @@ async def trail(engine) -> tuple[dict, int]:
         return row.state, count
 
 
-@pytest.fixture
-async def fake():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
 async def test_postgres_restart_under_the_running_bot(fake, database_url):
@@ -88,18 +82,7 @@ async def test_postgres_restart_under_the_running_bot(fake, database_url):
     stopped = False
     try:
         since = fake.mark()
-        fake.inject_command("start", user_id=USER, language_code="en", first_name="Lucía")
-        await fake.wait_for("sendMessage", to_user("Which country"), since=since, timeout=20)
-        fake.inject_message("Kenya", user_id=USER, language_code="en")
-        await fake.wait_for("sendMessage", to_user("Did you mean"), since=since, timeout=20)
-        fake.press_button(USER, text="Kenya")
-        await fake.wait_for("sendMessage", to_user("What is your role"), since=since, timeout=20)
-        fake.press_button(USER, text="National focal point")
-        await fake.wait_for("editMessageText", to_user("profile is complete"), since=since, timeout=20)
-        fake.inject_command("survey", user_id=USER, language_code="en")
-        await fake.wait_for("sendMessage", to_user("Which survey"), since=since, timeout=20)
-        fake.press_button(USER, text="INSOP soil threshold values")
-        await fake.wait_for("sendMessage", to_user("Which country do you represent?"), since=since, timeout=20)
+        await open_threshold_survey(fake, USER, "Lucía", since)
         fake.press_button(USER, text="Kenya")
         await fake.wait_for("sendMessage", to_user("What is your role or position?"), since=since, timeout=20)
         fake.inject_message("Soil scientist", user_id=USER, language_code="en")

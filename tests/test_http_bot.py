@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from storage.db import create_engine
@@ -11,18 +10,8 @@ from tests.botprocess import BotProcess
 from tests.fakeapi.server import FakeBotAPI
 
 
-@pytest.fixture(scope="module")
-async def fake():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
-@pytest.fixture(scope="module")
-async def bot_process(fake, database_url):
-    process = BotProcess(fake, database_url)
-    await process.start()
-    yield process
-    process.stop()
 
 
 def text_has(fragment: str):

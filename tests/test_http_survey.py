@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess
-from tests.fakeapi.server import FakeBotAPI
 
 USER = 7007
 
 
-@pytest.fixture(scope="module")
-async def fake():
-    async with FakeBotAPI.running() as fake:
-        yield fake
 
 
 def sent_to(user: int, fragment: str):
