@@ -224,3 +224,19 @@ async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
 
             await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=False))
             await session.execute(update(SurveyForm).where(SurveyForm.id == old.form_pk).values(is_current=True))
+
+
+async def test_export_says_where_each_submissions_values_stand(harness):
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot.services import coordination
+
+    async with harness.storage.sessionmaker() as session:
+        _form, files, count = await coordination.export_form(session, "insop_thresholds")
+    sheet = load_workbook(io.BytesIO(files.xlsx)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, [cell.value for cell in row])) for row in sheet.iter_rows(min_row=2)]
+    assert count >= 1 and rows
+    assert {row["_review_status"] for row in rows} == {"pending"}

@@ -247,6 +247,9 @@ async def export_form(session: AsyncSession, form_ref: int | str, include_telegr
         if stored is None:
             raise NotFound(form_ref)
         rows = await repo.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED.value])
+        statuses = await repo.review_statuses([row["id"] for row in rows])
+        for row in rows:
+            row["review_status"] = statuses.get(row["id"], "")
     files = build_export(stored.definition, rows, label_language=label_language, include_telegram_ids=include_telegram_ids)
     return stored, files, len(rows)
 

@@ -358,6 +358,27 @@ class CoordinationRepository:
             for submission, form_id, telegram_id in rows
         ]
 
+    async def review_statuses(self, submission_ids: list[int]) -> dict[int, str]:
+        """Per submission, where its reported threshold values stand: pending while any waits,
+        else approved, rejected, or partly approved; submissions without values are left out."""
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(submission_ids), 500):
+            rows = await self.session.execute(
+                select(Threshold.submission_id, Threshold.review_status)
+                .where(Threshold.submission_id.in_(submission_ids[start:start + 500]))
+            )
+            for submission_id, status in rows:
+                found.setdefault(submission_id, set()).add(status)
+        summary = {}
+        for submission_id, statuses in found.items():
+            if ReviewStatus.PENDING.value in statuses:
+                summary[submission_id] = ReviewStatus.PENDING.value
+            elif len(statuses) == 1:
+                summary[submission_id] = statuses.pop()
+            else:
+                summary[submission_id] = "partly approved"
+        return summary
+
     async def member_rows(self) -> list[dict]:
         """Members as plain dicts (country and role), for the indicators."""
         rows = await self.session.execute(select(Member.country, Member.role))
