@@ -80,11 +80,11 @@ async def trail(engine) -> tuple[dict | None, int, int, int]:
             .where(Member.telegram_id == USER))).first()
         if row is None:
             return None, 0, 0, 0
-        count = await connection.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id))
-        distinct = await connection.scalar(
-            select(func.count(func.distinct(SurveyAnswer.update_id))).where(SurveyAnswer.submission_id == row.id))
-        accepted = await connection.scalar(
-            select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id, SurveyAnswer.accepted))
+        # One statement, one snapshot: the bot keeps writing while we count.
+        count, distinct, accepted = (await connection.execute(
+            select(func.count(SurveyAnswer.id), func.count(func.distinct(SurveyAnswer.update_id)),
+                   func.count(SurveyAnswer.id).filter(SurveyAnswer.accepted))
+            .where(SurveyAnswer.submission_id == row.id))).one()
         return row.state, count, distinct, accepted
 
 

@@ -24,9 +24,10 @@ async def draft(database_url: str) -> tuple[dict, int, int]:
             row = (await connection.execute(
                 select(Submission.id, Submission.state).join(Member, Member.id == Submission.member_id)
                 .where(Member.telegram_id == USER))).one()
-            answers = await connection.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id))
-            distinct = await connection.scalar(
-                select(func.count(func.distinct(SurveyAnswer.update_id))).where(SurveyAnswer.submission_id == row.id))
+            # One statement, one snapshot: the bot may be writing while we count.
+            answers, distinct = (await connection.execute(
+                select(func.count(SurveyAnswer.id), func.count(func.distinct(SurveyAnswer.update_id)))
+                .where(SurveyAnswer.submission_id == row.id))).one()
             return row.state, answers, distinct
     finally:
         await engine.dispose()
