@@ -77,8 +77,6 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
 
     A long list shows only the `suggested` choice (the member's own country, say) as a button.
     """
-    builder = InlineKeyboardBuilder()
-    widths: list[int] = []
     multiple = prompt.type == "select_multiple" and prompt.kind == "question"
     choices = list(enumerate(prompt.choices))
     if len(choices) > MAX_CHOICE_BUTTONS:
@@ -87,23 +85,26 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
     if not choices:
         # Typed answers get no buttons: /back and /skip do the same, and a bare number stays an answer.
         return None
-    for position, (_name, label) in choices:
+
+    def button(text: str, action: str, arg: int = 0) -> InlineKeyboardButton:
+        data = SurveyStep(sub=submission_id, step=token, action=action, arg=arg).pack()
+        return InlineKeyboardButton(text=text[:120], callback_data=data)
+
+    # One choice per row (labels are long in most languages); built directly, as InlineKeyboardBuilder
+    # took a fifth of the time of a survey answer.
+    rows = []
+    for position, (name, label) in choices:
         if multiple:
-            mark = "✅ " if _name in pending else "▫️ "
-            builder.button(text=f"{mark}{label}"[:120], callback_data=SurveyStep(sub=submission_id, step=token, action="t", arg=position))
+            rows.append([button(("✅ " if name in pending else "▫️ ") + label, "t", position)])
         else:
-            builder.button(text=label[:120], callback_data=SurveyStep(sub=submission_id, step=token, action="c", arg=position))
-        widths.append(1)
+            rows.append([button(label, "c", position)])
     if multiple:
-        builder.button(text=_("Done ✔"), callback_data=SurveyStep(sub=submission_id, step=token, action="d"))
-        widths.append(1)
-    navigation = [InlineKeyboardButton(text=_("◀ Back"), callback_data=SurveyStep(sub=submission_id, step=token, action="b").pack())]
+        rows.append([button(_("Done ✔"), "d")])
+    navigation = [button(_("◀ Back"), "b")]
     if not prompt.required and prompt.kind == "question":
-        navigation.append(InlineKeyboardButton(text=_("Skip ▶"), callback_data=SurveyStep(sub=submission_id, step=token, action="s").pack()))
-    if widths:
-        builder.adjust(*widths)
-    builder.row(*navigation)
-    return builder.as_markup()
+        navigation.append(button(_("Skip ▶"), "s"))
+    rows.append(navigation)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) -> InlineKeyboardMarkup:

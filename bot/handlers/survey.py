@@ -150,9 +150,10 @@ async def resume(message: Message, member: Member | None, session: AsyncSession,
 
 
 async def _reply_in_chat(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
-                         update_id: int, action: str, value=None) -> None:
+                         update_id: int, action: str, value=None, draft_id: int | None = None) -> None:
     lang = i18n.current_locale
-    draft_id = await surveys.active_draft_id(session, member) if member is not None else None
+    if draft_id is None and member is not None:
+        draft_id = await surveys.active_draft_id(session, member)
     if draft_id is None:
         await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
         return
@@ -176,17 +177,20 @@ async def skip_question(message: Message, member: Member | None, session: AsyncS
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "skip")
 
 
-async def _has_open_survey(message: Message, member: Member | None, session: AsyncSession) -> bool:
+async def _open_survey(message: Message, member: Member | None, session: AsyncSession) -> dict | bool:
+    """Typed text goes to the member's open survey, if any; the handler gets its id as `draft_id`."""
     if member is None or not message.text or message.text.startswith("/"):
         return False
-    return await surveys.active_draft_id(session, member) is not None
+    draft_id = await surveys.active_draft_id(session, member)
+    return {"draft_id": draft_id} if draft_id is not None else False
 
 
-@handlers.message(F.text, _has_open_survey)
+@handlers.message(F.text, _open_survey)
 async def typed_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
-                       event_update: Update) -> None:
+                       event_update: Update, draft_id: int) -> None:
     """Typed text while a survey is open answers its current question."""
-    await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "answer", message.text)
+    await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "answer", message.text,
+                         draft_id=draft_id)
 
 
 @handlers.callback_query(SurveyStep.filter())

@@ -36,6 +36,16 @@ class FormCache:
             form = self._forms[stored.id] = Form.from_dict(stored.definition)
         return form
 
+    async def load(self, repo: SurveyRepository, form_pk: int) -> Form:
+        """The parsed form of a stored version; the row (and its large definition) is read only once."""
+        form = self._forms.get(form_pk)
+        if form is None:
+            stored = await repo.form(form_pk)
+            if stored is None:
+                raise SurveyUnavailable(form_pk)
+            form = self.get(stored)
+        return form
+
 
 @dataclass
 class Offer:
@@ -127,7 +137,7 @@ async def _activate(repo: SurveyRepository, forms: FormCache, member: Member, dr
     """Make `draft` the one survey taking the member's typed input, and say where it stands."""
     await repo.deactivate_drafts(member.id, except_id=draft.id)
     draft.active = True
-    turn = _advance_notes(forms.get(await repo.form(draft.form_pk)), draft, lang, tr)
+    turn = _advance_notes(await forms.load(repo, draft.form_pk), draft, lang, tr)
     draft.updated_at = utcnow()
     draft.last_update_id = max(draft.last_update_id, update_id)
     return turn
@@ -136,15 +146,14 @@ async def _activate(repo: SurveyRepository, forms: FormCache, member: Member, dr
 async def active_draft_id(session: AsyncSession, member: Member) -> int | None:
     """The id of the survey taking the member's typed input, if any."""
     async with session.begin():
-        draft = await SurveyRepository(session).active_draft(member.id)
-    return draft.id if draft is not None else None
+        return await SurveyRepository(session).active_draft_id(member.id)
 
 
 async def pause(session: AsyncSession, member: Member) -> bool:
     """/cancel: the draft stays, typed text goes back to lookups; True if a survey was open."""
     async with session.begin():
         repo = SurveyRepository(session)
-        was_open = await repo.active_draft(member.id) is not None
+        was_open = await repo.active_draft_id(member.id) is not None
         await repo.deactivate_drafts(member.id)
     return was_open
 
@@ -168,7 +177,7 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         draft = await repo.submission(submission_id, for_update=True)
         if draft is None or draft.member_id != member.id:
             raise SurveyUnavailable(submission_id)
-        form = forms.get(await repo.form(draft.form_pk))
+        form = await forms.load(repo, draft.form_pk)
         if draft.status != SubmissionStatus.DRAFT.value:
             return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), stale=True)
         if update_id <= draft.last_update_id:

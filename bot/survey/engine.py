@@ -5,9 +5,10 @@ State is plain JSON-able data; every operation returns a new state and never doe
 
 from __future__ import annotations
 
-import copy
 import gettext
+import json
 import math
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -104,15 +105,46 @@ def start(form: Form, lang: str | None = None) -> dict[str, Any]:
     return state
 
 
+# Walking the form (relevance, calculations, repeat counts) depends only on the answers, the repeats and
+# which defaults were applied, and one reply walks the same answers several times (the prompt shown, the
+# answer, the next prompt): finished walks are kept per form, the most recent first out last.
+REFRESH_CACHE_SIZE = 128
+
+
 def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
     """Apply relevance, calculations, defaults and repeat counts; list the steps in order."""
-    for _attempt in range(6):
-        instance = Instance(form, state["answers"], _repeat_counts(state))
-        walker = _Walker(form, state, instance)
-        walker.walk(form.children, "", True)
-        if not walker.structure_changed and not walker.values_changed:
-            break
-    return instance, walker.steps
+    cache: OrderedDict = form.__dict__.setdefault("_refreshed", OrderedDict())
+    key = json.dumps([state["answers"], state["repeats"], state["defaulted"]], sort_keys=True, default=str)
+    hit = cache.get(key)
+    if hit is None:
+        for _attempt in range(6):
+            instance = Instance(form, state["answers"], _repeat_counts(state))
+            walker = _Walker(form, state, instance)
+            walker.walk(form.children, "", True)
+            if not walker.structure_changed and not walker.values_changed:
+                break
+        hit = cache[key] = (_copy_walked(state), instance, walker.steps)
+        if len(cache) > REFRESH_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    walked, instance, steps = hit
+    state.update(_copy_walked(walked))
+    return instance, steps
+
+
+def _copy_walked(state: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a state a walk reads and writes, copied so nobody shares them with the cache."""
+    return {key: _copy_state(state[key]) for key in ("answers", "repeats", "defaulted")}
+
+
+def _copy_state(value: Any) -> Any:
+    """A copy of JSON-like data (what a state is made of), several times faster than a deep copy."""
+    if isinstance(value, dict):
+        return {key: _copy_state(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_state(item) for item in value]
+    return value
 
 
 def _repeat_counts(state: dict[str, Any]) -> dict[str, int]:
@@ -395,7 +427,7 @@ def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
 def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr=None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     lang = _lang(state, lang)
     instance, steps, index = _current_step(form, state)
     if state.get("submitted"):
@@ -472,7 +504,7 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
 def answer(form: Form, state: dict[str, Any], value: Any, tr=None, expected_question: str | None = None) -> AnswerResult:
     """Record the user's reply to the current step and move on, or explain what is wrong."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     lang = state.get("lang")
     instance, steps, index = _current_step(form, state)
     if _stale(state, steps, index, expected_question):
@@ -493,7 +525,11 @@ def answer(form: Form, state: dict[str, Any], value: Any, tr=None, expected_ques
         return AnswerResult(accepted=False, state=state, error=str(error))
     if is_empty(parsed):
         return _leave_empty(form, state, steps, index, instance, _)
-    error = _constraint_error(form, step, parsed, instance, lang, _)
+    try:
+        error = _constraint_error(form, step, parsed, instance, lang, _)
+    finally:
+        # The instance may serve later walks of the same answers: leave it as the walk left it.
+        instance.set_value(step.path, state["answers"].get(step.path))
     if error:
         return AnswerResult(accepted=False, state=state, error=error)
     state["answers"][step.path] = parsed
@@ -587,7 +623,7 @@ def skip(form: Form, state: dict[str, Any], tr=None, expected_question: str | No
 
 def back(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     """Return to the previous answered question (no change at the first one)."""
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     _instance, steps = _refresh(form, state)
     paths = {step.path for step in steps}
     while state["history"]:
@@ -602,7 +638,7 @@ def back(form: Form, state: dict[str, Any]) -> dict[str, Any]:
 
 def jump_to(form: Form, state: dict[str, Any], name: str) -> dict[str, Any]:
     """Reopen one answered question (by name or path) from the review screen."""
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     _instance, steps = _refresh(form, state)
     for step in steps:
         if step.kind == "question" and name in (step.path, step.node.name):
@@ -616,7 +652,7 @@ def jump_to(form: Form, state: dict[str, Any], name: str) -> dict[str, Any]:
 
 def is_complete(form: Form, state: dict[str, Any]) -> bool:
     """Whether the end was reached with every required question answered."""
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     instance, steps, index = _current_step(form, state)
     if index is not None:
         return False
@@ -627,14 +663,14 @@ def submit(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     """Mark a complete response as submitted (the prompt becomes 'complete')."""
     if not is_complete(form, state):
         raise ValueError("the survey is not complete")
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     state["submitted"] = True
     return state
 
 
 def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[dict[str, Any]]:
     """List the answered questions with their labels and values as the user reads them."""
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     lang = _lang(state, lang)
     instance, steps = _refresh(form, state)
     items = []
@@ -655,7 +691,7 @@ def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[d
 
 def submission_data(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     """The answers by question name: numbers as numbers, selects as names, repeats as lists."""
-    state = copy.deepcopy(state)
+    state = _copy_state(state)
     _refresh(form, state)
     return _collect(form.children, "", state)
 

@@ -54,10 +54,10 @@ class SurveyRepository:
             .order_by(Submission.updated_at.desc(), Submission.id.desc())
         ))
 
-    async def active_draft(self, member_id: int) -> Submission | None:
-        """The survey the member is answering right now, if any."""
+    async def active_draft_id(self, member_id: int) -> int | None:
+        """The id of the survey the member is answering right now, if any (nothing else is read)."""
         return await self.session.scalar(
-            select(Submission)
+            select(Submission.id)
             .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT.value, Submission.active)
             .order_by(Submission.updated_at.desc(), Submission.id.desc())
             .limit(1)
