@@ -115,7 +115,7 @@ async def _send_reminders(settings: Settings, until_idle: bool) -> None:
     storage = await open_storage(settings)
     bot = build_bot(token, settings)
     sender = Sender(bot, storage.sessionmaker, build_i18n(settings), settings.default_language, rate=settings.send_rate,
-                    lease=settings.send_lease, workers=settings.send_workers)
+                    lease=settings.send_lease, workers=settings.send_workers, window=settings.send_window)
     try:
         await sender.run(until_idle=until_idle)
     finally:

@@ -127,7 +127,7 @@ def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, 
 
     async def start_sender(bot: Bot) -> None:
         sender = Sender(bot, storage.sessionmaker, i18n, settings.default_language, rate=settings.send_rate,
-                        lease=settings.send_lease, workers=settings.send_workers)
+                        lease=settings.send_lease, workers=settings.send_workers, window=settings.send_window)
         dispatcher["sender"] = sender
         sender.start()
 

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0)
     send_lease: float = Field(default=120.0, gt=0)
     send_workers: int = Field(default=4, ge=1, le=32)
+    # The span Telegram counts SEND_RATE over, in seconds (1; a test against a time-scaled fake uses less).
+    send_window: float = Field(default=1.0, gt=0)
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

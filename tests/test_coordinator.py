@@ -6,6 +6,7 @@ callback data included): they get a polite refusal and nothing changes.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import itertools
@@ -558,3 +559,24 @@ async def test_mute_and_unmute(harness, user_id):
     assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).muted is True
     assert harness.texts(await harness.send(user, "/unmute"))[0].startswith("You will receive reminders again.")
     assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).muted is False
+
+
+async def test_rate_limiter_never_lets_more_than_rate_times_window_leave_within_a_window() -> None:
+    # Even spacing alone lets a late worker catch up into a burst; the window counts real departures.
+    from bot.sender import RateLimiter
+
+    limiter = RateLimiter(rate=200, per_chat=0, window=0.05)  # 10 per 51.5 ms
+    departures: list[float] = []
+
+    async def send(chat: int) -> None:
+        await limiter.acquire(chat)
+        if chat % 3 == 0:
+            await asyncio.sleep(0.02)  # a slow commit between the slot and the request
+        await limiter.release()
+        departures.append(time.monotonic())
+
+    await asyncio.gather(*(send(chat) for chat in range(60)))
+    departures.sort()
+    assert len(departures) == 60
+    span = 0.05 * (1 + RateLimiter.WINDOW_MARGIN)
+    assert all(later - earlier >= span - 0.001 for earlier, later in zip(departures, departures[10:]))

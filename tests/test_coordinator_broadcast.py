@@ -42,7 +42,7 @@ def sender_process(fake: FakeBotAPI, database_url: str, log) -> subprocess.Popen
     environment.update(
         BOT_TOKEN=fake.token, TELEGRAM_API_BASE=fake.base_url, DATABASE_URL=database_url, LOG_LEVEL="WARNING",
         # 30 messages per fake second at 20 fake seconds per wall second: 600 per wall second. Aim at 90 %.
-        SEND_RATE=str(RATE_LIMIT * TIME_SCALE * 0.9), SEND_LEASE="2", SEND_WORKERS="4",
+        SEND_RATE=str(RATE_LIMIT * TIME_SCALE * 0.9), SEND_LEASE="2", SEND_WORKERS="4", SEND_WINDOW=str(1 / TIME_SCALE),
     )
     return subprocess.Popen([sys.executable, "-m", "bot", "send-reminders", "--until-idle"], cwd=ROOT, env=environment,
                             stdout=log, stderr=log)
