@@ -177,12 +177,17 @@ async def skip_question(message: Message, member: Member | None, session: AsyncS
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "skip")
 
 
-async def _open_survey(message: Message, member: Member | None, session: AsyncSession) -> dict | bool:
-    """Typed text goes to the member's open survey, if any; the handler gets its id as `draft_id`."""
+async def _open_survey(message: Message, member: Member | None, session: AsyncSession,
+                       open_draft_id: int | None = None) -> dict | bool:
+    """Typed text goes to the member's open survey, if any; the handler gets its id as `draft_id`.
+
+    DatabaseMiddleware read the open draft with the member; the query here is for updates it did not see.
+    """
     if member is None or not message.text or message.text.startswith("/"):
         return False
-    draft_id = await surveys.active_draft_id(session, member)
-    return {"draft_id": draft_id} if draft_id is not None else False
+    if open_draft_id is None:
+        open_draft_id = await surveys.active_draft_id(session, member) or 0
+    return {"draft_id": open_draft_id} if open_draft_id else False
 
 
 @handlers.message(F.text, _open_survey)
