@@ -235,3 +235,43 @@ def test_random_replies_never_raise(form, replies):
         engine.current_prompt(form, state)
     engine.review(form, state)
     engine.submission_data(form, state)
+
+
+def test_refused_answer_leaves_nothing_behind_in_walks_kept_for_reuse(tmp_path):
+    """The engine keeps walks of the same answers; a value a constraint refused must not linger in them."""
+    source = tmp_path / "limit.md"
+    source.write_text(
+        "| survey |\n| | type | name | label | hint | constraint | relevant |\n"
+        "| | integer | n | How many? | (now: ${n}) | . < 10 | |\n"
+        "| | text | many | Why so many? | | | ${n} >= 10 |\n"
+        "| | text | last | Anything else? | | | |\n"
+    )
+    form = load_form(source)
+    state = engine.start(form, "en")
+    refused = engine.answer(form, state, "50", tr=TR)
+    assert not refused.accepted
+    assert engine.current_prompt(form, refused.state).hint == "(now: )"
+    accepted = engine.answer(form, refused.state, "5", tr=TR)
+    assert accepted.accepted
+    assert engine.current_prompt(form, accepted.state).question == "last"
+
+
+def test_kept_walks_give_the_same_conversation_as_fresh_ones(form, monkeypatch):
+    replies = ["Jo Smith", "45", "", "2024-01-02", "north", "lille", "wheat", "2", "yes", "yes", "3", "no", "no", "done"]
+
+    def conversation():
+        state, seen = engine.start(form, "en"), []
+        for reply in replies:
+            while engine.current_prompt(form, state).kind == "note":
+                state = engine.answer(form, state, None).state
+            seen.append(engine.current_prompt(form, state))
+            state = engine.answer(form, state, reply).state
+        return seen, state
+
+    form.__dict__.pop("_refreshed", None)
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "REFRESH_CACHE_SIZE", 0)  # every walk evicted at once: nothing reused
+        fresh = conversation()
+    assert not form.__dict__["_refreshed"]
+    assert conversation() == fresh  # first run fills the kept walks
+    assert conversation() == fresh  # second run reuses them
