@@ -14,7 +14,6 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import ErrorEvent, Update, User
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -27,6 +26,7 @@ from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.lookup import default_vocabulary
 from bot.i18n import DOMAIN, LOCALES_DIR, choose_language, compile_catalogs
+from bot.fsm import SQLStorage
 from bot.middlewares import DatabaseMiddleware, MemberLocaleMiddleware
 import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
@@ -59,19 +59,20 @@ def build_i18n(settings: Settings) -> I18n:
     return I18n(path=LOCALES_DIR, default_locale=settings.default_language, domain=DOMAIN)
 
 
-def build_fsm_storage(settings: Settings) -> BaseStorage:
-    """Redis when several instances share the work, memory otherwise (durable data lives in SQL)."""
+def build_fsm_storage(settings: Settings, storage: Storage) -> BaseStorage:
+    """Redis when several instances share the work, otherwise the database (a step waiting for typed
+    input survives a restart either way)."""
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
         return RedisStorage.from_url(settings.redis_url)
-    return MemoryStorage()
+    return SQLStorage(storage.sessionmaker)
 
 
 def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispatcher:
     """The one dispatcher every entry point (polling, webhook, console chat, tests) runs."""
     dispatcher = Dispatcher(
-        storage=build_fsm_storage(settings),
+        storage=build_fsm_storage(settings, storage),
         settings=settings,
         sessionmaker=storage.sessionmaker,
         forms=FormCache(),

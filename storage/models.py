@@ -335,3 +335,18 @@ class FormUpload(Base):
     definition: Mapped[dict] = mapped_column(JSON)
     published_form_pk: Mapped[int | None] = mapped_column(ForeignKey("survey_forms.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConversationState(Base):
+    """Where a chat stands in a multi-step exchange (aiogram's FSM state and data), kept across restarts.
+
+    Used when no Redis is configured; the key is aiogram's storage key (bot, chat, user, thread, destiny).
+    """
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    state: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member, ReminderDelivery, RoleChange, Submission, SubmissionStatus, SurveyAnswer, SurveyForm
+from storage.repositories.conversations import ConversationRepository
 from storage.repositories.members import MemberRepository
 
 
@@ -75,6 +76,7 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
 async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None:
     """Erase the member's personal data; submitted surveys stay without a link to them. None if nothing stored."""
     async with session.begin():
+        await ConversationRepository(session).forget_user(telegram_id)
         member_id = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
         if member_id is None:
             return None

@@ -1,0 +1,74 @@
+"""aiogram FSM storage in SQL: a step waiting for typed input (onboarding, a reminder's text) survives a restart.
+
+Used when no Redis is configured (one bot process; several processes share Redis instead). Reads are
+served from memory after the first one per key and every change is written through at once, so an update
+costs no extra query and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.conversations import ConversationRepository
+
+# Keys remembered in memory; older ones are read again from SQL when their chat comes back.
+CACHE_SIZE = 50_000
+
+
+class SQLStorage(BaseStorage):
+    """State and data per storage key in the `conversation_states` table, cached in memory."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cache_size: int = CACHE_SIZE) -> None:
+        self.sessionmaker = sessionmaker
+        self.key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, tuple[str | None, dict[str, Any]]] = OrderedDict()
+
+    async def _load(self, key: StorageKey) -> tuple[str, str | None, dict[str, Any]]:
+        name = self.key_builder.build(key)
+        stored = self._cache.get(name)
+        if stored is None:
+            async with self.sessionmaker() as session, session.begin():
+                stored = await ConversationRepository(session).get(name)
+            self._remember(name, stored)
+        else:
+            self._cache.move_to_end(name)
+        return name, stored[0], stored[1]
+
+    async def _store(self, key: StorageKey, name: str, state: str | None, data: dict[str, Any]) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            await ConversationRepository(session).put(name, key.user_id, state, data)
+        self._remember(name, (state, data))
+
+    def _remember(self, name: str, stored: tuple[str | None, dict[str, Any]]) -> None:
+        self._cache[name] = stored
+        self._cache.move_to_end(name)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        name, _state, data = await self._load(key)
+        await self._store(key, name, state.state if isinstance(state, State) else state, data)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        _name, state, _data = await self._load(key)
+        return state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise TypeError(f"Data must be a dict, got {type(data).__name__}")
+        name, state, _data = await self._load(key)
+        await self._store(key, name, state, dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        _name, _state, data = await self._load(key)
+        return dict(data)
+
+    async def close(self) -> None:
+        self._cache.clear()
