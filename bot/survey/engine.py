@@ -114,11 +114,13 @@ REFRESH_CACHE_SIZE = 128
 def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
     """Apply relevance, calculations, defaults and repeat counts; list the steps in order."""
     cache: OrderedDict = form.__dict__.setdefault("_refreshed", OrderedDict())
-    key = json.dumps([state["answers"], state["repeats"], state["defaulted"]], sort_keys=True, default=str)
+    # The language counts too: jr:choice-name() gives labels in it.
+    key = json.dumps([state["answers"], state["repeats"], state["defaulted"], state.get("lang")], sort_keys=True,
+                     default=str)
     hit = cache.get(key)
     if hit is None:
         for _attempt in range(6):
-            instance = Instance(form, state["answers"], _repeat_counts(state))
+            instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"))
             walker = _Walker(form, state, instance)
             walker.walk(form.children, "", True)
             if not walker.structure_changed and not walker.values_changed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import decimal
 import math
@@ -26,6 +27,13 @@ class ExpressionError(ValueError):
 
 class ODKXPathParser(XPath1Parser):
     """XPath 1.0 parser extended with the ODK XForms function library."""
+
+    # jr:choice-name(): the JavaRosa namespace forms use for it.
+    DEFAULT_NAMESPACES = {**XPath1Parser.DEFAULT_NAMESPACES, "jr": "http://openrosa.org/javarosa"}
+
+
+# The Instance evaluating an expression right now: functions that need the form (jr:choice-name) read it.
+_EVALUATING: contextvars.ContextVar[Instance] = contextvars.ContextVar("evaluating")
 
 
 _method = ODKXPathParser.method
@@ -76,6 +84,15 @@ def evaluate__if(self, context=None):
 @_method(_function("selected", nargs=2))
 def evaluate__selected(self, context=None):
     return _string_arg(self, context, 1).strip() in _string_arg(self, context).split()
+
+
+@_method(_function("choice-name", prefix="jr", nargs=2))
+def evaluate__choice_name(self, context=None):
+    """The label, in the member's language, of choice `value` of the question at path `question`."""
+    instance = _EVALUATING.get(None)
+    if instance is None or context is None:
+        return ""  # the parser's static check, with no answers to read
+    return instance.choice_label(_string_arg(self, context).strip(), _string_arg(self, context, 1).strip())
 
 
 @_method(_function("count-selected", nargs=1))
@@ -206,8 +223,9 @@ def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Nod
 class Instance:
     """The XForm instance XML of a survey state, with elements addressable by path."""
 
-    def __init__(self, form: Form, answers: dict[str, Any], repeat_counts: dict[str, int]):
+    def __init__(self, form: Form, answers: dict[str, Any], repeat_counts: dict[str, int], lang: str | None = None):
         self.form = form
+        self.lang = lang
         self.root = etree.Element(form.root_name)
         self.elements: dict[str, etree._Element] = {"": self.root}
         self.nodes_by_name = {node.name: node for node in form.iter_nodes()}
@@ -253,12 +271,28 @@ class Instance:
         resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path)
         token = compile_expression(resolved)
         element = item if item is not None else self._context_element(context_path)
+        evaluating = _EVALUATING.set(self)
         try:
             if self._node_tree is None:
                 self._node_tree = get_node_tree(self.root)
             return token.evaluate(XPathContext(self._node_tree, item=element))
         except (ElementPathError, TypeError, ValueError, ZeroDivisionError, AttributeError) as error:
             raise ExpressionError(f"cannot evaluate {expression!r}: {error}") from None
+        finally:
+            _EVALUATING.reset(evaluating)
+
+    def choice_label(self, name: str, question_path: str) -> str:
+        """jr:choice-name: the label of choice `name` of the select question at `question_path` ('' if none)."""
+        parts = [part for part in question_path.split("/") if part]
+        if parts[:1] == [self.form.root_name]:
+            parts = parts[1:]
+        node = self.form.node_by_path().get(strip_indexes("/".join(parts)))
+        if node is None or not node.list_name:
+            return ""
+        for choice in self.form.choices.get(node.list_name, []):
+            if choice.name == name:
+                return self.form.text(choice.label, self.lang) or choice.name
+        return ""
 
     def evaluate_bool(self, expression: str, context_path: str, item=None) -> bool:
         """Evaluate an expression as an XPath boolean."""

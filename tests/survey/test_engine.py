@@ -275,3 +275,22 @@ def test_kept_walks_give_the_same_conversation_as_fresh_ones(form, monkeypatch):
     assert not form.__dict__["_refreshed"]
     assert conversation() == fresh  # first run fills the kept walks
     assert conversation() == fresh  # second run reuses them
+
+
+def test_choice_name_gives_the_chosen_label_in_the_members_language(tmp_path):
+    """jr:choice-name(), common in KoboToolbox forms, names the chosen option as the member reads it."""
+    source = tmp_path / "crops.md"
+    source.write_text(
+        "| survey |\n| | type | name | label::English (en) | label::Français (fr) | calculation |\n"
+        "| | select_one crop | crop | Which crop? | Quelle culture ? | |\n"
+        "| | calculate | crop_label | | | jr:choice-name(${crop}, '${crop}') |\n"
+        "| | text | why | Why ${crop_label}? | Pourquoi ${crop_label} ? | |\n"
+        "| choices |\n| | list_name | name | label::English (en) | label::Français (fr) |\n"
+        "| | crop | wheat | Wheat | Blé |\n| | crop | maize | Maize | Maïs |\n"
+    )
+    form = load_form(source)
+    assert check_form(source)[0] == 0
+    for lang, reply, question in (("en", "Maize", "Why Maize?"), ("fr", "blé", "Pourquoi Blé ?")):
+        result = engine.answer(form, engine.start(form, lang), reply, tr=TR)
+        assert result.accepted, result.error
+        assert engine.current_prompt(form, result.state).label == question
