@@ -45,7 +45,7 @@ from bot.keyboards import (
     scheduled_reminders_keyboard,
 )
 from bot.lookup import split_message
-from bot.reports.charts import progress_chart
+from bot.reports.charts import chart_language, progress_chart
 from bot.reports.indicators import indicator_label
 from bot.reports.regions import REGIONS, region_label
 from bot.services import coord_reminders as reminders
@@ -295,7 +295,8 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
     lines += ["", _("(country code submitted/in progress)")]
     for chunk in split_message("\n".join(lines)):
         await message.answer(chunk)
-    chart = progress_chart(result.regions, result.indicators, tr, lang)
+    drawn = chart_language(lang)
+    chart = progress_chart(result.regions, result.indicators, translations(i18n.locales, drawn), drawn)
     await message.answer_photo(BufferedInputFile(chart, filename="insop-progress.png"),
                                caption=_("Response rate by region and action-plan indicators."))
 

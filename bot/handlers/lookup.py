@@ -55,7 +55,7 @@ async def lookup_command(message: Message, command: CommandObject, member: Membe
 
 async def _send_comparison(message: Message, query_text: str, session: AsyncSession, catalog: ThresholdCatalog,
                            i18n: I18n) -> None:
-    from bot.reports.charts import comparison_chart  # matplotlib loads on first use only
+    from bot.reports.charts import chart_language, comparison_chart  # matplotlib loads on first use only
 
     locale = i18n.current_locale
     tr = translations(i18n.locales, locale)
@@ -66,8 +66,10 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
     table = render_comparison(pollutant, land_use, records, tr, locale)
     if records:
         await message.bot.send_chat_action(message.chat.id, "upload_photo")
-        png = comparison_chart(comparison_rows(records, tr, locale), pollutant_label(pollutant, locale),
-                               land_use_label(land_use, tr), tr, locale)
+        drawn = chart_language(locale)
+        drawn_tr = translations(i18n.locales, drawn)
+        png = comparison_chart(comparison_rows(records, drawn_tr, drawn), pollutant_label(pollutant, drawn),
+                               land_use_label(land_use, drawn_tr), drawn_tr, drawn)
         await message.answer_photo(BufferedInputFile(png, filename=f"{pollutant}.png"))
     for chunk in split_message(table):
         await message.answer(chunk)

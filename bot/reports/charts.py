@@ -7,6 +7,7 @@ the requirement is pinned to it for that reason (checked by looking at the PNGs)
 from __future__ import annotations
 
 import io
+import logging
 import math
 import textwrap
 import warnings
@@ -24,6 +25,8 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from bot.reports.indicators import Indicator, RegionProgress, indicator_label
 from bot.reports.regions import region_label
+
+log = logging.getLogger(__name__)
 
 # Families tried glyph by glyph (matplotlib >= 3.6); DejaVu Sans ships with matplotlib and covers
 # Latin, Cyrillic and Arabic letters, the others add Chinese when the system has them.
@@ -69,6 +72,23 @@ def available_font_families() -> tuple[str, ...]:
 def has_cjk_font() -> bool:
     """Whether Chinese labels can be drawn with real glyphs on this machine."""
     return any(family in CJK_FONTS for family in available_font_families())
+
+
+def chart_language(lang: str) -> str:
+    """The language to draw a chart in: the member's, or English where this machine has no glyphs for it.
+
+    A Chinese chart without a CJK font would be empty boxes; English labels can at least be read.
+    """
+    if lang.split("-")[0].split("_")[0].lower() == "zh" and not has_cjk_font():
+        _warn_no_cjk_font()
+        return "en"
+    return lang
+
+
+@lru_cache(maxsize=1)
+def _warn_no_cjk_font() -> None:
+    log.warning("no CJK font installed: charts for Chinese-speaking members are drawn in English "
+                "(install Debian's %s to draw them in Chinese)", CJK_FONT_PACKAGE)
 
 
 def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator], tr, locale: str) -> bytes:

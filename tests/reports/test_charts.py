@@ -5,8 +5,10 @@ import warnings
 
 import matplotlib
 import pytest
+from matplotlib import font_manager
 
-from bot.reports.charts import available_font_families, comparison_chart, has_cjk_font, progress_chart
+from bot.reports import charts
+from bot.reports.charts import available_font_families, comparison_chart, progress_chart
 from bot.reports.indicators import Indicator, RegionProgress, compute_indicators, region_progress
 from bot.reports.regions import REGIONS, load_regions
 
@@ -110,4 +112,11 @@ def test_comparison_chart_without_values_says_so():
 def test_font_fallback_lists_only_installed_families():
     families = available_font_families()
     assert families[0] == "DejaVu Sans"
-    assert isinstance(has_cjk_font(), bool)
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    assert all(family in installed for family in families[1:])
+
+
+@pytest.mark.parametrize("cjk_font, expected", [(True, ["zh", "zh-Hans", "fr", "ar"]), (False, ["en", "en", "fr", "ar"])])
+def test_charts_are_drawn_in_english_for_chinese_only_where_no_cjk_font_exists(monkeypatch, cjk_font, expected):
+    monkeypatch.setattr(charts, "has_cjk_font", lambda: cjk_font)
+    assert [charts.chart_language(lang) for lang in ("zh", "zh-Hans", "fr", "ar")] == expected
