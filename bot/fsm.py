@@ -1,4 +1,4 @@
-"""aiogram FSM storage in SQL: a step waiting for typed input (onboarding, a reminder's text) survives a restart.
+"""aiogram FSM storage in SQL: a step waiting for typed input (a reminder's text, a country) survives a restart.
 
 Used when no Redis is configured (one bot process; several processes share Redis instead). Reads are
 served from memory after the first one per key and every change is written through at once, so an update
@@ -7,10 +7,12 @@ costs no extra query and a restart loses nothing.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
+from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,15 +38,16 @@ class SQLStorage(BaseStorage):
         if stored is None:
             async with self.sessionmaker() as session, session.begin():
                 stored = await ConversationRepository(session).get(name)
-            self._remember(name, stored)
-        else:
-            self._cache.move_to_end(name)
+            stored = self._cache.setdefault(name, stored)  # a write that came in meanwhile wins
+        self._remember(name, stored)
         return name, stored[0], stored[1]
 
-    async def _store(self, key: StorageKey, name: str, state: str | None, data: dict[str, Any]) -> None:
-        async with self.sessionmaker() as session, session.begin():
-            await ConversationRepository(session).put(name, key.user_id, state, data)
+    async def _store(self, key: StorageKey, name: str, state: str | None, data: dict[str, Any], column: str) -> None:
+        # Memory first, so an update of the same chat handled meanwhile builds on this one; in SQL only
+        # the column that changed is written, so two such updates cannot undo each other there either.
         self._remember(name, (state, data))
+        async with self.sessionmaker() as session, session.begin():
+            await ConversationRepository(session).put(name, key.user_id, state, data, only=column)
 
     def _remember(self, name: str, stored: tuple[str | None, dict[str, Any]]) -> None:
         self._cache[name] = stored
@@ -54,7 +57,7 @@ class SQLStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name, _state, data = await self._load(key)
-        await self._store(key, name, state.state if isinstance(state, State) else state, data)
+        await self._store(key, name, state.state if isinstance(state, State) else state, data, "state")
 
     async def get_state(self, key: StorageKey) -> str | None:
         _name, state, _data = await self._load(key)
@@ -62,13 +65,18 @@ class SQLStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
-            raise TypeError(f"Data must be a dict, got {type(data).__name__}")
+            raise DataNotDictLikeError(f"Data must be a dict or dict-like object, got {type(data).__name__}")
         name, state, _data = await self._load(key)
-        await self._store(key, name, state, dict(data))
+        # As stored: what a restart reads back (lists, string keys), shared with no caller.
+        await self._store(key, name, state, json.loads(json.dumps(data)), "data")
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         _name, _state, data = await self._load(key)
-        return dict(data)
+        return json.loads(json.dumps(data))
+
+    def forget_cached(self) -> None:
+        """Drop what memory holds (after /forget deleted a person's rows, whichever chats they were in)."""
+        self._cache.clear()
 
     async def close(self) -> None:
         self._cache.clear()

@@ -92,15 +92,20 @@ class RateLimiter:
                     return
             await asyncio.sleep(wait)
 
-    async def release(self) -> None:
-        """The request leaves now: wait first if the last `rate * window` requests left within the window."""
+    async def release(self) -> bool:
+        """The request leaves now: wait first if the last `rate * window` requests left within the window.
+
+        False if Telegram asked everyone to wait (a 429) meanwhile: the caller goes back to `acquire`
+        rather than wait out the pause with its message marked as under way.
+        """
         while True:
             now = time.monotonic()
-            wait = max(self.paused_until - now,
-                       self.sent_at[0] + self.window - now if len(self.sent_at) == self.sent_at.maxlen else 0.0)
+            if self.paused_until > now:
+                return False
+            wait = self.sent_at[0] + self.window - now if len(self.sent_at) == self.sent_at.maxlen else 0.0
             if wait <= 0:
                 self.sent_at.append(now)
-                return
+                return True
             await asyncio.sleep(wait)
 
 
@@ -250,7 +255,13 @@ class Sender:
             if not await self._set(delivery.id, token, DeliveryStatus.CLAIMED.value, status=DeliveryStatus.SENDING.value,
                                    claimed_at=utcnow(), attempts=attempts):
                 return  # another sender took it over (our claim had expired)
-            await self.limiter.release()
+            if not await self.limiter.release():
+                # A 429 paused everyone after our slot: back to claimed, wait in `acquire`.
+                if not await self._set(delivery.id, token, DeliveryStatus.SENDING.value,
+                                       status=DeliveryStatus.CLAIMED.value, claimed_at=utcnow()):
+                    return
+                attempts -= 1
+                continue
             try:
                 message = await self.bot.send_message(delivery.chat_id, text, parse_mode=None)
             except TelegramRetryAfter as error:

@@ -580,3 +580,17 @@ async def test_rate_limiter_never_lets_more_than_rate_times_window_leave_within_
     assert len(departures) == 60
     span = 0.05 * (1 + RateLimiter.WINDOW_MARGIN)
     assert all(later - earlier >= span - 0.001 for earlier, later in zip(departures, departures[10:]))
+
+
+async def test_rate_limiter_sends_a_message_back_to_wait_when_a_429_paused_everyone() -> None:
+    # A worker past its slot must not wait out Telegram's retry_after with its delivery marked "sending".
+    from bot.sender import RateLimiter
+
+    limiter = RateLimiter(rate=100, per_chat=0)
+    await limiter.acquire(1)
+    limiter.pause(0.2)
+    assert await limiter.release() is False
+    started = time.monotonic()
+    await limiter.acquire(1)
+    assert time.monotonic() - started >= 0.19
+    assert await limiter.release() is True

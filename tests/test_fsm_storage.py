@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select
 
@@ -24,14 +26,15 @@ async def test_state_and_data_outlive_the_storage_object(settings, user_id):
         await first.set_state(key, "Onboarding:country")
         await first.update_data(key, {"language": "fr"})
         await first.update_data(key, {"country": "KE"})
+        (await first.get_data(key))["country"] = "FR"  # a caller's copy: changing it changes nothing stored
         again = SQLStorage(harness.storage.sessionmaker)  # a restarted process: nothing in memory
         assert await again.get_state(key) == "Onboarding:country"
         assert await again.get_data(key) == {"language": "fr", "country": "KE"}
         await again.set_state(key, None)
         assert await SQLStorage(harness.storage.sessionmaker).get_data(key) == {"language": "fr", "country": "KE"}
         await again.set_data(key, {})
-        assert await rows(harness, user_id) == 0  # nothing left, no row
-        assert await SQLStorage(harness.storage.sessionmaker).get_state(key) is None
+        fresh = SQLStorage(harness.storage.sessionmaker)
+        assert (await fresh.get_state(key), await fresh.get_data(key)) == (None, {})
     finally:
         await harness.close()
 
@@ -67,5 +70,20 @@ async def test_forget_erases_a_half_finished_step(settings, user_id):
         await harness.send(user, "/forget")
         await harness.press(user, "Yes, erase my data")
         assert await rows(harness, user_id) == 0
+    finally:
+        await harness.close()
+
+
+async def test_state_and_data_written_at_once_both_reach_the_database(settings, user_id):
+    # Two updates of one chat handled concurrently (webhook): neither write may undo the other.
+    harness = await BotHarness.start(settings)
+    try:
+        key = StorageKey(bot_id=1000, chat_id=user_id, user_id=user_id)
+        storage = SQLStorage(harness.storage.sessionmaker)
+        await asyncio.gather(storage.set_state(key, "CoordinatorStates:reminder_text"),
+                             storage.set_data(key, {"reminder_id": 7}))
+        fresh = SQLStorage(harness.storage.sessionmaker)
+        assert (await fresh.get_state(key), await fresh.get_data(key)) == ("CoordinatorStates:reminder_text",
+                                                                           {"reminder_id": 7})
     finally:
         await harness.close()

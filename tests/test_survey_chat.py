@@ -240,3 +240,23 @@ async def test_export_says_where_each_submissions_values_stand(harness):
     rows = [dict(zip(header, [cell.value for cell in row])) for row in sheet.iter_rows(min_row=2)]
     assert count >= 1 and rows
     assert {row["_review_status"] for row in rows} == {"pending"}
+
+
+async def test_typed_input_never_reopens_a_survey_paused_meanwhile(harness, user_id):
+    """The draft id read with the member can be stale (a /cancel handled in between): nothing is stored then."""
+    from bot.services import surveys
+
+    user = await focal_point(harness, user_id)
+    await harness.send(user, "/survey")
+    await harness.press(user, "INSOP soil threshold values")
+    draft = await draft_of(harness, user_id)
+    await harness.send(user, "/cancel")
+    before = await trail_count(harness, draft.id)
+    async with harness.storage.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+    async with harness.storage.sessionmaker() as session:
+        with pytest.raises(surveys.SurveyUnavailable):
+            await surveys.reply(session, harness.dispatcher["forms"], member, draft.id, 10**12, "answer", "Kenya",
+                                open_only=True)
+    assert await trail_count(harness, draft.id) == before
+    assert not (await draft_of(harness, user_id)).active

@@ -17,6 +17,7 @@ from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.countries import country_name
+from bot.fsm import SQLStorage
 from bot.handlers import Handlers
 from bot.i18n import language_name
 from bot.keyboards import role_labels
@@ -142,8 +143,10 @@ async def forget_confirmed(query: CallbackQuery, callback_data: ForgetConfirm, s
         if query.message is not None:
             await query.message.edit_text(_("Nothing was erased."))
         return
-    report = await privacy.forget(session, query.from_user.id)
     await state.clear()
+    report = await privacy.forget(session, query.from_user.id)
+    if isinstance(state.storage, SQLStorage):
+        state.storage.forget_cached()  # their rows are gone; no copy in memory may bring one back
     if query.message is None:
         return
     if report is None:

@@ -159,11 +159,16 @@ async def pause(session: AsyncSession, member: Member) -> bool:
 
 
 async def reply(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, update_id: int,
-                action: str, value: Any = None, expected: str | None = None, lang: str = "en", tr=None) -> Turn:
-    """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once."""
+                action: str, value: Any = None, expected: str | None = None, lang: str = "en", tr=None,
+                open_only: bool = False) -> Turn:
+    """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once.
+
+    `open_only`: typed input goes to the open survey only; a draft paused meanwhile raises SurveyUnavailable.
+    """
     for attempt in range(_ATTEMPTS):
         try:
-            return await _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr)
+            return await _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr,
+                                     open_only)
         except StaleDataError:
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -171,11 +176,12 @@ async def reply(session: AsyncSession, forms: FormCache, member: Member, submiss
     raise AssertionError("unreachable")
 
 
-async def _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr) -> Turn:
+async def _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr,
+                      open_only) -> Turn:
     async with session.begin():
         repo = SurveyRepository(session)
         draft = await repo.submission(submission_id, for_update=True)
-        if draft is None or draft.member_id != member.id:
+        if draft is None or draft.member_id != member.id or (open_only and not draft.active):
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
         if draft.status != SubmissionStatus.DRAFT.value:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gettext
 import json
 import math
+import re
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
@@ -114,6 +115,8 @@ REFRESH_CACHE_SIZE = 128
 def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
     """Apply relevance, calculations, defaults and repeat counts; list the steps in order."""
     cache: OrderedDict = form.__dict__.setdefault("_refreshed", OrderedDict())
+    if _reads_the_clock(form):
+        cache = OrderedDict()  # now() and today() change while the answers do not: walk every time
     # The language counts too: jr:choice-name() gives labels in it.
     key = json.dumps([state["answers"], state["repeats"], state["defaulted"], state.get("lang")], sort_keys=True,
                      default=str)
@@ -133,6 +136,22 @@ def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
     walked, instance, steps = hit
     state.update(_copy_walked(walked))
     return instance, steps
+
+
+_CLOCK = re.compile(r"\b(?:now|today)\s*\(")
+
+
+def _reads_the_clock(form: Form) -> bool:
+    """Whether any expression of the form calls now() or today() (worked out once per form)."""
+    reads = form.__dict__.get("_reads_the_clock")
+    if reads is None:
+        expressions = (
+            text for node in form.iter_nodes()
+            for text in (node.relevant, node.calculation, node.default, node.constraint, node.required,
+                         node.choice_filter, node.repeat_count)
+        )
+        reads = form.__dict__["_reads_the_clock"] = any(_CLOCK.search(text or "") for text in expressions)
+    return reads
 
 
 def _copy_walked(state: dict[str, Any]) -> dict[str, Any]:
@@ -430,7 +449,7 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
     state = _copy_state(state)
-    lang = _lang(state, lang)
+    lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
     instance, steps, index = _current_step(form, state)
     if state.get("submitted"):
         return Prompt(kind="complete", total=len(steps), index=len(steps))
@@ -673,7 +692,7 @@ def submit(form: Form, state: dict[str, Any]) -> dict[str, Any]:
 def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[dict[str, Any]]:
     """List the answered questions with their labels and values as the user reads them."""
     state = _copy_state(state)
-    lang = _lang(state, lang)
+    lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
     instance, steps = _refresh(form, state)
     items = []
     for step in steps:

@@ -12,7 +12,7 @@ from storage.models import ConversationState, utcnow
 
 
 class ConversationRepository:
-    """One row per storage key; a key with no state and no data has no row."""
+    """One row per storage key that ever held a state or data."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -24,16 +24,13 @@ class ConversationRepository:
         )).first()
         return (row.state, dict(row.data or {})) if row is not None else (None, {})
 
-    async def put(self, key: str, user_id: int, state: str | None, data: dict[str, Any]) -> None:
-        """Store both (one statement: insert, or update the existing row); nothing left means no row."""
-        if state is None and not data:
-            await self.session.execute(delete(ConversationState).where(ConversationState.key == key))
-            return
+    async def put(self, key: str, user_id: int, state: str | None, data: dict[str, Any], only: str) -> None:
+        """Insert the row, or update just the `only` column ("state" or "data") of the existing one."""
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        values = {"state": state, "data": data, "updated_at": utcnow()}
+        changed = {only: state if only == "state" else data, "updated_at": utcnow()}
         await self.session.execute(
-            dialect.insert(ConversationState).values(key=key, user_id=user_id, **values)
-            .on_conflict_do_update(index_elements=[ConversationState.key], set_=values)
+            dialect.insert(ConversationState).values(key=key, user_id=user_id, state=state, data=data, updated_at=utcnow())
+            .on_conflict_do_update(index_elements=[ConversationState.key], set_=changed)
         )
 
     async def forget_user(self, user_id: int) -> None:

@@ -294,3 +294,40 @@ def test_choice_name_gives_the_chosen_label_in_the_members_language(tmp_path):
         result = engine.answer(form, engine.start(form, lang), reply, tr=TR)
         assert result.accepted, result.error
         assert engine.current_prompt(form, result.state).label == question
+
+
+def test_forms_reading_the_clock_are_walked_again_each_time(tmp_path, monkeypatch):
+    """Kept walks must not freeze now(): the same answers later give a later time."""
+    import datetime
+
+    from bot.survey import expressions
+
+    source = tmp_path / "clock.md"
+    source.write_text("| survey |\n| | type | name | label | calculation |\n| | calculate | stamp | | now() |\n"
+                      "| | text | a | A | |\n")
+    form = load_form(source)
+    earlier = engine.start(form, "en")["answers"]["stamp"]
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
+
+    monkeypatch.setattr(expressions, "datetime", type("clock", (), {"datetime": Later, "date": datetime.date}))
+    later = engine.start(form, "en")["answers"]["stamp"]
+    assert later.startswith("2030-01-01") and not earlier.startswith("2030")
+
+
+def test_choice_name_follows_the_language_asked_for(tmp_path):
+    source = tmp_path / "crops.md"
+    source.write_text(
+        "| survey |\n| | type | name | label::English (en) | label::Français (fr) | calculation |\n"
+        "| | select_one crop | crop | Which crop? | Quelle culture ? | |\n"
+        "| | calculate | crop_label | | | jr:choice-name(${crop}, '${crop}') |\n"
+        "| | text | why | Why ${crop_label}? | Pourquoi ${crop_label} ? | |\n"
+        "| choices |\n| | list_name | name | label::English (en) | label::Français (fr) |\n"
+        "| | crop | wheat | Wheat | Blé |\n"
+    )
+    form = load_form(source)
+    state = engine.answer(form, engine.start(form, "en"), "Wheat", tr=TR).state
+    assert engine.current_prompt(form, state, "fr").label == "Pourquoi Blé ?"
