@@ -9,13 +9,21 @@ Reading all ~1,000 CLDR locales costs about 1.3 s once per process (cached).
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
+import subprocess
+import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from bot.lookup.pollutants import LANGUAGES, POLLUTANTS
+
+log = logging.getLogger(__name__)
 
 KIND_POLLUTANT = "pollutant"
 KIND_LAND_USE = "land_use"
@@ -353,26 +361,53 @@ def _add_countries(vocabulary: Vocabulary, all_locales: bool) -> None:
 def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ...],
                                                        tuple[tuple[str, str], ...]]:
     """(code, name) pairs from CLDR: the six UI languages, then every other locale."""
-    from babel import Locale, localedata
+    from babel import Locale
 
     primary: list[tuple[str, str]] = []
     for language in LANGUAGES + ("zh_Hant",):
         primary.extend(_jurisdiction_names(Locale.parse(language)))
+    others = _names_in_a_child_process(frozenset(name for _, name in primary)) if all_locales else ()
+    return tuple(primary), others
+
+
+def _names_in_a_child_process(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Every other locale's names, read by a short-lived process (`python -m bot.lookup.vocabulary`).
+
+    Babel keeps each locale it loads; the ~850 locales' data (~150 MB) would stay in the bot for good,
+    while the names kept from them take about 10 MB. The child reads them and gives it all back.
+    """
+    root = str(Path(__file__).resolve().parents[2])
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8",
+                   "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    try:
+        child = subprocess.run([sys.executable, "-m", "bot.lookup.vocabulary"], input=json.dumps(sorted(seen)),
+                               capture_output=True, text=True, encoding="utf-8", env=environment, timeout=300,
+                               check=True)
+        return tuple((code, name) for code, name in json.loads(child.stdout))
+    except (OSError, subprocess.SubprocessError, ValueError) as error:
+        # No child processes here (a sandbox, a broken interpreter path): read them in this process.
+        log.warning("reading CLDR country names in this process (%s)", str(error).splitlines()[0][:200])
+        return other_locale_names(seen)
+
+
+def other_locale_names(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(code, name) pairs of every CLDR locale outside the UI languages, names in `seen` left out."""
+    from babel import Locale, localedata
+
+    known = set(seen)
     others: list[tuple[str, str]] = []
-    if all_locales:
-        seen = {name for _, name in primary}
-        for identifier in localedata.locale_identifiers():
-            if identifier.split("_")[0] in LANGUAGES:
-                continue
-            try:
-                locale = Locale.parse(identifier)
-            except Exception:  # noqa: BLE001 - a broken CLDR locale must not stop the bot
-                continue
-            for code, name in _jurisdiction_names(locale):
-                if name not in seen:
-                    seen.add(name)
-                    others.append((code, name))
-    return tuple(primary), tuple(others)
+    for identifier in localedata.locale_identifiers():
+        if identifier.split("_")[0] in LANGUAGES:
+            continue
+        try:
+            locale = Locale.parse(identifier)
+        except Exception:  # noqa: BLE001 - a broken CLDR locale must not stop the bot
+            continue
+        for code, name in _jurisdiction_names(locale):
+            if name not in known:
+                known.add(name)
+                others.append((code, name))
+    return tuple(others)
 
 
 def _jurisdiction_names(locale) -> list[tuple[str, str]]:
@@ -393,3 +428,8 @@ def country_display_name(code: str, locale: str) -> str:
     except (UnknownLocaleError, ValueError, TypeError):
         parsed = Locale("en")
     return parsed.territories.get(code) or Locale("en").territories.get(code) or code
+
+
+if __name__ == "__main__":
+    # The child of _names_in_a_child_process: names already known on stdin, the others on stdout (JSON).
+    sys.stdout.write(json.dumps(other_locale_names(frozenset(json.load(sys.stdin)))))

@@ -229,3 +229,16 @@ def test_construction_land_covers_both_chinese_categories(index, vocabulary):
 def test_tph_nigeria(index, vocabulary):
     result = lookup(index, "TPH Nigeria", vocabulary=vocabulary)
     assert _values(result.results) == [5000]
+
+
+def test_other_locales_names_read_by_a_child_process_are_the_ones_read_here(monkeypatch):
+    """The bot reads ~850 CLDR locales in a child process (Babel would keep ~150 MB of them otherwise)."""
+    from bot.lookup import vocabulary
+
+    primary, others = vocabulary.territory_names(True)
+    seen = frozenset(name for _, name in primary)
+    assert others == vocabulary.other_locale_names(seen)
+    assert len(others) > 10_000 and ("DE", "Deutschland") in others
+    # Without child processes the names are read in this process, and are the same.
+    monkeypatch.setattr(vocabulary.subprocess, "run", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("no fork")))
+    assert vocabulary._names_in_a_child_process(seen) == others
