@@ -154,13 +154,15 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
     lang = i18n.current_locale
     if draft_id is None and member is not None:
         draft_id = await surveys.active_draft_id(session, member)
-    try:
-        if draft_id is None:
-            raise surveys.SurveyUnavailable(None)
-        # Only the open survey: one paused (/cancel) since the draft id was read takes no typed input.
-        turn = await surveys.reply(session, forms, member, draft_id, update_id, action, value, lang=lang,
-                                   tr=translations(i18n.locales, lang), open_only=True)
-    except surveys.SurveyUnavailable:
+    turn = None
+    if draft_id is not None:
+        try:
+            # Only the open survey: one paused (/cancel) since the draft id was read takes no typed input.
+            turn = await surveys.reply(session, forms, member, draft_id, update_id, action, value, lang=lang,
+                                       tr=translations(i18n.locales, lang), open_only=True)
+        except surveys.SurveyUnavailable:
+            pass
+    if turn is None:
         await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
         return
     if not turn.duplicate:

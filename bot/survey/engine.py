@@ -106,36 +106,41 @@ def start(form: Form, lang: str | None = None) -> dict[str, Any]:
     return state
 
 
-# Walking the form (relevance, calculations, repeat counts) depends only on the answers, the repeats and
-# which defaults were applied, and one reply walks the same answers several times (the prompt shown, the
-# answer, the next prompt): finished walks are kept per form, the most recent first out last.
+# Walking the form (relevance, calculations, repeat counts) depends only on the answers, the repeats,
+# which defaults were applied and the language (jr:choice-name), and one reply walks the same answers
+# several times (the prompt shown, the answer, the next prompt): finished walks are kept per form, the
+# least recently used dropped first. Forms calling now() or today() are walked every time.
 REFRESH_CACHE_SIZE = 128
 
 
 def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
     """Apply relevance, calculations, defaults and repeat counts; list the steps in order."""
-    cache: OrderedDict = form.__dict__.setdefault("_refreshed", OrderedDict())
     if _reads_the_clock(form):
-        cache = OrderedDict()  # now() and today() change while the answers do not: walk every time
-    # The language counts too: jr:choice-name() gives labels in it.
+        return _walk(form, state)
+    cache: OrderedDict = form.__dict__.setdefault("_refreshed", OrderedDict())
     key = json.dumps([state["answers"], state["repeats"], state["defaulted"], state.get("lang")], sort_keys=True,
                      default=str)
     hit = cache.get(key)
     if hit is None:
-        for _attempt in range(6):
-            instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"))
-            walker = _Walker(form, state, instance)
-            walker.walk(form.children, "", True)
-            if not walker.structure_changed and not walker.values_changed:
-                break
-        hit = cache[key] = (_copy_walked(state), instance, walker.steps)
+        instance, steps = _walk(form, state)
+        cache[key] = (_copy_walked(state), instance, steps)
         if len(cache) > REFRESH_CACHE_SIZE:
             cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
+        return instance, steps
+    cache.move_to_end(key)
     walked, instance, steps = hit
     state.update(_copy_walked(walked))
     return instance, steps
+
+
+def _walk(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
+    for _attempt in range(6):
+        instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"))
+        walker = _Walker(form, state, instance)
+        walker.walk(form.children, "", True)
+        if not walker.structure_changed and not walker.values_changed:
+            break
+    return instance, walker.steps
 
 
 _CLOCK = re.compile(r"\b(?:now|today)\s*\(")

@@ -277,17 +277,26 @@ def test_kept_walks_give_the_same_conversation_as_fresh_ones(form, monkeypatch):
     assert conversation() == fresh  # second run reuses them
 
 
+# A form naming the chosen crop with jr:choice-name() in a later label, in English and French.
+CROPS_FORM = (
+    "| survey |\n| | type | name | label::English (en) | label::Français (fr) | calculation |\n"
+    "| | select_one crop | crop | Which crop? | Quelle culture ? | |\n"
+    "| | calculate | crop_label | | | jr:choice-name(${crop}, '${crop}') |\n"
+    "| | text | why | Why ${crop_label}? | Pourquoi ${crop_label} ? | |\n"
+    "| choices |\n| | list_name | name | label::English (en) | label::Français (fr) |\n"
+    "| | crop | wheat | Wheat | Blé |\n| | crop | maize | Maize | Maïs |\n"
+)
+
+
+def crops_form(tmp_path):
+    source = tmp_path / "crops.md"
+    source.write_text(CROPS_FORM)
+    return source
+
+
 def test_choice_name_gives_the_chosen_label_in_the_members_language(tmp_path):
     """jr:choice-name(), common in KoboToolbox forms, names the chosen option as the member reads it."""
-    source = tmp_path / "crops.md"
-    source.write_text(
-        "| survey |\n| | type | name | label::English (en) | label::Français (fr) | calculation |\n"
-        "| | select_one crop | crop | Which crop? | Quelle culture ? | |\n"
-        "| | calculate | crop_label | | | jr:choice-name(${crop}, '${crop}') |\n"
-        "| | text | why | Why ${crop_label}? | Pourquoi ${crop_label} ? | |\n"
-        "| choices |\n| | list_name | name | label::English (en) | label::Français (fr) |\n"
-        "| | crop | wheat | Wheat | Blé |\n| | crop | maize | Maize | Maïs |\n"
-    )
+    source = crops_form(tmp_path)
     form = load_form(source)
     assert check_form(source)[0] == 0
     for lang, reply, question in (("en", "Maize", "Why Maize?"), ("fr", "blé", "Pourquoi Blé ?")):
@@ -319,15 +328,7 @@ def test_forms_reading_the_clock_are_walked_again_each_time(tmp_path, monkeypatc
 
 
 def test_choice_name_follows_the_language_asked_for(tmp_path):
-    source = tmp_path / "crops.md"
-    source.write_text(
-        "| survey |\n| | type | name | label::English (en) | label::Français (fr) | calculation |\n"
-        "| | select_one crop | crop | Which crop? | Quelle culture ? | |\n"
-        "| | calculate | crop_label | | | jr:choice-name(${crop}, '${crop}') |\n"
-        "| | text | why | Why ${crop_label}? | Pourquoi ${crop_label} ? | |\n"
-        "| choices |\n| | list_name | name | label::English (en) | label::Français (fr) |\n"
-        "| | crop | wheat | Wheat | Blé |\n"
-    )
+    source = crops_form(tmp_path)
     form = load_form(source)
     state = engine.answer(form, engine.start(form, "en"), "Wheat", tr=TR).state
     assert engine.current_prompt(form, state, "fr").label == "Pourquoi Blé ?"
