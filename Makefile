@@ -1,16 +1,19 @@
 # Two commands for a newcomer: `make chat` (talk to the bot, no token, no network) and `make test`.
+# Installs come from requirements.lock (every package pinned with its hashes): a fresh clone gets
+# exactly what CI tested. `make lock` refreshes the lock after a change to pyproject.toml.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+LOCK := requirements.lock
 
-.PHONY: setup chat test catalogs bench
+.PHONY: setup chat test catalogs bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 setup: $(VENV)/.installed
@@ -20,6 +23,15 @@ chat: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Pin every direct and transitive dependency (all platforms, Python 3.11) with hashes.
+# To upgrade one package: make lock LOCK_ARGS="--upgrade-package aiogram"; all of them: LOCK_ARGS=--upgrade.
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal --python-version 3.11 \
+		--generate-hashes --quiet $(LOCK_ARGS) -o $(LOCK)
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
 
 # Refresh the catalogs after changing user-facing text (see README, "Languages").
 catalogs: setup

@@ -4,7 +4,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 FORMS = "tests/survey/forms"
-CONFORMANCE = "/work/shared/forms/conformance"
+CONFORMANCE = f"{FORMS}/conformance"  # public pyxform test forms, copied with their origin (see its README)
 BACK = {"command": "back"}
 
 SCENARIOS = {

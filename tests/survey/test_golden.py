@@ -26,16 +26,13 @@ def test_golden_transcript(name):
     if REGENERATE:
         case = dict(SCENARIOS.get(name) or json.loads(golden_file.read_text(encoding="utf-8")))
         case.pop("expected", None)
-        if not _form_path(case["form"]).exists():
-            pytest.skip(f"form {case['form']} is not available")
         case["expected"] = dry_run(_form_path(case["form"]), case["inputs"], case["lang"])
         golden_file.write_text(json.dumps(case, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return
     if not golden_file.exists():
         pytest.fail(f"golden file {golden_file} is missing: run with REGEN_GOLDEN=1 to record it")
     case = json.loads(golden_file.read_text(encoding="utf-8"))
-    if not _form_path(case["form"]).exists():
-        pytest.skip(f"form {case['form']} is not available")
+    assert _form_path(case["form"]).exists(), f"form {case['form']} is missing from the project"
     actual = dry_run(_form_path(case["form"]), case["inputs"], case["lang"])
     assert actual == case["expected"]
 
