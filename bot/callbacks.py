@@ -85,3 +85,12 @@ class CoordPublish(CallbackData, prefix="cpb"):
     upload: int
     action: str
     arg: str = ""
+
+
+class CoordInvite(CallbackData, prefix="civ"):
+    """Create the invite of a typed /invite for the confirmed `country` (ISO code; "" for none of the guesses)."""
+
+    country: str
+    role: str
+    multi: int = 0
+    days: int = 30

@@ -51,6 +51,23 @@ def is_country(code: str | None) -> bool:
     return bool(code) and code.upper() in set(_names()[1])
 
 
+@lru_cache(maxsize=1)
+def _exact_names() -> dict[str, str]:
+    """Folded name or alias -> code, for names that belong to one country only."""
+    owners: dict[str, set[str]] = {}
+    for name, code in zip(*_names()):
+        owners.setdefault(name, set()).add(code)
+    return {name: codes.pop() for name, codes in owners.items() if len(codes) == 1}
+
+
+def exact_country(text: str) -> str | None:
+    """The country `text` names exactly: an ISO code, its name in one of the bot's languages, or a known alias."""
+    query = fold(text)[:80]
+    if len(query) == 2 and is_country(query):
+        return query.upper()
+    return _exact_names().get(query)
+
+
 def match_country(text: str, limit: int = 3, cutoff: float = 70) -> list[tuple[str, float]]:
     """Best (code, score) guesses for what the member typed, best first, one per country."""
     query = fold(text)[:80]

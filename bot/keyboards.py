@@ -8,6 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, RoleChoice, SurveyOpen, SurveyStep
 from bot.i18n import language_name, ordered_languages
+from bot.limits import button_text, fits_callback_data
 from storage.models import Role
 
 
@@ -25,7 +26,7 @@ def country_keyboard(candidates: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """Candidate countries as (code, localized name), plus "none of these"."""
     builder = InlineKeyboardBuilder()
     for code, name in candidates:
-        builder.button(text=name, callback_data=CountryChoice(code=code))
+        builder.button(text=button_text(name), callback_data=CountryChoice(code=code))
     builder.button(text=_("None of these, I'll type again"), callback_data=CountryChoice(code=""))
     builder.adjust(1)
     return builder.as_markup()
@@ -62,7 +63,7 @@ def survey_list_keyboard(offers) -> InlineKeyboardMarkup:
             label = _("{title}: submitted, answer again").format(title=title)
         else:
             label = title
-        builder.button(text=label[:120], callback_data=SurveyOpen(form_pk=offer.form.id))
+        builder.button(text=button_text(label), callback_data=SurveyOpen(form_pk=offer.form.id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -88,7 +89,7 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
 
     def button(text: str, action: str, arg: int = 0) -> InlineKeyboardButton:
         data = SurveyStep(sub=submission_id, step=token, action=action, arg=arg).pack()
-        return InlineKeyboardButton(text=text[:120], callback_data=data)
+        return InlineKeyboardButton(text=button_text(text), callback_data=data)
 
     # One choice per row (labels are long in most languages); built directly, as InlineKeyboardBuilder
     # took a fifth of the time of a survey answer.
@@ -107,32 +108,41 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+# An edit button per answer on the review screen: the question's beginning is enough to recognise it.
+REVIEW_BUTTON_UNITS = 60
+
+
 def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) -> InlineKeyboardMarkup:
     """An edit button per answer, then Submit."""
     builder = InlineKeyboardBuilder()
     # Telegram allows 100 buttons; long forms keep the newest answers editable through /back.
     for position, item in enumerate(items[:90]):
-        builder.button(text=("✏️ " + item["label"])[:60], callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position))
+        builder.button(text=button_text("✏️ " + item["label"], REVIEW_BUTTON_UNITS), callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position))
     builder.button(text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S"))
     builder.adjust(1)
     return builder.as_markup()
 
 
-def compare_keyboard(pollutant: str, land_use: str | None) -> InlineKeyboardMarkup:
-    """A "Compare" button under a lookup answer."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("📊 Compare countries"), callback_data=CompareValues(pollutant=pollutant, land_use=land_use or ""))
-    return builder.as_markup()
+def compare_keyboard(pollutant: str, land_use: str | None) -> InlineKeyboardMarkup | None:
+    """A "Compare" button under a lookup answer; none when the pollutant's id is too long for a button's data."""
+    data = CompareValues(pollutant=pollutant, land_use=land_use or "")
+    try:
+        packed = data.pack()
+    except ValueError:  # aiogram refuses callback data over 64 bytes, or a ":" in a value
+        return None
+    if not fits_callback_data(packed):
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=_("📊 Compare countries"), callback_data=packed)]])
 
 
 # ---------------------------------------------------------------- coordinator tools (issue 5)
 
-from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview  # noqa: E402
+from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview  # noqa: E402
 
 
 def _markup(rows: list[list[tuple[str, object]]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text[:120], callback_data=data.pack()) for text, data in row] for row in rows
+        [InlineKeyboardButton(text=button_text(text), callback_data=data.pack()) for text, data in row] for row in rows
     ])
 
 
@@ -241,4 +251,11 @@ def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
             [(_("Publish for everyone"), CoordPublish(upload=upload, action="aud", arg="all"))],
         ]
     rows.append([(_("Cancel"), CoordPublish(upload=upload, action="no"))])
+    return _markup(rows)
+
+
+def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int) -> InlineKeyboardMarkup:
+    """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member)."""
+    rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days))] for code, name in candidates]
+    rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days))])
     return _markup(rows)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import itertools
 import time
+from html.parser import HTMLParser
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
@@ -28,6 +31,8 @@ from aiogram.types import (
     Update,
     User,
 )
+
+from bot.limits import ALERT_LIMIT, CAPTION_LIMIT, MESSAGE_LIMIT, fits_callback_data, utf16_len
 
 BOT_USER = User(id=1000, is_bot=True, first_name="INSOP", username="insop_bot")
 
@@ -80,6 +85,9 @@ class LocalBotAPI(BaseSession):
         name = method.__api_method__
         params = {key: value for key, value in method if value is not None}
         files = {key: await _read(value, bot) for key, value in params.items() if isinstance(value, InputFile)}
+        problem = _over_limit(name, params, bot)
+        if problem:
+            raise TelegramBadRequest(method=method, message=problem)
         result = self._answer(name, params, files)
         call = Call(method=name, params=params, result=result, files=files)
         self.calls.append(call)
@@ -183,4 +191,52 @@ class UpdateFactory:
 
 def _utf16_len(text: str) -> int:
     # Telegram measures entity offsets in UTF-16 code units.
-    return len(text.encode("utf-16-le")) // 2
+    return utf16_len(text)
+
+
+class _VisibleText(HTMLParser):
+    """The text of Telegram HTML as the reader sees it: tags dropped, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(text: str, parse_mode: str | None) -> str:
+    """What Telegram counts against its limits: the text after entities parsing."""
+    if (parse_mode or "").upper() != "HTML":
+        return text
+    parser = _VisibleText()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _over_limit(name: str, params: dict[str, Any], bot: Bot) -> str | None:
+    """Telegram's answer to a request over its size limits, or None: the same limits as the real API."""
+    parse_mode = params.get("parse_mode")
+    if isinstance(parse_mode, Default):
+        parse_mode = bot.default[parse_mode.name]
+    if name in {"sendMessage", "editMessageText"}:
+        text = visible_text(str(params.get("text") or ""), parse_mode)
+        if not text.strip():
+            return "Bad Request: message text is empty"
+        if utf16_len(text) > MESSAGE_LIMIT:
+            return "Bad Request: message is too long"
+    if name in {"sendPhoto", "sendDocument", "editMessageCaption"} and params.get("caption"):
+        if utf16_len(visible_text(str(params["caption"]), parse_mode)) > CAPTION_LIMIT:
+            return "Bad Request: message caption is too long"
+    if name == "answerCallbackQuery" and utf16_len(str(params.get("text") or "")) > ALERT_LIMIT:
+        return "Bad Request: MESSAGE_TOO_LONG"
+    markup = params.get("reply_markup")
+    if isinstance(markup, InlineKeyboardMarkup):
+        for row in markup.inline_keyboard:
+            for button in row:
+                if not button.text:
+                    return "Bad Request: can't parse inline keyboard button: Text must be non-empty"
+                if button.callback_data is not None and not fits_callback_data(button.callback_data):
+                    return "Bad Request: BUTTON_DATA_INVALID"
+    return None

@@ -6,7 +6,8 @@ import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -25,6 +26,63 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ValueTooLong(ValueError):
+    """A string longer than its column allows. Names the table and column, never the value (it may be personal)."""
+
+    def __init__(self, table: str, column: str, length: int, limit: int) -> None:
+        super().__init__(f"{table}.{column}: {length} characters, at most {limit}")
+        self.table, self.column, self.length, self.limit = table, column, length, limit
+
+
+def column_width(attribute) -> int | None:
+    """The width of a String(n) column (`column_width(Member.name)` -> 256); None if unbounded."""
+    return getattr(attribute.property.columns[0].type, "length", None)
+
+
+def string_widths(model: type) -> dict[str, int]:
+    """Attribute -> width of every String(n) column of a mapped class."""
+    return {key: length for key, _column, length in _widths(inspect(model))}
+
+
+def fit_column(attribute, value: str | None) -> str | None:
+    """`value` shortened with an ellipsis to fit its column: only for secondary text (a Telegram name)."""
+    width = column_width(attribute)
+    if value is None or width is None or len(value) <= width:
+        return value
+    return value[:width - 1].rstrip() + "…"
+
+
+_WIDTHS: dict[type, list[tuple[str, str, int]]] = {}
+
+
+def _widths(mapper: Mapper) -> list[tuple[str, str, int]]:
+    """(attribute, column, width) of every String(n) column of a mapped class, computed once."""
+    cached = _WIDTHS.get(mapper.class_)
+    if cached is None:
+        cached = []
+        for attribute in mapper.column_attrs:
+            column = attribute.columns[0]
+            length = getattr(column.type, "length", None)
+            if isinstance(column.type, String) and length:
+                cached.append((attribute.key, column.name, length))
+        _WIDTHS[mapper.class_] = cached
+    return cached
+
+
+def _check_widths(mapper: Mapper, _connection, target) -> None:
+    # PostgreSQL refuses an overlong VARCHAR and SQLite stores it silently: both now refuse it here,
+    # before any SQL, with the column named. Inputs are bounded (or shortened) before this point;
+    # this is the guard that keeps a forgotten path from failing only in production.
+    for key, column, length in _widths(mapper):
+        value = target.__dict__.get(key)
+        if isinstance(value, str) and len(value) > length:
+            raise ValueTooLong(mapper.local_table.name, column, len(value), length)
+
+
+event.listen(Base, "before_insert", _check_widths, propagate=True)
+event.listen(Base, "before_update", _check_widths, propagate=True)
 
 
 class Role(str, enum.Enum):

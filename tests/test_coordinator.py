@@ -251,7 +251,8 @@ async def test_configured_coordinators_cannot_be_demoted_and_unknown_people_are_
     assert texts[0].startswith("901 is a coordinator by the bot's configuration")
     texts = harness.texts(await harness.send(coordinator(harness), "/promote @nobody_here"))
     assert texts == ["I know no member @nobody_here. They need to send /start to the bot first."]
-    assert harness.texts(await harness.send(coordinator(harness), "/promote")) == ["Usage: /promote &lt;Telegram id or @username&gt;"]
+    assert harness.texts(await harness.send(coordinator(harness), "/promote")) == [
+        "Usage: /promote &lt;Telegram id or @username&gt; [more ids or usernames, at most 20]"]
 
 
 # ================================================================ invites

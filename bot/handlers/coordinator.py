@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import dataclass
 from datetime import datetime, time as day_time, timezone
 
 from aiogram import Bot, F
@@ -23,15 +24,16 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
+from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
-from bot.countries import country_name, is_country, match_country
+from bot.countries import country_name, exact_country, is_country, match_country
 from bot.handlers import Handlers
 from bot.i18n import language_name, ordered_languages, translations
 from bot.keyboards import (
     role_labels,
     export_keyboard,
+    invite_country_keyboard,
     publish_keyboard,
     remind_audience_keyboard,
     remind_compose_keyboard,
@@ -44,6 +46,7 @@ from bot.keyboards import (
     review_keyboard,
     scheduled_reminders_keyboard,
 )
+from bot.limits import CAPTION_LIMIT, fit_utf16, utf16_len
 from bot.lookup import split_message
 from bot.reports.charts import chart_language, progress_chart
 from bot.reports.indicators import indicator_label
@@ -124,57 +127,87 @@ def _babel(lang: str) -> str:
 # ================================================================ roles
 
 
+# One /promote or /demote names at most this many members (each gets its own line in the reply).
+MAX_ROLE_REFERENCES = 20
+
+
+def _references(args: str | None) -> list[str]:
+    """The Telegram ids and @usernames of a /promote or /demote, each once, in the order given."""
+    seen: dict[str, str] = {}
+    for word in (args or "").replace(",", " ").split():
+        seen.setdefault(word.lower(), word)
+    return list(seen.values())
+
+
+def _who(reference: str) -> str:
+    return html.escape(fit_utf16(reference, 64))
+
+
+def _member_label(member: Member) -> str:
+    return html.escape(fit_utf16(member.name or "", 64) or str(member.telegram_id))
+
+
 @handlers.message(Command("promote"))
 async def promote(message: Message, command: CommandObject, member: Member | None, settings: Settings,
                   session: AsyncSession, state: FSMContext, bot: Bot, i18n: I18n) -> None:
-    """Make a member (Telegram id or @username) a coordinator."""
+    """Make members (Telegram ids or @usernames, one or several) coordinators; one line per member."""
     if not await _allowed(message, member, settings):
         return
     await state.clear()
-    if not command.args:
-        await message.answer(_usage_html(_("Usage: /promote <Telegram id or @username>")))
+    references = _references(command.args)
+    if not references or len(references) > MAX_ROLE_REFERENCES:
+        await message.answer(_usage_html(_("Usage: /promote <Telegram id or @username> [more ids or usernames, "
+                                           "at most {count}]").format(count=MAX_ROLE_REFERENCES)))
         return
-    try:
-        result = await coordination.promote(session, command.args.split()[0], message.from_user.id)
-    except coordination.NotFound:
-        await message.answer(_("I know no member {who}. They need to send /start to the bot first.").format(
-            who=html.escape(command.args.split()[0])))
-        return
-    except coordination.NotAllowed:
-        await message.answer(_("{name} is already a coordinator.").format(name=html.escape(command.args.split()[0])))
-        return
-    await register_coordinator_commands(bot, i18n, {result.member.telegram_id: result.member.language},
-                                        settings.default_language)
-    await message.answer(_("{name} is now a coordinator.").format(name=html.escape(result.member.name or str(result.member.telegram_id))))
+    lines, promoted = [], {}
+    for reference in references:
+        try:
+            result = await coordination.promote(session, reference, message.from_user.id)
+        except coordination.NotFound:
+            lines.append(_("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference)))
+            continue
+        except coordination.NotAllowed:
+            lines.append(_("{name} is already a coordinator.").format(name=_who(reference)))
+            continue
+        promoted[result.member.telegram_id] = result.member.language
+        lines.append(_("{name} is now a coordinator.").format(name=_member_label(result.member)))
+    if promoted:
+        await register_coordinator_commands(bot, i18n, promoted, settings.default_language)
+    for chunk in split_message("\n".join(lines)):
+        await message.answer(chunk)
 
 
 @handlers.message(Command("demote"))
 async def demote(message: Message, command: CommandObject, member: Member | None, settings: Settings,
                  session: AsyncSession, state: FSMContext, bot: Bot) -> None:
-    """Give a promoted coordinator their previous role back."""
+    """Give promoted coordinators (one or several) their previous role back; one line per member."""
     if not await _allowed(message, member, settings):
         return
     await state.clear()
-    if not command.args:
-        await message.answer(_usage_html(_("Usage: /demote <Telegram id or @username>")))
+    references = _references(command.args)
+    if not references or len(references) > MAX_ROLE_REFERENCES:
+        await message.answer(_usage_html(_("Usage: /demote <Telegram id or @username> [more ids or usernames, "
+                                           "at most {count}]").format(count=MAX_ROLE_REFERENCES)))
         return
-    reference = command.args.split()[0]
-    try:
-        result = await coordination.demote(session, reference, message.from_user.id, settings.coordinator_ids)
-    except coordination.NotFound:
-        await message.answer(_("I know no member {who}. They need to send /start to the bot first.").format(who=html.escape(reference)))
-        return
-    except coordination.NotAllowed as error:
-        if str(error) == "configured":
-            await message.answer(_("{who} is a coordinator by the bot's configuration (COORDINATOR_IDS); "
-                                   "only the operator can change that.").format(who=html.escape(reference)))
-        else:
-            await message.answer(_("{who} is not a coordinator.").format(who=html.escape(reference)))
-        return
-    await remove_coordinator_commands(bot, result.member.telegram_id)
-    await message.answer(_("{name} is no longer a coordinator (role now: {role}).").format(
-        name=html.escape(result.member.name or str(result.member.telegram_id)),
-        role=role_labels().get(result.new_role, result.new_role)))
+    lines = []
+    for reference in references:
+        try:
+            result = await coordination.demote(session, reference, message.from_user.id, settings.coordinator_ids)
+        except coordination.NotFound:
+            lines.append(_("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference)))
+            continue
+        except coordination.NotAllowed as error:
+            if str(error) == "configured":
+                lines.append(_("{who} is a coordinator by the bot's configuration (COORDINATOR_IDS); "
+                               "only the operator can change that.").format(who=_who(reference)))
+            else:
+                lines.append(_("{who} is not a coordinator.").format(who=_who(reference)))
+            continue
+        await remove_coordinator_commands(bot, result.member.telegram_id)
+        lines.append(_("{name} is no longer a coordinator (role now: {role}).").format(
+            name=_member_label(result.member), role=role_labels().get(result.new_role, result.new_role)))
+    for chunk in split_message("\n".join(lines)):
+        await message.answer(chunk)
 
 
 # ================================================================ member settings
@@ -205,9 +238,21 @@ def _invite_usage() -> str:
 
 _ROLE_WORDS = {"focal_point": Role.FOCAL_POINT.value, "focal": Role.FOCAL_POINT.value, "fp": Role.FOCAL_POINT.value,
                "lab": Role.LAB.value, "laboratory": Role.LAB.value, "member": Role.MEMBER.value}
+_NUMBER = re.compile(r"[+-]?\d+")
 
 
-def _parse_invite(args: str) -> tuple[str | None, str | None, bool, int]:
+@dataclass
+class InviteRequest:
+    """What a coordinator typed after /invite."""
+
+    country_text: str
+    role: str | None
+    multi: bool
+    days: int | None  # None: a number outside MIN..MAX_INVITE_DAYS was typed
+
+
+def parse_invite(args: str) -> InviteRequest:
+    """Role, single or multi use, days, and the remaining words as the country."""
     role, multi, days, words = None, False, coordination.DEFAULT_INVITE_DAYS, []
     for word in args.split():
         lowered = word.lower()
@@ -217,42 +262,82 @@ def _parse_invite(args: str) -> tuple[str | None, str | None, bool, int]:
             multi = True
         elif lowered in ("single", "once"):
             multi = False
-        elif lowered.isdigit() and 1 <= int(lowered) <= 365:
-            days = int(lowered)
+        elif _NUMBER.fullmatch(lowered):
+            number = int(lowered) if len(lowered) < 10 else 0
+            days = number if coordination.MIN_INVITE_DAYS <= number <= coordination.MAX_INVITE_DAYS else None
         else:
             words.append(word)
-    text = " ".join(words)
-    country = None
-    if len(text) == 2 and is_country(text.upper()):
-        country = text.upper()
-    elif text:
-        candidates = match_country(text)
-        country = candidates[0][0] if candidates else None
-    return country, role, multi, days
+    return InviteRequest(" ".join(words), role, multi, days)
 
 
 @handlers.message(Command("invite"))
 async def invite(message: Message, command: CommandObject, member: Member | None, settings: Settings,
                  session: AsyncSession, state: FSMContext, bot: Bot, i18n: I18n) -> None:
-    """Create a deep link that presets a new member's country and role."""
+    """Create a deep link that presets a new member's country and role (a guessed country is confirmed first)."""
     if not await _allowed(message, member, settings):
         return
     await state.clear()
-    country, role, multi, days = _parse_invite(command.args or "")
-    if country is None or role is None:
+    request = parse_invite(command.args or "")
+    if not request.country_text or request.role is None:
         await message.answer(_usage_html(_invite_usage()))
         return
-    created = await coordination.create_invite(session, message.from_user.id, country, role, multi, days)
+    if request.days is None:
+        await message.answer(_("An invite is valid for {low} to {high} days. Please send /invite again with a "
+                               "number of days in that range.").format(low=coordination.MIN_INVITE_DAYS,
+                                                                      high=coordination.MAX_INVITE_DAYS))
+        return
+    lang = i18n.current_locale
+    country = exact_country(request.country_text)
+    if country is not None:
+        await message.answer(await _create_invite(session, bot, message.from_user.id, country, request.role,
+                                                  request.multi, request.days, lang))
+        return
+    candidates = match_country(request.country_text)
+    if not candidates:
+        await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "
+                               "ISO code, for example Kenya or KE.").format(text=_fit(request.country_text, 100)))
+        return
+    await message.answer(
+        _("Which country did you mean for this invite?"),
+        reply_markup=invite_country_keyboard(
+            [(code, country_name(code, lang)) for code, _score in candidates], request.role, request.multi, request.days),
+    )
+
+
+@handlers.callback_query(CoordInvite.filter())
+async def invite_country_chosen(query: CallbackQuery, callback_data: CoordInvite, member: Member | None,
+                                settings: Settings, session: AsyncSession, bot: Bot, i18n: I18n) -> None:
+    """The coordinator confirmed the invite's country (or none of the guesses)."""
+    if not await _allowed(query, member, settings):
+        return
+    if query.message is None:
+        await query.answer()
+        return
+    if not callback_data.country:
+        await query.answer()
+        await query.message.edit_text(_("No invite was created. Send /invite again with the country's name or "
+                                        "ISO code."))
+        return
+    if (not is_country(callback_data.country) or callback_data.role not in coordination.INVITE_ROLES
+            or not coordination.MIN_INVITE_DAYS <= callback_data.days <= coordination.MAX_INVITE_DAYS):
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_text(await _create_invite(session, bot, query.from_user.id, callback_data.country,
+                                                       callback_data.role, bool(callback_data.multi), callback_data.days,
+                                                       i18n.current_locale))
+
+
+async def _create_invite(session: AsyncSession, bot: Bot, by: int, country: str, role: str, multi: bool, days: int,
+                         lang: str) -> str:
+    """Store the invite; the message with its link."""
+    created = await coordination.create_invite(session, by, country, role, multi, days)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={created.code}"
-    lang = i18n.current_locale
     uses = _("anyone with the link can use it") if multi else _("one person can use it")
-    await message.answer(
-        _("Invite link for a {role} in {country} ({uses}), valid until {until}:").format(
-            role=role_labels()[role], country=html.escape(country_name(country, lang)), uses=uses,
-            until=_when(created.expires_at, lang))
-        + f"\n{link}"
-    )
+    return (_("Invite link for a {role} in {country} ({uses}), valid until {until}:").format(
+        role=role_labels()[role], country=html.escape(country_name(country, lang)), uses=uses,
+        until=_when(created.expires_at, lang)) + f"\n{link}")
 
 
 # ================================================================ statistics
@@ -336,7 +421,7 @@ async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member
     await query.answer()
     if query.message is None:
         return
-    caption = _("{title}: {count} submitted responses.").format(title=html.escape(stored.title or stored.form_id),
+    caption = _("{title}: {count} submitted responses.").format(title=_fit(stored.title or stored.form_id, 300),
                                                                  count=count)
     await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)
     await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"))
@@ -345,25 +430,31 @@ async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member
 # ================================================================ threshold review
 
 
+def _fit(text: str | None, units: int = 200) -> str:
+    """Stored or reported text shortened for a message, then escaped (the stored text stays whole)."""
+    return html.escape(fit_utf16(text or "", units))
+
+
 def _review_text(item: coordination.ReviewItem, submission_country: str | None, lang: str) -> str:
     row = item.threshold
     value = row.value_original or "—"
+    # Every field is shortened on its own, so the whole fits one message with its buttons.
     lines = [
         "<b>" + _("Reported threshold value ({count} waiting)").format(count=_number(item.remaining, lang)) + "</b>",
-        _("Country: {country}").format(country=html.escape(f"{row.jurisdiction_name} ({row.jurisdiction})"))
-        + ("; " + _("submitted from {country}").format(country=html.escape(submission_country)) if submission_country else ""),
-        _("Pollutant: {name} (reported as “{original}”)").format(name=html.escape(row.pollutant_name),
-                                                                 original=html.escape(row.pollutant_original)),
-        _("Land use: {name} (reported as “{original}”)").format(name=html.escape(row.land_use),
-                                                                original=html.escape(row.land_use_original)),
+        _("Country: {country}").format(country=_fit(f"{row.jurisdiction_name} ({row.jurisdiction})"))
+        + ("; " + _("submitted from {country}").format(country=_fit(submission_country)) if submission_country else ""),
+        _("Pollutant: {name} (reported as “{original}”)").format(name=_fit(row.pollutant_name),
+                                                                 original=_fit(row.pollutant_original)),
+        _("Land use: {name} (reported as “{original}”)").format(name=_fit(row.land_use),
+                                                                original=_fit(row.land_use_original)),
         _("Value: {value} {unit} (reported as “{original} {unit_original}”)").format(
-            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=html.escape(row.unit),
-            original=html.escape(value), unit_original=html.escape(row.unit_original)),
-        _("Type: {value_type}; legal status: {status}").format(value_type=html.escape(row.value_type_original or row.value_type),
-                                                              status=html.escape(row.legal_status_original or row.legal_status)),
-        _("Instrument: {instrument} ({year})").format(instrument=html.escape(row.instrument or "—"),
-                                                      year=html.escape(row.year_original or "—")),
-        _("Source: {source}").format(source=html.escape(row.source)),
+            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit),
+            original=_fit(value), unit_original=_fit(row.unit_original)),
+        _("Type: {value_type}; legal status: {status}").format(value_type=_fit(row.value_type_original or row.value_type),
+                                                              status=_fit(row.legal_status_original or row.legal_status)),
+        _("Instrument: {instrument} ({year})").format(instrument=_fit(row.instrument or "—", 400),
+                                                      year=_fit(row.year_original or "—", 64)),
+        _("Source: {source}").format(source=_fit(row.source, 400)),
     ]
     return "\n".join(lines)
 
@@ -461,6 +552,12 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
         await state.clear()
         return
     tid = (await state.get_data()).get("threshold_id")
+    if len(message.text.strip()) > coordination.REASON_LIMIT:
+        # The state stays: the next message is the shorter reason.
+        await message.answer(_("Please keep the reason to at most {limit} characters (it has {length}).").format(
+            limit=_number(coordination.REASON_LIMIT, i18n.current_locale),
+            length=_number(len(message.text.strip()), i18n.current_locale)))
+        return
     await state.clear()
     try:
         await coordination.reject_threshold(session, int(tid), message.from_user.id, message.text)
@@ -497,14 +594,14 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
     try:
         check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx", content)
     except FormError as error:
-        await message.answer("⚠️ " + html.escape(str(error)))
+        await message.answer("⚠️ " + _fit(str(error), 1000))
         return
     form = check.form
     lines = [
         "<b>" + _("Survey form received") + "</b>",
-        _("Title: {title}").format(title=html.escape(form.title or "—")),
-        _("Form id: {form_id}").format(form_id=html.escape(form.form_id)),
-        _("Version: {version}").format(version=html.escape(form.version)),
+        _("Title: {title}").format(title=_fit(form.title or "—", 600)),
+        _("Form id: {form_id}").format(form_id=_fit(form.form_id)),
+        _("Version: {version}").format(version=_fit(form.version)),
         _("Questions: {count}").format(count=check.question_count),
         _("Languages: {languages}").format(languages=html.escape(", ".join(form.languages) or form.default_language)),
     ]
@@ -561,7 +658,7 @@ def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
     if kind == "all":
         return _("everyone")
     if kind == "not_submitted":
-        return _("members who have not submitted “{title}”").format(title=html.escape(forms.get(value, value)))
+        return _("members who have not submitted “{title}”").format(title=html.escape(fit_utf16(forms.get(value, value), 200)))
     if kind == "role":
         return _("role: {role}").format(role=role_labels().get(value, value))
     if kind == "region":
@@ -633,6 +730,13 @@ async def reminder_text(message: Message, member: Member | None, settings: Setti
         await state.clear()
         return
     data = await state.get_data()
+    length = utf16_len(message.text.strip())
+    if length > reminders.TEXT_LIMIT:
+        # The state stays: the next message is the shorter text.
+        await message.answer(_("This text is too long for a reminder: {length} characters, at most {limit}. "
+                               "Please send a shorter text.").format(length=_number(length, i18n.current_locale),
+                                                                     limit=_number(reminders.TEXT_LIMIT, i18n.current_locale)))
+        return
     await state.set_state(None)
     try:
         draft = await reminders.set_text(session, int(data["reminder_id"]), data["language"], message.text)
@@ -868,7 +972,7 @@ async def reminder_results(message: Message, member: Member | None, settings: Se
         lines += ["", f"<b>#{reminder.id}</b> · {status_labels.get(reminder.status, reminder.status)} · "
                   + _when(reminder.scheduled_for, lang)
                   + (" · " + _("weekly") if reminder.schedule_id else ""),
-                  "<i>" + html.escape(text[:80] + ("…" if len(text) > 80 else "")) + "</i>",
+                  "<i>" + html.escape(fit_utf16(text, 80)) + "</i>",
                   _("sent {sent} · blocked {blocked} · failed {failed} · queued {queued} · uncertain {unknown} · muted {skipped}").format(
                       sent=_number(counts.get("sent", 0), lang), blocked=_number(counts.get("blocked", 0), lang),
                       failed=_number(counts.get("failed", 0), lang), queued=_number(queued, lang),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import datetime
 
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -21,6 +22,7 @@ from bot.fsm import SQLStorage
 from bot.handlers import Handlers
 from bot.i18n import language_name
 from bot.keyboards import role_labels
+from bot.limits import fit_utf16
 from bot.lookup import split_message
 from bot.services import privacy
 from storage.models import SubmissionStatus
@@ -50,10 +52,10 @@ def _when(moment: datetime | None, language: str) -> str:
         return moment.isoformat(timespec="minutes")
 
 
-def _value(value) -> str:
+def _value(value, limit: int | None) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if len(text) > _ANSWER_CHARS:
-        text = text[:_ANSWER_CHARS] + "…"
+    if limit is not None:
+        text = fit_utf16(text, limit)
     return html.escape(text)
 
 
@@ -61,8 +63,39 @@ def _yes_no(flag: bool) -> str:
     return _("yes") if flag else _("no")
 
 
-def render_member_data(data: privacy.MemberData, language: str) -> str:
-    """The /mydata listing in the member's language (Telegram HTML)."""
+def _role(role: str | None) -> str:
+    return html.escape(role_labels().get(role, role) if role else "—")
+
+
+def _action_labels() -> dict[str, str]:
+    return {
+        "answer": _("answered"), "choose": _("chose"), "toggle": _("ticked or unticked a choice"),
+        "done": _("confirmed the choices"), "skip": _("skipped"), "back": _("went back"), "edit": _("went back to edit"),
+        "submit": _("submitted"),
+    }
+
+
+def _delivery_labels() -> dict[str, str]:
+    waiting = _("waiting to be sent")
+    return {
+        "queued": waiting, "claimed": waiting, "sending": waiting, "sent": _("sent"),
+        "blocked": _("not delivered: the bot was blocked"), "failed": _("not delivered: error"),
+        "unknown": _("perhaps delivered (the sender stopped while sending)"),
+        "skipped": _("not sent: reminders muted"),
+    }
+
+
+def _reminder_labels() -> dict[str, str]:
+    return {"draft": _("draft"), "scheduled": _("scheduled"), "sending": _("sending"), "done": _("finished"),
+            "cancelled": _("cancelled")}
+
+
+def render_member_data(data: privacy.MemberData, language: str, answer_chars: int | None = _ANSWER_CHARS,
+                       conversation: tuple[str | None, dict] | None = None) -> str:
+    """The /mydata listing in the member's language (Telegram HTML): everything stored about them.
+
+    `answer_chars` shortens long answers in messages; the file version passes None and shows them whole.
+    """
     member = data.member
     country = country_name(member.country, language) if member.country else "—"
     lines = [
@@ -73,18 +106,36 @@ def render_member_data(data: privacy.MemberData, language: str) -> str:
         _("Username: {value}").format(value=html.escape("@" + member.username if member.username else "—")),
         _("Language: {value}").format(value=html.escape(language_name(member.language) if member.language else "—")),
         _("Country: {value}").format(value=html.escape(country)),
-        _("Role: {value}").format(value=html.escape(role_labels().get(member.role, member.role) if member.role else "—")),
+        _("Role: {value}").format(value=_role(member.role)),
         _("First contact: {value}").format(value=_when(member.created_at, language)),
         _("Last seen: {value}").format(value=_when(member.last_seen_at, language)),
         _("Profile completed: {value}").format(value=_when(member.onboarded_at, language)),
         _("Reminders muted: {value}").format(value=_yes_no(bool(member.muted))),
+        _("Reminders can reach you (you have not blocked the bot): {value}").format(value=_yes_no(bool(member.active))),
         _("Reminder messages sent to you: {value}").format(value=data.reminders_received),
     ]
     if member.start_payload:
         lines.append(_("Invitation code you started with: {value}").format(value=html.escape(member.start_payload)))
+    if conversation and conversation[0]:
+        state, values = conversation
+        lines.append(_("Step in progress: {step} {data}").format(step=html.escape(state),
+                                                                 data=_value(values, answer_chars) if values else ""))
+    if data.role_changes:
+        lines += ["", "<b>" + _("Role changes") + "</b>"]
+        for change in data.role_changes:
+            lines.append("• " + _("{date}: {old} → {new}").format(date=_when(change.changed_at, language),
+                                                                  old=_role(change.old_role), new=_role(change.new_role)))
+    if data.deliveries:
+        statuses = _delivery_labels()
+        lines += ["", "<b>" + _("Reminders sent to you") + "</b>"]
+        for delivery in data.deliveries:
+            lines.append("• " + _("Reminder #{id}: {status}, {date}").format(
+                id=delivery.reminder_id, status=statuses.get(delivery.status, html.escape(delivery.status)),
+                date=_when(delivery.sent_at, language)))
     lines.append("")
     if not data.submissions:
         lines.append(_("Surveys: none."))
+    actions = _action_labels()
     for stored in data.submissions:
         if stored.status == SubmissionStatus.SUBMITTED.value:
             heading = _("{title}: submitted {date}").format(title=html.escape(stored.title),
@@ -94,10 +145,65 @@ def render_member_data(data: privacy.MemberData, language: str) -> str:
                 title=html.escape(stored.title), started=_when(stored.created_at, language),
                 changed=_when(stored.updated_at, language))
         lines.append("<b>" + heading + "</b>")
+        lines.append(_("Form version: {version}; language: {language}; country: {country}").format(
+            version=html.escape(stored.version or "—"), language=html.escape(stored.language or "—"),
+            country=html.escape(stored.country or "—")))
         for path, value in stored.answers.items():
-            lines.append(f"• {html.escape(path)}: {_value(value)}")
-    lines += ["", _("Send /forget to erase your personal data.")]
+            lines.append(f"• {html.escape(path)}: {_value(value, answer_chars)}")
+        for path, value in stored.pending.items():
+            lines.append("• " + _("{question}: ticked, not yet confirmed: {value}").format(
+                question=html.escape(path), value=_value(value, answer_chars)))
+        if stored.trail:
+            lines.append("<i>" + _("Answer trail, every step as you gave it:") + "</i>")
+            for entry in stored.trail:
+                value = "" if entry.value is None else " " + _value(entry.value, answer_chars)
+                refused = "" if entry.accepted else " (" + _("not accepted") + ")"
+                lines.append(f"  {_when(entry.at, language)} · {html.escape(entry.question)} · "
+                             f"{actions.get(entry.action, html.escape(entry.action))}{value}{refused}")
+        lines.append("")
+    lines += _coordinator_lines(data, language, answer_chars)
+    lines += [_("Send /forget to erase your personal data.")]
     return "\n".join(lines)
+
+
+def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: int | None) -> list[str]:
+    """What the member made as a coordinator: reminders, invites, forms and reviews."""
+    lines: list[str] = []
+    if data.reminders_written:
+        statuses = _reminder_labels()
+        lines.append("<b>" + _("Reminders you wrote") + "</b>")
+        for reminder in data.reminders_written:
+            lines.append("• " + _("#{id}: {status}, written {written}, to be sent {when}").format(
+                id=reminder.reminder_id, status=statuses.get(reminder.status, html.escape(reminder.status)),
+                written=_when(reminder.created_at, language), when=_when(reminder.scheduled_for, language))
+                + (" · " + _("weekly") if reminder.weekly else ""))
+            for code, text in reminder.texts.items():
+                lines.append(f"  {html.escape(language_name(code))}: {_value(text, answer_chars)}")
+            if reminder.template:
+                lines.append("  " + _("Template: {name}").format(name=html.escape(reminder.template)))
+            if reminder.audience:
+                lines.append("  " + _("Recipients: {audience}").format(audience=html.escape(
+                    ", ".join(f"{key}: {value}" for key, value in reminder.audience.items()))))
+        lines.append("")
+    if data.invites_created:
+        lines.append("<b>" + _("Invites you created") + "</b>")
+        for invite in data.invites_created:
+            uses = (f"{invite.uses}/{invite.max_uses}" if invite.max_uses is not None else str(invite.uses))
+            lines.append("• " + _("{code}: {country}, {role}, used {uses}, valid until {until}").format(
+                code=html.escape(invite.code), country=html.escape(country_name(invite.country, language)),
+                role=_role(invite.role), uses=uses, until=_when(invite.expires_at, language)))
+        lines.append("")
+    if data.forms_uploaded:
+        lines.append("<b>" + _("Survey forms you sent") + "</b>")
+        for form in data.forms_uploaded:
+            lines.append("• " + _("{filename} ({form_id}, version {version}), {date}, published: {published}").format(
+                filename=html.escape(form.filename), form_id=html.escape(form.form_id),
+                version=html.escape(form.version), date=_when(form.uploaded_at, language),
+                published=_yes_no(form.published)))
+        lines.append("")
+    if data.values_reviewed:
+        lines += [_("Reported threshold values you reviewed: {count}").format(count=data.values_reviewed), ""]
+    return lines
 
 
 def forget_keyboard(user_id: int) -> InlineKeyboardMarkup:
@@ -109,15 +215,36 @@ def forget_keyboard(user_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+# More messages than this and /mydata sends a file instead (whole answers, nothing shortened).
+MAX_MYDATA_MESSAGES = 4
+_TAG = re.compile(r"<[^>]+>")
+
+
+def as_plain_text(text: str) -> str:
+    """The listing as a text file: our tags removed, escaped characters restored."""
+    return html.unescape(_TAG.sub("", text))
+
+
 @handlers.message(Command("mydata"))
-async def show_my_data(message: Message, session: AsyncSession, i18n: I18n) -> None:
-    """Show the member everything stored about them: profile, drafts, submissions, flags."""
+async def show_my_data(message: Message, session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
+    """Show the member everything stored about them; several messages, or a file when it is long."""
     data = await privacy.member_data(session, message.from_user.id)
     if data is None:
         await message.answer(_("I store nothing about you."))
         return
-    for chunk in split_message(render_member_data(data, i18n.current_locale)):
-        await message.answer(chunk)
+    language = i18n.current_locale
+    conversation = (await state.get_state(), await state.get_data())
+    chunks = split_message(render_member_data(data, language, conversation=conversation))
+    if len(chunks) <= MAX_MYDATA_MESSAGES:
+        for chunk in chunks:
+            await message.answer(chunk)
+        return
+    whole = as_plain_text(render_member_data(data, language, answer_chars=None, conversation=conversation))
+    await message.answer_document(
+        BufferedInputFile(whole.encode("utf-8"), filename="insop-my-data.txt"),
+        caption=_("Everything this bot stores about you is in this file: it is too long for messages. "
+                  "Send /forget to erase your personal data."),
+    )
 
 
 @handlers.message(Command("forget"))

@@ -18,6 +18,7 @@ from bot.callbacks import SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.i18n import translations
 from bot.keyboards import MAX_CHOICE_BUTTONS, survey_list_keyboard, survey_question_keyboard, survey_review_keyboard
+from bot.limits import fit_utf16
 from bot.lookup import split_message
 from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
@@ -34,6 +35,16 @@ _TYPE_HINTS = {
 # catalogs carry them; a title without a translation, e.g. an uploaded form's, shows as written.
 SHIPPED_FORM_TITLES = (__("INSOP soil threshold values"), __("INSOP soil laboratory SOP survey"))
 _ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back", "e": "edit", "S": "submit"}
+# UTF-16 units each part of a question message may take: together well within Telegram's 4096, so a
+# form with very long wording (or a very long earlier answer) still shows its question and buttons.
+_LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 800, 200, 800, 800
+# On the review screen: every answer is listed, long ones shortened (the stored answer stays whole).
+_REVIEW_LABEL_UNITS, _REVIEW_VALUE_UNITS = 200, 300
+
+
+def _fit(text: str, units: int) -> str:
+    """Plain text shortened to `units` UTF-16 units, then escaped for Telegram HTML."""
+    return html.escape(fit_utf16(text, units))
 
 
 def _question_text(turn: Turn) -> str:
@@ -42,16 +53,19 @@ def _question_text(turn: Turn) -> str:
         "<i>" + _("Question {index} of about {total}").format(index=prompt.index, total=prompt.total) + "</i>",
     ]
     if prompt.section:
-        lines.append(html.escape(prompt.section))
-    lines.append("<b>" + html.escape(prompt.label) + "</b>")
+        lines.append(_fit(prompt.section, _SECTION_UNITS))
+    lines.append("<b>" + _fit(prompt.label, _LABEL_UNITS) + "</b>")
     if prompt.hint:
-        lines.append("<i>" + html.escape(prompt.hint) + "</i>")
+        lines.append("<i>" + _fit(prompt.hint, _HINT_UNITS) + "</i>")
     if prompt.type in _TYPE_HINTS and prompt.kind == "question":
         lines.append(_TYPE_HINTS[prompt.type]())
+    limit = surveys.answer_limit(prompt)
+    if limit:
+        lines.append(_("At most {limit} characters.").format(limit=limit))
     if len(prompt.choices) > MAX_CHOICE_BUTTONS:
         lines.append(_("Type your answer; I will find it in the list."))
     if prompt.display_value and prompt.kind == "question":
-        lines.append(_("Current answer: {value}").format(value=html.escape(prompt.display_value)))
+        lines.append(_("Current answer: {value}").format(value=_fit(prompt.display_value, _VALUE_UNITS)))
     if prompt.kind == "question" and not prompt.required:
         lines.append("<i>" + _("Optional: /skip to leave it empty.") + "</i>")
     return "\n".join(lines)
@@ -64,8 +78,8 @@ def _review_text(turn: Turn, lang: str) -> tuple[str, list[dict]]:
     for item in items:
         if item["section"] and item["section"] != section:
             section = item["section"]
-            lines.append("<u>" + html.escape(section) + "</u>")
-        lines.append(f"• {html.escape(item['label'])}: <b>{html.escape(item['display'])}</b>")
+            lines.append("<u>" + _fit(section, _SECTION_UNITS) + "</u>")
+        lines.append(f"• {_fit(item['label'], _REVIEW_LABEL_UNITS)}: <b>{_fit(item['display'], _REVIEW_VALUE_UNITS)}</b>")
     lines += ["", _("Press an answer to change it, or Submit.")]
     return "\n".join(lines), items
 
@@ -73,10 +87,10 @@ def _review_text(turn: Turn, lang: str) -> tuple[str, list[dict]]:
 async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None) -> None:
     """Send what the member sees next: notes, an error, the next question, the review, or thanks."""
     for note in turn.notes:
-        text = "<b>" + html.escape(note.label) + "</b>" + ("\n<i>" + html.escape(note.hint) + "</i>" if note.hint else "")
+        text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
         await message.answer(text)
     if turn.error:
-        await message.answer("⚠️ " + html.escape(turn.error))
+        await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
     prompt = turn.prompt
     token = step_token(prompt)
     if turn.submitted_now or prompt.kind == "complete":

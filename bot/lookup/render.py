@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
+from bot.limits import MESSAGE_LIMIT, cluster_boundary, utf16_index, utf16_len
 from bot.lookup.index import (
     RESULT_COMPARISON,
     RESULT_COUNTRY_OVERVIEW,
@@ -27,7 +28,7 @@ from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
 from bot.lookup.records import ThresholdRecord
 from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, country_display_name
 
-TELEGRAM_MESSAGE_LIMIT = 4096
+TELEGRAM_MESSAGE_LIMIT = MESSAGE_LIMIT
 # A phone screen holds only so much; the JSON output keeps every alternative.
 MAX_ALTERNATIVES_SHOWN = 8
 MAX_COMPARISON_SHOWN = 20
@@ -392,24 +393,31 @@ _TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9-]+)")
 
 
 def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
-    """Split a reply into Telegram-sized messages at block boundaries, never inside a tag."""
-    if len(text) <= limit:
+    """Split a reply into Telegram-sized messages at block boundaries, never inside a tag.
+
+    Sizes are UTF-16 code units of the HTML as sent, as Telegram counts them (its limit applies to the
+    text after the tags are parsed, so counting the tags too keeps every chunk within it).
+    """
+    if utf16_len(text) <= limit:
         return [text] if text else []
     chunks: list[str] = []
-    current = ""
+    current, current_units = "", 0
     for block in text.split("\n\n"):
-        candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) <= limit:
-            current = candidate
+        block_units = utf16_len(block)
+        candidate_units = current_units + 2 + block_units if current else block_units
+        if candidate_units <= limit:
+            current = f"{current}\n\n{block}" if current else block
+            current_units = candidate_units
             continue
         if current:
             chunks.append(current)
-        if len(block) <= limit:
-            current = block
+        if block_units <= limit:
+            current, current_units = block, block_units
         else:
             pieces = _split_long_block(block, limit)
             chunks.extend(pieces[:-1])
             current = pieces[-1]
+            current_units = utf16_len(current)
     if current:
         chunks.append(current)
     return chunks
@@ -418,22 +426,24 @@ def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
 def _split_long_block(block: str, limit: int) -> list[str]:
     """Cut one oversized block between lines where possible, closing and reopening tags."""
     chunks: list[str] = []
-    current = ""
+    current, used = "", 0  # used: UTF-16 units of `current`
     open_tags: list[tuple[str, str]] = []  # (name, opening tag text)
 
     def closing() -> str:
         return "".join(f"</{name}>" for name, _ in reversed(open_tags))
 
     def flush() -> None:
-        nonlocal current
+        nonlocal current, used
         chunks.append(current + closing())
         current = "".join(tag for _, tag in open_tags)
+        used = utf16_len(current)
 
     for piece in _HTML_PIECE.findall(block):
         if piece.startswith("<") and len(piece) > 1:
-            if len(current) + len(piece) + len(closing()) > limit:
+            if used + utf16_len(piece) + utf16_len(closing()) > limit:
                 flush()
             current += piece
+            used += utf16_len(piece)
             name_match = _TAG_NAME.match(piece)
             name = name_match.group(1).lower() if name_match else ""
             if piece.startswith("</"):
@@ -445,25 +455,34 @@ def _split_long_block(block: str, limit: int) -> list[str]:
                 open_tags.append((name, piece))
             continue
         if piece.startswith("&") and len(piece) > 1:
-            if len(current) + len(piece) + len(closing()) > limit:
+            if used + len(piece) + utf16_len(closing()) > limit:
                 flush()
             current += piece
+            used += len(piece)
             continue
         text = piece
         while text:
-            room = limit - len(current) - len(closing())
+            room = limit - used - utf16_len(closing())
             if room <= 0:
                 flush()
-                room = limit - len(current) - len(closing())
-            if len(text) <= room:
+                room = limit - used - utf16_len(closing())
+            if utf16_len(text) <= room:
                 current += text
+                used += utf16_len(text)
                 break
-            cut = text.rfind("\n", 0, room)
+            fits = utf16_index(text, room)
+            cut = text.rfind("\n", 0, fits)
             if cut <= 0:
-                cut = text.rfind(" ", 0, room)
+                cut = text.rfind(" ", 0, fits)
             if cut <= 0:
-                cut = room
+                cut = cluster_boundary(text, fits) or fits
+            if cut <= 0:
+                if current != "".join(tag for _, tag in open_tags):
+                    flush()  # the next character fits on a fresh chunk
+                    continue
+                cut = 1  # a limit smaller than one character: progress over precision
             current += text[:cut]
+            used += utf16_len(text[:cut])
             text = text[cut:].lstrip("\n") if text[cut:cut + 1] == "\n" else text[cut:]
             flush()
     if current and current != "".join(tag for _, tag in open_tags):

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import choose_language
+from bot.limits import utf16_len
 from bot.reports.regions import load_regions
 from storage.models import Reminder, ReminderSchedule, ReminderStatus, utcnow
 from storage.repositories.coordination import CoordinationRepository
@@ -31,6 +32,9 @@ MUTE_FOOTER = __("You receive this as a member of INSOP. Send /mute to stop remi
 # Templates that name a survey need one chosen.
 TEMPLATES_WITH_FORM = {"survey"}
 AUDIENCE_KINDS = ("all", "not_submitted", "role", "region", "country", "language")
+# UTF-16 units of a typed reminder text: with the mute footer it stays within Telegram's 4096, and so
+# does the coordinator's preview with the recipients and languages listed under it.
+TEXT_LIMIT = 3000
 WEEK = timedelta(days=7)
 
 
@@ -88,7 +92,10 @@ async def set_text(session: AsyncSession, reminder_id: int, language: str, text:
         reminder = await _draft(CoordinationRepository(session), reminder_id)
         reminder.template = None
         reminder.template_args = {}
-        reminder.texts = {**(reminder.texts or {}), language: text.strip()[:3500]}
+        text = text.strip()
+        if utf16_len(text) > TEXT_LIMIT:
+            raise ValueError(f"reminder text of {utf16_len(text)} UTF-16 units, at most {TEXT_LIMIT}")
+        reminder.texts = {**(reminder.texts or {}), language: text}
     return reminder
 
 

@@ -19,7 +19,19 @@ from bot.reports.export import ExportFiles, build_export
 from bot.reports.indicators import Indicator, RegionProgress, compute_indicators, region_progress, targeted_from_members
 from bot.reports.regions import REGIONS, load_regions
 from bot.survey import Form, FormError, load_form
-from storage.models import FormUpload, Invite, Member, ReviewStatus, Role, SubmissionStatus, SurveyForm, Threshold, utcnow
+from storage.models import (
+    FormUpload,
+    Invite,
+    Member,
+    ReviewStatus,
+    Role,
+    SubmissionStatus,
+    SurveyForm,
+    Threshold,
+    column_width,
+    fit_column,
+    utcnow,
+)
 from storage.repositories.coordination import CoordinationRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.surveys import SurveyRepository
@@ -29,9 +41,12 @@ LAB_FORM_ID = "insop_lab_sop"
 INVITE_PREFIX = "inv-"
 INVITE_ROLES = (Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value)
 DEFAULT_INVITE_DAYS = 30
+MIN_INVITE_DAYS, MAX_INVITE_DAYS = 1, 365
 # Units a reviewer may correct a reported value to; the value is converted again from the original wording.
 CORRECTION_UNITS = ("mg/kg", "µg/kg", "g/kg", "ng/g")
 CORRECTION_LAND_USES = LAND_USES
+# Most characters of a reviewer's reason for rejecting a value (asked again if longer).
+REASON_LIMIT = 2000
 
 
 class NotFound(Exception):
@@ -52,21 +67,36 @@ class RoleResult:
     new_role: str
 
 
+# Telegram ids are stored as BIGINT; a longer number names nobody (and must not reach SQL).
+_BIGINT_MAX = 2**63 - 1
+
+
+def _is_id(reference: str) -> bool:
+    return reference.lstrip("-").isdigit()
+
+
+async def _lookup(repo: CoordinationRepository, reference: str) -> Member | None:
+    """A member by Telegram id ("123456") or @username; None for a number no Telegram id can be."""
+    if _is_id(reference):
+        number = int(reference) if len(reference) <= 20 else _BIGINT_MAX + 1
+        return await repo.member(number) if abs(number) <= _BIGINT_MAX else None
+    if len(reference.lstrip("@")) > 64:  # longer than any username the bot stores
+        return None
+    return await repo.member_by_username(reference)
+
+
 async def find_member(session: AsyncSession, reference: str) -> Member | None:
     """A member by Telegram id ("123456") or @username."""
     reference = reference.strip()
     async with session.begin():
-        repo = CoordinationRepository(session)
-        if reference.lstrip("-").isdigit():
-            return await repo.member(int(reference))
-        return await repo.member_by_username(reference)
+        return await _lookup(CoordinationRepository(session), reference)
 
 
 async def promote(session: AsyncSession, reference: str, by: int) -> RoleResult:
     """Make a member a coordinator, recording who did it."""
     async with session.begin():
         repo = CoordinationRepository(session)
-        member = await (repo.member(int(reference)) if reference.lstrip("-").isdigit() else repo.member_by_username(reference))
+        member = await _lookup(repo, reference)
         if member is None:
             raise NotFound(reference)
         old = member.role
@@ -78,11 +108,11 @@ async def promote(session: AsyncSession, reference: str, by: int) -> RoleResult:
 
 async def demote(session: AsyncSession, reference: str, by: int, configured: list[int]) -> RoleResult:
     """Give a promoted coordinator back the role they had before (configured coordinators stay)."""
-    if reference.lstrip("-").isdigit() and int(reference) in configured:
+    if _is_id(reference) and len(reference) <= 20 and int(reference) in configured:
         raise NotAllowed("configured")
     async with session.begin():
         repo = CoordinationRepository(session)
-        member = await (repo.member(int(reference)) if reference.lstrip("-").isdigit() else repo.member_by_username(reference))
+        member = await _lookup(repo, reference)
         if member is None:
             raise NotFound(reference)
         if member.telegram_id in configured:
@@ -125,6 +155,8 @@ async def create_invite(session: AsyncSession, by: int, country: str, role: str,
     """A new invite code for a country and role, single- or multi-use, valid for `days`."""
     if role not in INVITE_ROLES:
         raise ValueError(f"role {role!r} cannot be preset by an invite")
+    if not MIN_INVITE_DAYS <= days <= MAX_INVITE_DAYS:
+        raise ValueError(f"an invite is valid for {MIN_INVITE_DAYS} to {MAX_INVITE_DAYS} days, not {days}")
     async with session.begin():
         code = INVITE_PREFIX + secrets.token_urlsafe(9)
         return await CoordinationRepository(session).add_invite(
@@ -334,7 +366,10 @@ async def reject_threshold(session: AsyncSession, threshold_id: int, reviewer: i
             raise NotAllowed(threshold.review_status)
         now = utcnow()
         threshold.review_status = ReviewStatus.REJECTED.value
-        threshold.review_note = reason.strip()[:2000]
+        reason = reason.strip()
+        if len(reason) > REASON_LIMIT:
+            raise ValueError(f"reason of {len(reason)} characters, at most {REASON_LIMIT}")
+        threshold.review_note = reason
         threshold.reviewed_by = reviewer
         threshold.reviewed_at = now
         threshold.updated_at = now
@@ -375,13 +410,19 @@ async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, c
         path = Path(folder) / safe_name
         path.write_bytes(content)
         form = load_form(path)
+    for column, value in (("form_id", form.form_id), ("version", form.version)):
+        width = column_width(getattr(FormUpload, column))
+        if len(value) > width:
+            # Identifiers are not shortened: two versions must never become one.
+            raise FormError(f"{safe_name}: sheet settings, column {column}: {len(value)} characters, at most {width}")
     async with session.begin():
         repo = CoordinationRepository(session)
         surveys = SurveyRepository(session)
         current = await repo.current_form(form.form_id)
         exists = await surveys.form_version(form.form_id, form.version) is not None
-        upload = await repo.add_upload(uploaded_by=uploaded_by, filename=safe_name[:256], form_id=form.form_id,
-                                       version=form.version, title=(form.title or "")[:512], definition=form.to_dict())
+        upload = await repo.add_upload(uploaded_by=uploaded_by, filename=fit_column(FormUpload.filename, safe_name),
+                                       form_id=form.form_id, version=form.version,
+                                       title=fit_column(FormUpload.title, form.title or ""), definition=form.to_dict())
     return UploadCheck(upload, form, question_count(form), current, exists)
 
 

@@ -7,7 +7,7 @@ import re
 from aiogram.types import User
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, Role, utcnow
+from storage.models import Member, Role, fit_column, utcnow
 from storage.repositories.members import MemberRepository
 
 # Telegram allows A-Z, a-z, 0-9, _ and - in deep-link payloads, up to 64 characters.
@@ -28,8 +28,9 @@ async def register(session: AsyncSession, user: User, payload: str | None) -> Me
     async with session.begin():
         repo = MemberRepository(session)
         member = await repo.get_or_create(user.id, user.full_name)
-        member.name = user.full_name[:256]
-        member.username = (user.username or "")[:64] or None
+        # Secondary text from Telegram: shortened to its column rather than refused.
+        member.name = fit_column(Member.name, user.full_name)
+        member.username = fit_column(Member.username, user.username or "") or None
         member.active = True  # writing to the bot again after blocking it
         if payload:
             member.start_payload = payload

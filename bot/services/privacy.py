@@ -15,14 +15,37 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, ReminderDelivery, RoleChange, Submission, SubmissionStatus, SurveyAnswer, SurveyForm
+from storage.models import (
+    FormUpload,
+    Invite,
+    Member,
+    Reminder,
+    ReminderDelivery,
+    RoleChange,
+    Submission,
+    SubmissionStatus,
+    SurveyAnswer,
+    SurveyForm,
+    Threshold,
+)
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.members import MemberRepository
 
 
 @dataclass
+class TrailEntry:
+    """One line of a survey's answer trail: every answer, skip, back or edit as it was given."""
+
+    at: datetime
+    question: str
+    action: str
+    value: object
+    accepted: bool
+
+
+@dataclass
 class StoredSubmission:
-    """One of the member's surveys as stored: draft or submitted, with its dates and answers."""
+    """One of the member's surveys as stored: draft or submitted, with its dates, answers and trail."""
 
     title: str
     status: str
@@ -31,6 +54,63 @@ class StoredSubmission:
     submitted_at: datetime | None
     country: str | None
     answers: dict = field(default_factory=dict)
+    language: str | None = None
+    version: str = ""
+    pending: dict = field(default_factory=dict)
+    trail: list[TrailEntry] = field(default_factory=list)
+
+
+@dataclass
+class StoredRoleChange:
+    old_role: str | None
+    new_role: str
+    changed_at: datetime
+
+
+@dataclass
+class StoredDelivery:
+    """A reminder sent (or to be sent) to the member."""
+
+    reminder_id: int
+    status: str
+    language: str
+    sent_at: datetime | None
+
+
+@dataclass
+class AuthoredReminder:
+    """A reminder the member wrote as a coordinator (texts per language, or a catalog template)."""
+
+    reminder_id: int
+    status: str
+    created_at: datetime
+    scheduled_for: datetime | None
+    texts: dict
+    template: str | None
+    audience: dict
+    weekly: bool
+
+
+@dataclass
+class AuthoredInvite:
+    code: str
+    country: str
+    role: str
+    uses: int
+    max_uses: int | None
+    expires_at: datetime
+    created_at: datetime
+
+
+@dataclass
+class AuthoredForm:
+    """A survey form the member sent to the bot as a coordinator, published or not."""
+
+    filename: str
+    form_id: str
+    version: str
+    uploaded_at: datetime
+    published: bool
 
 
 @dataclass
@@ -40,6 +120,12 @@ class MemberData:
     member: Member
     submissions: list[StoredSubmission]
     reminders_received: int
+    role_changes: list[StoredRoleChange] = field(default_factory=list)
+    deliveries: list[StoredDelivery] = field(default_factory=list)
+    reminders_written: list[AuthoredReminder] = field(default_factory=list)
+    invites_created: list[AuthoredInvite] = field(default_factory=list)
+    forms_uploaded: list[AuthoredForm] = field(default_factory=list)
+    values_reviewed: int = 0
 
 
 @dataclass
@@ -51,26 +137,60 @@ class ForgetReport:
 
 
 async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | None:
-    """Profile, drafts and submissions of the member with this Telegram id, or None if none stored."""
+    """Everything stored about the member with this Telegram id, or None if nothing is.
+
+    The profile; each draft and submission with its answers and answer trail; role changes; reminders
+    received; and, for coordinators, the reminders, invites and forms they made and the values they reviewed.
+    """
     async with session.begin():
         member = await MemberRepository(session).get(telegram_id)
         if member is None:
             return None
-        rows = await session.execute(
-            select(Submission, SurveyForm.title, SurveyForm.form_id)
+        rows = (await session.execute(
+            select(Submission, SurveyForm.title, SurveyForm.form_id, SurveyForm.version)
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
             .where(Submission.member_id == member.id)
             .order_by(Submission.created_at, Submission.id)
-        )
+        )).all()
+        trails: dict[int, list[TrailEntry]] = {}
+        if rows:
+            answers = await session.scalars(
+                select(SurveyAnswer).where(SurveyAnswer.submission_id.in_([row[0].id for row in rows]))
+                .order_by(SurveyAnswer.created_at, SurveyAnswer.id))
+            for answer in answers:
+                trails.setdefault(answer.submission_id, []).append(
+                    TrailEntry(answer.created_at, answer.question, answer.action, answer.value, answer.accepted))
         submissions = [
             StoredSubmission(title=title or form_id, status=submission.status, created_at=submission.created_at,
                              updated_at=submission.updated_at, submitted_at=submission.submitted_at,
-                             country=submission.country, answers=dict((submission.state or {}).get("answers") or {}))
-            for submission, title, form_id in rows
+                             country=submission.country, answers=dict((submission.state or {}).get("answers") or {}),
+                             language=submission.language, version=version or "", pending=dict(submission.pending or {}),
+                             trail=trails.get(submission.id, []))
+            for submission, title, form_id, version in rows
         ]
-        reminders = await session.scalar(
-            select(func.count(ReminderDelivery.id)).where(ReminderDelivery.member_id == member.id))
-    return MemberData(member=member, submissions=submissions, reminders_received=reminders or 0)
+        role_changes = [StoredRoleChange(change.old_role, change.new_role, change.changed_at) for change in await session.scalars(
+            select(RoleChange).where(RoleChange.member_id == member.id).order_by(RoleChange.changed_at, RoleChange.id))]
+        deliveries = [StoredDelivery(delivery.reminder_id, delivery.status, delivery.language, delivery.sent_at)
+                      for delivery in await session.scalars(
+                          select(ReminderDelivery).where(ReminderDelivery.member_id == member.id)
+                          .order_by(ReminderDelivery.id))]
+        written = [AuthoredReminder(reminder.id, reminder.status, reminder.created_at, reminder.scheduled_for,
+                                    dict(reminder.texts or {}), reminder.template, dict(reminder.audience or {}),
+                                    reminder.schedule_id is not None)
+                   for reminder in await session.scalars(
+                       select(Reminder).where(Reminder.created_by == telegram_id).order_by(Reminder.id))]
+        invites = [AuthoredInvite(invite.code, invite.country, invite.role, invite.uses, invite.max_uses,
+                                  invite.expires_at, invite.created_at)
+                   for invite in await session.scalars(
+                       select(Invite).where(Invite.created_by == telegram_id).order_by(Invite.id))]
+        forms = [AuthoredForm(upload.filename, upload.form_id, upload.version, upload.created_at,
+                              upload.published_form_pk is not None)
+                 for upload in await session.scalars(
+                     select(FormUpload).where(FormUpload.uploaded_by == telegram_id).order_by(FormUpload.id))]
+        reviewed = await session.scalar(select(func.count(Threshold.id)).where(Threshold.reviewed_by == telegram_id))
+    return MemberData(member=member, submissions=submissions, reminders_received=len(deliveries),
+                      role_changes=role_changes, deliveries=deliveries, reminders_written=written,
+                      invites_created=invites, forms_uploaded=forms, values_reviewed=reviewed or 0)
 
 
 async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
 import logging
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +15,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import survey as engine
 from bot.survey import Form, Prompt
 from bot.countries import country_name
-from bot.lookup.survey_entries import records_from_submission
-from storage.models import Member, ReviewStatus, Role, Submission, SubmissionStatus, SurveyForm, utcnow
+from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission
+from storage.models import (
+    Member,
+    ReviewStatus,
+    Role,
+    Submission,
+    SubmissionStatus,
+    SurveyForm,
+    Threshold,
+    ValueTooLong,
+    string_widths,
+    utcnow,
+)
 from storage.repositories.surveys import SurveyRepository
 from storage.repositories.thresholds import ThresholdRepository
 
@@ -22,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Two updates of one member racing on the same draft: the loser re-reads and tries again.
 _ATTEMPTS = 3
+_NULL_TRANSLATIONS = gettext.NullTranslations()
+_INDEX = re.compile(r"\[\d+\]")
 
 
 class FormCache:
@@ -173,7 +188,59 @@ async def reply(session: AsyncSession, forms: FormCache, member: Member, submiss
             if attempt == _ATTEMPTS - 1:
                 raise
             log.info("draft %s changed under us; retrying", submission_id)
+        except ValueTooLong as error:
+            # Inputs are bounded before they get here; should one slip through, the member is told what
+            # to do and the draft stays as it was, instead of the same step failing on every retry.
+            log.warning("survey step of draft %s not stored: %s", submission_id, error)
+            return await _not_stored(session, forms, member, submission_id, lang, tr, error.limit)
     raise AssertionError("unreachable")
+
+
+async def _not_stored(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr,
+                      limit: int) -> Turn:
+    _ = (tr or _NULL_TRANSLATIONS).gettext
+    async with session.begin():
+        repo = SurveyRepository(session)
+        draft = await repo.submission(submission_id)
+        if draft is None or draft.member_id != member.id:
+            raise SurveyUnavailable(submission_id)
+        form = await forms.load(repo, draft.form_pk)
+        prompt = engine.current_prompt(form, dict(draft.state, lang=lang), lang, tr)
+    return Turn(draft, form, prompt, error=_(
+        "This could not be stored: an answer is too long (at most {limit} characters). Please shorten it."
+    ).format(limit=limit))
+
+
+def _threshold_widths() -> dict[str, int]:
+    return string_widths(Threshold)
+
+
+def answer_limit(prompt: Prompt) -> int | None:
+    """Most characters a typed answer to this question may have, when it is stored in a bounded field."""
+    if prompt.kind != "question" or prompt.type != "text":
+        return None
+    field_name = BOUNDED_ANSWERS.get(prompt.question or "")
+    return _threshold_widths().get(field_name) if field_name else None
+
+
+def _too_long(tr, length: int, limit: int) -> str:
+    _ = (tr or _NULL_TRANSLATIONS).gettext
+    return _("Please shorten your answer to at most {limit} characters (it has {length}).").format(
+        limit=limit, length=length)
+
+
+def _overlong_answer(form: Form, state: dict, lang: str, tr) -> str | None:
+    """Why the answers cannot be submitted as they are (an answer given before its limit existed), or None."""
+    limits = {name: _threshold_widths().get(field_name) for name, field_name in BOUNDED_ANSWERS.items()}
+    for path, value in state.get("answers", {}).items():
+        limit = limits.get(_INDEX.sub("", path).rsplit("/", 1)[-1])
+        if limit and isinstance(value, str) and len(value) > limit:
+            labels = {item["path"]: item["label"] for item in engine.review(form, state, lang)}
+            _ = (tr or _NULL_TRANSLATIONS).gettext
+            return _("The answer to “{question}” is too long: {length} characters, at most {limit}. "
+                     "Press it below to change it.").format(question=labels.get(path, path), length=len(value),
+                                                             limit=limit)
+    return None
 
 
 async def _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr,
@@ -228,6 +295,9 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         value = list(draft.pending.get(prompt.path, prompt.value or []))
         action = "answer"
     if action == "answer":
+        limit = answer_limit(prompt)
+        if limit and isinstance(value, str) and len(value.strip()) > limit:
+            return Turn(draft, form, prompt, error=_too_long(tr, len(value.strip()), limit))
         result = engine.answer(form, state, value, tr=tr)
     elif action == "skip":
         result = engine.skip(form, state, tr=tr)
@@ -241,6 +311,9 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     elif action == "submit":
         if prompt.kind != "review" or not engine.is_complete(form, state):
             return Turn(draft, form, prompt, stale=True)
+        problem = _overlong_answer(form, state, lang, tr)
+        if problem:
+            return Turn(draft, form, prompt, error=problem)
         draft.state = engine.submit(form, state)
         draft.data = engine.submission_data(form, draft.state)
         draft.status = SubmissionStatus.SUBMITTED.value
@@ -266,7 +339,7 @@ async def _add_candidate_thresholds(session: AsyncSession, submission: Submissio
     if not country:
         return
     records, problems = records_from_submission(data, country, country_name(country, "en"), submission.submitted_at,
-                                                submission.id)
+                                                submission.id, widths=_threshold_widths())
     for problem in problems:
         log.warning("reported value not stored for review: %s", problem)
     await ThresholdRepository(session).add_records(

@@ -1383,7 +1383,7 @@ class FakeBotAPI:
         entry = self.callback_queries.get(str(p.get("callback_query_id")))
         if entry is None or entry["answered"]:
             raise ApiError(400, QUERY_TOO_OLD)
-        if len(str(p.get("text") or "")) > 200:
+        if utf16_len(str(p.get("text") or "")) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         entry["answered"] = True
         entry["answer"] = p

@@ -1,0 +1,99 @@
+"""Telegram's size limits, counted as Telegram counts them: UTF-16 code units for text, bytes for callback data.
+
+Python's `len()` counts code points; an emoji outside the Basic Multilingual Plane is one code point but
+two UTF-16 units, so a reply sized with `len()` can be twice what Telegram accepts. Every place that
+sizes or shortens text for Telegram uses the helpers here. Pure Python: engines may import it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Bot API: "1-4096 characters after entities parsing"; captions 0-1024; callback data 1-64 bytes;
+# answerCallbackQuery text 0-200 characters.
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_BYTES = 64
+ALERT_LIMIT = 200
+# Telegram documents no limit for a button's text, but clients cut long labels: keep them readable.
+BUTTON_TEXT_LIMIT = 120
+
+ELLIPSIS = "…"
+_ZWJ = "\u200d"
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit of Telegram's limits and entity offsets."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def utf16_index(text: str, units: int) -> int:
+    """The largest index `i` such that `text[:i]` takes at most `units` UTF-16 code units."""
+    if units <= 0:
+        return 0
+    if len(text) <= units and utf16_len(text) <= units:
+        return len(text)
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return index
+    return len(text)
+
+
+def _continues_cluster(char: str) -> bool:
+    """Whether `char` belongs to the character before it (accent, emoji modifier, joiner, selector)."""
+    code = ord(char)
+    return (
+        char == _ZWJ
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors (emoji / text presentation)
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # tag characters (subdivision flags)
+        or code == 0x20E3  # keycap
+        or unicodedata.category(char) in ("Mn", "Mc", "Me")
+    )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def cluster_boundary(text: str, index: int) -> int:
+    """`index` moved back, if needed, so that cutting there splits no emoji, flag or accented letter."""
+    while 0 < index < len(text) and (_continues_cluster(text[index]) or text[index - 1] == _ZWJ):
+        index -= 1
+    if 0 < index < len(text) and _is_regional_indicator(text[index]):
+        # Flags are pairs of regional indicators: cut before an unpaired one.
+        run = 0
+        while index - run - 1 >= 0 and _is_regional_indicator(text[index - run - 1]):
+            run += 1
+        if run % 2:
+            index -= 1
+    return index
+
+
+def fit_utf16(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
+    """`text` if it takes at most `limit` UTF-16 units, else its beginning plus `ellipsis`, within `limit`.
+
+    Cuts between whole characters (never inside an emoji, a flag or an accented letter), for plain text:
+    escape HTML after fitting, not before, so that no tag or entity is cut.
+    """
+    if utf16_len(text) <= limit:
+        return text
+    room = limit - utf16_len(ellipsis)
+    if room <= 0:
+        return ellipsis[:utf16_index(ellipsis, limit)]
+    cut = cluster_boundary(text, utf16_index(text, room))
+    return text[:cut].rstrip() + ellipsis
+
+
+def fits_callback_data(data: str) -> bool:
+    """Whether a packed callback data string is within Telegram's 1-64 bytes."""
+    return 1 <= len(data.encode()) <= CALLBACK_DATA_BYTES
+
+
+def button_text(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
+    """A button label shortened with an ellipsis when long (never empty: Telegram refuses empty labels)."""
+    fitted = fit_utf16(text, limit)
+    return fitted if fitted.strip() else ELLIPSIS

@@ -1,0 +1,56 @@
+"""Real HTTP: emoji-heavy survey answers through the bot process and the fake Bot API, which refuses a
+message over 4096 UTF-16 units after HTML parsing as Telegram does. The review screen must arrive whole
+and with its Submit button; before the fix it was refused as "message is too long"."""
+
+from __future__ import annotations
+
+from tests.botprocess import BotProcess
+
+USER = 7311
+EMOJI_ANSWER = "🌱🧪" * 700  # 1,400 code points but 2,800 UTF-16 units: one typed message
+
+
+def sent_to(user: int, fragment: str):
+    return lambda call: call.params.get("chat_id") == user and fragment in (call.params.get("text") or "")
+
+
+async def test_emoji_answers_reach_a_review_with_submit_over_real_http(fake, database_url):
+    bot = BotProcess(fake, database_url)
+    await bot.start()
+    try:
+        since = fake.mark()
+
+        async def say(text: str, expect: str) -> None:
+            fake.inject_message(text, user_id=USER, language_code="en")
+            await fake.wait_for("sendMessage", sent_to(USER, expect), since=since, timeout=20)
+
+        async def press(label: str, expect: str) -> None:
+            fake.press_button(USER, text=label)
+            await fake.wait_for("sendMessage", sent_to(USER, expect), since=since, timeout=20)
+
+        fake.inject_command("start", user_id=USER, language_code="en", first_name="Wanjiku")
+        await fake.wait_for("sendMessage", sent_to(USER, "Which country"), since=since, timeout=20)
+        await say("Kenya", "Did you mean")
+        await press("Kenya", "What is your role")
+        await press("National focal point", "What I can do")
+        await say("/survey", "Which survey")
+        await press("INSOP soil threshold values", "Which country do you represent?")
+        await press("Kenya", "What is your role or position?")
+        await say(EMOJI_ANSWER, "Which institution")
+        await say(EMOJI_ANSWER, "Does your country have soil threshold values")
+        await press("No", "involved in discussions")
+        await press("Yes", "working toward")
+        await press("Yes", "What stands in the way")
+        fake.press_button(USER, text="Other")
+        await fake.wait_for("editMessageReplyMarkup", since=since, timeout=20)
+        await press("Done", "Specify other")
+        await say(EMOJI_ANSWER, "Do you agree that INSOP publishes")
+        await press("Yes", "Please check your answers")
+        keyboard = fake.last_inline_keyboard(USER)
+        assert keyboard is not None
+        assert any("Submit" in button["text"] for row in keyboard["inline_keyboard"] for button in row)
+        too_long = [call for call in fake.calls_of("sendMessage", ok=False) if call.params.get("chat_id") == USER]
+        assert too_long == [], [call.error for call in too_long]
+        await press("Submit", "Thank you! Your answers have been submitted.")
+    finally:
+        bot.stop()
