@@ -303,6 +303,55 @@ async def test_a_reminder_text_too_long_for_telegram_is_refused_and_can_be_retyp
     await harness.press(coordinator(harness), "Cancel")
 
 
+async def test_a_reject_reason_over_its_limit_is_refused_and_can_be_retyped(harness):
+    async with harness.storage.sessionmaker() as session, session.begin():
+        row = Threshold(source_key=f"bounds-reject-{utcnow().timestamp()}", origin="survey", review_status="pending",
+                        kind="value", jurisdiction="KE", jurisdiction_name="Kenya", jurisdiction_level="national",
+                        jurisdiction_level_original="national", pollutant_id="lead", pollutant_family="lead",
+                        pollutant_name="Lead", pollutant_group="metal", pollutant_original="lead",
+                        land_use="agricultural", land_use_covers="agricultural", land_use_original="agricultural",
+                        value=50.0, value_original="50", unit="mg/kg", unit_original="mg/kg", value_type="limit",
+                        value_type_original="limit", basis="total", basis_original="total", conditions="",
+                        legal_status="guideline", legal_status_original="guideline",
+                        instrument="bounds test reject reason", year_original="2019", source="test",
+                        created_at=utcnow(), updated_at=utcnow())
+        session.add(row)
+    calls = await harness.send(coordinator(harness), "/review")
+    for _skip in range(100):
+        if any("bounds test reject reason" in call.text for call in calls):
+            break
+        calls = await harness.press(coordinator(harness), "Skip")
+    await harness.press(coordinator(harness), "Reject")
+    calls = await harness.send(coordinator(harness), "Too vague. " * 200)
+    assert harness.texts(calls) == ["Please keep the reason to at most 2,000 characters (it has 2,199)."]
+    assert (await scalar(harness, select(Threshold).where(Threshold.id == row.id))).review_status == "pending"
+    calls = await harness.send(coordinator(harness), "The source is a draft, not adopted.")
+    assert harness.texts(calls)[0] == "Rejected. The reason is stored with the value."
+    stored = await scalar(harness, select(Threshold).where(Threshold.id == row.id))
+    assert (stored.review_status, stored.review_note) == ("rejected", "The source is a draft, not adopted.")
+
+
+async def test_an_uploaded_form_with_an_overlong_form_id_gets_one_line_naming_it(harness):
+    import io
+
+    import openpyxl
+
+    from bot.services import coordination
+    from bot.survey import FormError
+    from storage.seed import FORMS_DIR
+
+    workbook = openpyxl.load_workbook(FORMS_DIR / "lab_sop_survey.xlsx")
+    settings = workbook["settings"]
+    header = [cell.value for cell in settings[1]]
+    settings.cell(row=2, column=header.index("form_id") + 1, value="f" * 200)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    async with harness.storage.sessionmaker() as session:
+        with pytest.raises(FormError) as refused:
+            await coordination.check_upload(session, COORDINATOR, "long.xlsx", buffer.getvalue())
+    assert str(refused.value) == "long.xlsx: sheet settings, column form_id: 200 characters, at most 128"
+
+
 # ================================================================ /invite
 
 
@@ -380,10 +429,11 @@ async def test_promote_several_members_reports_each(harness, user_id):
                      "Baraka is no longer a coordinator (role now: National focal point)."]
 
 
-async def test_a_member_cannot_promote_anyone_even_several(harness, user_id):
+async def test_a_member_cannot_promote_or_demote_anyone_even_several(harness, user_id):
     user = await focal_point(harness, user_id)
     other = await focal_point(harness, user_id + 100_000)
     assert harness.texts(await harness.send(user, f"/promote {user.id} {other.id}")) == [REFUSAL]
+    assert harness.texts(await harness.send(user, f"/demote {COORDINATOR} 901")) == [REFUSAL]
     for telegram_id in (user.id, other.id):
         assert (await scalar(harness, select(Member).where(Member.telegram_id == telegram_id))).role == "focal_point"
 

@@ -763,7 +763,7 @@ async def reminder_country(message: Message, member: Member | None, settings: Se
         code = candidates[0][0] if candidates else None
     if code is None:
         await message.answer(_("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
-            text=html.escape(text[:100])))
+            text=_fit(text, 100)))
         return
     await state.set_state(None)
     await _choose_audience(message, session, int(data["reminder_id"]), {"kind": "country", "value": code}, i18n, settings)

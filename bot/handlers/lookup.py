@@ -23,6 +23,7 @@ from bot.callbacks import CompareValues
 from bot.handlers import Handlers
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard
+from bot.limits import fit_utf16
 from bot.lookup import render_text, split_message
 from bot.lookup.render import comparison_rows, land_use_label, pollutant_label, render_comparison
 from bot.services import thresholds
@@ -109,7 +110,7 @@ async def inline_lookup(query: InlineQuery, member: Member | None, session: Asyn
     locale = i18n.current_locale
     result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
     body = split_message(render_text(result, translations(i18n.locales, locale), locale), INLINE_TEXT_LIMIT)[0]
-    title = _("Threshold values: {query}").format(query=text[:60])
+    title = _("Threshold values: {query}").format(query=fit_utf16(text, 60))
     article = InlineQueryResultArticle(
         id=hashlib.sha1(f"{locale}:{text}".encode()).hexdigest()[:32],
         title=title,

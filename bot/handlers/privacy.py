@@ -86,7 +86,7 @@ def _delivery_labels() -> dict[str, str]:
 
 
 def _reminder_labels() -> dict[str, str]:
-    return {"draft": _("draft"), "scheduled": _("scheduled"), "sending": _("sending"), "done": _("finished"),
+    return {"draft": _("being written"), "scheduled": _("scheduled"), "sending": _("sending"), "done": _("finished"),
             "cancelled": _("cancelled")}
 
 

@@ -17,6 +17,7 @@ from bot.callbacks import CountryChoice, LanguageChoice, RoleChoice
 from bot.i18n import language_name
 from bot.countries import country_name, is_country, match_country
 from bot.keyboards import country_keyboard, language_keyboard, role_keyboard
+from bot.limits import fit_utf16
 from bot.services import coordination, members, surveys
 from storage.models import Member
 
@@ -191,7 +192,7 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
     if not candidates:
         await message.answer(
             _("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
-                text=html.escape((message.text or "")[:100])
+                text=html.escape(fit_utf16(message.text or "", 100))
             )
         )
         return

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import choose_language
-from bot.limits import utf16_len
+from bot.limits import MESSAGE_LIMIT, fit_utf16, utf16_len
 from bot.reports.regions import load_regions
 from storage.models import Reminder, ReminderSchedule, ReminderStatus, utcnow
 from storage.repositories.coordination import CoordinationRepository
@@ -59,8 +59,10 @@ def render(reminder: Reminder | ReminderSchedule, language: str, i18n: I18n, def
 
 
 def message_text(reminder: Reminder, language: str, i18n: I18n, default_language: str) -> str:
-    """What the recipient gets: the reminder, then how to stop reminders."""
-    return render(reminder, language, i18n, default_language) + "\n\n" + i18n.gettext(_msgid(MUTE_FOOTER), locale=language)
+    """What the recipient gets: the reminder, then how to stop reminders; always within Telegram's limit."""
+    footer = "\n\n" + i18n.gettext(_msgid(MUTE_FOOTER), locale=language)
+    # Typed texts are refused over TEXT_LIMIT; this keeps older or templated ones deliverable too.
+    return fit_utf16(render(reminder, language, i18n, default_language), MESSAGE_LIMIT - utf16_len(footer)) + footer
 
 
 def template_text(key: str, i18n: I18n, language: str, **args) -> str:
