@@ -41,12 +41,26 @@ async def harness(settings):
     await harness.close()
 
 
+_members: list[int] = []
+
+
 @pytest.fixture(scope="module", autouse=True)
 async def leave_no_trace(harness):
-    """Other modules share the database: take back the reported values made here."""
+    """Other modules share the database: take back the surveys and reported values made here."""
     yield
     async with harness.storage.sessionmaker() as session, session.begin():
+        await delete_surveys_of(session, _members)
         await session.execute(delete(Threshold).where(Threshold.instrument.like("bounds test %")))
+
+
+async def delete_surveys_of(session, telegram_ids: list[int]) -> None:
+    """Drafts and submissions of these members, with their answer trails and reported values."""
+    submissions = list(await session.scalars(select(Submission.id).join(Member, Member.id == Submission.member_id)
+                                             .where(Member.telegram_id.in_(telegram_ids))))
+    if submissions:
+        await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
+        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
+        await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
 
 
 def units(text: str) -> int:
@@ -73,6 +87,7 @@ async def scalar(harness: BotHarness, query):
 
 
 async def focal_point(harness: BotHarness, user_id: int, name: str = "Amina"):
+    _members.append(user_id)
     user = harness.user(user_id, name=name)
     await harness.onboard(user, "Kenya", "National focal point")
     return user
@@ -180,6 +195,27 @@ async def test_an_old_draft_with_an_overlong_answer_says_what_to_fix_instead_of_
     assert (await draft_of(harness, user_id)).status == "draft"
     await harness.press(user, "Specify other")
     await harness.send(user, "Pentachlorophenol")
+    calls = await harness.press(user, "Submit")
+    assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
+
+
+async def test_a_value_too_long_for_its_column_at_submission_is_explained_and_nothing_is_lost(harness, user_id,
+                                                                                               monkeypatch):
+    """The last guard: were a field left unbounded, Submit says what to do and the draft stays intact."""
+    from bot.services import surveys
+
+    user = await focal_point(harness, user_id)
+    await survey_to_pollutant(harness, user)
+    await harness.send(user, "Polychlorinated dibenzo-p-dioxins and dibenzofurans, toxic equivalents")
+    await finish_entry_to_review(harness, user, instrument="bounds test unguarded")
+    monkeypatch.setattr(surveys, "_threshold_widths", lambda: {})  # as if the record were not fitted
+    calls = await harness.press(user, "Submit")
+    assert "⚠️ This could not be stored: an answer is too long (at most 64 characters). Please shorten it." in \
+        harness.texts(calls)
+    assert "✅ Submit" in buttons(calls)
+    draft = await draft_of(harness, user_id)
+    assert draft.status == "draft" and draft.state["answers"]["threshold[1]/pollutant_other"].startswith("Polychlorinated")
+    monkeypatch.undo()
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
 

@@ -200,6 +200,9 @@ async def _not_stored(session: AsyncSession, forms: FormCache, member: Member, s
                       limit: int) -> Turn:
     _ = (tr or _NULL_TRANSLATIONS).gettext
     async with session.begin():
+        # The rollback expired every object of the session, the member too: read it again here.
+        if member in session:
+            await session.refresh(member)
         repo = SurveyRepository(session)
         draft = await repo.submission(submission_id)
         if draft is None or draft.member_id != member.id:
