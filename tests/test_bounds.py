@@ -388,6 +388,25 @@ async def test_an_uploaded_form_with_an_overlong_form_id_gets_one_line_naming_it
     assert str(refused.value) == "long.xlsx: sheet settings, column form_id: 200 characters, at most 128"
 
 
+async def test_a_guessed_reminder_country_is_confirmed_not_taken(harness):
+    coco = coordinator(harness)
+    await harness.send(coco, "/remind")
+    await harness.press(coco, "thank you")
+    await harness.press(coco, "By country")
+    calls = await harness.send(coco, "Narnia")
+    assert harness.texts(calls) == ["Which country did you mean?"]
+    assert "Armenia" in buttons(calls)
+    rid = await scalar(harness, select(func.max(Reminder.id)).where(Reminder.created_by == COORDINATOR))
+    assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).audience == {}
+    await harness.press(coco, "◀ Back")
+    await harness.press(coco, "By country")
+    calls = await harness.send(coco, "Icelandd")
+    calls = await harness.press(coco, "Iceland")
+    assert "country: Iceland" in "\n".join(harness.texts(calls))
+    assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).audience == {"kind": "country", "value": "IS"}
+    await harness.press(coco, "Cancel")
+
+
 # ================================================================ /invite
 
 

@@ -757,15 +757,19 @@ async def reminder_country(message: Message, member: Member | None, settings: Se
         return
     data = await state.get_data()
     text = message.text.strip()
-    code = text.upper() if len(text) == 2 and is_country(text.upper()) else None
-    if code is None:
-        candidates = match_country(text)
-        code = candidates[0][0] if candidates else None
-    if code is None:
+    code = exact_country(text)
+    candidates = [] if code else match_country(text)
+    if code is None and not candidates:
         await message.answer(_("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
             text=_fit(text, 100)))
         return
     await state.set_state(None)
+    if code is None:
+        # A guessed spelling is confirmed with a button, as in onboarding and /invite.
+        await message.answer(_("Which country did you mean?"), reply_markup=remind_values_keyboard(
+            int(data["reminder_id"]), "country",
+            [(guess, country_name(guess, i18n.current_locale)) for guess, _score in candidates]))
+        return
     await _choose_audience(message, session, int(data["reminder_id"]), {"kind": "country", "value": code}, i18n, settings)
 
 
@@ -875,7 +879,7 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
     elif action == "av" and "=" in arg:
         kind, value = arg.split("=", 1)
         valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
-        if value not in valid.get(kind, set()):
+        if value not in valid.get(kind, set()) and not (kind == "country" and is_country(value)):
             await target.answer(_("This button is no longer active."))
             return
         await _choose_audience(target, session, rid, {"kind": kind, "value": value}, i18n, settings)
