@@ -51,12 +51,12 @@ from bot.reports.regions import REGIONS, region_label
 from bot.services import coord_reminders as reminders
 from bot.services import coordination, members
 from bot.survey import FormError
+from bot.survey.limits import MAX_FORM_BYTES, FormLimitError
+from bot.survey.sandbox import FormReader
 from storage.models import DeliveryStatus, Member, ReminderStatus, Role
 
 handlers = Handlers("coordinator")
 
-# Largest XLSForm accepted from the chat (Telegram bots may download up to 20 MB).
-MAX_FORM_BYTES = 5 * 1024 * 1024
 PUBLISH_AUDIENCES = {"fp": "focal_point,member", "lab": "lab", "all": ""}
 
 
@@ -474,28 +474,59 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
 # ================================================================ publishing a survey version
 
 
+class FileTooLarge(Exception):
+    """The file sent is larger than MAX_FORM_BYTES (counted while downloading it)."""
+
+
+class _CappedBuffer(io.BytesIO):
+    """A download destination that stops the download once `limit` bytes have arrived."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise FileTooLarge(self.limit)
+        return super().write(data)
+
+
 async def download_document(bot: Bot, message: Message) -> bytes:
-    """The file the coordinator sent, from Telegram."""
-    buffer = io.BytesIO()
+    """The file the coordinator sent, from Telegram: at most MAX_FORM_BYTES are read, whatever size Telegram
+    declared (FileTooLarge beyond)."""
+    buffer = _CappedBuffer(MAX_FORM_BYTES)
     await bot.download(message.document, destination=buffer)
     return buffer.getvalue()
 
 
 @handlers.message(F.document)
 async def form_uploaded(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                        state: FSMContext, bot: Bot) -> None:
-    """A coordinator sends an XLSForm: check it and offer to publish it as the form's new version."""
+                        state: FSMContext, bot: Bot, i18n: I18n, form_reader: FormReader) -> None:
+    """A coordinator sends an XLSForm: check it and offer to publish it as the form's new version.
+
+    The file is read in a capped child process (`form_reader`): the event loop goes on serving
+    everyone else, and a form that hits a limit gets one line naming its sheet, row and column.
+    """
     if not _is_coordinator(member, message.from_user.id, settings):
         await message.answer(_("Only coordinators can publish surveys. To answer a survey, send /survey."))
         return
     await state.clear()
     document = message.document
+    too_large = _("This file is too large for a survey form (at most 5 MB).")  # MAX_FORM_BYTES
     if document.file_size and document.file_size > MAX_FORM_BYTES:
-        await message.answer(_("This file is too large for a survey form (at most 5 MB)."))
+        await message.answer(too_large)
         return
-    content = await download_document(bot, message)
     try:
-        check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx", content)
+        content = await download_document(bot, message)
+    except FileTooLarge:
+        await message.answer(too_large)
+        return
+    try:
+        check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx",
+                                                content, form_reader)
+    except FormLimitError as error:
+        await message.answer("⚠️ " + html.escape(error.problem.text(translations(i18n.locales, i18n.current_locale))))
+        return
     except FormError as error:
         await message.answer("⚠️ " + html.escape(str(error)))
         return
@@ -508,6 +539,10 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         _("Questions: {count}").format(count=check.question_count),
         _("Languages: {languages}").format(languages=html.escape(", ".join(form.languages) or form.default_language)),
     ]
+    if check.warnings:
+        tr = translations(i18n.locales, i18n.current_locale)
+        lines += ["", _("Worth a look before publishing:")]
+        lines += ["⚠️ " + html.escape(warning.text(tr)) for warning in check.warnings[:10]]
     if check.version_exists:
         lines += ["", _("Version {version} of this form is already published. Change the version in the settings "
                         "sheet and send the file again.").format(version=html.escape(form.version))]
