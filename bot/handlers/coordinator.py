@@ -525,7 +525,8 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx",
                                                 content, form_reader)
     except FormLimitError as error:
-        await message.answer("⚠️ " + html.escape(error.problem.text(translations(i18n.locales, i18n.current_locale))))
+        lang = i18n.current_locale
+        await message.answer("⚠️ " + html.escape(error.problem.text(translations(i18n.locales, lang), lang), quote=False))
         return
     except FormError as error:
         await message.answer("⚠️ " + html.escape(str(error)))
@@ -540,9 +541,10 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         _("Languages: {languages}").format(languages=html.escape(", ".join(form.languages) or form.default_language)),
     ]
     if check.warnings:
-        tr = translations(i18n.locales, i18n.current_locale)
+        lang = i18n.current_locale
         lines += ["", _("Worth a look before publishing:")]
-        lines += ["⚠️ " + html.escape(warning.text(tr)) for warning in check.warnings[:10]]
+        lines += ["⚠️ " + html.escape(warning.text(translations(i18n.locales, lang), lang), quote=False)
+                  for warning in check.warnings[:10]]
     if check.version_exists:
         lines += ["", _("Version {version} of this form is already published. Change the version in the settings "
                         "sheet and send the file again.").format(version=html.escape(form.version))]

@@ -264,7 +264,7 @@ def _growth_warnings(form: Form, source: str) -> list[FormProblem]:
         if any(nodes[name].type == "calculate" and length_of(name) > MAX_STRING_CHARS for name in inputs if name in nodes):
             continue  # name where the growth starts, not every calculation downstream
         problems.append(FormProblem("value_can_grow", **_where(node, "calculation", source),
-                                    params={"name": node.name, "limit": f"{MAX_STRING_CHARS:,}"}))
+                                    params={"name": node.name, "limit": MAX_STRING_CHARS}))
     return problems
 
 

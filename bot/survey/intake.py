@@ -75,7 +75,7 @@ def row_limit(sheet: str) -> int:
 
 
 def _too_many_rows(filename: str, sheet: str, row: int) -> FormLimitError:
-    return FormLimitError(FormProblem("too_many_rows", filename, sheet, row, params={"limit": f"{row_limit(sheet):,}"}))
+    return FormLimitError(FormProblem("too_many_rows", filename, sheet, row, params={"limit": row_limit(sheet)}))
 
 
 def _too_many_columns(filename: str, sheet: str, column: int) -> FormLimitError:
@@ -131,7 +131,7 @@ def _unpacked(filename: str, sheet: str) -> FormLimitError:
 
 
 def _compressed(filename: str, sheet: str, size: int, packed: int) -> FormLimitError:
-    return FormLimitError(FormProblem("compressed_too_much", filename, sheet, params={"ratio": f"{size // max(packed, 1):,}"}))
+    return FormLimitError(FormProblem("compressed_too_much", filename, sheet, params={"ratio": size // max(packed, 1)}))
 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, filename: str, sheet: str) -> bytes | None:

@@ -68,9 +68,9 @@ class FormProblem:
         """JSON-able, for passing between processes."""
         return asdict(self)
 
-    def text(self, tr: gettext.NullTranslations | None = None) -> str:
-        """One line in the reader's language (tr), naming the file, sheet, row and column."""
-        return problem_text(self, tr)
+    def text(self, tr: gettext.NullTranslations | None = None, locale: str | None = None) -> str:
+        """One line in the reader's language (tr; numbers written for `locale`), naming the file, sheet, row and column."""
+        return problem_text(self, tr, locale)
 
 
 class FormLimitError(FormError):
@@ -103,11 +103,11 @@ def _messages(_) -> dict[str, str]:
     }
 
 
-def problem_text(problem: FormProblem, tr: gettext.NullTranslations | None = None) -> str:
+def problem_text(problem: FormProblem, tr: gettext.NullTranslations | None = None, locale: str | None = None) -> str:
     """Render a problem as one line: file, then where (sheet, row, column), then what."""
     _ = (tr or gettext.NullTranslations()).gettext
     template = _messages(_).get(problem.code, problem.code)
-    what = template.format(**problem.params)
+    what = template.format(**{key: _number(value, locale) for key, value in problem.params.items()})
     sheet, row, column = problem.sheet, problem.row, problem.column
     if sheet and row and column:
         where = _("sheet '{sheet}', row {row}, column '{column}'").format(sheet=sheet, row=row, column=column)
@@ -119,8 +119,23 @@ def problem_text(problem: FormProblem, tr: gettext.NullTranslations | None = Non
         where = _("sheet '{sheet}'").format(sheet=sheet)
     else:
         where = ""
-    parts = [part for part in (problem.file, where) if part]
-    return ": ".join(parts + [what]) if parts else what[:1].upper() + what[1:]
+    if problem.file and where:
+        return _("{file}: {where}: {problem}").format(file=problem.file, where=where, problem=what)
+    if problem.file:
+        return _("{file}: {problem}").format(file=problem.file, problem=what)
+    return what
+
+
+def _number(value: Any, locale: str | None) -> Any:
+    """Limits as the reader writes numbers (10,000 in English, 10 000 in French); rows and names as they are."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1_000:
+        from babel.numbers import format_decimal
+
+        try:
+            return format_decimal(value, locale=locale or "en")
+        except (ValueError, LookupError):
+            return f"{value:,}"
+    return value
 
 
 def megabytes(size: int) -> int:
