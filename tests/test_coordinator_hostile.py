@@ -81,13 +81,13 @@ async def test_a_hostile_upload_gets_one_line_in_french_while_a_lookup_is_answer
         lookup_done_first = not upload.done()
         upload_calls = await asyncio.wait_for(upload, 60)
 
+    assert watch.longest < 1.0, f"the event loop stalled for {watch.longest:.1f} s"
+    assert lookup_done_first, "the lookup waited for the upload"
     answers = [call.text for call in lookup_calls if call.method == "sendMessage" and call.chat_id == user_id]
-    assert answers and "Cd" in answers[0] or "admium" in answers[0]
+    assert answers and "admium" in answers[0]
     replies = [call.text for call in upload_calls if call.method == "sendMessage" and call.chat_id == COORDINATOR]
     assert replies == ["⚠️ enquete.xlsx\u202f: feuille «\u202fchoices\u202f», ligne 10002\u202f: la feuille compte "
                        "plus de 10\u202f000\u00a0lignes."], replies
-    assert lookup_done_first, "the lookup waited for the upload"
-    assert watch.longest < 1.0, f"the event loop stalled for {watch.longest:.1f} s"
 
 
 @pytest.mark.parametrize("content, expected", [
