@@ -249,7 +249,8 @@ class _Walker:
                 wanted = 0 if math.isnan(wanted) else max(0, min(int(wanted), MAX_REPEAT_COUNT))
             except (ExpressionError, TypeError, ValueError, OverflowError):
                 wanted = 0
-            wanted = min(wanted, (info or {"count": 0})["count"] + _room_for_instances(self.form, self.state, self.instance, node))
+            current = (info or {"count": 0})["count"]
+            wanted = min(wanted, current + _room_for_instances(self.form, self.state, self.instance, node))
             if info is None or info["count"] != wanted:
                 for index in range(wanted + 1, (info or {"count": 0})["count"] + 1):
                     self._drop_under(f"{path}[{index}]")

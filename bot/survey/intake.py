@@ -40,6 +40,7 @@ _ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>|<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)/>")
 _CELL_COLUMN = re.compile(rb"\br=\"([A-Z]{1,3})\d*\"")
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -124,6 +125,8 @@ def _check_xlsx(content: bytes, filename: str) -> None:
             raise _compressed(filename, sheet, len(data), info.compress_size)
         if sheet and (sheet.lower() in XLSFORM_SHEETS or len(sheets) == 1):
             _count_sheet_xml(data, filename, sheet)
+        elif info.filename not in sheets and _SHEET_DATA.search(data):
+            _count_sheet_xml(data, filename, info.filename)  # a worksheet the workbook does not name plainly
 
 
 def _unpacked(filename: str, sheet: str) -> FormLimitError:
@@ -151,22 +154,29 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, filena
 
 
 def _sheet_parts(archive: zipfile.ZipFile, filename: str) -> dict[str, str]:
-    """Map each worksheet's part name (xl/worksheets/sheet1.xml) to its sheet name."""
+    """Map each worksheet's part name (xl/worksheets/sheet1.xml) to its sheet name, as openpyxl finds them."""
     try:
-        workbook = _small_xml(archive, "xl/workbook.xml", filename)
-        rels = _small_xml(archive, "xl/_rels/workbook.xml.rels", filename)
+        workbook_part = "xl/workbook.xml"
+        for relation in _small_xml(archive, "_rels/.rels", filename).iter(f"{_RELS}Relationship"):
+            if relation.get("Type", "").endswith("/officeDocument"):
+                workbook_part = _part(relation.get("Target", ""), "")
+        folder, name = posixpath.split(workbook_part)
+        workbook = _small_xml(archive, workbook_part, filename)
+        rels = _small_xml(archive, posixpath.join(folder, "_rels", name + ".rels"), filename)
     except (KeyError, ElementTree.ParseError):
         return {}
-    targets = {}
-    for relation in rels.iter(f"{_RELS}Relationship"):
-        target = relation.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        targets[relation.get("Id")] = part
+    targets = {relation.get("Id"): _part(relation.get("Target", ""), folder)
+               for relation in rels.iter(f"{_RELS}Relationship")}
     return {
         targets[sheet.get(f"{_DOC_RELS}id")]: sheet.get("name", "")
         for sheet in workbook.iter(f"{_MAIN}sheet")
         if sheet.get(f"{_DOC_RELS}id") in targets
     }
+
+
+def _part(target: str, folder: str) -> str:
+    """A relationship target as a part name: absolute ('/xl/a.xml') or relative to the source's folder."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
 def _small_xml(archive: zipfile.ZipFile, name: str, filename: str) -> ElementTree.Element:

@@ -272,3 +272,29 @@ def test_the_caps_written_here_are_the_engine_s():
 
     assert (limits.MAX_STRING_CHARS, limits.MAX_REPEAT_INSTANCES, limits.MAX_INSTANCE_ELEMENTS) == (
         MAX_STRING_CHARS, MAX_REPEAT_INSTANCES, MAX_INSTANCE_ELEMENTS)
+
+
+def _renamed_workbook(content: bytes) -> bytes:
+    """The same workbook with its main part at xl/book.xml (found through _rels/.rels, as openpyxl does)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as renamed:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            name = {"xl/workbook.xml": "xl/book.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/book.xml.rels"}.get(
+                info.filename, info.filename)
+            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"/xl/workbook.xml", b"/xl/book.xml").replace(b"xl/workbook.xml", b"xl/book.xml")
+            renamed.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_rows_are_counted_wherever_the_workbook_keeps_its_sheets():
+    renamed = _renamed_workbook(hostile.many_rows(100_000, "survey"))
+    message = run_bounded(_refusal, renamed, seconds=3)
+    assert message == "hostile.xlsx: sheet 'survey', row 2002: the sheet has more than 2,000 rows."
+    small = _renamed_workbook(hostile.workbook([["type", "name", "label"], ["text", "q", "Question"]]))
+    assert load_form_bytes(small, "small.xlsx").find_node("q").label == {"default": "Question"}
