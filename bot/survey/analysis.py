@@ -181,12 +181,20 @@ def check_work(form: Form, source: str) -> None:
     """Refuse a form whose first step, or one of its expressions on the empty response, needs too much work."""
     from bot.survey import engine
 
-    with work_budget() as budget:
-        engine.start(form)
+    with work_budget(WorkBudget()) as budget:
+        engine.current_prompt(form, engine.start(form))
     if budget.exceeded:
         raise FormLimitError(FormProblem("too_much_work", source, SURVEY, params={}))
     instance = Instance(form, {}, {})
     for node in form.iter_nodes():
+        if node.choice_filter and node.list_name in form.choices:
+            # The filter runs once per choice each time the question is shown or answered.
+            probe = WorkBudget()
+            with work_budget(probe):
+                engine.filtered_choices(form, node, instance, node.path)
+            if probe.exceeded:
+                raise FormLimitError(FormProblem("expression_too_much_work", **_where(node, "choice_filter", source),
+                                                 params={"name": node.name}))
         for field, column in EXPRESSION_COLUMNS.items():
             expression = getattr(node, field)
             if not expression or (field == "default" and "${" not in expression and "(" not in expression):

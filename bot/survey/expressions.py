@@ -19,6 +19,7 @@ from lxml import etree
 
 from bot.survey.form import Form, Node
 from bot.survey.limits import (
+    EVALUATION_VISITS,
     MAX_REGEX_PATTERN,
     MAX_STRING_CHARS,
     REGEX_SECONDS,
@@ -411,6 +412,10 @@ class Instance:
         budget = _BUDGET.get() or WorkBudget()
         if budget.exceeded:
             raise EvaluationLimit(f"cannot evaluate {expression!r}: this step already used its work budget")
+        try:
+            budget.spend_visits(EVALUATION_VISITS)
+        except OverBudget as error:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
         resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path)
         token = compile_expression(resolved)
         element = item if item is not None else self._context_element(context_path)

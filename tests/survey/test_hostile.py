@@ -161,6 +161,27 @@ def test_an_expression_that_needs_quadratic_work_is_refused():
                        "much work to evaluate.")
 
 
+def test_a_form_too_heavy_for_each_answer_is_refused():
+    # 800 questions, each with a condition or a calculation: several seconds per answer, in the event loop.
+    rows = [["type", "name", "label", "relevant", "calculation"]]
+    for index in range(0, 800, 2):
+        rows.append(["text", f"q{index}", f"Q{index}", f"${{q{index - 2}}} != 'stop'" if index else "", ""])
+        rows.append(["calculate", f"c{index}", "", "", f"concat(${{q{index}}}, 'x')"])
+    message = run_bounded(_refusal, hostile.workbook(rows), seconds=30)
+    assert message == ("hostile.xlsx: sheet 'survey': the form's conditions and calculations need too much work for "
+                       "each answer; use fewer of them or split the form.")
+
+
+def test_a_choice_filter_over_a_long_list_is_refused():
+    # The filter runs once per choice whenever the question is shown or answered.
+    content = hostile.workbook(
+        [["type", "name", "label", "choice_filter"], ["text", "x", "X", ""], ["select_one big", "pick", "Pick", "name != ${x}"]],
+        [["list_name", "name", "label"]] + [["big", f"c{index}", f"Choice {index}"] for index in range(6_000)])
+    message = run_bounded(_refusal, content, seconds=30)
+    assert message == ("hostile.xlsx: sheet 'survey', row 3, column 'choice_filter': the expression of 'pick' needs "
+                       "too much work to evaluate.")
+
+
 def _nested_repeats() -> tuple[int, int]:
     content = hostile.workbook([
         ["type", "name", "label", "repeat_count", "calculation"],
