@@ -14,6 +14,7 @@ import re
 from datetime import datetime, time as day_time, timezone
 
 from aiogram import Bot, F
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -531,6 +532,11 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         content = await download_document(bot, message)
     except FileTooLarge:
         await message.answer(too_large)
+        return
+    except TelegramBadRequest as error:
+        if "too big" not in str(error).lower():
+            raise
+        await message.answer(too_large)  # over the 20 MB Telegram lets bots download
         return
     try:
         check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx",

@@ -319,3 +319,16 @@ def test_rows_are_counted_wherever_the_workbook_keeps_its_sheets():
     assert message == "hostile.xlsx: sheet 'survey', row 2002: the sheet has more than 2,000 rows."
     small = _renamed_workbook(hostile.workbook([["type", "name", "label"], ["text", "q", "Question"]]))
     assert load_form_bytes(small, "small.xlsx").find_node("q").label == {"default": "Question"}
+
+
+@pytest.mark.parametrize("name, row", [("conformance/tutorial.xls", 5), ("features.md", 6)])
+def test_xls_and_markdown_forms_are_counted_too(monkeypatch, name, row):
+    from bot.survey import intake
+    from bot.survey.limits import FormLimitError
+
+    content = (Path(__file__).parent / "forms" / name).read_bytes()
+    assert intake.check_form_bytes(content, Path(name).name) in (".xls", ".md")
+    monkeypatch.setattr(intake, "MAX_SURVEY_ROWS", 3)
+    with pytest.raises(FormLimitError) as refused:
+        intake.check_form_bytes(content, Path(name).name)
+    assert str(refused.value) == f"{Path(name).name}: sheet 'survey', row {row}: the sheet has more than 3 rows."
