@@ -24,6 +24,7 @@ from bot.dedupe import DeduplicateUpdates, build_ledger
 from bot.handlers import coordinator, fallback, lookup, privacy, start, survey
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
+from bot.survey.sandbox import FormReader
 from bot.lookup import default_vocabulary
 from bot.i18n import DOMAIN, LOCALES_DIR, choose_language, compile_catalogs
 from bot.fsm import SQLStorage
@@ -77,6 +78,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         sessionmaker=storage.sessionmaker,
         forms=FormCache(),
         catalog=ThresholdCatalog(),
+        form_reader=FormReader(),  # uploaded XLSForms are read in its capped child process
     )
     # Before the database session: a redelivered update costs one Redis round trip, no SQL.
     ledger = build_ledger(settings.redis_url)
@@ -116,8 +118,12 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     async def close_ledger() -> None:
         await ledger.close()
 
+    async def close_form_reader() -> None:
+        dispatcher["form_reader"].close()
+
     dispatcher.startup.register(register_menu)
     dispatcher.shutdown.register(close_ledger)
+    dispatcher.shutdown.register(close_form_reader)
     dispatcher.errors.register(apologize)
     return dispatcher
 

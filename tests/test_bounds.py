@@ -384,7 +384,8 @@ async def test_an_uploaded_form_with_an_overlong_form_id_gets_one_line_naming_it
     workbook.save(buffer)
     async with harness.storage.sessionmaker() as session:
         with pytest.raises(FormError) as refused:
-            await coordination.check_upload(session, COORDINATOR, "long.xlsx", buffer.getvalue())
+            await coordination.check_upload(session, COORDINATOR, "long.xlsx", buffer.getvalue(),
+                                            harness.dispatcher["form_reader"])
     assert str(refused.value) == "long.xlsx: sheet settings, column form_id: 200 characters, at most 128"
 
 

@@ -7,6 +7,7 @@ Also /mute and /unmute, which any member may use.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import re
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time as day_time, timezone
 
 from aiogram import Bot, F
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -54,12 +56,12 @@ from bot.reports.regions import REGIONS, region_label
 from bot.services import coord_reminders as reminders
 from bot.services import coordination, members
 from bot.survey import FormError
+from bot.survey.limits import MAX_FORM_BYTES, FormLimitError
+from bot.survey.sandbox import FormReader
 from storage.models import DeliveryStatus, Member, ReminderStatus, Role
 
 handlers = Handlers("coordinator")
 
-# Largest XLSForm accepted from the chat (Telegram bots may download up to 20 MB).
-MAX_FORM_BYTES = 5 * 1024 * 1024
 PUBLISH_AUDIENCES = {"fp": "focal_point,member", "lab": "lab", "all": ""}
 
 
@@ -571,28 +573,75 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
 # ================================================================ publishing a survey version
 
 
+class FileTooLarge(Exception):
+    """The file sent is larger than MAX_FORM_BYTES (counted while downloading it)."""
+
+
+class _CappedBuffer(io.BytesIO):
+    """A download destination that stops the download once `limit` bytes have arrived."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise FileTooLarge(self.limit)
+        return super().write(data)
+
+
 async def download_document(bot: Bot, message: Message) -> bytes:
-    """The file the coordinator sent, from Telegram."""
-    buffer = io.BytesIO()
-    await bot.download(message.document, destination=buffer)
+    """The file the coordinator sent, from Telegram: at most MAX_FORM_BYTES are read, whatever size Telegram
+    declared (FileTooLarge beyond)."""
+    file = await bot.get_file(message.document.file_id)
+    if file.file_size and file.file_size > MAX_FORM_BYTES:
+        raise FileTooLarge(MAX_FORM_BYTES)
+    buffer = _CappedBuffer(MAX_FORM_BYTES)
+    if bot.session.api.is_local:  # a local Bot API server: the file is on this machine
+        await bot.download_file(file.file_path, destination=buffer)
+        return buffer.getvalue()
+    url = bot.session.api.file_url(bot.token, file.file_path)
+    # Closed as soon as the limit is passed: the rest of the body is never read.
+    async with contextlib.aclosing(bot.session.stream_content(url=url, timeout=60, raise_for_status=True)) as stream:
+        async for chunk in stream:
+            buffer.write(chunk)
     return buffer.getvalue()
 
 
 @handlers.message(F.document)
 async def form_uploaded(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                        state: FSMContext, bot: Bot) -> None:
-    """A coordinator sends an XLSForm: check it and offer to publish it as the form's new version."""
+                        state: FSMContext, bot: Bot, i18n: I18n, form_reader: FormReader) -> None:
+    """A coordinator sends an XLSForm: check it and offer to publish it as the form's new version.
+
+    The file is read in a capped child process (`form_reader`): the event loop goes on serving
+    everyone else, and a form that hits a limit gets one line naming its sheet, row and column.
+    """
     if not _is_coordinator(member, message.from_user.id, settings):
         await message.answer(_("Only coordinators can publish surveys. To answer a survey, send /survey."))
         return
     await state.clear()
     document = message.document
+    too_large = _("This file is too large for a survey form (at most 5 MB).")  # MAX_FORM_BYTES
     if document.file_size and document.file_size > MAX_FORM_BYTES:
-        await message.answer(_("This file is too large for a survey form (at most 5 MB)."))
+        await message.answer(too_large)
         return
-    content = await download_document(bot, message)
     try:
-        check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx", content)
+        content = await download_document(bot, message)
+    except FileTooLarge:
+        await message.answer(too_large)
+        return
+    except TelegramBadRequest as error:
+        if "too big" not in str(error).lower():
+            raise
+        await message.answer(too_large)  # over the 20 MB Telegram lets bots download
+        return
+    try:
+        check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx",
+                                                content, form_reader)
+    except FormLimitError as error:
+        lang = i18n.current_locale
+        await message.answer("⚠️ " + html.escape(error.problem.text(translations(i18n.locales, lang), lang), quote=False))
+        return
     except FormError as error:
         await message.answer("⚠️ " + _fit(str(error), 1000))
         return
@@ -605,6 +654,11 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         _("Questions: {count}").format(count=check.question_count),
         _("Languages: {languages}").format(languages=html.escape(", ".join(form.languages) or form.default_language)),
     ]
+    if check.warnings:
+        lang = i18n.current_locale
+        lines += ["", _("Worth a look before publishing:")]
+        lines += ["⚠️ " + html.escape(warning.text(translations(i18n.locales, lang), lang), quote=False)
+                  for warning in check.warnings[:10]]
     if check.version_exists:
         lines += ["", _("Version {version} of this form is already published. Change the version in the settings "
                         "sheet and send the file again.").format(version=html.escape(form.version))]

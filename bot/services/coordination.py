@@ -6,7 +6,6 @@ Each function owns its transaction; reminders live in `bot.services.coord_remind
 from __future__ import annotations
 
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,9 @@ from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, normalize_row
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.indicators import Indicator, RegionProgress, compute_indicators, region_progress, targeted_from_members
 from bot.reports.regions import REGIONS, load_regions
-from bot.survey import Form, FormError, load_form
+from bot.survey import Form, FormError
+from bot.survey.limits import FormProblem
+from bot.survey.sandbox import FormReader
 from storage.models import (
     FormUpload,
     Invite,
@@ -395,6 +396,7 @@ class UploadCheck:
     question_count: int
     current: SurveyForm | None
     version_exists: bool
+    warnings: list[FormProblem] = field(default_factory=list)
 
 
 def question_count(form: Form) -> int:
@@ -402,14 +404,12 @@ def question_count(form: Form) -> int:
     return sum(1 for node in form.iter_nodes() if node.type not in ("group", "repeat", "note"))
 
 
-async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, content: bytes) -> UploadCheck:
-    """Read an uploaded XLSForm (FormError with one line if broken) and keep it for confirmation."""
-    suffix = Path(filename).suffix.lower() or ".xlsx"
-    safe_name = Path(filename).name or f"form{suffix}"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / safe_name
-        path.write_bytes(content)
-        form = load_form(path)
+async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, content: bytes,
+                       reader: FormReader) -> UploadCheck:
+    """Read an uploaded XLSForm in the reader's capped child process (FormError with one line if broken
+    or too costly) and keep it for confirmation."""
+    safe_name = Path(filename).name or "form.xlsx"
+    form, warnings = await reader.read(content, safe_name)
     for column, value in (("form_id", form.form_id), ("version", form.version)):
         width = column_width(getattr(FormUpload, column))
         if len(value) > width:
@@ -423,7 +423,7 @@ async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, c
         upload = await repo.add_upload(uploaded_by=uploaded_by, filename=fit_column(FormUpload.filename, safe_name),
                                        form_id=form.form_id, version=form.version,
                                        title=fit_column(FormUpload.title, form.title or ""), definition=form.to_dict())
-    return UploadCheck(upload, form, question_count(form), current, exists)
+    return UploadCheck(upload, form, question_count(form), current, exists, warnings)
 
 
 async def publish_upload(session: AsyncSession, upload_id: int, publisher: int, audience: str | None = None) -> SurveyForm:

@@ -16,10 +16,11 @@ from bot.survey.engine import (
     submit,
 )
 from bot.survey.form import Form, FormError
+from bot.survey.limits import FormLimitError, FormProblem
 from bot.survey.loader import load_form
 
 __all__ = [
-    "AnswerResult", "Form", "FormError", "Prompt", "UnknownQuestionError", "answer", "back",
-    "current_prompt", "is_complete", "jump_to", "load_form", "review", "skip", "start",
+    "AnswerResult", "Form", "FormError", "FormLimitError", "FormProblem", "Prompt", "UnknownQuestionError",
+    "answer", "back", "current_prompt", "is_complete", "jump_to", "load_form", "review", "skip", "start",
     "submission_data", "submit",
 ]

@@ -8,14 +8,15 @@ from typing import Any
 
 from bot.survey import engine
 from bot.survey.form import Form, FormError
-from bot.survey.loader import load_form
+from bot.survey.limits import FormProblem
+from bot.survey.loader import check_and_load, load_form, read_form_file
 
 EXIT_OK = 0
 EXIT_BROKEN_FORM = 2
 
 
-def describe_form(form: Form) -> str:
-    """Summarize a loaded form: settings, languages, questions, choice lists, unsupported parts."""
+def describe_form(form: Form, warnings: list[FormProblem] | None = None) -> str:
+    """Summarize a loaded form: settings, languages, questions, choice lists, unsupported parts, warnings."""
     lines = [
         f"Form: {form.title or form.form_id} (form_id {form.form_id}, version {form.version or '-'})",
         f"Languages: {', '.join(form.languages)} (default {form.default_language})",
@@ -42,16 +43,26 @@ def describe_form(form: Form) -> str:
         "Unsupported: " + ", ".join(f"{node.name} ({node.unsupported})" for node in unsupported)
         if unsupported else "Unsupported: none"
     )
+    if warnings:
+        lines.append("Warnings:")
+        lines += [f"  {warning.text()}" for warning in warnings]
+    else:
+        lines.append("Warnings: none")
     return "\n".join(lines)
 
 
 def check_form(path: str | Path) -> tuple[int, str]:
-    """Load a form and describe it (exit 0), or give one line saying what is broken (exit 2)."""
+    """Load a form and describe it with its warnings (exit 0), or give one line saying what is broken (exit 2).
+
+    The same checks as a coordinator's upload: file size, what it unpacks to, rows and columns,
+    calculation cycles and the work one answer needs are refused; values that can grow past the cap
+    and regular expressions that time out on probe answers are listed as warnings.
+    """
     try:
-        form = load_form(path)
+        form, warnings = check_and_load(read_form_file(path), Path(path).name, warnings=True)
     except FormError as error:
         return EXIT_BROKEN_FORM, f"error: {error}"
-    return EXIT_OK, describe_form(form)
+    return EXIT_OK, describe_form(form, warnings)
 
 
 def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None) -> dict[str, Any]:

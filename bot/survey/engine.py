@@ -5,6 +5,7 @@ State is plain JSON-able data; every operation returns a new state and never doe
 
 from __future__ import annotations
 
+import functools
 import gettext
 import json
 import math
@@ -15,8 +16,9 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from bot.survey.expressions import REFERENCE, ExpressionError, Instance, strip_indexes
+from bot.survey.expressions import REFERENCE, EvaluationLimit, ExpressionError, Instance, strip_indexes, work_budget
 from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, Node, language_code
+from bot.survey.limits import MAX_INSTANCE_ELEMENTS, MAX_REPEAT_COUNT, MAX_REPEAT_INSTANCES, MAX_STRING_CHARS
 from bot.survey.matching import match_yes_no
 from bot.survey.values import (
     InvalidAnswer,
@@ -31,7 +33,6 @@ from bot.survey.values import (
     parse_text,
 )
 
-MAX_REPEAT_COUNT = 200
 _NULL_TRANSLATIONS = gettext.NullTranslations()
 
 
@@ -80,9 +81,21 @@ class AnswerResult:
     stale: bool = False
 
 
+def _bounded(operation):
+    """Run one engine operation within one WorkBudget: a crafted form cannot hold the caller for long."""
+
+    @functools.wraps(operation)
+    def bounded(*args, **kwargs):
+        with work_budget():
+            return operation(*args, **kwargs)
+
+    return bounded
+
+
 # ---------------------------------------------------------------- state logic
 
 
+@_bounded
 def start(form: Form, lang: str | None = None) -> dict[str, Any]:
     """Begin a new response to the form in the user's language."""
     state = {
@@ -122,7 +135,10 @@ def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
                      default=str)
     hit = cache.get(key)
     if hit is None:
-        instance, steps = _walk(form, state)
+        with work_budget() as budget:
+            instance, steps = _walk(form, state)
+            if budget.exceeded:
+                return instance, steps  # a walk cut short by the work budget is not kept
         cache[key] = (_copy_walked(state), instance, steps)
         if len(cache) > REFRESH_CACHE_SIZE:
             cache.popitem(last=False)
@@ -231,8 +247,10 @@ class _Walker:
             try:
                 wanted = self.instance.evaluate(f"number({node.repeat_count})", path)
                 wanted = 0 if math.isnan(wanted) else max(0, min(int(wanted), MAX_REPEAT_COUNT))
-            except (ExpressionError, TypeError, ValueError):
+            except (ExpressionError, TypeError, ValueError, OverflowError):
                 wanted = 0
+            current = (info or {"count": 0})["count"]
+            wanted = min(wanted, current + _room_for_instances(self.form, self.state, self.instance, node))
             if info is None or info["count"] != wanted:
                 for index in range(wanted + 1, (info or {"count": 0})["count"] + 1):
                     self._drop_under(f"{path}[{index}]")
@@ -280,6 +298,25 @@ class _Walker:
             if value is not None and path not in self.answers:
                 self._set(path, value)
         self.steps.append(Step(path, node, "note" if node.type == "note" else "question"))
+
+
+def _repeat_size(form: Form, node: Node) -> int:
+    """Instance elements one instance of a repeat adds (itself and every node under it, once)."""
+    sizes = form.__dict__.setdefault("_repeat_sizes", {})
+    if node.path not in sizes:
+        sizes[node.path] = 1 + sum(1 for _child in node.iter_nodes())
+    return sizes[node.path]
+
+
+def _room_for_instances(form: Form, state: dict[str, Any], instance: Instance, node: Node) -> int:
+    """How many more instances of a repeat fit: MAX_REPEAT_INSTANCES in the response, MAX_INSTANCE_ELEMENTS in all.
+
+    Repeat counts come from expressions, and repeats nest: 200 x 200 x 200 instances would stall
+    every walk of the form, so the count an expression asks for is cut to what fits.
+    """
+    instances = sum(info["count"] for info in state["repeats"].values())
+    elements = len(instance.elements)
+    return max(0, min(MAX_REPEAT_INSTANCES - instances, (MAX_INSTANCE_ELEMENTS - elements) // _repeat_size(form, node)))
 
 
 def _default_value(node: Node, instance: Instance, path: str) -> Any:
@@ -450,6 +487,7 @@ def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
     return form.text(choice.label, lang) or choice.name
 
 
+@_bounded
 def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr=None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
@@ -524,9 +562,10 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
         if node.type == "select_one":
             return parse_select_one(value, options, _)
         return parse_select_multiple(value, options, _)
-    return parse_text(value, _)
+    return parse_text(value, _)[:MAX_STRING_CHARS]
 
 
+@_bounded
 def answer(form: Form, state: dict[str, Any], value: Any, tr=None, expected_question: str | None = None) -> AnswerResult:
     """Record the user's reply to the current step and move on, or explain what is wrong."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
@@ -575,6 +614,9 @@ def _constraint_error(form: Form, step: Step, value: Any, instance: Instance, la
     instance.set_value(step.path, value)
     try:
         allowed = instance.evaluate_bool(step.node.constraint, step.path)
+    except EvaluationLimit:
+        return _("This answer could not be checked: the survey's rule for it takes too long. "
+                 "Please try a shorter answer or tell a coordinator.")
     except ExpressionError:
         allowed = False
     if allowed:
@@ -630,7 +672,9 @@ def _answer_add_another(form: Form, state, steps, index, value, _) -> AnswerResu
         _instance, steps = _refresh(form, state)
         _move_after(form, state, _find_step(steps, step.path))
         return AnswerResult(accepted=True, state=state)
-    if info["count"] >= MAX_REPEAT_COUNT:
+    instance, _steps = _refresh(form, state)
+    info = state["repeats"][step.path]  # a cached walk hands back fresh copies
+    if info["count"] >= MAX_REPEAT_COUNT or _room_for_instances(form, state, instance, step.node) < 1:
         return AnswerResult(accepted=False, state=state, error=_("No more entries can be added."))
     info["count"] += 1
     info["done"] = False
@@ -647,6 +691,7 @@ def skip(form: Form, state: dict[str, Any], tr=None, expected_question: str | No
     return answer(form, state, None, tr=tr, expected_question=expected_question)
 
 
+@_bounded
 def back(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     """Return to the previous answered question (no change at the first one)."""
     state = _copy_state(state)
@@ -662,6 +707,7 @@ def back(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
+@_bounded
 def jump_to(form: Form, state: dict[str, Any], name: str) -> dict[str, Any]:
     """Reopen one answered question (by name or path) from the review screen."""
     state = _copy_state(state)
@@ -676,6 +722,7 @@ def jump_to(form: Form, state: dict[str, Any], name: str) -> dict[str, Any]:
     raise UnknownQuestionError(name)
 
 
+@_bounded
 def is_complete(form: Form, state: dict[str, Any]) -> bool:
     """Whether the end was reached with every required question answered."""
     state = _copy_state(state)
@@ -685,6 +732,7 @@ def is_complete(form: Form, state: dict[str, Any]) -> bool:
     return not any(_is_required(step, instance) and step.path not in state["answers"] for step in steps)
 
 
+@_bounded
 def submit(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     """Mark a complete response as submitted (the prompt becomes 'complete')."""
     if not is_complete(form, state):
@@ -694,6 +742,7 @@ def submit(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
+@_bounded
 def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[dict[str, Any]]:
     """List the answered questions with their labels and values as the user reads them."""
     state = _copy_state(state)
@@ -715,6 +764,7 @@ def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[d
     return items
 
 
+@_bounded
 def submission_data(form: Form, state: dict[str, Any]) -> dict[str, Any]:
     """The answers by question name: numbers as numbers, selects as names, repeats as lists."""
     state = _copy_state(state)

@@ -7,14 +7,25 @@ import datetime
 import decimal
 import math
 import re
+import time
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from elementpath import XPath1Parser, XPathContext, get_node_tree
+import regex
+from elementpath import ElementNode, XPath1Parser, XPathContext, get_node_tree
 from elementpath.exceptions import ElementPathError
 from lxml import etree
 
 from bot.survey.form import Form, Node
+from bot.survey.limits import (
+    EVALUATION_VISITS,
+    MAX_REGEX_PATTERN,
+    MAX_STRING_CHARS,
+    REGEX_SECONDS,
+    STEP_NODE_VISITS,
+    STEP_REGEX_SECONDS,
+)
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
@@ -23,6 +34,111 @@ _INDEX = re.compile(r"\[(\d+)\]$")
 
 class ExpressionError(ValueError):
     """An XPath expression that cannot be parsed or evaluated."""
+
+
+class EvaluationLimit(ExpressionError):
+    """An expression stopped because it needed more work than allowed (a slow regex, a huge node walk)."""
+
+
+class OverBudget(Exception):
+    """Raised inside elementpath's evaluation to stop it (elementpath wraps ValueErrors, not this);
+    Instance.evaluate turns it into EvaluationLimit."""
+
+
+class WorkBudget:
+    """The work one engine step (a reply, a prompt) may spend on expressions: node visits and regex time.
+
+    A form is data from a coordinator's upload, so a crafted expression (a regex that backtracks for
+    hours, a path nested in its own predicates) must not hold the bot: once the budget is spent, every
+    further expression of the step fails at once as EvaluationLimit.
+    """
+
+    __slots__ = ("node_visits", "regex_seconds", "exceeded")
+
+    def __init__(self, node_visits: int = STEP_NODE_VISITS, regex_seconds: float = STEP_REGEX_SECONDS):
+        self.node_visits = node_visits
+        self.regex_seconds = regex_seconds
+        self.exceeded = False
+
+    def spend_visit(self) -> None:
+        """Count one node an XPath step looked at."""
+        self.node_visits -= 1
+        if self.node_visits < 0:
+            self.exceeded = True
+            raise OverBudget("the expressions looked at too many nodes")
+
+    def spend_visits(self, count: int) -> None:
+        """Count `count` nodes an XPath step looked at."""
+        self.node_visits -= count
+        if self.node_visits < 0:
+            self.exceeded = True
+            raise OverBudget("the expressions looked at too many nodes")
+
+
+_BUDGET: contextvars.ContextVar[WorkBudget | None] = contextvars.ContextVar("work_budget", default=None)
+_UNCOUNTED = WorkBudget(node_visits=math.inf)  # outside Instance.evaluate (static checks)
+
+
+@contextmanager
+def work_budget(budget: WorkBudget | None = None):
+    """Give the code inside one WorkBudget, yielded: `budget` if given, else the current one or a new one."""
+    if budget is None:
+        budget = _BUDGET.get()
+        if budget is not None:
+            yield budget
+            return
+        budget = WorkBudget()
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+class _CountingContext(XPathContext):
+    """An XPath context whose axis iterators charge every node they yield to the current work budget."""
+
+    def iter_children_or_self(self):
+        budget = _BUDGET.get() or _UNCOUNTED
+        for item in super().iter_children_or_self():
+            budget.spend_visit()
+            yield item
+
+    def iter_matching_nodes(self, name, default_namespace=None):
+        # A name step looks at every child to yield the few that match: charge the children it scans.
+        if self.axis is None and isinstance(self.item, ElementNode):
+            (_BUDGET.get() or _UNCOUNTED).spend_visits(len(self.item))
+        yield from super().iter_matching_nodes(name, default_namespace)
+
+    def iter_descendants(self, axis=None):
+        budget = _BUDGET.get() or _UNCOUNTED
+        for item in super().iter_descendants(axis):
+            budget.spend_visit()
+            yield item
+
+    def iter_ancestors(self, axis=None):
+        budget = _BUDGET.get() or _UNCOUNTED
+        for item in super().iter_ancestors(axis):
+            budget.spend_visit()
+            yield item
+
+    def iter_siblings(self, axis=None):
+        budget = _BUDGET.get() or _UNCOUNTED
+        for item in super().iter_siblings(axis):
+            budget.spend_visit()
+            yield item
+
+    def iter_preceding(self):
+        budget = _BUDGET.get() or _UNCOUNTED
+        for item in super().iter_preceding():
+            budget.spend_visit()
+            yield item
+
+    def iter_followings(self):
+        budget = _BUDGET.get() or _UNCOUNTED
+        for item in super().iter_followings():
+            budget.spend_visit()
+            yield item
 
 
 class ODKXPathParser(XPath1Parser):
@@ -115,10 +231,31 @@ def evaluate__coalesce(self, context=None):
 
 @_method(_function("regex", nargs=2))
 def evaluate__regex(self, context=None):
-    try:
-        return re.search(_string_arg(self, context, 1), _string_arg(self, context)) is not None
-    except re.error:
+    """ODK's regex(value, pattern): whether the pattern matches anywhere in the value.
+
+    Run by the `regex` module with a time limit on input cut to MAX_STRING_CHARS: a pattern that
+    backtracks catastrophically stops after REGEX_SECONDS (and the step's regex time is shared).
+    """
+    return regex_search(_string_arg(self, context, 1), _string_arg(self, context), _BUDGET.get())
+
+
+def regex_search(pattern: str, value: str, budget: WorkBudget | None = None) -> bool:
+    """regex() with the limits; a pattern that runs out of time raises OverBudget."""
+    if len(pattern) > MAX_REGEX_PATTERN:
         return False
+    seconds = REGEX_SECONDS if budget is None else min(REGEX_SECONDS, budget.regex_seconds)
+    if seconds <= 0:
+        raise OverBudget("regular expressions took too long")
+    started = time.monotonic()
+    try:
+        return regex.search(pattern, value[:MAX_STRING_CHARS], timeout=seconds) is not None
+    except TimeoutError:
+        raise OverBudget(f"the regular expression {pattern!r} took too long") from None
+    except (regex.error, ValueError, TypeError, OverflowError, RecursionError):
+        return False
+    finally:
+        if budget is not None:
+            budget.regex_seconds -= time.monotonic() - started
 
 
 @_method(_function("today", nargs=0))
@@ -267,19 +404,38 @@ class Instance:
         return self.elements[path]
 
     def evaluate(self, expression: str, context_path: str, item=None) -> Any:
-        """Evaluate an ODK expression with '.' at context_path (or at a choice item)."""
+        """Evaluate an ODK expression with '.' at context_path (or at a choice item).
+
+        The work is charged to the current WorkBudget (a fresh one outside an engine step); a string
+        result is cut to MAX_STRING_CHARS so a calculation that doubles itself cannot grow.
+        """
+        budget = _BUDGET.get() or WorkBudget()
+        if budget.exceeded:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: this step already used its work budget")
+        try:
+            budget.spend_visits(EVALUATION_VISITS)
+        except OverBudget as error:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
         resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path)
         token = compile_expression(resolved)
         element = item if item is not None else self._context_element(context_path)
         evaluating = _EVALUATING.set(self)
+        budget_token = _BUDGET.set(budget)
         try:
             if self._node_tree is None:
                 self._node_tree = get_node_tree(self.root)
-            return token.evaluate(XPathContext(self._node_tree, item=element))
-        except (ElementPathError, TypeError, ValueError, ZeroDivisionError, AttributeError) as error:
+            result = token.evaluate(_CountingContext(self._node_tree, item=element))
+        except OverBudget as error:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
+        except (ElementPathError, TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError,
+                RecursionError) as error:
             raise ExpressionError(f"cannot evaluate {expression!r}: {error}") from None
         finally:
+            _BUDGET.reset(budget_token)
             _EVALUATING.reset(evaluating)
+        if isinstance(result, str) and len(result) > MAX_STRING_CHARS:
+            return result[:MAX_STRING_CHARS]
+        return result
 
     def choice_label(self, name: str, question_path: str) -> str:
         """jr:choice-name: the label of choice `name` of the select question at `question_path` ('' if none)."""
@@ -299,18 +455,18 @@ class Instance:
         return bool(self.evaluate(f"boolean({expression})", context_path, item))
 
     def evaluate_string(self, expression: str, context_path: str) -> str:
-        """Evaluate an expression as an XPath string."""
-        return str(self.evaluate(f"string({expression})", context_path))
+        """Evaluate an expression as an XPath string (at most MAX_STRING_CHARS characters)."""
+        return str(self.evaluate(f"string({expression})", context_path))[:MAX_STRING_CHARS]
 
 
 def serialize_value(value: Any) -> str | None:
-    """Write an answer as XForm instance text (select_multiple space-separated)."""
+    """Write an answer as XForm instance text (select_multiple space-separated, cut to MAX_STRING_CHARS)."""
     if value is None or value == "":
         return None
     if isinstance(value, list):
-        return _NOT_XML.sub("", " ".join(str(item) for item in value))
+        return _NOT_XML.sub("", " ".join(str(item) for item in value)[:MAX_STRING_CHARS])
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value)) if abs(value) < 1e15 else repr(value)
-    return _NOT_XML.sub("", str(value))
+    return _NOT_XML.sub("", str(value)[:MAX_STRING_CHARS])

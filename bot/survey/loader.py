@@ -1,18 +1,28 @@
-"""Load an XLSForm file (.xlsx, .xls, .csv, .md) with pyxform into a Form."""
+"""Load an XLSForm file (.xlsx, .xls, .csv, .md) with pyxform into a Form.
+
+The bytes are checked first (`bot.survey.intake`: size, what a zip unpacks to, rows and columns),
+then parsed once by pyxform, then the form is checked (`bot.survey.analysis`: calculation cycles, the
+work one answer needs). Run it in a child process for files from users (`bot.survey.sandbox`).
+"""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+from pyxform import constants
 from pyxform.errors import PyXFormError
 from pyxform.utils import default_is_dynamic
-from pyxform.xls2json import parse_file_to_json
-from pyxform.xls2json_backends import get_xlsform
+from pyxform.xls2json import workbook_to_json
+from pyxform.xls2json_backends import Definition, SupportedFileTypes, get_xlsform
 
+from bot.survey.analysis import check_calculation_cycles, check_work, form_warnings
 from bot.survey.expressions import ExpressionError, check_expression
 from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, FormError, Node
+from bot.survey.intake import check_form_bytes
+from bot.survey.limits import MAX_FORM_BYTES, FormLimitError, FormProblem, megabytes
 
 TYPE_NAMES = {
     "text": "text",
@@ -37,17 +47,57 @@ _CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video"}
 
 def load_form(path: str | Path) -> Form:
     """Read an XLSForm file into a Form, raising FormError with a one-line message."""
+    return load_form_bytes(read_form_file(path), Path(path).name)
+
+
+def read_form_file(path: str | Path) -> bytes:
+    """A form file's bytes, refused (FormLimitError) past MAX_FORM_BYTES without reading further."""
     path = Path(path)
-    if not path.exists():
-        raise FormError(f"{path.name}: file not found")
     try:
-        definition = parse_file_to_json(str(path), warnings=[])
-    except PyXFormError as error:
-        raise FormError(f"{path.name}: {_name_sheet(_one_line(str(error)))}") from None
-    except Exception as error:  # unreadable workbooks raise zipfile/xlrd/csv errors
+        with path.open("rb") as handle:
+            content = handle.read(MAX_FORM_BYTES + 1)
+    except FileNotFoundError:
+        raise FormError(f"{path.name}: file not found") from None
+    except OSError as error:
         raise FormError(f"{path.name}: cannot read the file ({_one_line(str(error))})") from None
-    rows = _survey_rows(path)
-    return form_from_definition(definition, rows, source=path.name)
+    if len(content) > MAX_FORM_BYTES:
+        raise FormLimitError(FormProblem("file_too_large", path.name, params={"limit": megabytes(MAX_FORM_BYTES)}))
+    return content
+
+
+def load_form_bytes(content: bytes, filename: str) -> Form:
+    """Check and parse a form file's bytes (FormError, or FormLimitError for a limit, with one line)."""
+    return check_and_load(content, filename)[0]
+
+
+def check_and_load(content: bytes, filename: str, warnings: bool = False) -> tuple[Form, list[FormProblem]]:
+    """The form in these bytes and, if asked, what is worth a warning (values that can grow, slow regexes)."""
+    name = Path(filename).name or "form"
+    kind = check_form_bytes(content, name)
+    definition = Definition(
+        data=io.BytesIO(content),
+        file_type=SupportedFileTypes(kind) if kind else None,
+        file_path_stem=Path(name).stem,
+    )
+    try:
+        workbook = get_xlsform(definition)
+        rows = _survey_rows(workbook)
+        parsed = workbook_to_json(
+            workbook_dict=workbook,
+            form_name=constants.DEFAULT_FORM_NAME,
+            fallback_form_name=workbook.fallback_form_name,
+            default_language=constants.DEFAULT_LANGUAGE_VALUE,
+            warnings=[],
+        )
+    except PyXFormError as error:
+        raise FormError(f"{name}: {_name_sheet(_one_line(str(error)))}") from None
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as error:  # unreadable workbooks raise zipfile/xlrd/csv errors
+        raise FormError(f"{name}: cannot read the file ({_one_line(str(error))})") from None
+    form = form_from_definition(parsed, rows, source=name)
+    check_work(form, name)
+    return form, (form_warnings(form, name) if warnings else [])
 
 
 def _one_line(message: str) -> str:
@@ -62,12 +112,8 @@ def _name_sheet(message: str) -> str:
     return message
 
 
-def _survey_rows(path: Path) -> dict[str, int]:
+def _survey_rows(sheets) -> dict[str, int]:
     """Map each survey name to its spreadsheet row (header is row 1), for error messages."""
-    try:
-        sheets = get_xlsform(str(path))
-    except Exception:  # rows only enrich messages; pyxform already read the file
-        return {}
     return {
         str(row.get("name", "")).strip(): index
         for index, row in enumerate(sheets.survey or [], start=2)
@@ -105,6 +151,7 @@ def form_from_definition(definition: dict[str, Any], rows: dict[str, int] | None
         # Plain 'label' columns next to translated ones: the first translation is the fallback.
         form.default_language = form.languages[0]
     _check_expressions(form, source)
+    check_calculation_cycles(form, source)
     return form
 
 
