@@ -22,6 +22,7 @@ from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
 from bot.handlers import coordinator, fallback, lookup, privacy, start, survey
+from bot.heavy import HeavyWork
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.lookup import default_vocabulary
@@ -77,6 +78,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         sessionmaker=storage.sessionmaker,
         forms=FormCache(),
         catalog=ThresholdCatalog(),
+        heavy=HeavyWork(workers=settings.heavy_workers),
     )
     # Before the database session: a redelivered update costs one Redis round trip, no SQL.
     ledger = build_ledger(settings.redis_url)
@@ -116,8 +118,12 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     async def close_ledger() -> None:
         await ledger.close()
 
+    async def stop_heavy_work() -> None:
+        await dispatcher["heavy"].close()
+
     dispatcher.startup.register(register_menu)
     dispatcher.shutdown.register(close_ledger)
+    dispatcher.shutdown.register(stop_heavy_work)
     dispatcher.errors.register(apologize)
     return dispatcher
 

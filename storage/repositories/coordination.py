@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import Text, and_, cast, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -26,6 +26,7 @@ from storage.models import (
     Threshold,
     utcnow,
 )
+from storage.repositories.batches import in_batches
 
 # Deliveries not finished yet: a reminder with any of these is still being sent.
 OPEN_DELIVERY_STATUSES = (DeliveryStatus.QUEUED.value, DeliveryStatus.CLAIMED.value, DeliveryStatus.SENDING.value)
@@ -338,10 +339,18 @@ class CoordinationRepository:
 
     # ------------------------------------------------------------------ statistics and exports
 
-    async def submission_rows(self, form_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None) -> list[dict]:
-        """Submissions (all versions) as plain dicts with their form id and the member's Telegram id."""
+    async def submission_rows(self, form_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+                              data_as_text: bool = False) -> list[dict]:
+        """Submissions (all versions) as plain dicts with their form id and the member's Telegram id.
+
+        `data_as_text` leaves the answers as the database's JSON text (None when there are none), for a
+        worker process to decode.
+        """
+        data = cast(Submission.data, Text).label("data") if data_as_text else Submission.data
         query = (
-            select(Submission, SurveyForm.form_id, Member.telegram_id)
+            # Columns, not Submission objects: the engine state (the largest column) is not needed here.
+            select(Submission.id, SurveyForm.form_id, Submission.status, Submission.country, Submission.language,
+                   data, Submission.submitted_at, Member.telegram_id)
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
             .outerjoin(Member, Member.id == Submission.member_id)
             .order_by(Submission.id)
@@ -350,13 +359,13 @@ class CoordinationRepository:
             query = query.where(SurveyForm.form_id.in_(list(form_ids)))
         if statuses is not None:
             query = query.where(Submission.status.in_(list(statuses)))
-        rows = await self.session.execute(query)
-        return [
-            {"id": submission.id, "form_id": form_id, "status": submission.status, "country": submission.country,
-             "language": submission.language, "data": submission.data or {}, "submitted_at": submission.submitted_at,
-             "telegram_id": telegram_id}
-            for submission, form_id, telegram_id in rows
-        ]
+        found = []
+        async for row in in_batches(self.session, query):
+            found.append({"id": row.id, "form_id": row.form_id, "status": row.status, "country": row.country,
+                          "language": row.language, "data": row.data if data_as_text else row.data or {},
+                          "submitted_at": row.submitted_at,
+                          "telegram_id": row.telegram_id})
+        return found
 
     async def review_statuses(self, submission_ids: list[int]) -> dict[int, str]:
         """Per submission, where its reported threshold values stand: pending while any waits,
@@ -381,8 +390,8 @@ class CoordinationRepository:
 
     async def member_rows(self) -> list[dict]:
         """Members as plain dicts (country and role), for the indicators."""
-        rows = await self.session.execute(select(Member.country, Member.role))
-        return [{"country": country, "role": role} for country, role in rows]
+        return [{"country": row.country, "role": row.role}
+                async for row in in_batches(self.session, select(Member.country, Member.role))]
 
     async def current_form(self, form_id: str) -> SurveyForm | None:
         """The current version of a form id."""
