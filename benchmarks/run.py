@@ -8,7 +8,8 @@
 4. memory of a `python -m bot run` process idle and with 10,000 drafts stored (500 of them resumed);
 5. load: 1,000 simulated members complete the threshold survey concurrently, over real HTTP;
 6. coordinator: survey-answer latency (p99) of 10 members through the real dispatcher, idle and while a
-   coordinator runs /stats and /export over 1,000 submitted surveys in the same process.
+   coordinator runs /stats and /export over 1,000 submitted surveys in the same process; then the longest
+   event-loop stall while a reminder to everyone (10,000 more members) is addressed and queued.
 
 `--quick` uses tiny sizes (a smoke test runs it); `--json` prints one JSON line with every figure.
 Nothing here is part of the pytest suite. Loopback only; every loop is bounded in count and time.
@@ -569,7 +570,8 @@ async def add_submissions(sessionmaker, form, count: int, first_id: int, seed: i
             await session.execute(insert(Submission), rows[offset:offset + 500])
 
 
-async def bench_coordinator(database_url: str, submissions: int, members: int, cycles: int, rest_s: float) -> dict:
+async def bench_coordinator(database_url: str, submissions: int, members: int, cycles: int, rest_s: float,
+                            reminder_members: int) -> dict:
     """Survey-answer latency through the real dispatcher, idle and while a coordinator runs /stats and /export.
 
     Members answer all along; the coordinator alternates rest windows with a /stats + /export cycle. An
@@ -644,6 +646,7 @@ async def bench_coordinator(database_url: str, submissions: int, members: int, c
                                                                    for busy_start, busy_end in work)]
     idle = [(end - start) * 1000 for start, end in answers if not any(start < busy_end and end > busy_start
                                                                      for busy_start, busy_end in work)]
+    reminder = await reminder_loop_stalls(database_url, reminder_members)
     result = {
         "answer_p99_ms_idle": round(percentile(idle, 0.99), 1),
         "answer_p99_ms_during_coordinator_work": round(percentile(during, 0.99), 1),
@@ -656,9 +659,54 @@ async def bench_coordinator(database_url: str, submissions: int, members: int, c
         "coordinator_stats_ms": round(statistics.median(stats_ms), 1),
         "coordinator_export_ms": round(statistics.median(export_ms), 1),
         "coordinator_answers_misplaced": misplaced,
+        **reminder,
     }
     log(f"coordinator: {result}")
     return result
+
+
+async def reminder_loop_stalls(database_url: str, members: int) -> dict:
+    """The longest event-loop stall while a coordinator picks "everyone" for a reminder and it is queued."""
+    from bot.app import open_storage
+    from bot.config import Settings
+    from bot.services import coord_reminders
+    from storage.models import utcnow
+
+    await add_members(database_url, members, 70_000_000)
+    storage = await open_storage(Settings(_env_file=None, database_url=database_url, bot_token=None))
+    stalls: list[float] = []
+    watching = True
+
+    async def watch() -> None:
+        while watching:
+            started = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stalls.append((time.perf_counter() - started - 0.001) * 1000)
+
+    try:
+        async with storage.sessionmaker() as session:
+            draft = await coord_reminders.new_draft(session, COORDINATOR_ID)
+        async with storage.sessionmaker() as session:
+            await coord_reminders.set_text(session, draft.id, "en", "Please answer the INSOP survey.")
+        watcher = asyncio.create_task(watch())
+        await asyncio.sleep(0.01)
+        stalls.clear()
+        async with storage.sessionmaker() as session:
+            _reminder, audience = await coord_reminders.set_audience(session, draft.id, {"kind": "all"}, "en")
+        audience_stall = max(stalls)
+        async with storage.sessionmaker() as session:
+            await coord_reminders.send_now(session, draft.id)
+        stalls.clear()
+        async with storage.sessionmaker() as session:
+            queued = await coord_reminders.queue_due(session, utcnow(), "en", ("ar", "zh", "en", "fr", "ru", "es"))
+        queue_stall = max(stalls)
+        watching = False
+        await watcher
+    finally:
+        await storage.engine.dispose()
+    return {"reminder_audience": audience, "reminder_queued": queued,
+            "reminder_audience_longest_stall_ms": round(audience_stall, 1),
+            "reminder_queue_longest_stall_ms": round(queue_stall, 1)}
 
 
 # ------------------------------------------------------------------------------------ main
@@ -693,7 +741,7 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
         results.update(await bench_load(database("load"), 5 if quick else 1_000, 60 if quick else 300))
     if "coordinator" in parts:
         results.update(await bench_coordinator(database("coordinator"), 60 if quick else 1_000, 3 if quick else 10,
-                                               1 if quick else 6, 0.5 if quick else 2.0))
+                                               1 if quick else 6, 0.5 if quick else 2.0, 200 if quick else 10_000))
     return results
 
 

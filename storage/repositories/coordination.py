@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import islice
 
 from sqlalchemy import Text, and_, cast, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,9 +134,22 @@ class CoordinationRepository:
         """One weekly schedule."""
         return await self.session.get(ReminderSchedule, schedule_id)
 
-    async def audience(self, audience: dict, default_language: str, region_countries: Callable[[str], set[str]]) -> list[Member]:
-        """The members an audience describes: active and not muted, in id order."""
-        query = select(Member).where(Member.active, Member.muted.is_(False))
+    async def audience(self, audience: dict, default_language: str,
+                       region_countries: Callable[[str], set[str]]) -> list[tuple[int, int, str | None]]:
+        """(member id, Telegram id, stored language) of the members an audience describes: active and not
+        muted, in id order. Plain rows read 200 at a time: 10,000 recipients never hold the event loop."""
+        query = await self._audience_query(select(Member.id, Member.telegram_id, Member.language), audience,
+                                           default_language, region_countries)
+        return [(row.id, row.telegram_id, row.language) async for row in in_batches(self.session, query.order_by(Member.id))]
+
+    async def audience_count(self, audience: dict, default_language: str, region_countries: Callable[[str], set[str]]) -> int:
+        """How many members the audience describes right now."""
+        query = await self._audience_query(select(func.count(Member.id)), audience, default_language, region_countries)
+        return int(await self.session.scalar(query) or 0)
+
+    async def _audience_query(self, query, audience: dict, default_language: str,
+                              region_countries: Callable[[str], set[str]]):
+        query = query.where(Member.active, Member.muted.is_(False))
         kind, value = audience.get("kind", "all"), audience.get("value")
         if kind == "role":
             query = query.where(Member.role == value)
@@ -161,7 +175,7 @@ class CoordinationRepository:
                 query = query.where(Member.role.in_(sorted(roles)))
         elif kind != "all":
             raise ValueError(f"unknown audience {kind!r}")
-        return list(await self.session.scalars(query.order_by(Member.id)))
+        return query
 
     async def start_reminder(self, reminder_id: int, now: datetime) -> bool:
         """Move a scheduled reminder to sending; False if another sender (or a restart) already did."""
@@ -174,15 +188,18 @@ class CoordinationRepository:
         return result.rowcount == 1
 
     async def queue_deliveries(self, reminder_id: int, recipients: Iterable[tuple[int, int, str]]) -> int:
-        """Insert one queued delivery per (member id, chat id, language)."""
-        rows = [
-            {"reminder_id": reminder_id, "member_id": member_id, "chat_id": chat_id, "language": language,
-             "status": DeliveryStatus.QUEUED.value, "attempts": 0}
-            for member_id, chat_id, language in recipients
-        ]
-        for start in range(0, len(rows), 500):
-            await self.session.execute(insert(ReminderDelivery), rows[start:start + 500])
-        return len(rows)
+        """Insert one queued delivery per (member id, chat id, language), 500 rows per statement; the rows of
+        a statement are built just before it, so the event loop is free between them."""
+        recipients = iter(recipients)
+        count = 0
+        while batch := list(islice(recipients, 500)):
+            await self.session.execute(insert(ReminderDelivery), [
+                {"reminder_id": reminder_id, "member_id": member_id, "chat_id": chat_id, "language": language,
+                 "status": DeliveryStatus.QUEUED.value, "attempts": 0}
+                for member_id, chat_id, language in batch
+            ])
+            count += len(batch)
+        return count
 
     async def due_reminders(self, now: datetime) -> list[int]:
         """Scheduled reminders whose time has come."""
