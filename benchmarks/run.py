@@ -6,7 +6,10 @@
 3. broadcast: one reminder to 10,000 members through bot/sender.py against the fake Bot API enforcing
    30 messages/s in real time (`--quick`: time_scale 50 makes fake seconds shorter), lost and duplicates counted;
 4. memory of a `python -m bot run` process idle and with 10,000 drafts stored (500 of them resumed);
-5. load: 1,000 simulated members complete the threshold survey concurrently, over real HTTP.
+5. load: 1,000 simulated members complete the threshold survey concurrently, over real HTTP;
+6. coordinator: survey-answer latency (p99) of 10 members through the real dispatcher, idle and while a
+   coordinator runs /stats and /export over 1,000 submitted surveys in the same process; then the longest
+   event-loop stall while a reminder to everyone (10,000 more members) is addressed and queued.
 
 `--quick` uses tiny sizes (a smoke test runs it); `--json` prints one JSON line with every figure.
 Nothing here is part of the pytest suite. Loopback only; every loop is bounded in count and time.
@@ -107,6 +110,11 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
 
 def survey_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> list[tuple[str, str]]:
     """(typed text, start of the next question) pairs that take a member from the first question to the review."""
+    return walk_plan(form, has_thresholds, repeats)[0]
+
+
+def walk_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> tuple[list[tuple[str, str]], dict]:
+    """The plan of `survey_plan` and the engine state it leaves (every question answered, at the review)."""
     from bot.survey import answer, current_prompt, start
 
     state = start(form, "en")
@@ -148,7 +156,7 @@ def survey_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> list[tup
             following = current_prompt(form, state, "en")
         expect = following.label if following.kind in ("question", "add_another") else "Please check your answers"
         steps.append((text, expect))
-    return steps
+    return steps, state
 
 
 def threshold_form():
@@ -521,6 +529,186 @@ async def bench_load(database_url: str, members: int, timeout_per_step: float) -
     return result
 
 
+# ------------------------------------------------------------------------------------ 6. coordinator
+
+COORDINATOR_ID = 900
+
+
+async def add_submissions(sessionmaker, form, count: int, first_id: int, seed: int = 6) -> None:
+    """`count` submitted threshold surveys (three values each) from as many members in varied countries."""
+    from sqlalchemy import insert, select
+
+    from bot.reports.regions import load_regions
+    from bot.survey import submission_data, submit
+    from storage.models import Member, Submission, SurveyForm, utcnow
+
+    _plan, state = walk_plan(form, repeats=3)
+    state = submit(form, state)
+    data = submission_data(form, state)
+    rng = random.Random(seed)
+    countries = sorted(load_regions())
+    now = utcnow()
+    async with sessionmaker() as session, session.begin():
+        form_pk = await session.scalar(select(SurveyForm.id).where(SurveyForm.form_id == "insop_thresholds",
+                                                                   SurveyForm.is_current))
+        codes = [rng.choice(countries) for _ in range(count)]
+        await session.execute(insert(Member), [
+            {"telegram_id": first_id + number, "name": f"Member {number}", "language": "en", "country": codes[number],
+             "role": "focal_point", "created_at": now, "last_seen_at": now, "onboarded_at": now,
+             "active": True, "muted": False} for number in range(count)])
+        ids = list(await session.scalars(select(Member.id).where(Member.telegram_id >= first_id,
+                                                                Member.telegram_id < first_id + count)
+                                         .order_by(Member.telegram_id)))
+        rows = []
+        for number, member_id in enumerate(ids):
+            answers = dict(data, country=codes[number], in_discussions=rng.choice(["yes", "no"]),
+                           working_toward=rng.choice(["yes", "no"]))
+            rows.append({"form_pk": form_pk, "member_id": member_id, "country": codes[number], "language": "en",
+                         "status": "submitted", "state": state, "data": answers, "pending": {}, "active": False,
+                         "last_update_id": 0, "revision": 1, "created_at": now, "updated_at": now, "submitted_at": now})
+        for offset in range(0, len(rows), 500):
+            await session.execute(insert(Submission), rows[offset:offset + 500])
+
+
+async def bench_coordinator(database_url: str, submissions: int, members: int, cycles: int, rest_s: float,
+                            reminder_members: int) -> dict:
+    """Survey-answer latency through the real dispatcher, idle and while a coordinator runs /stats and /export.
+
+    Members answer all along; the coordinator alternates rest windows with a /stats + /export cycle. An
+    answer that overlaps a cycle counts as "during", one that does not as "idle": both samples come from
+    the same members at the same points of the survey, so only the coordinator's work differs.
+    """
+    from bot.config import Settings
+    from tests.harness import BotHarness
+
+    settings = Settings(_env_file=None, database_url=database_url, bot_token=None, coordinator_ids=str(COORDINATOR_ID))
+    harness = await BotHarness.start(settings)
+    form = threshold_form()
+    plan = survey_plan(form, repeats=60)
+    rng = random.Random(7)
+    try:
+        await add_submissions(harness.storage.sessionmaker, form, submissions, 61_000_000)
+        users = [harness.user(3_000_000 + number) for number in range(members)]
+        for user in users:
+            await harness.onboard(user, "Kenya", "National focal point")
+            await harness.send(user, "/survey")
+            await harness.press(user, "INSOP soil threshold values")
+        coordinator = harness.user(COORDINATOR_ID, name="Coco")
+        position = {user.id: 0 for user in users}
+        answers: list[tuple[float, float]] = []  # (start, end) of every answer, perf_counter seconds
+        work: list[tuple[float, float]] = []  # the coordinator's cycles
+        stats_ms: list[float] = []
+        export_ms: list[float] = []
+        working = asyncio.Event()
+        working.set()
+
+        async def member(user) -> None:
+            await asyncio.sleep(rng.uniform(0, 0.2))
+            while working.is_set() and position[user.id] < len(plan):
+                update = harness.updates.message(user, plan[position[user.id]][0])
+                started = time.perf_counter()
+                await harness.dispatcher.feed_update(harness.bot, update)
+                answers.append((started, time.perf_counter()))
+                position[user.id] += 1
+                # A member reads the next question before typing it.
+                await asyncio.sleep(rng.uniform(0.1, 0.3))
+
+        async def coordinator_work() -> None:
+            try:
+                for _ in range(cycles):
+                    await asyncio.sleep(rest_s)
+                    cycle_started = started = time.perf_counter()
+                    await harness.dispatcher.feed_update(harness.bot, harness.updates.message(coordinator, "/stats"))
+                    stats_ms.append((time.perf_counter() - started) * 1000)
+                    started = time.perf_counter()
+                    await harness.dispatcher.feed_update(harness.bot, harness.updates.message(coordinator, "/export"))
+                    message, button = harness.find_button(COORDINATOR_ID, label="INSOP soil threshold values")
+                    await harness.dispatcher.feed_update(harness.bot, harness.updates.press(coordinator, message,
+                                                                                            button.callback_data))
+                    export_ms.append((time.perf_counter() - started) * 1000)
+                    work.append((cycle_started, time.perf_counter()))
+                await asyncio.sleep(rest_s)
+            finally:
+                working.clear()
+
+        documents_before = sum(1 for call in harness.api.calls if call.method == "sendDocument")
+        await asyncio.gather(coordinator_work(), *(member(user) for user in users))
+        documents = sum(1 for call in harness.api.calls if call.method == "sendDocument") - documents_before
+        # Every answer must have been taken: each member's newest message is the question after their last answer.
+        misplaced = 0
+        for user in users:
+            last = next((call.text for call in reversed(harness.api.calls)
+                         if call.chat_id == user.id and call.method in ("sendMessage", "editMessageText")), "")
+            misplaced += position[user.id] > 0 and plan[position[user.id] - 1][1][:30] not in last
+    finally:
+        await harness.close()
+    during = [(end - start) * 1000 for start, end in answers if any(start < busy_end and end > busy_start
+                                                                   for busy_start, busy_end in work)]
+    idle = [(end - start) * 1000 for start, end in answers if not any(start < busy_end and end > busy_start
+                                                                     for busy_start, busy_end in work)]
+    reminder = await reminder_loop_stalls(database_url, reminder_members)
+    result = {
+        "answer_p99_ms_idle": round(percentile(idle, 0.99), 1),
+        "answer_p99_ms_during_coordinator_work": round(percentile(during, 0.99), 1),
+        "answer_p50_ms_idle": round(statistics.median(idle), 1),
+        "answer_p50_ms_during_coordinator_work": round(statistics.median(during), 1),
+        "answer_max_ms_during_coordinator_work": round(max(during), 1),
+        "coordinator_submissions": submissions, "coordinator_members_answering": members,
+        "coordinator_answers_idle": len(idle), "coordinator_answers_during": len(during),
+        "coordinator_cycles": len(work), "coordinator_documents": documents,
+        "coordinator_stats_ms": round(statistics.median(stats_ms), 1),
+        "coordinator_export_ms": round(statistics.median(export_ms), 1),
+        "coordinator_answers_misplaced": misplaced,
+        **reminder,
+    }
+    log(f"coordinator: {result}")
+    return result
+
+
+async def reminder_loop_stalls(database_url: str, members: int) -> dict:
+    """The longest event-loop stall while a coordinator picks "everyone" for a reminder and it is queued."""
+    from bot.app import open_storage
+    from bot.config import Settings
+    from bot.services import coord_reminders
+    from storage.models import utcnow
+
+    await add_members(database_url, members, 70_000_000)
+    storage = await open_storage(Settings(_env_file=None, database_url=database_url, bot_token=None))
+    stalls: list[float] = []
+    watching = True
+
+    async def watch() -> None:
+        while watching:
+            started = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stalls.append((time.perf_counter() - started - 0.001) * 1000)
+
+    try:
+        async with storage.sessionmaker() as session:
+            draft = await coord_reminders.new_draft(session, COORDINATOR_ID)
+        async with storage.sessionmaker() as session:
+            await coord_reminders.set_text(session, draft.id, "en", "Please answer the INSOP survey.")
+        watcher = asyncio.create_task(watch())
+        await asyncio.sleep(0.01)
+        stalls.clear()
+        async with storage.sessionmaker() as session:
+            _reminder, audience = await coord_reminders.set_audience(session, draft.id, {"kind": "all"}, "en")
+        audience_stall = max(stalls)
+        async with storage.sessionmaker() as session:
+            await coord_reminders.send_now(session, draft.id)
+        stalls.clear()
+        async with storage.sessionmaker() as session:
+            queued = await coord_reminders.queue_due(session, utcnow(), "en", ("ar", "zh", "en", "fr", "ru", "es"))
+        queue_stall = max(stalls)
+        watching = False
+        await watcher
+    finally:
+        await storage.engine.dispose()
+    return {"reminder_audience": audience, "reminder_queued": queued,
+            "reminder_audience_longest_stall_ms": round(audience_stall, 1),
+            "reminder_queue_longest_stall_ms": round(queue_stall, 1)}
+
+
 # ------------------------------------------------------------------------------------ main
 
 def machine() -> dict:
@@ -551,10 +739,13 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
         results.update(await bench_memory(database("memory"), 200 if quick else 10_000, 20 if quick else 500))
     if "load" in parts:
         results.update(await bench_load(database("load"), 5 if quick else 1_000, 60 if quick else 300))
+    if "coordinator" in parts:
+        results.update(await bench_coordinator(database("coordinator"), 60 if quick else 1_000, 3 if quick else 10,
+                                               1 if quick else 6, 0.5 if quick else 2.0, 200 if quick else 10_000))
     return results
 
 
-PARTS = ("lookup", "dispatch", "broadcast", "memory", "load")
+PARTS = ("lookup", "dispatch", "broadcast", "memory", "load", "coordinator")
 
 
 def main() -> int:

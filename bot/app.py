@@ -22,6 +22,7 @@ from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
 from bot.handlers import coordinator, fallback, lookup, privacy, start, survey
+from bot.heavy import HeavyWork
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.survey.sandbox import FormReader
@@ -79,6 +80,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         forms=FormCache(),
         catalog=ThresholdCatalog(),
         form_reader=FormReader(),  # uploaded XLSForms are read in its capped child process
+        heavy=HeavyWork(workers=settings.heavy_workers),
     )
     # Before the database session: a redelivered update costs one Redis round trip, no SQL.
     ledger = build_ledger(settings.redis_url)
@@ -121,9 +123,13 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     async def close_form_reader() -> None:
         dispatcher["form_reader"].close()
 
+    async def stop_heavy_work() -> None:
+        await dispatcher["heavy"].close()
+
     dispatcher.startup.register(register_menu)
     dispatcher.shutdown.register(close_ledger)
     dispatcher.shutdown.register(close_form_reader)
+    dispatcher.shutdown.register(stop_heavy_work)
     dispatcher.errors.register(apologize)
     return dispatcher
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     send_workers: int = Field(default=4, ge=1, le=32)
     # The span Telegram counts SEND_RATE over, in seconds (1; a test against a time-scaled fake uses less).
     send_window: float = Field(default=1.0, gt=0)
+    # Processes drawing charts and writing exports (bot/heavy.py), also the number of such jobs at once;
+    # 0 runs them in a thread of the bot process instead (no extra process, but members wait longer).
+    heavy_workers: int = Field(default=1, ge=0, le=8)
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import sys
 from typing import TextIO
 
 from aiogram.types import InlineKeyboardButton, Message, User

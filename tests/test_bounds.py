@@ -21,7 +21,6 @@ from storage.models import (
     Member,
     Reminder,
     ReminderDelivery,
-    RoleChange,
     Submission,
     SurveyAnswer,
     Threshold,

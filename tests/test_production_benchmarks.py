@@ -14,6 +14,7 @@ KEYS = {
     "broadcast_recipients", "broadcast_rate_of_limit", "broadcast_lost", "broadcast_duplicates",
     "rss_mb_idle", "rss_mb_10k_drafts",
     "load_members", "load_seconds", "load_errors", "load_answers_lost", "machine",
+    "answer_p99_ms_idle", "answer_p99_ms_during_coordinator_work", "coordinator_cycles",
 }
 
 
@@ -25,3 +26,5 @@ def test_quick_benchmark_reports_every_figure():
     assert KEYS <= figures.keys(), KEYS - figures.keys()
     assert figures["broadcast_lost"] == 0 and figures["broadcast_duplicates"] == 0
     assert figures["load_errors"] == 0 and figures["load_answers_lost"] == 0
+    assert figures["coordinator_cycles"] >= 1 and figures["coordinator_documents"] == 2 * figures["coordinator_cycles"]
+    assert figures["coordinator_answers_during"] > 0 and figures["coordinator_answers_misplaced"] == 0

@@ -31,6 +31,7 @@ from bot.commands import register_coordinator_commands, remove_coordinator_comma
 from bot.config import Settings
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.handlers import Handlers
+from bot.heavy import HeavyWork
 from bot.i18n import language_name, ordered_languages, translations
 from bot.keyboards import (
     role_labels,
@@ -48,9 +49,8 @@ from bot.keyboards import (
     review_keyboard,
     scheduled_reminders_keyboard,
 )
-from bot.limits import CAPTION_LIMIT, fit_utf16, utf16_len
+from bot.limits import fit_utf16, utf16_len
 from bot.lookup import split_message
-from bot.reports.charts import chart_language, progress_chart
 from bot.reports.indicators import indicator_label
 from bot.reports.regions import REGIONS, region_label
 from bot.services import coord_reminders as reminders
@@ -347,14 +347,15 @@ async def _create_invite(session: AsyncSession, bot: Bot, by: int, country: str,
 
 @handlers.message(Command("stats"))
 async def stats(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                state: FSMContext, i18n: I18n) -> None:
+                state: FSMContext, i18n: I18n, heavy: HeavyWork) -> None:
     """Submissions and drafts per form by region and country, the action-plan indicators and a chart."""
     if not await _allowed(message, member, settings):
         return
+    heavy.prepare()
     await state.clear()
     lang = i18n.current_locale
     tr = translations(i18n.locales, lang)
-    result = await coordination.campaign_stats(session)
+    result = await coordination.campaign_stats(session, heavy)
     lines = ["<b>" + _("Survey campaign progress") + "</b>"]
     for form in result.forms:
         lines += ["", "<b>" + html.escape(form.title) + "</b> (" + html.escape(form.form_id) + ")",
@@ -382,8 +383,9 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
     lines += ["", _("(country code submitted/in progress)")]
     for chunk in split_message("\n".join(lines)):
         await message.answer(chunk)
-    drawn = chart_language(lang)
-    chart = progress_chart(result.regions, result.indicators, translations(i18n.locales, drawn), drawn)
+    await message.bot.send_chat_action(message.chat.id, "upload_photo")
+    # Drawn in the worker process: members answering surveys meanwhile are not kept waiting.
+    chart = await heavy.progress_chart(result.regions, result.indicators, await heavy.chart_language(lang))
     await message.answer_photo(BufferedInputFile(chart, filename="insop-progress.png"),
                                caption=_("Response rate by region and action-plan indicators."))
 
@@ -393,10 +395,11 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
 
 @handlers.message(Command("export"))
 async def export(message: Message, command: CommandObject, member: Member | None, settings: Settings,
-                 session: AsyncSession, state: FSMContext) -> None:
+                 session: AsyncSession, state: FSMContext, heavy: HeavyWork) -> None:
     """Offer the surveys to export; `/export ids` adds Telegram ids to the files."""
     if not await _allowed(message, member, settings):
         return
+    heavy.prepare()  # while the coordinator picks a survey
     await state.clear()
     with_ids = (command.args or "").strip().lower() in ("ids", "telegram_ids", "with_ids")
     forms = await coordination.exportable_forms(session)
@@ -411,18 +414,22 @@ async def export(message: Message, command: CommandObject, member: Member | None
 
 @handlers.callback_query(CoordExport.filter())
 async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member: Member | None, settings: Settings,
-                        session: AsyncSession) -> None:
+                        session: AsyncSession, heavy: HeavyWork) -> None:
     """Send the chosen survey's submissions as XLSX and CSV files."""
     if not await _allowed(query, member, settings):
         return
     try:
-        stored, files, count = await coordination.export_form(session, callback_data.form_pk, bool(callback_data.ids))
+        stored, rows = await coordination.export_rows(session, callback_data.form_pk)
     except coordination.NotFound:
         await query.answer(_("This survey is not available."), show_alert=True)
         return
     await query.answer()
     if query.message is None:
         return
+    await query.message.bot.send_chat_action(query.message.chat.id, "upload_document")
+    # Written in the worker process: a large export does not hold up anyone else's updates.
+    files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids))
+    count = len(rows)
     caption = _("{title}: {count} submitted responses.").format(title=_fit(stored.title or stored.form_id, 300),
                                                                  count=count)
     await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)

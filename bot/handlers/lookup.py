@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CompareValues
 from bot.handlers import Handlers
+from bot.heavy import HeavyWork
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard
 from bot.limits import fit_utf16
@@ -55,9 +56,7 @@ async def lookup_command(message: Message, command: CommandObject, member: Membe
 
 
 async def _send_comparison(message: Message, query_text: str, session: AsyncSession, catalog: ThresholdCatalog,
-                           i18n: I18n) -> None:
-    from bot.reports.charts import chart_language, comparison_chart  # matplotlib loads on first use only
-
+                           i18n: I18n, heavy: HeavyWork) -> None:
     locale = i18n.current_locale
     tr = translations(i18n.locales, locale)
     pollutant, land_use, records = await thresholds.compare(session, catalog, query_text)
@@ -67,10 +66,11 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
     table = render_comparison(pollutant, land_use, records, tr, locale)
     if records:
         await message.bot.send_chat_action(message.chat.id, "upload_photo")
-        drawn = chart_language(locale)
+        drawn = await heavy.chart_language(locale)
         drawn_tr = translations(i18n.locales, drawn)
-        png = comparison_chart(comparison_rows(records, drawn_tr, drawn), pollutant_label(pollutant, drawn),
-                               land_use_label(land_use, drawn_tr), drawn_tr, drawn)
+        # Drawn in the worker process (bot/heavy.py): other users' updates go on meanwhile.
+        png = await heavy.comparison_chart(comparison_rows(records, drawn_tr, drawn), pollutant_label(pollutant, drawn),
+                                           land_use_label(land_use, drawn_tr), drawn)
         await message.answer_photo(BufferedInputFile(png, filename=f"{pollutant}.png"))
     for chunk in split_message(table):
         await message.answer(chunk)
@@ -78,18 +78,19 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
 
 @handlers.message(Command("compare"))
 async def compare_command(message: Message, command: CommandObject, session: AsyncSession, catalog: ThresholdCatalog,
-                          i18n: I18n) -> None:
+                          i18n: I18n, heavy: HeavyWork) -> None:
     """Chart and table of one pollutant's values across jurisdictions."""
-    await _send_comparison(message, command.args or "", session, catalog, i18n)
+    await _send_comparison(message, command.args or "", session, catalog, i18n, heavy)
 
 
 @handlers.callback_query(CompareValues.filter())
 async def compare_button(query: CallbackQuery, callback_data: CompareValues, session: AsyncSession,
-                         catalog: ThresholdCatalog, i18n: I18n) -> None:
+                         catalog: ThresholdCatalog, i18n: I18n, heavy: HeavyWork) -> None:
     """The Compare button under a lookup answer."""
     await query.answer()
     if query.message is not None:
-        await _send_comparison(query.message, f"{callback_data.pollutant} {callback_data.land_use}", session, catalog, i18n)
+        await _send_comparison(query.message, f"{callback_data.pollutant} {callback_data.land_use}", session, catalog, i18n,
+                               heavy)
 
 
 @handlers.message(F.text, ~F.text.startswith("/"))

@@ -121,7 +121,7 @@ async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, 
         repo = CoordinationRepository(session)
         reminder = await _draft(repo, reminder_id)
         reminder.audience = audience
-        count = len(await repo.audience(audience, default_language, region_countries))
+        count = await repo.audience_count(audience, default_language, region_countries)
     return reminder, count
 
 
@@ -236,10 +236,10 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
                 continue
             reminder = await repo.reminder(reminder_id)
             members = await repo.audience(reminder.audience, default_language, region_countries)
-            queued += await repo.queue_deliveries(reminder.id, [
-                (member.id, member.telegram_id, choose_language(member.language, None, default_language, languages))
-                for member in members
-            ])
+            queued += await repo.queue_deliveries(reminder.id, (
+                (member_id, telegram_id, choose_language(language, None, default_language, languages))
+                for member_id, telegram_id, language in members
+            ))
     return queued
 
 

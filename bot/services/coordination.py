@@ -13,10 +13,11 @@ from pathlib import Path
 from aiogram.types import User
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.heavy import HeavyWork
 from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, normalize_row
+from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
-from bot.reports.indicators import Indicator, RegionProgress, compute_indicators, region_progress, targeted_from_members
-from bot.reports.regions import REGIONS, load_regions
+from bot.reports.regions import load_regions
 from bot.survey import Form, FormError
 from bot.survey.limits import FormProblem
 from bot.survey.sandbox import FormReader
@@ -37,8 +38,6 @@ from storage.repositories.coordination import CoordinationRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.surveys import SurveyRepository
 
-THRESHOLD_FORM_ID = "insop_thresholds"
-LAB_FORM_ID = "insop_lab_sop"
 INVITE_PREFIX = "inv-"
 INVITE_ROLES = (Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value)
 DEFAULT_INVITE_DAYS = 30
@@ -200,61 +199,20 @@ async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteO
 # ---------------------------------------------------------------- statistics
 
 
-@dataclass
-class FormStats:
-    """Submissions and drafts of one form, by region and country."""
+async def campaign_stats(session: AsyncSession, heavy: HeavyWork | None = None) -> CampaignStats:
+    """Per form counts by region and country, and the action-plan indicators computed from submissions.
 
-    form_id: str
-    title: str
-    submitted: int = 0
-    drafts: int = 0
-    # region id (or "" for unknown) -> country code (or "") -> [submitted, drafts]
-    by_region: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-
-
-@dataclass
-class CampaignStats:
-    forms: list[FormStats]
-    indicators: list[Indicator]
-    regions: list[RegionProgress]
-
-
-async def campaign_stats(session: AsyncSession) -> CampaignStats:
-    """Per form counts by region and country, and the action-plan indicators computed from submissions."""
-    regions = load_regions()
+    The rows are read here; the counting runs in the heavy-work process when `heavy` is given.
+    """
     async with session.begin():
         repo = CoordinationRepository(session)
-        current = await SurveyRepository(session).current_forms()
-        rows = await repo.submission_rows()
+        forms = [(form.form_id, form.title) for form in await SurveyRepository(session).current_forms()]
+        # Answers stay JSON text: the worker decodes them, the bot process builds none of their dicts.
+        rows = await repo.submission_rows(data_as_text=True)
         member_rows = await repo.member_rows()
-    forms: dict[str, FormStats] = {form.form_id: FormStats(form.form_id, form.title or form.form_id) for form in current}
-    for row in rows:
-        stats = forms.setdefault(row["form_id"], FormStats(row["form_id"], row["form_id"]))
-        country = (row["country"] or "").upper()
-        region = regions.get(country, "")
-        cell = stats.by_region.setdefault(region, {}).setdefault(country, [0, 0])
-        if row["status"] == SubmissionStatus.SUBMITTED.value:
-            stats.submitted += 1
-            cell[0] += 1
-        else:
-            stats.drafts += 1
-            cell[1] += 1
-    submitted = [row for row in rows if row["status"] == SubmissionStatus.SUBMITTED.value]
-    thresholds = [row for row in submitted if row["form_id"] == THRESHOLD_FORM_ID]
-    labs = [row for row in submitted if row["form_id"] == LAB_FORM_ID]
-    targeted = targeted_from_members(member_rows)
-    draft_countries = {row["country"] for row in rows
-                       if row["form_id"] == THRESHOLD_FORM_ID and row["status"] == SubmissionStatus.DRAFT.value and row["country"]}
-    return CampaignStats(
-        forms=list(forms.values()),
-        indicators=compute_indicators(thresholds, labs, targeted, regions),
-        regions=region_progress(targeted, thresholds, regions, draft_countries),
-    )
-
-
-def region_order(region: str) -> int:
-    """GSP order, unknown region last."""
-    return REGIONS.index(region) if region in REGIONS else len(REGIONS)
+    if heavy is not None:
+        return await heavy.campaign_stats(forms, rows, member_rows)
+    return summarize_campaign(forms, rows, member_rows, load_regions())
 
 
 # ---------------------------------------------------------------- exports
@@ -266,9 +224,11 @@ async def exportable_forms(session: AsyncSession) -> list[SurveyForm]:
         return await SurveyRepository(session).current_forms()
 
 
-async def export_form(session: AsyncSession, form_ref: int | str, include_telegram_ids: bool = False,
-                      label_language: str | None = None) -> tuple[SurveyForm, ExportFiles, int]:
-    """XLSX and CSV of every submitted response to a form (all versions), laid out by its current version."""
+async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[SurveyForm, list[dict]]:
+    """A form's current version and every submitted response to it (all versions), for an export.
+
+    Each row's answers (`data`) are JSON text; `bot.reports.campaign.decode_answers` turns them into dicts.
+    """
     async with session.begin():
         repo = CoordinationRepository(session)
         if isinstance(form_ref, int):
@@ -279,11 +239,26 @@ async def export_form(session: AsyncSession, form_ref: int | str, include_telegr
             stored = await repo.current_form(form_ref)
         if stored is None:
             raise NotFound(form_ref)
-        rows = await repo.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED.value])
+        rows = await repo.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED.value], data_as_text=True)
         statuses = await repo.review_statuses([row["id"] for row in rows])
         for row in rows:
             row["review_status"] = statuses.get(row["id"], "")
-    files = build_export(stored.definition, rows, label_language=label_language, include_telegram_ids=include_telegram_ids)
+    return stored, rows
+
+
+async def export_form(session: AsyncSession, form_ref: int | str, include_telegram_ids: bool = False,
+                      label_language: str | None = None, heavy: HeavyWork | None = None,
+                      ) -> tuple[SurveyForm, ExportFiles, int]:
+    """XLSX and CSV of every submitted response to a form, laid out by its current version.
+
+    Built in the heavy-work process when `heavy` is given (the bot), else right here (the command line).
+    """
+    stored, rows = await export_rows(session, form_ref)
+    if heavy is not None:
+        files = await heavy.export_files(stored.definition, rows, label_language, include_telegram_ids)
+    else:
+        files = build_export(stored.definition, decode_answers(rows), label_language=label_language,
+                             include_telegram_ids=include_telegram_ids)
     return stored, files, len(rows)
 
 

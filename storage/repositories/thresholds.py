@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReviewStatus, Threshold, utcnow
+from storage.repositories.batches import in_batches
 
 # The source's own wording identifies a row: re-importing a file finds the same keys.
 _KEY_FIELDS = (
@@ -76,10 +77,8 @@ class ThresholdRepository:
     async def approved_records(self) -> list[dict]:
         """Every approved row as a plain record dict."""
         columns = [getattr(Threshold, name) for name in RECORD_COLUMNS]
-        rows = await self.session.execute(
-            select(*columns).where(Threshold.review_status == ReviewStatus.APPROVED.value).order_by(Threshold.id)
-        )
-        return [dict(zip(RECORD_COLUMNS, row)) for row in rows]
+        query = select(*columns).where(Threshold.review_status == ReviewStatus.APPROVED.value).order_by(Threshold.id)
+        return [dict(zip(RECORD_COLUMNS, row)) async for row in in_batches(self.session, query)]
 
     async def for_submission(self, submission_id: int) -> list[Threshold]:
         """The candidate rows a survey submission produced."""
