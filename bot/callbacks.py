@@ -46,6 +46,20 @@ class CompareValues(CallbackData, prefix="cmp"):
     land_use: str = ""
 
 
+class LookupPage(CallbackData, prefix="lkp"):
+    """The next values of a lookup answer: the question as understood (pollutant, country, land use,
+    pH, value type, conditions) and the page to show. The question is carried whole, so any process
+    can answer the button, after any restart."""
+
+    p: str
+    c: str
+    n: int
+    lu: str = ""
+    ph: str = ""
+    vt: str = ""
+    k: str = ""
+
+
 # ---------------------------------------------------------------- coordinator tools (issue 5)
 
 

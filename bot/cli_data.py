@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gettext
+import itertools
 import json
 import sys
 
@@ -12,7 +13,9 @@ from bot.app import open_storage
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
 from bot.lookup.records import CSV_COLUMNS
-from bot.lookup import RowError, read_thresholds_csv, render_text, result_to_json
+from bot.lookup import RowError, render_text, result_to_json
+from bot.lookup.records import iter_thresholds
+from bot.reports.export import neutralize_formula
 from bot.services.thresholds import ThresholdCatalog, find_thresholds
 from storage.repositories.thresholds import RECORD_COLUMNS, ThresholdRepository
 
@@ -53,7 +56,8 @@ async def run_lookup(settings: Settings, args: argparse.Namespace) -> None:
             async with storage.sessionmaker() as session:
                 result = await find_thresholds(session, catalog, query, args.country)
             if args.json:
-                print(json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str), flush=True)
+                print(json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str, allow_nan=False),
+                      flush=True)
             elif args.query:
                 print(_plain(render_text(result, tr, language)))
             else:
@@ -64,19 +68,36 @@ async def run_lookup(settings: Settings, args: argparse.Namespace) -> None:
         await storage.engine.dispose()
 
 
+# Rows normalized and written per round trip: memory stays flat whatever the file's size.
+IMPORT_BATCH = 1000
+
+
 async def import_thresholds(settings: Settings, path: str) -> None:
-    """Add the file's values that are not stored yet; says how many were new."""
+    """Add the file's values that are not stored yet; says how many were new.
+
+    The file is read and written in batches inside one transaction: a bad row anywhere leaves the
+    database as it was, and the error names that row and column.
+    """
     try:
-        records = read_thresholds_csv(path)
-    except RowError as error:
-        raise DataFileError(f"{path}: {error}") from error
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as error:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as error:
         raise DataFileError(f"{path}: {error}") from error
     storage = await open_storage(settings)
+    added = present = 0
     try:
         async with storage.sessionmaker() as session, session.begin():
-            added, present = await ThresholdRepository(session).add_records((r.to_dict() for r in records), origin="import")
+            repo = ThresholdRepository(session)
+            records = iter_thresholds(handle)
+            while batch := list(itertools.islice(records, IMPORT_BATCH)):
+                batch_added, batch_present = await repo.add_records((r.to_dict() for r in batch), origin="import")
+                added += batch_added
+                present += batch_present
+    except RowError as error:
+        raise DataFileError(f"{path}: {error}") from error
+    except (UnicodeDecodeError, csv.Error, ValueError) as error:
+        raise DataFileError(f"{path}: {error}") from error
     finally:
+        handle.close()
         await storage.engine.dispose()
     print(f"{path}: {added} values added, {present} already present")
 
@@ -96,8 +117,10 @@ async def export_thresholds(settings: Settings, out: str) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS) + list(normalized.values()))
         writer.writeheader()
         for row in rows:
-            writer.writerow({column: row[field] for column, field in ORIGINAL_WORDING.items()}
-                            | {normalized[field]: value for field, value in row.items()})
+            # Text starting like a formula (=HYPERLINK, @SUM, +...) is kept as text, as /export does;
+            # `data import` reads such a cell back without the apostrophe.
+            writer.writerow({column: neutralize_formula(row[field]) for column, field in ORIGINAL_WORDING.items()}
+                            | {normalized[field]: neutralize_formula(value) for field, value in row.items()})
     finally:
         if handle is not sys.stdout:
             handle.close()

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, RoleChoice, SurveyOpen, SurveyStep
+from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, LookupPage, RoleChoice, SurveyOpen, SurveyStep
 from bot.i18n import language_name, ordered_languages
 from storage.models import Role
 
@@ -118,10 +118,13 @@ def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) ->
     return builder.as_markup()
 
 
-def compare_keyboard(pollutant: str, land_use: str | None) -> InlineKeyboardMarkup:
-    """A "Compare" button under a lookup answer."""
+def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None) -> InlineKeyboardMarkup:
+    """A "Compare" button under a lookup answer, and "More" when the values go on in another message."""
     builder = InlineKeyboardBuilder()
+    if more is not None:
+        builder.button(text=_("More values ▸"), callback_data=more)
     builder.button(text=_("📊 Compare countries"), callback_data=CompareValues(pollutant=pollutant, land_use=land_use or ""))
+    builder.adjust(1)
     return builder.as_markup()
 
 

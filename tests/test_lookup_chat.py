@@ -88,3 +88,33 @@ async def test_inline_query_returns_the_answer(harness, user_id):
     assert len(answers) == 1
     article = answers[0].params["results"][0]
     assert "1.4 mg/kg" in article.input_message_content.message_text
+
+
+async def test_long_answers_come_a_page_at_a_time_with_a_more_button(harness, user_id):
+    """China has more cadmium values than one message shows: five, then "More values" for the next five."""
+    user = await member(harness, user_id)
+    calls = await harness.send(user, "cadmium China")
+    first = "\n".join(harness.texts(calls))
+    assert first.count("Legal status:") == 5
+    total = int(first.rsplit(" of ", 1)[1].split(".")[0])
+    assert "Values 1–5 of" in first and total > 5
+    seen = 5
+    while seen < total:
+        calls = await harness.press(user, "More values")
+        page = "\n".join(harness.texts(calls))
+        shown = page.count("Legal status:")
+        assert f"Values {seen + 1}–{seen + shown} of {total}." in page
+        assert 0 < shown <= 5
+        seen += shown
+    assert all("More values" not in button.text for row in calls[-1].keyboard.inline_keyboard for button in row)
+
+
+async def test_a_forged_page_number_is_ignored(harness, user_id):
+    user = await member(harness, user_id)
+    await harness.send(user, "cadmium China")
+    for data in ("lkp:cadmium:CN:999999999999::::", "lkp:cadmium:CN:-1::::", "lkp:cadmium:ZZ:1::::"):
+        calls = await harness.press(user, data=data)
+        assert [call.method for call in calls] == ["answerCallbackQuery"], data
+    # A pH that is not one is dropped; the page itself is shown.
+    calls = await harness.press(user, data="lkp:cadmium:CN:1::1e400::")
+    assert "Values 6–" in "\n".join(harness.texts(calls))

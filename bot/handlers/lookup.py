@@ -19,12 +19,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CompareValues
+from bot.callbacks import CompareValues, LookupPage
 from bot.handlers import Handlers
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard
-from bot.lookup import render_text, split_message
-from bot.lookup.render import comparison_rows, land_use_label, pollutant_label, render_comparison
+from bot.lookup import LookupResult, render_text, split_message
+from bot.lookup.render import comparison_rows, land_use_label, page_count, pollutant_label, render_comparison
 from bot.services import thresholds
 from bot.services.thresholds import ThresholdCatalog
 from storage.models import Member
@@ -35,15 +35,57 @@ handlers = Handlers("lookup")
 INLINE_TEXT_LIMIT = 4000
 
 
-async def _answer_lookup(message: Message, text: str, member: Member | None, session: AsyncSession,
-                         catalog: ThresholdCatalog, i18n: I18n) -> None:
+# Pages of one answer a "More" button can reach (a forged page number beyond is ignored).
+MAX_PAGES = 200
+
+
+def _next_page(result: LookupResult, page: int) -> LookupPage | None:
+    """The "More" button's payload for the page after `page`, or None on the last page."""
+    if page + 1 >= page_count(result) or not result.pollutant or not result.country:
+        return None
+    ph = result.query.ph
+    data = LookupPage(p=result.pollutant, c=result.country, n=page + 1, lu=result.land_use or "",
+                      ph="" if ph is None else format(ph, "g"), vt=result.query.value_type or "")
+    try:
+        data.pack()
+    except ValueError:  # longer than Telegram's 64 bytes: the reply says how many values are left
+        return None
+    return data
+
+
+async def _send_result(message: Message, result: LookupResult, i18n: I18n, page: int = 0) -> None:
     locale = i18n.current_locale
-    result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
-    chunks = split_message(render_text(result, translations(i18n.locales, locale), locale))
-    markup = compare_keyboard(result.pollutant, result.land_use) if result.pollutant and result.kind != "help" else None
+    chunks = split_message(render_text(result, translations(i18n.locales, locale), locale, page=page))
+    markup = (compare_keyboard(result.pollutant, result.land_use, more=_next_page(result, page))
+              if result.pollutant and result.kind != "help" else None)
     for position, chunk in enumerate(chunks):
         await message.answer(chunk, reply_markup=markup if position == len(chunks) - 1 else None,
                              disable_web_page_preview=True)
+
+
+async def _answer_lookup(message: Message, text: str, member: Member | None, session: AsyncSession,
+                         catalog: ThresholdCatalog, i18n: I18n) -> None:
+    result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
+    await _send_result(message, result, i18n)
+
+
+@handlers.callback_query(LookupPage.filter())
+async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: AsyncSession,
+                      catalog: ThresholdCatalog, i18n: I18n) -> None:
+    """The "More values" button: the next values of the same answer, in a new message."""
+    await query.answer()
+    if query.message is None or not 0 < callback_data.n < MAX_PAGES:
+        return
+    try:
+        ph = float(callback_data.ph) if callback_data.ph else None
+    except ValueError:
+        ph = None
+    if ph is not None and not 0 <= ph <= 14:
+        ph = None
+    result = await thresholds.find_again(session, catalog, callback_data.p[:64], callback_data.c[:8],
+                                         callback_data.lu or None, ph, callback_data.vt or None)
+    if callback_data.n < page_count(result):
+        await _send_result(query.message, result, i18n, page=callback_data.n)
 
 
 @handlers.message(Command("lookup"))

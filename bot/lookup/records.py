@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from dataclasses import dataclass, fields
 from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
 from bot.lookup.pollutants import (
     ALL_POLLUTANTS_ID,
@@ -156,6 +157,7 @@ def normalize_row(row: dict, row_number: int) -> ThresholdRecord:
         value, value_min, value_max = (
             _convert(number, unit_factor) for number in (value, value_min, value_max)
         )
+    _check_finite(cell["value"], (value, value_min, value_max), row_number)
     land_use, covers = _land_use(cell["land_use"], row_number)
     ph_min, ph_max, ph_min_inclusive, ph_max_inclusive = parse_ph_band(cell["conditions"])
     if not cell["source_url_or_path"]:
@@ -214,24 +216,26 @@ def read_thresholds_csv(path_or_file: str | os.PathLike | IO[str]) -> list[Thres
     """Read and normalize the whole threshold CSV; raises RowError naming the bad row/column."""
     if isinstance(path_or_file, (str, os.PathLike)):
         with open(path_or_file, encoding="utf-8-sig", newline="") as handle:
-            return _read_rows(handle)
-    return _read_rows(path_or_file)
+            return list(iter_thresholds(handle))
+    return list(iter_thresholds(path_or_file))
 
 
-def _read_rows(handle: Iterable[str]) -> list[ThresholdRecord]:
+def iter_thresholds(handle: Iterable[str]) -> Iterator[ThresholdRecord]:
+    """Normalize a threshold CSV one row at a time (an import of any size holds one row in memory).
+
+    Raises RowError naming the bad row and column when it reaches it; rows before it were yielded.
+    """
     reader = csv.DictReader(handle)
     header = [name.strip().lstrip("\ufeff") for name in (reader.fieldnames or [])]
     for column in CSV_COLUMNS:
         if column not in header:
             raise RowError(1, column, "missing column in the header")
     reader.fieldnames = header
-    records = []
     # Row 1 is the header, so data rows are numbered as a spreadsheet shows them.
     for row_number, row in enumerate(reader, start=2):
         if not any(_clean(value) for value in row.values() if isinstance(value, str)):
             continue
-        records.append(normalize_row(row, row_number))
-    return records
+        yield normalize_row(row, row_number)
 
 
 def parse_ph_band(conditions: str) -> tuple[float | None, float | None, bool, bool]:
@@ -255,8 +259,24 @@ def parse_ph_band(conditions: str) -> tuple[float | None, float | None, bool, bo
     return None, None, True, True
 
 
+# A cell an export protected from spreadsheets ("'=..."), read back as it was written.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _clean(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if value.startswith("'") and value[1:2] in _FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def _check_finite(text: str, numbers: Iterable[float | None], row_number: int) -> None:
+    """Refuse a value that overflowed to infinity (400 nines); JSON and charts cannot carry it."""
+    if any(number is not None and not math.isfinite(number) for number in numbers):
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        raise RowError(row_number, "value", f"{shown!r} is too large to be a concentration")
 
 
 @lru_cache(maxsize=1)
@@ -447,4 +467,4 @@ def _legal_status(text: str) -> str:
 
 def read_thresholds_text(text: str) -> list[ThresholdRecord]:
     """Read threshold records from CSV text already in memory (handy for uploads and tests)."""
-    return _read_rows(io.StringIO(text))
+    return list(iter_thresholds(io.StringIO(text)))

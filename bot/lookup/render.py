@@ -7,6 +7,7 @@ finds every message here; numbers are formatted for the user's locale with Babel
 from __future__ import annotations
 
 import html
+import math
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -28,9 +29,13 @@ from bot.lookup.records import ThresholdRecord
 from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, country_display_name
 
 TELEGRAM_MESSAGE_LIMIT = 4096
-# A phone screen holds only so much; the JSON output keeps every alternative.
+# A phone screen holds only so much; the JSON output keeps more (up to JSON_RECORDS_CAP).
 MAX_ALTERNATIVES_SHOWN = 8
 MAX_COMPARISON_SHOWN = 20
+# A country's values for one pollutant are shown this many per message; a "More" button pages on.
+RECORDS_PER_PAGE = 5
+# `lookup --json` lists at most this many records per list; `*_total` says how many there were.
+JSON_RECORDS_CAP = 50
 
 
 class Translations(Protocol):
@@ -288,27 +293,49 @@ def _title_case(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def render_text(result: LookupResult, tr: Translations, locale: str) -> str:
-    """The reply the bot sends for a lookup, as Telegram HTML, in the user's language."""
+def paged_records(result: LookupResult) -> tuple[ThresholdRecord, ...]:
+    """The records a reply pages through: the country's values (or its values for other land uses)."""
+    if result.kind == RESULT_VALUES:
+        return result.results
+    if result.kind == RESULT_OTHER_LAND_USES:
+        return result.other_land_uses
+    return ()
+
+
+def page_count(result: LookupResult) -> int:
+    """How many messages of RECORDS_PER_PAGE values the reply takes (at least one)."""
+    return max(1, -(-len(paged_records(result)) // RECORDS_PER_PAGE))
+
+
+def render_text(result: LookupResult, tr: Translations, locale: str, page: int = 0) -> str:
+    """The reply the bot sends for a lookup, as Telegram HTML, in the user's language.
+
+    A country's values come RECORDS_PER_PAGE at a time: `page` 0 is the first message (with the
+    notes, EU law and comparisons), later pages carry only the heading and their values.
+    """
     _ = tr.gettext
     ngettext = tr.ngettext
     blocks: list[str] = []
-    notes = _suggestion_lines(result, tr, locale)
-    if result.query.truncated:
+    pages = page_count(result)
+    page = max(0, min(page, pages - 1))
+    notes = _suggestion_lines(result, tr, locale) if page == 0 else []
+    if result.query.truncated and page == 0:
         notes.insert(0, _fill(_("Your message was long; only its beginning was read.")))
     if notes:
         blocks.append("\n".join(notes))
 
     country = _country_name(result.country, locale)
+    records = paged_records(result)
+    shown = records[page * RECORDS_PER_PAGE:(page + 1) * RECORDS_PER_PAGE]
     if result.kind == RESULT_VALUES:
         blocks.append(_heading(result, tr, locale))
-        blocks.extend(_record_block(record, result, tr, locale) for record in result.results)
+        blocks.extend(_record_block(record, result, tr, locale) for record in shown)
     elif result.kind == RESULT_OTHER_LAND_USES:
         blocks.append(_heading(result, tr, locale))
         blocks.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
                             land_use=_land_use_label(result.land_use or "all", tr),
                             country=country))
-        blocks.extend(_record_block(record, result, tr, locale) for record in result.other_land_uses)
+        blocks.extend(_record_block(record, result, tr, locale) for record in shown)
     elif result.kind == RESULT_NO_NATIONAL_VALUE:
         blocks.append(_heading(result, tr, locale))
         no_value = _fill(_("No national value recorded for {country}."), country=country)
@@ -328,6 +355,12 @@ def render_text(result: LookupResult, tr: Translations, locale: str) -> str:
         blocks.append(_help_block(tr))
         return "\n\n".join(blocks)
 
+    if pages > 1:
+        first = page * RECORDS_PER_PAGE + 1
+        blocks.append(_fill(_("Values {first}–{last} of {total}."), first=first,
+                            last=first + len(shown) - 1, total=len(records)))
+    if page > 0:
+        return "\n\n".join(blocks)
     if result.supranational:
         blocks.append(_Html("<b>" + _fill(_("EU law that also applies in {country}:"),
                                           country=country) + "</b>"))
@@ -471,6 +504,11 @@ def _split_long_block(block: str, limit: int) -> list[str]:
     return chunks or [""]
 
 
+def _finite(number: float | None) -> float | None:
+    """JSON has no Infinity or NaN: such a number is given as null."""
+    return number if number is None or math.isfinite(number) else None
+
+
 def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str, Any]:
     item = {
         "country": record.jurisdiction,
@@ -480,9 +518,9 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
         "land_use": record.land_use,
         "land_use_covers": list(record.land_uses),
         "land_use_original": record.land_use_original,
-        "value": record.value,
-        "value_min": record.value_min,
-        "value_max": record.value_max,
+        "value": _finite(record.value),
+        "value_min": _finite(record.value_min),
+        "value_max": _finite(record.value_max),
         "unit": record.unit,
         "unit_original": record.unit_original,
         "value_type": record.value_type,
@@ -502,11 +540,22 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
 
 
 def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
-    """The lookup as plain JSON data for `python -m bot lookup --json` (includes the reply text)."""
+    """The lookup as plain JSON data for `python -m bot lookup --json` (includes the reply text).
+
+    Each list holds at most JSON_RECORDS_CAP records; `<list>_total` gives the full count and
+    `truncated` says whether any list was cut.
+    """
     pollutant = POLLUTANTS_BY_ID.get(result.pollutant) if result.pollutant else None
-    results = [_record_json(r, locale, applies_to_country=True) for r in result.results]
+    cap = JSON_RECORDS_CAP
+    results = [_record_json(r, locale, applies_to_country=True) for r in result.results[:cap]]
     results += [_record_json(r, locale, applies_to_country=True, applies_via="EU")
-                for r in result.supranational]
+                for r in result.supranational[:max(0, cap - len(results))]]
+    totals = {
+        "results_total": len(result.results) + len(result.supranational),
+        "other_land_uses_total": len(result.other_land_uses),
+        "country_status_total": len(result.country_status),
+        "alternatives_total": len(result.alternatives),
+    }
     return {
         "kind": result.kind,
         "pollutant": pollutant.name_en if pollutant else result.pollutant,
@@ -518,10 +567,12 @@ def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[
         "value_type": result.query.value_type,
         "results": results,
         "other_land_uses": [_record_json(r, locale, applies_to_country=True)
-                            for r in result.other_land_uses],
-        "country_status": [_record_json(r, locale) for r in result.country_status],
+                            for r in result.other_land_uses[:cap]],
+        "country_status": [_record_json(r, locale) for r in result.country_status[:cap]],
         "alternatives": [_record_json(r, locale, applies_to_country=False)
-                         for r in result.alternatives],
+                         for r in result.alternatives[:cap]],
+        **totals,
+        "truncated": any(total > cap for total in totals.values()),
         "confidence": dict(result.query.confidence),
         "suggestions": [
             {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.lookup import LookupResult, ThresholdIndex, ThresholdRecord, build_index, default_vocabulary, lookup, parse_query
+from bot.lookup import (
+    LookupResult,
+    ParsedQuery,
+    ThresholdIndex,
+    ThresholdRecord,
+    build_index,
+    default_vocabulary,
+    lookup,
+    parse_query,
+)
 from storage.repositories.thresholds import ThresholdRepository
+
+log = logging.getLogger(__name__)
+
+
+def _servable(row: dict) -> bool:
+    """Whether a stored row can be shown: an infinite value (stored before imports refused it) cannot."""
+    return all(row.get(name) is None or math.isfinite(row[name]) for name in ("value", "value_min", "value_max"))
 
 
 class ThresholdCatalog:
@@ -28,7 +46,11 @@ class ThresholdCatalog:
                 return self._index
             async with self._lock:
                 if self._index is None or signature != self._signature:
-                    records = [ThresholdRecord.from_dict(row) for row in await repo.approved_records()]
+                    rows = await repo.approved_records()
+                    records = [ThresholdRecord.from_dict(row) for row in rows if _servable(row)]
+                    if len(records) < len(rows):
+                        log.warning("%d stored threshold values are not finite numbers and are not served",
+                                    len(rows) - len(records))
                     self._index = build_index(records)
                     self._signature = signature
         return self._index
@@ -39,6 +61,15 @@ async def find_thresholds(session: AsyncSession, catalog: ThresholdCatalog, text
     """Answer a free-text question about threshold values."""
     index = await catalog.index(session)
     return lookup(index, text, member_country=member_country)
+
+
+async def find_again(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, country: str,
+                     land_use: str | None, ph: float | None, value_type: str | None) -> LookupResult:
+    """The same question asked again from its understood parts (for the next page of an answer)."""
+    index = await catalog.index(session)
+    parsed = ParsedQuery(text="", pollutant=pollutant, land_use=land_use, country=country, ph=ph,
+                         value_type=value_type)
+    return index.find(parsed)
 
 
 async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str) -> tuple[str | None, str | None, list[ThresholdRecord]]:

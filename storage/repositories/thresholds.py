@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReviewStatus, Threshold, utcnow
@@ -38,25 +38,30 @@ class ThresholdRepository:
 
     async def add_records(self, records: Iterable[dict], origin: str, review_status: str = ReviewStatus.APPROVED.value,
                           submission_id: int | None = None) -> tuple[int, int]:
-        """Insert records not stored yet (by source key); returns (added, already present)."""
+        """Insert records not stored yet (by source key); returns (added, already present).
+
+        Meant for batches (a file is imported a thousand rows at a time): one query finds the keys
+        already stored, one multi-row INSERT writes the rest, and no ORM object is kept per row.
+        """
         records = list(records)
         keys = [source_key(record) for record in records]
         existing: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             existing.update(await self.session.scalars(select(Threshold.source_key).where(Threshold.source_key.in_(chunk))))
-        added = 0
         now = utcnow()
+        rows = []
         for key, record in zip(keys, records):
             if key in existing:
                 continue
             existing.add(key)
-            values = {column: record.get(column) for column in RECORD_COLUMNS}
-            self.session.add(Threshold(source_key=key, origin=origin, review_status=review_status,
-                                       submission_id=submission_id, created_at=now, updated_at=now, **values))
-            added += 1
-        await self.session.flush()
-        return added, len(records) - added
+            rows.append({column: record.get(column) for column in RECORD_COLUMNS} | {
+                "source_key": key, "origin": origin, "review_status": review_status, "submission_id": submission_id,
+                "created_at": now, "updated_at": now,
+            })
+        if rows:
+            await self.session.execute(insert(Threshold), rows)
+        return len(rows), len(records) - len(rows)
 
     async def count(self, origin: str | None = None) -> int:
         """How many rows (of one origin) are stored."""
