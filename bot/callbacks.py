@@ -40,10 +40,12 @@ class SurveyStep(CallbackData, prefix="svs"):
 
 
 class CompareValues(CallbackData, prefix="cmp"):
-    """Show one pollutant's values across jurisdictions (land use "" for all)."""
+    """Show one pollutant's values across jurisdictions (land use "" for all), within one tier ("" for the
+    tier most jurisdictions have values in)."""
 
     pollutant: str
     land_use: str = ""
+    tier: str = ""
 
 
 class LookupPage(CallbackData, prefix="lkp"):

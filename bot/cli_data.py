@@ -12,7 +12,7 @@ import sys
 from bot.app import open_storage
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
-from bot.lookup.records import CSV_COLUMNS
+from bot.lookup.records import CSV_COLUMNS, OPTIONAL_COLUMNS, ORIGINAL_FIELDS
 from bot.lookup import RowError, render_text, result_to_json
 from bot.lookup.records import iter_thresholds
 from bot.reports.export import neutralize_formula
@@ -21,13 +21,7 @@ from storage.repositories.thresholds import RECORD_COLUMNS, ThresholdRepository
 
 
 # Seed CSV column -> the stored field that keeps the source's own wording.
-ORIGINAL_WORDING = {
-    "country_iso2": "jurisdiction", "country": "jurisdiction_name", "jurisdiction_level": "jurisdiction_level_original",
-    "pollutant": "pollutant_original", "cas": "cas", "land_use": "land_use_original", "value": "value_original",
-    "unit": "unit_original", "value_type": "value_type_original", "basis": "basis_original",
-    "conditions": "conditions", "legal_status": "legal_status_original", "instrument": "instrument",
-    "year": "year_original", "source_url_or_path": "source",
-}
+ORIGINAL_WORDING = ORIGINAL_FIELDS
 
 
 class DataFileError(Exception):
@@ -113,14 +107,17 @@ async def export_thresholds(settings: Settings, out: str) -> None:
     handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")
     try:
         # The seed's own columns first (so the file imports again), then the normalized fields.
-        normalized = {field: f"{field}_normalized" if field in CSV_COLUMNS else field for field in RECORD_COLUMNS}
-        writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS) + list(normalized.values()))
+        seed_columns = list(CSV_COLUMNS) + list(OPTIONAL_COLUMNS)
+        normalized = {field: f"{field}_normalized" if field in seed_columns else field
+                      for field in RECORD_COLUMNS if field != "verification_note"}
+        writer = csv.DictWriter(handle, fieldnames=seed_columns + list(normalized.values()))
         writer.writeheader()
         for row in rows:
             # Text starting like a formula (=HYPERLINK, @SUM, +...) is kept as text, as /export does;
             # `data import` reads such a cell back without the apostrophe.
             writer.writerow({column: neutralize_formula(row[field]) for column, field in ORIGINAL_WORDING.items()}
-                            | {normalized[field]: neutralize_formula(value) for field, value in row.items()})
+                            | {normalized[field]: neutralize_formula(value) for field, value in row.items()
+                               if field in normalized})
     finally:
         if handle is not sys.stdout:
             handle.close()

@@ -118,14 +118,38 @@ def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) ->
     return builder.as_markup()
 
 
-def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None) -> InlineKeyboardMarkup:
+def _fits(data) -> bool:
+    """Whether callback data packs into Telegram's 64 bytes (a long imported pollutant name may not)."""
+    try:
+        data.pack()
+    except ValueError:
+        return False
+    return True
+
+
+def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None) -> InlineKeyboardMarkup | None:
     """A "Compare" button under a lookup answer, and "More" when the values go on in another message."""
     builder = InlineKeyboardBuilder()
     if more is not None:
         builder.button(text=_("More values ▸"), callback_data=more)
-    builder.button(text=_("📊 Compare countries"), callback_data=CompareValues(pollutant=pollutant, land_use=land_use or ""))
+    compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
+    if _fits(compare):
+        builder.button(text=_("📊 Compare countries"), callback_data=compare)
     builder.adjust(1)
-    return builder.as_markup()
+    return builder.as_markup() if more is not None or _fits(compare) else None
+
+
+def tier_keyboard(pollutant: str, land_use: str | None, tiers: list[tuple[str, str, int]]) -> InlineKeyboardMarkup | None:
+    """One button per other tier of a comparison: (tier, its name, how many jurisdictions)."""
+    builder = InlineKeyboardBuilder()
+    count = 0
+    for tier, label, jurisdictions in tiers:
+        data = CompareValues(pollutant=pollutant, land_use=land_use or "", tier=tier)
+        if _fits(data):
+            builder.button(text=f"{label} ({jurisdictions})", callback_data=data)
+            count += 1
+    builder.adjust(1)
+    return builder.as_markup() if count else None
 
 
 # ---------------------------------------------------------------- coordinator tools (issue 5)

@@ -82,13 +82,19 @@ def test_lookup_cli_json_and_stdin_lines(tmp_path):
 
 
 def test_data_import_is_idempotent_and_names_bad_rows(tmp_path):
+    import csv
+
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/data.db"}
     exported = tmp_path / "export.csv"
     result = run_bot("data", "export", "--out", str(exported), env=database)
     assert result.returncode == 0, result.stderr
-    assert len(exported.read_text(encoding="utf-8").splitlines()) == 361
+    with exported.open(encoding="utf-8", newline="") as handle:
+        exported_rows = list(csv.DictReader(handle))
+    assert len(exported_rows) == 965
+    # Coordinators' export keeps where each value was read; lookups never show it.
+    assert all(row["verification_note"] for row in exported_rows)
     result = run_bot("data", "import", str(exported), env=database)
-    assert result.stdout.strip().endswith("0 values added, 360 already present")
+    assert result.stdout.strip().endswith("0 values added, 965 already present")
 
     bad = tmp_path / "bad.csv"
     header = exported.read_text(encoding="utf-8").splitlines()[0].split(",")[:15]

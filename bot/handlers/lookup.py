@@ -22,9 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CompareValues, LookupPage
 from bot.handlers import Handlers
 from bot.i18n import translations
-from bot.keyboards import compare_keyboard
+from bot.keyboards import compare_keyboard, tier_keyboard
 from bot.lookup import LookupResult, render_text, split_message
-from bot.lookup.render import comparison_rows, land_use_label, page_count, pollutant_label, render_comparison
+from bot.lookup.render import (
+    comparison_rows,
+    land_use_label,
+    page_count,
+    pollutant_label,
+    render_comparison,
+    tier_short_label,
+)
+from bot.lookup.tiers import TIERS
 from bot.services import thresholds
 from bot.services.thresholds import ThresholdCatalog
 from storage.models import Member
@@ -96,41 +104,51 @@ async def lookup_command(message: Message, command: CommandObject, member: Membe
 
 
 async def _send_comparison(message: Message, query_text: str, session: AsyncSession, catalog: ThresholdCatalog,
-                           i18n: I18n) -> None:
+                           i18n: I18n, tier: str | None = None, button: CompareValues | None = None) -> None:
     from bot.reports.charts import chart_language, comparison_chart  # matplotlib loads on first use only
 
     locale = i18n.current_locale
     tr = translations(i18n.locales, locale)
-    pollutant, land_use, records = await thresholds.compare(session, catalog, query_text)
+    if button is not None:
+        pollutant, land_use = button.pollutant, button.land_use or None
+        comparison = await thresholds.compare_pollutant(session, catalog, pollutant, land_use, tier)
+    else:
+        pollutant, land_use, comparison = await thresholds.compare(session, catalog, query_text, tier)
     if pollutant is None:
         await message.answer(_("Which pollutant should I compare? For example: /compare cadmium agricultural"))
         return
-    table = render_comparison(pollutant, land_use, records, tr, locale)
+    records = list(comparison.records)
+    table = render_comparison(pollutant, land_use, records, tr, locale, tier=comparison.tier)
     if records:
         await message.bot.send_chat_action(message.chat.id, "upload_photo")
         drawn = chart_language(locale)
         drawn_tr = translations(i18n.locales, drawn)
         png = comparison_chart(comparison_rows(records, drawn_tr, drawn), pollutant_label(pollutant, drawn),
-                               land_use_label(land_use, drawn_tr), drawn_tr, drawn)
+                               land_use_label(land_use, drawn_tr), drawn_tr, drawn,
+                               tier_name=tier_short_label(comparison.tier, drawn_tr))
         await message.answer_photo(BufferedInputFile(png, filename=f"{pollutant}.png"))
-    for chunk in split_message(table):
-        await message.answer(chunk)
+    others = [(name, tier_short_label(name, tr), count) for name, count in comparison.tiers if name != comparison.tier]
+    markup = tier_keyboard(pollutant, land_use, others)
+    chunks = split_message(table)
+    for position, chunk in enumerate(chunks):
+        await message.answer(chunk, reply_markup=markup if position == len(chunks) - 1 else None)
 
 
 @handlers.message(Command("compare"))
 async def compare_command(message: Message, command: CommandObject, session: AsyncSession, catalog: ThresholdCatalog,
                           i18n: I18n) -> None:
-    """Chart and table of one pollutant's values across jurisdictions."""
+    """Chart and table of one pollutant's values across jurisdictions, within one tier."""
     await _send_comparison(message, command.args or "", session, catalog, i18n)
 
 
 @handlers.callback_query(CompareValues.filter())
 async def compare_button(query: CallbackQuery, callback_data: CompareValues, session: AsyncSession,
                          catalog: ThresholdCatalog, i18n: I18n) -> None:
-    """The Compare button under a lookup answer."""
+    """The Compare button under a lookup answer, or a tier button under a comparison."""
     await query.answer()
     if query.message is not None:
-        await _send_comparison(query.message, f"{callback_data.pollutant} {callback_data.land_use}", session, catalog, i18n)
+        tier = callback_data.tier if callback_data.tier in TIERS else None
+        await _send_comparison(query.message, "", session, catalog, i18n, tier=tier, button=callback_data)
 
 
 @handlers.message(F.text, ~F.text.startswith("/"))

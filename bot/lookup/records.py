@@ -7,7 +7,9 @@ field officer must be able to see exactly what the instrument says.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -17,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import IO, Any, Iterable, Iterator
 
+from bot.lookup import conditions as condition_words
 from bot.lookup.pollutants import (
     ALL_POLLUTANTS_ID,
     ALL_POLLUTANTS_WORDING,
@@ -24,15 +27,37 @@ from bot.lookup.pollutants import (
     POLLUTANTS_BY_ID,
     SOURCE_WORDING,
 )
+from bot.lookup.tiers import classify
 
 CSV_COLUMNS = (
     "country_iso2", "country", "jurisdiction_level", "pollutant", "cas", "land_use", "value",
     "unit", "value_type", "basis", "conditions", "legal_status", "instrument", "year",
     "source_url_or_path",
 )
+# Read when present: where the value was actually read. Kept for coordinators, never shown to users.
+OPTIONAL_COLUMNS = ("verification_note",)
+
+# CSV column -> the record field that keeps the source's own wording (export writes them back).
+ORIGINAL_FIELDS = {
+    "country_iso2": "jurisdiction", "country": "jurisdiction_name", "jurisdiction_level": "jurisdiction_level_original",
+    "pollutant": "pollutant_original", "cas": "cas", "land_use": "land_use_original", "value": "value_original",
+    "unit": "unit_original", "value_type": "value_type_original", "basis": "basis_original",
+    "conditions": "conditions", "legal_status": "legal_status_original", "instrument": "instrument",
+    "year": "year_original", "source_url_or_path": "source", "verification_note": "verification_note",
+}
+
+# Widths of the stored columns fed from a CSV cell (storage/models.py; a test keeps them equal):
+# a longer cell is refused with its row and column, before it reaches the database.
+FIELD_LIMITS = {
+    "jurisdiction_name": ("country", 128), "pollutant_id": ("pollutant", 64), "pollutant_family": ("pollutant", 64),
+    "pollutant_name": ("pollutant", 256), "cas": ("cas", 32), "unit_original": ("unit", 128),
+    "year_original": ("year", 256), "land_use_covers": ("land_use", 128), "land_use_detail": ("land_use", 128),
+}
 
 LAND_USES = ("agricultural", "residential", "commercial", "industrial", "all")
 NORMALIZED_UNIT = "mg/kg dw"
+# Dioxins and dioxin-like PCBs are given as toxic equivalents: never converted to mg/kg, never compared with it.
+TEQ_UNITS = ("ng WHO-TEQ/kg dw", "ng I-TEQ/kg dw", "ng TEQ/kg dw")
 KIND_VALUE = "value"
 KIND_NO_VALUE = "no_value"
 KIND_STATUS = "status"
@@ -44,13 +69,20 @@ _UNIT_FACTORS = {
     "ug/kg": "0.001", "ppb": "0.001", "ng/g": "0.001",
     "g/kg": "1000", "mg/g": "1000",
 }
-_DRY_BASIS_WORDS = re.compile(r"\b(dry weight|dry matter|dry soil|dry|d\.?w\.?|d\.?m\.?|tm|ts)\b")
+_DRY_BASIS_WORDS = re.compile(r"\b(dry weight|dry matter|dry soil|dry|d\.?w\.?|d\.?m\.?|tm|ts|ms)\b")
+# TEQ amounts to ng/kg: ng/kg and pg/g are the same, µg/kg is a thousand of them.
+_TEQ_FACTORS = {"ng/kg": "1", "pg/g": "1", "ug/kg": "1000", "ng/g": "1000"}
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _SINGLE_VALUE = re.compile(rf"^\s*(?:[<>≤≥]=?)?\s*{_NUMBER}\s*$")
 _RANGE_VALUE = re.compile(rf"^\s*{_NUMBER}\s*(?:-|–|—|to)\s*{_NUMBER}\s*$")
 _PH_BETWEEN = re.compile(rf"{_NUMBER}\s*(<=|<|≤)\s*ph\s*(<=|<|≤)\s*{_NUMBER}")
 _PH_ONE_SIDE = re.compile(rf"ph\s*(<=|>=|<|>|≤|≥)\s*{_NUMBER}")
 _PH_RANGE = re.compile(rf"ph\s*(?:of\s*)?{_NUMBER}\s*(?:-|–|to)\s*{_NUMBER}")
+# "pH 5.0<5.5" as Great Britain's sludge table heads its columns: from 5.0 to below 5.5.
+_PH_HALF_OPEN = re.compile(rf"ph\s*{_NUMBER}\s*<\s*{_NUMBER}")
+_PH_AND_ABOVE = re.compile(rf"ph\s*{_NUMBER}\s*and\s*above")
+# How the pH was measured, between "pH" and its band: pH(H2O), pH/CaCl2, pH (KCl), "pH suelo".
+_PH_QUALIFIER = re.compile(r"ph\s*(?:\((?:h2o|cacl2|kcl)\)|/\s*(?:h2o|cacl2|kcl)|suelo|del suelo)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -105,6 +137,14 @@ class ThresholdRecord:
     year_original: str
     source: str
     row_number: int | None = None
+    # Added with the 965-row table; defaults keep records built by older code valid.
+    verification_note: str = ""
+    tier: str = ""
+    target: str = ""
+    land_use_detail: str = ""
+    soil_texture: str = ""
+    organic_carbon: str = ""
+    extraction: str = ""
 
     # Cached per record (frozen dataclasses keep a __dict__): the index asks these in hot loops.
     @cached_property
@@ -118,9 +158,24 @@ class ThresholdRecord:
         return self.ph_min is not None or self.ph_max is not None
 
     @cached_property
+    def land_use_details(self) -> tuple[str, ...]:
+        """The specific land uses the wording names (playground, park, arable...)."""
+        return tuple(self.land_use_detail.split())
+
+    @cached_property
+    def targets(self) -> tuple[str, ...]:
+        """What the value protects (human_health, ecosystem, groundwater, crops_food)."""
+        return tuple(self.target.split())
+
+    @cached_property
     def is_sludge_only(self) -> bool:
-        """Whether the value applies only to land receiving sewage sludge."""
-        return "sludge" in self.land_use_original.lower()
+        """Whether the value applies only to land receiving sewage sludge (or spread wastes)."""
+        return "sludge" in self.land_use_details or "sludge" in self.land_use_original.lower()
+
+    @property
+    def has_conditions(self) -> bool:
+        """Whether the value is one of several set by soil condition (pH, texture, organic carbon)."""
+        return self.has_ph_band or bool(self.soil_texture or self.organic_carbon)
 
     def ph_in_band(self, ph: float) -> bool:
         """Whether a soil pH falls inside this record's pH band (unbanded records accept all)."""
@@ -152,13 +207,14 @@ def normalize_row(row: dict, row_number: int) -> ThresholdRecord:
     value_type = _value_type(cell["value_type"], row_number)
     is_status = value_type == "none" or pollutant_id == ALL_POLLUTANTS_ID
     value, value_min, value_max = _value(cell["value"], row_number)
-    unit_factor = _unit_factor(cell["unit"], row_number, required=value is not None or value_min is not None)
+    unit, unit_factor = _unit(cell["unit"], row_number, required=value is not None or value_min is not None)
     if unit_factor is not None:
         value, value_min, value_max = (
             _convert(number, unit_factor) for number in (value, value_min, value_max)
         )
     _check_finite(cell["value"], (value, value_min, value_max), row_number)
     land_use, covers = _land_use(cell["land_use"], row_number)
+    details = condition_words.land_use_details(cell["land_use"])
     ph_min, ph_max, ph_min_inclusive, ph_max_inclusive = parse_ph_band(cell["conditions"])
     if not cell["source_url_or_path"]:
         raise RowError(row_number, "source_url_or_path", "every value needs its source")
@@ -171,6 +227,15 @@ def normalize_row(row: dict, row_number: int) -> ThresholdRecord:
         kind = KIND_VALUE
 
     year_match = _YEAR.search(cell["year"])
+    pollutant_name = pollutant.name_en if pollutant else cell["pollutant"]
+    for field, text in (("jurisdiction_name", cell["country"]), ("pollutant_id", pollutant_id),
+                        ("pollutant_name", pollutant_name), ("cas", cell["cas"]), ("unit_original", cell["unit"]),
+                        ("year_original", cell["year"])):
+        column, limit = FIELD_LIMITS[field]
+        if len(text) > limit:
+            raise RowError(row_number, column, f"longer than {limit} characters")
+    tier, target = classify(jurisdiction, cell["value_type"], cell["land_use"], value_type,
+                            sludge_only="sludge" in details.split())
     return ThresholdRecord(
         kind=kind,
         jurisdiction=jurisdiction,
@@ -191,7 +256,7 @@ def normalize_row(row: dict, row_number: int) -> ThresholdRecord:
         value_min=value_min,
         value_max=value_max,
         value_original=cell["value"],
-        unit=NORMALIZED_UNIT,
+        unit=unit,
         unit_original=cell["unit"],
         value_type=value_type,
         value_type_original=cell["value_type"],
@@ -209,6 +274,13 @@ def normalize_row(row: dict, row_number: int) -> ThresholdRecord:
         year_original=cell["year"],
         source=cell["source_url_or_path"],
         row_number=row_number,
+        verification_note=_clean(row.get("verification_note")),
+        tier=tier,
+        target=target,
+        land_use_detail=details,
+        soil_texture=condition_words.soil_texture(cell["conditions"]),
+        organic_carbon=condition_words.organic_carbon(cell["conditions"]),
+        extraction=condition_words.extraction(cell["basis"]),
     )
 
 
@@ -242,7 +314,14 @@ def parse_ph_band(conditions: str) -> tuple[float | None, float | None, bool, bo
     """pH band (min, max, min inclusive, max inclusive) from a conditions text, or Nones."""
     # Only the leading clause states the band; later clauses mention pH in passing
     # (e.g. "1999 predecessor lowered Cd one class at pH<6"), which is not a band.
-    lead = conditions.split(";", 1)[0].lower().replace(",", ".")
+    lead = conditions.split(";", 1)[0].lower().replace(",", ".").replace("–", "-")
+    lead = _PH_QUALIFIER.sub("ph", lead)
+    match = _PH_HALF_OPEN.search(lead)
+    if match:
+        return float(match.group(1)), float(match.group(2)), True, False
+    match = _PH_AND_ABOVE.search(lead)
+    if match:
+        return float(match.group(1)), None, True, True
     match = _PH_BETWEEN.search(lead)
     if match:
         low, low_op, high_op, high = match.groups()
@@ -379,19 +458,33 @@ def _value(text: str, row_number: int) -> tuple[float | None, float | None, floa
     raise RowError(row_number, "value", f"cannot read {text!r} as a number or a range like 1-3")
 
 
-def _unit_factor(text: str, row_number: int, required: bool) -> Decimal | None:
+def _unit(text: str, row_number: int, required: bool) -> tuple[str, Decimal | None]:
+    """The normalized unit and the factor to it: mg/kg dry weight, or ng TEQ/kg for toxic equivalents."""
     if not text:
         if required:
             raise RowError(row_number, "unit", "a value needs a unit")
-        return None
-    compact = text.lower().replace("µ", "u").replace("μ", "u")
-    compact = re.sub(r"\(.*?\)", " ", compact)
+        return NORMALIZED_UNIT, None
+    lowered = text.lower().replace("µ", "u").replace("μ", "u")
+    if "teq" in lowered:
+        return _teq_unit(text, lowered, row_number)
+    compact = re.sub(r"\(.*?\)", " ", lowered)
     compact = _DRY_BASIS_WORDS.sub(" ", compact)
     compact = re.sub(r"\s+", "", compact).rstrip(".,;")
     factor = _UNIT_FACTORS.get(compact)
     if factor is None:
         raise RowError(row_number, "unit", f"unknown soil concentration unit {text!r}")
-    return Decimal(factor)
+    return NORMALIZED_UNIT, Decimal(factor)
+
+
+def _teq_unit(text: str, lowered: str, row_number: int) -> tuple[str, Decimal]:
+    scheme = "WHO-TEQ" if "who" in lowered else "I-TEQ" if re.search(r"\bi-?teq", lowered) else "TEQ"
+    compact = re.sub(r"\b(?:who-?|i-?)?teq\b|[()]", " ", lowered)
+    compact = _DRY_BASIS_WORDS.sub(" ", compact)
+    compact = re.sub(r"\s+", "", compact).rstrip(".,;")
+    factor = _TEQ_FACTORS.get(compact)
+    if factor is None:
+        raise RowError(row_number, "unit", f"unknown toxic-equivalent unit {text!r}")
+    return f"ng {scheme}/kg dw", Decimal(factor)
 
 
 def _convert(number: float | None, factor: Decimal) -> float | None:
@@ -403,14 +496,17 @@ def _convert(number: float | None, factor: Decimal) -> float | None:
         return number * float(factor)
 
 
-_AGRICULTURAL_WORDS = ("agricultur", "farm", "crop", "paddy", "orchard", "pasture", "allotment")
-_RESIDENTIAL_WORDS = ("residential", "housing", "parkland")
+_AGRICULTURAL_WORDS = ("agricultur", "farm", "crop", "paddy", "orchard", "pasture", "allotment", "arable",
+                       "grassland", "épandage", "other uses")
+_RESIDENTIAL_WORDS = ("residential", "housing", "parkland", "children's play", "play area", "urban", "settlement")
 
 
 def _land_use(text: str, row_number: int) -> tuple[str, tuple[str, ...]]:
     lowered = text.lower()
     if not lowered:
         raise RowError(row_number, "land_use", "land use is empty")
+    if lowered.startswith("all") and "except industrial" in lowered:
+        return "agricultural", ("agricultural", "residential", "commercial")
     if lowered.startswith("all") or lowered.startswith("ecological receptor"):
         return "all", ("all",)
     # GB 36600: category 1 is residential/schools/parks, category 2 industrial/commercial.
@@ -463,6 +559,26 @@ def _legal_status(text: str) -> str:
     if first in ("binding", "guideline", "unknown", "voluntary", "draft", "repealed"):
         return first
     return "other"
+
+
+def original_row(data: dict[str, Any]) -> dict[str, str]:
+    """The CSV row a stored record was read from (its original wording), to normalize it again."""
+    return {column: "" if data.get(field) is None else str(data.get(field)) for column, field in ORIGINAL_FIELDS.items()}
+
+
+def identity_key(record: ThresholdRecord) -> str:
+    """What makes a row the same row in the next version of a table, whatever else changes there.
+
+    Jurisdiction, the pollutant, land-use and value-type wording, and the conditions the value
+    depends on (pH band, soil texture, organic carbon, extraction). Value, unit, instrument, source
+    and remarks may change: the row is then updated, not added again.
+    """
+    parts = [record.jurisdiction, " ".join(record.pollutant_original.lower().split()),
+             " ".join(record.land_use_original.lower().split()), " ".join(record.value_type_original.lower().split()),
+             record.ph_min, record.ph_max, record.ph_min_inclusive, record.ph_max_inclusive, record.soil_texture,
+             record.organic_carbon, record.extraction]
+    payload = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:40]
 
 
 def read_thresholds_text(text: str) -> list[ThresholdRecord]:

@@ -25,7 +25,7 @@ from bot.lookup.index import (
     LookupResult,
 )
 from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
-from bot.lookup.records import ThresholdRecord
+from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
 from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, country_display_name
 
 TELEGRAM_MESSAGE_LIMIT = 4096
@@ -101,14 +101,87 @@ def format_ph_band(record: ThresholdRecord, locale: str) -> str | None:
     return text
 
 
+def unit_label(unit: str) -> str:
+    """The unit as shown next to a number: "mg/kg", "ng WHO-TEQ/kg" (dry weight is implied)."""
+    return unit.removesuffix(" dw") if unit else "mg/kg"
+
+
 def _amount(record: ThresholdRecord, tr: Translations, locale: str) -> str:
     _ = tr.gettext
+    if record.unit and record.unit != NORMALIZED_UNIT:
+        # Toxic equivalents keep their own unit: never converted to mg/kg.
+        if record.value is not None:
+            return _fill(_("{value} {unit}"), value=format_number(record.value, locale), unit=unit_label(record.unit))
+        if record.value_min is not None and record.value_max is not None:
+            return _fill(_("{low}–{high} {unit}"), low=format_number(record.value_min, locale),
+                         high=format_number(record.value_max, locale), unit=unit_label(record.unit))
+        return _fill(_("no value fixed"))
     if record.value is not None:
         return _fill(_("{value} mg/kg"), value=format_number(record.value, locale))
     if record.value_min is not None and record.value_max is not None:
         return _fill(_("{low}–{high} mg/kg"), low=format_number(record.value_min, locale),
                      high=format_number(record.value_max, locale))
     return _fill(_("no value fixed"))
+
+
+def tier_label(tier: str | None, tr: Translations) -> str:
+    """What crossing a value of this tier means, in words."""
+    _ = tr.gettext
+    labels = {
+        "protection": _("Tier 1, soil protection: a precautionary value"),
+        "assessment": _("Tier 2: assessment is needed above this value"),
+        "action": _("Tier 3: action is needed above this value"),
+        "sludge": _("Limit for soil receiving sewage sludge, not a general soil value"),
+        "food": _("Value for the safety of crops or food"),
+    }
+    return labels.get(tier or "", "")
+
+
+def tier_short_label(tier: str | None, tr: Translations) -> str:
+    """A tier's short name, for buttons, chart legends and headings."""
+    _ = tr.gettext
+    labels = {
+        "protection": _("Tier 1 · soil protection"),
+        "assessment": _("Tier 2 · assessment"),
+        "action": _("Tier 3 · action"),
+        "sludge": _("Soil receiving sewage sludge"),
+        "food": _("Safety of crops and food"),
+    }
+    return labels.get(tier or "", "")
+
+
+def _targets_label(record: ThresholdRecord, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "human_health": _("human health"),
+        "ecosystem": _("the soil ecosystem"),
+        "groundwater": _("groundwater"),
+        "crops_food": _("crops and food"),
+    }
+    return ", ".join(labels[target] for target in record.targets if target in labels)
+
+
+def _texture_label(texture: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "sand": _("sand (light texture)"),
+        "loam": _("loam or silt (medium texture)"),
+        "clay": _("clay (heavy texture)"),
+        "light": _("light soils"),
+        "common": _("common soils (loam to clay)"),
+    }
+    return labels.get(texture, texture)
+
+
+def _extraction_label(extraction: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "aqua_regia": _("aqua regia"),
+        "ammonium_nitrate": _("ammonium nitrate (mobile fraction)"),
+        "acid_digestion": _("acid digestion"),
+        "other": _("another method (see the basis)"),
+    }
+    return labels.get(extraction, extraction)
 
 
 def _value_type_label(value_type: str, tr: Translations) -> str:
@@ -184,9 +257,21 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     lines.append(_fill(_("Land use: {land_use} ({wording})"),
                        land_use=_land_use_label(record.land_use, tr),
                        wording=record.land_use_original))
+    tier = tier_label(record.tier, tr)
+    if tier:
+        lines.append(_Html(f"<i>{html.escape(tier, quote=False)}</i>"))
+    targets = _targets_label(record, tr)
+    if targets:
+        lines.append(_fill(_("Protects: {targets}"), targets=targets))
     band = format_ph_band(record, locale)
     if band:
         lines.append(_fill(_("Soil pH band: {band}"), band=band))
+    if record.soil_texture:
+        lines.append(_fill(_("Soil texture: {texture}"), texture=_texture_label(record.soil_texture, tr)))
+    if record.organic_carbon:
+        lines.append(_fill(_("Organic carbon: {band}"), band=record.organic_carbon))
+    if record.extraction:
+        lines.append(_fill(_("Extraction: {method}"), method=_extraction_label(record.extraction, tr)))
     if record.conditions:
         lines.append(_fill(_("Conditions: {conditions}"), conditions=record.conditions))
     lines.append(_fill(_("Legal status: {status}"),
@@ -277,6 +362,10 @@ def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
     _ = tr.gettext
     band = format_ph_band(record, locale)
     detail = _land_use_label(record.land_use, tr) + (f", {band}" if band else "")
+    if record.soil_texture:
+        detail += ", " + _texture_label(record.soil_texture, tr)
+    if record.organic_carbon:
+        detail += ", " + record.organic_carbon
     if record.is_sludge_only:
         detail += ", " + _("soil receiving sewage sludge only")
     line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
@@ -373,6 +462,8 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
             "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
             "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
             len(result.alternatives)), n=len(result.alternatives), country=country) + "</b>"))
+        if result.tier:
+            blocks.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
         blocks.append("\n".join(_compact_line(record, tr, locale, with_instrument=True)
                                 for record in shown))
         hidden = len(result.alternatives) - len(shown)
@@ -389,9 +480,12 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
     ngettext = tr.ngettext
     if not result.results:
         return _fill(_("No jurisdiction in our table has a value for this pollutant yet."))
-    lines = [_fill(ngettext("One value per jurisdiction ({n} jurisdiction):",
-                            "One value per jurisdiction ({n} jurisdictions):",
-                            len(result.results)), n=len(result.results))]
+    lines = []
+    if result.tier:
+        lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
+    lines.append(_fill(ngettext("One value per jurisdiction ({n} jurisdiction):",
+                                "One value per jurisdiction ({n} jurisdictions):",
+                                len(result.results)), n=len(result.results)))
     lines.extend(_compact_line(record, tr, locale)
                  for record in result.results[:MAX_COMPARISON_SHOWN])
     hidden = len(result.results) - MAX_COMPARISON_SHOWN
@@ -534,6 +628,13 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
         "year": record.year,
         "year_original": record.year_original,
         "source": record.source,
+        # Added with tiers (issue 13); the remark on where a value was read is never given here.
+        "tier": record.tier or None,
+        "target": list(record.targets),
+        "land_use_detail": list(record.land_use_details),
+        "soil_texture": record.soil_texture or None,
+        "organic_carbon": record.organic_carbon or None,
+        "extraction": record.extraction or None,
     }
     item.update(extra)
     return item
@@ -573,6 +674,12 @@ def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[
                          for r in result.alternatives[:cap]],
         **totals,
         "truncated": any(total > cap for total in totals.values()),
+        "tier": result.tier,
+        "tiers": {tier: count for tier, count in result.tiers},
+        "conditions_asked": {
+            "land_use_detail": result.query.land_use_detail, "soil_texture": result.query.soil_texture,
+            "ph_band": result.query.ph_band, "extraction": result.query.extraction,
+        },
         "confidence": dict(result.query.confidence),
         "suggestions": [
             {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,
@@ -601,7 +708,7 @@ def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: st
             "value": record.value,
             "value_min": record.value_min,
             "value_max": record.value_max,
-            "unit": "mg/kg",
+            "unit": unit_label(record.unit),
             "value_type": record.value_type,
         }
         for record in records
@@ -609,7 +716,7 @@ def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: st
 
 
 def render_comparison(pollutant_id: str, land_use: str | None, records: list[ThresholdRecord], tr: Translations,
-                      locale: str) -> str:
+                      locale: str, tier: str | None = None) -> str:
     """The table that goes with the comparison chart: one line per jurisdiction, lowest first."""
     _ = tr.gettext
     heading = _fill(_("{pollutant}, {land_use}: values by jurisdiction"),
@@ -617,9 +724,12 @@ def render_comparison(pollutant_id: str, land_use: str | None, records: list[Thr
     if not records:
         return f"<b>{heading}</b>\n" + _fill(_("No values recorded for this pollutant and land use."))
     lines = [f"<b>{heading}</b>"]
+    if tier:
+        lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(tier, tr)))
     for record in records:
         name = _country_name(record.jurisdiction, locale) or record.jurisdiction_name
         year = f", {record.year}" if record.year else ""
+        other_land_use = f", {_land_use_label(record.land_use, tr)}" if record.land_use != (land_use or "all") else ""
         lines.append(f"• {html.escape(name)}: <b>{_amount(record, tr, locale)}</b> "
-                     f"({_value_type_label(record.value_type, tr)}{year})")
+                     f"({html.escape(_value_type_label(record.value_type, tr))}{html.escape(other_land_use)}{year})")
     return "\n".join(lines)

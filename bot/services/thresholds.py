@@ -19,6 +19,7 @@ from bot.lookup import (
     lookup,
     parse_query,
 )
+from bot.lookup.index import Comparison, asked_tier
 from storage.repositories.thresholds import ThresholdRepository
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,20 @@ async def find_again(session: AsyncSession, catalog: ThresholdCatalog, pollutant
     return index.find(parsed)
 
 
-async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str) -> tuple[str | None, str | None, list[ThresholdRecord]]:
-    """One pollutant's values across jurisdictions: (pollutant, land use, records lowest first)."""
+async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str,
+                  tier: str | None = None) -> tuple[str | None, str | None, Comparison | None]:
+    """One pollutant's values across jurisdictions within one tier: (pollutant, land use, comparison)."""
     index = await catalog.index(session)
     parsed = parse_query(text, default_vocabulary())
     if parsed.pollutant is None:
-        return None, parsed.land_use, []
-    return parsed.pollutant, parsed.land_use, index.compare(parsed.pollutant, parsed.land_use, parsed.ph)
+        return None, parsed.land_use, None
+    asked = tier or asked_tier(parsed)
+    return parsed.pollutant, parsed.land_use, index.comparison(
+        parsed.pollutant, parsed.land_use, parsed.ph, asked, detail=parsed.land_use_detail, ph_range=parsed.ph_range)
+
+
+async def compare_pollutant(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, land_use: str | None,
+                            tier: str | None = None) -> Comparison:
+    """The comparison a button asks for by pollutant id and land use (no text to read again)."""
+    index = await catalog.index(session)
+    return index.comparison(pollutant, land_use, None, tier)

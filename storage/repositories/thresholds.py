@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ReviewStatus, Threshold, utcnow
+from storage.models import ReviewStatus, SeedState, Threshold, ThresholdRevision, utcnow
 
 # The source's own wording identifies a row: re-importing a file finds the same keys.
 _KEY_FIELDS = (
@@ -20,8 +20,9 @@ _KEY_FIELDS = (
 )
 RECORD_COLUMNS = tuple(column.name for column in Threshold.__table__.columns if column.name not in {
     "id", "source_key", "origin", "review_status", "submission_id", "reviewed_by", "reviewed_at", "review_note",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "seed_key", "retired_at",
 })
+REFERENCE = "reference"
 
 
 def source_key(record: dict) -> str:
@@ -71,20 +72,65 @@ class ThresholdRepository:
         return await self.session.scalar(query) or 0
 
     async def approved_signature(self) -> tuple[int, datetime | None, int | None]:
-        """Changes whenever the approved set changes: count, newest update, highest id."""
+        """Changes whenever the served set changes: count, newest update, highest id."""
         row = (await self.session.execute(
             select(func.count(Threshold.id), func.max(Threshold.updated_at), func.max(Threshold.id))
-            .where(Threshold.review_status == ReviewStatus.APPROVED.value)
+            .where(Threshold.review_status == ReviewStatus.APPROVED.value, Threshold.retired_at.is_(None))
         )).one()
         return int(row[0]), row[1], row[2]
 
     async def approved_records(self) -> list[dict]:
-        """Every approved row as a plain record dict."""
+        """Every served row (approved, not retired) as a plain record dict."""
         columns = [getattr(Threshold, name) for name in RECORD_COLUMNS]
         rows = await self.session.execute(
-            select(*columns).where(Threshold.review_status == ReviewStatus.APPROVED.value).order_by(Threshold.id)
+            select(*columns).where(Threshold.review_status == ReviewStatus.APPROVED.value, Threshold.retired_at.is_(None))
+            .order_by(Threshold.id)
         )
         return [dict(zip(RECORD_COLUMNS, row)) for row in rows]
+
+    # ------------------------------------------------------------ the reference seed, kept current
+
+    async def reference_rows(self) -> list[Threshold]:
+        """Every row that came from the shipped reference table, retired ones included."""
+        return list(await self.session.scalars(
+            select(Threshold).where(Threshold.origin == REFERENCE).order_by(Threshold.row_number, Threshold.id)))
+
+    async def other_origin_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these source keys belong to rows imported or reported (not the reference seed)."""
+        keys = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(await self.session.scalars(select(Threshold.source_key).where(
+                Threshold.source_key.in_(keys[start:start + 500]), Threshold.origin != REFERENCE)))
+        return found
+
+    async def insert_rows(self, rows: list[dict]) -> None:
+        """Insert complete rows (every column but the id) in one statement."""
+        if rows:
+            await self.session.execute(insert(Threshold), rows)
+
+    def add_revision(self, threshold_id: int, change: str, previous: dict, digest: str) -> None:
+        """Keep what a row was before a seed changed, retired or restored it."""
+        self.session.add(ThresholdRevision(threshold_id=threshold_id, change=change, previous=previous,
+                                           seed_digest=digest, changed_at=utcnow()))
+
+    async def revisions(self, threshold_id: int) -> list[ThresholdRevision]:
+        """A row's history, oldest first."""
+        return list(await self.session.scalars(select(ThresholdRevision).where(
+            ThresholdRevision.threshold_id == threshold_id).order_by(ThresholdRevision.id)))
+
+    async def seed_digest(self, name: str) -> str | None:
+        """The digest of the data file version the database was last brought in line with."""
+        return await self.session.scalar(select(SeedState.digest).where(SeedState.name == name))
+
+    async def set_seed_digest(self, name: str, digest: str) -> None:
+        """Remember that the database now matches this version of a data file."""
+        state = await self.session.get(SeedState, name)
+        if state is None:
+            self.session.add(SeedState(name=name, digest=digest, applied_at=utcnow()))
+        else:
+            state.digest = digest
+            state.applied_at = utcnow()
 
     async def for_submission(self, submission_id: int) -> list[Threshold]:
         """The candidate rows a survey submission produced."""
