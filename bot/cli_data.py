@@ -121,3 +121,42 @@ async def export_thresholds(settings: Settings, out: str) -> None:
     finally:
         if handle is not sys.stdout:
             handle.close()
+
+
+async def coverage_report(settings: Settings, as_json: bool, language: str = "en") -> None:
+    """Jurisdictions x pollutant families x land-use categories, with counts and instruments."""
+    from bot.lookup.coverage import coverage
+    from bot.lookup.records import LAND_USES
+    from bot.reports.regions import region_of
+
+    storage = await open_storage(settings)
+    try:
+        async with storage.sessionmaker() as session:
+            index = await ThresholdCatalog().index(session)
+    finally:
+        await storage.engine.dispose()
+    entries = coverage(index.records())
+    if as_json:
+        payload = {
+            "jurisdictions": [entry.to_json() | {"region": region_of(entry.code)} for entry in entries],
+            "with_values": sum(1 for entry in entries if entry.values),
+            "status_only": [entry.code for entry in entries if not entry.values],
+            "values": sum(entry.values for entry in entries),
+            "land_uses": list(LAND_USES),
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    with_values = [entry for entry in entries if entry.values]
+    print(f"{sum(e.values for e in with_values)} values from {len(with_values)} jurisdictions")
+    for entry in with_values:
+        tiers = ", ".join(f"{tier} {count}" for tier, count in sorted(entry.tiers.items()))
+        print(f"\n{entry.code} {entry.name}: {entry.values} values, {len(entry.pollutants)} pollutants ({tiers})")
+        print("  " + "family".ljust(22) + "".join(land_use[:12].rjust(13) for land_use in LAND_USES))
+        for family, counts in sorted(entry.cells.items()):
+            print("  " + family[:22].ljust(22) + "".join(str(counts[land_use] or "").rjust(13) for land_use in LAND_USES))
+        for instrument, count in entry.instruments.most_common():
+            print(f"  - {instrument} ({count})")
+    for entry in entries:
+        if not entry.values:
+            print(f"\n{entry.code} {entry.name}: no values; recorded status: {'; '.join(entry.statuses)}")
+    print("\nEvery other country: not yet surveyed.")

@@ -103,3 +103,22 @@ def test_data_import_is_idempotent_and_names_bad_rows(tmp_path):
     result = run_bot("data", "import", str(bad), env=database)
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {bad}: row 2, column 'value': cannot read 'abc' as a number or a range like 1-3"
+
+
+def test_data_coverage_counts_jurisdictions_families_and_land_uses(tmp_path):
+    import json
+
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/coverage.db"}
+    result = run_bot("data", "coverage", "--json", env=database)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["with_values"] == 23 and report["status_only"] == ["KE"] and report["values"] == 963
+    germany = next(entry for entry in report["jurisdictions"] if entry["code"] == "DE")
+    assert germany["region"] == "europe" and germany["values"] == 152
+    assert germany["families"]["metal"]["residential"] == 24
+    assert germany["tiers"] == {"action": 4, "assessment": 94, "food": 21, "protection": 33}
+    assert any("BBodSchV" in item["instrument"] for item in germany["instruments"])
+    text = run_bot("data", "coverage", env=database).stdout
+    assert text.startswith("963 values from 23 jurisdictions")
+    assert "KE Kenya: no values; recorded status: none - no national soil threshold values found" in text
+    assert "Every other country: not yet surveyed." in text

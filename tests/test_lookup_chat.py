@@ -118,3 +118,80 @@ async def test_a_forged_page_number_is_ignored(harness, user_id):
     # A pH that is not one is dropped; the page itself is shown.
     calls = await harness.press(user, data="lkp:cadmium:CN:1::1e400::")
     assert "Values 6–" in "\n".join(harness.texts(calls))
+
+
+async def test_compare_stays_within_one_tier_and_switches_by_button(harness, user_id):
+    """Issue 13: Germany's 40 mg/kg (precautionary, sandy soil, any land use) is not charted among
+    industrial screening values; the other tiers are a button away and the chart names its tier."""
+    user = await member(harness, user_id)
+    calls = await harness.send(user, "/compare lead industrial")
+    table = "\n".join(harness.texts(calls))
+    assert "Compared within one tier: Tier 2 · assessment." in table
+    assert "Germany: <b>2,000 mg/kg</b> (trigger value, 2021)" in table and "40 mg/kg" not in table
+    assert len([call for call in calls if call.method == "sendPhoto"]) == 1
+    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    assert any(label.startswith("Tier 1 · soil protection") for label in labels)
+    assert any(label.startswith("Tier 3 · action") for label in labels)
+
+    calls = await harness.press(user, "Tier 1 · soil protection")
+    table = "\n".join(harness.texts(calls))
+    assert "Compared within one tier: Tier 1 · soil protection." in table
+    assert "Germany: <b>40 mg/kg</b>" in table
+    assert calls[0].method == "answerCallbackQuery"
+    assert [call for call in calls if call.method == "sendPhoto"][0].files["photo"].startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("language, kenya, query, words", [
+    ("en", "Kenya", "lead playground Germany", "Tier 2: assessment is needed above this value"),
+    ("fr", "Kenya", "plomb aire de jeux Allemagne", "Niveau 2\u202f: une évaluation est nécessaire au-delà de cette valeur"),
+    ("es", "Kenia", "plomo parque infantil Alemania", "Nivel 2: por encima de este valor se requiere una evaluación"),
+    ("ru", "Кения", "свинец детская площадка Германия", "Уровень 2: выше этого значения требуется оценка"),
+    ("zh", "肯尼亚", "德国儿童游乐场铅", "第2级：超过此值需要进行评估"),
+    ("ar", "كينيا", "الرصاص ملعب أطفال ألمانيا", "المستوى 2: يلزم إجراء تقييم فوق هذه القيمة"),
+])
+async def test_lookups_name_the_tier_in_every_language(harness, user_id, language, kenya, query, words):
+    user = await member(harness, user_id, country=kenya, language=language)
+    calls = await harness.send(user, query)
+    reply = "\n".join(harness.texts(calls))
+    assert words in reply
+    assert "200 mg/kg" in reply.replace("\u2068", "").replace("\u2069", "")
+    assert "@1ec5a8c" not in reply and "legalize" not in reply  # where it was read stays with coordinators
+
+
+async def test_a_country_never_surveyed_is_not_a_country_without_values(harness, user_id):
+    user = await member(harness, user_id)
+    reply = "\n".join(harness.texts(await harness.send(user, "cadmium Mali")))
+    assert "Mali has not been surveyed yet." in reply and "No national value recorded" not in reply
+    assert "do NOT apply in Mali" in reply
+    kenya = "\n".join(harness.texts(await harness.send(user, "cadmium Kenya")))
+    assert "No national value recorded for Kenya." in kenya and "not been surveyed" not in kenya
+    assert "focal point" not in reply  # an INSOP member, not Mali's focal point
+
+
+async def test_a_focal_point_of_an_unsurveyed_country_is_pointed_to_the_survey(harness, user_id):
+    user = harness.user(user_id)
+    await harness.onboard(user, "Mali", "National focal point")
+    reply = "\n".join(harness.texts(await harness.send(user, "lead Canada")))
+    assert "focal point" not in reply  # Canada has values, and is not their country
+    reply = "\n".join(harness.texts(await harness.send(user, "lead")))  # their own country, Mali
+    assert "Mali has not been surveyed yet." in reply
+    assert "You are the focal point for Mali: the threshold survey (/survey) is how its values get into" in reply
+
+
+async def test_countries_lists_jurisdictions_with_values_by_region(harness, user_id):
+    user = await member(harness, user_id)
+    reply = "\n".join(harness.texts(await harness.send(user, "/countries")))
+    assert "23 jurisdictions have threshold values:" in reply
+    europe = reply.split("<b>Europe</b>", 1)[1].split("\n\n", 1)[0]
+    assert "• Germany: 152 values" in europe and "• Bulgaria: 133 values" in europe
+    assert "• Argentina: 126 values" in reply.split("<b>Latin America and the Caribbean</b>", 1)[1]
+    assert "• European Union: 6 values" in reply.split("<b>Supranational and other</b>", 1)[1]
+    assert "No national values found (recorded status): Kenya." in reply
+    assert "Every other country has not been surveyed yet." in reply
+
+
+async def test_countries_in_french(harness, user_id):
+    user = await member(harness, user_id, language="fr")
+    reply = "\n".join(harness.texts(await harness.send(user, "/countries")))
+    assert "<b>Europe</b>" in reply and "Allemagne" in reply
+    assert "Aucune valeur nationale trouvée" in reply

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
 from aiogram import F
 from aiogram.filters import Command, CommandObject
@@ -23,19 +24,22 @@ from bot.callbacks import CompareValues, LookupPage
 from bot.handlers import Handlers
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard, tier_keyboard
+from bot.countries import country_name
 from bot.lookup import LookupResult, render_text, split_message
+from bot.lookup.index import RESULT_COUNTRY_OVERVIEW, RESULT_NO_NATIONAL_VALUE
 from bot.lookup.render import (
     comparison_rows,
     land_use_label,
     page_count,
     pollutant_label,
     render_comparison,
+    render_countries,
     tier_short_label,
 )
 from bot.lookup.tiers import TIERS
 from bot.services import thresholds
 from bot.services.thresholds import ThresholdCatalog
-from storage.models import Member
+from storage.models import Member, Role
 
 handlers = Handlers("lookup")
 
@@ -61,9 +65,25 @@ def _next_page(result: LookupResult, page: int) -> LookupPage | None:
     return data
 
 
-async def _send_result(message: Message, result: LookupResult, i18n: I18n, page: int = 0) -> None:
+def _focal_point_note(result: LookupResult, member: Member | None, language: str) -> str | None:
+    """Tell a focal point whose country has no values yet that the survey is how they get in."""
+    if (member is None or member.role != Role.FOCAL_POINT.value or not result.country
+            or member.country != result.country or result.results or result.other_land_uses):
+        return None
+    if result.kind not in (RESULT_NO_NATIONAL_VALUE, RESULT_COUNTRY_OVERVIEW) or result.available_pollutants:
+        return None
+    return html.escape(_("You are the focal point for {country}: the threshold survey (/survey) is how its "
+                         "values get into INSOP's table.").format(country=country_name(result.country, language)))
+
+
+async def _send_result(message: Message, result: LookupResult, i18n: I18n, page: int = 0,
+                       member: Member | None = None) -> None:
     locale = i18n.current_locale
-    chunks = split_message(render_text(result, translations(i18n.locales, locale), locale, page=page))
+    text = render_text(result, translations(i18n.locales, locale), locale, page=page)
+    note = _focal_point_note(result, member, locale) if page == 0 else None
+    if note:
+        text = f"{text}\n\n{note}"
+    chunks = split_message(text)
     markup = (compare_keyboard(result.pollutant, result.land_use, more=_next_page(result, page))
               if result.pollutant and result.kind != "help" else None)
     for position, chunk in enumerate(chunks):
@@ -74,7 +94,7 @@ async def _send_result(message: Message, result: LookupResult, i18n: I18n, page:
 async def _answer_lookup(message: Message, text: str, member: Member | None, session: AsyncSession,
                          catalog: ThresholdCatalog, i18n: I18n) -> None:
     result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
-    await _send_result(message, result, i18n)
+    await _send_result(message, result, i18n, member=member)
 
 
 @handlers.callback_query(LookupPage.filter())
@@ -149,6 +169,26 @@ async def compare_button(query: CallbackQuery, callback_data: CompareValues, ses
     if query.message is not None:
         tier = callback_data.tier if callback_data.tier in TIERS else None
         await _send_comparison(query.message, "", session, catalog, i18n, tier=tier, button=callback_data)
+
+
+@handlers.message(Command("countries"))
+async def countries_command(message: Message, session: AsyncSession, catalog: ThresholdCatalog, i18n: I18n) -> None:
+    """The jurisdictions that have threshold values, grouped by GSP region."""
+    from bot.reports.regions import REGIONS, region_label, region_of
+
+    locale = i18n.current_locale
+    tr = translations(i18n.locales, locale)
+    entries = await thresholds.jurisdiction_coverage(session, catalog)
+    by_region: dict[str, list[tuple[str, int]]] = {}
+    for entry in entries:
+        if entry.values:
+            by_region.setdefault(region_of(entry.code) or "", []).append((entry.code, entry.values))
+    groups = [(region_label(region, tr), by_region[region]) for region in REGIONS if region in by_region]
+    if "" in by_region:
+        groups.append((_("Supranational and other"), by_region[""]))
+    text = render_countries(groups, [entry.code for entry in entries if not entry.values], tr, locale)
+    for chunk in split_message(text):
+        await message.answer(chunk)
 
 
 @handlers.message(F.text, ~F.text.startswith("/"))

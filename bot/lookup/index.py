@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable
 
 from bot.lookup.conditions import TEXTURE_MATCHES
@@ -48,7 +49,8 @@ RESULT_HELP = "help"
 # background values (not limits at all) last.
 _VALUE_TYPE_PREFERENCE = {
     value_type: rank for rank, value_type in enumerate((
-        "screening", "guideline", "limit", "standard", "maximum", "warning", "threshold",
+        "screening", "trigger", "guideline", "limit", "standard", "maximum", "warning", "threshold",
+        "reference", "indication", "action",
         "precautionary", "prevention", "investigation", "monitoring", "control",
         "intervention", "designation", "target", "other", "background",
     ))
@@ -94,6 +96,8 @@ class LookupResult:
     available_pollutants: tuple[str, ...] = field(default_factory=tuple)
     # The tier the comparison or the other jurisdictions' values are in, and the tiers to switch to.
     tier: str | None = None
+    # False for a country with no record at all: not yet surveyed, which is not "no national values found".
+    country_surveyed: bool = True
     tiers: tuple[tuple[str, int], ...] = ()
 
 
@@ -156,10 +160,22 @@ class ThresholdIndex:
         self._status = dict(self._status)
         self._pollutants_of = dict(self._pollutants_of)
 
-    @property
+    @cached_property
     def jurisdictions(self) -> frozenset[str]:
         """Every jurisdiction with a value or a recorded status."""
         return frozenset(self._pollutants_of) | frozenset(self._status)
+
+    def records(self) -> list[ThresholdRecord]:
+        """Every record of the index once (values and statuses), for coverage counts."""
+        seen: dict[int, ThresholdRecord] = {}
+        for by_jurisdiction in self._by_pollutant.values():
+            for records_of in by_jurisdiction.values():
+                for record in records_of:
+                    seen.setdefault(id(record), record)
+        for records_of in self._status.values():
+            for record in records_of:
+                seen.setdefault(id(record), record)
+        return list(seen.values())
 
     def pollutants_in(self, jurisdiction: str) -> frozenset[str]:
         """Pollutant ids with at least one value recorded for a jurisdiction."""
@@ -178,6 +194,7 @@ class ThresholdIndex:
                     kind=RESULT_COUNTRY_OVERVIEW, query=parsed, land_use=parsed.land_use,
                     country=parsed.country, country_status=self.status_of(parsed.country),
                     available_pollutants=tuple(sorted(self.pollutants_in(parsed.country))),
+                    country_surveyed=parsed.country in self.jurisdictions,
                 )
             return LookupResult(kind=RESULT_HELP, query=parsed, land_use=parsed.land_use)
 
@@ -217,6 +234,7 @@ class ThresholdIndex:
                                      detail=parsed.land_use_detail, ph_range=parsed.ph_range)
         return LookupResult(
             kind=RESULT_NO_NATIONAL_VALUE, country_status=self.status_of(country),
+            country_surveyed=country in self.jurisdictions,
             alternatives=tuple(r for r in comparison.records if r.jurisdiction != country),
             tier=comparison.tier, tiers=comparison.tiers,
             **common,

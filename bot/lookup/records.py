@@ -13,7 +13,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -411,6 +411,12 @@ def _pollutant(text: str, row_number: int):
 # Checked in order: "maximum limit" is a limit, "total maximum threshold" a maximum.
 _VALUE_TYPE_KEYWORDS = (
     ("none", "none"),
+    ("trigger", "trigger"),
+    ("action value", "action"),
+    ("guide level", "guideline"),
+    ("indication", "indication"),
+    ("preventive", "prevention"),
+    ("reference level", "reference"),
     ("screening", "screening"),
     ("intervention", "intervention"),
     ("investigation", "investigation"),
@@ -579,6 +585,21 @@ def identity_key(record: ThresholdRecord) -> str:
              record.organic_carbon, record.extraction]
     payload = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:40]
+
+
+def with_derived_fields(record: ThresholdRecord) -> ThresholdRecord:
+    """A record stored before tiers and conditions existed (a survey value approved earlier), completed
+    from its own wording; its value, unit and land use stay as stored (a reviewer may have corrected them)."""
+    if record.tier or record.kind == KIND_STATUS:
+        return record
+    try:
+        fresh = normalize_row(original_row(record.to_dict()), record.row_number or 0)
+    except RowError:
+        tier, target = classify(record.jurisdiction, record.value_type_original, record.land_use_original,
+                                record.value_type, record.is_sludge_only)
+        return replace(record, tier=tier, target=target)
+    return replace(record, tier=fresh.tier, target=fresh.target, land_use_detail=fresh.land_use_detail,
+                   soil_texture=fresh.soil_texture, organic_carbon=fresh.organic_carbon, extraction=fresh.extraction)
 
 
 def read_thresholds_text(text: str) -> list[ThresholdRecord]:

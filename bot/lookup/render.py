@@ -203,6 +203,10 @@ def _value_type_label(value_type: str, tr: Translations) -> str:
         "threshold": _("threshold value"),
         "standard": _("soil standard"),
         "target": _("target value"),
+        "trigger": _("trigger value"),
+        "action": _("action value"),
+        "indication": _("indication value"),
+        "reference": _("generic reference level"),
         "none": _("no value"),
     }
     return labels.get(value_type) or _("threshold value")
@@ -427,8 +431,11 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
         blocks.extend(_record_block(record, result, tr, locale) for record in shown)
     elif result.kind == RESULT_NO_NATIONAL_VALUE:
         blocks.append(_heading(result, tr, locale))
-        no_value = _fill(_("No national value recorded for {country}."), country=country)
-        blocks.append(_Html(f"<b>{no_value}</b>"))
+        if result.country_surveyed:
+            no_value = _fill(_("No national value recorded for {country}."), country=country)
+            blocks.append(_Html(f"<b>{no_value}</b>"))
+        else:
+            blocks.append(_not_surveyed(country, tr))
         blocks.extend(_status_block(record, tr) for record in result.country_status)
     elif result.kind == RESULT_COMPARISON:
         blocks.append(_heading(result, tr, locale))
@@ -496,6 +503,14 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
     return "\n".join(lines)
 
 
+def _not_surveyed(country: str, tr: Translations) -> str:
+    """A country with no record at all: not known to have no values, only not surveyed yet."""
+    _ = tr.gettext
+    return _Html("<b>" + _fill(_("{country} has not been surveyed yet."), country=country) + "</b>\n"
+                 + _fill(_("INSOP does not know yet whether it has national values, which is not the same as "
+                           "“no national values found”.")))
+
+
 def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
     _ = tr.gettext
     country = _country_name(result.country, locale)
@@ -506,6 +521,8 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
                            country=_bold(country), pollutants=names))
         lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
                            country=country))
+    elif not result.country_surveyed:
+        lines.append(_not_surveyed(country, tr))
     else:
         lines.append(_Html("<b>" + _fill(_("No national value recorded for {country}."),
                                          country=country) + "</b>"))
@@ -664,6 +681,7 @@ def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[
         "land_use": result.land_use,
         "country": result.country,
         "country_from_member": result.country_from_member,
+        "country_surveyed": result.country_surveyed if result.country else None,
         "ph": result.query.ph,
         "value_type": result.query.value_type,
         "results": results,
@@ -733,3 +751,26 @@ def render_comparison(pollutant_id: str, land_use: str | None, records: list[Thr
         lines.append(f"• {html.escape(name)}: <b>{_amount(record, tr, locale)}</b> "
                      f"({html.escape(_value_type_label(record.value_type, tr))}{html.escape(other_land_use)}{year})")
     return "\n".join(lines)
+
+
+def render_countries(groups: list[tuple[str, list[tuple[str, int]]]], status_only: list[str], tr: Translations,
+                     locale: str) -> str:
+    """/countries: the jurisdictions with values, grouped (by GSP region), then those with only a status."""
+    _ = tr.gettext
+    ngettext = tr.ngettext
+    total = sum(len(members) for _, members in groups)
+    blocks = [_Html("<b>" + _fill(ngettext("{n} jurisdiction has threshold values:",
+                                           "{n} jurisdictions have threshold values:", total), n=total) + "</b>")]
+    for heading, members in groups:
+        named = sorted(((_country_name(code, locale) or code, count) for code, count in members),
+                       key=lambda item: item[0].casefold())
+        lines = [_bold(heading)]
+        lines.extend(_fill(ngettext("• {country}: {n} value", "• {country}: {n} values", count), country=name,
+                           n=format_number(count, locale)) for name, count in named)
+        blocks.append("\n".join(lines))
+    if status_only:
+        names = ", ".join(sorted(_country_name(code, locale) or code for code in status_only))
+        blocks.append(_fill(_("No national values found (recorded status): {countries}."), countries=names))
+    blocks.append(_fill(_("Every other country has not been surveyed yet. Ask for a pollutant and a country, "
+                          "e.g. “lead Germany”.")))
+    return "\n\n".join(blocks)

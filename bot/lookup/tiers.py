@@ -35,9 +35,9 @@ TIER_TABLE = Path(__file__).resolve().parents[2] / "storage" / "seed" / "value_t
 
 _FALLBACK = {
     TIER_PROTECTION: ("precautionary", "prevention", "background", "target"),
-    TIER_ASSESSMENT: ("screening", "guideline", "investigation", "warning", "threshold", "monitoring", "standard",
-                      "limit", "maximum", "other"),
-    TIER_ACTION: ("intervention", "control", "designation"),
+    TIER_ASSESSMENT: ("screening", "trigger", "guideline", "investigation", "warning", "threshold", "monitoring",
+                      "standard", "limit", "maximum", "indication", "reference", "other"),
+    TIER_ACTION: ("intervention", "action", "control", "designation"),
 }
 
 

@@ -273,6 +273,15 @@ VALUE_TYPE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("máximo", "máxima"), "ru": ("максимальные", "максимальное"), "zh": ("最大值",),
         "ar": ("الحد الأقصى",),
     },
+    "trigger": {
+        "en": ("trigger value", "trigger values", "prüfwert", "pruefwert"), "fr": ("valeur de déclenchement",),
+        "es": ("valor desencadenante", "valor de activación"), "ru": ("значение срабатывания",), "zh": ("触发值",),
+        "ar": ("قيمة التفعيل",),
+    },
+    "action": {
+        "en": ("action value", "maßnahmenwert", "massnahmenwert"), "fr": ("valeur d action",),
+        "es": ("valor de acción",), "ru": ("значение для принятия мер",), "zh": ("行动值",), "ar": ("قيمة الإجراء",),
+    },
     "warning": {
         "en": ("warning", "warning standard"), "fr": ("alerte",), "es": ("alerta",),
         "ru": ("предупреждения",), "zh": ("预警值",), "ar": ("إنذار",),

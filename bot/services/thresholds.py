@@ -20,6 +20,7 @@ from bot.lookup import (
     parse_query,
 )
 from bot.lookup.index import Comparison, asked_tier
+from bot.lookup.records import with_derived_fields
 from storage.repositories.thresholds import ThresholdRepository
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class ThresholdCatalog:
             async with self._lock:
                 if self._index is None or signature != self._signature:
                     rows = await repo.approved_records()
-                    records = [ThresholdRecord.from_dict(row) for row in rows if _servable(row)]
+                    records = [with_derived_fields(ThresholdRecord.from_dict(row)) for row in rows if _servable(row)]
                     if len(records) < len(rows):
                         log.warning("%d stored threshold values are not finite numbers and are not served",
                                     len(rows) - len(records))
@@ -90,3 +91,11 @@ async def compare_pollutant(session: AsyncSession, catalog: ThresholdCatalog, po
     """The comparison a button asks for by pollutant id and land use (no text to read again)."""
     index = await catalog.index(session)
     return index.comparison(pollutant, land_use, None, tier)
+
+
+async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog):
+    """Every jurisdiction with a value or a recorded status, with its counts (for /countries)."""
+    from bot.lookup.coverage import coverage
+
+    index = await catalog.index(session)
+    return coverage(index.records())

@@ -30,7 +30,7 @@ FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 REFERENCE_THRESHOLDS = Path(__file__).resolve().parent / "reference_thresholds.csv"
 SEED_NAME = "reference_thresholds"
 # Bump when `normalize_row` reads rows differently: running databases are brought in line at next start.
-NORMALIZATION_VERSION = "2026-11-30 tiers, conditions, TEQ units"
+NORMALIZATION_VERSION = "2026-11-30.2 tiers, conditions, TEQ units, trigger and action value types"
 # Another number than the migration lock: several processes starting together sync the seed once.
 _SEED_LOCK = 4_170_002
 # Changes that are bookkeeping, not content: not worth a revision.
