@@ -134,19 +134,22 @@ class ThresholdIndex:
         self._units: dict[tuple[str, str], str] = {}
         for key, by_jurisdiction in self._by_pollutant.items():
             units: dict[str, Counter] = defaultdict(Counter)
-            for records_of in by_jurisdiction.values():
+            by_tier: dict[str, dict[str, list[ThresholdRecord]]] = defaultdict(lambda: defaultdict(list))
+            for jurisdiction, records_of in by_jurisdiction.items():
                 for record in records_of:
                     if record.kind == KIND_VALUE:
-                        units[_tier_of(record)][record.unit] += 1
+                        tier = _tier_of(record)
+                        units[tier][record.unit] += 1
+                        by_tier[tier][jurisdiction].append(record)
             per_tier: dict[str, dict[str, dict[str, list[ThresholdRecord]]]] = {}
             for tier, counts in units.items():
                 unit = max(counts, key=lambda u: (counts[u], u == NORMALIZED_UNIT))
                 self._units[(key, tier)] = unit
                 per_jurisdiction = {}
-                for jurisdiction, records_of in by_jurisdiction.items():
+                for jurisdiction, records_of in by_tier[tier].items():
                     buckets: dict[str, list[ThresholdRecord]] = defaultdict(list)
                     for record in records_of:
-                        if record.kind == KIND_VALUE and _tier_of(record) == tier and record.unit == unit:
+                        if record.unit == unit:
                             for category in record.land_uses:
                                 buckets[category].append(record)
                     for bucket in buckets.values():

@@ -55,6 +55,10 @@ _PARTS = (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY, KIND_VALUE_TYPE, KIND_LAN
 # Short names (lead, zinc, медь) are too short for a ratio to forgive a typo: one edit is accepted
 # when the first letter is right ("zink", "leed"), as a longer name's typo is.
 SHORT_NAME_LENGTHS = (4, 5)
+# Fuzzy matching looks among terms with the typed word's first letter; a single word of at least this
+# many letters found nowhere there is looked for among every pollutant and country (a typo in the first letter).
+WHOLE_LIST_MIN_LENGTH = 6
+_WHOLE_LIST_KINDS = (KIND_POLLUTANT, KIND_COUNTRY)
 # What "acidic" and "alkaline" mean for a pH band: below 7, above 7.
 PH_BANDS = {"acidic": (0.0, 7.0), "alkaline": (7.0, 14.0)}
 
@@ -284,19 +288,22 @@ def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
     for span in spans:
         typed = " ".join(words[position] for position in span)
         for kind in open_kinds + [KIND_STOP]:
-            terms = vocabulary.fuzzy_terms.get(kind)
-            if not terms:
-                continue
+            terms, values = vocabulary.fuzzy_buckets.get(kind, {}).get(typed[0], ((), ()))
             best = process.extractOne(typed, terms, scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_SUGGEST_SCORE)
+                                      score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
+            if best is None and kind in _WHOLE_LIST_KINDS and len(span) == 1 and len(typed) >= WHOLE_LIST_MIN_LENGTH:
+                # A long word found under no first letter may have its typo there ("vadmium").
+                terms, values = vocabulary.fuzzy_terms.get(kind, ()), vocabulary.fuzzy_values.get(kind, ())
+                best = process.extractOne(typed, terms, scorer=fuzz.ratio,
+                                          score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
             if kind == KIND_POLLUTANT and len(span) == 1 and len(typed) in SHORT_NAME_LENGTHS and (
                     best is None or best[1] < FUZZY_ACCEPT_SCORE):
-                near = process.extractOne(typed, terms, scorer=OSA.distance, score_cutoff=1)
-                if near and near[0][:1] == typed[:1] and abs(len(near[0]) - len(typed)) <= 1:
+                terms, values = vocabulary.fuzzy_buckets.get(kind, {}).get(typed[0], ((), ()))
+                near = process.extractOne(typed, terms, scorer=OSA.distance, score_cutoff=1) if terms else None
+                if near and abs(len(near[0]) - len(typed)) <= 1:
                     best = (near[0], FUZZY_ACCEPT_SCORE, near[2])
             if best:
-                value = vocabulary.fuzzy_values[kind][best[2]]
-                candidates.append((best[1], len(span), kind, value, typed, span))
+                candidates.append((best[1], len(span), kind, values[best[2]], typed, span))
     # Best scores first; a misspelt filler word ("limt") is claimed by the stop list.
     for score, _, kind, value, typed, span in sorted(candidates, key=lambda c: (-c[0], -c[1])):
         if any(used[position] for position in span):

@@ -14,10 +14,9 @@ import math
 import os
 import re
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, ClassVar, Iterable, Iterator
 
 from bot.lookup import conditions as condition_words
 from bot.lookup.pollutants import (
@@ -146,31 +145,27 @@ class ThresholdRecord:
     organic_carbon: str = ""
     extraction: str = ""
 
-    # Cached per record (frozen dataclasses keep a __dict__): the index asks these in hot loops.
-    @cached_property
-    def land_uses(self) -> tuple[str, ...]:
-        """Every land-use category this value applies to."""
-        return tuple(self.land_use_covers.split())
+    def __post_init__(self) -> None:
+        # Derived once per record (the index asks them in hot loops); a frozen dataclass keeps a __dict__,
+        # and setting them here costs less than a cached_property's first access (a lock on Python 3.11).
+        details = tuple(self.land_use_detail.split())
+        object.__setattr__(self, "land_uses", tuple(self.land_use_covers.split()))
+        object.__setattr__(self, "land_use_details", details)
+        object.__setattr__(self, "targets", tuple(self.target.split()))
+        object.__setattr__(self, "is_sludge_only", "sludge" in details or "sludge" in self.land_use_original.lower())
+
+    # Set by __post_init__: every land-use category the value applies to; the specific land uses its
+    # wording names (playground, park, arable...); what it protects; whether it applies only to land
+    # receiving sewage sludge (or spread wastes).
+    land_uses: ClassVar[tuple[str, ...]]
+    land_use_details: ClassVar[tuple[str, ...]]
+    targets: ClassVar[tuple[str, ...]]
+    is_sludge_only: ClassVar[bool]
 
     @property
     def has_ph_band(self) -> bool:
         """Whether the source ties this value to a soil pH band."""
         return self.ph_min is not None or self.ph_max is not None
-
-    @cached_property
-    def land_use_details(self) -> tuple[str, ...]:
-        """The specific land uses the wording names (playground, park, arable...)."""
-        return tuple(self.land_use_detail.split())
-
-    @cached_property
-    def targets(self) -> tuple[str, ...]:
-        """What the value protects (human_health, ecosystem, groundwater, crops_food)."""
-        return tuple(self.target.split())
-
-    @cached_property
-    def is_sludge_only(self) -> bool:
-        """Whether the value applies only to land receiving sewage sludge (or spread wastes)."""
-        return "sludge" in self.land_use_details or "sludge" in self.land_use_original.lower()
 
     @property
     def has_conditions(self) -> bool:

@@ -411,6 +411,9 @@ class Vocabulary:
     country_codes: frozenset[str] = frozenset()
     fuzzy_terms: dict[str, list[str]] = field(default_factory=dict)
     fuzzy_values: dict[str, list[str | None]] = field(default_factory=dict)
+    # The same terms by first letter: a typo rarely hits the first letter, and one letter's terms are
+    # a few dozen instead of thousands (the whole list is still searched for long words found nowhere).
+    fuzzy_buckets: dict[str, dict[str, tuple[list[str], list[str | None]]]] = field(default_factory=dict)
     max_words: int = 1
     cjk_max_len: int = 1
     build_seconds: float = 0.0
@@ -433,6 +436,9 @@ class Vocabulary:
         if fuzzy and len(key) >= 4 and not key.isdigit():
             self.fuzzy_terms.setdefault(kind, []).append(key)
             self.fuzzy_values.setdefault(kind, []).append(value)
+            terms, values = self.fuzzy_buckets.setdefault(kind, {}).setdefault(key[0], ([], []))
+            terms.append(key)
+            values.append(value)
 
 
 def build_vocabulary(all_locales: bool = True) -> Vocabulary:
