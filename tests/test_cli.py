@@ -72,6 +72,11 @@ def test_lookup_cli_json_and_stdin_lines(tmp_path):
     assert (answer["pollutant"], answer["land_use"], answer["country"]) == ("lead", "industrial", "CA")
     assert [(row["value"], row["unit"], row["year"]) for row in answer["results"]] == [(600.0, "mg/kg dw", 2007)]
     assert answer["results"][0]["source"] and answer["text"]
+    # Issue 13's additive fields; where the value was read is never part of a lookup.
+    first = answer["results"][0]
+    assert (first["tier"], first["target"], first["land_use_detail"], first["soil_texture"], first["extraction"]) == (
+        "assessment", ["human_health", "ecosystem"], [], None, None)
+    assert {"ph_min", "ph_max", "organic_carbon"} <= set(first) and "verification_note" not in result.stdout
 
     result = run_bot("lookup", "--json", stdin="cadmium limit in agricultural soil in Kenya\n镉 荷兰\n\n", env=database)
     lines = [json.loads(line) for line in result.stdout.splitlines()]

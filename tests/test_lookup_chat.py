@@ -195,3 +195,21 @@ async def test_countries_in_french(harness, user_id):
     reply = "\n".join(harness.texts(await harness.send(user, "/countries")))
     assert "<b>Europe</b>" in reply and "Allemagne" in reply
     assert "Aucune valeur nationale trouvée" in reply
+
+
+async def test_the_next_page_keeps_the_conditions_of_the_question(harness, user_id):
+    """"lead clay Germany": the clay value first; the pages after it are the same answer's, in its order."""
+    user = await member(harness, user_id)
+    first = "\n".join(harness.texts(await harness.send(user, "lead clay Germany")))
+    assert first.index("100 mg/kg") < first.index("Soil texture")  # the clay value leads
+    total = int(first.rsplit(" of ", 1)[1].split(".")[0])
+    pages, seen = [first], 5
+    while seen < total:
+        pages.append("\n".join(harness.texts(await harness.press(user, "More values"))))
+        seen += 5
+    answer = "\n".join(pages)
+    assert answer.count("Soil texture: clay (heavy texture)") == 1
+    assert f"Values {total - (total - 1) % 5}–{total} of {total}." in pages[-1]
+    # Without the condition the clay value is not the first one.
+    plain = "\n".join(harness.texts(await harness.send(user, "lead Germany")))
+    assert plain.index("Legal status:") < plain.index("100 mg/kg") if "100 mg/kg" in plain else True

@@ -27,6 +27,7 @@ from bot.keyboards import compare_keyboard, tier_keyboard
 from bot.countries import country_name
 from bot.lookup import LookupResult, render_text, split_message
 from bot.lookup.index import RESULT_COUNTRY_OVERVIEW, RESULT_NO_NATIONAL_VALUE
+from bot.lookup.parser import pack_conditions
 from bot.lookup.render import (
     comparison_rows,
     land_use_label,
@@ -57,7 +58,8 @@ def _next_page(result: LookupResult, page: int) -> LookupPage | None:
         return None
     ph = result.query.ph
     data = LookupPage(p=result.pollutant, c=result.country, n=page + 1, lu=result.land_use or "",
-                      ph="" if ph is None else format(ph, "g"), vt=result.query.value_type or "")
+                      ph="" if ph is None else format(ph, "g"), vt=result.query.value_type or "",
+                      k=pack_conditions(result.query))
     try:
         data.pack()
     except ValueError:  # longer than Telegram's 64 bytes: the reply says how many values are left
@@ -111,7 +113,7 @@ async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: 
     if ph is not None and not 0 <= ph <= 14:
         ph = None
     result = await thresholds.find_again(session, catalog, callback_data.p[:64], callback_data.c[:8],
-                                         callback_data.lu or None, ph, callback_data.vt or None)
+                                         callback_data.lu or None, ph, callback_data.vt or None, callback_data.k[:8])
     if callback_data.n < page_count(result):
         await _send_result(query.message, result, i18n, page=callback_data.n)
 

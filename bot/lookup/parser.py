@@ -322,3 +322,28 @@ def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
             found.confidence[kind] = round(score / 100.0, 3)
             for position in span:
                 used[position] = True
+
+
+# The conditions of a question in a few characters, so a "More" button can carry them (64 bytes).
+_CONDITION_SLOTS = (
+    ("land_use_detail", ("playground", "park", "kitchen_garden", "arable", "grassland", "paddy", "sludge", "urban",
+                         "other_uses")),
+    ("soil_texture", ("sand", "loam", "clay", "light", "common")),
+    ("ph_band", ("acidic", "alkaline")),
+    ("extraction", ("aqua_regia", "ammonium_nitrate", "acid_digestion", "other")),
+)
+
+
+def pack_conditions(parsed: ParsedQuery) -> str:
+    """A question's conditions as one digit per slot ("-" for none), e.g. "0--1"."""
+    return "".join(str(values.index(getattr(parsed, name))) if getattr(parsed, name) in values else "-"
+                   for name, values in _CONDITION_SLOTS)
+
+
+def unpack_conditions(packed: str) -> dict[str, str | None]:
+    """The conditions `pack_conditions` wrote; anything unreadable is no condition."""
+    conditions: dict[str, str | None] = {}
+    for position, (name, values) in enumerate(_CONDITION_SLOTS):
+        digit = packed[position:position + 1]
+        conditions[name] = values[int(digit)] if digit.isdigit() and int(digit) < len(values) else None
+    return conditions

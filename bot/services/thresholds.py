@@ -66,11 +66,14 @@ async def find_thresholds(session: AsyncSession, catalog: ThresholdCatalog, text
 
 
 async def find_again(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, country: str,
-                     land_use: str | None, ph: float | None, value_type: str | None) -> LookupResult:
+                     land_use: str | None, ph: float | None, value_type: str | None,
+                     conditions: str = "") -> LookupResult:
     """The same question asked again from its understood parts (for the next page of an answer)."""
+    from bot.lookup.parser import unpack_conditions
+
     index = await catalog.index(session)
     parsed = ParsedQuery(text="", pollutant=pollutant, land_use=land_use, country=country, ph=ph,
-                         value_type=value_type)
+                         value_type=value_type, **unpack_conditions(conditions))
     return index.find(parsed)
 
 
