@@ -1,6 +1,7 @@
 """Benchmarks, run by hand: `python benchmarks/run.py [--json] [--quick] [--database-url URL]`.
 
-1. lookup: in-process latency on synthetic rows (1k -> 10k -> 100k), index memory;
+1. lookup: in-process latency on synthetic rows (1k -> 10k -> 100k), index memory; clean English questions,
+   then the field mix (typos, Chinese, Arabic, Cyrillic, conditions, CAS numbers; parsing included);
 2. survey answers per second through the real dispatcher with database writes, against a bare aiogram
    echo handler in the same run (both in-process, Bot API faked in memory as in tests/harness.py);
 3. broadcast: one reminder to 10,000 members through bot/sender.py against the fake Bot API enforcing
@@ -63,6 +64,61 @@ def lookup_queries(count: int, jurisdictions: list[str], seed: int = 3) -> list[
     return texts
 
 
+def _typo(word: str, rng: random.Random) -> str:
+    """One slip of the finger: a letter swapped with the next, dropped or replaced."""
+    if len(word) < 4:
+        return word
+    position = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:position] + word[position + 1] + word[position] + word[position + 2:]
+    if kind == 1:
+        return word[:position] + word[position + 1:]
+    return word[:position] + rng.choice("aeiourstnl") + word[position + 1:]
+
+
+FIELD_CONDITIONS = ("sandy soil", "clay", "playground", "kindergarten", "pH 6,5", "acidic", "alkaline", "grassland",
+                    "arable land", "sludge", "light soil", "park", "loam")
+FIELD_LAND_USES = {
+    "en": ("agricultural", "residential", "industrial", ""), "zh": ("农用地", "住宅用地", "工业用地", ""),
+    "ar": ("الزراعية", "السكنية", "الصناعية", ""), "ru": ("сельскохозяйственные", "жилые", "промышленные", ""),
+}
+
+
+def field_mix_queries(count: int, jurisdictions: list[str], seed: int = 5) -> list[str]:
+    """What field staff type: typos, Chinese, Arabic, Cyrillic, conditions and CAS numbers, mixed."""
+    from babel import Locale
+
+    from bot.lookup.pollutants import POLLUTANTS
+
+    rng = random.Random(seed)
+    countries = {language: Locale.parse(language).territories for language in ("en", "zh", "ar", "ru")}
+    with_cas = [pollutant for pollutant in POLLUTANTS if pollutant.cas]
+    texts = []
+    for number in range(count):
+        pollutant = POLLUTANTS[rng.randrange(len(POLLUTANTS))]
+        code = rng.choice(jurisdictions)
+        kind = number % 6
+        if kind == 0:  # typos in the pollutant and the country
+            country = countries["en"].get(code, code)
+            texts.append(f"{_typo((pollutant.names['en'] or (pollutant.name_en,))[0], rng)} limt {rng.choice(FIELD_LAND_USES['en'])} "
+                         f"{_typo(country, rng)}")
+        elif kind == 1:  # Chinese, unspaced
+            names = pollutant.names["zh"] or (pollutant.name_en,)
+            texts.append(f"{countries['zh'].get(code, code)}{rng.choice(FIELD_LAND_USES['zh'])}{names[0]}筛选值")
+        elif kind == 2:  # Arabic
+            names = pollutant.names["ar"] or (pollutant.name_en,)
+            texts.append(f"حد {names[0]} في التربة {rng.choice(FIELD_LAND_USES['ar'])} في {countries['ar'].get(code, code)}")
+        elif kind == 3:  # Cyrillic
+            names = pollutant.names["ru"] or (pollutant.name_en,)
+            texts.append(f"{names[0]} {rng.choice(FIELD_LAND_USES['ru'])} почва {countries['ru'].get(code, code)}")
+        elif kind == 4:  # conditions
+            texts.append(f"{(pollutant.names['en'] or (pollutant.name_en,))[0]} {rng.choice(FIELD_CONDITIONS)} {countries['en'].get(code, code)}")
+        else:  # CAS numbers
+            texts.append(f"{rng.choice(with_cas).cas} {rng.choice(FIELD_LAND_USES['en'])} {code}")
+    return texts
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -94,12 +150,29 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
             started = time.perf_counter()
             lookup(index, text, member_country="KE", vocabulary=vocabulary)
             latencies.append((time.perf_counter() - started) * 1000)
+        # The field mix, timed twice: wall clock, and this thread's CPU time (on a shared machine the wall
+        # clock's tail is mostly other processes taking the core away).
+        mix, mix_cpu = [], []
+        for text in field_mix_queries(queries_per_size, jurisdictions):
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            lookup(index, text, member_country="KE", vocabulary=vocabulary)
+            mix_cpu.append((time.thread_time() - started_cpu) * 1000)
+            mix.append((time.perf_counter() - started) * 1000)
         growth[str(size)] = {"p50_ms": round(statistics.median(latencies), 3),
                              "p99_ms": round(percentile(latencies, 0.99), 3),
+                             "mix_p50_ms": round(statistics.median(mix), 3),
+                             "mix_p99_ms": round(percentile(mix, 0.99), 3),
+                             "mix_cpu_p50_ms": round(statistics.median(mix_cpu), 3),
+                             "mix_cpu_p99_ms": round(percentile(mix_cpu, 0.99), 3),
+                             "load_average": round(os.getloadavg()[0], 1),
                              "build_s": round(build_s, 2), "memory_mb": round(memory / 2**20, 1)}
         log(f"lookup {size:>7} rows: {growth[str(size)]}")
         result = {"lookup_rows": size, "lookup_p50_ms": growth[str(size)]["p50_ms"],
                   "lookup_p99_ms": growth[str(size)]["p99_ms"], "lookup_index_mb": growth[str(size)]["memory_mb"],
+                  "lookup_mix_p50_ms": growth[str(size)]["mix_p50_ms"],
+                  "lookup_mix_p99_ms": growth[str(size)]["mix_p99_ms"],
+                  "lookup_mix_cpu_p50_ms": growth[str(size)]["mix_cpu_p50_ms"],
+                  "lookup_mix_cpu_p99_ms": growth[str(size)]["mix_cpu_p99_ms"],
                   "lookup_build_s": growth[str(size)]["build_s"]}
         del index, records
     result["lookup_growth"] = growth

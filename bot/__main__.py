@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     data_import.add_argument("file")
     data_export = data_commands.add_parser("export", help="write the approved threshold values as CSV")
     data_export.add_argument("--out", default="-", help="file to write (default: standard output)")
+    data_coverage = data_commands.add_parser(
+        "coverage", help="jurisdictions x pollutant families x land uses: counts and instruments")
+    data_coverage.add_argument("--json", action="store_true", help="one JSON document")
     form = commands.add_parser("form", help="check or dry-run an XLSForm survey")
     form_commands = form.add_subparsers(dest="form_command", required=True)
     check = form_commands.add_parser("check", help="questions, languages, choice lists, unsupported features")
@@ -197,11 +200,13 @@ def main(argv: list[str] | None = None) -> int:
 
             asyncio.run(run_lookup(settings, args))
         elif args.command == "data":
-            from bot.cli_data import DataFileError, export_thresholds, import_thresholds
+            from bot.cli_data import DataFileError, coverage_report, export_thresholds, import_thresholds
 
             try:
                 if args.data_command == "import":
                     asyncio.run(import_thresholds(settings, args.file))
+                elif args.data_command == "coverage":
+                    asyncio.run(coverage_report(settings, args.json))
                 else:
                     asyncio.run(export_thresholds(settings, args.out))
             except DataFileError as error:

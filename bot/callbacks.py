@@ -40,10 +40,26 @@ class SurveyStep(CallbackData, prefix="svs"):
 
 
 class CompareValues(CallbackData, prefix="cmp"):
-    """Show one pollutant's values across jurisdictions (land use "" for all)."""
+    """Show one pollutant's values across jurisdictions (land use "" for all), within one tier ("" for the
+    tier most jurisdictions have values in)."""
 
     pollutant: str
     land_use: str = ""
+    tier: str = ""
+
+
+class LookupPage(CallbackData, prefix="lkp"):
+    """The next values of a lookup answer: the question as understood (pollutant, country, land use,
+    pH, value type, conditions) and the page to show. The question is carried whole, so any process
+    can answer the button, after any restart."""
+
+    p: str
+    c: str
+    n: int
+    lu: str = ""
+    ph: str = ""
+    vt: str = ""
+    k: str = ""
 
 
 # ---------------------------------------------------------------- coordinator tools (issue 5)

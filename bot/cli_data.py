@@ -5,26 +5,23 @@ from __future__ import annotations
 import argparse
 import csv
 import gettext
+import itertools
 import json
 import sys
 
 from bot.app import open_storage
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
-from bot.lookup.records import CSV_COLUMNS
-from bot.lookup import RowError, read_thresholds_csv, render_text, result_to_json
+from bot.lookup.records import CSV_COLUMNS, OPTIONAL_COLUMNS, ORIGINAL_FIELDS
+from bot.lookup import RowError, render_text, result_to_json
+from bot.lookup.records import iter_thresholds
+from bot.reports.export import neutralize_formula
 from bot.services.thresholds import ThresholdCatalog, find_thresholds
 from storage.repositories.thresholds import RECORD_COLUMNS, ThresholdRepository
 
 
 # Seed CSV column -> the stored field that keeps the source's own wording.
-ORIGINAL_WORDING = {
-    "country_iso2": "jurisdiction", "country": "jurisdiction_name", "jurisdiction_level": "jurisdiction_level_original",
-    "pollutant": "pollutant_original", "cas": "cas", "land_use": "land_use_original", "value": "value_original",
-    "unit": "unit_original", "value_type": "value_type_original", "basis": "basis_original",
-    "conditions": "conditions", "legal_status": "legal_status_original", "instrument": "instrument",
-    "year": "year_original", "source_url_or_path": "source",
-}
+ORIGINAL_WORDING = ORIGINAL_FIELDS
 
 
 class DataFileError(Exception):
@@ -53,7 +50,8 @@ async def run_lookup(settings: Settings, args: argparse.Namespace) -> None:
             async with storage.sessionmaker() as session:
                 result = await find_thresholds(session, catalog, query, args.country)
             if args.json:
-                print(json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str), flush=True)
+                print(json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str, allow_nan=False),
+                      flush=True)
             elif args.query:
                 print(_plain(render_text(result, tr, language)))
             else:
@@ -64,19 +62,36 @@ async def run_lookup(settings: Settings, args: argparse.Namespace) -> None:
         await storage.engine.dispose()
 
 
+# Rows normalized and written per round trip: memory stays flat whatever the file's size.
+IMPORT_BATCH = 1000
+
+
 async def import_thresholds(settings: Settings, path: str) -> None:
-    """Add the file's values that are not stored yet; says how many were new."""
+    """Add the file's values that are not stored yet; says how many were new.
+
+    The file is read and written in batches inside one transaction: a bad row anywhere leaves the
+    database as it was, and the error names that row and column.
+    """
     try:
-        records = read_thresholds_csv(path)
-    except RowError as error:
-        raise DataFileError(f"{path}: {error}") from error
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as error:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as error:
         raise DataFileError(f"{path}: {error}") from error
     storage = await open_storage(settings)
+    added = present = 0
     try:
         async with storage.sessionmaker() as session, session.begin():
-            added, present = await ThresholdRepository(session).add_records((r.to_dict() for r in records), origin="import")
+            repo = ThresholdRepository(session)
+            records = iter_thresholds(handle)
+            while batch := list(itertools.islice(records, IMPORT_BATCH)):
+                batch_added, batch_present = await repo.add_records((r.to_dict() for r in batch), origin="import")
+                added += batch_added
+                present += batch_present
+    except RowError as error:
+        raise DataFileError(f"{path}: {error}") from error
+    except (UnicodeDecodeError, csv.Error, ValueError) as error:
+        raise DataFileError(f"{path}: {error}") from error
     finally:
+        handle.close()
         await storage.engine.dispose()
     print(f"{path}: {added} values added, {present} already present")
 
@@ -92,12 +107,56 @@ async def export_thresholds(settings: Settings, out: str) -> None:
     handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")
     try:
         # The seed's own columns first (so the file imports again), then the normalized fields.
-        normalized = {field: f"{field}_normalized" if field in CSV_COLUMNS else field for field in RECORD_COLUMNS}
-        writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS) + list(normalized.values()))
+        seed_columns = list(CSV_COLUMNS) + list(OPTIONAL_COLUMNS)
+        normalized = {field: f"{field}_normalized" if field in seed_columns else field
+                      for field in RECORD_COLUMNS if field != "verification_note"}
+        writer = csv.DictWriter(handle, fieldnames=seed_columns + list(normalized.values()))
         writer.writeheader()
         for row in rows:
-            writer.writerow({column: row[field] for column, field in ORIGINAL_WORDING.items()}
-                            | {normalized[field]: value for field, value in row.items()})
+            # Text starting like a formula (=HYPERLINK, @SUM, +...) is kept as text, as /export does;
+            # `data import` reads such a cell back without the apostrophe.
+            writer.writerow({column: neutralize_formula(row[field]) for column, field in ORIGINAL_WORDING.items()}
+                            | {normalized[field]: neutralize_formula(value) for field, value in row.items()
+                               if field in normalized})
     finally:
         if handle is not sys.stdout:
             handle.close()
+
+
+async def coverage_report(settings: Settings, as_json: bool, language: str = "en") -> None:
+    """Jurisdictions x pollutant families x land-use categories, with counts and instruments."""
+    from bot.lookup.coverage import coverage
+    from bot.lookup.records import LAND_USES
+    from bot.reports.regions import region_of
+
+    storage = await open_storage(settings)
+    try:
+        async with storage.sessionmaker() as session:
+            index = await ThresholdCatalog().index(session)
+    finally:
+        await storage.engine.dispose()
+    entries = coverage(index.records())
+    if as_json:
+        payload = {
+            "jurisdictions": [entry.to_json() | {"region": region_of(entry.code)} for entry in entries],
+            "with_values": sum(1 for entry in entries if entry.values),
+            "status_only": [entry.code for entry in entries if not entry.values],
+            "values": sum(entry.values for entry in entries),
+            "land_uses": list(LAND_USES),
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    with_values = [entry for entry in entries if entry.values]
+    print(f"{sum(e.values for e in with_values)} values from {len(with_values)} jurisdictions")
+    for entry in with_values:
+        tiers = ", ".join(f"{tier} {count}" for tier, count in sorted(entry.tiers.items()))
+        print(f"\n{entry.code} {entry.name}: {entry.values} values, {len(entry.pollutants)} pollutants ({tiers})")
+        print("  " + "family".ljust(22) + "".join(land_use[:12].rjust(13) for land_use in LAND_USES))
+        for family, counts in sorted(entry.cells.items()):
+            print("  " + family[:22].ljust(22) + "".join(str(counts[land_use] or "").rjust(13) for land_use in LAND_USES))
+        for instrument, count in entry.instruments.most_common():
+            print(f"  - {instrument} ({count})")
+    for entry in entries:
+        if not entry.values:
+            print(f"\n{entry.code} {entry.name}: no values; recorded status: {'; '.join(entry.statuses)}")
+    print("\nEvery other country: not yet surveyed.")

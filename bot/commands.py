@@ -12,6 +12,7 @@ MENU = [
     ("start", __("Set up your profile")),
     ("lookup", __("Look up soil threshold values")),
     ("compare", __("Compare a pollutant across countries")),
+    ("countries", __("Countries with threshold values")),
     ("survey", __("Answer a survey")),
     ("resume", __("Continue your survey")),
     ("back", __("Previous survey question")),

@@ -94,9 +94,9 @@ class HeavyWork:
         return await self.run(self.jobs.progress_chart, regions, indicators, locale)
 
     async def comparison_chart(self, rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str,
-                               locale: str) -> bytes:
-        """The /compare chart as PNG bytes."""
-        return await self.run(self.jobs.comparison_chart, rows, pollutant_name, land_use_name, locale)
+                               locale: str, tier_name: str | None = None) -> bytes:
+        """The /compare chart as PNG bytes (`tier_name` titles the legend)."""
+        return await self.run(self.jobs.comparison_chart, rows, pollutant_name, land_use_name, locale, tier_name)
 
     async def campaign_stats(self, forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]):
         """The /stats counts and indicators (`bot.reports.campaign.CampaignStats`) from submission rows."""

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, RoleChoice, SurveyOpen, SurveyStep
+from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, LookupPage, RoleChoice, SurveyOpen, SurveyStep
 from bot.i18n import language_name, ordered_languages
 from bot.limits import button_text, fits_callback_data
 from storage.models import Role
@@ -123,16 +123,38 @@ def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) ->
     return builder.as_markup()
 
 
-def compare_keyboard(pollutant: str, land_use: str | None) -> InlineKeyboardMarkup | None:
-    """A "Compare" button under a lookup answer; none when the pollutant's id is too long for a button's data."""
-    data = CompareValues(pollutant=pollutant, land_use=land_use or "")
+def _fits(data) -> bool:
+    """Whether callback data packs into Telegram's 64 bytes (a long imported pollutant name may not)."""
     try:
         packed = data.pack()
     except ValueError:  # aiogram refuses callback data over 64 bytes, or a ":" in a value
-        return None
-    if not fits_callback_data(packed):
-        return None
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=_("📊 Compare countries"), callback_data=packed)]])
+        return False
+    return fits_callback_data(packed)
+
+
+def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None) -> InlineKeyboardMarkup | None:
+    """A "Compare" button under a lookup answer, and "More" when the values go on in another message."""
+    builder = InlineKeyboardBuilder()
+    if more is not None:
+        builder.button(text=_("More values ▸"), callback_data=more)
+    compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
+    if _fits(compare):
+        builder.button(text=_("📊 Compare countries"), callback_data=compare)
+    builder.adjust(1)
+    return builder.as_markup() if more is not None or _fits(compare) else None
+
+
+def tier_keyboard(pollutant: str, land_use: str | None, tiers: list[tuple[str, str, int]]) -> InlineKeyboardMarkup | None:
+    """One button per other tier of a comparison: (tier, its name, how many jurisdictions)."""
+    builder = InlineKeyboardBuilder()
+    count = 0
+    for tier, label, jurisdictions in tiers:
+        data = CompareValues(pollutant=pollutant, land_use=land_use or "", tier=tier)
+        if _fits(data):
+            builder.button(text=f"{label} ({jurisdictions})", callback_data=data)
+            count += 1
+    builder.adjust(1)
+    return builder.as_markup() if count else None
 
 
 # ---------------------------------------------------------------- coordinator tools (issue 5)

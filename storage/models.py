@@ -81,6 +81,15 @@ def _check_widths(mapper: Mapper, _connection, target) -> None:
             raise ValueTooLong(mapper.local_table.name, column, len(value), length)
 
 
+def check_row_widths(model: type, row: dict) -> None:
+    """The same guard for a row written with a Core INSERT (bulk inserts fire no ORM events)."""
+    mapper = inspect(model)
+    for key, column, length in _widths(mapper):
+        value = row.get(key)
+        if isinstance(value, str) and len(value) > length:
+            raise ValueTooLong(mapper.local_table.name, column, len(value), length)
+
+
 event.listen(Base, "before_insert", _check_widths, propagate=True)
 event.listen(Base, "before_update", _check_widths, propagate=True)
 
@@ -252,9 +261,46 @@ class Threshold(Base):
     legal_status_original: Mapped[str] = mapped_column(Text)
     instrument: Mapped[str] = mapped_column(Text)
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    year_original: Mapped[str] = mapped_column(String(64))
+    year_original: Mapped[str] = mapped_column(String(256))
     source: Mapped[str] = mapped_column(Text)
     row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # 0006: where the value was read (coordinators and exports only, never shown to users), what
+    # crossing it means (tier) and protects (target), and the conditions it depends on, normalized.
+    verification_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tier: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    target: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    land_use_detail: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    soil_texture: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    organic_carbon: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    extraction: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # A reference row's identity across versions of the seed (jurisdiction, pollutant, land use, value
+    # type and conditions): a new seed updates the row with that identity instead of adding another.
+    seed_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # A reference row the current seed no longer has: kept, never served.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ThresholdRevision(Base):
+    """A reference row's earlier content, kept when a new seed changed or retired it."""
+
+    __tablename__ = "threshold_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    threshold_id: Mapped[int] = mapped_column(ForeignKey("thresholds.id", ondelete="CASCADE"), index=True)
+    change: Mapped[str] = mapped_column(String(16))  # updated / retired / restored
+    previous: Mapped[dict] = mapped_column(JSON)  # the changed columns as they were
+    seed_digest: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SeedState(Base):
+    """Which version of a shipped data file the database was last brought in line with."""
+
+    __tablename__ = "seed_states"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 # ---------------------------------------------------------------------------------------------

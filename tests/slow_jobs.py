@@ -40,9 +40,9 @@ def progress_chart(regions, indicators, locale):
     return jobs.progress_chart(regions, indicators, locale)
 
 
-def comparison_chart(rows, pollutant_name, land_use_name, locale):
+def comparison_chart(rows, pollutant_name, land_use_name, locale, tier_name=None):
     _held()
-    return jobs.comparison_chart(rows, pollutant_name, land_use_name, locale)
+    return jobs.comparison_chart(rows, pollutant_name, land_use_name, locale, tier_name)
 
 
 def export_files(definition, submissions, label_language, include_telegram_ids):

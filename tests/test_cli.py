@@ -72,6 +72,11 @@ def test_lookup_cli_json_and_stdin_lines(tmp_path):
     assert (answer["pollutant"], answer["land_use"], answer["country"]) == ("lead", "industrial", "CA")
     assert [(row["value"], row["unit"], row["year"]) for row in answer["results"]] == [(600.0, "mg/kg dw", 2007)]
     assert answer["results"][0]["source"] and answer["text"]
+    # Issue 13's additive fields; where the value was read is never part of a lookup.
+    first = answer["results"][0]
+    assert (first["tier"], first["target"], first["land_use_detail"], first["soil_texture"], first["extraction"]) == (
+        "assessment", ["human_health", "ecosystem"], [], None, None)
+    assert {"ph_min", "ph_max", "organic_carbon"} <= set(first) and "verification_note" not in result.stdout
 
     result = run_bot("lookup", "--json", stdin="cadmium limit in agricultural soil in Kenya\n镉 荷兰\n\n", env=database)
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -82,13 +87,19 @@ def test_lookup_cli_json_and_stdin_lines(tmp_path):
 
 
 def test_data_import_is_idempotent_and_names_bad_rows(tmp_path):
+    import csv
+
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/data.db"}
     exported = tmp_path / "export.csv"
     result = run_bot("data", "export", "--out", str(exported), env=database)
     assert result.returncode == 0, result.stderr
-    assert len(exported.read_text(encoding="utf-8").splitlines()) == 361
+    with exported.open(encoding="utf-8", newline="") as handle:
+        exported_rows = list(csv.DictReader(handle))
+    assert len(exported_rows) == 965
+    # Coordinators' export keeps where each value was read; lookups never show it.
+    assert all(row["verification_note"] for row in exported_rows)
     result = run_bot("data", "import", str(exported), env=database)
-    assert result.stdout.strip().endswith("0 values added, 360 already present")
+    assert result.stdout.strip().endswith("0 values added, 965 already present")
 
     bad = tmp_path / "bad.csv"
     header = exported.read_text(encoding="utf-8").splitlines()[0].split(",")[:15]
@@ -97,3 +108,22 @@ def test_data_import_is_idempotent_and_names_bad_rows(tmp_path):
     result = run_bot("data", "import", str(bad), env=database)
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {bad}: row 2, column 'value': cannot read 'abc' as a number or a range like 1-3"
+
+
+def test_data_coverage_counts_jurisdictions_families_and_land_uses(tmp_path):
+    import json
+
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/coverage.db"}
+    result = run_bot("data", "coverage", "--json", env=database)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["with_values"] == 23 and report["status_only"] == ["KE"] and report["values"] == 963
+    germany = next(entry for entry in report["jurisdictions"] if entry["code"] == "DE")
+    assert germany["region"] == "europe" and germany["values"] == 152
+    assert germany["families"]["metal"]["residential"] == 24
+    assert germany["tiers"] == {"action": 4, "assessment": 94, "food": 21, "protection": 33}
+    assert any("BBodSchV" in item["instrument"] for item in germany["instruments"])
+    text = run_bot("data", "coverage", env=database).stdout
+    assert text.startswith("963 values from 23 jurisdictions")
+    assert "KE Kenya: no values; recorded status: none - no national soil threshold values found" in text
+    assert "Every other country: not yet surveyed." in text

@@ -88,3 +88,128 @@ async def test_inline_query_returns_the_answer(harness, user_id):
     assert len(answers) == 1
     article = answers[0].params["results"][0]
     assert "1.4 mg/kg" in article.input_message_content.message_text
+
+
+async def test_long_answers_come_a_page_at_a_time_with_a_more_button(harness, user_id):
+    """China has more cadmium values than one message shows: five, then "More values" for the next five."""
+    user = await member(harness, user_id)
+    calls = await harness.send(user, "cadmium China")
+    first = "\n".join(harness.texts(calls))
+    assert first.count("Legal status:") == 5
+    total = int(first.rsplit(" of ", 1)[1].split(".")[0])
+    assert "Values 1–5 of" in first and total > 5
+    seen = 5
+    while seen < total:
+        calls = await harness.press(user, "More values")
+        page = "\n".join(harness.texts(calls))
+        shown = page.count("Legal status:")
+        assert f"Values {seen + 1}–{seen + shown} of {total}." in page
+        assert 0 < shown <= 5
+        seen += shown
+    assert all("More values" not in button.text for row in calls[-1].keyboard.inline_keyboard for button in row)
+
+
+async def test_a_forged_page_number_is_ignored(harness, user_id):
+    user = await member(harness, user_id)
+    await harness.send(user, "cadmium China")
+    for data in ("lkp:cadmium:CN:999999999999::::", "lkp:cadmium:CN:-1::::", "lkp:cadmium:ZZ:1::::"):
+        calls = await harness.press(user, data=data)
+        assert [call.method for call in calls] == ["answerCallbackQuery"], data
+    # A pH that is not one is dropped; the page itself is shown.
+    calls = await harness.press(user, data="lkp:cadmium:CN:1::1e400::")
+    assert "Values 6–" in "\n".join(harness.texts(calls))
+
+
+async def test_compare_stays_within_one_tier_and_switches_by_button(harness, user_id):
+    """Issue 13: Germany's 40 mg/kg (precautionary, sandy soil, any land use) is not charted among
+    industrial screening values; the other tiers are a button away and the chart names its tier."""
+    user = await member(harness, user_id)
+    calls = await harness.send(user, "/compare lead industrial")
+    table = "\n".join(harness.texts(calls))
+    assert "Compared within one tier: Tier 2 · assessment." in table
+    assert "Germany: <b>2,000 mg/kg</b> (trigger value, 2021)" in table and "40 mg/kg" not in table
+    assert len([call for call in calls if call.method == "sendPhoto"]) == 1
+    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    assert any(label.startswith("Tier 1 · soil protection") for label in labels)
+    assert any(label.startswith("Tier 3 · action") for label in labels)
+
+    calls = await harness.press(user, "Tier 1 · soil protection")
+    table = "\n".join(harness.texts(calls))
+    assert "Compared within one tier: Tier 1 · soil protection." in table
+    assert "Germany: <b>40 mg/kg</b>" in table
+    assert calls[0].method == "answerCallbackQuery"
+    assert [call for call in calls if call.method == "sendPhoto"][0].files["photo"].startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("language, kenya, query, words", [
+    ("en", "Kenya", "lead playground Germany", "Tier 2: assessment is needed above this value"),
+    ("fr", "Kenya", "plomb aire de jeux Allemagne", "Niveau 2\u202f: une évaluation est nécessaire au-delà de cette valeur"),
+    ("es", "Kenia", "plomo parque infantil Alemania", "Nivel 2: por encima de este valor se requiere una evaluación"),
+    ("ru", "Кения", "свинец детская площадка Германия", "Уровень 2: выше этого значения требуется оценка"),
+    ("zh", "肯尼亚", "德国儿童游乐场铅", "第2级：超过此值需要进行评估"),
+    ("ar", "كينيا", "الرصاص ملعب أطفال ألمانيا", "المستوى 2: يلزم إجراء تقييم فوق هذه القيمة"),
+])
+async def test_lookups_name_the_tier_in_every_language(harness, user_id, language, kenya, query, words):
+    user = await member(harness, user_id, country=kenya, language=language)
+    calls = await harness.send(user, query)
+    reply = "\n".join(harness.texts(calls))
+    assert words in reply
+    assert "200 mg/kg" in reply.replace("\u2068", "").replace("\u2069", "")
+    assert "@1ec5a8c" not in reply and "legalize" not in reply  # where it was read stays with coordinators
+
+
+async def test_a_country_never_surveyed_is_not_a_country_without_values(harness, user_id):
+    user = await member(harness, user_id)
+    reply = "\n".join(harness.texts(await harness.send(user, "cadmium Mali")))
+    assert "Mali has not been surveyed yet." in reply and "No national value recorded" not in reply
+    assert "do NOT apply in Mali" in reply
+    kenya = "\n".join(harness.texts(await harness.send(user, "cadmium Kenya")))
+    assert "No national value recorded for Kenya." in kenya and "not been surveyed" not in kenya
+    assert "focal point" not in reply  # an INSOP member, not Mali's focal point
+
+
+async def test_a_focal_point_of_an_unsurveyed_country_is_pointed_to_the_survey(harness, user_id):
+    user = harness.user(user_id)
+    await harness.onboard(user, "Mali", "National focal point")
+    reply = "\n".join(harness.texts(await harness.send(user, "lead Canada")))
+    assert "focal point" not in reply  # Canada has values, and is not their country
+    reply = "\n".join(harness.texts(await harness.send(user, "lead")))  # their own country, Mali
+    assert "Mali has not been surveyed yet." in reply
+    assert "You are the focal point for Mali: the threshold survey (/survey) is how its values get into" in reply
+
+
+async def test_countries_lists_jurisdictions_with_values_by_region(harness, user_id):
+    user = await member(harness, user_id)
+    reply = "\n".join(harness.texts(await harness.send(user, "/countries")))
+    assert "23 jurisdictions have threshold values:" in reply
+    europe = reply.split("<b>Europe</b>", 1)[1].split("\n\n", 1)[0]
+    assert "• Germany: 152 values" in europe and "• Bulgaria: 133 values" in europe
+    assert "• Argentina: 126 values" in reply.split("<b>Latin America and the Caribbean</b>", 1)[1]
+    assert "• European Union: 6 values" in reply.split("<b>Supranational and other</b>", 1)[1]
+    assert "No national values found (recorded status): Kenya." in reply
+    assert "Every other country has not been surveyed yet." in reply
+
+
+async def test_countries_in_french(harness, user_id):
+    user = await member(harness, user_id, language="fr")
+    reply = "\n".join(harness.texts(await harness.send(user, "/countries")))
+    assert "<b>Europe</b>" in reply and "Allemagne" in reply
+    assert "Aucune valeur nationale trouvée" in reply
+
+
+async def test_the_next_page_keeps_the_conditions_of_the_question(harness, user_id):
+    """"lead clay Germany": the clay value first; the pages after it are the same answer's, in its order."""
+    user = await member(harness, user_id)
+    first = "\n".join(harness.texts(await harness.send(user, "lead clay Germany")))
+    assert first.index("100 mg/kg") < first.index("Soil texture")  # the clay value leads
+    total = int(first.rsplit(" of ", 1)[1].split(".")[0])
+    pages, seen = [first], 5
+    while seen < total:
+        pages.append("\n".join(harness.texts(await harness.press(user, "More values"))))
+        seen += 5
+    answer = "\n".join(pages)
+    assert answer.count("Soil texture: clay (heavy texture)") == 1
+    assert f"Values {total - (total - 1) % 5}–{total} of {total}." in pages[-1]
+    # Without the condition the clay value is not the first one.
+    plain = "\n".join(harness.texts(await harness.send(user, "lead Germany")))
+    assert plain.index("Legal status:") < plain.index("100 mg/kg") if "100 mg/kg" in plain else True

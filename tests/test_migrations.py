@@ -29,3 +29,12 @@ async def test_upgrade_twice_is_harmless(database_url):
         await ensure_database(engine)
     finally:
         await engine.dispose()
+
+
+def test_threshold_cell_limits_follow_the_columns():
+    """A CSV cell too long for its column is refused by the reader, not by the database."""
+    from bot.lookup.records import FIELD_LIMITS
+    from storage.models import Threshold
+
+    for field, (_column, limit) in FIELD_LIMITS.items():
+        assert Threshold.__table__.columns[field].type.length == limit, field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
 from aiogram import F
 from aiogram.filters import Command, CommandObject
@@ -19,17 +20,29 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CompareValues
+from bot.callbacks import CompareValues, LookupPage
 from bot.handlers import Handlers
 from bot.heavy import HeavyWork
 from bot.i18n import translations
-from bot.keyboards import compare_keyboard
+from bot.keyboards import compare_keyboard, tier_keyboard
 from bot.limits import fit_utf16
-from bot.lookup import render_text, split_message
-from bot.lookup.render import comparison_rows, land_use_label, pollutant_label, render_comparison
+from bot.countries import country_name
+from bot.lookup import LookupResult, render_text, split_message
+from bot.lookup.index import RESULT_COUNTRY_OVERVIEW, RESULT_NO_NATIONAL_VALUE
+from bot.lookup.parser import pack_conditions
+from bot.lookup.render import (
+    comparison_rows,
+    land_use_label,
+    page_count,
+    pollutant_label,
+    render_comparison,
+    render_countries,
+    tier_short_label,
+)
+from bot.lookup.tiers import TIERS
 from bot.services import thresholds
 from bot.services.thresholds import ThresholdCatalog
-from storage.models import Member
+from storage.models import Member, Role
 
 handlers = Handlers("lookup")
 
@@ -37,15 +50,74 @@ handlers = Handlers("lookup")
 INLINE_TEXT_LIMIT = 4000
 
 
-async def _answer_lookup(message: Message, text: str, member: Member | None, session: AsyncSession,
-                         catalog: ThresholdCatalog, i18n: I18n) -> None:
+# Pages of one answer a "More" button can reach (a forged page number beyond is ignored).
+MAX_PAGES = 200
+
+
+def _next_page(result: LookupResult, page: int) -> LookupPage | None:
+    """The "More" button's payload for the page after `page`, or None on the last page."""
+    if page + 1 >= page_count(result) or not result.pollutant or not result.country:
+        return None
+    ph = result.query.ph
+    data = LookupPage(p=result.pollutant, c=result.country, n=page + 1, lu=result.land_use or "",
+                      ph="" if ph is None else format(ph, "g"), vt=result.query.value_type or "",
+                      k=pack_conditions(result.query))
+    try:
+        data.pack()
+    except ValueError:  # longer than Telegram's 64 bytes: the reply says how many values are left
+        return None
+    return data
+
+
+def _focal_point_note(result: LookupResult, member: Member | None, language: str) -> str | None:
+    """Tell a focal point whose country has no values yet that the survey is how they get in."""
+    if (member is None or member.role != Role.FOCAL_POINT.value or not result.country
+            or member.country != result.country or result.results or result.other_land_uses):
+        return None
+    if result.kind not in (RESULT_NO_NATIONAL_VALUE, RESULT_COUNTRY_OVERVIEW) or result.available_pollutants:
+        return None
+    return html.escape(_("You are the focal point for {country}: the threshold survey (/survey) is how its "
+                         "values get into INSOP's table.").format(country=country_name(result.country, language)))
+
+
+async def _send_result(message: Message, result: LookupResult, i18n: I18n, page: int = 0,
+                       member: Member | None = None) -> None:
     locale = i18n.current_locale
-    result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
-    chunks = split_message(render_text(result, translations(i18n.locales, locale), locale))
-    markup = compare_keyboard(result.pollutant, result.land_use) if result.pollutant and result.kind != "help" else None
+    text = render_text(result, translations(i18n.locales, locale), locale, page=page)
+    note = _focal_point_note(result, member, locale) if page == 0 else None
+    if note:
+        text = f"{text}\n\n{note}"
+    chunks = split_message(text)
+    markup = (compare_keyboard(result.pollutant, result.land_use, more=_next_page(result, page))
+              if result.pollutant and result.kind != "help" else None)
     for position, chunk in enumerate(chunks):
         await message.answer(chunk, reply_markup=markup if position == len(chunks) - 1 else None,
                              disable_web_page_preview=True)
+
+
+async def _answer_lookup(message: Message, text: str, member: Member | None, session: AsyncSession,
+                         catalog: ThresholdCatalog, i18n: I18n) -> None:
+    result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
+    await _send_result(message, result, i18n, member=member)
+
+
+@handlers.callback_query(LookupPage.filter())
+async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: AsyncSession,
+                      catalog: ThresholdCatalog, i18n: I18n) -> None:
+    """The "More values" button: the next values of the same answer, in a new message."""
+    await query.answer()
+    if query.message is None or not 0 < callback_data.n < MAX_PAGES:
+        return
+    try:
+        ph = float(callback_data.ph) if callback_data.ph else None
+    except ValueError:
+        ph = None
+    if ph is not None and not 0 <= ph <= 14:
+        ph = None
+    result = await thresholds.find_again(session, catalog, callback_data.p[:64], callback_data.c[:8],
+                                         callback_data.lu or None, ph, callback_data.vt or None, callback_data.k[:8])
+    if callback_data.n < page_count(result):
+        await _send_result(query.message, result, i18n, page=callback_data.n)
 
 
 @handlers.message(Command("lookup"))
@@ -56,41 +128,71 @@ async def lookup_command(message: Message, command: CommandObject, member: Membe
 
 
 async def _send_comparison(message: Message, query_text: str, session: AsyncSession, catalog: ThresholdCatalog,
-                           i18n: I18n, heavy: HeavyWork) -> None:
+                           i18n: I18n, heavy: HeavyWork, tier: str | None = None,
+                           button: CompareValues | None = None) -> None:
     locale = i18n.current_locale
     tr = translations(i18n.locales, locale)
-    pollutant, land_use, records = await thresholds.compare(session, catalog, query_text)
+    if button is not None:
+        pollutant, land_use = button.pollutant, button.land_use or None
+        comparison = await thresholds.compare_pollutant(session, catalog, pollutant, land_use, tier)
+    else:
+        pollutant, land_use, comparison = await thresholds.compare(session, catalog, query_text, tier)
     if pollutant is None:
         await message.answer(_("Which pollutant should I compare? For example: /compare cadmium agricultural"))
         return
-    table = render_comparison(pollutant, land_use, records, tr, locale)
+    records = list(comparison.records)
+    table = render_comparison(pollutant, land_use, records, tr, locale, tier=comparison.tier)
     if records:
         await message.bot.send_chat_action(message.chat.id, "upload_photo")
         drawn = await heavy.chart_language(locale)
         drawn_tr = translations(i18n.locales, drawn)
         # Drawn in the worker process (bot/heavy.py): other users' updates go on meanwhile.
         png = await heavy.comparison_chart(comparison_rows(records, drawn_tr, drawn), pollutant_label(pollutant, drawn),
-                                           land_use_label(land_use, drawn_tr), drawn)
+                                           land_use_label(land_use, drawn_tr), drawn,
+                                           tier_name=tier_short_label(comparison.tier, drawn_tr))
         await message.answer_photo(BufferedInputFile(png, filename=f"{pollutant}.png"))
-    for chunk in split_message(table):
-        await message.answer(chunk)
+    others = [(name, tier_short_label(name, tr), count) for name, count in comparison.tiers if name != comparison.tier]
+    markup = tier_keyboard(pollutant, land_use, others)
+    chunks = split_message(table)
+    for position, chunk in enumerate(chunks):
+        await message.answer(chunk, reply_markup=markup if position == len(chunks) - 1 else None)
 
 
 @handlers.message(Command("compare"))
 async def compare_command(message: Message, command: CommandObject, session: AsyncSession, catalog: ThresholdCatalog,
                           i18n: I18n, heavy: HeavyWork) -> None:
-    """Chart and table of one pollutant's values across jurisdictions."""
+    """Chart and table of one pollutant's values across jurisdictions, within one tier."""
     await _send_comparison(message, command.args or "", session, catalog, i18n, heavy)
 
 
 @handlers.callback_query(CompareValues.filter())
 async def compare_button(query: CallbackQuery, callback_data: CompareValues, session: AsyncSession,
                          catalog: ThresholdCatalog, i18n: I18n, heavy: HeavyWork) -> None:
-    """The Compare button under a lookup answer."""
+    """The Compare button under a lookup answer, or a tier button under a comparison."""
     await query.answer()
     if query.message is not None:
-        await _send_comparison(query.message, f"{callback_data.pollutant} {callback_data.land_use}", session, catalog, i18n,
-                               heavy)
+        tier = callback_data.tier if callback_data.tier in TIERS else None
+        await _send_comparison(query.message, "", session, catalog, i18n, heavy, tier=tier, button=callback_data)
+
+
+@handlers.message(Command("countries"))
+async def countries_command(message: Message, session: AsyncSession, catalog: ThresholdCatalog, i18n: I18n) -> None:
+    """The jurisdictions that have threshold values, grouped by GSP region."""
+    from bot.reports.regions import REGIONS, region_label, region_of
+
+    locale = i18n.current_locale
+    tr = translations(i18n.locales, locale)
+    entries = await thresholds.jurisdiction_coverage(session, catalog)
+    by_region: dict[str, list[tuple[str, int]]] = {}
+    for entry in entries:
+        if entry.values:
+            by_region.setdefault(region_of(entry.code) or "", []).append((entry.code, entry.values))
+    groups = [(region_label(region, tr), by_region[region]) for region in REGIONS if region in by_region]
+    if "" in by_region:
+        groups.append((_("Supranational and other"), by_region[""]))
+    text = render_countries(groups, [entry.code for entry in entries if not entry.values], tr, locale)
+    for chunk in split_message(text):
+        await message.answer(chunk)
 
 
 @handlers.message(F.text, ~F.text.startswith("/"))

@@ -35,6 +35,7 @@ def help_text() -> str:
             "",
             _("/start: set up your profile"),
             _("/survey: answer a survey; /resume: continue where you stopped"),
+            _("/compare: one pollutant across countries; /countries: which countries have values"),
             _("/language: change the language"),
             _("/help: this message"),
             _("/cancel: stop what you are doing (nothing you typed is lost)"),

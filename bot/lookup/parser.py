@@ -12,13 +12,19 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from bot.lookup.conditions import DETAIL_CATEGORY
 from bot.lookup.vocabulary import (
     KIND_COUNTRY,
+    KIND_EXTRACTION,
     KIND_LAND_USE,
+    KIND_LAND_USE_DETAIL,
+    KIND_PH_BAND,
     KIND_POLLUTANT,
     KIND_PRIORITY,
     KIND_STOP,
+    KIND_TEXTURE,
     KIND_VALUE_TYPE,
     Vocabulary,
     is_arabic_word,
@@ -44,7 +50,17 @@ MAX_CYRILLIC_ENDING = 4
 
 _CAS = re.compile(r"(?<![\d-])(\d{2,7}-\d{2}-\d)(?![\d-])")
 _PH = re.compile(r"(?i)(?<![a-zа-я])[pр][hн]\s*(?:值|value|=|:|of|de|du)?\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\d)")
-_PARTS = (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY, KIND_VALUE_TYPE)
+_PARTS = (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY, KIND_VALUE_TYPE, KIND_LAND_USE_DETAIL, KIND_TEXTURE,
+          KIND_PH_BAND, KIND_EXTRACTION)
+# Short names (lead, zinc, медь) are too short for a ratio to forgive a typo: one edit is accepted
+# when the first letter is right ("zink", "leed"), as a longer name's typo is.
+SHORT_NAME_LENGTHS = (4, 5)
+# Fuzzy matching looks among terms with the typed word's first letter; a single word of at least this
+# many letters found nowhere there is looked for among every pollutant and country (a typo in the first letter).
+WHOLE_LIST_MIN_LENGTH = 6
+_WHOLE_LIST_KINDS = (KIND_POLLUTANT, KIND_COUNTRY)
+# What "acidic" and "alkaline" mean for a pH band: below 7, above 7.
+PH_BANDS = {"acidic": (0.0, 7.0), "alkaline": (7.0, 14.0)}
 
 
 @dataclass(frozen=True)
@@ -71,11 +87,25 @@ class ParsedQuery:
     confidence: dict[str, float] = field(default_factory=dict)
     suggestions: tuple[Suggestion, ...] = ()
     truncated: bool = False
+    land_use_detail: str | None = None
+    soil_texture: str | None = None
+    ph_band: str | None = None
+    extraction: str | None = None
 
     @property
     def recognised_anything(self) -> bool:
         """Whether any part of the question was understood."""
-        return any((self.pollutant, self.land_use, self.country))
+        return any((self.pollutant, self.land_use, self.country, self.land_use_detail))
+
+    @property
+    def names_conditions(self) -> bool:
+        """Whether the question names a condition a value may depend on."""
+        return any((self.land_use_detail, self.soil_texture, self.ph_band, self.extraction, self.ph is not None))
+
+    @property
+    def ph_range(self) -> tuple[float, float] | None:
+        """The pH range "acidic" or "alkaline" stands for, or None."""
+        return PH_BANDS.get(self.ph_band) if self.ph_band else None
 
     @property
     def unsure(self) -> bool:
@@ -149,16 +179,22 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     _match_symbols_and_codes(raw_tokens, used, vocabulary, found)
     _match_fuzzy(words, used, vocabulary, found)
 
+    detail = found.values.get(KIND_LAND_USE_DETAIL)
     return ParsedQuery(
         text=text,
         pollutant=found.values.get(KIND_POLLUTANT),
-        land_use=found.values.get(KIND_LAND_USE),
+        # A specific land use wins over a general one named with it ("industrial playground").
+        land_use=DETAIL_CATEGORY.get(detail, found.values.get(KIND_LAND_USE)) if detail else found.values.get(KIND_LAND_USE),
         country=found.values.get(KIND_COUNTRY),
         ph=ph,
         value_type=found.values.get(KIND_VALUE_TYPE),
         confidence=dict(found.confidence),
         suggestions=tuple(found.suggestions),
         truncated=truncated,
+        land_use_detail=detail,
+        soil_texture=found.values.get(KIND_TEXTURE),
+        ph_band=found.values.get(KIND_PH_BAND) if ph is None else None,
+        extraction=found.values.get(KIND_EXTRACTION),
     )
 
 
@@ -235,7 +271,7 @@ def _match_symbols_and_codes(raw_tokens, used, vocabulary: Vocabulary, found: _F
 
 
 def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
-    open_kinds = [kind for kind in (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY)
+    open_kinds = [kind for kind in (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_COUNTRY)
                   if kind not in found.values]
     if not open_kinds:
         return
@@ -252,14 +288,22 @@ def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
     for span in spans:
         typed = " ".join(words[position] for position in span)
         for kind in open_kinds + [KIND_STOP]:
-            terms = vocabulary.fuzzy_terms.get(kind)
-            if not terms:
-                continue
+            terms, values = vocabulary.fuzzy_buckets.get(kind, {}).get(typed[0], ((), ()))
             best = process.extractOne(typed, terms, scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_SUGGEST_SCORE)
+                                      score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
+            if best is None and kind in _WHOLE_LIST_KINDS and len(span) == 1 and len(typed) >= WHOLE_LIST_MIN_LENGTH:
+                # A long word found under no first letter may have its typo there ("vadmium").
+                terms, values = vocabulary.fuzzy_terms.get(kind, ()), vocabulary.fuzzy_values.get(kind, ())
+                best = process.extractOne(typed, terms, scorer=fuzz.ratio,
+                                          score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
+            if kind == KIND_POLLUTANT and len(span) == 1 and len(typed) in SHORT_NAME_LENGTHS and (
+                    best is None or best[1] < FUZZY_ACCEPT_SCORE):
+                terms, values = vocabulary.fuzzy_buckets.get(kind, {}).get(typed[0], ((), ()))
+                near = process.extractOne(typed, terms, scorer=OSA.distance, score_cutoff=1) if terms else None
+                if near and abs(len(near[0]) - len(typed)) <= 1:
+                    best = (near[0], FUZZY_ACCEPT_SCORE, near[2])
             if best:
-                value = vocabulary.fuzzy_values[kind][best[2]]
-                candidates.append((best[1], len(span), kind, value, typed, span))
+                candidates.append((best[1], len(span), kind, values[best[2]], typed, span))
     # Best scores first; a misspelt filler word ("limt") is claimed by the stop list.
     for score, _, kind, value, typed, span in sorted(candidates, key=lambda c: (-c[0], -c[1])):
         if any(used[position] for position in span):
@@ -278,3 +322,28 @@ def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
             found.confidence[kind] = round(score / 100.0, 3)
             for position in span:
                 used[position] = True
+
+
+# The conditions of a question in a few characters, so a "More" button can carry them (64 bytes).
+_CONDITION_SLOTS = (
+    ("land_use_detail", ("playground", "park", "kitchen_garden", "arable", "grassland", "paddy", "sludge", "urban",
+                         "other_uses")),
+    ("soil_texture", ("sand", "loam", "clay", "light", "common")),
+    ("ph_band", ("acidic", "alkaline")),
+    ("extraction", ("aqua_regia", "ammonium_nitrate", "acid_digestion", "other")),
+)
+
+
+def pack_conditions(parsed: ParsedQuery) -> str:
+    """A question's conditions as one digit per slot ("-" for none), e.g. "0--1"."""
+    return "".join(str(values.index(getattr(parsed, name))) if getattr(parsed, name) in values else "-"
+                   for name, values in _CONDITION_SLOTS)
+
+
+def unpack_conditions(packed: str) -> dict[str, str | None]:
+    """The conditions `pack_conditions` wrote; anything unreadable is no condition."""
+    conditions: dict[str, str | None] = {}
+    for position, (name, values) in enumerate(_CONDITION_SLOTS):
+        digit = packed[position:position + 1]
+        conditions[name] = values[int(digit)] if digit.isdigit() and int(digit) < len(values) else None
+    return conditions

@@ -7,6 +7,7 @@ finds every message here; numbers are formatted for the user's locale with Babel
 from __future__ import annotations
 
 import html
+import math
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -25,13 +26,17 @@ from bot.lookup.index import (
     LookupResult,
 )
 from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
-from bot.lookup.records import ThresholdRecord
+from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
 from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, country_display_name
 
 TELEGRAM_MESSAGE_LIMIT = MESSAGE_LIMIT
-# A phone screen holds only so much; the JSON output keeps every alternative.
+# A phone screen holds only so much; the JSON output keeps more (up to JSON_RECORDS_CAP).
 MAX_ALTERNATIVES_SHOWN = 8
 MAX_COMPARISON_SHOWN = 20
+# A country's values for one pollutant are shown this many per message; a "More" button pages on.
+RECORDS_PER_PAGE = 5
+# `lookup --json` lists at most this many records per list; `*_total` says how many there were.
+JSON_RECORDS_CAP = 50
 
 
 class Translations(Protocol):
@@ -97,14 +102,87 @@ def format_ph_band(record: ThresholdRecord, locale: str) -> str | None:
     return text
 
 
+def unit_label(unit: str) -> str:
+    """The unit as shown next to a number: "mg/kg", "ng WHO-TEQ/kg" (dry weight is implied)."""
+    return unit.removesuffix(" dw") if unit else "mg/kg"
+
+
 def _amount(record: ThresholdRecord, tr: Translations, locale: str) -> str:
     _ = tr.gettext
+    if record.unit and record.unit != NORMALIZED_UNIT:
+        # Toxic equivalents keep their own unit: never converted to mg/kg.
+        if record.value is not None:
+            return _fill(_("{value} {unit}"), value=format_number(record.value, locale), unit=unit_label(record.unit))
+        if record.value_min is not None and record.value_max is not None:
+            return _fill(_("{low}–{high} {unit}"), low=format_number(record.value_min, locale),
+                         high=format_number(record.value_max, locale), unit=unit_label(record.unit))
+        return _fill(_("no value fixed"))
     if record.value is not None:
         return _fill(_("{value} mg/kg"), value=format_number(record.value, locale))
     if record.value_min is not None and record.value_max is not None:
         return _fill(_("{low}–{high} mg/kg"), low=format_number(record.value_min, locale),
                      high=format_number(record.value_max, locale))
     return _fill(_("no value fixed"))
+
+
+def tier_label(tier: str | None, tr: Translations) -> str:
+    """What crossing a value of this tier means, in words."""
+    _ = tr.gettext
+    labels = {
+        "protection": _("Tier 1, soil protection: a precautionary value"),
+        "assessment": _("Tier 2: assessment is needed above this value"),
+        "action": _("Tier 3: action is needed above this value"),
+        "sludge": _("Limit for soil receiving sewage sludge, not a general soil value"),
+        "food": _("Value for the safety of crops or food"),
+    }
+    return labels.get(tier or "", "")
+
+
+def tier_short_label(tier: str | None, tr: Translations) -> str:
+    """A tier's short name, for buttons, chart legends and headings."""
+    _ = tr.gettext
+    labels = {
+        "protection": _("Tier 1 · soil protection"),
+        "assessment": _("Tier 2 · assessment"),
+        "action": _("Tier 3 · action"),
+        "sludge": _("Soil receiving sewage sludge"),
+        "food": _("Safety of crops and food"),
+    }
+    return labels.get(tier or "", "")
+
+
+def _targets_label(record: ThresholdRecord, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "human_health": _("human health"),
+        "ecosystem": _("the soil ecosystem"),
+        "groundwater": _("groundwater"),
+        "crops_food": _("crops and food"),
+    }
+    return ", ".join(labels[target] for target in record.targets if target in labels)
+
+
+def _texture_label(texture: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "sand": _("sand (light texture)"),
+        "loam": _("loam or silt (medium texture)"),
+        "clay": _("clay (heavy texture)"),
+        "light": _("light soils"),
+        "common": _("common soils (loam to clay)"),
+    }
+    return labels.get(texture, texture)
+
+
+def _extraction_label(extraction: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "aqua_regia": _("aqua regia"),
+        "ammonium_nitrate": _("ammonium nitrate (mobile fraction)"),
+        "acid_digestion": _("acid digestion"),
+        "other": _("another method (see the basis)"),
+    }
+    return labels.get(extraction, extraction)
 
 
 def _value_type_label(value_type: str, tr: Translations) -> str:
@@ -126,6 +204,10 @@ def _value_type_label(value_type: str, tr: Translations) -> str:
         "threshold": _("threshold value"),
         "standard": _("soil standard"),
         "target": _("target value"),
+        "trigger": _("trigger value"),
+        "action": _("action value"),
+        "indication": _("indication value"),
+        "reference": _("generic reference level"),
         "none": _("no value"),
     }
     return labels.get(value_type) or _("threshold value")
@@ -180,9 +262,21 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     lines.append(_fill(_("Land use: {land_use} ({wording})"),
                        land_use=_land_use_label(record.land_use, tr),
                        wording=record.land_use_original))
+    tier = tier_label(record.tier, tr)
+    if tier:
+        lines.append(_Html(f"<i>{html.escape(tier, quote=False)}</i>"))
+    targets = _targets_label(record, tr)
+    if targets:
+        lines.append(_fill(_("Protects: {targets}"), targets=targets))
     band = format_ph_band(record, locale)
     if band:
         lines.append(_fill(_("Soil pH band: {band}"), band=band))
+    if record.soil_texture:
+        lines.append(_fill(_("Soil texture: {texture}"), texture=_texture_label(record.soil_texture, tr)))
+    if record.organic_carbon:
+        lines.append(_fill(_("Organic carbon: {band}"), band=record.organic_carbon))
+    if record.extraction:
+        lines.append(_fill(_("Extraction: {method}"), method=_extraction_label(record.extraction, tr)))
     if record.conditions:
         lines.append(_fill(_("Conditions: {conditions}"), conditions=record.conditions))
     lines.append(_fill(_("Legal status: {status}"),
@@ -273,6 +367,10 @@ def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
     _ = tr.gettext
     band = format_ph_band(record, locale)
     detail = _land_use_label(record.land_use, tr) + (f", {band}" if band else "")
+    if record.soil_texture:
+        detail += ", " + _texture_label(record.soil_texture, tr)
+    if record.organic_carbon:
+        detail += ", " + record.organic_carbon
     if record.is_sludge_only:
         detail += ", " + _("soil receiving sewage sludge only")
     line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
@@ -289,31 +387,56 @@ def _title_case(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def render_text(result: LookupResult, tr: Translations, locale: str) -> str:
-    """The reply the bot sends for a lookup, as Telegram HTML, in the user's language."""
+def paged_records(result: LookupResult) -> tuple[ThresholdRecord, ...]:
+    """The records a reply pages through: the country's values (or its values for other land uses)."""
+    if result.kind == RESULT_VALUES:
+        return result.results
+    if result.kind == RESULT_OTHER_LAND_USES:
+        return result.other_land_uses
+    return ()
+
+
+def page_count(result: LookupResult) -> int:
+    """How many messages of RECORDS_PER_PAGE values the reply takes (at least one)."""
+    return max(1, -(-len(paged_records(result)) // RECORDS_PER_PAGE))
+
+
+def render_text(result: LookupResult, tr: Translations, locale: str, page: int = 0) -> str:
+    """The reply the bot sends for a lookup, as Telegram HTML, in the user's language.
+
+    A country's values come RECORDS_PER_PAGE at a time: `page` 0 is the first message (with the
+    notes, EU law and comparisons), later pages carry only the heading and their values.
+    """
     _ = tr.gettext
     ngettext = tr.ngettext
     blocks: list[str] = []
-    notes = _suggestion_lines(result, tr, locale)
-    if result.query.truncated:
+    pages = page_count(result)
+    page = max(0, min(page, pages - 1))
+    notes = _suggestion_lines(result, tr, locale) if page == 0 else []
+    if result.query.truncated and page == 0:
         notes.insert(0, _fill(_("Your message was long; only its beginning was read.")))
     if notes:
         blocks.append("\n".join(notes))
 
     country = _country_name(result.country, locale)
+    records = paged_records(result)
+    shown = records[page * RECORDS_PER_PAGE:(page + 1) * RECORDS_PER_PAGE]
     if result.kind == RESULT_VALUES:
         blocks.append(_heading(result, tr, locale))
-        blocks.extend(_record_block(record, result, tr, locale) for record in result.results)
+        blocks.extend(_record_block(record, result, tr, locale) for record in shown)
     elif result.kind == RESULT_OTHER_LAND_USES:
         blocks.append(_heading(result, tr, locale))
         blocks.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
                             land_use=_land_use_label(result.land_use or "all", tr),
                             country=country))
-        blocks.extend(_record_block(record, result, tr, locale) for record in result.other_land_uses)
+        blocks.extend(_record_block(record, result, tr, locale) for record in shown)
     elif result.kind == RESULT_NO_NATIONAL_VALUE:
         blocks.append(_heading(result, tr, locale))
-        no_value = _fill(_("No national value recorded for {country}."), country=country)
-        blocks.append(_Html(f"<b>{no_value}</b>"))
+        if result.country_surveyed:
+            no_value = _fill(_("No national value recorded for {country}."), country=country)
+            blocks.append(_Html(f"<b>{no_value}</b>"))
+        else:
+            blocks.append(_not_surveyed(country, tr))
         blocks.extend(_status_block(record, tr) for record in result.country_status)
     elif result.kind == RESULT_COMPARISON:
         blocks.append(_heading(result, tr, locale))
@@ -329,6 +452,12 @@ def render_text(result: LookupResult, tr: Translations, locale: str) -> str:
         blocks.append(_help_block(tr))
         return "\n\n".join(blocks)
 
+    if pages > 1:
+        first = page * RECORDS_PER_PAGE + 1
+        blocks.append(_fill(_("Values {first}–{last} of {total}."), first=first,
+                            last=first + len(shown) - 1, total=len(records)))
+    if page > 0:
+        return "\n\n".join(blocks)
     if result.supranational:
         blocks.append(_Html("<b>" + _fill(_("EU law that also applies in {country}:"),
                                           country=country) + "</b>"))
@@ -341,6 +470,8 @@ def render_text(result: LookupResult, tr: Translations, locale: str) -> str:
             "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
             "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
             len(result.alternatives)), n=len(result.alternatives), country=country) + "</b>"))
+        if result.tier:
+            blocks.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
         blocks.append("\n".join(_compact_line(record, tr, locale, with_instrument=True)
                                 for record in shown))
         hidden = len(result.alternatives) - len(shown)
@@ -357,9 +488,12 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
     ngettext = tr.ngettext
     if not result.results:
         return _fill(_("No jurisdiction in our table has a value for this pollutant yet."))
-    lines = [_fill(ngettext("One value per jurisdiction ({n} jurisdiction):",
-                            "One value per jurisdiction ({n} jurisdictions):",
-                            len(result.results)), n=len(result.results))]
+    lines = []
+    if result.tier:
+        lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
+    lines.append(_fill(ngettext("One value per jurisdiction ({n} jurisdiction):",
+                                "One value per jurisdiction ({n} jurisdictions):",
+                                len(result.results)), n=len(result.results)))
     lines.extend(_compact_line(record, tr, locale)
                  for record in result.results[:MAX_COMPARISON_SHOWN])
     hidden = len(result.results) - MAX_COMPARISON_SHOWN
@@ -368,6 +502,14 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
                                     "…and {n} more jurisdictions.", hidden), n=hidden))
     lines.append(_fill(_("Add a country to your question for the full details and sources.")))
     return "\n".join(lines)
+
+
+def _not_surveyed(country: str, tr: Translations) -> str:
+    """A country with no record at all: not known to have no values, only not surveyed yet."""
+    _ = tr.gettext
+    return _Html("<b>" + _fill(_("{country} has not been surveyed yet."), country=country) + "</b>\n"
+                 + _fill(_("INSOP does not know yet whether it has national values, which is not the same as "
+                           "“no national values found”.")))
 
 
 def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
@@ -380,6 +522,8 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
                            country=_bold(country), pollutants=names))
         lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
                            country=country))
+    elif not result.country_surveyed:
+        lines.append(_not_surveyed(country, tr))
     else:
         lines.append(_Html("<b>" + _fill(_("No national value recorded for {country}."),
                                          country=country) + "</b>"))
@@ -490,6 +634,11 @@ def _split_long_block(block: str, limit: int) -> list[str]:
     return chunks or [""]
 
 
+def _finite(number: float | None) -> float | None:
+    """JSON has no Infinity or NaN: such a number is given as null."""
+    return number if number is None or math.isfinite(number) else None
+
+
 def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str, Any]:
     item = {
         "country": record.jurisdiction,
@@ -499,9 +648,9 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
         "land_use": record.land_use,
         "land_use_covers": list(record.land_uses),
         "land_use_original": record.land_use_original,
-        "value": record.value,
-        "value_min": record.value_min,
-        "value_max": record.value_max,
+        "value": _finite(record.value),
+        "value_min": _finite(record.value_min),
+        "value_max": _finite(record.value_max),
         "unit": record.unit,
         "unit_original": record.unit_original,
         "value_type": record.value_type,
@@ -515,17 +664,35 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
         "year": record.year,
         "year_original": record.year_original,
         "source": record.source,
+        # Added with tiers (issue 13); the remark on where a value was read is never given here.
+        "tier": record.tier or None,
+        "target": list(record.targets),
+        "land_use_detail": list(record.land_use_details),
+        "soil_texture": record.soil_texture or None,
+        "organic_carbon": record.organic_carbon or None,
+        "extraction": record.extraction or None,
     }
     item.update(extra)
     return item
 
 
 def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
-    """The lookup as plain JSON data for `python -m bot lookup --json` (includes the reply text)."""
+    """The lookup as plain JSON data for `python -m bot lookup --json` (includes the reply text).
+
+    Each list holds at most JSON_RECORDS_CAP records; `<list>_total` gives the full count and
+    `truncated` says whether any list was cut.
+    """
     pollutant = POLLUTANTS_BY_ID.get(result.pollutant) if result.pollutant else None
-    results = [_record_json(r, locale, applies_to_country=True) for r in result.results]
+    cap = JSON_RECORDS_CAP
+    results = [_record_json(r, locale, applies_to_country=True) for r in result.results[:cap]]
     results += [_record_json(r, locale, applies_to_country=True, applies_via="EU")
-                for r in result.supranational]
+                for r in result.supranational[:max(0, cap - len(results))]]
+    totals = {
+        "results_total": len(result.results) + len(result.supranational),
+        "other_land_uses_total": len(result.other_land_uses),
+        "country_status_total": len(result.country_status),
+        "alternatives_total": len(result.alternatives),
+    }
     return {
         "kind": result.kind,
         "pollutant": pollutant.name_en if pollutant else result.pollutant,
@@ -533,14 +700,23 @@ def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[
         "land_use": result.land_use,
         "country": result.country,
         "country_from_member": result.country_from_member,
+        "country_surveyed": result.country_surveyed if result.country else None,
         "ph": result.query.ph,
         "value_type": result.query.value_type,
         "results": results,
         "other_land_uses": [_record_json(r, locale, applies_to_country=True)
-                            for r in result.other_land_uses],
-        "country_status": [_record_json(r, locale) for r in result.country_status],
+                            for r in result.other_land_uses[:cap]],
+        "country_status": [_record_json(r, locale) for r in result.country_status[:cap]],
         "alternatives": [_record_json(r, locale, applies_to_country=False)
-                         for r in result.alternatives],
+                         for r in result.alternatives[:cap]],
+        **totals,
+        "truncated": any(total > cap for total in totals.values()),
+        "tier": result.tier,
+        "tiers": {tier: count for tier, count in result.tiers},
+        "conditions_asked": {
+            "land_use_detail": result.query.land_use_detail, "soil_texture": result.query.soil_texture,
+            "ph_band": result.query.ph_band, "extraction": result.query.extraction,
+        },
         "confidence": dict(result.query.confidence),
         "suggestions": [
             {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,
@@ -569,7 +745,7 @@ def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: st
             "value": record.value,
             "value_min": record.value_min,
             "value_max": record.value_max,
-            "unit": "mg/kg",
+            "unit": unit_label(record.unit),
             "value_type": record.value_type,
         }
         for record in records
@@ -577,7 +753,7 @@ def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: st
 
 
 def render_comparison(pollutant_id: str, land_use: str | None, records: list[ThresholdRecord], tr: Translations,
-                      locale: str) -> str:
+                      locale: str, tier: str | None = None) -> str:
     """The table that goes with the comparison chart: one line per jurisdiction, lowest first."""
     _ = tr.gettext
     heading = _fill(_("{pollutant}, {land_use}: values by jurisdiction"),
@@ -585,9 +761,35 @@ def render_comparison(pollutant_id: str, land_use: str | None, records: list[Thr
     if not records:
         return f"<b>{heading}</b>\n" + _fill(_("No values recorded for this pollutant and land use."))
     lines = [f"<b>{heading}</b>"]
+    if tier:
+        lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(tier, tr)))
     for record in records:
         name = _country_name(record.jurisdiction, locale) or record.jurisdiction_name
         year = f", {record.year}" if record.year else ""
+        other_land_use = f", {_land_use_label(record.land_use, tr)}" if record.land_use != (land_use or "all") else ""
         lines.append(f"• {html.escape(name)}: <b>{_amount(record, tr, locale)}</b> "
-                     f"({_value_type_label(record.value_type, tr)}{year})")
+                     f"({html.escape(_value_type_label(record.value_type, tr))}{html.escape(other_land_use)}{year})")
     return "\n".join(lines)
+
+
+def render_countries(groups: list[tuple[str, list[tuple[str, int]]]], status_only: list[str], tr: Translations,
+                     locale: str) -> str:
+    """/countries: the jurisdictions with values, grouped (by GSP region), then those with only a status."""
+    _ = tr.gettext
+    ngettext = tr.ngettext
+    total = sum(len(members) for _, members in groups)
+    blocks = [_Html("<b>" + _fill(ngettext("{n} jurisdiction has threshold values:",
+                                           "{n} jurisdictions have threshold values:", total), n=total) + "</b>")]
+    for heading, members in groups:
+        named = sorted(((_country_name(code, locale) or code, count) for code, count in members),
+                       key=lambda item: item[0].casefold())
+        lines = [_bold(heading)]
+        lines.extend(_fill(ngettext("• {country}: {n} value", "• {country}: {n} values", count), country=name,
+                           n=format_number(count, locale)) for name, count in named)
+        blocks.append("\n".join(lines))
+    if status_only:
+        names = ", ".join(sorted(_country_name(code, locale) or code for code in status_only))
+        blocks.append(_fill(_("No national values found (recorded status): {countries}."), countries=names))
+    blocks.append(_fill(_("Every other country has not been surveyed yet. Ask for a pollutant and a country, "
+                          "e.g. “lead Germany”.")))
+    return "\n\n".join(blocks)

@@ -62,7 +62,7 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
             "source_url_or_path": f"{source}; {link}" if link else source,
         }
         try:
-            records.append(fit_record(normalize_row(row, row_number=position), widths or {}))
+            records.append(fit_record(normalize_row(row, row_number=position, check_widths=False), widths or {}))
         except RowError as error:
             problems.append(f"submission {submission_id}, entry {position}: {error}")
     return records, problems

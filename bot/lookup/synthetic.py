@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from bot.lookup.pollutants import POLLUTANTS
+from bot.lookup.tiers import classify
 from bot.lookup.records import (
     KIND_STATUS,
     KIND_VALUE,
@@ -21,6 +22,8 @@ _VALUE_TYPES = ("screening", "guideline", "limit", "intervention", "investigatio
                 "background", "precautionary", "warning")
 _PH_BANDS = ((None, 5.5, True, True), (5.5, 6.5, False, True), (6.5, 7.5, False, True),
              (7.5, None, False, True))
+_TEXTURES = ("sand", "loam", "clay")
+_DETAILS = {"residential": ("playground", "park"), "agricultural": ("arable", "grassland", "sludge")}
 
 
 def synthetic_jurisdictions() -> list[str]:
@@ -53,6 +56,11 @@ def synthetic_records(n: int, seed: int = 0) -> list[ThresholdRecord]:
         high = round(low * rng.uniform(1.5, 5.0), 3)
         value_type = _VALUE_TYPES[rng.randrange(len(_VALUE_TYPES))]
         year = rng.randrange(1986, 2025)
+        # Conditions as often as in the real table: a texture class on one value in ten, a specific land use on one in five.
+        texture = _TEXTURES[rng.randrange(3)] if rng.random() < 0.1 else ""
+        details = _DETAILS.get(land_use, ())
+        detail = details[rng.randrange(len(details))] if details and rng.random() < 0.2 else ""
+        tier, _target = classify("", value_type, "", value_type, detail == "sludge")
         records.append(ThresholdRecord(
             kind=KIND_VALUE, jurisdiction=jurisdiction, jurisdiction_name=jurisdiction,
             jurisdiction_level="supranational" if jurisdiction == "EU" else "national",
@@ -70,7 +78,8 @@ def synthetic_records(n: int, seed: int = 0) -> list[ThresholdRecord]:
             legal_status="binding" if rng.random() < 0.7 else "guideline",
             legal_status_original="synthetic", instrument=f"Synthetic instrument {number}",
             year=year, year_original=str(year), source=f"synthetic://{seed}/{number}",
-            row_number=number + 2,
+            row_number=number + 2, tier=tier, target="human_health", land_use_detail=detail, soil_texture=texture,
+            extraction="aqua_regia" if rng.random() < 0.2 else "",
         ))
     return records
 

@@ -30,9 +30,16 @@ KIND_LAND_USE = "land_use"
 KIND_VALUE_TYPE = "value_type"
 KIND_COUNTRY = "country"
 KIND_STOP = "stop"
+# Conditions a value may depend on (see bot.lookup.conditions): a specific land use, the soil's
+# texture, whether it is acidic or alkaline, how it was extracted.
+KIND_LAND_USE_DETAIL = "land_use_detail"
+KIND_TEXTURE = "soil_texture"
+KIND_PH_BAND = "ph_band"
+KIND_EXTRACTION = "extraction"
 # When one term means two things, the earlier kind wins ("Chad" stays a country only
 # because no pollutant or land use is spelled that way; "того" is a Russian word, not Togo).
-KIND_PRIORITY = (KIND_POLLUTANT, KIND_LAND_USE, KIND_VALUE_TYPE, KIND_STOP, KIND_COUNTRY)
+KIND_PRIORITY = (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_VALUE_TYPE, KIND_TEXTURE, KIND_PH_BAND,
+                 KIND_EXTRACTION, KIND_STOP, KIND_COUNTRY)
 
 # "construction land" covers every built-up category (GB 36600 splits it in two).
 LAND_USE_CONSTRUCTION = "construction"
@@ -50,32 +57,25 @@ EU_MEMBER_STATES = frozenset(
 LAND_USE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "agricultural": {
         "en": ("agricultural", "agriculture", "agricultural land", "agricultural soil", "farmland",
-               "farm", "farms", "farming", "cropland", "crop land", "crops", "arable", "arable land",
-               "paddy", "paddy field", "paddies", "rice field", "orchard", "orchards", "pasture",
-               "allotment", "allotments", "food crop"),
+               "farm", "farms", "farming", "cropland", "crop land", "crops", "orchard", "orchards",
+               "food crop"),
         "fr": ("agricole", "agricoles", "terres agricoles", "champ", "champs", "culture",
-               "cultures", "rizière", "verger", "pâturage", "terre arable"),
+               "cultures", "verger"),
         "es": ("agrícola", "agrícolas", "tierra agrícola", "cultivo", "cultivos", "campo",
-               "campos", "arrozal", "huerto", "pastizal", "granja", "agropecuario"),
-        "ru": ("сельскохозяйственные", "сельхоз", "сельхозугодья", "пашня", "пахотные",
-               "рисовое поле", "пастбище", "аграрные", "сельскохозяйственного назначения"),
-        "zh": ("农用地", "农业用地", "农田", "耕地", "水田", "稻田", "果园", "菜地", "农地", "農地",
-               "農用地", "牧草地", "农业"),
+               "campos", "granja", "agropecuario"),
+        "ru": ("сельскохозяйственные", "сельхоз", "сельхозугодья", "аграрные",
+               "сельскохозяйственного назначения"),
+        "zh": ("农用地", "农业用地", "农田", "果园", "农地", "農地", "農用地", "农业"),
         "ar": ("الزراعية", "زراعي", "زراعية", "الأراضي الزراعية", "مزرعة", "المزارع", "حقول"),
     },
     "residential": {
         "en": ("residential", "residence", "housing", "homes", "home", "house", "houses",
-               "garden", "gardens", "park", "parks", "parkland", "playground", "school",
-               "schools", "urban", "recreational", "residential land"),
-        "fr": ("résidentiel", "résidentielle", "résidentiels", "habitation", "logement",
-               "jardin", "jardins", "parc", "parcs", "aire de jeux", "école"),
-        "es": ("residencial", "residenciales", "vivienda", "viviendas", "jardín", "parque",
-               "parques", "escuela", "urbano"),
-        "ru": ("жилые", "жилой", "жилая", "жилищные", "жилье", "парки", "парк",
-               "детские площадки", "школы", "селитебные"),
-        "zh": ("住宅", "居住用地", "住宅用地", "居住", "公园", "第一类用地", "一类用地", "学校",
-               "居民区"),
-        "ar": ("السكنية", "سكني", "سكنية", "المنازل", "الحدائق", "المساكن", "سكن"),
+               "school", "schools", "residential land"),
+        "fr": ("résidentiel", "résidentielle", "résidentiels", "habitation", "logement", "école"),
+        "es": ("residencial", "residenciales", "vivienda", "viviendas", "escuela"),
+        "ru": ("жилые", "жилой", "жилая", "жилищные", "жилье", "школы", "селитебные"),
+        "zh": ("住宅", "居住用地", "住宅用地", "居住", "第一类用地", "一类用地", "学校", "居民区"),
+        "ar": ("السكنية", "سكني", "سكنية", "المنازل", "المساكن", "سكن"),
     },
     "commercial": {
         "en": ("commercial", "business", "offices", "retail", "commercial land"),
@@ -109,6 +109,127 @@ LAND_USE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "ru": ("все земли",),
         "zh": ("所有用地",),
         "ar": ("جميع الاستخدامات",),
+    },
+}
+
+# Specific land uses: a question naming one gets the values set for it first, then the category's.
+LAND_USE_DETAIL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "playground": {
+        "en": ("playground", "playgrounds", "children's play area", "children s play area", "play area", "play areas",
+               "kindergarten", "kindergartens", "nursery school"),
+        "fr": ("aire de jeux", "aires de jeux", "jardin d enfants", "école maternelle", "crèche", "maternelle"),
+        "es": ("parque infantil", "parques infantiles", "área de juegos", "zona de juegos", "jardín de infancia",
+               "guardería", "kínder"),
+        "ru": ("детская площадка", "детские площадки", "детской площадки", "детский сад", "детсад", "детсады"),
+        "zh": ("儿童游乐场", "游乐场", "儿童游戏场", "幼儿园", "游戏场"),
+        "ar": ("ملعب أطفال", "ملاعب الأطفال", "ملعب الأطفال", "روضة أطفال", "رياض الأطفال", "روضة"),
+    },
+    "park": {
+        "en": ("park", "parks", "parkland", "recreational", "recreation", "recreation area", "public open space",
+               "sports ground", "sports grounds"),
+        "fr": ("parc", "parcs", "espace vert", "espaces verts", "loisirs", "terrain de sport"),
+        "es": ("parque", "parques", "zona recreativa", "recreativo", "recreativa", "zona verde"),
+        "ru": ("парк", "парки", "парков", "зона отдыха", "рекреационные", "спортивные площадки"),
+        "zh": ("公园", "绿地", "公园绿地", "休闲用地"),
+        "ar": ("حديقة عامة", "الحدائق العامة", "منتزه", "متنزه", "المنتزهات"),
+    },
+    "kitchen_garden": {
+        "en": ("garden", "gardens", "kitchen garden", "kitchen gardens", "vegetable garden", "allotment",
+               "allotments", "home garden"),
+        "fr": ("jardin", "jardins", "potager", "potagers", "jardin potager", "jardins familiaux"),
+        "es": ("huerto", "huertos", "huerta", "jardín", "jardines", "huerto familiar"),
+        "ru": ("огород", "огороды", "огородов", "сад", "сады", "приусадебный участок"),
+        "zh": ("菜园", "菜地", "花园", "家庭菜园"),
+        "ar": ("حديقة", "حديقة منزلية", "حديقة الخضروات", "بستان"),
+    },
+    "arable": {
+        "en": ("arable", "arable land", "arable soil", "cultivated land", "tillage"),
+        "fr": ("terre arable", "terres arables", "terres cultivées", "grandes cultures", "labour"),
+        "es": ("tierra arable", "tierras arables", "tierra de labor", "tierras de cultivo", "labranza"),
+        "ru": ("пашня", "пашни", "пахотные", "пахотные земли", "пахотных"),
+        "zh": ("耕地", "旱地"),
+        "ar": ("الأراضي الصالحة للزراعة", "صالحة للزراعة", "أراضي محروثة"),
+    },
+    "grassland": {
+        "en": ("grassland", "grasslands", "pasture", "pastures", "meadow", "meadows", "grazing land",
+               "permanent grassland"),
+        "fr": ("prairie", "prairies", "pâturage", "pâturages", "herbage", "herbages"),
+        "es": ("pastizal", "pastizales", "pradera", "praderas", "prado", "prados", "pasto", "pastos"),
+        "ru": ("пастбище", "пастбища", "луг", "луга", "лугов", "сенокос", "сенокосы"),
+        "zh": ("草地", "牧草地", "草场", "牧场"),
+        "ar": ("المراعي", "مرعى", "مراعي", "المروج"),
+    },
+    "paddy": {
+        "en": ("paddy", "paddies", "paddy field", "paddy fields", "rice field", "rice fields", "rice paddy"),
+        "fr": ("rizière", "rizières"), "es": ("arrozal", "arrozales"),
+        "ru": ("рисовое поле", "рисовые поля", "рисовых полей"), "zh": ("水田", "稻田"),
+        "ar": ("حقول الأرز", "حقل أرز"),
+    },
+    "sludge": {
+        "en": ("sludge", "sewage sludge", "biosolids", "sludge spreading", "land receiving sludge"),
+        "fr": ("boues", "boues d épuration", "épandage", "épandage de boues"),
+        "es": ("lodos", "lodos de depuradora", "fangos", "biosólidos"),
+        "ru": ("осадок сточных вод", "осадки сточных вод", "осадков сточных вод", "ил сточных вод"),
+        "zh": ("污泥", "污泥农用"),
+        "ar": ("الحمأة", "حمأة", "حمأة الصرف الصحي"),
+    },
+    "urban": {
+        "en": ("urban", "urban land", "city", "town"), "fr": ("urbain", "urbaine", "ville"),
+        "es": ("urbano", "urbana", "suelo urbano", "ciudad"), "ru": ("городские", "город", "городской"),
+        "zh": ("城市", "城镇", "城区"), "ar": ("حضرية", "حضري", "المدينة"),
+    },
+}
+
+TEXTURE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "sand": {
+        "en": ("sand", "sandy", "sandy soil", "sandy soils"), "fr": ("sable", "sableux", "sableuse", "sol sableux"),
+        "es": ("arena", "arenoso", "arenosa", "suelo arenoso"), "ru": ("песок", "песчаная", "песчаные", "песчаный",
+                                                                      "песчаных"),
+        "zh": ("砂土", "沙土", "砂质土", "砂质"), "ar": ("رملية", "رملي", "تربة رملية"),
+    },
+    "light": {
+        "en": ("light soil", "light soils"), "fr": ("sol léger", "sols légers"), "es": ("suelo ligero", "suelos ligeros"),
+        "ru": ("легкая почва", "легкие почвы", "лёгкая почва", "лёгкие почвы"), "zh": ("轻质土", "轻壤"),
+        "ar": ("تربة خفيفة",),
+    },
+    "loam": {
+        "en": ("loam", "loamy", "silt", "silty", "loamy soil"), "fr": ("limon", "limoneux", "limoneuse"),
+        "es": ("franco", "franca", "limoso", "limosa", "suelo franco"), "ru": ("суглинок", "суглинистые", "суглинистая",
+                                                                            "суглинистый"),
+        "zh": ("壤土", "粉土"), "ar": ("طميية", "غرينية", "طمي"),
+    },
+    "clay": {
+        "en": ("clay", "clayey", "clay soil", "clay soils", "heavy soil"), "fr": ("argile", "argileux", "argileuse",
+                                                                                 "sol argileux"),
+        "es": ("arcilla", "arcilloso", "arcillosa", "suelo arcilloso"), "ru": ("глина", "глинистые", "глинистая",
+                                                                              "глинистый"),
+        "zh": ("黏土", "粘土", "黏质土"), "ar": ("طينية", "طيني", "تربة طينية"),
+    },
+}
+
+PH_BAND_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "acidic": {
+        "en": ("acidic", "acid soil", "acid soils", "acidic soil"), "fr": ("acide", "acides", "sol acide"),
+        "es": ("ácido", "ácida", "ácidos", "ácidas", "suelo ácido"), "ru": ("кислые", "кислая", "кислый", "кислых"),
+        "zh": ("酸性", "酸性土"), "ar": ("حمضية", "حمضي", "تربة حمضية"),
+    },
+    "alkaline": {
+        "en": ("alkaline", "calcareous", "alkaline soil"), "fr": ("alcalin", "alcaline", "alcalins", "calcaire"),
+        "es": ("alcalino", "alcalina", "calcáreo", "calcárea"), "ru": ("щелочные", "щелочная", "щелочной",
+                                                                     "карбонатные"),
+        "zh": ("碱性", "石灰性", "碱性土"), "ar": ("قلوية", "قلوي", "كلسية", "تربة قلوية"),
+    },
+}
+
+EXTRACTION_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "aqua_regia": {
+        "en": ("aqua regia",), "fr": ("eau régale",), "es": ("agua regia",), "ru": ("царская водка", "царской водкой"),
+        "zh": ("王水",), "ar": ("الماء الملكي",),
+    },
+    "ammonium_nitrate": {
+        "en": ("ammonium nitrate", "nh4no3", "mobile fraction"), "fr": ("nitrate d ammonium",),
+        "es": ("nitrato de amonio", "nitrato amónico"), "ru": ("нитрат аммония", "аммиачная селитра"),
+        "zh": ("硝酸铵",), "ar": ("نترات الأمونيوم",),
     },
 }
 
@@ -151,6 +272,15 @@ VALUE_TYPE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("maximum", "maximum value", "max"), "fr": ("maximum", "maximale"),
         "es": ("máximo", "máxima"), "ru": ("максимальные", "максимальное"), "zh": ("最大值",),
         "ar": ("الحد الأقصى",),
+    },
+    "trigger": {
+        "en": ("trigger value", "trigger values", "prüfwert", "pruefwert"), "fr": ("valeur de déclenchement",),
+        "es": ("valor desencadenante", "valor de activación"), "ru": ("значение срабатывания",), "zh": ("触发值",),
+        "ar": ("قيمة التفعيل",),
+    },
+    "action": {
+        "en": ("action value", "maßnahmenwert", "massnahmenwert"), "fr": ("valeur d action",),
+        "es": ("valor de acción",), "ru": ("значение для принятия мер",), "zh": ("行动值",), "ar": ("قيمة الإجراء",),
     },
     "warning": {
         "en": ("warning", "warning standard"), "fr": ("alerte",), "es": ("alerta",),
@@ -281,6 +411,9 @@ class Vocabulary:
     country_codes: frozenset[str] = frozenset()
     fuzzy_terms: dict[str, list[str]] = field(default_factory=dict)
     fuzzy_values: dict[str, list[str | None]] = field(default_factory=dict)
+    # The same terms by first letter: a typo rarely hits the first letter, and one letter's terms are
+    # a few dozen instead of thousands (the whole list is still searched for long words found nowhere).
+    fuzzy_buckets: dict[str, dict[str, tuple[list[str], list[str | None]]]] = field(default_factory=dict)
     max_words: int = 1
     cjk_max_len: int = 1
     build_seconds: float = 0.0
@@ -303,6 +436,9 @@ class Vocabulary:
         if fuzzy and len(key) >= 4 and not key.isdigit():
             self.fuzzy_terms.setdefault(kind, []).append(key)
             self.fuzzy_values.setdefault(kind, []).append(value)
+            terms, values = self.fuzzy_buckets.setdefault(kind, {}).setdefault(key[0], ([], []))
+            terms.append(key)
+            values.append(value)
 
 
 def build_vocabulary(all_locales: bool = True) -> Vocabulary:
@@ -332,6 +468,12 @@ def build_vocabulary(all_locales: bool = True) -> Vocabulary:
         for terms in by_language.values():
             for term in terms:
                 vocabulary.add(KIND_VALUE_TYPE, value_type, term, fuzzy=False)
+    for kind, table, fuzzy in ((KIND_LAND_USE_DETAIL, LAND_USE_DETAIL_TERMS, True), (KIND_TEXTURE, TEXTURE_TERMS, False),
+                               (KIND_PH_BAND, PH_BAND_TERMS, False), (KIND_EXTRACTION, EXTRACTION_TERMS, False)):
+        for value, by_language in table.items():
+            for terms in by_language.values():
+                for term in terms:
+                    vocabulary.add(kind, value, term, fuzzy=fuzzy)
     for terms in STOP_WORDS.values():
         for term in terms:
             vocabulary.add(KIND_STOP, None, term, fuzzy=len(term) >= 5)

@@ -140,8 +140,12 @@ def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator
     return _render_png(figure)
 
 
-def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str) -> bytes:
-    """Draw one pollutant's threshold values across jurisdictions as horizontal bars (ranges min–max), as a PNG."""
+def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str,
+                     tier_name: str | None = None) -> bytes:
+    """Draw one pollutant's threshold values across jurisdictions as horizontal bars (ranges min–max), as a PNG.
+
+    `tier_name` (the values are all of one tier: compared like with like) titles the legend.
+    """
     _ = tr.gettext
     babel_locale = _babel_locale(locale)
     fonts = _fonts()
@@ -194,9 +198,12 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
     )
     axes.spines[["top", "right"]].set_visible(False)
     present_types = [value_type for value_type in VALUE_TYPE_COLORS if any(bar["value_type"] == value_type for bar in bars)]
-    if present_types:
-        handles = [Patch(color=VALUE_TYPE_COLORS[value_type], label=value_type_label(value_type, tr)) for value_type in present_types]
-        figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), prop=fonts.small, frameon=False)
+    handles = [Patch(color=VALUE_TYPE_COLORS[value_type], label=value_type_label(value_type, tr)) for value_type in present_types]
+    if any(bar["value_type"] not in VALUE_TYPE_COLORS for bar in bars) and (handles or tier_name):
+        handles.append(Patch(color=BAR_COLOR, label=_("Other value types") if handles else tier_name))
+    if handles:
+        figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), prop=fonts.small,
+                      frameon=False, title=tier_name, title_fontproperties=fonts.small)
     return _render_png(figure)
 
 

@@ -35,9 +35,11 @@ def progress_chart(regions: list[RegionProgress], indicators: list[Indicator], l
     return charts.progress_chart(regions, indicators, _translations(locale), locale)
 
 
-def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, locale: str) -> bytes:
+def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, locale: str,
+                     tier_name: str | None = None) -> bytes:
     """The /compare chart, labels in `locale`."""
-    return charts.comparison_chart(rows, pollutant_name, land_use_name, _translations(locale), locale)
+    return charts.comparison_chart(rows, pollutant_name, land_use_name, _translations(locale), locale,
+                                   tier_name=tier_name)
 
 
 def campaign_stats(forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]) -> CampaignStats:

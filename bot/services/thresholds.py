@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.lookup import LookupResult, ThresholdIndex, ThresholdRecord, build_index, default_vocabulary, lookup, parse_query
+from bot.lookup import (
+    LookupResult,
+    ParsedQuery,
+    ThresholdIndex,
+    ThresholdRecord,
+    build_index,
+    default_vocabulary,
+    lookup,
+    parse_query,
+)
+from bot.lookup.index import Comparison, asked_tier
+from bot.lookup.records import with_derived_fields
 from storage.repositories.thresholds import ThresholdRepository
+
+log = logging.getLogger(__name__)
+
+
+def _servable(row: dict) -> bool:
+    """Whether a stored row can be shown: an infinite value (stored before imports refused it) cannot."""
+    return all(row.get(name) is None or math.isfinite(row[name]) for name in ("value", "value_min", "value_max"))
 
 
 class ThresholdCatalog:
@@ -39,7 +59,10 @@ class ThresholdCatalog:
 
 
 def _index_rows(rows: list[dict]) -> ThresholdIndex:
-    return build_index(ThresholdRecord.from_dict(row) for row in rows)
+    records = [with_derived_fields(ThresholdRecord.from_dict(row)) for row in rows if _servable(row)]
+    if len(records) < len(rows):
+        log.warning("%d stored threshold values are not finite numbers and are not served", len(rows) - len(records))
+    return build_index(records)
 
 
 async def find_thresholds(session: AsyncSession, catalog: ThresholdCatalog, text: str,
@@ -49,10 +72,40 @@ async def find_thresholds(session: AsyncSession, catalog: ThresholdCatalog, text
     return lookup(index, text, member_country=member_country)
 
 
-async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str) -> tuple[str | None, str | None, list[ThresholdRecord]]:
-    """One pollutant's values across jurisdictions: (pollutant, land use, records lowest first)."""
+async def find_again(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, country: str,
+                     land_use: str | None, ph: float | None, value_type: str | None,
+                     conditions: str = "") -> LookupResult:
+    """The same question asked again from its understood parts (for the next page of an answer)."""
+    from bot.lookup.parser import unpack_conditions
+
+    index = await catalog.index(session)
+    parsed = ParsedQuery(text="", pollutant=pollutant, land_use=land_use, country=country, ph=ph,
+                         value_type=value_type, **unpack_conditions(conditions))
+    return index.find(parsed)
+
+
+async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str,
+                  tier: str | None = None) -> tuple[str | None, str | None, Comparison | None]:
+    """One pollutant's values across jurisdictions within one tier: (pollutant, land use, comparison)."""
     index = await catalog.index(session)
     parsed = parse_query(text, default_vocabulary())
     if parsed.pollutant is None:
-        return None, parsed.land_use, []
-    return parsed.pollutant, parsed.land_use, index.compare(parsed.pollutant, parsed.land_use, parsed.ph)
+        return None, parsed.land_use, None
+    asked = tier or asked_tier(parsed)
+    return parsed.pollutant, parsed.land_use, index.comparison(
+        parsed.pollutant, parsed.land_use, parsed.ph, asked, detail=parsed.land_use_detail, ph_range=parsed.ph_range)
+
+
+async def compare_pollutant(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, land_use: str | None,
+                            tier: str | None = None) -> Comparison:
+    """The comparison a button asks for by pollutant id and land use (no text to read again)."""
+    index = await catalog.index(session)
+    return index.comparison(pollutant, land_use, None, tier)
+
+
+async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog):
+    """Every jurisdiction with a value or a recorded status, with its counts (for /countries)."""
+    from bot.lookup.coverage import coverage
+
+    index = await catalog.index(session)
+    return coverage(index.records())

@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ReviewStatus, Threshold, utcnow
+from storage.models import ReviewStatus, SeedState, Threshold, ThresholdRevision, check_row_widths, utcnow
 from storage.repositories.batches import in_batches
 
 # The source's own wording identifies a row: re-importing a file finds the same keys.
@@ -21,8 +21,9 @@ _KEY_FIELDS = (
 )
 RECORD_COLUMNS = tuple(column.name for column in Threshold.__table__.columns if column.name not in {
     "id", "source_key", "origin", "review_status", "submission_id", "reviewed_by", "reviewed_at", "review_note",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "seed_key", "retired_at",
 })
+REFERENCE = "reference"
 
 
 def source_key(record: dict) -> str:
@@ -39,25 +40,32 @@ class ThresholdRepository:
 
     async def add_records(self, records: Iterable[dict], origin: str, review_status: str = ReviewStatus.APPROVED.value,
                           submission_id: int | None = None) -> tuple[int, int]:
-        """Insert records not stored yet (by source key); returns (added, already present)."""
+        """Insert records not stored yet (by source key); returns (added, already present).
+
+        Meant for batches (a file is imported a thousand rows at a time): one query finds the keys
+        already stored, one multi-row INSERT writes the rest, and no ORM object is kept per row.
+        """
         records = list(records)
         keys = [source_key(record) for record in records]
         existing: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             existing.update(await self.session.scalars(select(Threshold.source_key).where(Threshold.source_key.in_(chunk))))
-        added = 0
         now = utcnow()
+        rows = []
         for key, record in zip(keys, records):
             if key in existing:
                 continue
             existing.add(key)
-            values = {column: record.get(column) for column in RECORD_COLUMNS}
-            self.session.add(Threshold(source_key=key, origin=origin, review_status=review_status,
-                                       submission_id=submission_id, created_at=now, updated_at=now, **values))
-            added += 1
-        await self.session.flush()
-        return added, len(records) - added
+            row = {column: record.get(column) for column in RECORD_COLUMNS} | {
+                "source_key": key, "origin": origin, "review_status": review_status, "submission_id": submission_id,
+                "created_at": now, "updated_at": now,
+            }
+            check_row_widths(Threshold, row)
+            rows.append(row)
+        if rows:
+            await self.session.execute(insert(Threshold), rows)
+        return len(rows), len(records) - len(rows)
 
     async def count(self, origin: str | None = None) -> int:
         """How many rows (of one origin) are stored."""
@@ -67,18 +75,66 @@ class ThresholdRepository:
         return await self.session.scalar(query) or 0
 
     async def approved_signature(self) -> tuple[int, datetime | None, int | None]:
-        """Changes whenever the approved set changes: count, newest update, highest id."""
+        """Changes whenever the served set changes: count, newest update, highest id."""
         row = (await self.session.execute(
             select(func.count(Threshold.id), func.max(Threshold.updated_at), func.max(Threshold.id))
-            .where(Threshold.review_status == ReviewStatus.APPROVED.value)
+            .where(Threshold.review_status == ReviewStatus.APPROVED.value, Threshold.retired_at.is_(None))
         )).one()
         return int(row[0]), row[1], row[2]
 
     async def approved_records(self) -> list[dict]:
-        """Every approved row as a plain record dict."""
+        """Every served row (approved, not retired) as a plain record dict."""
         columns = [getattr(Threshold, name) for name in RECORD_COLUMNS]
-        query = select(*columns).where(Threshold.review_status == ReviewStatus.APPROVED.value).order_by(Threshold.id)
+        query = (select(*columns)
+                 .where(Threshold.review_status == ReviewStatus.APPROVED.value, Threshold.retired_at.is_(None))
+                 .order_by(Threshold.id))
         return [dict(zip(RECORD_COLUMNS, row)) async for row in in_batches(self.session, query)]
+
+    # ------------------------------------------------------------ the reference seed, kept current
+
+    async def reference_rows(self) -> list[Threshold]:
+        """Every row that came from the shipped reference table, retired ones included."""
+        return list(await self.session.scalars(
+            select(Threshold).where(Threshold.origin == REFERENCE).order_by(Threshold.row_number, Threshold.id)))
+
+    async def other_origin_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these source keys belong to rows imported or reported (not the reference seed)."""
+        keys = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(await self.session.scalars(select(Threshold.source_key).where(
+                Threshold.source_key.in_(keys[start:start + 500]), Threshold.origin != REFERENCE)))
+        return found
+
+    async def insert_rows(self, rows: list[dict]) -> None:
+        """Insert complete rows (every column but the id) in one statement."""
+        for row in rows:
+            check_row_widths(Threshold, row)
+        if rows:
+            await self.session.execute(insert(Threshold), rows)
+
+    def add_revision(self, threshold_id: int, change: str, previous: dict, digest: str) -> None:
+        """Keep what a row was before a seed changed, retired or restored it."""
+        self.session.add(ThresholdRevision(threshold_id=threshold_id, change=change, previous=previous,
+                                           seed_digest=digest, changed_at=utcnow()))
+
+    async def revisions(self, threshold_id: int) -> list[ThresholdRevision]:
+        """A row's history, oldest first."""
+        return list(await self.session.scalars(select(ThresholdRevision).where(
+            ThresholdRevision.threshold_id == threshold_id).order_by(ThresholdRevision.id)))
+
+    async def seed_digest(self, name: str) -> str | None:
+        """The digest of the data file version the database was last brought in line with."""
+        return await self.session.scalar(select(SeedState.digest).where(SeedState.name == name))
+
+    async def set_seed_digest(self, name: str, digest: str) -> None:
+        """Remember that the database now matches this version of a data file."""
+        state = await self.session.get(SeedState, name)
+        if state is None:
+            self.session.add(SeedState(name=name, digest=digest, applied_at=utcnow()))
+        else:
+            state.digest = digest
+            state.applied_at = utcnow()
 
     async def for_submission(self, submission_id: int) -> list[Threshold]:
         """The candidate rows a survey submission produced."""

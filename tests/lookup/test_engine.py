@@ -190,13 +190,42 @@ def test_no_country_gives_one_value_per_jurisdiction(index, vocabulary):
 
 
 def test_compare_for_a_chart(index):
-    rows = index.compare("cadmium", "agricultural")
-    by_jurisdiction = {r.jurisdiction: r for r in rows}
+    """A comparison stays within one tier: by default the one most jurisdictions have values in."""
+    comparison = index.comparison("cadmium", "agricultural")
+    assert comparison.tier == "assessment" and comparison.unit == "mg/kg dw"
+    by_jurisdiction = {r.jurisdiction: r for r in comparison.records}
+    assert {r.tier for r in comparison.records} == {"assessment"}
     assert by_jurisdiction["CA"].value == 1.4
-    assert by_jurisdiction["CR"].value == 3
-    assert (by_jurisdiction["EU"].value_min, by_jurisdiction["EU"].value_max) == (1, 3)
     # Korea's warning standard applies to Region 1, which covers farmland.
     assert by_jurisdiction["KR"].value == 4
+    # Costa Rica's intervention value and the EU's sludge limits are other tiers, each a button away.
+    assert "CR" not in by_jurisdiction and "EU" not in by_jurisdiction
+    tiers = dict(comparison.tiers)
+    assert tiers["assessment"] >= tiers["action"] and {"action", "protection", "sludge"} <= set(tiers)
+    assert {r.jurisdiction: r.value for r in index.compare("cadmium", "agricultural", tier="action")}["CR"] == 3
+    eu = {r.jurisdiction: r for r in index.compare("cadmium", "agricultural", tier="sludge")}["EU"]
+    assert (eu.value_min, eu.value_max) == (1, 3)
+
+
+def test_germany_precautionary_sand_value_is_not_compared_with_industrial_screening(index, vocabulary):
+    """Issue 13: /compare lead industrial charted Germany's 40 mg/kg (precautionary, sandy soil) among
+    other countries' industrial screening and intervention values."""
+    result = lookup(index, "lead industrial", vocabulary=vocabulary)
+    assert result.tier == "assessment"
+    germany = next(r for r in result.results if r.jurisdiction == "DE")
+    assert germany.value == 2000 and "industrial" in germany.land_uses
+    assert all(r.tier == "assessment" for r in result.results)
+    precautionary = {r.jurisdiction: r for r in index.compare("lead", "industrial", tier="protection")}
+    assert precautionary["DE"].value == 40 and precautionary["DE"].soil_texture == "sand"
+
+
+def test_dioxins_keep_their_unit_and_are_never_compared_with_mg_per_kg(index, vocabulary):
+    result = lookup(index, "dioxins Germany", vocabulary=vocabulary)
+    assert result.results and {r.unit for r in result.results} == {"ng WHO-TEQ/kg dw"}
+    for pollutant in ("pcdd_f", "pcdd_f_dl_pcb"):
+        for tier, _count in index.comparison(pollutant).tiers:
+            comparison = index.comparison(pollutant, tier=tier)
+            assert len({r.unit for r in comparison.records}) == 1 and comparison.unit.startswith("ng ")
 
 
 def test_country_without_pollutant_gives_an_overview(index, vocabulary):
@@ -215,7 +244,9 @@ def test_missing_land_use_shows_the_other_land_uses(index, vocabulary):
 
 def test_eu_member_state_gets_eu_law_separately(index, vocabulary):
     result = lookup(index, "cadmium agricultural Germany", vocabulary=vocabulary)
-    assert _values(result.results) == [0.4, 1, 1.5]
+    # Grassland's action value (set for that land use) first, then the precautionary values by texture.
+    assert [r.value for r in result.results] == [20, 0.4, 1, 1.5]
+    assert [r.soil_texture for r in result.results[1:]] == ["sand", "loam", "clay"]
     assert [(r.jurisdiction, r.value_min, r.value_max) for r in result.supranational] == [("EU", 1, 3)]
     canada = lookup(index, "cadmium agricultural Canada", vocabulary=vocabulary)
     assert canada.supranational == ()

@@ -34,18 +34,20 @@ def _row(**overrides):
 def test_every_line_of_the_shipped_csv_normalizes(seed_records):
     with open(SEED_THRESHOLDS_CSV, encoding="utf-8") as handle:
         lines = sum(1 for _ in csv.reader(handle))
-    assert lines == 361
-    assert len(seed_records) == 360
-    assert all(record.source for record in seed_records)
+    assert lines == 966
+    assert len(seed_records) == 965
+    assert all(record.source and record.verification_note for record in seed_records)
     assert {record.land_use for record in seed_records} <= {
         "agricultural", "residential", "commercial", "industrial", "all"}
-    assert {record.unit for record in seed_records} == {"mg/kg dw"}
+    # Dioxins keep their toxic-equivalent unit: never converted to mg/kg.
+    assert {record.unit for record in seed_records} == {"mg/kg dw", "ng WHO-TEQ/kg dw", "ng I-TEQ/kg dw"}
+    assert all(r.unit.startswith("ng ") for r in seed_records if "teq" in r.unit_original.lower())
 
 
 def test_jurisdictions_are_iso_codes_or_eu(seed_records):
     codes = {record.jurisdiction for record in seed_records}
     assert codes == {"CA", "CN", "NL", "EU", "FI", "US", "ZA", "NG", "KE", "BR", "KR", "JP",
-                     "DE", "GB", "TW", "VN", "CR"}
+                     "DE", "GB", "TW", "VN", "CR", "AR", "BG", "CZ", "ES", "FR", "IT", "SK"}
     eu = [r for r in seed_records if r.jurisdiction == "EU"]
     assert {r.jurisdiction_level for r in eu} == {"supranational"}
 

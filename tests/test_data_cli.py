@@ -1,0 +1,185 @@
+"""`python -m bot data import|export` and `lookup --json` on the database under test (SQLite or PostgreSQL).
+
+Rows written here use pollutants no question can name ("testium ..."), so the lookups of other tests
+sharing the database are not disturbed, and each test removes what it wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+
+import pytest
+from sqlalchemy import delete
+
+from bot.lookup.records import CSV_COLUMNS
+from storage.db import create_engine, create_sessionmaker
+from storage.models import Threshold
+from tests.test_cli import run_bot
+
+HEADER = ",".join(CSV_COLUMNS)
+
+
+def _row(pollutant: str, value: str = "12", country: str = "AQ", instrument: str = "Test instrument",
+         conditions: str = "", land_use: str = "industrial") -> str:
+    cells = [country, "Antarctica", "national", pollutant, "", land_use, value, "mg/kg", "guideline", "total",
+             conditions, "guideline", instrument, "2020", "https://example.org/test"]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+async def _forget(database_url: str, *pollutant_ids: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await session.execute(delete(Threshold).where(Threshold.pollutant_id.in_(pollutant_ids)))
+    finally:
+        await engine.dispose()
+
+
+def _strict_json(line: str):
+    def refuse(constant: str):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_url):
+    bad = tmp_path / "nines.csv"
+    bad.write_text(HEADER + "\n" + _row("testium nines", "9" * 400), encoding="utf-8")
+    try:
+        result = run_bot("data", "import", str(bad), env={"DATABASE_URL": database_url})
+        assert result.returncode == 2, result.stdout
+        assert result.stderr.strip() == (f"error: {bad}: row 2, column 'value': "
+                                         f"'999999999999999999999999…' is too large to be a concentration")
+    finally:
+        await _forget(database_url, "testium_nines")
+
+
+async def test_lookup_json_never_prints_infinity(database_url):
+    """A value stored as infinite before imports refused it is not served, and the JSON stays JSON."""
+    from storage.repositories.thresholds import ThresholdRepository
+    from bot.lookup.records import read_thresholds_text
+
+    record = read_thresholds_text(HEADER + "\n" + _row("lead", "12", country="AQ"))[0].to_dict()
+    record.update(value=float("inf"), value_original="9" * 400, pollutant_original="lead (infinite test row)")
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await ThresholdRepository(session).add_records([record], origin="import")
+        result = run_bot("lookup", "--json", "lead Antarctica", "lead", env={"DATABASE_URL": database_url})
+        assert result.returncode == 0, result.stderr
+        answer = _strict_json(result.stdout)
+        assert all(row["country"] != "AQ" for row in answer["results"] + answer["alternatives"])
+    finally:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await session.execute(delete(Threshold).where(Threshold.pollutant_original == "lead (infinite test row)"))
+        await engine.dispose()
+
+
+async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, database_url):
+    env = {"DATABASE_URL": database_url}
+    source = tmp_path / "formulas.csv"
+    source.write_text(HEADER + "\n"
+                      + _row("testium formula", instrument='=HYPERLINK("http://evil.example","click")',
+                             conditions="@SUM(1+1)")
+                      + _row("testium formula", value="13", instrument="+33 1 23 45", conditions="-2+3"),
+                      encoding="utf-8")
+    try:
+        assert run_bot("data", "import", str(source), env=env).stdout.strip().endswith("2 values added, 0 already present")
+        exported = tmp_path / "export.csv"
+        result = run_bot("data", "export", "--out", str(exported), env=env)
+        assert result.returncode == 0, result.stderr
+        with exported.open(encoding="utf-8", newline="") as handle:
+            rows = [row for row in csv.DictReader(handle) if row["pollutant"] == "testium formula"]
+        assert sorted((row["instrument"], row["conditions"]) for row in rows) == [
+            ("'+33 1 23 45", "'-2+3"), ("'=HYPERLINK(\"http://evil.example\",\"click\")", "'@SUM(1+1)")]
+        for row in rows:
+            assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in row.values())
+        # The apostrophe is read back off: importing the export finds every row already stored.
+        result = run_bot("data", "import", str(exported), env=env)
+        assert result.returncode == 0, result.stderr
+        assert " 0 values added" in result.stdout
+    finally:
+        await _forget(database_url, "testium_formula")
+
+
+async def test_import_streams_in_batches(tmp_path, settings, database_url):
+    """20,000 rows import with memory that does not grow with the file (was every row at once)."""
+    from bot.cli_data import import_thresholds
+
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_text(HEADER + "\n" + _row("testium warmup"), encoding="utf-8")
+    with large.open("w", encoding="utf-8") as handle:
+        handle.write(HEADER + "\n")
+        for number in range(20_000):
+            handle.write(_row("testium stream", value=str(number + 1), instrument=f"Instrument {number}"))
+    try:
+        await import_thresholds(settings, str(small))  # loads the modules and locale data first
+        tracemalloc.start()
+        try:
+            await import_thresholds(settings, str(large))
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        engine = create_engine(database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                from sqlalchemy import func, select
+
+                stored = await session.scalar(select(func.count(Threshold.id)).where(Threshold.pollutant_id == "testium_stream"))
+        finally:
+            await engine.dispose()
+        assert stored == 20_000
+        print(f"import of 20,000 rows: peak {peak / 2**20:.1f} MB traced")
+        assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MB"
+    finally:
+        await _forget(database_url, "testium_stream", "testium_warmup")
+
+
+async def test_import_is_all_or_nothing(tmp_path, database_url):
+    """A bad row after the first batch (of 1,000) leaves nothing of the file behind."""
+    batch = 1000
+    source = tmp_path / "late_error.csv"
+    with source.open("w", encoding="utf-8") as handle:
+        handle.write(HEADER + "\n")
+        for number in range(batch + 5):
+            handle.write(_row("testium late", value=str(number + 1)))
+        handle.write(_row("testium late", value="abc"))
+    try:
+        result = run_bot("data", "import", str(source), env={"DATABASE_URL": database_url})
+        assert result.returncode == 2
+        assert f"row {batch + 7}, column 'value'" in result.stderr
+        engine = create_engine(database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                from sqlalchemy import func, select
+
+                assert await session.scalar(select(func.count(Threshold.id)).where(Threshold.pollutant_id == "testium_late")) == 0
+        finally:
+            await engine.dispose()
+    finally:
+        await _forget(database_url, "testium_late")
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_lookup_json_lists_are_capped(count):
+    """`lookup --json` gives at most JSON_RECORDS_CAP records per list, with the full counts."""
+    import gettext
+
+    from bot.lookup import build_index, parse_query
+    from bot.lookup.records import read_thresholds_text
+    from bot.lookup.render import JSON_RECORDS_CAP, result_to_json
+    from bot.lookup.vocabulary import build_vocabulary
+
+    rows = "".join(_row("lead", value=str(number + 1), country="CA", instrument=f"I{number}") for number in range(count))
+    index = build_index(read_thresholds_text(HEADER + "\n" + rows))
+    result = index.find(parse_query("lead Canada", build_vocabulary(all_locales=False)))
+    payload = result_to_json(result, gettext.NullTranslations(), "en")
+    assert len(payload["results"]) == min(count, JSON_RECORDS_CAP)
+    assert payload["results_total"] == count
+    assert payload["truncated"] is (count > JSON_RECORDS_CAP)
+    json.dumps(payload, allow_nan=False)
