@@ -42,6 +42,7 @@ _FRENCH_AFTER = re.compile(r"(«)[ \u00a0]+")
 # A French "?"/"!" glued to a word ("vrai?") gets the space too; ":" does not (09:00, https://).
 _FRENCH_GLUED = re.compile(r"(?<=[\w}»)’”])([;!?])")
 _FRENCH_COLON = re.compile(r"(?<=[^\W\d_])(:)(?=\s|$)")
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
 
@@ -111,6 +112,21 @@ def french_spacing(text: str) -> str:
         piece = re.sub(r"(?<=[^\u202f])»", NNBSP + "»", piece)
         pieces[index] = piece
     return "".join(pieces)
+
+
+def french_apostrophes(text: str) -> str:
+    """The typographic apostrophe between letters: "l'INSOP" -> "l’INSOP" (tags left alone)."""
+    pieces = _TAG_SPLIT.split(text)
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _APOSTROPHE.sub("’", pieces[index])
+    return "".join(pieces)
+
+
+def typeset(text: str, language: str | None) -> str:
+    """A text written outside the catalogs (a form label, say) with the language's typography applied."""
+    if text and _base(language) == "fr":
+        return french_spacing(french_apostrophes(text))
+    return text
 
 
 def french_spacing_problems(text: str) -> list[str]:

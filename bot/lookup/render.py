@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
+from bot.i18n.typography import format_list, join_items
 from bot.limits import MESSAGE_LIMIT, cluster_boundary, utf16_index, utf16_len
 from bot.lookup.index import (
     RESULT_COMPARISON,
@@ -272,9 +273,8 @@ def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
     """One jurisdiction's value on one line (comparisons and alternatives)."""
     _ = tr.gettext
     band = format_ph_band(record, locale)
-    detail = _land_use_label(record.land_use, tr) + (f", {band}" if band else "")
-    if record.is_sludge_only:
-        detail += ", " + _("soil receiving sewage sludge only")
+    detail = join_items([_land_use_label(record.land_use, tr), band or "",
+                         _("soil receiving sewage sludge only") if record.is_sludge_only else ""], locale)
     line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
                  country=_bold(_country_name(record.jurisdiction, locale) or record.jurisdiction_name),
                  amount=_Html(_amount(record, tr, locale)),
@@ -375,7 +375,7 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
     country = _country_name(result.country, locale)
     lines = []
     if result.available_pollutants:
-        names = ", ".join(_pollutant_name(p, locale) for p in result.available_pollutants)
+        names = format_list((_pollutant_name(p, locale) for p in result.available_pollutants), locale)
         lines.append(_fill(_("{country}: values are recorded for {pollutants}."),
                            country=_bold(country), pollutants=names))
         lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
