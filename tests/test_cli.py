@@ -31,9 +31,9 @@ def test_console_chat_buttons_are_pressed_by_number_and_language_sticks(tmp_path
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"}
     result = run_bot("chat", "--lang", "en", stdin="/start\n4\nPays-Bas\n1\n", env=database)
     assert result.returncode == 0, result.stderr
-    assert "(edited) Langue choisie : Français." in result.stdout
-    assert "(edited) Pays : Pays-Bas." in result.stdout
-    assert "Quel est votre rôle dans le réseau ?" in result.stdout
+    assert "(edited) Langue choisie\u202f: Français." in result.stdout
+    assert "(edited) Pays\u202f: Pays-Bas." in result.stdout
+    assert "Quel est votre rôle dans le réseau\u202f?" in result.stdout
     # A second session on the same database remembers the member and their language.
     result = run_bot("chat", "--lang", "en", stdin="/help\n", env=database)
     assert "Ce que je peux faire" in result.stdout

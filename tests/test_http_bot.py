@@ -42,7 +42,7 @@ async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_proces
     assert "Hello, Wanjiru!" in greeting.params["text"]
 
     fake.press_button(user, text="Français")
-    edited = await fake.wait_for("editMessageText", text_has("Langue choisie : Français."), since=since, timeout=15)
+    edited = await fake.wait_for("editMessageText", text_has("Langue choisie\u202f: Français."), since=since, timeout=15)
     assert edited.ok
     await fake.wait_for("answerCallbackQuery", since=since, timeout=15)
     await fake.wait_for("sendMessage", text_has("Dans quel pays travaillez-vous"), since=since, timeout=15)
@@ -50,7 +50,7 @@ async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_proces
     fake.inject_message("Kenya", user_id=user, language_code="en")
     await fake.wait_for("sendMessage", text_has("Vouliez-vous dire"), since=since, timeout=15)
     fake.press_button(user, text="Kenya")
-    await fake.wait_for("editMessageText", text_has("Pays : Kenya."), since=since, timeout=15)
+    await fake.wait_for("editMessageText", text_has("Pays\u202f: Kenya."), since=since, timeout=15)
     await fake.wait_for("sendMessage", text_has("Quel est votre rôle"), since=since, timeout=15)
 
     bot_process.kill()

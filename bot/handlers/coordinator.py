@@ -33,6 +33,7 @@ from bot.countries import country_name, exact_country, is_country, match_country
 from bot.handlers import Handlers
 from bot.heavy import HeavyWork
 from bot.i18n import language_name, ordered_languages, translations
+from bot.i18n.typography import direct, format_list, join_items
 from bot.keyboards import (
     role_labels,
     export_keyboard,
@@ -365,8 +366,8 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
             countries = form.by_region[region]
             done = sum(cell[0] for cell in countries.values())
             drafts = sum(cell[1] for cell in countries.values())
-            names = ", ".join(
-                f"{code or '?'} {cell[0]}/{cell[1]}" for code, cell in sorted(countries.items())
+            names = join_items(
+                (f"{code or '?'} {cell[0]}/{cell[1]}" for code, cell in sorted(countries.items())), lang
             )
             label = region_label(region, tr) if region in REGIONS else _("Country not given or outside the regions")
             lines.append("• " + _("{region}: {submitted} submitted, {drafts} in progress ({countries})").format(
@@ -377,11 +378,13 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
         goal = ""
         if indicator.goal is not None:
             goal = " · " + _("goal {goal}").format(goal=format_percent(indicator.goal, locale=_babel(lang)))
-        lines.append("• " + html.escape(indicator_label(indicator.id, tr)) + ": " + _("{numerator} of {denominator}").format(
-            numerator=_number(indicator.numerator, lang), denominator=_number(indicator.denominator, lang))
-            + f" ({format_percent(indicator.value, locale=_babel(lang))})" + goal)
+        lines.append("• " + _("{label}: {value}").format(
+            label=html.escape(indicator_label(indicator.id, tr)),
+            value=_("{numerator} of {denominator}").format(
+                numerator=_number(indicator.numerator, lang), denominator=_number(indicator.denominator, lang))
+            + f" ({format_percent(indicator.value, locale=_babel(lang))})" + goal))
     lines += ["", _("(country code submitted/in progress)")]
-    for chunk in split_message("\n".join(lines)):
+    for chunk in split_message(direct("\n".join(lines), lang)):  # form titles may be Latin in Arabic text
         await message.answer(chunk)
     await message.bot.send_chat_action(message.chat.id, "upload_photo")
     # Drawn in the worker process: members answering surveys meanwhile are not kept waiting.
@@ -659,7 +662,7 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         _("Form id: {form_id}").format(form_id=_fit(form.form_id)),
         _("Version: {version}").format(version=_fit(form.version)),
         _("Questions: {count}").format(count=check.question_count),
-        _("Languages: {languages}").format(languages=html.escape(", ".join(form.languages) or form.default_language)),
+        _("Languages: {languages}").format(languages=html.escape(join_items(form.languages, i18n.current_locale) or form.default_language)),
     ]
     if check.warnings:
         lang = i18n.current_locale
@@ -776,7 +779,7 @@ async def _preview(target: Message, session: AsyncSession, rid: int, count: int,
                  count=_number(count, lang))]
     if draft.texts:
         lines.append(_("Texts in: {languages}. Members in other languages get the {default} text.").format(
-            languages=", ".join(language_name(code) for code in ordered_languages(draft.texts)),
+            languages=format_list((language_name(code) for code in ordered_languages(draft.texts)), lang),
             default=language_name(settings.default_language if settings.default_language in draft.texts else next(iter(draft.texts)))))
     if not count:
         lines.append(_("Nobody matches these recipients."))

@@ -21,6 +21,7 @@ from bot.countries import country_name
 from bot.fsm import SQLStorage
 from bot.handlers import Handlers
 from bot.i18n import language_name
+from bot.i18n.typography import join_items
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
 from bot.lookup import split_message
@@ -183,7 +184,7 @@ def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: in
                 lines.append("  " + _("Template: {name}").format(name=html.escape(reminder.template)))
             if reminder.audience:
                 lines.append("  " + _("Recipients: {audience}").format(audience=html.escape(
-                    ", ".join(f"{key}: {value}" for key, value in reminder.audience.items()))))
+                    join_items((f"{key}: {value}" for key, value in reminder.audience.items()), language))))
         lines.append("")
     if data.invites_created:
         lines.append("<b>" + _("Invites you created") + "</b>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from aiogram import F
 from aiogram.filters import Command
@@ -17,11 +18,13 @@ from bot import survey as engine
 from bot.callbacks import SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.i18n import translations
+from bot.i18n.typography import typeset
 from bot.keyboards import MAX_CHOICE_BUTTONS, survey_list_keyboard, survey_question_keyboard, survey_review_keyboard
 from bot.limits import fit_utf16
 from bot.lookup import split_message
 from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
+from bot.survey.form import language_code
 from storage.models import Member
 
 handlers = Handlers("survey")
@@ -73,19 +76,46 @@ def _question_text(turn: Turn) -> str:
 
 def _review_text(turn: Turn, lang: str) -> tuple[str, list[dict]]:
     items = engine.review(turn.form, turn.submission.state, lang)
+    form_language = _form_language(turn, lang)
+    for item in items:
+        if item["label"] == "Specify other.":
+            item["label"] = _("Specify other.")  # pyxform's or_other wording is English only (as in the engine)
+        for key in ("label", "display", "section"):
+            item[key] = typeset(item[key], form_language) if isinstance(item[key], str) else item[key]
     lines = ["<b>" + _("Please check your answers before you submit:") + "</b>", ""]
     section = None
     for item in items:
         if item["section"] and item["section"] != section:
             section = item["section"]
             lines.append("<u>" + _fit(section, _SECTION_UNITS) + "</u>")
-        lines.append(f"• {_fit(item['label'], _REVIEW_LABEL_UNITS)}: <b>{_fit(item['display'], _REVIEW_VALUE_UNITS)}</b>")
+        lines.append("• " + _("{label}: {value}").format(
+            label=_fit(item["label"], _REVIEW_LABEL_UNITS), value="<b>" + _fit(item["display"], _REVIEW_VALUE_UNITS) + "</b>"))
     lines += ["", _("Press an answer to change it, or Submit.")]
     return "\n".join(lines), items
 
 
+def _form_language(turn: Turn, lang: str) -> str:
+    """The language the form's texts are shown in (the member's, or the form's default when it lacks it)."""
+    return language_code(turn.form.resolve_language(lang)) or lang
+
+
+def _typeset(turn: Turn, lang: str) -> Turn:
+    """The turn with the form's own texts typeset like the catalogs (French spacing and apostrophes)."""
+    language = _form_language(turn, lang)
+
+    def prompt(shown):
+        return replace(shown, label=typeset(shown.label, language), hint=typeset(shown.hint, language),
+                       section=typeset(shown.section, language),
+                       choices=[(name, typeset(label, language)) for name, label in shown.choices],
+                       display_value=typeset(shown.display_value, language) if shown.display_value else shown.display_value)
+
+    return replace(turn, prompt=prompt(turn.prompt), notes=[prompt(note) for note in turn.notes],
+                   error=typeset(turn.error, language) if turn.error else turn.error)
+
+
 async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None) -> None:
     """Send what the member sees next: notes, an error, the next question, the review, or thanks."""
+    turn = _typeset(turn, lang)
     for note in turn.notes:
         text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
         await message.answer(text)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
+from bot.i18n.typography import format_list, join_items
 from bot.limits import MESSAGE_LIMIT, cluster_boundary, utf16_index, utf16_len
 from bot.lookup.index import (
     RESULT_COMPARISON,
@@ -151,7 +152,7 @@ def tier_short_label(tier: str | None, tr: Translations) -> str:
     return labels.get(tier or "", "")
 
 
-def _targets_label(record: ThresholdRecord, tr: Translations) -> str:
+def _targets_label(record: ThresholdRecord, tr: Translations, locale: str) -> str:
     _ = tr.gettext
     labels = {
         "human_health": _("human health"),
@@ -159,7 +160,7 @@ def _targets_label(record: ThresholdRecord, tr: Translations) -> str:
         "groundwater": _("groundwater"),
         "crops_food": _("crops and food"),
     }
-    return ", ".join(labels[target] for target in record.targets if target in labels)
+    return format_list([labels[target] for target in record.targets if target in labels], locale)
 
 
 def _texture_label(texture: str, tr: Translations) -> str:
@@ -265,7 +266,7 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     tier = tier_label(record.tier, tr)
     if tier:
         lines.append(_Html(f"<i>{html.escape(tier, quote=False)}</i>"))
-    targets = _targets_label(record, tr)
+    targets = _targets_label(record, tr, locale)
     if targets:
         lines.append(_fill(_("Protects: {targets}"), targets=targets))
     band = format_ph_band(record, locale)
@@ -366,13 +367,10 @@ def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
     """One jurisdiction's value on one line (comparisons and alternatives)."""
     _ = tr.gettext
     band = format_ph_band(record, locale)
-    detail = _land_use_label(record.land_use, tr) + (f", {band}" if band else "")
-    if record.soil_texture:
-        detail += ", " + _texture_label(record.soil_texture, tr)
-    if record.organic_carbon:
-        detail += ", " + record.organic_carbon
-    if record.is_sludge_only:
-        detail += ", " + _("soil receiving sewage sludge only")
+    detail = join_items([_land_use_label(record.land_use, tr), band or "",
+                         _texture_label(record.soil_texture, tr) if record.soil_texture else "",
+                         record.organic_carbon or "",
+                         _("soil receiving sewage sludge only") if record.is_sludge_only else ""], locale)
     line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
                  country=_bold(_country_name(record.jurisdiction, locale) or record.jurisdiction_name),
                  amount=_Html(_amount(record, tr, locale)),
@@ -517,7 +515,7 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
     country = _country_name(result.country, locale)
     lines = []
     if result.available_pollutants:
-        names = ", ".join(_pollutant_name(p, locale) for p in result.available_pollutants)
+        names = format_list((_pollutant_name(p, locale) for p in result.available_pollutants), locale)
         lines.append(_fill(_("{country}: values are recorded for {pollutants}."),
                            country=_bold(country), pollutants=names))
         lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
@@ -788,7 +786,7 @@ def render_countries(groups: list[tuple[str, list[tuple[str, int]]]], status_onl
                            n=format_number(count, locale)) for name, count in named)
         blocks.append("\n".join(lines))
     if status_only:
-        names = ", ".join(sorted(_country_name(code, locale) or code for code in status_only))
+        names = format_list(sorted(_country_name(code, locale) or code for code in status_only), locale)
         blocks.append(_fill(_("No national values found (recorded status): {countries}."), countries=names))
     blocks.append(_fill(_("Every other country has not been surveyed yet. Ask for a pollutant and a country, "
                           "e.g. “lead Germany”.")))

@@ -502,12 +502,16 @@ def _add_countries(vocabulary: Vocabulary, all_locales: bool) -> None:
 @lru_cache(maxsize=2)
 def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ...],
                                                        tuple[tuple[str, str], ...]]:
-    """(code, name) pairs from CLDR: the six UI languages, then every other locale."""
+    """(code, name) pairs: CLDR's and the UN's in the six UI languages, then every other CLDR locale."""
     from babel import Locale
+
+    from bot.countries import un_names
 
     primary: list[tuple[str, str]] = []
     for language in LANGUAGES + ("zh_Hant",):
         primary.extend(_jurisdiction_names(Locale.parse(language)))
+    # The UN's names ("Republic of Korea", "Viet Nam") next to CLDR's ("South Korea", "Vietnam").
+    primary.extend((code, name) for code, names in un_names().items() for name in names.values() if name)
     others = _names_in_a_child_process(frozenset(name for _, name in primary)) if all_locales else ()
     return tuple(primary), others
 
@@ -562,14 +566,11 @@ def _jurisdiction_names(locale) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=64)
 def country_display_name(code: str, locale: str) -> str:
-    """Country (or EU) name in the user's language from CLDR, the code itself if unknown."""
-    from babel import Locale, UnknownLocaleError
+    """Country (or EU) name in the user's language, as the UN writes it (bot.countries), the code if unknown."""
+    from bot.countries import country_name
 
-    try:
-        parsed = Locale.parse(locale.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        parsed = Locale("en")
-    return parsed.territories.get(code) or Locale("en").territories.get(code) or code
+    name = country_name(code, locale or "en")
+    return name if name != code.upper() else country_name(code, "en")
 
 
 if __name__ == "__main__":

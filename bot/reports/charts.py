@@ -23,6 +23,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from bot.i18n.typography import is_rtl
 from bot.reports.indicators import Indicator, RegionProgress, indicator_label
 from bot.reports.regions import region_label
 
@@ -115,7 +116,7 @@ def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator
             )
         regions_axes.text(min(rate, 100) + 1.5, position, note, va="center", fontproperties=fonts.small)
     _percent_axis(regions_axes, positions, names, babel_locale, fonts)
-    regions_axes.set_title(_("Response rate by region"), fontproperties=fonts.heading, loc="left")
+    regions_axes.set_title(_("Response rate by region"), fontproperties=fonts.heading, loc=_title_side(locale))
     regions_axes.set_xlabel(_("Targeted countries that responded (%)"), fontproperties=fonts.label)
 
     labels = [_wrap(indicator_label(indicator.id, tr), 34) for indicator in indicators]
@@ -135,8 +136,9 @@ def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator
         indicators_axes.plot([], [], color=GOAL_COLOR, linewidth=2.5, label=_("Goal"))
         indicators_axes.legend(loc="upper right", prop=fonts.small, frameon=False)
     _percent_axis(indicators_axes, positions, labels, babel_locale, fonts)
-    indicators_axes.set_title(_("Action plan indicators against their goals"), fontproperties=fonts.heading, loc="left")
+    indicators_axes.set_title(_("Action plan indicators against their goals"), fontproperties=fonts.heading, loc=_title_side(locale))
     indicators_axes.set_xlabel(_("Share (%)"), fontproperties=fonts.label)
+    _right_to_left(figure, locale)
     return _render_png(figure)
 
 
@@ -156,12 +158,13 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
     axes.set_title(
         _("{pollutant}: threshold values, {land_use}").format(pollutant=pollutant_name, land_use=land_use_name),
         fontproperties=fonts.heading,
-        loc="left",
+        loc=_title_side(locale),
     )
     if not bars:
         axes.set_axis_off()
         axes.text(0.5, 0.5, _("No threshold values to compare yet."), ha="center", va="center",
                   transform=axes.transAxes, fontproperties=fonts.label, color=MUTED_COLOR)
+        _right_to_left(figure, locale)
         return _render_png(figure)
 
     bars.sort(key=lambda bar: (bar["high"], bar["low"]))
@@ -204,6 +207,7 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
     if handles:
         figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), prop=fonts.small,
                       frameon=False, title=tier_name, title_fontproperties=fonts.small)
+    _right_to_left(figure, locale)
     return _render_png(figure)
 
 
@@ -301,6 +305,35 @@ def _number_label(bar: dict[str, Any], babel_locale: Locale, show_unit: bool) ->
 
 def _label_gap(bars: list[dict[str, Any]]) -> float:
     return max(bar["high"] for bar in bars) * 0.01
+
+
+def _title_side(locale: str | None) -> str:
+    return "right" if is_rtl(locale) else "left"
+
+
+def _right_to_left(figure: Figure, locale: str | None) -> None:
+    """Mirror a chart for a right-to-left language: names on the right axis, bars growing leftwards, titles right.
+
+    Applied to a finished figure: left-aligned notes at the bar ends become right-aligned, the left and
+    right spines swap, and a legend moves to the other side (titles take `_title_side`).
+    """
+    if not is_rtl(locale):
+        return
+    for axes in figure.axes:
+        if not axes.axison:
+            continue
+        axes.invert_xaxis()
+        axes.yaxis.tick_right()
+        axes.yaxis.set_label_position("right")
+        left, right = axes.spines["left"].get_visible(), axes.spines["right"].get_visible()
+        axes.spines["left"].set_visible(right)
+        axes.spines["right"].set_visible(left)
+        for text in axes.texts:
+            if text.get_transform() == axes.transData and text.get_horizontalalignment() == "left":
+                text.set_horizontalalignment("right")
+        legend = axes.get_legend()
+        if legend is not None:
+            legend.set_loc("upper left")
 
 
 def _render_png(figure: Figure) -> bytes:

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+from bot.i18n.typography import join_items
 from bot.survey.expressions import REFERENCE, EvaluationLimit, ExpressionError, Instance, strip_indexes, work_budget
 from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, Node, language_code
 from bot.survey.limits import MAX_INSTANCE_ELEMENTS, MAX_REPEAT_COUNT, MAX_REPEAT_INSTANCES, MAX_STRING_CHARS
@@ -468,7 +469,7 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
     if node.type in ("select_one", "select_multiple"):
         labels = {choice.name: form.text(choice.label, lang) or choice.name for choice in form.choices.get(node.list_name, [])}
         names = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(name, name) for name in names)
+        return join_items((labels.get(name, name) for name in names), locale)
     if node.type in ("integer", "decimal") and isinstance(value, (int, float)):
         return format_number(value, locale)
     if node.type == "date":

@@ -1,0 +1,122 @@
+"""Country names as the UN writes them in its six languages; every other spelling still understood."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+from babel import Locale
+
+from bot.countries import (
+    UN_LANGUAGES,
+    UN_NAMES_CSV,
+    country_choices,
+    country_name,
+    exact_country,
+    match_country,
+    un_names,
+)
+from bot.lookup import read_thresholds_csv
+from bot.lookup.vocabulary import country_display_name
+from tests.conftest import ROOT
+
+ISO_CODES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+
+
+def test_the_reviewed_table_is_well_formed():
+    with UN_NAMES_CSV.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows and list(rows[0]) == ["code", *UN_LANGUAGES]
+    codes = [row["code"] for row in rows]
+    assert len(codes) == len(set(codes)), [code for code, count in Counter(codes).items() if count > 1]
+    assert codes == sorted(codes)
+    for row in rows:
+        assert row["code"] in ISO_CODES, row
+        for language in UN_LANGUAGES:
+            name = row[language]
+            assert name and name == name.strip() and "  " not in name, (row["code"], language, name)
+    # Overrides only: a row repeating CLDR in every language would hide a later CLDR fix.
+    cldr = {language: Locale.parse(language).territories for language in UN_LANGUAGES}
+    same = [row["code"] for row in rows if all(row[language] == cldr[language].get(row["code"]) for language in UN_LANGUAGES)]
+    assert not same, f"rows identical to CLDR: {same}"
+
+
+@pytest.mark.parametrize(("code", "language", "expected"), [
+    ("KR", "en", "Republic of Korea"), ("KP", "en", "Democratic People’s Republic of Korea"),
+    ("VN", "en", "Viet Nam"), ("VN", "fr", "Viet Nam"), ("VN", "ar", "فييت نام"),
+    ("CI", "en", "Côte d’Ivoire"), ("CI", "ar", "كوت ديفوار"),
+    ("TR", "en", "Türkiye"), ("BO", "en", "Bolivia (Plurinational State of)"), ("BO", "zh", "玻利维亚（多民族国）"),
+    ("MM", "en", "Myanmar"), ("PS", "en", "State of Palestine"), ("TW", "en", "Taiwan Province of China"),
+    ("TW", "zh", "中国台湾省"), ("FK", "es", "Islas Malvinas (Falkland)"), ("FK", "ru", "Фолклендские (Мальвинские) острова"),
+    ("US", "ru", "Соединенные Штаты Америки"), ("GB", "en", "United Kingdom of Great Britain and Northern Ireland"),
+    ("RU", "fr", "Fédération de Russie"), ("IR", "es", "Irán (República Islámica del)"),
+    ("KE", "en", "Kenya"), ("KE", "es", "Kenya"), ("CN", "zh", "中国"), ("EU", "fr", "Union européenne"),
+])
+def test_display_names_follow_the_un(code, language, expected):
+    assert country_name(code, language) == expected
+
+
+def test_languages_outside_the_six_keep_cldr_and_unknown_codes_stay_codes():
+    assert country_name("KR", "pt") == Locale("pt").territories["KR"]
+    assert country_name("KR", "fr-CA") == "République de Corée"
+    assert country_name("QQ", "en") == "QQ"
+    assert country_name("KR", "not a language") == "KR"
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_no_cldr_abbreviations_or_shared_names(language):
+    names = {code: country_name(code, language) for code in ISO_CODES}
+    if language == "en":
+        assert not [name for name in names.values() if "St. " in name or " & " in name]
+    if language == "ru":
+        assert not [name for name in names.values() if "о-ва" in name or "о-в " in name]
+    shared = [name for name, count in Counter(names.values()).items() if count > 1]
+    assert not shared, f"{language}: two countries shown with one name: {shared}"
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("South Korea", "KR"), ("Republic of Korea", "KR"), ("Corée du Sud", "KR"), ("République de Corée", "KR"),
+    ("韩国", "KR"), ("大韩民国", "KR"), ("Vietnam", "VN"), ("Viet Nam", "VN"), ("Viêt Nam", "VN"),
+    ("Turkey", "TR"), ("Türkiye", "TR"), ("Ivory Coast", "CI"), ("ساحل العاج", "CI"), ("كوت ديفوار", "CI"),
+    ("Burma", "MM"), ("Palestinian Territories", "PS"), ("State of Palestine", "PS"), ("Bolivia", "BO"),
+    ("Islas Malvinas", "FK"), ("Russia", "RU"), ("Российская Федерация", "RU"), ("Kenia", "KE"), ("KE", "KE"),
+])
+def test_every_spelling_is_still_understood(typed, code):
+    assert exact_country(typed) == code
+
+
+def test_typos_in_un_names_are_forgiven():
+    assert match_country("Republc of Korea")[0][0] == "KR"
+    assert match_country("Venezuela Bolivarian Republic")[0][0] == "VE"
+
+
+def test_form_country_list_uses_the_same_names():
+    rows = country_choices()
+    codes = [row["name"] for row in rows]
+    assert len(codes) == len(set(codes)) and {"KR", "VN", "TW", "PS"} <= set(codes) and "XK" not in codes
+    by_code = {row["name"]: row["label"] for row in rows}
+    assert by_code["KR"] == {language: country_name("KR", language) for language in UN_LANGUAGES}
+    assert [row["label"]["en"] for row in rows[:2]] == ["Afghanistan", "Åland Islands"]
+
+
+def test_lookups_and_charts_show_the_same_names():
+    """The lookup (and the comparison chart fed from it) names every jurisdiction of the data as bot.countries does."""
+    jurisdictions = {record.jurisdiction for record in read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv")}
+    for code in sorted(jurisdictions):
+        for language in UN_LANGUAGES:
+            assert country_display_name(code, language) == country_name(code, language), (code, language)
+
+
+def test_the_lookup_understands_un_and_cldr_names():
+    from bot.lookup import lookup
+    from bot.lookup.index import ThresholdIndex
+    from bot.lookup.vocabulary import build_vocabulary
+
+    vocabulary = build_vocabulary(all_locales=False)
+    index = ThresholdIndex(read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv"))
+    for text in ("cadmium Republic of Korea", "cadmium South Korea", "镉 大韩民国", "lead Taiwan Province of China",
+                 "lead Taiwan", "cadmium Viet Nam", "cadmium Vietnam"):
+        result = lookup(index, text, vocabulary=vocabulary)
+        assert result.country in ("KR", "TW", "VN"), (text, result.country)
+    assert un_names()["KR"]["en"] == "Republic of Korea"
