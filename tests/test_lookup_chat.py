@@ -144,7 +144,7 @@ async def test_compare_stays_within_one_tier_and_switches_by_button(harness, use
 @pytest.mark.parametrize("language, kenya, query, words", [
     ("en", "Kenya", "lead playground Germany", "Tier 2: assessment is needed above this value"),
     ("fr", "Kenya", "plomb aire de jeux Allemagne", "Niveau 2\u202f: une évaluation est nécessaire au-delà de cette valeur"),
-    ("es", "Kenia", "plomo parque infantil Alemania", "Nivel 2: por encima de este valor se requiere una evaluación"),
+    ("es", "Kenya", "plomo parque infantil Alemania", "Nivel 2: por encima de este valor se requiere una evaluación"),
     ("ru", "Кения", "свинец детская площадка Германия", "Уровень 2: выше этого значения требуется оценка"),
     ("zh", "肯尼亚", "德国儿童游乐场铅", "第2级：超过此值需要进行评估"),
     ("ar", "كينيا", "الرصاص ملعب أطفال ألمانيا", "المستوى 2: يلزم إجراء تقييم فوق هذه القيمة"),
@@ -154,7 +154,8 @@ async def test_lookups_name_the_tier_in_every_language(harness, user_id, languag
     calls = await harness.send(user, query)
     reply = "\n".join(harness.texts(calls))
     assert words in reply
-    assert "200 mg/kg" in reply.replace("\u2068", "").replace("\u2069", "")
+    unit = {"ru": "мг/кг"}.get(language, "mg/kg")  # the Russian catalog writes the unit in Cyrillic
+    assert f"200 {unit}" in reply.replace("\u2068", "").replace("\u2069", "").replace("\u200f", "")
     assert "@1ec5a8c" not in reply and "legalize" not in reply  # where it was read stays with coordinators
 
 
