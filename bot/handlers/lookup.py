@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CompareValues
 from bot.handlers import Handlers
+from bot.handlers.groups import in_private_chat
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard
 from bot.lookup import render_text, split_message
@@ -91,7 +92,8 @@ async def compare_button(query: CallbackQuery, callback_data: CompareValues, ses
         await _send_comparison(query.message, f"{callback_data.pollutant} {callback_data.land_use}", session, catalog, i18n)
 
 
-@handlers.message(F.text, ~F.text.startswith("/"))
+# In a group, plain text is the members' conversation: lookups there go through /lookup.
+@handlers.message(F.text, ~F.text.startswith("/"), in_private_chat)
 async def free_text_lookup(message: Message, member: Member | None, session: AsyncSession, catalog: ThresholdCatalog,
                            i18n: I18n) -> None:
     """Any other text is a question about threshold values."""
