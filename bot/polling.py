@@ -45,8 +45,11 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
 # Received but not yet confirmable (Telegram returns at most 100 updates per call).
 MAX_IN_FLIGHT = 64
-# While updates run, how often to look for new ones when none finishes meanwhile (seconds).
+# While updates run, how often to look for new ones when none finishes meanwhile (seconds), and the
+# least time between two such calls (under load updates finish all the time; each call brings back
+# every unconfirmed update, so finishing ones are gathered for a moment instead of asked for one by one).
 BUSY_POLL_INTERVAL = 0.5
+BUSY_MIN_SPACING = 0.05
 # On SIGINT/SIGTERM: how long running updates may still take before they are left to a redelivery.
 SHUTDOWN_GRACE = 30.0
 
@@ -99,10 +102,12 @@ class UpdateWindow:
         return None if self.highest is None else self.highest + 1
 
     def receive(self, update_id: int) -> None:
+        """An update starts: from now on the offset stays at or below it until it finishes."""
         self.handled[update_id] = False
         self.highest = update_id if self.highest is None else max(self.highest, update_id)
 
     def finish(self, update_id: int) -> None:
+        """An update was handled (or failed and was apologized for); the offset may move past it."""
         self.handled[update_id] = True
         while self.handled and next(iter(self.handled.values())):
             self.handled.popitem(last=False)
@@ -119,6 +124,7 @@ class ChatQueues:
         self.tasks: set[asyncio.Task] = set()
 
     def submit(self, update: Update) -> None:
+        """Queue the update behind its chat's earlier ones, or start the chat's task."""
         key = chat_key(update)
         queue = self.queues.get(key)
         if queue is not None:
@@ -152,6 +158,7 @@ class ChatQueues:
         await self.cancel()
 
     async def cancel(self) -> None:
+        """Stop every chat's task; what they had not finished stays unconfirmed."""
         tasks = set(self.tasks)
         for task in tasks:
             task.cancel()
@@ -197,14 +204,21 @@ async def poll(dispatcher: Dispatcher, bot: Bot, timeout: int = 20, handle_signa
         log.info("polling for bot @%s id=%d", user.username, bot.id)
         allowed = dispatcher.resolve_used_update_types()
         backoff = 1.0
+        last_request = 0.0
         while not stop.is_set():
             if len(window) >= max_in_flight:
                 window.changed.clear()
                 await _first(window.changed.wait(), stop.wait())
                 continue
             busy = len(window) > 0
+            if busy:
+                spacing = BUSY_MIN_SPACING - (loop.time() - last_request)
+                if spacing > 0:
+                    await _first(asyncio.sleep(spacing), stop.wait())
+                    continue  # look again: some may have finished, or a signal come
             window.changed.clear()
             offset = window.offset()
+            last_request = loop.time()
             request = asyncio.ensure_future(bot(GetRawUpdates(
                 offset=offset, limit=max_in_flight, timeout=0 if busy else timeout, allowed_updates=allowed),
                 request_timeout=timeout + 10))
