@@ -187,6 +187,7 @@ async def test_a_hanging_update_is_abandoned_apologized_and_confirmed(scenario, 
     assert len(failure_lines(caplog, hanging["update_id"])) == 1
 
 
+@pytest.mark.filterwarnings("ignore:Detected unknown update type")  # this bare dispatcher lacks the app's filter
 async def test_unknown_update_kinds_and_getupdates_errors_do_not_stop_polling(scenario):
     scenario.fake.configure(deliver_all_kinds=True)
     async with scenario.polling():
