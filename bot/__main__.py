@@ -34,17 +34,22 @@ class RedactingFilter(logging.Filter):
 
 
 def configure_logging(settings: Settings, quiet: bool = False) -> None:
-    """Log lines (text or JSON) to stderr, secrets redacted; `quiet` keeps the console chat readable."""
-    from bot.logging_setup import build_formatter
+    """Log lines (text or JSON) to stderr, secrets redacted; `quiet` keeps the console chat readable.
+
+    Uncaught exceptions and warnings are routed through the same handler (redacted, JSON if asked).
+    """
+    from bot.logging_setup import build_formatter, route_uncaught_to_logging, secret_forms
 
     handler = logging.StreamHandler(sys.stderr)
-    secrets = [settings.bot_token.get_secret_value() if settings.bot_token else "",
-               settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""]
+    # The values in use (Settings strips them), also as they appear percent-encoded in URLs.
+    secrets = secret_forms([settings.bot_token.get_secret_value() if settings.bot_token else "",
+                            settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""])
     # LOG_FORMAT=json: one JSON object per line; both formats redact secrets in tracebacks too.
     handler.setFormatter(build_formatter(settings.log_format, secrets))
     handler.addFilter(RedactingFilter(secrets))
     level = "WARNING" if quiet and "LOG_LEVEL" not in os.environ else settings.log_level.upper()
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    route_uncaught_to_logging()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,29 +7,30 @@ import gc
 import logging
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import ErrorEvent, Update, User
+from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
-from bot.handlers import coordinator, fallback, lookup, privacy, start, survey
+from bot.failsafe import Apology, harmless
+from bot.handlers import coordinator, fallback, groups, lookup, privacy, start, survey
 from bot.heavy import HeavyWork
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.survey.sandbox import FormReader
 from bot.lookup import default_vocabulary
-from bot.i18n import DOMAIN, LOCALES_DIR, choose_language, compile_catalogs
+from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
 from bot.fsm import SQLStorage
-from bot.middlewares import DatabaseMiddleware, MemberLocaleMiddleware
+from bot.middlewares import DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
 import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
 
@@ -73,6 +74,7 @@ def build_fsm_storage(settings: Settings, storage: Storage) -> BaseStorage:
 
 def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispatcher:
     """The one dispatcher every entry point (polling, webhook, console chat, tests) runs."""
+    apology = Apology(i18n, settings.default_language)
     dispatcher = Dispatcher(
         storage=build_fsm_storage(settings, storage),
         settings=settings,
@@ -81,16 +83,27 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         catalog=ThresholdCatalog(),
         form_reader=FormReader(),  # uploaded XLSForms are read in its capped child process
         heavy=HeavyWork(workers=settings.heavy_workers),
+        apology=apology,
     )
+    dispatcher.update.outer_middleware(KnownUpdatesOnly())
     # Before the database session: a redelivered update costs one Redis round trip, no SQL.
     ledger = build_ledger(settings.redis_url)
     dispatcher.update.outer_middleware(DeduplicateUpdates(ledger))
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
-    # Coordinator tools first: their typed-input steps (reminder text, reject reason) must win over
-    # onboarding, surveys and lookups. Catch-all last.
-    dispatcher.include_routers(coordinator.handlers.router(), start.handlers.router(), privacy.handlers.router(),
-                               survey.handlers.router(), lookup.handlers.router(), fallback.handlers.router())
+    # Personal, survey and coordinator tools answer in private chats only: the guard sits on the router
+    # that holds them. Coordinator tools first: their typed-input steps (reminder text, reject reason)
+    # must win over onboarding, surveys and lookups. Lookups work anywhere; then what groups get
+    # instead (bot/handlers/groups.py); the private catch-all last.
+    private = Router(name="private chats")
+    private.message.filter(groups.in_private_chat)
+    private.callback_query.filter(groups.in_private_chat)
+    private.include_routers(coordinator.handlers.router(), start.handlers.router(), privacy.handlers.router(),
+                            survey.handlers.router())
+    outside = groups.handlers.router()
+    outside.message.filter(groups.outside_private_chat)
+    outside.callback_query.filter(groups.outside_private_chat)
+    dispatcher.include_routers(private, lookup.handlers.router(), outside, fallback.handlers.router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)
@@ -104,17 +117,14 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         # Those millions of long-lived objects would otherwise be walked by every full collection.
         gc.freeze()
 
-    async def apologize(event: ErrorEvent, bot: Bot) -> bool:
-        log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
-        user = _apology_recipient(event.update)
-        if user is None:
+    async def apologize(event: ErrorEvent, bot: Bot, member_language: str | None = None) -> bool:
+        # The session of the failed update is closed and its objects expired: only plain data here
+        # (`member_language` is a string DatabaseMiddleware copied while the session was open).
+        if harmless(event.exception):
+            log.info("update %s: %s", event.update.update_id, event.exception.message)
             return True
-        language = choose_language(None, user.language_code, settings.default_language, i18n.available_locales)
-        text = i18n.gettext("Sorry, something went wrong on our side. Please try again in a moment.", locale=language)
-        try:
-            await bot.send_message(user.id, text)
-        except Exception:  # the apology is best effort; the failure is already logged
-            log.warning("could not send the apology for update %s", event.update.update_id)
+        log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+        await apology.send(bot, event.update, member_language)
         return True
 
     async def close_ledger() -> None:
@@ -151,12 +161,6 @@ def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, 
 
     dispatcher.startup.register(start_sender)
     dispatcher.shutdown.register(stop_sender)
-
-
-def _apology_recipient(update: Update) -> User | None:
-    """The person whose message or button press failed (the bot talks in private chats)."""
-    inner = update.message or update.edited_message or update.callback_query
-    return inner.from_user if inner is not None else None
 
 
 def build_bot(token: str, settings: Settings, session: BaseSession | None = None) -> Bot:

@@ -1,30 +1,57 @@
-"""Callback data factories: every button's payload, parsed and validated by aiogram."""
+"""Callback data factories: every button's payload, parsed and validated by aiogram.
+
+Callback data comes back from the client and anyone can forge it. Every field is bounded here, so
+aiogram's filter refuses forged data (`CallbackData.unpack` raises a pydantic ValidationError, a
+ValueError, which the filter turns into "no match") and the fallback answers "This button is no
+longer active." A row id beyond PostgreSQL's `integer` would otherwise be an SQL error, not "no such row".
+"""
+
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field, StringConstraints
+
+# A primary key of ours: PostgreSQL's `integer` (int4).
+RowId = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# A position in a list the bot showed (a choice, a review item).
+Position = Annotated[int, Field(ge=0, le=9_999)]
+# A Telegram user id (at most 52 significant bits).
+TelegramId = Annotated[int, Field(ge=1, le=2**52)]
+Flag = Annotated[int, Field(ge=0, le=1)]
+
+
+def _text(max_length: int) -> type[str]:
+    # Printable only: PostgreSQL text cannot hold NUL, and no payload of ours has control characters.
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+Code = _text(16)  # language, country, role, action codes
+Token = _text(48)  # a step token, a template or audience argument, a unit or land use
+Name = _text(64)  # a pollutant or land use name (the whole payload is at most 64 bytes anyway)
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
     """The member picked a language."""
 
-    code: str
+    code: Code
 
 
 class CountryChoice(CallbackData, prefix="ctry"):
     """The member confirmed a country (ISO code), or asked to type it again (code "")."""
 
-    code: str
+    code: Code
 
 
 class RoleChoice(CallbackData, prefix="role"):
     """The member said what they do in the network."""
 
-    role: str
+    role: Code
 
 
 class SurveyOpen(CallbackData, prefix="svo"):
     """Start or resume one survey (a stored form version)."""
 
-    form_pk: int
+    form_pk: RowId
 
 
 class SurveyStep(CallbackData, prefix="svs"):
@@ -33,19 +60,19 @@ class SurveyStep(CallbackData, prefix="svs"):
     Actions: c choose, t toggle, d done, s skip, b back, e edit (review item), S submit.
     """
 
-    sub: int
-    step: str
-    action: str
-    arg: int = 0
+    sub: RowId
+    step: Token
+    action: Code
+    arg: Position = 0
 
 
 class CompareValues(CallbackData, prefix="cmp"):
     """Show one pollutant's values across jurisdictions (land use "" for all), within one tier ("" for the
     tier most jurisdictions have values in)."""
 
-    pollutant: str
-    land_use: str = ""
-    tier: str = ""
+    pollutant: Name
+    land_use: Name = ""
+    tier: Code = ""
 
 
 class LookupPage(CallbackData, prefix="lkp"):
@@ -53,13 +80,13 @@ class LookupPage(CallbackData, prefix="lkp"):
     pH, value type, conditions) and the page to show. The question is carried whole, so any process
     can answer the button, after any restart."""
 
-    p: str
-    c: str
-    n: int
-    lu: str = ""
-    ph: str = ""
-    vt: str = ""
-    k: str = ""
+    p: Name
+    c: Code
+    n: Position
+    lu: Token = ""
+    ph: Token = ""
+    vt: Token = ""
+    k: Token = ""
 
 
 # ---------------------------------------------------------------- coordinator tools (issue 5)
@@ -68,45 +95,45 @@ class LookupPage(CallbackData, prefix="lkp"):
 class CoordRemind(CallbackData, prefix="crm"):
     """A step of composing reminder `rid`: write text, template, language, audience, send, schedule, cancel."""
 
-    rid: int
-    action: str
-    arg: str = ""
+    rid: RowId
+    action: Code
+    arg: Token = ""
 
 
 class CoordReminderAdmin(CallbackData, prefix="crx"):
     """Cancel a scheduled reminder (and its weekly schedule) from /reminders."""
 
-    rid: int
-    action: str = "cancel"
+    rid: RowId
+    action: Code = "cancel"
 
 
 class CoordReview(CallbackData, prefix="crv"):
     """Review of threshold row `tid`: ok, unit / land (show corrections), fixu / fixl (arg), no, skip, back."""
 
-    tid: int
-    action: str
-    arg: str = ""
+    tid: RowId
+    action: Code
+    arg: Token = ""
 
 
 class CoordExport(CallbackData, prefix="cex"):
     """Export the form whose stored version is `form_pk`; ids=1 adds Telegram ids (asked explicitly)."""
 
-    form_pk: int
-    ids: int = 0
+    form_pk: RowId
+    ids: Flag = 0
 
 
 class CoordPublish(CallbackData, prefix="cpb"):
     """Publish uploaded form `upload`: ok (audience of the current version), aud (arg: fp, lab, all), no."""
 
-    upload: int
-    action: str
-    arg: str = ""
+    upload: RowId
+    action: Code
+    arg: Token = ""
 
 
 class CoordInvite(CallbackData, prefix="civ"):
     """Create the invite of a typed /invite for the confirmed `country` (ISO code; "" for none of the guesses)."""
 
-    country: str
-    role: str
-    multi: int = 0
-    days: int = 30
+    country: Code
+    role: Code
+    multi: Flag = 0
+    days: Annotated[int, Field(ge=1, le=365)] = 30

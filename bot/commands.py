@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeAllGroupChats
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 
@@ -25,17 +25,27 @@ MENU = [
 ]
 
 
-def menu(i18n: I18n, language: str) -> list[BotCommand]:
-    """The command list in one language."""
+# In groups only lookups work (bot/handlers/groups.py): their menu offers nothing else.
+GROUP_COMMANDS = ("lookup", "compare")
+
+
+def menu(i18n: I18n, language: str, only: tuple[str, ...] | None = None) -> list[BotCommand]:
+    """The command list in one language (or just the commands `only` names)."""
     with i18n.context(), i18n.use_locale(language):
-        return [BotCommand(command=name, description=str(description)) for name, description in MENU]
+        return [BotCommand(command=name, description=str(description)) for name, description in MENU
+                if only is None or name in only]
 
 
 async def register_commands(bot: Bot, i18n: I18n, default_language: str) -> None:
-    """setMyCommands for every catalog, plus the default for clients in other languages."""
+    """setMyCommands for every catalog, plus the default for clients in other languages; the same
+    for group chats with the lookup commands only."""
     await bot.set_my_commands(menu(i18n, default_language))
     for language in i18n.available_locales:
         await bot.set_my_commands(menu(i18n, language), language_code=language)
+    groups = BotCommandScopeAllGroupChats()
+    await bot.set_my_commands(menu(i18n, default_language, GROUP_COMMANDS), scope=groups)
+    for language in i18n.available_locales:
+        await bot.set_my_commands(menu(i18n, language, GROUP_COMMANDS), scope=groups, language_code=language)
 
 
 # ---------------------------------------------------------------- coordinator menu (issue 5)

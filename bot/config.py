@@ -53,6 +53,15 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    @field_validator("bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _strip_secret(cls, value: object) -> object:
+        # A Kubernetes secret or a .env line often ends in a newline. The token is used stripped,
+        # so it must be stored stripped: the log redaction looks for exactly the value in use.
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return (value.strip() or None) if isinstance(value, str) else value
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _async_driver(cls, value: object) -> object:
@@ -70,12 +79,12 @@ class Settings(BaseSettings):
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError saying how to provide it."""
-        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+        if self.bot_token is None or not self.bot_token.get_secret_value():
             raise ConfigError(
                 "BOT_TOKEN is not set: put the token from @BotFather in the environment or in .env "
                 "(or use `python -m bot chat` to try the bot without Telegram)"
             )
-        return self.bot_token.get_secret_value().strip()
+        return self.bot_token.get_secret_value()
 
 
 def async_database_url(url: str) -> str:

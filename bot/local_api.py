@@ -133,7 +133,7 @@ class LocalBotAPI(BaseSession):
         message = Message(
             message_id=message_id,
             date=int(time.time()),
-            chat=Chat(id=chat_id, type="private"),
+            chat=_chat(chat_id),
             from_user=BOT_USER,
             reply_markup=params.get("reply_markup") if isinstance(params.get("reply_markup"), InlineKeyboardMarkup) else None,
             **content,
@@ -172,12 +172,13 @@ class UpdateFactory:
         self._ids = itertools.count(start)
 
     def message(self, user: User, text: str, chat_id: int | None = None) -> Update:
-        """A private-chat text message; a leading /command gets its bot_command entity."""
+        """A text message in the private chat (or in group `chat_id`, a negative id); a leading
+        /command gets its bot_command entity."""
         entities = None
         if text.startswith("/"):
             length = len(text.split(maxsplit=1)[0])
             entities = [MessageEntity(type="bot_command", offset=0, length=_utf16_len(text[:length]))]
-        chat = Chat(id=chat_id or user.id, type="private", first_name=user.first_name)
+        chat = _chat(chat_id or user.id, user.first_name)
         update_id = next(self._ids)
         message = Message(message_id=update_id, date=int(time.time()), chat=chat, from_user=user, text=text, entities=entities)
         return Update(update_id=update_id, message=message)
@@ -187,6 +188,13 @@ class UpdateFactory:
         update_id = next(self._ids)
         query = CallbackQuery(id=str(update_id), from_user=user, chat_instance=str(message.chat.id), message=message, data=data)
         return Update(update_id=update_id, callback_query=query)
+
+
+def _chat(chat_id: int, first_name: str | None = None) -> Chat:
+    # Telegram's ids: users (private chats) positive, groups negative (supergroups from -100...).
+    if chat_id > 0:
+        return Chat(id=chat_id, type="private", first_name=first_name)
+    return Chat(id=chat_id, type="supergroup" if chat_id <= -1_000_000_000_000 else "group", title=f"Group {chat_id}")
 
 
 def _utf16_len(text: str) -> int:

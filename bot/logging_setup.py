@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and goes into the JSON.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -61,3 +64,44 @@ def build_formatter(log_format: str, secrets: list[str]) -> logging.Formatter:
     if log_format == "json":
         return JsonFormatter(secrets)
     return RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+
+
+def secret_forms(secrets: list[str]) -> list[str]:
+    """Each secret as written and as it appears percent-encoded in a URL (the token's ":" as %3A)."""
+    forms: list[str] = []
+    for secret in secrets:
+        for form in (secret, quote(secret, safe="")):
+            if form and form not in forms:
+                forms.append(form)
+    # Longest first, so a longer form is replaced before a shorter one inside it.
+    return sorted(forms, key=len, reverse=True)
+
+
+def route_uncaught_to_logging(logger_name: str = "bot") -> None:
+    """Uncaught exceptions (main thread, other threads, ignored ones) and warnings go through logging,
+    so they are redacted and, with LOG_FORMAT=json, one JSON object like every other line.
+
+    The event loop's own handler already logs through the "asyncio" logger.
+    """
+    logger = logging.getLogger(logger_name)
+
+    def uncaught(kind, value, traceback) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, traceback)
+            return
+        logger.critical("uncaught exception, the process stops", exc_info=(kind, value, traceback))
+
+    def uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        logger.error("uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    def unraisable(args) -> None:
+        logger.warning("exception ignored (%s)", args.err_msg or "unraisable",
+                       exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    sys.excepthook = uncaught
+    threading.excepthook = uncaught_in_thread
+    sys.unraisablehook = unraisable
+    logging.captureWarnings(True)

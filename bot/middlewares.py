@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
 from aiogram.types import TelegramObject, Update, User
+from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,10 +19,26 @@ from storage.models import utcnow
 from storage.repositories.members import MemberRepository
 from storage.repositories.surveys import SurveyRepository
 
+log = logging.getLogger(__name__)
+
 # Writing last_seen on every message would turn every read into a write; once an hour is enough.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class KnownUpdatesOnly(BaseMiddleware):
+    """Ignores an update of a kind this aiogram does not know (a newer Bot API): aiogram would warn
+    with the whole update, names and texts included, in the message."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update):
+            try:
+                event.event_type
+            except UpdateTypeLookupError:
+                log.info("update %s of an unknown kind ignored", event.update_id)
+                return None
+        return await handler(event, data)
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -27,6 +46,10 @@ class DatabaseMiddleware(BaseMiddleware):
 
     For typed text it also reads which survey draft is open (`open_draft_id`, 0 if none): that text
     answers the survey, and reading it here saves the survey filter a transaction of its own.
+
+    The member's language is also kept as a plain string (`member_language`): when a handler's
+    transaction fails, the rollback expires the member object and the session is gone by the time
+    the error handler runs, so the error path (locale, apology) must not read ORM attributes.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -36,6 +59,7 @@ class DatabaseMiddleware(BaseMiddleware):
         async with self.sessionmaker() as session:
             data["session"] = session
             data["member"] = None
+            data["member_language"] = None
             user: User | None = data.get("event_from_user")
             if user is not None:
                 async with session.begin():
@@ -46,6 +70,7 @@ class DatabaseMiddleware(BaseMiddleware):
                     if member is not None and _typed_text(event):
                         data["open_draft_id"] = await SurveyRepository(session).active_draft_id(member.id) or 0
                 data["member"] = member
+                data["member_language"] = member.language if member is not None else None
             return await handler(event, data)
 
 
@@ -57,10 +82,10 @@ class MemberLocaleMiddleware(I18nMiddleware):
         self.default_language = default_language
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        member = data.get("member")
+        # Also runs for the error event, after a failed transaction expired the member: plain data only.
         user: User | None = data.get("event_from_user")
         return choose_language(
-            member.language if member is not None else None,
+            data.get("member_language"),
             user.language_code if user is not None else None,
             self.default_language,
             tuple(self.i18n.available_locales) + ("en",),
@@ -69,7 +94,9 @@ class MemberLocaleMiddleware(I18nMiddleware):
 
 def _typed_text(event: TelegramObject) -> bool:
     message = event.message if isinstance(event, Update) else None
-    return message is not None and bool(message.text) and not message.text.startswith("/")
+    # Text in a group never answers a survey (surveys are private), so no draft is looked up for it.
+    return (message is not None and message.chat.type == ChatType.PRIVATE and bool(message.text)
+            and not message.text.startswith("/"))
 
 
 def _aware(moment):

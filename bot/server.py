@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 
 from aiogram import Bot, Dispatcher
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from sqlalchemy import text
@@ -13,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
 from bot.config import ConfigError, Settings
+from bot.failsafe import feed_update_safely
 from bot.polling import poll
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,7 @@ async def run_polling(settings: Settings) -> None:
         # Not dispatcher.start_polling: it confirms updates before handling them (see bot/polling.py).
         await poll(dispatcher, bot, timeout=20)
     finally:
+        await bot.session.close()  # also when Telegram could not be reached before polling began
         await dispatcher.storage.close()
         await storage.engine.dispose()
 
@@ -54,6 +59,36 @@ async def database_ok(engine: AsyncEngine, timeout: float = HEALTH_DB_TIMEOUT) -
         return False
 
 
+class WebhookHandler(SimpleRequestHandler):
+    """Telegram's POSTs: the secret checked, the update handled, and always answered.
+
+    aiogram's handler compares the secret with `secrets.compare_digest` on str, which raises
+    TypeError for a header with non-ASCII characters (a 500 instead of a 401); here both sides are
+    compared as bytes. A failing update still gets 200 once it was logged and apologized for
+    (bot/failsafe.py): a 500 would make Telegram send it again and again and hold every update
+    behind it.
+    """
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        if not self.secret_token:
+            return True
+        given = telegram_secret_token.encode("utf-8", "surrogateescape")
+        return hmac.compare_digest(given, self.secret_token.encode("utf-8"))
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        raw = None
+        try:
+            raw = await request.json(loads=bot.session.json_loads)
+            update = Update.model_validate(raw, context={"bot": bot})
+        except Exception as error:  # the right secret and no readable update: nothing to handle or retry
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            update_id = update_id if isinstance(update_id, int) else "?"  # nothing a sender wrote goes to the log
+            log.warning("webhook: update %s could not be read (%s); skipped", update_id, type(error).__name__)
+            return web.json_response({})
+        result = await feed_update_safely(self.dispatcher, bot, update, **self.data)
+        return web.Response(body=self._build_response_writer(bot=bot, result=result if isinstance(result, TelegramMethod) else None))
+
+
 def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
                       engine: AsyncEngine | None = None) -> web.Application:
     """The aiohttp app: Telegram's POSTs (secret checked) and a health endpoint (503 when the database is down)."""
@@ -62,8 +97,8 @@ def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
     # Answer Telegram only once the update is handled: a process that dies mid-update gets no 200,
     # so Telegram delivers the update again (to another process); the update ledger and the survey's
     # per-update guard make that second delivery harmless. aiogram's default answers first.
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret,
-                         handle_in_background=False).register(app, path=settings.webhook_path)
+    WebhookHandler(dispatcher=dispatcher, bot=bot, secret_token=secret,
+                   handle_in_background=False).register(app, path=settings.webhook_path)
 
     async def health(_request: web.Request) -> web.Response:
         if engine is not None and not await database_ok(engine):

@@ -36,18 +36,22 @@ def register_seeder(name: str, seeder: Seeder) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine tuned per backend."""
+    """An async engine tuned per backend.
+
+    `hide_parameters`: an SQL error's message would otherwise carry the statement's parameters
+    (answers, names) into the logs.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # Long timeout: two bot processes on one SQLite file wait instead of failing.
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         if database and database != ":memory:":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -101,8 +101,13 @@ async def test_malformed_deep_link_payload_is_ignored(harness, user_id):
 
 
 async def test_commands_registered_per_language(harness):
-    menus = {call.params.get("language_code"): call.params["commands"] for call in harness.api.calls if call.method == "setMyCommands"}
+    registered = [call for call in harness.api.calls if call.method == "setMyCommands"]
+    menus = {call.params.get("language_code"): call.params["commands"] for call in registered if call.params.get("scope") is None}
     assert set(menus) == {None, "ar", "en", "es", "fr", "ru", "zh"}
+    # Group chats get a menu of their own: lookups only (everything else works in private chats).
+    group_menus = {call.params.get("language_code"): [c.command for c in call.params["commands"]]
+                   for call in registered if call.params.get("scope") is not None and call.params["scope"].type == "all_group_chats"}
+    assert group_menus == {language: ["lookup", "compare"] for language in menus}
     assert [command.command for command in menus["fr"]][:2] == ["start", "lookup"]
     assert {"survey", "resume", "back", "skip", "help", "language", "cancel", "compare"} <= {c.command for c in menus["fr"]}
     assert {c.command: c.description for c in menus["fr"]}["language"] == "Changer de langue"

@@ -930,7 +930,7 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
         else:
             await reminders.set_template(session, rid, arg)
             await _ask_audience(target, session, rid)
-    elif action == "tform" and arg.isdigit():
+    elif action == "tform" and arg.isascii() and arg.isdigit():
         forms = {form.id: form for form in await _forms(session)}
         form = forms.get(int(arg))
         if form is None:
@@ -983,7 +983,7 @@ async def _audience_button(target: Message, session: AsyncSession, state: FSMCon
         await _ask_audience(target, session, rid)
     elif arg == "all":
         await _choose_audience(target, session, rid, {"kind": "all"}, i18n, settings)
-    elif arg.startswith("ns") and arg[2:].isdigit():
+    elif arg.startswith("ns") and arg[2:].isascii() and arg[2:].isdigit():
         forms = {form.id: form for form in await _forms(session)}
         form = forms.get(int(arg[2:]))
         if form is None:

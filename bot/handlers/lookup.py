@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CompareValues, LookupPage
 from bot.handlers import Handlers
+from bot.handlers.groups import in_private_chat
 from bot.heavy import HeavyWork
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard, tier_keyboard
@@ -195,7 +196,8 @@ async def countries_command(message: Message, session: AsyncSession, catalog: Th
         await message.answer(chunk)
 
 
-@handlers.message(F.text, ~F.text.startswith("/"))
+# In a group, plain text is the members' conversation: lookups there go through /lookup.
+@handlers.message(F.text, ~F.text.startswith("/"), in_private_chat)
 async def free_text_lookup(message: Message, member: Member | None, session: AsyncSession, catalog: ThresholdCatalog,
                            i18n: I18n) -> None:
     """Any other text is a question about threshold values."""

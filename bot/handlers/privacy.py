@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import TelegramId
 from bot.countries import country_name
 from bot.fsm import SQLStorage
 from bot.handlers import Handlers
@@ -40,7 +41,7 @@ class ForgetConfirm(CallbackData, prefix="forget"):
     Lives here rather than in bot/callbacks.py because only this module builds and reads it.
     """
 
-    user: int
+    user: TelegramId
     erase: bool
 
 

@@ -390,6 +390,8 @@ class FakeBotAPI:
     record_calls         keep ``calls`` (disable for long load tests)
     max_calls            trim ``calls`` to this many (oldest half dropped)
     first_update_id      id of the first injected update
+    deliver_all_kinds    deliver updates of kinds the bot did not subscribe to (``allowed_updates``),
+                         as a misbehaving or newer server might: for robustness tests
     """
 
     def __init__(
@@ -413,6 +415,7 @@ class FakeBotAPI:
         webhook_retry_delay: float = 0.5,
         webhook_timeout: float = 10.0,
         allow_external_webhooks: bool = False,
+        deliver_all_kinds: bool = False,
         record_calls: bool = True,
         max_calls: int | None = 200_000,
         first_update_id: int = 100_000_001,
@@ -439,6 +442,7 @@ class FakeBotAPI:
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout
         self.allow_external_webhooks = allow_external_webhooks
+        self.deliver_all_kinds = deliver_all_kinds
         self.record_calls = record_calls
         self.max_calls = max_calls
         self._first_update_id = first_update_id
@@ -530,6 +534,7 @@ class FakeBotAPI:
             "webhook_retry_delay",
             "webhook_timeout",
             "allow_external_webhooks",
+            "deliver_all_kinds",
             "record_calls",
             "max_calls",
         }
@@ -974,7 +979,8 @@ class FakeBotAPI:
         keep = []
         for upd in self.updates:
             kind = _update_type(upd)
-            if (allowed and kind not in allowed) or (not allowed and kind in _OPT_IN_UPDATES):
+            unwanted = (allowed and kind not in allowed) or (not allowed and kind in _OPT_IN_UPDATES)
+            if unwanted and not self.deliver_all_kinds:
                 continue  # dropped: the bot did not subscribe to it
             keep.append(upd)
         self.updates = keep
