@@ -136,9 +136,11 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
     if button is not None:
         pollutant, land_use = button.pollutant, button.land_use or None
         comparison = await thresholds.compare_pollutant(session, catalog, pollutant, land_use, tier)
+        if comparison is None:
+            pollutant = None
     else:
         pollutant, land_use, comparison = await thresholds.compare(session, catalog, query_text, tier)
-    if pollutant is None:
+    if pollutant is None or comparison is None:
         await message.answer(_("Which pollutant should I compare? For example: /compare cadmium agricultural"))
         return
     records = list(comparison.records)

@@ -168,6 +168,10 @@ class ThresholdIndex:
         """Every jurisdiction with a value or a recorded status."""
         return frozenset(self._pollutants_of) | frozenset(self._status)
 
+    def knows_pollutant(self, pollutant: str) -> bool:
+        """Whether any record names this pollutant (or family): a button's id is checked before use."""
+        return pollutant in self._by_pollutant
+
     def records(self) -> list[ThresholdRecord]:
         """Every record of the index once (values and statuses), for coverage counts."""
         seen: dict[int, ThresholdRecord] = {}

@@ -21,6 +21,7 @@ from bot.lookup import (
 )
 from bot.lookup.index import Comparison, asked_tier
 from bot.lookup.records import with_derived_fields
+from bot.lookup.vocabulary import LAND_USE_TERMS
 from storage.repositories.thresholds import ThresholdRepository
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,12 @@ async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str,
 
 
 async def compare_pollutant(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, land_use: str | None,
-                            tier: str | None = None) -> Comparison:
-    """The comparison a button asks for by pollutant id and land use (no text to read again)."""
+                            tier: str | None = None) -> Comparison | None:
+    """The comparison a button asks for by pollutant id and land use (no text to read again); None when
+    the button names a pollutant or land use the database does not know (a stale or forged button)."""
     index = await catalog.index(session)
+    if not index.knows_pollutant(pollutant) or (land_use is not None and land_use not in LAND_USE_TERMS):
+        return None
     return index.comparison(pollutant, land_use, None, tier)
 
 
