@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 LOCK := requirements.lock
 
-.PHONY: setup chat test catalogs bench lock
+.PHONY: setup chat web test catalogs bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ setup: $(VENV)/.installed
 
 chat: setup
 	$(BIN)/python -m bot chat
+
+# The public web site on the local SQLite database: http://127.0.0.1:8080
+web: setup
+	$(BIN)/python -m bot web
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="INSOP soil pollution bot")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="long polling against Telegram (or TELEGRAM_API_BASE)")
-    commands.add_parser("webhook", help="aiohttp webhook server for production")
+    commands.add_parser("webhook", help="aiohttp webhook server for production (also serves the web site)")
+    web = commands.add_parser("web", help="the public web site alone (http://127.0.0.1:PORT)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal, no token, no network")
     chat.add_argument("--user-id", type=int, default=1, help="Telegram user id to pose as (default 1)")
     chat.add_argument("--lang", default=None, help="the Telegram client's language code, e.g. fr")
@@ -194,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.server import run_webhook
 
             asyncio.run(run_webhook(settings))
+        elif args.command == "web":
+            from bot.web import run_web
+
+            asyncio.run(run_web(settings, args.host))
         elif args.command == "db":
             asyncio.run(_upgrade(settings))
         elif args.command == "export":

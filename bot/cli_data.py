@@ -12,12 +12,11 @@ import sys
 from bot.app import open_storage
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
-from bot.lookup.records import CSV_COLUMNS, OPTIONAL_COLUMNS, ORIGINAL_FIELDS
+from bot.lookup.records import ORIGINAL_FIELDS
 from bot.lookup import RowError, render_text, result_to_json
 from bot.lookup.records import iter_thresholds
-from bot.reports.export import neutralize_formula
-from bot.services.thresholds import ThresholdCatalog, find_thresholds
-from storage.repositories.thresholds import RECORD_COLUMNS, ThresholdRepository
+from bot.services.thresholds import ThresholdCatalog, export_rows, export_table, find_thresholds
+from storage.repositories.thresholds import ThresholdRepository
 
 
 # Seed CSV column -> the stored field that keeps the source's own wording.
@@ -100,24 +99,18 @@ async def export_thresholds(settings: Settings, out: str) -> None:
     """Every approved value with its normalized fields and original wording, as CSV."""
     storage = await open_storage(settings)
     try:
-        async with storage.sessionmaker() as session, session.begin():
-            rows = await ThresholdRepository(session).approved_records()
+        async with storage.sessionmaker() as session:
+            rows = await export_rows(session)
     finally:
         await storage.engine.dispose()
     handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")
     try:
-        # The seed's own columns first (so the file imports again), then the normalized fields.
-        seed_columns = list(CSV_COLUMNS) + list(OPTIONAL_COLUMNS)
-        normalized = {field: f"{field}_normalized" if field in seed_columns else field
-                      for field in RECORD_COLUMNS if field != "verification_note"}
-        writer = csv.DictWriter(handle, fieldnames=seed_columns + list(normalized.values()))
+        # Text starting like a formula (=HYPERLINK, @SUM, +...) is kept as text, as /export does;
+        # `data import` reads such a cell back without the apostrophe.
+        columns, cells = export_table(rows)
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
-        for row in rows:
-            # Text starting like a formula (=HYPERLINK, @SUM, +...) is kept as text, as /export does;
-            # `data import` reads such a cell back without the apostrophe.
-            writer.writerow({column: neutralize_formula(row[field]) for column, field in ORIGINAL_WORDING.items()}
-                            | {normalized[field]: neutralize_formula(value) for field, value in row.items()
-                               if field in normalized})
+        writer.writerows(cells)
     finally:
         if handle is not sys.stdout:
             handle.close()

@@ -97,3 +97,16 @@ def button_text(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
     """A button label shortened with an ellipsis when long (never empty: Telegram refuses empty labels)."""
     fitted = fit_utf16(text, limit)
     return fitted if fitted.strip() else ELLIPSIS
+
+# The public web pages (bot/web/): a search or filter longer than this is refused politely (the bot's own
+# parser reads only the first MAX_QUERY_CHARS of a question anyway); a request body over WEB_BODY_BYTES
+# (the pages take none, the Mini App's initData is a few hundred bytes) gets 413; each client may call
+# the JSON API WEB_API_RATE times per WEB_API_WINDOW seconds (429 with Retry-After beyond).
+WEB_QUERY_CHARS = 500
+WEB_BODY_BYTES = 8 * 1024
+WEB_API_RATE = 60
+WEB_API_WINDOW = 60.0
+# Clients remembered by the rate limiter at once; the oldest are forgotten first.
+WEB_RATE_CLIENTS = 10_000
+# `/api/thresholds` returns at most this many records per request (`offset` pages on).
+WEB_API_PAGE = 200

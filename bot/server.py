@@ -106,6 +106,12 @@ def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
         return web.json_response({"status": "ok", "database": "ok" if engine is not None else "unchecked"})
 
     app.router.add_get("/healthz", health)
+    if engine is not None:
+        # The public web site in the same process, on the same use cases and threshold index as the bot.
+        from bot.web import setup_web
+
+        setup_web(app, settings, dispatcher["sessionmaker"], dispatcher["catalog"],
+                  skip_paths=frozenset({settings.webhook_path, "/healthz"}))
     setup_application(app, dispatcher, bot=bot)
     return app
 

@@ -791,3 +791,39 @@ def render_countries(groups: list[tuple[str, list[tuple[str, int]]]], status_onl
     blocks.append(_fill(_("Every other country has not been surveyed yet. Ask for a pollutant and a country, "
                           "e.g. “lead Germany”.")))
     return "\n\n".join(blocks)
+
+
+def record_to_json(record: ThresholdRecord, locale: str) -> dict[str, Any]:
+    """One value as the plain JSON record of `lookup --json` (for the web API's filtered lists)."""
+    return _record_json(record, locale)
+
+
+def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[str, Any]:
+    """One value as plain labelled text, worded as in a lookup reply, for pages that escape it themselves."""
+    conditions = [format_ph_band(record, locale) or "",
+                  _texture_label(record.soil_texture, tr) if record.soil_texture else "",
+                  record.organic_carbon or "",
+                  _extraction_label(record.extraction, tr) if record.extraction else "",
+                  record.conditions or ""]
+    return {
+        "country": record.jurisdiction,
+        "country_name": _country_name(record.jurisdiction, locale) or record.jurisdiction_name,
+        "pollutant_id": record.pollutant_id,
+        "pollutant": _title_case(_pollutant_name(record.pollutant_id, locale)),
+        "amount": html.unescape(_amount(record, tr, locale)),
+        "value_type": _value_type_label(record.value_type, tr),
+        "value_type_original": record.value_type_original,
+        "land_use": record.land_use,
+        "land_use_label": _land_use_label(record.land_use, tr),
+        "land_use_original": record.land_use_original,
+        "tier": record.tier or "",
+        "tier_label": tier_short_label(record.tier, tr),
+        "tier_text": tier_label(record.tier, tr),
+        "targets": _targets_label(record, tr, locale),
+        "conditions": [condition for condition in conditions if condition],
+        "legal_status": _legal_status_label(record.legal_status, tr),
+        "instrument": record.instrument,
+        "year": record.year_original or (str(record.year) if record.year else ""),
+        "source": record.source,
+        "status": record.value_type_original if record.kind != "value" else "",
+    }

@@ -113,3 +113,53 @@ async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog
 
     index = await catalog.index(session)
     return coverage(index.records())
+
+
+async def jurisdiction_records(session: AsyncSession, catalog: ThresholdCatalog,
+                               jurisdiction: str) -> tuple[list[ThresholdRecord], list[ThresholdRecord]]:
+    """A jurisdiction's approved values and its recorded status rows (for a country page)."""
+    from bot.lookup.records import KIND_VALUE
+
+    index = await catalog.index(session)
+    code = jurisdiction.upper()
+    values = [record for record in index.records() if record.jurisdiction == code and record.kind == KIND_VALUE]
+    return values, list(index.status_of(code))
+
+
+async def filter_thresholds(session: AsyncSession, catalog: ThresholdCatalog, country: str | None = None,
+                            pollutant: str | None = None, land_use: str | None = None,
+                            tier: str | None = None) -> list[ThresholdRecord]:
+    """Approved values matching every filter given (country, pollutant id or family, land use, tier)."""
+    from bot.lookup.records import KIND_VALUE
+
+    index = await catalog.index(session)
+    country = country.upper() if country else None
+    return [record for record in index.records()
+            if record.kind == KIND_VALUE
+            and (country is None or record.jurisdiction == country)
+            and (pollutant is None or pollutant in (record.pollutant_id, record.pollutant_family))
+            and (land_use is None or land_use in record.land_uses)
+            and (tier is None or record.tier == tier)]
+
+
+async def export_rows(session: AsyncSession) -> list[dict]:
+    """Every approved value as `data export` writes it (one transaction)."""
+    async with session.begin():
+        return await ThresholdRepository(session).approved_records()
+
+
+def export_table(rows: list[dict]) -> tuple[list[str], list[dict]]:
+    """`data export`'s columns and cells: the seed's own columns first (so the file imports again), then the
+    normalized fields (the remark on where a value was read appears once, in its seed column); text a
+    spreadsheet would run as a formula gets a leading apostrophe."""
+    from bot.lookup.records import CSV_COLUMNS, OPTIONAL_COLUMNS, ORIGINAL_FIELDS
+    from bot.reports.export import neutralize_formula
+    from storage.repositories.thresholds import RECORD_COLUMNS
+
+    seed_columns = list(CSV_COLUMNS) + list(OPTIONAL_COLUMNS)
+    normalized = {field: f"{field}_normalized" if field in seed_columns else field
+                  for field in RECORD_COLUMNS if field != "verification_note"}
+    cells = [{column: neutralize_formula(row[field]) for column, field in ORIGINAL_FIELDS.items()}
+             | {normalized[field]: neutralize_formula(value) for field, value in row.items() if field in normalized}
+             for row in rows]
+    return seed_columns + list(normalized.values()), cells

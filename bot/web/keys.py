@@ -1,0 +1,15 @@
+"""What the web handlers find on the aiohttp application."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.services.thresholds import ThresholdCatalog
+
+SETTINGS = web.AppKey("web_settings", Settings)
+SESSIONMAKER = web.AppKey("web_sessionmaker", async_sessionmaker[AsyncSession])
+CATALOG = web.AppKey("web_catalog", ThresholdCatalog)
+# The download files of the current index, built on first request after each change of the data.
+EXPORTS = web.AppKey("web_exports", dict)

@@ -1,0 +1,307 @@
+"""The public pages and the JSON API: each calls the use case the bot's handler calls, and renders its plain data."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from collections import defaultdict
+from urllib.parse import urlencode
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from bot.countries import country_name, exact_country
+from bot.limits import WEB_API_PAGE, WEB_QUERY_CHARS
+from bot.lookup import result_to_json
+from bot.lookup.index import TIER_ORDER
+from bot.lookup.pollutants import POLLUTANTS_BY_ID
+from bot.lookup.records import LAND_USES
+from bot.lookup.render import (
+    comparison_rows,
+    land_use_label,
+    pollutant_label,
+    record_to_json,
+    record_view,
+    tier_short_label,
+)
+from bot.lookup.tiers import TIERS
+from bot.reports.regions import REGIONS, region_label, region_of
+from bot.services import thresholds
+from bot.web.chart import comparison_svg
+from bot.web.keys import CATALOG, EXPORTS, SESSIONMAKER, SETTINGS
+from bot.web.language import choose_language, direction, switcher, translations
+
+CITATION = ("FAO Global Soil Partnership, International Network on Soil Pollution (INSOP): "
+            "soil pollutant threshold values database")
+PAGE_CACHE = "public, max-age=300"
+API_CACHE = "public, max-age=60"
+
+routes = web.RouteTableDef()
+
+
+class BadInput(web.HTTPBadRequest):
+    """A query parameter out of bounds: answered with a short page (or JSON) in the reader's language."""
+
+
+def page_language(request: web.Request) -> str:
+    """The language of this request (`?lang=`, Accept-Language, the default)."""
+    return choose_language(request.query.get("lang"), request.headers.get("Accept-Language"),
+                           request.app[SETTINGS].default_language)
+
+
+def _param(request: web.Request, name: str) -> str:
+    """A query parameter, refused politely when it is longer than any real one."""
+    value = request.query.get(name, "")
+    if len(value) > WEB_QUERY_CHARS:
+        tr = translations(page_language(request))
+        raise web.HTTPBadRequest(text=tr.gettext("Your question is too long: at most {n} characters.").format(
+            n=WEB_QUERY_CHARS), content_type="text/plain")
+    return value.strip()
+
+
+def _context(request: web.Request, **values) -> dict:
+    """What every template needs: language, direction, gettext, links that keep the language."""
+    language = page_language(request)
+    tr = translations(language)
+
+    def link(path: str, **params) -> str:
+        query = {key: value for key, value in params.items() if value not in (None, "")}
+        if "lang" in request.query:
+            query["lang"] = language
+        return path + ("?" + urlencode(query) if query else "")
+
+    def switch(code: str) -> str:
+        query = {key: value for key, value in request.query.items() if key != "lang"} | {"lang": code}
+        return request.path + "?" + urlencode(query)
+
+    return {"lang": language, "dir": direction(language), "_": tr.gettext, "ngettext": tr.ngettext,
+            "languages": [(code, name, switch(code)) for code, name in switcher()], "link": link,
+            "citation": CITATION, "keep_lang": "lang" in request.query, **values}
+
+
+def _render(template: str, request: web.Request, context: dict, status: int = 200) -> web.Response:
+    response = aiohttp_jinja2.render_template(template, request, context, status=status)
+    response.headers["Cache-Control"] = PAGE_CACHE
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@routes.get("/", name="search")
+async def search_page(request: web.Request) -> web.Response:
+    """The search box; with `q`, the bot's answer to that question as tables."""
+    query = _param(request, "q")
+    context = _context(request, query=query, result=None)
+    if query:
+        language = context["lang"]
+        tr = translations(language)
+        async with request.app[SESSIONMAKER]() as session:
+            result = await thresholds.find_thresholds(session, request.app[CATALOG], query, None)
+        context["result"] = _result_view(result, tr, language)
+    return _render("search.html", request, context)
+
+
+def _result_view(result, tr, language: str) -> dict:
+    """The sections of a lookup answer as plain data (what applies, what else, what is recorded)."""
+    _ = tr.gettext
+    pollutant = pollutant_label(result.pollutant, language) if result.pollutant else ""
+    country = country_name(result.country, language) if result.country else ""
+    sections = []
+    applies = [record_view(record, tr, language) for record in result.results]
+    if applies:
+        sections.append({"title": _("Values"), "rows": applies})
+    if result.supranational:
+        sections.append({"title": _("EU law that also applies in {country}:").format(country=country),
+                         "rows": [record_view(record, tr, language) for record in result.supranational]})
+    if result.other_land_uses:
+        sections.append({"title": _("No value for {land_use} in {country}. Values for other land uses:").format(
+            land_use=land_use_label(result.land_use, tr), country=country),
+            "rows": [record_view(record, tr, language) for record in result.other_land_uses]})
+    if result.alternatives:
+        title = (_("Other jurisdictions’ values (they do not apply in {country}):").format(country=country)
+                 if country else _("Values by jurisdiction"))
+        sections.append({"title": title, "rows": [record_view(record, tr, language) for record in result.alternatives]})
+    statuses = [record_view(record, tr, language) for record in result.country_status]
+    if pollutant and country:
+        heading = _("{pollutant} — {country}").format(pollutant=pollutant, country=country)
+    elif pollutant:
+        heading = _("{pollutant} — all jurisdictions").format(pollutant=pollutant)
+    else:
+        heading = country
+    return {"heading": heading, "sections": sections, "statuses": statuses, "pollutant_id": result.pollutant,
+            "land_use": result.land_use, "country": result.country,
+            "not_surveyed": bool(result.country) and not result.country_surveyed,
+            "understood": bool(result.pollutant or result.country)}
+
+
+@routes.get("/countries", name="countries")
+async def countries_page(request: web.Request) -> web.Response:
+    """The jurisdictions with values, by GSP region, and those with only a recorded status."""
+    context = _context(request)
+    language, tr = context["lang"], translations(context["lang"])
+    async with request.app[SESSIONMAKER]() as session:
+        entries = await thresholds.jurisdiction_coverage(session, request.app[CATALOG])
+    by_region: dict[str, list] = defaultdict(list)
+    for entry in entries:
+        if entry.values:
+            by_region[region_of(entry.code) or ""].append(
+                {"code": entry.code, "name": country_name(entry.code, language), "values": entry.values,
+                 "pollutants": len(entry.pollutants)})
+    groups = [(region_label(region, tr), by_region[region]) for region in REGIONS if region in by_region]
+    if "" in by_region:
+        groups.append((tr.gettext("Supranational and other"), by_region[""]))
+    groups = [(title, sorted(members, key=lambda member: member["name"].casefold())) for title, members in groups]
+    status_only = sorted(({"code": entry.code, "name": country_name(entry.code, language), "statuses": entry.statuses}
+                          for entry in entries if not entry.values), key=lambda item: item["name"].casefold())
+    context.update(groups=groups, status_only=status_only,
+                   total=sum(len(members) for _, members in groups))
+    return _render("countries.html", request, context)
+
+
+@routes.get("/country/{code}", name="country")
+async def country_page(request: web.Request) -> web.Response:
+    """Every value of one jurisdiction by tier and land use, or its recorded status."""
+    context = _context(request)
+    language, tr = context["lang"], translations(context["lang"])
+    code = request.match_info["code"][:8].upper()
+    if len(code) != 2 or not code.isalpha():
+        raise web.HTTPNotFound()
+    async with request.app[SESSIONMAKER]() as session:
+        values, statuses = await thresholds.jurisdiction_records(session, request.app[CATALOG], code)
+    name = country_name(code, language)
+    if name == code and not values and not statuses:
+        raise web.HTTPNotFound()
+    tiers: dict[str, dict[str, list]] = {}
+    for record in sorted(values, key=lambda r: (r.pollutant_name.casefold(), r.value_max or r.value or 0)):
+        tiers.setdefault(record.tier or "", {}).setdefault(record.land_use, []).append(record_view(record, tr, language))
+    order = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
+    land_order = {land_use: rank for rank, land_use in enumerate(LAND_USES)}
+    grouped = [(tier_short_label(tier, tr) or tr.gettext("Other value types"),
+                [(land_use_label(land_use, tr), rows) for land_use, rows in
+                 sorted(by_land_use.items(), key=lambda item: land_order.get(item[0], len(land_order)))])
+               for tier, by_land_use in sorted(tiers.items(), key=lambda item: order.get(item[0], len(order)))]
+    context.update(code=code, name=name, grouped=grouped, count=len(values),
+                   statuses=[record_view(record, tr, language) for record in statuses],
+                   surveyed=bool(values or statuses))
+    return _render("country.html", request, context)
+
+
+@routes.get("/pollutant/{pollutant}", name="pollutant")
+async def pollutant_page(request: web.Request) -> web.Response:
+    """One pollutant across jurisdictions within one tier: an SVG chart and a table."""
+    context = _context(request)
+    language, tr = context["lang"], translations(context["lang"])
+    pollutant = request.match_info["pollutant"][:64]
+    land_use = _param(request, "land_use") or None
+    tier = _param(request, "tier") or None
+    if land_use not in (None, *LAND_USES) or tier not in (None, *TIERS):
+        raise web.HTTPBadRequest(text=tr.gettext("This page does not exist."), content_type="text/plain")
+    async with request.app[SESSIONMAKER]() as session:
+        comparison = await thresholds.compare_pollutant(session, request.app[CATALOG], pollutant, land_use, tier)
+    if comparison is None:
+        raise web.HTTPNotFound()
+    name = pollutant_label(pollutant, language)
+    rows = [record_view(record, tr, language) for record in comparison.records]
+    chart_rows = [dict(row, label=view["country_name"], amount=view["amount"])
+                  for row, view in zip(comparison_rows(list(comparison.records), tr, language), rows)]
+    title = tr.gettext("{pollutant}, {land_use}: values by jurisdiction").format(
+        pollutant=name, land_use=land_use_label(land_use, tr))
+    context.update(
+        title=title, pollutant=pollutant, pollutant_name=name, land_use=land_use, rows=rows,
+        tier=comparison.tier, tier_label=tier_short_label(comparison.tier, tr),
+        chart=comparison_svg(chart_rows, title, rtl=context["dir"] == "rtl"),
+        other_tiers=[(other, tier_short_label(other, tr), count) for other, count in comparison.tiers],
+        land_uses=[(option, land_use_label(option, tr)) for option in LAND_USES])
+    return _render("pollutant.html", request, context)
+
+
+def _export_files(columns: list[str], cells: list[dict]) -> dict[str, bytes]:
+    """The download files: CSV exactly as `data export` writes it, XLSX and JSON with the citation."""
+    from openpyxl import Workbook
+
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(cells)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("thresholds")
+    sheet.append(columns)
+    for cell in cells:
+        sheet.append([cell.get(column) for column in columns])
+    about = workbook.create_sheet("cite")
+    about.append([CITATION])
+    binary = io.BytesIO()
+    workbook.save(binary)
+    payload = {"citation": CITATION, "columns": columns, "values": cells}
+    return {"csv": text.getvalue().encode("utf-8"), "xlsx": binary.getvalue(),
+            "json": json.dumps(payload, ensure_ascii=False, default=str, allow_nan=False).encode("utf-8")}
+
+
+_DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+
+
+@routes.get(r"/download/thresholds.{kind:(csv|xlsx|json)}", name="download")
+async def download(request: web.Request) -> web.Response:
+    """The approved values as `data export` gives them (built once per change of the data, off the event loop)."""
+    kind = request.match_info["kind"]
+    async with request.app[SESSIONMAKER]() as session:
+        index = await request.app[CATALOG].index(session)
+        cached = request.app[EXPORTS]
+        if cached.get("index") is not index:
+            columns, cells = thresholds.export_table(await thresholds.export_rows(session))
+            files = await asyncio.to_thread(_export_files, columns, cells)
+            cached.clear()
+            cached.update(files, index=index)
+    return web.Response(body=cached[kind], headers={
+        "Content-Type": _DOWNLOAD_TYPES[kind], "Cache-Control": "public, max-age=3600",
+        "Content-Disposition": f'attachment; filename="insop-thresholds.{kind}"',
+        "Link": '</countries>; rel="describedby"'})
+
+
+@routes.get("/api/lookup", name="api_lookup")
+async def api_lookup(request: web.Request) -> web.Response:
+    """The answer to `q` as `python -m bot lookup --json` gives it."""
+    query = _param(request, "q")
+    language = choose_language(request.query.get("lang"), None, request.app[SETTINGS].default_language)
+    async with request.app[SESSIONMAKER]() as session:
+        result = await thresholds.find_thresholds(session, request.app[CATALOG], query, None)
+    payload = result_to_json(result, translations(language), language)
+    return web.json_response(payload, dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str),
+                             headers={"Cache-Control": API_CACHE})
+
+
+@routes.get("/api/thresholds", name="api_thresholds")
+async def api_thresholds(request: web.Request) -> web.Response:
+    """Approved values filtered by `country` (ISO or name), `pollutant` (id), `land_use` and `tier`; paged."""
+    language = choose_language(request.query.get("lang"), None, request.app[SETTINGS].default_language)
+    country_text = _param(request, "country")
+    country = exact_country(country_text) if country_text else None
+    if country_text and country is None and country_text.upper() != "EU":
+        return web.json_response({"error": "unknown country", "country": country_text}, status=400)
+    country = country or (country_text.upper() or None)
+    pollutant = _param(request, "pollutant").lower() or None
+    land_use = _param(request, "land_use") or None
+    tier = _param(request, "tier") or None
+    if land_use not in (None, *LAND_USES) or tier not in (None, *TIERS):
+        return web.json_response({"error": "unknown land_use or tier", "land_uses": list(LAND_USES),
+                                  "tiers": list(TIERS)}, status=400)
+    try:
+        offset = max(0, int(_param(request, "offset") or 0))
+        limit = min(WEB_API_PAGE, max(1, int(_param(request, "limit") or WEB_API_PAGE)))
+    except ValueError:
+        return web.json_response({"error": "offset and limit are whole numbers"}, status=400)
+    async with request.app[SESSIONMAKER]() as session:
+        records = await thresholds.filter_thresholds(session, request.app[CATALOG], country, pollutant, land_use, tier)
+    records.sort(key=lambda record: (record.jurisdiction, record.pollutant_id, record.land_use, record.value_max or 0))
+    page = records[offset:offset + limit]
+    return web.json_response(
+        {"total": len(records), "offset": offset, "limit": limit, "citation": CITATION,
+         "filters": {"country": country, "pollutant": pollutant, "land_use": land_use, "tier": tier},
+         "pollutant_known": pollutant is None or pollutant in POLLUTANTS_BY_ID or bool(records),
+         "results": [record_to_json(record, language) for record in page]},
+        dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str), headers={"Cache-Control": API_CACHE})
