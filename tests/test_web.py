@@ -1,0 +1,262 @@
+"""The public web site through aiohttp's test client: every route, languages, privacy, bounds, caching, rate limit."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import open_storage
+from bot.limits import WEB_BODY_BYTES, WEB_QUERY_CHARS
+from bot.web import build_web_app
+from bot.web.guards import RateLimiter
+from tests.conftest import ROOT
+
+
+# Written into the database as a member, a draft and a value waiting for review: never on a public page.
+SECRET = "Zyxwvut-private-7719"
+SECRET_TELEGRAM_ID = 987654321123
+
+
+@pytest.fixture(scope="module")
+async def storage(settings):
+    storage = await open_storage(settings)
+    yield storage
+    await storage.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def client(settings, storage):
+    app = build_web_app(settings, storage.sessionmaker, limiter=RateLimiter(rate=10_000))
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+def _cli(settings, *args: str) -> str:
+    env = dict(os.environ, DATABASE_URL=settings.database_url, LOG_LEVEL="WARNING")
+    done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
+                          timeout=240, check=True)
+    return done.stdout.decode("utf-8")  # as written: CSV's \r\n line ends kept
+
+
+async def _page(client, path: str, **headers) -> str:
+    response = await client.get(path, headers=headers)
+    assert response.status == 200, (path, response.status, await response.text())
+    return await response.text()
+
+
+def _html_attributes(page: str) -> tuple[str, str]:
+    match = re.search(r'<html lang="([^"]+)" dir="([^"]+)">', page)
+    assert match, page[:200]
+    return match.group(1), match.group(2)
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=cadmium+Kenya", "/countries", "/country/NL", "/country/KE", "/country/BW",
+                                  "/pollutant/cadmium", "/pollutant/lead?land_use=agricultural&tier=action",
+                                  "/static/style.css"])
+async def test_every_page_answers_with_security_headers(client, path):
+    response = await client.get(path)
+    assert response.status == 200, await response.text()
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    body = await response.text()
+    assert "https://cdn" not in body and "<script" not in body
+
+
+async def test_french_search_shows_the_values_of_the_cli(client, settings):
+    page = await _page(client, "/?q=plomb+sol+r%C3%A9sidentiel+Pays-Bas&lang=fr")
+    assert _html_attributes(page) == ("fr", "ltr")
+    assert "Plomb — Pays-Bas" in page
+    cli = json.loads(_cli(settings, "lookup", "--json", "--lang", "fr", "plomb sol résidentiel Pays-Bas"))
+    assert cli["results"], cli
+    for record in cli["results"]:
+        assert record["instrument"].replace("'", "&#39;").replace(">", "&gt;") in page
+        assert str(record["value"]).removesuffix(".0").replace(".", ",") in page
+
+
+async def test_api_lookup_is_the_cli_json(client, settings):
+    cli = json.loads(_cli(settings, "lookup", "--json", "--lang", "es", "cadmio suelo agrícola Canadá"))
+    response = await client.get("/api/lookup", params={"q": "cadmio suelo agrícola Canadá", "lang": "es"})
+    assert response.status == 200
+    assert await response.json() == cli
+
+
+async def test_downloads_are_data_export_with_a_citation(client, settings):
+    exported = _cli(settings, "data", "export")
+    response = await client.get("/download/thresholds.csv")
+    assert response.status == 200 and response.headers["Content-Type"].startswith("text/csv")
+    assert (await response.read()).decode("utf-8") == exported
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    document = await (await client.get("/download/thresholds.json")).json()
+    assert "INSOP" in document["citation"] and len(document["values"]) == len(rows) > 900
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(await (await client.get("/download/thresholds.xlsx")).read()), read_only=True)
+    assert sum(1 for _ in workbook["thresholds"].iter_rows()) == len(rows) + 1
+    assert "INSOP" in next(workbook["cite"].iter_rows(values_only=True))[0]
+    assert (await client.get("/download/thresholds.exe")).status == 404
+
+
+async def test_country_page_lists_every_value_of_the_country(client):
+    api = await (await client.get("/api/thresholds", params={"country": "NL", "limit": "200"})).json()
+    assert api["total"] > 30
+    page = await _page(client, "/country/nl?lang=en")
+    assert "<h1>Netherlands" in page
+    assert page.count('<td class="amount">') == api["total"]
+    kenya = await _page(client, "/country/KE?lang=en")
+    assert "Recorded status" in kenya and '<td class="amount">' not in kenya
+    botswana = await _page(client, "/country/BW?lang=en")
+    assert "Not yet surveyed" in botswana
+    assert (await client.get("/country/XQ")).status == 404
+    assert (await client.get("/country/<script>")).status == 404
+
+
+async def test_countries_page_in_un_names(client):
+    page = await _page(client, "/countries?lang=fr")
+    assert "Pays-Bas (Royaume des)" in page or "Pays-Bas" in page
+    assert 'href="/country/KE?lang=fr"' in page
+    english = await _page(client, "/countries?lang=en")
+    assert "United Kingdom of Great Britain and Northern Ireland" in english
+    assert "Republic of Korea" in english
+
+
+async def test_pollutant_page_draws_an_svg_chart_and_a_table(client):
+    page = await _page(client, "/pollutant/cadmium?land_use=agricultural")
+    chart = re.search(r"<svg.*?</svg>", page, re.S)
+    assert chart, "no inline chart"
+    bars = chart.group(0).count("<rect")
+    assert bars >= 5 and page.count('<td class="amount">') == bars
+    assert (await client.get("/pollutant/cadmium?tier=nonsense")).status == 400
+    assert (await client.get("/pollutant/unobtainium")).status == 404
+
+
+async def test_arabic_is_right_to_left_and_language_comes_from_accept_language(client):
+    page = await _page(client, "/countries", **{"Accept-Language": "ar-EG,ar;q=0.9,en;q=0.5"})
+    assert _html_attributes(page) == ("ar", "rtl")
+    chinese = await _page(client, "/countries", **{"Accept-Language": "de-DE, zh-CN;q=0.8, en;q=0.1"})
+    assert _html_attributes(chinese)[0] == "zh"
+    chosen = await _page(client, "/countries?lang=ru", **{"Accept-Language": "ar"})
+    assert _html_attributes(chosen) == ("ru", "ltr")
+    unknown = await _page(client, "/countries?lang=xx", **{"Accept-Language": "de;q=1, *;q=0.5"})
+    assert _html_attributes(unknown)[0] == "en"
+    # Each language is offered in its own name, and the link keeps the page.
+    assert 'href="/countries?lang=ar"' in chosen and "العربية" in chosen and "中文" in chosen
+
+
+async def test_api_thresholds_filters(client):
+    body = await (await client.get("/api/thresholds?country=Canada&pollutant=cadmium&land_use=agricultural")).json()
+    assert body["total"] >= 1
+    assert {record["country"] for record in body["results"]} == {"CA"}
+    assert all("agricultural" in record["land_use_covers"] for record in body["results"])
+    tiered = await (await client.get("/api/thresholds?tier=action&limit=5&offset=2")).json()
+    assert len(tiered["results"]) == 5 and all(record["tier"] == "action" for record in tiered["results"])
+    assert (await client.get("/api/thresholds?country=Atlantis")).status == 400
+    assert (await client.get("/api/thresholds?tier=extreme")).status == 400
+    assert (await client.get("/api/thresholds?limit=lots")).status == 400
+    capped = await (await client.get("/api/thresholds?limit=100000")).json()
+    assert capped["limit"] == 200 and len(capped["results"]) == 200
+
+
+async def test_inputs_are_bounded(client):
+    response = await client.get("/", params={"q": "x" * (WEB_QUERY_CHARS + 1), "lang": "fr"})
+    assert response.status == 400
+    assert "500" in await response.text() and "Traceback" not in await response.text()
+    assert (await client.get("/", params={"q": "cadmium " * 60})).status == 200  # within bounds: answered
+    response = await client.post("/", data=b"x" * (WEB_BODY_BYTES + 1))
+    assert response.status == 413
+    page = await _page(client, "/countries", **{"Accept-Language": "fr;q=0.5," * 400 + "es"})
+    assert _html_attributes(page)[0] == "fr"
+
+
+async def test_etag_and_cache_headers(client):
+    response = await client.get("/country/FR")
+    etag = response.headers["ETag"]
+    assert "max-age" in response.headers["Cache-Control"]
+    again = await client.get("/country/FR", headers={"If-None-Match": etag})
+    assert again.status == 304 and not await again.read()
+    other_language = await client.get("/country/FR?lang=zh", headers={"If-None-Match": etag})
+    assert other_language.status == 200
+
+
+async def test_api_rate_limit_per_client(settings, storage):
+    app = build_web_app(settings, storage.sessionmaker, limiter=RateLimiter(rate=3, window=60))
+    async with TestClient(TestServer(app)) as client:
+        statuses = [(await client.get("/api/thresholds?country=NL&limit=1")).status for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        refused = await client.get("/api/lookup?q=lead")
+        assert refused.status == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert (await client.get("/countries")).status == 200  # pages are not API calls
+
+
+async def test_rate_limiter_forgets_old_clients():
+    clock = [0.0]
+    limiter = RateLimiter(rate=2, window=10, max_clients=3, clock=lambda: clock[0])
+    assert [limiter.retry_after("a") for _ in range(3)] == [0, 0, 5.0]
+    clock[0] = 5.0
+    assert limiter.retry_after("a") == 0
+    for client in "bcde":
+        limiter.retry_after(client)
+    assert len(limiter._buckets) == 3
+
+
+async def test_nothing_private_is_ever_public(client, storage):
+    from bot.lookup import read_thresholds_csv
+    from storage.models import Member, Submission, SurveyForm
+    from storage.repositories.thresholds import ThresholdRepository
+    from sqlalchemy import select
+
+    seed = read_thresholds_csv(ROOT / "storage" / "seed" / "reference_thresholds.csv")
+    pending = dataclasses.replace(next(record for record in seed if record.jurisdiction == "NL" and record.value),
+                                  instrument=f"Instrument {SECRET}", source=f"https://example.org/{SECRET}",
+                                  conditions=SECRET)
+    async with storage.sessionmaker() as session, session.begin():
+        member = Member(telegram_id=SECRET_TELEGRAM_ID, name=SECRET, country="NL", role="focal_point")
+        session.add(member)
+        await session.flush()
+        form = (await session.scalars(select(SurveyForm).limit(1))).one()
+        session.add(Submission(form_pk=form.id, member_id=member.id, country="NL", state={"answers": {"x": SECRET}},
+                               data={"x": SECRET}))
+        await ThresholdRepository(session).add_records([pending.to_dict()], origin="survey", review_status="pending")
+    paths = ["/?q=lead+Netherlands", "/?q=" + SECRET, "/countries", "/country/NL", "/pollutant/lead",
+             "/pollutant/lead?land_use=residential", "/download/thresholds.csv", "/download/thresholds.json",
+             "/api/lookup?q=lead+Netherlands", "/api/thresholds?country=NL&limit=200",
+             "/api/thresholds?country=NL&limit=200&offset=200"]
+    for path in paths:
+        body = (await (await client.get(path)).read()).decode("utf-8", "replace")
+        # The visitor's own question is repeated in the title, the search box and the language links only.
+        hidden = body.replace(f"<title>{SECRET} — ", "").replace(f'value="{SECRET}"', "").replace(f"?q={SECRET}&", "")
+        assert SECRET not in hidden, path
+        assert str(SECRET_TELEGRAM_ID) not in body, path
+    workbook = await (await client.get("/download/thresholds.xlsx")).read()
+    from openpyxl import load_workbook
+
+    cells = " ".join(str(cell) for row in load_workbook(io.BytesIO(workbook), read_only=True)["thresholds"]
+                     .iter_rows(values_only=True) for cell in row)
+    assert SECRET not in cells and str(SECRET_TELEGRAM_ID) not in cells
+
+
+async def test_webhook_server_serves_the_same_site(settings, storage):
+    from bot.app import build_bot, build_dispatcher, build_i18n
+    from bot.local_api import LocalBotAPI
+    from bot.server import build_webhook_app
+
+    dispatcher = build_dispatcher(settings, storage, build_i18n(settings))
+    bot = build_bot("1000:test", settings, session=LocalBotAPI())
+    app = build_webhook_app(settings.model_copy(update={"webhook_secret": None}), dispatcher, bot, storage.engine)
+    try:
+        async with TestClient(TestServer(app)) as client:
+            page = await _page(client, "/country/CA?lang=es")
+            assert _html_attributes(page) == ("es", "ltr") and "Canadá" in page
+            assert (await client.get("/healthz")).status == 200
+            assert (await client.get("/api/thresholds?country=CA&limit=1")).status == 200
+    finally:
+        await bot.session.close()
+        await dispatcher.storage.close()
