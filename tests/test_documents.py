@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot import survey as engine
+from bot.handlers import documents as document_handlers
 from bot.callbacks import CoordExport, CoordReview, DocumentGet
 from bot.lookup.records import normalize_row
 from bot.services import documents
@@ -91,6 +92,13 @@ async def draft_of(harness: BotHarness, user_id: int) -> Submission:
 
 def texts(calls) -> str:
     return "\n".join(call.text for call in calls if call.text)
+
+
+async def press_forged(harness: BotHarness, user, data: str):
+    """The user presses a button carrying `data` under the newest message the bot sent them (forged or not)."""
+    message = next(call.result for call in reversed(harness.api.calls)
+                   if call.chat_id == user.id and call.method == "sendMessage")
+    return await harness.feed(harness.updates.press(user, message, data))
 
 
 def alerts(calls) -> list[str]:
@@ -186,9 +194,14 @@ async def test_too_big_wrong_type_and_quota_are_refused_politely(harness, user_i
     # Telegram says it is too big: nothing is downloaded.
     _update, calls = await send_file(harness, user, PDF, "big.pdf", declared=25 * 1024 * 1024)
     assert texts(calls) == "⚠️ Ce fichier est trop volumineux\u202f: un document peut faire au plus 20\u00a0Mo."
-    # Telegram declares no size, the bytes are too many: the download stops at the limit.
+    # Over the 20 MB Telegram lets a bot download (getFile says "file is too big").
     _update, calls = await send_file(harness, user, b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "big.pdf", declared=None)
     assert "trop volumineux" in texts(calls)
+    # Telegram declares no size and the bytes are more than the cap: the download stops at the cap.
+    monkeypatch.setattr(document_handlers, "MAX_DOCUMENT_BYTES", 4096)
+    _update, calls = await send_file(harness, user, PDF + b"0" * 10_000, "big.pdf", declared=None)
+    assert "trop volumineux" in texts(calls)
+    monkeypatch.undo()
     # A file named .pdf that is not one.
     _update, calls = await send_file(harness, user, b"MZ\x90\x00 this is a program", "decree.pdf")
     assert "Ce type de fichier n’est pas accepté" in texts(calls)
@@ -205,16 +218,16 @@ async def test_only_coordinators_download_documents(harness, user_id):
     user, _calls = await at_document_question(harness, user_id)
     await send_file(harness, user, PDF, "decree.pdf")
     document = (await documents_of(harness, user_id))[0]
-    calls = await harness.press(user, data=DocumentGet(doc=document.id).pack())
+    calls = await press_forged(harness, user, DocumentGet(doc=document.id).pack())
     assert alerts(calls) == ["Sorry, this is only for coordinators."]
     assert not [call for call in calls if call.method == "sendDocument"]
     coordinator = harness.user(COORDINATOR, name="Coco")
     await harness.send(coordinator, "/help")
-    calls = await harness.press(coordinator, data=DocumentGet(doc=document.id).pack())
+    calls = await press_forged(harness, coordinator, DocumentGet(doc=document.id).pack())
     sent = [call for call in calls if call.method == "sendDocument"]
     assert len(sent) == 1 and sent[0].files["document"] == PDF
     assert sent[0].params["document"].filename == "decree.pdf"
-    calls = await harness.press(coordinator, data=DocumentGet(doc=2**31 - 1).pack())
+    calls = await press_forged(harness, coordinator, DocumentGet(doc=2**31 - 1).pack())
     assert alerts(calls) == ["This document no longer exists."]
 
 
@@ -262,13 +275,13 @@ async def test_the_export_carries_the_documents_with_their_consent(harness, user
     await harness.send(coordinator, "/export")
     calls = await harness.press(coordinator, "Document test survey")
     sent = {call.params["document"].filename: call.files["document"] for call in calls if call.method == "sendDocument"}
-    archive = zipfile.ZipFile(io.BytesIO(sent["document_test-documents.zip"]))
+    archive = zipfile.ZipFile(io.BytesIO(sent["document_test_1-documents.zip"]))
     manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
     mine = [row for row in manifest if row["submission_id"] == str(submission.id)]
     assert len(mine) == 1 and mine[0]["consent"] == "aggregated" and mine[0]["type"] == "application/pdf"
     assert archive.read(mine[0]["file"]) == PDF
     # The CSV's cell names the file in the zip.
-    rows = list(csv.DictReader(io.StringIO(sent["document_test.csv"].decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(sent["document_test_1.csv"].decode("utf-8-sig"))))
     assert mine[0]["file"] in [row["instrument_file"] for row in rows]
 
 

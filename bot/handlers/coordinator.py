@@ -508,7 +508,7 @@ async def _show_review(target: Message, session: AsyncSession, lang: str, after_
     # The documents sent with the survey that reported the value, to check it against the official text.
     attached = (await documents.documents_for_threshold(session, item.threshold))[:MAX_REVIEW_DOCUMENTS]
     if attached:
-        text += "\n" + "\n".join(document_line(view) for view in attached)
+        text += "\n" + "\n".join(document_line(view, lang) for view in attached)
         markup = with_document_buttons(markup, [(view.id, view.filename) for view in attached])
     await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
 

@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DocumentGet
@@ -91,10 +92,16 @@ async def document_answer(message: Message, member: Member, session: AsyncSessio
     await show_turn(message, turn, lang, member)
 
 
-def document_line(view: documents.DocumentView) -> str:
+def document_size(size: int, lang: str) -> str:
+    """A file size for people: "1.2 MB" or "35 KB", numbers in the locale's format."""
+    if size >= _MB // 10:
+        return _("{size} MB").format(size=format_decimal(round(size / _MB, 1), format="#,##0.0", locale=lang))
+    return _("{size} KB").format(size=format_decimal(max(1, round(size / 1024)), locale=lang))
+
+
+def document_line(view: documents.DocumentView, lang: str) -> str:
     """A document as one line: name, type and size (Telegram HTML)."""
-    size = view.size / _MB
-    shown = f"{size:.1f} MB" if size >= 0.1 else f"{max(1, round(view.size / 1024))} KB"
+    shown = document_size(view.size, lang)
     return "📎 " + _("Document: {name} ({type}, {size})").format(
         name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown)
 
