@@ -311,3 +311,22 @@ async def test_forget_keeps_the_documents_of_submitted_surveys_without_the_membe
     async with harness.storage.sessionmaker() as session:
         kept = list(await session.scalars(select(SurveyDocument).where(SurveyDocument.submission_id == submission.id)))
     assert len(kept) == 1 and kept[0].member_id is None
+
+
+def test_the_console_sends_local_files_with_file_path(tmp_path):
+    """`python -m bot chat`: a coordinator publishes the test form and answers its document question with /file."""
+    from tests.test_cli import run_bot
+
+    (tmp_path / "decree.pdf").write_bytes(PDF)
+    (tmp_path / "fake.pdf").write_bytes(b"MZ not a pdf")
+    lines = ["/start", "Kenya", "1", "1", f"/file {FORM_FILE}", "1", "/survey", "3", "Decree 12/2023",
+             f"/file {tmp_path / 'fake.pdf'}", f"/file {tmp_path / 'missing.pdf'}", f"/file {tmp_path / 'decree.pdf'}"]
+    result = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="\n".join(lines) + "\n",
+                     env={"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "42"})
+    assert result.returncode == 0, result.stderr
+    assert "Published: Document test survey, version 1." in result.stdout
+    assert "This type of file is not accepted." in result.stdout
+    assert "(!) cannot read " in result.stdout
+    after = result.stdout.split("[you sent decree.pdf, ")[1]
+    assert "Any annex to send?" in after
+    assert "Traceback" not in result.stderr
