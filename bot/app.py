@@ -22,7 +22,7 @@ from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
 from bot.failsafe import Apology, harmless
-from bot.handlers import coordinator, fallback, groups, lookup, privacy, start, survey
+from bot.handlers import coordinator, documents, fallback, groups, lookup, privacy, start, survey
 from bot.heavy import HeavyWork
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
@@ -98,8 +98,9 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     private = Router(name="private chats")
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat)
-    private.include_routers(coordinator.handlers.router(), start.handlers.router(), privacy.handlers.router(),
-                            survey.handlers.router())
+    # A file answering a survey's document question comes before the coordinators' form upload.
+    private.include_routers(documents.handlers.router(), coordinator.handlers.router(), start.handlers.router(),
+                            privacy.handlers.router(), survey.handlers.router())
     outside = groups.handlers.router()
     outside.message.filter(groups.outside_private_chat)
     outside.callback_query.filter(groups.outside_private_chat)

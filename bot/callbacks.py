@@ -137,3 +137,9 @@ class CoordInvite(CallbackData, prefix="civ"):
     role: Code
     multi: Flag = 0
     days: Annotated[int, Field(ge=1, le=365)] = 30
+
+
+class DocumentGet(CallbackData, prefix="doc"):
+    """Send stored survey document `doc` (to coordinators only)."""
+
+    doc: RowId

@@ -1,7 +1,8 @@
 """`python -m bot chat`: the real dispatcher and handlers, driven from the terminal.
 
 Each input line is a message from one user. Replies print as text; buttons print as numbered
-options, and typing a number presses that button. End of input ends the chat.
+options, and typing a number presses that button. `/file PATH` sends a local file as a document
+(a survey's document question, a form for coordinators to publish). End of input ends the chat.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from pathlib import Path
 from typing import TextIO
 
 from aiogram.types import InlineKeyboardButton, Message, User
 
 from bot.app import build_bot, build_dispatcher, build_i18n, open_storage
 from bot.config import Settings
-from bot.local_api import Call, LocalBotAPI, UpdateFactory
+from bot.local_api import DOWNLOAD_LIMIT, Call, LocalBotAPI, UpdateFactory
 
 _TAG = re.compile(r"<[^>]+>")
 LOCAL_TOKEN = "1000:local-console"  # the in-process API checks nothing; aiogram wants the shape
@@ -81,13 +83,39 @@ class ConsolePrinter:
         return None
 
 
+FILE_COMMAND = "/file"
+
+
+def send_file(api: LocalBotAPI, updates: UpdateFactory, user: User, path_text: str, out: TextIO):
+    """The update of `user` sending the local file at `path_text` as a document, or None (said why on `out`).
+
+    Like Telegram, the Bot API declares the file's size and refuses to hand over more than 20 MB;
+    more than that is never read into memory.
+    """
+    path = Path(path_text).expanduser()
+    if not path_text:
+        out.write("(!) usage: /file PATH\n\n")
+        return None
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            content = handle.read(DOWNLOAD_LIMIT + 1)
+    except OSError as error:
+        out.write(f"(!) cannot read {path_text}: {error.strerror or error}\n\n")
+        return None
+    out.write(f"[you sent {path.name}, {size} bytes]\n")
+    file_id = api.add_file(content, declared_size=size)
+    return updates.document(user, file_id, path.name, size)
+
+
 async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: int, language: str | None, name: str) -> None:
     """Talk to the bot as one Telegram user until end of input."""
     storage = await open_storage(settings)
     i18n = build_i18n(settings)
     dispatcher = build_dispatcher(settings, storage, i18n)
     printer = ConsolePrinter(stdout)
-    bot = build_bot(LOCAL_TOKEN, settings, session=LocalBotAPI(listener=printer))
+    api = LocalBotAPI(listener=printer)
+    bot = build_bot(LOCAL_TOKEN, settings, session=api)
     user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
     updates = UpdateFactory()
     interactive = stdin.isatty()
@@ -108,6 +136,10 @@ async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: i
             if pressed is not None and pressed[1].callback_data:
                 message, button = pressed
                 update = updates.press(user, message, button.callback_data)
+            elif text.startswith(FILE_COMMAND + " ") or text.strip() == FILE_COMMAND:
+                update = send_file(api, updates, user, text[len(FILE_COMMAND):].strip(), stdout)
+                if update is None:
+                    continue
             else:
                 update = updates.message(user, text)
             await dispatcher.feed_update(bot, update)

@@ -281,3 +281,12 @@ def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi:
     rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days))] for code, name in candidates]
     rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days))])
     return _markup(rows)
+
+
+def with_document_buttons(markup: InlineKeyboardMarkup, documents: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """`markup` with one "📎 file name" button per (document id, name) on top, each sending the file."""
+    from bot.callbacks import DocumentGet
+
+    rows = [[InlineKeyboardButton(text=button_text("📎 " + name, 60), callback_data=DocumentGet(doc=doc).pack())]
+            for doc, name in documents]
+    return InlineKeyboardMarkup(inline_keyboard=rows + list(markup.inline_keyboard))

@@ -15,6 +15,12 @@ MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_BYTES = 64
 ALERT_LIMIT = 200
+# Documents sent as survey answers: Telegram lets a bot download files up to 20 MB, and a member
+# may keep at most MAX_MEMBER_DOCUMENTS documents taking MAX_MEMBER_DOCUMENT_BYTES in all (the
+# bytes are stored in the database, so one member cannot fill it).
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_MEMBER_DOCUMENTS = 30
+MAX_MEMBER_DOCUMENT_BYTES = 100 * 1024 * 1024
 # Telegram documents no limit for a button's text, but clients cut long labels: keep them readable.
 BUTTON_TEXT_LIMIT = 120
 

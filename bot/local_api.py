@@ -23,6 +23,7 @@ from aiogram.types import (
     CallbackQuery,
     Chat,
     Document,
+    File,
     InlineKeyboardMarkup,
     InputFile,
     Message,
@@ -35,6 +36,9 @@ from aiogram.types import (
 from bot.limits import ALERT_LIMIT, CAPTION_LIMIT, MESSAGE_LIMIT, fits_callback_data, utf16_len
 
 BOT_USER = User(id=1000, is_bot=True, first_name="INSOP", username="insop_bot")
+# Telegram's getFile refuses files over 20 MB ("file is too big"): a bot cannot download them.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+_CHUNK = 65536
 
 
 @dataclass
@@ -70,15 +74,29 @@ class LocalBotAPI(BaseSession):
         self.listener = listener
         self._message_ids: dict[int, itertools.count] = {}
         self._messages: dict[tuple[int, int], Message] = {}
+        # Files users sent (console /file, tests): file id -> (file path, bytes, size getFile declares).
+        self._files: dict[str, tuple[str, bytes, int | None]] = {}
 
     async def close(self) -> None:
         """Nothing to close: no connections."""
 
-    async def stream_content(self, url: str, headers=None, timeout: int = 30, chunk_size: int = 65536,
+    def add_file(self, content: bytes, declared_size: int | None = -1) -> str:
+        """Keep a file a user sends; its file id. getFile declares `declared_size` (default: the real size;
+        None: no size, as Telegram may answer), so tests can check a download is bounded by what arrives."""
+        file_id = f"upload-{len(self._files) + 1}"
+        size = len(content) if declared_size == -1 else declared_size
+        self._files[file_id] = (f"documents/file_{len(self._files) + 1}", content, size)
+        return file_id
+
+    async def stream_content(self, url: str, headers=None, timeout: int = 30, chunk_size: int = _CHUNK,
                              raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
-        """Files are never downloaded in-process."""
-        raise NotImplementedError("the local Bot API serves no files")
-        yield b""  # pragma: no cover
+        """A file a user sent, in chunks as over HTTP (the reader may stop early)."""
+        for path, content, _size in self._files.values():
+            if url.endswith("/" + path):
+                for start in range(0, len(content), chunk_size):
+                    yield content[start:start + chunk_size]
+                return
+        raise TelegramBadRequest(method=None, message="Not Found: file not found")  # type: ignore[arg-type]
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> TelegramType:
         """Record the call and answer as Telegram would."""
@@ -106,6 +124,8 @@ class LocalBotAPI(BaseSession):
             return self._send(name, params, files)
         if name in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
             return self._edit(name, params)
+        if name == "getFile":
+            return self._get_file(str(params.get("file_id") or ""))
         if name in {"getMyCommands", "getUpdates"}:
             return []
         if name in {
@@ -114,6 +134,14 @@ class LocalBotAPI(BaseSession):
         }:
             return True
         raise NotImplementedError(f"the local Bot API does not implement {name}")
+
+    def _get_file(self, file_id: str) -> File:
+        if file_id not in self._files:
+            raise TelegramBadRequest(method=None, message="Bad Request: invalid file_id")  # type: ignore[arg-type]
+        path, content, size = self._files[file_id]
+        if len(content) > DOWNLOAD_LIMIT:
+            raise TelegramBadRequest(method=None, message="Bad Request: file is too big")  # type: ignore[arg-type]
+        return File(file_id=file_id, file_unique_id=file_id, file_size=size, file_path=path)
 
     def _send(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> Message:
         chat_id = int(params["chat_id"])
@@ -181,6 +209,17 @@ class UpdateFactory:
         chat = _chat(chat_id or user.id, user.first_name)
         update_id = next(self._ids)
         message = Message(message_id=update_id, date=int(time.time()), chat=chat, from_user=user, text=text, entities=entities)
+        return Update(update_id=update_id, message=message)
+
+    def document(self, user: User, file_id: str, filename: str | None, size: int | None, photo: bool = False) -> Update:
+        """The user sent a file (kept with LocalBotAPI.add_file) as a document, or as a compressed picture."""
+        update_id = next(self._ids)
+        if photo:
+            content = {"photo": [PhotoSize(file_id=file_id, file_unique_id=file_id, width=1, height=1, file_size=size)]}
+        else:
+            content = {"document": Document(file_id=file_id, file_unique_id=file_id, file_name=filename, file_size=size)}
+        message = Message(message_id=update_id, date=int(time.time()), chat=_chat(user.id, user.first_name),
+                          from_user=user, **content)
         return Update(update_id=update_id, message=message)
 
     def press(self, user: User, message: Message, data: str) -> Update:

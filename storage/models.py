@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
@@ -454,3 +454,30 @@ class ConversationState(Base):
     state: Mapped[str | None] = mapped_column(String(255), nullable=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SurveyDocument(Base):
+    """A document a member sent as the answer to a survey's `file` question: the bytes and what they are.
+
+    The bytes live in the database (SQLite BLOB, PostgreSQL BYTEA): they survive restarts and travel
+    with every backup, and a deployment needs no shared data directory. Documents are bounded
+    (bot/limits.py: size per file and quota per member), so the table stays within reason.
+    """
+
+    __tablename__ = "survey_documents"
+    # One document per Telegram update of a submission: a redelivered update stores nothing twice.
+    __table_args__ = (UniqueConstraint("submission_id", "update_id", name="uq_survey_documents_submission_id_update_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    # Who sent it; NULL after /forget for a document of a submitted survey (kept like its answers).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
+    question: Mapped[str] = mapped_column(String(512))  # the answered question's path
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(256), default="")  # as sent, for display only
+    media_type: Mapped[str] = mapped_column(String(128))  # sniffed from the content, never from the name
+    extension: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,6 +7,7 @@ Also /mute and /unmute, which any member may use.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import io
@@ -49,13 +50,15 @@ from bot.keyboards import (
     review_corrections_keyboard,
     review_keyboard,
     scheduled_reminders_keyboard,
+    with_document_buttons,
 )
 from bot.limits import fit_utf16, utf16_len
 from bot.lookup import split_message
 from bot.reports.indicators import indicator_label
 from bot.reports.regions import REGIONS, region_label
 from bot.services import coord_reminders as reminders
-from bot.services import coordination, members
+from bot.services import coordination, documents, members
+from bot.handlers.documents import document_line
 from bot.survey import FormError
 from bot.survey.limits import MAX_FORM_BYTES, FormLimitError
 from bot.survey.sandbox import FormReader
@@ -437,6 +440,16 @@ async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member
                                                                  count=count)
     await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)
     await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"))
+    # The documents sent as answers, in zips whose paths the files' cells name (off the event loop: copying).
+    sent = await documents.export_documents(session, stored.form_id)
+    if sent:
+        archives = await asyncio.to_thread(documents.build_archives, sent)
+        for number, archive in enumerate(archives, start=1):
+            suffix = f"-{number}" if len(archives) > 1 else ""
+            await query.message.answer_document(
+                BufferedInputFile(archive, filename=f"{files.filename_stem}-documents{suffix}.zip"),
+                caption=_("Documents sent as answers ({count}), with manifest.csv: consent level, SHA-256 and size "
+                          "of each.").format(count=len(sent)) if number == 1 else None)
 
 
 # ================================================================ threshold review
@@ -471,6 +484,9 @@ def _review_text(item: coordination.ReviewItem, submission_country: str | None, 
     return "\n".join(lines)
 
 
+MAX_REVIEW_DOCUMENTS = 5  # buttons under one review card
+
+
 def _plain_number(value, low, high) -> str:
     def show(number):
         return "—" if number is None else f"{number:g}"
@@ -489,6 +505,11 @@ async def _show_review(target: Message, session: AsyncSession, lang: str, after_
     country = await coordination.threshold_submission_country(session, item.threshold)
     text = _review_text(item, country, lang)
     markup = review_keyboard(item.threshold.id)
+    # The documents sent with the survey that reported the value, to check it against the official text.
+    attached = (await documents.documents_for_threshold(session, item.threshold))[:MAX_REVIEW_DOCUMENTS]
+    if attached:
+        text += "\n" + "\n".join(document_line(view, lang) for view in attached)
+        markup = with_document_buttons(markup, [(view.id, view.filename) for view in attached])
     await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
 
 

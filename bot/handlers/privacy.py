@@ -163,6 +163,14 @@ def render_member_data(data: privacy.MemberData, language: str, answer_chars: in
                 lines.append(f"  {_when(entry.at, language)} · {html.escape(entry.question)} · "
                              f"{actions.get(entry.action, html.escape(entry.action))}{value}{refused}")
         lines.append("")
+    if data.documents:
+        lines.append("<b>" + _("Documents you sent") + "</b>")
+        for document in data.documents:
+            lines.append("• " + _("{date}: {name} ({type}, {size} bytes), answer to {question}, SHA-256 {digest}").format(
+                date=_when(document.created_at, language), name=html.escape(document.filename),
+                type=document.extension.upper(), size=document.size, question=html.escape(document.question),
+                digest=document.sha256))
+        lines.append("")
     lines += _coordinator_lines(data, language, answer_chars)
     lines += [_("Send /forget to erase your personal data.")]
     return "\n".join(lines)
@@ -254,7 +262,8 @@ async def ask_to_forget(message: Message) -> None:
     """Explain what /forget erases and ask for a confirmation."""
     await message.answer(
         _("This erases your profile (name, Telegram id, country, role, language) and your unfinished surveys. "
-          "Surveys you already submitted stay with your country's answers, without your name. Erase now?"),
+          "Surveys you already submitted stay with your country's answers, without your name. Erase now?")
+        + "\n" + _("Documents you sent go with their answers: erased with unfinished surveys, kept with submitted ones."),
         reply_markup=forget_keyboard(message.from_user.id),
     )
 
@@ -284,4 +293,5 @@ async def forget_confirmed(query: CallbackQuery, callback_data: ForgetConfirm, s
     await query.message.edit_text(
         _("Your personal data has been erased. Surveys already submitted stay with your country's answers, "
           "without your name. Send /start if you want to use the bot again.")
+        + ("\n" + _("Documents erased: {count}.").format(count=report.documents_deleted) if report.documents_deleted else "")
     )

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.i18n import translations
 from bot.i18n.typography import typeset
 from bot.keyboards import MAX_CHOICE_BUTTONS, survey_list_keyboard, survey_question_keyboard, survey_review_keyboard
-from bot.limits import fit_utf16
+from bot.limits import MAX_DOCUMENT_BYTES, fit_utf16
 from bot.lookup import split_message
 from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
@@ -33,6 +33,8 @@ _TYPE_HINTS = {
     "integer": lambda: _("Type a whole number."),
     "decimal": lambda: _("Type a number."),
     "date": lambda: _("Type a date, for example 2024-05-31."),
+    "file": lambda: _("Send the document as a file in this chat: PDF, Word (DOCX), Excel (XLSX) or a picture, "
+                      "at most {limit} MB.").format(limit=MAX_DOCUMENT_BYTES // (1024 * 1024)),
 }
 # The shipped forms' titles (XLSForm titles have no translation columns): marked here so the
 # catalogs carry them; a title without a translation, e.g. an uploaded form's, shows as written.

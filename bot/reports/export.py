@@ -133,9 +133,22 @@ def _collect_repeats(form, nodes, data, submission_id, parent_index, sheets, lab
 # ---------------------------------------------------------------- cell values
 
 
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def document_path(document_id: Any, name: str | None, extension: str | None) -> str:
+    """Where a document answer sits in the export's documents zip; its cell in the XLSX and CSV names it."""
+    safe = _UNSAFE_NAME.sub("_", name or "document").strip() or "document"
+    if extension and not safe.lower().endswith("." + extension):
+        safe = f"{safe}.{extension}"
+    return f"documents/{document_id}-{safe}"
+
+
 def _cell(form: Form, node: Node, value: Any, label_language: str | None) -> Any:
     if value is None or value == "" or value == []:
         return None
+    if node.type == "file" and isinstance(value, dict):
+        return document_path(value.get("document"), value.get("name"), value.get("type"))
     if node.type in SELECT_TYPES:
         names = [str(name) for name in (value if isinstance(value, list) else [value])]
         if label_language is None:

@@ -28,7 +28,9 @@ from storage.models import (
     SurveyForm,
     Threshold,
 )
+from bot.services.documents import DocumentView, member_documents
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.documents import DocumentRepository
 from storage.repositories.members import MemberRepository
 
 
@@ -126,6 +128,7 @@ class MemberData:
     invites_created: list[AuthoredInvite] = field(default_factory=list)
     forms_uploaded: list[AuthoredForm] = field(default_factory=list)
     values_reviewed: int = 0
+    documents: list[DocumentView] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +137,7 @@ class ForgetReport:
 
     drafts_deleted: int
     submissions_kept: int
+    documents_deleted: int = 0
 
 
 async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | None:
@@ -188,7 +192,8 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
                  for upload in await session.scalars(
                      select(FormUpload).where(FormUpload.uploaded_by == telegram_id).order_by(FormUpload.id))]
         reviewed = await session.scalar(select(func.count(Threshold.id)).where(Threshold.reviewed_by == telegram_id))
-    return MemberData(member=member, submissions=submissions, reminders_received=len(deliveries),
+        sent_documents = await member_documents(session, member.id)
+    return MemberData(documents=sent_documents, member=member, submissions=submissions, reminders_received=len(deliveries),
                       role_changes=role_changes, deliveries=deliveries, reminders_written=written,
                       invites_created=invites, forms_uploaded=forms, values_reviewed=reviewed or 0)
 
@@ -203,6 +208,9 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         drafts = select(Submission.id).where(Submission.member_id == member_id,
                                              Submission.status == SubmissionStatus.DRAFT.value)
         draft_ids = list(await session.scalars(drafts))
+        # Documents go with their answers: those of drafts are deleted, those of submitted surveys stay
+        # with the survey, no longer linked to the member.
+        documents_deleted, _kept = await DocumentRepository(session).forget_member(member_id, draft_ids)
         if draft_ids:
             await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(draft_ids)))
             await session.execute(delete(Submission).where(Submission.id.in_(draft_ids)))
@@ -213,4 +221,5 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         await session.execute(delete(ReminderDelivery).where(ReminderDelivery.member_id == member_id))
         await session.execute(delete(RoleChange).where(RoleChange.member_id == member_id))
         await session.execute(delete(Member).where(Member.id == member_id).execution_options(synchronize_session=False))
-    return ForgetReport(drafts_deleted=len(draft_ids), submissions_kept=kept.rowcount or 0)
+    return ForgetReport(drafts_deleted=len(draft_ids), submissions_kept=kept.rowcount or 0,
+                        documents_deleted=documents_deleted)

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import survey as engine
 from bot.survey import Form, Prompt
 from bot.countries import country_name
+from bot.services import documents
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission
 from storage.models import (
     Member,
@@ -263,7 +264,17 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         prompt = engine.current_prompt(form, state, lang, tr)
         if expected is not None and expected != step_token(prompt):
             return Turn(draft, form, prompt, stale=True, pending=list(draft.pending.get(prompt.path or "", [])))
+        previous = state.get("answers", {}).get(prompt.path or "")
+        document = None
+        if action == "document":
+            # Checked and stored in this transaction: a refusal (DocumentRefused) or a redelivery stores nothing.
+            document = await documents.store_answer_document(session, draft, prompt, update_id, value)
+            if document is None:
+                return Turn(draft, form, prompt, stale=True)
+            action, value = "answer", document
         turn = _apply(form, draft, state, prompt, action, value, lang, tr)
+        if document is not None:
+            await documents.settle_answer(session, draft, previous, document, turn.error is None and not turn.stale)
         if turn.submitted_now:
             await _add_candidate_thresholds(session, draft)
         await repo.record(draft, update_id, prompt.path or prompt.kind, action, _jsonable(value), turn.error is None and not turn.stale)
@@ -369,4 +380,6 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
     return str(value)

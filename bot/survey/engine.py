@@ -28,6 +28,7 @@ from bot.survey.values import (
     is_empty,
     parse_date,
     parse_decimal,
+    parse_document,
     parse_integer,
     parse_select_multiple,
     parse_select_one,
@@ -474,6 +475,8 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
         return format_number(value, locale)
     if node.type == "date":
         return format_date(value, locale)
+    if node.type == "file" and isinstance(value, dict):
+        return str(value.get("name") or "")
     return str(value)
 
 
@@ -552,6 +555,8 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
         return parse_decimal(value, _)
     if node.type == "date":
         return parse_date(value, _)
+    if node.type == "file":
+        return parse_document(value, _)
     if node.type in ("select_one", "select_multiple"):
         own_language = form.resolve_language(lang)
         options = [

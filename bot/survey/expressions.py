@@ -463,6 +463,8 @@ def serialize_value(value: Any) -> str | None:
     """Write an answer as XForm instance text (select_multiple space-separated, cut to MAX_STRING_CHARS)."""
     if value is None or value == "":
         return None
+    if isinstance(value, dict):  # a document answer: XForms hold the file name, as ODK Collect does
+        value = value.get("name") or ""
     if isinstance(value, list):
         return _NOT_XML.sub("", " ".join(str(item) for item in value)[:MAX_STRING_CHARS])
     if isinstance(value, bool):

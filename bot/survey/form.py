@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-QUESTION_TYPES = {"text", "integer", "decimal", "select_one", "select_multiple", "date"}
+QUESTION_TYPES = {"text", "integer", "decimal", "select_one", "select_multiple", "date", "file"}
 SILENT_TYPES = {"calculate"}
 PROMPT_TYPES = QUESTION_TYPES | {"note"}
 CONTAINER_TYPES = {"group", "repeat"}

@@ -33,6 +33,7 @@ TYPE_NAMES = {
     "select all that apply": "select_multiple",
     "note": "note",
     "date": "date",
+    "file": "file",  # a document sent in the chat (bot.survey.values.parse_document)
     "calculate": "calculate",
     "group": "group",
     "repeat": "repeat",

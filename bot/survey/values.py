@@ -115,6 +115,23 @@ def parse_text(value: Any, _) -> str:
     return _CONTROL.sub("", str(value)).strip()
 
 
+def parse_document(value: Any, _) -> dict[str, Any]:
+    """Keep a document answer: the stored document the chat adapter made of a sent file.
+
+    The adapter downloads, checks and stores the file, then answers with {"document": id, "name",
+    "type", "size", "sha256"}; typed text is not a document.
+    """
+    if isinstance(value, dict) and isinstance(value.get("document"), int) and not isinstance(value["document"], bool):
+        return {
+            "document": value["document"],
+            "name": parse_text(value.get("name") or "", _)[:256],
+            "type": str(value.get("type") or "")[:32],
+            "size": int(value.get("size") or 0),
+            "sha256": str(value.get("sha256") or "")[:64],
+        }
+    raise InvalidAnswer(_("Please send the document itself as a file (PDF, Word, Excel or a picture)."))
+
+
 def format_number(value: float | int, locale: str | None) -> str:
     """Format a number for the reader's locale (0,3 in French); whole numbers without grouping.
 

@@ -1,0 +1,123 @@
+"""Documents as survey answers: a file sent while a survey asks for one, and coordinators downloading them."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Bot, F
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import DocumentGet
+from bot.config import Settings
+from bot.downloads import FileTooLarge, download_capped
+from bot.handlers import Handlers
+from bot.handlers.survey import show_turn
+from bot.i18n import translations
+from bot.limits import MAX_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENTS, fit_utf16
+from bot.services import documents, members, surveys
+from bot.services.surveys import FormCache
+from storage.models import Member
+
+handlers = Handlers("documents")
+
+_MB = 1024 * 1024
+
+
+def refusal_text(reason: str) -> str:
+    """One polite line saying why a document was not taken, in the member's language."""
+    if reason == "too_big":
+        return _("This file is too large: a document may have at most {limit} MB.").format(limit=MAX_DOCUMENT_BYTES // _MB)
+    if reason == "quota":
+        return _("You have reached the limit of documents you can send ({count} files, {limit} MB in all). "
+                 "Please ask a coordinator.").format(count=MAX_MEMBER_DOCUMENTS, limit=MAX_MEMBER_DOCUMENT_BYTES // _MB)
+    return _("This type of file is not accepted. Please send a PDF, Word (DOCX) or Excel (XLSX) file, or a picture.")
+
+
+def _sent_file(message: Message) -> tuple[str, str, int | None]:
+    """(file id, file name, size Telegram declares) of the document or the largest picture size."""
+    if message.document is not None:
+        return message.document.file_id, message.document.file_name or "", message.document.file_size
+    photo = message.photo[-1]
+    return photo.file_id, "photo.jpg", photo.file_size
+
+
+async def _awaiting_document(message: Message, member: Member | None, session: AsyncSession,
+                             forms: FormCache) -> dict | bool:
+    """A file goes to the member's open survey when its current question takes a document."""
+    if member is None or (message.document is None and not message.photo):
+        return False
+    waiting = await documents.awaiting_document(session, forms, member)
+    return {"draft_id": waiting[0], "last_update_id": waiting[1]} if waiting else False
+
+
+@handlers.message(F.document | F.photo, _awaiting_document)
+async def document_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
+                          event_update: Update, bot: Bot, draft_id: int, last_update_id: int) -> None:
+    """A file sent while the survey asks for a document: downloaded (bounded), checked, stored as the answer."""
+    if event_update.update_id <= last_update_id:
+        return  # Telegram redelivered an update already stored: nothing to download or say
+    file_id, filename, declared = _sent_file(message)
+    lang = i18n.current_locale
+    try:
+        documents.check_size(declared)
+        if not await documents.quota_allows(session, member, declared or 0):
+            raise documents.DocumentRefused("quota")
+        try:
+            content = await download_capped(bot, file_id, MAX_DOCUMENT_BYTES)
+        except FileTooLarge:
+            raise documents.DocumentRefused("too_big") from None
+        except TelegramBadRequest as error:
+            if "too big" not in str(error).lower():
+                raise
+            raise documents.DocumentRefused("too_big") from None  # over the 20 MB Telegram lets bots download
+        turn = await surveys.reply(session, forms, member, draft_id, event_update.update_id, "document",
+                                   documents.Upload(content, filename), lang=lang, tr=translations(i18n.locales, lang),
+                                   open_only=True)
+    except documents.DocumentRefused as refusal:
+        await message.answer("⚠️ " + refusal_text(refusal.reason))
+        return
+    except surveys.SurveyUnavailable:
+        await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
+        return
+    if turn.duplicate:
+        return
+    if turn.stale:
+        await message.answer(_("This question does not take a document. Send /resume to see the current question."))
+        return
+    await show_turn(message, turn, lang, member)
+
+
+def document_size(size: int, lang: str) -> str:
+    """A file size for people: "1.2 MB" or "35 KB", numbers in the locale's format."""
+    if size >= _MB // 10:
+        return _("{size} MB").format(size=format_decimal(round(size / _MB, 1), format="#,##0.0", locale=lang))
+    return _("{size} KB").format(size=format_decimal(max(1, round(size / 1024)), locale=lang))
+
+
+def document_line(view: documents.DocumentView, lang: str) -> str:
+    """A document as one line: name, type and size (Telegram HTML)."""
+    shown = document_size(view.size, lang)
+    return "📎 " + _("Document: {name} ({type}, {size})").format(
+        name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown)
+
+
+@handlers.callback_query(DocumentGet.filter())
+async def send_document(query: CallbackQuery, callback_data: DocumentGet, member: Member | None, settings: Settings,
+                        session: AsyncSession) -> None:
+    """A coordinator presses a document's button (review card, /review): the bot sends the file."""
+    if not members.is_coordinator(member, query.from_user.id, settings.coordinator_ids):
+        await query.answer(_("Sorry, this is only for coordinators."), show_alert=True)
+        return
+    document = await documents.document_for_coordinator(session, callback_data.doc)
+    if document is None or query.message is None:
+        await query.answer(_("This document no longer exists."), show_alert=True)
+        return
+    await query.answer()
+    caption = _("SHA-256: {digest}").format(digest=document.sha256)
+    await query.message.answer_document(BufferedInputFile(document.content, filename=documents.download_name(document)),
+                                        caption=caption)

@@ -1,0 +1,332 @@
+"""Documents as survey answers, through the real dispatcher: a file question answered with a PDF, refusals
+(size, type, quota), coordinators downloading from the review card and the export, /mydata and /forget."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select, update
+
+from bot import survey as engine
+from bot.handlers import documents as document_handlers
+from bot.callbacks import CoordExport, CoordReview, DocumentGet
+from bot.lookup.records import normalize_row
+from bot.services import documents
+from bot.survey import load_form
+from storage.models import Member, Submission, SurveyAnswer, SurveyDocument, SurveyForm, Threshold, utcnow
+from storage.repositories.surveys import SurveyRepository
+from storage.repositories.thresholds import source_key
+from storage.seed import REFERENCE_THRESHOLDS
+from tests.harness import BotHarness
+
+FORM_FILE = Path(__file__).parent / "fixtures" / "document_survey.md"
+COORDINATOR = 900
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+_unique = itertools.count(1)
+
+
+def xlsx_bytes() -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Cd"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+async def harness(settings):
+    harness = await BotHarness.start(settings)
+    form = load_form(FORM_FILE)
+    async with harness.storage.sessionmaker() as session, session.begin():
+        if await SurveyRepository(session).form_version(form.form_id, form.version) is None:
+            await SurveyRepository(session).publish(form.form_id, form.version, form.title, form.to_dict(),
+                                                    "focal_point", FORM_FILE.name, None)
+        await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
+    yield harness
+    # Other modules share the database: the test survey is no longer offered after this one.
+    async with harness.storage.sessionmaker() as session, session.begin():
+        await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=False))
+    await harness.close()
+
+
+async def at_document_question(harness: BotHarness, user_id: int, language: str = "en"):
+    """A focal point who opened the test survey and answered the first question."""
+    user = harness.user(user_id, language=language)
+    await harness.onboard(user, "Kenya", "National focal point" if language == "en" else "Point focal national")
+    await harness.send(user, "/survey")
+    await harness.press(user, "Document test survey")
+    calls = await harness.send(user, "Decree 12/2023")
+    return user, calls
+
+
+async def send_file(harness: BotHarness, user, content: bytes, filename: str | None, declared: int | None = -1,
+                    photo: bool = False):
+    """The user sends a file; returns (the update, the calls the bot made in reply)."""
+    file_id = harness.api.add_file(content, declared_size=declared)
+    size = len(content) if declared == -1 else declared
+    update_ = harness.updates.document(user, file_id, filename, size, photo=photo)
+    return update_, await harness.feed(update_)
+
+
+async def documents_of(harness: BotHarness, user_id: int) -> list[SurveyDocument]:
+    async with harness.storage.sessionmaker() as session:
+        return list(await session.scalars(
+            select(SurveyDocument).join(Submission, Submission.id == SurveyDocument.submission_id)
+            .join(Member, Member.id == Submission.member_id).where(Member.telegram_id == user_id)
+            .order_by(SurveyDocument.id)))
+
+
+async def draft_of(harness: BotHarness, user_id: int) -> Submission:
+    async with harness.storage.sessionmaker() as session:
+        return await session.scalar(
+            select(Submission).join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1))
+
+
+def texts(calls) -> str:
+    return "\n".join(call.text for call in calls if call.text)
+
+
+async def press_forged(harness: BotHarness, user, data: str):
+    """The user presses a button carrying `data` under the newest message the bot sent them (forged or not)."""
+    message = next(call.result for call in reversed(harness.api.calls)
+                   if call.chat_id == user.id and call.method == "sendMessage")
+    return await harness.feed(harness.updates.press(user, message, data))
+
+
+def alerts(calls) -> list[str]:
+    return [call.params.get("text") for call in calls if call.method == "answerCallbackQuery" and call.params.get("text")]
+
+
+# ---------------------------------------------------------------- the engine and the sniffing, no chat
+
+
+def test_the_engine_asks_a_file_question_and_takes_only_a_document():
+    form = load_form(FORM_FILE)
+    state = engine.answer(form, engine.start(form, "en"), "Decree").state
+    prompt = engine.current_prompt(form, state)
+    assert (prompt.type, prompt.required) == ("file", True)
+    refused = engine.answer(form, state, "here is the law")
+    assert not refused.accepted and "as a file" in refused.error
+    value = {"document": 7, "name": "decree.pdf", "type": "pdf", "size": 10, "sha256": "ab" * 32}
+    taken = engine.answer(form, state, value)
+    assert taken.accepted and engine.current_prompt(form, taken.state).label == "Any annex to send?"
+    assert engine.review(form, taken.state)[1]["display"] == "decree.pdf"
+    assert engine.skip(form, taken.state).accepted  # the annex is optional
+    assert not engine.skip(form, state).accepted  # the official text is required
+
+
+def test_the_type_comes_from_the_content_not_the_name():
+    assert documents.sniff(PDF).extension == "pdf"
+    assert documents.sniff(xlsx_bytes()).extension == "xlsx"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("[Content_Types].xml", "<Types/>")
+        zipped.writestr("word/document.xml", "<w:document/>")
+    assert documents.sniff(archive.getvalue()).extension == "docx"
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as zipped:
+        zipped.writestr("notes.txt", "x")
+    assert documents.sniff(plain_zip.getvalue()) is None
+    assert documents.sniff(b"\x89PNG\r\n\x1a\n" + b"\0" * 32).media_type == "image/png"
+    assert documents.sniff(b"MZ\x90\x00 an executable named report.pdf") is None
+    assert documents.sniff(b"") is None
+
+
+def test_consent_level_defaults_to_internal():
+    assert documents.consent_level(None) == "internal"
+    assert documents.consent_level({"consent_level": "named"}) == "named"
+    assert documents.consent_level({"consent": "aggregated"}) == "aggregated"
+    assert documents.consent_level({"consent_publish": "yes"}) == "named"
+    assert documents.consent_level({"consent_publish": "no"}) == "internal"
+    assert not documents.may_publish("internal") and documents.may_publish("named")
+
+
+# ---------------------------------------------------------------- in the chat
+
+
+async def test_a_document_answers_the_question_once_even_when_redelivered(harness, user_id):
+    user, calls = await at_document_question(harness, user_id)
+    assert "Please send the official text of the instrument." in texts(calls)
+    assert "Send the document as a file in this chat" in texts(calls)
+    calls = await harness.send(user, "it is on the ministry's site")
+    assert "Please send the document itself as a file" in texts(calls)
+    update_, calls = await send_file(harness, user, PDF, "decree.pdf")
+    assert "Any annex to send?" in texts(calls)
+    again = await harness.feed(update_)  # Telegram delivers the same update a second time
+    assert again == []
+    stored = await documents_of(harness, user_id)
+    assert len(stored) == 1
+    document = stored[0]
+    assert (document.filename, document.media_type, document.size) == ("decree.pdf", "application/pdf", len(PDF))
+    assert document.sha256 == __import__("hashlib").sha256(PDF).hexdigest() and document.content == PDF
+    draft = await draft_of(harness, user_id)
+    assert draft.state["answers"]["instrument_file"]["document"] == document.id
+    async with harness.storage.sessionmaker() as session:
+        trail = await session.scalar(select(func.count(SurveyAnswer.id)).where(
+            SurveyAnswer.submission_id == draft.id, SurveyAnswer.question == "instrument_file",
+            SurveyAnswer.accepted))
+    assert trail == 1
+    # A picture sent compressed answers the optional annex; the review lists both.
+    _update, calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True)
+    assert "May INSOP publish what you sent?" in texts(calls)
+    assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
+
+
+async def test_sending_another_document_replaces_the_first(harness, user_id):
+    user, _calls = await at_document_question(harness, user_id)
+    await send_file(harness, user, PDF, "draft.pdf")
+    await harness.send(user, "/back")
+    _update, calls = await send_file(harness, user, xlsx_bytes(), "values.xlsx")
+    assert "Any annex to send?" in texts(calls)
+    assert [document.filename for document in await documents_of(harness, user_id)] == ["values.xlsx"]
+
+
+async def test_too_big_wrong_type_and_quota_are_refused_politely(harness, user_id, monkeypatch):
+    user, _calls = await at_document_question(harness, user_id, language="fr")
+    # Telegram says it is too big: nothing is downloaded.
+    _update, calls = await send_file(harness, user, PDF, "big.pdf", declared=25 * 1024 * 1024)
+    assert texts(calls) == "⚠️ Ce fichier est trop volumineux\u202f: un document peut faire au plus 20\u00a0Mo."
+    # Over the 20 MB Telegram lets a bot download (getFile says "file is too big").
+    _update, calls = await send_file(harness, user, b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "big.pdf", declared=None)
+    assert "trop volumineux" in texts(calls)
+    # Telegram declares no size and the bytes are more than the cap: the download stops at the cap.
+    monkeypatch.setattr(document_handlers, "MAX_DOCUMENT_BYTES", 4096)
+    _update, calls = await send_file(harness, user, PDF + b"0" * 10_000, "big.pdf", declared=None)
+    assert "trop volumineux" in texts(calls)
+    monkeypatch.undo()
+    # A file named .pdf that is not one.
+    _update, calls = await send_file(harness, user, b"MZ\x90\x00 this is a program", "decree.pdf")
+    assert "Ce type de fichier n’est pas accepté" in texts(calls)
+    assert await documents_of(harness, user_id) == []
+    # The member's quota: one document allowed, one already kept.
+    monkeypatch.setattr(documents, "MAX_MEMBER_DOCUMENTS", 1)
+    await send_file(harness, user, PDF, "decree.pdf")
+    _update, calls = await send_file(harness, user, PDF, "annex.pdf")
+    assert "limite" in texts(calls) and "coordinateur" in texts(calls)
+    assert len(await documents_of(harness, user_id)) == 1
+
+
+async def test_only_coordinators_download_documents(harness, user_id):
+    user, _calls = await at_document_question(harness, user_id)
+    await send_file(harness, user, PDF, "decree.pdf")
+    document = (await documents_of(harness, user_id))[0]
+    calls = await press_forged(harness, user, DocumentGet(doc=document.id).pack())
+    assert alerts(calls) == ["Sorry, this is only for coordinators."]
+    assert not [call for call in calls if call.method == "sendDocument"]
+    coordinator = harness.user(COORDINATOR, name="Coco")
+    await harness.send(coordinator, "/help")
+    calls = await press_forged(harness, coordinator, DocumentGet(doc=document.id).pack())
+    sent = [call for call in calls if call.method == "sendDocument"]
+    assert len(sent) == 1 and sent[0].files["document"] == PDF
+    assert sent[0].params["document"].filename == "decree.pdf"
+    calls = await press_forged(harness, coordinator, DocumentGet(doc=2**31 - 1).pack())
+    assert alerts(calls) == ["This document no longer exists."]
+
+
+async def pending_value_of(harness: BotHarness, submission_id: int) -> Threshold:
+    """A value reported in the submission, waiting for review (built from a real reference row)."""
+    with REFERENCE_THRESHOLDS.open(newline="", encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle))
+    tag = f"document test {next(_unique)} {time.time_ns()}"
+    values = normalize_row(dict(row, instrument=tag, source_url_or_path="survey answer " + tag), 1).to_dict()
+    async with harness.storage.sessionmaker() as session, session.begin():
+        threshold = Threshold(source_key=source_key(values), origin="survey", review_status="pending",
+                              submission_id=submission_id, created_at=utcnow(), updated_at=utcnow(), **values)
+        session.add(threshold)
+    return threshold
+
+
+async def submit_with_document(harness: BotHarness, user_id: int, consent: str = "Only in aggregated figures"):
+    user, _calls = await at_document_question(harness, user_id)
+    await send_file(harness, user, PDF, "decree.pdf")
+    await harness.send(user, "/skip")
+    await harness.press(user, consent)
+    calls = await harness.press(user, "Submit")
+    assert "Thank you!" in texts(calls)
+    return user, await draft_of(harness, user_id)
+
+
+async def test_the_review_card_shows_the_document_next_to_the_value(harness, user_id):
+    _user, submission = await submit_with_document(harness, user_id)
+    threshold = await pending_value_of(harness, submission.id)
+    coordinator = harness.user(COORDINATOR, name="Coco")
+    await harness.send(coordinator, "/review")
+    # Skip from the value just before ours: the card shown next is ours.
+    calls = await harness.press(coordinator, data=CoordReview(tid=threshold.id - 1, action="skip").pack())
+    card = next(call for call in calls if call.text and "Reported threshold value" in call.text)
+    assert threshold.instrument in card.text and "📎 Document: decree.pdf (PDF," in card.text
+    labels = [button.text for row in card.keyboard.inline_keyboard for button in row]
+    assert labels[0] == "📎 decree.pdf" and any("Approve" in label for label in labels)
+    calls = await harness.press(coordinator, "📎 decree.pdf")
+    assert [call.files["document"] for call in calls if call.method == "sendDocument"] == [PDF]
+
+
+async def test_the_export_carries_the_documents_with_their_consent(harness, user_id):
+    _user, submission = await submit_with_document(harness, user_id)
+    coordinator = harness.user(COORDINATOR, name="Coco")
+    await harness.send(coordinator, "/export")
+    calls = await harness.press(coordinator, "Document test survey")
+    sent = {call.params["document"].filename: call.files["document"] for call in calls if call.method == "sendDocument"}
+    archive = zipfile.ZipFile(io.BytesIO(sent["document_test_1-documents.zip"]))
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    mine = [row for row in manifest if row["submission_id"] == str(submission.id)]
+    assert len(mine) == 1 and mine[0]["consent"] == "aggregated" and mine[0]["type"] == "application/pdf"
+    assert archive.read(mine[0]["file"]) == PDF
+    # The CSV's cell names the file in the zip.
+    rows = list(csv.DictReader(io.StringIO(sent["document_test_1.csv"].decode("utf-8-sig"))))
+    assert mine[0]["file"] in [row["instrument_file"] for row in rows]
+
+
+async def test_mydata_lists_documents_and_forget_erases_those_of_drafts(harness, user_id):
+    user, _calls = await at_document_question(harness, user_id)
+    await send_file(harness, user, PDF, "decree.pdf")
+    calls = await harness.send(user, "/mydata")
+    assert "Documents you sent" in texts(calls) and "decree.pdf (PDF, " in texts(calls)
+    calls = await harness.send(user, "/forget")
+    assert "Documents you sent go with their answers" in texts(calls)
+    calls = await harness.press(user, "Yes, erase my data")
+    assert "Documents erased: 1." in texts(calls)
+    async with harness.storage.sessionmaker() as session:
+        left = await session.scalar(select(func.count(SurveyDocument.id)).where(SurveyDocument.filename == "decree.pdf",
+                                                                               SurveyDocument.update_id > 0,
+                                                                               SurveyDocument.member_id.is_(None),
+                                                                               SurveyDocument.submission_id.not_in(
+                                                                                   select(Submission.id))))
+    assert left == 0
+    assert await documents_of(harness, user_id) == []
+
+
+async def test_forget_keeps_the_documents_of_submitted_surveys_without_the_member(harness, user_id):
+    user, submission = await submit_with_document(harness, user_id)
+    await harness.send(user, "/forget")
+    await harness.press(user, "Yes, erase my data")
+    async with harness.storage.sessionmaker() as session:
+        kept = list(await session.scalars(select(SurveyDocument).where(SurveyDocument.submission_id == submission.id)))
+    assert len(kept) == 1 and kept[0].member_id is None
+
+
+def test_the_console_sends_local_files_with_file_path(tmp_path):
+    """`python -m bot chat`: a coordinator publishes the test form and answers its document question with /file."""
+    from tests.test_cli import run_bot
+
+    (tmp_path / "decree.pdf").write_bytes(PDF)
+    (tmp_path / "fake.pdf").write_bytes(b"MZ not a pdf")
+    lines = ["/start", "Kenya", "1", "1", f"/file {FORM_FILE}", "1", "/survey", "3", "Decree 12/2023",
+             f"/file {tmp_path / 'fake.pdf'}", f"/file {tmp_path / 'missing.pdf'}", f"/file {tmp_path / 'decree.pdf'}"]
+    result = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="\n".join(lines) + "\n",
+                     env={"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "42"})
+    assert result.returncode == 0, result.stderr
+    assert "Published: Document test survey, version 1." in result.stdout
+    assert "This type of file is not accepted." in result.stdout
+    assert "(!) cannot read " in result.stdout
+    after = result.stdout.split("[you sent decree.pdf, ")[1]
+    assert "Any annex to send?" in after
+    assert "Traceback" not in result.stderr
