@@ -16,7 +16,24 @@ from bot.lookup.records import RowError, ThresholdRecord, normalize_row
 
 # Survey choice names -> the units `normalize_row` understands.
 _UNITS = {"mg_kg": "mg/kg", "ug_kg": "µg/kg", "g_kg": "g/kg"}
-_LEGAL_STATUS = {"binding": "legally binding", "guideline": "guideline", "both": "legally binding and guideline"}
+# `normalize_row` reads the first word ("binding ...", "guideline ...", "unknown ..."), as in the seed table.
+# "both" is said once for the whole country (first version of the form): which value is binding is not known.
+_LEGAL_STATUS = {
+    "binding": "binding (legally binding, survey answer)",
+    "guideline": "guideline (not binding, survey answer)",
+    "both": "unknown (the country has both binding and guideline values; not stated per value)",
+    "draft": "draft (survey answer)",
+    "dont_know": "unknown (survey answer: don't know)",
+}
+# The land use of a value the respondent typed ("other"): kept for the coordinator, who approves the
+# value with a land use of the lookups, when the typed wording names none.
+OTHER_LAND_USE = "other"
+# How a submission's answers may be used (consent_publish): only "named" answers become values that
+# lookups show with the country's name; "aggregate" answers count in indicators; "internal" ones stay
+# with INSOP's staff. The first form version asked yes/no about naming the country.
+CONSENT_NAMED, CONSENT_AGGREGATE, CONSENT_INTERNAL = "named", "aggregate", "internal"
+_CONSENT = {"named": CONSENT_NAMED, "yes": CONSENT_NAMED, "aggregate": CONSENT_AGGREGATE, "no": CONSENT_AGGREGATE,
+            "internal": CONSENT_INTERNAL}
 # Typed answers copied as they are into a bounded record field: the survey says the field's width
 # when it asks the question and refuses a longer answer (the width comes from the storage layer).
 BOUNDED_ANSWERS = {"pollutant_other": "pollutant_name"}
@@ -36,13 +53,20 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
     """
     records: list[ThresholdRecord] = []
     problems: list[str] = []
-    legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "not stated")
+    consent = publication_consent(data)
+    if consent != CONSENT_NAMED and reported_values(data):
+        return [], [f"submission {submission_id}: {reported_values(data)} reported value(s) not offered for review: "
+                    f"the respondent agreed to {consent} use only, not to publication naming the country"]
+    legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "unknown (not stated)")
     for position, entry in enumerate(data.get("threshold") or [], start=1):
         pollutant = entry.get("pollutant")
         if pollutant == "other":
             pollutant = entry.get("pollutant_other") or ""
         basis = entry.get("basis_other") if entry.get("basis") == "other" else entry.get("basis")
         link = entry.get("link") or ""
+        land_use = str(entry.get("threshold_land_use") or "")
+        if land_use == OTHER_LAND_USE:
+            land_use = str(data.get("land_uses_other") or "").strip() or OTHER_LAND_USE
         source = f"INSOP threshold survey: answer of the focal point of {country_name}, submitted {submitted_at:%Y-%m-%d}"
         row = {
             "country_iso2": country,
@@ -50,7 +74,7 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
             "jurisdiction_level": "national (survey answer)",
             "pollutant": str(pollutant or ""),
             "cas": "",
-            "land_use": str(entry.get("threshold_land_use") or ""),
+            "land_use": land_use,
             "value": _plain_number(entry.get("value")),
             "unit": _UNITS.get(str(entry.get("unit") or ""), str(entry.get("unit") or "")),
             "value_type": str(entry.get("value_type") or ""),
@@ -62,10 +86,36 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
             "source_url_or_path": f"{source}; {link}" if link else source,
         }
         try:
-            records.append(fit_record(normalize_row(row, row_number=position, check_widths=False), widths or {}))
+            records.append(fit_record(_normalize_keeping_land_use(row, position), widths or {}))
         except RowError as error:
             problems.append(f"submission {submission_id}, entry {position}: {error}")
     return records, problems
+
+
+def publication_consent(data: dict[str, Any]) -> str:
+    """How the respondent agreed the answers may be used: named, aggregate or internal (the strictest when unsaid)."""
+    return _CONSENT.get(str(data.get("consent_publish") or ""), CONSENT_INTERNAL)
+
+
+def reported_values(data: dict[str, Any]) -> int:
+    """How many threshold values the submission reports (every version of the form)."""
+    return len(data.get("threshold") or [])
+
+
+def _normalize_keeping_land_use(row: dict[str, str], position: int) -> ThresholdRecord:
+    """The normalized record; a land use the lookups do not know is kept as "other" with its wording.
+
+    Such a value waits for review like any other: the coordinator approves it with a land use
+    ("Approve with another land use"). It is never dropped because its wording is new.
+    """
+    try:
+        return normalize_row(row, row_number=position, check_widths=False)
+    except RowError as error:
+        if error.column != "land_use":
+            raise
+    record = normalize_row({**row, "land_use": "all"}, row_number=position, check_widths=False)
+    return dataclasses.replace(record, land_use=OTHER_LAND_USE, land_use_covers=OTHER_LAND_USE,
+                               land_use_original=row["land_use"], land_use_detail="")
 
 
 def fit_record(record: ThresholdRecord, widths: dict[str, int]) -> ThresholdRecord:

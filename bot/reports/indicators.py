@@ -86,13 +86,49 @@ def targeted_from_members(members: Iterable[dict[str, Any]]) -> set[str]:
 
 
 def latest_by_country(submissions: Iterable[dict[str, Any]], country_key: str = "threshold_country") -> dict[str, dict[str, Any]]:
-    """Each country's latest submission: greatest submitted_at when all have one, else the last in the list."""
+    """Each country's one official answer: the latest of its focal points' answers, else its latest answer.
+
+    A focal point's answer (the member's role, or the capacity the respondent gave) is never
+    replaced by a later answer of an INSOP member; "latest" is the greatest submitted_at when all
+    have one, else the last in the list.
+    """
     latest: dict[str, dict[str, Any]] = {}
     for submission in _in_submission_order(submissions):
         country = submission_country(submission, country_key)
-        if country:
+        if country and (is_official(submission) or not is_official(latest.get(country) or {})):
             latest[country] = submission
     return latest
+
+
+def is_official(submission: dict[str, Any]) -> bool:
+    """Whether the answer speaks for its country: given by a focal point, or by someone who says they
+    answer as the focal point or designated by the responsible ministry."""
+    return submission.get("role") == FOCAL_POINT_ROLE
+
+
+@dataclass(frozen=True)
+class CountedAnswer:
+    """Which submission counted for a country in the indicators, and why."""
+
+    country: str
+    submission_id: int | None
+    official: bool
+    answers: int
+
+
+def counted_answers(submissions: Iterable[dict[str, Any]], targeted_countries: Iterable[str]) -> list[CountedAnswer]:
+    """Per targeted country that answered: the submission the indicators count, and how many it was chosen from."""
+    submissions = list(submissions)
+    targeted = {_country_code(code) for code in targeted_countries} - {""}
+    totals: dict[str, int] = {}
+    for submission in submissions:
+        country = submission_country(submission)
+        totals[country] = totals.get(country, 0) + 1
+    return [
+        CountedAnswer(country, submission.get("id"), is_official(submission), totals[country])
+        for country, submission in sorted(latest_by_country(submissions).items())
+        if country in targeted
+    ]
 
 
 def submission_country(submission: dict[str, Any], country_key: str = "threshold_country") -> str:

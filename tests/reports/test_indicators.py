@@ -126,3 +126,22 @@ def test_indicator_names_go_through_gettext():
     tr = gettext.NullTranslations()
     assert indicator_label("labs_aware_sops", tr) == "Laboratories aware of GLOSOLAN harmonized SOPs"
     assert all(indicator_label(indicator, tr) != indicator for indicator in INDICATORS)
+
+
+def test_the_focal_points_answer_counts_even_when_a_member_answers_later():
+    """One official answer per country: an INSOP member's later answer never replaces the focal point's."""
+    from bot.reports.indicators import counted_answers
+
+    submissions = [
+        {"id": 1, "country": "KE", "role": "focal_point", "submitted_at": at(1), "data": {"in_discussions": "yes"}},
+        {"id": 2, "country": "KE", "role": "member", "submitted_at": at(5), "data": {"in_discussions": "no"}},
+        {"id": 3, "country": "NL", "role": "member", "submitted_at": at(2), "data": {"in_discussions": "yes"}},
+        {"id": 4, "country": "NL", "role": "member", "submitted_at": at(3), "data": {"in_discussions": "no"}},
+    ]
+    assert latest_by_country(submissions)["KE"]["id"] == 1
+    assert latest_by_country(submissions)["NL"]["id"] == 4  # no focal point answered: the latest answer
+    indicators = by_id(compute_indicators(submissions, [], {"KE", "NL"}, REGIONS_TABLE))
+    assert indicators["countries_in_discussions"].numerator == 1
+    counted = {answer.country: answer for answer in counted_answers(submissions, {"KE", "NL"})}
+    assert (counted["KE"].submission_id, counted["KE"].official, counted["KE"].answers) == (1, True, 2)
+    assert (counted["NL"].submission_id, counted["NL"].official) == (4, False)
