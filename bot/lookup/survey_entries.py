@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from decimal import Decimal
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,8 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
     if consent != CONSENT_NAMED and reported_values(data):
         return [], [f"submission {submission_id}: {reported_values(data)} reported value(s) not offered for review: "
                     f"the respondent agreed to {consent} use only, not to publication naming the country"]
+    if data.get("instrument"):
+        return _instrument_records(data, country, country_name, submitted_at, submission_id, widths or {})
     legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "unknown (not stated)")
     for position, entry in enumerate(data.get("threshold") or [], start=1):
         pollutant = entry.get("pollutant")
@@ -92,6 +95,115 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
     return records, problems
 
 
+# Version 2026113001 of the form: choice names -> the wording of the reference table.
+_LAND_USES = {
+    "all_uses": "all land uses", "agricultural": "agricultural", "arable": "agricultural (arable land)",
+    "paddy": "agricultural (paddy fields)", "grassland": "agricultural (grassland)", "orchard": "agricultural (orchards)",
+    "kitchen_garden": "residential (kitchen gardens)", "sludge_land": "agricultural (land receiving sewage sludge)",
+    "residential": "residential", "playground": "residential (children's playgrounds)", "park": "residential (parks)",
+    "commercial": "commercial", "industrial": "industrial", "natural": "natural areas and ecosystems",
+}
+_VALUE_TYPES = {
+    "protection": "precautionary value", "assessment": "screening value", "action": "intervention value",
+    "sludge": "limit value for soil receiving sewage sludge", "food": "limit value for crop and food safety",
+    "dont_know": "value (kind not specified in the document)",
+}
+_TARGETS = {"human_health": "human_health", "ecosystem": "ecosystem", "groundwater": "groundwater", "food": "crops_food"}
+_BASES = {"total": "total", "aqua_regia": "aqua regia", "extractable": "extractable", "not_specified": "not stated"}
+_UNITS_V2 = {"mg_kg": "mg/kg", "ug_kg": "µg/kg", "g_kg": "g/kg", "ng_teq_kg": "ng TEQ/kg", "mg_l": "mg/L",
+             "mg_kg_fw": "mg/kg fresh weight"}
+_DDT_SUM = "DDT (sum of DDT, DDE and DDD)"
+
+
+def _instrument_records(data: dict[str, Any], country: str, country_name: str, submitted_at: datetime,
+                        submission_id: int, widths: dict[str, int]) -> tuple[list[ThresholdRecord], list[str]]:
+    """Records of the key values typed inside each legal instrument (form version 2026113001)."""
+    from bot.lookup.pollutants import POLLUTANTS
+
+    catalogue = {pollutant.id: pollutant for pollutant in POLLUTANTS}
+    records: list[ThresholdRecord] = []
+    problems: list[str] = []
+    position = 0
+    for instrument in data.get("instrument") or []:
+        status = "repealed (survey answer)" if instrument.get("instr_in_force") == "repealed" else \
+            _LEGAL_STATUS.get(str(instrument.get("instr_status") or ""), "unknown (not stated)")
+        title = str(instrument.get("instr_title") or "")
+        number = str(instrument.get("instr_number") or "")
+        level = "national (survey answer)"
+        if instrument.get("instr_level") == "subnational":
+            level = f"subnational ({instrument.get('instr_area') or 'area not stated'}; survey answer)"
+        link = str(instrument.get("instr_link") or "")
+        source = (f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
+                  f"issued by {instrument.get('instr_authority') or 'not stated'}")
+        for value in instrument.get("key_value") or []:
+            position += 1
+            pollutant_id = str(value.get("pollutant") or "")
+            known = catalogue.get(pollutant_id)
+            if pollutant_id == "other":
+                pollutant, cas = str(value.get("pollutant_other") or ""), str(value.get("pollutant_cas") or "")
+            elif pollutant_id == "ddt_sum":
+                pollutant, cas = _DDT_SUM, ""
+            else:
+                pollutant, cas = (known.name_en, known.cas or "") if known else (pollutant_id, "")
+            land_use = _LAND_USES.get(str(value.get("val_land_use") or ""))
+            if land_use is None:
+                land_use = str(value.get("val_land_use_other") or "").strip() or OTHER_LAND_USE
+            form = value.get("val_form")
+            number_text = {"single": _plain_number(value.get("value")),
+                           "range": f"{_plain_number(value.get('value_min'))}-{_plain_number(value.get('value_max'))}",
+                           }.get(str(form), "")
+            conditions = [_ph_band(value.get("ph_min"), value.get("ph_max"))]
+            if form == "not_detected":
+                conditions.append("must not be detected")
+            tier = str(value.get("val_tier") or "")
+            row = {
+                "country_iso2": country, "country": country_name, "jurisdiction_level": level,
+                "pollutant": pollutant, "cas": cas, "land_use": land_use, "value": number_text,
+                "unit": _UNITS_V2.get(str(value.get("val_unit") or ""), ""),
+                "value_type": str(value.get("val_name") or "") or _VALUE_TYPES.get(tier, _VALUE_TYPES["dont_know"]),
+                "basis": _BASES.get(str(value.get("val_basis") or ""), "not stated"),
+                "conditions": "; ".join(part for part in conditions if part),
+                "legal_status": status, "instrument": f"{title} ({number})" if number else title,
+                "year": str(instrument.get("instr_year") or ""),
+                "source_url_or_path": f"{source}; {link}" if link else source,
+            }
+            try:
+                record = _normalize_keeping_unit(row, position)
+            except RowError as error:
+                problems.append(f"submission {submission_id}, value {position}: {error}")
+                continue
+            # The respondent said what crossing the value means and what it protects: that wins over the wording.
+            changes = {}
+            if tier in ("protection", "assessment", "action", "sludge", "food"):
+                changes["tier"] = tier
+            if value.get("val_target") in _TARGETS:
+                changes["target"] = _TARGETS[value["val_target"]]
+            records.append(fit_record(dataclasses.replace(record, **changes) if changes else record, widths))
+    return records, problems
+
+
+def _normalize_keeping_unit(row: dict[str, str], position: int) -> ThresholdRecord:
+    """Like `_normalize_keeping_land_use`; a unit that is not mg/kg dry weight (mg/L in an extract, fresh weight)
+    is kept as it was given, never converted: the coordinator approves the value with a unit, or rejects it."""
+    try:
+        return _normalize_keeping_land_use(row, position)
+    except RowError as error:
+        if error.column != "unit":
+            raise
+    record = _normalize_keeping_land_use({**row, "unit": "mg/kg"}, position)
+    return dataclasses.replace(record, unit=row["unit"], unit_original=row["unit"])
+
+
+def _ph_band(low: Any, high: Any) -> str:
+    if low not in (None, "") and high not in (None, ""):
+        return f"pH {_plain_number(low)}-{_plain_number(high)}"
+    if low not in (None, ""):
+        return f"pH >= {_plain_number(low)}"
+    if high not in (None, ""):
+        return f"pH <= {_plain_number(high)}"
+    return ""
+
+
 def publication_consent(data: dict[str, Any]) -> str:
     """How the respondent agreed the answers may be used: named, aggregate or internal (the strictest when unsaid)."""
     return _CONSENT.get(str(data.get("consent_publish") or ""), CONSENT_INTERNAL)
@@ -99,7 +211,8 @@ def publication_consent(data: dict[str, Any]) -> str:
 
 def reported_values(data: dict[str, Any]) -> int:
     """How many threshold values the submission reports (every version of the form)."""
-    return len(data.get("threshold") or [])
+    typed = sum(len(instrument.get("key_value") or []) for instrument in data.get("instrument") or [])
+    return len(data.get("threshold") or []) + typed
 
 
 def _normalize_keeping_land_use(row: dict[str, str], position: int) -> ThresholdRecord:
@@ -143,4 +256,5 @@ def _plain_number(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return format(value, "f") if isinstance(value, float) else str(value)
+    # The shortest digits that read back as the same float, never in exponent form: 5.5, not 5.500000.
+    return format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)
