@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import survey as engine
 from bot.survey import Form, Prompt
 from bot.countries import country_name
-from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission
+from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from storage.models import (
     Member,
     ReviewStatus,
@@ -336,7 +336,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
 async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:
     """Threshold values reported in the submission wait for a coordinator's review."""
     data = submission.data or {}
-    if not data.get("threshold"):
+    if not reported_values(data):
         return
     country = str(data.get("country") or submission.country or "").upper()
     if not country:
