@@ -26,6 +26,14 @@ from storage.models import (
     Threshold,
     utcnow,
 )
+from tests.survey_walk import (
+    answer_about_you,
+    answer_status_with_values,
+    describe_instrument,
+    finish_to_review,
+    key_value_after_pollutant,
+    open_threshold_survey,
+)
 from tests.harness import BotHarness
 
 COORDINATOR = 900
@@ -97,34 +105,20 @@ def coordinator(harness: BotHarness):
 
 
 async def survey_to_pollutant(harness: BotHarness, user, role: str = "Head of soil unit",
-                              institution: str = "Kenya Soil Survey") -> list:
-    """Answer the threshold survey up to the "Specify other" pollutant question; the calls of that step."""
-    await harness.send(user, "/survey")
-    await harness.press(user, "INSOP soil threshold values")
-    await harness.press(user, "Kenya")
-    await harness.send(user, role)
-    await harness.send(user, institution)
-    await harness.press(user, "Yes")
-    await harness.press(user, "Guideline")
-    await harness.press(user, "Agricultural")
-    await harness.press(user, "Done")
-    return await harness.press(user, "Other")
+                              institution: str = "Kenya Soil Survey", instrument: str = "bounds test regulation") -> list:
+    """Answer the threshold survey up to the "other" pollutant's name (`role` is the respondent's name); that step's calls."""
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user, name=role, institution=institution)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user, title=instrument)
+    return await harness.send(user, "Other")  # the pollutant list is long: typed, not a button
 
 
-async def finish_entry_to_review(harness: BotHarness, user, instrument: str = "bounds test regulation") -> list:
-    """From the land use of a threshold entry to the review screen; the calls of the last step."""
-    await harness.press(user, "Agricultural")
-    await harness.send(user, "0,8")
-    await harness.press(user, "mg/kg")
-    await harness.press(user, "Guideline")
-    await harness.press(user, "Total")
-    await harness.send(user, "/skip")
-    await harness.send(user, instrument)
-    await harness.send(user, "2019")
-    await harness.send(user, "/skip")
-    await harness.press(user, "No")
-    await harness.press(user, "Yes")
-    return await harness.press(user, "Yes")
+async def finish_entry_to_review(harness: BotHarness, user) -> list:
+    """From the CAS number of an "other" pollutant to the review screen; the calls of the last step."""
+    await harness.send(user, "/skip")  # CAS number
+    await key_value_after_pollutant(harness, user)
+    return await finish_to_review(harness, user)
 
 
 async def draft_of(harness: BotHarness, user_id: int) -> Submission:
@@ -148,12 +142,12 @@ async def test_an_overlong_string_is_refused_before_sql_with_the_column_named(ha
 
 async def test_a_long_other_pollutant_is_submitted_and_waits_for_review(harness, user_id):
     user = await focal_point(harness, user_id)
-    calls = await survey_to_pollutant(harness, user)
-    assert "Specify other" in sent(calls)[-1].text
+    calls = await survey_to_pollutant(harness, user, instrument="bounds test long pollutant")
+    assert "Please say which." in sent(calls)[-1].text
     name = "Perfluorooctane sulfonic acid and its salts and related compounds (PFOS), sum of linear isomers"
     assert len(name) > 64
     await harness.send(user, name)
-    calls = await finish_entry_to_review(harness, user, instrument="bounds test long pollutant")
+    calls = await finish_entry_to_review(harness, user)
     assert "✅ Submit" in buttons(calls)
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
@@ -167,32 +161,32 @@ async def test_a_long_other_pollutant_is_submitted_and_waits_for_review(harness,
 async def test_an_other_pollutant_over_its_width_is_refused_politely_and_can_be_retyped(harness, user_id):
     user = await focal_point(harness, user_id)
     calls = await survey_to_pollutant(harness, user)
-    assert "Specify other" in sent(calls)[-1].text and "At most 256 characters." in sent(calls)[-1].text
+    assert "Please say which." in sent(calls)[-1].text and "At most 256 characters." in sent(calls)[-1].text
     calls = await harness.send(user, "P" * 300)
     assert "⚠️ Please shorten your answer to at most 256 characters (it has 300)." in harness.texts(calls)
-    assert "Specify other" in harness.texts(calls)[-1]
+    assert "Please say which." in harness.texts(calls)[-1]
     calls = await harness.send(user, "Pentachlorophenol")
-    assert "Land use" in harness.texts(calls)[-1]
+    assert "CAS number" in harness.texts(calls)[-1]
     draft = await draft_of(harness, user_id)
-    assert draft.state["answers"]["threshold[1]/pollutant_other"] == "Pentachlorophenol"
+    assert draft.state["answers"]["instrument[1]/key_value[1]/pollutant_other"] == "Pentachlorophenol"
 
 
 async def test_an_old_draft_with_an_overlong_answer_says_what_to_fix_instead_of_failing(harness, user_id):
     user = await focal_point(harness, user_id)
-    await survey_to_pollutant(harness, user)
+    await survey_to_pollutant(harness, user, instrument="bounds test old draft")
     await harness.send(user, "Pentachlorophenol")
-    await finish_entry_to_review(harness, user, instrument="bounds test old draft")
+    await finish_entry_to_review(harness, user)
     # As if answered before the limit existed.
     draft = await draft_of(harness, user_id)
-    state = dict(draft.state, answers={**draft.state["answers"], "threshold[1]/pollutant_other": "Q" * 300})
+    state = dict(draft.state, answers={**draft.state["answers"], "instrument[1]/key_value[1]/pollutant_other": "Q" * 300})
     async with harness.storage.sessionmaker() as session, session.begin():
         await session.execute(update(Submission).where(Submission.id == draft.id).values(state=state))
     calls = await harness.press(user, "Submit")
     texts = harness.texts(calls)
-    assert any("The answer to “Specify other.” is too long: 300 characters, at most 256." in text for text in texts)
+    assert any("The answer to “Please say which.” is too long: 300 characters, at most 256." in text for text in texts)
     assert "✅ Submit" in buttons(calls)  # the review again, ready once the answer is fixed
     assert (await draft_of(harness, user_id)).status == "draft"
-    await harness.press(user, "Specify other")
+    await harness.press(user, "Please say which.")
     await harness.send(user, "Pentachlorophenol")
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
@@ -204,17 +198,17 @@ async def test_a_value_too_long_for_its_column_at_submission_is_explained_and_no
     from bot.services import surveys
 
     user = await focal_point(harness, user_id)
-    await survey_to_pollutant(harness, user)
+    await survey_to_pollutant(harness, user, instrument="bounds test unguarded")
     # A name no vocabulary knows (dioxins are known since the 965-row table), longer than the 64 of pollutant ids.
     await harness.send(user, "Experimental organotin mixture from a local tannery, sampled near the river bank")
-    await finish_entry_to_review(harness, user, instrument="bounds test unguarded")
+    await finish_entry_to_review(harness, user)
     monkeypatch.setattr(surveys, "_threshold_widths", lambda: {})  # as if the record were not fitted
     calls = await harness.press(user, "Submit")
     assert "⚠️ This could not be stored: an answer is too long (at most 64 characters). Please shorten it." in \
         harness.texts(calls)
     assert "✅ Submit" in buttons(calls)
     draft = await draft_of(harness, user_id)
-    assert draft.status == "draft" and draft.state["answers"]["threshold[1]/pollutant_other"].startswith("Experimental organotin")
+    assert draft.status == "draft" and draft.state["answers"]["instrument[1]/key_value[1]/pollutant_other"].startswith("Experimental organotin")
     monkeypatch.undo()
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
@@ -234,9 +228,9 @@ async def test_a_very_long_telegram_name_is_shortened_not_refused(harness, user_
 async def test_review_with_emoji_answers_fits_telegram_and_always_shows_submit(harness, user_id):
     user = await focal_point(harness, user_id)
     emoji = "🌱🧪" * 700  # 1,400 code points, 2,800 UTF-16 units, well within one typed message
-    await survey_to_pollutant(harness, user, role=emoji, institution=emoji)
+    await survey_to_pollutant(harness, user, role=emoji, institution=emoji, instrument="bounds test " + emoji)
     await harness.send(user, "Pentachlorophenol")
-    calls = await finish_entry_to_review(harness, user, instrument="bounds test " + emoji)
+    calls = await finish_entry_to_review(harness, user)
     messages = sent(calls)
     assert "Please check your answers" in visible(messages[-1].text) or any(
         "Please check your answers" in visible(call.text) for call in messages)
@@ -247,7 +241,7 @@ async def test_review_with_emoji_answers_fits_telegram_and_always_shows_submit(h
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
     # The stored answers are whole: only the review screen shortened them.
     draft = await draft_of(harness, user_id)
-    assert draft.data["role"] == emoji
+    assert draft.data["resp_name"] == emoji
 
 
 async def test_the_local_bot_api_refuses_what_telegram_refuses(harness, user_id):
@@ -502,6 +496,7 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
     await harness.send(user, "/survey")
     await harness.press(user, "INSOP soil threshold values")
     await harness.press(user, "Kenya")
+    await harness.press(user, "Official GSP national focal point")
     await harness.send(user, "Soil chemist")
     await harness.send(user, "/back")
     await harness.send(user, "Head of soil unit")
@@ -518,9 +513,9 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
     texts = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "Role changes" in texts and "National focal point → Coordinator" in texts
     assert "Answer trail, every step as you gave it:" in texts
-    assert "respondent/role · answered Soil chemist" in texts
-    assert "respondent/institution · went back" in texts
-    assert "respondent/role · answered Head of soil unit" in texts
+    assert "respondent/resp_name · answered Soil chemist" in texts
+    assert "respondent/resp_email · went back" in texts
+    assert "respondent/resp_name · answered Head of soil unit" in texts
     assert f"Reminder #{written.id}: sent" in texts
     assert "Reminders you wrote" in texts and "English: Bounds reminder text, please answer" in texts
     assert "Form version:" in texts

@@ -7,6 +7,13 @@ from sqlalchemy import func, select
 
 from storage.models import Member, Submission, SurveyAnswer
 from tests.harness import BotHarness
+from tests.survey_walk import (
+    COUNTRY_QUESTION,
+    THRESHOLD_TITLE,
+    answer_status_with_values,
+    finish_to_review,
+    open_threshold_survey,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,40 +51,54 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     user = await focal_point(harness, user_id)
     calls = await harness.send(user, "/survey")
     assert last_text(calls) == "Which survey would you like to answer?"
-    calls = await harness.press(user, "INSOP soil threshold values")
-    assert "This INSOP survey collects" in harness.texts(calls)[0]
-    assert "Question 2 of about 8" in last_text(calls) and "Which country do you represent?" in last_text(calls)
+    calls = await harness.press(user, THRESHOLD_TITLE)
+    assert "This INSOP survey maps" in harness.texts(calls)[0]
+    assert COUNTRY_QUESTION in last_text(calls)
     calls = await harness.press(user, "Kenya")  # the member's own country is offered as a button
-    assert "What is your role or position?" in last_text(calls)
-    await harness.send(user, "Head of soil unit")
+    assert "In what capacity are you answering?" in last_text(calls)
+    await harness.press(user, "Official GSP national focal point")
+    await harness.send(user, "Wanjiru Kamau")
+    calls = await harness.send(user, "not an address")
+    assert any("⚠️" in text for text in harness.texts(calls))
+    await harness.send(user, "w.kamau@example.org")
     await harness.send(user, "Kenya Agricultural and Livestock Research Organization")
     await harness.press(user, "Yes")
-    await harness.press(user, "Guideline")
-    await harness.press(user, "Agricultural")
-    calls = await harness.press(user, "Industrial")
-    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
-    assert "✅ Agricultural" in labels and "✅ Industrial" in labels and "▫️ Residential" in labels
-    calls = await harness.press(user, "Done")
-    assert "Threshold value no. 1" in harness.texts(calls)[-2]
-    assert "Pollutant" in last_text(calls)
-    await harness.send(user, "cadmum")  # typed and fuzzy-matched to a choice
-    await harness.press(user, "Agricultural")
-    calls = await harness.send(user, "abc")
-    assert "⚠️" in last_text(calls) or any("⚠️" in text for text in harness.texts(calls))
-    await harness.send(user, "0,8")
-    await harness.press(user, "mg/kg")
-    await harness.press(user, "Guideline")
-    await harness.press(user, "Total")
+    await answer_status_with_values(harness, user)
+    calls = await harness.send(user, "Environmental Management (Soil Quality) Regulations")
+    assert "Official number" in last_text(calls)
     await harness.send(user, "/skip")
-    await harness.send(user, "Environmental Management (Soil Quality) Regulations")
+    await harness.send(user, "Ministry of Environment")
+    await harness.press(user, "Nationally")
+    await harness.press(user, "Legally binding")
+    await harness.press(user, "Yes, in force")
     calls = await harness.send(user, "1800")
     assert any("⚠️" in text for text in harness.texts(calls))
     await harness.send(user, "2019")
+    await harness.send(user, "/skip")
+    await harness.press(user, "Agricultural land")
+    calls = await harness.press(user, "Contaminated sites")
+    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    assert "✅ Agricultural land" in labels and "✅ Contaminated sites" in labels and "▫️ Use of sewage sludge on land" in labels
+    await harness.press(user, "Done")
+    await harness.send(user, "/skip")
+    calls = await harness.press(user, "Yes")
+    assert "Pollutant" in last_text(calls)
+    await harness.send(user, "cadmum")  # typed and fuzzy-matched to a choice
+    await harness.press(user, "Agricultural land")
+    await harness.press(user, "Screening or trigger")
+    await harness.press(user, "Human health")
+    await harness.send(user, "/skip")
+    await harness.press(user, "Total content")
+    calls = await harness.press(user, "mg/kg dry weight")
+    assert "The document gives" in last_text(calls)  # the unit is asked before the value
+    await harness.press(user, "One number")
+    calls = await harness.send(user, "abc")
+    assert any("⚠️" in text for text in harness.texts(calls))
+    await harness.send(user, "0,8")
+    await harness.send(user, "/skip")
     calls = await harness.send(user, "/skip")
-    assert "Add another Threshold value?" in last_text(calls)
-    await harness.press(user, "No")
-    await harness.press(user, "Yes")  # involved in discussions
-    calls = await harness.press(user, "Yes")  # consent to publish
+    assert "Add another Key value?" in last_text(calls)
+    calls = await finish_to_review(harness, user)
     review = "\n".join(harness.texts(calls))
     assert "Please check your answers" in review
     assert "Cadmium" in review and "0.8" in review and "2019" in review
@@ -92,11 +113,12 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     submission = await draft_of(harness, user_id)
     assert submission.status == "submitted" and submission.submitted_at is not None
     data = submission.data
-    assert data["country"] == "KE" and data["has_thresholds"] == "yes"
-    assert data["land_uses"] == ["agricultural", "industrial"]
-    entry = data["threshold"][0]
-    assert (entry["pollutant"], entry["value"], entry["unit"], entry["year"]) == ("cadmium", 0.8, "mg_kg", 2020)
-    assert "soil_conditions" not in entry
+    assert data["country"] == "KE" and data["has_thresholds"] == "yes" and data["consent_publish"] == "named"
+    instrument = data["instrument"][0]
+    assert instrument["instr_scope"] == ["agricultural", "contaminated_sites"] and instrument["instr_year"] == 2020
+    value = instrument["key_value"][0]
+    assert (value["pollutant"], value["value"], value["val_unit"]) == ("cadmium", 0.8, "mg_kg")
+    assert "ph_min" not in value
 
 
 async def test_redelivered_update_is_recorded_once(harness, user_id):
@@ -104,9 +126,10 @@ async def test_redelivered_update_is_recorded_once(harness, user_id):
     await harness.send(user, "/survey")
     await harness.press(user, "INSOP soil threshold values")
     await harness.press(user, "Kenya")
-    update = harness.updates.message(user, "Agronomist")
+    await harness.press(user, "Official GSP national focal point")
+    update = harness.updates.message(user, "Wanjiru Kamau")
     first = await harness.feed(update)
-    assert "Which institution do you work for?" in last_text(first)
+    assert "Your work e-mail" in last_text(first)
     submission = await draft_of(harness, user_id)
     trail = await trail_count(harness, submission.id)
     again = await harness.feed(update)
@@ -121,19 +144,20 @@ async def test_cancel_keeps_the_draft_and_resume_continues(harness, user_id):
     await harness.send(user, "/survey")
     await harness.press(user, "INSOP")
     await harness.press(user, "Kenya")
-    await harness.send(user, "Pédologue")
+    await harness.press(user, "Point focal national officiel du PMS")
+    await harness.send(user, "Amina Diallo")
     calls = await harness.send(user, "/cancel")
     assert "/resume" in last_text(calls)
     # Free text now goes elsewhere, not into the survey.
-    await harness.send(user, "Institut national")
+    await harness.send(user, "amina@example.org")
     draft = await draft_of(harness, user_id)
-    assert draft.state["answers"].get("respondent/institution") is None
-    assert draft.state["answers"]["respondent/role"] == "Pédologue"
+    assert draft.state["answers"].get("respondent/resp_email") is None
+    assert draft.state["answers"]["respondent/resp_name"] == "Amina Diallo"
     calls = await harness.send(user, "/resume")
-    assert "Quelle est votre institution" in last_text(calls) or "institution" in last_text(calls).lower()
-    await harness.send(user, "Institut national")
+    assert "adresse électronique professionnelle" in last_text(calls)
+    await harness.send(user, "amina@example.org")
     draft = await draft_of(harness, user_id)
-    assert draft.state["answers"]["respondent/institution"] == "Institut national"
+    assert draft.state["answers"]["respondent/resp_email"] == "amina@example.org"
 
 
 async def test_stale_and_forged_survey_buttons_change_nothing(harness, user_id):
@@ -141,9 +165,11 @@ async def test_stale_and_forged_survey_buttons_change_nothing(harness, user_id):
     await harness.send(user, "/survey")
     await harness.press(user, "INSOP soil threshold values")
     await harness.press(user, "Kenya")
+    await harness.press(user, "Official GSP national focal point")
     await harness.send(user, "Analyst")
+    await harness.send(user, "analyst@example.org")
     await harness.send(user, "Ministry")
-    question = harness.find_button(user.id, label="Don't know")
+    question = harness.find_button(user.id, label="Not yet")
     await harness.press(user, "No")
     before = await draft_of(harness, user_id)
     # Pressing a button of the already answered question again.
@@ -181,7 +207,7 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
     assert [(row.pollutant_id, row.value, row.land_use, row.review_status, row.origin, row.jurisdiction) for row in rows] == [
         ("cadmium", 0.8, "agricultural", "pending", "survey", "KE")
     ]
-    assert "focal point of Kenya" in rows[0].source
+    assert "answer for Kenya" in rows[0].source
     user = harness.user(user_id)
     await harness.onboard(user, "Kenya", "INSOP member")
     calls = await harness.send(user, "cadmium agricultural Kenya")
@@ -197,6 +223,7 @@ async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
     await harness.send(user, "/survey")
     await harness.press(user, "INSOP soil threshold values")
     await harness.press(user, "Kenya")
+    await harness.press(user, "Official GSP national focal point")
     old = await draft_of(harness, user_id)
 
     form = load_form(ROOT / "storage/forms/threshold_survey.xlsx")
@@ -208,10 +235,10 @@ async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
                            stored_old.audience, "test", None)
     try:
         calls = await harness.send(user, "Soil chemist")
-        assert "Which institution do you work for?" in last_text(calls)
+        assert "Your work e-mail" in last_text(calls)
         draft = await draft_of(harness, user_id)
         assert draft.id == old.id and draft.form_pk == old.form_pk
-        assert draft.state["answers"]["respondent/role"] == "Soil chemist"
+        assert draft.state["answers"]["respondent/resp_name"] == "Soil chemist"
         calls = await harness.send(user, "/survey")
         labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
         assert labels == ["INSOP soil threshold values (v2): continue"]

@@ -386,6 +386,13 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
             value=_("{numerator} of {denominator}").format(
                 numerator=_number(indicator.numerator, lang), denominator=_number(indicator.denominator, lang))
             + f" ({format_percent(indicator.value, locale=_babel(lang))})" + goal))
+    counted = [
+        (_("{country}: answer no. {id} of the focal point") if answer.official
+         else _("{country}: answer no. {id}, no focal point has answered")).format(country=answer.country, id=answer.submission_id)
+        for answer in result.counted if answer.answers > 1 or not answer.official
+    ]
+    if counted:  # one official answer per country: say which one counted where there was a choice
+        lines += ["", _("Counted for the indicators (one answer per country):"), *("• " + line for line in counted)]
     lines += ["", _("(country code submitted/in progress)")]
     for chunk in split_message(direct("\n".join(lines), lang)):  # form titles may be Latin in Arabic text
         await message.answer(chunk)

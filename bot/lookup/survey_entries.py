@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from decimal import Decimal
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,24 @@ from bot.lookup.records import RowError, ThresholdRecord, normalize_row
 
 # Survey choice names -> the units `normalize_row` understands.
 _UNITS = {"mg_kg": "mg/kg", "ug_kg": "µg/kg", "g_kg": "g/kg"}
-_LEGAL_STATUS = {"binding": "legally binding", "guideline": "guideline", "both": "legally binding and guideline"}
+# `normalize_row` reads the first word ("binding ...", "guideline ...", "unknown ..."), as in the seed table.
+# "both" is said once for the whole country (first version of the form): which value is binding is not known.
+_LEGAL_STATUS = {
+    "binding": "binding (legally binding, survey answer)",
+    "guideline": "guideline (not binding, survey answer)",
+    "both": "unknown (the country has both binding and guideline values; not stated per value)",
+    "draft": "draft (survey answer)",
+    "dont_know": "unknown (survey answer: don't know)",
+}
+# The land use of a value the respondent typed ("other"): kept for the coordinator, who approves the
+# value with a land use of the lookups, when the typed wording names none.
+OTHER_LAND_USE = "other"
+# How a submission's answers may be used (consent_publish): only "named" answers become values that
+# lookups show with the country's name; "aggregate" answers count in indicators; "internal" ones stay
+# with INSOP's staff. The first form version asked yes/no about naming the country.
+CONSENT_NAMED, CONSENT_AGGREGATE, CONSENT_INTERNAL = "named", "aggregate", "internal"
+_CONSENT = {"named": CONSENT_NAMED, "yes": CONSENT_NAMED, "aggregate": CONSENT_AGGREGATE, "no": CONSENT_AGGREGATE,
+            "internal": CONSENT_INTERNAL}
 # Typed answers copied as they are into a bounded record field: the survey says the field's width
 # when it asks the question and refuses a longer answer (the width comes from the storage layer).
 BOUNDED_ANSWERS = {"pollutant_other": "pollutant_name"}
@@ -36,13 +54,22 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
     """
     records: list[ThresholdRecord] = []
     problems: list[str] = []
-    legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "not stated")
+    consent = publication_consent(data)
+    if consent != CONSENT_NAMED and reported_values(data):
+        return [], [f"submission {submission_id}: {reported_values(data)} reported value(s) not offered for review: "
+                    f"the respondent agreed to {consent} use only, not to publication naming the country"]
+    if data.get("instrument"):
+        return _instrument_records(data, country, country_name, submitted_at, submission_id, widths or {})
+    legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "unknown (not stated)")
     for position, entry in enumerate(data.get("threshold") or [], start=1):
         pollutant = entry.get("pollutant")
         if pollutant == "other":
             pollutant = entry.get("pollutant_other") or ""
         basis = entry.get("basis_other") if entry.get("basis") == "other" else entry.get("basis")
         link = entry.get("link") or ""
+        land_use = str(entry.get("threshold_land_use") or "")
+        if land_use == OTHER_LAND_USE:
+            land_use = str(data.get("land_uses_other") or "").strip() or OTHER_LAND_USE
         source = f"INSOP threshold survey: answer of the focal point of {country_name}, submitted {submitted_at:%Y-%m-%d}"
         row = {
             "country_iso2": country,
@@ -50,7 +77,7 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
             "jurisdiction_level": "national (survey answer)",
             "pollutant": str(pollutant or ""),
             "cas": "",
-            "land_use": str(entry.get("threshold_land_use") or ""),
+            "land_use": land_use,
             "value": _plain_number(entry.get("value")),
             "unit": _UNITS.get(str(entry.get("unit") or ""), str(entry.get("unit") or "")),
             "value_type": str(entry.get("value_type") or ""),
@@ -62,10 +89,146 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
             "source_url_or_path": f"{source}; {link}" if link else source,
         }
         try:
-            records.append(fit_record(normalize_row(row, row_number=position, check_widths=False), widths or {}))
+            records.append(fit_record(_normalize_keeping_land_use(row, position), widths or {}))
         except RowError as error:
             problems.append(f"submission {submission_id}, entry {position}: {error}")
     return records, problems
+
+
+# Version 2026113001 of the form: choice names -> the wording of the reference table.
+_LAND_USES = {
+    "all_uses": "all land uses", "agricultural": "agricultural", "arable": "agricultural (arable land)",
+    "paddy": "agricultural (paddy fields)", "grassland": "agricultural (grassland)", "orchard": "agricultural (orchards)",
+    "kitchen_garden": "residential (kitchen gardens)", "sludge_land": "agricultural (land receiving sewage sludge)",
+    "residential": "residential", "playground": "residential (children's playgrounds)", "park": "residential (parks)",
+    "commercial": "commercial", "industrial": "industrial", "natural": "natural areas and ecosystems",
+}
+_VALUE_TYPES = {
+    "protection": "precautionary value", "assessment": "screening value", "action": "intervention value",
+    "sludge": "limit value for soil receiving sewage sludge", "food": "limit value for crop and food safety",
+    "dont_know": "value (kind not specified in the document)",
+}
+_TARGETS = {"human_health": "human_health", "ecosystem": "ecosystem", "groundwater": "groundwater", "food": "crops_food"}
+_BASES = {"total": "total", "aqua_regia": "aqua regia", "extractable": "extractable", "not_specified": "not stated"}
+_UNITS_V2 = {"mg_kg": "mg/kg", "ug_kg": "µg/kg", "g_kg": "g/kg", "ng_teq_kg": "ng TEQ/kg", "mg_l": "mg/L",
+             "mg_kg_fw": "mg/kg fresh weight"}
+_DDT_SUM = "DDT (sum of DDT, DDE and DDD)"
+
+
+def _instrument_records(data: dict[str, Any], country: str, country_name: str, submitted_at: datetime,
+                        submission_id: int, widths: dict[str, int]) -> tuple[list[ThresholdRecord], list[str]]:
+    """Records of the key values typed inside each legal instrument (form version 2026113001)."""
+    from bot.lookup.pollutants import POLLUTANTS
+
+    catalogue = {pollutant.id: pollutant for pollutant in POLLUTANTS}
+    records: list[ThresholdRecord] = []
+    problems: list[str] = []
+    position = 0
+    for instrument in data.get("instrument") or []:
+        status = "repealed (survey answer)" if instrument.get("instr_in_force") == "repealed" else \
+            _LEGAL_STATUS.get(str(instrument.get("instr_status") or ""), "unknown (not stated)")
+        title = str(instrument.get("instr_title") or "")
+        number = str(instrument.get("instr_number") or "")
+        level = "national (survey answer)"
+        if instrument.get("instr_level") == "subnational":
+            level = f"subnational ({instrument.get('instr_area') or 'area not stated'}; survey answer)"
+        link = str(instrument.get("instr_link") or "")
+        source = (f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
+                  f"issued by {instrument.get('instr_authority') or 'not stated'}")
+        for value in instrument.get("key_value") or []:
+            position += 1
+            pollutant_id = str(value.get("pollutant") or "")
+            known = catalogue.get(pollutant_id)
+            if pollutant_id == "other":
+                pollutant, cas = str(value.get("pollutant_other") or ""), str(value.get("pollutant_cas") or "")
+            elif pollutant_id == "ddt_sum":
+                pollutant, cas = _DDT_SUM, ""
+            else:
+                pollutant, cas = (known.name_en, known.cas or "") if known else (pollutant_id, "")
+            land_use = _LAND_USES.get(str(value.get("val_land_use") or ""))
+            if land_use is None:
+                land_use = str(value.get("val_land_use_other") or "").strip() or OTHER_LAND_USE
+            form = value.get("val_form")
+            number_text = {"single": _plain_number(value.get("value")),
+                           "range": f"{_plain_number(value.get('value_min'))}-{_plain_number(value.get('value_max'))}",
+                           }.get(str(form), "")
+            conditions = [_ph_band(value.get("ph_min"), value.get("ph_max"))]
+            if form == "not_detected":
+                conditions.append("must not be detected")
+            tier = str(value.get("val_tier") or "")
+            row = {
+                "country_iso2": country, "country": country_name, "jurisdiction_level": level,
+                "pollutant": pollutant, "cas": cas, "land_use": land_use, "value": number_text,
+                "unit": _UNITS_V2.get(str(value.get("val_unit") or ""), ""),
+                "value_type": str(value.get("val_name") or "") or _VALUE_TYPES.get(tier, _VALUE_TYPES["dont_know"]),
+                "basis": _BASES.get(str(value.get("val_basis") or ""), "not stated"),
+                "conditions": "; ".join(part for part in conditions if part),
+                "legal_status": status, "instrument": f"{title} ({number})" if number else title,
+                "year": str(instrument.get("instr_year") or ""),
+                "source_url_or_path": f"{source}; {link}" if link else source,
+            }
+            try:
+                record = _normalize_keeping_unit(row, position)
+            except RowError as error:
+                problems.append(f"submission {submission_id}, value {position}: {error}")
+                continue
+            # The respondent said what crossing the value means and what it protects: that wins over the wording.
+            changes = {}
+            if tier in ("protection", "assessment", "action", "sludge", "food"):
+                changes["tier"] = tier
+            if value.get("val_target") in _TARGETS:
+                changes["target"] = _TARGETS[value["val_target"]]
+            records.append(fit_record(dataclasses.replace(record, **changes) if changes else record, widths))
+    return records, problems
+
+
+def _normalize_keeping_unit(row: dict[str, str], position: int) -> ThresholdRecord:
+    """Like `_normalize_keeping_land_use`; a unit that is not mg/kg dry weight (mg/L in an extract, fresh weight)
+    is kept as it was given, never converted: the coordinator approves the value with a unit, or rejects it."""
+    try:
+        return _normalize_keeping_land_use(row, position)
+    except RowError as error:
+        if error.column != "unit":
+            raise
+    record = _normalize_keeping_land_use({**row, "unit": "mg/kg"}, position)
+    return dataclasses.replace(record, unit=row["unit"], unit_original=row["unit"])
+
+
+def _ph_band(low: Any, high: Any) -> str:
+    if low not in (None, "") and high not in (None, ""):
+        return f"pH {_plain_number(low)}-{_plain_number(high)}"
+    if low not in (None, ""):
+        return f"pH >= {_plain_number(low)}"
+    if high not in (None, ""):
+        return f"pH <= {_plain_number(high)}"
+    return ""
+
+
+def publication_consent(data: dict[str, Any]) -> str:
+    """How the respondent agreed the answers may be used: named, aggregate or internal (the strictest when unsaid)."""
+    return _CONSENT.get(str(data.get("consent_publish") or ""), CONSENT_INTERNAL)
+
+
+def reported_values(data: dict[str, Any]) -> int:
+    """How many threshold values the submission reports (every version of the form)."""
+    typed = sum(len(instrument.get("key_value") or []) for instrument in data.get("instrument") or [])
+    return len(data.get("threshold") or []) + typed
+
+
+def _normalize_keeping_land_use(row: dict[str, str], position: int) -> ThresholdRecord:
+    """The normalized record; a land use the lookups do not know is kept as "other" with its wording.
+
+    Such a value waits for review like any other: the coordinator approves it with a land use
+    ("Approve with another land use"). It is never dropped because its wording is new.
+    """
+    try:
+        return normalize_row(row, row_number=position, check_widths=False)
+    except RowError as error:
+        if error.column != "land_use":
+            raise
+    record = normalize_row({**row, "land_use": "all"}, row_number=position, check_widths=False)
+    return dataclasses.replace(record, land_use=OTHER_LAND_USE, land_use_covers=OTHER_LAND_USE,
+                               land_use_original=row["land_use"], land_use_detail="")
 
 
 def fit_record(record: ThresholdRecord, widths: dict[str, int]) -> ThresholdRecord:
@@ -93,4 +256,5 @@ def _plain_number(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return format(value, "f") if isinstance(value, float) else str(value)
+    # The shortest digits that read back as the same float, never in exponent form: 5.5, not 5.500000.
+    return format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)

@@ -7,7 +7,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.reports.indicators import Indicator, RegionProgress, compute_indicators, region_progress, targeted_from_members
+from bot.reports.indicators import (
+    CountedAnswer,
+    Indicator,
+    RegionProgress,
+    compute_indicators,
+    counted_answers,
+    region_progress,
+    targeted_from_members,
+)
 from bot.reports.regions import REGIONS
 
 THRESHOLD_FORM_ID = "insop_thresholds"
@@ -33,6 +41,8 @@ class CampaignStats:
     forms: list[FormStats]
     indicators: list[Indicator]
     regions: list[RegionProgress]
+    # Per targeted country that answered the threshold survey: the one answer the indicators count.
+    counted: list[CountedAnswer] = field(default_factory=list)
 
 
 def decode_answers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -74,6 +84,7 @@ def summarize_campaign(forms: list[tuple[str, str]], rows: list[dict[str, Any]],
         forms=list(by_form.values()),
         indicators=compute_indicators(thresholds, labs, targeted, regions),
         regions=region_progress(targeted, thresholds, regions, draft_countries),
+        counted=counted_answers(thresholds, targeted),
     )
 
 

@@ -11,25 +11,44 @@ from bot.reports.regions import REGIONS
 
 # Where each indicator reads its answer in the shipped forms (storage/forms/build_forms.py).
 # A coordinator who renames a question or a choice in an XLSForm changes it here and nowhere else.
-# Each entry lists (question name, accepted choice names); every condition must hold.
-FORM_ANSWERS: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+# Each entry lists alternatives, one per form version that can answer it (the current version first, then
+# the first version kept in storage/forms/previous/); an alternative is a list of (question name, accepted
+# choice names) conditions that must all hold. Submissions of both versions are read.
+Conditions = tuple[tuple[str, frozenset[str]], ...]
+FORM_ANSWERS: dict[str, tuple[Conditions, ...]] = {
     # Threshold survey (form_id insop_thresholds)
-    "threshold_country": (("country", frozenset()),),
-    "in_discussions": (("in_discussions", frozenset({"yes"})),),
-    "working_toward": (("working_toward", frozenset({"yes"})),),
-    # "both" means some values are binding; values still "in_preparation" are not binding yet.
-    "binding_values": (("has_thresholds", frozenset({"yes"})), ("legal_status", frozenset({"binding", "both"}))),
+    "threshold_country": ((("country", frozenset()),),),
+    # The answer speaks for the country (besides a member whose role is focal point).
+    "official_capacity": ((("resp_capacity", frozenset({"gsp_focal_point", "designated"})),),),
+    # P2: a government body took part in formal discussions on establishing or revising values (last two years).
+    "in_discussions": ((("discussions_2y", frozenset({"yes"})),),
+                       (("in_discussions", frozenset({"yes"})),)),
+    # P2: working towards adopting values in national regulation, computed from the regulatory stage.
+    "working_toward": ((("reg_stage", frozenset({"drafting", "consultation", "adopted_not_in_force", "in_force_revising"})),),
+                       (("working_toward", frozenset({"yes"})),)),
+    # A legally binding instrument in force; in the first version "both" meant some values are binding.
+    "binding_values": ((("has_thresholds", frozenset({"yes"})), ("has_binding_in_force", frozenset({"yes"}))),
+                       (("has_thresholds", frozenset({"yes"})), ("legal_status", frozenset({"binding", "both"})))),
     # Lab SOP survey (form_id insop_lab_sop)
-    "lab_country": (("country", frozenset()),),
-    "lab_name": (("lab_name", frozenset()),),
-    "lab_aware_sops": (("glosolan_aware", frozenset({"yes"})),),
-    "lab_willing_sops": (("sop_participation", frozenset({"yes"})),),
+    "lab_country": ((("country", frozenset()),),),
+    "lab_name": ((("lab_name", frozenset()),),),
+    "lab_glosolan_code": ((("glosolan_code", frozenset()),),),
+    "lab_registered": ((("glosolan_member", frozenset({"yes"})),),),
+    # P1: aware of the harmonized SOPs (the first version asked only this).
+    "lab_aware_sops": ((("sop_knowledge", frozenset({"aware", "read", "trained", "using"})),),
+                       (("glosolan_aware", frozenset({"yes"})),)),
+    # P1 (goal 80 %): aware of how to use them: trained on one, or using one.
+    "lab_able_sops": ((("sop_knowledge", frozenset({"trained", "using"})),),),
+    # P1: involved in developing the SOPs (drafting, ring test, training), not only willing.
+    "lab_involved_sops": ((("sop_involvement", frozenset({"drafting", "ring_test", "training_host"})),),),
+    "lab_willing_sops": ((("sop_willing", frozenset({"yes", "yes_if_supported"})),),
+                         (("sop_participation", frozenset({"yes"})),)),
 }
 
 # Targets of the INSOP action plan, as shares (0-1).
 GOALS: dict[str, float] = {
     "countries_in_discussions": 0.5,
-    "labs_aware_sops": 0.8,
+    "labs_able_sops": 0.8,
     "regions_with_sop_labs": 1.0,
 }
 
@@ -39,7 +58,9 @@ INDICATORS: tuple[str, ...] = (
     "countries_working_toward",
     "countries_binding_values",
     "labs_aware_sops",
+    "labs_able_sops",
     "regions_with_sop_labs",
+    "labs_willing_sops",
 )
 
 FOCAL_POINT_ROLE = "focal_point"
@@ -86,18 +107,54 @@ def targeted_from_members(members: Iterable[dict[str, Any]]) -> set[str]:
 
 
 def latest_by_country(submissions: Iterable[dict[str, Any]], country_key: str = "threshold_country") -> dict[str, dict[str, Any]]:
-    """Each country's latest submission: greatest submitted_at when all have one, else the last in the list."""
+    """Each country's one official answer: the latest of its focal points' answers, else its latest answer.
+
+    A focal point's answer (the member's role, or the capacity the respondent gave) is never
+    replaced by a later answer of an INSOP member; "latest" is the greatest submitted_at when all
+    have one, else the last in the list.
+    """
     latest: dict[str, dict[str, Any]] = {}
     for submission in _in_submission_order(submissions):
         country = submission_country(submission, country_key)
-        if country:
+        if country and (is_official(submission) or not is_official(latest.get(country) or {})):
             latest[country] = submission
     return latest
 
 
+def is_official(submission: dict[str, Any]) -> bool:
+    """Whether the answer speaks for its country: given by a focal point, or by someone who says they
+    answer as the focal point or designated by the responsible ministry."""
+    return submission.get("role") == FOCAL_POINT_ROLE or _answer_matches(submission.get("data") or {}, "official_capacity")
+
+
+@dataclass(frozen=True)
+class CountedAnswer:
+    """Which submission counted for a country in the indicators, and why."""
+
+    country: str
+    submission_id: int | None
+    official: bool
+    answers: int
+
+
+def counted_answers(submissions: Iterable[dict[str, Any]], targeted_countries: Iterable[str]) -> list[CountedAnswer]:
+    """Per targeted country that answered: the submission the indicators count, and how many it was chosen from."""
+    submissions = list(submissions)
+    targeted = {_country_code(code) for code in targeted_countries} - {""}
+    totals: dict[str, int] = {}
+    for submission in submissions:
+        country = submission_country(submission)
+        totals[country] = totals.get(country, 0) + 1
+    return [
+        CountedAnswer(country, submission.get("id"), is_official(submission), totals[country])
+        for country, submission in sorted(latest_by_country(submissions).items())
+        if country in targeted
+    ]
+
+
 def submission_country(submission: dict[str, Any], country_key: str = "threshold_country") -> str:
     """The submission's country code: the stored column first, else the form's country answer."""
-    question = FORM_ANSWERS[country_key][0][0]
+    question = FORM_ANSWERS[country_key][0][0][0]
     return _country_code(submission.get("country")) or _country_code((submission.get("data") or {}).get(question))
 
 
@@ -115,11 +172,17 @@ def compute_indicators(
         if country in targeted
     }
     labs = _latest_by_lab(lab_submissions)
-    aware = sum(1 for lab in labs if _answer_matches(lab.get("data") or {}, "lab_aware_sops"))
+
+    def lab_count(answer_key: str, among: list[dict[str, Any]] = labs) -> int:
+        return sum(1 for lab in among if _answer_matches(lab.get("data") or {}, answer_key))
+
+    # "Able to use" is asked from the second version on: its denominator is the labs registered in
+    # GLOSOLAN that answered that version (labs working with the GSP), each lab once.
+    registered = [lab for lab in labs if _answer_matches(lab.get("data") or {}, "lab_registered")]
     sop_regions = {
         regions.get(_lab_country(lab))
         for lab in labs
-        if _answer_matches(lab.get("data") or {}, "lab_willing_sops")
+        if _answer_matches(lab.get("data") or {}, "lab_involved_sops")
     } & set(REGIONS)
 
     def country_count(answer_key: str) -> int:
@@ -130,8 +193,10 @@ def compute_indicators(
         "countries_in_discussions": (country_count("in_discussions"), len(targeted)),
         "countries_working_toward": (country_count("working_toward"), len(targeted)),
         "countries_binding_values": (country_count("binding_values"), len(targeted)),
-        "labs_aware_sops": (aware, len(labs)),
+        "labs_aware_sops": (lab_count("lab_aware_sops"), len(labs)),
+        "labs_able_sops": (lab_count("lab_able_sops", registered), len(registered)),
         "regions_with_sop_labs": (len(sop_regions), len(REGIONS)),
+        "labs_willing_sops": (lab_count("lab_willing_sops"), len(labs)),
     }
     return [
         Indicator(indicator_id, _share(*counts[indicator_id]), *counts[indicator_id], GOALS.get(indicator_id))
@@ -165,7 +230,9 @@ def indicator_label(indicator_id: str, tr) -> str:
         "countries_working_toward": _("Countries working toward adopting threshold values"),
         "countries_binding_values": _("Countries with legally binding threshold values"),
         "labs_aware_sops": _("Laboratories aware of GLOSOLAN harmonized SOPs"),
+        "labs_able_sops": _("GLOSOLAN laboratories able to use the harmonized SOPs (trained or using)"),
         "regions_with_sop_labs": _("Regions with a laboratory developing SOPs"),
+        "labs_willing_sops": _("Laboratories willing to help develop SOPs"),
     }
     return labels.get(indicator_id, indicator_id)
 
@@ -182,7 +249,12 @@ def _country_code(value: Any) -> str:
 
 
 def _answer_matches(data: dict[str, Any], answer_key: str) -> bool:
-    for question, accepted in FORM_ANSWERS[answer_key]:
+    """Whether the answers meet every condition of one of the entry's alternatives (one per form version)."""
+    return any(_conditions_hold(data, conditions) for conditions in FORM_ANSWERS[answer_key])
+
+
+def _conditions_hold(data: dict[str, Any], conditions: Conditions) -> bool:
+    for question, accepted in conditions:
         value = data.get(question)
         chosen = set(value) if isinstance(value, (list, tuple, set)) else {value}
         if not chosen & accepted:
@@ -206,12 +278,22 @@ def _lab_country(submission: dict[str, Any]) -> str:
 
 
 def _latest_by_lab(submissions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One submission per laboratory (country + folded lab name); nameless labs count each time."""
-    name_question = FORM_ANSWERS["lab_name"][0][0]
+    """One submission per laboratory (GLOSOLAN code, else country + folded lab name); nameless labs count each time."""
+    name_question = FORM_ANSWERS["lab_name"][0][0][0]
+    code_question = FORM_ANSWERS["lab_glosolan_code"][0][0][0]
+    ordered = _in_submission_order(submissions)
+    codes: dict[tuple[str, str], str] = {}  # a lab that gives its code in one answer is that lab in every answer
+    for submission in ordered:
+        data = submission.get("data") or {}
+        name, code = _fold(data.get(name_question)), _fold(data.get(code_question)).replace(" ", "")
+        if code and name:
+            codes[(_lab_country(submission), name)] = code
     latest: dict[Any, dict[str, Any]] = {}
-    for position, submission in enumerate(_in_submission_order(submissions)):
-        name = _fold((submission.get("data") or {}).get(name_question))
-        key = (_lab_country(submission), name) if name else ("", position)
+    for position, submission in enumerate(ordered):
+        data = submission.get("data") or {}
+        name = _fold(data.get(name_question))
+        code = _fold(data.get(code_question)).replace(" ", "") or codes.get((_lab_country(submission), name), "")
+        key = ("glosolan", code) if code else (_lab_country(submission), name) if name else ("", position)
         latest[key] = submission
     return list(latest.values())
 

@@ -16,7 +16,7 @@ from bot import survey as engine
 from bot.survey import Form, Prompt
 from bot.countries import country_name
 from bot.services import documents
-from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission
+from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from storage.models import (
     Member,
     ReviewStatus,
@@ -347,7 +347,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
 async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:
     """Threshold values reported in the submission wait for a coordinator's review."""
     data = submission.data or {}
-    if not data.get("threshold"):
+    if not reported_values(data):
         return
     country = str(data.get("country") or submission.country or "").upper()
     if not country:

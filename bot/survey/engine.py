@@ -550,9 +550,9 @@ def _stale(state: dict[str, Any], steps: list[Step], index: int | None, expected
 
 def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None, _) -> Any:
     if node.type == "integer":
-        return parse_integer(value, _)
+        return parse_integer(value, _, lang)
     if node.type == "decimal":
-        return parse_decimal(value, _)
+        return parse_decimal(value, _, lang)
     if node.type == "date":
         return parse_date(value, _)
     if node.type == "file":

@@ -14,7 +14,6 @@ DATE_FORMATS = (
     "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y", "%Y%m%d",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"[\s\u00a0\u202f_']")
 
 
 class InvalidAnswer(ValueError):
@@ -26,38 +25,119 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
 
 
-def parse_integer(value: Any, _) -> int:
-    """Read a whole number such as '42', '-3' or '1 200'."""
+class AmbiguousNumber(InvalidAnswer):
+    """A number whose separator reads two ways ("1,000": one thousand, or one); str() asks which."""
+
+    def __init__(self, message: str, thousands: float, decimal: float) -> None:
+        super().__init__(message)
+        self.thousands = thousands
+        self.decimal = decimal
+
+
+# Digit groups of three after a first group of one to three digits (Indian grouping "1,00,000" too).
+_GROUPED = r"\d{1,3}(?:%s\d{2})*(?:%s\d{3})+"
+_SEPARATORS = ",.'\u00a0\u202f \u066c\u066b"
+
+
+def read_number(value: Any, _, locale: str | None = None) -> float:
+    """Read a typed number: '3.5', '3,5', '1 200.75', '1.000,5', '1,000,000'.
+
+    A thousands separator is never mistaken for a decimal one: a single ',' or '.' followed by
+    exactly three digits ("1,000", "2.500") reads as one thousand or as one, so the member is asked
+    which (AmbiguousNumber) instead of the number being stored a thousand times too small.
+    """
+    if isinstance(value, bool):
+        raise InvalidAnswer(_("Please enter a number."))
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        number = _number_from_text(str(value), _, locale)
+    if math.isnan(number) or math.isinf(number):
+        raise InvalidAnswer(_("Please enter a number."))
+    return number
+
+
+def _number_from_text(raw: str, _, locale: str | None) -> float:
+    text = raw.strip().translate(_DIGITS).replace("\u066b", ".").replace("\u066c", ",").replace("\u2212", "-")
+    sign = ""
+    if text[:1] in "+-":
+        sign, text = text[0], text[1:].lstrip()
+    # Spaces, apostrophes and underscores only ever group digits.
+    grouped_by_space = re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f'_]\d{3})+(?:[.,]\d+)?", text)
+    if grouped_by_space:
+        text = re.sub(r"[ \u00a0\u202f'_]", "", text)
+    elif re.search(r"\d[ \u00a0\u202f'_]+\d", text):
+        raise InvalidAnswer(_("Please enter a number."))
+    plain = re.fullmatch(r"(\d*)(?:([.,])(\d*))?(?:[eE]([+-]?\d+))?", text)
+    if plain and (plain.group(1) or plain.group(3)):
+        whole, separator, fraction, exponent = plain.groups()
+        if (separator and len(fraction or "") == 3 and whole and len(whole) <= 3 and whole != "0"
+                and not exponent and not grouped_by_space):
+            raise AmbiguousNumber(_ambiguous_question(sign, whole, fraction, _, locale),
+                                  float(f"{sign}{whole}{fraction}"), float(f"{sign}{whole}.{fraction}"))
+        return float(f"{sign}{whole or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else ""))
+    for group, decimal in ((",", "."), (".", ",")):
+        match = re.fullmatch(f"({_GROUPED % (re.escape(group), re.escape(group))})(?:{re.escape(decimal)}(\\d+))?", text)
+        if match:
+            return float(f"{sign}{match.group(1).replace(group, '')}.{match.group(2) or '0'}")
+    raise InvalidAnswer(_("Please enter a number."))
+
+
+def _ambiguous_question(sign: str, whole: str, fraction: str, _, locale: str | None) -> str:
+    """Ask back in the member's language, with both readings written so that neither reads two ways."""
+    thousands = f"{sign}{int(whole + fraction)}"
+    # Three decimals would read two ways again: a fourth digit (a zero) makes the decimal reading plain.
+    digits = fraction.rstrip("0") or "0"
+    if len(digits) == 3:
+        digits += "0"
+    decimal = f"{sign}{whole}{_decimal_symbol(locale)}{digits}"
+    return _("Did you mean {thousands} or {decimal}? Please type the number again without a thousands "
+             "separator.").format(thousands=thousands, decimal=decimal)
+
+
+def _decimal_symbol(locale: str | None) -> str:
+    try:
+        from babel.numbers import get_decimal_symbol
+
+        symbol = get_decimal_symbol(locale or "en")
+    except Exception:  # an unknown locale code: the point is read everywhere
+        return "."
+    return symbol if symbol in (".", ",") else "."
+
+
+# Arabic-Indic and Persian digits read as ASCII digits.
+_DIGITS = {ord(ch): str(n % 10) for n, ch in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
+
+
+def parse_integer(value: Any, _, locale: str | None = None) -> int:
+    """Read a whole number such as '42', '-3', '1 200' or '1,000,000' (an ambiguous '1,000' is asked back)."""
     if isinstance(value, bool):
         raise InvalidAnswer(_("Please enter a whole number."))
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = _SPACES.sub("", str(value))
-    if re.fullmatch(r"[+-]?\d+(\.0+)?", text) and len(text) < 19:
-        return int(float(text)) if "." in text else int(text)
-    raise InvalidAnswer(_("Please enter a whole number."))
+    text = str(value).strip()
+    if len(text) > 40:
+        raise InvalidAnswer(_("Please enter a whole number."))
+    try:
+        number = read_number(text, _, locale)
+    except AmbiguousNumber as ambiguous:
+        if ambiguous.decimal.is_integer():
+            raise
+        number = ambiguous.thousands  # "2,019" for a year: only the thousands reading is a whole number
+    except InvalidAnswer:
+        raise InvalidAnswer(_("Please enter a whole number.")) from None
+    if not number.is_integer() or abs(number) >= 10**18:
+        raise InvalidAnswer(_("Please enter a whole number."))
+    return int(number)
 
 
-def parse_decimal(value: Any, _) -> float:
-    """Read a number such as '3.5', '3,5' or '1 200.75'."""
-    if isinstance(value, bool):
+def parse_decimal(value: Any, _, locale: str | None = None) -> float:
+    """Read a number such as '3.5', '3,5', '1 200.75' or '1.000,5' (an ambiguous '1,000' is asked back)."""
+    if isinstance(value, str) and len(value.strip()) > 60:
         raise InvalidAnswer(_("Please enter a number."))
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text = _SPACES.sub("", str(value))
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        elif "," in text and "." in text and text.index(",") < text.index("."):
-            text = text.replace(",", "")
-        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-            raise InvalidAnswer(_("Please enter a number."))
-        number = float(text)
-    if math.isnan(number) or math.isinf(number):
-        raise InvalidAnswer(_("Please enter a number."))
-    return number
+    return read_number(value, _, locale)
 
 
 def parse_date(value: Any, _) -> str:

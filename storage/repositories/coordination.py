@@ -367,7 +367,7 @@ class CoordinationRepository:
         query = (
             # Columns, not Submission objects: the engine state (the largest column) is not needed here.
             select(Submission.id, SurveyForm.form_id, Submission.status, Submission.country, Submission.language,
-                   data, Submission.submitted_at, Member.telegram_id)
+                   data, Submission.submitted_at, Member.telegram_id, Member.role)
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
             .outerjoin(Member, Member.id == Submission.member_id)
             .order_by(Submission.id)
@@ -381,7 +381,7 @@ class CoordinationRepository:
             found.append({"id": row.id, "form_id": row.form_id, "status": row.status, "country": row.country,
                           "language": row.language, "data": row.data if data_as_text else row.data or {},
                           "submitted_at": row.submitted_at,
-                          "telegram_id": row.telegram_id})
+                          "telegram_id": row.telegram_id, "role": row.role})
         return found
 
     async def review_statuses(self, submission_ids: list[int]) -> dict[int, str]:

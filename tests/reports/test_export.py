@@ -14,7 +14,7 @@ from bot.survey.form import Choice, Form, Node
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
 
-THRESHOLD_FORM = load_form(FORMS_DIR / "threshold_survey.xlsx")
+THRESHOLD_FORM = load_form(FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx")  # the answers below are of that version
 MAIN_COLUMNS = [
     "country", "role", "institution", "has_thresholds", "legal_status", "land_uses", "land_uses_other",
     "threshold_count", "in_discussions", "working_toward", "obstacles", "obstacles_other", "consent_publish",

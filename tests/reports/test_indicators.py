@@ -62,13 +62,58 @@ def test_country_indicators_count_each_targeted_country_once():
     assert indicators["countries_binding_values"].numerator == 1
 
 
-def test_lab_indicators_count_each_lab_once_and_regions_with_willing_labs():
+def test_lab_indicators_of_the_first_version_count_each_lab_once_and_willingness_apart():
     indicators = by_id(compute_indicators(THRESHOLDS, LABS, TARGETED, REGIONS_TABLE))
     aware = indicators["labs_aware_sops"]
-    assert (aware.numerator, aware.denominator, aware.value, aware.goal) == (3, 4, 0.75, 0.8)
+    assert (aware.numerator, aware.denominator, aware.value, aware.goal) == (3, 4, 0.75, None)
+    # Kenya, China and Argentina said they would take part: willing, not yet involved in developing SOPs.
+    assert indicators["labs_willing_sops"].numerator == 3
     regions = indicators["regions_with_sop_labs"]
-    # Kenya (africa), China (asia), Argentina (latin america); Egypt only said maybe.
-    assert (regions.numerator, regions.denominator, regions.goal) == (3, 8, 1.0)
+    assert (regions.numerator, regions.denominator, regions.goal) == (0, 8, 1.0)
+    # The first version did not ask whether staff can use the SOPs.
+    able = indicators["labs_able_sops"]
+    assert (able.numerator, able.denominator, able.goal) == (0, 0, 0.8)
+
+
+LABS_V2 = [
+    {"country": "KE", "data": {"lab_name": "KALRO Soil Lab", "glosolan_member": "yes", "glosolan_code": "KE-001",
+                               "sop_knowledge": "read", "sop_involvement": ["none"], "sop_willing": "yes_if_supported"}},
+    # The same lab under another name, with its GLOSOLAN code: counted once (its later answer).
+    {"country": "KE", "data": {"lab_name": "Kenya Agricultural Soil Laboratory", "glosolan_member": "yes",
+                               "glosolan_code": "ke-001", "sop_knowledge": "using", "sop_involvement": ["ring_test"]}},
+    {"country": "EG", "data": {"lab_name": "SWERI", "glosolan_member": "yes", "sop_knowledge": "trained",
+                               "sop_involvement": ["drafting", "training_host"]}},
+    {"country": "CN", "data": {"lab_name": "ISSAS", "glosolan_member": "no", "sop_knowledge": "using", "sop_involvement": ["none"],
+                               "sop_willing": "no"}},
+    {"country": "AR", "data": {"lab_name": "INTA", "glosolan_member": "yes", "sop_knowledge": "not_aware",
+                               "sop_involvement": ["none"], "sop_willing": "yes"}},
+]
+
+
+def test_lab_indicators_of_the_second_version_measure_use_and_involvement():
+    indicators = by_id(compute_indicators([], LABS_V2, TARGETED, REGIONS_TABLE))
+    assert indicators["labs_aware_sops"].numerator == 3  # Kenya (once), Egypt, China; Argentina was not aware
+    able = indicators["labs_able_sops"]
+    # Among the three registered labs: Kenya uses one, Egypt was trained; Argentina was not aware.
+    assert (able.numerator, able.denominator, able.goal) == (2, 3, 0.8)
+    # Involved in developing SOPs: Kenya (ring test, Africa) and Egypt (drafting, Near East and North Africa).
+    assert indicators["regions_with_sop_labs"].numerator == len({REGIONS_TABLE["KE"], REGIONS_TABLE["EG"]})
+    assert indicators["labs_willing_sops"].numerator == 1  # Argentina; Kenya's later answer is involvement
+
+
+def test_country_indicators_read_the_second_version():
+    submissions = [
+        {"country": "KE", "data": {"discussions_2y": "yes", "reg_stage": "drafting", "has_thresholds": "in_preparation",
+                                   "has_binding_in_force": "no"}},
+        {"country": "NL", "data": {"discussions_2y": "no", "reg_stage": "in_force", "has_thresholds": "yes",
+                                   "has_binding_in_force": "yes"}},
+        {"country": "BR", "data": {"discussions_2y": "dont_know", "reg_stage": "in_force_revising", "has_thresholds": "yes",
+                                   "has_binding_in_force": "no"}},
+    ]
+    indicators = by_id(compute_indicators(submissions, [], TARGETED, REGIONS_TABLE))
+    assert indicators["countries_in_discussions"].numerator == 1
+    assert indicators["countries_working_toward"].numerator == 2  # Kenya drafting, Brazil revising
+    assert indicators["countries_binding_values"].numerator == 1
 
 
 def test_nothing_submitted_gives_zeros_without_dividing_by_zero():
@@ -111,18 +156,46 @@ def test_targeted_countries_come_from_focal_points():
 def test_form_answers_name_questions_of_the_shipped_forms():
     from bot.survey import load_form
 
-    threshold = load_form(FORMS_DIR / "threshold_survey.xlsx")
-    lab = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
-    for key, conditions in FORM_ANSWERS.items():
-        form = lab if key.startswith("lab_") else threshold
-        for question, choices in conditions:
-            node = form.find_node(question)
-            assert node is not None, (key, question)
-            names = {choice.name for choice in form.choices.get(node.list_name, [])}
-            assert choices <= names, (key, question, choices - names)
+    versions = {
+        "threshold": [load_form(FORMS_DIR / "threshold_survey.xlsx"), load_form(FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx")],
+        "lab": [load_form(FORMS_DIR / "lab_sop_survey.xlsx"), load_form(FORMS_DIR / "previous" / "lab_sop_survey_2025060101.xlsx")],
+    }
+    for key, alternatives in FORM_ANSWERS.items():
+        forms = versions["lab" if key.startswith("lab_") else "threshold"]
+        for conditions in alternatives:
+            # Each alternative is answered by one shipped version: every question and choice exists there.
+            def answered_by(form, conditions=conditions):
+                for question, choices in conditions:
+                    node = form.find_node(question)
+                    if node is None:
+                        return False
+                    # A calculation (has_binding_in_force) computes its value; a choice question offers it.
+                    if node.type != "calculate" and not choices <= {choice.name for choice in form.choices.get(node.list_name, [])}:
+                        return False
+                return True
+            assert any(answered_by(form) for form in forms), (key, conditions)
 
 
 def test_indicator_names_go_through_gettext():
     tr = gettext.NullTranslations()
     assert indicator_label("labs_aware_sops", tr) == "Laboratories aware of GLOSOLAN harmonized SOPs"
     assert all(indicator_label(indicator, tr) != indicator for indicator in INDICATORS)
+
+
+def test_the_focal_points_answer_counts_even_when_a_member_answers_later():
+    """One official answer per country: an INSOP member's later answer never replaces the focal point's."""
+    from bot.reports.indicators import counted_answers
+
+    submissions = [
+        {"id": 1, "country": "KE", "role": "focal_point", "submitted_at": at(1), "data": {"in_discussions": "yes"}},
+        {"id": 2, "country": "KE", "role": "member", "submitted_at": at(5), "data": {"in_discussions": "no"}},
+        {"id": 3, "country": "NL", "role": "member", "submitted_at": at(2), "data": {"in_discussions": "yes"}},
+        {"id": 4, "country": "NL", "role": "member", "submitted_at": at(3), "data": {"in_discussions": "no"}},
+    ]
+    assert latest_by_country(submissions)["KE"]["id"] == 1
+    assert latest_by_country(submissions)["NL"]["id"] == 4  # no focal point answered: the latest answer
+    indicators = by_id(compute_indicators(submissions, [], {"KE", "NL"}, REGIONS_TABLE))
+    assert indicators["countries_in_discussions"].numerator == 1
+    counted = {answer.country: answer for answer in counted_answers(submissions, {"KE", "NL"})}
+    assert (counted["KE"].submission_id, counted["KE"].official, counted["KE"].answers) == (1, True, 2)
+    assert (counted["NL"].submission_id, counted["NL"].official) == (4, False)

@@ -53,7 +53,7 @@ SCENARIOS = {
         ],
     },
     "threshold_survey_en": {
-        "form": "storage/forms/threshold_survey.xlsx",
+        "form": "storage/forms/previous/threshold_survey_2025060101.xlsx",
         "lang": "en",
         "inputs": [
             "Frnace", "Soil officer", "Ministry of Ecology", "yes", "binding", "agricultural, residential",
@@ -65,13 +65,13 @@ SCENARIOS = {
         ],
     },
     "threshold_survey_es_no_values": {
-        "form": "storage/forms/threshold_survey.xlsx",
+        "form": "storage/forms/previous/threshold_survey_2025060101.xlsx",
         "lang": "es",
         "inputs": ["Chile", "Asesora", "Ministerio del Medio Ambiente", "No", "Sí", "Sí",
                    ["Falta de datos", "Other"], "Sin laboratorio acreditado", "no"],
     },
     "lab_sop_survey_fr": {
-        "form": "storage/forms/lab_sop_survey.xlsx",
+        "form": "storage/forms/previous/lab_sop_survey_2025060101.xlsx",
         "lang": "fr",
         "inputs": ["Laboratoire national des sols", "Sénégal", "", "oui",
                    "Métaux lourds (total), Hydrocarbures", ["xrf"], "GC-FID",

@@ -1,0 +1,59 @@
+"""Typed numbers with thousands separators: never silently a thousand times too small."""
+
+import gettext
+from pathlib import Path
+
+import pytest
+
+from bot.survey import engine
+from bot.survey.values import AmbiguousNumber, InvalidAnswer, parse_decimal, parse_integer
+from bot.survey.loader import load_form
+
+FORMS = Path(__file__).parent / "forms"
+
+_ = gettext.NullTranslations().gettext
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("1 000", 1000), ("1\u202f000", 1000), ("1,000,000", 1_000_000), ("1.000.000", 1_000_000),
+    ("1,000.5", 1000.5), ("1.000,5", 1000.5), ("1 000,5", 1000.5), ("1,00,000", 100_000),
+    ("1,5", 1.5), ("0,500", 0.5), ("1.5", 1.5), ("1234,567", 1234.567), ("٣٫٥", 3.5), ("12", 12),
+])
+def test_unambiguous_numbers_are_read_right(typed, expected):
+    assert parse_decimal(typed, _, "en") == expected
+    assert parse_decimal(typed, _, "fr") == expected
+
+
+@pytest.mark.parametrize("typed, thousands, decimal_en, decimal_fr", [
+    ("1,000", "1000", "1.0", "1,0"), ("1.000", "1000", "1.0", "1,0"), ("2,500", "2500", "2.5", "2,5"),
+    ("1,234", "1234", "1.2340", "1,2340"), ("-2.500", "-2500", "-2.5", "-2,5"),
+])
+def test_a_separator_that_reads_two_ways_is_asked_back(typed, thousands, decimal_en, decimal_fr):
+    for locale, decimal in (("en", decimal_en), ("fr", decimal_fr)):
+        with pytest.raises(AmbiguousNumber) as asked:
+            parse_decimal(typed, _, locale)
+        assert thousands in str(asked.value) and decimal in str(asked.value)
+        # Either reading, typed back as offered, is read without a question.
+        assert parse_decimal(thousands, _, locale) == float(thousands)
+        assert parse_decimal(decimal, _, locale) == pytest.approx(float(decimal.replace(",", ".")))
+
+
+def test_integers_take_the_only_whole_reading_and_ask_otherwise():
+    assert parse_integer("2,019", _) == 2019
+    assert parse_integer("1 000", _) == 1000
+    with pytest.raises(AmbiguousNumber):
+        parse_integer("1.000", _)
+    with pytest.raises(InvalidAnswer):
+        parse_integer("2.5", _)
+
+
+def test_the_question_is_asked_in_the_members_language():
+    form = load_form(FORMS / "features.md")
+    state = engine.answer(form, engine.start(form, "fr"), None).state  # past the welcome note
+    state = engine.answer(form, state, "Léa Martin").state
+    state = engine.answer(form, state, "33").state
+    result = engine.answer(form, state, "1,000")
+    assert not result.accepted and "1000" in result.error and "1,0" in result.error
+    assert engine.current_prompt(form, result.state).question == "height"  # asked again, nothing stored
+    result = engine.answer(form, result.state, "1,0")
+    assert result.accepted and result.state["answers"]["person/height"] == 1.0

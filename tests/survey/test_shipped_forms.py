@@ -1,0 +1,143 @@
+"""The shipped survey forms, answered with scripted replies: what they measure and what becomes a candidate record."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.lookup.survey_entries import records_from_submission
+from bot.reports.indicators import compute_indicators
+from bot.reports.regions import load_regions
+from bot.survey.cli import run_answers
+from bot.survey.loader import load_form
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMS = ROOT / "storage" / "forms"
+ANSWERS = ROOT / "tests" / "fixtures" / "survey_answers"
+
+
+@pytest.fixture(scope="module")
+def threshold_form():
+    return load_form(FORMS / "threshold_survey.xlsx")
+
+
+@pytest.fixture(scope="module")
+def lab_form():
+    return load_form(FORMS / "lab_sop_survey.xlsx")
+
+
+def two_instruments():
+    return json.loads((ANSWERS / "threshold_two_instruments.json").read_text(encoding="utf-8"))
+
+
+def test_two_instruments_and_eight_key_values_become_records_and_indicators(threshold_form):
+    run = run_answers(threshold_form, two_instruments())
+    assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
+    data = run["data"]
+    assert [len(instrument["key_value"]) for instrument in data["instrument"]] == [4, 4]
+    records, problems = records_from_submission(data, "KE", "Kenya", datetime(2026, 11, 30), 1)
+    assert problems == [] and len(records) == 8
+    cadmium = records[0]
+    assert (cadmium.pollutant_id, cadmium.land_use, cadmium.value, cadmium.legal_status, cadmium.tier, cadmium.target) == (
+        "cadmium", "agricultural", 0.3, "binding", "assessment", "human_health")
+    assert cadmium.instrument == "Soil Quality Regulations (LN 12/2018)" and cadmium.year == 2018
+    perchlorate = records[-1]
+    assert (perchlorate.pollutant_name, perchlorate.cas) == ("perchlorate", "14797-73-0")
+
+    indicators = {item.id: item for item in compute_indicators(
+        [{"country": "KE", "role": "focal_point", "data": data}], [], {"KE", "UG"}, load_regions())}
+    assert indicators["countries_in_discussions"].numerator == 1
+    assert indicators["countries_working_toward"].numerator == 1  # in force and being revised
+    assert indicators["countries_binding_values"].numerator == 1
+
+
+def test_aggregated_consent_keeps_values_out_of_the_review_queue(threshold_form):
+    answers = two_instruments()
+    answers[answers.index("named")] = "aggregate"
+    data = run_answers(threshold_form, answers)["data"]
+    records, problems = records_from_submission(data, "KE", "Kenya", datetime(2026, 11, 30), 1)
+    assert records == [] and "8 reported value(s)" in problems[0]
+
+
+def replies_until(form, answers, question):
+    """The scripted replies up to (not including) the first time `question` is asked."""
+    run = run_answers(form, answers)
+    position = next(i for i, step in enumerate(run["steps"]) if step["question"] == question)
+    return answers[:position]
+
+
+def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_form):
+    answers = two_instruments()
+    start = replies_until(threshold_form, answers, "val_unit")
+    # Cadmium in agricultural soil: 30 µg/kg (0.03 mg/kg) is a hundred times below usual values.
+    run = run_answers(threshold_form, start + ["ug_kg", "single", "30", "no"])
+    asked = run["steps"][-1]
+    assert asked["question"] == "unit_confirm" and not asked["accepted"]
+    assert "/back" in asked["message"]
+    run = run_answers(threshold_form, start + ["ug_kg", "single", "30", "yes", "", ""])
+    assert all(step["accepted"] for step in run["steps"])
+    # 0.3 mg/kg is not questioned.
+    run = run_answers(threshold_form, start + ["mg_kg", "single", "0.3", ""])
+    assert run["steps"][-1]["question"] == "ph_min"
+
+
+def test_no_national_values_cannot_be_in_force(threshold_form):
+    answers = two_instruments()
+    start = replies_until(threshold_form, answers, "has_thresholds")
+    run = run_answers(threshold_form, start + ["no", "no", ["none"], "in_force"])
+    assert run["steps"][-1]["question"] == "reg_stage" and not run["steps"][-1]["accepted"]
+    run = run_answers(threshold_form, start + ["no", "no", ["none"], "considered", "no", ["lack_of_funding"]])
+    assert all(step["accepted"] for step in run["steps"])
+    assert "instrument" not in run["data"]
+
+
+def test_the_country_list_is_fao_members_under_un_names(threshold_form, lab_form):
+    for form in (threshold_form, lab_form):
+        countries = {choice.name: choice.label for choice in form.choices["country"]}
+        assert len(countries) == 194
+        assert not {"AQ", "TW", "PS", "LI", "HK", "EU"} & set(countries)
+        assert {"CK", "NU", "KE", "CN"} <= set(countries)
+        english = {name: labels[next(key for key in labels if key.startswith("English"))] for name, labels in countries.items()}
+        assert english["TR"] == "Türkiye" and english["CI"].startswith("Côte d")
+
+
+def test_every_text_of_the_new_forms_is_in_six_languages(threshold_form, lab_form):
+    for form in (threshold_form, lab_form):
+        assert len(form.languages) == 6
+        for node in form.iter_nodes() if hasattr(form, "iter_nodes") else []:
+            for texts in (node.label, node.hint, node.constraint_message, node.required_message):
+                if texts:
+                    assert all(texts.get(language) for language in form.languages), (node.name, texts)
+        for list_name, items in form.choices.items():
+            for choice in items:
+                assert all(choice.label.get(language) for language in form.languages), (list_name, choice.name)
+
+
+LAB_FULL = [
+    "KALRO Soil Lab", "KALRO", "Kenya", "", "gov_service", "yes", "KE-001", "yes",
+    "routinely", ["metals_total", "pest_ocp"], ["ddt", "hch"], "",
+    ["aqua_regia_mw"], ["icp_ms"], ["soxhlet"], ["gc_ecd"], "ISO 11466", "0.05", "", "", "s100_999",
+    "yes_pollutants", ["glosolan", "wepal"], "every_batch",
+    "trained", ["ring_test"], ["qaqc", "validation"], ["webinars"], ["funding"],
+    "Jane Doe", "jane@kalro.org", "yes", "yes", "",
+]
+
+
+def test_lab_survey_measures_knowledge_involvement_and_registration(lab_form):
+    run = run_answers(lab_form, LAB_FULL)
+    assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
+    data = run["data"]
+    indicators = {item.id: item for item in compute_indicators([], [{"country": "KE", "data": data}], set(), load_regions())}
+    assert indicators["labs_able_sops"].numerator == indicators["labs_able_sops"].denominator == 1
+    assert indicators["regions_with_sop_labs"].numerator == 1
+    assert "method_hhp" not in data and data["pesticides_quantified"] == ["ddt", "hch"]
+
+
+def test_a_lab_without_pollutant_analyses_is_not_forced_to_invent_methods(lab_form):
+    short = LAB_FULL[:8] + ["no", "not_yes" if False else "yes_other", "not_aware", ["none"], "yes",
+                            ["review"], ["none"], ["equipment"], "Jane Doe", "jane@kalro.org", "no", "yes", ""]
+    run = run_answers(lab_form, short)
+    assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
+    asked = {step["question"] for step in run["steps"]}
+    assert not asked & {"pollutant_groups", "metal_digestion", "pt_last2y", "samples_per_year"}
