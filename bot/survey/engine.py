@@ -66,6 +66,12 @@ class Prompt:
     total: int = 0
     value: Any = None
     display_value: str | None = None
+    # Progress that never jumps: the form's top-level part, and the question within that part (one
+    # repeat instance counts as the part's questions; notes and add-another are not counted).
+    part: int = 0
+    parts: int = 0
+    part_question: int = 0
+    part_questions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -488,6 +494,42 @@ def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
     return form.text(choice.label, lang) or choice.name
 
 
+def _part_key(step: Step) -> tuple[str, str]:
+    """(part, unit) of a step: the top-level group or repeat it sits in, and the repeat instance."""
+    if step.kind == "add_another":
+        return strip_indexes(step.path), ""
+    if "/" not in step.path:
+        return "", ""  # top-level questions: one part together
+    head = step.path.split("/", 1)[0]
+    return strip_indexes(head), head
+
+
+def _progress(steps: list[Step], index: int) -> tuple[int, int, int, int]:
+    """(part, parts, question in its part, questions in its part) of steps[index]."""
+    parts: list[str] = []
+    for step in steps:
+        if step.kind == "note":
+            continue
+        key = _part_key(step)[0]
+        if not parts or parts[-1] != key:
+            parts.append(key)
+    current = steps[index]
+    part_key, unit = _part_key(current)
+    part = 0
+    seen = 0
+    for step in steps[:index + 1]:
+        if step.kind == "note":
+            continue
+        key = _part_key(step)[0]
+        if seen == 0 or key != parts[seen - 1]:
+            seen += 1
+        part = seen
+    questions = [position for position, step in enumerate(steps)
+                 if step.kind == "question" and _part_key(step) == (part_key, unit)]
+    question = sum(1 for position in questions if position <= index)
+    return part, len(parts), question, len(questions)
+
+
 @_bounded
 def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr=None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
@@ -510,6 +552,7 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
         total=len(steps),
         section=_section(form, step.path, instance, lang),
     )
+    prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(steps, index)
     if step.kind == "add_another":
         repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
@@ -559,11 +602,22 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
              + [text for text in choice.label.values()] + ([_("Other")] if _is_generated_other(choice) else []))
             for choice in filtered_choices(form, node, instance, path)
         ]
-        options = [(name, [label for label in labels if label]) for name, labels in options]
+        # "plomb" for "Plomb (Pb)": each label also without its bracketed part.
+        options = [(name, [variant for label in labels if label for variant in (label, _unbracketed(label)) if variant])
+                   for name, labels in options]
         if node.type == "select_one":
             return parse_select_one(value, options, _)
         return parse_select_multiple(value, options, _)
     return parse_text(value, _)[:MAX_STRING_CHARS]
+
+
+_BRACKETED = re.compile(r"\s*[(\[（][^)\]）]*[)\]）]")
+
+
+def _unbracketed(label: str) -> str:
+    """A choice label without its bracketed part ("Plomb (Pb)" -> "Plomb"); "" when nothing was bracketed."""
+    stripped = _BRACKETED.sub("", label).strip()
+    return stripped if stripped != label.strip() else ""
 
 
 @_bounded
@@ -688,7 +742,19 @@ def _answer_add_another(form: Form, state, steps, index, value, _) -> AnswerResu
 
 
 def skip(form: Form, state: dict[str, Any], tr=None, expected_question: str | None = None) -> AnswerResult:
-    """Leave the current question unanswered (refused when it is required)."""
+    """Leave the current question empty: an optional one's earlier answer is cleared (refused when required)."""
+    cleared = _copy_state(state)
+    _instance, steps, index = _current_step(form, cleared)
+    if index is not None and steps[index].kind == "question" and steps[index].path in cleared["answers"]:
+        instance = _refresh(form, cleared)[0]
+        if not _is_required(steps[index], instance):
+            del cleared["answers"][steps[index].path]
+            return answer(form, cleared, None, tr=tr, expected_question=expected_question)
+    return answer(form, state, None, tr=tr, expected_question=expected_question)
+
+
+def keep(form: Form, state: dict[str, Any], tr=None, expected_question: str | None = None) -> AnswerResult:
+    """Keep the current question's answer as it is and move on (an empty reply does the same)."""
     return answer(form, state, None, tr=tr, expected_question=expected_question)
 
 
