@@ -494,40 +494,42 @@ def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
     return form.text(choice.label, lang) or choice.name
 
 
-def _part_key(step: Step) -> tuple[str, str]:
-    """(part, unit) of a step: the top-level group or repeat it sits in, and the repeat instance."""
-    if step.kind == "add_another":
-        return strip_indexes(step.path), ""
-    if "/" not in step.path:
-        return "", ""  # top-level questions: one part together
-    head = step.path.split("/", 1)[0]
-    return strip_indexes(head), head
+def _form_parts(form: Form) -> tuple[int, dict[str, int]]:
+    """How many parts the form has and the part (from 1) of each top-level node, whatever is relevant
+    now, so the count never changes while answering: each top-level group or repeat is a part, and so
+    is each run of top-level questions."""
+    parts = form.__dict__.get("_parts")
+    if parts is None:
+        count, by_name, in_run = 0, {}, False
+        for node in form.children:
+            if node.type in ("note", "calculate"):
+                continue
+            if node.type in ("group", "repeat"):
+                in_run = False
+                if not any(child.type not in ("note", "calculate", "group", "repeat") for child in node.iter_nodes()):
+                    continue
+                count += 1
+            elif not in_run:
+                in_run = True
+                count += 1
+            by_name[node.name] = count
+        parts = form.__dict__["_parts"] = (count, by_name)
+    return parts
 
 
-def _progress(steps: list[Step], index: int) -> tuple[int, int, int, int]:
-    """(part, parts, question in its part, questions in its part) of steps[index]."""
-    parts: list[str] = []
-    for step in steps:
-        if step.kind == "note":
-            continue
-        key = _part_key(step)[0]
-        if not parts or parts[-1] != key:
-            parts.append(key)
-    current = steps[index]
-    part_key, unit = _part_key(current)
-    part = 0
-    seen = 0
-    for step in steps[:index + 1]:
-        if step.kind == "note":
-            continue
-        key = _part_key(step)[0]
-        if seen == 0 or key != parts[seen - 1]:
-            seen += 1
-        part = seen
-    questions = [position for position, step in enumerate(steps)
-                 if step.kind == "question" and _part_key(step) == (part_key, unit)]
+def _progress(form: Form, steps: list[Step], index: int) -> tuple[int, int, int, int]:
+    """(part, parts, question in its part, questions in its part) of steps[index]; one repeat instance
+    counts as the part's questions, notes and add-another are not counted."""
+    count, by_name = _form_parts(form)
+
+    def unit(step: Step) -> tuple[int, str]:
+        head = step.path.split("/", 1)[0]
+        return by_name.get(strip_indexes(head), 0), head if "/" in step.path else ""
+
+    current = unit(steps[index])
+    questions = [position for position, step in enumerate(steps) if step.kind == "question" and unit(step) == current]
     question = sum(1 for position in questions if position <= index)
-    return part, len(parts), question, len(questions)
+    return current[0], count, question, len(questions)
 
 
 @_bounded
@@ -552,7 +554,7 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
         total=len(steps),
         section=_section(form, step.path, instance, lang),
     )
-    prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(steps, index)
+    prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(form, steps, index)
     if step.kind == "add_another":
         repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
