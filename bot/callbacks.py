@@ -48,6 +48,12 @@ class RoleChoice(CallbackData, prefix="role"):
     role: Code
 
 
+class ProfileEdit(CallbackData, prefix="prf"):
+    """/profile: change the member's country, role or language."""
+
+    what: Code
+
+
 class SurveyOpen(CallbackData, prefix="svo"):
     """Start or resume one survey (a stored form version)."""
 

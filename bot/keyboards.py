@@ -11,6 +11,7 @@ from bot.callbacks import (
     CountryChoice,
     LanguageChoice,
     LookupPage,
+    ProfileEdit,
     RoleChoice,
     SurveyAgain,
     SurveyOpen,
@@ -57,6 +58,17 @@ def role_keyboard() -> InlineKeyboardMarkup:
     for role, label in role_labels().items():
         if role != Role.COORDINATOR.value:
             builder.button(text=label, callback_data=RoleChoice(role=role))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def profile_keyboard(can_change_role: bool) -> InlineKeyboardMarkup:
+    """What /profile can change."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Change country"), callback_data=ProfileEdit(what="country"))
+    if can_change_role:
+        builder.button(text=_("Change role"), callback_data=ProfileEdit(what="role"))
+    builder.button(text=_("Change language"), callback_data=ProfileEdit(what="language"))
     builder.adjust(1)
     return builder.as_markup()
 

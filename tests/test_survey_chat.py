@@ -46,7 +46,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     assert last_text(calls) == "Which survey would you like to answer?"
     calls = await harness.press(user, "INSOP soil threshold values")
     assert "This INSOP survey collects" in harness.texts(calls)[0]
-    assert "Part 1 of 4, question 1 of 3" in last_text(calls) and "Which country do you represent?" in last_text(calls)
+    assert "Part 1 of 5, question 1 of 3" in last_text(calls) and "Which country do you represent?" in last_text(calls)
     calls = await harness.press(user, "Kenya")  # the member's own country is offered as a button
     assert "What is your role or position?" in last_text(calls)
     await harness.send(user, "Head of soil unit")

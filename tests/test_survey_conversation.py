@@ -338,3 +338,43 @@ async def test_submit_gives_a_receipt_and_answer_again_offers_the_last_answers(h
     draft = await draft_of(harness, user_id)
     assert draft.id != submission.id and draft.status == "draft"
     assert draft.state["answers"]["respondent/institution"] == "KALRO"
+
+
+async def test_start_offers_the_paused_draft_and_onboarding_offers_the_survey(harness, user_id):
+    user = harness.user(user_id)
+    await harness.send(user, "/start")
+    await harness.send(user, "Kenya")
+    await harness.press(user, "Kenya")
+    calls = await harness.press(user, "National focal point")
+    assert "A survey is waiting for you: “INSOP soil threshold values”." in last_text(calls)
+    assert last_buttons(calls) == ["Start the survey ▶"]
+    calls = await harness.press(user, "Start the survey")
+    assert "Which country do you represent?" in last_text(calls)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "Analyst")
+    await harness.send(user, "/cancel")
+    calls = await harness.send(user, "/start")
+    assert "Welcome back" in sent(calls)[0]
+    assert "You have a draft of “INSOP soil threshold values” with 2 answers saved." in last_text(calls)
+    assert last_buttons(calls) == ["Continue the survey ▶"]
+    calls = await harness.press(user, "Continue the survey")
+    assert "Which institution do you work for?" in last_text(calls)
+
+
+async def test_profile_changes_country_and_role_later(harness, user_id):
+    user = await focal_point(harness, user_id)
+    calls = await harness.send(user, "/profile")
+    assert "Country: Kenya" in last_text(calls) and "Role: National focal point" in last_text(calls)
+    assert last_buttons(calls) == ["Change country", "Change role", "Change language"]
+    await harness.press(user, "Change country")
+    calls = await harness.send(user, "Ghana")
+    await harness.press(user, "Ghana")
+    calls = await harness.send(user, "/profile")
+    assert "Country: Ghana" in last_text(calls)
+    await harness.press(user, "Change role")
+    await harness.press(user, "Soil laboratory")
+    calls = await harness.send(user, "/profile")
+    assert "Role: Soil laboratory" in last_text(calls)
+    async with harness.storage.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+    assert (member.country, member.role) == ("GH", "lab")

@@ -204,7 +204,7 @@ async def paused_draft(session: AsyncSession, member: Member) -> tuple[Submissio
             return None
         stored = await repo.form(drafts[0].form_pk)
         title = (stored.title or stored.form_id) if stored is not None else ""
-        return drafts[0], title, len((drafts[0].state or {}).get("answers", {}))
+        return drafts[0], title, len(set((drafts[0].state or {}).get("history", [])))
 
 
 async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
