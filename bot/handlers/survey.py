@@ -215,7 +215,8 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
         return
     if turn.error:
         await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
-        return
+        if prompt.kind != "review":
+            return  # the question and its buttons are just above
     for note in turn.notes:
         text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
         if lead:
