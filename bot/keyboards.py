@@ -182,7 +182,7 @@ def survey_review_keyboard(submission_id: int, token: str, parts: list[tuple[str
     """A button per part of the review (its answers open in place), then Submit."""
     rows = []
     for position, (title, answers) in enumerate(parts[:MAX_REVIEW_BUTTONS]):
-        label = _("{part} ({answers} answers)").format(part=short_label(title, REVIEW_BUTTON_UNITS), answers=len(answers))
+        label = f"{short_label(title, REVIEW_BUTTON_UNITS)} ({len(answers)})"
         rows.append([InlineKeyboardButton(text=button_text(label), callback_data=SurveyStep(
             sub=submission_id, step=token, action="v", arg=position).pack())])
     rows.append([InlineKeyboardButton(text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S").pack())])
