@@ -48,16 +48,31 @@ class RoleChoice(CallbackData, prefix="role"):
     role: Code
 
 
+class ProfileEdit(CallbackData, prefix="prf"):
+    """/profile: change the member's country, role or language."""
+
+    what: Code
+
+
 class SurveyOpen(CallbackData, prefix="svo"):
     """Start or resume one survey (a stored form version)."""
 
     form_pk: RowId
 
 
+class SurveyAgain(CallbackData, prefix="sva"):
+    """Answer a submitted survey again: mode "new" (empty) or "copy" (from the last submission's answers)."""
+
+    form_pk: RowId
+    mode: Code
+
+
 class SurveyStep(CallbackData, prefix="svs"):
     """A button under a survey question: the step it belongs to, what it does, and its argument.
 
-    Actions: c choose, t toggle, d done, s skip, b back, e edit (review item), S submit.
+    Actions: c choose, t toggle, d done, s skip, b back, k keep the current answer, e edit (review item),
+    v view a part of the review, r the review's summary, a save typed text that read as a lookup,
+    l look that text up (pauses the survey), S submit.
     """
 
     sub: RowId

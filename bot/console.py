@@ -1,8 +1,13 @@
 """`python -m bot chat`: the real dispatcher and handlers, driven from the terminal.
 
 Each input line is a message from one user. Replies print as text; buttons print as numbered
-options, and typing a number presses that button. `/file PATH` sends a local file as a document
-(a survey's document question, a form for coordinators to publish). End of input ends the chat.
+options, and typing a number presses that button (`#2` presses button 2 even where a number is an
+answer). `/file PATH` sends a local file as a document (a survey's document question, a form for
+coordinators to publish). End of input ends the chat.
+
+Update ids start from the clock, so a survey started in one run takes answers in the next (drafts
+take each update id once), and the reminder sender runs on the in-process API: "Send now" delivers,
+and what goes to other members prints with their chat id.
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import time
 from pathlib import Path
 from typing import TextIO
 
 from aiogram.types import InlineKeyboardButton, Message, User
 
-from bot.app import build_bot, build_dispatcher, build_i18n, open_storage
+from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
 from bot.config import Settings
 from bot.local_api import DOWNLOAD_LIMIT, Call, LocalBotAPI, UpdateFactory
 
@@ -31,8 +37,9 @@ def plain(text: str) -> str:
 class ConsolePrinter:
     """Prints what the bot sends and remembers the buttons a number can press."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, user_id: int | None = None) -> None:
         self.out = out
+        self.user_id = user_id
         self.buttons: list[tuple[Message, InlineKeyboardButton]] = []
         self._batch_buttons: list[tuple[Message, InlineKeyboardButton]] = []
         self._batch_had_output = False
@@ -56,6 +63,11 @@ class ConsolePrinter:
     def _print_message(self, call: Call) -> None:
         if call.method == "editMessageReplyMarkup" and call.keyboard is None:
             return  # buttons removed from an answered question: nothing new to read
+        if self.user_id is not None and call.chat_id is not None and call.chat_id != self.user_id:
+            # The reminder sender delivering to another member: shown, but its buttons are not ours.
+            self.out.write(f"(to chat {call.chat_id}) {plain(call.text or '').rstrip()}\n\n")
+            self.out.flush()
+            return
         self._batch_had_output = True
         if call.method == "sendPhoto":
             self.out.write(f"[picture, {len(call.files.get('photo', b''))} bytes]\n")
@@ -77,10 +89,26 @@ class ConsolePrinter:
         self.out.write("\n")
 
     def button(self, text: str) -> tuple[Message, InlineKeyboardButton] | None:
-        """The button a typed number stands for, if any."""
-        if text.isdigit() and 1 <= int(text) <= len(self.buttons):
-            return self.buttons[int(text) - 1]
-        return None
+        """The button a typed number stands for, if any.
+
+        Under a question answered by typing (its only buttons are Back, Skip, Keep), a bare number is
+        the answer; `#n` presses button n anywhere.
+        """
+        forced = text.startswith("#")
+        number = text[1:] if forced else text
+        if not (number.isdigit() and 1 <= int(number) <= len(self.buttons)):
+            return None
+        if not forced and all(_is_navigation(button) for _message, button in self.buttons):
+            return None
+        return self.buttons[int(number) - 1]
+
+
+# Survey buttons that move around a typed question (back, skip, keep) rather than answer it.
+_NAVIGATION = re.compile(r"^svs:[^:]*:[^:]*:[bsk](:|$)")
+
+
+def _is_navigation(button: InlineKeyboardButton) -> bool:
+    return bool(button.callback_data and _NAVIGATION.match(button.callback_data))
 
 
 FILE_COMMAND = "/file"
@@ -113,11 +141,13 @@ async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: i
     storage = await open_storage(settings)
     i18n = build_i18n(settings)
     dispatcher = build_dispatcher(settings, storage, i18n)
-    printer = ConsolePrinter(stdout)
+    printer = ConsolePrinter(stdout, user_id)
     api = LocalBotAPI(listener=printer)
     bot = build_bot(LOCAL_TOKEN, settings, session=api)
     user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
-    updates = UpdateFactory()
+    enable_sender(dispatcher, settings, storage, i18n)
+    # Ids from the clock (milliseconds) keep growing across runs, as Telegram's do.
+    updates = UpdateFactory(start=time.time_ns() // 1_000_000)
     interactive = stdin.isatty()
     try:
         await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
@@ -144,6 +174,10 @@ async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: i
                 update = updates.message(user, text)
             await dispatcher.feed_update(bot, update)
             printer.end_turn()
+        sender = dispatcher.workflow_data.get("sender")
+        if sender is not None:
+            # End of a scripted chat right after "Send now": deliver what is due before stopping.
+            await asyncio.wait_for(sender.deliver_due(), timeout=30)
     finally:
         await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)
         await dispatcher.storage.close()

@@ -6,9 +6,19 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, LookupPage, RoleChoice, SurveyOpen, SurveyStep
+from bot.callbacks import (
+    CompareValues,
+    CountryChoice,
+    LanguageChoice,
+    LookupPage,
+    ProfileEdit,
+    RoleChoice,
+    SurveyAgain,
+    SurveyOpen,
+    SurveyStep,
+)
 from bot.i18n import language_name, ordered_languages
-from bot.limits import button_text, fits_callback_data
+from bot.limits import ELLIPSIS, button_text, fit_utf16, fits_callback_data, utf16_len
 from storage.models import Role
 
 
@@ -52,6 +62,17 @@ def role_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def profile_keyboard(can_change_role: bool) -> InlineKeyboardMarkup:
+    """What /profile can change."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Change country"), callback_data=ProfileEdit(what="country"))
+    if can_change_role:
+        builder.button(text=_("Change role"), callback_data=ProfileEdit(what="role"))
+    builder.button(text=_("Change language"), callback_data=ProfileEdit(what="language"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 def survey_list_keyboard(offers) -> InlineKeyboardMarkup:
     """One button per survey the member may answer, saying whether it is started or done."""
     builder = InlineKeyboardBuilder()
@@ -68,24 +89,54 @@ def survey_list_keyboard(offers) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def short_label(text: str, units: int) -> str:
+    """`text` within `units` UTF-16 units, cut at a word boundary (never mid-word) with an ellipsis."""
+    text = " ".join(text.split())
+    if utf16_len(text) <= units:
+        return text
+    fitted = fit_utf16(text, units)
+    body = fitted[:-len(ELLIPSIS)] if fitted.endswith(ELLIPSIS) else fitted
+    space = body.rfind(" ")
+    if space >= len(body) // 3:
+        body = body[:space]
+    return body.rstrip(" ,;:·-–—") + ELLIPSIS
+
+
+def survey_again_keyboard(form_pk: int) -> InlineKeyboardMarkup:
+    """A submitted survey answered again: from the last answers, or a new empty submission."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Start from my last answers"), callback_data=SurveyAgain(form_pk=form_pk, mode="copy"))
+    builder.button(text=_("Start a new, empty submission"), callback_data=SurveyAgain(form_pk=form_pk, mode="new"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def start_survey_keyboard(form_pk: int, draft: bool = False) -> InlineKeyboardMarkup:
+    """One button: start the survey waiting for the member, or continue their draft."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Continue the survey ▶") if draft else _("Start the survey ▶"),
+                   callback_data=SurveyOpen(form_pk=form_pk))
+    return builder.as_markup()
+
+
 # Longer choice lists (countries...) are typed and fuzzy-matched instead of scrolled through.
 MAX_CHOICE_BUTTONS = 24
+# A "Keep ..." button shows the beginning of the current answer.
+KEEP_ANSWER_UNITS = 32
 
 
 def survey_question_keyboard(submission_id: int, token: str, prompt, pending: list[str],
                              suggested: str | None = None) -> InlineKeyboardMarkup | None:
-    """Choices as buttons (toggles with a check mark for select_multiple), then Back and Skip.
+    """Choices as buttons (toggles that say whether they are ticked), then Keep, Back and Skip.
 
-    A long list shows only the `suggested` choice (the member's own country, say) as a button.
+    A long list shows only the `suggested` choice (the member's own country, say) as a button; a
+    question answered by typing gets Keep, Back and Skip only.
     """
     multiple = prompt.type == "select_multiple" and prompt.kind == "question"
     choices = list(enumerate(prompt.choices))
     if len(choices) > MAX_CHOICE_BUTTONS:
         choices = [(position, choice) for position, choice in choices
                    if suggested and choice[0].lower() == suggested.lower()]
-    if not choices:
-        # Typed answers get no buttons: /back and /skip do the same, and a bare number stays an answer.
-        return None
 
     def button(text: str, action: str, arg: int = 0) -> InlineKeyboardButton:
         data = SurveyStep(sub=submission_id, step=token, action=action, arg=arg).pack()
@@ -96,11 +147,15 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
     rows = []
     for position, (name, label) in choices:
         if multiple:
-            rows.append([button(("✅ " if name in pending else "▫️ ") + label, "t", position)])
+            # The state in words as well as in the symbol: a screen reader reads the symbol's name.
+            text = _("☑ {option} (selected)").format(option=label) if name in pending else "☐ " + label
+            rows.append([button(text, "t", position)])
         else:
             rows.append([button(label, "c", position)])
     if multiple:
         rows.append([button(_("Done ✔"), "d")])
+    if prompt.kind == "question" and prompt.display_value and not multiple:
+        rows.append([button(_("Keep “{answer}” ▶").format(answer=short_label(prompt.display_value, KEEP_ANSWER_UNITS)), "k")])
     navigation = [button(_("◀ Back"), "b")]
     if not prompt.required and prompt.kind == "question":
         navigation.append(button(_("Skip ▶"), "s"))
@@ -108,19 +163,39 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-# An edit button per answer on the review screen: the question's beginning is enough to recognise it.
-REVIEW_BUTTON_UNITS = 60
+def survey_lookup_keyboard(submission_id: int, token: str, can_save: bool) -> InlineKeyboardMarkup:
+    """Under typed text that read as a lookup: look it up (pausing the survey), or save it as the answer."""
+    rows = [[InlineKeyboardButton(text=_("🔎 Look it up"), callback_data=SurveyStep(sub=submission_id, step=token, action="l").pack())]]
+    if can_save:
+        rows.append([InlineKeyboardButton(text=_("Save as my answer"),
+                                          callback_data=SurveyStep(sub=submission_id, step=token, action="a").pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def survey_review_keyboard(submission_id: int, token: str, items: list[dict]) -> InlineKeyboardMarkup:
-    """An edit button per answer, then Submit."""
-    builder = InlineKeyboardBuilder()
-    # Telegram allows 100 buttons; long forms keep the newest answers editable through /back.
-    for position, item in enumerate(items[:90]):
-        builder.button(text=button_text("✏️ " + item["label"], REVIEW_BUTTON_UNITS), callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position))
-    builder.button(text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S"))
-    builder.adjust(1)
-    return builder.as_markup()
+# Review buttons show whole words: a part's title, or an answer's question.
+REVIEW_BUTTON_UNITS = 48
+# Telegram allows 100 buttons in a keyboard.
+MAX_REVIEW_BUTTONS = 90
+
+
+def survey_review_keyboard(submission_id: int, token: str, parts: list[tuple[str, list[int]]]) -> InlineKeyboardMarkup:
+    """A button per part of the review (its answers open in place), then Submit."""
+    rows = []
+    for position, (title, answers) in enumerate(parts[:MAX_REVIEW_BUTTONS]):
+        label = f"{short_label(title, REVIEW_BUTTON_UNITS)} ({len(answers)})"
+        rows.append([InlineKeyboardButton(text=button_text(label), callback_data=SurveyStep(
+            sub=submission_id, step=token, action="v", arg=position).pack())])
+    rows.append([InlineKeyboardButton(text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S").pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def survey_part_keyboard(submission_id: int, token: str, answers: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A button per answer of one review part (to change it), then back to the summary."""
+    rows = [[InlineKeyboardButton(text=button_text(_("Change: {question}").format(question=short_label(label, REVIEW_BUTTON_UNITS))),
+                                  callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position).pack())]
+            for position, label in answers[:MAX_REVIEW_BUTTONS]]
+    rows.append([InlineKeyboardButton(text=_("◀ All parts"), callback_data=SurveyStep(sub=submission_id, step=token, action="r").pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _fits(data) -> bool:

@@ -69,7 +69,7 @@ async def test_survey_survives_kill_and_resumes_at_the_right_question(fake, data
         since = fake.mark()
         await say("/survey", "Which survey")
         fake.press_button(USER, text="continue")
-        question = await fake.wait_for("sendMessage", sent_to(USER, "Question"), since=since, timeout=20)
+        question = await fake.wait_for("sendMessage", sent_to(USER, "Part 2 of 5"), since=since, timeout=20)
         assert "Are these values legally binding or guidelines?" in question.params["text"]
         await press("Guideline", "For which land uses")
         state, answers, distinct = await draft(database_url)

@@ -103,6 +103,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     assert "Please check your answers" in review
     assert "Cadmium" in review and "0.8" in review and "2019" in review
 
+    calls = await harness.press(user, "Threshold value")  # the part, then its answer
     calls = await harness.press(user, "Year of adoption")
     assert "Year of adoption" in last_text(calls) and "Current answer: 2019" in last_text(calls)
     calls = await harness.send(user, "2020")

@@ -7,21 +7,37 @@ import html
 from aiogram import F
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers import Handlers
-from bot.callbacks import CountryChoice, LanguageChoice, RoleChoice
+from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
 from bot.i18n import language_name
 from bot.countries import country_name, is_country, match_country
-from bot.keyboards import country_keyboard, language_keyboard, role_keyboard
+from bot.config import Settings
+from bot.keyboards import (
+    country_keyboard,
+    language_keyboard,
+    profile_keyboard,
+    role_keyboard,
+    role_labels,
+    start_survey_keyboard,
+)
 from bot.limits import fit_utf16
 from bot.services import coordination, members, surveys
-from storage.models import Member
+from bot.services.surveys import FormCache
+from storage.models import Member, Role
 
 handlers = Handlers("start")
+
+
+class ProfileStates(StatesGroup):
+    """/profile: the member is typing their new country."""
+
+    country = State()
 
 
 def help_text() -> str:
@@ -34,6 +50,7 @@ def help_text() -> str:
             "• <i>" + html.escape(_("lead residential Netherlands")) + "</i>",
             "",
             _("/start: set up your profile"),
+            _("/profile: change your country, role or language"),
             _("/survey: answer a survey; /resume: continue where you stopped"),
             _("/compare: one pollutant across countries; /countries: which countries have values"),
             _("/language: change the language"),
@@ -47,18 +64,42 @@ def _ask_country() -> str:
     return _("Which country do you work in? Type its name in any language, for example <i>Kenya</i>.")
 
 
-async def _continue_onboarding(message: Message, member: Member) -> None:
-    """Ask for whatever the profile still misses."""
+async def _continue_onboarding(message: Message, member: Member, session: AsyncSession | None = None,
+                               forms: FormCache | None = None, settings: Settings | None = None,
+                               language: str = "en") -> None:
+    """Ask for whatever the profile still misses; once complete, offer the survey waiting for the member."""
     if not member.country:
         await message.answer(_ask_country())
     elif not member.role:
         await message.answer(_("What is your role in the network?"), reply_markup=role_keyboard())
     else:
         await message.answer(help_text())
+        if session is not None and forms is not None and settings is not None:
+            await _offer_survey(message, member, session, forms, settings, language)
+
+
+async def _offer_survey(message: Message, member: Member, session: AsyncSession, forms: FormCache, settings: Settings,
+                        language: str) -> None:
+    """A [Continue] button for the member's paused draft, else [Start the survey] for one not yet answered."""
+    paused = await surveys.paused_draft(session, member)
+    if paused is not None:
+        draft, title, answers = paused
+        await message.answer(
+            _("You have a draft of “{title}” with {answers} answers saved.").format(
+                title=html.escape(_(title) if title else title), answers=answers),
+            reply_markup=start_survey_keyboard(draft.form_pk, draft=True))
+        return
+    coordinator = members.is_coordinator(member, message.chat.id, settings.coordinator_ids)
+    waiting = [offer for offer in await surveys.offers(session, forms, member, coordinator, language)
+               if offer.draft is None and not offer.submitted]
+    if waiting and member.role in (Role.FOCAL_POINT.value, Role.LAB.value):
+        await message.answer(_("A survey is waiting for you: “{title}”.").format(title=html.escape(_(waiting[0].title))),
+                             reply_markup=start_survey_keyboard(waiting[0].form.id))
 
 
 @handlers.message(CommandStart())
-async def start(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n) -> None:
+async def start(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n, forms: FormCache,
+                settings: Settings) -> None:
     """Greet the member in their language, offer other languages, then ask what the profile misses."""
     user = message.from_user
     payload = members.parse_start_payload(command.args)
@@ -77,6 +118,7 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     if member.is_onboarded and invite_note is None:
         await message.answer(_("Welcome back, {name}!").format(name=name))
         await message.answer(help_text())
+        await _offer_survey(message, member, session, forms, settings, i18n.current_locale)
         return
     await message.answer(
         _(
@@ -90,7 +132,7 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     )
     if invite_note:
         await message.answer(invite_note)
-    await _continue_onboarding(message, member)
+    await _continue_onboarding(message, member, session, forms, settings, i18n.current_locale)
 
 
 def _invited_role(role: str | None) -> str:
@@ -142,7 +184,8 @@ async def language_chosen(
 
 
 @handlers.callback_query(CountryChoice.filter())
-async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, session: AsyncSession, i18n: I18n) -> None:
+async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, session: AsyncSession, i18n: I18n,
+                         state: FSMContext, forms: FormCache, settings: Settings, member: Member | None = None) -> None:
     """Store the confirmed country, or ask again."""
     await query.answer()
     if query.message is None:
@@ -153,15 +196,21 @@ async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, ses
     if not is_country(callback_data.code):
         await query.message.edit_text(_("I don't know that country. Please type its name again."))
         return
+    changing = await state.get_state() == ProfileStates.country.state
+    was_onboarded = member is not None and member.is_onboarded
     member = await members.set_country(session, query.from_user, callback_data.code)
+    await state.clear()
     await query.message.edit_text(
         _("Country: {country}.").format(country=html.escape(country_name(member.country, i18n.current_locale)))
     )
-    await _continue_onboarding(query.message, member)
+    if changing or was_onboarded:
+        return  # a profile change: nothing else to ask
+    await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
 
 
 @handlers.callback_query(RoleChoice.filter())
-async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: AsyncSession) -> None:
+async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: AsyncSession, i18n: I18n,
+                      forms: FormCache, settings: Settings) -> None:
     """Store the role; the profile is complete."""
     if callback_data.role not in members.SELF_CHOSEN_ROLES:
         await query.answer(_("This choice is not available."), show_alert=True)
@@ -171,16 +220,18 @@ async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: 
     if query.message is None:
         return
     await query.message.edit_text(_("Thank you, your profile is complete."))
-    await _continue_onboarding(query.message, member)
+    await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
 
 
 def _is_command(message: Message) -> bool:
     return (message.text or "").startswith("/")
 
 
-def _needs_country(message: Message, member: Member | None) -> bool:
+def _needs_country(message: Message, member: Member | None, raw_state: str | None = None) -> bool:
     if _is_command(message):
         return False  # an unknown command is not a country name
+    if raw_state == ProfileStates.country.state:
+        return True  # /profile: changing the country
     return member is None or (not member.is_onboarded and not member.country)
 
 
@@ -209,3 +260,38 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
 async def role_missing(message: Message) -> None:
     """The member typed instead of pressing a role button: show the buttons again."""
     await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
+
+
+@handlers.message(Command("profile"))
+async def show_profile(message: Message, member: Member | None, i18n: I18n) -> None:
+    """Show the member's country, role and language, with buttons to change each."""
+    if member is None or not member.is_onboarded:
+        await message.answer(_("Please set up your profile first: send /start."))
+        return
+    language = i18n.current_locale
+    lines = [
+        "<b>" + _("Your profile") + "</b>",
+        _("Country: {country}").format(country=html.escape(country_name(member.country, language) if member.country else "—")),
+        _("Role: {role}").format(role=html.escape(role_labels().get(member.role or "", member.role or "—"))),
+        _("Language: {language}").format(language=html.escape(language_name(member.language or language))),
+    ]
+    await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR.value))
+
+
+@handlers.callback_query(ProfileEdit.filter())
+async def edit_profile(query: CallbackQuery, callback_data: ProfileEdit, member: Member | None, state: FSMContext,
+                       i18n: I18n) -> None:
+    """Ask for the new country, role or language."""
+    if member is None or not member.is_onboarded or query.message is None:
+        await query.answer(_("Please set up your profile first: send /start."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.what == "country":
+        await state.set_state(ProfileStates.country)
+        await query.message.answer(_ask_country())
+    elif callback_data.what == "role" and member.role != Role.COORDINATOR.value:
+        await query.message.answer(_("What is your role in the network?"), reply_markup=role_keyboard())
+    else:
+        await query.message.answer(
+            _("Choose your language:"), reply_markup=language_keyboard(i18n.available_locales, i18n.current_locale))

@@ -15,17 +15,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers import Handlers
 from bot import survey as engine
-from bot.callbacks import SurveyOpen, SurveyStep
+from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.i18n import translations
-from bot.i18n.typography import typeset
-from bot.keyboards import MAX_CHOICE_BUTTONS, survey_list_keyboard, survey_question_keyboard, survey_review_keyboard
+from bot.i18n.typography import is_rtl, typeset
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.keyboards import (
+    MAX_CHOICE_BUTTONS,
+    short_label,
+    survey_again_keyboard,
+    survey_list_keyboard,
+    survey_lookup_keyboard,
+    survey_part_keyboard,
+    survey_question_keyboard,
+    survey_review_keyboard,
+)
 from bot.limits import MAX_DOCUMENT_BYTES, fit_utf16
 from bot.lookup import split_message
 from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
 from bot.survey.form import language_code
-from storage.models import Member
+from storage.models import Member, utcnow
 
 handlers = Handlers("survey")
 
@@ -39,12 +51,15 @@ _TYPE_HINTS = {
 # The shipped forms' titles (XLSForm titles have no translation columns): marked here so the
 # catalogs carry them; a title without a translation, e.g. an uploaded form's, shows as written.
 SHIPPED_FORM_TITLES = (__("INSOP soil threshold values"), __("INSOP soil laboratory SOP survey"))
-_ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back", "e": "edit", "S": "submit"}
+_ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back", "k": "keep", "e": "edit",
+            "S": "submit", "a": "saved", "l": "lookup", "v": "part", "r": "summary"}
 # UTF-16 units each part of a question message may take: together well within Telegram's 4096, so a
 # form with very long wording (or a very long earlier answer) still shows its question and buttons.
 _LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 800, 200, 800, 800
 # On the review screen: every answer is listed, long ones shortened (the stored answer stays whole).
 _REVIEW_LABEL_UNITS, _REVIEW_VALUE_UNITS = 200, 300
+# One summary line per part of the review: a phone shows about this much on two lines.
+_SUMMARY_LINE_UNITS, _SUMMARY_VALUE_UNITS = 160, 28
 
 
 def _fit(text: str, units: int) -> str:
@@ -52,11 +67,20 @@ def _fit(text: str, units: int) -> str:
     return html.escape(fit_utf16(text, units))
 
 
-def _question_text(turn: Turn) -> str:
+def progress_line(prompt) -> str:
+    """Where the member is: the form's part and the question within it (never "of about" a total that grows)."""
+    if not prompt.parts:
+        return _("Question {index} of about {total}").format(index=prompt.index, total=prompt.total)
+    if prompt.kind != "question" or not prompt.part_questions:
+        return _("Part {part} of {parts}").format(part=prompt.part, parts=prompt.parts)
+    return _("Part {part} of {parts}, question {question} of {questions}").format(
+        part=prompt.part, parts=prompt.parts, question=prompt.part_question, questions=prompt.part_questions)
+
+
+def _question_text(turn: Turn, lead: str | None = None) -> str:
     prompt = turn.prompt
-    lines = [
-        "<i>" + _("Question {index} of about {total}").format(index=prompt.index, total=prompt.total) + "</i>",
-    ]
+    lines = [lead] if lead else []
+    lines.append("<i>" + progress_line(prompt) + "</i>")
     if prompt.section:
         lines.append(_fit(prompt.section, _SECTION_UNITS))
     lines.append("<b>" + _fit(prompt.label, _LABEL_UNITS) + "</b>")
@@ -69,6 +93,8 @@ def _question_text(turn: Turn) -> str:
         lines.append(_("At most {limit} characters.").format(limit=limit))
     if len(prompt.choices) > MAX_CHOICE_BUTTONS:
         lines.append(_("Type your answer; I will find it in the list."))
+    elif prompt.choices and prompt.kind == "question":
+        lines.append("<i>" + _("Press a button, or type the option or its number.") + "</i>")
     if prompt.display_value and prompt.kind == "question":
         lines.append(_("Current answer: {value}").format(value=_fit(prompt.display_value, _VALUE_UNITS)))
     if prompt.kind == "question" and not prompt.required:
@@ -76,7 +102,30 @@ def _question_text(turn: Turn) -> str:
     return "\n".join(lines)
 
 
-def _review_text(turn: Turn, lang: str) -> tuple[str, list[dict]]:
+def _answer_arrow(lang: str) -> str:
+    return "←" if is_rtl(lang) else "→"
+
+
+def answered_text(prompt, shown: str, lang: str) -> str:
+    """An answered question as it stays in the chat: its label and the answer ("Is it binding? → Yes")."""
+    answer = "<b>" + _fit(shown, _VALUE_UNITS) + "</b>" if shown else "<i>" + _("(left empty)") + "</i>"
+    section = _fit(prompt.section, _SECTION_UNITS) + "\n" if prompt.section else ""
+    return f"{section}{_fit(prompt.label, _LABEL_UNITS)} {_answer_arrow(lang)} {answer}"
+
+
+def _echo(turn: Turn) -> str | None:
+    """The first line of the next message after a typed answer: what the answer was read as."""
+    if turn.answered is None or turn.answer_shown is None:
+        return None
+    if turn.answer_shown == "":
+        return "✓ " + _("“{question}” left empty.").format(question=_fit(turn.answered.label, _REVIEW_LABEL_UNITS))
+    if turn.answered.type == "text" and turn.answered.kind == "question":
+        return None  # the member's own message shows it as typed
+    return "✓ " + _("{label}: {value}").format(label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
+                                              value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>")
+
+
+def _review_items(turn: Turn, lang: str) -> list[dict]:
     items = engine.review(turn.form, turn.submission.state, lang)
     form_language = _form_language(turn, lang)
     for item in items:
@@ -84,16 +133,53 @@ def _review_text(turn: Turn, lang: str) -> tuple[str, list[dict]]:
             item["label"] = _("Specify other.")  # pyxform's or_other wording is English only (as in the engine)
         for key in ("label", "display", "section"):
             item[key] = typeset(item[key], form_language) if isinstance(item[key], str) else item[key]
-    lines = ["<b>" + _("Please check your answers before you submit:") + "</b>", ""]
-    section = None
-    for item in items:
-        if item["section"] and item["section"] != section:
-            section = item["section"]
-            lines.append("<u>" + _fit(section, _SECTION_UNITS) + "</u>")
+    return items
+
+
+def review_parts(items: list[dict]) -> list[tuple[str, list[int]]]:
+    """The review's parts in order: (title, positions of its answers); a repeat's instances apart."""
+    parts: list[tuple[str, list[int]]] = []
+    keys: list[str] = []
+    for position, item in enumerate(items):
+        key = item["path"].split("/", 1)[0] if "/" in item["path"] else ""
+        if not keys or keys[-1] != key:
+            keys.append(key)
+            title = item["section"].split(" › ")[0] if key and item["section"] else _("General")
+            parts.append((title, []))
+        parts[-1][1].append(position)
+    return parts
+
+
+def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str, list[tuple[str, list[int]]]]:
+    """The review on one phone screen: a line per part with its answers, then a button per part."""
+    items = _review_items(turn, lang)
+    parts = review_parts(items)
+    separator = " · "
+    lines = [lead] if lead else []
+    lines += ["<b>" + _("Please check your answers before you submit:") + "</b>", ""]
+    for title, positions in parts:
+        values = separator.join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
+                                for position in positions if items[position]["display"])
+        lines.append(_("{label}: {value}").format(label="<b>" + _fit(title, _SECTION_UNITS) + "</b>",
+                                                  value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
+    lines += ["", _("Press a part to see and change its answers, or Submit.")]
+    return "\n".join(lines), parts
+
+
+def _review_part(turn: Turn, lang: str, part: int) -> tuple[str, list[tuple[int, str]]] | None:
+    """One part of the review: each answer on a line, and a button per answer."""
+    items = _review_items(turn, lang)
+    parts = review_parts(items)
+    if not 0 <= part < len(parts):
+        return None
+    title, positions = parts[part]
+    lines = ["<b>" + _fit(title, _SECTION_UNITS) + "</b>", ""]
+    for position in positions:
+        item = items[position]
         lines.append("• " + _("{label}: {value}").format(
             label=_fit(item["label"], _REVIEW_LABEL_UNITS), value="<b>" + _fit(item["display"], _REVIEW_VALUE_UNITS) + "</b>"))
-    lines += ["", _("Press an answer to change it, or Submit.")]
-    return "\n".join(lines), items
+    lines += ["", _("Press an answer to change it.")]
+    return "\n".join(lines), [(position, items[position]["label"]) for position in positions]
 
 
 def _form_language(turn: Turn, lang: str) -> str:
@@ -115,33 +201,78 @@ def _typeset(turn: Turn, lang: str) -> Turn:
                    error=typeset(turn.error, language) if turn.error else turn.error)
 
 
-async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None) -> None:
-    """Send what the member sees next: notes, an error, the next question, the review, or thanks."""
+async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None,
+                    lead: str | None = None) -> None:
+    """Send what the member sees next: notes, an error, the next question, the review, or thanks.
+
+    `lead` opens the next message (what a typed answer was read as). After an error only the error is
+    sent: the question and its buttons are still just above it.
+    """
     turn = _typeset(turn, lang)
-    for note in turn.notes:
-        text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
-        await message.answer(text)
-    if turn.error:
-        await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
     prompt = turn.prompt
     token = step_token(prompt)
+    if turn.lookup_text is not None:
+        await message.answer(_lookup_note(turn), reply_markup=survey_lookup_keyboard(
+            turn.submission.id, token, can_save=prompt.type == "text"))
+        return
+    if turn.error:
+        await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
+        if prompt.kind != "review":
+            return  # the question and its buttons are just above
+    for note in turn.notes:
+        text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
+        if lead:
+            text, lead = lead + "\n\n" + text, None
+        await message.answer(text)
     if turn.submitted_now or prompt.kind == "complete":
-        await message.answer(
-            _("Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
-              "reported before they appear in lookups. Send /survey to see your surveys.")
-        )
+        await message.answer(_receipt(turn, lang))
     elif prompt.kind == "review":
-        text, items = _review_text(turn, lang)
+        text, parts = _review_summary(turn, lang, lead)
         chunks = split_message(text)
         for chunk in chunks[:-1]:
             await message.answer(chunk)
-        await message.answer(chunks[-1], reply_markup=survey_review_keyboard(turn.submission.id, token, items))
+        await message.answer(chunks[-1], reply_markup=survey_review_keyboard(turn.submission.id, token, parts))
     else:
         await message.answer(
-            _question_text(turn),
+            _question_text(turn, lead),
             reply_markup=survey_question_keyboard(turn.submission.id, token, prompt, turn.pending,
                                                   suggested=member.country if member else None),
         )
+
+
+def _lookup_note(turn: Turn) -> str:
+    text = _fit(turn.lookup_text or "", _VALUE_UNITS)
+    lines = [_("“{text}” looks like a question for a lookup, not an answer to “{question}”.").format(
+        text=text, question=_fit(turn.prompt.label, _REVIEW_LABEL_UNITS))]
+    lines.append(_("Press “Look it up” to get the values: the survey pauses, your answers are kept, and /resume "
+                   "brings you back to this question."))
+    if turn.prompt.type == "text":
+        lines.append(_("If it is your answer, press “Save as my answer”."))
+    return "\n".join(lines)
+
+
+def _receipt(turn: Turn, lang: str) -> str:
+    """The thank-you with what was sent and a reference to quote."""
+    submission = turn.submission
+    data = submission.data or {}
+    values = len(data.get("threshold") or [])
+    answers = len(engine.review(turn.form, submission.state, lang)) if submission.state else 0
+    when = submission.submitted_at or utcnow()
+    lines = [
+        _("Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
+          "reported before they appear in lookups. Send /survey to see your surveys."),
+        "",
+        _("Receipt: {answers} answers sent, {values} threshold values for review.").format(
+            answers=format_decimal(answers, locale=lang), values=format_decimal(values, locale=lang)),
+        _("Reference: {reference}, {date}").format(reference="<b>" + submission_reference(submission.id) + "</b>",
+                                                    date=format_date(when, format="medium", locale=lang)),
+    ]
+    return "\n".join(lines)
+
+
+def submission_reference(submission_id: int) -> str:
+    """The reference a focal point quotes for a submission."""
+    return f"INSOP-{submission_id:05d}"
 
 
 def _coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
@@ -166,18 +297,43 @@ async def list_surveys(message: Message, member: Member | None, session: AsyncSe
 async def open_survey(query: CallbackQuery, callback_data: SurveyOpen, member: Member | None, session: AsyncSession,
                       forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
     """Start the chosen survey, or continue the member's draft of it."""
+    await _open(query, callback_data.form_pk, None, member, session, forms, settings, i18n, event_update)
+
+
+@handlers.callback_query(SurveyAgain.filter())
+async def answer_again(query: CallbackQuery, callback_data: SurveyAgain, member: Member | None, session: AsyncSession,
+                       forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
+    """A new submission of a survey already submitted: empty, or from the last answers."""
+    if callback_data.mode not in ("new", "copy"):
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await _open(query, callback_data.form_pk, callback_data.mode, member, session, forms, settings, i18n, event_update)
+
+
+async def _open(query: CallbackQuery, form_pk: int, again: str | None, member: Member | None, session: AsyncSession,
+                forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
     if member is None or query.message is None:
         await query.answer(_("Please set up your profile first: send /start."), show_alert=True)
         return
     lang = i18n.current_locale
     try:
-        turn = await surveys.open_survey(session, forms, member, callback_data.form_pk,
+        turn = await surveys.open_survey(session, forms, member, form_pk,
                                          _coordinator(member, query.from_user.id, settings), event_update.update_id,
-                                         lang, translations(i18n.locales, lang))
+                                         lang, translations(i18n.locales, lang), again=again)
     except surveys.SurveyUnavailable:
         await query.answer(_("This survey is not available."), show_alert=True)
         return
+    except surveys.AnswerAgain as submitted:
+        await query.answer()
+        when = format_date(submitted.submitted_at or utcnow(), format="medium", locale=lang)
+        await query.message.answer(
+            _("You submitted this survey on {date}. Answering again sends a new submission; the one you sent stays "
+              "as it is. You can start from your last answers and change only what is new.").format(date=when),
+            reply_markup=survey_again_keyboard(form_pk))
+        return
     await query.answer()
+    if again is not None:
+        await query.message.edit_reply_markup(reply_markup=None)
     await show_turn(query.message, turn, lang, member)
 
 
@@ -212,7 +368,7 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
         await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
         return
     if not turn.duplicate:
-        await show_turn(message, turn, lang, member)
+        await show_turn(message, turn, lang, member, lead=_echo(turn))
 
 
 @handlers.message(Command("back"))
@@ -252,13 +408,19 @@ async def typed_answer(message: Message, member: Member, session: AsyncSession, 
 
 @handlers.callback_query(SurveyStep.filter())
 async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member: Member | None, session: AsyncSession,
-                        forms: FormCache, i18n: I18n, event_update: Update) -> None:
+                        forms: FormCache, i18n: I18n, event_update: Update, catalog=None) -> None:
     """A button under a survey question or the review."""
     action = _ACTIONS.get(callback_data.action)
     if member is None or action is None or query.message is None:
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     lang = i18n.current_locale
+    if action in ("part", "summary"):
+        await _show_review_view(query, callback_data, action, member, session, forms, i18n)
+        return
+    if action == "lookup":
+        await _look_it_up(query, callback_data, member, session, catalog, i18n)
+        return
     value = callback_data.arg if action in ("choose", "toggle", "edit") else None
     try:
         turn = await surveys.reply(session, forms, member, callback_data.sub, event_update.update_id, action, value,
@@ -278,7 +440,58 @@ async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member:
                                           suggested=member.country)
         await query.message.edit_reply_markup(reply_markup=markup)
         return
-    if not turn.error:
-        # The answered question keeps its text but loses its buttons, so it cannot be pressed twice.
+    if turn.answered is not None and action != "saved":
+        # The answered question stays in the chat with its answer, and cannot be pressed twice.
+        answered = _typeset(replace(turn, prompt=turn.answered), lang).prompt
+        shown = typeset(turn.answer_shown or "", _form_language(turn, lang))
+        await query.message.edit_text(answered_text(answered, shown, lang), reply_markup=None)
+    elif not turn.error:
         await query.message.edit_reply_markup(reply_markup=None)
-    await show_turn(query.message, turn, lang, member)
+    await show_turn(query.message, turn, lang, member, lead=_echo(turn) if action == "saved" else None)
+
+
+async def _show_review_view(query: CallbackQuery, callback_data: SurveyStep, action: str, member: Member,
+                            session: AsyncSession, forms: FormCache, i18n: I18n) -> None:
+    """The review's summary or one of its parts, in place of the message the button was under."""
+    lang = i18n.current_locale
+    try:
+        turn = await surveys.current_turn(session, forms, member, callback_data.sub, lang, translations(i18n.locales, lang))
+    except surveys.SurveyUnavailable:
+        turn = None
+    if turn is None or turn.prompt.kind != "review" or step_token(turn.prompt) != callback_data.step:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    turn = _typeset(turn, lang)
+    if action == "part":
+        view = _review_part(turn, lang, callback_data.arg)
+        if view is None:
+            return
+        text, answers = view
+        markup = survey_part_keyboard(turn.submission.id, callback_data.step, answers)
+    else:
+        text, parts = _review_summary(turn, lang)
+        markup = survey_review_keyboard(turn.submission.id, callback_data.step, parts)
+    chunks = split_message(text)
+    if len(chunks) == 1:
+        await query.message.edit_text(text, reply_markup=markup)
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    for chunk in chunks[:-1]:
+        await query.message.answer(chunk)
+    await query.message.answer(chunks[-1], reply_markup=markup)
+
+
+async def _look_it_up(query: CallbackQuery, callback_data: SurveyStep, member: Member, session: AsyncSession,
+                      catalog, i18n: I18n) -> None:
+    """Pause the survey and answer the typed text as a lookup."""
+    text = await surveys.typed_lookup(session, member, callback_data.sub)
+    if text is None or catalog is None:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    from bot.handlers.lookup import _answer_lookup  # the lookup's own reply, as if typed outside the survey
+
+    await _answer_lookup(query.message, text, member, session, catalog, i18n)
+    await query.message.answer(_("Survey paused. Your answers are saved: send /resume to continue where you stopped."))

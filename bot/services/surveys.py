@@ -6,7 +6,7 @@ import gettext
 import logging
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import survey as engine
 from bot.survey import Form, Prompt
-from bot.countries import country_name
+from bot.countries import country_name, exact_country, is_country, match_country
+from bot.lookup import default_vocabulary, parse_query
 from bot.services import documents
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from storage.models import (
@@ -86,6 +87,12 @@ class Turn:
     stale: bool = False
     submitted_now: bool = False
     pending: list[str] = field(default_factory=list)
+    # The step just answered and its answer as the member reads it ("" when left empty), so the chat
+    # keeps a trace of every answer; None when nothing was answered.
+    answered: Prompt | None = None
+    answer_shown: str | None = None
+    # Typed text that reads as a lookup ("cadmium limit kenya"): not stored as an answer.
+    lookup_text: str | None = None
 
 
 class SurveyUnavailable(Exception):
@@ -118,9 +125,21 @@ async def offers(session: AsyncSession, forms: FormCache, member: Member, coordi
     ]
 
 
+class AnswerAgain(Exception):
+    """The member already submitted the form and has no draft: ask whether to start afresh or from the last answers."""
+
+    def __init__(self, submitted_at) -> None:
+        super().__init__(submitted_at)
+        self.submitted_at = submitted_at
+
+
 async def open_survey(session: AsyncSession, forms: FormCache, member: Member, form_pk: int, coordinator: bool,
-                      update_id: int, lang: str, tr) -> Turn:
-    """Start the form, or resume the member's draft of it (any version), and make it the active survey."""
+                      update_id: int, lang: str, tr, again: str | None = None) -> Turn:
+    """Start the form, or resume the member's draft of it (any version), and make it the active survey.
+
+    A form the member already submitted raises AnswerAgain unless `again` says how to start the new
+    submission: "new" (empty) or "copy" (the last submission's answers, opened at the review).
+    """
     async with session.begin():
         repo = SurveyRepository(session)
         stored = await repo.form(form_pk)
@@ -134,8 +153,59 @@ async def open_survey(session: AsyncSession, forms: FormCache, member: Member, f
         if draft is None:
             if not stored.is_current:
                 raise SurveyUnavailable(form_pk)
-            draft = await repo.create_draft(stored, member.id, member.country, lang, engine.start(forms.get(stored), lang))
+            last = await repo.last_submitted(member.id, stored.form_id)
+            if last is not None and again not in ("new", "copy"):
+                raise AnswerAgain(last.submitted_at)
+            state = engine.start(forms.get(stored), lang)
+            if last is not None and again == "copy":
+                state = _from_previous(state, last.state or {})
+            draft = await repo.create_draft(stored, member.id, member.country, lang, state)
         return await _activate(repo, forms, member, draft, update_id, lang, tr)
+
+
+def _from_previous(state: dict, previous: dict) -> dict:
+    """A new response holding a previous one's answers, opened at its review."""
+    return dict(state, answers=dict(previous.get("answers", {})), repeats=dict(previous.get("repeats", {})),
+                defaulted=list(previous.get("defaulted", [])), history=list(previous.get("history", [])),
+                cursor=None, finished=True, editing=False, submitted=False)
+
+
+async def current_turn(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str,
+                       tr) -> Turn:
+    """Where the member's draft stands, read only (for the review's part views)."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        draft = await repo.submission(submission_id)
+        if draft is None or draft.member_id != member.id or draft.status != SubmissionStatus.DRAFT.value:
+            raise SurveyUnavailable(submission_id)
+        form = await forms.load(repo, draft.form_pk)
+        return Turn(draft, form, engine.current_prompt(form, dict(draft.state, lang=lang), lang, tr))
+
+
+async def typed_lookup(session: AsyncSession, member: Member, submission_id: int) -> str | None:
+    """The typed text of the member's draft that read as a lookup; the draft is paused to answer it."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        draft = await repo.submission(submission_id, for_update=True)
+        if draft is None or draft.member_id != member.id:
+            return None
+        text = (draft.pending.get(TYPED_KEY) or [None])[0]
+        if text is not None:
+            draft.pending = {key: value for key, value in draft.pending.items() if key != TYPED_KEY}
+            await repo.deactivate_drafts(member.id)
+        return text
+
+
+async def paused_draft(session: AsyncSession, member: Member) -> tuple[Submission, str, int] | None:
+    """The member's most recent draft, its form title and how many answers it holds; None without one."""
+    async with session.begin():
+        repo = SurveyRepository(session)
+        drafts = await repo.drafts(member.id)
+        if not drafts:
+            return None
+        stored = await repo.form(drafts[0].form_pk)
+        title = (stored.title or stored.form_id) if stored is not None else ""
+        return drafts[0], title, len(set((drafts[0].state or {}).get("history", [])))
 
 
 async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
@@ -312,7 +382,27 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         limit = answer_limit(prompt)
         if limit and isinstance(value, str) and len(value.strip()) > limit:
             return Turn(draft, form, prompt, error=_too_long(tr, len(value.strip()), limit))
+        if isinstance(value, str) and prompt.kind == "question" and prompt.type in ("text", "select_one", "select_multiple") \
+                and looks_like_lookup(value):
+            # Never stored as the answer: the member is asked what they meant (text) or how to pause.
+            draft.pending = {**draft.pending, TYPED_KEY: [value[:MAX_KEPT_TEXT]]}
+            return Turn(draft, form, prompt, lookup_text=value, pending=list(draft.pending.get(prompt.path or "", [])))
         result = engine.answer(form, state, value, tr=tr)
+        if not result.accepted and isinstance(value, str) and prompt.kind == "question":
+            alternative = typed_alternative(prompt, value)
+            if alternative is not None:
+                retried = engine.answer(form, state, alternative, tr=tr)
+                result = retried if retried.accepted else result
+            if not result.accepted:
+                result = replace(result, error=_explained(prompt, value, result.error, form, tr))
+    elif action == "saved":
+        # "Save as my answer" under a text that read as a lookup.
+        typed = (draft.pending.get(TYPED_KEY) or [None])[0]
+        if typed is None or prompt.type != "text":
+            return Turn(draft, form, prompt, stale=True)
+        result = engine.answer(form, state, typed, tr=tr)
+    elif action == "keep":
+        result = engine.keep(form, state, tr=tr)
     elif action == "skip":
         result = engine.skip(form, state, tr=tr)
     elif action == "back":
@@ -338,10 +428,91 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         raise ValueError(f"unknown survey action {action!r}")
     if not result.accepted:
         return Turn(draft, form, prompt, error=result.error, pending=list(draft.pending.get(prompt.path or "", [])))
-    if prompt.path in draft.pending:
-        draft.pending = {key: chosen for key, chosen in draft.pending.items() if key != prompt.path}
+    if prompt.path in draft.pending or TYPED_KEY in draft.pending:
+        draft.pending = {key: chosen for key, chosen in draft.pending.items() if key not in (prompt.path, TYPED_KEY)}
     draft.state = result.state
-    return _advance_notes(form, draft, lang, tr)
+    turn = _advance_notes(form, draft, lang, tr)
+    if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
+        turn.answered = prompt
+        turn.answer_shown = _shown_answer(form, prompt, result.state, value, lang)
+    return turn
+
+
+def _shown_answer(form: Form, prompt: Prompt, state: dict, value: Any, lang: str) -> str:
+    """The answer just given to `prompt` as the member reads it ("" when left empty)."""
+    if prompt.kind == "add_another":
+        wants_more = state.get("repeats", {}).get(prompt.path or "", {}).get("done") is False
+        return dict(prompt.choices).get("yes" if wants_more else "no", "")
+    stored = state.get("answers", {}).get(prompt.path or "")
+    if stored is None:
+        return ""
+    node = form.node_by_path().get(_INDEX.sub("", prompt.path or ""))
+    return engine.display_value(form, node, stored, lang) if node is not None else str(stored)
+
+
+# Where typed text that read as a lookup waits for "Save as my answer" (draft.pending is keyed by path).
+TYPED_KEY = "~typed"
+MAX_KEPT_TEXT = 4000
+# Numbered options ("1" for the first) only where the options are shown as buttons.
+MAX_NUMBERED_CHOICES = 24
+_NUMBERS = re.compile(r"\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*")
+_LETTER_DIGIT = re.compile(r"(?<=\d)[oOlI]|[oOlI](?=\d)")
+_NUMBER_THEN_WORDS = re.compile(r"^\s*([-+]?\d[\d\s.,']*?)\s*([^\d\s.,'].*)$")
+
+
+def looks_like_lookup(text: str) -> bool:
+    """Whether typed text reads as a threshold question (a pollutant and a country), not as an answer."""
+    if len(text) > 200 or len(text.split()) < 2:
+        return False
+    parsed = parse_query(text, default_vocabulary())
+    return bool(parsed.pollutant and parsed.country)
+
+
+def typed_alternative(prompt: Prompt, text: str) -> Any:
+    """What a typed answer the matcher refused stands for: option numbers ("1", "1, 3"), or a country
+    by the names and abbreviations sign-up understands ("USA", "DRC"); None when nothing fits."""
+    text = text.strip()
+    choices = prompt.choices
+    if prompt.type not in ("select_one", "select_multiple") or not choices:
+        return None
+    if _NUMBERS.fullmatch(text) and len(choices) <= MAX_NUMBERED_CHOICES:
+        positions = [int(number) for number in re.findall(r"\d+", text)]
+        if all(1 <= position <= len(choices) for position in positions):
+            names = [choices[position - 1][0] for position in positions]
+            if prompt.type == "select_multiple":
+                return names
+            return names[0] if len(names) == 1 else None
+    if prompt.type == "select_one" and sum(is_country(name) for name, _label in choices) > len(choices) // 2:
+        code = exact_country(text)
+        if code is None:
+            guesses = match_country(text, limit=2)
+            code = guesses[0][0] if len(guesses) == 1 else None
+        if code is not None:
+            return next((name for name, _label in choices if name.upper() == code), None)
+    return None
+
+
+def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr) -> str | None:
+    """The engine's refusal with how to fix the input, where the typed text shows what went wrong."""
+    _ = (tr or _NULL_TRANSLATIONS).gettext
+    if prompt.type in ("integer", "decimal"):
+        if _LETTER_DIGIT.search(text):
+            fixed = _LETTER_DIGIT.sub(lambda match: "0" if match.group(0) in "oO" else "1", text.strip())
+            return _("“{letter}” is a letter, not a digit: type {fixed}.").format(
+                letter=_LETTER_DIGIT.search(text).group(0), fixed=fixed)
+        number = _NUMBER_THEN_WORDS.match(text)
+        if number:
+            parent = (prompt.path or "").rsplit("/", 1)[0]
+            has_unit = any(path.rsplit("/", 1)[-1] == "unit" and path.rsplit("/", 1)[0] == _INDEX.sub("", parent)
+                           for path in form.node_by_path())
+            if has_unit:
+                return _("Type the number only, for example {number}: the unit is asked in the next question.").format(
+                    number=number.group(1).strip())
+            return _("Type the number only, for example {number}.").format(number=number.group(1).strip())
+    if prompt.type in ("select_one", "select_multiple"):
+        return (error or "") + "\n" + _("To ask me something else first, send /cancel: your answers are kept, "
+                                         "and /resume brings you back here.")
+    return error
 
 
 async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:

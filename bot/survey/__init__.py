@@ -7,8 +7,10 @@ from bot.survey.engine import (
     answer,
     back,
     current_prompt,
+    display_value,
     is_complete,
     jump_to,
+    keep,
     review,
     skip,
     start,
@@ -21,6 +23,6 @@ from bot.survey.loader import load_form
 
 __all__ = [
     "AnswerResult", "Form", "FormError", "FormLimitError", "FormProblem", "Prompt", "UnknownQuestionError",
-    "answer", "back", "current_prompt", "is_complete", "jump_to", "load_form", "review", "skip", "start",
+    "answer", "back", "current_prompt", "display_value", "is_complete", "jump_to", "keep", "load_form", "review", "skip", "start",
     "submission_data", "submit",
 ]

@@ -67,6 +67,12 @@ class Prompt:
     total: int = 0
     value: Any = None
     display_value: str | None = None
+    # Progress that never jumps: the form's top-level part, and the question within that part (one
+    # repeat instance counts as the part's questions; notes and add-another are not counted).
+    part: int = 0
+    parts: int = 0
+    part_question: int = 0
+    part_questions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -491,6 +497,44 @@ def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
     return form.text(choice.label, lang) or choice.name
 
 
+def _form_parts(form: Form) -> tuple[int, dict[str, int]]:
+    """How many parts the form has and the part (from 1) of each top-level node, whatever is relevant
+    now, so the count never changes while answering: each top-level group or repeat is a part, and so
+    is each run of top-level questions."""
+    parts = form.__dict__.get("_parts")
+    if parts is None:
+        count, by_name, in_run = 0, {}, False
+        for node in form.children:
+            if node.type in ("note", "calculate"):
+                continue
+            if node.type in ("group", "repeat"):
+                in_run = False
+                if not any(child.type not in ("note", "calculate", "group", "repeat") for child in node.iter_nodes()):
+                    continue
+                count += 1
+            elif not in_run:
+                in_run = True
+                count += 1
+            by_name[node.name] = count
+        parts = form.__dict__["_parts"] = (count, by_name)
+    return parts
+
+
+def _progress(form: Form, steps: list[Step], index: int) -> tuple[int, int, int, int]:
+    """(part, parts, question in its part, questions in its part) of steps[index]; one repeat instance
+    counts as the part's questions, notes and add-another are not counted."""
+    count, by_name = _form_parts(form)
+
+    def unit(step: Step) -> tuple[int, str]:
+        head = step.path.split("/", 1)[0]
+        return by_name.get(strip_indexes(head), 0), head if "/" in step.path else ""
+
+    current = unit(steps[index])
+    questions = [position for position, step in enumerate(steps) if step.kind == "question" and unit(step) == current]
+    question = sum(1 for position in questions if position <= index)
+    return current[0], count, question, len(questions)
+
+
 @_bounded
 def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr=None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
@@ -513,6 +557,7 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
         total=len(steps),
         section=_section(form, step.path, instance, lang),
     )
+    prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(form, steps, index)
     if step.kind == "add_another":
         repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
@@ -564,11 +609,22 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
              + [text for text in choice.label.values()] + ([_("Other")] if _is_generated_other(choice) else []))
             for choice in filtered_choices(form, node, instance, path)
         ]
-        options = [(name, [label for label in labels if label]) for name, labels in options]
+        # "plomb" for "Plomb (Pb)": each label also without its bracketed part.
+        options = [(name, [variant for label in labels if label for variant in (label, _unbracketed(label)) if variant])
+                   for name, labels in options]
         if node.type == "select_one":
             return parse_select_one(value, options, _)
         return parse_select_multiple(value, options, _)
     return parse_text(value, _)[:MAX_STRING_CHARS]
+
+
+_BRACKETED = re.compile(r"\s*[(\[（][^)\]）]*[)\]）]")
+
+
+def _unbracketed(label: str) -> str:
+    """A choice label without its bracketed part ("Plomb (Pb)" -> "Plomb"); "" when nothing was bracketed."""
+    stripped = _BRACKETED.sub("", label).strip()
+    return stripped if stripped != label.strip() else ""
 
 
 @_bounded
@@ -693,7 +749,19 @@ def _answer_add_another(form: Form, state, steps, index, value, _) -> AnswerResu
 
 
 def skip(form: Form, state: dict[str, Any], tr=None, expected_question: str | None = None) -> AnswerResult:
-    """Leave the current question unanswered (refused when it is required)."""
+    """Leave the current question empty: an optional one's earlier answer is cleared (refused when required)."""
+    cleared = _copy_state(state)
+    _instance, steps, index = _current_step(form, cleared)
+    if index is not None and steps[index].kind == "question" and steps[index].path in cleared["answers"]:
+        instance = _refresh(form, cleared)[0]
+        if not _is_required(steps[index], instance):
+            del cleared["answers"][steps[index].path]
+            return answer(form, cleared, None, tr=tr, expected_question=expected_question)
+    return answer(form, state, None, tr=tr, expected_question=expected_question)
+
+
+def keep(form: Form, state: dict[str, Any], tr=None, expected_question: str | None = None) -> AnswerResult:
+    """Keep the current question's answer as it is and move on (an empty reply does the same)."""
     return answer(form, state, None, tr=tr, expected_question=expected_question)
 
 

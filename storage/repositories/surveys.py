@@ -73,6 +73,15 @@ class SurveyRepository:
         )
         return {form_id: count for form_id, count in rows}
 
+    async def last_submitted(self, member_id: int, form_id: str) -> Submission | None:
+        """The member's most recent submission of any version of the form."""
+        return await self.session.scalar(
+            select(Submission).join(SurveyForm, SurveyForm.id == Submission.form_pk)
+            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.SUBMITTED.value,
+                   SurveyForm.form_id == form_id)
+            .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(1)
+        )
+
     async def deactivate_drafts(self, member_id: int, except_id: int | None = None) -> None:
         """No draft of the member takes typed input any more (except `except_id`)."""
         query = update(Submission).where(

@@ -1,0 +1,380 @@
+"""How a survey conversation reads on a phone (issue 17): every answer leaves a trace, errors say how to
+fix the input, lookups typed mid-survey are recognised, progress never jumps, the review fits a screen,
+and a submission ends with a receipt. Through the real dispatcher, reading what the user sees."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot.limits import utf16_len
+from storage.models import Member, Submission
+from tests.harness import BotHarness
+
+
+@pytest.fixture(scope="module")
+async def harness(settings):
+    harness = await BotHarness.start(settings)
+    yield harness
+    await harness.close()
+
+
+async def focal_point(harness: BotHarness, user_id: int, language: str = "en"):
+    user = harness.user(user_id, language=language)
+    await harness.onboard(user, "Kenya", "National focal point" if language == "en" else "Point focal national")
+    return user
+
+
+async def open_threshold_survey(harness: BotHarness, user):
+    await harness.send(user, "/survey")
+    return await harness.press(user, "INSOP")
+
+
+async def draft_of(harness: BotHarness, user_id: int) -> Submission | None:
+    async with harness.storage.sessionmaker() as session:
+        return await session.scalar(
+            select(Submission).join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1)
+        )
+
+
+def sent(calls) -> list[str]:
+    return [call.text for call in calls if call.method == "sendMessage"]
+
+
+def last_text(calls) -> str:
+    texts = sent(calls)
+    return texts[-1] if texts else ""
+
+
+def buttons(call) -> list[str]:
+    return [button.text for row in call.keyboard.inline_keyboard for button in row] if call.keyboard else []
+
+
+def last_buttons(calls) -> list[str]:
+    keyed = [call for call in calls if call.method == "sendMessage" and call.keyboard is not None]
+    return buttons(keyed[-1]) if keyed else []
+
+
+async def to_has_thresholds(harness: BotHarness, user):
+    """Open the survey and answer the questions about the respondent."""
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "Head of soil unit")
+    return await harness.send(user, "KALRO")
+
+
+async def to_first_value(harness: BotHarness, user):
+    """Answer up to the first threshold value's pollutant."""
+    await to_has_thresholds(harness, user)
+    await harness.press(user, "Yes")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Agricultural")
+    return await harness.press(user, "Done")
+
+
+async def test_a_tapped_answer_is_written_onto_its_question(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_has_thresholds(harness, user)
+    calls = await harness.press(user, "Yes")
+    edits = [call for call in calls if call.method == "editMessageText"]
+    assert len(edits) == 1 and edits[0].keyboard is None
+    assert re.search(r"Does your country have soil threshold values for pollutants\? → <b>Yes</b>", edits[0].text)
+
+
+async def test_typed_answers_are_confirmed_as_read(harness, user_id):
+    user = await focal_point(harness, user_id)
+    calls = await to_first_value(harness, user)
+    calls = await harness.send(user, "cadmum")  # a typo, fuzzy-matched
+    assert last_text(calls).startswith("✓ Pollutant: <b>Cadmium")
+    await harness.press(user, "Agricultural")
+    calls = await harness.send(user, "0,8")
+    assert last_text(calls).startswith("✓ Threshold value (number only): <b>0.8</b>")
+
+
+async def test_back_offers_to_keep_the_answer_and_skip_clears_an_optional_one(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_has_thresholds(harness, user)
+    calls = await harness.send(user, "/back")
+    assert "Which institution do you work for?" in last_text(calls) and "Current answer: KALRO" in last_text(calls)
+    assert last_buttons(calls) == ["Keep “KALRO” ▶", "◀ Back"]
+    calls = await harness.press(user, "Keep")
+    assert "Does your country have soil threshold values" in last_text(calls)
+    assert (await draft_of(harness, user_id)).state["answers"]["respondent/institution"] == "KALRO"
+
+    # An optional question: /skip leaves it empty, even when it had an answer.
+    await harness.press(user, "Yes")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Agricultural")
+    await harness.press(user, "Done")
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "3")
+    await harness.press(user, "mg/kg")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Total")
+    calls = await harness.send(user, "pH 6 to 7")
+    assert "Name of the legal instrument" in last_text(calls)
+    assert last_buttons(calls) == ["◀ Back"]  # a required text question: Back, no Skip
+    await harness.send(user, "/back")
+    draft = await draft_of(harness, user_id)
+    assert draft.state["answers"]["threshold[1]/soil_conditions"] == "pH 6 to 7"
+    calls = await harness.send(user, "/skip")
+    assert last_text(calls).startswith("✓ “pH or soil conditions the value applies to (optional)” left empty.")
+    assert "threshold[1]/soil_conditions" not in (await draft_of(harness, user_id)).state["answers"]
+
+
+async def test_text_questions_have_back_and_skip_buttons(harness, user_id):
+    user = await focal_point(harness, user_id)
+    calls = await open_threshold_survey(harness, user)
+    calls = await harness.press(user, "Kenya")
+    assert "What is your role or position?" in last_text(calls)
+    assert last_buttons(calls) == ["◀ Back"]
+    await harness.send(user, "Analyst")
+    await harness.send(user, "KALRO")
+    await harness.press(user, "Yes")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Agricultural")
+    await harness.press(user, "Done")
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "3")
+    await harness.press(user, "mg/kg")
+    await harness.press(user, "Guideline")
+    calls = await harness.press(user, "Total")
+    assert "pH or soil conditions" in last_text(calls)
+    assert last_buttons(calls) == ["◀ Back", "Skip ▶"]
+    calls = await harness.press(user, "Skip")
+    edits = [call for call in calls if call.method == "editMessageText"]
+    assert edits and "→ <i>(left empty)</i>" in edits[0].text
+    assert "Name of the legal instrument" in last_text(calls)
+
+
+async def test_error_messages_say_how_to_fix_the_input(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    calls = await harness.send(user, "3 mg/kg")
+    assert sent(calls) == ["⚠️ Type the number only, for example 3: the unit is asked in the next question."]
+    await harness.send(user, "3")
+    await harness.press(user, "mg/kg")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Total")
+    await harness.send(user, "/skip")
+    await harness.send(user, "EMCA (Soil Quality) Regulations")
+    calls = await harness.send(user, "2O19")
+    assert sent(calls) == ["⚠️ “O” is a letter, not a digit: type 2019."]
+    calls = await harness.send(user, "2019")
+    assert last_text(calls).startswith("✓ Year of adoption: <b>2019</b>")
+
+
+async def test_option_numbers_and_sign_up_country_names_are_understood(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    calls = await harness.send(user, "USA")
+    assert last_text(calls).startswith("✓ Which country do you represent?: <b>United States")
+    await harness.send(user, "/back")
+    calls = await harness.send(user, "DRC")
+    assert "Congo - Kinshasa" in last_text(calls).split("\n")[0]  # the form's CLDR label
+    await harness.send(user, "Analyst")
+    calls = await harness.send(user, "KALRO")
+    assert "Press a button, or type the option or its number." in last_text(calls)
+    calls = await harness.send(user, "1")  # the first option
+    assert last_text(calls).startswith("✓ Does your country have soil threshold values for pollutants?: <b>Yes</b>")
+
+
+async def test_a_french_pollutant_name_without_its_symbol_is_accepted(harness, user_id):
+    user = await focal_point(harness, user_id, language="fr")
+    await to_has_thresholds(harness, user)
+    await harness.press(user, "Oui")
+    await harness.press(user, "Indicatives")
+    await harness.press(user, "Agricole")
+    await harness.press(user, "Terminé")
+    calls = await harness.send(user, "plomb")
+    assert last_text(calls).startswith("✓ Polluant\u202f: <b>Plomb (Pb)</b>")
+    assert (await draft_of(harness, user_id)).state["answers"]["threshold[1]/pollutant"] == "lead"
+
+
+async def test_a_lookup_typed_during_a_survey_is_never_stored_as_the_answer(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    calls = await harness.send(user, "cadmium limit kenya")
+    assert "looks like a question for a lookup" in last_text(calls)
+    assert last_buttons(calls) == ["🔎 Look it up", "Save as my answer"]
+    assert "respondent/role" not in (await draft_of(harness, user_id)).state["answers"]
+    calls = await harness.press(user, "Look it up")
+    texts = "\n".join(harness.texts(calls))
+    assert "Kenya" in texts and "send /resume" in last_text(calls)
+    assert not (await draft_of(harness, user_id)).active
+    calls = await harness.send(user, "/resume")
+    assert "What is your role or position?" in last_text(calls)
+
+    # On a choice question the bot says how to pause.
+    await harness.send(user, "Analyst")
+    await harness.send(user, "KALRO")
+    calls = await harness.send(user, "lead limit in residential soil in canada")
+    assert "looks like a question for a lookup" in last_text(calls)
+    assert last_buttons(calls) == ["🔎 Look it up"]
+    assert "status/has_thresholds" not in (await draft_of(harness, user_id)).state["answers"]
+
+    # "Save as my answer" stores the text when it really was the answer.
+    await harness.press(user, "Yes")
+    await harness.press(user, "Legally binding")
+    await harness.press(user, "Agricultural")
+    await harness.press(user, "Done")
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "3")
+    await harness.press(user, "mg/kg")
+    await harness.press(user, "Guideline")
+    await harness.press(user, "Total")
+    await harness.send(user, "cadmium in Kenya soils")
+    calls = await harness.press(user, "Save as my answer")
+    assert "Name of the legal instrument" in last_text(calls)
+    assert (await draft_of(harness, user_id)).state["answers"]["threshold[1]/soil_conditions"] == "cadmium in Kenya soils"
+
+
+async def test_progress_never_jumps_back_or_grows(harness, user_id):
+    user = await focal_point(harness, user_id)
+    lines = []
+
+    def progress(calls):
+        for text in sent(calls):
+            found = re.search(r"<i>Part (\d+) of (\d+)(?:, question (\d+) of (\d+))?</i>", text)
+            if found:
+                lines.append(tuple(int(number) if number else 0 for number in found.groups()))
+
+    progress(await open_threshold_survey(harness, user))
+    progress(await harness.press(user, "Kenya"))
+    progress(await harness.send(user, "Analyst"))
+    progress(await harness.send(user, "KALRO"))
+    for label in ("Yes", "Guideline", "Agricultural", "Done"):
+        progress(await harness.press(user, label))
+    for _value in range(2):
+        progress(await harness.send(user, "cadmium"))
+        progress(await harness.press(user, "Agricultural"))
+        progress(await harness.send(user, "3"))
+        for label in ("mg/kg", "Guideline", "Total"):
+            progress(await harness.press(user, label))
+        progress(await harness.send(user, "/skip"))
+        progress(await harness.send(user, "EMCA"))
+        progress(await harness.send(user, "2019"))
+        progress(await harness.send(user, "/skip"))
+        progress(await harness.press(user, "Yes" if _value == 0 else "No"))
+    assert lines[0] == (1, 5, 1, 3)
+    assert {total for _part, total, _q, _qs in lines} == {5}
+    parts = [part for part, *_rest in lines]
+    assert parts == sorted(parts)
+    for (part, _total, question, questions), (next_part, _t, next_question, _qs) in zip(lines, lines[1:]):
+        if question and next_part == part and next_question:
+            assert next_question in (question + 1, 1)  # 1: the next threshold value starts
+        assert question <= questions
+
+
+async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)
+    for value in range(2):
+        await harness.send(user, "cadmium" if value == 0 else "lead")
+        await harness.press(user, "Agricultural")
+        await harness.send(user, "3")
+        for label in ("mg/kg", "Guideline", "Total"):
+            await harness.press(user, label)
+        await harness.send(user, "/skip")
+        await harness.send(user, "Environmental Management and Coordination (Soil Quality) Regulations")
+        await harness.send(user, "2019")
+        await harness.send(user, "/skip")
+        await harness.press(user, "Yes" if value == 0 else "No")
+    await harness.press(user, "Yes")
+    calls = await harness.press(user, "Yes")
+    review = calls[-1]
+    lines = review.text.split("\n")
+    assert len(lines) <= 12, review.text
+    assert any("Threshold value 1" in line and "Cadmium" in line for line in lines)
+    assert any("Threshold value 2" in line and "Lead" in line for line in lines)
+    labels = buttons(review)
+    assert labels == ["About you (3)", "Soil threshold values (3)", "Threshold value 1 (8)",
+                      "Threshold value 2 (8)", "Policy (1)", "General (1)", "✅ Submit"]
+
+    calls = await harness.press(user, "Threshold value 2")
+    edit = calls[-1]
+    assert edit.method == "editMessageText" and edit.params["message_id"] == review.result.message_id
+    assert "• Pollutant: <b>Lead (Pb)</b>" in edit.text
+    part_buttons = buttons(edit)
+    assert "Change: Pollutant" in part_buttons and part_buttons[-1] == "◀ All parts"
+    for label in part_buttons:
+        assert utf16_len(label) <= 60 and (not label.endswith("…") or label[-2] != " ")
+    calls = await harness.press(user, "All parts")
+    assert calls[-1].method == "editMessageText" and "Please check your answers" in calls[-1].text
+
+
+async def test_submit_gives_a_receipt_and_answer_again_offers_the_last_answers(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_has_thresholds(harness, user)
+    await harness.press(user, "No")
+    await harness.press(user, "No")  # in discussions
+    await harness.press(user, "Yes")  # working toward
+    await harness.press(user, "Lack of funding")
+    await harness.press(user, "Done")
+    calls = await harness.press(user, "Yes")  # consent
+    assert "Please check your answers" in last_text(calls)
+    calls = await harness.press(user, "Submit")
+    receipt = last_text(calls)
+    submission = await draft_of(harness, user_id)
+    assert "Thank you! Your answers have been submitted." in receipt
+    assert f"Reference: <b>INSOP-{submission.id:05d}</b>" in receipt
+    assert "Receipt: 8 answers sent, 0 threshold values for review." in receipt
+
+    calls = await harness.send(user, "/survey")
+    calls = await harness.press(user, "answer again")
+    assert "Answering again sends a new submission" in last_text(calls)
+    assert last_buttons(calls) == ["Start from my last answers", "Start a new, empty submission"]
+    calls = await harness.press(user, "Start from my last answers")
+    assert "Please check your answers" in last_text(calls) and "KALRO" in last_text(calls)
+    draft = await draft_of(harness, user_id)
+    assert draft.id != submission.id and draft.status == "draft"
+    assert draft.state["answers"]["respondent/institution"] == "KALRO"
+
+
+async def test_start_offers_the_paused_draft_and_onboarding_offers_the_survey(harness, user_id):
+    user = harness.user(user_id)
+    await harness.send(user, "/start")
+    await harness.send(user, "Kenya")
+    await harness.press(user, "Kenya")
+    calls = await harness.press(user, "National focal point")
+    assert "A survey is waiting for you: “INSOP soil threshold values”." in last_text(calls)
+    assert last_buttons(calls) == ["Start the survey ▶"]
+    calls = await harness.press(user, "Start the survey")
+    assert "Which country do you represent?" in last_text(calls)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "Analyst")
+    await harness.send(user, "/cancel")
+    calls = await harness.send(user, "/start")
+    assert "Welcome back" in sent(calls)[0]
+    assert "You have a draft of “INSOP soil threshold values” with 2 answers saved." in last_text(calls)
+    assert last_buttons(calls) == ["Continue the survey ▶"]
+    calls = await harness.press(user, "Continue the survey")
+    assert "Which institution do you work for?" in last_text(calls)
+
+
+async def test_profile_changes_country_and_role_later(harness, user_id):
+    user = await focal_point(harness, user_id)
+    calls = await harness.send(user, "/profile")
+    assert "Country: Kenya" in last_text(calls) and "Role: National focal point" in last_text(calls)
+    assert last_buttons(calls) == ["Change country", "Change role", "Change language"]
+    await harness.press(user, "Change country")
+    calls = await harness.send(user, "Ghana")
+    await harness.press(user, "Ghana")
+    calls = await harness.send(user, "/profile")
+    assert "Country: Ghana" in last_text(calls)
+    await harness.press(user, "Change role")
+    await harness.press(user, "Soil laboratory")
+    calls = await harness.send(user, "/profile")
+    assert "Role: Soil laboratory" in last_text(calls)
+    async with harness.storage.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+    assert (member.country, member.role) == ("GH", "lab")
