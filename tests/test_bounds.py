@@ -186,7 +186,7 @@ async def test_an_old_draft_with_an_overlong_answer_says_what_to_fix_instead_of_
     assert any("The answer to “Please say which.” is too long: 300 characters, at most 256." in text for text in texts)
     assert "✅ Submit" in buttons(calls)  # the review again, ready once the answer is fixed
     assert (await draft_of(harness, user_id)).status == "draft"
-    await harness.press(user, "PART?")  # the review's part, then the answer in it
+    await harness.press(user, "Legal instrument or official guideline 1")  # the review's part, then the answer in it
     await harness.press(user, "Please say which.")
     await harness.send(user, "Pentachlorophenol")
     calls = await harness.press(user, "Submit")

@@ -7,17 +7,44 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+
+from bot.survey import load_form
+from storage.models import SurveyForm
+from storage.repositories.surveys import SurveyRepository
+from storage.seed import FORMS_DIR
 
 from bot.limits import utf16_len
 from storage.models import Member, Submission
 from tests.harness import BotHarness
 
 
+# The conversation's mechanics are read on the first threshold form (one flat repeat of values), made
+# the current version for this module and the shipped one again afterwards; tests/test_survey_chat.py
+# walks the shipped form with the same mechanics.
+FIRST_THRESHOLD_FORM = FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx"
+
+
+async def _make_current(harness: BotHarness, form_id: str, version: str) -> None:
+    async with harness.storage.sessionmaker() as session, session.begin():
+        await session.execute(update(SurveyForm).where(SurveyForm.form_id == form_id)
+                              .values(is_current=SurveyForm.version == version))
+
+
 @pytest.fixture(scope="module")
 async def harness(settings):
     harness = await BotHarness.start(settings)
+    first = load_form(FIRST_THRESHOLD_FORM)
+    async with harness.storage.sessionmaker() as session, session.begin():
+        repo = SurveyRepository(session)
+        shipped = await session.scalar(select(SurveyForm.version).where(SurveyForm.form_id == first.form_id,
+                                                                          SurveyForm.is_current))
+        if await repo.form_version(first.form_id, first.version) is None:
+            await repo.publish(first.form_id, first.version, first.title, first.to_dict(), "focal_point,member",
+                               FIRST_THRESHOLD_FORM.name, None)
+    await _make_current(harness, first.form_id, first.version)
     yield harness
+    await _make_current(harness, first.form_id, shipped)
     await harness.close()
 
 
