@@ -104,11 +104,14 @@ def _newest_keyboard(harness: BotHarness, chat_id: int):
     return None
 
 
+FALLBACKS = ("name@example.org", "2020", "1", "Cd", "https://example.org", "/skip")
+
+
 async def walk_survey(harness: BotHarness, user) -> tuple[list[str], list[str]]:
     """Open the first survey offered and answer until the review screen: (first question screen, review screen).
 
     Buttons are chosen by position, so the walk follows whatever form is published: the first choice,
-    or the last one for a question seen before (so a repeat ends); two ticks and Done for a multiple
+    or the last one for a question seen before (so a repeat ends); two ticks (not the first) and Done for a multiple
     choice; TYPED for text and numbers, /skip where that is refused.
     """
     calls = await harness.send(user, "/survey")
@@ -117,6 +120,7 @@ async def walk_survey(harness: BotHarness, user) -> tuple[list[str], list[str]]:
     calls = await harness.press(user, data=offer.callback_data)
     first_question = seen(calls)
     asked: set[str] = set()
+    attempts = 0
     for _step in range(120):
         newest = _newest_keyboard(harness, user.id)
         buttons = [button for row in newest.keyboard.inline_keyboard for button in row
@@ -129,20 +133,23 @@ async def walk_survey(harness: BotHarness, user) -> tuple[list[str], list[str]]:
         toggles = [button for button, step in steps if step.action == "t"]
         done = [button for button, step in steps if step.action == "d"]
         skip = [button for button, step in steps if step.action == "s"]
-        if newest is not None and newest is calls[-1] and toggles:
-            for button in toggles[:2]:
+        refused = any(call.text.startswith("⚠️") for call in calls if call.text)
+        if toggles:
+            # Two ticks past the first option (often an exclusive "None"); once only, should Done be refused.
+            for button in (toggles[1:3] if len(toggles) > 2 else toggles[-1:]) if not refused else ():
                 await harness.press(user, data=button.callback_data)
             calls = await harness.press(user, data=done[0].callback_data)
-        elif newest is not None and newest is calls[-1] and choose:
+        elif choose:
             label = "".join(re.findall(r"<b>(.*?)</b>", last_text))  # the question, without its number
             pick = choose[-1] if label in asked else choose[0]
             asked.add(label)
             calls = await harness.press(user, data=pick.callback_data)
-        elif newest is not None and newest is calls[-1] and skip:
-            calls = await harness.press(user, data=skip[0].callback_data)
-        elif any(call.text.startswith("⚠️") for call in calls):
-            calls = await harness.send(user, "/skip")  # TYPED was refused: the question is optional (a link, say)
+        elif refused and attempts < len(FALLBACKS):
+            # TYPED was refused: an address, a year or a number, or the question is optional (a link, say).
+            attempts += 1
+            calls = await harness.send(user, FALLBACKS[attempts - 1])
         else:
+            attempts = 0
             calls = await harness.send(user, TYPED)
     raise AssertionError("the survey walk did not reach the review screen")
 

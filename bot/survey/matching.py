@@ -30,6 +30,10 @@ def match_choice(text: str, options: list[tuple[str, list[str]]]) -> str | None:
     for name, labels in options:
         if normalize(name) == folded or any(normalize(label) == folded for label in labels):
             return name
+    # "Cadmium (Cd)": its name alone or its symbol alone, when only one option has it.
+    parts = {name for name, labels in options if any(folded in _label_parts(label) for label in labels)}
+    if len(parts) == 1:
+        return parts.pop()
     candidates: dict[int, str] = {}
     owners: list[str] = []
     for name, labels in options:
@@ -42,6 +46,14 @@ def match_choice(text: str, options: list[tuple[str, list[str]]]) -> str | None:
     best_score = results[0][1]
     best_names = {owners[key] for _text, score, key in results if score == best_score}
     return best_names.pop() if len(best_names) == 1 else None
+
+
+def _label_parts(label: str) -> tuple[str, ...]:
+    """The words before a bracket and the bracket's content: ("cadmium", "cd") for "Cadmium (Cd)"."""
+    head, bracket, rest = str(label).partition("(")
+    if not bracket or ")" not in rest:
+        return ()
+    return normalize(head), normalize(rest.split(")", 1)[0])
 
 
 def match_yes_no(text, extra_yes: set[str] = frozenset(), extra_no: set[str] = frozenset()) -> bool | None:

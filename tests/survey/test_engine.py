@@ -332,3 +332,12 @@ def test_choice_name_follows_the_language_asked_for(tmp_path):
     form = load_form(source)
     state = engine.answer(form, engine.start(form, "en"), "Wheat", tr=TR).state
     assert engine.current_prompt(form, state, "fr").label == "Pourquoi Blé ?"
+
+
+def test_a_typed_symbol_or_name_matches_a_label_with_brackets():
+    from bot.survey.matching import match_choice
+
+    options = [("cadmium", ["الكادميوم (Cd)"]), ("lead", ["Plomb (Pb)"]), ("a", ["Alpha (x)"]), ("b", ["Beta (x)"])]
+    assert match_choice("Cd", options) == "cadmium"
+    assert match_choice("plomb", options) == "lead"
+    assert match_choice("x", options) is None  # two options share it: ask again rather than guess
