@@ -132,16 +132,24 @@ def _fits(data) -> bool:
     return fits_callback_data(packed)
 
 
-def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None) -> InlineKeyboardMarkup | None:
-    """A "Compare" button under a lookup answer, and "More" when the values go on in another message."""
+def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None,
+                     details: bool = False) -> InlineKeyboardMarkup | None:
+    """Under a lookup answer: [Details] (first screen) or [More values] (a Details page), and [Compare]."""
     builder = InlineKeyboardBuilder()
     if more is not None:
-        builder.button(text=_("More values ▸"), callback_data=more)
+        builder.button(text=_("🔎 Details and sources ▸") if details else _("More values ▸"), callback_data=more)
     compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
     if _fits(compare):
         builder.button(text=_("📊 Compare countries"), callback_data=compare)
-    builder.adjust(1)
+    builder.adjust(2 if details else 1)
     return builder.as_markup() if more is not None or _fits(compare) else None
+
+
+def example_keyboard(label: str, data: LookupPage | CompareValues) -> InlineKeyboardMarkup:
+    """One button that runs an example lookup or comparison (for /lookup and /compare typed alone)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=button_text(label), callback_data=data)
+    return builder.as_markup()
 
 
 def tier_keyboard(pollutant: str, land_use: str | None, tiers: list[tuple[str, str, int]]) -> InlineKeyboardMarkup | None:

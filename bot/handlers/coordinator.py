@@ -92,6 +92,40 @@ def _is_coordinator(member: Member | None, user_id: int, settings: Settings) -> 
     return members.is_coordinator(member, user_id, settings.coordinator_ids)
 
 
+def is_coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
+    """Whether this member (or configured Telegram id) holds the coordinator role."""
+    return _is_coordinator(member, user_id, settings)
+
+
+def coordinator_help() -> str:
+    """The second help block, shown to coordinators only."""
+    return "\n".join([
+        _("<b>Coordinator tools</b>"),
+        _("/stats: survey campaign progress"),
+        _("/remind: send or schedule a reminder; /reminders: delivery results"),
+        _("/review: review reported threshold values"),
+        _("/export: survey answers as XLSX and CSV"),
+        _("/invite: an invite link for a country and role"),
+        _("/promote, /demote: give or take the coordinator role"),
+        _("Send an XLSForm file to publish a new survey version."),
+    ])
+
+
+async def _coordinator_asks(message: Message, settings: Settings, member: Member | None = None) -> bool:
+    return _is_coordinator(member, message.from_user.id, settings)
+
+
+@handlers.message(Command("help"), _coordinator_asks)
+async def coordinator_help_command(message: Message, member: Member | None, settings: Settings, bot: Bot,
+                                   i18n: I18n) -> None:
+    """/help for a coordinator: the public help, then the coordinator tools; their command menu is set too."""
+    from bot.handlers.start import help_text
+
+    await message.answer(f"{help_text()}\n\n{coordinator_help()}")
+    # Telegram accepts a chat's own menu only once the chat exists: now it does.
+    await register_coordinator_commands(bot, i18n, {message.chat.id: i18n.current_locale}, settings.default_language)
+
+
 def _refusal() -> str:
     return _("Sorry, this is only for coordinators.")
 
