@@ -145,7 +145,7 @@ async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: 
     known = result.results or result.other_land_uses or result.supranational or result.alternatives
     if callback_data.n == 0 and known:  # a forged pollutant or country has none of these
         await _send_result(query.message, result, i18n)
-    elif callback_data.n <= page_count(result):
+    elif 0 < callback_data.n <= page_count(result):
         await _send_result(query.message, result, i18n, page=callback_data.n)
 
 
