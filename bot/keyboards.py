@@ -252,10 +252,16 @@ def review_keyboard(tid: int) -> InlineKeyboardMarkup:
     """Approve, approve with a correction, reject, or skip a reported threshold value."""
     return _markup([
         [(_("✅ Approve"), CoordReview(tid=tid, action="ok"))],
+        [(_("✏️ Approve with another value"), CoordReview(tid=tid, action="val"))],
         [(_("✏️ Approve with another unit"), CoordReview(tid=tid, action="unit")),
          (_("✏️ Approve with another land use"), CoordReview(tid=tid, action="land"))],
         [(_("❌ Reject"), CoordReview(tid=tid, action="no")), (_("Skip ▶"), CoordReview(tid=tid, action="skip"))],
     ])
+
+
+def review_again_keyboard() -> InlineKeyboardMarkup:
+    """After the last card: go through the skipped values again."""
+    return _markup([[(_("Review the skipped values"), CoordReview(tid=0, action="again"))]])
 
 
 def review_corrections_keyboard(tid: int, action: str, options: list[tuple[str, str]]) -> InlineKeyboardMarkup:

@@ -46,6 +46,7 @@ from bot.keyboards import (
     remind_repeat_keyboard,
     remind_send_keyboard,
     remind_values_keyboard,
+    review_again_keyboard,
     review_corrections_keyboard,
     review_keyboard,
     scheduled_reminders_keyboard,
@@ -74,6 +75,7 @@ class CoordinatorStates(StatesGroup):
     reminder_when = State()
     reminder_until = State()
     reject_reason = State()
+    review_value = State()
 
 
 _TELEGRAM_TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
@@ -481,28 +483,58 @@ def _fit(text: str | None, units: int = 200) -> str:
     return html.escape(fit_utf16(text or "", units))
 
 
-def _review_text(item: coordination.ReviewItem, submission_country: str | None, lang: str) -> str:
+def _review_text(item: coordination.ReviewItem, lang: str) -> str:
+    """The review card: the value as typed, who reported it, the range elsewhere, and where it comes from."""
     row = item.threshold
-    value = row.value_original or "—"
-    # Every field is shortened on its own, so the whole fits one message with its buttons.
+    submitted_from = item.submission_country
     lines = [
         "<b>" + _("Reported threshold value ({count} waiting)").format(count=_number(item.remaining, lang)) + "</b>",
-        _("Country: {country}").format(country=_fit(f"{row.jurisdiction_name} ({row.jurisdiction})"))
-        + ("; " + _("submitted from {country}").format(country=_fit(submission_country)) if submission_country else ""),
+        _("Country: {country}").format(country=_fit(f"{row.jurisdiction_name} ({row.jurisdiction})")),
+    ]
+    if item.submitter_role or submitted_from or item.submitter_name:
+        lines.append(_("Reported by: {who}, {role}, {country}").format(
+            who=_fit(item.submitter_name or "—", 64), role=html.escape(_submitter_role(item.submitter_role)),
+            country=_fit(country_name(submitted_from, lang) if submitted_from else "—")))
+    lines += [
         _("Pollutant: {name} (reported as “{original}”)").format(name=_fit(row.pollutant_name),
                                                                  original=_fit(row.pollutant_original)),
         _("Land use: {name} (reported as “{original}”)").format(name=_fit(row.land_use),
                                                                 original=_fit(row.land_use_original)),
-        _("Value: {value} {unit} (reported as “{original} {unit_original}”)").format(
+        _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
             value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit),
-            original=_fit(value), unit_original=_fit(row.unit_original)),
+            original=_fit(_as_typed(row.value_original) or "—"), unit_original=_fit(row.unit_original)),
+    ]
+    if item.others_count:
+        lines.append(_("Other jurisdictions, same pollutant and land use: {low}–{high} {unit} ({count})").format(
+            low=html.escape(_plain_number(item.others_low, None, None)),
+            high=html.escape(_plain_number(item.others_high, None, None)), unit=_fit(row.unit),
+            count=_number(item.others_count, lang)))
+    else:
+        lines.append(_("No other jurisdiction has an approved value for this pollutant and land use."))
+    lines += [
         _("Type: {value_type}; legal status: {status}").format(value_type=_fit(row.value_type_original or row.value_type),
                                                               status=_fit(row.legal_status_original or row.legal_status)),
         _("Instrument: {instrument} ({year})").format(instrument=_fit(row.instrument or "—", 400),
                                                       year=_fit(row.year_original or "—", 64)),
         _("Source: {source}").format(source=_fit(row.source, 400)),
     ]
+    # The documents feature adds the submission's attached files here.
+    lines.extend(_fit(document, 200) for document in item.documents[:5])
     return "\n".join(lines)
+
+
+def _submitter_role(role: str | None) -> str:
+    labels = {Role.FOCAL_POINT.value: _("national focal point"), Role.LAB.value: _("soil laboratory"),
+              Role.MEMBER.value: _("INSOP member")}
+    return labels.get(role or "", role or "—")
+
+
+def _as_typed(original: str | None) -> str:
+    """A stored survey number as the focal point typed it: "3.500000" (stored so before) reads "3.5"."""
+    text = (original or "").strip()
+    if re.fullmatch(r"-?\d+\.\d*0", text):
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _plain_number(value, low, high) -> str:
@@ -514,14 +546,28 @@ def _plain_number(value, low, high) -> str:
     return show(value)
 
 
-async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False) -> None:
-    item = await coordination.next_review(session, after_id)
+async def _decided(session: AsyncSession, tid: int, decision: str, lang: str) -> str:
+    """The card as it stays in the chat once decided: the value, the decision, no buttons."""
+    item = await coordination.review_item(session, tid)
+    card = _review_text(item, lang).split("\n", 1)[1] if item is not None else ""
+    return f"{card}\n\n<b>{decision}</b>"
+
+
+async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False,
+                       wrap: bool = True) -> None:
+    item = await coordination.next_review(session, after_id, wrap=wrap)
     if item is None:
-        text = _("No reported threshold value is waiting for review.")
-        await (target.edit_text(text) if edit else target.answer(text))
+        remaining = await coordination.pending_review_count(session)
+        if remaining and not wrap:
+            # Skip on the last card: say so, rather than showing the first skipped card again.
+            text = _("That was the last one. {count} skipped value(s) still wait for review.").format(
+                count=_number(remaining, lang))
+            markup = review_again_keyboard()
+        else:
+            text, markup = _("No reported threshold value is waiting for review."), None
+        await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
         return
-    country = await coordination.threshold_submission_country(session, item.threshold)
-    text = _review_text(item, country, lang)
+    text = _review_text(item, lang)
     markup = review_keyboard(item.threshold.id)
     await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
 
@@ -548,7 +594,12 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
     action, tid, lang = callback_data.action, callback_data.tid, i18n.current_locale
     if action == "skip":
         await query.answer()
-        await _show_review(query.message, session, lang, after_id=tid, edit=True)
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _show_review(query.message, session, lang, after_id=tid, wrap=False)
+        return
+    if action == "again":
+        await query.answer()
+        await _show_review(query.message, session, lang, edit=True)
         return
     if action == "back":
         await query.answer()
@@ -564,17 +615,18 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
             tid, "fixl", [(land_use, land_use) for land_use in coordination.CORRECTION_LAND_USES]))
         return
-    if action == "no":
+    if action in ("no", "val"):
         await query.answer()
-        await state.set_state(CoordinatorStates.reject_reason)
-        await state.update_data(threshold_id=tid)
-        await query.message.answer(_("Type the reason for rejecting this value (or /cancel)."))
+        await state.set_state(CoordinatorStates.reject_reason if action == "no" else CoordinatorStates.review_value)
+        await state.update_data(threshold_id=tid, card_chat=query.message.chat.id, card_id=query.message.message_id)
+        await query.message.answer(_("Type the reason for rejecting this value (or /cancel).") if action == "no"
+                                   else _("Type the correct value, a number in the unit shown (or /cancel)."))
         return
     if action not in ("ok", "fixu", "fixl"):
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     try:
-        await coordination.approve_threshold(
+        row = await coordination.approve_threshold(
             session, tid, query.from_user.id,
             unit=callback_data.arg if action == "fixu" else None,
             land_use=callback_data.arg if action == "fixl" else None,
@@ -586,18 +638,59 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         await query.answer(_("This value was already reviewed, or the correction does not fit it."), show_alert=True)
         return
     await query.answer(_("Approved."))
-    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.edit_text(await _decided(session, tid, _approved_line(row, lang), lang), reply_markup=None)
     await _show_review(query.message, session, lang, after_id=tid)
+
+
+def _approved_line(row, lang: str) -> str:
+    decision = _("✅ Approved by you, {date}").format(date=_when(row.reviewed_at, lang))
+    if row.review_note:
+        decision += "\n" + _("Correction: {note}").format(note=_fit(row.review_note, 300))
+    return decision
+
+
+async def _edit_card(bot: Bot, session: AsyncSession, data: dict, decision: str, lang: str) -> None:
+    """Write the decision onto the card the buttons were on (it may be gone: nothing to do then)."""
+    text = await _decided(session, int(data.get("threshold_id")), decision, lang)
+    with contextlib.suppress(TelegramBadRequest):
+        await bot.edit_message_text(text, chat_id=data.get("card_chat"), message_id=data.get("card_id"), reply_markup=None)
+
+
+@handlers.message(StateFilter(CoordinatorStates.review_value), _not_command)
+async def review_value(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                       state: FSMContext, i18n: I18n, bot: Bot) -> None:
+    """The typed value approves the value under review with it (the original wording stays on record)."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    data = await state.get_data()
+    typed = message.text.strip()
+    if not re.fullmatch(r"\d{1,9}(?:[.,]\d{1,9})?", typed):
+        # The state stays: the next message is the number.
+        await message.answer(_("Please type only a number, for example 3.5 (the unit stays as shown)."))
+        return
+    await state.clear()
+    try:
+        row = await coordination.approve_threshold(session, int(data.get("threshold_id")), message.from_user.id,
+                                                   value=typed.replace(",", "."))
+    except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
+        await message.answer(_("This value was already reviewed, or the correction does not fit it."))
+        return
+    await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
+    await message.answer(_("Approved with the corrected value {value} {unit}.").format(
+        value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit)))
+    await _show_review(message, session, i18n.current_locale, after_id=row.id)
 
 
 @handlers.message(StateFilter(CoordinatorStates.reject_reason), _not_command)
 async def reject_reason(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                        state: FSMContext, i18n: I18n) -> None:
+                        state: FSMContext, i18n: I18n, bot: Bot) -> None:
     """The typed reason rejects the value under review."""
     if not await _allowed(message, member, settings):
         await state.clear()
         return
-    tid = (await state.get_data()).get("threshold_id")
+    data = await state.get_data()
+    tid = data.get("threshold_id")
     if len(message.text.strip()) > coordination.REASON_LIMIT:
         # The state stays: the next message is the shorter reason.
         await message.answer(_("Please keep the reason to at most {limit} characters (it has {length}).").format(
@@ -610,6 +703,8 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
     except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
+    await _edit_card(bot, session, data, _("❌ Rejected by you: {reason}").format(reason=_fit(message.text.strip(), 300)),
+                     i18n.current_locale)
     await message.answer(_("Rejected. The reason is stored with the value."))
     await _show_review(message, session, i18n.current_locale, after_id=int(tid))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from decimal import Decimal
 from datetime import datetime
 from typing import Any
 
@@ -89,8 +90,11 @@ def fit_identifier(value: str, width: int) -> str:
 
 
 def _plain_number(value: Any) -> str:
+    """The number as the focal point would write it: 3.5, not 3.500000; 0.0003, not 3e-04."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return format(value, "f") if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)

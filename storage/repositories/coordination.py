@@ -418,11 +418,12 @@ class CoordinationRepository:
 
     # ------------------------------------------------------------------ threshold review
 
-    async def next_pending_threshold(self, after_id: int = 0) -> Threshold | None:
-        """The oldest survey-reported threshold waiting for review, after `after_id` (then from the start)."""
+    async def next_pending_threshold(self, after_id: int = 0, wrap: bool = True) -> Threshold | None:
+        """The oldest survey-reported threshold waiting for review, after `after_id` (then from the start,
+        unless `wrap` is False: Skip on the last one must not show it again)."""
         base = select(Threshold).where(Threshold.review_status == ReviewStatus.PENDING.value, Threshold.origin == "survey")
         found = await self.session.scalar(base.where(Threshold.id > after_id).order_by(Threshold.id).limit(1))
-        if found is None and after_id:
+        if found is None and after_id and wrap:
             found = await self.session.scalar(base.order_by(Threshold.id).limit(1))
         return found
 
