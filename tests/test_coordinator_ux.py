@@ -194,3 +194,37 @@ async def test_review_buttons_and_value_correction_are_refused_for_a_member(harn
     calls = await harness.send(user, "3.5")  # no correction step was opened: an ordinary lookup-or-help reply
     assert (await stored(harness, value.id)).review_status == "pending"
     await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
+
+
+# ================================================================ export
+
+
+async def test_export_csv_files_carry_the_reported_threshold_values(harness, user_id):
+    await member(harness, user_id)
+    async with harness.storage.sessionmaker() as session, session.begin():
+        form = await session.scalar(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds",
+                                                             SurveyForm.is_current.is_(True)))
+        submitter = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+        session.add(Submission(form_pk=form.id, member_id=submitter.id, country="KE", language="en", status="submitted",
+                               state={}, active=False, pending={}, last_update_id=0, created_at=utcnow(),
+                               updated_at=utcnow(), submitted_at=utcnow(),
+                               data={"threshold": [{"pollutant": "cadmium", "value": 3.5, "unit": "mg_kg"},
+                                                   {"pollutant": "lead", "value": 120, "unit": "mg_kg"}]}))
+    await harness.send(coordinator(harness), "/export")
+    calls = await harness.press(coordinator(harness), "INSOP soil threshold values")
+    documents = [call for call in calls if call.method == "sendDocument"]
+    names = [call.params["document"].filename for call in documents]
+    assert names[0].endswith(".xlsx") and names[1].endswith(".csv")
+    values_csv = next(call for call in documents if call.params["document"].filename.endswith("_threshold.csv"))
+    assert "one row per entry" in values_csv.params["caption"]
+    rows = list(csv.DictReader(values_csv.files["document"].decode("utf-8-sig").splitlines()))
+    mine = [row for row in rows if row["pollutant"] in ("cadmium", "lead") and row["value"] in ("3.5", "120")]
+    assert [(row["pollutant"], row["value"], row["_index"]) for row in mine][-2:] == [("cadmium", "3.5", "1"),
+                                                                                       ("lead", "120", "2")]
+
+
+async def test_export_is_refused_for_a_member(harness, user_id):
+    user = await member(harness, user_id)
+    calls = await harness.send(user, "/export")
+    assert sent(calls) == [REFUSAL]
+    assert not [call for call in calls if call.method == "sendDocument"]

@@ -472,7 +472,15 @@ async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member
     caption = _("{title}: {count} submitted responses.").format(title=_fit(stored.title or stored.form_id, 300),
                                                                  count=count)
     await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)
-    await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"))
+    await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"),
+                                        caption=_("CSV: one row per response.") if files.repeat_csvs else None)
+    for sheet, content in files.repeat_csvs:
+        # The reported values are rows of a repeat: their own CSV, linked to the response by _parent_submission_id.
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", sheet).strip("._") or "repeat"
+        await query.message.answer_document(
+            BufferedInputFile(content, filename=f"{files.filename_stem}_{stem}.csv"),
+            caption=_("CSV “{sheet}”: one row per entry, linked to its response by _parent_submission_id.").format(
+                sheet=_fit(sheet, 64)))
 
 
 # ================================================================ threshold review
