@@ -205,8 +205,10 @@ def remind_forms_keyboard(rid: int, action: str, forms: list[tuple[int, str]], p
 def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     """Who receives the reminder."""
     rows = [[(_("Everyone"), CoordRemind(rid=rid, action="aud", arg="all"))]]
-    rows += [[(_("Not yet submitted: {title}").format(title=title), CoordRemind(rid=rid, action="aud", arg=f"ns{pk}"))]
-             for pk, title in forms]
+    for pk, title in forms:
+        rows.append([(_("Never started: {title}").format(title=title), CoordRemind(rid=rid, action="aud", arg=f"nn{pk}"))])
+        rows.append([(_("Draft in progress: {title}").format(title=title),
+                      CoordRemind(rid=rid, action="aud", arg=f"nd{pk}"))])
     rows.append([(_("By role"), CoordRemind(rid=rid, action="aud", arg="role")),
                  (_("By region"), CoordRemind(rid=rid, action="aud", arg="region"))])
     rows.append([(_("By country"), CoordRemind(rid=rid, action="aud", arg="country")),
@@ -215,9 +217,9 @@ def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKe
     return _markup(rows)
 
 
-def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """The roles, regions or languages to choose one from."""
-    rows = [[(label, CoordRemind(rid=rid, action="av", arg=f"{kind}={value}"))] for value, label in values]
+def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]], action: str = "av") -> InlineKeyboardMarkup:
+    """The roles, regions or languages to choose one from (action "nv": to narrow the chosen audience)."""
+    rows = [[(label, CoordRemind(rid=rid, action=action, arg=f"{kind}={value}"))] for value, label in values]
     rows.append([(_("◀ Back"), CoordRemind(rid=rid, action="aud"))])
     return _markup(rows)
 
@@ -228,9 +230,46 @@ def remind_send_keyboard(rid: int, can_send: bool) -> InlineKeyboardMarkup:
     if can_send:
         rows.append([(_("📨 Send now"), CoordRemind(rid=rid, action="now")),
                      (_("🕒 Schedule"), CoordRemind(rid=rid, action="sched"))])
+    rows.append([(_("Only those in a language"), CoordRemind(rid=rid, action="nar", arg="language")),
+                 (_("Only a role"), CoordRemind(rid=rid, action="nar", arg="role")),
+                 (_("Only a region"), CoordRemind(rid=rid, action="nar", arg="region"))])
     rows.append([(_("Choose other recipients"), CoordRemind(rid=rid, action="aud"))])
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
     return _markup(rows)
+
+
+def remind_confirm_keyboard(rid: int, count: str) -> InlineKeyboardMarkup:
+    """The last step before sending: the number of recipients on the button, or back to the preview."""
+    return _markup([[(_("✅ Yes, send to {count}").format(count=count), CoordRemind(rid=rid, action="nowok"))],
+                    [(_("◀ Back"), CoordRemind(rid=rid, action="prev"))]])
+
+
+# Time zones a coordinator picks from (minutes east of UTC): the network's main regions.
+REMINDER_ZONES = (-300, -180, 0, 60, 120, 180, 240, 330, 420, 480, 540)
+
+
+def zone_label(minutes: int) -> str:
+    """UTC, UTC+1, UTC−5, UTC+5:30."""
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def remind_zone_keyboard(rid: int) -> InlineKeyboardMarkup:
+    """The coordinator's time zone, for the date and time they type next."""
+    buttons = [(zone_label(minutes), CoordRemind(rid=rid, action="tz", arg=str(minutes))) for minutes in REMINDER_ZONES]
+    rows = [buttons[index:index + 4] for index in range(0, len(buttons), 4)]
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    return _markup(rows)
+
+
+def remind_when_keyboard(rid: int) -> InlineKeyboardMarkup:
+    """Common sending times in the chosen time zone (or type another)."""
+    return _markup([[(_("Tomorrow 09:00"), CoordRemind(rid=rid, action="at", arg="tom")),
+                     (_("Next Monday 09:00"), CoordRemind(rid=rid, action="at", arg="mon"))],
+                    [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))]])
 
 
 def remind_repeat_keyboard(rid: int) -> InlineKeyboardMarkup:

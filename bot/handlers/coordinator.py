@@ -12,7 +12,7 @@ import html
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, time as day_time, timezone
+from datetime import datetime, time as day_time, timedelta, timezone
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
@@ -39,17 +39,22 @@ from bot.keyboards import (
     export_keyboard,
     invite_country_keyboard,
     publish_keyboard,
+    REMINDER_ZONES,
     remind_audience_keyboard,
     remind_compose_keyboard,
+    remind_confirm_keyboard,
     remind_forms_keyboard,
     remind_languages_keyboard,
     remind_repeat_keyboard,
     remind_send_keyboard,
     remind_values_keyboard,
+    remind_when_keyboard,
+    remind_zone_keyboard,
     review_again_keyboard,
     review_corrections_keyboard,
     review_keyboard,
     scheduled_reminders_keyboard,
+    zone_label,
 )
 from bot.limits import fit_utf16, utf16_len
 from bot.lookup import split_message
@@ -857,18 +862,35 @@ async def publish_button(query: CallbackQuery, callback_data: CoordPublish, memb
 def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
     kind, value = audience.get("kind"), audience.get("value")
     if kind == "all":
-        return _("everyone")
-    if kind == "not_submitted":
-        return _("members who have not submitted “{title}”").format(title=html.escape(fit_utf16(forms.get(value, value), 200)))
+        return _("everyone") + _refinements_text(audience, lang)
+    if kind in ("not_submitted", "not_started", "draft"):
+        title = html.escape(fit_utf16(forms.get(value, value), 200))
+        text = {"not_submitted": _("members who have not submitted “{title}”"),
+                "not_started": _("members who never started “{title}”"),
+                "draft": _("members with a draft of “{title}” in progress")}[kind].format(title=title)
+        return text + _refinements_text(audience, lang)
     if kind == "role":
-        return _("role: {role}").format(role=role_labels().get(value, value))
+        return _("role: {role}").format(role=role_labels().get(value, value)) + _refinements_text(audience, lang)
     if kind == "region":
-        return _("region: {region}").format(region=region_label(value, _Tr()))
+        return _("region: {region}").format(region=region_label(value, _Tr())) + _refinements_text(audience, lang)
     if kind == "country":
-        return _("country: {country}").format(country=html.escape(country_name(value, lang)))
+        return (_("country: {country}").format(country=html.escape(country_name(value, lang)))
+                + _refinements_text(audience, lang))
     if kind == "language":
-        return _("language: {language}").format(language=language_name(value))
+        return _("language: {language}").format(language=language_name(value)) + _refinements_text(audience, lang)
     return str(kind)
+
+
+def _refinements_text(audience: dict, lang: str) -> str:
+    """"; only: language French, role lab" for the refinements added to an audience."""
+    parts = []
+    if audience.get("language") and audience.get("kind") != "language":
+        parts.append(_("language: {language}").format(language=language_name(audience["language"])))
+    if audience.get("role") and audience.get("kind") != "role":
+        parts.append(_("role: {role}").format(role=role_labels().get(audience["role"], audience["role"])))
+    if audience.get("region") and audience.get("kind") != "region":
+        parts.append(_("region: {region}").format(region=region_label(audience["region"], _Tr())))
+    return ("; " + _("only {conditions}").format(conditions=join_items(parts, lang))) if parts else ""
 
 
 class _Tr:
@@ -909,8 +931,20 @@ async def _preview(target: Message, session: AsyncSession, rid: int, count: int,
                    settings: Settings) -> None:
     draft = await reminders.get_draft(session, rid)
     forms = {form.form_id: form.title or form.form_id for form in await _forms(session)}
-    text = reminders.render(draft, lang, i18n, settings.default_language)
-    lines = ["<b>" + _("Preview") + "</b>", "", html.escape(text), "",
+    lines = ["<b>" + _("Preview") + "</b>", ""]
+    if draft.texts and len(draft.texts) > 1:
+        # Every language written, each as its readers get it, with how many of the recipients read it.
+        for code in ordered_languages(draft.texts):
+            readers = await reminders.audience_count(session, rid, settings.default_language, language=code)
+            lines += [_("<b>{language}</b> ({count} recipients read it)").format(
+                language=language_name(code), count=_number(readers, lang)),
+                html.escape(fit_utf16(draft.texts[code], 600)), ""]
+    else:
+        lines += [html.escape(reminders.render(draft, lang, i18n, settings.default_language)), ""]
+    button = reminders.survey_button(draft, lang, i18n)
+    if button is not None:
+        lines.append(_("Under it, the button: {label}").format(label=html.escape(button.inline_keyboard[0][0].text)))
+    lines += [
              _("Recipients: {audience}.").format(audience=_audience_text(draft.audience, forms, lang)),
              _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
                  count=_number(count, lang))]
@@ -975,39 +1009,73 @@ async def reminder_country(message: Message, member: Member | None, settings: Se
 
 
 async def _choose_audience(target: Message, session: AsyncSession, rid: int, audience: dict, i18n: I18n,
-                           settings: Settings) -> None:
+                           settings: Settings, refine: bool = False) -> None:
     try:
-        _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language)
-    except reminders.ReminderGone:
+        _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language, refine=refine)
+    except (reminders.ReminderGone, ValueError):
         await target.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
         return
     await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
 
 
-def _parse_when(text: str) -> datetime | None:
+def _parse_when(text: str, zone_minutes: int = 0) -> datetime | None:
+    """A typed date and time in the coordinator's time zone: 2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026."""
     text = text.strip().replace("T", " ").removesuffix("UTC").removesuffix("Z").strip()
-    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+    zone = timezone(timedelta(minutes=zone_minutes))
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, pattern).replace(tzinfo=zone)
         except ValueError:
             continue
     return None
 
 
+def _zone(data: dict) -> int:
+    zone = data.get("zone")
+    return zone if isinstance(zone, int) and zone in REMINDER_ZONES else 0
+
+
+def _local(moment: datetime, zone_minutes: int, lang: str) -> str:
+    """A moment in the coordinator's time zone, named: "1 Dec 2026, 09:00:00 UTC+1"."""
+    zone = timezone(timedelta(minutes=zone_minutes))
+    return format_datetime(moment.astimezone(zone), "medium", tzinfo=zone, locale=_babel(lang)) + " " + zone_label(zone_minutes)
+
+
+def _next_at(choice: str, zone_minutes: int) -> datetime:
+    """Tomorrow 09:00, or next Monday 09:00, in the coordinator's time zone."""
+    zone = timezone(timedelta(minutes=zone_minutes))
+    today = datetime.now(zone).date()
+    days = 1 if choice == "tom" else (7 - today.weekday()) or 7
+    return datetime.combine(today + timedelta(days=days), day_time(9, 0), tzinfo=zone)
+
+
 @handlers.message(StateFilter(CoordinatorStates.reminder_when), _not_command)
-async def reminder_when(message: Message, member: Member | None, settings: Settings, state: FSMContext) -> None:
+async def reminder_when(message: Message, member: Member | None, settings: Settings, state: FSMContext,
+                        i18n: I18n) -> None:
     """The typed date and time (UTC) of a scheduled reminder."""
     if not await _allowed(message, member, settings):
         await state.clear()
         return
-    when = _parse_when(message.text)
-    if when is None or when <= datetime.now(timezone.utc):
-        await message.answer(_("Please type a future date and time in UTC, for example 2026-12-01 09:00."))
-        return
     data = await state.get_data()
+    zone = _zone(data)
+    when = _parse_when(message.text, zone)
+    if when is None:
+        await message.answer(_("I could not read “{text}” as a date. Please type it as day/month/year and time, "
+                               "for example 15/12/2026 09:00 ({zone}).").format(text=_fit(message.text, 60),
+                                                                            zone=zone_label(zone)))
+        return
+    if when <= datetime.now(timezone.utc):
+        await message.answer(_("{when} has already passed. Please type a future date and time ({zone}).").format(
+            when=_local(when, zone, i18n.current_locale), zone=zone_label(zone)))
+        return
+    await _ask_repeat(message, state, int(data["reminder_id"]), when, zone, i18n.current_locale)
+
+
+async def _ask_repeat(target: Message, state: FSMContext, rid: int, when: datetime, zone: int, lang: str) -> None:
     await state.set_state(None)
-    await state.update_data(when=when.isoformat())
-    await message.answer(_("Send it once at that time, or every week?"), reply_markup=remind_repeat_keyboard(int(data["reminder_id"])))
+    await state.update_data(when=when.isoformat(), reminder_id=rid, zone=zone)
+    await target.answer(_("First sending: {when}. Send it once at that time, or every week?").format(
+        when=_local(when, zone, lang)), reply_markup=remind_repeat_keyboard(rid))
 
 
 @handlers.message(StateFilter(CoordinatorStates.reminder_until), _not_command)
@@ -1018,12 +1086,14 @@ async def reminder_until(message: Message, member: Member | None, settings: Sett
         await state.clear()
         return
     data = await state.get_data()
-    until = _parse_when(message.text)
+    zone = _zone(data)
+    until = _parse_when(message.text, zone)
     when = datetime.fromisoformat(data["when"]) if data.get("when") else None
-    if until is None or when is None or until.date() < when.date():
-        await message.answer(_("Please type the last date in UTC, on or after the first one, for example 2027-01-31."))
+    if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
+        await message.answer(_("Please type the last date, on or after the first one, for example 31/01/2027 ({zone}).").format(
+            zone=zone_label(zone)))
         return
-    until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=timezone.utc)
+    until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=until.tzinfo)
     await state.clear()
     try:
         await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until)
@@ -1032,7 +1102,7 @@ async def reminder_until(message: Message, member: Member | None, settings: Sett
         return
     lang = i18n.current_locale
     await message.answer(_("Scheduled every week from {first} until {until}. See /reminders.").format(
-        first=_when(when, lang), until=_when(until, lang)))
+        first=_local(when, zone, lang), until=_local(until, zone, lang)))
 
 
 @handlers.callback_query(CoordRemind.filter())
@@ -1085,6 +1155,14 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
             return
         await _choose_audience(target, session, rid, {"kind": kind, "value": value}, i18n, settings)
     elif action == "now":
+        # Nothing leaves without a second tap that names how many people get it.
+        count = await reminders.audience_count(session, rid, settings.default_language)
+        if not count:
+            await target.answer(_("Nobody matches these recipients."))
+            return
+        await target.edit_text(_("Send this reminder to {count} members now? This cannot be undone.").format(
+            count=_number(count, lang)), reply_markup=remind_confirm_keyboard(rid, _number(count, lang)))
+    elif action == "nowok":
         try:
             await reminders.send_now(session, rid)
         except reminders.ReminderGone:
@@ -1093,23 +1171,48 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
         if sender is not None:
             sender.wake()
         await target.edit_text(_("Sending now. Send /reminders to see the delivery results."))
+    elif action == "prev":
+        count = await reminders.audience_count(session, rid, settings.default_language)
+        await _preview(target, session, rid, count, lang, i18n, settings)
+    elif action == "nar" and arg in ("language", "role", "region"):
+        values = {"language": [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)],
+                  "role": [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
+                  "region": [(region, region_label(region, _Tr())) for region in REGIONS]}[arg]
+        await target.answer(_("Only the recipients who also match:"),
+                            reply_markup=remind_values_keyboard(rid, arg, values, action="nv"))
+    elif action == "nv" and "=" in arg:
+        kind, value = arg.split("=", 1)
+        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+        if value not in valid.get(kind, set()):
+            await target.answer(_("This button is no longer active."))
+            return
+        await _choose_audience(target, session, rid, {kind: value}, i18n, settings, refine=True)
     elif action == "sched":
+        await target.answer(_("Which time zone are you in? The date and time you give next are read in it."),
+                            reply_markup=remind_zone_keyboard(rid))
+    elif action == "tz" and arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and int(arg) in REMINDER_ZONES:
         await state.set_state(CoordinatorStates.reminder_when)
-        await state.update_data(reminder_id=rid)
-        await target.answer(_("When should it be sent? Type the date and time in UTC, for example 2026-12-01 09:00."))
+        await state.update_data(reminder_id=rid, zone=int(arg))
+        await target.answer(_("When should it be sent? Tap a time, or type the date and time ({zone}), for example "
+                              "15/12/2026 09:00.").format(zone=zone_label(int(arg))), reply_markup=remind_when_keyboard(rid))
+    elif action == "at" and arg in ("tom", "mon"):
+        data = await state.get_data()
+        zone = _zone(data)
+        await _ask_repeat(target, state, rid, _next_at(arg, zone), zone, lang)
     elif action == "once":
         data = await state.get_data()
         if not data.get("when"):
-            await target.answer(_("Please type a future date and time in UTC, for example 2026-12-01 09:00."))
+            await target.answer(_("Please choose the time first: tap 🕒 Schedule."))
             return
         await state.clear()
         when = datetime.fromisoformat(data["when"])
         await reminders.schedule_once(session, rid, when)
-        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_when(when, lang)))
+        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_local(when, _zone(data), lang)))
     elif action == "weekly":
+        data = await state.get_data()
         await state.set_state(CoordinatorStates.reminder_until)
         await state.update_data(reminder_id=rid)
-        await target.answer(_("Until which date (UTC)? For example 2027-01-31."))
+        await target.answer(_("Until which date? For example 31/01/2027 ({zone}).").format(zone=zone_label(_zone(data))))
     else:
         await target.answer(_("This button is no longer active."))
 
@@ -1120,13 +1223,15 @@ async def _audience_button(target: Message, session: AsyncSession, state: FSMCon
         await _ask_audience(target, session, rid)
     elif arg == "all":
         await _choose_audience(target, session, rid, {"kind": "all"}, i18n, settings)
-    elif arg.startswith("ns") and arg[2:].isascii() and arg[2:].isdigit():
+    elif arg[:2] in ("ns", "nn", "nd") and arg[2:].isascii() and arg[2:].isdigit():
         forms = {form.id: form for form in await _forms(session)}
         form = forms.get(int(arg[2:]))
         if form is None:
             await target.answer(_("This survey is not available."))
             return
-        await _choose_audience(target, session, rid, {"kind": "not_submitted", "value": form.form_id}, i18n, settings)
+        kind = {"ns": "not_submitted", "nn": "not_started", "nd": "draft"}[arg[:2]]
+        await _choose_audience(target, session, rid, {"kind": kind, "value": form.form_id, "form_pk": form.id},
+                               i18n, settings)
     elif arg == "role":
         roles = [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value]
         await target.answer(_("Which role?"), reply_markup=remind_values_keyboard(rid, "role", roles))
