@@ -192,6 +192,10 @@ async def test_every_coordinator_button_is_refused_for_a_member_even_forged(harn
     forged = [
         CoordRemind(rid=draft.id, action="txt"), CoordRemind(rid=draft.id, action="aud", arg="all"),
         CoordRemind(rid=draft.id, action="now"), CoordRemind(rid=draft.id, action="cancel"),
+        CoordRemind(rid=draft.id, action="nowok"), CoordRemind(rid=draft.id, action="prev"),
+        CoordRemind(rid=draft.id, action="tz", arg="60"), CoordRemind(rid=draft.id, action="at", arg="tom"),
+        CoordRemind(rid=draft.id, action="nar", arg="language"), CoordRemind(rid=draft.id, action="nv", arg="language=fr"),
+        CoordReview(tid=threshold.id, action="val"), CoordReview(tid=threshold.id, action="again"),
         CoordReminderAdmin(rid=draft.id), CoordReview(tid=threshold.id, action="ok"),
         CoordReview(tid=threshold.id, action="fixu", arg="g/kg"), CoordReview(tid=threshold.id, action="no"),
         CoordExport(form_pk=form.id, ids=1), CoordPublish(upload=upload.id, action="aud", arg="all"),
@@ -516,6 +520,44 @@ async def test_template_reminder_to_members_who_have_not_submitted(harness, user
     assert f"Export test {form_id}" in delivered[user_id + 100_000].text
     assert "▶" in [b.text for row in delivered[user_id + 100_000].keyboard.inline_keyboard for b in row][0]
     assert delivered[user_id + 100_000].keyboard.inline_keyboard[0][0].callback_data == f"svo:{stored.id}"
+
+
+async def test_never_started_and_draft_in_progress_get_their_own_text_and_button(harness, user_id, i18n, settings):
+    """Issue 17: "not yet submitted" mixed both; /resume answered "no survey in progress" to those who never started."""
+    form_id = f"coord_split_{user_id}"
+    stored = await publish_test_form(harness, form_id, audience="lab")
+    submitted, drafting, drafting_fr, never, never_fr = await add_members(harness, [
+        {"telegram_id": user_id + offset, "country": "KE", "role": "lab", "language": language}
+        for offset, language in ((0, "en"), (100_000, "en"), (200_000, "fr"), (300_000, "en"), (400_000, "fr"))])
+    async with harness.storage.sessionmaker() as session, session.begin():
+        for person, status in ((submitted, "submitted"), (drafting, "draft"), (drafting_fr, "draft")):
+            session.add(Submission(form_pk=stored.id, member_id=person.id, country="KE", status=status, state={}, data={},
+                                   active=status == "draft", pending={}, last_update_id=0, created_at=utcnow(),
+                                   updated_at=utcnow(), submitted_at=utcnow() if status == "submitted" else None))
+    coco = coordinator(harness)
+    sent_to: dict[str, dict] = {}
+    for audience, label in (("draft", "Draft in progress"), ("never", "Never started")):
+        await harness.send(coco, "/remind")
+        await harness.press(coco, "please answer a survey")
+        await harness.press(coco, f"Export test {form_id}")
+        await harness.press(coco, f"{label}: Export test {form_id}")
+        await harness.press(coco, "Only those in a language")
+        calls = await harness.press(coco, "Français")  # combined: this audience, and reads French
+        preview = sent_texts(calls)[-1]
+        assert "only language: Français" in preview
+        await harness.press(coco, "Send now")
+        await harness.press(coco, "Yes, send to ")
+        before = len(harness.api.calls)
+        await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+        sent_to[audience] = {call.chat_id: call for call in harness.api.calls[before:] if call.method == "sendMessage"}
+    assert drafting_fr.telegram_id in sent_to["draft"] and never_fr.telegram_id in sent_to["never"]
+    for person in (submitted, drafting, never):  # submitted, or not French
+        assert person.telegram_id not in sent_to["draft"] and person.telegram_id not in sent_to["never"]
+    assert never_fr.telegram_id not in sent_to["draft"] and drafting_fr.telegram_id not in sent_to["never"]
+    draft_call, never_call = sent_to["draft"][drafting_fr.telegram_id], sent_to["never"][never_fr.telegram_id]
+    assert "brouillon" in draft_call.text and "Continuer" in draft_call.keyboard.inline_keyboard[0][0].text
+    assert "brouillon" not in never_call.text and "Commencer" in never_call.keyboard.inline_keyboard[0][0].text
+    assert never_call.keyboard.inline_keyboard[0][0].callback_data == f"svo:{stored.id}"
 
 
 async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
