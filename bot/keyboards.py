@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CompareValues, CountryChoice, LanguageChoice, LookupPage, RoleChoice, SurveyOpen, SurveyStep
@@ -329,8 +330,33 @@ def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
     return _markup(rows)
 
 
-def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int) -> InlineKeyboardMarkup:
-    """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member)."""
-    rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days))] for code, name in candidates]
-    rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days))])
+def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int,
+                            step: str = "") -> InlineKeyboardMarkup:
+    """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member);
+    step "c" when the guided flow asks the role next."""
+    rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days, step=step))]
+            for code, name in candidates]
+    rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days, step=step))])
     return _markup(rows)
+
+
+# How long a guided invite may stay valid (days), as buttons.
+INVITE_VALIDITY = (7, 30, 90, 365)
+
+
+def invite_role_keyboard(country: str, roles: dict[str, str]) -> InlineKeyboardMarkup:
+    """The guided /invite: whom the link is for."""
+    return _markup([[(label, CoordInvite(country=country, role=role, step="r"))] for role, label in roles.items()])
+
+
+def invite_uses_keyboard(country: str, role: str) -> InlineKeyboardMarkup:
+    """The guided /invite: one person, or anyone with the link."""
+    return _markup([[(_("One person"), CoordInvite(country=country, role=role, multi=0, step="u")),
+                     (_("Anyone with the link"), CoordInvite(country=country, role=role, multi=1, step="u"))]])
+
+
+def invite_days_keyboard(country: str, role: str, multi: bool) -> InlineKeyboardMarkup:
+    """The guided /invite: how long the link stays valid; pressing one creates it."""
+    buttons = [(ngettext("{days} day", "{days} days", days).format(days=days), CoordInvite(country=country, role=role, multi=int(multi), days=days))
+               for days in INVITE_VALIDITY]
+    return _markup([buttons])

@@ -300,7 +300,7 @@ async def test_multi_use_invite_works_for_several_and_expired_one_for_none(harne
     await execute(harness, update(Invite).where(Invite.code == code).values(expires_at=utcnow() - timedelta(minutes=1)))
     texts = harness.texts(await harness.send(harness.user(user_id + 200_000), f"/start {code}"))
     assert "This invitation link has expired or was already used. Let's set up your profile together." in texts
-    assert harness.texts(await harness.send(coordinator(harness), "/invite"))[0].startswith("Usage: /invite")
+    assert harness.texts(await harness.send(coordinator(harness), "/invite lab"))[0].startswith("Usage: /invite")
 
 
 # ================================================================ stats and export

@@ -193,6 +193,7 @@ async def test_review_buttons_and_value_correction_are_refused_for_a_member(harn
         assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [REFUSAL]
     calls = await harness.send(user, "3.5")  # no correction step was opened: an ordinary lookup-or-help reply
     assert (await stored(harness, value.id)).review_status == "pending"
+    await harness.send(coordinator(harness), "/review")
     await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
 
 
@@ -228,3 +229,49 @@ async def test_export_is_refused_for_a_member(harness, user_id):
     calls = await harness.send(user, "/export")
     assert sent(calls) == [REFUSAL]
     assert not [call for call in calls if call.method == "sendDocument"]
+
+
+# ================================================================ invite
+
+
+async def test_invite_alone_is_guided_with_buttons(harness):
+    from storage.models import Invite
+
+    coco = coordinator(harness)
+    calls = await harness.send(coco, "/invite")
+    assert sent(calls)[0].startswith("Which country is the invite for? Type its name")
+    assert "Shortcut for next time: <code>/invite Kenya focal_point</code>" in sent(calls)[0]
+    calls = await harness.send(coco, "Xqzwvk")  # not a country: asked again, the step stays
+    assert "I do not recognise the country “Xqzwvk”" in sent(calls)[0]
+    calls = await harness.send(coco, "Kenya")
+    assert sent(calls)[0] == "Invite for Kenya. Who is it for?"
+    assert buttons(calls[0]) == ["National focal point", "Soil laboratory", "INSOP member / other"]
+    calls = await harness.press(coco, "Soil laboratory")
+    assert edits(calls)[0].text == "Invite for a Soil laboratory in Kenya. For one person, or anyone with the link?"
+    calls = await harness.press(coco, "Anyone with the link")
+    assert buttons(edits(calls)[0]) == ["7 days", "30 days", "90 days", "365 days"]
+    calls = await harness.press(coco, "90 days")
+    text = edits(calls)[0].text
+    assert text.startswith("Invite link for a Soil laboratory in Kenya (anyone with the link can use it), valid until")
+    code = text.rsplit("start=", 1)[1]
+    async with harness.storage.sessionmaker() as session:
+        invite = await session.scalar(select(Invite).where(Invite.code == code))
+    assert (invite.country, invite.role, invite.max_uses, invite.created_by) == ("KE", "lab", None, COORDINATOR)
+    assert 89 <= (invite.expires_at.replace(tzinfo=None) - utcnow().replace(tzinfo=None)).days <= 90
+    # The command line stays a shortcut.
+    calls = await harness.send(coco, "/invite Kenya focal_point")
+    assert sent(calls)[0].startswith("Invite link for a National focal point in Kenya")
+
+
+async def test_guided_invite_is_refused_for_a_member(harness, user_id):
+    from bot.callbacks import CoordInvite
+
+    user = await member(harness, user_id)
+    assert sent(await harness.send(user, "/invite")) == [REFUSAL]
+    calls = await harness.send(user, "Kenya")  # no country step was opened: an ordinary lookup reply
+    assert not any("Who is it for?" in text for text in sent(calls))
+    for data in (CoordInvite(country="KE", role="", step="c"), CoordInvite(country="KE", role="lab", step="r"),
+                 CoordInvite(country="KE", role="lab", multi=1, step="u"), CoordInvite(country="KE", role="lab", days=7)):
+        calls = await harness.press(user, data=data.pack())
+        assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [REFUSAL]
+        assert not edits(calls) and not sent(calls)

@@ -38,6 +38,9 @@ from bot.keyboards import (
     role_labels,
     export_keyboard,
     invite_country_keyboard,
+    invite_days_keyboard,
+    invite_role_keyboard,
+    invite_uses_keyboard,
     publish_keyboard,
     REMINDER_ZONES,
     remind_audience_keyboard,
@@ -81,6 +84,7 @@ class CoordinatorStates(StatesGroup):
     reminder_until = State()
     reject_reason = State()
     review_value = State()
+    invite_country = State()
 
 
 _TELEGRAM_TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
@@ -321,6 +325,12 @@ async def invite(message: Message, command: CommandObject, member: Member | None
     if not await _allowed(message, member, settings):
         return
     await state.clear()
+    if not (command.args or "").strip():
+        # The guided way: country (typed, confirmed), then role, uses and validity with buttons.
+        await state.set_state(CoordinatorStates.invite_country)
+        await message.answer(_("Which country is the invite for? Type its name, for example <i>Kenya</i>.\n"
+                               "(Shortcut for next time: <code>/invite Kenya focal_point</code>.)"))
+        return
     request = parse_invite(command.args or "")
     if not request.country_text or request.role is None:
         await message.answer(_usage_html(_invite_usage()))
@@ -348,14 +358,77 @@ async def invite(message: Message, command: CommandObject, member: Member | None
     )
 
 
+@handlers.message(StateFilter(CoordinatorStates.invite_country), _not_command)
+async def invite_country_typed(message: Message, member: Member | None, settings: Settings, state: FSMContext,
+                               i18n: I18n) -> None:
+    """The guided /invite: the typed country, confirmed with buttons; then whom the invite is for."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    text, lang = message.text.strip(), i18n.current_locale
+    country = exact_country(text)
+    if country is not None:
+        await state.clear()
+        await message.answer(_("Invite for {country}. Who is it for?").format(country=html.escape(country_name(country, lang))),
+                             reply_markup=invite_role_keyboard(country, _invite_roles()))
+        return
+    candidates = match_country(text)
+    if not candidates:
+        # The state stays: the next message is the country.
+        await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "
+                               "ISO code, for example Kenya or KE.").format(text=_fit(text, 100)))
+        return
+    await state.clear()
+    await message.answer(_("Which country did you mean for this invite?"), reply_markup=invite_country_keyboard(
+        [(code, country_name(code, lang)) for code, _score in candidates], "", False,
+        coordination.DEFAULT_INVITE_DAYS, step="c"))
+
+
+def _invite_roles() -> dict[str, str]:
+    labels = role_labels()
+    return {role: labels[role] for role in coordination.INVITE_ROLES}
+
+
+@handlers.callback_query(CoordInvite.filter(F.step.in_({"c", "r", "u"})))
+async def invite_step(query: CallbackQuery, callback_data: CoordInvite, member: Member | None, settings: Settings,
+                      i18n: I18n) -> None:
+    """The guided /invite: country chosen -> role; role -> single or multi use; uses -> validity."""
+    if not await _allowed(query, member, settings):
+        return
+    await query.answer()
+    if query.message is None:
+        return
+    country, role, step, lang = callback_data.country, callback_data.role, callback_data.step, i18n.current_locale
+    if not country:
+        await query.message.edit_text(_("No invite was created. Send /invite again with the country's name or "
+                                        "ISO code."))
+        return
+    if not is_country(country) or (step != "c" and role not in coordination.INVITE_ROLES):
+        await query.message.answer(_("This button is no longer active."))
+        return
+    name = html.escape(country_name(country, lang))
+    if step == "c":
+        await query.message.edit_text(_("Invite for {country}. Who is it for?").format(country=name),
+                                      reply_markup=invite_role_keyboard(country, _invite_roles()))
+    elif step == "r":
+        await query.message.edit_text(_("Invite for a {role} in {country}. For one person, or anyone with the link?").format(
+            role=role_labels()[role], country=name), reply_markup=invite_uses_keyboard(country, role))
+    else:
+        await query.message.edit_text(_("Invite for a {role} in {country}. How long should the link stay valid?").format(
+            role=role_labels()[role], country=name), reply_markup=invite_days_keyboard(country, role, bool(callback_data.multi)))
+
+
 @handlers.callback_query(CoordInvite.filter())
 async def invite_country_chosen(query: CallbackQuery, callback_data: CoordInvite, member: Member | None,
                                 settings: Settings, session: AsyncSession, bot: Bot, i18n: I18n) -> None:
-    """The coordinator confirmed the invite's country (or none of the guesses)."""
+    """The coordinator confirmed the invite's country (or none of the guesses), or the guided flow's validity."""
     if not await _allowed(query, member, settings):
         return
     if query.message is None:
         await query.answer()
+        return
+    if callback_data.step:
+        await query.answer(_("This button is no longer active."), show_alert=True)
         return
     if not callback_data.country:
         await query.answer()
