@@ -762,9 +762,9 @@ async def review_value(message: Message, member: Member | None, settings: Settin
     except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
-    await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
     await message.answer(_("Approved with the corrected value {value} {unit}.").format(
         value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit)))
+    await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
     await _show_review(message, session, i18n.current_locale, after_id=row.id)
 
 
@@ -789,9 +789,9 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
     except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
+    await message.answer(_("Rejected. The reason is stored with the value."))
     await _edit_card(bot, session, data, _("❌ Rejected by you: {reason}").format(reason=_fit(message.text.strip(), 300)),
                      i18n.current_locale)
-    await message.answer(_("Rejected. The reason is stored with the value."))
     await _show_review(message, session, i18n.current_locale, after_id=int(tid))
 
 

@@ -484,17 +484,12 @@ def _status_lines(record: ThresholdRecord, tr: Translations, locale: str) -> lis
     if tier:
         lines.append(_Html("   <i>" + html.escape(tier, quote=False) + "</i>"))
     status = _legal_status_label(record.legal_status, tr)
-    if record.instrument:
-        lines.append(_fill(_("   {status} · {instrument} ({year})"), status=status,
-                           instrument=_shorten(record.instrument, 70), year=record.year or record.year_original or "?"))
+    # The instrument's title is in the source's language and long: it waits behind Details with the source.
+    if record.year:
+        lines.append(_fill(_("   {status} · {year}"), status=status, year=record.year))
     else:
         lines.append(_fill("   {status}", status=status))
     return lines
-
-
-def _shorten(text: str, length: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
 def _measured_lines(result: LookupResult, records: list[ThresholdRecord], tr: Translations,
