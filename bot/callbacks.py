@@ -146,12 +146,15 @@ class CoordPublish(CallbackData, prefix="cpb"):
 
 
 class CoordInvite(CallbackData, prefix="civ"):
-    """Create the invite of a typed /invite for the confirmed `country` (ISO code; "" for none of the guesses)."""
+    """A step of /invite. Step "": create the invite for the confirmed `country` (ISO code; "" for none of the
+    guesses). The guided flow: "c" country chosen (ask the role), "r" role chosen (ask single or multi use),
+    "u" uses chosen (ask the validity, whose buttons create the invite)."""
 
     country: Code
     role: Code
     multi: Flag = 0
     days: Annotated[int, Field(ge=1, le=365)] = 30
+    step: Code = ""
 
 
 class DocumentGet(CallbackData, prefix="doc"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
@@ -207,16 +208,24 @@ def _fits(data) -> bool:
     return fits_callback_data(packed)
 
 
-def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None) -> InlineKeyboardMarkup | None:
-    """A "Compare" button under a lookup answer, and "More" when the values go on in another message."""
+def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None,
+                     details: bool = False) -> InlineKeyboardMarkup | None:
+    """Under a lookup answer: [Details] (first screen) or [More values] (a Details page), and [Compare]."""
     builder = InlineKeyboardBuilder()
     if more is not None:
-        builder.button(text=_("More values ▸"), callback_data=more)
+        builder.button(text=_("🔎 Details and sources ▸") if details else _("More values ▸"), callback_data=more)
     compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
     if _fits(compare):
         builder.button(text=_("📊 Compare countries"), callback_data=compare)
-    builder.adjust(1)
+    builder.adjust(2 if details else 1)
     return builder.as_markup() if more is not None or _fits(compare) else None
+
+
+def example_keyboard(label: str, data: LookupPage | CompareValues) -> InlineKeyboardMarkup:
+    """One button that runs an example lookup or comparison (for /lookup and /compare typed alone)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=button_text(label), callback_data=data)
+    return builder.as_markup()
 
 
 def tier_keyboard(pollutant: str, land_use: str | None, tiers: list[tuple[str, str, int]]) -> InlineKeyboardMarkup | None:
@@ -272,8 +281,10 @@ def remind_forms_keyboard(rid: int, action: str, forms: list[tuple[int, str]], p
 def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     """Who receives the reminder."""
     rows = [[(_("Everyone"), CoordRemind(rid=rid, action="aud", arg="all"))]]
-    rows += [[(_("Not yet submitted: {title}").format(title=title), CoordRemind(rid=rid, action="aud", arg=f"ns{pk}"))]
-             for pk, title in forms]
+    for pk, title in forms:
+        rows.append([(_("Never started: {title}").format(title=title), CoordRemind(rid=rid, action="aud", arg=f"nn{pk}"))])
+        rows.append([(_("Draft in progress: {title}").format(title=title),
+                      CoordRemind(rid=rid, action="aud", arg=f"nd{pk}"))])
     rows.append([(_("By role"), CoordRemind(rid=rid, action="aud", arg="role")),
                  (_("By region"), CoordRemind(rid=rid, action="aud", arg="region"))])
     rows.append([(_("By country"), CoordRemind(rid=rid, action="aud", arg="country")),
@@ -282,9 +293,9 @@ def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKe
     return _markup(rows)
 
 
-def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """The roles, regions or languages to choose one from."""
-    rows = [[(label, CoordRemind(rid=rid, action="av", arg=f"{kind}={value}"))] for value, label in values]
+def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]], action: str = "av") -> InlineKeyboardMarkup:
+    """The roles, regions or languages to choose one from (action "nv": to narrow the chosen audience)."""
+    rows = [[(label, CoordRemind(rid=rid, action=action, arg=f"{kind}={value}"))] for value, label in values]
     rows.append([(_("◀ Back"), CoordRemind(rid=rid, action="aud"))])
     return _markup(rows)
 
@@ -295,9 +306,46 @@ def remind_send_keyboard(rid: int, can_send: bool) -> InlineKeyboardMarkup:
     if can_send:
         rows.append([(_("📨 Send now"), CoordRemind(rid=rid, action="now")),
                      (_("🕒 Schedule"), CoordRemind(rid=rid, action="sched"))])
+    rows.append([(_("Only those in a language"), CoordRemind(rid=rid, action="nar", arg="language")),
+                 (_("Only a role"), CoordRemind(rid=rid, action="nar", arg="role")),
+                 (_("Only a region"), CoordRemind(rid=rid, action="nar", arg="region"))])
     rows.append([(_("Choose other recipients"), CoordRemind(rid=rid, action="aud"))])
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
     return _markup(rows)
+
+
+def remind_confirm_keyboard(rid: int, count: str) -> InlineKeyboardMarkup:
+    """The last step before sending: the number of recipients on the button, or back to the preview."""
+    return _markup([[(_("✅ Yes, send to {count}").format(count=count), CoordRemind(rid=rid, action="nowok"))],
+                    [(_("◀ Back"), CoordRemind(rid=rid, action="prev"))]])
+
+
+# Time zones a coordinator picks from (minutes east of UTC): the network's main regions.
+REMINDER_ZONES = (-300, -180, 0, 60, 120, 180, 240, 330, 420, 480, 540)
+
+
+def zone_label(minutes: int) -> str:
+    """UTC, UTC+1, UTC−5, UTC+5:30."""
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def remind_zone_keyboard(rid: int) -> InlineKeyboardMarkup:
+    """The coordinator's time zone, for the date and time they type next."""
+    buttons = [(zone_label(minutes), CoordRemind(rid=rid, action="tz", arg=str(minutes))) for minutes in REMINDER_ZONES]
+    rows = [buttons[index:index + 4] for index in range(0, len(buttons), 4)]
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    return _markup(rows)
+
+
+def remind_when_keyboard(rid: int) -> InlineKeyboardMarkup:
+    """Common sending times in the chosen time zone (or type another)."""
+    return _markup([[(_("Tomorrow 09:00"), CoordRemind(rid=rid, action="at", arg="tom")),
+                     (_("Next Monday 09:00"), CoordRemind(rid=rid, action="at", arg="mon"))],
+                    [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))]])
 
 
 def remind_repeat_keyboard(rid: int) -> InlineKeyboardMarkup:
@@ -319,10 +367,16 @@ def review_keyboard(tid: int) -> InlineKeyboardMarkup:
     """Approve, approve with a correction, reject, or skip a reported threshold value."""
     return _markup([
         [(_("✅ Approve"), CoordReview(tid=tid, action="ok"))],
+        [(_("✏️ Approve with another value"), CoordReview(tid=tid, action="val"))],
         [(_("✏️ Approve with another unit"), CoordReview(tid=tid, action="unit")),
          (_("✏️ Approve with another land use"), CoordReview(tid=tid, action="land"))],
         [(_("❌ Reject"), CoordReview(tid=tid, action="no")), (_("Skip ▶"), CoordReview(tid=tid, action="skip"))],
     ])
+
+
+def review_again_keyboard() -> InlineKeyboardMarkup:
+    """After the last card: go through the skipped values again."""
+    return _markup([[(_("Review the skipped values"), CoordReview(tid=0, action="again"))]])
 
 
 def review_corrections_keyboard(tid: int, action: str, options: list[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -351,10 +405,13 @@ def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
     return _markup(rows)
 
 
-def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int) -> InlineKeyboardMarkup:
-    """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member)."""
-    rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days))] for code, name in candidates]
-    rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days))])
+def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int,
+                            step: str = "") -> InlineKeyboardMarkup:
+    """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member);
+    step "c" when the guided flow asks the role next."""
+    rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days, step=step))]
+            for code, name in candidates]
+    rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days, step=step))])
     return _markup(rows)
 
 
@@ -365,3 +422,25 @@ def with_document_buttons(markup: InlineKeyboardMarkup, documents: list[tuple[in
     rows = [[InlineKeyboardButton(text=button_text("📎 " + name, 60), callback_data=DocumentGet(doc=doc).pack())]
             for doc, name in documents]
     return InlineKeyboardMarkup(inline_keyboard=rows + list(markup.inline_keyboard))
+
+
+# How long a guided invite may stay valid (days), as buttons.
+INVITE_VALIDITY = (7, 30, 90, 365)
+
+
+def invite_role_keyboard(country: str, roles: dict[str, str]) -> InlineKeyboardMarkup:
+    """The guided /invite: whom the link is for."""
+    return _markup([[(label, CoordInvite(country=country, role=role, step="r"))] for role, label in roles.items()])
+
+
+def invite_uses_keyboard(country: str, role: str) -> InlineKeyboardMarkup:
+    """The guided /invite: one person, or anyone with the link."""
+    return _markup([[(_("One person"), CoordInvite(country=country, role=role, multi=0, step="u")),
+                     (_("Anyone with the link"), CoordInvite(country=country, role=role, multi=1, step="u"))]])
+
+
+def invite_days_keyboard(country: str, role: str, multi: bool) -> InlineKeyboardMarkup:
+    """The guided /invite: how long the link stays valid; pressing one creates it."""
+    buttons = [(ngettext("{days} day", "{days} days", days).format(days=days), CoordInvite(country=country, role=role, multi=int(multi), days=days))
+               for days in INVITE_VALIDITY]
+    return _markup([buttons])

@@ -35,7 +35,7 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.coord_reminders import message_text, queue_due
+from bot.services.coord_reminders import message_text, queue_due, survey_button
 from storage.models import DeliveryStatus, utcnow
 from storage.repositories.coordination import CoordinationRepository
 
@@ -247,6 +247,7 @@ class Sender:
                 report.skipped += 1
             return
         text = message_text(reminder, delivery.language, self.i18n, self.default_language)
+        markup = survey_button(reminder, delivery.language, self.i18n)
         attempts = delivery.attempts
         while True:
             await self.limiter.acquire(delivery.chat_id)
@@ -263,7 +264,7 @@ class Sender:
                 attempts -= 1
                 continue
             try:
-                message = await self.bot.send_message(delivery.chat_id, text, parse_mode=None)
+                message = await self.bot.send_message(delivery.chat_id, text, parse_mode=None, reply_markup=markup)
             except TelegramRetryAfter as error:
                 # Not delivered: back to claimed, everyone waits, then the same message again.
                 report.retried += 1

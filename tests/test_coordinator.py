@@ -192,6 +192,10 @@ async def test_every_coordinator_button_is_refused_for_a_member_even_forged(harn
     forged = [
         CoordRemind(rid=draft.id, action="txt"), CoordRemind(rid=draft.id, action="aud", arg="all"),
         CoordRemind(rid=draft.id, action="now"), CoordRemind(rid=draft.id, action="cancel"),
+        CoordRemind(rid=draft.id, action="nowok"), CoordRemind(rid=draft.id, action="prev"),
+        CoordRemind(rid=draft.id, action="tz", arg="60"), CoordRemind(rid=draft.id, action="at", arg="tom"),
+        CoordRemind(rid=draft.id, action="nar", arg="language"), CoordRemind(rid=draft.id, action="nv", arg="language=fr"),
+        CoordReview(tid=threshold.id, action="val"), CoordReview(tid=threshold.id, action="again"),
         CoordReminderAdmin(rid=draft.id), CoordReview(tid=threshold.id, action="ok"),
         CoordReview(tid=threshold.id, action="fixu", arg="g/kg"), CoordReview(tid=threshold.id, action="no"),
         CoordExport(form_pk=form.id, ids=1), CoordPublish(upload=upload.id, action="aud", arg="all"),
@@ -297,7 +301,7 @@ async def test_multi_use_invite_works_for_several_and_expired_one_for_none(harne
     await execute(harness, update(Invite).where(Invite.code == code).values(expires_at=utcnow() - timedelta(minutes=1)))
     texts = harness.texts(await harness.send(harness.user(user_id + 200_000), f"/start {code}"))
     assert "This invitation link has expired or was already used. Let's set up your profile together." in texts
-    assert harness.texts(await harness.send(coordinator(harness), "/invite"))[0].startswith("Usage: /invite")
+    assert harness.texts(await harness.send(coordinator(harness), "/invite lab"))[0].startswith("Usage: /invite")
 
 
 # ================================================================ stats and export
@@ -450,8 +454,19 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
     calls = await harness.send(coco, "Iceland")
     preview = sent_texts(calls)[-1]
     assert "Please answer the survey by Friday." in preview and "country: Iceland" in preview
+    # Every language written is previewed, with how many recipients read it.
+    assert "<b>Français</b> (1 recipients read it)\nMerci de répondre avant vendredi." in preview
+    assert "<b>English</b> (1 recipients read it)" in preview
     assert "2 members will receive it" in preview
     calls = await harness.press(coco, "Send now")
+    assert harness.texts(calls)[-1] == "Send this reminder to 2 members now? This cannot be undone."
+    assert not await scalar(harness, select(func.count(Reminder.id)).where(Reminder.created_by == COORDINATOR,
+                                                                          Reminder.status == "scheduled",
+                                                                          Reminder.audience["value"].as_string() == "IS"))
+    calls = await harness.press(coco, "Back")  # back to the preview: nothing was sent
+    assert "2 members will receive it" in sent_texts(calls)[-1]
+    await harness.press(coco, "Send now")
+    calls = await harness.press(coco, "Yes, send to 2")
     assert harness.texts(calls)[-1] == "Sending now. Send /reminders to see the delivery results."
 
     before = len(harness.api.calls)
@@ -492,16 +507,58 @@ async def test_template_reminder_to_members_who_have_not_submitted(harness, user
     await harness.send(coco, "/remind")
     await harness.press(coco, "please answer a survey")
     await harness.press(coco, f"Export test {form_id}")
-    calls = await harness.press(coco, f"Not yet submitted: Export test {form_id}")
+    calls = await harness.press(coco, f"Never started: Export test {form_id}")
     preview = sent_texts(calls)[-1]
-    assert f"please answer the survey “Export test {form_id}”" in preview
+    assert f"please answer the survey “Export test {form_id}”. Tap the button below to start." in preview
+    assert "Under it, the button: ▶ Start the survey" in preview
     await harness.press(coco, "Send now")
+    await harness.press(coco, "Yes, send to ")
     before = len(harness.api.calls)
     await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
-    chats = {call.chat_id: call.text for call in harness.api.calls[before:] if call.method == "sendMessage"}
-    assert user_id + 100_000 in chats and user_id not in chats and user_id + 200_000 not in chats
+    delivered = {call.chat_id: call for call in harness.api.calls[before:] if call.method == "sendMessage"}
+    assert user_id + 100_000 in delivered and user_id not in delivered and user_id + 200_000 not in delivered
     # The template is rendered in the recipient's language (Spanish catalog, English if untranslated).
-    assert f"Export test {form_id}" in chats[user_id + 100_000]
+    assert f"Export test {form_id}" in delivered[user_id + 100_000].text
+    assert "▶" in [b.text for row in delivered[user_id + 100_000].keyboard.inline_keyboard for b in row][0]
+    assert delivered[user_id + 100_000].keyboard.inline_keyboard[0][0].callback_data == f"svo:{stored.id}"
+
+
+async def test_never_started_and_draft_in_progress_get_their_own_text_and_button(harness, user_id, i18n, settings):
+    """Issue 17: "not yet submitted" mixed both; /resume answered "no survey in progress" to those who never started."""
+    form_id = f"coord_split_{user_id}"
+    stored = await publish_test_form(harness, form_id, audience="lab")
+    submitted, drafting, drafting_fr, never, never_fr = await add_members(harness, [
+        {"telegram_id": user_id + offset, "country": "KE", "role": "lab", "language": language}
+        for offset, language in ((0, "en"), (100_000, "en"), (200_000, "fr"), (300_000, "en"), (400_000, "fr"))])
+    async with harness.storage.sessionmaker() as session, session.begin():
+        for person, status in ((submitted, "submitted"), (drafting, "draft"), (drafting_fr, "draft")):
+            session.add(Submission(form_pk=stored.id, member_id=person.id, country="KE", status=status, state={}, data={},
+                                   active=status == "draft", pending={}, last_update_id=0, created_at=utcnow(),
+                                   updated_at=utcnow(), submitted_at=utcnow() if status == "submitted" else None))
+    coco = coordinator(harness)
+    sent_to: dict[str, dict] = {}
+    for audience, label in (("draft", "Draft in progress"), ("never", "Never started")):
+        await harness.send(coco, "/remind")
+        await harness.press(coco, "please answer a survey")
+        await harness.press(coco, f"Export test {form_id}")
+        await harness.press(coco, f"{label}: Export test {form_id}")
+        await harness.press(coco, "Only those in a language")
+        calls = await harness.press(coco, "Français")  # combined: this audience, and reads French
+        preview = sent_texts(calls)[-1]
+        assert "only language: Français" in preview
+        await harness.press(coco, "Send now")
+        await harness.press(coco, "Yes, send to ")
+        before = len(harness.api.calls)
+        await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+        sent_to[audience] = {call.chat_id: call for call in harness.api.calls[before:] if call.method == "sendMessage"}
+    assert drafting_fr.telegram_id in sent_to["draft"] and never_fr.telegram_id in sent_to["never"]
+    for person in (submitted, drafting, never):  # submitted, or not French
+        assert person.telegram_id not in sent_to["draft"] and person.telegram_id not in sent_to["never"]
+    assert never_fr.telegram_id not in sent_to["draft"] and drafting_fr.telegram_id not in sent_to["never"]
+    draft_call, never_call = sent_to["draft"][drafting_fr.telegram_id], sent_to["never"][never_fr.telegram_id]
+    assert "brouillon" in draft_call.text and "Continuer" in draft_call.keyboard.inline_keyboard[0][0].text
+    assert "brouillon" not in never_call.text and "Commencer" in never_call.keyboard.inline_keyboard[0][0].text
+    assert never_call.keyboard.inline_keyboard[0][0].callback_data == f"svo:{stored.id}"
 
 
 async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
@@ -513,15 +570,19 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
         await harness.press(coco, "By country")
         await harness.send(coco, "Malta")
         calls = await harness.press(coco, "Schedule")
-        assert "Type the date and time in UTC" in sent_texts(calls)[-1]
-        assert "future" in sent_texts(await harness.send(coco, "2001-01-01 10:00"))[-1]
-        calls = await harness.send(coco, "2030-06-03 09:30")
-        assert sent_texts(calls)[-1] == "Send it once at that time, or every week?"
+        assert sent_texts(calls)[-1].startswith("Which time zone are you in?")
+        calls = await harness.press(coco, "UTC+1")  # the coordinator's zone: times typed next are read in it
+        assert "type the date and time (UTC+1), for example 15/12/2026 09:00" in sent_texts(calls)[-1]
+        assert "already passed" in sent_texts(await harness.send(coco, "01/01/2001 10:00"))[-1]
+        assert "as day/month/year" in sent_texts(await harness.send(coco, "next tuesday"))[-1]
+        calls = await harness.send(coco, "03/06/2030 10:30")
+        assert sent_texts(calls)[-1] == ("First sending: Jun 3, 2030, 10:30:00\u202fAM UTC+1. Send it once at that time, "
+                                         "or every week?")
         calls = await harness.press(coco, repeat)
         if repeat == "Once":
-            assert harness.texts(calls)[-1].startswith("Scheduled for ")
+            assert harness.texts(calls)[-1].startswith("Scheduled for Jun 3, 2030, 10:30:00\u202fAM UTC+1")
         else:
-            calls = await harness.send(coco, "2030-06-20")
+            calls = await harness.send(coco, "20/06/2030")
             assert sent_texts(calls)[-1].startswith("Scheduled every week from ")
     async with harness.storage.sessionmaker() as session:
         once, weekly = list(await session.scalars(

@@ -25,7 +25,7 @@ async def member(harness: BotHarness, user_id: int, country: str = "Kenya", lang
     ("Pb industrial Canada", "600 mg/kg"),
     ("límite de cadmio en suelo agrícola en Canadá", "1.4 mg/kg"),
     ("свинец промышленные земли Китай", "800 mg/kg"),
-    ("中国农用地镉筛选值", "0.3 mg/kg"),
+    ("中国农用地镉筛选值", "pH ≤ 5.5: <b>0.3</b>"),
     ("حد الكادميوم في التربة الزراعية في كندا", "1.4 mg/kg"),
     ("cadmum limt agricultral soil canda", "1.4 mg/kg"),
     ("7440-43-9 agricultural Canada", "1.4 mg/kg"),
@@ -74,9 +74,31 @@ async def test_lookup_command_and_compare_button_send_a_chart(harness, user_id):
 
 
 async def test_compare_command_without_pollutant_asks_for_one(harness, user_id):
+    """/compare alone says what to type, with an example button; the next message is the pollutant to compare."""
     user = await member(harness, user_id)
     calls = await harness.send(user, "/compare")
-    assert harness.texts(calls) == ["Which pollutant should I compare? For example: /compare cadmium agricultural"]
+    assert harness.texts(calls) == ["Which pollutant should I compare across countries? Type its name, and a land use "
+                                    "if you like, for example <i>lead industrial</i>. Or tap the example:"]
+    assert [b.text for row in calls[-1].keyboard.inline_keyboard for b in row] == ["📊 Cadmium, agricultural land"]
+    calls = await harness.send(user, "свинец")  # taken as the pollutant to compare, not as a lookup
+    assert [call for call in calls if call.method == "sendPhoto"]
+    assert "Lead, all land uses: values by jurisdiction" in "\n".join(harness.texts(calls))
+    # Once answered, text is a lookup again.
+    assert "Lead — Kenya" in "\n".join(harness.texts(await harness.send(user, "lead")))
+    calls = await harness.send(user, "/compare")
+    calls = await harness.press(user, "Cadmium, agricultural land")
+    assert "Cadmium, agricultural land: values by jurisdiction" in "\n".join(harness.texts(calls))
+
+
+async def test_lookup_command_alone_explains_itself_with_an_example(harness, user_id):
+    user = await member(harness, user_id)
+    calls = await harness.send(user, "/lookup")
+    reply = "\n".join(harness.texts(calls))
+    assert reply.startswith("What should I look up? Type a pollutant and a country")
+    assert "could not find" not in reply
+    calls = await harness.press(user, "Cadmium, agricultural land, Canada")
+    answer = "\n".join(harness.texts(calls))
+    assert "<b>Cadmium — Canada</b>" in answer and "1.4 mg/kg" in answer
 
 
 async def test_inline_query_returns_the_answer(harness, user_id):
@@ -91,9 +113,10 @@ async def test_inline_query_returns_the_answer(harness, user_id):
 
 
 async def test_long_answers_come_a_page_at_a_time_with_a_more_button(harness, user_id):
-    """China has more cadmium values than one message shows: five, then "More values" for the next five."""
+    """China has more cadmium values than one message shows: Details gives five, then "More values" the next five."""
     user = await member(harness, user_id)
-    calls = await harness.send(user, "cadmium China")
+    await harness.send(user, "cadmium China")
+    calls = await harness.press(user, "Details")
     first = "\n".join(harness.texts(calls))
     assert first.count("Legal status:") == 5
     total = int(first.rsplit(" of ", 1)[1].split(".")[0])
@@ -112,11 +135,12 @@ async def test_long_answers_come_a_page_at_a_time_with_a_more_button(harness, us
 async def test_a_forged_page_number_is_ignored(harness, user_id):
     user = await member(harness, user_id)
     await harness.send(user, "cadmium China")
-    for data in ("lkp:cadmium:CN:999999999999::::", "lkp:cadmium:CN:-1::::", "lkp:cadmium:ZZ:1::::"):
+    for data in ("lkp:cadmium:CN:999999999999::::", "lkp:cadmium:CN:-1::::", "lkp:cadmium:ZZ:1::::",
+                 "lkp:cadmium:CN:9999::::", "lkp:nosuchthing:CN:0::::"):
         calls = await harness.press(user, data=data)
         assert [call.method for call in calls] == ["answerCallbackQuery"], data
     # A pH that is not one is dropped; the page itself is shown.
-    calls = await harness.press(user, data="lkp:cadmium:CN:1::1e400::")
+    calls = await harness.press(user, data="lkp:cadmium:CN:2::1e400::")
     assert "Values 6–" in "\n".join(harness.texts(calls))
 
 
@@ -201,8 +225,10 @@ async def test_countries_in_french(harness, user_id):
 async def test_the_next_page_keeps_the_conditions_of_the_question(harness, user_id):
     """"lead clay Germany": the clay value first; the pages after it are the same answer's, in its order."""
     user = await member(harness, user_id)
-    first = "\n".join(harness.texts(await harness.send(user, "lead clay Germany")))
-    assert first.index("100 mg/kg") < first.index("Soil texture")  # the clay value leads
+    summary = "\n".join(harness.texts(await harness.send(user, "lead clay Germany")))
+    assert summary.split("\n")[1].startswith("• <b>100 mg/kg</b>")  # the clay value leads the first screen
+    first = "\n".join(harness.texts(await harness.press(user, "Details")))
+    assert first.index("100 mg/kg") < first.index("Soil texture")  # and the Details
     total = int(first.rsplit(" of ", 1)[1].split(".")[0])
     pages, seen = [first], 5
     while seen < total:

@@ -13,7 +13,7 @@ import html
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, time as day_time, timezone
+from datetime import datetime, time as day_time, timedelta, timezone
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
@@ -39,18 +39,27 @@ from bot.keyboards import (
     role_labels,
     export_keyboard,
     invite_country_keyboard,
+    invite_days_keyboard,
+    invite_role_keyboard,
+    invite_uses_keyboard,
     publish_keyboard,
+    REMINDER_ZONES,
     remind_audience_keyboard,
     remind_compose_keyboard,
+    remind_confirm_keyboard,
     remind_forms_keyboard,
     remind_languages_keyboard,
     remind_repeat_keyboard,
     remind_send_keyboard,
     remind_values_keyboard,
+    remind_when_keyboard,
+    remind_zone_keyboard,
+    review_again_keyboard,
     review_corrections_keyboard,
     review_keyboard,
     scheduled_reminders_keyboard,
     with_document_buttons,
+    zone_label,
 )
 from bot.limits import fit_utf16, utf16_len
 from bot.lookup import split_message
@@ -77,6 +86,8 @@ class CoordinatorStates(StatesGroup):
     reminder_when = State()
     reminder_until = State()
     reject_reason = State()
+    review_value = State()
+    invite_country = State()
 
 
 _TELEGRAM_TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
@@ -93,6 +104,40 @@ def _usage_html(text: str) -> str:
 
 def _is_coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
     return members.is_coordinator(member, user_id, settings.coordinator_ids)
+
+
+def is_coordinator(member: Member | None, user_id: int, settings: Settings) -> bool:
+    """Whether this member (or configured Telegram id) holds the coordinator role."""
+    return _is_coordinator(member, user_id, settings)
+
+
+def coordinator_help() -> str:
+    """The second help block, shown to coordinators only."""
+    return "\n".join([
+        _("<b>Coordinator tools</b>"),
+        _("/stats: survey campaign progress"),
+        _("/remind: send or schedule a reminder; /reminders: delivery results"),
+        _("/review: review reported threshold values"),
+        _("/export: survey answers as XLSX and CSV"),
+        _("/invite: an invite link for a country and role"),
+        _("/promote, /demote: give or take the coordinator role"),
+        _("Send an XLSForm file to publish a new survey version."),
+    ])
+
+
+async def _coordinator_asks(message: Message, settings: Settings, member: Member | None = None) -> bool:
+    return _is_coordinator(member, message.from_user.id, settings)
+
+
+@handlers.message(Command("help"), _coordinator_asks)
+async def coordinator_help_command(message: Message, member: Member | None, settings: Settings, bot: Bot,
+                                   i18n: I18n) -> None:
+    """/help for a coordinator: the public help, then the coordinator tools; their command menu is set too."""
+    from bot.handlers.start import help_text
+
+    await message.answer(f"{help_text()}\n\n{coordinator_help()}")
+    # Telegram accepts a chat's own menu only once the chat exists: now it does.
+    await register_coordinator_commands(bot, i18n, {message.chat.id: i18n.current_locale}, settings.default_language)
 
 
 def _refusal() -> str:
@@ -283,6 +328,12 @@ async def invite(message: Message, command: CommandObject, member: Member | None
     if not await _allowed(message, member, settings):
         return
     await state.clear()
+    if not (command.args or "").strip():
+        # The guided way: country (typed, confirmed), then role, uses and validity with buttons.
+        await state.set_state(CoordinatorStates.invite_country)
+        await message.answer(_("Which country is the invite for? Type its name, for example <i>Kenya</i>.\n"
+                               "(Shortcut for next time: <code>/invite Kenya focal_point</code>.)"))
+        return
     request = parse_invite(command.args or "")
     if not request.country_text or request.role is None:
         await message.answer(_usage_html(_invite_usage()))
@@ -310,14 +361,77 @@ async def invite(message: Message, command: CommandObject, member: Member | None
     )
 
 
+@handlers.message(StateFilter(CoordinatorStates.invite_country), _not_command)
+async def invite_country_typed(message: Message, member: Member | None, settings: Settings, state: FSMContext,
+                               i18n: I18n) -> None:
+    """The guided /invite: the typed country, confirmed with buttons; then whom the invite is for."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    text, lang = message.text.strip(), i18n.current_locale
+    country = exact_country(text)
+    if country is not None:
+        await state.clear()
+        await message.answer(_("Invite for {country}. Who is it for?").format(country=html.escape(country_name(country, lang))),
+                             reply_markup=invite_role_keyboard(country, _invite_roles()))
+        return
+    candidates = match_country(text)
+    if not candidates:
+        # The state stays: the next message is the country.
+        await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "
+                               "ISO code, for example Kenya or KE.").format(text=_fit(text, 100)))
+        return
+    await state.clear()
+    await message.answer(_("Which country did you mean for this invite?"), reply_markup=invite_country_keyboard(
+        [(code, country_name(code, lang)) for code, _score in candidates], "", False,
+        coordination.DEFAULT_INVITE_DAYS, step="c"))
+
+
+def _invite_roles() -> dict[str, str]:
+    labels = role_labels()
+    return {role: labels[role] for role in coordination.INVITE_ROLES}
+
+
+@handlers.callback_query(CoordInvite.filter(F.step.in_({"c", "r", "u"})))
+async def invite_step(query: CallbackQuery, callback_data: CoordInvite, member: Member | None, settings: Settings,
+                      i18n: I18n) -> None:
+    """The guided /invite: country chosen -> role; role -> single or multi use; uses -> validity."""
+    if not await _allowed(query, member, settings):
+        return
+    await query.answer()
+    if query.message is None:
+        return
+    country, role, step, lang = callback_data.country, callback_data.role, callback_data.step, i18n.current_locale
+    if not country:
+        await query.message.edit_text(_("No invite was created. Send /invite again with the country's name or "
+                                        "ISO code."))
+        return
+    if not is_country(country) or (step != "c" and role not in coordination.INVITE_ROLES):
+        await query.message.answer(_("This button is no longer active."))
+        return
+    name = html.escape(country_name(country, lang))
+    if step == "c":
+        await query.message.edit_text(_("Invite for {country}. Who is it for?").format(country=name),
+                                      reply_markup=invite_role_keyboard(country, _invite_roles()))
+    elif step == "r":
+        await query.message.edit_text(_("Invite for a {role} in {country}. For one person, or anyone with the link?").format(
+            role=role_labels()[role], country=name), reply_markup=invite_uses_keyboard(country, role))
+    else:
+        await query.message.edit_text(_("Invite for a {role} in {country}. How long should the link stay valid?").format(
+            role=role_labels()[role], country=name), reply_markup=invite_days_keyboard(country, role, bool(callback_data.multi)))
+
+
 @handlers.callback_query(CoordInvite.filter())
 async def invite_country_chosen(query: CallbackQuery, callback_data: CoordInvite, member: Member | None,
                                 settings: Settings, session: AsyncSession, bot: Bot, i18n: I18n) -> None:
-    """The coordinator confirmed the invite's country (or none of the guesses)."""
+    """The coordinator confirmed the invite's country (or none of the guesses), or the guided flow's validity."""
     if not await _allowed(query, member, settings):
         return
     if query.message is None:
         await query.answer()
+        return
+    if callback_data.step:
+        await query.answer(_("This button is no longer active."), show_alert=True)
         return
     if not callback_data.country:
         await query.answer()
@@ -446,7 +560,15 @@ async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member
     caption = _("{title}: {count} submitted responses.").format(title=_fit(stored.title or stored.form_id, 300),
                                                                  count=count)
     await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)
-    await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"))
+    await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"),
+                                        caption=_("CSV: one row per response.") if files.repeat_csvs else None)
+    for sheet, content in files.repeat_csvs:
+        # The reported values are rows of a repeat: their own CSV, linked to the response by _parent_submission_id.
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", sheet).strip("._") or "repeat"
+        await query.message.answer_document(
+            BufferedInputFile(content, filename=f"{files.filename_stem}_{stem}.csv"),
+            caption=_("CSV “{sheet}”: one row per entry, linked to its response by _parent_submission_id.").format(
+                sheet=_fit(sheet, 64)))
     # The documents sent as answers, in zips whose paths the files' cells name (off the event loop: copying).
     sent = await documents.export_documents(session, stored.form_id)
     if sent:
@@ -467,31 +589,61 @@ def _fit(text: str | None, units: int = 200) -> str:
     return html.escape(fit_utf16(text or "", units))
 
 
-def _review_text(item: coordination.ReviewItem, submission_country: str | None, lang: str) -> str:
+def _review_text(item: coordination.ReviewItem, lang: str) -> str:
+    """The review card: the value as typed, who reported it, the range elsewhere, and where it comes from."""
     row = item.threshold
-    value = row.value_original or "—"
-    # Every field is shortened on its own, so the whole fits one message with its buttons.
+    submitted_from = item.submission_country
     lines = [
         "<b>" + _("Reported threshold value ({count} waiting)").format(count=_number(item.remaining, lang)) + "</b>",
-        _("Country: {country}").format(country=_fit(f"{row.jurisdiction_name} ({row.jurisdiction})"))
-        + ("; " + _("submitted from {country}").format(country=_fit(submission_country)) if submission_country else ""),
+        _("Country: {country}").format(country=_fit(f"{row.jurisdiction_name} ({row.jurisdiction})")),
+    ]
+    if item.submitter_role or submitted_from or item.submitter_name:
+        lines.append(_("Reported by: {who}, {role}, {country}").format(
+            who=_fit(item.submitter_name or "—", 64), role=html.escape(_submitter_role(item.submitter_role)),
+            country=_fit(country_name(submitted_from, lang) if submitted_from else "—")))
+    lines += [
         _("Pollutant: {name} (reported as “{original}”)").format(name=_fit(row.pollutant_name),
                                                                  original=_fit(row.pollutant_original)),
         _("Land use: {name} (reported as “{original}”)").format(name=_fit(row.land_use),
                                                                 original=_fit(row.land_use_original)),
-        _("Value: {value} {unit} (reported as “{original} {unit_original}”)").format(
+        _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
             value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit),
-            original=_fit(value), unit_original=_fit(row.unit_original)),
+            original=_fit(_as_typed(row.value_original) or "—"), unit_original=_fit(row.unit_original)),
+    ]
+    if item.others_count:
+        lines.append(_("Other jurisdictions, same pollutant and land use: {low}–{high} {unit} ({count})").format(
+            low=html.escape(_plain_number(item.others_low, None, None)),
+            high=html.escape(_plain_number(item.others_high, None, None)), unit=_fit(row.unit),
+            count=_number(item.others_count, lang)))
+    else:
+        lines.append(_("No other jurisdiction has an approved value for this pollutant and land use."))
+    lines += [
         _("Type: {value_type}; legal status: {status}").format(value_type=_fit(row.value_type_original or row.value_type),
                                                               status=_fit(row.legal_status_original or row.legal_status)),
         _("Instrument: {instrument} ({year})").format(instrument=_fit(row.instrument or "—", 400),
                                                       year=_fit(row.year_original or "—", 64)),
         _("Source: {source}").format(source=_fit(row.source, 400)),
     ]
+    # The documents feature adds the submission's attached files here.
+    lines.extend(_fit(document, 200) for document in item.documents[:5])
     return "\n".join(lines)
 
 
 MAX_REVIEW_DOCUMENTS = 5  # buttons under one review card
+
+
+def _submitter_role(role: str | None) -> str:
+    labels = {Role.FOCAL_POINT.value: _("national focal point"), Role.LAB.value: _("soil laboratory"),
+              Role.MEMBER.value: _("INSOP member")}
+    return labels.get(role or "", role or "—")
+
+
+def _as_typed(original: str | None) -> str:
+    """A stored survey number as the focal point typed it: "3.500000" (stored so before) reads "3.5"."""
+    text = (original or "").strip()
+    if re.fullmatch(r"-?\d+\.\d*0", text):
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _plain_number(value, low, high) -> str:
@@ -503,14 +655,28 @@ def _plain_number(value, low, high) -> str:
     return show(value)
 
 
-async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False) -> None:
-    item = await coordination.next_review(session, after_id)
+async def _decided(session: AsyncSession, tid: int, decision: str, lang: str) -> str:
+    """The card as it stays in the chat once decided: the value, the decision, no buttons."""
+    item = await coordination.review_item(session, tid)
+    card = _review_text(item, lang).split("\n", 1)[1] if item is not None else ""
+    return f"{card}\n\n<b>{decision}</b>"
+
+
+async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False,
+                       wrap: bool = True) -> None:
+    item = await coordination.next_review(session, after_id, wrap=wrap)
     if item is None:
-        text = _("No reported threshold value is waiting for review.")
-        await (target.edit_text(text) if edit else target.answer(text))
+        remaining = await coordination.pending_review_count(session)
+        if remaining and not wrap:
+            # Skip on the last card: say so, rather than showing the first skipped card again.
+            text = _("That was the last one. {count} skipped value(s) still wait for review.").format(
+                count=_number(remaining, lang))
+            markup = review_again_keyboard()
+        else:
+            text, markup = _("No reported threshold value is waiting for review."), None
+        await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
         return
-    country = await coordination.threshold_submission_country(session, item.threshold)
-    text = _review_text(item, country, lang)
+    text = _review_text(item, lang)
     markup = review_keyboard(item.threshold.id)
     # The documents sent with the survey that reported the value, to check it against the official text.
     attached = (await documents.documents_for_threshold(session, item.threshold))[:MAX_REVIEW_DOCUMENTS]
@@ -542,7 +708,12 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
     action, tid, lang = callback_data.action, callback_data.tid, i18n.current_locale
     if action == "skip":
         await query.answer()
-        await _show_review(query.message, session, lang, after_id=tid, edit=True)
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _show_review(query.message, session, lang, after_id=tid, wrap=False)
+        return
+    if action == "again":
+        await query.answer()
+        await _show_review(query.message, session, lang, edit=True)
         return
     if action == "back":
         await query.answer()
@@ -558,17 +729,18 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
             tid, "fixl", [(land_use, land_use) for land_use in coordination.CORRECTION_LAND_USES]))
         return
-    if action == "no":
+    if action in ("no", "val"):
         await query.answer()
-        await state.set_state(CoordinatorStates.reject_reason)
-        await state.update_data(threshold_id=tid)
-        await query.message.answer(_("Type the reason for rejecting this value (or /cancel)."))
+        await state.set_state(CoordinatorStates.reject_reason if action == "no" else CoordinatorStates.review_value)
+        await state.update_data(threshold_id=tid, card_chat=query.message.chat.id, card_id=query.message.message_id)
+        await query.message.answer(_("Type the reason for rejecting this value (or /cancel).") if action == "no"
+                                   else _("Type the correct value, a number in the unit shown (or /cancel)."))
         return
     if action not in ("ok", "fixu", "fixl"):
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     try:
-        await coordination.approve_threshold(
+        row = await coordination.approve_threshold(
             session, tid, query.from_user.id,
             unit=callback_data.arg if action == "fixu" else None,
             land_use=callback_data.arg if action == "fixl" else None,
@@ -580,18 +752,59 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         await query.answer(_("This value was already reviewed, or the correction does not fit it."), show_alert=True)
         return
     await query.answer(_("Approved."))
-    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.edit_text(await _decided(session, tid, _approved_line(row, lang), lang), reply_markup=None)
     await _show_review(query.message, session, lang, after_id=tid)
+
+
+def _approved_line(row, lang: str) -> str:
+    decision = _("✅ Approved by you, {date}").format(date=_when(row.reviewed_at, lang))
+    if row.review_note:
+        decision += "\n" + _("Correction: {note}").format(note=_fit(row.review_note, 300))
+    return decision
+
+
+async def _edit_card(bot: Bot, session: AsyncSession, data: dict, decision: str, lang: str) -> None:
+    """Write the decision onto the card the buttons were on (it may be gone: nothing to do then)."""
+    text = await _decided(session, int(data.get("threshold_id")), decision, lang)
+    with contextlib.suppress(TelegramBadRequest):
+        await bot.edit_message_text(text, chat_id=data.get("card_chat"), message_id=data.get("card_id"), reply_markup=None)
+
+
+@handlers.message(StateFilter(CoordinatorStates.review_value), _not_command)
+async def review_value(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                       state: FSMContext, i18n: I18n, bot: Bot) -> None:
+    """The typed value approves the value under review with it (the original wording stays on record)."""
+    if not await _allowed(message, member, settings):
+        await state.clear()
+        return
+    data = await state.get_data()
+    typed = message.text.strip()
+    if not re.fullmatch(r"\d{1,9}(?:[.,]\d{1,9})?", typed):
+        # The state stays: the next message is the number.
+        await message.answer(_("Please type only a number, for example 3.5 (the unit stays as shown)."))
+        return
+    await state.clear()
+    try:
+        row = await coordination.approve_threshold(session, int(data.get("threshold_id")), message.from_user.id,
+                                                   value=typed.replace(",", "."))
+    except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
+        await message.answer(_("This value was already reviewed, or the correction does not fit it."))
+        return
+    await message.answer(_("Approved with the corrected value {value} {unit}.").format(
+        value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit)))
+    await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
+    await _show_review(message, session, i18n.current_locale, after_id=row.id)
 
 
 @handlers.message(StateFilter(CoordinatorStates.reject_reason), _not_command)
 async def reject_reason(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                        state: FSMContext, i18n: I18n) -> None:
+                        state: FSMContext, i18n: I18n, bot: Bot) -> None:
     """The typed reason rejects the value under review."""
     if not await _allowed(message, member, settings):
         await state.clear()
         return
-    tid = (await state.get_data()).get("threshold_id")
+    data = await state.get_data()
+    tid = data.get("threshold_id")
     if len(message.text.strip()) > coordination.REASON_LIMIT:
         # The state stays: the next message is the shorter reason.
         await message.answer(_("Please keep the reason to at most {limit} characters (it has {length}).").format(
@@ -605,6 +818,8 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
     await message.answer(_("Rejected. The reason is stored with the value."))
+    await _edit_card(bot, session, data, _("❌ Rejected by you: {reason}").format(reason=_fit(message.text.strip(), 300)),
+                     i18n.current_locale)
     await _show_review(message, session, i18n.current_locale, after_id=int(tid))
 
 
@@ -748,18 +963,35 @@ async def publish_button(query: CallbackQuery, callback_data: CoordPublish, memb
 def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
     kind, value = audience.get("kind"), audience.get("value")
     if kind == "all":
-        return _("everyone")
-    if kind == "not_submitted":
-        return _("members who have not submitted “{title}”").format(title=html.escape(fit_utf16(forms.get(value, value), 200)))
+        return _("everyone") + _refinements_text(audience, lang)
+    if kind in ("not_submitted", "not_started", "draft"):
+        title = html.escape(fit_utf16(forms.get(value, value), 200))
+        text = {"not_submitted": _("members who have not submitted “{title}”"),
+                "not_started": _("members who never started “{title}”"),
+                "draft": _("members with a draft of “{title}” in progress")}[kind].format(title=title)
+        return text + _refinements_text(audience, lang)
     if kind == "role":
-        return _("role: {role}").format(role=role_labels().get(value, value))
+        return _("role: {role}").format(role=role_labels().get(value, value)) + _refinements_text(audience, lang)
     if kind == "region":
-        return _("region: {region}").format(region=region_label(value, _Tr()))
+        return _("region: {region}").format(region=region_label(value, _Tr())) + _refinements_text(audience, lang)
     if kind == "country":
-        return _("country: {country}").format(country=html.escape(country_name(value, lang)))
+        return (_("country: {country}").format(country=html.escape(country_name(value, lang)))
+                + _refinements_text(audience, lang))
     if kind == "language":
-        return _("language: {language}").format(language=language_name(value))
+        return _("language: {language}").format(language=language_name(value)) + _refinements_text(audience, lang)
     return str(kind)
+
+
+def _refinements_text(audience: dict, lang: str) -> str:
+    """"; only: language French, role lab" for the refinements added to an audience."""
+    parts = []
+    if audience.get("language") and audience.get("kind") != "language":
+        parts.append(_("language: {language}").format(language=language_name(audience["language"])))
+    if audience.get("role") and audience.get("kind") != "role":
+        parts.append(_("role: {role}").format(role=role_labels().get(audience["role"], audience["role"])))
+    if audience.get("region") and audience.get("kind") != "region":
+        parts.append(_("region: {region}").format(region=region_label(audience["region"], _Tr())))
+    return ("; " + _("only {conditions}").format(conditions=join_items(parts, lang))) if parts else ""
 
 
 class _Tr:
@@ -800,8 +1032,20 @@ async def _preview(target: Message, session: AsyncSession, rid: int, count: int,
                    settings: Settings) -> None:
     draft = await reminders.get_draft(session, rid)
     forms = {form.form_id: form.title or form.form_id for form in await _forms(session)}
-    text = reminders.render(draft, lang, i18n, settings.default_language)
-    lines = ["<b>" + _("Preview") + "</b>", "", html.escape(text), "",
+    lines = ["<b>" + _("Preview") + "</b>", ""]
+    if draft.texts and len(draft.texts) > 1:
+        # Every language written, each as its readers get it, with how many of the recipients read it.
+        for code in ordered_languages(draft.texts):
+            readers = await reminders.audience_count(session, rid, settings.default_language, language=code)
+            lines += [_("<b>{language}</b> ({count} recipients read it)").format(
+                language=language_name(code), count=_number(readers, lang)),
+                html.escape(fit_utf16(draft.texts[code], 600)), ""]
+    else:
+        lines += [html.escape(reminders.render(draft, lang, i18n, settings.default_language)), ""]
+    button = reminders.survey_button(draft, lang, i18n)
+    if button is not None:
+        lines.append(_("Under it, the button: {label}").format(label=html.escape(button.inline_keyboard[0][0].text)))
+    lines += [
              _("Recipients: {audience}.").format(audience=_audience_text(draft.audience, forms, lang)),
              _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
                  count=_number(count, lang))]
@@ -866,39 +1110,73 @@ async def reminder_country(message: Message, member: Member | None, settings: Se
 
 
 async def _choose_audience(target: Message, session: AsyncSession, rid: int, audience: dict, i18n: I18n,
-                           settings: Settings) -> None:
+                           settings: Settings, refine: bool = False) -> None:
     try:
-        _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language)
-    except reminders.ReminderGone:
+        _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language, refine=refine)
+    except (reminders.ReminderGone, ValueError):
         await target.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
         return
     await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
 
 
-def _parse_when(text: str) -> datetime | None:
+def _parse_when(text: str, zone_minutes: int = 0) -> datetime | None:
+    """A typed date and time in the coordinator's time zone: 2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026."""
     text = text.strip().replace("T", " ").removesuffix("UTC").removesuffix("Z").strip()
-    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+    zone = timezone(timedelta(minutes=zone_minutes))
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, pattern).replace(tzinfo=zone)
         except ValueError:
             continue
     return None
 
 
+def _zone(data: dict) -> int:
+    zone = data.get("zone")
+    return zone if isinstance(zone, int) and zone in REMINDER_ZONES else 0
+
+
+def _local(moment: datetime, zone_minutes: int, lang: str) -> str:
+    """A moment in the coordinator's time zone, named: "1 Dec 2026, 09:00:00 UTC+1"."""
+    zone = timezone(timedelta(minutes=zone_minutes))
+    return format_datetime(moment.astimezone(zone), "medium", tzinfo=zone, locale=_babel(lang)) + " " + zone_label(zone_minutes)
+
+
+def _next_at(choice: str, zone_minutes: int) -> datetime:
+    """Tomorrow 09:00, or next Monday 09:00, in the coordinator's time zone."""
+    zone = timezone(timedelta(minutes=zone_minutes))
+    today = datetime.now(zone).date()
+    days = 1 if choice == "tom" else (7 - today.weekday()) or 7
+    return datetime.combine(today + timedelta(days=days), day_time(9, 0), tzinfo=zone)
+
+
 @handlers.message(StateFilter(CoordinatorStates.reminder_when), _not_command)
-async def reminder_when(message: Message, member: Member | None, settings: Settings, state: FSMContext) -> None:
+async def reminder_when(message: Message, member: Member | None, settings: Settings, state: FSMContext,
+                        i18n: I18n) -> None:
     """The typed date and time (UTC) of a scheduled reminder."""
     if not await _allowed(message, member, settings):
         await state.clear()
         return
-    when = _parse_when(message.text)
-    if when is None or when <= datetime.now(timezone.utc):
-        await message.answer(_("Please type a future date and time in UTC, for example 2026-12-01 09:00."))
-        return
     data = await state.get_data()
+    zone = _zone(data)
+    when = _parse_when(message.text, zone)
+    if when is None:
+        await message.answer(_("I could not read “{text}” as a date. Please type it as day/month/year and time, "
+                               "for example 15/12/2026 09:00 ({zone}).").format(text=_fit(message.text, 60),
+                                                                            zone=zone_label(zone)))
+        return
+    if when <= datetime.now(timezone.utc):
+        await message.answer(_("{when} has already passed. Please type a future date and time ({zone}).").format(
+            when=_local(when, zone, i18n.current_locale), zone=zone_label(zone)))
+        return
+    await _ask_repeat(message, state, int(data["reminder_id"]), when, zone, i18n.current_locale)
+
+
+async def _ask_repeat(target: Message, state: FSMContext, rid: int, when: datetime, zone: int, lang: str) -> None:
     await state.set_state(None)
-    await state.update_data(when=when.isoformat())
-    await message.answer(_("Send it once at that time, or every week?"), reply_markup=remind_repeat_keyboard(int(data["reminder_id"])))
+    await state.update_data(when=when.isoformat(), reminder_id=rid, zone=zone)
+    await target.answer(_("First sending: {when}. Send it once at that time, or every week?").format(
+        when=_local(when, zone, lang)), reply_markup=remind_repeat_keyboard(rid))
 
 
 @handlers.message(StateFilter(CoordinatorStates.reminder_until), _not_command)
@@ -909,12 +1187,14 @@ async def reminder_until(message: Message, member: Member | None, settings: Sett
         await state.clear()
         return
     data = await state.get_data()
-    until = _parse_when(message.text)
+    zone = _zone(data)
+    until = _parse_when(message.text, zone)
     when = datetime.fromisoformat(data["when"]) if data.get("when") else None
-    if until is None or when is None or until.date() < when.date():
-        await message.answer(_("Please type the last date in UTC, on or after the first one, for example 2027-01-31."))
+    if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
+        await message.answer(_("Please type the last date, on or after the first one, for example 31/01/2027 ({zone}).").format(
+            zone=zone_label(zone)))
         return
-    until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=timezone.utc)
+    until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=until.tzinfo)
     await state.clear()
     try:
         await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until)
@@ -923,7 +1203,7 @@ async def reminder_until(message: Message, member: Member | None, settings: Sett
         return
     lang = i18n.current_locale
     await message.answer(_("Scheduled every week from {first} until {until}. See /reminders.").format(
-        first=_when(when, lang), until=_when(until, lang)))
+        first=_local(when, zone, lang), until=_local(until, zone, lang)))
 
 
 @handlers.callback_query(CoordRemind.filter())
@@ -976,6 +1256,14 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
             return
         await _choose_audience(target, session, rid, {"kind": kind, "value": value}, i18n, settings)
     elif action == "now":
+        # Nothing leaves without a second tap that names how many people get it.
+        count = await reminders.audience_count(session, rid, settings.default_language)
+        if not count:
+            await target.answer(_("Nobody matches these recipients."))
+            return
+        await target.edit_text(_("Send this reminder to {count} members now? This cannot be undone.").format(
+            count=_number(count, lang)), reply_markup=remind_confirm_keyboard(rid, _number(count, lang)))
+    elif action == "nowok":
         try:
             await reminders.send_now(session, rid)
         except reminders.ReminderGone:
@@ -984,23 +1272,48 @@ async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member
         if sender is not None:
             sender.wake()
         await target.edit_text(_("Sending now. Send /reminders to see the delivery results."))
+    elif action == "prev":
+        count = await reminders.audience_count(session, rid, settings.default_language)
+        await _preview(target, session, rid, count, lang, i18n, settings)
+    elif action == "nar" and arg in ("language", "role", "region"):
+        values = {"language": [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)],
+                  "role": [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
+                  "region": [(region, region_label(region, _Tr())) for region in REGIONS]}[arg]
+        await target.answer(_("Only the recipients who also match:"),
+                            reply_markup=remind_values_keyboard(rid, arg, values, action="nv"))
+    elif action == "nv" and "=" in arg:
+        kind, value = arg.split("=", 1)
+        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+        if value not in valid.get(kind, set()):
+            await target.answer(_("This button is no longer active."))
+            return
+        await _choose_audience(target, session, rid, {kind: value}, i18n, settings, refine=True)
     elif action == "sched":
+        await target.answer(_("Which time zone are you in? The date and time you give next are read in it."),
+                            reply_markup=remind_zone_keyboard(rid))
+    elif action == "tz" and arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and int(arg) in REMINDER_ZONES:
         await state.set_state(CoordinatorStates.reminder_when)
-        await state.update_data(reminder_id=rid)
-        await target.answer(_("When should it be sent? Type the date and time in UTC, for example 2026-12-01 09:00."))
+        await state.update_data(reminder_id=rid, zone=int(arg))
+        await target.answer(_("When should it be sent? Tap a time, or type the date and time ({zone}), for example "
+                              "15/12/2026 09:00.").format(zone=zone_label(int(arg))), reply_markup=remind_when_keyboard(rid))
+    elif action == "at" and arg in ("tom", "mon"):
+        data = await state.get_data()
+        zone = _zone(data)
+        await _ask_repeat(target, state, rid, _next_at(arg, zone), zone, lang)
     elif action == "once":
         data = await state.get_data()
         if not data.get("when"):
-            await target.answer(_("Please type a future date and time in UTC, for example 2026-12-01 09:00."))
+            await target.answer(_("Please choose the time first: tap 🕒 Schedule."))
             return
         await state.clear()
         when = datetime.fromisoformat(data["when"])
         await reminders.schedule_once(session, rid, when)
-        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_when(when, lang)))
+        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_local(when, _zone(data), lang)))
     elif action == "weekly":
+        data = await state.get_data()
         await state.set_state(CoordinatorStates.reminder_until)
         await state.update_data(reminder_id=rid)
-        await target.answer(_("Until which date (UTC)? For example 2027-01-31."))
+        await target.answer(_("Until which date? For example 31/01/2027 ({zone}).").format(zone=zone_label(_zone(data))))
     else:
         await target.answer(_("This button is no longer active."))
 
@@ -1011,13 +1324,15 @@ async def _audience_button(target: Message, session: AsyncSession, state: FSMCon
         await _ask_audience(target, session, rid)
     elif arg == "all":
         await _choose_audience(target, session, rid, {"kind": "all"}, i18n, settings)
-    elif arg.startswith("ns") and arg[2:].isascii() and arg[2:].isdigit():
+    elif arg[:2] in ("ns", "nn", "nd") and arg[2:].isascii() and arg[2:].isdigit():
         forms = {form.id: form for form in await _forms(session)}
         form = forms.get(int(arg[2:]))
         if form is None:
             await target.answer(_("This survey is not available."))
             return
-        await _choose_audience(target, session, rid, {"kind": "not_submitted", "value": form.form_id}, i18n, settings)
+        kind = {"ns": "not_submitted", "nn": "not_started", "nd": "draft"}[arg[:2]]
+        await _choose_audience(target, session, rid, {"kind": kind, "value": form.form_id, "form_pk": form.id},
+                               i18n, settings)
     elif arg == "role":
         roles = [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value]
         await target.answer(_("Which role?"), reply_markup=remind_values_keyboard(rid, "role", roles))

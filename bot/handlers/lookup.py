@@ -6,7 +6,9 @@ import hashlib
 import html
 
 from aiogram import F
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -25,12 +27,13 @@ from bot.handlers import Handlers
 from bot.handlers.groups import in_private_chat
 from bot.heavy import HeavyWork
 from bot.i18n import translations
-from bot.keyboards import compare_keyboard, tier_keyboard
+from bot.config import Settings
+from bot.keyboards import compare_keyboard, example_keyboard, tier_keyboard
 from bot.limits import fit_utf16
 from bot.countries import country_name
 from bot.lookup import LookupResult, render_text, split_message
 from bot.lookup.index import RESULT_COUNTRY_OVERVIEW, RESULT_NO_NATIONAL_VALUE
-from bot.lookup.parser import pack_conditions
+from bot.lookup.parser import is_greeting, pack_conditions
 from bot.lookup.render import (
     comparison_rows,
     land_use_label,
@@ -47,6 +50,16 @@ from storage.models import Member, Role
 
 handlers = Handlers("lookup")
 
+
+class LookupStates(StatesGroup):
+    """/compare typed alone: the next message names the pollutant to compare."""
+
+    compare_pollutant = State()
+
+# The examples offered by /lookup and /compare typed alone (ids of the threshold table).
+EXAMPLE_LOOKUP = LookupPage(p="cadmium", c="CA", n=0, lu="agricultural")
+EXAMPLE_COMPARE = CompareValues(pollutant="cadmium", land_use="agricultural")
+
 # Telegram's inline results must stay small; the first answer block is enough to decide.
 INLINE_TEXT_LIMIT = 4000
 
@@ -55,17 +68,17 @@ INLINE_TEXT_LIMIT = 4000
 MAX_PAGES = 200
 
 
-def _next_page(result: LookupResult, page: int) -> LookupPage | None:
-    """The "More" button's payload for the page after `page`, or None on the last page."""
-    if page + 1 >= page_count(result) or not result.pollutant or not result.country:
+def _page_button(result: LookupResult, page: int) -> LookupPage | None:
+    """The payload of Details page `page` of this answer, or None when there is no such page."""
+    if not 0 < page <= page_count(result) or not result.pollutant or not result.country:
         return None
     ph = result.query.ph
-    data = LookupPage(p=result.pollutant, c=result.country, n=page + 1, lu=result.land_use or "",
+    data = LookupPage(p=result.pollutant, c=result.country, n=page, lu=result.land_use or "",
                       ph="" if ph is None else format(ph, "g"), vt=result.query.value_type or "",
                       k=pack_conditions(result.query))
     try:
         data.pack()
-    except ValueError:  # longer than Telegram's 64 bytes: the reply says how many values are left
+    except ValueError:  # longer than Telegram's 64 bytes: the first screen says how many values there are
         return None
     return data
 
@@ -89,11 +102,23 @@ async def _send_result(message: Message, result: LookupResult, i18n: I18n, page:
     if note:
         text = f"{text}\n\n{note}"
     chunks = split_message(text)
-    markup = (compare_keyboard(result.pollutant, result.land_use, more=_next_page(result, page))
+    markup = (compare_keyboard(result.pollutant, result.land_use, more=_page_button(result, page + 1),
+                               details=page == 0)
               if result.pollutant and result.kind != "help" else None)
     for position, chunk in enumerate(chunks):
         await message.answer(chunk, reply_markup=markup if position == len(chunks) - 1 else None,
                              disable_web_page_preview=True)
+
+
+async def _send_help(message: Message, member: Member | None, settings: Settings) -> None:
+    """The help screen, with the coordinator's tools for a coordinator."""
+    from bot.handlers.coordinator import coordinator_help, is_coordinator
+    from bot.handlers.start import help_text
+
+    text = help_text()
+    if is_coordinator(member, message.chat.id, settings):
+        text = f"{text}\n\n{coordinator_help()}"
+    await message.answer(text)
 
 
 async def _answer_lookup(message: Message, text: str, member: Member | None, session: AsyncSession,
@@ -105,9 +130,9 @@ async def _answer_lookup(message: Message, text: str, member: Member | None, ses
 @handlers.callback_query(LookupPage.filter())
 async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: AsyncSession,
                       catalog: ThresholdCatalog, i18n: I18n) -> None:
-    """The "More values" button: the next values of the same answer, in a new message."""
+    """The Details and "More values" buttons (page 1 on), or an example lookup's first screen (page 0)."""
     await query.answer()
-    if query.message is None or not 0 < callback_data.n < MAX_PAGES:
+    if query.message is None or not 0 <= callback_data.n < MAX_PAGES:
         return
     try:
         ph = float(callback_data.ph) if callback_data.ph else None
@@ -117,20 +142,31 @@ async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: 
         ph = None
     result = await thresholds.find_again(session, catalog, callback_data.p[:64], callback_data.c[:8],
                                          callback_data.lu or None, ph, callback_data.vt or None, callback_data.k[:8])
-    if callback_data.n < page_count(result):
+    known = result.results or result.other_land_uses or result.supranational or result.alternatives
+    if callback_data.n == 0 and known:  # a forged pollutant or country has none of these
+        await _send_result(query.message, result, i18n)
+    elif 0 < callback_data.n <= page_count(result):
         await _send_result(query.message, result, i18n, page=callback_data.n)
 
 
 @handlers.message(Command("lookup"))
 async def lookup_command(message: Message, command: CommandObject, member: Member | None, session: AsyncSession,
-                         catalog: ThresholdCatalog, i18n: I18n) -> None:
-    """Look up threshold values for what follows the command."""
+                         catalog: ThresholdCatalog, i18n: I18n, state: FSMContext) -> None:
+    """Look up threshold values for what follows the command; alone, say how with an example."""
+    await state.set_state(None)
+    if not (command.args or "").strip():
+        await message.answer(
+            _("What should I look up? Type a pollutant and a country, and a land use if you like, for example "
+              "<i>cadmium agricultural Canada</i>. Or tap the example:"),
+            reply_markup=example_keyboard(_("🔎 Cadmium, agricultural land, Canada"), EXAMPLE_LOOKUP))
+        return
     await _answer_lookup(message, command.args or "", member, session, catalog, i18n)
 
 
 async def _send_comparison(message: Message, query_text: str, session: AsyncSession, catalog: ThresholdCatalog,
                            i18n: I18n, heavy: HeavyWork, tier: str | None = None,
-                           button: CompareValues | None = None) -> None:
+                           button: CompareValues | None = None) -> bool:
+    """Send the chart and table; False when no pollutant was recognised (the reply asks for one)."""
     locale = i18n.current_locale
     tr = translations(i18n.locales, locale)
     if button is not None:
@@ -142,7 +178,7 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
         pollutant, land_use, comparison = await thresholds.compare(session, catalog, query_text, tier)
     if pollutant is None or comparison is None:
         await message.answer(_("Which pollutant should I compare? For example: /compare cadmium agricultural"))
-        return
+        return False
     records = list(comparison.records)
     table = render_comparison(pollutant, land_use, records, tr, locale, tier=comparison.tier)
     if records:
@@ -159,20 +195,39 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
     chunks = split_message(table)
     for position, chunk in enumerate(chunks):
         await message.answer(chunk, reply_markup=markup if position == len(chunks) - 1 else None)
+    return True
 
 
 @handlers.message(Command("compare"))
 async def compare_command(message: Message, command: CommandObject, session: AsyncSession, catalog: ThresholdCatalog,
-                          i18n: I18n, heavy: HeavyWork) -> None:
-    """Chart and table of one pollutant's values across jurisdictions, within one tier."""
+                          i18n: I18n, heavy: HeavyWork, state: FSMContext) -> None:
+    """Chart and table of one pollutant's values across jurisdictions; alone, ask which pollutant."""
+    await state.set_state(None)
+    if not (command.args or "").strip():
+        await state.set_state(LookupStates.compare_pollutant)
+        await message.answer(
+            _("Which pollutant should I compare across countries? Type its name, and a land use if you like, "
+              "for example <i>lead industrial</i>. Or tap the example:"),
+            reply_markup=example_keyboard(_("📊 Cadmium, agricultural land"), EXAMPLE_COMPARE))
+        return
     await _send_comparison(message, command.args or "", session, catalog, i18n, heavy)
+
+
+@handlers.message(StateFilter(LookupStates.compare_pollutant), F.text, ~F.text.startswith("/"))
+async def compare_pollutant_typed(message: Message, session: AsyncSession, catalog: ThresholdCatalog, i18n: I18n,
+                                  heavy: HeavyWork, state: FSMContext) -> None:
+    """The answer to "Which pollutant should I compare?" is compared, not looked up."""
+    if await _send_comparison(message, message.text or "", session, catalog, i18n, heavy):
+        await state.set_state(None)
 
 
 @handlers.callback_query(CompareValues.filter())
 async def compare_button(query: CallbackQuery, callback_data: CompareValues, session: AsyncSession,
-                         catalog: ThresholdCatalog, i18n: I18n, heavy: HeavyWork) -> None:
+                         catalog: ThresholdCatalog, i18n: I18n, heavy: HeavyWork, state: FSMContext) -> None:
     """The Compare button under a lookup answer, or a tier button under a comparison."""
     await query.answer()
+    if await state.get_state() == LookupStates.compare_pollutant.state:
+        await state.set_state(None)
     if query.message is not None:
         tier = callback_data.tier if callback_data.tier in TIERS else None
         await _send_comparison(query.message, "", session, catalog, i18n, heavy, tier=tier, button=callback_data)
@@ -201,8 +256,11 @@ async def countries_command(message: Message, session: AsyncSession, catalog: Th
 # In a group, plain text is the members' conversation: lookups there go through /lookup.
 @handlers.message(F.text, ~F.text.startswith("/"), in_private_chat)
 async def free_text_lookup(message: Message, member: Member | None, session: AsyncSession, catalog: ThresholdCatalog,
-                           i18n: I18n) -> None:
-    """Any other text is a question about threshold values."""
+                           i18n: I18n, settings: Settings) -> None:
+    """Any other text is a question about threshold values; "hi" or "help" gets the help screen."""
+    if is_greeting(message.text or ""):
+        await _send_help(message, member, settings)
+        return
     await _answer_lookup(message, message.text or "", member, session, catalog, i18n)
 
 

@@ -60,6 +60,10 @@ _LAND_USE_ORDER = {land_use: rank for rank, land_use in enumerate(
 # A country's values are listed by tier in this order; a comparison's default tier, on a tie, too.
 TIER_ORDER = (TIER_ASSESSMENT, TIER_ACTION, TIER_PROTECTION, TIER_FOOD, TIER_SLUDGE)
 _TIER_RANK = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
+# A country's own values are read as "the limit" from the top down: the lowest tier that is a limit comes
+# first, an action (intervention) value after it, and background values, which are no limit at all, last.
+COUNTRY_TIER_ORDER = (TIER_ASSESSMENT, TIER_PROTECTION, TIER_ACTION, TIER_FOOD, TIER_SLUDGE)
+_COUNTRY_TIER_RANK = {tier: rank for rank, tier in enumerate(COUNTRY_TIER_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -239,10 +243,12 @@ class ThresholdIndex:
                                 other_land_uses=tuple(_ordered(national, parsed)), **common)
         comparison = self.comparison(parsed.pollutant, parsed.land_use, parsed.ph, asked_tier(parsed),
                                      detail=parsed.land_use_detail, ph_range=parsed.ph_range)
+        # A jurisdiction whose law applies here (the EU in France) is never also listed as not applying.
+        applying = {country} | {record.jurisdiction for record in supranational}
         return LookupResult(
             kind=RESULT_NO_NATIONAL_VALUE, country_status=self.status_of(country),
             country_surveyed=country in self.jurisdictions,
-            alternatives=tuple(r for r in comparison.records if r.jurisdiction != country),
+            alternatives=tuple(r for r in comparison.records if r.jurisdiction not in applying),
             tier=comparison.tier, tiers=comparison.tiers,
             **common,
         )
@@ -377,13 +383,14 @@ def _condition_score(record: ThresholdRecord, parsed: ParsedQuery) -> int:
 
 def _ordered(records: list[ThresholdRecord], parsed: ParsedQuery) -> list[ThresholdRecord]:
     """Values fitting the named conditions first, specific land use before general, asked species
-    first, then by tier (assessment, action, protection, food, sludge) and the source table's order."""
+    first, background values last, then by tier (COUNTRY_TIER_ORDER) and the source table's order."""
     wanted = _land_use_categories(parsed.land_use) if parsed.land_use else frozenset()
     return sorted(records, key=lambda r: (
         -_condition_score(r, parsed),
         0 if wanted.intersection(r.land_uses) else 1,
         0 if r.pollutant_id == parsed.pollutant else 1,
-        _TIER_RANK.get(_tier_of(r), len(_TIER_RANK)),
+        1 if r.value_type == "background" else 0,
+        _COUNTRY_TIER_RANK.get(_tier_of(r), len(_COUNTRY_TIER_RANK)),
         r.row_number if r.row_number is not None else 0,
     ))
 

@@ -61,6 +61,25 @@ WHOLE_LIST_MIN_LENGTH = 6
 _WHOLE_LIST_KINDS = (KIND_POLLUTANT, KIND_COUNTRY)
 # What "acidic" and "alkaline" mean for a pH band: below 7, above 7.
 PH_BANDS = {"acidic": (0.0, 7.0), "alkaline": (7.0, 14.0)}
+# A measured amount typed with its unit ("5 mg/kg", "5 ppm", "5 мг/кг", "5毫克/千克"), in mg/kg.
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,7}(?:[.,]\d{1,6})?)\s*(mg\s*/\s*kg|mg\s*kg-1|ppm|мг\s*/\s*кг|"
+                     r"毫克\s*/\s*千克|毫克每千克|ملغ\s*/\s*كغ|ملغم\s*/\s*كغم|مغ\s*/\s*كغ)", re.IGNORECASE)
+# Words asking whether something is safe: a threshold cannot answer that, and the reply says so.
+_SAFETY = re.compile(r"(?<!\w)(safe|safety|dangerous|harmful|sûr|sure|sans danger|dangereux|seguro|segura|"
+                     r"peligroso|peligrosa|безопасн\w*|опасн\w*|آمن|آمنة|خطير|خطيرة)(?!\w)|安全|危险|有害",
+                     re.IGNORECASE)
+# A whole message that is a greeting or a call for help, in the six languages: the help screen answers it.
+GREETINGS = frozenset({
+    "hi", "hello", "hey", "help", "start", "menu", "good morning",
+    "bonjour", "salut", "aide", "bonsoir",
+    "hola", "ayuda", "buenos dias", "buenos días", "buenas",
+    "привет", "здравствуйте", "помощь", "помогите", "добрый день",
+    "你好", "您好", "帮助", "嗨",
+    "مرحبا", "مرحباً", "السلام عليكم", "مساعدة", "أهلا", "اهلا",
+})
+_GREETING_NOISE = re.compile(r"[\s!?.,;:¡¿。！？،؟…\u064b-\u065f]+")
+# Leftover words shorter than this are not named as an unknown pollutant.
+MIN_UNKNOWN_WORD = 5
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,11 @@ class ParsedQuery:
     soil_texture: str | None = None
     ph_band: str | None = None
     extraction: str | None = None
+    # Words that matched nothing (a pollutant not in the table, such as "glyphosate"), longest first.
+    unknown_words: tuple[str, ...] = ()
+    # A measured amount the question gave, in mg/kg ("is 5 mg/kg cadmium safe?"), and whether it asks "safe?".
+    measured: float | None = None
+    asks_safety: bool = False
 
     @property
     def recognised_anything(self) -> bool:
@@ -151,6 +175,11 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     if cas_match and cas_match.group(1) in vocabulary.cas:
         found.offer({KIND_POLLUTANT: vocabulary.cas[cas_match.group(1)]}, CONFIDENCE_EXACT)
     remaining = _CAS.sub(" ", remaining)
+    measured = None
+    amount_match = _AMOUNT.search(remaining)
+    if amount_match:
+        measured = float(amount_match.group(1).replace(",", "."))
+        remaining = remaining[: amount_match.start()] + " " + remaining[amount_match.end():]
     ph = None
     ph_match = _PH.search(remaining)
     if ph_match:
@@ -180,6 +209,9 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     _match_fuzzy(words, used, vocabulary, found)
 
     detail = found.values.get(KIND_LAND_USE_DETAIL)
+    unknown = sorted({raw_tokens[position] for position, word in enumerate(words)
+                      if not used[position] and len(word) >= MIN_UNKNOWN_WORD and word.isalpha()
+                      and not any(is_cjk(char) for char in word)}, key=lambda w: (-len(w), w))
     return ParsedQuery(
         text=text,
         pollutant=found.values.get(KIND_POLLUTANT),
@@ -195,7 +227,18 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
         soil_texture=found.values.get(KIND_TEXTURE),
         ph_band=found.values.get(KIND_PH_BAND) if ph is None else None,
         extraction=found.values.get(KIND_EXTRACTION),
+        unknown_words=tuple(unknown[:2]),
+        measured=measured,
+        asks_safety=bool(_SAFETY.search(text)) or measured is not None,
     )
+
+
+def is_greeting(text: str) -> bool:
+    """Whether a whole message is a greeting or "help" ("hi", "hola", "привет", "你好", "مرحبا")."""
+    if not isinstance(text, str) or len(text) > 40:
+        return False
+    key = " ".join(_GREETING_NOISE.sub(" ", text.casefold()).split())
+    return key in GREETINGS
 
 
 def _match_exact_ngrams(words, used, vocabulary: Vocabulary, found: _Found) -> None:

@@ -32,10 +32,13 @@ from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, c
 
 TELEGRAM_MESSAGE_LIMIT = MESSAGE_LIMIT
 # A phone screen holds only so much; the JSON output keeps more (up to JSON_RECORDS_CAP).
-MAX_ALTERNATIVES_SHOWN = 8
-MAX_COMPARISON_SHOWN = 20
+MAX_COMPARISON_SHOWN = 8
 # A country's values for one pollutant are shown this many per message; a "More" button pages on.
 RECORDS_PER_PAGE = 5
+# The first screen: this many lines of the country's values, of EU law, of other jurisdictions.
+SUMMARY_VALUES = 5
+SUMMARY_EU_VALUES = 2
+SUMMARY_ALTERNATIVES = 5
 # `lookup --json` lists at most this many records per list; `*_total` says how many there were.
 JSON_RECORDS_CAP = 50
 
@@ -175,6 +178,21 @@ def _texture_label(texture: str, tr: Translations) -> str:
     return labels.get(texture, texture)
 
 
+def _detail_label(detail: str, tr: Translations) -> str:
+    """A specific land use a value is set for (a playground among residential values)."""
+    _ = tr.gettext
+    labels = {
+        "playground": _("children's playgrounds"),
+        "park": _("parks and recreation"),
+        "kitchen_garden": _("kitchen gardens"),
+        "arable": _("arable land"),
+        "grassland": _("grassland"),
+        "paddy": _("paddy fields"),
+        "urban": _("urban land"),
+    }
+    return labels.get(detail, "")
+
+
 def _extraction_label(extraction: str, tr: Translations) -> str:
     _ = tr.gettext
     labels = {
@@ -254,15 +272,16 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     title = _Html(f"<b>{_amount(record, tr, locale)}</b>")
     label = _value_type_label(record.value_type, tr)
     first = _fill(_("{amount} — {value_type}"), amount=title, value_type=label)
-    if record.value_type_original:
-        first = _Html(f"{first} <i>({html.escape(record.value_type_original, quote=False)})</i>")
     lines = [heading, first] if heading else [first]
     if record.pollutant_id != result.pollutant:
         lines.append(_fill(_("Substance: {pollutant}"),
                            pollutant=_pollutant_name(record.pollutant_id, locale)))
-    lines.append(_fill(_("Land use: {land_use} ({wording})"),
-                       land_use=_land_use_label(record.land_use, tr),
-                       wording=record.land_use_original))
+    lines.append(_fill(_("Land use: {land_use}"), land_use=_land_use_label(record.land_use, tr)))
+    wording = join_items([record.value_type_original, record.land_use_original], locale)
+    if wording:
+        # The instrument's own words stay as written: marked as such, never passed off as a translation.
+        lines.append(_Html("<i>" + _fill(_("In the source's own words (not translated): “{wording}”"),
+                                         wording=wording) + "</i>"))
     tier = tier_label(record.tier, tr)
     if tier:
         lines.append(_Html(f"<i>{html.escape(tier, quote=False)}</i>"))
@@ -279,7 +298,8 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     if record.extraction:
         lines.append(_fill(_("Extraction: {method}"), method=_extraction_label(record.extraction, tr)))
     if record.conditions:
-        lines.append(_fill(_("Conditions: {conditions}"), conditions=record.conditions))
+        lines.append(_fill(_("Conditions, as written in the source (not translated): {conditions}"),
+                           conditions=record.conditions))
     lines.append(_fill(_("Legal status: {status}"),
                        status=_legal_status_label(record.legal_status, tr)))
     if record.instrument:
@@ -386,7 +406,7 @@ def _title_case(name: str) -> str:
 
 
 def paged_records(result: LookupResult) -> tuple[ThresholdRecord, ...]:
-    """The records a reply pages through: the country's values (or its values for other land uses)."""
+    """The records the Details pages go through: the country's values (or its values for other land uses)."""
     if result.kind == RESULT_VALUES:
         return result.results
     if result.kind == RESULT_OTHER_LAND_USES:
@@ -395,39 +415,191 @@ def paged_records(result: LookupResult) -> tuple[ThresholdRecord, ...]:
 
 
 def page_count(result: LookupResult) -> int:
-    """How many messages of RECORDS_PER_PAGE values the reply takes (at least one)."""
-    return max(1, -(-len(paged_records(result)) // RECORDS_PER_PAGE))
+    """How many Details pages of RECORDS_PER_PAGE values the answer has (0: the first screen says it all).
+
+    Page 0 is the first screen; pages 1..page_count hold every value with its conditions and source,
+    EU law that applies too on the first of them.
+    """
+    records = paged_records(result)
+    if records:
+        return -(-len(records) // RECORDS_PER_PAGE)
+    return 1 if result.supranational else 0
+
+
+def _summary_groups(records: tuple[ThresholdRecord, ...]) -> list[list[ThresholdRecord]]:
+    """Values that differ only by their pH band fold into one group (one line), in the answer's order."""
+    groups: dict[tuple, list[ThresholdRecord]] = {}
+    for record in records:
+        if record.has_ph_band:
+            key = (record.pollutant_id, record.land_use, record.value_type, record.unit, record.soil_texture,
+                   record.organic_carbon, record.extraction, record.tier, record.is_sludge_only, record.instrument)
+        else:
+            key = (id(record),)
+        groups.setdefault(key, []).append(record)
+    return list(groups.values())
+
+
+def _folded_amount(group: list[ThresholdRecord], tr: Translations, locale: str) -> str:
+    """One value, or the pH bands of one value folded: "pH ≤ 5,5: 0,3 · 5,5 < pH ≤ 6,5: 0,3 mg/kg"."""
+    _ = tr.gettext
+    if len(group) == 1:
+        return _Html(f"<b>{_amount(group[0], tr, locale)}</b>")
+    plain = all(r.value is not None and (not r.unit or r.unit == NORMALIZED_UNIT) for r in group)
+    if plain:
+        parts = [_Html(f"{html.escape(format_ph_band(r, locale) or '', quote=False)}: "
+                       f"<b>{html.escape(format_number(r.value, locale), quote=False)}</b>") for r in group]
+        return _fill(_("{values} mg/kg"), values=_Html(" · ".join(parts)))
+    return _Html(" · ".join(f"{html.escape(format_ph_band(r, locale) or '', quote=False)}: "
+                            f"<b>{_amount(r, tr, locale)}</b>" for r in group))
+
+
+def _summary_line(group: list[ThresholdRecord], result: LookupResult, tr: Translations, locale: str,
+                  with_tier: bool = True) -> str:
+    """One value (or one value's pH bands) on one line: amount, value type, land use and conditions, tier."""
+    _ = tr.gettext
+    record = group[0]
+    band = format_ph_band(record, locale) if len(group) == 1 else None
+    detail = join_items([
+        _pollutant_name(record.pollutant_id, locale) if record.pollutant_id != result.pollutant else "",
+        _land_use_label(record.land_use, tr),
+        *(_detail_label(detail, tr) for detail in record.land_use_details[:1]), band or "",
+        _texture_label(record.soil_texture, tr) if record.soil_texture else "",
+        _extraction_label(record.extraction, tr) if record.extraction else "",
+        _("soil receiving sewage sludge only") if record.is_sludge_only and record.tier != "sludge" else "",
+    ], locale)
+    tier = tier_short_label(record.tier, tr) if with_tier else ""
+    amount = _folded_amount(group, tr, locale)
+    if tier:
+        return _fill(_("• {amount} — {value_type}, {detail} ({tier})"), amount=amount,
+                     value_type=_value_type_label(record.value_type, tr), detail=detail, tier=tier)
+    return _fill(_("• {amount} — {value_type}, {detail}"), amount=amount,
+                 value_type=_value_type_label(record.value_type, tr), detail=detail)
+
+
+def _status_lines(record: ThresholdRecord, tr: Translations, locale: str) -> list[str]:
+    """Under the first value: what crossing it means, whether it is binding, and in which instrument."""
+    _ = tr.gettext
+    lines = []
+    tier = tier_label(record.tier, tr)
+    if tier:
+        lines.append(_Html("   <i>" + html.escape(tier, quote=False) + "</i>"))
+    status = _legal_status_label(record.legal_status, tr)
+    # The instrument's title is in the source's language and long: it waits behind Details with the source.
+    if record.year:
+        lines.append(_fill(_("   {status} · {year}"), status=status, year=record.year))
+    else:
+        lines.append(_fill("   {status}", status=status))
+    return lines
+
+
+def _measured_lines(result: LookupResult, records: list[ThresholdRecord], tr: Translations,
+                    locale: str) -> list[str]:
+    """A typed measurement set against the values shown, then the fixed line: no safety verdict."""
+    _ = tr.gettext
+    lines = []
+    measured = result.query.measured
+    comparable = [r for r in records if r.value is not None and (not r.unit or r.unit == NORMALIZED_UNIT)]
+    if measured is not None and comparable:
+        def item(record: ThresholdRecord) -> str:
+            return _fill(_("{amount} ({value_type}, {land_use})"), amount=_amount(record, tr, locale),
+                         value_type=_value_type_label(record.value_type, tr),
+                         land_use=_land_use_label(record.land_use, tr))
+        above = [item(r) for r in comparable if measured > r.value][:2]
+        below = [item(r) for r in comparable if measured <= r.value][:2]
+        given = format_number(measured, locale)
+        if above:
+            lines.append(_fill(_("{measured} mg/kg is above: {values}."), measured=given,
+                               values=_Html(join_items(above, locale))))
+        if below:
+            lines.append(_fill(_("{measured} mg/kg is not above: {values}."), measured=given,
+                               values=_Html(join_items(below, locale))))
+    if result.query.asks_safety:
+        lines.append(_Html("<i>" + _fill(_("A threshold value is not a safety verdict for a site: whether a soil "
+                                           "is safe depends on its use, sampling and exposure. Ask your national "
+                                           "authority.")) + "</i>"))
+    return lines
+
+
+def _summary_values(result: LookupResult, records: tuple[ThresholdRecord, ...], tr: Translations,
+                    locale: str) -> list[str]:
+    """The first screen's values: the most relevant first, with its legal status, the rest one line each."""
+    _ = tr.gettext
+    ngettext = tr.ngettext
+    groups = _summary_groups(records)
+    shown = groups[:SUMMARY_VALUES]
+    lines = []
+    for position, group in enumerate(shown):
+        lines.append(_summary_line(group, result, tr, locale, with_tier=position > 0))
+        if position == 0:
+            lines.extend(_status_lines(group[0], tr, locale))
+    hidden = sum(len(group) for group in groups[SUMMARY_VALUES:])
+    if hidden:
+        lines.append(_fill(ngettext("…and {n} more value: tap Details.", "…and {n} more values: tap Details.",
+                                    hidden), n=hidden))
+    return lines
+
+
+def _unknown_pollutant(result: LookupResult, tr: Translations) -> str | None:
+    """A word that named no pollutant we know ("glyphosate"): said plainly, never a country's status."""
+    _ = tr.gettext
+    words = result.query.unknown_words
+    if result.pollutant or not words:
+        return None
+    return _Html("<b>" + _fill(_("No values for “{pollutant}” are recorded anywhere in our table."),
+                               pollutant=words[0]) + "</b>\n"
+                 + _fill(_("/countries lists the jurisdictions with values; ask for a pollutant, e.g. “cadmium”.")))
+
+
+def _details_page(result: LookupResult, tr: Translations, locale: str, page: int) -> str:
+    """Details page `page` (from 1): every value with its conditions, legal status and source."""
+    _ = tr.gettext
+    records = paged_records(result)
+    shown = records[(page - 1) * RECORDS_PER_PAGE:page * RECORDS_PER_PAGE]
+    blocks = [_heading(result, tr, locale)]
+    blocks.extend(_record_block(record, result, tr, locale) for record in shown)
+    if len(records) > RECORDS_PER_PAGE:
+        first = (page - 1) * RECORDS_PER_PAGE + 1
+        blocks.append(_fill(_("Values {first}–{last} of {total}."), first=first,
+                            last=first + len(shown) - 1, total=len(records)))
+    if page == 1 and result.supranational:
+        blocks.append(_Html("<b>" + _fill(_("EU law that also applies in {country}:"),
+                                          country=_country_name(result.country, locale)) + "</b>"))
+        blocks.extend(_record_block(record, result, tr, locale, heading=_bold(_country_name("EU", locale)))
+                      for record in result.supranational)
+    return "\n\n".join(blocks)
 
 
 def render_text(result: LookupResult, tr: Translations, locale: str, page: int = 0) -> str:
     """The reply the bot sends for a lookup, as Telegram HTML, in the user's language.
 
-    A country's values come RECORDS_PER_PAGE at a time: `page` 0 is the first message (with the
-    notes, EU law and comparisons), later pages carry only the heading and their values.
+    Page 0 is the first screen, about a dozen lines: the value asked for first, the others one line
+    each. Pages 1.. (the Details button) give every value with its conditions and source.
     """
     _ = tr.gettext
     ngettext = tr.ngettext
-    blocks: list[str] = []
     pages = page_count(result)
-    page = max(0, min(page, pages - 1))
-    notes = _suggestion_lines(result, tr, locale) if page == 0 else []
-    if result.query.truncated and page == 0:
+    if page > 0 and pages:
+        return _details_page(result, tr, locale, min(page, pages))
+    blocks: list[str] = []
+    notes = _suggestion_lines(result, tr, locale)
+    if result.query.truncated:
         notes.insert(0, _fill(_("Your message was long; only its beginning was read.")))
     if notes:
         blocks.append("\n".join(notes))
 
     country = _country_name(result.country, locale)
-    records = paged_records(result)
-    shown = records[page * RECORDS_PER_PAGE:(page + 1) * RECORDS_PER_PAGE]
-    if result.kind == RESULT_VALUES:
-        blocks.append(_heading(result, tr, locale))
-        blocks.extend(_record_block(record, result, tr, locale) for record in shown)
-    elif result.kind == RESULT_OTHER_LAND_USES:
-        blocks.append(_heading(result, tr, locale))
-        blocks.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
-                            land_use=_land_use_label(result.land_use or "all", tr),
-                            country=country))
-        blocks.extend(_record_block(record, result, tr, locale) for record in shown)
+    unknown = _unknown_pollutant(result, tr)
+    if result.kind in (RESULT_VALUES, RESULT_OTHER_LAND_USES):
+        lines = [_heading(result, tr, locale)]
+        if result.kind == RESULT_OTHER_LAND_USES:
+            lines.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
+                               land_use=_land_use_label(result.land_use or "all", tr), country=country))
+        records = paged_records(result)
+        lines.extend(_summary_values(result, records, tr, locale))
+        blocks.append("\n".join(lines))
+        measured = _measured_lines(result, [group[0] for group in _summary_groups(records)], tr, locale)
+        if measured:
+            blocks.append("\n".join(measured))
     elif result.kind == RESULT_NO_NATIONAL_VALUE:
         blocks.append(_heading(result, tr, locale))
         if result.country_surveyed:
@@ -436,13 +608,25 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
         else:
             blocks.append(_not_surveyed(country, tr))
         blocks.extend(_status_block(record, tr) for record in result.country_status)
+        if result.query.asks_safety:
+            blocks.append("\n".join(_measured_lines(result, [], tr, locale)))
     elif result.kind == RESULT_COMPARISON:
         blocks.append(_heading(result, tr, locale))
         blocks.append(_comparison_block(result, tr, locale))
+        if result.query.asks_safety:
+            blocks.append("\n".join(_measured_lines(result, [], tr, locale)))
     elif result.kind == RESULT_COUNTRY_OVERVIEW:
-        blocks.append(_overview_block(result, tr, locale))
+        if unknown:
+            # Not the country's status: that would read as "no value for glyphosate in Kenya".
+            blocks.append(unknown)
+            if result.available_pollutants:
+                blocks.append(_overview_block(result, tr, locale))
+        else:
+            blocks.append(_overview_block(result, tr, locale))
     else:
-        if result.query.recognised_anything and result.land_use:
+        if unknown:
+            blocks.append(unknown)
+        elif result.query.recognised_anything and result.land_use:
             blocks.append(_fill(_("Understood the land use ({land_use}), but not which pollutant."),
                                 land_use=_land_use_label(result.land_use, tr)))
         else:
@@ -450,34 +634,29 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
         blocks.append(_help_block(tr))
         return "\n\n".join(blocks)
 
-    if pages > 1:
-        first = page * RECORDS_PER_PAGE + 1
-        blocks.append(_fill(_("Values {first}–{last} of {total}."), first=first,
-                            last=first + len(shown) - 1, total=len(records)))
-    if page > 0:
-        return "\n\n".join(blocks)
     if result.supranational:
-        blocks.append(_Html("<b>" + _fill(_("EU law that also applies in {country}:"),
-                                          country=country) + "</b>"))
-        blocks.extend(_record_block(record, result, tr, locale,
-                                    heading=_bold(_country_name("EU", locale)))
-                      for record in result.supranational)
+        lines = [_Html("<b>" + _fill(_("EU law that also applies in {country}:"), country=country) + "</b>")]
+        lines.extend(_summary_line(group, result, tr, locale)
+                     for group in _summary_groups(result.supranational)[:SUMMARY_EU_VALUES])
+        blocks.append("\n".join(lines))
     if result.alternatives:
-        shown = result.alternatives[:MAX_ALTERNATIVES_SHOWN]
-        blocks.append(_Html("<b>" + _fill(ngettext(
+        shown = result.alternatives[:SUMMARY_ALTERNATIVES]
+        lines = [_Html("<b>" + _fill(ngettext(
             "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
             "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
-            len(result.alternatives)), n=len(result.alternatives), country=country) + "</b>"))
+            len(result.alternatives)), n=len(result.alternatives), country=country) + "</b>")]
         if result.tier:
-            blocks.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
-        blocks.append("\n".join(_compact_line(record, tr, locale, with_instrument=True)
-                                for record in shown))
+            lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
+        lines.extend(_compact_line(record, tr, locale) for record in shown)
         hidden = len(result.alternatives) - len(shown)
         if hidden:
-            blocks.append(_fill(ngettext("…and {n} more jurisdiction.",
-                                         "…and {n} more jurisdictions.", hidden), n=hidden))
+            lines.append(_fill(ngettext("…and {n} more jurisdiction: tap Compare.",
+                                        "…and {n} more jurisdictions: tap Compare.", hidden), n=hidden))
+        blocks.append("\n".join(lines))
     elif result.kind == RESULT_NO_NATIONAL_VALUE and not result.supranational:
         blocks.append(_fill(_("No other jurisdiction in our table has a value for this either.")))
+    if pages:
+        blocks.append(_fill(_("Conditions, legal status and sources: tap Details.")))
     return "\n\n".join(blocks)
 
 
@@ -496,8 +675,8 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
                  for record in result.results[:MAX_COMPARISON_SHOWN])
     hidden = len(result.results) - MAX_COMPARISON_SHOWN
     if hidden > 0:
-        lines.append(_fill(ngettext("…and {n} more jurisdiction.",
-                                    "…and {n} more jurisdictions.", hidden), n=hidden))
+        lines.append(_fill(ngettext("…and {n} more jurisdiction: tap Compare.",
+                                    "…and {n} more jurisdictions: tap Compare.", hidden), n=hidden))
     lines.append(_fill(_("Add a country to your question for the full details and sources.")))
     return "\n".join(lines)
 

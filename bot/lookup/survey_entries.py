@@ -252,6 +252,7 @@ def fit_identifier(value: str, width: int) -> str:
 
 
 def _plain_number(value: Any) -> str:
+    """The number as the focal point would write it: 3.5, not 3.500000; 0.0003, not 3e-04."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -36,6 +36,9 @@ class ExportFiles:
     xlsx: bytes
     csv: bytes
     filename_stem: str
+    # One CSV per repeat (sheet name, bytes): the reported threshold values are rows of a repeat, and a CSV
+    # holds one table, so the main CSV alone would leave them out.
+    repeat_csvs: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass
@@ -57,7 +60,8 @@ def build_export(
     """Export submissions: one row each, columns by question name in form order, repeats on sheets of their own.
 
     The XLSX holds the main sheet plus one sheet per repeat (rows linked by `_parent_submission_id`
-    and `_index`, the instance's 1-based position); the CSV holds the main sheet only.
+    and `_index`, the instance's 1-based position); `csv` holds the main sheet, `repeat_csvs` one CSV
+    per repeat sheet with the same columns.
     Choices are written as names (select_multiple space-separated, as KoboToolbox does) unless
     `label_language` asks for labels ("; "-separated, since labels contain spaces).
     """
@@ -84,6 +88,7 @@ def build_export(
         xlsx=_xlsx_bytes(sheets, headers),
         csv=_csv_bytes(headers[id(main)], main.rows),
         filename_stem=_filename_stem(form),
+        repeat_csvs=tuple((sheet.name, _csv_bytes(headers[id(sheet)], sheet.rows)) for sheet in sheets[1:]),
     )
 
 

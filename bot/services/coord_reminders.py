@@ -27,11 +27,22 @@ TEMPLATES = {
     "thanks": __("Thank you for taking part in INSOP's survey campaign! Your answers help the network map soil "
                  "pollution thresholds worldwide."),
 }
+# The survey template, as those who never started and those with a draft read it (each gets its own button).
+AUDIENCE_TEMPLATES = {
+    ("survey", "not_started"): __("Reminder from INSOP: please answer the survey “{form}”. Tap the button below "
+                                  "to start. Thank you!"),
+    ("survey", "draft"): __("Reminder from INSOP: your answers to the survey “{form}” are saved as a draft. Tap the "
+                            "button below to continue where you stopped. Thank you!"),
+}
+START_BUTTON = __("▶ Start the survey")
+CONTINUE_BUTTON = __("▶ Continue the survey")
+# Refinements a reminder's audience can carry on top of its kind (all of them apply).
+REFINEMENTS = ("language", "role", "region", "country")
 # Added under every reminder, in the recipient's language.
 MUTE_FOOTER = __("You receive this as a member of INSOP. Send /mute to stop reminders.")
 # Templates that name a survey need one chosen.
 TEMPLATES_WITH_FORM = {"survey"}
-AUDIENCE_KINDS = ("all", "not_submitted", "role", "region", "country", "language")
+AUDIENCE_KINDS = ("all", "not_submitted", "not_started", "draft", "role", "region", "country", "language")
 # UTF-16 units of a typed reminder text: with the mute footer it stays within Telegram's 4096, and so
 # does the coordinator's preview with the recipients and languages listed under it.
 TEXT_LIMIT = 3000
@@ -50,7 +61,11 @@ def region_countries(region: str) -> set[str]:
 def render(reminder: Reminder | ReminderSchedule, language: str, i18n: I18n, default_language: str) -> str:
     """The reminder's text for one recipient: their language's text, else the default language's, else any."""
     if reminder.template:
-        template = TEMPLATES.get(reminder.template)
+        kind = (reminder.audience or {}).get("kind")
+        # Lazy strings are never tested for truth: that would translate them outside any i18n context.
+        template = AUDIENCE_TEMPLATES.get((reminder.template, kind))
+        if template is None:
+            template = TEMPLATES.get(reminder.template)
         if template is None:
             return ""
         return i18n.gettext(_msgid(template), locale=language).format(**(reminder.template_args or {}))
@@ -63,6 +78,21 @@ def message_text(reminder: Reminder, language: str, i18n: I18n, default_language
     footer = "\n\n" + i18n.gettext(_msgid(MUTE_FOOTER), locale=language)
     # Typed texts are refused over TEXT_LIMIT; this keeps older or templated ones deliverable too.
     return fit_utf16(render(reminder, language, i18n, default_language), MESSAGE_LIMIT - utf16_len(footer)) + footer
+
+
+def survey_button(reminder: Reminder, language: str, i18n: I18n):
+    """[Start the survey] for those who never started, [Continue the survey] for those with a draft; else None."""
+    from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.callbacks import SurveyOpen
+
+    audience = reminder.audience or {}
+    form_pk = audience.get("form_pk")
+    if audience.get("kind") not in ("not_started", "draft", "not_submitted") or not isinstance(form_pk, int):
+        return None
+    label = CONTINUE_BUTTON if audience["kind"] == "draft" else START_BUTTON
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=i18n.gettext(_msgid(label), locale=language), callback_data=SurveyOpen(form_pk=form_pk).pack())]])
 
 
 def template_text(key: str, i18n: I18n, language: str, **args) -> str:
@@ -113,16 +143,34 @@ async def set_template(session: AsyncSession, reminder_id: int, key: str, args: 
     return reminder
 
 
-async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, default_language: str) -> tuple[Reminder, int]:
-    """Choose who receives the reminder; returns how many members that is right now."""
-    if audience.get("kind") not in AUDIENCE_KINDS:
-        raise ValueError(audience)
+async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, default_language: str,
+                       refine: bool = False) -> tuple[Reminder, int]:
+    """Choose who receives the reminder (or, with `refine`, add a refinement to the chosen audience);
+    returns how many members that is right now."""
     async with session.begin():
         repo = CoordinationRepository(session)
         reminder = await _draft(repo, reminder_id)
+        if refine:
+            if not reminder.audience or set(audience) - set(REFINEMENTS):
+                raise ValueError(audience)
+            audience = {**reminder.audience, **audience}
+        if audience.get("kind") not in AUDIENCE_KINDS:
+            raise ValueError(audience)
         reminder.audience = audience
         count = await repo.audience_count(audience, default_language, region_countries)
     return reminder, count
+
+
+async def audience_count(session: AsyncSession, reminder_id: int, default_language: str,
+                         language: str | None = None) -> int:
+    """How many members the draft's audience holds right now (only those reading `language`, if given)."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        reminder = await _draft(repo, reminder_id)
+        audience = dict(reminder.audience or {"kind": "all"})
+        if language:
+            audience["language"] = language
+        return await repo.audience_count(audience, default_language, region_countries)
 
 
 async def get_draft(session: AsyncSession, reminder_id: int) -> Reminder:

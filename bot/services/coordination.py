@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from aiogram.types import User
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.heavy import HeavyWork
@@ -267,18 +268,67 @@ async def export_form(session: AsyncSession, form_ref: int | str, include_telegr
 
 @dataclass
 class ReviewItem:
+    """A value waiting for review and what a coordinator needs to judge it."""
+
     threshold: Threshold
     remaining: int
+    submission_country: str | None = None
+    submitter_role: str | None = None
+    submitter_name: str | None = None
+    # Other jurisdictions' values for the same pollutant, land use and unit: (lowest, highest, jurisdictions).
+    others_low: float | None = None
+    others_high: float | None = None
+    others_count: int = 0
+    # Files attached to the submission, as lines for the card (filled by the documents feature; none yet).
+    documents: tuple[str, ...] = ()
 
 
-async def next_review(session: AsyncSession, after_id: int = 0) -> ReviewItem | None:
-    """The next survey-reported threshold waiting for a coordinator."""
+async def next_review(session: AsyncSession, after_id: int = 0, wrap: bool = True) -> ReviewItem | None:
+    """The next survey-reported threshold waiting for a coordinator, with its submitter and the range of
+    other jurisdictions' values; None when none is left (after `after_id` when `wrap` is False)."""
     async with session.begin():
         repo = CoordinationRepository(session)
-        threshold = await repo.next_pending_threshold(after_id)
+        threshold = await repo.next_pending_threshold(after_id, wrap=wrap)
         if threshold is None:
             return None
-        return ReviewItem(threshold, await repo.pending_threshold_count())
+        return await _review_item(session, repo, threshold)
+
+
+async def review_item(session: AsyncSession, threshold_id: int) -> ReviewItem | None:
+    """One reported value with its review context (to write a decision onto its card)."""
+    async with session.begin():
+        repo = CoordinationRepository(session)
+        threshold = await repo.threshold(threshold_id)
+        return None if threshold is None else await _review_item(session, repo, threshold)
+
+
+async def _review_item(session: AsyncSession, repo: CoordinationRepository, threshold: Threshold) -> ReviewItem:
+    """The value with its submitter and the approved values of other jurisdictions for the same question."""
+    item = ReviewItem(threshold, await repo.pending_threshold_count())
+    if threshold.submission_id is not None:
+        submission = await SurveyRepository(session).submission(threshold.submission_id)
+        if submission is not None:
+            item.submission_country = submission.country
+            submitter = await session.get(Member, submission.member_id)
+            if submitter is not None:
+                item.submitter_role = submitter.role
+                item.submitter_name = ("@" + submitter.username) if submitter.username else submitter.name
+    others = await session.execute(
+        select(func.min(func.coalesce(Threshold.value, Threshold.value_max)),
+               func.max(func.coalesce(Threshold.value, Threshold.value_max)),
+               func.count(func.distinct(Threshold.jurisdiction)))
+        .where(Threshold.pollutant_id == threshold.pollutant_id, Threshold.land_use == threshold.land_use,
+               Threshold.unit == threshold.unit, Threshold.jurisdiction != threshold.jurisdiction,
+               Threshold.review_status == ReviewStatus.APPROVED.value,
+               func.coalesce(Threshold.value, Threshold.value_max).is_not(None)))
+    item.others_low, item.others_high, item.others_count = others.one()
+    return item
+
+
+async def pending_review_count(session: AsyncSession) -> int:
+    """How many survey-reported values wait for review."""
+    async with session.begin():
+        return await CoordinationRepository(session).pending_threshold_count()
 
 
 def _original_row(threshold: Threshold) -> dict:
@@ -294,8 +344,8 @@ def _original_row(threshold: Threshold) -> dict:
 
 
 async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: int, unit: str | None = None,
-                            land_use: str | None = None) -> Threshold:
-    """Approve a pending value, optionally with a corrected unit or land use (normalized again)."""
+                            land_use: str | None = None, value: str | None = None) -> Threshold:
+    """Approve a pending value, optionally with a corrected unit, land use or value (normalized again)."""
     async with session.begin():
         threshold = await CoordinationRepository(session).threshold(threshold_id, for_update=True)
         if threshold is None:
@@ -303,8 +353,11 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
         if threshold.review_status != ReviewStatus.PENDING.value:
             raise NotAllowed(threshold.review_status)
         notes = []
-        if unit is not None or land_use is not None:
+        if unit is not None or land_use is not None or value is not None:
             row = _original_row(threshold)
+            if value is not None:
+                notes.append(f"value corrected from {threshold.value_original!r} to {value!r}")
+                row["value"] = value
             if unit is not None:
                 if unit not in CORRECTION_UNITS:
                     raise ValueError(unit)

@@ -173,8 +173,35 @@ class CoordinationRepository:
             roles = current.audience_roles() if current is not None else set()
             if roles:
                 query = query.where(Member.role.in_(sorted(roles)))
+        elif kind in ("not_started", "draft"):
+            # Never started: no response at all to the survey. Draft in progress: a draft and nothing submitted.
+            def responses(*status: str):
+                return (select(Submission.id).join(SurveyForm, SurveyForm.id == Submission.form_pk)
+                        .where(Submission.member_id == Member.id, SurveyForm.form_id == value,
+                               *((Submission.status.in_(status),) if status else ())))
+            if kind == "not_started":
+                query = query.where(~exists(responses()))
+            else:
+                query = query.where(exists(responses(SubmissionStatus.DRAFT.value)),
+                                    ~exists(responses(SubmissionStatus.SUBMITTED.value)))
+            query = query.where(Member.role != Role.COORDINATOR.value)
+            current = await self.session.scalar(
+                select(SurveyForm).where(SurveyForm.form_id == value, SurveyForm.is_current).limit(1)
+            )
+            roles = current.audience_roles() if current is not None else set()
+            if roles:
+                query = query.where(Member.role.in_(sorted(roles)))
         elif kind != "all":
             raise ValueError(f"unknown audience {kind!r}")
+        # Refinements combine with the audience: non-submitters who read French, in Africa, and so on.
+        if audience.get("language") and kind != "language":
+            query = query.where(func.coalesce(Member.language, default_language) == audience["language"])
+        if audience.get("role") and kind != "role":
+            query = query.where(Member.role == audience["role"])
+        if audience.get("region") and kind != "region":
+            query = query.where(Member.country.in_(sorted(region_countries(audience["region"]))))
+        if audience.get("country") and kind != "country":
+            query = query.where(Member.country == str(audience["country"]).upper())
         return query
 
     async def start_reminder(self, reminder_id: int, now: datetime) -> bool:
@@ -418,11 +445,12 @@ class CoordinationRepository:
 
     # ------------------------------------------------------------------ threshold review
 
-    async def next_pending_threshold(self, after_id: int = 0) -> Threshold | None:
-        """The oldest survey-reported threshold waiting for review, after `after_id` (then from the start)."""
+    async def next_pending_threshold(self, after_id: int = 0, wrap: bool = True) -> Threshold | None:
+        """The oldest survey-reported threshold waiting for review, after `after_id` (then from the start,
+        unless `wrap` is False: Skip on the last one must not show it again)."""
         base = select(Threshold).where(Threshold.review_status == ReviewStatus.PENDING.value, Threshold.origin == "survey")
         found = await self.session.scalar(base.where(Threshold.id > after_id).order_by(Threshold.id).limit(1))
-        if found is None and after_id:
+        if found is None and after_id and wrap:
             found = await self.session.scalar(base.order_by(Threshold.id).limit(1))
         return found
 

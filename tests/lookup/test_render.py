@@ -36,9 +36,14 @@ class FrenchCatalog:
         return singular if n == 1 else plural
 
 
+def _answer(result, tr, locale):
+    """The first screen and the first Details page: what a reader sees after one tap."""
+    return render_text(result, tr, locale) + "\n\n" + render_text(result, tr, locale, page=1)
+
+
 def test_french_reply_uses_decimal_comma_and_french_country_names(index, vocabulary, tr):
     result = lookup(index, "cadmium sol agricole Pays-Bas", vocabulary=vocabulary)
-    text = render_text(result, tr, "fr")
+    text = _answer(result, tr, "fr")
     assert "0,6 mg/kg" in text and "13 mg/kg" in text
     assert "Pays-Bas" in text and "Union européenne" in text
     assert "1–3 mg/kg" in text
@@ -46,9 +51,9 @@ def test_french_reply_uses_decimal_comma_and_french_country_names(index, vocabul
 
 
 def test_english_reply_shows_value_type_status_instrument_and_source(index, vocabulary, tr):
-    text = render_text(lookup(index, "Pb industrial Canada", vocabulary=vocabulary), tr, "en")
+    text = _answer(lookup(index, "Pb industrial Canada", vocabulary=vocabulary), tr, "en")
     assert "<b>600 mg/kg</b>" in text
-    assert "guideline value" in text and "guideline (SQG)" in text
+    assert "guideline value" in text and "In the source's own words (not translated): “guideline (SQG)" in text
     assert "Legal status: guideline, not binding" in text
     assert "CCME Canadian Soil Quality Guidelines" in text and "(2007)" in text
     # The public source is shown; where the value was read (a copy on scribd) is not.
@@ -72,7 +77,7 @@ def test_reply_text_goes_through_the_catalog(index, vocabulary):
 
 
 def test_ph_band_and_escaped_conditions(index, vocabulary, tr):
-    text = render_text(lookup(index, "中国农用地镉筛选值", vocabulary=vocabulary), tr, "zh")
+    text = _answer(lookup(index, "中国农用地镉筛选值", vocabulary=vocabulary), tr, "zh")
     assert "镉 — 中国" in text
     assert "5.5 &lt; pH ≤ 6.5" in text and "pH &gt; 7.5" in text
     assert "pH&lt;=5.5" in text
