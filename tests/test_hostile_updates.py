@@ -30,7 +30,7 @@ BAD_INTS = ("99999999999999999999", "2147483648", "-1", "-99999999999999999999",
 # Each prefix with its fields: "i" an id or number, "s" a string; as bot/callbacks.py and privacy.py define them.
 PREFIXES = {
     "lang": "s", "ctry": "s", "role": "s", "svo": "i", "svs": "issi", "cmp": "ss", "crm": "iss", "crx": "is",
-    "crv": "iss", "cex": "ii", "cpb": "iss", "forget": "ii",
+    "crv": "iss", "cex": "ii", "cpb": "iss", "forget": "ii", "prf": "s", "sva": "is", "doc": "i",
 }
 GOOD = {"i": "1", "s": "ok"}
 

@@ -211,8 +211,11 @@ def publication_consent(data: dict[str, Any]) -> str:
 
 def reported_values(data: dict[str, Any]) -> int:
     """How many threshold values the submission reports (every version of the form)."""
-    typed = sum(len(instrument.get("key_value") or []) for instrument in data.get("instrument") or [])
-    return len(data.get("threshold") or []) + typed
+    def entries(value: Any) -> list[dict]:  # a repeat's entries; another form's same-named field is not one
+        return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+    typed = sum(len(entries(instrument.get("key_value"))) for instrument in entries(data.get("instrument")))
+    return len(entries(data.get("threshold"))) + typed
 
 
 def _normalize_keeping_land_use(row: dict[str, str], position: int) -> ThresholdRecord:
