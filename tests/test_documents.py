@@ -144,6 +144,9 @@ def test_consent_level_defaults_to_internal():
     assert documents.consent_level(None) == "internal"
     assert documents.consent_level({"consent_level": "named"}) == "named"
     assert documents.consent_level({"consent": "aggregated"}) == "aggregated"
+    # The shipped forms' question (version 2026113001): named, aggregate, internal; earlier versions: yes or no.
+    assert documents.consent_level({"consent_publish": "aggregate"}) == "aggregated"
+    assert documents.consent_level({"consent_publish": "internal"}) == "internal"
     assert documents.consent_level({"consent_publish": "yes"}) == "named"
     assert documents.consent_level({"consent_publish": "no"}) == "internal"
     assert not documents.may_publish("internal") and documents.may_publish("named")
@@ -175,8 +178,25 @@ async def test_a_document_answers_the_question_once_even_when_redelivered(harnes
             SurveyAnswer.accepted))
     assert trail == 1
     # A picture sent compressed answers the optional annex; the review lists both.
-    _update, calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True)
+    photo_update, calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None,
+                                          photo=True)
     assert "May INSOP publish what you sent?" in texts(calls)
+    assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
+
+
+async def test_a_restarted_bot_ignores_redelivered_documents(harness, user_id, settings):
+    """A redelivery reaching another process (no shared memory of update ids): the SQL guard stores nothing."""
+    user, _calls = await at_document_question(harness, user_id)
+    pdf_update, _calls = await send_file(harness, user, PDF, "decree.pdf")
+    photo_update, _calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None,
+                                           photo=True)
+    restarted = await BotHarness.start(settings)
+    try:
+        # The survey now asks for consent: the redelivered files reach neither the answer nor the form upload.
+        assert await restarted.feed(pdf_update) == []
+        assert await restarted.feed(photo_update) == []
+    finally:
+        await restarted.close()
     assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
 
 

@@ -46,12 +46,13 @@ def _sent_file(message: Message) -> tuple[str, str, int | None]:
     return photo.file_id, "photo.jpg", photo.file_size
 
 
-async def _awaiting_document(message: Message, member: Member | None, session: AsyncSession,
-                             forms: FormCache) -> dict | bool:
-    """A file goes to the member's open survey when its current question takes a document."""
+async def _awaiting_document(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
+                             event_update: Update) -> dict | bool:
+    """A file goes to the member's open survey when its current question takes a document (or when it was
+    already stored there: a redelivery must not reach the coordinators' form upload)."""
     if member is None or (message.document is None and not message.photo):
         return False
-    waiting = await documents.awaiting_document(session, forms, member)
+    waiting = await documents.awaiting_document(session, forms, member, event_update.update_id)
     return {"draft_id": waiting[0], "last_update_id": waiting[1]} if waiting else False
 
 

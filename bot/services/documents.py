@@ -122,14 +122,17 @@ async def quota_allows(session: AsyncSession, member: Member, size: int) -> bool
     return count < MAX_MEMBER_DOCUMENTS and total + size <= MAX_MEMBER_DOCUMENT_BYTES
 
 
-async def awaiting_document(session: AsyncSession, forms, member: Member) -> tuple[int, int] | None:
-    """The member's open survey when its current question takes a document: (draft id, last update id)."""
+async def awaiting_document(session: AsyncSession, forms, member: Member, update_id: int) -> tuple[int, int] | None:
+    """The member's open survey, as (draft id, last update id), when a file sent now belongs to it: its
+    current question takes a document, or the update was already stored (a redelivery, to be ignored)."""
     async with session.begin():
         repo = SurveyRepository(session)
         draft_id = await repo.active_draft_id(member.id)
         if draft_id is None:
             return None
         draft = await repo.submission(draft_id)
+        if update_id <= draft.last_update_id:
+            return draft.id, draft.last_update_id
         form = await forms.load(repo, draft.form_pk)
         prompt = engine.current_prompt(form, draft.state)
     if prompt.kind == "question" and prompt.type == "file":
