@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot import survey as engine
+from bot.callbacks import CoordReview, DocumentGet
 from bot.handlers import documents as document_handlers
-from bot.callbacks import CoordExport, CoordReview, DocumentGet
 from bot.lookup.records import normalize_row
 from bot.services import documents
 from bot.survey import load_form
@@ -350,3 +350,14 @@ def test_the_console_sends_local_files_with_file_path(tmp_path):
     after = result.stdout.split("[you sent decree.pdf, ")[1]
     assert "Any annex to send?" in after
     assert "Traceback" not in result.stderr
+
+
+def test_the_export_zips_are_split_to_fit_telegram_uploads():
+    rows = [(1, "internal", SurveyDocument(id=number, filename=f"part{number}.pdf", extension="pdf", size=len(PDF),
+                                           media_type="application/pdf", sha256="0" * 64, question="instrument_file",
+                                           content=PDF))
+            for number in (1, 2, 3)]
+    archives = documents.build_archives(rows, part_bytes=2 * len(PDF))
+    names = [sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist()) for archive in archives]
+    assert names == [["documents/1-part1.pdf", "documents/2-part2.pdf", "manifest.csv"],
+                     ["documents/3-part3.pdf", "manifest.csv"]]
