@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot import survey as engine
 from bot.callbacks import CoordReview, DocumentGet
@@ -50,9 +50,15 @@ async def harness(settings):
                                                     "focal_point", FORM_FILE.name, None)
         await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
     yield harness
-    # Other modules share the database: the test survey is no longer offered after this one.
+    # Other modules share the database: what this one submitted, reported and published goes.
     async with harness.storage.sessionmaker() as session, session.begin():
-        await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=False))
+        forms = select(SurveyForm.id).where(SurveyForm.form_id == form.form_id)
+        submissions = select(Submission.id).where(Submission.form_pk.in_(forms))
+        await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
+        await session.execute(delete(SurveyDocument).where(SurveyDocument.submission_id.in_(submissions)))
+        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
+        await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
+        await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form.form_id))
     await harness.close()
 
 
