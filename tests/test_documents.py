@@ -40,18 +40,20 @@ def xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def publish_test_survey(sessionmaker) -> None:
+    """The test form with its document questions, offered to focal points."""
     form = load_form(FORM_FILE)
-    async with harness.storage.sessionmaker() as session, session.begin():
+    async with sessionmaker() as session, session.begin():
         if await SurveyRepository(session).form_version(form.form_id, form.version) is None:
             await SurveyRepository(session).publish(form.form_id, form.version, form.title, form.to_dict(),
                                                     "focal_point", FORM_FILE.name, None)
         await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
-    yield harness
-    # Other modules share the database: what this one submitted, reported and published goes.
-    async with harness.storage.sessionmaker() as session, session.begin():
+
+
+async def remove_test_survey(sessionmaker) -> None:
+    """Other modules share the database: what a test module submitted, reported and published goes."""
+    form = load_form(FORM_FILE)
+    async with sessionmaker() as session, session.begin():
         forms = select(SurveyForm.id).where(SurveyForm.form_id == form.form_id)
         submissions = select(Submission.id).where(Submission.form_pk.in_(forms))
         await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
@@ -59,6 +61,14 @@ async def harness(settings):
         await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
         await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
         await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form.form_id))
+
+
+@pytest.fixture(scope="module")
+async def harness(settings):
+    harness = await BotHarness.start(settings)
+    await publish_test_survey(harness.storage.sessionmaker)
+    yield harness
+    await remove_test_survey(harness.storage.sessionmaker)
     await harness.close()
 
 
