@@ -377,3 +377,19 @@ def test_the_export_zips_are_split_to_fit_telegram_uploads():
     names = [sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist()) for archive in archives]
     assert names == [["documents/1-part1.pdf", "documents/2-part2.pdf", "manifest.csv"],
                      ["documents/3-part3.pdf", "manifest.csv"]]
+
+
+async def test_a_document_whose_question_stopped_applying_is_not_submitted(harness, user_id):
+    user, _calls = await at_document_question(harness, user_id)
+    await send_file(harness, user, PDF, "decree.pdf")
+    await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True)
+    assert len(await documents_of(harness, user_id)) == 2
+    for _step in range(3):
+        calls = await harness.send(user, "/back")
+    assert "Title of the legal instrument?" in texts(calls)
+    await harness.send(user, "none")  # the annex question no longer applies
+    await harness.send(user, "/skip")  # keeps the official text already sent
+    await harness.press(user, "Only in aggregated figures")
+    calls = await harness.press(user, "Submit")
+    assert "Thank you!" in texts(calls)
+    assert [document.filename for document in await documents_of(harness, user_id)] == ["decree.pdf"]

@@ -171,6 +171,25 @@ async def settle_answer(session: AsyncSession, draft: Submission, previous, valu
         await repo.drop([previous["document"]], draft.id)
 
 
+def _document_ids(value) -> set[int]:
+    """The ids of the documents an answer (or a whole answers dict) refers to."""
+    if isinstance(value, dict):
+        if isinstance(value.get("document"), int) and "sha256" in value:
+            return {value["document"]}
+        return set().union(*(_document_ids(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_document_ids(item) for item in value)) if value else set()
+    return set()
+
+
+async def drop_unanswered(session: AsyncSession, draft: Submission) -> None:
+    """On submit: documents no answer refers to any more (their question stopped applying) are deleted."""
+    kept = _document_ids((draft.state or {}).get("answers") or {})
+    repo = DocumentRepository(session)
+    stored = await repo.of_submissions([draft.id])
+    await repo.drop([document.id for document in stored if document.id not in kept], draft.id)
+
+
 @dataclass
 class DocumentView:
     """A stored document as a coordinator or its sender sees it listed (no bytes)."""
