@@ -321,6 +321,22 @@ async def test_the_export_carries_the_documents_with_their_consent(harness, user
     assert mine[0]["file"] in [row["instrument_file"] for row in rows]
 
 
+async def test_the_command_line_export_writes_the_documents_zip(harness, user_id, settings, tmp_path, capsys):
+    from argparse import Namespace
+
+    from bot.__main__ import _export
+
+    _user, submission = await submit_with_document(harness, user_id)
+    args = Namespace(form="document_test", format="csv", out=str(tmp_path / "answers.csv"), telegram_ids=False,
+                     documents=str(tmp_path / "documents.zip"))
+    assert await _export(settings, args) == 0
+    archive = zipfile.ZipFile(tmp_path / "documents.zip")
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    mine = [row for row in manifest if row["submission_id"] == str(submission.id)]
+    assert len(mine) == 1 and archive.read(mine[0]["file"]) == PDF
+    assert "documents written to" in capsys.readouterr().out
+
+
 async def test_mydata_lists_documents_and_forget_erases_those_of_drafts(harness, user_id):
     user, _calls = await at_document_question(harness, user_id)
     await send_file(harness, user, PDF, "decree.pdf")

@@ -263,10 +263,11 @@ def build_archives(rows: list[tuple[int, str, SurveyDocument]], part_bytes: int 
             size = 0
         parts[-1].append(row)
         size += row[2].size
-    return [_zip(part) for part in parts]
+    return [build_archive(part) for part in parts]
 
 
-def _zip(rows: list[tuple[int, str, SurveyDocument]]) -> bytes:
+def build_archive(rows: list[tuple[int, str, SurveyDocument]]) -> bytes:
+    """One zip of these documents and their manifest.csv (the manifest alone when there is none)."""
     buffer = io.BytesIO()
     manifest = io.StringIO()
     writer = csv.writer(manifest)
