@@ -342,6 +342,7 @@ async def test_mydata_lists_documents_and_forget_erases_those_of_drafts(harness,
     await send_file(harness, user, PDF, "decree.pdf")
     calls = await harness.send(user, "/mydata")
     assert "Documents you sent" in texts(calls) and "decree.pdf (PDF, " in texts(calls)
+    assert "• instrument_file: 📎 decree.pdf" in texts(calls)
     calls = await harness.send(user, "/forget")
     assert "Documents you sent go with their answers" in texts(calls)
     calls = await harness.press(user, "Yes, erase my data")
