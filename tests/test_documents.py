@@ -410,3 +410,16 @@ async def test_a_document_whose_question_stopped_applying_is_not_submitted(harne
     calls = await harness.press(user, "Submit")
     assert "Thank you!" in texts(calls)
     assert [document.filename for document in await documents_of(harness, user_id)] == ["decree.pdf"]
+
+
+def test_the_review_card_picks_the_documents_of_the_values_instrument():
+    def view(number: int, question: str) -> documents.DocumentView:
+        return documents.DocumentView(number, f"{number}.pdf", "pdf", 1, "0" * 64, question, 1, utcnow())
+
+    views = [view(1, "instrument[1]/instr_file"), view(2, "instrument[2]/instr_file"), view(3, "annex")]
+    data = {"instrument": [{"instr_title": "Decree 12/2023", "instr_number": "12"},
+                           {"instr_title": "GB 15618-2018", "instr_number": "GB 15618"}]}
+    chosen = documents.documents_for_value(views, data, "GB 15618-2018 (GB 15618)")
+    assert [item.id for item in chosen] == [2, 3]
+    # No instrument matches (an edited title): every document is shown rather than none.
+    assert documents.documents_for_value(views, data, "Another law") == views

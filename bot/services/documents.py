@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -225,12 +226,37 @@ async def document_for_coordinator(session: AsyncSession, document_id: int) -> S
 
 
 async def documents_for_threshold(session: AsyncSession, threshold: Threshold) -> list[DocumentView]:
-    """The documents sent in the survey that reported this value, to read next to it on the review card."""
+    """The documents sent with the value's legal instrument (else every document of the survey that reported
+    it), to read next to the value on the review card."""
     if threshold.submission_id is None:
         return []
     async with session.begin():
-        documents = await DocumentRepository(session).of_submissions([threshold.submission_id])
-    return [_view(document) for document in documents]
+        stored = await DocumentRepository(session).of_submissions([threshold.submission_id])
+        submission = await session.get(Submission, threshold.submission_id) if stored else None
+    views = [_view(document) for document in stored]
+    return documents_for_value(views, (submission.data if submission else None) or {}, threshold.instrument or "")
+
+
+_REPEAT_STEP = re.compile(r"([^/\[\]]+)\[(\d+)\]")
+
+
+def documents_for_value(views: list[DocumentView], data: dict, instrument: str) -> list[DocumentView]:
+    """Of a submission's documents, those of the repeat (e.g. one legal instrument) whose answers name the
+    value's instrument, plus those outside any repeat; all of them when none matches."""
+    def instance_of(view: DocumentView) -> dict | None:
+        step = _REPEAT_STEP.search(view.question)
+        if step is None:
+            return None
+        instances = data.get(step.group(1))
+        index = int(step.group(2)) - 1
+        return instances[index] if isinstance(instances, list) and 0 <= index < len(instances) else {}
+
+    def names_instrument(answers: dict) -> bool:
+        return any(isinstance(value, str) and len(value) > 2 and value in instrument for value in answers.values())
+
+    kept = [view for view in views
+            if (answers := instance_of(view)) is None or (isinstance(answers, dict) and names_instrument(answers))]
+    return kept if any(instance_of(view) is not None for view in kept) else views
 
 
 async def member_documents(session: AsyncSession, member_id: int) -> list[DocumentView]:
