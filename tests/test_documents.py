@@ -263,6 +263,8 @@ async def test_only_coordinators_download_documents(harness, user_id):
     sent = [call for call in calls if call.method == "sendDocument"]
     assert len(sent) == 1 and sent[0].files["document"] == PDF
     assert sent[0].params["document"].filename == "decree.pdf"
+    # A draft has no consent answer yet: internal, the default.
+    assert sent[0].params["caption"].startswith("Consent: for INSOP coordinators only")
     calls = await press_forged(harness, coordinator, DocumentGet(doc=2**31 - 1).pack())
     assert alerts(calls) == ["This document no longer exists."]
 
@@ -302,7 +304,9 @@ async def test_the_review_card_shows_the_document_next_to_the_value(harness, use
     labels = [button.text for row in card.keyboard.inline_keyboard for button in row]
     assert labels[0] == "📎 decree.pdf" and any("Approve" in label for label in labels)
     calls = await harness.press(coordinator, "📎 decree.pdf")
-    assert [call.files["document"] for call in calls if call.method == "sendDocument"] == [PDF]
+    sent = [call for call in calls if call.method == "sendDocument"]
+    assert [call.files["document"] for call in sent] == [PDF]
+    assert sent[0].params["caption"].startswith("Consent: aggregated results only; do not share the document.")
 
 
 async def test_the_export_carries_the_documents_with_their_consent(harness, user_id):

@@ -219,10 +219,14 @@ def download_name(document: SurveyDocument) -> str:
     return name
 
 
-async def document_for_coordinator(session: AsyncSession, document_id: int) -> SurveyDocument | None:
-    """One document with its bytes (the caller has checked the coordinator role)."""
+async def document_for_coordinator(session: AsyncSession, document_id: int) -> tuple[SurveyDocument, str] | None:
+    """One document with its bytes and its consent level (the caller has checked the coordinator role)."""
     async with session.begin():
-        return await DocumentRepository(session).get(document_id)
+        document = await DocumentRepository(session).get(document_id)
+        if document is None:
+            return None
+        submission = await session.get(Submission, document.submission_id)
+        return document, consent_level(submission.data if submission else None)
 
 
 async def documents_for_threshold(session: AsyncSession, threshold: Threshold) -> list[DocumentView]:
