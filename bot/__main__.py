@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     export.add_argument("--out", required=True, help="the file to write")
     export.add_argument("--telegram-ids", action="store_true", help="add the members' Telegram ids (confidential)")
+    export.add_argument("--documents", metavar="ZIP", help="also write the documents sent as answers, with manifest.csv")
     send = commands.add_parser("send-reminders", help="run the reminder sender without polling for updates")
     send.add_argument("--until-idle", action="store_true", help="stop when nothing is queued or due any more")
     return parser
@@ -100,12 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import open_storage
+    from bot.services import documents
     from bot.services.coordination import NotFound, export_form
 
     storage = await open_storage(settings)
+    sent = []
     try:
         async with storage.sessionmaker() as session:
             stored, files, count = await export_form(session, args.form, include_telegram_ids=args.telegram_ids)
+            if getattr(args, "documents", None):
+                sent = await documents.export_documents(session, stored.form_id)
     except NotFound:
         print(f"error: no survey with form id {args.form!r}", file=sys.stderr)
         return 2
@@ -114,6 +119,11 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     with open(args.out, "wb") as handle:
         handle.write(files.xlsx if args.format == "xlsx" else files.csv)
     print(f"{count} submissions of {stored.form_id} written to {args.out}")
+    if getattr(args, "documents", None):
+        # One zip on disk (no upload limit to split it for), laid out as the bot's export.
+        with open(args.documents, "wb") as handle:
+            handle.write(documents.build_archive(sent))
+        print(f"{len(sent)} documents written to {args.documents}")
     return 0
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot import survey as engine
+from bot.callbacks import CoordReview, DocumentGet
 from bot.handlers import documents as document_handlers
-from bot.callbacks import CoordExport, CoordReview, DocumentGet
 from bot.lookup.records import normalize_row
 from bot.services import documents
 from bot.survey import load_form
@@ -40,19 +40,35 @@ def xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def publish_test_survey(sessionmaker) -> None:
+    """The test form with its document questions, offered to focal points."""
     form = load_form(FORM_FILE)
-    async with harness.storage.sessionmaker() as session, session.begin():
+    async with sessionmaker() as session, session.begin():
         if await SurveyRepository(session).form_version(form.form_id, form.version) is None:
             await SurveyRepository(session).publish(form.form_id, form.version, form.title, form.to_dict(),
                                                     "focal_point", FORM_FILE.name, None)
         await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
+
+
+async def remove_test_survey(sessionmaker) -> None:
+    """Other modules share the database: what a test module submitted, reported and published goes."""
+    form = load_form(FORM_FILE)
+    async with sessionmaker() as session, session.begin():
+        forms = select(SurveyForm.id).where(SurveyForm.form_id == form.form_id)
+        submissions = select(Submission.id).where(Submission.form_pk.in_(forms))
+        await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
+        await session.execute(delete(SurveyDocument).where(SurveyDocument.submission_id.in_(submissions)))
+        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
+        await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
+        await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form.form_id))
+
+
+@pytest.fixture(scope="module")
+async def harness(settings):
+    harness = await BotHarness.start(settings)
+    await publish_test_survey(harness.storage.sessionmaker)
     yield harness
-    # Other modules share the database: the test survey is no longer offered after this one.
-    async with harness.storage.sessionmaker() as session, session.begin():
-        await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=False))
+    await remove_test_survey(harness.storage.sessionmaker)
     await harness.close()
 
 
@@ -144,6 +160,9 @@ def test_consent_level_defaults_to_internal():
     assert documents.consent_level(None) == "internal"
     assert documents.consent_level({"consent_level": "named"}) == "named"
     assert documents.consent_level({"consent": "aggregated"}) == "aggregated"
+    # The shipped forms' question (version 2026113001): named, aggregate, internal; earlier versions: yes or no.
+    assert documents.consent_level({"consent_publish": "aggregate"}) == "aggregated"
+    assert documents.consent_level({"consent_publish": "internal"}) == "internal"
     assert documents.consent_level({"consent_publish": "yes"}) == "named"
     assert documents.consent_level({"consent_publish": "no"}) == "internal"
     assert not documents.may_publish("internal") and documents.may_publish("named")
@@ -175,8 +194,25 @@ async def test_a_document_answers_the_question_once_even_when_redelivered(harnes
             SurveyAnswer.accepted))
     assert trail == 1
     # A picture sent compressed answers the optional annex; the review lists both.
-    _update, calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True)
+    photo_update, calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None,
+                                          photo=True)
     assert "May INSOP publish what you sent?" in texts(calls)
+    assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
+
+
+async def test_a_restarted_bot_ignores_redelivered_documents(harness, user_id, settings):
+    """A redelivery reaching another process (no shared memory of update ids): the SQL guard stores nothing."""
+    user, _calls = await at_document_question(harness, user_id)
+    pdf_update, _calls = await send_file(harness, user, PDF, "decree.pdf")
+    photo_update, _calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None,
+                                           photo=True)
+    restarted = await BotHarness.start(settings)
+    try:
+        # The survey now asks for consent: the redelivered files reach neither the answer nor the form upload.
+        assert await restarted.feed(pdf_update) == []
+        assert await restarted.feed(photo_update) == []
+    finally:
+        await restarted.close()
     assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
 
 
@@ -227,6 +263,8 @@ async def test_only_coordinators_download_documents(harness, user_id):
     sent = [call for call in calls if call.method == "sendDocument"]
     assert len(sent) == 1 and sent[0].files["document"] == PDF
     assert sent[0].params["document"].filename == "decree.pdf"
+    # A draft has no consent answer yet: internal, the default.
+    assert sent[0].params["caption"].startswith("Consent: for INSOP coordinators only")
     calls = await press_forged(harness, coordinator, DocumentGet(doc=2**31 - 1).pack())
     assert alerts(calls) == ["This document no longer exists."]
 
@@ -266,7 +304,9 @@ async def test_the_review_card_shows_the_document_next_to_the_value(harness, use
     labels = [button.text for row in card.keyboard.inline_keyboard for button in row]
     assert labels[0] == "📎 decree.pdf" and any("Approve" in label for label in labels)
     calls = await harness.press(coordinator, "📎 decree.pdf")
-    assert [call.files["document"] for call in calls if call.method == "sendDocument"] == [PDF]
+    sent = [call for call in calls if call.method == "sendDocument"]
+    assert [call.files["document"] for call in sent] == [PDF]
+    assert sent[0].params["caption"].startswith("Consent: aggregated results only; do not share the document.")
 
 
 async def test_the_export_carries_the_documents_with_their_consent(harness, user_id):
@@ -285,11 +325,28 @@ async def test_the_export_carries_the_documents_with_their_consent(harness, user
     assert mine[0]["file"] in [row["instrument_file"] for row in rows]
 
 
+async def test_the_command_line_export_writes_the_documents_zip(harness, user_id, settings, tmp_path, capsys):
+    from argparse import Namespace
+
+    from bot.__main__ import _export
+
+    _user, submission = await submit_with_document(harness, user_id)
+    args = Namespace(form="document_test", format="csv", out=str(tmp_path / "answers.csv"), telegram_ids=False,
+                     documents=str(tmp_path / "documents.zip"))
+    assert await _export(settings, args) == 0
+    archive = zipfile.ZipFile(tmp_path / "documents.zip")
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    mine = [row for row in manifest if row["submission_id"] == str(submission.id)]
+    assert len(mine) == 1 and archive.read(mine[0]["file"]) == PDF
+    assert "documents written to" in capsys.readouterr().out
+
+
 async def test_mydata_lists_documents_and_forget_erases_those_of_drafts(harness, user_id):
     user, _calls = await at_document_question(harness, user_id)
     await send_file(harness, user, PDF, "decree.pdf")
     calls = await harness.send(user, "/mydata")
     assert "Documents you sent" in texts(calls) and "decree.pdf (PDF, " in texts(calls)
+    assert "• instrument_file: 📎 decree.pdf" in texts(calls)
     calls = await harness.send(user, "/forget")
     assert "Documents you sent go with their answers" in texts(calls)
     calls = await harness.press(user, "Yes, erase my data")
@@ -330,3 +387,43 @@ def test_the_console_sends_local_files_with_file_path(tmp_path):
     after = result.stdout.split("[you sent decree.pdf, ")[1]
     assert "Any annex to send?" in after
     assert "Traceback" not in result.stderr
+
+
+def test_the_export_zips_are_split_to_fit_telegram_uploads():
+    rows = [(1, "internal", SurveyDocument(id=number, filename=f"part{number}.pdf", extension="pdf", size=len(PDF),
+                                           media_type="application/pdf", sha256="0" * 64, question="instrument_file",
+                                           content=PDF))
+            for number in (1, 2, 3)]
+    archives = documents.build_archives(rows, part_bytes=2 * len(PDF))
+    names = [sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist()) for archive in archives]
+    assert names == [["documents/1-part1.pdf", "documents/2-part2.pdf", "manifest.csv"],
+                     ["documents/3-part3.pdf", "manifest.csv"]]
+
+
+async def test_a_document_whose_question_stopped_applying_is_not_submitted(harness, user_id):
+    user, _calls = await at_document_question(harness, user_id)
+    await send_file(harness, user, PDF, "decree.pdf")
+    await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True)
+    assert len(await documents_of(harness, user_id)) == 2
+    for _step in range(3):
+        calls = await harness.send(user, "/back")
+    assert "Title of the legal instrument?" in texts(calls)
+    await harness.send(user, "none")  # the annex question no longer applies
+    await harness.send(user, "/skip")  # keeps the official text already sent
+    await harness.press(user, "Only in aggregated figures")
+    calls = await harness.press(user, "Submit")
+    assert "Thank you!" in texts(calls)
+    assert [document.filename for document in await documents_of(harness, user_id)] == ["decree.pdf"]
+
+
+def test_the_review_card_picks_the_documents_of_the_values_instrument():
+    def view(number: int, question: str) -> documents.DocumentView:
+        return documents.DocumentView(number, f"{number}.pdf", "pdf", 1, "0" * 64, question, 1, utcnow())
+
+    views = [view(1, "instrument[1]/instr_file"), view(2, "instrument[2]/instr_file"), view(3, "annex")]
+    data = {"instrument": [{"instr_title": "Decree 12/2023", "instr_number": "12"},
+                           {"instr_title": "GB 15618-2018", "instr_number": "GB 15618"}]}
+    chosen = documents.documents_for_value(views, data, "GB 15618-2018 (GB 15618)")
+    assert [item.id for item in chosen] == [2, 3]
+    # No instrument matches (an edited title): every document is shown rather than none.
+    assert documents.documents_for_value(views, data, "Another law") == views

@@ -38,6 +38,15 @@ def refusal_text(reason: str) -> str:
     return _("This type of file is not accepted. Please send a PDF, Word (DOCX) or Excel (XLSX) file, or a picture.")
 
 
+def consent_text(level: str) -> str:
+    """The consent a document was sent under, as a coordinator reads it next to the file."""
+    if level == "named":
+        return _("Consent: may be published, naming the country.")
+    if level == "aggregated":
+        return _("Consent: aggregated results only; do not share the document.")
+    return _("Consent: for INSOP coordinators only; do not share the document.")
+
+
 def _sent_file(message: Message) -> tuple[str, str, int | None]:
     """(file id, file name, size Telegram declares) of the document or the largest picture size."""
     if message.document is not None:
@@ -46,12 +55,13 @@ def _sent_file(message: Message) -> tuple[str, str, int | None]:
     return photo.file_id, "photo.jpg", photo.file_size
 
 
-async def _awaiting_document(message: Message, member: Member | None, session: AsyncSession,
-                             forms: FormCache) -> dict | bool:
-    """A file goes to the member's open survey when its current question takes a document."""
+async def _awaiting_document(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
+                             event_update: Update) -> dict | bool:
+    """A file goes to the member's open survey when its current question takes a document (or when it was
+    already stored there: a redelivery must not reach the coordinators' form upload)."""
     if member is None or (message.document is None and not message.photo):
         return False
-    waiting = await documents.awaiting_document(session, forms, member)
+    waiting = await documents.awaiting_document(session, forms, member, event_update.update_id)
     return {"draft_id": waiting[0], "last_update_id": waiting[1]} if waiting else False
 
 
@@ -113,11 +123,13 @@ async def send_document(query: CallbackQuery, callback_data: DocumentGet, member
     if not members.is_coordinator(member, query.from_user.id, settings.coordinator_ids):
         await query.answer(_("Sorry, this is only for coordinators."), show_alert=True)
         return
-    document = await documents.document_for_coordinator(session, callback_data.doc)
-    if document is None or query.message is None:
+    found = await documents.document_for_coordinator(session, callback_data.doc)
+    if found is None or query.message is None:
         await query.answer(_("This document no longer exists."), show_alert=True)
         return
+    document, consent = found
     await query.answer()
-    caption = _("SHA-256: {digest}").format(digest=document.sha256)
+    # The consent travels with the file: a coordinator shares it beyond INSOP only with named consent.
+    caption = consent_text(consent) + "\n" + _("SHA-256: {digest}").format(digest=document.sha256)
     await query.message.answer_document(BufferedInputFile(document.content, filename=documents.download_name(document)),
                                         caption=caption)

@@ -55,6 +55,8 @@ def _when(moment: datetime | None, language: str) -> str:
 
 
 def _value(value, limit: int | None) -> str:
+    if isinstance(value, dict) and isinstance(value.get("document"), int):
+        value = "📎 " + str(value.get("name") or "")  # a document answer: listed whole under "Documents you sent"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if limit is not None:
         text = fit_utf16(text, limit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,14 +123,17 @@ async def quota_allows(session: AsyncSession, member: Member, size: int) -> bool
     return count < MAX_MEMBER_DOCUMENTS and total + size <= MAX_MEMBER_DOCUMENT_BYTES
 
 
-async def awaiting_document(session: AsyncSession, forms, member: Member) -> tuple[int, int] | None:
-    """The member's open survey when its current question takes a document: (draft id, last update id)."""
+async def awaiting_document(session: AsyncSession, forms, member: Member, update_id: int) -> tuple[int, int] | None:
+    """The member's open survey, as (draft id, last update id), when a file sent now belongs to it: its
+    current question takes a document, or the update was already stored (a redelivery, to be ignored)."""
     async with session.begin():
         repo = SurveyRepository(session)
         draft_id = await repo.active_draft_id(member.id)
         if draft_id is None:
             return None
         draft = await repo.submission(draft_id)
+        if update_id <= draft.last_update_id:
+            return draft.id, draft.last_update_id
         form = await forms.load(repo, draft.form_pk)
         prompt = engine.current_prompt(form, draft.state)
     if prompt.kind == "question" and prompt.type == "file":
@@ -168,6 +172,25 @@ async def settle_answer(session: AsyncSession, draft: Submission, previous, valu
         await repo.drop([previous["document"]], draft.id)
 
 
+def _document_ids(value) -> set[int]:
+    """The ids of the documents an answer (or a whole answers dict) refers to."""
+    if isinstance(value, dict):
+        if isinstance(value.get("document"), int) and "sha256" in value:
+            return {value["document"]}
+        return set().union(*(_document_ids(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_document_ids(item) for item in value)) if value else set()
+    return set()
+
+
+async def drop_unanswered(session: AsyncSession, draft: Submission) -> None:
+    """On submit: documents no answer refers to any more (their question stopped applying) are deleted."""
+    kept = _document_ids((draft.state or {}).get("answers") or {})
+    repo = DocumentRepository(session)
+    stored = await repo.of_submissions([draft.id])
+    await repo.drop([document.id for document in stored if document.id not in kept], draft.id)
+
+
 @dataclass
 class DocumentView:
     """A stored document as a coordinator or its sender sees it listed (no bytes)."""
@@ -196,19 +219,48 @@ def download_name(document: SurveyDocument) -> str:
     return name
 
 
-async def document_for_coordinator(session: AsyncSession, document_id: int) -> SurveyDocument | None:
-    """One document with its bytes (the caller has checked the coordinator role)."""
+async def document_for_coordinator(session: AsyncSession, document_id: int) -> tuple[SurveyDocument, str] | None:
+    """One document with its bytes and its consent level (the caller has checked the coordinator role)."""
     async with session.begin():
-        return await DocumentRepository(session).get(document_id)
+        document = await DocumentRepository(session).get(document_id)
+        if document is None:
+            return None
+        submission = await session.get(Submission, document.submission_id)
+        return document, consent_level(submission.data if submission else None)
 
 
 async def documents_for_threshold(session: AsyncSession, threshold: Threshold) -> list[DocumentView]:
-    """The documents sent in the survey that reported this value, to read next to it on the review card."""
+    """The documents sent with the value's legal instrument (else every document of the survey that reported
+    it), to read next to the value on the review card."""
     if threshold.submission_id is None:
         return []
     async with session.begin():
-        documents = await DocumentRepository(session).of_submissions([threshold.submission_id])
-    return [_view(document) for document in documents]
+        stored = await DocumentRepository(session).of_submissions([threshold.submission_id])
+        submission = await session.get(Submission, threshold.submission_id) if stored else None
+    views = [_view(document) for document in stored]
+    return documents_for_value(views, (submission.data if submission else None) or {}, threshold.instrument or "")
+
+
+_REPEAT_STEP = re.compile(r"([^/\[\]]+)\[(\d+)\]")
+
+
+def documents_for_value(views: list[DocumentView], data: dict, instrument: str) -> list[DocumentView]:
+    """Of a submission's documents, those of the repeat (e.g. one legal instrument) whose answers name the
+    value's instrument, plus those outside any repeat; all of them when none matches."""
+    def instance_of(view: DocumentView) -> dict | None:
+        step = _REPEAT_STEP.search(view.question)
+        if step is None:
+            return None
+        instances = data.get(step.group(1))
+        index = int(step.group(2)) - 1
+        return instances[index] if isinstance(instances, list) and 0 <= index < len(instances) else {}
+
+    def names_instrument(answers: dict) -> bool:
+        return any(isinstance(value, str) and len(value) > 2 and value in instrument for value in answers.values())
+
+    kept = [view for view in views
+            if (answers := instance_of(view)) is None or (isinstance(answers, dict) and names_instrument(answers))]
+    return kept if any(instance_of(view) is not None for view in kept) else views
 
 
 async def member_documents(session: AsyncSession, member_id: int) -> list[DocumentView]:
@@ -241,10 +293,11 @@ def build_archives(rows: list[tuple[int, str, SurveyDocument]], part_bytes: int 
             size = 0
         parts[-1].append(row)
         size += row[2].size
-    return [_zip(part) for part in parts]
+    return [build_archive(part) for part in parts]
 
 
-def _zip(rows: list[tuple[int, str, SurveyDocument]]) -> bytes:
+def build_archive(rows: list[tuple[int, str, SurveyDocument]]) -> bytes:
+    """One zip of these documents and their manifest.csv (the manifest alone when there is none)."""
     buffer = io.BytesIO()
     manifest = io.StringIO()
     writer = csv.writer(manifest)

@@ -3,6 +3,8 @@
 Erasing keeps what a country submitted: submitted surveys stay, detached from the person
 (`Submission.member_id` set to NULL). Drafts, reminder copies (they hold the chat id) and the
 member's role history go, and so does the member row with name, username and Telegram id.
+Documents sent as answers follow their answers: deleted with the drafts, kept (detached) with
+submitted surveys.
 Deletes are explicit rather than left to `ON DELETE` because SQLite does not enforce foreign keys
 unless asked to.
 """

@@ -346,6 +346,7 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         if document is not None:
             await documents.settle_answer(session, draft, previous, document, turn.error is None and not turn.stale)
         if turn.submitted_now:
+            await documents.drop_unanswered(session, draft)
             await _add_candidate_thresholds(session, draft)
         await repo.record(draft, update_id, prompt.path or prompt.kind, action, _jsonable(value), turn.error is None and not turn.stale)
         draft.last_update_id = update_id
