@@ -378,3 +378,48 @@ async def test_profile_changes_country_and_role_later(harness, user_id):
     async with harness.storage.sessionmaker() as session:
         member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
     assert (member.country, member.role) == ("GH", "lab")
+
+
+async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_value(harness, user_id):
+    from bot.callbacks import CoordReview
+    from storage.models import Threshold
+
+    user = await focal_point(harness, user_id, language="fr")
+    await to_has_thresholds(harness, user)
+    await harness.press(user, "Oui")
+    await harness.press(user, "Indicatives")
+    await harness.press(user, "Agricole")
+    await harness.press(user, "Terminé")
+    for value, more in (("cadmium", "Oui"), ("plomb", "Non")):
+        await harness.send(user, value)
+        await harness.press(user, "Agricole")
+        await harness.send(user, "3")
+        await harness.press(user, "mg/kg")
+        await harness.press(user, "Valeur guide")
+        await harness.press(user, "Teneur totale")
+        await harness.send(user, "/skip")
+        await harness.send(user, "EMCA")
+        await harness.send(user, "2019")
+        await harness.send(user, "/skip")
+        await harness.press(user, more)
+    await harness.press(user, "Oui")
+    await harness.press(user, "Oui")
+    await harness.press(user, "Envoyer")
+    submission = await draft_of(harness, user_id)
+    assert submission.status == "submitted"
+    async with harness.storage.sessionmaker() as session:
+        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submission.id)
+                                          .order_by(Threshold.id)))
+    cadmium, lead = rows
+    coordinator = harness.user(900, name="Coco")
+    await harness.send(coordinator, "/start")  # a coordinator has a member row
+
+    calls = await harness.press(coordinator, data=CoordReview(tid=cadmium.id, action="ok").pack())
+    told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
+    assert told == [f"Un coordinateur a approuvé la valeur seuil que vous avez signalée (<b>INSOP-{submission.id:05d}</b>)"
+                    f"\u202f: cadmium · 3 mg/kg dw. Elle apparaît désormais dans les recherches."]
+
+    await harness.press(coordinator, data=CoordReview(tid=lead.id, action="no").pack())
+    calls = await harness.send(coordinator, "Please check the unit")
+    told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
+    assert len(told) == 1 and "n’a pas accepté" in told[0] and "Raison\u202f: Please check the unit" in told[0]

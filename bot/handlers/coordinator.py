@@ -26,6 +26,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.survey import tell_submitter
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
@@ -540,7 +541,7 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     try:
-        await coordination.approve_threshold(
+        approved = await coordination.approve_threshold(
             session, tid, query.from_user.id,
             unit=callback_data.arg if action == "fixu" else None,
             land_use=callback_data.arg if action == "fixl" else None,
@@ -553,6 +554,7 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         return
     await query.answer(_("Approved."))
     await query.message.edit_reply_markup(reply_markup=None)
+    await tell_submitter(query.bot, session, approved, i18n, settings.default_language)
     await _show_review(query.message, session, lang, after_id=tid)
 
 
@@ -572,11 +574,12 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
         return
     await state.clear()
     try:
-        await coordination.reject_threshold(session, int(tid), message.from_user.id, message.text)
+        rejected = await coordination.reject_threshold(session, int(tid), message.from_user.id, message.text)
     except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
     await message.answer(_("Rejected. The reason is stored with the value."))
+    await tell_submitter(message.bot, session, rejected, i18n, settings.default_language)
     await _show_review(message, session, i18n.current_locale, after_id=int(tid))
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import replace
 
 from aiogram import F
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.i18n import I18n
@@ -40,6 +42,7 @@ from bot.survey.form import language_code
 from storage.models import Member, utcnow
 
 handlers = Handlers("survey")
+log = logging.getLogger(__name__)
 
 _TYPE_HINTS = {
     "integer": lambda: _("Type a whole number."),
@@ -266,6 +269,30 @@ def _receipt(turn: Turn, lang: str) -> str:
                                                     date=format_date(when, format="medium", locale=lang)),
     ]
     return "\n".join(lines)
+
+
+async def tell_submitter(bot, session: AsyncSession, threshold, i18n: I18n, default_language: str = "en") -> None:
+    """Tell the focal point who reported `threshold` that a coordinator approved or rejected it, with the reason."""
+    submitter = await surveys.submitter_of(session, threshold)
+    if submitter is None:
+        return
+    language = submitter.language if submitter.language in i18n.available_locales else default_language
+    with i18n.use_locale(language):
+        number = format_decimal(threshold.value, locale=language) if threshold.value is not None else threshold.value_original
+        value = html.escape(fit_utf16(f"{threshold.pollutant_name} · {number} {threshold.unit}", 300))
+        reference = "<b>" + submission_reference(submitter.submission_id) + "</b>"
+        if threshold.review_status == "approved":
+            text = _("A coordinator approved the threshold value you reported ({reference}): {value}. "
+                     "It now appears in lookups.").format(reference=reference, value=value)
+        else:
+            text = _("A coordinator did not accept the threshold value you reported ({reference}): {value}.").format(
+                reference=reference, value=value)
+            text += "\n" + _("Reason: {reason}").format(reason=html.escape(fit_utf16(threshold.review_note or "—", 1000)))
+            text += "\n" + _("To send it again corrected, send /survey and start from your last answers.")
+    try:
+        await bot.send_message(submitter.telegram_id, text)
+    except TelegramAPIError as error:  # blocked the bot, deleted the account: the decision stands anyway
+        log.info("review decision not delivered to the submitter: %s", error)
 
 
 def submission_reference(submission_id: int) -> str:

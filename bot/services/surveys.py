@@ -207,6 +207,29 @@ async def paused_draft(session: AsyncSession, member: Member) -> tuple[Submissio
         return drafts[0], title, len(set((drafts[0].state or {}).get("history", [])))
 
 
+@dataclass
+class Submitter:
+    """Who reported a value in a survey, to tell them what the coordinators decided."""
+
+    telegram_id: int
+    language: str | None
+    submission_id: int
+
+
+async def submitter_of(session: AsyncSession, threshold: Threshold) -> Submitter | None:
+    """The member whose survey submission reported `threshold` (None for values not from a survey)."""
+    if threshold.submission_id is None:
+        return None
+    async with session.begin():
+        submission = await SurveyRepository(session).submission(threshold.submission_id)
+        if submission is None:
+            return None
+        member = await session.get(Member, submission.member_id)
+        if member is None or not member.active:
+            return None
+        return Submitter(member.telegram_id, member.language or submission.language, submission.id)
+
+
 async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
     """Reopen the member's most recent draft at its next unanswered question."""
     async with session.begin():
