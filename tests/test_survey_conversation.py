@@ -129,6 +129,7 @@ async def test_back_offers_to_keep_the_answer_and_skip_clears_an_optional_one(ha
 async def test_text_questions_have_back_and_skip_buttons(harness, user_id):
     user = await focal_point(harness, user_id)
     calls = await open_threshold_survey(harness, user)
+    assert last_buttons(calls) == ["Kenya"]  # the first question: no Back that would only ask it again
     calls = await harness.press(user, "Kenya")
     assert "What is your role or position?" in last_text(calls)
     assert last_buttons(calls) == ["◀ Back"]

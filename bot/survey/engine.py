@@ -72,6 +72,8 @@ class Prompt:
     parts: int = 0
     part_question: int = 0
     part_questions: int = 0
+    # Whether /back has somewhere to go (nothing answered before this step).
+    can_go_back: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -555,6 +557,8 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
         section=_section(form, step.path, instance, lang),
     )
     prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(form, steps, index)
+    paths = {candidate.path for candidate in steps}
+    prompt.can_go_back = any(path in paths and path != step.path for path in state["history"])
     if step.kind == "add_another":
         repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
