@@ -42,7 +42,7 @@ async def _accepted(factory, data: str) -> bool:
 
 def test_every_factory_is_checked():
     assert {factory.__prefix__ for factory in FACTORIES} == {
-        "lang", "ctry", "role", "svo", "svs", "cmp", "lkp", "crm", "crx", "crv", "cex", "cpb", "civ", "forget"}
+        "lang", "ctry", "role", "prf", "svo", "sva", "svs", "cmp", "lkp", "crm", "crx", "crv", "cex", "cpb", "civ", "forget"}
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda factory: factory.__prefix__)

@@ -424,3 +424,13 @@ async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_
     calls = await harness.send(coordinator, "Please check the unit")
     told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
     assert len(told) == 1 and "n’a pas accepté" in told[0] and "Raison\u202f: Please check the unit" in told[0]
+
+
+async def test_a_language_change_mid_survey_asks_the_open_question_again_in_that_language(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "/language")
+    calls = await harness.press(user, "Français")
+    assert "Quelle est votre fonction ou votre poste" in last_text(calls)
+    assert last_text(calls).startswith("<i>Partie 1 sur 5, question 2 sur 3</i>")
