@@ -299,7 +299,8 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
     assert any("Threshold value 2" in line and "Lead" in line for line in lines)
     labels = buttons(review)
     assert labels == ["About you (3)", "Soil threshold values (3)", "Threshold value 1 (8)",
-                      "Threshold value 2 (8)", "Policy (1)", "General (1)", "✅ Submit"]
+                      "Threshold value 2 (8)", "Policy (1)",
+                      "Do you agree that INSOP publishes these… (1)", "✅ Submit"]
 
     calls = await harness.press(user, "Threshold value 2")
     edit = calls[-1]

@@ -60,7 +60,7 @@ _LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 80
 # On the review screen: every answer is listed, long ones shortened (the stored answer stays whole).
 _REVIEW_LABEL_UNITS, _REVIEW_VALUE_UNITS = 200, 300
 # One summary line per part of the review: a phone shows about this much on two lines.
-_SUMMARY_LINE_UNITS, _SUMMARY_VALUE_UNITS = 160, 28
+_SUMMARY_LINE_UNITS, _SUMMARY_VALUE_UNITS, _SUMMARY_TITLE_UNITS = 160, 28, 60
 
 
 def _fit(text: str, units: int) -> str:
@@ -145,10 +145,12 @@ def review_parts(items: list[dict]) -> list[tuple[str, list[int]]]:
         key = item["path"].split("/", 1)[0] if "/" in item["path"] else ""
         if not keys or keys[-1] != key:
             keys.append(key)
-            title = item["section"].split(" › ")[0] if key and item["section"] else _("General")
+            title = item["section"].split(" › ")[0] if key and item["section"] else ""
             parts.append((title, []))
         parts[-1][1].append(position)
-    return parts
+    # Questions outside any group: titled by their question when alone, else "General".
+    return [(title or (items[positions[0]]["label"] if len(positions) == 1 else _("General")), positions)
+            for title, positions in parts]
 
 
 def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str, list[tuple[str, list[int]]]]:
@@ -161,7 +163,7 @@ def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str
     for title, positions in parts:
         values = separator.join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
                                 for position in positions if items[position]["display"])
-        lines.append(_("{label}: {value}").format(label="<b>" + _fit(title, _SECTION_UNITS) + "</b>",
+        lines.append(_("{label}: {value}").format(label="<b>" + html.escape(short_label(title, _SUMMARY_TITLE_UNITS)) + "</b>",
                                                   value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
     lines += ["", _("Press a part to see and change its answers, or Submit.")]
     return "\n".join(lines), parts
