@@ -435,3 +435,31 @@ async def test_a_language_change_mid_survey_asks_the_open_question_again_in_that
     calls = await harness.press(user, "Français")
     assert "Quelle est votre fonction ou votre poste" in last_text(calls)
     assert last_text(calls).startswith("<i>Partie 1 sur 5, question 2 sur 3</i>")
+
+
+async def test_a_typed_role_at_sign_up_is_understood(harness, user_id):
+    user = harness.user(user_id)
+    await harness.send(user, "/start")
+    await harness.send(user, "Kenya")
+    await harness.press(user, "Kenya")
+    calls = await harness.send(user, "focal point")
+    assert sent(calls)[0] == "Thank you, your profile is complete."
+    async with harness.storage.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+    assert member.role == "focal_point" and member.is_onboarded
+
+
+async def test_a_bare_web_address_gets_its_https(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "3")
+    for label in ("mg/kg", "Guideline", "Total"):
+        await harness.press(user, label)
+    await harness.send(user, "/skip")
+    await harness.send(user, "EMCA")
+    await harness.send(user, "2019")
+    calls = await harness.send(user, "www.nema.go.ke")
+    assert last_text(calls).startswith("✓ Link to the document (optional): <b>https://www.nema.go.ke</b>")
+    assert (await draft_of(harness, user_id)).state["answers"]["threshold[1]/link"] == "https://www.nema.go.ke"

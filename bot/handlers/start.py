@@ -275,9 +275,21 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
 
 @handlers.message(F.text, lambda message, member: not _is_command(message) and member is not None
                 and not member.is_onboarded and not member.role)
-async def role_missing(message: Message) -> None:
-    """The member typed instead of pressing a role button: show the buttons again."""
-    await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
+async def role_missing(message: Message, session: AsyncSession, i18n: I18n, forms: FormCache,
+                       settings: Settings) -> None:
+    """The member typed their role instead of pressing a button: matched like a survey answer, else the buttons again."""
+    from bot.survey.matching import match_choice
+
+    labels = role_labels()
+    typed = fit_utf16(message.text or "", 100).replace("_", " ")
+    role = match_choice(typed, [(role, [label, role.replace("_", " ")]) for role, label in labels.items()
+                                if role in members.SELF_CHOSEN_ROLES])
+    if role is None:
+        await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
+        return
+    member = await members.set_role(session, message.from_user, role)
+    await message.answer(_("Thank you, your profile is complete."))
+    await _continue_onboarding(message, member, session, forms, settings, i18n.current_locale)
 
 
 @handlers.message(Command("profile"))

@@ -92,7 +92,7 @@ def _question_text(turn: Turn, lead: str | None = None) -> str:
     limit = surveys.answer_limit(prompt)
     if limit:
         lines.append(_("At most {limit} characters.").format(limit=limit))
-    if len(prompt.choices) > MAX_CHOICE_BUTTONS:
+    if len(prompt.choices) > MAX_CHOICE_BUTTONS and not prompt.hint:
         lines.append(_("Type your answer; I will find it in the list."))
     elif prompt.choices and prompt.kind == "question":
         lines.append("<i>" + _("Press a button, or type the option or its number.") + "</i>")
@@ -120,7 +120,7 @@ def _echo(turn: Turn) -> str | None:
         return None
     if turn.answer_shown == "":
         return "✓ " + _("“{question}” left empty.").format(question=_fit(turn.answered.label, _REVIEW_LABEL_UNITS))
-    if turn.answered.type == "text" and turn.answered.kind == "question":
+    if turn.answered.type == "text" and turn.answered.kind == "question" and not turn.adjusted:
         return None  # the member's own message shows it as typed
     return "✓ " + _("{label}: {value}").format(label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
                                               value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>")

@@ -92,6 +92,8 @@ class Turn:
     answer_shown: str | None = None
     # Typed text that reads as a lookup ("cadmium limit kenya"): not stored as an answer.
     lookup_text: str | None = None
+    # The typed answer was stored otherwise than typed (a web address given its https://).
+    adjusted: bool = False
 
 
 class SurveyUnavailable(Exception):
@@ -390,6 +392,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     if action == "done":
         value = list(draft.pending.get(prompt.path, prompt.value or []))
         action = "answer"
+    adjusted = False
     if action == "answer":
         limit = answer_limit(prompt)
         if limit and isinstance(value, str) and len(value.strip()) > limit:
@@ -405,6 +408,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
             if alternative is not None:
                 retried = engine.answer(form, state, alternative, tr=tr)
                 result = retried if retried.accepted else result
+                adjusted = retried.accepted
             if not result.accepted:
                 result = replace(result, error=_explained(prompt, value, result.error, form, tr))
     elif action == "saved":
@@ -447,6 +451,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
         turn.answered = prompt
         turn.answer_shown = _shown_answer(form, prompt, result.state, value, lang)
+        turn.adjusted = adjusted
     return turn
 
 
@@ -467,6 +472,7 @@ TYPED_KEY = "~typed"
 MAX_KEPT_TEXT = 4000
 # Numbered options ("1" for the first) only where the options are shown as buttons.
 MAX_NUMBERED_CHOICES = 24
+_BARE_DOMAIN = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 _NUMBERS = re.compile(r"\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*")
 _LETTER_DIGIT = re.compile(r"(?<=\d)[oOlI]|[oOlI](?=\d)")
 _NUMBER_THEN_WORDS = re.compile(r"^\s*([-+]?\d[\d\s.,']*?)\s*([^\d\s.,'].*)$")
@@ -481,10 +487,13 @@ def looks_like_lookup(text: str) -> bool:
 
 
 def typed_alternative(prompt: Prompt, text: str) -> Any:
-    """What a typed answer the matcher refused stands for: option numbers ("1", "1, 3"), or a country
-    by the names and abbreviations sign-up understands ("USA", "DRC"); None when nothing fits."""
+    """What a typed answer the engine refused stands for: option numbers ("1", "1, 3"), a country by the
+    names and abbreviations sign-up understands ("USA", "DRC"), a web address without its https://;
+    None when nothing fits."""
     text = text.strip()
     choices = prompt.choices
+    if prompt.type == "text" and _BARE_DOMAIN.fullmatch(text):
+        return "https://" + text  # "www.nema.go.ke" for a question that wants a web address
     if prompt.type not in ("select_one", "select_multiple") or not choices:
         return None
     if _NUMBERS.fullmatch(text) and len(choices) <= MAX_NUMBERED_CHOICES:
