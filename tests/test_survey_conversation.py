@@ -92,6 +92,8 @@ async def test_typed_answers_are_confirmed_as_read(harness, user_id):
     await harness.press(user, "Agricultural")
     calls = await harness.send(user, "0,8")
     assert last_text(calls).startswith("✓ Threshold value (number only): <b>0.8</b>")
+    # The unit's default is offered as a suggestion, not as if it had been answered.
+    assert "Suggested: mg/kg" in last_text(calls) and "Current answer" not in last_text(calls)
 
 
 async def test_back_offers_to_keep_the_answer_and_skip_clears_an_optional_one(harness, user_id):

@@ -97,7 +97,10 @@ def _question_text(turn: Turn, lead: str | None = None) -> str:
     elif prompt.choices and prompt.kind == "question":
         lines.append("<i>" + _("Press a button, or type the option or its number.") + "</i>")
     if prompt.display_value and prompt.kind == "question":
-        lines.append(_("Current answer: {value}").format(value=_fit(prompt.display_value, _VALUE_UNITS)))
+        shown = _fit(prompt.display_value, _VALUE_UNITS)
+        # A form's default is offered, not presented as if the member had answered it.
+        lines.append(_("Suggested: {value}").format(value=shown) if prompt.suggested
+                     else _("Current answer: {value}").format(value=shown))
     if prompt.kind == "question" and not prompt.required:
         lines.append("<i>" + _("Optional: /skip to leave it empty.") + "</i>")
     return "\n".join(lines)

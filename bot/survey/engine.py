@@ -74,6 +74,8 @@ class Prompt:
     part_questions: int = 0
     # Whether /back has somewhere to go (nothing answered before this step).
     can_go_back: bool = True
+    # The value is the form's default, not an answer the user gave.
+    suggested: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -579,6 +581,7 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
     prompt.value = state["answers"].get(step.path)
     if prompt.value is not None:
         prompt.display_value = display_value(form, node, prompt.value, lang)
+        prompt.suggested = step.path in state["defaulted"] and step.path not in state["history"]
     return prompt
 
 
