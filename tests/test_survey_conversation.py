@@ -465,3 +465,34 @@ async def test_a_bare_web_address_gets_its_https(harness, user_id):
     calls = await harness.send(user, "www.nema.go.ke")
     assert last_text(calls).startswith("✓ Link to the document (optional): <b>https://www.nema.go.ke</b>")
     assert (await draft_of(harness, user_id)).state["answers"]["threshold[1]/link"] == "https://www.nema.go.ke"
+
+
+async def test_a_copy_of_a_submission_with_values_submits_as_a_new_one(harness, user_id):
+    from storage.models import Threshold
+
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "3")
+    for label in ("mg/kg", "Guideline", "Total"):
+        await harness.press(user, label)
+    for typed in ("/skip", "EMCA", "2019", "/skip"):
+        await harness.send(user, typed)
+    for label in ("No", "Yes", "Yes", "Submit"):
+        await harness.press(user, label)
+    first = await draft_of(harness, user_id)
+    await harness.send(user, "/survey")
+    await harness.press(user, "answer again")
+    await harness.press(user, "Start from my last answers")
+    # Only what changed is typed again: the value, from the review.
+    await harness.press(user, "Threshold value 1")
+    await harness.press(user, "Change: Threshold value")
+    await harness.send(user, "4")
+    calls = await harness.press(user, "Submit")
+    second = await draft_of(harness, user_id)
+    assert second.id != first.id and second.status == "submitted"
+    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold values for review" in last_text(calls)
+    async with harness.storage.sessionmaker() as session:
+        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id.in_([first.id, second.id]))))
+    assert sorted((row.submission_id, row.value) for row in rows) == [(first.id, 3.0), (second.id, 4.0)]
