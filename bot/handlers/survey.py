@@ -78,10 +78,11 @@ def progress_line(prompt) -> str:
         part=prompt.part, parts=prompt.parts, question=prompt.part_question, questions=prompt.part_questions)
 
 
-def _question_text(turn: Turn, lead: str | None = None) -> str:
+def _question_text(turn: Turn, lead: str | None = None, entered: list[str] | None = None) -> str:
     prompt = turn.prompt
     lines = [lead] if lead else []
     lines.append("<i>" + progress_line(prompt) + "</i>")
+    lines += entered or []
     if prompt.section:
         lines.append(_fit(prompt.section, _SECTION_UNITS))
     lines.append("<b>" + _fit(prompt.label, _LABEL_UNITS) + "</b>")
@@ -127,6 +128,23 @@ def _echo(turn: Turn) -> str | None:
         return None  # the member's own message shows it as typed
     return "✓ " + _("{label}: {value}").format(label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
                                               value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>")
+
+
+# "Add another?" lists the entries made so far, the newest last (a long repeat shows its last ones).
+_ENTERED_SHOWN = 8
+
+
+def _entered_so_far(turn: Turn, lang: str) -> list[str]:
+    """One line per entry of the repeat that asks "Add another?": what was entered, so the count is clear."""
+    prefix = (turn.prompt.path or "") + "["
+    items = [item for item in _review_items(turn, lang) if item["path"].startswith(prefix)]
+    lines = []
+    for title, positions in review_parts(items):
+        values = " · ".join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
+                            for position in positions if items[position]["display"])
+        lines.append("• " + _("{label}: {value}").format(label=html.escape(short_label(title, _SUMMARY_TITLE_UNITS)),
+                                                        value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
+    return lines[-_ENTERED_SHOWN:]
 
 
 def _review_items(turn: Turn, lang: str) -> list[dict]:
@@ -239,8 +257,9 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
             await message.answer(chunk)
         await message.answer(chunks[-1], reply_markup=survey_review_keyboard(turn.submission.id, token, parts))
     else:
+        entered = _entered_so_far(turn, lang) if prompt.kind == "add_another" else None
         await message.answer(
-            _question_text(turn, lead),
+            _question_text(turn, lead, entered),
             reply_markup=survey_question_keyboard(turn.submission.id, token, prompt, turn.pending,
                                                   suggested=member.country if member else None),
         )
