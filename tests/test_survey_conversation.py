@@ -168,6 +168,8 @@ async def test_error_messages_say_how_to_fix_the_input(harness, user_id):
     await harness.press(user, "Total")
     await harness.send(user, "/skip")
     await harness.send(user, "EMCA (Soil Quality) Regulations")
+    calls = await harness.send(user, "cadmium limit kenya")  # a lookup on a number question
+    assert "looks like a question for a lookup" in last_text(calls) and last_buttons(calls) == ["🔎 Look it up"]
     calls = await harness.send(user, "2O19")
     assert sent(calls) == ["⚠️ “O” is a letter, not a digit: type 2019."]
     calls = await harness.send(user, "2019")

@@ -397,8 +397,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         limit = answer_limit(prompt)
         if limit and isinstance(value, str) and len(value.strip()) > limit:
             return Turn(draft, form, prompt, error=_too_long(tr, len(value.strip()), limit))
-        if isinstance(value, str) and prompt.kind == "question" and prompt.type in ("text", "select_one", "select_multiple") \
-                and looks_like_lookup(value):
+        if isinstance(value, str) and prompt.kind == "question" and looks_like_lookup(value):
             # Never stored as the answer: the member is asked what they meant (text) or how to pause.
             draft.pending = {**draft.pending, TYPED_KEY: [value[:MAX_KEPT_TEXT]]}
             return Turn(draft, form, prompt, lookup_text=value, pending=list(draft.pending.get(prompt.path or "", [])))
