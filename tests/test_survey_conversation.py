@@ -501,3 +501,24 @@ async def test_a_copy_of_a_submission_with_values_submits_as_a_new_one(harness, 
     async with harness.storage.sessionmaker() as session:
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id.in_([first.id, second.id]))))
     assert sorted((row.submission_id, row.value) for row in rows) == [(first.id, 7.1), (second.id, 7.2)]
+
+
+async def test_forged_conversation_buttons_change_nothing(harness, user_id):
+    from bot.callbacks import SurveyStep
+
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "cadmium limit kenya")  # waits for "Look it up" / "Save as my answer"
+    draft = await draft_of(harness, user_id)
+    intruder = harness.user(user_id + 60_000)
+    await harness.onboard(intruder, "Kenya", "National focal point")
+    message, button = harness.find_button(user.id, label="Look it up")
+    step = SurveyStep.unpack(button.callback_data).step
+    for action, arg in (("l", 0), ("a", 0), ("v", 0), ("r", 0), ("k", 0), ("v", 9999)):
+        data = SurveyStep(sub=draft.id, step=step, action=action, arg=arg).pack()
+        calls = await harness.feed(harness.updates.press(intruder, message, data))
+        alerts = [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"]
+        assert alerts == ["This button is no longer active."], (action, alerts)
+    after = await draft_of(harness, user_id)
+    assert after.state == draft.state and after.pending == draft.pending and after.active
