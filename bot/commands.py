@@ -18,6 +18,7 @@ MENU = [
     ("back", __("Previous survey question")),
     ("skip", __("Skip an optional question")),
     ("help", __("What this bot can do")),
+    ("profile", __("Change your country, role or language")),
     ("language", __("Change the language")),
     ("cancel", __("Stop what you are doing")),
     ("mydata", __("See what the bot stores about you")),

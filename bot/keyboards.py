@@ -157,11 +157,13 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
         rows.append([button(_("Done ✔"), "d")])
     if prompt.kind == "question" and prompt.display_value and not multiple:
         rows.append([button(_("Keep “{answer}” ▶").format(answer=short_label(prompt.display_value, KEEP_ANSWER_UNITS)), "k")])
-    navigation = [button(_("◀ Back"), "b")]
+    # "Back" on the first question would only ask it again.
+    navigation = [button(_("◀ Back"), "b")] if prompt.can_go_back else []
     if not prompt.required and prompt.kind == "question":
         navigation.append(button(_("Skip ▶"), "s"))
-    rows.append(navigation)
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    if navigation:
+        rows.append(navigation)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def survey_lookup_keyboard(submission_id: int, token: str, can_save: bool) -> InlineKeyboardMarkup:

@@ -275,7 +275,7 @@ async def test_single_use_invite_presets_country_and_role_then_is_used_up(harnes
     texts = harness.texts(await harness.send(newcomer, f"/start {code}"))
     assert "Your invitation sets your country to Kenya and your role to National focal point." in texts
     assert texts[-2].startswith("<b>What I can do</b>")  # no country or role question
-    assert texts[-1] == "A survey is waiting for you: “INSOP soil threshold values”."  # with [Start the survey]
+    assert texts[-1] == "A survey is waiting for you: “INSOP soil threshold values”."  # under it [Start the survey ▶]
     member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
     assert (member.country, member.role, member.is_onboarded) == ("KE", "focal_point", True)
 

@@ -109,6 +109,6 @@ async def test_commands_registered_per_language(harness):
                    for call in registered if call.params.get("scope") is not None and call.params["scope"].type == "all_group_chats"}
     assert group_menus == {language: ["lookup", "compare"] for language in menus}
     assert [command.command for command in menus["fr"]][:2] == ["start", "lookup"]
-    assert {"survey", "resume", "back", "skip", "help", "language", "cancel", "compare"} <= {c.command for c in menus["fr"]}
+    assert {"survey", "resume", "back", "skip", "help", "profile", "language", "cancel", "compare"} <= {c.command for c in menus["fr"]}
     assert {c.command: c.description for c in menus["fr"]}["language"] == "Changer de langue"
     assert {c.command: c.description for c in menus[None]}["language"] == "Change the language"

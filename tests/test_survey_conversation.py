@@ -119,6 +119,8 @@ async def test_typed_answers_are_confirmed_as_read(harness, user_id):
     await harness.press(user, "Agricultural")
     calls = await harness.send(user, "0,8")
     assert last_text(calls).startswith("✓ Threshold value (number only): <b>0.8</b>")
+    # The unit's default is offered as a suggestion, not as if it had been answered.
+    assert "Suggested: mg/kg" in last_text(calls) and "Current answer" not in last_text(calls)
 
 
 async def test_back_offers_to_keep_the_answer_and_skip_clears_an_optional_one(harness, user_id):
@@ -156,6 +158,7 @@ async def test_back_offers_to_keep_the_answer_and_skip_clears_an_optional_one(ha
 async def test_text_questions_have_back_and_skip_buttons(harness, user_id):
     user = await focal_point(harness, user_id)
     calls = await open_threshold_survey(harness, user)
+    assert last_buttons(calls) == ["Kenya"]  # the first question: no Back that would only ask it again
     calls = await harness.press(user, "Kenya")
     assert "What is your role or position?" in last_text(calls)
     assert last_buttons(calls) == ["◀ Back"]
@@ -192,6 +195,8 @@ async def test_error_messages_say_how_to_fix_the_input(harness, user_id):
     await harness.press(user, "Total")
     await harness.send(user, "/skip")
     await harness.send(user, "EMCA (Soil Quality) Regulations")
+    calls = await harness.send(user, "cadmium limit kenya")  # a lookup on a number question
+    assert "looks like a question for a lookup" in last_text(calls) and last_buttons(calls) == ["🔎 Look it up"]
     calls = await harness.send(user, "2O19")
     assert sent(calls) == ["⚠️ “O” is a letter, not a digit: type 2019."]
     calls = await harness.send(user, "2019")
@@ -314,7 +319,10 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
         await harness.send(user, "/skip")
         await harness.send(user, "Environmental Management and Coordination (Soil Quality) Regulations")
         await harness.send(user, "2019")
-        await harness.send(user, "/skip")
+        calls = await harness.send(user, "/skip")
+        if value == 1:  # "Add another?" lists what was entered so far
+            assert "• Threshold value 1: Cadmium (Cd) · Agricultural · 3 · mg/kg" in last_text(calls)
+            assert "• Threshold value 2: Lead (Pb) · Agricultural" in last_text(calls)
         await harness.press(user, "Yes" if value == 0 else "No")
     await harness.press(user, "Yes")
     calls = await harness.press(user, "Yes")
@@ -325,7 +333,8 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
     assert any("Threshold value 2" in line and "Lead" in line for line in lines)
     labels = buttons(review)
     assert labels == ["About you (3)", "Soil threshold values (3)", "Threshold value 1 (8)",
-                      "Threshold value 2 (8)", "Policy (1)", "General (1)", "✅ Submit"]
+                      "Threshold value 2 (8)", "Policy (1)",
+                      "Do you agree that INSOP publishes these… (1)", "✅ Submit"]
 
     calls = await harness.press(user, "Threshold value 2")
     edit = calls[-1]
@@ -405,3 +414,138 @@ async def test_profile_changes_country_and_role_later(harness, user_id):
     async with harness.storage.sessionmaker() as session:
         member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
     assert (member.country, member.role) == ("GH", "lab")
+
+
+async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_value(harness, user_id):
+    from bot.callbacks import CoordReview
+    from storage.models import Threshold
+
+    user = await focal_point(harness, user_id, language="fr")
+    await to_has_thresholds(harness, user)
+    await harness.press(user, "Oui")
+    await harness.press(user, "Indicatives")
+    await harness.press(user, "Agricole")
+    await harness.press(user, "Terminé")
+    for value, more in (("cadmium", "Oui"), ("plomb", "Non")):
+        await harness.send(user, value)
+        await harness.press(user, "Agricole")
+        await harness.send(user, "3")
+        await harness.press(user, "mg/kg")
+        await harness.press(user, "Valeur guide")
+        await harness.press(user, "Teneur totale")
+        await harness.send(user, "/skip")
+        await harness.send(user, "EMCA")
+        await harness.send(user, "2019")
+        await harness.send(user, "/skip")
+        await harness.press(user, more)
+    await harness.press(user, "Oui")
+    await harness.press(user, "Oui")
+    await harness.press(user, "Envoyer")
+    submission = await draft_of(harness, user_id)
+    assert submission.status == "submitted"
+    async with harness.storage.sessionmaker() as session:
+        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submission.id)
+                                          .order_by(Threshold.id)))
+    cadmium, lead = rows
+    coordinator = harness.user(900, name="Coco")
+    await harness.send(coordinator, "/start")  # a coordinator has a member row
+
+    calls = await harness.press(coordinator, data=CoordReview(tid=cadmium.id, action="ok").pack())
+    told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
+    assert told == [f"Un coordinateur a approuvé la valeur seuil que vous avez signalée (<b>INSOP-{submission.id:05d}</b>)"
+                    f"\u202f: cadmium · 3 mg/kg dw. Elle apparaît désormais dans les recherches."]
+
+    await harness.press(coordinator, data=CoordReview(tid=lead.id, action="no").pack())
+    calls = await harness.send(coordinator, "Please check the unit")
+    told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
+    assert len(told) == 1 and "n’a pas accepté" in told[0] and "Raison\u202f: Please check the unit" in told[0]
+
+
+async def test_a_language_change_mid_survey_asks_the_open_question_again_in_that_language(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "/language")
+    calls = await harness.press(user, "Français")
+    assert "Quelle est votre fonction ou votre poste" in last_text(calls)
+    assert last_text(calls).startswith("<i>Partie 1 sur 5, question 2 sur 3</i>")
+
+
+async def test_a_typed_role_at_sign_up_is_understood(harness, user_id):
+    user = harness.user(user_id)
+    await harness.send(user, "/start")
+    await harness.send(user, "Kenya")
+    await harness.press(user, "Kenya")
+    calls = await harness.send(user, "focal point")
+    assert sent(calls)[0] == "Thank you, your profile is complete."
+    async with harness.storage.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+    assert member.role == "focal_point" and member.is_onboarded
+
+
+async def test_a_bare_web_address_gets_its_https(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "3")
+    for label in ("mg/kg", "Guideline", "Total"):
+        await harness.press(user, label)
+    await harness.send(user, "/skip")
+    await harness.send(user, "EMCA")
+    await harness.send(user, "2019")
+    calls = await harness.send(user, "www.nema.go.ke")
+    assert last_text(calls).startswith("✓ Link to the document (optional): <b>https://www.nema.go.ke</b>")
+    assert (await draft_of(harness, user_id)).state["answers"]["threshold[1]/link"] == "https://www.nema.go.ke"
+
+
+async def test_a_copy_of_a_submission_with_values_submits_as_a_new_one(harness, user_id):
+    from storage.models import Threshold
+
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, "7.1")  # a value no other test reports (values are queued once by content)
+    for label in ("mg/kg", "Guideline", "Total"):
+        await harness.press(user, label)
+    for typed in ("/skip", "EMCA", "2019", "/skip"):
+        await harness.send(user, typed)
+    for label in ("No", "Yes", "Yes", "Submit"):
+        await harness.press(user, label)
+    first = await draft_of(harness, user_id)
+    await harness.send(user, "/survey")
+    await harness.press(user, "answer again")
+    await harness.press(user, "Start from my last answers")
+    # Only what changed is typed again: the value, from the review.
+    await harness.press(user, "Threshold value 1")
+    await harness.press(user, "Change: Threshold value")
+    await harness.send(user, "7.2")
+    calls = await harness.press(user, "Submit")
+    second = await draft_of(harness, user_id)
+    assert second.id != first.id and second.status == "submitted"
+    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold values for review" in last_text(calls)
+    async with harness.storage.sessionmaker() as session:
+        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id.in_([first.id, second.id]))))
+    assert sorted((row.submission_id, row.value) for row in rows) == [(first.id, 7.1), (second.id, 7.2)]
+
+
+async def test_forged_conversation_buttons_change_nothing(harness, user_id):
+    from bot.callbacks import SurveyStep
+
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "cadmium limit kenya")  # waits for "Look it up" / "Save as my answer"
+    draft = await draft_of(harness, user_id)
+    intruder = harness.user(user_id + 60_000)
+    await harness.onboard(intruder, "Kenya", "National focal point")
+    message, button = harness.find_button(user.id, label="Look it up")
+    step = SurveyStep.unpack(button.callback_data).step
+    for action, arg in (("l", 0), ("a", 0), ("v", 0), ("r", 0), ("k", 0), ("v", 9999)):
+        data = SurveyStep(sub=draft.id, step=step, action=action, arg=arg).pack()
+        calls = await harness.feed(harness.updates.press(intruder, message, data))
+        alerts = [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"]
+        assert alerts == ["This button is no longer active."], (action, alerts)
+    after = await draft_of(harness, user_id)
+    assert after.state == draft.state and after.pending == draft.pending and after.active

@@ -27,6 +27,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.survey import tell_submitter
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
@@ -753,6 +754,7 @@ async def review_button(query: CallbackQuery, callback_data: CoordReview, member
         return
     await query.answer(_("Approved."))
     await query.message.edit_text(await _decided(session, tid, _approved_line(row, lang), lang), reply_markup=None)
+    await tell_submitter(query.bot, session, row, i18n, settings.default_language)
     await _show_review(query.message, session, lang, after_id=tid)
 
 
@@ -793,6 +795,7 @@ async def review_value(message: Message, member: Member | None, settings: Settin
     await message.answer(_("Approved with the corrected value {value} {unit}.").format(
         value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit)))
     await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
+    await tell_submitter(message.bot, session, row, i18n, settings.default_language)
     await _show_review(message, session, i18n.current_locale, after_id=row.id)
 
 
@@ -813,13 +816,14 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
         return
     await state.clear()
     try:
-        await coordination.reject_threshold(session, int(tid), message.from_user.id, message.text)
+        rejected = await coordination.reject_threshold(session, int(tid), message.from_user.id, message.text)
     except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
     await message.answer(_("Rejected. The reason is stored with the value."))
     await _edit_card(bot, session, data, _("❌ Rejected by you: {reason}").format(reason=_fit(message.text.strip(), 300)),
                      i18n.current_locale)
+    await tell_submitter(message.bot, session, rejected, i18n, settings.default_language)
     await _show_review(message, session, i18n.current_locale, after_id=int(tid))
 
 

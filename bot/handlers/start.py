@@ -166,7 +166,7 @@ async def cancel(message: Message, state: FSMContext, member: Member | None, ses
 
 @handlers.callback_query(LanguageChoice.filter())
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageChoice, session: AsyncSession, i18n: I18n
+    query: CallbackQuery, callback_data: LanguageChoice, session: AsyncSession, i18n: I18n, forms: FormCache | None = None
 ) -> None:
     """Switch to the chosen language and carry on where the member was."""
     if callback_data.code not in i18n.available_locales:
@@ -181,6 +181,24 @@ async def language_chosen(
             )
             if not member.is_onboarded:
                 await _continue_onboarding(query.message, member)
+            elif forms is not None:
+                await _ask_again_in_language(query.message, member, session, forms, i18n, callback_data.code)
+
+
+async def _ask_again_in_language(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
+                                 language: str) -> None:
+    """The open survey's current question again, in the language just chosen."""
+    from bot.handlers.survey import show_turn
+    from bot.i18n import translations
+
+    draft_id = await surveys.active_draft_id(session, member)
+    if draft_id is None:
+        return
+    try:
+        turn = await surveys.current_turn(session, forms, member, draft_id, language, translations(i18n.locales, language))
+    except surveys.SurveyUnavailable:
+        return
+    await show_turn(message, turn, language, member)
 
 
 @handlers.callback_query(CountryChoice.filter())
@@ -257,9 +275,21 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
 
 @handlers.message(F.text, lambda message, member: not _is_command(message) and member is not None
                 and not member.is_onboarded and not member.role)
-async def role_missing(message: Message) -> None:
-    """The member typed instead of pressing a role button: show the buttons again."""
-    await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
+async def role_missing(message: Message, session: AsyncSession, i18n: I18n, forms: FormCache,
+                       settings: Settings) -> None:
+    """The member typed their role instead of pressing a button: matched like a survey answer, else the buttons again."""
+    from bot.survey.matching import match_choice
+
+    labels = role_labels()
+    typed = fit_utf16(message.text or "", 100).replace("_", " ")
+    role = match_choice(typed, [(role, [label, role.replace("_", " ")]) for role, label in labels.items()
+                                if role in members.SELF_CHOSEN_ROLES])
+    if role is None:
+        await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
+        return
+    member = await members.set_role(session, message.from_user, role)
+    await message.answer(_("Thank you, your profile is complete."))
+    await _continue_onboarding(message, member, session, forms, settings, i18n.current_locale)
 
 
 @handlers.message(Command("profile"))

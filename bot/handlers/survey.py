@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import replace
 
 from aiogram import F
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.i18n import I18n
@@ -40,6 +42,7 @@ from bot.survey.form import language_code
 from storage.models import Member, utcnow
 
 handlers = Handlers("survey")
+log = logging.getLogger(__name__)
 
 _TYPE_HINTS = {
     "integer": lambda: _("Type a whole number."),
@@ -59,7 +62,7 @@ _LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 80
 # On the review screen: every answer is listed, long ones shortened (the stored answer stays whole).
 _REVIEW_LABEL_UNITS, _REVIEW_VALUE_UNITS = 200, 300
 # One summary line per part of the review: a phone shows about this much on two lines.
-_SUMMARY_LINE_UNITS, _SUMMARY_VALUE_UNITS = 160, 28
+_SUMMARY_LINE_UNITS, _SUMMARY_VALUE_UNITS, _SUMMARY_TITLE_UNITS = 160, 28, 60
 
 
 def _fit(text: str, units: int) -> str:
@@ -77,10 +80,11 @@ def progress_line(prompt) -> str:
         part=prompt.part, parts=prompt.parts, question=prompt.part_question, questions=prompt.part_questions)
 
 
-def _question_text(turn: Turn, lead: str | None = None) -> str:
+def _question_text(turn: Turn, lead: str | None = None, entered: list[str] | None = None) -> str:
     prompt = turn.prompt
     lines = [lead] if lead else []
     lines.append("<i>" + progress_line(prompt) + "</i>")
+    lines += entered or []
     if prompt.section:
         lines.append(_fit(prompt.section, _SECTION_UNITS))
     lines.append("<b>" + _fit(prompt.label, _LABEL_UNITS) + "</b>")
@@ -91,12 +95,15 @@ def _question_text(turn: Turn, lead: str | None = None) -> str:
     limit = surveys.answer_limit(prompt)
     if limit:
         lines.append(_("At most {limit} characters.").format(limit=limit))
-    if len(prompt.choices) > MAX_CHOICE_BUTTONS:
+    if len(prompt.choices) > MAX_CHOICE_BUTTONS and not prompt.hint:
         lines.append(_("Type your answer; I will find it in the list."))
     elif prompt.choices and prompt.kind == "question":
         lines.append("<i>" + _("Press a button, or type the option or its number.") + "</i>")
     if prompt.display_value and prompt.kind == "question":
-        lines.append(_("Current answer: {value}").format(value=_fit(prompt.display_value, _VALUE_UNITS)))
+        shown = _fit(prompt.display_value, _VALUE_UNITS)
+        # A form's default is offered, not presented as if the member had answered it.
+        lines.append(_("Suggested: {value}").format(value=shown) if prompt.suggested
+                     else _("Current answer: {value}").format(value=shown))
     if prompt.kind == "question" and not prompt.required:
         lines.append("<i>" + _("Optional: /skip to leave it empty.") + "</i>")
     return "\n".join(lines)
@@ -119,10 +126,27 @@ def _echo(turn: Turn) -> str | None:
         return None
     if turn.answer_shown == "":
         return "✓ " + _("“{question}” left empty.").format(question=_fit(turn.answered.label, _REVIEW_LABEL_UNITS))
-    if turn.answered.type == "text" and turn.answered.kind == "question":
+    if turn.answered.type == "text" and turn.answered.kind == "question" and not turn.adjusted:
         return None  # the member's own message shows it as typed
     return "✓ " + _("{label}: {value}").format(label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
                                               value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>")
+
+
+# "Add another?" lists the entries made so far, the newest last (a long repeat shows its last ones).
+_ENTERED_SHOWN = 8
+
+
+def _entered_so_far(turn: Turn, lang: str) -> list[str]:
+    """One line per entry of the repeat that asks "Add another?": what was entered, so the count is clear."""
+    prefix = (turn.prompt.path or "") + "["
+    items = [item for item in _review_items(turn, lang) if item["path"].startswith(prefix)]
+    lines = []
+    for title, positions in review_parts(items):
+        values = " · ".join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
+                            for position in positions if items[position]["display"])
+        lines.append("• " + _("{label}: {value}").format(label=html.escape(short_label(title, _SUMMARY_TITLE_UNITS)),
+                                                        value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
+    return lines[-_ENTERED_SHOWN:]
 
 
 def _review_items(turn: Turn, lang: str) -> list[dict]:
@@ -144,10 +168,12 @@ def review_parts(items: list[dict]) -> list[tuple[str, list[int]]]:
         key = item["path"].split("/", 1)[0] if "/" in item["path"] else ""
         if not keys or keys[-1] != key:
             keys.append(key)
-            title = item["section"].split(" › ")[0] if key and item["section"] else _("General")
+            title = item["section"].split(" › ")[0] if key and item["section"] else ""
             parts.append((title, []))
         parts[-1][1].append(position)
-    return parts
+    # Questions outside any group: titled by their question when alone, else "General".
+    return [(title or (items[positions[0]]["label"] if len(positions) == 1 else _("General")), positions)
+            for title, positions in parts]
 
 
 def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str, list[tuple[str, list[int]]]]:
@@ -160,7 +186,7 @@ def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str
     for title, positions in parts:
         values = separator.join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
                                 for position in positions if items[position]["display"])
-        lines.append(_("{label}: {value}").format(label="<b>" + _fit(title, _SECTION_UNITS) + "</b>",
+        lines.append(_("{label}: {value}").format(label="<b>" + html.escape(short_label(title, _SUMMARY_TITLE_UNITS)) + "</b>",
                                                   value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
     lines += ["", _("Press a part to see and change its answers, or Submit.")]
     return "\n".join(lines), parts
@@ -233,8 +259,9 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
             await message.answer(chunk)
         await message.answer(chunks[-1], reply_markup=survey_review_keyboard(turn.submission.id, token, parts))
     else:
+        entered = _entered_so_far(turn, lang) if prompt.kind == "add_another" else None
         await message.answer(
-            _question_text(turn, lead),
+            _question_text(turn, lead, entered),
             reply_markup=survey_question_keyboard(turn.submission.id, token, prompt, turn.pending,
                                                   suggested=member.country if member else None),
         )
@@ -268,6 +295,30 @@ def _receipt(turn: Turn, lang: str) -> str:
                                                     date=format_date(when, format="medium", locale=lang)),
     ]
     return "\n".join(lines)
+
+
+async def tell_submitter(bot, session: AsyncSession, threshold, i18n: I18n, default_language: str = "en") -> None:
+    """Tell the focal point who reported `threshold` that a coordinator approved or rejected it, with the reason."""
+    submitter = await surveys.submitter_of(session, threshold)
+    if submitter is None:
+        return
+    language = submitter.language if submitter.language in i18n.available_locales else default_language
+    with i18n.use_locale(language):
+        number = format_decimal(threshold.value, locale=language) if threshold.value is not None else threshold.value_original
+        value = html.escape(fit_utf16(f"{threshold.pollutant_name} · {number} {threshold.unit}", 300))
+        reference = "<b>" + submission_reference(submitter.submission_id) + "</b>"
+        if threshold.review_status == "approved":
+            text = _("A coordinator approved the threshold value you reported ({reference}): {value}. "
+                     "It now appears in lookups.").format(reference=reference, value=value)
+        else:
+            text = _("A coordinator did not accept the threshold value you reported ({reference}): {value}.").format(
+                reference=reference, value=value)
+            text += "\n" + _("Reason: {reason}").format(reason=html.escape(fit_utf16(threshold.review_note or "—", 1000)))
+            text += "\n" + _("To send it again corrected, send /survey and start from your last answers.")
+    try:
+        await bot.send_message(submitter.telegram_id, text)
+    except TelegramAPIError as error:  # blocked the bot, deleted the account: the decision stands anyway
+        log.info("review decision not delivered to the submitter: %s", error)
 
 
 def submission_reference(submission_id: int) -> str:

@@ -93,6 +93,8 @@ class Turn:
     answer_shown: str | None = None
     # Typed text that reads as a lookup ("cadmium limit kenya"): not stored as an answer.
     lookup_text: str | None = None
+    # The typed answer was stored otherwise than typed (a web address given its https://).
+    adjusted: bool = False
 
 
 class SurveyUnavailable(Exception):
@@ -206,6 +208,29 @@ async def paused_draft(session: AsyncSession, member: Member) -> tuple[Submissio
         stored = await repo.form(drafts[0].form_pk)
         title = (stored.title or stored.form_id) if stored is not None else ""
         return drafts[0], title, len(set((drafts[0].state or {}).get("history", [])))
+
+
+@dataclass
+class Submitter:
+    """Who reported a value in a survey, to tell them what the coordinators decided."""
+
+    telegram_id: int
+    language: str | None
+    submission_id: int
+
+
+async def submitter_of(session: AsyncSession, threshold: Threshold) -> Submitter | None:
+    """The member whose survey submission reported `threshold` (None for values not from a survey)."""
+    if threshold.submission_id is None:
+        return None
+    async with session.begin():
+        submission = await SurveyRepository(session).submission(threshold.submission_id)
+        if submission is None:
+            return None
+        member = await session.get(Member, submission.member_id)
+        if member is None or not member.active:
+            return None
+        return Submitter(member.telegram_id, member.language or submission.language, submission.id)
 
 
 async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
@@ -379,12 +404,12 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     if action == "done":
         value = list(draft.pending.get(prompt.path, prompt.value or []))
         action = "answer"
+    adjusted = False
     if action == "answer":
         limit = answer_limit(prompt)
         if limit and isinstance(value, str) and len(value.strip()) > limit:
             return Turn(draft, form, prompt, error=_too_long(tr, len(value.strip()), limit))
-        if isinstance(value, str) and prompt.kind == "question" and prompt.type in ("text", "select_one", "select_multiple") \
-                and looks_like_lookup(value):
+        if isinstance(value, str) and prompt.kind == "question" and looks_like_lookup(value):
             # Never stored as the answer: the member is asked what they meant (text) or how to pause.
             draft.pending = {**draft.pending, TYPED_KEY: [value[:MAX_KEPT_TEXT]]}
             return Turn(draft, form, prompt, lookup_text=value, pending=list(draft.pending.get(prompt.path or "", [])))
@@ -394,6 +419,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
             if alternative is not None:
                 retried = engine.answer(form, state, alternative, tr=tr)
                 result = retried if retried.accepted else result
+                adjusted = retried.accepted
             if not result.accepted:
                 result = replace(result, error=_explained(prompt, value, result.error, form, tr))
     elif action == "saved":
@@ -436,6 +462,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
         turn.answered = prompt
         turn.answer_shown = _shown_answer(form, prompt, result.state, value, lang)
+        turn.adjusted = adjusted
     return turn
 
 
@@ -456,6 +483,7 @@ TYPED_KEY = "~typed"
 MAX_KEPT_TEXT = 4000
 # Numbered options ("1" for the first) only where the options are shown as buttons.
 MAX_NUMBERED_CHOICES = 24
+_BARE_DOMAIN = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 _NUMBERS = re.compile(r"\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*")
 _LETTER_DIGIT = re.compile(r"(?<=\d)[oOlI]|[oOlI](?=\d)")
 _NUMBER_THEN_WORDS = re.compile(r"^\s*([-+]?\d[\d\s.,']*?)\s*([^\d\s.,'].*)$")
@@ -470,10 +498,13 @@ def looks_like_lookup(text: str) -> bool:
 
 
 def typed_alternative(prompt: Prompt, text: str) -> Any:
-    """What a typed answer the matcher refused stands for: option numbers ("1", "1, 3"), or a country
-    by the names and abbreviations sign-up understands ("USA", "DRC"); None when nothing fits."""
+    """What a typed answer the engine refused stands for: option numbers ("1", "1, 3"), a country by the
+    names and abbreviations sign-up understands ("USA", "DRC"), a web address without its https://;
+    None when nothing fits."""
     text = text.strip()
     choices = prompt.choices
+    if prompt.type == "text" and _BARE_DOMAIN.fullmatch(text):
+        return "https://" + text  # "www.nema.go.ke" for a question that wants a web address
     if prompt.type not in ("select_one", "select_multiple") or not choices:
         return None
     if _NUMBERS.fullmatch(text) and len(choices) <= MAX_NUMBERED_CHOICES:

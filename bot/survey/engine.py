@@ -73,6 +73,10 @@ class Prompt:
     parts: int = 0
     part_question: int = 0
     part_questions: int = 0
+    # Whether /back has somewhere to go (nothing answered before this step).
+    can_go_back: bool = True
+    # The value is the form's default, not an answer the user gave.
+    suggested: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -558,6 +562,8 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
         section=_section(form, step.path, instance, lang),
     )
     prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(form, steps, index)
+    paths = {candidate.path for candidate in steps}
+    prompt.can_go_back = any(path in paths and path != step.path for path in state["history"])
     if step.kind == "add_another":
         repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
@@ -578,6 +584,7 @@ def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, t
     prompt.value = state["answers"].get(step.path)
     if prompt.value is not None:
         prompt.display_value = display_value(form, node, prompt.value, lang)
+        prompt.suggested = step.path in state["defaulted"] and step.path not in state["history"]
     return prompt
 
 
