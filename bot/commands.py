@@ -20,6 +20,8 @@ MENU = [
     ("help", __("What this bot can do")),
     ("language", __("Change the language")),
     ("cancel", __("Stop what you are doing")),
+    ("mute", __("Stop receiving reminders")),
+    ("unmute", __("Receive reminders again")),
     ("mydata", __("See what the bot stores about you")),
     ("forget", __("Erase your personal data")),
 ]

@@ -105,6 +105,15 @@ async def test_coordinator_help_lists_the_tools_and_sets_the_chat_menu(harness):
     assert "<b>Coordinator tools</b>" in "\n".join(sent(await harness.send(coordinator(harness), "hi")))
 
 
+async def test_the_public_menu_names_mute_which_every_reminder_mentions(harness):
+    registered = [call for call in harness.api.calls if call.method == "setMyCommands" and call.params.get("scope") is None]
+    menus = {call.params.get("language_code"): {c.command: c.description for c in call.params["commands"]}
+             for call in registered}
+    assert menus[None]["mute"] == "Stop receiving reminders" and menus[None]["unmute"] == "Receive reminders again"
+    assert menus["fr"]["mute"] == "Ne plus recevoir de rappels"
+    assert not {"review", "remind", "invite"} & set(menus[None])  # coordinator tools stay in coordinators' chats
+
+
 async def test_a_member_sees_no_coordinator_tools(harness, user_id):
     user = await member(harness, user_id, role="INSOP member")
     for text in ("/help", "hello"):
