@@ -21,6 +21,8 @@ MENU = [
     ("profile", __("Change your country, role or language")),
     ("language", __("Change the language")),
     ("cancel", __("Stop what you are doing")),
+    ("mute", __("Stop receiving reminders")),
+    ("unmute", __("Receive reminders again")),
     ("mydata", __("See what the bot stores about you")),
     ("forget", __("Erase your personal data")),
 ]

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 
 from bot.callbacks import CoordReview
 from bot.lookup.records import normalize_row
-from storage.models import Member, Submission, SurveyForm, Threshold, utcnow
+from storage.models import Member, Submission, SurveyAnswer, SurveyForm, Threshold, utcnow
 from storage.repositories.thresholds import source_key
 from storage.seed import REFERENCE_THRESHOLDS
 from tests.harness import BotHarness
@@ -60,7 +60,7 @@ def buttons(call) -> list[str]:
     return [button.text for row in call.keyboard.inline_keyboard for button in row] if call.keyboard else []
 
 
-async def reported_value(harness: BotHarness, by_user: int, value: str = "3.500000") -> Threshold:
+async def reported_value(harness: BotHarness, by_user: int, value: str = "3.500000", typed: str | None = None) -> Threshold:
     """A value a focal point reported in the survey, waiting for review, stored as the bot stored it before."""
     with REFERENCE_THRESHOLDS.open(newline="", encoding="utf-8") as handle:
         row = next(line for line in csv.DictReader(handle) if line["pollutant"].lower() == "cadmium"
@@ -80,6 +80,9 @@ async def reported_value(harness: BotHarness, by_user: int, value: str = "3.5000
         threshold = Threshold(source_key=source_key(values), origin="survey", review_status="pending",
                               submission_id=submission.id, created_at=utcnow(), updated_at=utcnow(), **values)
         session.add(threshold)
+        if typed is not None:  # the answer trail of the entry's value question, as the survey records it
+            session.add(SurveyAnswer(submission_id=submission.id, update_id=1, question="threshold[1]/value",
+                                     action="answer", value=typed, accepted=True, created_at=utcnow()))
     return threshold
 
 
@@ -103,6 +106,15 @@ async def test_coordinator_help_lists_the_tools_and_sets_the_chat_menu(harness):
     assert "review" in [command.command for command in menus[0].params["commands"]]
     # A greeting gets the same screen.
     assert "<b>Coordinator tools</b>" in "\n".join(sent(await harness.send(coordinator(harness), "hi")))
+
+
+async def test_the_public_menu_names_mute_which_every_reminder_mentions(harness):
+    registered = [call for call in harness.api.calls if call.method == "setMyCommands" and call.params.get("scope") is None]
+    menus = {call.params.get("language_code"): {c.command: c.description for c in call.params["commands"]}
+             for call in registered}
+    assert menus[None]["mute"] == "Stop receiving reminders" and menus[None]["unmute"] == "Receive reminders again"
+    assert menus["fr"]["mute"] == "Ne plus recevoir de rappels"
+    assert not {"review", "remind", "invite"} & set(menus[None])  # coordinator tools stay in coordinators' chats
 
 
 async def test_a_member_sees_no_coordinator_tools(harness, user_id):
@@ -137,6 +149,16 @@ async def test_review_card_shows_the_value_as_typed_who_reported_it_and_the_rang
     assert value.instrument in decided.text and "✅ Approved by you" in decided.text
     assert decided.keyboard is None
     assert (await stored(harness, value.id)).review_status == "approved"
+
+
+async def test_the_card_shows_the_answer_as_typed_in_the_survey(harness, user_id):
+    """A thousands separator read as a decimal point (1,000 -> 1) can only be seen next to what was typed."""
+    await member(harness, user_id)
+    value = await reported_value(harness, user_id, value="1", typed="1,000")
+    card = sent(await harness.send(coordinator(harness), "/review"))[0]
+    assert value.instrument in card
+    assert "Value as typed: <b>1,000 mg/kg</b>, stored as 1 mg/kg dw" in card
+    await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
 
 
 async def test_the_coordinator_corrects_the_value_itself(harness, user_id):

@@ -609,7 +609,7 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
                                                                 original=_fit(row.land_use_original)),
         _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
             value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=_fit(row.unit),
-            original=_fit(_as_typed(row.value_original) or "—"), unit_original=_fit(row.unit_original)),
+            original=_fit(item.typed_value or _as_typed(row.value_original) or "—", 64), unit_original=_fit(row.unit_original)),
     ]
     if item.others_count:
         lines.append(_("Other jurisdictions, same pollutant and land use: {low}–{high} {unit} ({count})").format(

@@ -29,6 +29,7 @@ from storage.models import (
     ReviewStatus,
     Role,
     SubmissionStatus,
+    SurveyAnswer,
     SurveyForm,
     Threshold,
     column_width,
@@ -281,6 +282,8 @@ class ReviewItem:
     others_count: int = 0
     # Files attached to the submission, as lines for the card (filled by the documents feature; none yet).
     documents: tuple[str, ...] = ()
+    # The value exactly as the focal point typed it in the survey ("1,000"), when the answer trail has it.
+    typed_value: str | None = None
 
 
 async def next_review(session: AsyncSession, after_id: int = 0, wrap: bool = True) -> ReviewItem | None:
@@ -305,6 +308,15 @@ async def review_item(session: AsyncSession, threshold_id: int) -> ReviewItem | 
 async def _review_item(session: AsyncSession, repo: CoordinationRepository, threshold: Threshold) -> ReviewItem:
     """The value with its submitter and the approved values of other jurisdictions for the same question."""
     item = ReviewItem(threshold, await repo.pending_threshold_count())
+    if threshold.submission_id is not None and threshold.row_number:
+        # The entry's value question in the answer trail: what was typed, before any reading of it.
+        typed = await session.scalar(
+            select(SurveyAnswer.value).where(SurveyAnswer.submission_id == threshold.submission_id,
+                                             SurveyAnswer.question.like(f"%threshold[{int(threshold.row_number)}]/value"),
+                                             SurveyAnswer.accepted.is_(True))
+            .order_by(SurveyAnswer.id.desc()).limit(1))
+        if isinstance(typed, (str, int, float)) and not isinstance(typed, bool):
+            item.typed_value = str(typed)
     if threshold.submission_id is not None:
         submission = await SurveyRepository(session).submission(threshold.submission_id)
         if submission is not None:
