@@ -13,3 +13,5 @@ SESSIONMAKER = web.AppKey("web_sessionmaker", async_sessionmaker[AsyncSession])
 CATALOG = web.AppKey("web_catalog", ThresholdCatalog)
 # The download files of the current index, built on first request after each change of the data.
 EXPORTS = web.AppKey("web_exports", dict)
+# The worker process that counts the campaign (bot/heavy.py) when the bot runs beside the site; else in-process.
+HEAVY = web.AppKey("web_heavy", object)

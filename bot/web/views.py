@@ -61,7 +61,7 @@ def _param(request: web.Request, name: str) -> str:
     return value.strip()
 
 
-def _context(request: web.Request, **values) -> dict:
+def page_context(request: web.Request, **values) -> dict:
     """What every template needs: language, direction, gettext, links that keep the language."""
     language = page_language(request)
     tr = translations(language)
@@ -92,7 +92,7 @@ def _render(template: str, request: web.Request, context: dict, status: int = 20
 async def search_page(request: web.Request) -> web.Response:
     """The search box; with `q`, the bot's answer to that question as tables."""
     query = _param(request, "q")
-    context = _context(request, query=query, result=None)
+    context = page_context(request, query=query, result=None)
     if query:
         language = context["lang"]
         tr = translations(language)
@@ -138,7 +138,7 @@ def _result_view(result, tr, language: str) -> dict:
 @routes.get("/countries", name="countries")
 async def countries_page(request: web.Request) -> web.Response:
     """The jurisdictions with values, by GSP region, and those with only a recorded status."""
-    context = _context(request)
+    context = page_context(request)
     language, tr = context["lang"], translations(context["lang"])
     async with request.app[SESSIONMAKER]() as session:
         entries = await thresholds.jurisdiction_coverage(session, request.app[CATALOG])
@@ -162,7 +162,7 @@ async def countries_page(request: web.Request) -> web.Response:
 @routes.get("/country/{code}", name="country")
 async def country_page(request: web.Request) -> web.Response:
     """Every value of one jurisdiction by tier and land use, or its recorded status."""
-    context = _context(request)
+    context = page_context(request)
     language, tr = context["lang"], translations(context["lang"])
     code = request.match_info["code"][:8].upper()
     if len(code) != 2 or not code.isalpha():
@@ -190,7 +190,7 @@ async def country_page(request: web.Request) -> web.Response:
 @routes.get("/pollutant/{pollutant}", name="pollutant")
 async def pollutant_page(request: web.Request) -> web.Response:
     """One pollutant across jurisdictions within one tier: an SVG chart and a table."""
-    context = _context(request)
+    context = page_context(request)
     language, tr = context["lang"], translations(context["lang"])
     pollutant = request.match_info["pollutant"][:64]
     land_use = _param(request, "land_use") or None

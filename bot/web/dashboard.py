@@ -1,0 +1,108 @@
+"""The coordinators' dashboard, a Telegram Mini App: initData checked (signature, age, coordinator now).
+
+`GET /dashboard` is a small page whose script (served from this site) posts the initData Telegram gives
+the Mini App; `POST /dashboard` checks it and renders the numbers of /stats from the same use case.
+Anything else gets 403, and a coordinator who was demoted loses access at the next request.
+"""
+
+from __future__ import annotations
+
+import time
+
+import aiohttp_jinja2
+from aiogram.utils.web_app import WebAppInitData, safe_parse_webapp_init_data
+from aiohttp import web
+from babel.numbers import format_percent
+
+from bot.limits import WEB_INIT_DATA_SECONDS
+from bot.reports.indicators import indicator_label
+from bot.reports.regions import REGIONS, region_label
+from bot.services import coordination
+from bot.services.members import is_coordinator
+from bot.web.chart import comparison_svg
+from bot.web.keys import HEAVY, SESSIONMAKER, SETTINGS
+from bot.web.views import page_context
+from bot.web.language import translations
+from storage.repositories.members import MemberRepository
+
+routes = web.RouteTableDef()
+
+# The shell page runs one script from this site, nothing else.
+DASHBOARD_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    "form-action 'self'; base-uri 'none'; frame-ancestors https://web.telegram.org")
+
+
+def check_init_data(token: str | None, init_data: str, now: float | None = None) -> WebAppInitData | None:
+    """The Mini App's initData when signed with the bot token and recent, else None."""
+    if not token or not init_data:
+        return None
+    try:
+        data = safe_parse_webapp_init_data(token, init_data)
+    except ValueError:
+        return None
+    age = (now if now is not None else time.time()) - data.auth_date.timestamp()
+    if data.user is None or not -60 <= age <= WEB_INIT_DATA_SECONDS:
+        return None
+    return data
+
+
+def _private(response: web.Response) -> web.Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = DASHBOARD_POLICY
+    return response
+
+
+@routes.get("/dashboard", name="dashboard_shell")
+async def dashboard_shell(request: web.Request) -> web.Response:
+    """The page Telegram opens: its script posts the initData back, without it a short explanation."""
+    return _private(aiohttp_jinja2.render_template("dashboard_shell.html", request, page_context(request)))
+
+
+@routes.post("/dashboard", name="dashboard")
+async def dashboard(request: web.Request) -> web.Response:
+    """The campaign's numbers for a coordinator whose initData checks out; 403 for anyone else."""
+    form = await request.post()
+    context = page_context(request)
+    language, tr = context["lang"], translations(context["lang"])
+    settings = request.app[SETTINGS]
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    init_data = form.get("init_data")
+    data = check_init_data(token, init_data if isinstance(init_data, str) else "")
+    allowed = False
+    if data is not None:
+        async with request.app[SESSIONMAKER]() as session:
+            async with session.begin():
+                member = await MemberRepository(session).get(data.user.id)
+                allowed = is_coordinator(member, data.user.id, settings.coordinator_ids)
+            if allowed:
+                stats = await coordination.campaign_stats(session, request.app.get(HEAVY))
+    if not allowed:
+        context["refusal"] = (tr.gettext("Only coordinators can see the dashboard.") if data is not None else
+                              tr.gettext("This sign-in is not valid or has expired. Open the dashboard again from the bot."))
+        return _private(aiohttp_jinja2.render_template("dashboard_shell.html", request, context, status=403))
+
+    def percent(value: float) -> str:
+        return format_percent(value, locale=language)
+
+    indicators = [{"label": indicator_label(indicator.id, tr), "numerator": indicator.numerator,
+                   "denominator": indicator.denominator, "value": percent(indicator.value),
+                   "goal": percent(indicator.goal) if indicator.goal is not None else "",
+                   "met": indicator.goal_met} for indicator in stats.indicators]
+    regions = [{"label": region_label(row.region, tr), "targeted": row.targeted, "responded": row.responded,
+                "drafts": row.drafts, "rate": percent(row.response_rate), "share": row.response_rate}
+               for row in stats.regions]
+    chart = comparison_svg([{"label": row["label"], "value": row["share"] * 100 or None, "amount": row["rate"]}
+                            for row in regions], tr.gettext("Targeted countries that responded (%)"),
+                           rtl=context["dir"] == "rtl")
+    forms = []
+    for form_stats in stats.forms:
+        rows = []
+        for region in sorted(form_stats.by_region, key=coordination.region_order):
+            label = region_label(region, tr) if region in REGIONS else tr.gettext(
+                "Country not given or outside the regions")
+            for code, (submitted, drafts) in sorted(form_stats.by_region[region].items()):
+                rows.append({"region": label, "country": code or "?", "submitted": submitted, "drafts": drafts})
+        forms.append({"title": form_stats.title, "submitted": form_stats.submitted, "drafts": form_stats.drafts,
+                      "rows": rows})
+    context.update(indicators=indicators, regions=regions, chart=chart, forms=forms)
+    return _private(aiohttp_jinja2.render_template("dashboard.html", request, context))
