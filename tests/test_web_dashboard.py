@@ -62,13 +62,18 @@ async def test_shell_page_posts_init_data_with_its_own_script(client):
     assert "tgWebAppData" in script and "http" not in script
 
 
-async def test_coordinator_sees_the_indicators(client):
+async def test_coordinator_sees_the_indicators(client, storage):
+    from storage.repositories.coordination import CoordinationRepository
+
+    async with storage.sessionmaker() as session, session.begin():
+        waiting = await CoordinationRepository(session).pending_threshold_count()
     status, page = await _post(client, sign(900))  # 900 is a configured coordinator in the test settings
     assert status == 200, page
     assert "Action plan indicators" in page
     assert "Countries taking part in threshold discussions" in page
     assert "Laboratories aware of GLOSOLAN harmonized SOPs" in page
     assert "Survey campaign progress" in page
+    assert f"Values waiting for review: {waiting}" in page and "Latest reminders" in page
     assert all(region in page for region in ("Africa", "Latin America and the Caribbean", "Pacific"))
     french_status, french = await _post(client, sign(901), lang="fr")
     assert french_status == 200 and FRENCH_INDICATORS in french

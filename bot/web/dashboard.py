@@ -12,12 +12,13 @@ import time
 import aiohttp_jinja2
 from aiogram.utils.web_app import WebAppInitData, safe_parse_webapp_init_data
 from aiohttp import web
+from babel.dates import format_datetime
 from babel.numbers import format_percent
 
 from bot.limits import WEB_INIT_DATA_SECONDS
 from bot.reports.indicators import indicator_label
 from bot.reports.regions import REGIONS, region_label
-from bot.services import coordination
+from bot.services import coord_reminders, coordination
 from bot.services.members import is_coordinator
 from bot.web.chart import comparison_svg
 from bot.web.keys import HEAVY, SESSIONMAKER, SETTINGS
@@ -76,6 +77,8 @@ async def dashboard(request: web.Request) -> web.Response:
                 allowed = is_coordinator(member, data.user.id, settings.coordinator_ids)
             if allowed:
                 stats = await coordination.campaign_stats(session, request.app.get(HEAVY))
+                waiting = await coordination.next_review(session)
+                sent = await coord_reminders.report(session)
     if not allowed:
         context["refusal"] = (tr.gettext("Only coordinators can see the dashboard.") if data is not None else
                               tr.gettext("This sign-in is not valid or has expired. Open the dashboard again from the bot."))
@@ -104,5 +107,14 @@ async def dashboard(request: web.Request) -> web.Response:
                 rows.append({"region": label, "country": code or "?", "submitted": submitted, "drafts": drafts})
         forms.append({"title": form_stats.title, "submitted": form_stats.submitted, "drafts": form_stats.drafts,
                       "rows": rows})
-    context.update(indicators=indicators, regions=regions, chart=chart, forms=forms)
+    queued = ("queued", "claimed", "sending")
+    reminders = [{"id": item.reminder.id, "status": item.reminder.status,
+                  "when": format_datetime(item.reminder.scheduled_for or item.reminder.created_at, "short",
+                                          locale=language) if (item.reminder.scheduled_for or item.reminder.created_at)
+                  else "", "sent": item.counts.get("sent", 0), "blocked": item.counts.get("blocked", 0),
+                  "failed": item.counts.get("failed", 0), "queued": sum(item.counts.get(key, 0) for key in queued),
+                  "unknown": item.counts.get("unknown", 0), "skipped": item.counts.get("skipped", 0)}
+                 for item in sent]
+    context.update(indicators=indicators, regions=regions, chart=chart, forms=forms, reminders=reminders,
+                   review_waiting=waiting.remaining if waiting is not None else 0)
     return _private(aiohttp_jinja2.render_template("dashboard.html", request, context))
