@@ -260,3 +260,39 @@ async def test_webhook_server_serves_the_same_site(settings, storage):
     finally:
         await bot.session.close()
         await dispatcher.storage.close()
+
+
+async def test_long_answers_are_cut_with_a_link_and_country_pages_paged(settings, storage, monkeypatch):
+    import bot.web.views as views
+
+    monkeypatch.setattr(views, "SECTION_ROWS", 3)
+    monkeypatch.setattr(views, "COUNTRY_ROWS", 10)
+    app = build_web_app(settings, storage.sessionmaker)
+    async with TestClient(TestServer(app)) as client:
+        total = (await (await client.get("/api/thresholds?country=NL&limit=1")).json())["total"]
+        page = await _page(client, "/?q=lead+Netherlands&lang=en")
+        assert page.count('<td class="amount">') <= 3 * 4 and "More values ▸" in page
+        seen = 0
+        for number in range(1, -(-total // 10) + 1):
+            country = await _page(client, f"/country/NL?page={number}")
+            seen += country.count('<td class="amount">')
+            assert f"<strong>{number}</strong>" in country
+        assert seen == total
+        assert (await _page(client, "/country/NL?page=999")).count('<td class="amount">') == total - (total - 1) // 10 * 10
+        assert (await client.get("/country/NL?page=-1")).status == 200
+
+
+async def test_a_newly_approved_value_shows_at_once(client, storage):
+    from bot.lookup import read_thresholds_csv
+    from storage.repositories.thresholds import ThresholdRepository
+
+    before = await _page(client, "/country/MN?lang=en")
+    assert "Not yet surveyed" in before and (await _page(client, "/country/MN?lang=en")) == before  # cached
+    seed = read_thresholds_csv(ROOT / "storage" / "seed" / "reference_thresholds.csv")
+    record = dataclasses.replace(next(r for r in seed if r.jurisdiction == "NL" and r.value), jurisdiction="MN",
+                                 jurisdiction_name="Mongolia", instrument="MNS 5850:2019 test instrument")
+    async with storage.sessionmaker() as session, session.begin():
+        await ThresholdRepository(session).add_records([record.to_dict()], origin="import")
+    after = await _page(client, "/country/MN?lang=en")
+    assert "MNS 5850:2019 test instrument" in after and "Not yet surveyed" not in after
+    assert "Mongolia" in await _page(client, "/countries?lang=en")

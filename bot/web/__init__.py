@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.limits import WEB_BODY_BYTES
 from bot.services.thresholds import ThresholdCatalog
 from bot.web.guards import RateLimiter, web_middlewares
-from bot.web.keys import CATALOG, EXPORTS, HEAVY, SESSIONMAKER, SETTINGS
+from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +32,13 @@ def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sess
               limiter: RateLimiter | None = None, heavy=None) -> web.Application:
     """Add the public pages, downloads and API to `app` (`skip_paths`: routes that are not ours, e.g. the webhook)."""
     from bot.web.dashboard import routes as dashboard_routes
-    from bot.web.views import routes
+    from bot.web.views import PageCache, routes
 
     app[SETTINGS] = settings
     app[SESSIONMAKER] = sessionmaker
     app[CATALOG] = catalog or ThresholdCatalog()
     app[EXPORTS] = {}
+    app[PAGES] = PageCache()
     if heavy is not None:
         app[HEAVY] = heavy
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,

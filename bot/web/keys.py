@@ -15,3 +15,5 @@ CATALOG = web.AppKey("web_catalog", ThresholdCatalog)
 EXPORTS = web.AppKey("web_exports", dict)
 # The worker process that counts the campaign (bot/heavy.py) when the bot runs beside the site; else in-process.
 HEAVY = web.AppKey("web_heavy", object)
+# Rendered pages of the current index (bot.web.views.PageCache).
+PAGES = web.AppKey("web_pages", object)
