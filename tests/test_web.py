@@ -296,3 +296,17 @@ async def test_a_newly_approved_value_shows_at_once(client, storage):
     after = await _page(client, "/country/MN?lang=en")
     assert "MNS 5850:2019 test instrument" in after and "Not yet surveyed" not in after
     assert "Mongolia" in await _page(client, "/countries?lang=en")
+
+
+async def test_missing_pages_and_bad_parameters_get_a_page_in_the_readers_language(client):
+    response = await client.get("/country/XQ?lang=fr")
+    assert response.status == 404
+    page = await response.text()
+    assert _html_attributes(page) == ("fr", "ltr") and "Cette page n’existe pas." in page
+    response = await client.get("/nowhere", headers={"Accept-Language": "ar"})
+    assert response.status == 404 and _html_attributes(await response.text()) == ("ar", "rtl")
+    response = await client.get("/pollutant/cadmium?tier=nonsense&lang=es")
+    assert response.status == 400 and "Esta página no existe." in await response.text()
+    response = await client.get("/", params={"q": "x" * 501, "lang": "ru"})
+    assert response.status == 400 and "Вопрос слишком длинный" in await response.text()
+    assert (await client.get("/api/nowhere")).content_type != "text/html"

@@ -32,7 +32,7 @@ def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sess
               limiter: RateLimiter | None = None, heavy=None) -> web.Application:
     """Add the public pages, downloads and API to `app` (`skip_paths`: routes that are not ours, e.g. the webhook)."""
     from bot.web.dashboard import routes as dashboard_routes
-    from bot.web.views import PageCache, routes
+    from bot.web.views import PageCache, polite_errors, routes
 
     app[SETTINGS] = settings
     app[SESSIONMAKER] = sessionmaker
@@ -44,6 +44,7 @@ def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sess
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                          trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     app.middlewares.extend(web_middlewares(skip_paths, limiter or RateLimiter()))
+    app.middlewares.append(polite_errors)
     app.router.add_routes(routes)
     app.router.add_routes(dashboard_routes)
     app.router.add_static("/static", STATIC, name="static")

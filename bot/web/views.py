@@ -377,3 +377,18 @@ async def api_thresholds(request: web.Request) -> web.Response:
          "pollutant_known": pollutant is None or pollutant in POLLUTANTS_BY_ID or bool(records),
          "results": [record_to_json(record, language) for record in page]},
         dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str), headers={"Cache-Control": API_CACHE})
+
+
+@web.middleware
+async def polite_errors(request: web.Request, handler) -> web.StreamResponse:
+    """A page that does not exist, or a bad parameter, gets a short page in the reader's language."""
+    try:
+        return await handler(request)
+    except (web.HTTPNotFound, web.HTTPBadRequest) as error:
+        if request.path.startswith(("/api/", "/static/", "/download/")) or request.method != "GET":
+            raise
+        tr = translations(page_language(request))
+        message = error.text if isinstance(error, web.HTTPBadRequest) and error.text and \
+            not error.text.startswith("400") else tr.gettext("This page does not exist.")
+        return aiohttp_jinja2.render_template("error.html", request, page_context(request, message=message),
+                                              status=error.status)
