@@ -310,3 +310,34 @@ async def test_missing_pages_and_bad_parameters_get_a_page_in_the_readers_langua
     response = await client.get("/", params={"q": "x" * 501, "lang": "ru"})
     assert response.status == 400 and "Вопрос слишком длинный" in await response.text()
     assert (await client.get("/api/nowhere")).content_type != "text/html"
+
+
+async def test_python_m_bot_web_serves_the_site(settings):
+    import asyncio
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=settings.database_url, PORT=str(port), LOG_LEVEL="WARNING")
+    env.pop("BOT_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(240):  # at most 2 minutes for migrations, seed check and country names
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/countries?lang=zh") as response:
+                        page = await response.text()
+                        break
+                except aiohttp.ClientConnectionError:
+                    assert process.poll() is None, process.stderr.read().decode()
+                    await asyncio.sleep(0.5)
+            else:
+                raise AssertionError("python -m bot web did not answer")
+        assert response.status == 200 and _html_attributes(page) == ("zh", "ltr") and "荷兰" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
