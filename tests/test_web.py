@@ -341,3 +341,20 @@ async def test_python_m_bot_web_serves_the_site(settings):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+async def test_downloads_are_built_in_the_bots_worker_process_when_there_is_one(settings, storage):
+    from bot.heavy import HeavyWork
+
+    heavy = HeavyWork(workers=1)
+    app = build_web_app(settings, storage.sessionmaker)
+    from bot.web.keys import HEAVY
+
+    app[HEAVY] = heavy
+    try:
+        async with TestClient(TestServer(app)) as client:
+            response = await client.get("/download/thresholds.json")
+            assert response.status == 200 and len((await response.json())["values"]) > 900
+            assert heavy.started
+    finally:
+        await heavy.close()

@@ -30,7 +30,7 @@ from bot.lookup.tiers import TIERS
 from bot.reports.regions import REGIONS, region_label, region_of
 from bot.services import thresholds
 from bot.web.chart import comparison_svg
-from bot.web.keys import CATALOG, EXPORTS, PAGES, SESSIONMAKER, SETTINGS
+from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS
 from bot.web.language import choose_language, direction, switcher, translations
 
 CITATION = ("FAO Global Soil Partnership, International Network on Soil Pollution (INSOP): "
@@ -326,7 +326,10 @@ async def download(request: web.Request) -> web.Response:
         cached = request.app[EXPORTS]
         if cached.get("index") is not index:
             columns, cells = thresholds.export_table(await thresholds.export_rows(session))
-            files = await asyncio.to_thread(_export_files, columns, cells)
+            # The bot's worker process when the site runs beside the bot (webhook), else a thread.
+            heavy = request.app.get(HEAVY)
+            files = await (heavy.run(_export_files, columns, cells) if heavy is not None
+                           else asyncio.to_thread(_export_files, columns, cells))
             cached.clear()
             cached.update(files, index=index)
     return web.Response(body=cached[kind], headers={
