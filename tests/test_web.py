@@ -358,3 +358,14 @@ async def test_downloads_are_built_in_the_bots_worker_process_when_there_is_one(
             assert heavy.started
     finally:
         await heavy.close()
+
+
+async def test_a_country_alone_lists_its_pollutants_and_a_pollutant_alone_compares(client):
+    page = await _page(client, "/?q=Canad%C3%A1&lang=es")
+    links = re.findall(r'href="(/\?q=[^"]+)"', page)
+    assert any("Cadmio" in link or "cadmio" in link.lower() for link in links), links
+    followed = await _page(client, next(link for link in links if "admio" in link).replace("&amp;", "&"))
+    assert "Cadmio — Canadá" in followed and '<td class="amount">' in followed
+    compared = await _page(client, "/?q=cadmium&lang=en")
+    assert "Compared within one tier: Tier 2 · assessment." in compared
+    assert compared.count('<td class="amount">') >= 10

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.countries import country_name, exact_country
 from bot.limits import WEB_API_PAGE, WEB_QUERY_CHARS
 from bot.lookup import result_to_json
-from bot.lookup.index import TIER_ORDER
+from bot.lookup.index import RESULT_COMPARISON, RESULT_COUNTRY_OVERVIEW, TIER_ORDER
 from bot.lookup.pollutants import POLLUTANTS_BY_ID
 from bot.lookup.records import LAND_USES
 from bot.lookup.render import (
@@ -169,7 +169,8 @@ def _result_view(result, tr, language: str) -> dict:
     country = country_name(result.country, language) if result.country else ""
     sections = []
     if result.results:
-        sections.append({"title": _("Values")} | _capped(result.results, tr, language))
+        title = _("Values by jurisdiction") if result.kind == RESULT_COMPARISON else _("Values")
+        sections.append({"title": title} | _capped(result.results, tr, language))
     if result.supranational:
         sections.append({"title": _("EU law that also applies in {country}:").format(country=country)}
                         | _capped(result.supranational, tr, language))
@@ -188,7 +189,14 @@ def _result_view(result, tr, language: str) -> dict:
         heading = _("{pollutant} — all jurisdictions").format(pollutant=pollutant)
     else:
         heading = country
+    # A country named without a pollutant: the pollutants it has values for, each a question away.
+    available = [{"label": pollutant_label(pollutant_id, language),
+                  "query": f"{pollutant_label(pollutant_id, language)} {country}"}
+                 for pollutant_id in result.available_pollutants] if result.kind == RESULT_COUNTRY_OVERVIEW else []
+    tier_note = (_("Compared within one tier: {tier}.").format(tier=tier_short_label(result.tier, tr))
+                 if result.kind == RESULT_COMPARISON and result.tier else "")
     return {"heading": heading, "sections": sections, "statuses": statuses, "pollutant_id": result.pollutant,
+            "available": available, "tier_note": tier_note,
             "land_use": result.land_use, "country": result.country,
             "not_surveyed": bool(result.country) and not result.country_surveyed,
             "understood": bool(result.pollutant or result.country)}
