@@ -123,3 +123,30 @@ async def test_without_a_bot_token_nobody_gets_in(settings, storage):
     async with TestClient(TestServer(app)) as client:
         status, _ = await _post(client, sign(900))
         assert status == 403
+
+
+async def test_signed_link_for_a_desktop_browser_works_once_and_expires(client, user_id):
+    from urllib.parse import urlsplit
+
+    from bot.web.dashboard import dashboard_link
+
+    def path(link: str) -> str:
+        parts = urlsplit(link)
+        return f"{parts.path}?{parts.query}"
+
+    link = dashboard_link(TOKEN, "https://insop.example.org/", 900)
+    assert link.startswith("https://insop.example.org/dashboard/link?")
+    first = await client.get(path(link) + "&lang=en")
+    assert first.status == 200 and "Action plan indicators" in await first.text()
+    assert first.headers["Cache-Control"] == "no-store"
+    assert (await client.get(path(link))).status == 403  # works once
+    expired = dashboard_link(TOKEN, "https://x", 900, now=time.time() - 15 * 60 - 5)
+    assert (await client.get(path(expired))).status == 403
+    forged = path(dashboard_link(TOKEN, "https://x", 900)).replace("u=900", "u=901")
+    assert (await client.get(forged)).status == 403
+    other_bot = path(dashboard_link("1000:another-bot", "https://x", 900))
+    assert (await client.get(other_bot)).status == 403
+    stranger = await client.get(path(dashboard_link(TOKEN, "https://x", user_id)) + "&lang=en")
+    assert stranger.status == 403 and "Only coordinators" in await stranger.text()
+    assert (await client.get("/dashboard/link?u=900&e=99999999999&n=x&s=" + "0" * 64)).status == 403
+    assert (await client.get("/dashboard/link")).status == 403

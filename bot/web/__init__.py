@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.limits import WEB_BODY_BYTES
 from bot.services.thresholds import ThresholdCatalog
 from bot.web.guards import RateLimiter, web_middlewares
-from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS
+from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS, USED_LINKS
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sess
     app[CATALOG] = catalog or ThresholdCatalog()
     app[EXPORTS] = {}
     app[PAGES] = PageCache()
+    app[USED_LINKS] = {}
     if heavy is not None:
         app[HEAVY] = heavy
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,

@@ -17,3 +17,5 @@ EXPORTS = web.AppKey("web_exports", dict)
 HEAVY = web.AppKey("web_heavy", object)
 # Rendered pages of the current index (bot.web.views.PageCache).
 PAGES = web.AppKey("web_pages", object)
+# Nonces of the signed dashboard links already used (until they expire): a link works once per process.
+USED_LINKS = web.AppKey("web_used_links", dict)
