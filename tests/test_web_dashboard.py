@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from urllib.parse import urlencode
 
@@ -150,3 +151,24 @@ async def test_signed_link_for_a_desktop_browser_works_once_and_expires(client, 
     assert stranger.status == 403 and "Only coordinators" in await stranger.text()
     assert (await client.get("/dashboard/link?u=900&e=99999999999&n=x&s=" + "0" * 64)).status == 403
     assert (await client.get("/dashboard/link")).status == 403
+
+
+async def test_response_by_region_is_charted(client, storage):
+    """A focal point's country that submitted the threshold survey counts as responded in its region's bar."""
+    from sqlalchemy import select
+
+    from storage.models import Submission, SurveyForm
+
+    async with storage.sessionmaker() as session, session.begin():
+        form = (await session.scalars(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds"))).first()
+        for number, country in enumerate(("GH", "NG", "CL")):
+            member = Member(telegram_id=7_700_000 + number, name="Focal point", country=country,
+                            role=Role.FOCAL_POINT.value)
+            session.add(member)
+            await session.flush()
+            session.add(Submission(form_pk=form.id, member_id=member.id, country=country, status="submitted",
+                                   state={}, data={}, active=False))
+    status, page = await _post(client, sign(900))
+    assert status == 200
+    chart = re.search(r"<svg.*?</svg>", page, re.S)
+    assert chart and chart.group(0).count("<rect") >= 2 and "Africa" in chart.group(0)
