@@ -8,6 +8,8 @@
    30 messages/s in real time (`--quick`: time_scale 50 makes fake seconds shorter), lost and duplicates counted;
 4. memory of a `python -m bot run` process idle and with 10,000 drafts stored (500 of them resumed);
 5. load: 1,000 simulated members complete the threshold survey concurrently, over real HTTP;
+7. web: server time of the search and country pages (p99) over an index of 100,000 synthetic rows, and
+   the weight of the search page with its results (KB, without a chart);
 6. coordinator: survey-answer latency (p99) of 10 members through the real dispatcher, idle and while a
    coordinator runs /stats and /export over 1,000 submitted surveys in the same process; then the longest
    event-loop stall while a reminder to everyone (10,000 more members) is addressed and queued.
@@ -791,6 +793,83 @@ def machine() -> dict:
             "platform": platform.platform(terse=True)}
 
 
+# ------------------------------------------------------------------------------------ web pages
+
+async def bench_web(rows: int, requests: int) -> dict:
+    """Server time of `/?q=` and `/country/XX` over `rows` synthetic values (no database: the index is given)."""
+    from bot.lookup import build_index, default_vocabulary
+    from bot.lookup.synthetic import synthetic_jurisdictions, synthetic_records
+    from bot.web.views import PageCache
+
+    default_vocabulary()
+    index = build_index(synthetic_records(rows, seed=1))
+    jurisdictions = [code for code in synthetic_jurisdictions() if len(code) == 2][:40]
+    questions = lookup_queries(requests, jurisdictions)
+    result = {"web_rows": rows}
+    # Every page rendered (the rendered-page cache off), then with it (pages seen before come from memory).
+    result.update(await _web_pass(index, PageCache(max_pages=0), jurisdictions, questions))
+    cached = await _web_pass(index, PageCache(), jurisdictions, questions)
+    result.update({key.replace("web_", "web_cached_", 1): value for key, value in cached.items()})
+    log(f"web {rows} rows: {result}")
+    return result
+
+
+async def _web_pass(index, cache, jurisdictions: list[str], questions: list[str]) -> dict:
+    from contextlib import asynccontextmanager
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.config import Settings
+    from bot.web import build_web_app
+    from bot.web.guards import RateLimiter
+    from bot.web.keys import PAGES
+
+    class GivenIndex:
+        async def index(self, session):
+            return index
+
+    @asynccontextmanager
+    async def no_session():
+        yield None
+
+    timings: list[tuple[float, float]] = []
+
+    @web.middleware
+    async def timed(request, handler):
+        # Wall clock, and this thread's CPU time: on a shared machine the wall clock's tail is mostly other
+        # processes taking the core away (the handlers here never wait for a database).
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        response = await handler(request)
+        timings.append(((time.perf_counter() - started) * 1000, (time.thread_time() - started_cpu) * 1000))
+        return response
+
+    app = build_web_app(Settings(_env_file=None), no_session, GivenIndex(), limiter=RateLimiter(rate=10**9))
+    app[PAGES] = cache
+    app.middlewares.insert(0, timed)
+    search_ms, country_ms, page_bytes, cpu_ms = [], [], [], []
+    async with TestClient(TestServer(app)) as client:
+        await client.get("/?q=lead+Netherlands")  # templates compiled, caches warm
+        await client.get(f"/country/{jurisdictions[0]}")
+        for number, question in enumerate(questions):
+            timings.clear()
+            response = await client.get("/", params={"q": question})
+            page_bytes.append(len(await response.read()))
+            search_ms.append(timings[-1][0])
+            cpu_ms.append(timings[-1][1])
+            timings.clear()
+            await (await client.get(f"/country/{jurisdictions[number % len(jurisdictions)]}")).read()
+            country_ms.append(timings[-1][0])
+            cpu_ms.append(timings[-1][1])
+    return {"web_page_p99_ms": round(percentile(search_ms + country_ms, 0.99), 2),
+            "web_page_cpu_p99_ms": round(percentile(cpu_ms, 0.99), 2),
+            "web_search_p99_ms": round(percentile(search_ms, 0.99), 2),
+            "web_country_p99_ms": round(percentile(country_ms, 0.99), 2),
+            "web_page_kb": round(percentile(page_bytes, 0.99) / 1024, 1),
+            "web_page_kb_median": round(statistics.median(page_bytes) / 1024, 1),
+            "web_load_average": round(os.getloadavg()[0], 1)}
+
+
 async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
     quick = args.quick
 
@@ -815,10 +894,12 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
     if "coordinator" in parts:
         results.update(await bench_coordinator(database("coordinator"), 60 if quick else 1_000, 3 if quick else 10,
                                                1 if quick else 6, 0.5 if quick else 2.0, 200 if quick else 10_000))
+    if "web" in parts:
+        results.update(await bench_web(5_000 if quick else 100_000, 30 if quick else 300))
     return results
 
 
-PARTS = ("lookup", "dispatch", "broadcast", "memory", "load", "coordinator")
+PARTS = ("lookup", "dispatch", "broadcast", "memory", "load", "coordinator", "web")
 
 
 def main() -> int:

@@ -116,3 +116,7 @@ WEB_API_WINDOW = 60.0
 WEB_RATE_CLIENTS = 10_000
 # `/api/thresholds` returns at most this many records per request (`offset` pages on).
 WEB_API_PAGE = 200
+# The coordinators' Mini App: Telegram's initData older than this (its `auth_date`) is refused.
+WEB_INIT_DATA_SECONDS = 3600
+# A signed dashboard link for a desktop browser is valid this long, and once.
+WEB_LINK_SECONDS = 15 * 60

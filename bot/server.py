@@ -111,7 +111,7 @@ def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
         from bot.web import setup_web
 
         setup_web(app, settings, dispatcher["sessionmaker"], dispatcher["catalog"],
-                  skip_paths=frozenset({settings.webhook_path, "/healthz"}))
+                  skip_paths=frozenset({settings.webhook_path, "/healthz"}), heavy=dispatcher["heavy"])
     setup_application(app, dispatcher, bot=bot)
     return app
 

@@ -15,6 +15,7 @@ KEYS = {
     "rss_mb_idle", "rss_mb_10k_drafts",
     "load_members", "load_seconds", "load_errors", "load_answers_lost", "machine",
     "answer_p99_ms_idle", "answer_p99_ms_during_coordinator_work", "coordinator_cycles",
+    "web_page_p99_ms", "web_page_kb",
 }
 
 

@@ -260,3 +260,112 @@ async def test_webhook_server_serves_the_same_site(settings, storage):
     finally:
         await bot.session.close()
         await dispatcher.storage.close()
+
+
+async def test_long_answers_are_cut_with_a_link_and_country_pages_paged(settings, storage, monkeypatch):
+    import bot.web.views as views
+
+    monkeypatch.setattr(views, "SECTION_ROWS", 3)
+    monkeypatch.setattr(views, "COUNTRY_ROWS", 10)
+    app = build_web_app(settings, storage.sessionmaker)
+    async with TestClient(TestServer(app)) as client:
+        total = (await (await client.get("/api/thresholds?country=NL&limit=1")).json())["total"]
+        page = await _page(client, "/?q=lead+Netherlands&lang=en")
+        assert page.count('<td class="amount">') <= 3 * 4 and "More values ▸" in page
+        seen = 0
+        for number in range(1, -(-total // 10) + 1):
+            country = await _page(client, f"/country/NL?page={number}")
+            seen += country.count('<td class="amount">')
+            assert f"<strong>{number}</strong>" in country
+        assert seen == total
+        assert (await _page(client, "/country/NL?page=999")).count('<td class="amount">') == total - (total - 1) // 10 * 10
+        assert (await client.get("/country/NL?page=-1")).status == 200
+
+
+async def test_a_newly_approved_value_shows_at_once(client, storage):
+    from bot.lookup import read_thresholds_csv
+    from storage.repositories.thresholds import ThresholdRepository
+
+    before = await _page(client, "/country/MN?lang=en")
+    assert "Not yet surveyed" in before and (await _page(client, "/country/MN?lang=en")) == before  # cached
+    seed = read_thresholds_csv(ROOT / "storage" / "seed" / "reference_thresholds.csv")
+    record = dataclasses.replace(next(r for r in seed if r.jurisdiction == "NL" and r.value), jurisdiction="MN",
+                                 jurisdiction_name="Mongolia", instrument="MNS 5850:2019 test instrument")
+    async with storage.sessionmaker() as session, session.begin():
+        await ThresholdRepository(session).add_records([record.to_dict()], origin="import")
+    after = await _page(client, "/country/MN?lang=en")
+    assert "MNS 5850:2019 test instrument" in after and "Not yet surveyed" not in after
+    assert "Mongolia" in await _page(client, "/countries?lang=en")
+
+
+async def test_missing_pages_and_bad_parameters_get_a_page_in_the_readers_language(client):
+    response = await client.get("/country/XQ?lang=fr")
+    assert response.status == 404
+    page = await response.text()
+    assert _html_attributes(page) == ("fr", "ltr") and "Cette page n’existe pas." in page
+    response = await client.get("/nowhere", headers={"Accept-Language": "ar"})
+    assert response.status == 404 and _html_attributes(await response.text()) == ("ar", "rtl")
+    response = await client.get("/pollutant/cadmium?tier=nonsense&lang=es")
+    assert response.status == 400 and "Esta página no existe." in await response.text()
+    response = await client.get("/", params={"q": "x" * 501, "lang": "ru"})
+    assert response.status == 400 and "Вопрос слишком длинный" in await response.text()
+    assert (await client.get("/api/nowhere")).content_type != "text/html"
+
+
+async def test_python_m_bot_web_serves_the_site(settings):
+    import asyncio
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=settings.database_url, PORT=str(port), LOG_LEVEL="WARNING")
+    env.pop("BOT_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(240):  # at most 2 minutes for migrations, seed check and country names
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/countries?lang=zh") as response:
+                        page = await response.text()
+                        break
+                except aiohttp.ClientConnectionError:
+                    assert process.poll() is None, process.stderr.read().decode()
+                    await asyncio.sleep(0.5)
+            else:
+                raise AssertionError("python -m bot web did not answer")
+        assert response.status == 200 and _html_attributes(page) == ("zh", "ltr") and "荷兰" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def test_downloads_are_built_in_the_bots_worker_process_when_there_is_one(settings, storage):
+    from bot.heavy import HeavyWork
+
+    heavy = HeavyWork(workers=1)
+    app = build_web_app(settings, storage.sessionmaker)
+    from bot.web.keys import HEAVY
+
+    app[HEAVY] = heavy
+    try:
+        async with TestClient(TestServer(app)) as client:
+            response = await client.get("/download/thresholds.json")
+            assert response.status == 200 and len((await response.json())["values"]) > 900
+            assert heavy.started
+    finally:
+        await heavy.close()
+
+
+async def test_a_country_alone_lists_its_pollutants_and_a_pollutant_alone_compares(client):
+    page = await _page(client, "/?q=Canad%C3%A1&lang=es")
+    links = re.findall(r'href="(/\?q=[^"]+)"', page)
+    assert any("Cadmio" in link or "cadmio" in link.lower() for link in links), links
+    followed = await _page(client, next(link for link in links if "admio" in link).replace("&amp;", "&"))
+    assert "Cadmio — Canadá" in followed and '<td class="amount">' in followed
+    compared = await _page(client, "/?q=cadmium&lang=en")
+    assert "Compared within one tier: Tier 2 · assessment." in compared
+    assert compared.count('<td class="amount">') >= 10

@@ -9,17 +9,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
+from urllib.parse import quote, urlparse
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import async_playwright
+from pydantic import SecretStr
 
 from bot.app import open_storage
 from bot.web import build_web_app
 from bot.web.guards import RateLimiter
 from tests.conftest import ROOT
 from tests.test_web import _cli
+from tests.test_web_dashboard import TOKEN, sign
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("WEB_SCREENSHOTS")
@@ -28,7 +32,8 @@ SCREENSHOTS = os.environ.get("WEB_SCREENSHOTS")
 @pytest.fixture(scope="module")
 async def site(settings):
     storage = await open_storage(settings)
-    server = TestServer(build_web_app(settings, storage.sessionmaker, limiter=RateLimiter(rate=10_000)))
+    signed = settings.model_copy(update={"bot_token": SecretStr(TOKEN)})  # the Mini App checks initData with it
+    server = TestServer(build_web_app(signed, storage.sessionmaker, limiter=RateLimiter(rate=10_000)))
     await server.start_server()
     yield str(server.make_url("/")).rstrip("/")
     await server.close()
@@ -141,3 +146,20 @@ async def test_form_fields_have_labels(page, site, path):
         .map(field => field.name)""")
     assert unlabelled == []
     assert await page.locator("input, select").count() >= 1
+
+
+@pytest.mark.parametrize("case", ["coordinator", "forged", "expired", "non-coordinator"])
+async def test_dashboard_mini_app(page, site, case):
+    """Telegram opens the Mini App with initData in the fragment; its script posts it; only a coordinator gets in."""
+    init_data = {"coordinator": sign(900), "forged": sign(900).replace("Test", "Evil"),
+                 "expired": sign(900, auth_date=time.time() - 2 * 86400), "non-coordinator": sign(5_550_001)}[case]
+    await page.goto(f"{site}/dashboard?lang=en#tgWebAppData={quote(init_data)}")
+    await page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path == "/dashboard"
+    text = await page.locator("main").inner_text()
+    if case == "coordinator":
+        assert "Action plan indicators" in text and "Countries taking part in threshold discussions" in text
+        await _shot(page, "dashboard")
+    else:
+        assert "Action plan indicators" not in text
+        assert "Only coordinators" in text or "not valid or has expired" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import weakref
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -115,29 +116,46 @@ async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog
     return coverage(index.records())
 
 
+# Per index (rebuilt whenever the approved values change): values by jurisdiction, for pages and the API.
+_VALUES_BY_JURISDICTION: "weakref.WeakKeyDictionary[ThresholdIndex, dict[str, list[ThresholdRecord]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _group_values(index: ThresholdIndex) -> dict[str, list[ThresholdRecord]]:
+    from bot.lookup.records import KIND_VALUE
+
+    grouped: dict[str, list[ThresholdRecord]] = {}
+    for record in index.records():
+        if record.kind == KIND_VALUE:
+            grouped.setdefault(record.jurisdiction, []).append(record)
+    return grouped
+
+
+async def _values_by_jurisdiction(index: ThresholdIndex) -> dict[str, list[ThresholdRecord]]:
+    grouped = _VALUES_BY_JURISDICTION.get(index)
+    if grouped is None:
+        # A second or so at 100,000 values: once per change of the data, in a thread.
+        grouped = _VALUES_BY_JURISDICTION[index] = await asyncio.to_thread(_group_values, index)
+    return grouped
+
+
 async def jurisdiction_records(session: AsyncSession, catalog: ThresholdCatalog,
                                jurisdiction: str) -> tuple[list[ThresholdRecord], list[ThresholdRecord]]:
     """A jurisdiction's approved values and its recorded status rows (for a country page)."""
-    from bot.lookup.records import KIND_VALUE
-
     index = await catalog.index(session)
     code = jurisdiction.upper()
-    values = [record for record in index.records() if record.jurisdiction == code and record.kind == KIND_VALUE]
-    return values, list(index.status_of(code))
+    return list((await _values_by_jurisdiction(index)).get(code, ())), list(index.status_of(code))
 
 
 async def filter_thresholds(session: AsyncSession, catalog: ThresholdCatalog, country: str | None = None,
                             pollutant: str | None = None, land_use: str | None = None,
                             tier: str | None = None) -> list[ThresholdRecord]:
     """Approved values matching every filter given (country, pollutant id or family, land use, tier)."""
-    from bot.lookup.records import KIND_VALUE
-
     index = await catalog.index(session)
-    country = country.upper() if country else None
-    return [record for record in index.records()
-            if record.kind == KIND_VALUE
-            and (country is None or record.jurisdiction == country)
-            and (pollutant is None or pollutant in (record.pollutant_id, record.pollutant_family))
+    grouped = await _values_by_jurisdiction(index)
+    candidates = grouped.get(country.upper(), []) if country else [r for values in grouped.values() for r in values]
+    return [record for record in candidates
+            if (pollutant is None or pollutant in (record.pollutant_id, record.pollutant_family))
             and (land_use is None or land_use in record.land_uses)
             and (tier is None or record.tier == tier)]
 

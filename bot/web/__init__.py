@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.limits import WEB_BODY_BYTES
 from bot.services.thresholds import ThresholdCatalog
 from bot.web.guards import RateLimiter, web_middlewares
-from bot.web.keys import CATALOG, EXPORTS, SESSIONMAKER, SETTINGS
+from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS, USED_LINKS
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +29,25 @@ STATIC = Path(__file__).parent / "static"
 
 def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
               catalog: ThresholdCatalog | None = None, skip_paths: frozenset[str] = frozenset(),
-              limiter: RateLimiter | None = None) -> web.Application:
+              limiter: RateLimiter | None = None, heavy=None) -> web.Application:
     """Add the public pages, downloads and API to `app` (`skip_paths`: routes that are not ours, e.g. the webhook)."""
-    from bot.web.views import routes
+    from bot.web.dashboard import routes as dashboard_routes
+    from bot.web.views import PageCache, polite_errors, routes
 
     app[SETTINGS] = settings
     app[SESSIONMAKER] = sessionmaker
     app[CATALOG] = catalog or ThresholdCatalog()
     app[EXPORTS] = {}
+    app[PAGES] = PageCache()
+    app[USED_LINKS] = {}
+    if heavy is not None:
+        app[HEAVY] = heavy
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                          trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     app.middlewares.extend(web_middlewares(skip_paths, limiter or RateLimiter()))
+    app.middlewares.append(polite_errors)
     app.router.add_routes(routes)
+    app.router.add_routes(dashboard_routes)
     app.router.add_static("/static", STATIC, name="static")
     return app
 

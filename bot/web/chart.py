@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 ROW_HEIGHT = 26
-LABEL_WIDTH = 190
+LABEL_WIDTH = 240
 BAR_WIDTH = 420
 VALUE_WIDTH = 150
 # Above this spread between the smallest and the largest value the axis is logarithmic, so small values stay visible.

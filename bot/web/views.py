@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from urllib.parse import urlencode
 
 import aiohttp_jinja2
@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.countries import country_name, exact_country
 from bot.limits import WEB_API_PAGE, WEB_QUERY_CHARS
 from bot.lookup import result_to_json
-from bot.lookup.index import TIER_ORDER
+from bot.lookup.index import RESULT_COMPARISON, RESULT_COUNTRY_OVERVIEW, TIER_ORDER
 from bot.lookup.pollutants import POLLUTANTS_BY_ID
 from bot.lookup.records import LAND_USES
 from bot.lookup.render import (
@@ -30,7 +30,7 @@ from bot.lookup.tiers import TIERS
 from bot.reports.regions import REGIONS, region_label, region_of
 from bot.services import thresholds
 from bot.web.chart import comparison_svg
-from bot.web.keys import CATALOG, EXPORTS, SESSIONMAKER, SETTINGS
+from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS
 from bot.web.language import choose_language, direction, switcher, translations
 
 CITATION = ("FAO Global Soil Partnership, International Network on Soil Pollution (INSOP): "
@@ -39,6 +39,59 @@ PAGE_CACHE = "public, max-age=300"
 API_CACHE = "public, max-age=60"
 
 routes = web.RouteTableDef()
+# A search shows this many values per section (the JSON API's cap as well); the rest is a link away.
+SECTION_ROWS = 50
+# A country page lists this many values per page (`?page=`); no real jurisdiction has more yet.
+COUNTRY_ROWS = 200
+
+
+class PageCache:
+    """Rendered pages of the current index, least recently used first out; emptied when the data change."""
+
+    def __init__(self, max_pages: int = 1000, max_bytes: int = 64 * 2**20) -> None:
+        self.max_pages, self.max_bytes = max_pages, max_bytes
+        self._index: object | None = None
+        self._pages: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple[str, str], index: object) -> bytes | None:
+        if index is not self._index:
+            self._index, self._bytes = index, 0
+            self._pages.clear()
+            return None
+        body = self._pages.get(key)
+        if body is not None:
+            self._pages.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[str, str], index: object, body: bytes) -> None:
+        if index is not self._index or len(body) > self.max_bytes // 16:
+            return
+        self._bytes += len(body) - len(self._pages.pop(key, b""))
+        self._pages[key] = body
+        while len(self._pages) > self.max_pages or self._bytes > self.max_bytes:
+            _, dropped = self._pages.popitem(last=False)
+            self._bytes -= len(dropped)
+
+
+def cached_page(handler):
+    """Serve a page rendered earlier for the same address, language and data; render and keep it otherwise."""
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        key = (request.path_qs, page_language(request))
+        async with request.app[SESSIONMAKER]() as session:
+            index = await request.app[CATALOG].index(session)
+        body = request.app[PAGES].get(key, index)
+        if body is not None:
+            return web.Response(body=body, content_type="text/html", charset="utf-8",
+                                headers={"Cache-Control": PAGE_CACHE, "Vary": "Accept-Language"})
+        response = await handler(request)
+        if response.status == 200 and isinstance(response.body, bytes):
+            request.app[PAGES].put(key, index, response.body)
+        return response
+
+    serve.__doc__ = handler.__doc__
+    return serve
 
 
 class BadInput(web.HTTPBadRequest):
@@ -61,7 +114,7 @@ def _param(request: web.Request, name: str) -> str:
     return value.strip()
 
 
-def _context(request: web.Request, **values) -> dict:
+def page_context(request: web.Request, **values) -> dict:
     """What every template needs: language, direction, gettext, links that keep the language."""
     language = page_language(request)
     tr = translations(language)
@@ -89,10 +142,11 @@ def _render(template: str, request: web.Request, context: dict, status: int = 20
 
 
 @routes.get("/", name="search")
+@cached_page
 async def search_page(request: web.Request) -> web.Response:
     """The search box; with `q`, the bot's answer to that question as tables."""
     query = _param(request, "q")
-    context = _context(request, query=query, result=None)
+    context = page_context(request, query=query, result=None)
     if query:
         language = context["lang"]
         tr = translations(language)
@@ -102,26 +156,32 @@ async def search_page(request: web.Request) -> web.Response:
     return _render("search.html", request, context)
 
 
+def _capped(records, tr, language: str) -> dict:
+    """A section's rows, at most SECTION_ROWS, and how many more there are."""
+    return {"rows": [record_view(record, tr, language) for record in records[:SECTION_ROWS]],
+            "more": max(0, len(records) - SECTION_ROWS)}
+
+
 def _result_view(result, tr, language: str) -> dict:
     """The sections of a lookup answer as plain data (what applies, what else, what is recorded)."""
     _ = tr.gettext
     pollutant = pollutant_label(result.pollutant, language) if result.pollutant else ""
     country = country_name(result.country, language) if result.country else ""
     sections = []
-    applies = [record_view(record, tr, language) for record in result.results]
-    if applies:
-        sections.append({"title": _("Values"), "rows": applies})
+    if result.results:
+        title = _("Values by jurisdiction") if result.kind == RESULT_COMPARISON else _("Values")
+        sections.append({"title": title} | _capped(result.results, tr, language))
     if result.supranational:
-        sections.append({"title": _("EU law that also applies in {country}:").format(country=country),
-                         "rows": [record_view(record, tr, language) for record in result.supranational]})
+        sections.append({"title": _("EU law that also applies in {country}:").format(country=country)}
+                        | _capped(result.supranational, tr, language))
     if result.other_land_uses:
         sections.append({"title": _("No value for {land_use} in {country}. Values for other land uses:").format(
-            land_use=land_use_label(result.land_use, tr), country=country),
-            "rows": [record_view(record, tr, language) for record in result.other_land_uses]})
+            land_use=land_use_label(result.land_use, tr), country=country)}
+            | _capped(result.other_land_uses, tr, language))
     if result.alternatives:
         title = (_("Other jurisdictions’ values (they do not apply in {country}):").format(country=country)
                  if country else _("Values by jurisdiction"))
-        sections.append({"title": title, "rows": [record_view(record, tr, language) for record in result.alternatives]})
+        sections.append({"title": title} | _capped(result.alternatives, tr, language))
     statuses = [record_view(record, tr, language) for record in result.country_status]
     if pollutant and country:
         heading = _("{pollutant} — {country}").format(pollutant=pollutant, country=country)
@@ -129,16 +189,24 @@ def _result_view(result, tr, language: str) -> dict:
         heading = _("{pollutant} — all jurisdictions").format(pollutant=pollutant)
     else:
         heading = country
+    # A country named without a pollutant: the pollutants it has values for, each a question away.
+    available = [{"label": pollutant_label(pollutant_id, language),
+                  "query": f"{pollutant_label(pollutant_id, language)} {country}"}
+                 for pollutant_id in result.available_pollutants] if result.kind == RESULT_COUNTRY_OVERVIEW else []
+    tier_note = (_("Compared within one tier: {tier}.").format(tier=tier_short_label(result.tier, tr))
+                 if result.kind == RESULT_COMPARISON and result.tier else "")
     return {"heading": heading, "sections": sections, "statuses": statuses, "pollutant_id": result.pollutant,
+            "available": available, "tier_note": tier_note,
             "land_use": result.land_use, "country": result.country,
             "not_surveyed": bool(result.country) and not result.country_surveyed,
             "understood": bool(result.pollutant or result.country)}
 
 
 @routes.get("/countries", name="countries")
+@cached_page
 async def countries_page(request: web.Request) -> web.Response:
     """The jurisdictions with values, by GSP region, and those with only a recorded status."""
-    context = _context(request)
+    context = page_context(request)
     language, tr = context["lang"], translations(context["lang"])
     async with request.app[SESSIONMAKER]() as session:
         entries = await thresholds.jurisdiction_coverage(session, request.app[CATALOG])
@@ -159,10 +227,17 @@ async def countries_page(request: web.Request) -> web.Response:
     return _render("countries.html", request, context)
 
 
+def _page_number(request: web.Request, pages: int) -> int:
+    """`?page=` as a number within 1..pages (anything else: the first page)."""
+    text = _param(request, "page")
+    return min(pages, max(1, int(text))) if text.isdigit() and len(text) < 6 else 1
+
+
 @routes.get("/country/{code}", name="country")
+@cached_page
 async def country_page(request: web.Request) -> web.Response:
     """Every value of one jurisdiction by tier and land use, or its recorded status."""
-    context = _context(request)
+    context = page_context(request)
     language, tr = context["lang"], translations(context["lang"])
     code = request.match_info["code"][:8].upper()
     if len(code) != 2 or not code.isalpha():
@@ -172,25 +247,30 @@ async def country_page(request: web.Request) -> web.Response:
     name = country_name(code, language)
     if name == code and not values and not statuses:
         raise web.HTTPNotFound()
-    tiers: dict[str, dict[str, list]] = {}
-    for record in sorted(values, key=lambda r: (r.pollutant_name.casefold(), r.value_max or r.value or 0)):
-        tiers.setdefault(record.tier or "", {}).setdefault(record.land_use, []).append(record_view(record, tr, language))
     order = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
     land_order = {land_use: rank for rank, land_use in enumerate(LAND_USES)}
+    values.sort(key=lambda r: (order.get(r.tier, len(order)), land_order.get(r.land_use, len(land_order)),
+                               r.pollutant_name.casefold(), r.value_max or r.value or 0))
+    pages = max(1, -(-len(values) // COUNTRY_ROWS))
+    page = _page_number(request, pages)
+    tiers: dict[str, dict[str, list]] = {}
+    for record in values[(page - 1) * COUNTRY_ROWS:page * COUNTRY_ROWS]:
+        tiers.setdefault(record.tier or "", {}).setdefault(record.land_use, []).append(record_view(record, tr, language))
     grouped = [(tier_short_label(tier, tr) or tr.gettext("Other value types"),
                 [(land_use_label(land_use, tr), rows) for land_use, rows in
                  sorted(by_land_use.items(), key=lambda item: land_order.get(item[0], len(land_order)))])
                for tier, by_land_use in sorted(tiers.items(), key=lambda item: order.get(item[0], len(order)))]
-    context.update(code=code, name=name, grouped=grouped, count=len(values),
+    context.update(code=code, name=name, grouped=grouped, count=len(values), page=page, pages=pages,
                    statuses=[record_view(record, tr, language) for record in statuses],
                    surveyed=bool(values or statuses))
     return _render("country.html", request, context)
 
 
 @routes.get("/pollutant/{pollutant}", name="pollutant")
+@cached_page
 async def pollutant_page(request: web.Request) -> web.Response:
     """One pollutant across jurisdictions within one tier: an SVG chart and a table."""
-    context = _context(request)
+    context = page_context(request)
     language, tr = context["lang"], translations(context["lang"])
     pollutant = request.match_info["pollutant"][:64]
     land_use = _param(request, "land_use") or None
@@ -254,7 +334,10 @@ async def download(request: web.Request) -> web.Response:
         cached = request.app[EXPORTS]
         if cached.get("index") is not index:
             columns, cells = thresholds.export_table(await thresholds.export_rows(session))
-            files = await asyncio.to_thread(_export_files, columns, cells)
+            # The bot's worker process when the site runs beside the bot (webhook), else a thread.
+            heavy = request.app.get(HEAVY)
+            files = await (heavy.run(_export_files, columns, cells) if heavy is not None
+                           else asyncio.to_thread(_export_files, columns, cells))
             cached.clear()
             cached.update(files, index=index)
     return web.Response(body=cached[kind], headers={
@@ -305,3 +388,18 @@ async def api_thresholds(request: web.Request) -> web.Response:
          "pollutant_known": pollutant is None or pollutant in POLLUTANTS_BY_ID or bool(records),
          "results": [record_to_json(record, language) for record in page]},
         dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str), headers={"Cache-Control": API_CACHE})
+
+
+@web.middleware
+async def polite_errors(request: web.Request, handler) -> web.StreamResponse:
+    """A page that does not exist, or a bad parameter, gets a short page in the reader's language."""
+    try:
+        return await handler(request)
+    except (web.HTTPNotFound, web.HTTPBadRequest) as error:
+        if request.path.startswith(("/api/", "/static/", "/download/")) or request.method != "GET":
+            raise
+        tr = translations(page_language(request))
+        message = error.text if isinstance(error, web.HTTPBadRequest) and error.text and \
+            not error.text.startswith("400") else tr.gettext("This page does not exist.")
+        return aiohttp_jinja2.render_template("error.html", request, page_context(request, message=message),
+                                              status=error.status)
