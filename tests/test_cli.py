@@ -127,3 +127,12 @@ def test_data_coverage_counts_jurisdictions_families_and_land_uses(tmp_path):
     assert text.startswith("963 values from 23 jurisdictions")
     assert "KE Kenya: no values; recorded status: none - no national soil threshold values found" in text
     assert "Every other country: not yet surveyed." in text
+
+
+def test_console_chat_refuses_a_user_id_telegram_never_gives(tmp_path):
+    """Before: --user-id 99999999999999999999 printed an OverflowError traceback from SQLite, and 0 or a
+    negative id turned the console into a group chat. Now: one usage line, exit 2."""
+    for user_id in ("99999999999999999999", "0", "-5"):
+        result = run_bot("chat", "--user-id", user_id, stdin="/start\n", env={"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
+        assert result.returncode == 2, (user_id, result.stderr)
+        assert "--user-id" in result.stderr and "Traceback" not in result.stderr
