@@ -41,6 +41,8 @@ _ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back",
 # UTF-16 units each part of a question message may take: together well within Telegram's 4096, so a
 # form with very long wording (or a very long earlier answer) still shows its question and buttons.
 _LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 800, 200, 800, 800
+# Notes shown together after one answer: their labels share about three messages' worth.
+_NOTES_UNITS = 12_000
 # On the review screen: every answer is listed, long ones shortened (the stored answer stays whole).
 _REVIEW_LABEL_UNITS, _REVIEW_VALUE_UNITS = 200, 300
 
@@ -116,9 +118,16 @@ def _typeset(turn: Turn, lang: str) -> Turn:
 async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None) -> None:
     """Send what the member sees next: notes, an error, the next question, the review, or thanks."""
     turn = _typeset(turn, lang)
-    for note in turn.notes:
-        text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
-        await message.answer(text)
+    if turn.notes:
+        # Notes in a row come together, in as few messages as they fit (the engine passes at most 50 at a
+        # time): one message each let a form of many notes spend Telegram's 30 messages a second, which
+        # the whole bot shares, on one member's answer. Many notes share the room of a few messages.
+        label_units = max(_SECTION_UNITS, min(_LABEL_UNITS, _NOTES_UNITS // len(turn.notes)))
+        hint_units = max(_SECTION_UNITS // 2, min(_HINT_UNITS, _NOTES_UNITS // 3 // len(turn.notes)))
+        texts = ["<b>" + _fit(note.label, label_units) + "</b>" + ("\n<i>" + _fit(note.hint, hint_units) + "</i>" if note.hint else "")
+                 for note in turn.notes]
+        for chunk in split_message("\n\n".join(texts)):
+            await message.answer(chunk)
     if turn.error:
         await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
     prompt = turn.prompt
