@@ -257,6 +257,11 @@ async def test_the_local_bot_api_refuses_what_telegram_refuses(harness, user_id)
         await harness.bot.send_message(user_id, "🌱" * 2049)
     await harness.bot.send_message(user_id, "🌱" * 2048)
     await harness.bot.send_message(user_id, "<b>" + "a" * 4096 + "</b>")  # tags do not count
+    # Tags Telegram cannot parse: the tests see the refusal Telegram would give.
+    for broken in ("<b>open", "closed</b>", "<b><i>crossed</b></i>", "<script>x</script>"):
+        with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+            await harness.bot.send_message(user_id, broken)
+    await harness.bot.send_message(user_id, '<b>a</b> <a href="https://fao.org">b</a> &lt;c&gt;')
 
 
 def test_fit_utf16_counts_as_telegram_and_never_cuts_an_emoji():
