@@ -52,6 +52,17 @@ def configure_logging(settings: Settings, quiet: bool = False) -> None:
     route_uncaught_to_logging()
 
 
+def _telegram_user_id(text: str) -> int:
+    """A user id as Telegram gives them: positive, at most 52 bits (a negative id would be a group chat)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1 <= value <= 2**52:
+        raise argparse.ArgumentTypeError(f"{text} is not a Telegram user id (1 to 2**52)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line, one sub-command per entry point."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="INSOP soil pollution bot")
@@ -61,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     web = commands.add_parser("web", help="the public web site alone (http://127.0.0.1:PORT)")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal, no token, no network")
-    chat.add_argument("--user-id", type=int, default=1, help="Telegram user id to pose as (default 1)")
+    chat.add_argument("--user-id", type=_telegram_user_id, default=1, help="Telegram user id to pose as (default 1)")
     chat.add_argument("--lang", default=None, help="the Telegram client's language code, e.g. fr")
     chat.add_argument("--name", default="Console", help="the user's first name")
     db = commands.add_parser("db", help="database maintenance")

@@ -97,7 +97,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     # instead (bot/handlers/groups.py); the private catch-all last.
     private = Router(name="private chats")
     private.message.filter(groups.in_private_chat)
-    private.callback_query.filter(groups.in_private_chat)
+    private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
     # A file answering a survey's document question comes before the coordinators' form upload.
     private.include_routers(documents.handlers.router(), coordinator.handlers.router(), start.handlers.router(),
                             privacy.handlers.router(), survey.handlers.router())

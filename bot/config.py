@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -12,6 +13,10 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///insop.db"
 
 class ConfigError(Exception):
     """A setting is missing or unusable; the message is one line for the operator."""
+
+
+# The secret_token Telegram accepts in setWebhook.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -61,6 +66,16 @@ class Settings(BaseSettings):
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's setWebhook refuses any other secret_token: better one line now than a traceback
+        # from the webhook server's startup. The value itself is never repeated in the message.
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("Telegram allows 1 to 256 characters A-Z, a-z, 0-9, _ and - "
+                             "(for example the output of `openssl rand -hex 32`)")
+        return value
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ results are built as Telegram would return them, so aiogram's own validation app
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from html.parser import HTMLParser
 from collections.abc import AsyncGenerator, Callable
@@ -262,11 +263,37 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     return "".join(parser.parts)
 
 
+# The tags of Telegram's HTML parse mode; an unknown, unclosed or stray one makes Telegram refuse the message.
+_TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji",
+                  "code", "pre", "blockquote"}
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
+
+
+def html_problem(text: str) -> str | None:
+    """Telegram's refusal of `text` in HTML parse mode (tags not closed in order, or unknown), or None."""
+    open_tags: list[str] = []
+    for closing, name in _TAG.findall(text):
+        name = name.lower()
+        if name not in _TELEGRAM_TAGS:
+            return f"Bad Request: can't parse entities: Unsupported start tag \"{name}\""
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return f"Bad Request: can't parse entities: Unmatched end tag \"{name}\""
+    if open_tags:
+        return f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{open_tags[-1]}\""
+    return None
+
+
 def _over_limit(name: str, params: dict[str, Any], bot: Bot) -> str | None:
     """Telegram's answer to a request over its size limits, or None: the same limits as the real API."""
     parse_mode = params.get("parse_mode")
     if isinstance(parse_mode, Default):
         parse_mode = bot.default[parse_mode.name]
+    if (parse_mode or "").upper() == "HTML":
+        problem = html_problem(str(params.get("text") or params.get("caption") or ""))
+        if problem:
+            return problem
     if name in {"sendMessage", "editMessageText"}:
         text = visible_text(str(params.get("text") or ""), parse_mode)
         if not text.strip():

@@ -252,6 +252,11 @@ async def test_the_local_bot_api_refuses_what_telegram_refuses(harness, user_id)
         await harness.bot.send_message(user_id, "🌱" * 2049)
     await harness.bot.send_message(user_id, "🌱" * 2048)
     await harness.bot.send_message(user_id, "<b>" + "a" * 4096 + "</b>")  # tags do not count
+    # Tags Telegram cannot parse: the tests see the refusal Telegram would give.
+    for broken in ("<b>open", "closed</b>", "<b><i>crossed</b></i>", "<script>x</script>"):
+        with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+            await harness.bot.send_message(user_id, broken)
+    await harness.bot.send_message(user_id, '<b>a</b> <a href="https://fao.org">b</a> &lt;c&gt;')
 
 
 def test_fit_utf16_counts_as_telegram_and_never_cuts_an_emoji():
@@ -283,6 +288,35 @@ def test_split_message_counts_utf16_units():
     long_word = "🧪" * 5000
     assert all(units(chunk) <= TELEGRAM_LIMIT for chunk in split_message(long_word))
     assert "".join(split_message(long_word)) == long_word
+
+
+def _tags_balanced(chunk: str) -> bool:
+    """Whether every tag of a message closes in it, in order: Telegram refuses the message otherwise."""
+    open_tags = []
+    for tag in re.findall(r"<(/?)([a-z-]+)[^>]*>", chunk):
+        if not tag[0]:
+            open_tags.append(tag[1])
+        elif not open_tags or open_tags.pop() != tag[1]:
+            return False
+    return not open_tags
+
+
+def test_a_message_is_never_split_inside_a_tag_at_a_paragraph_break():
+    """A review screen (or any reply) over 4,096 units is split at blank lines. Before, a blank line inside
+    <b>…</b> (a typed answer of several paragraphs) could be the split: the first message ended with an
+    open <b>, the second began with </b>, and Telegram refused both ("can't parse entities"), so Submit
+    never appeared."""
+    from bot.lookup import split_message
+
+    paragraphs = "\n\n".join(f"Step {number}: digest with aqua regia" for number in range(12))
+    review = "\n".join(f"• Method {item}: <b>{html.escape(paragraphs)}</b>" for item in range(12))
+    text = "<b>Please check your answers before you submit:</b>\n\n" + review + "\n\nPress an answer to change it, or Submit."
+    chunks = split_message(text)
+    assert len(chunks) > 1
+    assert all(units(chunk) <= TELEGRAM_LIMIT and _tags_balanced(chunk) for chunk in chunks), \
+        [chunk[-30:] for chunk in chunks if not _tags_balanced(chunk)]
+    assert sum(visible(chunk).count("digest with aqua regia") for chunk in chunks) == 144
+    assert chunks[-1].endswith("Press an answer to change it, or Submit.")
 
 
 def test_a_compare_button_is_left_out_when_its_data_would_exceed_64_bytes():

@@ -70,3 +70,31 @@ def test_ids_fit_postgresql_integer():
 def test_the_largest_row_id_still_fits():
     assert callbacks.SurveyStep.unpack("svs:2147483647:abcd1234:c:0").sub == 2**31 - 1
     assert callbacks.SurveyStep(sub=5, step="74bd1687", action="c", arg=3).pack() == "svs:5:74bd1687:c:3"
+
+
+async def test_a_button_under_an_old_message_is_refused_politely(settings, user_id):
+    """Telegram sends a press under an old or deleted message with an InaccessibleMessage (chat and id,
+    date 0, no text and no edit methods). Before: the language, country, role, survey and /forget
+    handlers called `edit_text` on it, failed, and the member got "Sorry, something went wrong" (the
+    language already switched). Now: "This button is no longer active.", nothing changed."""
+    from aiogram.types import Chat, InaccessibleMessage, Update
+    from sqlalchemy import select
+
+    from storage.models import Member
+    from tests.harness import BotHarness
+
+    harness = await BotHarness.start(settings)
+    try:
+        member = harness.user(user_id, language="en")
+        await harness.onboard(member, "Kenya", "focal point")
+        old = InaccessibleMessage(chat=Chat(id=user_id, type="private"), message_id=1, date=0)
+        for data in ("lang:fr", "ctry:KE", "role:member", "svo:1", "svs:1:74bd1687:c:0", f"forget:{user_id}:1"):
+            update_id = next(harness.updates._ids)
+            query = CallbackQuery(id=str(update_id), from_user=member, chat_instance="1", message=old, data=data)
+            calls = await harness.feed(Update(update_id=update_id, callback_query=query))
+            assert harness.texts(calls) == ["This button is no longer active."], (data, harness.texts(calls))
+        async with harness.storage.sessionmaker() as session:
+            stored = await session.scalar(select(Member).where(Member.telegram_id == user_id))
+        assert stored is not None and stored.language in (None, "en") and stored.role == "focal_point"
+    finally:
+        await harness.close()

@@ -127,3 +127,24 @@ def test_data_coverage_counts_jurisdictions_families_and_land_uses(tmp_path):
     assert text.startswith("963 values from 23 jurisdictions")
     assert "KE Kenya: no values; recorded status: none - no national soil threshold values found" in text
     assert "Every other country: not yet surveyed." in text
+
+
+def test_console_chat_refuses_a_user_id_telegram_never_gives(tmp_path):
+    """Before: --user-id 99999999999999999999 printed an OverflowError traceback from SQLite, and 0 or a
+    negative id turned the console into a group chat. Now: one usage line, exit 2."""
+    for user_id in ("99999999999999999999", "0", "-5"):
+        result = run_bot("chat", "--user-id", user_id, stdin="/start\n", env={"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
+        assert result.returncode == 2, (user_id, result.stderr)
+        assert "--user-id" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_webhook_secret_telegram_would_refuse_exits_with_one_line(tmp_path):
+    """Telegram's setWebhook accepts only A-Z, a-z, 0-9, _ and - (1 to 256): before, such a secret got
+    through and the webhook server died at startup with Telegram's 400 as a traceback."""
+    for secret in ("has space", "ñandú", "x" * 257):
+        result = run_bot("webhook", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.db", "BOT_TOKEN": "1:x",
+                                         "WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": secret}, timeout=60)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: setting WEBHOOK_SECRET"), result.stderr
+        assert secret not in result.stderr

@@ -30,7 +30,8 @@ BAD_INTS = ("99999999999999999999", "2147483648", "-1", "-99999999999999999999",
 # Each prefix with its fields: "i" an id or number, "s" a string; as bot/callbacks.py and privacy.py define them.
 PREFIXES = {
     "lang": "s", "ctry": "s", "role": "s", "svo": "i", "svs": "issi", "cmp": "ss", "crm": "iss", "crx": "is",
-    "crv": "iss", "cex": "ii", "cpb": "iss", "forget": "ii", "prf": "s", "sva": "is", "doc": "i",
+    "crv": "iss", "cex": "ii", "cpb": "iss", "forget": "ii", "lkp": "ssissss", "civ": "ssiis", "prf": "s",
+    "sva": "is", "doc": "i",
 }
 GOOD = {"i": "1", "s": "ok"}
 
@@ -71,6 +72,15 @@ async def inject_hostile(fake: FakeBotAPI, member: int, group: int) -> list[str]
                                        (group, group_message, member)):
             update = fake.inject_callback_query(chat, message_id, data, user_id=user)
             queries.append(update["callback_query"]["id"])
+    # Buttons under a message too old for Telegram to show the bot (an InaccessibleMessage: date 0).
+    for data in ("lang:fr", "ctry:KE", "role:member", f"forget:{member}:1", "svo:1", "lkp:cadmium:NL:1::::", "cmp:cadmium::"):
+        query_id = f"old-{len(queries)}"
+        callback = {"id": query_id, "from": {"id": member, "is_bot": False, "first_name": "Nadia"}, "chat_instance": "1",
+                    "message": {"message_id": member_message, "date": 0, "chat": {"id": member, "type": "private"}},
+                    "data": data}
+        fake.callback_queries[query_id] = {"query": callback, "answered": False, "answer": None}
+        fake.inject_update({"callback_query": callback})
+        queries.append(query_id)
     # Groups: personal and coordinator commands, a would-be survey answer, a channel.
     for text in ("/stats", "/mydata", "/invite focal_point KE", "/export ids", "/survey", "My survey answer"):
         fake.inject_message(text, user_id=COORDINATOR if text in ("/stats", "/export ids", "/invite focal_point KE") else member,
@@ -231,3 +241,10 @@ async def test_webhook_process_survives_hostile_updates(database_url):
             except subprocess.TimeoutExpired:
                 server.kill()
         check_clean_log(server.stderr.read().decode(errors="replace"), fake.token)
+
+
+def test_every_prefix_is_forged():
+    """A new button kind is forged here too: the list above names every callback data prefix of the bot."""
+    from tests.test_callbacks import FACTORIES
+
+    assert set(PREFIXES) == {factory.__prefix__ for factory in FACTORIES}

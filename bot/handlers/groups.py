@@ -35,6 +35,16 @@ def in_private_chat(event: Message | CallbackQuery) -> bool:
     return event.chat.type == ChatType.PRIVATE
 
 
+def on_readable_message(query: CallbackQuery) -> bool:
+    """A button under a message the bot can still read and edit.
+
+    Telegram sends a button pressed under an old (or deleted) message with an `InaccessibleMessage`:
+    chat and id only, no text, no edit methods. Handlers that edit the message they sit under would
+    fail on it; such a press falls through to "This button is no longer active." instead.
+    """
+    return isinstance(query.message, Message)
+
+
 def outside_private_chat(event: Message | CallbackQuery) -> bool:
     """A group, supergroup or channel (or a button under an inline-mode message, which has no chat)."""
     return not in_private_chat(event)

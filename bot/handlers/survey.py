@@ -59,6 +59,8 @@ _ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back",
 # UTF-16 units each part of a question message may take: together well within Telegram's 4096, so a
 # form with very long wording (or a very long earlier answer) still shows its question and buttons.
 _LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 800, 200, 800, 800
+# Notes shown together after one answer: their labels share about three messages' worth.
+_NOTES_UNITS = 12_000
 # On the review screen: every answer is listed, long ones shortened (the stored answer stays whole).
 _REVIEW_LABEL_UNITS, _REVIEW_VALUE_UNITS = 200, 300
 # One summary line per part of the review: a phone shows about this much on two lines.
@@ -245,11 +247,18 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
         await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
         if prompt.kind != "review":
             return  # the question and its buttons are just above
-    for note in turn.notes:
-        text = "<b>" + _fit(note.label, _LABEL_UNITS) + "</b>" + ("\n<i>" + _fit(note.hint, _HINT_UNITS) + "</i>" if note.hint else "")
+    if turn.notes:
+        # Notes in a row come together, in as few messages as they fit (the engine passes at most 50 at a
+        # time): one message each let a form of many notes spend Telegram's 30 messages a second, which
+        # the whole bot shares, on one member's answer. Many notes share the room of a few messages.
+        label_units = max(_SECTION_UNITS, min(_LABEL_UNITS, _NOTES_UNITS // len(turn.notes)))
+        hint_units = max(_SECTION_UNITS // 2, min(_HINT_UNITS, _NOTES_UNITS // 3 // len(turn.notes)))
+        texts = ["<b>" + _fit(note.label, label_units) + "</b>" + ("\n<i>" + _fit(note.hint, hint_units) + "</i>" if note.hint else "")
+                 for note in turn.notes]
         if lead:
-            text, lead = lead + "\n\n" + text, None
-        await message.answer(text)
+            texts[0], lead = lead + "\n\n" + texts[0], None
+        for chunk in split_message("\n\n".join(texts)):
+            await message.answer(chunk)
     if turn.submitted_now or prompt.kind == "complete":
         await message.answer(_receipt(turn, lang))
     elif prompt.kind == "review":

@@ -723,7 +723,7 @@ def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
         return [text] if text else []
     chunks: list[str] = []
     current, current_units = "", 0
-    for block in text.split("\n\n"):
+    for block in _blocks(text):
         block_units = utf16_len(block)
         candidate_units = current_units + 2 + block_units if current else block_units
         if candidate_units <= limit:
@@ -742,6 +742,30 @@ def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _blocks(text: str) -> list[str]:
+    """`text` split at its blank lines outside tags: a paragraph break inside <b>…</b> (a typed answer
+    of several paragraphs on the review screen) is no place to end a message, whose <b> would then never
+    close (Telegram refuses both halves: "can't parse entities")."""
+    blocks, start, depth = [], 0, 0
+    for match in _HTML_PIECE.finditer(text):
+        piece = match.group()
+        if piece.startswith("<") and len(piece) > 1:
+            if piece.startswith("</"):
+                depth = max(depth - 1, 0)
+            elif not piece.endswith("/>"):
+                depth += 1
+            continue
+        if depth or piece.startswith("&"):
+            continue
+        position = piece.find("\n\n")
+        while position != -1:
+            blocks.append(text[start:match.start() + position])
+            start = match.start() + position + 2
+            position = piece.find("\n\n", position + 2)
+    blocks.append(text[start:])
+    return blocks
 
 
 def _split_long_block(block: str, limit: int) -> list[str]:

@@ -20,6 +20,7 @@ from lxml import etree
 from bot.survey.form import Form, Node
 from bot.survey.limits import (
     EVALUATION_VISITS,
+    MAX_EXPRESSION_DEPTH,
     MAX_REGEX_PATTERN,
     MAX_STRING_CHARS,
     REGEX_SECONDS,
@@ -316,9 +317,26 @@ _PARSER = ODKXPathParser()
 def compile_expression(expression: str):
     """Parse an XPath expression once (raises ExpressionError on bad syntax)."""
     try:
-        return _PARSER.parse(expression)
+        token = _PARSER.parse(expression)
     except ElementPathError as error:
         raise ExpressionError(f"invalid expression {expression!r}: {error}") from None
+    except RecursionError:
+        token = None
+    if token is None or _depth(token) > MAX_EXPRESSION_DEPTH:
+        raise ExpressionError(f"the expression nests more than {MAX_EXPRESSION_DEPTH} levels deep "
+                              "(operators, parentheses, function calls)")
+    return token
+
+
+def _depth(token) -> int:
+    """How deep a parsed expression nests, counted without recursion."""
+    deepest, stack = 0, [(token, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_EXPRESSION_DEPTH:
+            stack.extend((child, depth + 1) for child in node)
+    return deepest
 
 
 def check_expression(expression: str, known_names: set[str]) -> None:

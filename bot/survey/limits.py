@@ -50,6 +50,12 @@ STEP_NODE_VISITS = 500_000
 EVALUATION_VISITS = 100
 # At upload, each expression is evaluated once on the empty response with this many node visits.
 PROBE_EXPRESSION_VISITS = 100_000
+# How deep an expression may nest (operators, parentheses, function calls) and groups and repeats may
+# nest in the survey sheet. Parsing and evaluating recurse once per level (elementpath takes about four
+# Python frames per operator): a sum of 300 terms exceeded Python's recursion limit in `form check`,
+# and a form nested 990 groups deep failed the reader with a RecursionError instead of one line.
+MAX_EXPRESSION_DEPTH = 100
+MAX_GROUP_DEPTH = 50
 # Repeat instances of one repeat, and of the whole response; and instance elements in all.
 MAX_REPEAT_COUNT = 200
 MAX_REPEAT_INSTANCES = 1_000

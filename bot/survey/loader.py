@@ -22,7 +22,7 @@ from bot.survey.analysis import check_calculation_cycles, check_work, form_warni
 from bot.survey.expressions import ExpressionError, check_expression
 from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, FormError, Node
 from bot.survey.intake import check_form_bytes
-from bot.survey.limits import MAX_FORM_BYTES, FormLimitError, FormProblem, megabytes
+from bot.survey.limits import MAX_FORM_BYTES, MAX_GROUP_DEPTH, FormLimitError, FormProblem, megabytes
 
 TYPE_NAMES = {
     "text": "text",
@@ -125,6 +125,7 @@ def _survey_rows(sheets) -> dict[str, int]:
 def form_from_definition(definition: dict[str, Any], rows: dict[str, int] | None = None, source: str = "form") -> Form:
     """Build a Form from pyxform's JSON definition and check its expressions."""
     rows = rows or {}
+    _check_nesting(definition, rows, source)
     languages: list[str] = []
     choices = {
         list_name: [_choice(item, languages) for item in items]
@@ -154,6 +155,20 @@ def form_from_definition(definition: dict[str, Any], rows: dict[str, int] | None
     _check_expressions(form, source)
     check_calculation_cycles(form, source)
     return form
+
+
+def _check_nesting(definition: dict[str, Any], rows: dict[str, int], source: str) -> None:
+    """Refuse groups and repeats nested deeper than MAX_GROUP_DEPTH, before anything walks them recursively."""
+    stack = [(child, 1) for child in definition.get("children", []) if isinstance(child, dict)]
+    while stack:
+        item, depth = stack.pop()
+        children = [child for child in item.get("children") or [] if isinstance(child, dict)]
+        if children and depth > MAX_GROUP_DEPTH:
+            name = str(item.get("name", ""))
+            row = f"row {rows[name]}, " if rows.get(name) else ""
+            raise FormError(f"{source}: sheet 'survey', {row}column 'type' of '{name}': groups and repeats nest "
+                            f"more than {MAX_GROUP_DEPTH} levels deep")
+        stack.extend((child, depth + 1) for child in children)
 
 
 def _translations(value: Any, languages: list[str]) -> dict[str, str]:

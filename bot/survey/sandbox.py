@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from bot.survey.form import Form
+from bot.survey.form import Form, FormError
 from bot.survey.limits import PARSE_MEMORY_BYTES, PARSE_SECONDS, FormLimitError, FormProblem, megabytes
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,8 @@ def _read_in_worker(content: bytes, filename: str, seconds: int) -> tuple[dict[s
     except MemoryError:
         raise FormLimitError(FormProblem("parse_memory", filename,
                                          params={"limit": megabytes(PARSE_MEMORY_BYTES)})) from None
+    except RecursionError:  # a nesting the loader's depth checks missed: one line, not a failed upload
+        raise FormError(f"{filename}: the form nests too deeply to be read") from None
     finally:
         signal.alarm(0)
 

@@ -332,3 +332,48 @@ def test_xls_and_markdown_forms_are_counted_too(monkeypatch, name, row):
     with pytest.raises(FormLimitError) as refused:
         intake.check_form_bytes(content, Path(name).name)
     assert str(refused.value) == f"{Path(name).name}: sheet 'survey', row {row}: the sheet has more than 3 rows."
+
+
+def _nested_groups(depth: int) -> bytes:
+    rows = ["| survey | | | |", "| | type | name | label |"]
+    rows += [f"| | begin group | g{level} | G{level} |" for level in range(depth)]
+    rows += ["| | text | q | Q |"] + ["| | end group | | |"] * depth
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _relevant(expression: str) -> bytes:
+    return ("| survey | | | | |\n| | type | name | label | relevant |\n| | text | a | A | |\n"
+            f"| | text | q | Q | {expression} |\n").encode()
+
+
+@pytest.mark.parametrize("expression", ["(" * 3000 + "1" + ")" * 3000, "+".join(["1"] * 300), "-" * 5000 + "1",
+                                        "not(" * 1500 + "true()" + ")" * 1500, "concat(" * 800 + "'a'" + ")" * 800])
+def test_a_deeply_nested_expression_gets_one_line(expression):
+    """Before: a RecursionError traceback from `form check`, and an upload that failed with an apology
+    (a sum of 300 terms was enough). Now: one line naming sheet, row and column."""
+    with pytest.raises(FormError) as refused:
+        load_form_bytes(_relevant(expression), "deep.md")
+    assert "row 3, column 'relevant' of 'q'" in str(refused.value) and "more than 100 levels deep" in str(refused.value)
+    # A sum of 99 terms compared with a number (100 levels) is still fine, and evaluates.
+    form = load_form_bytes(_relevant("+".join(["1"] * 99) + " = 99"), "sum.md")
+    assert engine.current_prompt(form, engine.start(form), "en").path
+
+
+def test_groups_nested_too_deep_get_one_line():
+    with pytest.raises(FormError) as refused:
+        load_form_bytes(_nested_groups(990), "deep.md")
+    assert "sheet 'survey', row 52, column 'type' of 'g50'" in str(refused.value)
+    form = load_form_bytes(_nested_groups(50), "fifty.md")  # 50 levels still work
+    state = engine.start(form)
+    assert engine.current_prompt(form, state, "en").path.endswith("/q")
+
+
+def test_the_form_reader_turns_a_recursion_error_into_one_line(monkeypatch):
+    from bot.survey import sandbox
+
+    def recurse(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("bot.survey.loader.check_and_load", recurse)
+    with pytest.raises(FormError, match="nests too deeply"):
+        sandbox._read_in_worker(b"", "form.md", 5)
