@@ -316,6 +316,16 @@ async def test_stats_sends_counts_indicators_and_a_chart_even_when_empty(harness
     assert len(photos) == 1 and photos[0].files["photo"].startswith(b"\x89PNG")
 
 
+async def test_stats_names_countries_as_the_un_writes_them(harness, user_id):
+    member = harness.user(user_id, language="en")
+    await harness.onboard(member, "Côte d’Ivoire", "National focal point")
+    await harness.send(member, "/survey")
+    await harness.press(member, "INSOP soil threshold values")  # a draft in progress
+    text = "\n".join(sent_texts(await harness.send(coordinator(harness), "/stats")))
+    assert "Côte d’Ivoire 0/1" in text and "CI 0/1" not in text
+    assert "(country: submitted/in progress)" in text
+
+
 async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "test_only") -> SurveyForm:
     form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
     async with harness.storage.sessionmaker() as session, session.begin():

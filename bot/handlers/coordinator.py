@@ -485,7 +485,7 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
             done = sum(cell[0] for cell in countries.values())
             drafts = sum(cell[1] for cell in countries.values())
             names = join_items(
-                (f"{code or '?'} {cell[0]}/{cell[1]}" for code, cell in sorted(countries.items())), lang
+                sorted(f"{country_name(code, lang) if code else '?'} {cell[0]}/{cell[1]}" for code, cell in countries.items()), lang
             )
             label = region_label(region, tr) if region in REGIONS else _("Country not given or outside the regions")
             lines.append("• " + _("{region}: {submitted} submitted, {drafts} in progress ({countries})").format(
@@ -508,7 +508,7 @@ async def stats(message: Message, member: Member | None, settings: Settings, ses
     ]
     if counted:  # one official answer per country: say which one counted where there was a choice
         lines += ["", _("Counted for the indicators (one answer per country):"), *("• " + line for line in counted)]
-    lines += ["", _("(country code submitted/in progress)")]
+    lines += ["", _("(country: submitted/in progress)")]
     for chunk in split_message(direct("\n".join(lines), lang)):  # form titles may be Latin in Arabic text
         await message.answer(chunk)
     await message.bot.send_chat_action(message.chat.id, "upload_photo")
