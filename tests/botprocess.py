@@ -87,4 +87,4 @@ async def open_threshold_survey(fake: FakeBotAPI, user: int, first_name: str, si
     fake.inject_command("survey", user_id=user, language_code="en")
     await fake.wait_for("sendMessage", sent_to(user, "Which survey"), since=since, timeout=20)
     fake.press_button(user, text="INSOP soil threshold values")
-    await fake.wait_for("sendMessage", sent_to(user, "Which country do you represent?"), since=since, timeout=20)
+    await fake.wait_for("sendMessage", sent_to(user, "Which country are you answering about?"), since=since, timeout=20)

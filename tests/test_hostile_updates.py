@@ -153,9 +153,9 @@ async def test_polling_process_survives_hostile_updates(fake, database_url):
         # The member's survey goes on where it was.
         since = fake.mark()
         fake.inject_command("resume", user_id=member, language_code="en")
-        await fake.wait_for("sendMessage", sent_to(member, "Which country do you represent?"), since=since, timeout=20)
+        await fake.wait_for("sendMessage", sent_to(member, "Which country are you answering about?"), since=since, timeout=20)
         fake.press_button(member, text="Kenya")
-        await fake.wait_for("sendMessage", sent_to(member, "What is your role or position?"), since=since, timeout=20)
+        await fake.wait_for("sendMessage", sent_to(member, "In what capacity are you answering?"), since=since, timeout=20)
     finally:
         fake.configure(deliver_all_kinds=False)
         bot.stop()

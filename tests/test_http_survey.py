@@ -53,11 +53,14 @@ async def test_survey_survives_kill_and_resumes_at_the_right_question(fake, data
         await press("Kenya", "What is your role")
         await press("National focal point", "What I can do")
         await say("/survey", "Which survey")
-        await press("INSOP soil threshold values", "Which country do you represent?")
-        await press("Kenya", "What is your role or position?")
-        await say("Director of soils", "Which institution")
-        await say("Ministry of Environment", "Does your country have soil threshold values")
-        await press("Yes", "legally binding or guidelines")
+        await press("INSOP soil threshold values", "Which country are you answering about?")
+        await press("Kenya", "In what capacity are you answering?")
+        await press("Official GSP national focal point", "Your full name")
+        await say("Grace Wanjiku", "Your work e-mail")
+        await say("grace@example.org", "Which institution")
+        await say("Ministry of Environment", "checked with the authority")
+        await press("Yes", "Does your country have national soil threshold values")
+        await press("Yes, in force", "Do states or provinces")
 
         bot.kill()
         state, answers, distinct = await draft(database_url)
@@ -70,13 +73,13 @@ async def test_survey_survives_kill_and_resumes_at_the_right_question(fake, data
         await say("/survey", "Which survey")
         fake.press_button(USER, text="continue")
         question = await fake.wait_for("sendMessage", sent_to(USER, "Question"), since=since, timeout=20)
-        assert "Are these values legally binding or guidelines?" in question.params["text"]
-        await press("Guideline", "For which land uses")
+        assert "Do states or provinces of your country set their own values?" in question.params["text"]
+        await press("No", "Which other values are used in practice")
         state, answers, distinct = await draft(database_url)
-        assert state["answers"]["status/legal_status"] == "guideline"
+        assert state["answers"]["status/subnational_values"] == "no"
         assert answers == distinct
         # /resume gives the same next question after the restart too.
         since = fake.mark()
-        await say("/resume", "For which land uses")
+        await say("/resume", "Which other values are used in practice")
     finally:
         bot.stop()

@@ -135,8 +135,11 @@ def _instrument_records(data: dict[str, Any], country: str, country_name: str, s
         link = str(instrument.get("instr_link") or "")
         source = (f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
                   f"issued by {instrument.get('instr_authority') or 'not stated'}")
+        # Unit, basis and target are asked once per instrument; per value only where they differ ("varies").
+        defaults = {field: instrument.get(f"instr_{field}") for field in ("unit", "basis", "target")}
         for value in instrument.get("key_value") or []:
             position += 1
+            value = {**{f"val_{field}": default for field, default in defaults.items() if default != "varies"}, **value}
             pollutant_id = str(value.get("pollutant") or "")
             known = catalogue.get(pollutant_id)
             if pollutant_id == "other":
