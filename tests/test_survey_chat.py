@@ -12,7 +12,6 @@ from tests.survey_walk import (
     THRESHOLD_TITLE,
     answer_status_with_values,
     finish_to_review,
-    open_threshold_survey,
 )
 
 
