@@ -69,9 +69,11 @@ def main() -> None:
     two = json.loads((ROOT / "tests" / "fixtures" / "survey_answers" / "threshold_two_instruments.json").read_text("utf-8"))
     no_values = two[:6] + ["no", "no", ["none"], "considered", "no", ["lack_of_funding"], ["training"], "named", "yes", ""]
     # Two instruments documented by link only: the instrument answers of the main path without key values.
+    lab = json.loads((ROOT / "tests" / "fixtures" / "survey_answers" / "lab_full.json").read_text("utf-8"))
     results = {
         "two instruments, eight key values": walk(form, two),
         "no national values": walk(form, no_values),
+        "laboratory analysing metals and pesticides": walk(load_form(ROOT / "storage" / "forms" / "lab_sop_survey.xlsx"), lab),
     }
     if args.json:
         print(json.dumps(results))
@@ -79,7 +81,7 @@ def main() -> None:
     for name, figures in results.items():
         quick, slow = figures["minutes"]["quick"], figures["minutes"]["slow"]
         print(f"{name}: {figures['messages_sent_by_member']} messages from the member "
-              f"({figures['taps']} taps, {figures['typed']} typed), {figures['notes']} notes to read, "
+              f"({figures['taps']} taps, {figures['typed']} typed), {figures['notes']} note{'s' * (figures['notes'] != 1)} to read, "
               f"about {quick} min at a quick pace, {slow} min at a slow one")
 
 

@@ -116,14 +116,7 @@ def test_every_text_of_the_new_forms_is_in_six_languages(threshold_form, lab_for
                 assert all(choice.label.get(language) for language in form.languages), (list_name, choice.name)
 
 
-LAB_FULL = [
-    "KALRO Soil Lab", "KALRO", "Kenya", "", "gov_service", "yes", "KE-001", "yes",
-    "routinely", ["metals_total", "pest_ocp"], ["ddt", "hch"], "",
-    ["aqua_regia_mw"], ["icp_ms"], ["soxhlet"], ["gc_ecd"], "ISO 11466", "0.05", "", "", "s100_999",
-    "yes_pollutants", ["glosolan", "wepal"], "every_batch",
-    "trained", ["ring_test"], ["qaqc", "validation"], ["webinars"], ["funding"],
-    "Jane Doe", "jane@kalro.org", "yes", "yes", "",
-]
+LAB_FULL = json.loads((ANSWERS / "lab_full.json").read_text(encoding="utf-8"))
 
 
 def test_lab_survey_measures_knowledge_involvement_and_registration(lab_form):
