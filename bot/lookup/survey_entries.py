@@ -1,15 +1,17 @@
 """Threshold values a focal point reported in the survey, as candidate records for review.
 
 The survey's choice names (see storage/forms/build_forms.py) are turned into the wording of the
-reference CSV and go through the same `normalize_row`, so both kinds of rows look alike.
+reference CSV and go through the same `normalize_row`, so both kinds of rows look alike. Both form
+versions are read: the first one's flat `threshold` repeat, and the key values typed inside each legal
+instrument of version 2026113001. Only answers whose consent allows naming the country become records.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from decimal import Decimal
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from bot.limits import cluster_boundary
