@@ -315,7 +315,7 @@ async def test_stats_says_which_answer_counted_for_a_country(harness, user_id):
     """One official answer per country: the focal point's, even when a member answered later."""
     focal, member = await add_members(harness, [
         {"telegram_id": user_id, "country": "ZM", "role": "focal_point"},
-        {"telegram_id": user_id + 1, "country": "ZM", "role": "member"},
+        {"telegram_id": user_id + 300_000, "country": "ZM", "role": "member"},
     ])
     async with harness.storage.sessionmaker() as session, session.begin():
         form = await session.scalar(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current))
