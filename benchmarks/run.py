@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import html
 import json
 import os
 import platform
@@ -362,10 +363,12 @@ class ChatWatcher:
                 return False
 
     async def wait_text(self, chat: int, fragment: str, timeout: float) -> bool:
-        """True once the newest text sent to the chat contains `fragment` (within `timeout`)."""
+        """True once the newest text sent to the chat contains `fragment` (within `timeout`); the text is HTML, the
+        fragment plain ("country's" is sent as "country&#x27;s")."""
         async with self.changed:
             try:
-                await asyncio.wait_for(self.changed.wait_for(lambda: fragment in self.texts.get(chat, "")), timeout)
+                await asyncio.wait_for(self.changed.wait_for(
+                    lambda: fragment in html.unescape(self.texts.get(chat, ""))), timeout)
                 return True
             except asyncio.TimeoutError:
                 return False
