@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import html
 import json
 import os
 import platform
@@ -183,12 +184,17 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
 
 # ------------------------------------------------------------------------------------ survey plans
 
-def survey_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> list[tuple[str, str]]:
+# Answers with a format or a range of their own (threshold survey version 2026113001).
+FIXED_ANSWERS = {"resp_email": "member@example.org", "expected_year": "2030", "pollutant_cas": "7440-43-9",
+                 "value_max": "1.6", "ph_min": "5", "ph_max": "7"}
+
+
+def survey_plan(form, has_thresholds: str = "Yes, in force", repeats: int = 1) -> list[tuple[str, str]]:
     """(typed text, start of the next question) pairs that take a member from the first question to the review."""
     return walk_plan(form, has_thresholds, repeats)[0]
 
 
-def walk_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> tuple[list[tuple[str, str]], dict]:
+def walk_plan(form, has_thresholds: str = "Yes, in force", repeats: int = 1) -> tuple[list[tuple[str, str]], dict]:
     """The plan of `survey_plan` and the engine state it leaves (every question answered, at the review)."""
     from bot.survey import answer, current_prompt, start
 
@@ -209,10 +215,14 @@ def walk_plan(form, has_thresholds: str = "Yes", repeats: int = 1) -> tuple[list
             text = "Yes" if entered < repeats else "No"
         elif prompt.path == "status/has_thresholds":
             text = has_thresholds
+        elif prompt.path.endswith(("/instr_type_values", "/unit_confirm")):
+            text = "Yes"  # type key values; confirm an unusual unit
+        elif prompt.path.rsplit("/", 1)[-1] in FIXED_ANSWERS:
+            text = FIXED_ANSWERS[prompt.path.rsplit("/", 1)[1]]
         elif prompt.type == "select_one":
             text = prompt.choices[len(steps) % len(prompt.choices)][1]
         elif prompt.type == "select_multiple":
-            text = ", ".join(label for _name, label in prompt.choices[:2])
+            text = prompt.choices[1][1]  # the first may be "None", which stands alone; labels may hold commas
         elif prompt.type == "integer":
             text = "2019"
         elif prompt.type == "decimal":
@@ -355,10 +365,12 @@ class ChatWatcher:
                 return False
 
     async def wait_text(self, chat: int, fragment: str, timeout: float) -> bool:
-        """True once the newest text sent to the chat contains `fragment` (within `timeout`)."""
+        """True once the newest text sent to the chat contains `fragment` (within `timeout`); the text is HTML, the
+        fragment plain ("country's" is sent as "country&#x27;s")."""
         async with self.changed:
             try:
-                await asyncio.wait_for(self.changed.wait_for(lambda: fragment in self.texts.get(chat, "")), timeout)
+                await asyncio.wait_for(self.changed.wait_for(
+                    lambda: fragment in html.unescape(self.texts.get(chat, ""))), timeout)
                 return True
             except asyncio.TimeoutError:
                 return False
@@ -560,7 +572,7 @@ async def bench_load(database_url: str, members: int, timeout_per_step: float) -
             # Each action with the start of the last message it should bring.
             script = [(say("/start"), "Which country"), (say("Kenya"), "Did you mean"), (press("Kenya"), "What is your role"),
                       (press("National focal point"), "What I can do"), (say("/survey"), "Which survey"),
-                      (press("INSOP soil threshold values"), "Which country do you represent?")]
+                      (press("INSOP soil threshold values"), "Which country are you answering about?")]
             script += [(say(text), expect) for text, expect in plan] + [(press("Submit"), "Thank you!")]
             await asyncio.sleep(random.uniform(0, 2))  # members do not all start in the same millisecond
             for action, expect in script:
@@ -636,8 +648,8 @@ async def add_submissions(sessionmaker, form, count: int, first_id: int, seed: i
                                          .order_by(Member.telegram_id)))
         rows = []
         for number, member_id in enumerate(ids):
-            answers = dict(data, country=codes[number], in_discussions=rng.choice(["yes", "no"]),
-                           working_toward=rng.choice(["yes", "no"]))
+            answers = dict(data, country=codes[number], discussions_2y=rng.choice(["yes", "no"]),
+                           reg_stage=rng.choice(["none", "drafting", "in_force"]))
             rows.append({"form_pk": form_pk, "member_id": member_id, "country": codes[number], "language": "en",
                          "status": "submitted", "state": state, "data": answers, "pending": {}, "active": False,
                          "last_update_id": 0, "revision": 1, "created_at": now, "updated_at": now, "submitted_at": now})

@@ -56,21 +56,20 @@ async def describe_instrument(harness, user, title: str = "Soil Quality Regulati
     await harness.press(user, "Agricultural land")
     await harness.press(user, "Done")
     await harness.send(user, "/skip")  # link
-    return await harness.press(user, "Yes")
+    await harness.press(user, "Yes")  # type some key values
+    await harness.press(user, "mg/kg dry weight")  # the unit of its values, before any value
+    await harness.press(user, "Total content")
+    return await harness.press(user, "Human health")
 
 
 async def key_value_after_pollutant(harness, user, value: str = "0,8") -> list:
     """From the land use of a key value to "Add another key value?"."""
     await harness.press(user, "Agricultural land")
     await harness.press(user, "Screening or trigger")
-    await harness.press(user, "Human health")
     await harness.send(user, "/skip")  # name of the value in the document
-    await harness.press(user, "Total content")
-    await harness.press(user, "mg/kg dry weight")
     await harness.press(user, "One number")
     await harness.send(user, value)
-    await harness.send(user, "/skip")  # pH from
-    return await harness.send(user, "/skip")  # pH up to
+    return await harness.press(user, "No")  # not only in a pH band
 
 
 async def finish_to_review(harness, user, consent: str = "Publish them, naming my country") -> list:

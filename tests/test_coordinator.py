@@ -326,6 +326,29 @@ async def test_stats_names_countries_as_the_un_writes_them(harness, user_id):
     assert "(country: submitted/in progress)" in text
 
 
+async def test_stats_says_which_answer_counted_for_a_country(harness, user_id):
+    """One official answer per country: the focal point's, even when a member answered later."""
+    focal, member = await add_members(harness, [
+        {"telegram_id": user_id, "country": "ZM", "role": "focal_point"},
+        {"telegram_id": user_id + 300_000, "country": "ZM", "role": "member"},
+    ])
+    async with harness.storage.sessionmaker() as session, session.begin():
+        form = await session.scalar(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current))
+        submissions = []
+        for who, minutes, discussed in ((focal, 0, "yes"), (member, 5, "no")):
+            submissions.append(Submission(
+                form_pk=form.id, member_id=who.id, country="ZM", language="en", status="submitted", state={},
+                data={"country": "ZM", "discussions_2y": discussed, "consent_publish": "internal"}, active=False, pending={},
+                last_update_id=0, created_at=utcnow(), updated_at=utcnow(),
+                submitted_at=utcnow() + timedelta(minutes=minutes)))
+        session.add_all(submissions)
+        await session.flush()
+        counted = submissions[0].id
+    text = "\n".join(sent_texts(await harness.send(coordinator(harness), "/stats")))
+    assert "Counted for the indicators (one answer per country):" in text
+    assert f"ZM: answer no. {counted} of the focal point" in text
+
+
 async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "test_only") -> SurveyForm:
     form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
     async with harness.storage.sessionmaker() as session, session.begin():

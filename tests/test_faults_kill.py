@@ -38,7 +38,7 @@ def survey_plan(repeats: int = REPEATS) -> tuple[list[str], dict, str]:
         if prompt.kind == "note":
             state = engine_answer(form, state, None).state
             continue
-        if prompt.kind not in ("question", "add_another") or (entered >= repeats and prompt.path.endswith("/unit")):
+        if prompt.kind not in ("question", "add_another") or (entered >= repeats and prompt.path.endswith("/val_unit")):
             break  # stop inside the last repeat, so resuming has a question to resume at
         number = len(inputs)
         if prompt.path == "respondent/country":
@@ -47,11 +47,20 @@ def survey_plan(repeats: int = REPEATS) -> tuple[list[str], dict, str]:
             entered += 1
             text = "Yes"
         elif prompt.path == "status/has_thresholds":
-            text = "Yes"
+            text = "Yes, in force"
+        elif prompt.path.endswith(("/instr_type_values", "/unit_confirm")):
+            text = "Yes"  # type key values; confirm an unusual unit
+        elif prompt.path.endswith("resp_email"):
+            text = f"member{number}@example.org"
+        elif prompt.path.endswith("expected_year"):
+            text = "2030"
+        elif prompt.path.endswith(("/pollutant_cas", "/ph_min", "/ph_max", "/instr_amended")):
+            # Optional answers with a format of their own.
+            text = {"pollutant_cas": "7440-43-9", "ph_min": "5", "ph_max": "7", "instr_amended": "2024"}[prompt.path.rsplit("/", 1)[1]]
         elif prompt.type == "select_one":
             text = prompt.choices[number % len(prompt.choices)][1]
         elif prompt.type == "select_multiple":
-            text = ", ".join(label for _name, label in prompt.choices[:2])
+            text = prompt.choices[1][1]  # the first may be "None", which stands alone; labels may hold commas
         elif prompt.type == "integer":
             text = str(1990 + number % 30)
         elif prompt.type == "decimal":

@@ -164,20 +164,21 @@ async def test_two_webhook_processes_share_database_and_redis(database_url, tmp_
                 await telegram.post(telegram.message("/survey"))
                 await telegram.post(telegram.press("INSOP soil threshold values"))
                 await telegram.post(telegram.press("Kenya"))
-                assert "What is your role or position?" in telegram.last_text()
+                assert "In what capacity are you answering?" in telegram.last_text()
+                await telegram.post(telegram.press("Official GSP national focal point"))
                 answer = telegram.message("Director of soils")
                 handled_by = await telegram.post(answer)
+                assert "Your work e-mail" in telegram.last_text()
+                await telegram.post(telegram.message("director@example.org"))
                 assert "Which institution" in telegram.last_text()
                 await telegram.post(telegram.message("Ministry of Environment"))
-                assert "Does your country have soil threshold values" in telegram.last_text()
-                await telegram.post(telegram.press("Yes"))
-                assert "legally binding or guidelines" in telegram.last_text()
+                assert "checked with the authority" in telegram.last_text()
 
                 _member, state, answers, distinct = await stored_state(database_url)
-                assert state["answers"]["respondent/role"] == "Director of soils"
+                assert state["answers"]["respondent/resp_name"] == "Director of soils"
                 assert state["answers"]["respondent/institution"] == "Ministry of Environment"
-                assert state["answers"]["status/has_thresholds"] == "yes"
-                assert answers == distinct == 4
+                assert state["answers"]["respondent/resp_capacity"] == "gsp_focal_point"
+                assert answers == distinct == 5
 
                 # Telegram redelivers an answer to the *other* process: nothing is stored or sent twice.
                 other = ports[1 - ports.index(handled_by)]
@@ -194,7 +195,7 @@ async def test_two_webhook_processes_share_database_and_redis(database_url, tmp_
                 # /resume on either process shows the same next question.
                 for port in ports:
                     await telegram.post(telegram.message("/resume"), port=port)
-                    assert "Are these values legally binding or guidelines?" in telegram.last_text()
+                    assert "checked with the authority" in telegram.last_text()
         finally:
             for process in processes:
                 if process.poll() is None:

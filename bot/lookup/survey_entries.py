@@ -1,15 +1,17 @@
 """Threshold values a focal point reported in the survey, as candidate records for review.
 
 The survey's choice names (see storage/forms/build_forms.py) are turned into the wording of the
-reference CSV and go through the same `normalize_row`, so both kinds of rows look alike.
+reference CSV and go through the same `normalize_row`, so both kinds of rows look alike. Both form
+versions are read: the first one's flat `threshold` repeat, and the key values typed inside each legal
+instrument of version 2026113001. Only answers whose consent allows naming the country become records.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from decimal import Decimal
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from bot.limits import cluster_boundary
@@ -135,8 +137,11 @@ def _instrument_records(data: dict[str, Any], country: str, country_name: str, s
         link = str(instrument.get("instr_link") or "")
         source = (f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
                   f"issued by {instrument.get('instr_authority') or 'not stated'}")
+        # Unit, basis and target are asked once per instrument; per value only where they differ ("varies").
+        defaults = {field: instrument.get(f"instr_{field}") for field in ("unit", "basis", "target")}
         for value in instrument.get("key_value") or []:
             position += 1
+            value = {**{f"val_{field}": default for field, default in defaults.items() if default != "varies"}, **value}
             pollutant_id = str(value.get("pollutant") or "")
             known = catalogue.get(pollutant_id)
             if pollutant_id == "other":

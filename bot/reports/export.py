@@ -191,11 +191,20 @@ def _meta_cells(submission: dict[str, Any], include_telegram_ids: bool) -> list[
         submission.get("region") or region_of(country),
         submission.get("language"),
         _utc_iso(submission.get("submitted_at")),
-        submission.get("review_status"),
+        submission.get("review_status") or _why_not_reviewed(submission.get("data") or {}),
     ]
     if include_telegram_ids:
         cells.append(submission.get("telegram_id"))
     return cells
+
+
+def _why_not_reviewed(data: dict[str, Any]) -> str | None:
+    """Why reported values of a submission are not in the review queue: the consent it gave (else nothing)."""
+    from bot.lookup.survey_entries import CONSENT_NAMED, publication_consent, reported_values
+
+    if isinstance(data, dict) and reported_values(data) and publication_consent(data) != CONSENT_NAMED:
+        return f"not offered for review: consent {publication_consent(data)}"
+    return None
 
 
 def _utc_iso(moment: Any) -> str | None:

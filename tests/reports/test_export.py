@@ -128,3 +128,12 @@ def test_sheet_names_are_sanitized_short_and_unique_and_nested_repeats_link_to_p
     samples = tables[names[2]]
     assert samples[0] == ["depth", "_parent_submission_id", "_index", "_parent_index"]
     assert samples[1:] == [[10, 7, 1, "1"], [20, 7, 2, "1"], [5, 7, 1, "2"]]
+
+
+def test_the_export_says_why_values_are_not_in_the_review_queue():
+    """Values given without consent to name the country never reach review: the coordinator reads why."""
+    withheld = submission(id=13, review_status="")
+    withheld["data"] = dict(withheld["data"], consent_publish="no")
+    main = sheets(build_export(THRESHOLD_FORM, [submission(), withheld]))["INSOP soil threshold values"]
+    statuses = [dict(zip(main[0], row))["_review_status"] for row in main[1:]]
+    assert statuses == ["pending", "not offered for review: consent aggregate"]

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.survey import engine
-from bot.survey.values import AmbiguousNumber, InvalidAnswer, parse_decimal, parse_integer
 from bot.survey.loader import load_form
+from bot.survey.values import AmbiguousNumber, InvalidAnswer, parse_decimal, parse_integer
 
 FORMS = Path(__file__).parent / "forms"
 

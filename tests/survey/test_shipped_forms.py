@@ -69,17 +69,19 @@ def replies_until(form, answers, question):
 
 def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_form):
     answers = two_instruments()
-    start = replies_until(threshold_form, answers, "val_unit")
+    start = replies_until(threshold_form, answers, "instr_unit")
+    # The unit is asked (here once for the instrument) before any value.
+    cadmium = ["total", "human_health", "cadmium", "agricultural", "assessment", "", "single"]
     # Cadmium in agricultural soil: 30 µg/kg (0.03 mg/kg) is a hundred times below usual values.
-    run = run_answers(threshold_form, start + ["ug_kg", "single", "30", "no"])
+    run = run_answers(threshold_form, start + ["ug_kg", *cadmium, "30", "no"])
     asked = run["steps"][-1]
     assert asked["question"] == "unit_confirm" and not asked["accepted"]
     assert "/back" in asked["message"]
-    run = run_answers(threshold_form, start + ["ug_kg", "single", "30", "yes", "", ""])
+    run = run_answers(threshold_form, start + ["ug_kg", *cadmium, "30", "yes", "no"])
     assert all(step["accepted"] for step in run["steps"])
     # 0.3 mg/kg is not questioned.
-    run = run_answers(threshold_form, start + ["mg_kg", "single", "0.3", ""])
-    assert run["steps"][-1]["question"] == "ph_min"
+    run = run_answers(threshold_form, start + ["mg_kg", *cadmium, "0.3", "no"])
+    assert run["steps"][-1]["question"] == "ph_dependent" and run["steps"][-1]["accepted"]
 
 
 def test_no_national_values_cannot_be_in_force(threshold_form):
@@ -114,14 +116,7 @@ def test_every_text_of_the_new_forms_is_in_six_languages(threshold_form, lab_for
                 assert all(choice.label.get(language) for language in form.languages), (list_name, choice.name)
 
 
-LAB_FULL = [
-    "KALRO Soil Lab", "KALRO", "Kenya", "", "gov_service", "yes", "KE-001", "yes",
-    "routinely", ["metals_total", "pest_ocp"], ["ddt", "hch"], "",
-    ["aqua_regia_mw"], ["icp_ms"], ["soxhlet"], ["gc_ecd"], "ISO 11466", "0.05", "", "", "s100_999",
-    "yes_pollutants", ["glosolan", "wepal"], "every_batch",
-    "trained", ["ring_test"], ["qaqc", "validation"], ["webinars"], ["funding"],
-    "Jane Doe", "jane@kalro.org", "yes", "yes", "",
-]
+LAB_FULL = json.loads((ANSWERS / "lab_full.json").read_text(encoding="utf-8"))
 
 
 def test_lab_survey_measures_knowledge_involvement_and_registration(lab_form):
