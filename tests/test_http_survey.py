@@ -72,7 +72,7 @@ async def test_survey_survives_kill_and_resumes_at_the_right_question(fake, data
         since = fake.mark()
         await say("/survey", "Which survey")
         fake.press_button(USER, text="continue")
-        question = await fake.wait_for("sendMessage", sent_to(USER, "Question"), since=since, timeout=20)
+        question = await fake.wait_for("sendMessage", sent_to(USER, "Do states or provinces"), since=since, timeout=20)
         assert "Do states or provinces of your country set their own values?" in question.params["text"]
         await press("No", "Which other values are used in practice")
         state, answers, distinct = await draft(database_url)

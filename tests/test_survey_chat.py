@@ -102,10 +102,10 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     calls = await finish_to_review(harness, user)
     review = "\n".join(harness.texts(calls))
     assert "Please check your answers" in review
-    assert "Cadmium" in review and "2019" in review
+    assert "2019" in review
 
     calls = await harness.press(user, "Legal instrument or official guideline 1")  # the part, then its answer
-    assert "0.8" in last_text(calls)
+    assert "0.8" in last_text(calls) and "Cadmium" in last_text(calls)
     calls = await harness.press(user, "Year of adoption")
     assert "Year of adoption" in last_text(calls) and "Current answer: 2019" in last_text(calls)
     calls = await harness.send(user, "2020")
