@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 # Shown only in coordinators' own chats (BotCommandScopeChat), after the public commands.
 COORDINATOR_MENU = [
     ("stats", __("Survey campaign progress")),
+    ("dashboard", __("Open the coordinators' dashboard")),
     ("remind", __("Send or schedule a reminder")),
     ("reminders", __("Reminder delivery results")),
     ("review", __("Review reported threshold values")),

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 import openpyxl
 import pytest
 from aiogram.types import Chat, Document, Message, Update
+from pydantic import SecretStr
 from sqlalchemy import delete, func, select, update
 
 from bot.app import build_i18n
@@ -163,7 +164,7 @@ def form_bytes(filename: str, version: str | None = None, form_id: str | None = 
 # ================================================================ refusals
 
 
-COMMANDS = ["/stats", "/remind", "/reminders", "/review", "/export", "/export ids", "/invite Kenya lab",
+COMMANDS = ["/stats", "/dashboard", "/remind", "/reminders", "/review", "/export", "/export ids", "/invite Kenya lab",
             "/promote 123", "/demote 123"]
 
 
@@ -314,6 +315,22 @@ async def test_stats_sends_counts_indicators_and_a_chart_even_when_empty(harness
     assert "Targeted countries that responded" in text
     photos = [call for call in calls if call.method == "sendPhoto"]
     assert len(photos) == 1 and photos[0].files["photo"].startswith(b"\x89PNG")
+
+
+async def test_dashboard_opens_the_mini_app_and_a_signed_link_for_coordinators_only(harness, settings, user_id):
+    texts = harness.texts(await harness.send(coordinator(harness), "/dashboard"))
+    assert texts == ["The dashboard opens once the bot is served over HTTPS (WEBHOOK_URL is set). "
+                     "Meanwhile, /stats gives the same figures."]
+    served = await BotHarness.start(settings.model_copy(update={
+        "webhook_url": "https://insop.example.org/telegram/webhook", "bot_token": SecretStr("1000:test")}))
+    try:
+        calls = await served.send(coordinator(served), "/dashboard")
+        buttons = [button for row in calls[-1].keyboard.inline_keyboard for button in row]
+        assert buttons[0].web_app.url == "https://insop.example.org/dashboard"
+        assert buttons[1].url.startswith("https://insop.example.org/dashboard/link?u=")
+        assert served.texts(await served.send(served.user(user_id), "/dashboard")) == [REFUSAL]
+    finally:
+        await served.close()
 
 
 async def test_stats_names_countries_as_the_un_writes_them(harness, user_id):

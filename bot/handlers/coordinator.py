@@ -14,13 +14,21 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, time as day_time, timedelta, timezone
+from urllib.parse import urlsplit
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    WebAppInfo,
+)
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
@@ -462,6 +470,35 @@ async def _create_invite(session: AsyncSession, bot: Bot, by: int, country: str,
 
 
 # ================================================================ statistics
+
+
+@handlers.message(Command("dashboard"))
+async def dashboard(message: Message, member: Member | None, settings: Settings) -> None:
+    """The coordinators' dashboard (bot/web/dashboard.py): a Mini App button, and a signed link for a browser."""
+    if not await _allowed(message, member, settings):
+        return
+    base = web_origin(settings.webhook_url)
+    if base is None or settings.bot_token is None:
+        await message.answer(_("The dashboard opens once the bot is served over HTTPS (WEBHOOK_URL is set). "
+                               "Meanwhile, /stats gives the same figures."))
+        return
+    from bot.web.dashboard import dashboard_link
+
+    link = dashboard_link(settings.bot_token.get_secret_value(), base, message.from_user.id)
+    markup = InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=_("📊 Open the dashboard"), web_app=WebAppInfo(url=base + "/dashboard"))],
+        [InlineKeyboardButton(text=_("🖥 Open in a browser (link valid 15 minutes, once)"), url=link)],
+    ])
+    await message.answer(_("Campaign progress, indicators by region and the review queue, updated live."),
+                         reply_markup=markup)
+
+
+def web_origin(url: str | None) -> str | None:
+    """"https://host[:port]" of the webhook URL: the site is served by the same process."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"https://{parts.netloc}" if parts.scheme == "https" and parts.netloc else None
 
 
 @handlers.message(Command("stats"))
