@@ -11,10 +11,11 @@ def test_a_survey_started_in_one_run_takes_answers_in_the_next(tmp_path):
     first = run_bot("chat", "--lang", "en", stdin="/start\nKenya\n1\n1\n1\n1\n", env=database)
     assert first.returncode == 0, first.stderr
     assert "[1] Start the survey ▶" in first.stdout
-    assert "What is your role or position?" in first.stdout
-    second = run_bot("chat", "--lang", "en", stdin="Soil scientist\n", env=database)
+    assert "In what capacity are you answering?" in first.stdout
+    second = run_bot("chat", "--lang", "en", stdin="1\n", env=database)
     assert second.returncode == 0, second.stderr
-    assert "Which institution do you work for?" in second.stdout
+    assert "✓ In what capacity are you answering?: Official GSP national focal point" in second.stdout
+    assert "Your full name" in second.stdout
 
 
 def test_send_now_delivers_in_the_console(tmp_path):

@@ -231,14 +231,14 @@ async def test_export_csv_files_carry_the_reported_threshold_values(harness, use
         session.add(Submission(form_pk=form.id, member_id=submitter.id, country="KE", language="en", status="submitted",
                                state={}, active=False, pending={}, last_update_id=0, created_at=utcnow(),
                                updated_at=utcnow(), submitted_at=utcnow(),
-                               data={"threshold": [{"pollutant": "cadmium", "value": 3.5, "unit": "mg_kg"},
-                                                   {"pollutant": "lead", "value": 120, "unit": "mg_kg"}]}))
+                               data={"instrument": [{"instr_title": "Soil Quality Regulations", "key_value": [
+                                   {"pollutant": "cadmium", "value": 3.5}, {"pollutant": "lead", "value": 120}]}]}))
     await harness.send(coordinator(harness), "/export")
     calls = await harness.press(coordinator(harness), "INSOP soil threshold values")
     documents = [call for call in calls if call.method == "sendDocument"]
     names = [call.params["document"].filename for call in documents]
     assert names[0].endswith(".xlsx") and names[1].endswith(".csv")
-    values_csv = next(call for call in documents if call.params["document"].filename.endswith("_threshold.csv"))
+    values_csv = next(call for call in documents if call.params["document"].filename.endswith("_key_value.csv"))
     assert "one row per entry" in values_csv.params["caption"]
     rows = list(csv.DictReader(values_csv.files["document"].decode("utf-8-sig").splitlines()))
     mine = [row for row in rows if row["pollutant"] in ("cadmium", "lead") and row["value"] in ("3.5", "120")]

@@ -109,7 +109,8 @@ async def test_a_member_is_answered_while_an_export_is_being_written(harness, ga
     (gate / "open").touch()
     await export
     documents = sent_to(harness, coordinator.id, "sendDocument")[documents_before:]
-    assert [call.params["document"].filename.rsplit(".", 1)[1] for call in documents] == ["xlsx", "csv"]
+    # The XLSX, the CSV of responses, then one CSV per repeat of the form (instruments, their key values).
+    assert [call.params["document"].filename.rsplit(".", 1)[1] for call in documents] == ["xlsx", "csv", "csv", "csv"]
     assert documents[0].files["document"][:2] == b"PK"
 
 
@@ -146,7 +147,7 @@ async def test_two_exports_at_once_run_one_after_the_other(harness, gate, user_i
     await asyncio.gather(*exports)
     assert started_jobs(gate) == 2
     for user in (first, second):
-        assert len(sent_to(harness, user.id, "sendDocument")) - before[user.id] == 2
+        assert len(sent_to(harness, user.id, "sendDocument")) - before[user.id] == 4  # XLSX and three CSVs
 
 
 async def test_a_member_is_answered_while_the_lookup_index_is_rebuilt(harness, monkeypatch, user_id):
