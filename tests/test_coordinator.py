@@ -485,7 +485,7 @@ async def test_a_new_form_asks_for_its_audience(harness, user_id, monkeypatch):
 
 async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i18n, settings):
     # Recipients of their own country code, so other tests' members are not in the audience.
-    members = await add_members(harness, [
+    await add_members(harness, [
         {"telegram_id": user_id, "country": "IS", "role": "focal_point", "language": "fr"},
         {"telegram_id": user_id + 100_000, "country": "IS", "role": "lab", "language": "en"},
         {"telegram_id": user_id + 200_000, "country": "IS", "role": "lab", "language": "en", "muted": True},

@@ -132,7 +132,6 @@ async def walk_survey(harness: BotHarness, user) -> tuple[list[str], list[str]]:
         choose = [button for button, step in steps if step.action == "c"]
         toggles = [button for button, step in steps if step.action == "t"]
         done = [button for button, step in steps if step.action == "d"]
-        skip = [button for button, step in steps if step.action == "s"]
         refused = any(call.text.startswith("⚠️") for call in calls if call.text)
         if toggles:
             # Two ticks past the first option (often an exclusive "None"); once only, should Done be refused.
