@@ -150,7 +150,7 @@ async def test_kill_9_at_random_moments_of_the_survey(fake, database_url):
         fake.inject_command("survey", user_id=USER, language_code="en")
         await fake.wait_for("sendMessage", to_user("Which survey"), since=since, timeout=20)
         fake.press_button(USER, text="continue")
-        question = await fake.wait_for("sendMessage", to_user("Question"), since=since, timeout=20)
+        question = await fake.wait_for("sendMessage", to_user(next_label), since=since, timeout=20)
         assert next_label in question.params["text"]
     finally:
         bot.stop()
