@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import ModuleType
@@ -47,6 +48,16 @@ def _worker_started(jobs_module: str) -> None:
     except OSError:  # not permitted here: the work still runs, only without the priority hint
         pass
     __import__(jobs_module)  # matplotlib and openpyxl load now, not in the first coordinator's wait
+    # A bot killed (SIGKILL, OOM) never shuts its pool down: the worker ends with it rather than live on
+    # as an orphan holding the bot's stdout and stderr open.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="exit-with-the-bot", daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    parent.join()  # returns once the bot's process has ended, however it ended
+    os._exit(0)
 
 
 def _nothing() -> None:

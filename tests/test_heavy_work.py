@@ -209,3 +209,50 @@ async def test_an_idle_worker_is_stopped(gate_dir):
         await wait_until(lambda: not heavy.started, "the idle worker stopped")
     finally:
         await heavy.close()
+
+
+BOT_WITH_A_WORKER = """
+import asyncio, os, sys, time
+from bot.heavy import HeavyWork
+from tests import slow_jobs
+
+async def main():
+    heavy = HeavyWork(workers=1, jobs=slow_jobs)
+    print(await heavy.run(slow_jobs.worker_pid), flush=True)
+    time.sleep(60)  # killed before
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_the_worker_ends_with_a_bot_that_was_killed(tmp_path):
+    """A bot killed with SIGKILL never shuts its pool down: its worker must not live on as an orphan."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    script = tmp_path / "bot_with_a_worker.py"
+    script.write_text(BOT_WITH_A_WORKER)
+    bot = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        worker = int(bot.stdout.readline())
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(worker, signal.SIGKILL)
+            raise AssertionError("the worker outlived the bot")
+    finally:
+        bot.kill()
+        bot.wait(timeout=10)
