@@ -116,6 +116,9 @@ def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
     return app
 
 
+WEBHOOK_SHUTDOWN_SECONDS = 10.0
+
+
 async def run_webhook(settings: Settings) -> None:
     """Serve webhooks on PORT until interrupted; registers WEBHOOK_URL with Telegram."""
     token = settings.require_token()
@@ -138,7 +141,9 @@ async def run_webhook(settings: Settings) -> None:
 
     dispatcher.startup.register(register_webhook)
     app = build_webhook_app(settings, dispatcher, bot, storage.engine)
-    runner = web.AppRunner(app)
+    # On SIGINT/SIGTERM, updates in hand get WEBHOOK_SHUTDOWN_SECONDS to finish (aiohttp waits 60 s by
+    # default); one cut short was never answered, so Telegram delivers it again.
+    runner = web.AppRunner(app, shutdown_timeout=WEBHOOK_SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, host="0.0.0.0", port=settings.port)
     await site.start()

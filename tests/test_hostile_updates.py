@@ -237,9 +237,10 @@ async def test_webhook_process_survives_hostile_updates(database_url):
         finally:
             server.send_signal(2)
             try:
-                server.wait(timeout=15)
+                server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+                server.wait(timeout=10)
         check_clean_log(server.stderr.read().decode(errors="replace"), fake.token)
 
 
