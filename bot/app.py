@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import threading
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher, Router
@@ -113,10 +115,10 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         async with storage.sessionmaker() as session:
             chats = await coordinator_chats(session, settings.coordinator_ids)
         await register_coordinator_commands(bot, i18n, chats, settings.default_language)
-        # Country names of every CLDR locale: built once now rather than in the first user's lookup.
-        await asyncio.to_thread(default_vocabulary)
-        # Those millions of long-lived objects would otherwise be walked by every full collection.
-        gc.freeze()
+        # Country names of every CLDR locale: built once now rather than in the first user's lookup (then
+        # frozen with the rest by freeze_long_lived). In a daemon thread: a bot stopped while it builds
+        # (seconds on a busy machine) does not wait for it, as it would for asyncio's default executor.
+        await in_daemon_thread(default_vocabulary)
 
     async def apologize(event: ErrorEvent, bot: Bot, member_language: str | None = None) -> bool:
         # The session of the failed update is closed and its objects expired: only plain data here
@@ -155,6 +157,27 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.shutdown.register(stop_heavy_work)
     dispatcher.errors.register(apologize)
     return dispatcher
+
+
+async def in_daemon_thread(function):
+    """`function()` in a thread of its own that never holds up the process's exit."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(outcome, error: BaseException | None) -> None:
+        if not future.done():
+            future.set_exception(error) if error is not None else future.set_result(outcome)
+
+    def run() -> None:
+        try:
+            outcome, error = function(), None
+        except BaseException as caught:  # handed to the awaiting coroutine
+            outcome, error = None, caught
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits any more
+            loop.call_soon_threadsafe(settle, outcome, error)
+
+    threading.Thread(target=run, name=getattr(function, "__name__", "work"), daemon=True).start()
+    return await future
 
 
 def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, i18n: I18n) -> None:
