@@ -66,14 +66,14 @@ async def reported_value(harness: BotHarness, by_user: int, value: str = "3.5000
         row = next(line for line in csv.DictReader(handle) if line["pollutant"].lower() == "cadmium"
                    and line["land_use"].lower().startswith("agricultural") and line["country_iso2"] == "CA")
     tag = f"ux review test {next(_unique)} {time.time_ns()}"
-    # Mongolia: no other test reads its values (approved ones would change what Kenya's lookups say).
-    record = normalize_row(dict(row, country_iso2="MN", country="Mongolia", value=value, unit="mg/kg", instrument=tag,
+    # Bhutan: no other test reads its values (approved ones would change what Kenya's lookups say).
+    record = normalize_row(dict(row, country_iso2="BT", country="Bhutan", value=value, unit="mg/kg", instrument=tag,
                                 source_url_or_path="survey answer " + tag), 1)
     values = record.to_dict()
     async with harness.storage.sessionmaker() as session, session.begin():
         submitter = await session.scalar(select(Member).where(Member.telegram_id == by_user))
         form_pk = await session.scalar(select(func.min(SurveyForm.id)))
-        submission = Submission(form_pk=form_pk, member_id=submitter.id, country="MN", language="en", status="submitted",
+        submission = Submission(form_pk=form_pk, member_id=submitter.id, country="BT", language="en", status="submitted",
                                 state={}, data={}, active=False, pending={}, last_update_id=0, created_at=utcnow(),
                                 updated_at=utcnow(), submitted_at=utcnow())
         session.add(submission)
@@ -137,7 +137,7 @@ async def test_review_card_shows_the_value_as_typed_who_reported_it_and_the_rang
     card = sent(calls)[0]
     assert value.instrument in card
     assert "Value as typed: <b>3.5 mg/kg</b>" in card and "3.500000" not in card
-    assert "Reported by: Amina, national focal point, Mongolia" in card
+    assert "Reported by: Amina, national focal point, Bhutan" in card
     assert "Other jurisdictions, same pollutant and land use: " in card  # Canada's 1.4 at least
     low_high = card.split("same pollutant and land use: ", 1)[1].split(" mg/kg", 1)[0]
     low, high = (float(part) for part in low_high.split("–"))

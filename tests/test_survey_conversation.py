@@ -223,8 +223,7 @@ async def test_option_numbers_and_sign_up_country_names_are_understood(harness, 
 
 async def test_a_french_pollutant_name_without_its_symbol_is_accepted(harness, user_id):
     user = await focal_point(harness, user_id, language="fr")
-    # Mongolia's values: an approved one must not change what other tests read of Kenya.
-    await to_has_thresholds(harness, user, country="Mongolie")
+    await to_has_thresholds(harness, user)
     await harness.press(user, "Oui")
     await harness.press(user, "Indicatives")
     await harness.press(user, "Agricole")
@@ -425,8 +424,8 @@ async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_
     from storage.models import Threshold
 
     user = await focal_point(harness, user_id, language="fr")
-    # Mongolia's values: an approved one must not change what other tests read of Kenya.
-    await to_has_thresholds(harness, user, country="Mongolie")
+    # Bhutan’s values: an approved one must not change what other tests read of Kenya.
+    await to_has_thresholds(harness, user, country="Bhoutan")
     await harness.press(user, "Oui")
     await harness.press(user, "Indicatives")
     await harness.press(user, "Agricole")
@@ -452,7 +451,7 @@ async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submission.id)
                                           .order_by(Threshold.id)))
     cadmium, lead = rows
-    assert cadmium.jurisdiction == "MN"
+    assert cadmium.jurisdiction == "BT"
     coordinator = harness.user(900, name="Coco")
     await harness.send(coordinator, "/start")  # a coordinator has a member row
 
