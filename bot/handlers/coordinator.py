@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
-import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, time as day_time, timedelta, timezone
@@ -39,6 +38,7 @@ from bot.handlers.survey import tell_submitter
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
+from bot.downloads import FileTooLarge, download_capped
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.handlers import Handlers
 from bot.heavy import HeavyWork
@@ -867,39 +867,10 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
 # ================================================================ publishing a survey version
 
 
-class FileTooLarge(Exception):
-    """The file sent is larger than MAX_FORM_BYTES (counted while downloading it)."""
-
-
-class _CappedBuffer(io.BytesIO):
-    """A download destination that stops the download once `limit` bytes have arrived."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def write(self, data) -> int:
-        if self.tell() + len(data) > self.limit:
-            raise FileTooLarge(self.limit)
-        return super().write(data)
-
-
 async def download_document(bot: Bot, message: Message) -> bytes:
     """The file the coordinator sent, from Telegram: at most MAX_FORM_BYTES are read, whatever size Telegram
     declared (FileTooLarge beyond)."""
-    file = await bot.get_file(message.document.file_id)
-    if file.file_size and file.file_size > MAX_FORM_BYTES:
-        raise FileTooLarge(MAX_FORM_BYTES)
-    buffer = _CappedBuffer(MAX_FORM_BYTES)
-    if bot.session.api.is_local:  # a local Bot API server: the file is on this machine
-        await bot.download_file(file.file_path, destination=buffer)
-        return buffer.getvalue()
-    url = bot.session.api.file_url(bot.token, file.file_path)
-    # Closed as soon as the limit is passed: the rest of the body is never read.
-    async with contextlib.aclosing(bot.session.stream_content(url=url, timeout=60, raise_for_status=True)) as stream:
-        async for chunk in stream:
-            buffer.write(chunk)
-    return buffer.getvalue()
+    return await download_capped(bot, message.document.file_id, MAX_FORM_BYTES)
 
 
 @handlers.message(F.document)
