@@ -94,6 +94,11 @@ def _warn_no_cjk_font() -> None:
 
 def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator], tr, locale: str) -> bytes:
     """Draw response rate by region and the action-plan indicators against their goals, as a PNG."""
+    return _render_png(progress_figure(region_rows, indicators, tr, locale))
+
+
+def progress_figure(region_rows: list[RegionProgress], indicators: list[Indicator], tr, locale: str) -> Figure:
+    """The figure `progress_chart` renders (tests read what is drawn from it)."""
     _ = tr.gettext
     babel_locale = _babel_locale(locale)
     fonts = _fonts()
@@ -139,7 +144,7 @@ def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator
     indicators_axes.set_title(_("Action plan indicators against their goals"), fontproperties=fonts.heading, loc=_title_side(locale))
     indicators_axes.set_xlabel(_("Share (%)"), fontproperties=fonts.label)
     _right_to_left(figure, locale)
-    return _render_png(figure)
+    return figure
 
 
 def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str,
@@ -148,6 +153,12 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
 
     `tier_name` (the values are all of one tier: compared like with like) titles the legend.
     """
+    return _render_png(comparison_figure(rows, pollutant_name, land_use_name, tr, locale, tier_name))
+
+
+def comparison_figure(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str,
+                      tier_name: str | None = None) -> Figure:
+    """The figure `comparison_chart` renders (tests read what is drawn from it)."""
     _ = tr.gettext
     babel_locale = _babel_locale(locale)
     fonts = _fonts()
@@ -165,7 +176,7 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
         axes.text(0.5, 0.5, _("No threshold values to compare yet."), ha="center", va="center",
                   transform=axes.transAxes, fontproperties=fonts.label, color=MUTED_COLOR)
         _right_to_left(figure, locale)
-        return _render_png(figure)
+        return figure
 
     bars.sort(key=lambda bar: (bar["high"], bar["low"]))
     positives = [number for bar in bars for number in (bar["low"], bar["high"]) if number > 0]
@@ -208,7 +219,7 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
         figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), prop=fonts.small,
                       frameon=False, title=tier_name, title_fontproperties=fonts.small)
     _right_to_left(figure, locale)
-    return _render_png(figure)
+    return figure
 
 
 def value_type_label(value_type: str, tr) -> str:
