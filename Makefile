@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 LOCK := requirements.lock
 
-.PHONY: setup chat web test catalogs bench lock
+.PHONY: setup chat web test test-fast catalogs bench bench-check lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ web: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The in-process tests only (no bot processes, browser, fake HTTP Bot API or benchmarks): under a minute.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
 # Pin every direct and transitive dependency (all platforms, Python 3.11) with hashes.
 # To upgrade one package: make lock LOCK_ARGS="--upgrade-package aiogram"; all of them: LOCK_ARGS=--upgrade.
 lock: setup
@@ -36,6 +40,10 @@ lock: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# The benchmark script still runs and reports every figure (tiny sizes, no timing checked); not in `make test`.
+bench-check: setup
+	$(BIN)/python -m pytest benchmarks/test_quick.py $(PYTEST_ARGS)
 
 # Refresh the catalogs after changing user-facing text (see README, "Languages").
 catalogs: setup

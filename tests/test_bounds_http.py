@@ -4,11 +4,14 @@ and with its Submit button; before the fix it was refused as "message is too lon
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from storage.db import create_engine
 from tests.botprocess import BotProcess
 from tests.test_bounds import delete_surveys_of
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 USER = 7311
 EMOJI_ANSWER = "🌱🧪" * 700  # 1,400 code points but 2,800 UTF-16 units: one typed message

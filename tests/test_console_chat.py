@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_cli import run_bot
+
+pytestmark = pytest.mark.slow  # `python -m bot chat` processes
 
 
 def test_a_survey_started_in_one_run_takes_answers_in_the_next(tmp_path):

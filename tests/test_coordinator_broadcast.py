@@ -17,12 +17,15 @@ import tempfile
 import time
 from collections import Counter
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from storage.models import Member, Reminder, ReminderDelivery, utcnow
 from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
 from tests.test_coordinator_http import with_session
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 COORDINATOR = 900
 

@@ -120,6 +120,7 @@ async def test_a_form_that_can_grow_is_offered_with_a_warning(harness, monkeypat
     assert summary.keyboard is not None  # it can still be published
 
 
+@pytest.mark.slow  # the fake Bot API over HTTP
 async def test_the_download_stops_at_the_limit_whatever_size_telegram_declares(harness, monkeypatch):
     from tests.fakeapi.server import FakeBotAPI
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 from sqlalchemy import delete, select
 
 from bot.survey import load_form
@@ -19,6 +20,8 @@ from storage.db import create_engine, create_sessionmaker, ensure_database
 from storage.models import Member, Submission, SurveyForm, utcnow
 from storage.repositories.surveys import SurveyRepository
 from storage.seed import FORMS_DIR
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 COORDINATOR = 900
 

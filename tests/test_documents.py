@@ -370,6 +370,7 @@ async def test_forget_keeps_the_documents_of_submitted_surveys_without_the_membe
     assert len(kept) == 1 and kept[0].member_id is None
 
 
+@pytest.mark.slow  # a `python -m bot chat` process
 def test_the_console_sends_local_files_with_file_path(tmp_path):
     """`python -m bot chat`: a coordinator publishes the test form and answers its document question with /file."""
     from tests.test_cli import run_bot

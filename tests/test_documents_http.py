@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyDocument
 from tests.botprocess import BotProcess
 from tests.test_documents import PDF, publish_test_survey, remove_test_survey
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 USER = 7017
 

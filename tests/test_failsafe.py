@@ -23,6 +23,8 @@ from bot.polling import poll
 from tests.fakeapi.server import FakeBotAPI
 from tests.harness import BotHarness
 
+pytestmark = pytest.mark.slow  # the polling loop against the fake Bot API over HTTP
+
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 

@@ -40,6 +40,8 @@ from aiohttp import web
 
 from tests.fakeapi import DEFAULT_TOKEN, FakeBotAPI
 
+pytestmark = pytest.mark.slow  # the fake Bot API over HTTP
+
 
 USER = 424242
 # 1x1 transparent PNG

@@ -13,6 +13,7 @@ import asyncio
 import random
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.survey import answer as engine_answer
@@ -21,6 +22,8 @@ from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess, open_threshold_survey
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # bot processes killed with SIGKILL
 
 USER = 7117
 SEED = 20240607

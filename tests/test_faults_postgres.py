@@ -19,6 +19,8 @@ from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess, open_threshold_survey
 
+pytestmark = pytest.mark.slow  # bot processes killed and restarted
+
 USER = 7227
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 

@@ -174,6 +174,7 @@ async def test_a_member_is_answered_while_the_lookup_index_is_rebuilt(harness, m
     assert "mg/kg" in "\n".join(call.text for call in harness.api.calls if call.chat_id == asker.id)
 
 
+@pytest.mark.slow  # a worker process killed
 async def test_a_killed_worker_is_replaced_and_the_failure_reported(gate_dir):
     heavy = HeavyWork(jobs=slow_jobs)
     try:
@@ -226,6 +227,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow  # a process killed with SIGKILL
 def test_the_worker_ends_with_a_bot_that_was_killed(tmp_path):
     """A bot killed with SIGKILL never shuts its pool down: its worker must not live on as an orphan."""
     import signal

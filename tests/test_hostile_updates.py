@@ -17,6 +17,7 @@ import sys
 import time
 
 import aiohttp
+import pytest
 from sqlalchemy import func, select
 
 from storage.db import create_engine
@@ -24,6 +25,8 @@ from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess, open_threshold_survey, sent_to
 from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 COORDINATOR = 900  # COORDINATOR_IDS of BotProcess
 BAD_INTS = ("99999999999999999999", "2147483648", "-1", "-99999999999999999999", "x", "", "1.5", "0x10", "²", " 1")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storage.db import create_engine
 from storage.models import Member
 from tests.botprocess import BotProcess
 from tests.fakeapi.server import FakeBotAPI
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 
 

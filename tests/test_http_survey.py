@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess
+
+pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 USER = 7007
 

@@ -19,6 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from storage.db import create_engine
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # Python processes started to read their logs
+
 TOKEN = "123456:SECRET-token_value"
 
 

@@ -28,6 +28,8 @@ from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
 from tests.test_production_dedupe import REDIS_URL, redis_reachable
 
+pytestmark = pytest.mark.slow  # webhook bot processes
+
 USER = 8108
 SECRET = "hook-secret_for-two-processes"
 NAME = "Grace-Wanjiku"

@@ -112,6 +112,7 @@ def test_csv_import_reports_one_line_errors(kind, tmp_path):
     check()
 
 
+@pytest.mark.slow  # a `python -m bot` process
 def test_cli_import_of_garbage_is_one_line(tmp_path, database_url):
     import subprocess
     import sys

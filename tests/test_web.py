@@ -312,6 +312,7 @@ async def test_missing_pages_and_bad_parameters_get_a_page_in_the_readers_langua
     assert (await client.get("/api/nowhere")).content_type != "text/html"
 
 
+@pytest.mark.slow  # a `python -m bot web` process
 async def test_python_m_bot_web_serves_the_site(settings):
     import asyncio
     import socket

@@ -25,6 +25,8 @@ from tests.conftest import ROOT
 from tests.test_web import _cli
 from tests.test_web_dashboard import TOKEN, sign
 
+pytestmark = pytest.mark.slow  # Chromium through Playwright
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("WEB_SCREENSHOTS")
 

@@ -255,6 +255,7 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(tmp_path):
 # ---------------------------------------------------------------- the form reader (child process)
 
 
+@pytest.mark.slow  # a worker process killed
 async def test_the_form_reader_parses_off_the_loop_and_recovers_from_a_dead_worker():
     from bot.survey.limits import FormLimitError
     from bot.survey.sandbox import FormReader
