@@ -47,6 +47,7 @@ def _strict_json(line: str):
     return json.loads(line, parse_constant=refuse)
 
 
+@pytest.mark.slow  # `python -m bot data` processes
 async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_url):
     bad = tmp_path / "nines.csv"
     bad.write_text(HEADER + "\n" + _row("testium nines", "9" * 400), encoding="utf-8")
@@ -59,6 +60,7 @@ async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_
         await _forget(database_url, "testium_nines")
 
 
+@pytest.mark.slow  # `python -m bot data` processes
 async def test_lookup_json_never_prints_infinity(database_url):
     """A value stored as infinite before imports refused it is not served, and the JSON stays JSON."""
     from storage.repositories.thresholds import ThresholdRepository
@@ -80,6 +82,7 @@ async def test_lookup_json_never_prints_infinity(database_url):
         await engine.dispose()
 
 
+@pytest.mark.slow  # `python -m bot data` processes
 async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, database_url):
     env = {"DATABASE_URL": database_url}
     source = tmp_path / "formulas.csv"
@@ -107,6 +110,7 @@ async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, 
         await _forget(database_url, "testium_formula")
 
 
+@pytest.mark.slow  # 20,000 rows imported under tracemalloc (a load test)
 async def test_import_streams_in_batches(tmp_path, settings, database_url):
     """20,000 rows import with memory that does not grow with the file (was every row at once)."""
     from bot.cli_data import import_thresholds
@@ -140,6 +144,7 @@ async def test_import_streams_in_batches(tmp_path, settings, database_url):
         await _forget(database_url, "testium_stream", "testium_warmup")
 
 
+@pytest.mark.slow  # `python -m bot data` processes
 async def test_import_is_all_or_nothing(tmp_path, database_url):
     """A bad row after the first batch (of 1,000) leaves nothing of the file behind."""
     batch = 1000

@@ -71,6 +71,7 @@ async def test_every_page_answers_with_security_headers(client, path):
     assert "https://cdn" not in body and "<script" not in body
 
 
+@pytest.mark.slow  # a `python -m bot` process
 async def test_french_search_shows_the_values_of_the_cli(client, settings):
     page = await _page(client, "/?q=plomb+sol+r%C3%A9sidentiel+Pays-Bas&lang=fr")
     assert _html_attributes(page) == ("fr", "ltr")
@@ -82,6 +83,7 @@ async def test_french_search_shows_the_values_of_the_cli(client, settings):
         assert str(record["value"]).removesuffix(".0").replace(".", ",") in page
 
 
+@pytest.mark.slow  # a `python -m bot` process
 async def test_api_lookup_is_the_cli_json(client, settings):
     cli = json.loads(_cli(settings, "lookup", "--json", "--lang", "es", "cadmio suelo agrícola Canadá"))
     response = await client.get("/api/lookup", params={"q": "cadmio suelo agrícola Canadá", "lang": "es"})
@@ -89,6 +91,7 @@ async def test_api_lookup_is_the_cli_json(client, settings):
     assert await response.json() == cli
 
 
+@pytest.mark.slow  # a `python -m bot` process
 async def test_downloads_are_data_export_with_a_citation(client, settings):
     exported = _cli(settings, "data", "export")
     response = await client.get("/download/thresholds.csv")
@@ -344,6 +347,7 @@ async def test_python_m_bot_web_serves_the_site(settings):
         process.wait(timeout=30)
 
 
+@pytest.mark.slow  # a worker process
 async def test_downloads_are_built_in_the_bots_worker_process_when_there_is_one(settings, storage):
     from bot.heavy import HeavyWork
 
