@@ -15,6 +15,10 @@ MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_BYTES = 64
 ALERT_LIMIT = 200
+# Inline keyboards: at most 100 buttons, 8 in a row (not in the Bot API docs; Telegram answers "reply markup
+# is too long" past them, see tginfo/Telegram-Limits).
+INLINE_KEYBOARD_BUTTONS = 100
+INLINE_KEYBOARD_ROW = 8
 # Documents sent as survey answers: Telegram lets a bot download files up to 20 MB, and a member
 # may keep at most MAX_MEMBER_DOCUMENTS documents taking MAX_MEMBER_DOCUMENT_BYTES in all (the
 # bytes are stored in the database, so one member cannot fill it).

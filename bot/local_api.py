@@ -7,7 +7,6 @@ results are built as Telegram would return them, so aiogram's own validation app
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from html.parser import HTMLParser
 from collections.abc import AsyncGenerator, Callable
@@ -34,7 +33,15 @@ from aiogram.types import (
     User,
 )
 
-from bot.limits import ALERT_LIMIT, CAPTION_LIMIT, MESSAGE_LIMIT, fits_callback_data, utf16_len
+from bot.limits import (
+    ALERT_LIMIT,
+    CAPTION_LIMIT,
+    INLINE_KEYBOARD_BUTTONS,
+    INLINE_KEYBOARD_ROW,
+    MESSAGE_LIMIT,
+    fits_callback_data,
+    utf16_len,
+)
 
 BOT_USER = User(id=1000, is_bot=True, first_name="INSOP", username="insop_bot")
 # Telegram's getFile refuses files over 20 MB ("file is too big"): a bot cannot download them.
@@ -72,6 +79,8 @@ class LocalBotAPI(BaseSession):
     def __init__(self, listener: Callable[[Call], None] | None = None) -> None:
         super().__init__()
         self.calls: list[Call] = []
+        # Calls Telegram would refuse for breaking its rules (markup, sizes, keyboards); `result` is the refusal.
+        self.refused: list[Call] = []
         self.listener = listener
         self._message_ids: dict[int, itertools.count] = {}
         self._messages: dict[tuple[int, int], Message] = {}
@@ -106,6 +115,8 @@ class LocalBotAPI(BaseSession):
         files = {key: await _read(value, bot) for key, value in params.items() if isinstance(value, InputFile)}
         problem = _over_limit(name, params, bot)
         if problem:
+            # Kept: the bot's error handling may swallow the refusal, but a test must still see it.
+            self.refused.append(Call(method=name, params=params, result=problem))
             raise TelegramBadRequest(method=method, message=problem)
         result = self._answer(name, params, files)
         call = Call(method=name, params=params, result=result, files=files)
@@ -266,23 +277,72 @@ def visible_text(text: str, parse_mode: str | None) -> str:
 # The tags of Telegram's HTML parse mode; an unknown, unclosed or stray one makes Telegram refuse the message.
 _TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji",
                   "code", "pre", "blockquote"}
-_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
+
+
+class _HtmlRefused(ValueError):
+    """Markup Telegram would refuse; str() is Telegram's description."""
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's HTML parse mode as far as its refusals go (the fake HTTP Bot API applies the same rules)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open_tags: list[str] = []
+
+    def _refuse(self, problem: str) -> None:
+        raise _HtmlRefused(f"Bad Request: can't parse entities: {problem}")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TELEGRAM_TAGS:
+            self._refuse(f'Unsupported start tag "{tag}"')
+        if tag == "span" and dict(attrs).get("class") != "tg-spoiler":
+            self._refuse('Tag "span" must have class "tg-spoiler"')
+        self.open_tags.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open_tags:
+            self._refuse(f'Unexpected end tag "{tag}"')
+        if self.open_tags.pop() != tag:
+            self._refuse(f'Unmatched end tag "{tag}"')
 
 
 def html_problem(text: str) -> str | None:
-    """Telegram's refusal of `text` in HTML parse mode (tags not closed in order, or unknown), or None."""
-    open_tags: list[str] = []
-    for closing, name in _TAG.findall(text):
-        name = name.lower()
-        if name not in _TELEGRAM_TAGS:
-            return f"Bad Request: can't parse entities: Unsupported start tag \"{name}\""
-        if not closing:
-            open_tags.append(name)
-        elif not open_tags or open_tags.pop() != name:
-            return f"Bad Request: can't parse entities: Unmatched end tag \"{name}\""
-    if open_tags:
-        return f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{open_tags[-1]}\""
+    """Telegram's refusal of `text` in HTML parse mode (unknown tags, tags not closed in order), or None."""
+    parser = _TelegramHtml()
+    try:
+        parser.feed(text)
+        parser.close()
+    except _HtmlRefused as refusal:
+        return str(refusal)
+    if parser.open_tags:
+        return f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{parser.open_tags[-1]}\""
     return None
+
+
+def keyboard_problem(markup: InlineKeyboardMarkup) -> str | None:
+    """Telegram's refusal of an inline keyboard, or None: labels, callback data and button counts."""
+    rows = markup.inline_keyboard
+    if len(rows) > INLINE_KEYBOARD_BUTTONS or sum(len(row) for row in rows) > INLINE_KEYBOARD_BUTTONS \
+            or any(len(row) > INLINE_KEYBOARD_ROW for row in rows):
+        return "Bad Request: reply markup is too long"
+    for row in rows:
+        for button in row:
+            if not button.text:
+                return "Bad Request: can't parse inline keyboard button: Text must be non-empty"
+            if not any(value is not None for key, value in button if key not in _NOT_ACTIONS):
+                return "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+            if button.callback_data is not None and not fits_callback_data(button.callback_data):
+                return "Bad Request: BUTTON_DATA_INVALID"
+    return None
+
+
+# A button's fields that are not what it does when pressed.
+_NOT_ACTIONS = {"text", "style", "icon_custom_emoji_id"}
 
 
 def _over_limit(name: str, params: dict[str, Any], bot: Bot) -> str | None:
@@ -307,10 +367,5 @@ def _over_limit(name: str, params: dict[str, Any], bot: Bot) -> str | None:
         return "Bad Request: MESSAGE_TOO_LONG"
     markup = params.get("reply_markup")
     if isinstance(markup, InlineKeyboardMarkup):
-        for row in markup.inline_keyboard:
-            for button in row:
-                if not button.text:
-                    return "Bad Request: can't parse inline keyboard button: Text must be non-empty"
-                if button.callback_data is not None and not fits_callback_data(button.callback_data):
-                    return "Bad Request: BUTTON_DATA_INVALID"
+        return keyboard_problem(markup)
     return None

@@ -1221,6 +1221,9 @@ class FakeBotAPI:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
             raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+        # Telegram's undocumented caps: 100 buttons in all, 8 in a row.
+        if sum(len(row) for row in rows) > 100 or any(len(row) > 8 for row in rows):
+            raise ApiError(400, "Bad Request: reply markup is too long")
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not button.get("text"):
