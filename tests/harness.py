@@ -1,13 +1,58 @@
-"""Level 2: the real dispatcher fed real updates, with the Bot API in-process (no network)."""
+"""Level 2: the real dispatcher fed real updates, with the Bot API in-process (no network).
+
+The in-process Bot API refuses what Telegram refuses (HTML it cannot parse, texts over 4096 UTF-16 units,
+callback data over 64 bytes, too many buttons). The bot's error handling turns such a refusal into an
+apology or swallows it, so the harness fails the update that caused it: a test cannot pass over it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton, Message, User
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.app import Storage, build_bot, build_dispatcher, build_i18n, open_storage
 from bot.config import Settings
 from bot.local_api import Call, LocalBotAPI, UpdateFactory
+from storage.db import create_engine
+
+
+@contextlib.asynccontextmanager
+async def rolled_back_storage(settings: Settings) -> AsyncIterator[Storage]:
+    """The test database as the bot sees it, inside one transaction rolled back at the end.
+
+    Every session joins that transaction and its commits become savepoints (SQLAlchemy's
+    `join_transaction_mode="create_savepoint"`), so what a test writes vanishes without a cleanup. Only
+    for a bot fed one update at a time: all sessions share one connection.
+    """
+    migrated = await open_storage(settings)  # migrate and seed once, committed, as the bot's first start
+    await migrated.engine.dispose()
+    engine = create_engine(settings.database_url)
+    if engine.dialect.name == "sqlite":
+        # pysqlite begins transactions itself, late, and a SAVEPOINT outside one would commit on release:
+        # hand the transaction control to SQLAlchemy (its documented recipe for SQLite savepoints).
+        @event.listens_for(engine.sync_engine, "connect")
+        def _no_implicit_transactions(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(connection) -> None:
+            connection.exec_driver_sql("BEGIN")
+
+    try:
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            try:
+                yield Storage(engine=engine, sessionmaker=async_sessionmaker(
+                    bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"))
+            finally:
+                await transaction.rollback()
+    finally:
+        await engine.dispose()
 
 
 class BotHarness:
@@ -19,20 +64,27 @@ class BotHarness:
         self.api = api
         self.storage = storage
         self.updates = UpdateFactory(start=1_000_000)
+        self._refusals_allowed = False
+        self._owns_storage = True
 
     @classmethod
-    async def start(cls, settings: Settings) -> "BotHarness":
-        storage = await open_storage(settings)
+    async def start(cls, settings: Settings, storage: Storage | None = None) -> "BotHarness":
+        """The bot on the test database, or on `storage` (e.g. `rolled_back_storage`), which it then leaves open."""
+        owned = storage is None
+        storage = storage or await open_storage(settings)
         dispatcher = build_dispatcher(settings, storage, build_i18n(settings))
         api = LocalBotAPI()
         bot = build_bot("1000:test", settings, session=api)
         await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
-        return cls(dispatcher, bot, api, storage)
+        harness = cls(dispatcher, bot, api, storage)
+        harness._owns_storage = owned
+        return harness
 
     async def close(self) -> None:
         await self.dispatcher.emit_shutdown(bot=self.bot, dispatcher=self.dispatcher)
         await self.dispatcher.storage.close()
-        await self.storage.engine.dispose()
+        if self._owns_storage:
+            await self.storage.engine.dispose()
 
     @staticmethod
     def user(user_id: int, language: str | None = "en", name: str = "Amina") -> User:
@@ -40,15 +92,29 @@ class BotHarness:
 
     async def send(self, user: User, text: str) -> list[Call]:
         """The user types `text`; returns the calls the bot made in reply."""
-        before = len(self.api.calls)
-        await self.dispatcher.feed_update(self.bot, self.updates.message(user, text))
-        return self.api.calls[before:]
+        return await self._deliver(self.updates.message(user, text))
 
     async def feed(self, update) -> list[Call]:
         """Deliver an update as it is (e.g. a second time, as Telegram does after a timeout)."""
-        before = len(self.api.calls)
+        return await self._deliver(update)
+
+    async def _deliver(self, update) -> list[Call]:
+        before, refused_before = len(self.api.calls), len(self.api.refused)
         await self.dispatcher.feed_update(self.bot, update)
+        refused = self.api.refused[refused_before:]
+        if refused and not self._refusals_allowed:
+            raise AssertionError("the bot made calls Telegram refuses: " + "; ".join(
+                f"{call.method} refused ({call.result}) on {call.text[:300]!r}" for call in refused))
         return self.api.calls[before:]
+
+    @contextlib.contextmanager
+    def refusals_allowed(self) -> Iterator[None]:
+        """For a test about what the bot does when Telegram refuses a call: the refusals do not fail it."""
+        self._refusals_allowed = True
+        try:
+            yield
+        finally:
+            self._refusals_allowed = False
 
     async def onboard(self, user: User, country: str, role_label: str) -> None:
         """Run /start, type the country, confirm it and pick the role."""
@@ -60,9 +126,7 @@ class BotHarness:
     async def press(self, user: User, label: str | None = None, data: str | None = None) -> list[Call]:
         """The user presses the newest button in their chat whose text contains `label` (or with `data`)."""
         message, button = self.find_button(user.id, label=label, data=data)
-        before = len(self.api.calls)
-        await self.dispatcher.feed_update(self.bot, self.updates.press(user, message, data or button.callback_data))
-        return self.api.calls[before:]
+        return await self._deliver(self.updates.press(user, message, data or button.callback_data))
 
     def find_button(self, chat_id: int, label: str | None = None, data: str | None = None) -> tuple[Message, InlineKeyboardButton]:
         for call in reversed(self.api.calls):

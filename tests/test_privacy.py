@@ -7,14 +7,16 @@ from sqlalchemy import func, select
 
 from bot.handlers.privacy import ForgetConfirm
 from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer
-from tests.harness import BotHarness
+from tests.harness import BotHarness, rolled_back_storage
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def harness(settings):
-    harness = await BotHarness.start(settings)
-    yield harness
-    await harness.close()
+    """The bot for one test; what the test writes is rolled back after it, so no test cleans up by hand."""
+    async with rolled_back_storage(settings) as storage:
+        harness = await BotHarness.start(settings, storage)
+        yield harness
+        await harness.close()
 
 
 async def member_row(harness: BotHarness, telegram_id: int) -> Member | None:
@@ -96,9 +98,6 @@ async def test_forget_erases_person_keeps_submitted_survey_detached(harness, use
     # The bot still works for them: /start begins afresh.
     calls = await harness.send(user, "/start")
     assert any("Hello" in text for text in harness.texts(calls))
-    # Other tests look for "the first submitted survey" in the shared database: take ours away.
-    async with harness.storage.sessionmaker() as session, session.begin():
-        await session.delete(await session.get(Submission, submitted_id))
 
 
 async def test_forged_confirmation_from_another_user_erases_nothing(harness, user_id):
