@@ -60,7 +60,7 @@ async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_
         await _forget(database_url, "testium_nines")
 
 
-@pytest.mark.slow  # `python -m bot data` processes
+@pytest.mark.slow  # a `python -m bot lookup` process
 async def test_lookup_json_never_prints_infinity(database_url):
     """A value stored as infinite before imports refused it is not served, and the JSON stays JSON."""
     from storage.repositories.thresholds import ThresholdRepository
