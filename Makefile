@@ -28,7 +28,7 @@ web: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The in-process tests only (no bot processes, browser, fake HTTP Bot API or benchmarks): under a minute.
+# The in-process tests only (no bot processes, browser, fake HTTP Bot API or benchmarks; see README).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
