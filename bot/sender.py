@@ -21,7 +21,7 @@ import logging
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot
@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.coord_reminders import message_text, queue_due, survey_button
 from storage.models import DeliveryStatus, utcnow
-from storage.repositories.coordination import CoordinationRepository
+from storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,6 @@ class PassReport:
     skipped: int = 0
     retried: int = 0
     in_doubt: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 class Sender:
@@ -141,7 +140,6 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self._tokens: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -187,7 +185,7 @@ class Sender:
 
     async def _has_open_work(self) -> bool:
         async with self.sessionmaker() as session, session.begin():
-            repo = CoordinationRepository(session)
+            repo = OutboxRepository(session)
             if await repo.has_open_deliveries():
                 return True
             due = await repo.next_due_at()
@@ -202,19 +200,18 @@ class Sender:
         async with self.sessionmaker() as session:
             report.queued = await queue_due(session, now, self.default_language, self.languages)
             async with session.begin():
-                report.in_doubt = await CoordinationRepository(session).give_up_in_doubt(now - timedelta(seconds=self.lease))
+                report.in_doubt = await OutboxRepository(session).give_up_in_doubt(now - timedelta(seconds=self.lease))
         if report.in_doubt:
             log.warning("%d reminder deliveries were under way when a sender stopped; not sent again", report.in_doubt)
         await asyncio.gather(*(self._work(report) for _ in range(self.workers)))
         async with self.sessionmaker() as session, session.begin():
-            await CoordinationRepository(session).finish_reminders(utcnow())
+            await OutboxRepository(session).finish_reminders(utcnow())
         if report.sent or report.blocked or report.failed:
             log.info("reminders: %d sent, %d blocked, %d failed, %d skipped", report.sent, report.blocked, report.failed, report.skipped)
         return report
 
     async def _work(self, report: PassReport) -> None:
         token = secrets.token_hex(16)
-        self._tokens.append(token)
         try:
             while not self._stopping.is_set():
                 batch = await self._claim(token)
@@ -226,20 +223,19 @@ class Sender:
                     await self._deliver(token, delivery, reminder, member, report)
         finally:
             async with self.sessionmaker() as session, session.begin():
-                await CoordinationRepository(session).release_claims(token)
-            self._tokens.remove(token)
+                await OutboxRepository(session).release_claims(token)
 
     async def _claim(self, token: str):
         now = utcnow()
         async with self.sessionmaker() as session, session.begin():
-            repo = CoordinationRepository(session)
+            repo = OutboxRepository(session)
             if not await repo.claim(token, now, now - timedelta(seconds=self.lease), BATCH_SIZE):
                 return []
             return await repo.claimed(token)
 
     async def _set(self, delivery_id: int, token: str, expected: str, **values) -> bool:
         async with self.sessionmaker() as session, session.begin():
-            return await CoordinationRepository(session).set_delivery(delivery_id, token, expected, **values)
+            return await OutboxRepository(session).set_delivery(delivery_id, token, expected, **values)
 
     async def _deliver(self, token, delivery, reminder, member, report: PassReport) -> None:
         if member.muted or not member.active:
@@ -275,7 +271,7 @@ class Sender:
             except TelegramForbiddenError as error:
                 report.blocked += 1
                 async with self.sessionmaker() as session, session.begin():
-                    repo = CoordinationRepository(session)
+                    repo = OutboxRepository(session)
                     await repo.set_delivery(delivery.id, token, DeliveryStatus.SENDING.value,
                                             status=DeliveryStatus.BLOCKED.value, error=error.message[:500])
                     await repo.deactivate_member(delivery.member_id)

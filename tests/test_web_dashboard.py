@@ -64,10 +64,10 @@ async def test_shell_page_posts_init_data_with_its_own_script(client):
 
 
 async def test_coordinator_sees_the_indicators(client, storage):
-    from storage.repositories.coordination import CoordinationRepository
+    from storage.repositories.review import ReviewRepository
 
     async with storage.sessionmaker() as session, session.begin():
-        waiting = await CoordinationRepository(session).pending_threshold_count()
+        waiting = await ReviewRepository(session).pending_threshold_count()
     status, page = await _post(client, sign(900))  # 900 is a configured coordinator in the test settings
     assert status == 200, page
     assert "Action plan indicators" in page
