@@ -189,7 +189,7 @@ class Sender:
             if await repo.has_open_deliveries():
                 return True
             due = await repo.next_due_at()
-        return due is not None and _aware(due) <= utcnow()
+        return due is not None and due <= utcnow()
 
     # ------------------------------------------------------------------ one pass
 
@@ -304,9 +304,3 @@ async def deliver_due(bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], 
     """One pass of the sender: queue what is due and send everything claimable now."""
     return await Sender(bot, sessionmaker, i18n, default_language, rate=rate, lease=lease, workers=workers,
                         window=window).deliver_due()
-
-
-def _aware(moment):
-    from datetime import timezone
-
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy import event, inspect
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -22,6 +23,28 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """Now, timezone-aware, for every stored timestamp."""
     return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and read back timezone-aware in UTC, on SQLite (which keeps no zone) as on
+    PostgreSQL. The column stays `DateTime(timezone=True)`: the schema is unchanged."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        # SQLite writes the wall-clock digits and drops the zone: an aware value becomes UTC first, so
+        # stored text compares in time order. A naive value is taken as UTC already (as it always was).
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -115,9 +138,9 @@ class Member(Base):
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     start_payload: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    onboarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Coordination (0004): Telegram @username for /promote, False once the member blocked the bot,
     # and /mute to stop reminders.
     username: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
@@ -150,7 +173,7 @@ class SurveyForm(Base):
     audience: Mapped[str] = mapped_column(String(128), default="")  # comma-separated roles
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     source_name: Mapped[str] = mapped_column(String(256), default="")
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     def audience_roles(self) -> set[str]:
@@ -176,9 +199,9 @@ class Submission(Base):
     pending: Mapped[dict] = mapped_column(JSON, default=dict)
     last_update_id: Mapped[int] = mapped_column(BigInteger, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __mapper_args__ = {"version_id_col": revision}
 
@@ -196,7 +219,7 @@ class SurveyAnswer(Base):
     action: Mapped[str] = mapped_column(String(16))  # answer / skip / back / edit
     value: Mapped[object] = mapped_column(JSON, nullable=True)
     accepted: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ReviewStatus(str, enum.Enum):
@@ -222,10 +245,10 @@ class Threshold(Base):
     review_status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.APPROVED.value, index=True)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True)
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     kind: Mapped[str] = mapped_column(String(16))
     jurisdiction: Mapped[str] = mapped_column(String(8), index=True)
@@ -277,7 +300,7 @@ class Threshold(Base):
     # type and conditions): a new seed updates the row with that identity instead of adding another.
     seed_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     # A reference row the current seed no longer has: kept, never served.
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ThresholdRevision(Base):
@@ -290,7 +313,7 @@ class ThresholdRevision(Base):
     change: Mapped[str] = mapped_column(String(16))  # updated / retired / restored
     previous: Mapped[dict] = mapped_column(JSON)  # the changed columns as they were
     seed_digest: Mapped[str] = mapped_column(String(64))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SeedState(Base):
@@ -300,7 +323,7 @@ class SeedState(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,7 +342,7 @@ class RoleChange(Base):
     old_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     new_role: Mapped[str] = mapped_column(String(32))
     changed_by: Mapped[int] = mapped_column(BigInteger)  # Telegram id of the coordinator
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Invite(Base):
@@ -333,9 +356,9 @@ class Invite(Base):
     role: Mapped[str] = mapped_column(String(32))
     max_uses: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: any number of people
     uses: Mapped[int] = mapped_column(Integer, default=0)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ReminderStatus(str, enum.Enum):
@@ -377,10 +400,10 @@ class ReminderSchedule(Base):
     template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     template_args: Mapped[dict] = mapped_column(JSON, default=dict)
     audience: Mapped[dict] = mapped_column(JSON)
-    next_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
-    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Reminder(Base):
@@ -398,10 +421,10 @@ class Reminder(Base):
     template_args: Mapped[dict] = mapped_column(JSON, default=dict)
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.DRAFT.value, index=True)
-    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ReminderDelivery(Base):
@@ -417,10 +440,10 @@ class ReminderDelivery(Base):
     language: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value, index=True)
     claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
@@ -438,7 +461,7 @@ class FormUpload(Base):
     title: Mapped[str] = mapped_column(String(512), default="")
     definition: Mapped[dict] = mapped_column(JSON)
     published_form_pk: Mapped[int | None] = mapped_column(ForeignKey("survey_forms.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ConversationState(Base):
@@ -453,7 +476,7 @@ class ConversationState(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     state: Mapped[str | None] = mapped_column(String(255), nullable=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SurveyDocument(Base):
@@ -480,4 +503,4 @@ class SurveyDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -271,8 +271,8 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
                                         template=schedule.template, template_args=schedule.template_args,
                                         audience=schedule.audience, status=ReminderStatus.SCHEDULED.value,
                                         scheduled_for=run_at)
-            following = _aware(run_at) + WEEK
-            schedule.next_run_at = following if following <= _aware(schedule.until) else None
+            following = run_at + WEEK
+            schedule.next_run_at = following if following <= schedule.until else None
     for reminder_id in await _due(session, now):
         async with session.begin():
             repo = ReminderRepository(session)
@@ -290,8 +290,3 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
 async def _due(session: AsyncSession, now: datetime) -> list[int]:
     async with session.begin():
         return await ReminderRepository(session).due_reminders(now)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
