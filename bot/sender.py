@@ -233,13 +233,13 @@ class Sender:
                 return []
             return await repo.claimed(token)
 
-    async def _set(self, delivery_id: int, token: str, expected: str, **values) -> bool:
+    async def _set(self, delivery_id: int, token: str, expected: DeliveryStatus, **values) -> bool:
         async with self.sessionmaker() as session, session.begin():
             return await OutboxRepository(session).set_delivery(delivery_id, token, expected, **values)
 
     async def _deliver(self, token, delivery, reminder, member, report: PassReport) -> None:
         if member.muted or not member.active:
-            if await self._set(delivery.id, token, DeliveryStatus.CLAIMED.value, status=DeliveryStatus.SKIPPED.value):
+            if await self._set(delivery.id, token, DeliveryStatus.CLAIMED, status=DeliveryStatus.SKIPPED):
                 report.skipped += 1
             return
         text = message_text(reminder, delivery.language, self.i18n, self.default_language)
@@ -249,13 +249,13 @@ class Sender:
             await self.limiter.acquire(delivery.chat_id)
             attempts += 1
             # Committed before the request: if we die now, nobody sends this one again.
-            if not await self._set(delivery.id, token, DeliveryStatus.CLAIMED.value, status=DeliveryStatus.SENDING.value,
+            if not await self._set(delivery.id, token, DeliveryStatus.CLAIMED, status=DeliveryStatus.SENDING,
                                    claimed_at=utcnow(), attempts=attempts):
                 return  # another sender took it over (our claim had expired)
             if not await self.limiter.release():
                 # A 429 paused everyone after our slot: back to claimed, wait in `acquire`.
-                if not await self._set(delivery.id, token, DeliveryStatus.SENDING.value,
-                                       status=DeliveryStatus.CLAIMED.value, claimed_at=utcnow()):
+                if not await self._set(delivery.id, token, DeliveryStatus.SENDING,
+                                       status=DeliveryStatus.CLAIMED, claimed_at=utcnow()):
                     return
                 attempts -= 1
                 continue
@@ -265,20 +265,20 @@ class Sender:
                 # Not delivered: back to claimed, everyone waits, then the same message again.
                 report.retried += 1
                 self.limiter.pause(error.retry_after)
-                await self._set(delivery.id, token, DeliveryStatus.SENDING.value, status=DeliveryStatus.CLAIMED.value,
+                await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.CLAIMED,
                                 claimed_at=utcnow())
                 continue
             except TelegramForbiddenError as error:
                 report.blocked += 1
                 async with self.sessionmaker() as session, session.begin():
                     repo = OutboxRepository(session)
-                    await repo.set_delivery(delivery.id, token, DeliveryStatus.SENDING.value,
-                                            status=DeliveryStatus.BLOCKED.value, error=error.message[:500])
+                    await repo.set_delivery(delivery.id, token, DeliveryStatus.SENDING,
+                                            status=DeliveryStatus.BLOCKED, error=error.message[:500])
                     await repo.deactivate_member(delivery.member_id)
                 return
             except TelegramBadRequest as error:
                 report.failed += 1
-                await self._set(delivery.id, token, DeliveryStatus.SENDING.value, status=DeliveryStatus.FAILED.value,
+                await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.FAILED,
                                 error=error.message[:500])
                 return
             except (TelegramServerError, TelegramNetworkError) as error:
@@ -286,13 +286,13 @@ class Sender:
                 final = attempts >= MAX_ATTEMPTS
                 report.failed += int(final)
                 await self._set(
-                    delivery.id, token, DeliveryStatus.SENDING.value,
-                    status=DeliveryStatus.FAILED.value if final else DeliveryStatus.QUEUED.value,
+                    delivery.id, token, DeliveryStatus.SENDING,
+                    status=DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED,
                     claim_token=token if final else None, error=str(error)[:500],
                     not_before=utcnow() + timedelta(seconds=2 ** attempts),
                 )
                 return
-            await self._set(delivery.id, token, DeliveryStatus.SENDING.value, status=DeliveryStatus.SENT.value,
+            await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.SENT,
                             sent_at=utcnow(), message_id=message.message_id)
             report.sent += 1
             return

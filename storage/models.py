@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, false, true, BigInteger, Enum, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy import event, inspect
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
@@ -45,6 +45,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def status_type(statuses: type[enum.StrEnum], length: int) -> Enum:
+    """A status column read and written as its Enum, stored as the member's plain value in VARCHAR(length):
+    no native enum type and no CHECK constraint, so the schema is the one the migrations built."""
+    return Enum(statuses, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda members: [member.value for member in members])
 
 
 class Base(DeclarativeBase):
@@ -117,7 +124,7 @@ event.listen(Base, "before_insert", _check_widths, propagate=True)
 event.listen(Base, "before_update", _check_widths, propagate=True)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """What a member does in the network; decides which surveys and tools they see."""
 
     FOCAL_POINT = "focal_point"
@@ -152,7 +159,7 @@ class Member(Base):
         return self.onboarded_at is not None
 
 
-class SubmissionStatus(str, enum.Enum):
+class SubmissionStatus(enum.StrEnum):
     """Where a survey response stands."""
 
     DRAFT = "draft"
@@ -190,7 +197,7 @@ class Submission(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.DRAFT.value, index=True)
+    status: Mapped[SubmissionStatus] = mapped_column(status_type(SubmissionStatus, 16), default=SubmissionStatus.DRAFT, index=True)
     state: Mapped[dict] = mapped_column(JSON)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # Survey input goes here while this is the member's open survey; /cancel sets it False.
@@ -222,7 +229,7 @@ class SurveyAnswer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReviewStatus(str, enum.Enum):
+class ReviewStatus(enum.StrEnum):
     """Whether a threshold value may appear in lookups."""
 
     APPROVED = "approved"
@@ -242,7 +249,7 @@ class Threshold(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source_key: Mapped[str] = mapped_column(String(64), unique=True)
     origin: Mapped[str] = mapped_column(String(16), default="reference")
-    review_status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.APPROVED.value, index=True)
+    review_status: Mapped[ReviewStatus] = mapped_column(status_type(ReviewStatus, 16), default=ReviewStatus.APPROVED, index=True)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True)
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -361,7 +368,7 @@ class Invite(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReminderStatus(str, enum.Enum):
+class ReminderStatus(enum.StrEnum):
     """Where a reminder stands: composed, waiting for its time, being sent, finished."""
 
     DRAFT = "draft"
@@ -371,7 +378,7 @@ class ReminderStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class DeliveryStatus(str, enum.Enum):
+class DeliveryStatus(enum.StrEnum):
     """One recipient's copy of a reminder.
 
     queued -> claimed (a sender took it) -> sending (request under way) -> sent / blocked / failed.
@@ -420,7 +427,7 @@ class Reminder(Base):
     template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     template_args: Mapped[dict] = mapped_column(JSON, default=dict)
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.DRAFT.value, index=True)
+    status: Mapped[ReminderStatus] = mapped_column(status_type(ReminderStatus, 16), default=ReminderStatus.DRAFT, index=True)
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -438,7 +445,7 @@ class ReminderDelivery(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     language: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value, index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(status_type(DeliveryStatus, 16), default=DeliveryStatus.QUEUED, index=True)
     claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

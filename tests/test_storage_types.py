@@ -1,4 +1,4 @@
-"""Column types: timestamps come back timezone-aware in UTC on SQLite and PostgreSQL alike."""
+"""Column types: timestamps come back timezone-aware in UTC, statuses as Enums, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select, text
 
 from storage.db import create_engine, ensure_database
-from storage.models import Reminder, ReminderSchedule
+from storage.models import DeliveryStatus, Reminder, ReminderSchedule, ReminderStatus, ReviewStatus, SubmissionStatus
 
 NAIROBI = timezone(timedelta(hours=3))
 
@@ -69,3 +69,36 @@ async def test_timestamps_come_back_aware_in_utc(database_url):
 
     await _in_rolled_back_session(database_url, work)
 
+
+
+async def test_statuses_are_enums_stored_as_their_plain_values(database_url):
+    """A status reads back as its Enum and is stored as the same short string as before (no schema change)."""
+
+    async def work(session):
+        reminder = Reminder(created_by=1, status=ReminderStatus.SCHEDULED)
+        session.add(reminder)
+        await session.flush()
+        session.expunge_all()
+
+        raw = await session.scalar(text("SELECT status FROM reminders WHERE id = :id"), {"id": reminder.id})
+        assert raw == "scheduled" and type(raw) is str
+        stored = await session.get(Reminder, reminder.id)
+        assert stored.status is ReminderStatus.SCHEDULED
+        # Filters take the Enum; a row written as plain text (by an older release) reads back as the Enum too.
+        await session.execute(text("UPDATE reminders SET status = 'cancelled' WHERE id = :id"), {"id": reminder.id})
+        session.expunge_all()
+        found = await session.scalar(select(Reminder.status).where(Reminder.id == reminder.id,
+                                                                   Reminder.status == ReminderStatus.CANCELLED))
+        assert found is ReminderStatus.CANCELLED
+
+    await _in_rolled_back_session(database_url, work)
+
+
+def test_status_columns_keep_their_width():
+    """Every status column is still VARCHAR(16) and fits its longest value."""
+    from storage.models import ReminderDelivery, Submission, Threshold, column_width
+
+    for attribute, statuses in ((Reminder.status, ReminderStatus), (ReminderDelivery.status, DeliveryStatus),
+                                (Submission.status, SubmissionStatus), (Threshold.review_status, ReviewStatus)):
+        assert column_width(attribute) == 16
+        assert max(len(status.value) for status in statuses) <= 16

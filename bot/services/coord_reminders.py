@@ -104,12 +104,12 @@ def _msgid(lazy) -> str:
 async def new_draft(session: AsyncSession, coordinator: int) -> Reminder:
     """Start composing a reminder."""
     async with session.begin():
-        return await ReminderRepository(session).add_reminder(coordinator, status=ReminderStatus.DRAFT.value)
+        return await ReminderRepository(session).add_reminder(coordinator, status=ReminderStatus.DRAFT)
 
 
 async def _draft(repo: ReminderRepository, reminder_id: int) -> Reminder:
     reminder = await repo.reminder(reminder_id, for_update=True)
-    if reminder is None or reminder.status != ReminderStatus.DRAFT.value:
+    if reminder is None or reminder.status != ReminderStatus.DRAFT:
         raise ReminderGone(reminder_id)
     return reminder
 
@@ -186,7 +186,7 @@ async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime)
         reminder = await _draft(ReminderRepository(session), reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
             raise ReminderGone(reminder_id)
-        reminder.status = ReminderStatus.SCHEDULED.value
+        reminder.status = ReminderStatus.SCHEDULED
         reminder.scheduled_for = when.astimezone(timezone.utc)
     return reminder
 
@@ -206,7 +206,7 @@ async def schedule_weekly(session: AsyncSession, reminder_id: int, first: dateti
             next_run_at=following if following <= until else None, until=until, cancelled=False,
         )
         reminder.schedule_id = schedule.id
-        reminder.status = ReminderStatus.SCHEDULED.value
+        reminder.status = ReminderStatus.SCHEDULED
         reminder.scheduled_for = first
     return schedule
 
@@ -215,7 +215,7 @@ async def cancel_draft(session: AsyncSession, reminder_id: int) -> None:
     """Drop a reminder being composed."""
     async with session.begin():
         reminder = await _draft(ReminderRepository(session), reminder_id)
-        reminder.status = ReminderStatus.CANCELLED.value
+        reminder.status = ReminderStatus.CANCELLED
 
 
 async def cancel_scheduled(session: AsyncSession, reminder_id: int) -> bool:
@@ -226,8 +226,8 @@ async def cancel_scheduled(session: AsyncSession, reminder_id: int) -> bool:
         if reminder is None:
             return False
         cancelled = False
-        if reminder.status == ReminderStatus.SCHEDULED.value:
-            reminder.status = ReminderStatus.CANCELLED.value
+        if reminder.status == ReminderStatus.SCHEDULED:
+            reminder.status = ReminderStatus.CANCELLED
             cancelled = True
         if reminder.schedule_id is not None:
             schedule = await repo.schedule(reminder.schedule_id)
@@ -269,7 +269,7 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
             if not await repo.occurrence_exists(schedule.id, run_at):
                 await repo.add_reminder(schedule.created_by, schedule_id=schedule.id, texts=schedule.texts,
                                         template=schedule.template, template_args=schedule.template_args,
-                                        audience=schedule.audience, status=ReminderStatus.SCHEDULED.value,
+                                        audience=schedule.audience, status=ReminderStatus.SCHEDULED,
                                         scheduled_for=run_at)
             following = run_at + WEEK
             schedule.next_run_at = following if following <= schedule.until else None

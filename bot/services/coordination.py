@@ -45,7 +45,7 @@ from storage.repositories.statistics import StatisticsRepository
 from storage.repositories.surveys import SurveyRepository
 
 INVITE_PREFIX = "inv-"
-INVITE_ROLES = (Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value)
+INVITE_ROLES = (Role.FOCAL_POINT, Role.LAB, Role.MEMBER)
 DEFAULT_INVITE_DAYS = 30
 MIN_INVITE_DAYS, MAX_INVITE_DAYS = 1, 365
 # Units a reviewer may correct a reported value to; the value is converted again from the original wording.
@@ -99,10 +99,10 @@ async def promote(session: AsyncSession, reference: str, by: int) -> RoleResult:
         if member is None:
             raise NotFound(reference)
         old = member.role
-        if old == Role.COORDINATOR.value:
+        if old == Role.COORDINATOR:
             raise NotAllowed("already a coordinator")
-        await repo.change_role(member, Role.COORDINATOR.value, by)
-    return RoleResult(member, old, Role.COORDINATOR.value)
+        await repo.change_role(member, Role.COORDINATOR, by)
+    return RoleResult(member, old, Role.COORDINATOR)
 
 
 async def demote(session: AsyncSession, reference: str, by: int, configured: list[int]) -> RoleResult:
@@ -116,11 +116,11 @@ async def demote(session: AsyncSession, reference: str, by: int, configured: lis
             raise NotFound(reference)
         if member.telegram_id in configured:
             raise NotAllowed("configured")
-        if member.role != Role.COORDINATOR.value:
+        if member.role != Role.COORDINATOR:
             raise NotAllowed("not a coordinator")
-        previous = await repo.role_before_promotion(member.id) or Role.MEMBER.value
+        previous = await repo.role_before_promotion(member.id) or Role.MEMBER
         await repo.change_role(member, previous, by)
-    return RoleResult(member, Role.COORDINATOR.value, previous)
+    return RoleResult(member, Role.COORDINATOR, previous)
 
 
 async def coordinator_chats(session: AsyncSession, configured: list[int]) -> dict[int, str | None]:
@@ -189,7 +189,7 @@ async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteO
         if invite is None or not await repo.use_invite(code, utcnow()):
             return InviteOutcome(applied=False, invite=invite, member=member)
         member.country = invite.country
-        if member.role != Role.COORDINATOR.value:
+        if member.role != Role.COORDINATOR:
             member.role = invite.role
         member.onboarded_at = utcnow()
     return InviteOutcome(applied=True, invite=invite, member=member)
@@ -238,7 +238,7 @@ async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[Surve
             stored = await forms.current_form(form_ref)
         if stored is None:
             raise NotFound(form_ref)
-        rows = await statistics.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED.value], data_as_text=True)
+        rows = await statistics.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED], data_as_text=True)
         statuses = await statistics.review_statuses([row["id"] for row in rows])
         for row in rows:
             row["review_status"] = statuses.get(row["id"], "")
@@ -328,7 +328,7 @@ async def _review_item(session: AsyncSession, repo: ReviewRepository, threshold:
                func.count(func.distinct(Threshold.jurisdiction)))
         .where(Threshold.pollutant_id == threshold.pollutant_id, Threshold.land_use == threshold.land_use,
                Threshold.unit == threshold.unit, Threshold.jurisdiction != threshold.jurisdiction,
-               Threshold.review_status == ReviewStatus.APPROVED.value,
+               Threshold.review_status == ReviewStatus.APPROVED,
                func.coalesce(Threshold.value, Threshold.value_max).is_not(None)))
     item.others_low, item.others_high, item.others_count = others.one()
     return item
@@ -359,7 +359,7 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
         threshold = await ReviewRepository(session).threshold(threshold_id, for_update=True)
         if threshold is None:
             raise NotFound(threshold_id)
-        if threshold.review_status != ReviewStatus.PENDING.value:
+        if threshold.review_status != ReviewStatus.PENDING:
             raise NotAllowed(threshold.review_status)
         notes = []
         if unit is not None or land_use is not None or value is not None:
@@ -385,7 +385,7 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
                 if column != "row_number" and hasattr(threshold, column):
                     setattr(threshold, column, value)
         now = utcnow()
-        threshold.review_status = ReviewStatus.APPROVED.value
+        threshold.review_status = ReviewStatus.APPROVED
         threshold.reviewed_by = reviewer
         threshold.reviewed_at = now
         threshold.updated_at = now
@@ -400,10 +400,10 @@ async def reject_threshold(session: AsyncSession, threshold_id: int, reviewer: i
         threshold = await ReviewRepository(session).threshold(threshold_id, for_update=True)
         if threshold is None:
             raise NotFound(threshold_id)
-        if threshold.review_status != ReviewStatus.PENDING.value:
+        if threshold.review_status != ReviewStatus.PENDING:
             raise NotAllowed(threshold.review_status)
         now = utcnow()
-        threshold.review_status = ReviewStatus.REJECTED.value
+        threshold.review_status = ReviewStatus.REJECTED
         reason = reason.strip()
         if len(reason) > REASON_LIMIT:
             raise ValueError(f"reason of {len(reason)} characters, at most {REASON_LIMIT}")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import DeliveryStatus, Member, Reminder, ReminderDelivery, ReminderSchedule, ReminderStatus
 
 # Deliveries not finished yet: a reminder with any of these is still being sent.
-OPEN_DELIVERY_STATUSES = (DeliveryStatus.QUEUED.value, DeliveryStatus.CLAIMED.value, DeliveryStatus.SENDING.value)
+OPEN_DELIVERY_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING)
 
 
 class OutboxRepository:
@@ -29,7 +29,7 @@ class OutboxRepository:
         while batch := list(islice(recipients, 500)):
             await self.session.execute(insert(ReminderDelivery), [
                 {"reminder_id": reminder_id, "member_id": member_id, "chat_id": chat_id, "language": language,
-                 "status": DeliveryStatus.QUEUED.value, "attempts": 0}
+                 "status": DeliveryStatus.QUEUED, "attempts": 0}
                 for member_id, chat_id, language in batch
             ])
             count += len(batch)
@@ -44,9 +44,9 @@ class OutboxRepository:
         candidates = (
             select(ReminderDelivery.id)
             .where(or_(
-                and_(ReminderDelivery.status == DeliveryStatus.QUEUED.value,
+                and_(ReminderDelivery.status == DeliveryStatus.QUEUED,
                      or_(ReminderDelivery.not_before.is_(None), ReminderDelivery.not_before <= now)),
-                and_(ReminderDelivery.status == DeliveryStatus.CLAIMED.value, ReminderDelivery.claimed_at < stale_before),
+                and_(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < stale_before),
             ))
             .order_by(ReminderDelivery.id)
             .limit(limit)
@@ -55,7 +55,7 @@ class OutboxRepository:
         result = await self.session.execute(
             update(ReminderDelivery)
             .where(ReminderDelivery.id.in_(candidates.scalar_subquery()))
-            .values(status=DeliveryStatus.CLAIMED.value, claim_token=token, claimed_at=now)
+            .values(status=DeliveryStatus.CLAIMED, claim_token=token, claimed_at=now)
             .returning(ReminderDelivery.id)
             .execution_options(synchronize_session=False)
         )
@@ -67,12 +67,12 @@ class OutboxRepository:
             select(ReminderDelivery, Reminder, Member)
             .join(Reminder, Reminder.id == ReminderDelivery.reminder_id)
             .join(Member, Member.id == ReminderDelivery.member_id)
-            .where(ReminderDelivery.claim_token == token, ReminderDelivery.status == DeliveryStatus.CLAIMED.value)
+            .where(ReminderDelivery.claim_token == token, ReminderDelivery.status == DeliveryStatus.CLAIMED)
             .order_by(ReminderDelivery.id)
         )
         return [tuple(row) for row in rows]
 
-    async def set_delivery(self, delivery_id: int, token: str, expected: str, **values) -> bool:
+    async def set_delivery(self, delivery_id: int, token: str, expected: DeliveryStatus, **values) -> bool:
         """Change a delivery this sender holds, only if it is still in the `expected` status."""
         result = await self.session.execute(
             update(ReminderDelivery)
@@ -87,8 +87,8 @@ class OutboxRepository:
         """Give back deliveries this sender claimed but never attempted (a clean stop)."""
         result = await self.session.execute(
             update(ReminderDelivery)
-            .where(ReminderDelivery.claim_token == token, ReminderDelivery.status == DeliveryStatus.CLAIMED.value)
-            .values(status=DeliveryStatus.QUEUED.value, claim_token=None, claimed_at=None)
+            .where(ReminderDelivery.claim_token == token, ReminderDelivery.status == DeliveryStatus.CLAIMED)
+            .values(status=DeliveryStatus.QUEUED, claim_token=None, claimed_at=None)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount
@@ -97,8 +97,8 @@ class OutboxRepository:
         """Requests a dead sender had under way: Telegram may have delivered them, so never send them again."""
         result = await self.session.execute(
             update(ReminderDelivery)
-            .where(ReminderDelivery.status == DeliveryStatus.SENDING.value, ReminderDelivery.claimed_at < stale_before)
-            .values(status=DeliveryStatus.UNKNOWN.value, error="sender stopped while the request was under way")
+            .where(ReminderDelivery.status == DeliveryStatus.SENDING, ReminderDelivery.claimed_at < stale_before)
+            .values(status=DeliveryStatus.UNKNOWN, error="sender stopped while the request was under way")
             .execution_options(synchronize_session=False)
         )
         return result.rowcount
@@ -110,8 +110,8 @@ class OutboxRepository:
         )
         result = await self.session.execute(
             update(Reminder)
-            .where(Reminder.status == ReminderStatus.SENDING.value, ~exists(open_delivery))
-            .values(status=ReminderStatus.DONE.value, finished_at=now)
+            .where(Reminder.status == ReminderStatus.SENDING, ~exists(open_delivery))
+            .values(status=ReminderStatus.DONE, finished_at=now)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount
@@ -125,7 +125,7 @@ class OutboxRepository:
     async def next_due_at(self) -> datetime | None:
         """When the next scheduled reminder or weekly run is due."""
         reminder = await self.session.scalar(
-            select(func.min(Reminder.scheduled_for)).where(Reminder.status == ReminderStatus.SCHEDULED.value)
+            select(func.min(Reminder.scheduled_for)).where(Reminder.status == ReminderStatus.SCHEDULED)
         )
         schedule = await self.session.scalar(
             select(func.min(ReminderSchedule.next_run_at)).where(ReminderSchedule.cancelled.is_(False))

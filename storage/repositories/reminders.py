@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    DeliveryStatus,
     Member,
     Reminder,
     ReminderDelivery,
@@ -87,9 +88,9 @@ class ReminderRepository:
                 select(Submission.id)
                 .join(SurveyForm, SurveyForm.id == Submission.form_pk)
                 .where(Submission.member_id == Member.id, SurveyForm.form_id == value,
-                       Submission.status == SubmissionStatus.SUBMITTED.value)
+                       Submission.status == SubmissionStatus.SUBMITTED)
             )
-            query = query.where(~exists(submitted), Member.role != Role.COORDINATOR.value)
+            query = query.where(~exists(submitted), Member.role != Role.COORDINATOR)
             current = await self.session.scalar(
                 select(SurveyForm).where(SurveyForm.form_id == value, SurveyForm.is_current).limit(1)
             )
@@ -105,9 +106,9 @@ class ReminderRepository:
             if kind == "not_started":
                 query = query.where(~exists(responses()))
             else:
-                query = query.where(exists(responses(SubmissionStatus.DRAFT.value)),
-                                    ~exists(responses(SubmissionStatus.SUBMITTED.value)))
-            query = query.where(Member.role != Role.COORDINATOR.value)
+                query = query.where(exists(responses(SubmissionStatus.DRAFT)),
+                                    ~exists(responses(SubmissionStatus.SUBMITTED)))
+            query = query.where(Member.role != Role.COORDINATOR)
             current = await self.session.scalar(
                 select(SurveyForm).where(SurveyForm.form_id == value, SurveyForm.is_current).limit(1)
             )
@@ -131,8 +132,8 @@ class ReminderRepository:
         """Move a scheduled reminder to sending; False if another sender (or a restart) already did."""
         result = await self.session.execute(
             update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.SCHEDULED.value)
-            .values(status=ReminderStatus.SENDING.value, queued_at=now)
+            .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.SCHEDULED)
+            .values(status=ReminderStatus.SENDING, queued_at=now)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
@@ -140,7 +141,7 @@ class ReminderRepository:
     async def due_reminders(self, now: datetime) -> list[int]:
         """Scheduled reminders whose time has come."""
         return list(await self.session.scalars(
-            select(Reminder.id).where(Reminder.status == ReminderStatus.SCHEDULED.value, Reminder.scheduled_for <= now)
+            select(Reminder.id).where(Reminder.status == ReminderStatus.SCHEDULED, Reminder.scheduled_for <= now)
             .order_by(Reminder.scheduled_for, Reminder.id)
         ))
 
@@ -158,9 +159,9 @@ class ReminderRepository:
             select(func.count(Reminder.id)).where(Reminder.schedule_id == schedule_id, Reminder.scheduled_for == scheduled_for)
         ) > 0
 
-    async def delivery_counts(self, reminder_ids: list[int]) -> dict[int, dict[str, int]]:
+    async def delivery_counts(self, reminder_ids: list[int]) -> dict[int, dict[DeliveryStatus, int]]:
         """Deliveries per status for each reminder."""
-        counts: dict[int, dict[str, int]] = {reminder_id: {} for reminder_id in reminder_ids}
+        counts: dict[int, dict[DeliveryStatus, int]] = {reminder_id: {} for reminder_id in reminder_ids}
         if not reminder_ids:
             return counts
         rows = await self.session.execute(
@@ -175,7 +176,7 @@ class ReminderRepository:
     async def recent_reminders(self, limit: int = 10) -> list[Reminder]:
         """The newest reminders that are not drafts."""
         return list(await self.session.scalars(
-            select(Reminder).where(Reminder.status != ReminderStatus.DRAFT.value)
+            select(Reminder).where(Reminder.status != ReminderStatus.DRAFT)
             .order_by(Reminder.id.desc()).limit(limit)
         ))
 

@@ -17,7 +17,7 @@ class ReviewRepository:
     async def next_pending_threshold(self, after_id: int = 0, wrap: bool = True) -> Threshold | None:
         """The oldest survey-reported threshold waiting for review, after `after_id` (then from the start,
         unless `wrap` is False: Skip on the last one must not show it again)."""
-        base = select(Threshold).where(Threshold.review_status == ReviewStatus.PENDING.value, Threshold.origin == "survey")
+        base = select(Threshold).where(Threshold.review_status == ReviewStatus.PENDING, Threshold.origin == "survey")
         found = await self.session.scalar(base.where(Threshold.id > after_id).order_by(Threshold.id).limit(1))
         if found is None and after_id and wrap:
             found = await self.session.scalar(base.order_by(Threshold.id).limit(1))
@@ -26,7 +26,7 @@ class ReviewRepository:
     async def pending_threshold_count(self) -> int:
         """How many survey-reported thresholds wait for review."""
         return await self.session.scalar(
-            select(func.count(Threshold.id)).where(Threshold.review_status == ReviewStatus.PENDING.value,
+            select(func.count(Threshold.id)).where(Threshold.review_status == ReviewStatus.PENDING,
                                                    Threshold.origin == "survey")
         ) or 0
 

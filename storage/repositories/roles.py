@@ -37,7 +37,7 @@ class RoleRepository:
         """The role the member had before their latest promotion to coordinator."""
         return await self.session.scalar(
             select(RoleChange.old_role)
-            .where(RoleChange.member_id == member_id, RoleChange.new_role == Role.COORDINATOR.value)
+            .where(RoleChange.member_id == member_id, RoleChange.new_role == Role.COORDINATOR)
             .order_by(RoleChange.id.desc()).limit(1)
         )
 
@@ -49,4 +49,4 @@ class RoleRepository:
 
     async def promoted_coordinators(self) -> list[Member]:
         """Members holding the coordinator role in the database."""
-        return list(await self.session.scalars(select(Member).where(Member.role == Role.COORDINATOR.value)))
+        return list(await self.session.scalars(select(Member).where(Member.role == Role.COORDINATOR)))

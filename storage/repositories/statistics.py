@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Text, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, ReviewStatus, Submission, SurveyForm, Threshold
+from storage.models import Member, ReviewStatus, Submission, SubmissionStatus, SurveyForm, Threshold
 from storage.repositories.batches import in_batches
 
 
@@ -17,7 +17,7 @@ class StatisticsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def submission_rows(self, form_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+    async def submission_rows(self, form_ids: Iterable[str] | None = None, statuses: Iterable[SubmissionStatus] | None = None,
                               data_as_text: bool = False) -> list[dict]:
         """Submissions (all versions) as plain dicts with their form id and the member's Telegram id.
 
@@ -58,8 +58,8 @@ class StatisticsRepository:
                 found.setdefault(submission_id, set()).add(status)
         summary = {}
         for submission_id, statuses in found.items():
-            if ReviewStatus.PENDING.value in statuses:
-                summary[submission_id] = ReviewStatus.PENDING.value
+            if ReviewStatus.PENDING in statuses:
+                summary[submission_id] = ReviewStatus.PENDING
             elif len(statuses) == 1:
                 summary[submission_id] = statuses.pop()
             else:
