@@ -46,10 +46,10 @@ def country_keyboard(candidates: list[tuple[str, str]]) -> InlineKeyboardMarkup:
 def role_labels() -> dict[str, str]:
     """Every role as the member reads it, by stored role value."""
     return {
-        Role.FOCAL_POINT.value: _("National focal point"),
-        Role.LAB.value: _("Soil laboratory"),
-        Role.MEMBER.value: _("INSOP member / other"),
-        Role.COORDINATOR.value: _("Coordinator"),
+        Role.FOCAL_POINT: _("National focal point"),
+        Role.LAB: _("Soil laboratory"),
+        Role.MEMBER: _("INSOP member / other"),
+        Role.COORDINATOR: _("Coordinator"),
     }
 
 
@@ -57,7 +57,7 @@ def role_keyboard() -> InlineKeyboardMarkup:
     """The roles a member can choose for themselves (coordinators are appointed, not chosen)."""
     builder = InlineKeyboardBuilder()
     for role, label in role_labels().items():
-        if role != Role.COORDINATOR.value:
+        if role != Role.COORDINATOR:
             builder.button(text=label, callback_data=RoleChoice(role=role))
     builder.adjust(1)
     return builder.as_markup()

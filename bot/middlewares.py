@@ -65,7 +65,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 async with session.begin():
                     repo = MemberRepository(session)
                     member = await repo.get(user.id)
-                    if member is not None and utcnow() - _aware(member.last_seen_at) > LAST_SEEN_RESOLUTION:
+                    if member is not None and utcnow() - member.last_seen_at > LAST_SEEN_RESOLUTION:
                         await repo.touch(member)
                     if member is not None and _typed_text(event):
                         data["open_draft_id"] = await SurveyRepository(session).active_draft_id(member.id) or 0
@@ -97,8 +97,3 @@ def _typed_text(event: TelegramObject) -> bool:
     # Text in a group never answers a survey (surveys are private), so no draft is looked up for it.
     return (message is not None and message.chat.type == ChatType.PRIVATE and bool(message.text)
             and not message.text.startswith("/"))
-
-
-def _aware(moment):
-    # SQLite hands timestamps back without a zone; they were stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)

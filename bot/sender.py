@@ -21,7 +21,7 @@ import logging
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot
@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.coord_reminders import message_text, queue_due, survey_button
 from storage.models import DeliveryStatus, utcnow
-from storage.repositories.coordination import CoordinationRepository
+from storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,6 @@ class PassReport:
     skipped: int = 0
     retried: int = 0
     in_doubt: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 class Sender:
@@ -141,7 +140,6 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self._tokens: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -187,11 +185,11 @@ class Sender:
 
     async def _has_open_work(self) -> bool:
         async with self.sessionmaker() as session, session.begin():
-            repo = CoordinationRepository(session)
+            repo = OutboxRepository(session)
             if await repo.has_open_deliveries():
                 return True
             due = await repo.next_due_at()
-        return due is not None and _aware(due) <= utcnow()
+        return due is not None and due <= utcnow()
 
     # ------------------------------------------------------------------ one pass
 
@@ -202,19 +200,18 @@ class Sender:
         async with self.sessionmaker() as session:
             report.queued = await queue_due(session, now, self.default_language, self.languages)
             async with session.begin():
-                report.in_doubt = await CoordinationRepository(session).give_up_in_doubt(now - timedelta(seconds=self.lease))
+                report.in_doubt = await OutboxRepository(session).give_up_in_doubt(now - timedelta(seconds=self.lease))
         if report.in_doubt:
             log.warning("%d reminder deliveries were under way when a sender stopped; not sent again", report.in_doubt)
         await asyncio.gather(*(self._work(report) for _ in range(self.workers)))
         async with self.sessionmaker() as session, session.begin():
-            await CoordinationRepository(session).finish_reminders(utcnow())
+            await OutboxRepository(session).finish_reminders(utcnow())
         if report.sent or report.blocked or report.failed:
             log.info("reminders: %d sent, %d blocked, %d failed, %d skipped", report.sent, report.blocked, report.failed, report.skipped)
         return report
 
     async def _work(self, report: PassReport) -> None:
         token = secrets.token_hex(16)
-        self._tokens.append(token)
         try:
             while not self._stopping.is_set():
                 batch = await self._claim(token)
@@ -226,24 +223,23 @@ class Sender:
                     await self._deliver(token, delivery, reminder, member, report)
         finally:
             async with self.sessionmaker() as session, session.begin():
-                await CoordinationRepository(session).release_claims(token)
-            self._tokens.remove(token)
+                await OutboxRepository(session).release_claims(token)
 
     async def _claim(self, token: str):
         now = utcnow()
         async with self.sessionmaker() as session, session.begin():
-            repo = CoordinationRepository(session)
+            repo = OutboxRepository(session)
             if not await repo.claim(token, now, now - timedelta(seconds=self.lease), BATCH_SIZE):
                 return []
             return await repo.claimed(token)
 
-    async def _set(self, delivery_id: int, token: str, expected: str, **values) -> bool:
+    async def _set(self, delivery_id: int, token: str, expected: DeliveryStatus, **values) -> bool:
         async with self.sessionmaker() as session, session.begin():
-            return await CoordinationRepository(session).set_delivery(delivery_id, token, expected, **values)
+            return await OutboxRepository(session).set_delivery(delivery_id, token, expected, **values)
 
     async def _deliver(self, token, delivery, reminder, member, report: PassReport) -> None:
         if member.muted or not member.active:
-            if await self._set(delivery.id, token, DeliveryStatus.CLAIMED.value, status=DeliveryStatus.SKIPPED.value):
+            if await self._set(delivery.id, token, DeliveryStatus.CLAIMED, status=DeliveryStatus.SKIPPED):
                 report.skipped += 1
             return
         text = message_text(reminder, delivery.language, self.i18n, self.default_language)
@@ -253,13 +249,13 @@ class Sender:
             await self.limiter.acquire(delivery.chat_id)
             attempts += 1
             # Committed before the request: if we die now, nobody sends this one again.
-            if not await self._set(delivery.id, token, DeliveryStatus.CLAIMED.value, status=DeliveryStatus.SENDING.value,
+            if not await self._set(delivery.id, token, DeliveryStatus.CLAIMED, status=DeliveryStatus.SENDING,
                                    claimed_at=utcnow(), attempts=attempts):
                 return  # another sender took it over (our claim had expired)
             if not await self.limiter.release():
                 # A 429 paused everyone after our slot: back to claimed, wait in `acquire`.
-                if not await self._set(delivery.id, token, DeliveryStatus.SENDING.value,
-                                       status=DeliveryStatus.CLAIMED.value, claimed_at=utcnow()):
+                if not await self._set(delivery.id, token, DeliveryStatus.SENDING,
+                                       status=DeliveryStatus.CLAIMED, claimed_at=utcnow()):
                     return
                 attempts -= 1
                 continue
@@ -269,20 +265,20 @@ class Sender:
                 # Not delivered: back to claimed, everyone waits, then the same message again.
                 report.retried += 1
                 self.limiter.pause(error.retry_after)
-                await self._set(delivery.id, token, DeliveryStatus.SENDING.value, status=DeliveryStatus.CLAIMED.value,
+                await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.CLAIMED,
                                 claimed_at=utcnow())
                 continue
             except TelegramForbiddenError as error:
                 report.blocked += 1
                 async with self.sessionmaker() as session, session.begin():
-                    repo = CoordinationRepository(session)
-                    await repo.set_delivery(delivery.id, token, DeliveryStatus.SENDING.value,
-                                            status=DeliveryStatus.BLOCKED.value, error=error.message[:500])
+                    repo = OutboxRepository(session)
+                    await repo.set_delivery(delivery.id, token, DeliveryStatus.SENDING,
+                                            status=DeliveryStatus.BLOCKED, error=error.message[:500])
                     await repo.deactivate_member(delivery.member_id)
                 return
             except TelegramBadRequest as error:
                 report.failed += 1
-                await self._set(delivery.id, token, DeliveryStatus.SENDING.value, status=DeliveryStatus.FAILED.value,
+                await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.FAILED,
                                 error=error.message[:500])
                 return
             except (TelegramServerError, TelegramNetworkError) as error:
@@ -290,13 +286,13 @@ class Sender:
                 final = attempts >= MAX_ATTEMPTS
                 report.failed += int(final)
                 await self._set(
-                    delivery.id, token, DeliveryStatus.SENDING.value,
-                    status=DeliveryStatus.FAILED.value if final else DeliveryStatus.QUEUED.value,
+                    delivery.id, token, DeliveryStatus.SENDING,
+                    status=DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED,
                     claim_token=token if final else None, error=str(error)[:500],
                     not_before=utcnow() + timedelta(seconds=2 ** attempts),
                 )
                 return
-            await self._set(delivery.id, token, DeliveryStatus.SENDING.value, status=DeliveryStatus.SENT.value,
+            await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.SENT,
                             sent_at=utcnow(), message_id=message.message_id)
             report.sent += 1
             return
@@ -308,9 +304,3 @@ async def deliver_due(bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], 
     """One pass of the sender: queue what is due and send everything claimable now."""
     return await Sender(bot, sessionmaker, i18n, default_language, rate=rate, lease=lease, workers=workers,
                         window=window).deliver_due()
-
-
-def _aware(moment):
-    from datetime import timezone
-
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

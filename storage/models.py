@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, false, true, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, false, true, BigInteger, Enum, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy import event, inspect
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -22,6 +23,35 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """Now, timezone-aware, for every stored timestamp."""
     return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and read back timezone-aware in UTC, on SQLite (which keeps no zone) as on
+    PostgreSQL. The column stays `DateTime(timezone=True)`: the schema is unchanged."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        # SQLite writes the wall-clock digits and drops the zone: an aware value becomes UTC first, so
+        # stored text compares in time order. A naive value is taken as UTC already (as it always was).
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def status_type(statuses: type[enum.StrEnum], length: int) -> Enum:
+    """A status column read and written as its Enum, stored as the member's plain value in VARCHAR(length):
+    no native enum type and no CHECK constraint, so the schema is the one the migrations built."""
+    return Enum(statuses, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda members: [member.value for member in members])
 
 
 class Base(DeclarativeBase):
@@ -94,7 +124,7 @@ event.listen(Base, "before_insert", _check_widths, propagate=True)
 event.listen(Base, "before_update", _check_widths, propagate=True)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """What a member does in the network; decides which surveys and tools they see."""
 
     FOCAL_POINT = "focal_point"
@@ -115,9 +145,9 @@ class Member(Base):
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     start_payload: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    onboarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Coordination (0004): Telegram @username for /promote, False once the member blocked the bot,
     # and /mute to stop reminders.
     username: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
@@ -129,7 +159,7 @@ class Member(Base):
         return self.onboarded_at is not None
 
 
-class SubmissionStatus(str, enum.Enum):
+class SubmissionStatus(enum.StrEnum):
     """Where a survey response stands."""
 
     DRAFT = "draft"
@@ -150,7 +180,7 @@ class SurveyForm(Base):
     audience: Mapped[str] = mapped_column(String(128), default="")  # comma-separated roles
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     source_name: Mapped[str] = mapped_column(String(256), default="")
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     def audience_roles(self) -> set[str]:
@@ -167,7 +197,7 @@ class Submission(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.DRAFT.value, index=True)
+    status: Mapped[SubmissionStatus] = mapped_column(status_type(SubmissionStatus, 16), default=SubmissionStatus.DRAFT, index=True)
     state: Mapped[dict] = mapped_column(JSON)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # Survey input goes here while this is the member's open survey; /cancel sets it False.
@@ -176,9 +206,9 @@ class Submission(Base):
     pending: Mapped[dict] = mapped_column(JSON, default=dict)
     last_update_id: Mapped[int] = mapped_column(BigInteger, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __mapper_args__ = {"version_id_col": revision}
 
@@ -196,10 +226,10 @@ class SurveyAnswer(Base):
     action: Mapped[str] = mapped_column(String(16))  # answer / skip / back / edit
     value: Mapped[object] = mapped_column(JSON, nullable=True)
     accepted: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReviewStatus(str, enum.Enum):
+class ReviewStatus(enum.StrEnum):
     """Whether a threshold value may appear in lookups."""
 
     APPROVED = "approved"
@@ -219,13 +249,13 @@ class Threshold(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source_key: Mapped[str] = mapped_column(String(64), unique=True)
     origin: Mapped[str] = mapped_column(String(16), default="reference")
-    review_status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.APPROVED.value, index=True)
+    review_status: Mapped[ReviewStatus] = mapped_column(status_type(ReviewStatus, 16), default=ReviewStatus.APPROVED, index=True)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True)
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     kind: Mapped[str] = mapped_column(String(16))
     jurisdiction: Mapped[str] = mapped_column(String(8), index=True)
@@ -277,7 +307,7 @@ class Threshold(Base):
     # type and conditions): a new seed updates the row with that identity instead of adding another.
     seed_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     # A reference row the current seed no longer has: kept, never served.
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ThresholdRevision(Base):
@@ -290,7 +320,7 @@ class ThresholdRevision(Base):
     change: Mapped[str] = mapped_column(String(16))  # updated / retired / restored
     previous: Mapped[dict] = mapped_column(JSON)  # the changed columns as they were
     seed_digest: Mapped[str] = mapped_column(String(64))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SeedState(Base):
@@ -300,7 +330,7 @@ class SeedState(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,7 +349,7 @@ class RoleChange(Base):
     old_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     new_role: Mapped[str] = mapped_column(String(32))
     changed_by: Mapped[int] = mapped_column(BigInteger)  # Telegram id of the coordinator
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Invite(Base):
@@ -333,12 +363,12 @@ class Invite(Base):
     role: Mapped[str] = mapped_column(String(32))
     max_uses: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: any number of people
     uses: Mapped[int] = mapped_column(Integer, default=0)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReminderStatus(str, enum.Enum):
+class ReminderStatus(enum.StrEnum):
     """Where a reminder stands: composed, waiting for its time, being sent, finished."""
 
     DRAFT = "draft"
@@ -348,7 +378,7 @@ class ReminderStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class DeliveryStatus(str, enum.Enum):
+class DeliveryStatus(enum.StrEnum):
     """One recipient's copy of a reminder.
 
     queued -> claimed (a sender took it) -> sending (request under way) -> sent / blocked / failed.
@@ -377,10 +407,10 @@ class ReminderSchedule(Base):
     template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     template_args: Mapped[dict] = mapped_column(JSON, default=dict)
     audience: Mapped[dict] = mapped_column(JSON)
-    next_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
-    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Reminder(Base):
@@ -397,11 +427,11 @@ class Reminder(Base):
     template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     template_args: Mapped[dict] = mapped_column(JSON, default=dict)
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.DRAFT.value, index=True)
-    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[ReminderStatus] = mapped_column(status_type(ReminderStatus, 16), default=ReminderStatus.DRAFT, index=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ReminderDelivery(Base):
@@ -415,12 +445,12 @@ class ReminderDelivery(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     language: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value, index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(status_type(DeliveryStatus, 16), default=DeliveryStatus.QUEUED, index=True)
     claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
@@ -438,7 +468,7 @@ class FormUpload(Base):
     title: Mapped[str] = mapped_column(String(512), default="")
     definition: Mapped[dict] = mapped_column(JSON)
     published_form_pk: Mapped[int | None] = mapped_column(ForeignKey("survey_forms.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ConversationState(Base):
@@ -453,7 +483,7 @@ class ConversationState(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     state: Mapped[str | None] = mapped_column(String(255), nullable=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SurveyDocument(Base):
@@ -480,4 +510,4 @@ class SurveyDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

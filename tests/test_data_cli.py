@@ -64,9 +64,9 @@ async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_
 async def test_lookup_json_never_prints_infinity(database_url):
     """A value stored as infinite before imports refused it is not served, and the JSON stays JSON."""
     from storage.repositories.thresholds import ThresholdRepository
-    from bot.lookup.records import read_thresholds_text
+    from bot.lookup.records import read_thresholds_csv
 
-    record = read_thresholds_text(HEADER + "\n" + _row("lead", "12", country="AQ"))[0].to_dict()
+    record = read_thresholds_csv(io.StringIO(HEADER + "\n" + _row("lead", "12", country="AQ")))[0].to_dict()
     record.update(value=float("inf"), value_original="9" * 400, pollutant_original="lead (infinite test row)")
     engine = create_engine(database_url)
     try:
@@ -176,12 +176,12 @@ def test_lookup_json_lists_are_capped(count):
     import gettext
 
     from bot.lookup import build_index, parse_query
-    from bot.lookup.records import read_thresholds_text
+    from bot.lookup.records import read_thresholds_csv
     from bot.lookup.render import JSON_RECORDS_CAP, result_to_json
     from bot.lookup.vocabulary import build_vocabulary
 
     rows = "".join(_row("lead", value=str(number + 1), country="CA", instrument=f"I{number}") for number in range(count))
-    index = build_index(read_thresholds_text(HEADER + "\n" + rows))
+    index = build_index(read_thresholds_csv(io.StringIO(HEADER + "\n" + rows)))
     result = index.find(parse_query("lead Canada", build_vocabulary(all_locales=False)))
     payload = result_to_json(result, gettext.NullTranslations(), "en")
     assert len(payload["results"]) == min(count, JSON_RECORDS_CAP)

@@ -71,7 +71,7 @@ async def test_forget_erases_person_keeps_submitted_survey_detached(harness, use
     # A submitted survey of the country, by this member (made directly: the full survey is tested elsewhere).
     async with harness.storage.sessionmaker() as session, session.begin():
         submitted = Submission(form_pk=draft.form_pk, member_id=member.id, country="KE", language="en",
-                               status=SubmissionStatus.SUBMITTED.value, state={"answers": {"x": 1}}, data={"x": 1},
+                               status=SubmissionStatus.SUBMITTED, state={"answers": {"x": 1}}, data={"x": 1},
                                pending={}, active=False, last_update_id=0)
         session.add(submitted)
     submitted_id = submitted.id

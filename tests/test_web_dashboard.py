@@ -64,10 +64,10 @@ async def test_shell_page_posts_init_data_with_its_own_script(client):
 
 
 async def test_coordinator_sees_the_indicators(client, storage):
-    from storage.repositories.coordination import CoordinationRepository
+    from storage.repositories.review import ReviewRepository
 
     async with storage.sessionmaker() as session, session.begin():
-        waiting = await CoordinationRepository(session).pending_threshold_count()
+        waiting = await ReviewRepository(session).pending_threshold_count()
     status, page = await _post(client, sign(900))  # 900 is a configured coordinator in the test settings
     assert status == 200, page
     assert "Action plan indicators" in page
@@ -99,17 +99,17 @@ async def test_bad_init_data_is_refused(client, case):
 
 async def test_non_coordinator_is_refused_and_demotion_takes_effect_at_once(client, storage, user_id):
     async with storage.sessionmaker() as session, session.begin():
-        session.add(Member(telegram_id=user_id, name="Member", role=Role.FOCAL_POINT.value))
+        session.add(Member(telegram_id=user_id, name="Member", role=Role.FOCAL_POINT))
     status, page = await _post(client, sign(user_id))
     assert status == 403 and "Only coordinators" in page and "Action plan indicators" not in page
     async with storage.sessionmaker() as session, session.begin():
         member = await session.get(Member, (await _member_id(session, user_id)))
-        member.role = Role.COORDINATOR.value
+        member.role = Role.COORDINATOR
     init_data = sign(user_id)
     assert (await _post(client, init_data))[0] == 200
     async with storage.sessionmaker() as session, session.begin():
         member = await session.get(Member, (await _member_id(session, user_id)))
-        member.role = Role.MEMBER.value
+        member.role = Role.MEMBER
     assert (await _post(client, init_data))[0] == 403  # the same, still valid initData
 
 
@@ -163,7 +163,7 @@ async def test_response_by_region_is_charted(client, storage):
         form = (await session.scalars(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds"))).first()
         for number, country in enumerate(("GH", "NG", "CL")):
             member = Member(telegram_id=7_700_000 + number, name="Focal point", country=country,
-                            role=Role.FOCAL_POINT.value)
+                            role=Role.FOCAL_POINT)
             session.add(member)
             await session.flush()
             session.add(Submission(form_pk=form.id, member_id=member.id, country=country, status="submitted",

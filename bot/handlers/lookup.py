@@ -85,7 +85,7 @@ def _page_button(result: LookupResult, page: int) -> LookupPage | None:
 
 def _focal_point_note(result: LookupResult, member: Member | None, language: str) -> str | None:
     """Tell a focal point whose country has no values yet that the survey is how they get in."""
-    if (member is None or member.role != Role.FOCAL_POINT.value or not result.country
+    if (member is None or member.role != Role.FOCAL_POINT or not result.country
             or member.country != result.country or result.results or result.other_land_uses):
         return None
     if result.kind not in (RESULT_NO_NATIONAL_VALUE, RESULT_COUNTRY_OVERVIEW) or result.available_pollutants:

@@ -141,7 +141,7 @@ def render_member_data(data: privacy.MemberData, language: str, answer_chars: in
         lines.append(_("Surveys: none."))
     actions = _action_labels()
     for stored in data.submissions:
-        if stored.status == SubmissionStatus.SUBMITTED.value:
+        if stored.status == SubmissionStatus.SUBMITTED:
             heading = _("{title}: submitted {date}").format(title=html.escape(stored.title),
                                                             date=_when(stored.submitted_at, language))
         else:

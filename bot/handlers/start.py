@@ -92,7 +92,7 @@ async def _offer_survey(message: Message, member: Member, session: AsyncSession,
     coordinator = members.is_coordinator(member, message.chat.id, settings.coordinator_ids)
     waiting = [offer for offer in await surveys.offers(session, forms, member, coordinator, language)
                if offer.draft is None and not offer.submitted]
-    if waiting and member.role in (Role.FOCAL_POINT.value, Role.LAB.value):
+    if waiting and member.role in (Role.FOCAL_POINT, Role.LAB):
         await message.answer(_("A survey is waiting for you: “{title}”.").format(title=html.escape(_(waiting[0].title))),
                              reply_markup=start_survey_keyboard(waiting[0].form.id))
 
@@ -305,7 +305,7 @@ async def show_profile(message: Message, member: Member | None, i18n: I18n) -> N
         _("Role: {role}").format(role=html.escape(role_labels().get(member.role or "", member.role or "—"))),
         _("Language: {language}").format(language=html.escape(language_name(member.language or language))),
     ]
-    await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR.value))
+    await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR))
 
 
 @handlers.callback_query(ProfileEdit.filter())
@@ -320,7 +320,7 @@ async def edit_profile(query: CallbackQuery, callback_data: ProfileEdit, member:
     if callback_data.what == "country":
         await state.set_state(ProfileStates.country)
         await query.message.answer(_ask_country())
-    elif callback_data.what == "role" and member.role != Role.COORDINATOR.value:
+    elif callback_data.what == "role" and member.role != Role.COORDINATOR:
         await query.message.answer(_("What is your role in the network?"), reply_markup=role_keyboard())
     else:
         await query.message.answer(

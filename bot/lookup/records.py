@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import math
 import os
@@ -600,7 +599,3 @@ def with_derived_fields(record: ThresholdRecord) -> ThresholdRecord:
     return replace(record, tier=fresh.tier, target=fresh.target, land_use_detail=fresh.land_use_detail,
                    soil_texture=fresh.soil_texture, organic_carbon=fresh.organic_carbon, extraction=fresh.extraction)
 
-
-def read_thresholds_text(text: str) -> list[ThresholdRecord]:
-    """Read threshold records from CSV text already in memory (handy for uploads and tests)."""
-    return list(iter_thresholds(io.StringIO(text)))

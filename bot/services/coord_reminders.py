@@ -16,7 +16,8 @@ from bot.i18n import choose_language
 from bot.limits import MESSAGE_LIMIT, fit_utf16, utf16_len
 from bot.reports.regions import load_regions
 from storage.models import Reminder, ReminderSchedule, ReminderStatus, utcnow
-from storage.repositories.coordination import CoordinationRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.reminders import ReminderRepository
 
 # Catalog templates: translated by the translators, rendered in each recipient's language.
 TEMPLATES = {
@@ -95,11 +96,6 @@ def survey_button(reminder: Reminder, language: str, i18n: I18n):
         text=i18n.gettext(_msgid(label), locale=language), callback_data=SurveyOpen(form_pk=form_pk).pack())]])
 
 
-def template_text(key: str, i18n: I18n, language: str, **args) -> str:
-    """A catalog template in one language (for the preview)."""
-    return i18n.gettext(_msgid(TEMPLATES[key]), locale=language).format(**args)
-
-
 def _msgid(lazy) -> str:
     # aiogram's LazyProxy keeps the msgid as its first argument.
     return lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
@@ -108,12 +104,12 @@ def _msgid(lazy) -> str:
 async def new_draft(session: AsyncSession, coordinator: int) -> Reminder:
     """Start composing a reminder."""
     async with session.begin():
-        return await CoordinationRepository(session).add_reminder(coordinator, status=ReminderStatus.DRAFT.value)
+        return await ReminderRepository(session).add_reminder(coordinator, status=ReminderStatus.DRAFT)
 
 
-async def _draft(repo: CoordinationRepository, reminder_id: int) -> Reminder:
+async def _draft(repo: ReminderRepository, reminder_id: int) -> Reminder:
     reminder = await repo.reminder(reminder_id, for_update=True)
-    if reminder is None or reminder.status != ReminderStatus.DRAFT.value:
+    if reminder is None or reminder.status != ReminderStatus.DRAFT:
         raise ReminderGone(reminder_id)
     return reminder
 
@@ -121,7 +117,7 @@ async def _draft(repo: CoordinationRepository, reminder_id: int) -> Reminder:
 async def set_text(session: AsyncSession, reminder_id: int, language: str, text: str) -> Reminder:
     """Store the reminder's text in one language (a template is dropped)."""
     async with session.begin():
-        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        reminder = await _draft(ReminderRepository(session), reminder_id)
         reminder.template = None
         reminder.template_args = {}
         text = text.strip()
@@ -136,7 +132,7 @@ async def set_template(session: AsyncSession, reminder_id: int, key: str, args: 
     if key not in TEMPLATES:
         raise ValueError(key)
     async with session.begin():
-        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        reminder = await _draft(ReminderRepository(session), reminder_id)
         reminder.template = key
         reminder.template_args = args or {}
         reminder.texts = {}
@@ -148,7 +144,7 @@ async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, 
     """Choose who receives the reminder (or, with `refine`, add a refinement to the chosen audience);
     returns how many members that is right now."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReminderRepository(session)
         reminder = await _draft(repo, reminder_id)
         if refine:
             if not reminder.audience or set(audience) - set(REFINEMENTS):
@@ -165,7 +161,7 @@ async def audience_count(session: AsyncSession, reminder_id: int, default_langua
                          language: str | None = None) -> int:
     """How many members the draft's audience holds right now (only those reading `language`, if given)."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReminderRepository(session)
         reminder = await _draft(repo, reminder_id)
         audience = dict(reminder.audience or {"kind": "all"})
         if language:
@@ -176,7 +172,7 @@ async def audience_count(session: AsyncSession, reminder_id: int, default_langua
 async def get_draft(session: AsyncSession, reminder_id: int) -> Reminder:
     """A reminder still being composed."""
     async with session.begin():
-        return await _draft(CoordinationRepository(session), reminder_id)
+        return await _draft(ReminderRepository(session), reminder_id)
 
 
 async def send_now(session: AsyncSession, reminder_id: int) -> Reminder:
@@ -187,10 +183,10 @@ async def send_now(session: AsyncSession, reminder_id: int) -> Reminder:
 async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime) -> Reminder:
     """Send the reminder at `when` (UTC)."""
     async with session.begin():
-        reminder = await _draft(CoordinationRepository(session), reminder_id)
+        reminder = await _draft(ReminderRepository(session), reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
             raise ReminderGone(reminder_id)
-        reminder.status = ReminderStatus.SCHEDULED.value
+        reminder.status = ReminderStatus.SCHEDULED
         reminder.scheduled_for = when.astimezone(timezone.utc)
     return reminder
 
@@ -198,7 +194,7 @@ async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime)
 async def schedule_weekly(session: AsyncSession, reminder_id: int, first: datetime, until: datetime) -> ReminderSchedule:
     """Send at `first`, then every week at the same time until `until` (inclusive)."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReminderRepository(session)
         reminder = await _draft(repo, reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
             raise ReminderGone(reminder_id)
@@ -210,7 +206,7 @@ async def schedule_weekly(session: AsyncSession, reminder_id: int, first: dateti
             next_run_at=following if following <= until else None, until=until, cancelled=False,
         )
         reminder.schedule_id = schedule.id
-        reminder.status = ReminderStatus.SCHEDULED.value
+        reminder.status = ReminderStatus.SCHEDULED
         reminder.scheduled_for = first
     return schedule
 
@@ -218,20 +214,20 @@ async def schedule_weekly(session: AsyncSession, reminder_id: int, first: dateti
 async def cancel_draft(session: AsyncSession, reminder_id: int) -> None:
     """Drop a reminder being composed."""
     async with session.begin():
-        reminder = await _draft(CoordinationRepository(session), reminder_id)
-        reminder.status = ReminderStatus.CANCELLED.value
+        reminder = await _draft(ReminderRepository(session), reminder_id)
+        reminder.status = ReminderStatus.CANCELLED
 
 
 async def cancel_scheduled(session: AsyncSession, reminder_id: int) -> bool:
     """Cancel a reminder that has not started sending, and its weekly schedule; False if too late."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReminderRepository(session)
         reminder = await repo.reminder(reminder_id, for_update=True)
         if reminder is None:
             return False
         cancelled = False
-        if reminder.status == ReminderStatus.SCHEDULED.value:
-            reminder.status = ReminderStatus.CANCELLED.value
+        if reminder.status == ReminderStatus.SCHEDULED:
+            reminder.status = ReminderStatus.CANCELLED
             cancelled = True
         if reminder.schedule_id is not None:
             schedule = await repo.schedule(reminder.schedule_id)
@@ -250,7 +246,7 @@ class ReminderReport:
 async def report(session: AsyncSession, limit: int = 10) -> list[ReminderReport]:
     """The newest reminders with their deliveries per status."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReminderRepository(session)
         reminders = await repo.recent_reminders(limit)
         counts = await repo.delivery_counts([reminder.id for reminder in reminders])
     return [ReminderReport(reminder, counts.get(reminder.id, {})) for reminder in reminders]
@@ -267,24 +263,24 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
     """
     queued = 0
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReminderRepository(session)
         for schedule in await repo.due_schedules(now):
             run_at = schedule.next_run_at
             if not await repo.occurrence_exists(schedule.id, run_at):
                 await repo.add_reminder(schedule.created_by, schedule_id=schedule.id, texts=schedule.texts,
                                         template=schedule.template, template_args=schedule.template_args,
-                                        audience=schedule.audience, status=ReminderStatus.SCHEDULED.value,
+                                        audience=schedule.audience, status=ReminderStatus.SCHEDULED,
                                         scheduled_for=run_at)
-            following = _aware(run_at) + WEEK
-            schedule.next_run_at = following if following <= _aware(schedule.until) else None
+            following = run_at + WEEK
+            schedule.next_run_at = following if following <= schedule.until else None
     for reminder_id in await _due(session, now):
         async with session.begin():
-            repo = CoordinationRepository(session)
+            repo = ReminderRepository(session)
             if not await repo.start_reminder(reminder_id, now):
                 continue
             reminder = await repo.reminder(reminder_id)
             members = await repo.audience(reminder.audience, default_language, region_countries)
-            queued += await repo.queue_deliveries(reminder.id, (
+            queued += await OutboxRepository(session).queue_deliveries(reminder.id, (
                 (member_id, telegram_id, choose_language(language, None, default_language, languages))
                 for member_id, telegram_id, language in members
             ))
@@ -293,9 +289,4 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
 
 async def _due(session: AsyncSession, now: datetime) -> list[int]:
     async with session.begin():
-        return await CoordinationRepository(session).due_reminders(now)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+        return await ReminderRepository(session).due_reminders(now)

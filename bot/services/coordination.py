@@ -36,12 +36,16 @@ from storage.models import (
     fit_column,
     utcnow,
 )
-from storage.repositories.coordination import CoordinationRepository
+from storage.repositories.forms import FormRepository
+from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.review import ReviewRepository
+from storage.repositories.roles import RoleRepository
+from storage.repositories.statistics import StatisticsRepository
 from storage.repositories.surveys import SurveyRepository
 
 INVITE_PREFIX = "inv-"
-INVITE_ROLES = (Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value)
+INVITE_ROLES = (Role.FOCAL_POINT, Role.LAB, Role.MEMBER)
 DEFAULT_INVITE_DAYS = 30
 MIN_INVITE_DAYS, MAX_INVITE_DAYS = 1, 365
 # Units a reviewer may correct a reported value to; the value is converted again from the original wording.
@@ -77,7 +81,7 @@ def _is_id(reference: str) -> bool:
     return reference.lstrip("-").isdigit()
 
 
-async def _lookup(repo: CoordinationRepository, reference: str) -> Member | None:
+async def _lookup(repo: RoleRepository, reference: str) -> Member | None:
     """A member by Telegram id ("123456") or @username; None for a number no Telegram id can be."""
     if _is_id(reference):
         number = int(reference) if len(reference) <= 20 else _BIGINT_MAX + 1
@@ -87,25 +91,18 @@ async def _lookup(repo: CoordinationRepository, reference: str) -> Member | None
     return await repo.member_by_username(reference)
 
 
-async def find_member(session: AsyncSession, reference: str) -> Member | None:
-    """A member by Telegram id ("123456") or @username."""
-    reference = reference.strip()
-    async with session.begin():
-        return await _lookup(CoordinationRepository(session), reference)
-
-
 async def promote(session: AsyncSession, reference: str, by: int) -> RoleResult:
     """Make a member a coordinator, recording who did it."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = RoleRepository(session)
         member = await _lookup(repo, reference)
         if member is None:
             raise NotFound(reference)
         old = member.role
-        if old == Role.COORDINATOR.value:
+        if old == Role.COORDINATOR:
             raise NotAllowed("already a coordinator")
-        await repo.change_role(member, Role.COORDINATOR.value, by)
-    return RoleResult(member, old, Role.COORDINATOR.value)
+        await repo.change_role(member, Role.COORDINATOR, by)
+    return RoleResult(member, old, Role.COORDINATOR)
 
 
 async def demote(session: AsyncSession, reference: str, by: int, configured: list[int]) -> RoleResult:
@@ -113,23 +110,23 @@ async def demote(session: AsyncSession, reference: str, by: int, configured: lis
     if _is_id(reference) and len(reference) <= 20 and int(reference) in configured:
         raise NotAllowed("configured")
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = RoleRepository(session)
         member = await _lookup(repo, reference)
         if member is None:
             raise NotFound(reference)
         if member.telegram_id in configured:
             raise NotAllowed("configured")
-        if member.role != Role.COORDINATOR.value:
+        if member.role != Role.COORDINATOR:
             raise NotAllowed("not a coordinator")
-        previous = await repo.role_before_promotion(member.id) or Role.MEMBER.value
+        previous = await repo.role_before_promotion(member.id) or Role.MEMBER
         await repo.change_role(member, previous, by)
-    return RoleResult(member, Role.COORDINATOR.value, previous)
+    return RoleResult(member, Role.COORDINATOR, previous)
 
 
 async def coordinator_chats(session: AsyncSession, configured: list[int]) -> dict[int, str | None]:
     """Every coordinator's Telegram id with their stored language (for their command menu)."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = RoleRepository(session)
         chats: dict[int, str | None] = {telegram_id: None for telegram_id in configured}
         for member in await repo.promoted_coordinators():
             chats[member.telegram_id] = member.language
@@ -161,7 +158,7 @@ async def create_invite(session: AsyncSession, by: int, country: str, role: str,
         raise ValueError(f"an invite is valid for {MIN_INVITE_DAYS} to {MAX_INVITE_DAYS} days, not {days}")
     async with session.begin():
         code = INVITE_PREFIX + secrets.token_urlsafe(9)
-        return await CoordinationRepository(session).add_invite(
+        return await InviteRepository(session).add_invite(
             code, country.upper(), role, None if multi_use else 1, utcnow() + timedelta(days=days), by
         )
 
@@ -183,7 +180,7 @@ def is_invite_code(payload: str | None) -> bool:
 async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteOutcome:
     """Preset country and role from a valid invite; used or expired codes change nothing."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = InviteRepository(session)
         member = await MemberRepository(session).get_or_create(user.id, user.full_name)
         invite = await repo.invite(code)
         if member.is_onboarded:
@@ -192,7 +189,7 @@ async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteO
         if invite is None or not await repo.use_invite(code, utcnow()):
             return InviteOutcome(applied=False, invite=invite, member=member)
         member.country = invite.country
-        if member.role != Role.COORDINATOR.value:
+        if member.role != Role.COORDINATOR:
             member.role = invite.role
         member.onboarded_at = utcnow()
     return InviteOutcome(applied=True, invite=invite, member=member)
@@ -207,7 +204,7 @@ async def campaign_stats(session: AsyncSession, heavy: HeavyWork | None = None) 
     The rows are read here; the counting runs in the heavy-work process when `heavy` is given.
     """
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = StatisticsRepository(session)
         forms = [(form.form_id, form.title) for form in await SurveyRepository(session).current_forms()]
         # Answers stay JSON text: the worker decodes them, the bot process builds none of their dicts.
         rows = await repo.submission_rows(data_as_text=True)
@@ -232,17 +229,17 @@ async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[Surve
     Each row's answers (`data`) are JSON text; `bot.reports.campaign.decode_answers` turns them into dicts.
     """
     async with session.begin():
-        repo = CoordinationRepository(session)
+        forms, statistics = FormRepository(session), StatisticsRepository(session)
         if isinstance(form_ref, int):
             stored = await SurveyRepository(session).form(form_ref)
             if stored is not None and not stored.is_current:
-                stored = await repo.current_form(stored.form_id) or stored
+                stored = await forms.current_form(stored.form_id) or stored
         else:
-            stored = await repo.current_form(form_ref)
+            stored = await forms.current_form(form_ref)
         if stored is None:
             raise NotFound(form_ref)
-        rows = await repo.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED.value], data_as_text=True)
-        statuses = await repo.review_statuses([row["id"] for row in rows])
+        rows = await statistics.submission_rows([stored.form_id], [SubmissionStatus.SUBMITTED], data_as_text=True)
+        statuses = await statistics.review_statuses([row["id"] for row in rows])
         for row in rows:
             row["review_status"] = statuses.get(row["id"], "")
     return stored, rows
@@ -290,7 +287,7 @@ async def next_review(session: AsyncSession, after_id: int = 0, wrap: bool = Tru
     """The next survey-reported threshold waiting for a coordinator, with its submitter and the range of
     other jurisdictions' values; None when none is left (after `after_id` when `wrap` is False)."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReviewRepository(session)
         threshold = await repo.next_pending_threshold(after_id, wrap=wrap)
         if threshold is None:
             return None
@@ -300,12 +297,12 @@ async def next_review(session: AsyncSession, after_id: int = 0, wrap: bool = Tru
 async def review_item(session: AsyncSession, threshold_id: int) -> ReviewItem | None:
     """One reported value with its review context (to write a decision onto its card)."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = ReviewRepository(session)
         threshold = await repo.threshold(threshold_id)
         return None if threshold is None else await _review_item(session, repo, threshold)
 
 
-async def _review_item(session: AsyncSession, repo: CoordinationRepository, threshold: Threshold) -> ReviewItem:
+async def _review_item(session: AsyncSession, repo: ReviewRepository, threshold: Threshold) -> ReviewItem:
     """The value with its submitter and the approved values of other jurisdictions for the same question."""
     item = ReviewItem(threshold, await repo.pending_threshold_count())
     if threshold.submission_id is not None and threshold.row_number:
@@ -331,7 +328,7 @@ async def _review_item(session: AsyncSession, repo: CoordinationRepository, thre
                func.count(func.distinct(Threshold.jurisdiction)))
         .where(Threshold.pollutant_id == threshold.pollutant_id, Threshold.land_use == threshold.land_use,
                Threshold.unit == threshold.unit, Threshold.jurisdiction != threshold.jurisdiction,
-               Threshold.review_status == ReviewStatus.APPROVED.value,
+               Threshold.review_status == ReviewStatus.APPROVED,
                func.coalesce(Threshold.value, Threshold.value_max).is_not(None)))
     item.others_low, item.others_high, item.others_count = others.one()
     return item
@@ -340,7 +337,7 @@ async def _review_item(session: AsyncSession, repo: CoordinationRepository, thre
 async def pending_review_count(session: AsyncSession) -> int:
     """How many survey-reported values wait for review."""
     async with session.begin():
-        return await CoordinationRepository(session).pending_threshold_count()
+        return await ReviewRepository(session).pending_threshold_count()
 
 
 def _original_row(threshold: Threshold) -> dict:
@@ -359,10 +356,10 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
                             land_use: str | None = None, value: str | None = None) -> Threshold:
     """Approve a pending value, optionally with a corrected unit, land use or value (normalized again)."""
     async with session.begin():
-        threshold = await CoordinationRepository(session).threshold(threshold_id, for_update=True)
+        threshold = await ReviewRepository(session).threshold(threshold_id, for_update=True)
         if threshold is None:
             raise NotFound(threshold_id)
-        if threshold.review_status != ReviewStatus.PENDING.value:
+        if threshold.review_status != ReviewStatus.PENDING:
             raise NotAllowed(threshold.review_status)
         notes = []
         if unit is not None or land_use is not None or value is not None:
@@ -388,7 +385,7 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
                 if column != "row_number" and hasattr(threshold, column):
                     setattr(threshold, column, value)
         now = utcnow()
-        threshold.review_status = ReviewStatus.APPROVED.value
+        threshold.review_status = ReviewStatus.APPROVED
         threshold.reviewed_by = reviewer
         threshold.reviewed_at = now
         threshold.updated_at = now
@@ -400,13 +397,13 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
 async def reject_threshold(session: AsyncSession, threshold_id: int, reviewer: int, reason: str) -> Threshold:
     """Reject a pending value with the reviewer's reason."""
     async with session.begin():
-        threshold = await CoordinationRepository(session).threshold(threshold_id, for_update=True)
+        threshold = await ReviewRepository(session).threshold(threshold_id, for_update=True)
         if threshold is None:
             raise NotFound(threshold_id)
-        if threshold.review_status != ReviewStatus.PENDING.value:
+        if threshold.review_status != ReviewStatus.PENDING:
             raise NotAllowed(threshold.review_status)
         now = utcnow()
-        threshold.review_status = ReviewStatus.REJECTED.value
+        threshold.review_status = ReviewStatus.REJECTED
         reason = reason.strip()
         if len(reason) > REASON_LIMIT:
             raise ValueError(f"reason of {len(reason)} characters, at most {REASON_LIMIT}")
@@ -456,7 +453,7 @@ async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, c
             # Identifiers are not shortened: two versions must never become one.
             raise FormError(f"{safe_name}: sheet settings, column {column}: {len(value)} characters, at most {width}")
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = FormRepository(session)
         surveys = SurveyRepository(session)
         current = await repo.current_form(form.form_id)
         exists = await surveys.form_version(form.form_id, form.version) is not None
@@ -469,7 +466,7 @@ async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, c
 async def publish_upload(session: AsyncSession, upload_id: int, publisher: int, audience: str | None = None) -> SurveyForm:
     """Publish a checked upload as the current version; the audience comes from the previous version unless given."""
     async with session.begin():
-        repo = CoordinationRepository(session)
+        repo = FormRepository(session)
         surveys = SurveyRepository(session)
         upload = await repo.upload(upload_id)
         if upload is None:

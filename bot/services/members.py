@@ -12,7 +12,7 @@ from storage.repositories.members import MemberRepository
 
 # Telegram allows A-Z, a-z, 0-9, _ and - in deep-link payloads, up to 64 characters.
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-SELF_CHOSEN_ROLES = {Role.FOCAL_POINT.value, Role.LAB.value, Role.MEMBER.value}
+SELF_CHOSEN_ROLES = {Role.FOCAL_POINT, Role.LAB, Role.MEMBER}
 
 
 def parse_start_payload(args: str | None) -> str | None:
@@ -61,7 +61,7 @@ async def set_role(session: AsyncSession, user: User, role: str) -> Member:
     async with session.begin():
         member = await MemberRepository(session).get_or_create(user.id, user.full_name)
         # A coordinator keeps their role; they may still say what else they are later.
-        if member.role != Role.COORDINATOR.value:
+        if member.role != Role.COORDINATOR:
             member.role = role
         if member.country and member.onboarded_at is None:
             member.onboarded_at = utcnow()
@@ -70,4 +70,4 @@ async def set_role(session: AsyncSession, user: User, role: str) -> Member:
 
 def is_coordinator(member: Member | None, user_id: int, coordinator_ids: list[int]) -> bool:
     """Coordinators are the configured ids plus members promoted to the role."""
-    return user_id in coordinator_ids or (member is not None and member.role == Role.COORDINATOR.value)
+    return user_id in coordinator_ids or (member is not None and member.role == Role.COORDINATOR)

@@ -208,7 +208,7 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         if member_id is None:
             return None
         drafts = select(Submission.id).where(Submission.member_id == member_id,
-                                             Submission.status == SubmissionStatus.DRAFT.value)
+                                             Submission.status == SubmissionStatus.DRAFT)
         draft_ids = list(await session.scalars(drafts))
         # Documents go with their answers: those of drafts are deleted, those of submitted surveys stay
         # with the survey, no longer linked to the member.

@@ -104,7 +104,7 @@ class SurveyUnavailable(Exception):
 def applies_to(form: SurveyForm, member: Member, coordinator: bool) -> bool:
     """Whether the member's role is in the form's audience (coordinators see every form)."""
     roles = form.audience_roles()
-    return coordinator or not roles or (member.role or Role.MEMBER.value) in roles
+    return coordinator or not roles or (member.role or Role.MEMBER) in roles
 
 
 async def offers(session: AsyncSession, forms: FormCache, member: Member, coordinator: bool, lang: str) -> list[Offer]:
@@ -178,7 +178,7 @@ async def current_turn(session: AsyncSession, forms: FormCache, member: Member, 
     async with session.begin():
         repo = SurveyRepository(session)
         draft = await repo.submission(submission_id)
-        if draft is None or draft.member_id != member.id or draft.status != SubmissionStatus.DRAFT.value:
+        if draft is None or draft.member_id != member.id or draft.status != SubmissionStatus.DRAFT:
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
         return Turn(draft, form, engine.current_prompt(form, dict(draft.state, lang=lang), lang, tr))
@@ -350,7 +350,7 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         if draft is None or draft.member_id != member.id or (open_only and not draft.active):
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
-        if draft.status != SubmissionStatus.DRAFT.value:
+        if draft.status != SubmissionStatus.DRAFT:
             return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), stale=True)
         if update_id <= draft.last_update_id:
             # Telegram redelivered an update we already stored: show where we are, store nothing.
@@ -376,7 +376,7 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         await repo.record(draft, update_id, prompt.path or prompt.kind, action, _jsonable(value), turn.error is None and not turn.stale)
         draft.last_update_id = update_id
         draft.updated_at = utcnow()
-        draft.active = draft.status == SubmissionStatus.DRAFT.value
+        draft.active = draft.status == SubmissionStatus.DRAFT
     return turn
 
 
@@ -447,7 +447,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
             return Turn(draft, form, prompt, error=problem)
         draft.state = engine.submit(form, state)
         draft.data = engine.submission_data(form, draft.state)
-        draft.status = SubmissionStatus.SUBMITTED.value
+        draft.status = SubmissionStatus.SUBMITTED
         draft.submitted_at = utcnow()
         draft.pending = {}
         return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), submitted_now=True)
@@ -560,7 +560,7 @@ async def _add_candidate_thresholds(session: AsyncSession, submission: Submissio
     for problem in problems:
         log.warning("reported value not stored for review: %s", problem)
     await ThresholdRepository(session).add_records(
-        (record.to_dict() for record in records), origin="survey", review_status=ReviewStatus.PENDING.value,
+        (record.to_dict() for record in records), origin="survey", review_status=ReviewStatus.PENDING,
         submission_id=submission.id,
     )
 

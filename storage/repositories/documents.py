@@ -80,6 +80,6 @@ class DocumentRepository:
         rows = await self.session.execute(
             select(SurveyDocument, Submission).join(Submission, Submission.id == SurveyDocument.submission_id)
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
-            .where(SurveyForm.form_id == form_id, Submission.status == SubmissionStatus.SUBMITTED.value)
+            .where(SurveyForm.form_id == form_id, Submission.status == SubmissionStatus.SUBMITTED)
             .order_by(Submission.id, SurveyDocument.id))
         return [(document, submission) for document, submission in rows]

@@ -50,7 +50,7 @@ class SurveyRepository:
         """The member's drafts, newest activity first."""
         return list(await self.session.scalars(
             select(Submission)
-            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT.value)
+            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT)
             .order_by(Submission.updated_at.desc(), Submission.id.desc())
         ))
 
@@ -58,7 +58,7 @@ class SurveyRepository:
         """The id of the survey the member is answering right now, if any (nothing else is read)."""
         return await self.session.scalar(
             select(Submission.id)
-            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT.value, Submission.active)
+            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT, Submission.active)
             .order_by(Submission.updated_at.desc(), Submission.id.desc())
             .limit(1)
         )
@@ -68,7 +68,7 @@ class SurveyRepository:
         rows = await self.session.execute(
             select(SurveyForm.form_id, func.count(Submission.id))
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
-            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.SUBMITTED.value)
+            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.SUBMITTED)
             .group_by(SurveyForm.form_id)
         )
         return {form_id: count for form_id, count in rows}
@@ -77,7 +77,7 @@ class SurveyRepository:
         """The member's most recent submission of any version of the form."""
         return await self.session.scalar(
             select(Submission).join(SurveyForm, SurveyForm.id == Submission.form_pk)
-            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.SUBMITTED.value,
+            .where(Submission.member_id == member_id, Submission.status == SubmissionStatus.SUBMITTED,
                    SurveyForm.form_id == form_id)
             .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(1)
         )
@@ -85,7 +85,7 @@ class SurveyRepository:
     async def deactivate_drafts(self, member_id: int, except_id: int | None = None) -> None:
         """No draft of the member takes typed input any more (except `except_id`)."""
         query = update(Submission).where(
-            Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT.value, Submission.active
+            Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT, Submission.active
         )
         if except_id is not None:
             query = query.where(Submission.id != except_id)
@@ -95,7 +95,7 @@ class SurveyRepository:
                            state: dict) -> Submission:
         """A new draft for the member."""
         draft = Submission(form_pk=form.id, member_id=member_id, country=country, language=language,
-                           status=SubmissionStatus.DRAFT.value, state=state, pending={}, active=True,
+                           status=SubmissionStatus.DRAFT, state=state, pending={}, active=True,
                            last_update_id=0, created_at=utcnow(), updated_at=utcnow())
         self.session.add(draft)
         await self.session.flush()

@@ -38,7 +38,7 @@ class ThresholdRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add_records(self, records: Iterable[dict], origin: str, review_status: str = ReviewStatus.APPROVED.value,
+    async def add_records(self, records: Iterable[dict], origin: str, review_status: ReviewStatus = ReviewStatus.APPROVED,
                           submission_id: int | None = None) -> tuple[int, int]:
         """Insert records not stored yet (by source key); returns (added, already present).
 
@@ -78,7 +78,7 @@ class ThresholdRepository:
         """Changes whenever the served set changes: count, newest update, highest id."""
         row = (await self.session.execute(
             select(func.count(Threshold.id), func.max(Threshold.updated_at), func.max(Threshold.id))
-            .where(Threshold.review_status == ReviewStatus.APPROVED.value, Threshold.retired_at.is_(None))
+            .where(Threshold.review_status == ReviewStatus.APPROVED, Threshold.retired_at.is_(None))
         )).one()
         return int(row[0]), row[1], row[2]
 
@@ -86,7 +86,7 @@ class ThresholdRepository:
         """Every served row (approved, not retired) as a plain record dict."""
         columns = [getattr(Threshold, name) for name in RECORD_COLUMNS]
         query = (select(*columns)
-                 .where(Threshold.review_status == ReviewStatus.APPROVED.value, Threshold.retired_at.is_(None))
+                 .where(Threshold.review_status == ReviewStatus.APPROVED, Threshold.retired_at.is_(None))
                  .order_by(Threshold.id))
         return [dict(zip(RECORD_COLUMNS, row)) async for row in in_batches(self.session, query)]
 

@@ -165,7 +165,7 @@ async def _sync(repo: ThresholdRepository, records, digest: str) -> SeedReport:
             continue
         rows.append({column: data.get(column) for column in RECORD_COLUMNS} | {
             "source_key": key, "seed_key": identity, "origin": REFERENCE,
-            "review_status": ReviewStatus.APPROVED.value, "submission_id": None, "created_at": now, "updated_at": now,
+            "review_status": ReviewStatus.APPROVED, "submission_id": None, "created_at": now, "updated_at": now,
         })
     await repo.insert_rows(rows)
     report.added = len(rows)
