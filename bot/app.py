@@ -101,7 +101,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
     # A file answering a survey's document question comes before the coordinators' form upload.
-    private.include_routers(documents.handlers.router(), coordinator.handlers.router(), start.handlers.router(),
+    private.include_routers(documents.handlers.router(), coordinator.build_router(), start.handlers.router(),
                             privacy.handlers.router(), survey.handlers.router())
     outside = groups.handlers.router()
     outside.message.filter(groups.outside_private_chat)

@@ -1,0 +1,473 @@
+"""/remind and /reminders: compose a reminder (text, languages, recipients, time), send or schedule it,
+and read the delivery results."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, time as day_time, timedelta, timezone
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import CoordReminderAdmin, CoordRemind
+from bot.config import Settings
+from bot.countries import country_name, exact_country, is_country, match_country
+from bot.handlers.coordinator.common import (
+    CoordinatorStates,
+    Tr,
+    babel_locale,
+    fit,
+    format_moment,
+    format_number,
+    not_command,
+    survey_forms,
+)
+from bot.i18n import language_name, ordered_languages
+from bot.i18n.typography import format_list, join_items
+from bot.keyboards import (
+    REMINDER_ZONES,
+    remind_audience_keyboard,
+    remind_compose_keyboard,
+    remind_confirm_keyboard,
+    remind_forms_keyboard,
+    remind_languages_keyboard,
+    remind_repeat_keyboard,
+    remind_send_keyboard,
+    remind_values_keyboard,
+    remind_when_keyboard,
+    remind_zone_keyboard,
+    role_labels,
+    scheduled_reminders_keyboard,
+    zone_label,
+)
+from bot.limits import fit_utf16, utf16_len
+from bot.lookup import split_message
+from bot.reports.regions import REGIONS, region_label
+from bot.services import coord_reminders as reminders
+from storage.models import DeliveryStatus, Member, ReminderStatus, Role
+
+
+def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
+    kind, value = audience.get("kind"), audience.get("value")
+    if kind == "all":
+        return _("everyone") + _refinements_text(audience, lang)
+    if kind in ("not_submitted", "not_started", "draft"):
+        title = html.escape(fit_utf16(forms.get(value, value), 200))
+        text = {"not_submitted": _("members who have not submitted “{title}”"),
+                "not_started": _("members who never started “{title}”"),
+                "draft": _("members with a draft of “{title}” in progress")}[kind].format(title=title)
+        return text + _refinements_text(audience, lang)
+    if kind == "role":
+        return _("role: {role}").format(role=role_labels().get(value, value)) + _refinements_text(audience, lang)
+    if kind == "region":
+        return _("region: {region}").format(region=region_label(value, Tr())) + _refinements_text(audience, lang)
+    if kind == "country":
+        return (_("country: {country}").format(country=html.escape(country_name(value, lang)))
+                + _refinements_text(audience, lang))
+    if kind == "language":
+        return _("language: {language}").format(language=language_name(value)) + _refinements_text(audience, lang)
+    return str(kind)
+
+
+def _refinements_text(audience: dict, lang: str) -> str:
+    """"; only: language French, role lab" for the refinements added to an audience."""
+    parts = []
+    if audience.get("language") and audience.get("kind") != "language":
+        parts.append(_("language: {language}").format(language=language_name(audience["language"])))
+    if audience.get("role") and audience.get("kind") != "role":
+        parts.append(_("role: {role}").format(role=role_labels().get(audience["role"], audience["role"])))
+    if audience.get("region") and audience.get("kind") != "region":
+        parts.append(_("region: {region}").format(region=region_label(audience["region"], Tr())))
+    return ("; " + _("only {conditions}").format(conditions=join_items(parts, lang))) if parts else ""
+
+
+async def remind(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                 state: FSMContext) -> None:
+    """Start composing a reminder: own text or a catalog template."""
+    await state.clear()
+    draft = await reminders.new_draft(session, message.from_user.id)
+    await message.answer(_("New reminder. How do you want to write it?"), reply_markup=remind_compose_keyboard(draft.id))
+
+
+async def _ask_text(target: Message, state: FSMContext, rid: int, language: str) -> None:
+    await state.set_state(CoordinatorStates.reminder_text)
+    await state.update_data(reminder_id=rid, language=language)
+    await target.answer(_("Send the reminder text in {language}.").format(language=language_name(language)))
+
+
+async def _ask_audience(target: Message, session: AsyncSession, rid: int) -> None:
+    forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
+    await target.answer(_("Who should receive it?"), reply_markup=remind_audience_keyboard(rid, forms))
+
+
+async def _preview(target: Message, session: AsyncSession, rid: int, count: int, lang: str, i18n: I18n,
+                   settings: Settings) -> None:
+    draft = await reminders.get_draft(session, rid)
+    forms = {form.form_id: form.title or form.form_id for form in await survey_forms(session)}
+    lines = ["<b>" + _("Preview") + "</b>", ""]
+    if draft.texts and len(draft.texts) > 1:
+        # Every language written, each as its readers get it, with how many of the recipients read it.
+        for code in ordered_languages(draft.texts):
+            readers = await reminders.audience_count(session, rid, settings.default_language, language=code)
+            lines += [_("<b>{language}</b> ({count} recipients read it)").format(
+                language=language_name(code), count=format_number(readers, lang)),
+                html.escape(fit_utf16(draft.texts[code], 600)), ""]
+    else:
+        lines += [html.escape(reminders.render(draft, lang, i18n, settings.default_language)), ""]
+    button = reminders.survey_button(draft, lang, i18n)
+    if button is not None:
+        lines.append(_("Under it, the button: {label}").format(label=html.escape(button.inline_keyboard[0][0].text)))
+    lines += [
+             _("Recipients: {audience}.").format(audience=_audience_text(draft.audience, forms, lang)),
+             _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
+                 count=format_number(count, lang))]
+    if draft.texts:
+        lines.append(_("Texts in: {languages}. Members in other languages get the {default} text.").format(
+            languages=format_list((language_name(code) for code in ordered_languages(draft.texts)), lang),
+            default=language_name(settings.default_language if settings.default_language in draft.texts else next(iter(draft.texts)))))
+    if not count:
+        lines.append(_("Nobody matches these recipients."))
+    await target.answer("\n".join(lines), reply_markup=remind_send_keyboard(rid, count > 0))
+
+
+async def reminder_text(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                        state: FSMContext, i18n: I18n) -> None:
+    """The typed reminder text in the language asked for."""
+    data = await state.get_data()
+    length = utf16_len(message.text.strip())
+    if length > reminders.TEXT_LIMIT:
+        # The state stays: the next message is the shorter text.
+        await message.answer(_("This text is too long for a reminder: {length} characters, at most {limit}. "
+                               "Please send a shorter text.").format(length=format_number(length, i18n.current_locale),
+                                                                     limit=format_number(reminders.TEXT_LIMIT, i18n.current_locale)))
+        return
+    await state.set_state(None)
+    try:
+        draft = await reminders.set_text(session, int(data["reminder_id"]), data["language"], message.text)
+    except (reminders.ReminderGone, KeyError):
+        await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        return
+    missing = [(code, language_name(code)) for code in ordered_languages(i18n.available_locales) if code not in draft.texts]
+    await message.answer(_("Text in {language} saved. Add another language, or choose the recipients.").format(
+        language=language_name(data["language"])), reply_markup=remind_languages_keyboard(draft.id, missing))
+
+
+async def reminder_country(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                           state: FSMContext, i18n: I18n) -> None:
+    """The typed country of the recipients."""
+    data = await state.get_data()
+    text = message.text.strip()
+    code = exact_country(text)
+    candidates = [] if code else match_country(text)
+    if code is None and not candidates:
+        await message.answer(_("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
+            text=fit(text, 100)))
+        return
+    await state.set_state(None)
+    if code is None:
+        # A guessed spelling is confirmed with a button, as in onboarding and /invite.
+        await message.answer(_("Which country did you mean?"), reply_markup=remind_values_keyboard(
+            int(data["reminder_id"]), "country",
+            [(guess, country_name(guess, i18n.current_locale)) for guess, _score in candidates]))
+        return
+    await _choose_audience(message, session, int(data["reminder_id"]), {"kind": "country", "value": code}, i18n, settings)
+
+
+async def _choose_audience(target: Message, session: AsyncSession, rid: int, audience: dict, i18n: I18n,
+                           settings: Settings, refine: bool = False) -> None:
+    try:
+        _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language, refine=refine)
+    except (reminders.ReminderGone, ValueError):
+        await target.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        return
+    await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
+
+
+def _parse_when(text: str, zone_minutes: int = 0) -> datetime | None:
+    """A typed date and time in the coordinator's time zone: 2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026."""
+    text = text.strip().replace("T", " ").removesuffix("UTC").removesuffix("Z").strip()
+    zone = timezone(timedelta(minutes=zone_minutes))
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    return None
+
+
+def _zone(data: dict) -> int:
+    zone = data.get("zone")
+    return zone if isinstance(zone, int) and zone in REMINDER_ZONES else 0
+
+
+def _local(moment: datetime, zone_minutes: int, lang: str) -> str:
+    """A moment in the coordinator's time zone, named: "1 Dec 2026, 09:00:00 UTC+1"."""
+    zone = timezone(timedelta(minutes=zone_minutes))
+    return format_datetime(moment.astimezone(zone), "medium", tzinfo=zone, locale=babel_locale(lang)) + " " + zone_label(zone_minutes)
+
+
+def _next_at(choice: str, zone_minutes: int) -> datetime:
+    """Tomorrow 09:00, or next Monday 09:00, in the coordinator's time zone."""
+    zone = timezone(timedelta(minutes=zone_minutes))
+    today = datetime.now(zone).date()
+    days = 1 if choice == "tom" else (7 - today.weekday()) or 7
+    return datetime.combine(today + timedelta(days=days), day_time(9, 0), tzinfo=zone)
+
+
+async def reminder_when(message: Message, member: Member | None, settings: Settings, state: FSMContext,
+                        i18n: I18n) -> None:
+    """The typed date and time (UTC) of a scheduled reminder."""
+    data = await state.get_data()
+    zone = _zone(data)
+    when = _parse_when(message.text, zone)
+    if when is None:
+        await message.answer(_("I could not read “{text}” as a date. Please type it as day/month/year and time, "
+                               "for example 15/12/2026 09:00 ({zone}).").format(text=fit(message.text, 60),
+                                                                            zone=zone_label(zone)))
+        return
+    if when <= datetime.now(timezone.utc):
+        await message.answer(_("{when} has already passed. Please type a future date and time ({zone}).").format(
+            when=_local(when, zone, i18n.current_locale), zone=zone_label(zone)))
+        return
+    await _ask_repeat(message, state, int(data["reminder_id"]), when, zone, i18n.current_locale)
+
+
+async def _ask_repeat(target: Message, state: FSMContext, rid: int, when: datetime, zone: int, lang: str) -> None:
+    await state.set_state(None)
+    await state.update_data(when=when.isoformat(), reminder_id=rid, zone=zone)
+    await target.answer(_("First sending: {when}. Send it once at that time, or every week?").format(
+        when=_local(when, zone, lang)), reply_markup=remind_repeat_keyboard(rid))
+
+
+async def reminder_until(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                         state: FSMContext, i18n: I18n) -> None:
+    """The typed last date of a weekly reminder."""
+    data = await state.get_data()
+    zone = _zone(data)
+    until = _parse_when(message.text, zone)
+    when = datetime.fromisoformat(data["when"]) if data.get("when") else None
+    if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
+        await message.answer(_("Please type the last date, on or after the first one, for example 31/01/2027 ({zone}).").format(
+            zone=zone_label(zone)))
+        return
+    until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=until.tzinfo)
+    await state.clear()
+    try:
+        await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until)
+    except reminders.ReminderGone:
+        await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        return
+    lang = i18n.current_locale
+    await message.answer(_("Scheduled every week from {first} until {until}. See /reminders.").format(
+        first=_local(when, zone, lang), until=_local(until, zone, lang)))
+
+
+async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member: Member | None, settings: Settings,
+                        session: AsyncSession, state: FSMContext, i18n: I18n, sender=None) -> None:
+    """Every button of the reminder composer."""
+    if query.message is None:
+        await query.answer()
+        return
+    rid, action, arg, lang = callback_data.rid, callback_data.action, callback_data.arg, i18n.current_locale
+    target = query.message
+    try:
+        await reminders.get_draft(session, rid)
+    except reminders.ReminderGone:
+        await query.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."), show_alert=True)
+        return
+    await query.answer()
+    if action == "cancel":
+        await state.clear()
+        await reminders.cancel_draft(session, rid)
+        await target.edit_text(_("Reminder cancelled."))
+    elif action == "txt":
+        await _ask_text(target, state, rid, lang)
+    elif action == "lang" and arg in i18n.available_locales:
+        await _ask_text(target, state, rid, arg)
+    elif action == "tpl" and arg in reminders.TEMPLATES:
+        if arg in reminders.TEMPLATES_WITH_FORM:
+            forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
+            await target.answer(_("Which survey should the reminder name?"), reply_markup=remind_forms_keyboard(rid, "tform", forms))
+        else:
+            await reminders.set_template(session, rid, arg)
+            await _ask_audience(target, session, rid)
+    elif action == "tform" and arg.isascii() and arg.isdigit():
+        forms = {form.id: form for form in await survey_forms(session)}
+        form = forms.get(int(arg))
+        if form is None:
+            await target.answer(_("This survey is not available."))
+            return
+        await reminders.set_template(session, rid, "survey", {"form": form.title or form.form_id})
+        await _ask_audience(target, session, rid)
+    elif action == "aud":
+        await _audience_button(target, session, state, rid, arg, i18n, settings)
+    elif action == "av" and "=" in arg:
+        kind, value = arg.split("=", 1)
+        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+        if value not in valid.get(kind, set()) and not (kind == "country" and is_country(value)):
+            await target.answer(_("This button is no longer active."))
+            return
+        await _choose_audience(target, session, rid, {"kind": kind, "value": value}, i18n, settings)
+    elif action == "now":
+        # Nothing leaves without a second tap that names how many people get it.
+        count = await reminders.audience_count(session, rid, settings.default_language)
+        if not count:
+            await target.answer(_("Nobody matches these recipients."))
+            return
+        await target.edit_text(_("Send this reminder to {count} members now? This cannot be undone.").format(
+            count=format_number(count, lang)), reply_markup=remind_confirm_keyboard(rid, format_number(count, lang)))
+    elif action == "nowok":
+        try:
+            await reminders.send_now(session, rid)
+        except reminders.ReminderGone:
+            await target.answer(_("Choose the text and the recipients first."))
+            return
+        if sender is not None:
+            sender.wake()
+        await target.edit_text(_("Sending now. Send /reminders to see the delivery results."))
+    elif action == "prev":
+        count = await reminders.audience_count(session, rid, settings.default_language)
+        await _preview(target, session, rid, count, lang, i18n, settings)
+    elif action == "nar" and arg in ("language", "role", "region"):
+        values = {"language": [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)],
+                  "role": [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
+                  "region": [(region, region_label(region, Tr())) for region in REGIONS]}[arg]
+        await target.answer(_("Only the recipients who also match:"),
+                            reply_markup=remind_values_keyboard(rid, arg, values, action="nv"))
+    elif action == "nv" and "=" in arg:
+        kind, value = arg.split("=", 1)
+        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+        if value not in valid.get(kind, set()):
+            await target.answer(_("This button is no longer active."))
+            return
+        await _choose_audience(target, session, rid, {kind: value}, i18n, settings, refine=True)
+    elif action == "sched":
+        await target.answer(_("Which time zone are you in? The date and time you give next are read in it."),
+                            reply_markup=remind_zone_keyboard(rid))
+    elif action == "tz" and arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and int(arg) in REMINDER_ZONES:
+        await state.set_state(CoordinatorStates.reminder_when)
+        await state.update_data(reminder_id=rid, zone=int(arg))
+        await target.answer(_("When should it be sent? Tap a time, or type the date and time ({zone}), for example "
+                              "15/12/2026 09:00.").format(zone=zone_label(int(arg))), reply_markup=remind_when_keyboard(rid))
+    elif action == "at" and arg in ("tom", "mon"):
+        data = await state.get_data()
+        zone = _zone(data)
+        await _ask_repeat(target, state, rid, _next_at(arg, zone), zone, lang)
+    elif action == "once":
+        data = await state.get_data()
+        if not data.get("when"):
+            await target.answer(_("Please choose the time first: tap 🕒 Schedule."))
+            return
+        await state.clear()
+        when = datetime.fromisoformat(data["when"])
+        await reminders.schedule_once(session, rid, when)
+        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_local(when, _zone(data), lang)))
+    elif action == "weekly":
+        data = await state.get_data()
+        await state.set_state(CoordinatorStates.reminder_until)
+        await state.update_data(reminder_id=rid)
+        await target.answer(_("Until which date? For example 31/01/2027 ({zone}).").format(zone=zone_label(_zone(data))))
+    else:
+        await target.answer(_("This button is no longer active."))
+
+
+async def _audience_button(target: Message, session: AsyncSession, state: FSMContext, rid: int, arg: str, i18n: I18n,
+                           settings: Settings) -> None:
+    if not arg:
+        await _ask_audience(target, session, rid)
+    elif arg == "all":
+        await _choose_audience(target, session, rid, {"kind": "all"}, i18n, settings)
+    elif arg[:2] in ("ns", "nn", "nd") and arg[2:].isascii() and arg[2:].isdigit():
+        forms = {form.id: form for form in await survey_forms(session)}
+        form = forms.get(int(arg[2:]))
+        if form is None:
+            await target.answer(_("This survey is not available."))
+            return
+        kind = {"ns": "not_submitted", "nn": "not_started", "nd": "draft"}[arg[:2]]
+        await _choose_audience(target, session, rid, {"kind": kind, "value": form.form_id, "form_pk": form.id},
+                               i18n, settings)
+    elif arg == "role":
+        roles = [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value]
+        await target.answer(_("Which role?"), reply_markup=remind_values_keyboard(rid, "role", roles))
+    elif arg == "region":
+        regions = [(region, region_label(region, Tr())) for region in REGIONS]
+        await target.answer(_("Which region?"), reply_markup=remind_values_keyboard(rid, "region", regions))
+    elif arg == "language":
+        languages = [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)]
+        await target.answer(_("Which language?"), reply_markup=remind_values_keyboard(rid, "language", languages))
+    elif arg == "country":
+        await state.set_state(CoordinatorStates.reminder_country)
+        await state.update_data(reminder_id=rid)
+        await target.answer(_("Which country? Type its name, for example <i>Kenya</i>."))
+    else:
+        await target.answer(_("This button is no longer active."))
+
+
+
+
+_STATUS_ORDER = (DeliveryStatus.SENT.value, DeliveryStatus.BLOCKED.value, DeliveryStatus.FAILED.value,
+                 DeliveryStatus.UNKNOWN.value, DeliveryStatus.SKIPPED.value)
+
+
+async def reminder_results(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
+                           state: FSMContext, i18n: I18n) -> None:
+    """Delivery results of the latest reminders; scheduled ones can be cancelled."""
+    await state.clear()
+    lang = i18n.current_locale
+    items = await reminders.report(session)
+    if not items:
+        await message.answer(_("No reminder has been sent or scheduled yet. Send /remind to write one."))
+        return
+    status_labels = {
+        ReminderStatus.SCHEDULED.value: _("scheduled"), ReminderStatus.SENDING.value: _("sending"),
+        ReminderStatus.DONE.value: _("finished"), ReminderStatus.CANCELLED.value: _("cancelled"),
+    }
+    lines = ["<b>" + _("Latest reminders") + "</b>"]
+    cancellable = []
+    for item in items:
+        reminder, counts = item.reminder, item.counts
+        queued = sum(counts.get(status, 0) for status in (DeliveryStatus.QUEUED.value, DeliveryStatus.CLAIMED.value,
+                                                         DeliveryStatus.SENDING.value))
+        text = reminders.render(reminder, lang, i18n, settings.default_language)
+        lines += ["", f"<b>#{reminder.id}</b> · {status_labels.get(reminder.status, reminder.status)} · "
+                  + format_moment(reminder.scheduled_for, lang)
+                  + (" · " + _("weekly") if reminder.schedule_id else ""),
+                  "<i>" + html.escape(fit_utf16(text, 80)) + "</i>",
+                  _("sent {sent} · blocked {blocked} · failed {failed} · queued {queued} · uncertain {unknown} · muted {skipped}").format(
+                      sent=format_number(counts.get("sent", 0), lang), blocked=format_number(counts.get("blocked", 0), lang),
+                      failed=format_number(counts.get("failed", 0), lang), queued=format_number(queued, lang),
+                      unknown=format_number(counts.get("unknown", 0), lang), skipped=format_number(counts.get("skipped", 0), lang))]
+        if reminder.status == ReminderStatus.SCHEDULED.value:
+            cancellable.append((reminder.id, f"#{reminder.id}"))
+    for chunk in split_message("\n".join(lines))[:-1]:
+        await message.answer(chunk)
+    await message.answer(split_message("\n".join(lines))[-1], reply_markup=scheduled_reminders_keyboard(cancellable))
+
+
+async def cancel_scheduled(query: CallbackQuery, callback_data: CoordReminderAdmin, member: Member | None,
+                           settings: Settings, session: AsyncSession) -> None:
+    """Cancel a scheduled reminder and its weekly repeats."""
+    if callback_data.action != "cancel" or not await reminders.cancel_scheduled(session, callback_data.rid):
+        await query.answer(_("Too late: this reminder is already being sent or was cancelled."), show_alert=True)
+        return
+    await query.answer(_("Reminder #{id} cancelled.").format(id=callback_data.rid), show_alert=True)
+
+
+def build_router() -> Router:
+    """/remind, /reminders, the composer's buttons and typed steps (coordinators only: the parent router's filter)."""
+    router = Router(name="coordinator: reminders")
+    router.message.register(remind, Command("remind"))
+    router.message.register(reminder_results, Command("reminders"))
+    router.message.register(reminder_text, StateFilter(CoordinatorStates.reminder_text), not_command)
+    router.message.register(reminder_country, StateFilter(CoordinatorStates.reminder_country), not_command)
+    router.message.register(reminder_when, StateFilter(CoordinatorStates.reminder_when), not_command)
+    router.message.register(reminder_until, StateFilter(CoordinatorStates.reminder_until), not_command)
+    router.callback_query.register(remind_button, CoordRemind.filter())
+    router.callback_query.register(cancel_scheduled, CoordReminderAdmin.filter())
+    return router
