@@ -101,12 +101,12 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
     # A file answering a survey's document question comes before the coordinators' form upload.
-    private.include_routers(documents.handlers.router(), coordinator.build_router(), start.handlers.router(),
-                            privacy.handlers.router(), survey.handlers.router())
-    outside = groups.handlers.router()
+    private.include_routers(documents.build_router(), coordinator.build_router(), start.build_router(),
+                            privacy.build_router(), survey.build_router())
+    outside = groups.build_router()
     outside.message.filter(groups.outside_private_chat)
     outside.callback_query.filter(groups.outside_private_chat)
-    dispatcher.include_routers(private, lookup.handlers.router(), outside, fallback.handlers.router())
+    dispatcher.include_routers(private, lookup.build_router(), outside, fallback.build_router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)

@@ -6,7 +6,7 @@ import html
 import logging
 from dataclasses import replace
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers import Handlers
 from bot import survey as engine
 from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
@@ -41,7 +40,6 @@ from bot.services.surveys import FormCache, Turn, step_token
 from bot.survey.form import language_code
 from storage.models import Member, utcnow
 
-handlers = Handlers("survey")
 log = logging.getLogger(__name__)
 
 _TYPE_HINTS = {
@@ -339,7 +337,6 @@ def _coordinator(member: Member | None, user_id: int, settings: Settings) -> boo
     return members.is_coordinator(member, user_id, settings.coordinator_ids)
 
 
-@handlers.message(Command("survey"))
 async def list_surveys(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
                        settings: Settings, i18n: I18n) -> None:
     """Offer the surveys that apply to the member."""
@@ -353,14 +350,12 @@ async def list_surveys(message: Message, member: Member | None, session: AsyncSe
     await message.answer(_("Which survey would you like to answer?"), reply_markup=survey_list_keyboard(offers))
 
 
-@handlers.callback_query(SurveyOpen.filter())
 async def open_survey(query: CallbackQuery, callback_data: SurveyOpen, member: Member | None, session: AsyncSession,
                       forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
     """Start the chosen survey, or continue the member's draft of it."""
     await _open(query, callback_data.form_pk, None, member, session, forms, settings, i18n, event_update)
 
 
-@handlers.callback_query(SurveyAgain.filter())
 async def answer_again(query: CallbackQuery, callback_data: SurveyAgain, member: Member | None, session: AsyncSession,
                        forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
     """A new submission of a survey already submitted: empty, or from the last answers."""
@@ -397,7 +392,6 @@ async def _open(query: CallbackQuery, form_pk: int, again: str | None, member: M
     await show_turn(query.message, turn, lang, member)
 
 
-@handlers.message(Command("resume"))
 async def resume(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                  event_update: Update) -> None:
     """Continue the most recent draft at its next unanswered question."""
@@ -431,14 +425,12 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
         await show_turn(message, turn, lang, member, lead=_echo(turn))
 
 
-@handlers.message(Command("back"))
 async def go_back(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                   event_update: Update) -> None:
     """Return to the previous question."""
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "back")
 
 
-@handlers.message(Command("skip"))
 async def skip_question(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                         event_update: Update) -> None:
     """Leave an optional question empty."""
@@ -458,7 +450,6 @@ async def _open_survey(message: Message, member: Member | None, session: AsyncSe
     return {"draft_id": open_draft_id} if open_draft_id else False
 
 
-@handlers.message(F.text, _open_survey)
 async def typed_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
                        event_update: Update, draft_id: int) -> None:
     """Typed text while a survey is open answers its current question."""
@@ -466,7 +457,6 @@ async def typed_answer(message: Message, member: Member, session: AsyncSession, 
                          draft_id=draft_id)
 
 
-@handlers.callback_query(SurveyStep.filter())
 async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member: Member | None, session: AsyncSession,
                         forms: FormCache, i18n: I18n, event_update: Update, catalog=None) -> None:
     """A button under a survey question or the review."""
@@ -555,3 +545,17 @@ async def _look_it_up(query: CallbackQuery, callback_data: SurveyStep, member: M
 
     await _answer_lookup(query.message, text, member, session, catalog, i18n)
     await query.message.answer(_("Survey paused. Your answers are saved: send /resume to continue where you stopped."))
+
+
+def build_router() -> Router:
+    """A new Router: /survey, /resume, /back, /skip, typed answers and the survey's buttons."""
+    router = Router(name="survey")
+    router.message.register(list_surveys, Command("survey"))
+    router.callback_query.register(open_survey, SurveyOpen.filter())
+    router.callback_query.register(answer_again, SurveyAgain.filter())
+    router.message.register(resume, Command("resume"))
+    router.message.register(go_back, Command("back"))
+    router.message.register(skip_question, Command("skip"))
+    router.message.register(typed_answer, F.text, _open_survey)
+    router.callback_query.register(survey_button, SurveyStep.filter())
+    return router

@@ -409,8 +409,6 @@ async def _audience_button(target: Message, session: AsyncSession, state: FSMCon
         await target.answer(_("This button is no longer active."))
 
 
-
-
 _STATUS_ORDER = (DeliveryStatus.SENT.value, DeliveryStatus.BLOCKED.value, DeliveryStatus.FAILED.value,
                  DeliveryStatus.UNKNOWN.value, DeliveryStatus.SKIPPED.value)
 
