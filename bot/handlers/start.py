@@ -26,7 +26,7 @@ from bot.keyboards import (
     start_survey_keyboard,
 )
 from bot.limits import fit_utf16
-from bot.services import coordination, members, surveys
+from bot.services import members, surveys
 from bot.services.surveys import FormCache
 from storage.models import Member, Role
 
@@ -99,14 +99,13 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     """Greet the member in their language, offer other languages, then ask what the profile misses."""
     user = message.from_user
     payload = members.parse_start_payload(command.args)
-    member = await members.register(session, user, payload)
+    # An invite link from a coordinator presets country and role; a used or expired one changes nothing.
+    started = await members.start(session, user, payload)
+    member = started.member
     name = html.escape(user.first_name or "")
     invite_note = None
-    if coordination.is_invite_code(payload) and not member.is_onboarded:
-        # An invite link from a coordinator presets country and role; a used or expired one changes nothing.
-        outcome = await coordination.redeem_invite(session, user, payload)
-        if outcome.applied:
-            member = outcome.member
+    if started.invite_applied is not None:
+        if started.invite_applied:
             invite_note = _("Your invitation sets your country to {country} and your role to {role}.").format(
                 country=html.escape(country_name(member.country, i18n.current_locale)), role=_invited_role(member.role))
         else:

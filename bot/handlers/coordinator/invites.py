@@ -14,7 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CoordInvite
+from bot.callbacks import CoordInvite, InviteStep
 from bot.config import Settings
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.handlers.coordinator.common import CoordinatorStates, fit, format_moment, not_command, usage_html
@@ -125,7 +125,7 @@ async def invite_country_typed(message: Message, member: Member | None, settings
     await state.clear()
     await message.answer(_("Which country did you mean for this invite?"), reply_markup=invite_country_keyboard(
         [(code, country_name(code, lang)) for code, _score in candidates], "", False,
-        coordination.DEFAULT_INVITE_DAYS, step="c"))
+        coordination.DEFAULT_INVITE_DAYS, step=InviteStep.country.value))
 
 
 def _invite_roles() -> dict[str, str]:
@@ -144,14 +144,14 @@ async def invite_step(query: CallbackQuery, callback_data: CoordInvite, member: 
         await query.message.edit_text(_("No invite was created. Send /invite again with the country's name or "
                                         "ISO code."))
         return
-    if not is_country(country) or (step != "c" and role not in coordination.INVITE_ROLES):
+    if not is_country(country) or (step != InviteStep.country and role not in coordination.INVITE_ROLES):
         await query.message.answer(_("This button is no longer active."))
         return
     name = html.escape(country_name(country, lang))
-    if step == "c":
+    if step == InviteStep.country:
         await query.message.edit_text(_("Invite for {country}. Who is it for?").format(country=name),
                                       reply_markup=invite_role_keyboard(country, _invite_roles()))
-    elif step == "r":
+    elif step == InviteStep.role:
         await query.message.edit_text(_("Invite for a {role} in {country}. For one person, or anyone with the link?").format(
             role=role_labels()[role], country=name), reply_markup=invite_uses_keyboard(country, role))
     else:
@@ -164,9 +164,6 @@ async def invite_country_chosen(query: CallbackQuery, callback_data: CoordInvite
     """The coordinator confirmed the invite's country (or none of the guesses), or the guided flow's validity."""
     if query.message is None:
         await query.answer()
-        return
-    if callback_data.step:
-        await query.answer(_("This button is no longer active."), show_alert=True)
         return
     if not callback_data.country:
         await query.answer()
@@ -200,6 +197,6 @@ def build_router() -> Router:
     router = Router(name="coordinator: invites")
     router.message.register(invite, Command("invite"))
     router.message.register(invite_country_typed, StateFilter(CoordinatorStates.invite_country), not_command)
-    router.callback_query.register(invite_step, CoordInvite.filter(F.step.in_({"c", "r", "u"})))
-    router.callback_query.register(invite_country_chosen, CoordInvite.filter())
+    router.callback_query.register(invite_step, CoordInvite.filter(F.step.in_({InviteStep.country, InviteStep.role, InviteStep.uses})))
+    router.callback_query.register(invite_country_chosen, CoordInvite.filter(F.step == InviteStep.create))
     return router

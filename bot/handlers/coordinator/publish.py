@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CoordPublish
+from bot.callbacks import CoordPublish, PublishAction
 from bot.config import Settings
 from bot.downloads import FileTooLarge, download_capped
 from bot.handlers.coordinator.common import fit
@@ -94,25 +94,20 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
     await message.answer("\n".join(lines), reply_markup=publish_keyboard(check.upload.id, check.current is not None))
 
 
-async def publish_button(query: CallbackQuery, callback_data: CoordPublish, member: Member | None, settings: Settings,
-                         session: AsyncSession) -> None:
-    """Publish the uploaded form (or drop it)."""
-    if query.message is None:
-        await query.answer()
-        return
-    if callback_data.action == "no":
-        await query.answer()
-        await query.message.edit_text(_("Not published."))
-        return
+async def publish_dropped(query: CallbackQuery) -> None:
+    """Cancel: the uploaded form is not published."""
+    await query.answer()
+    await query.message.edit_text(_("Not published."))
+
+
+async def publish_button(query: CallbackQuery, callback_data: CoordPublish, session: AsyncSession) -> None:
+    """Publish the uploaded form: for the current version's recipients, or (a new survey) those chosen."""
     audience = None
-    if callback_data.action == "aud":
+    if callback_data.action == PublishAction.audience:
         if callback_data.arg not in PUBLISH_AUDIENCES:
             await query.answer(_("This button is no longer active."), show_alert=True)
             return
         audience = PUBLISH_AUDIENCES[callback_data.arg]
-    elif callback_data.action != "ok":
-        await query.answer(_("This button is no longer active."), show_alert=True)
-        return
     try:
         stored = await coordination.publish_upload(session, callback_data.upload, query.from_user.id, audience)
     except (coordination.NotFound, coordination.NotAllowed):
@@ -127,5 +122,7 @@ def build_router() -> Router:
     """The form upload and its publish buttons (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: publish")
     router.message.register(form_uploaded, F.document)
-    router.callback_query.register(publish_button, CoordPublish.filter())
+    router.callback_query.register(publish_dropped, CoordPublish.filter(F.action == PublishAction.drop))
+    router.callback_query.register(publish_button, CoordPublish.filter(
+        F.action.in_({PublishAction.publish, PublishAction.audience})))
     return router

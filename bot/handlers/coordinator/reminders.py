@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, time as day_time, timedelta, timezone
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CoordReminderAdmin, CoordRemind
+from bot.callbacks import CoordReminderAdmin, CoordRemind, ReminderAdminAction, RemindAction
 from bot.config import Settings
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.handlers.coordinator.common import (
@@ -268,113 +268,252 @@ async def reminder_until(message: Message, member: Member | None, settings: Sett
         first=_local(when, zone, lang), until=_local(until, zone, lang)))
 
 
-async def remind_button(query: CallbackQuery, callback_data: CoordRemind, member: Member | None, settings: Settings,
-                        session: AsyncSession, state: FSMContext, i18n: I18n, sender=None) -> None:
-    """Every button of the reminder composer."""
-    if query.message is None:
-        await query.answer()
-        return
-    rid, action, arg, lang = callback_data.rid, callback_data.action, callback_data.arg, i18n.current_locale
-    target = query.message
+def _gone() -> str:
+    return _("This reminder was already sent or cancelled. Send /remind to write a new one.")
+
+
+async def _still_draft(query: CallbackQuery, session: AsyncSession, rid: int) -> bool:
+    """For the buttons that only ask the next question: the draft is still being composed (else an alert)."""
     try:
         await reminders.get_draft(session, rid)
     except reminders.ReminderGone:
-        await query.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."), show_alert=True)
+        await query.answer(_gone(), show_alert=True)
+        return False
+    await query.answer()
+    return True
+
+
+async def remind_cancel(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
+                        state: FSMContext) -> None:
+    """Cancel the reminder being composed."""
+    try:
+        await reminders.cancel_draft(session, callback_data.rid)
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
         return
     await query.answer()
-    if action == "cancel":
-        await state.clear()
-        await reminders.cancel_draft(session, rid)
-        await target.edit_text(_("Reminder cancelled."))
-    elif action == "txt":
-        await _ask_text(target, state, rid, lang)
-    elif action == "lang" and arg in i18n.available_locales:
-        await _ask_text(target, state, rid, arg)
-    elif action == "tpl" and arg in reminders.TEMPLATES:
-        if arg in reminders.TEMPLATES_WITH_FORM:
+    await state.clear()
+    await query.message.edit_text(_("Reminder cancelled."))
+
+
+async def remind_write(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, state: FSMContext,
+                       i18n: I18n) -> None:
+    """Ask for the text, in the coordinator's language or (another language button) in that one."""
+    language = i18n.current_locale
+    if callback_data.action == RemindAction.language:
+        if callback_data.arg not in i18n.available_locales:
+            await query.answer(_("This button is no longer active."), show_alert=True)
+            return
+        language = callback_data.arg
+    if await _still_draft(query, session, callback_data.rid):
+        await _ask_text(query.message, state, callback_data.rid, language)
+
+
+async def remind_template(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession) -> None:
+    """A catalog template; the survey template first asks which survey it names."""
+    rid, key = callback_data.rid, callback_data.arg
+    if key not in reminders.TEMPLATES:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    if key in reminders.TEMPLATES_WITH_FORM:
+        if await _still_draft(query, session, rid):
             forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
-            await target.answer(_("Which survey should the reminder name?"), reply_markup=remind_forms_keyboard(rid, "tform", forms))
-        else:
-            await reminders.set_template(session, rid, arg)
-            await _ask_audience(target, session, rid)
-    elif action == "tform" and arg.isascii() and arg.isdigit():
-        forms = {form.id: form for form in await survey_forms(session)}
-        form = forms.get(int(arg))
-        if form is None:
-            await target.answer(_("This survey is not available."))
-            return
-        await reminders.set_template(session, rid, "survey", {"form": form.title or form.form_id})
-        await _ask_audience(target, session, rid)
-    elif action == "aud":
-        await _audience_button(target, session, state, rid, arg, i18n, settings)
-    elif action == "av" and "=" in arg:
-        kind, value = arg.split("=", 1)
-        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
-        if value not in valid.get(kind, set()) and not (kind == "country" and is_country(value)):
-            await target.answer(_("This button is no longer active."))
-            return
-        await _choose_audience(target, session, rid, {"kind": kind, "value": value}, i18n, settings)
-    elif action == "now":
-        # Nothing leaves without a second tap that names how many people get it.
+            await query.message.answer(_("Which survey should the reminder name?"),
+                                       reply_markup=remind_forms_keyboard(rid, RemindAction.template_form.value, forms))
+        return
+    try:
+        await reminders.set_template(session, rid, key)
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    await query.answer()
+    await _ask_audience(query.message, session, rid)
+
+
+async def remind_template_form(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession) -> None:
+    """The survey the template names."""
+    arg = callback_data.arg
+    forms = {form.id: form for form in await survey_forms(session)}
+    form = forms.get(int(arg)) if arg.isascii() and arg.isdigit() else None
+    if form is None:
+        await query.answer()
+        await query.message.answer(_("This survey is not available."))
+        return
+    try:
+        await reminders.set_template(session, callback_data.rid, "survey", {"form": form.title or form.form_id})
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    await query.answer()
+    await _ask_audience(query.message, session, callback_data.rid)
+
+
+async def remind_audience(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
+                          state: FSMContext, i18n: I18n, settings: Settings) -> None:
+    """Choose the recipients: everyone, by a survey's progress, or a role, region, country or language."""
+    if await _still_draft(query, session, callback_data.rid):
+        await _audience_button(query.message, session, state, callback_data.rid, callback_data.arg, i18n, settings)
+
+
+async def remind_audience_value(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
+                                i18n: I18n, settings: Settings) -> None:
+    """Recipients by one value (a role, region, language or confirmed country), or a refinement of them."""
+    kind, _separator, value = callback_data.arg.partition("=")
+    valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
+    refine = callback_data.action == RemindAction.narrow_value
+    if not (value in valid.get(kind, set()) or (not refine and kind == "country" and is_country(value))):
+        await query.answer()
+        await query.message.answer(_("This button is no longer active."))
+        return
+    audience = {kind: value} if refine else {"kind": kind, "value": value}
+    try:
+        _draft, count = await reminders.set_audience(session, callback_data.rid, audience, settings.default_language,
+                                                     refine=refine)
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    except ValueError:  # a refinement of no audience yet
+        await query.answer()
+        await query.message.answer(_gone())
+        return
+    await query.answer()
+    await _preview(query.message, session, callback_data.rid, count, i18n.current_locale, i18n, settings)
+
+
+async def remind_send(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, i18n: I18n,
+                      settings: Settings) -> None:
+    """Send now: nothing leaves without a second tap that names how many people get it."""
+    rid, lang = callback_data.rid, i18n.current_locale
+    try:
         count = await reminders.audience_count(session, rid, settings.default_language)
-        if not count:
-            await target.answer(_("Nobody matches these recipients."))
-            return
-        await target.edit_text(_("Send this reminder to {count} members now? This cannot be undone.").format(
-            count=format_number(count, lang)), reply_markup=remind_confirm_keyboard(rid, format_number(count, lang)))
-    elif action == "nowok":
-        try:
-            await reminders.send_now(session, rid)
-        except reminders.ReminderGone:
-            await target.answer(_("Choose the text and the recipients first."))
-            return
-        if sender is not None:
-            sender.wake()
-        await target.edit_text(_("Sending now. Send /reminders to see the delivery results."))
-    elif action == "prev":
-        count = await reminders.audience_count(session, rid, settings.default_language)
-        await _preview(target, session, rid, count, lang, i18n, settings)
-    elif action == "nar" and arg in ("language", "role", "region"):
-        values = {"language": [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)],
-                  "role": [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
-                  "region": [(region, region_label(region, Tr())) for region in REGIONS]}[arg]
-        await target.answer(_("Only the recipients who also match:"),
-                            reply_markup=remind_values_keyboard(rid, arg, values, action="nv"))
-    elif action == "nv" and "=" in arg:
-        kind, value = arg.split("=", 1)
-        valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
-        if value not in valid.get(kind, set()):
-            await target.answer(_("This button is no longer active."))
-            return
-        await _choose_audience(target, session, rid, {kind: value}, i18n, settings, refine=True)
-    elif action == "sched":
-        await target.answer(_("Which time zone are you in? The date and time you give next are read in it."),
-                            reply_markup=remind_zone_keyboard(rid))
-    elif action == "tz" and arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and int(arg) in REMINDER_ZONES:
-        await state.set_state(CoordinatorStates.reminder_when)
-        await state.update_data(reminder_id=rid, zone=int(arg))
-        await target.answer(_("When should it be sent? Tap a time, or type the date and time ({zone}), for example "
-                              "15/12/2026 09:00.").format(zone=zone_label(int(arg))), reply_markup=remind_when_keyboard(rid))
-    elif action == "at" and arg in ("tom", "mon"):
-        data = await state.get_data()
-        zone = _zone(data)
-        await _ask_repeat(target, state, rid, _next_at(arg, zone), zone, lang)
-    elif action == "once":
-        data = await state.get_data()
-        if not data.get("when"):
-            await target.answer(_("Please choose the time first: tap 🕒 Schedule."))
-            return
-        await state.clear()
-        when = datetime.fromisoformat(data["when"])
-        await reminders.schedule_once(session, rid, when)
-        await target.edit_text(_("Scheduled for {when}. See /reminders.").format(when=_local(when, _zone(data), lang)))
-    elif action == "weekly":
-        data = await state.get_data()
-        await state.set_state(CoordinatorStates.reminder_until)
-        await state.update_data(reminder_id=rid)
-        await target.answer(_("Until which date? For example 31/01/2027 ({zone}).").format(zone=zone_label(_zone(data))))
-    else:
-        await target.answer(_("This button is no longer active."))
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    await query.answer()
+    if not count:
+        await query.message.answer(_("Nobody matches these recipients."))
+        return
+    await query.message.edit_text(_("Send this reminder to {count} members now? This cannot be undone.").format(
+        count=format_number(count, lang)), reply_markup=remind_confirm_keyboard(rid, format_number(count, lang)))
+
+
+async def remind_confirm_send(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
+                              sender=None) -> None:
+    """The second tap: queue the reminder for the sender now."""
+    try:
+        await reminders.send_now(session, callback_data.rid)
+    except reminders.ReminderIncomplete:
+        await query.answer()
+        await query.message.answer(_("Choose the text and the recipients first."))
+        return
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    await query.answer()
+    if sender is not None:
+        sender.wake()
+    await query.message.edit_text(_("Sending now. Send /reminders to see the delivery results."))
+
+
+async def remind_preview(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, i18n: I18n,
+                         settings: Settings) -> None:
+    """Back to the preview of the reminder as its recipients will get it."""
+    try:
+        count = await reminders.audience_count(session, callback_data.rid, settings.default_language)
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    await query.answer()
+    await _preview(query.message, session, callback_data.rid, count, i18n.current_locale, i18n, settings)
+
+
+async def remind_narrow(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, i18n: I18n) -> None:
+    """Only the recipients who also read a language, have a role or live in a region: the values."""
+    kind = callback_data.arg
+    if kind not in ("language", "role", "region"):
+        await query.answer()
+        await query.message.answer(_("This button is no longer active."))
+        return
+    if not await _still_draft(query, session, callback_data.rid):
+        return
+    values = {"language": lambda: [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)],
+              "role": lambda: [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
+              "region": lambda: [(region, region_label(region, Tr())) for region in REGIONS]}[kind]()
+    await query.message.answer(_("Only the recipients who also match:"), reply_markup=remind_values_keyboard(
+        callback_data.rid, kind, values, action=RemindAction.narrow_value.value))
+
+
+async def remind_schedule(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession) -> None:
+    """Schedule: first the coordinator's time zone."""
+    if await _still_draft(query, session, callback_data.rid):
+        await query.message.answer(_("Which time zone are you in? The date and time you give next are read in it."),
+                                   reply_markup=remind_zone_keyboard(callback_data.rid))
+
+
+async def remind_zone(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
+                      state: FSMContext) -> None:
+    """The time zone chosen: ask the date and time (typed, or a proposed one)."""
+    arg, rid = callback_data.arg, callback_data.rid
+    zone = int(arg) if arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and len(arg) < 6 else None
+    if zone not in REMINDER_ZONES:
+        await query.answer()
+        await query.message.answer(_("This button is no longer active."))
+        return
+    if not await _still_draft(query, session, rid):
+        return
+    await state.set_state(CoordinatorStates.reminder_when)
+    await state.update_data(reminder_id=rid, zone=zone)
+    await query.message.answer(_("When should it be sent? Tap a time, or type the date and time ({zone}), for example "
+                                 "15/12/2026 09:00.").format(zone=zone_label(zone)), reply_markup=remind_when_keyboard(rid))
+
+
+async def remind_at(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, state: FSMContext,
+                    i18n: I18n) -> None:
+    """A proposed time (tomorrow or next Monday, 09:00 in the coordinator's zone): once or weekly?"""
+    if callback_data.arg not in ("tom", "mon"):
+        await query.answer()
+        await query.message.answer(_("This button is no longer active."))
+        return
+    if not await _still_draft(query, session, callback_data.rid):
+        return
+    zone = _zone(await state.get_data())
+    await _ask_repeat(query.message, state, callback_data.rid, _next_at(callback_data.arg, zone), zone,
+                      i18n.current_locale)
+
+
+async def remind_once(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, state: FSMContext,
+                      i18n: I18n) -> None:
+    """Send once, at the time chosen."""
+    data = await state.get_data()
+    if not data.get("when"):
+        if await _still_draft(query, session, callback_data.rid):
+            await query.message.answer(_("Please choose the time first: tap 🕒 Schedule."))
+        return
+    moment = datetime.fromisoformat(data["when"])
+    try:
+        await reminders.schedule_once(session, callback_data.rid, moment)
+    except reminders.ReminderIncomplete:
+        await query.answer()
+        await query.message.answer(_("Choose the text and the recipients first."))
+        return
+    except reminders.ReminderGone:
+        await query.answer(_gone(), show_alert=True)
+        return
+    await query.answer()
+    await state.clear()
+    await query.message.edit_text(_("Scheduled for {when}. See /reminders.").format(
+        when=_local(moment, _zone(data), i18n.current_locale)))
+
+
+async def remind_weekly(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
+                        state: FSMContext) -> None:
+    """Every week: ask until when."""
+    if not await _still_draft(query, session, callback_data.rid):
+        return
+    data = await state.get_data()
+    await state.set_state(CoordinatorStates.reminder_until)
+    await state.update_data(reminder_id=callback_data.rid)
+    await query.message.answer(_("Until which date? For example 31/01/2027 ({zone}).").format(zone=zone_label(_zone(data))))
 
 
 async def _audience_button(target: Message, session: AsyncSession, state: FSMContext, rid: int, arg: str, i18n: I18n,
@@ -451,7 +590,7 @@ async def reminder_results(message: Message, member: Member | None, settings: Se
 async def cancel_scheduled(query: CallbackQuery, callback_data: CoordReminderAdmin, member: Member | None,
                            settings: Settings, session: AsyncSession) -> None:
     """Cancel a scheduled reminder and its weekly repeats."""
-    if callback_data.action != "cancel" or not await reminders.cancel_scheduled(session, callback_data.rid):
+    if not await reminders.cancel_scheduled(session, callback_data.rid):
         await query.answer(_("Too late: this reminder is already being sent or was cancelled."), show_alert=True)
         return
     await query.answer(_("Reminder #{id} cancelled.").format(id=callback_data.rid), show_alert=True)
@@ -466,6 +605,16 @@ def build_router() -> Router:
     router.message.register(reminder_country, StateFilter(CoordinatorStates.reminder_country), not_command)
     router.message.register(reminder_when, StateFilter(CoordinatorStates.reminder_when), not_command)
     router.message.register(reminder_until, StateFilter(CoordinatorStates.reminder_until), not_command)
-    router.callback_query.register(remind_button, CoordRemind.filter())
-    router.callback_query.register(cancel_scheduled, CoordReminderAdmin.filter())
+    composer = (
+        (remind_cancel, RemindAction.cancel), (remind_write, RemindAction.write), (remind_write, RemindAction.language),
+        (remind_template, RemindAction.template), (remind_template_form, RemindAction.template_form),
+        (remind_audience, RemindAction.audience), (remind_audience_value, RemindAction.audience_value),
+        (remind_audience_value, RemindAction.narrow_value), (remind_send, RemindAction.send),
+        (remind_confirm_send, RemindAction.confirm_send), (remind_preview, RemindAction.preview),
+        (remind_narrow, RemindAction.narrow), (remind_schedule, RemindAction.schedule), (remind_zone, RemindAction.zone),
+        (remind_at, RemindAction.at), (remind_once, RemindAction.once), (remind_weekly, RemindAction.weekly),
+    )
+    for handler, action in composer:
+        router.callback_query.register(handler, CoordRemind.filter(F.action == action))
+    router.callback_query.register(cancel_scheduled, CoordReminderAdmin.filter(F.action == ReminderAdminAction.cancel))
     return router

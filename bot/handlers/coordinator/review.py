@@ -6,7 +6,7 @@ import contextlib
 import html
 import re
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -15,14 +15,14 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CoordReview
+from bot.callbacks import CoordReview, ReviewAction
 from bot.config import Settings
 from bot.countries import country_name
 from bot.handlers.coordinator.common import CoordinatorStates, fit, format_moment, format_number, not_command
 from bot.handlers.documents import document_line
 from bot.handlers.survey import tell_submitter
 from bot.keyboards import review_again_keyboard, review_corrections_keyboard, review_keyboard, with_document_buttons
-from bot.services import coordination, documents
+from bot.services import coordination
 from storage.models import Member, Role
 
 
@@ -101,25 +101,23 @@ async def _decided(session: AsyncSession, tid: int, decision: str, lang: str) ->
 
 async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False,
                        wrap: bool = True) -> None:
-    item = await coordination.next_review(session, after_id, wrap=wrap)
-    if item is None:
-        remaining = await coordination.pending_review_count(session)
-        if remaining and not wrap:
+    """The next value waiting for review as a card with its buttons (or why there is none)."""
+    card = await coordination.review_card(session, after_id, wrap=wrap, max_documents=MAX_REVIEW_DOCUMENTS)
+    if card.item is None:
+        if card.waiting and not wrap:
             # Skip on the last card: say so, rather than showing the first skipped card again.
             text = _("That was the last one. {count} skipped value(s) still wait for review.").format(
-                count=format_number(remaining, lang))
+                count=format_number(card.waiting, lang))
             markup = review_again_keyboard()
         else:
             text, markup = _("No reported threshold value is waiting for review."), None
-        await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
-        return
-    text = _review_text(item, lang)
-    markup = review_keyboard(item.threshold.id)
-    # The documents sent with the survey that reported the value, to check it against the official text.
-    attached = (await documents.documents_for_threshold(session, item.threshold))[:MAX_REVIEW_DOCUMENTS]
-    if attached:
-        text += "\n" + "\n".join(document_line(view, lang) for view in attached)
-        markup = with_document_buttons(markup, [(view.id, view.filename) for view in attached])
+    else:
+        text = _review_text(card.item, lang)
+        markup = review_keyboard(card.item.threshold.id)
+        # The documents sent with the survey that reported the value, to check it against the official text.
+        if card.documents:
+            text += "\n" + "\n".join(document_line(view, lang) for view in card.documents)
+            markup = with_document_buttons(markup, [(view.id, view.filename) for view in card.documents])
     await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
 
 
@@ -130,51 +128,56 @@ async def review(message: Message, member: Member | None, settings: Settings, se
     await _show_review(message, session, i18n.current_locale)
 
 
-async def review_button(query: CallbackQuery, callback_data: CoordReview, member: Member | None, settings: Settings,
-                        session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
-    """Approve, correct, reject or skip the value under review."""
-    if query.message is None:
-        await query.answer()
-        return
+async def review_skip(query: CallbackQuery, callback_data: CoordReview, session: AsyncSession, i18n: I18n) -> None:
+    """Skip: the card loses its buttons, the next value waiting is shown (not wrapping around)."""
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _show_review(query.message, session, i18n.current_locale, after_id=callback_data.tid, wrap=False)
+
+
+async def review_again(query: CallbackQuery, session: AsyncSession, i18n: I18n) -> None:
+    """Review the skipped values, from the first."""
+    await query.answer()
+    await _show_review(query.message, session, i18n.current_locale, edit=True)
+
+
+async def review_back(query: CallbackQuery, callback_data: CoordReview) -> None:
+    """Back from the corrections to the card's own buttons."""
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=review_keyboard(callback_data.tid))
+
+
+async def review_corrections(query: CallbackQuery, callback_data: CoordReview) -> None:
+    """The units (or land uses) the value can be approved with instead."""
+    await query.answer()
+    if callback_data.action == ReviewAction.units:
+        action, options = ReviewAction.fix_unit, coordination.CORRECTION_UNITS
+    else:
+        action, options = ReviewAction.fix_land_use, coordination.CORRECTION_LAND_USES
+    await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
+        callback_data.tid, action.value, [(option, option) for option in options]))
+
+
+async def review_ask(query: CallbackQuery, callback_data: CoordReview, state: FSMContext) -> None:
+    """Reject or correct the value: ask for the reason (or the value), remembering the card to update."""
+    await query.answer()
+    reject = callback_data.action == ReviewAction.reject
+    await state.set_state(CoordinatorStates.reject_reason if reject else CoordinatorStates.review_value)
+    await state.update_data(threshold_id=callback_data.tid, card_chat=query.message.chat.id,
+                            card_id=query.message.message_id)
+    await query.message.answer(_("Type the reason for rejecting this value (or /cancel).") if reject
+                               else _("Type the correct value, a number in the unit shown (or /cancel)."))
+
+
+async def review_approve(query: CallbackQuery, callback_data: CoordReview, settings: Settings, session: AsyncSession,
+                         i18n: I18n) -> None:
+    """Approve the value, as reported or with the unit or land use chosen; then the next card."""
     action, tid, lang = callback_data.action, callback_data.tid, i18n.current_locale
-    if action == "skip":
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
-        await _show_review(query.message, session, lang, after_id=tid, wrap=False)
-        return
-    if action == "again":
-        await query.answer()
-        await _show_review(query.message, session, lang, edit=True)
-        return
-    if action == "back":
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=review_keyboard(tid))
-        return
-    if action == "unit":
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
-            tid, "fixu", [(unit, unit) for unit in coordination.CORRECTION_UNITS]))
-        return
-    if action == "land":
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
-            tid, "fixl", [(land_use, land_use) for land_use in coordination.CORRECTION_LAND_USES]))
-        return
-    if action in ("no", "val"):
-        await query.answer()
-        await state.set_state(CoordinatorStates.reject_reason if action == "no" else CoordinatorStates.review_value)
-        await state.update_data(threshold_id=tid, card_chat=query.message.chat.id, card_id=query.message.message_id)
-        await query.message.answer(_("Type the reason for rejecting this value (or /cancel).") if action == "no"
-                                   else _("Type the correct value, a number in the unit shown (or /cancel)."))
-        return
-    if action not in ("ok", "fixu", "fixl"):
-        await query.answer(_("This button is no longer active."), show_alert=True)
-        return
     try:
         row = await coordination.approve_threshold(
             session, tid, query.from_user.id,
-            unit=callback_data.arg if action == "fixu" else None,
-            land_use=callback_data.arg if action == "fixl" else None,
+            unit=callback_data.arg if action == ReviewAction.fix_unit else None,
+            land_use=callback_data.arg if action == ReviewAction.fix_land_use else None,
         )
     except coordination.NotFound:
         await query.answer(_("This value no longer exists."), show_alert=True)
@@ -253,7 +256,14 @@ def build_router() -> Router:
     """/review, its buttons and the typed value or reason (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: review")
     router.message.register(review, Command("review"))
-    router.callback_query.register(review_button, CoordReview.filter())
+    router.callback_query.register(review_skip, CoordReview.filter(F.action == ReviewAction.skip))
+    router.callback_query.register(review_again, CoordReview.filter(F.action == ReviewAction.again))
+    router.callback_query.register(review_back, CoordReview.filter(F.action == ReviewAction.back))
+    router.callback_query.register(review_corrections,
+                                   CoordReview.filter(F.action.in_({ReviewAction.units, ReviewAction.land_uses})))
+    router.callback_query.register(review_ask, CoordReview.filter(F.action.in_({ReviewAction.reject, ReviewAction.value})))
+    router.callback_query.register(review_approve, CoordReview.filter(
+        F.action.in_({ReviewAction.approve, ReviewAction.fix_unit, ReviewAction.fix_land_use})))
     router.message.register(review_value, StateFilter(CoordinatorStates.review_value), not_command)
     router.message.register(reject_reason, StateFilter(CoordinatorStates.reject_reason), not_command)
     return router
