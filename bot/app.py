@@ -32,7 +32,7 @@ from bot.survey.sandbox import FormReader
 from bot.lookup import default_vocabulary
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
 from bot.fsm import SQLStorage
-from bot.middlewares import DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
+from bot.middlewares import AnswerButtons, DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
 import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
 
@@ -93,6 +93,8 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.update.outer_middleware(DeduplicateUpdates(ledger))
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
+    # Every button press a handler takes is answered exactly once, by this middleware (or, on an error, by the apology).
+    dispatcher.callback_query.middleware(AnswerButtons())
     # Personal, survey and coordinator tools answer in private chats only: the guard sits on the router
     # that holds them. Coordinator tools first: their typed-input steps (reminder text, reject reason)
     # must win over onboarding, surveys and lookups. Lookups work anywhere; then what groups get

@@ -13,8 +13,10 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackQueryFilter
 from sqlalchemy import func, select
 
+from bot.callbacks import CoordReview, ReviewAction
 from bot.handlers import coordinator
 from bot.handlers.coordinator.common import CoordinatorStates
+from bot.services import coordination
 from storage.models import FormUpload, Invite, Member, Reminder, RoleChange, SurveyForm, Threshold
 from tests.harness import BotHarness
 
@@ -100,3 +102,21 @@ async def test_every_coordinator_path_is_refused_to_a_member_and_changes_nothing
         assert harness.texts(calls) == [REFUSAL], state
         assert await context.get_state() is None, state
     assert await snapshot(harness) == before
+
+
+async def test_a_button_is_answered_once_whether_its_handler_succeeds_or_fails(harness, monkeypatch):
+    """The callback answer middleware answers after the handler; on an error only the apology answers."""
+    coordinator = harness.user(901, name="Coco")
+    await harness.send(coordinator, "/start")  # a message with buttons, to press a button under
+    pressed = CoordReview(tid=0, action=ReviewAction.again).pack()
+    calls = await harness.press(coordinator, data=pressed)
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [None]
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(coordination, "review_card", broken)
+    calls = await harness.press(coordinator, data=pressed)
+    answers = [call for call in calls if call.method == "answerCallbackQuery"]
+    assert [call.params.get("text") for call in answers] == [
+        "Sorry, something went wrong on our side. Please try again in a moment."]

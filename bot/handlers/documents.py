@@ -7,6 +7,7 @@ import html
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
@@ -113,18 +114,19 @@ def document_line(view: documents.DocumentView, lang: str) -> str:
         name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown)
 
 
-async def send_document(query: CallbackQuery, callback_data: DocumentGet, member: Member | None, settings: Settings,
-                        session: AsyncSession) -> None:
+async def send_document(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: DocumentGet,
+                        member: Member | None, settings: Settings, session: AsyncSession) -> None:
     """A coordinator presses a document's button (review card, /review): the bot sends the file."""
     if not members.is_coordinator(member, query.from_user.id, settings.coordinator_ids):
-        await query.answer(_("Sorry, this is only for coordinators."), show_alert=True)
+        callback_answer.text = _("Sorry, this is only for coordinators.")
+        callback_answer.show_alert = True
         return
     found = await documents.document_for_coordinator(session, callback_data.doc)
     if found is None or query.message is None:
-        await query.answer(_("This document no longer exists."), show_alert=True)
+        callback_answer.text = _("This document no longer exists.")
+        callback_answer.show_alert = True
         return
     document, consent = found
-    await query.answer()
     # The consent travels with the file: a coordinator shares it beyond INSOP only with named consent.
     caption = consent_text(consent) + "\n" + _("SHA-256: {digest}").format(digest=document.sha256)
     await query.message.answer_document(BufferedInputFile(document.content, filename=documents.download_name(document)),

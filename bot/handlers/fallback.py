@@ -2,6 +2,7 @@
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 
@@ -10,9 +11,10 @@ async def not_understood(message: Message) -> None:
     await message.answer(_("Sorry, I did not understand that. Send /help to see what I can do."))
 
 
-async def stale_button(query: CallbackQuery) -> None:
+async def stale_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """A button from an old message, or forged data: refuse politely."""
-    await query.answer(_("This button is no longer active."), show_alert=True)
+    callback_answer.text = _("This button is no longer active.")
+    callback_answer.show_alert = True
 
 
 def build_router() -> Router:

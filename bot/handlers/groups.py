@@ -17,6 +17,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 
@@ -74,9 +75,10 @@ async def ignore_group_message(message: Message) -> None:
     """Plain messages in a group are the members' conversation, not questions or survey answers."""
 
 
-async def refuse_group_button(query: CallbackQuery) -> None:
+async def refuse_group_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """Survey, profile and coordinator buttons do nothing outside a private chat."""
-    await query.answer(_("This works only in a private chat with me."), show_alert=True)
+    callback_answer.text = _("This works only in a private chat with me.")
+    callback_answer.show_alert = True
 
 
 def build_router() -> Router:

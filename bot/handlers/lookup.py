@@ -127,7 +127,6 @@ async def _answer_lookup(message: Message, text: str, member: Member | None, ses
 async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: AsyncSession,
                       catalog: ThresholdCatalog, i18n: I18n) -> None:
     """The Details and "More values" buttons (page 1 on), or an example lookup's first screen (page 0)."""
-    await query.answer()
     if query.message is None or not 0 <= callback_data.n < MAX_PAGES:
         return
     try:
@@ -217,7 +216,6 @@ async def compare_pollutant_typed(message: Message, session: AsyncSession, catal
 async def compare_button(query: CallbackQuery, callback_data: CompareValues, session: AsyncSession,
                          catalog: ThresholdCatalog, i18n: I18n, heavy: HeavyWork, state: FSMContext) -> None:
     """The Compare button under a lookup answer, or a tier button under a comparison."""
-    await query.answer()
     if await state.get_state() == LookupStates.compare_pollutant.state:
         await state.set_state(None)
     if query.message is not None:
@@ -278,11 +276,14 @@ async def inline_lookup(query: InlineQuery, member: Member | None, session: Asyn
 def build_router() -> Router:
     """A new Router: /lookup, /compare, /countries, typed lookups, their buttons and inline mode."""
     router = Router(name="lookup")
-    router.callback_query.register(lookup_more, LookupPage.filter())
+    # Answered before the handler runs (the next page, a chart): the spinner stops at once.
+    answer_first = {"callback_answer": {"pre": True}}
+    router.callback_query.register(lookup_more, LookupPage.filter(), flags=answer_first)
     router.message.register(lookup_command, Command("lookup"))
     router.message.register(compare_command, Command("compare"))
-    router.message.register(compare_pollutant_typed, StateFilter(LookupStates.compare_pollutant), F.text, ~F.text.startswith("/"))
-    router.callback_query.register(compare_button, CompareValues.filter())
+    router.message.register(compare_pollutant_typed, StateFilter(LookupStates.compare_pollutant), F.text,
+                            ~F.text.startswith("/"))
+    router.callback_query.register(compare_button, CompareValues.filter(), flags=answer_first)
     router.message.register(countries_command, Command("countries"))
     router.message.register(free_text_lookup, F.text, ~F.text.startswith("/"), in_private_chat)
     router.inline_query.register(inline_lookup)

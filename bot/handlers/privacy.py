@@ -12,6 +12,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -267,14 +268,14 @@ async def ask_to_forget(message: Message) -> None:
     )
 
 
-async def forget_confirmed(query: CallbackQuery, callback_data: ForgetConfirm, session: AsyncSession,
-                           state: FSMContext) -> None:
+async def forget_confirmed(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ForgetConfirm,
+                           session: AsyncSession, state: FSMContext) -> None:
     """Erase the member's data if they, and only they, confirmed."""
     if callback_data.user != query.from_user.id:
         # A forwarded or forged button: nobody erases someone else's data.
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if not callback_data.erase:
         if query.message is not None:
             await query.message.edit_text(_("Nothing was erased."))

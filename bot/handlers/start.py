@@ -9,6 +9,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -157,15 +158,16 @@ async def cancel(message: Message, state: FSMContext, member: Member | None, ses
 
 
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageChoice, session: AsyncSession, i18n: I18n, forms: FormCache | None = None
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: LanguageChoice, session: AsyncSession,
+    i18n: I18n, forms: FormCache | None = None,
 ) -> None:
     """Switch to the chosen language and carry on where the member was."""
     if callback_data.code not in i18n.available_locales:
-        await query.answer(_("This language is not available."), show_alert=True)
+        callback_answer.text = _("This language is not available.")
+        callback_answer.show_alert = True
         return
     member = await members.set_language(session, query.from_user, callback_data.code)
     with i18n.use_locale(callback_data.code):
-        await query.answer()
         if query.message is not None:
             await query.message.edit_text(
                 _("Language set: {language}.").format(language=html.escape(language_name(callback_data.code))),
@@ -195,7 +197,6 @@ async def _ask_again_in_language(message: Message, member: Member, session: Asyn
 async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, session: AsyncSession, i18n: I18n,
                          state: FSMContext, forms: FormCache, settings: Settings, member: Member | None = None) -> None:
     """Store the confirmed country, or ask again."""
-    await query.answer()
     if query.message is None:
         return
     if not callback_data.code:
@@ -216,14 +217,14 @@ async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, ses
     await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
 
 
-async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: AsyncSession, i18n: I18n,
-                      forms: FormCache, settings: Settings) -> None:
+async def role_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleChoice,
+                      session: AsyncSession, i18n: I18n, forms: FormCache, settings: Settings) -> None:
     """Store the role; the profile is complete."""
     if callback_data.role not in members.SELF_CHOSEN_ROLES:
-        await query.answer(_("This choice is not available."), show_alert=True)
+        callback_answer.text = _("This choice is not available.")
+        callback_answer.show_alert = True
         return
     member = await members.set_role(session, query.from_user, callback_data.role)
-    await query.answer()
     if query.message is None:
         return
     await query.message.edit_text(_("Thank you, your profile is complete."))
@@ -298,13 +299,13 @@ async def show_profile(message: Message, member: Member | None, i18n: I18n) -> N
     await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR.value))
 
 
-async def edit_profile(query: CallbackQuery, callback_data: ProfileEdit, member: Member | None, state: FSMContext,
-                       i18n: I18n) -> None:
+async def edit_profile(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ProfileEdit,
+                       member: Member | None, state: FSMContext, i18n: I18n) -> None:
     """Ask for the new country, role or language."""
     if member is None or not member.is_onboarded or query.message is None:
-        await query.answer(_("Please set up your profile first: send /start."), show_alert=True)
+        callback_answer.text = _("Please set up your profile first: send /start.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.what == "country":
         await state.set_state(ProfileStates.country)

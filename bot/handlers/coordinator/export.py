@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,15 +38,15 @@ async def export(message: Message, command: CommandObject, member: Member | None
     await message.answer(text, reply_markup=export_keyboard([(form.id, form.title or form.form_id) for form in forms], with_ids))
 
 
-async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member: Member | None, settings: Settings,
-                        session: AsyncSession, heavy: HeavyWork) -> None:
+async def export_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordExport,
+                        member: Member | None, settings: Settings, session: AsyncSession, heavy: HeavyWork) -> None:
     """Send the chosen survey's submissions as XLSX and CSV files."""
     try:
         stored, rows = await coordination.export_rows(session, callback_data.form_pk)
     except coordination.NotFound:
-        await query.answer(_("This survey is not available."), show_alert=True)
+        callback_answer.text = _("This survey is not available.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if query.message is None:
         return
     await query.message.bot.send_chat_action(query.message.chat.id, "upload_document")

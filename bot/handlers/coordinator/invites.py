@@ -10,6 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,7 +137,6 @@ def _invite_roles() -> dict[str, str]:
 async def invite_step(query: CallbackQuery, callback_data: CoordInvite, member: Member | None, settings: Settings,
                       i18n: I18n) -> None:
     """The guided /invite: country chosen -> role; role -> single or multi use; uses -> validity."""
-    await query.answer()
     if query.message is None:
         return
     country, role, step, lang = callback_data.country, callback_data.role, callback_data.step, i18n.current_locale
@@ -159,22 +159,21 @@ async def invite_step(query: CallbackQuery, callback_data: CoordInvite, member: 
             role=role_labels()[role], country=name), reply_markup=invite_days_keyboard(country, role, bool(callback_data.multi)))
 
 
-async def invite_country_chosen(query: CallbackQuery, callback_data: CoordInvite, member: Member | None,
-                                settings: Settings, session: AsyncSession, bot: Bot, i18n: I18n) -> None:
+async def invite_country_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordInvite,
+                                member: Member | None, settings: Settings, session: AsyncSession, bot: Bot, i18n: I18n
+                                ) -> None:
     """The coordinator confirmed the invite's country (or none of the guesses), or the guided flow's validity."""
     if query.message is None:
-        await query.answer()
         return
     if not callback_data.country:
-        await query.answer()
         await query.message.edit_text(_("No invite was created. Send /invite again with the country's name or "
                                         "ISO code."))
         return
     if (not is_country(callback_data.country) or callback_data.role not in coordination.INVITE_ROLES
             or not coordination.MIN_INVITE_DAYS <= callback_data.days <= coordination.MAX_INVITE_DAYS):
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await query.message.edit_text(await _create_invite(session, bot, query.from_user.id, callback_data.country,
                                                        callback_data.role, bool(callback_data.multi), callback_data.days,
                                                        i18n.current_locale))
@@ -197,6 +196,7 @@ def build_router() -> Router:
     router = Router(name="coordinator: invites")
     router.message.register(invite, Command("invite"))
     router.message.register(invite_country_typed, StateFilter(CoordinatorStates.invite_country), not_command)
-    router.callback_query.register(invite_step, CoordInvite.filter(F.step.in_({InviteStep.country, InviteStep.role, InviteStep.uses})))
+    router.callback_query.register(invite_step, CoordInvite.filter(
+        F.step.in_({InviteStep.country, InviteStep.role, InviteStep.uses})))
     router.callback_query.register(invite_country_chosen, CoordInvite.filter(F.step == InviteStep.create))
     return router

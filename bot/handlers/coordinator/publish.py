@@ -8,6 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,24 +97,25 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
 
 async def publish_dropped(query: CallbackQuery) -> None:
     """Cancel: the uploaded form is not published."""
-    await query.answer()
     await query.message.edit_text(_("Not published."))
 
 
-async def publish_button(query: CallbackQuery, callback_data: CoordPublish, session: AsyncSession) -> None:
+async def publish_button(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordPublish,
+                         session: AsyncSession) -> None:
     """Publish the uploaded form: for the current version's recipients, or (a new survey) those chosen."""
     audience = None
     if callback_data.action == PublishAction.audience:
         if callback_data.arg not in PUBLISH_AUDIENCES:
-            await query.answer(_("This button is no longer active."), show_alert=True)
+            callback_answer.text = _("This button is no longer active.")
+            callback_answer.show_alert = True
             return
         audience = PUBLISH_AUDIENCES[callback_data.arg]
     try:
         stored = await coordination.publish_upload(session, callback_data.upload, query.from_user.id, audience)
     except (coordination.NotFound, coordination.NotAllowed):
-        await query.answer(_("This form is already published or no longer available."), show_alert=True)
+        callback_answer.text = _("This form is already published or no longer available.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await query.message.edit_text(_("Published: {title}, version {version}. Members see it in /survey.").format(
         title=html.escape(stored.title or stored.form_id), version=html.escape(stored.version)))
 

@@ -10,6 +10,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
@@ -40,9 +41,10 @@ async def refuse_upload(message: Message) -> None:
     await message.answer(_("Only coordinators can publish surveys. To answer a survey, send /survey."))
 
 
-async def refuse_button(query: CallbackQuery) -> None:
+async def refuse_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """A coordinator button (kept, forwarded or forged) pressed by anyone else: an alert, nothing done."""
-    await query.answer(refusal(), show_alert=True)
+    callback_answer.text = refusal()
+    callback_answer.show_alert = True
 
 
 def build_router() -> Router:

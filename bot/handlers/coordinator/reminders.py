@@ -10,6 +10,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
@@ -272,51 +273,54 @@ def _gone() -> str:
     return _("This reminder was already sent or cancelled. Send /remind to write a new one.")
 
 
-async def _still_draft(query: CallbackQuery, session: AsyncSession, rid: int) -> bool:
+async def _still_draft(query: CallbackQuery, callback_answer: CallbackAnswer, session: AsyncSession, rid: int) -> bool:
     """For the buttons that only ask the next question: the draft is still being composed (else an alert)."""
     try:
         await reminders.get_draft(session, rid)
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return False
-    await query.answer()
     return True
 
 
-async def remind_cancel(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
-                        state: FSMContext) -> None:
+async def remind_cancel(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                        session: AsyncSession, state: FSMContext) -> None:
     """Cancel the reminder being composed."""
     try:
         await reminders.cancel_draft(session, callback_data.rid)
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await state.clear()
     await query.message.edit_text(_("Reminder cancelled."))
 
 
-async def remind_write(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, state: FSMContext,
-                       i18n: I18n) -> None:
+async def remind_write(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                       session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
     """Ask for the text, in the coordinator's language or (another language button) in that one."""
     language = i18n.current_locale
     if callback_data.action == RemindAction.language:
         if callback_data.arg not in i18n.available_locales:
-            await query.answer(_("This button is no longer active."), show_alert=True)
+            callback_answer.text = _("This button is no longer active.")
+            callback_answer.show_alert = True
             return
         language = callback_data.arg
-    if await _still_draft(query, session, callback_data.rid):
+    if await _still_draft(query, callback_answer, session, callback_data.rid):
         await _ask_text(query.message, state, callback_data.rid, language)
 
 
-async def remind_template(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession) -> None:
+async def remind_template(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                          session: AsyncSession) -> None:
     """A catalog template; the survey template first asks which survey it names."""
     rid, key = callback_data.rid, callback_data.arg
     if key not in reminders.TEMPLATES:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
     if key in reminders.TEMPLATES_WITH_FORM:
-        if await _still_draft(query, session, rid):
+        if await _still_draft(query, callback_answer, session, rid):
             forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
             await query.message.answer(_("Which survey should the reminder name?"),
                                        reply_markup=remind_forms_keyboard(rid, RemindAction.template_form.value, forms))
@@ -324,45 +328,44 @@ async def remind_template(query: CallbackQuery, callback_data: CoordRemind, sess
     try:
         await reminders.set_template(session, rid, key)
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await _ask_audience(query.message, session, rid)
 
 
-async def remind_template_form(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession) -> None:
+async def remind_template_form(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                               session: AsyncSession) -> None:
     """The survey the template names."""
     arg = callback_data.arg
     forms = {form.id: form for form in await survey_forms(session)}
     form = forms.get(int(arg)) if arg.isascii() and arg.isdigit() else None
     if form is None:
-        await query.answer()
         await query.message.answer(_("This survey is not available."))
         return
     try:
         await reminders.set_template(session, callback_data.rid, "survey", {"form": form.title or form.form_id})
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await _ask_audience(query.message, session, callback_data.rid)
 
 
-async def remind_audience(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
-                          state: FSMContext, i18n: I18n, settings: Settings) -> None:
+async def remind_audience(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                          session: AsyncSession, state: FSMContext, i18n: I18n, settings: Settings) -> None:
     """Choose the recipients: everyone, by a survey's progress, or a role, region, country or language."""
-    if await _still_draft(query, session, callback_data.rid):
+    if await _still_draft(query, callback_answer, session, callback_data.rid):
         await _audience_button(query.message, session, state, callback_data.rid, callback_data.arg, i18n, settings)
 
 
-async def remind_audience_value(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
-                                i18n: I18n, settings: Settings) -> None:
+async def remind_audience_value(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                                session: AsyncSession, i18n: I18n, settings: Settings) -> None:
     """Recipients by one value (a role, region, language or confirmed country), or a refinement of them."""
     kind, _separator, value = callback_data.arg.partition("=")
     valid = {"role": set(role_labels()), "region": set(REGIONS), "language": set(i18n.available_locales)}
     refine = callback_data.action == RemindAction.narrow_value
     if not (value in valid.get(kind, set()) or (not refine and kind == "country" and is_country(value))):
-        await query.answer()
         await query.message.answer(_("This button is no longer active."))
         return
     audience = {kind: value} if refine else {"kind": kind, "value": value}
@@ -370,26 +373,25 @@ async def remind_audience_value(query: CallbackQuery, callback_data: CoordRemind
         _draft, count = await reminders.set_audience(session, callback_data.rid, audience, settings.default_language,
                                                      refine=refine)
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
     except ValueError:  # a refinement of no audience yet
-        await query.answer()
         await query.message.answer(_gone())
         return
-    await query.answer()
     await _preview(query.message, session, callback_data.rid, count, i18n.current_locale, i18n, settings)
 
 
-async def remind_send(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, i18n: I18n,
-                      settings: Settings) -> None:
+async def remind_send(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                      session: AsyncSession, i18n: I18n, settings: Settings) -> None:
     """Send now: nothing leaves without a second tap that names how many people get it."""
     rid, lang = callback_data.rid, i18n.current_locale
     try:
         count = await reminders.audience_count(session, rid, settings.default_language)
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if not count:
         await query.message.answer(_("Nobody matches these recipients."))
         return
@@ -397,44 +399,43 @@ async def remind_send(query: CallbackQuery, callback_data: CoordRemind, session:
         count=format_number(count, lang)), reply_markup=remind_confirm_keyboard(rid, format_number(count, lang)))
 
 
-async def remind_confirm_send(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
-                              sender=None) -> None:
+async def remind_confirm_send(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                              session: AsyncSession, sender=None) -> None:
     """The second tap: queue the reminder for the sender now."""
     try:
         await reminders.send_now(session, callback_data.rid)
     except reminders.ReminderIncomplete:
-        await query.answer()
         await query.message.answer(_("Choose the text and the recipients first."))
         return
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if sender is not None:
         sender.wake()
     await query.message.edit_text(_("Sending now. Send /reminders to see the delivery results."))
 
 
-async def remind_preview(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, i18n: I18n,
-                         settings: Settings) -> None:
+async def remind_preview(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                         session: AsyncSession, i18n: I18n, settings: Settings) -> None:
     """Back to the preview of the reminder as its recipients will get it."""
     try:
         count = await reminders.audience_count(session, callback_data.rid, settings.default_language)
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await _preview(query.message, session, callback_data.rid, count, i18n.current_locale, i18n, settings)
 
 
-async def remind_narrow(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, i18n: I18n) -> None:
+async def remind_narrow(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                        session: AsyncSession, i18n: I18n) -> None:
     """Only the recipients who also read a language, have a role or live in a region: the values."""
     kind = callback_data.arg
     if kind not in ("language", "role", "region"):
-        await query.answer()
         await query.message.answer(_("This button is no longer active."))
         return
-    if not await _still_draft(query, session, callback_data.rid):
+    if not await _still_draft(query, callback_answer, session, callback_data.rid):
         return
     values = {"language": lambda: [(code, language_name(code)) for code in ordered_languages(i18n.available_locales)],
               "role": lambda: [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
@@ -443,23 +444,23 @@ async def remind_narrow(query: CallbackQuery, callback_data: CoordRemind, sessio
         callback_data.rid, kind, values, action=RemindAction.narrow_value.value))
 
 
-async def remind_schedule(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession) -> None:
+async def remind_schedule(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                          session: AsyncSession) -> None:
     """Schedule: first the coordinator's time zone."""
-    if await _still_draft(query, session, callback_data.rid):
+    if await _still_draft(query, callback_answer, session, callback_data.rid):
         await query.message.answer(_("Which time zone are you in? The date and time you give next are read in it."),
                                    reply_markup=remind_zone_keyboard(callback_data.rid))
 
 
-async def remind_zone(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
-                      state: FSMContext) -> None:
+async def remind_zone(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                      session: AsyncSession, state: FSMContext) -> None:
     """The time zone chosen: ask the date and time (typed, or a proposed one)."""
     arg, rid = callback_data.arg, callback_data.rid
     zone = int(arg) if arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and len(arg) < 6 else None
     if zone not in REMINDER_ZONES:
-        await query.answer()
         await query.message.answer(_("This button is no longer active."))
         return
-    if not await _still_draft(query, session, rid):
+    if not await _still_draft(query, callback_answer, session, rid):
         return
     await state.set_state(CoordinatorStates.reminder_when)
     await state.update_data(reminder_id=rid, zone=zone)
@@ -467,48 +468,46 @@ async def remind_zone(query: CallbackQuery, callback_data: CoordRemind, session:
                                  "15/12/2026 09:00.").format(zone=zone_label(zone)), reply_markup=remind_when_keyboard(rid))
 
 
-async def remind_at(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, state: FSMContext,
-                    i18n: I18n) -> None:
+async def remind_at(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                    session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
     """A proposed time (tomorrow or next Monday, 09:00 in the coordinator's zone): once or weekly?"""
     if callback_data.arg not in ("tom", "mon"):
-        await query.answer()
         await query.message.answer(_("This button is no longer active."))
         return
-    if not await _still_draft(query, session, callback_data.rid):
+    if not await _still_draft(query, callback_answer, session, callback_data.rid):
         return
     zone = _zone(await state.get_data())
     await _ask_repeat(query.message, state, callback_data.rid, _next_at(callback_data.arg, zone), zone,
                       i18n.current_locale)
 
 
-async def remind_once(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession, state: FSMContext,
-                      i18n: I18n) -> None:
+async def remind_once(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                      session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
     """Send once, at the time chosen."""
     data = await state.get_data()
     if not data.get("when"):
-        if await _still_draft(query, session, callback_data.rid):
+        if await _still_draft(query, callback_answer, session, callback_data.rid):
             await query.message.answer(_("Please choose the time first: tap 🕒 Schedule."))
         return
     moment = datetime.fromisoformat(data["when"])
     try:
         await reminders.schedule_once(session, callback_data.rid, moment)
     except reminders.ReminderIncomplete:
-        await query.answer()
         await query.message.answer(_("Choose the text and the recipients first."))
         return
     except reminders.ReminderGone:
-        await query.answer(_gone(), show_alert=True)
+        callback_answer.text = _gone()
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await state.clear()
     await query.message.edit_text(_("Scheduled for {when}. See /reminders.").format(
         when=_local(moment, _zone(data), i18n.current_locale)))
 
 
-async def remind_weekly(query: CallbackQuery, callback_data: CoordRemind, session: AsyncSession,
-                        state: FSMContext) -> None:
+async def remind_weekly(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,
+                        session: AsyncSession, state: FSMContext) -> None:
     """Every week: ask until when."""
-    if not await _still_draft(query, session, callback_data.rid):
+    if not await _still_draft(query, callback_answer, session, callback_data.rid):
         return
     data = await state.get_data()
     await state.set_state(CoordinatorStates.reminder_until)
@@ -587,13 +586,15 @@ async def reminder_results(message: Message, member: Member | None, settings: Se
     await message.answer(split_message("\n".join(lines))[-1], reply_markup=scheduled_reminders_keyboard(cancellable))
 
 
-async def cancel_scheduled(query: CallbackQuery, callback_data: CoordReminderAdmin, member: Member | None,
-                           settings: Settings, session: AsyncSession) -> None:
+async def cancel_scheduled(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordReminderAdmin,
+                           member: Member | None, settings: Settings, session: AsyncSession) -> None:
     """Cancel a scheduled reminder and its weekly repeats."""
     if not await reminders.cancel_scheduled(session, callback_data.rid):
-        await query.answer(_("Too late: this reminder is already being sent or was cancelled."), show_alert=True)
+        callback_answer.text = _("Too late: this reminder is already being sent or was cancelled.")
+        callback_answer.show_alert = True
         return
-    await query.answer(_("Reminder #{id} cancelled.").format(id=callback_data.rid), show_alert=True)
+    callback_answer.text = _("Reminder #{id} cancelled.").format(id=callback_data.rid)
+    callback_answer.show_alert = True
 
 
 def build_router() -> Router:

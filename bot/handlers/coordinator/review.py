@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,26 +131,22 @@ async def review(message: Message, member: Member | None, settings: Settings, se
 
 async def review_skip(query: CallbackQuery, callback_data: CoordReview, session: AsyncSession, i18n: I18n) -> None:
     """Skip: the card loses its buttons, the next value waiting is shown (not wrapping around)."""
-    await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     await _show_review(query.message, session, i18n.current_locale, after_id=callback_data.tid, wrap=False)
 
 
 async def review_again(query: CallbackQuery, session: AsyncSession, i18n: I18n) -> None:
     """Review the skipped values, from the first."""
-    await query.answer()
     await _show_review(query.message, session, i18n.current_locale, edit=True)
 
 
 async def review_back(query: CallbackQuery, callback_data: CoordReview) -> None:
     """Back from the corrections to the card's own buttons."""
-    await query.answer()
     await query.message.edit_reply_markup(reply_markup=review_keyboard(callback_data.tid))
 
 
 async def review_corrections(query: CallbackQuery, callback_data: CoordReview) -> None:
     """The units (or land uses) the value can be approved with instead."""
-    await query.answer()
     if callback_data.action == ReviewAction.units:
         action, options = ReviewAction.fix_unit, coordination.CORRECTION_UNITS
     else:
@@ -160,7 +157,6 @@ async def review_corrections(query: CallbackQuery, callback_data: CoordReview) -
 
 async def review_ask(query: CallbackQuery, callback_data: CoordReview, state: FSMContext) -> None:
     """Reject or correct the value: ask for the reason (or the value), remembering the card to update."""
-    await query.answer()
     reject = callback_data.action == ReviewAction.reject
     await state.set_state(CoordinatorStates.reject_reason if reject else CoordinatorStates.review_value)
     await state.update_data(threshold_id=callback_data.tid, card_chat=query.message.chat.id,
@@ -169,8 +165,8 @@ async def review_ask(query: CallbackQuery, callback_data: CoordReview, state: FS
                                else _("Type the correct value, a number in the unit shown (or /cancel)."))
 
 
-async def review_approve(query: CallbackQuery, callback_data: CoordReview, settings: Settings, session: AsyncSession,
-                         i18n: I18n) -> None:
+async def review_approve(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordReview,
+                         settings: Settings, session: AsyncSession, i18n: I18n) -> None:
     """Approve the value, as reported or with the unit or land use chosen; then the next card."""
     action, tid, lang = callback_data.action, callback_data.tid, i18n.current_locale
     try:
@@ -180,12 +176,14 @@ async def review_approve(query: CallbackQuery, callback_data: CoordReview, setti
             land_use=callback_data.arg if action == ReviewAction.fix_land_use else None,
         )
     except coordination.NotFound:
-        await query.answer(_("This value no longer exists."), show_alert=True)
+        callback_answer.text = _("This value no longer exists.")
+        callback_answer.show_alert = True
         return
     except (coordination.NotAllowed, ValueError):
-        await query.answer(_("This value was already reviewed, or the correction does not fit it."), show_alert=True)
+        callback_answer.text = _("This value was already reviewed, or the correction does not fit it.")
+        callback_answer.show_alert = True
         return
-    await query.answer(_("Approved."))
+    callback_answer.text = _("Approved.")
     await query.message.edit_text(await _decided(session, tid, _approved_line(row, lang), lang), reply_markup=None)
     await tell_submitter(query.bot, session, row, i18n, settings.default_language)
     await _show_review(query.message, session, lang, after_id=tid)
@@ -261,7 +259,8 @@ def build_router() -> Router:
     router.callback_query.register(review_back, CoordReview.filter(F.action == ReviewAction.back))
     router.callback_query.register(review_corrections,
                                    CoordReview.filter(F.action.in_({ReviewAction.units, ReviewAction.land_uses})))
-    router.callback_query.register(review_ask, CoordReview.filter(F.action.in_({ReviewAction.reject, ReviewAction.value})))
+    router.callback_query.register(review_ask, CoordReview.filter(
+        F.action.in_({ReviewAction.reject, ReviewAction.value})))
     router.callback_query.register(review_approve, CoordReview.filter(
         F.action.in_({ReviewAction.approve, ReviewAction.fix_unit, ReviewAction.fix_land_use})))
     router.message.register(review_value, StateFilter(CoordinatorStates.review_value), not_command)
