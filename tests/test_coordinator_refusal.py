@@ -107,7 +107,7 @@ async def test_every_coordinator_path_is_refused_to_a_member_and_changes_nothing
 async def test_a_button_is_answered_once_whether_its_handler_succeeds_or_fails(harness, monkeypatch):
     """The callback answer middleware answers after the handler; on an error only the apology answers."""
     coordinator = harness.user(901, name="Coco")
-    await harness.send(coordinator, "/start")  # a message with buttons, to press a button under
+    await harness.send(coordinator, "/language")  # a message with buttons, to press a button under
     pressed = CoordReview(tid=0, action=ReviewAction.again).pack()
     calls = await harness.press(coordinator, data=pressed)
     assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [None]
