@@ -126,7 +126,7 @@ async def invite_country_typed(message: Message, member: Member | None, settings
     await state.clear()
     await message.answer(_("Which country did you mean for this invite?"), reply_markup=invite_country_keyboard(
         [(code, country_name(code, lang)) for code, _score in candidates], "", False,
-        coordination.DEFAULT_INVITE_DAYS, step=InviteStep.country.value))
+        coordination.DEFAULT_INVITE_DAYS, step=InviteStep.country))
 
 
 def _invite_roles() -> dict[str, str]:

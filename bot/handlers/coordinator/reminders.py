@@ -323,7 +323,7 @@ async def remind_template(query: CallbackQuery, callback_answer: CallbackAnswer,
         if await _still_draft(query, callback_answer, session, rid):
             forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
             await query.message.answer(_("Which survey should the reminder name?"),
-                                       reply_markup=remind_forms_keyboard(rid, RemindAction.template_form.value, forms))
+                                       reply_markup=remind_forms_keyboard(rid, RemindAction.template_form, forms))
         return
     try:
         await reminders.set_template(session, rid, key)
@@ -441,7 +441,7 @@ async def remind_narrow(query: CallbackQuery, callback_answer: CallbackAnswer, c
               "role": lambda: [(role, label) for role, label in role_labels().items() if role != Role.COORDINATOR.value],
               "region": lambda: [(region, region_label(region, Tr())) for region in REGIONS]}[kind]()
     await query.message.answer(_("Only the recipients who also match:"), reply_markup=remind_values_keyboard(
-        callback_data.rid, kind, values, action=RemindAction.narrow_value.value))
+        callback_data.rid, kind, values, action=RemindAction.narrow_value))
 
 
 async def remind_schedule(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind,

@@ -152,7 +152,7 @@ async def review_corrections(query: CallbackQuery, callback_data: CoordReview) -
     else:
         action, options = ReviewAction.fix_land_use, coordination.CORRECTION_LAND_USES
     await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
-        callback_data.tid, action.value, [(option, option) for option in options]))
+        callback_data.tid, action, [(option, option) for option in options]))
 
 
 async def review_ask(query: CallbackQuery, callback_data: CoordReview, state: FSMContext) -> None:
