@@ -32,7 +32,7 @@ from bot.survey.sandbox import FormReader
 from bot.lookup import default_vocabulary
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
 from bot.fsm import SQLStorage
-from bot.middlewares import DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
+from bot.middlewares import AnswerButtons, DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
 import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
 
@@ -93,6 +93,8 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.update.outer_middleware(DeduplicateUpdates(ledger))
     dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
+    # Every button press a handler takes is answered exactly once, by this middleware (or, on an error, by the apology).
+    dispatcher.callback_query.middleware(AnswerButtons())
     # Personal, survey and coordinator tools answer in private chats only: the guard sits on the router
     # that holds them. Coordinator tools first: their typed-input steps (reminder text, reject reason)
     # must win over onboarding, surveys and lookups. Lookups work anywhere; then what groups get
@@ -101,12 +103,12 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
     # A file answering a survey's document question comes before the coordinators' form upload.
-    private.include_routers(documents.handlers.router(), coordinator.handlers.router(), start.handlers.router(),
-                            privacy.handlers.router(), survey.handlers.router())
-    outside = groups.handlers.router()
+    private.include_routers(documents.build_router(), coordinator.build_router(), start.build_router(),
+                            privacy.build_router(), survey.build_router())
+    outside = groups.build_router()
     outside.message.filter(groups.outside_private_chat)
     outside.callback_query.filter(groups.outside_private_chat)
-    dispatcher.include_routers(private, lookup.handlers.router(), outside, fallback.handlers.router())
+    dispatcher.include_routers(private, lookup.build_router(), outside, fallback.build_router())
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)

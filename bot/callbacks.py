@@ -6,6 +6,7 @@ ValueError, which the filter turns into "no match") and the fallback answers "Th
 longer active." A row id beyond PostgreSQL's `integer` would otherwise be an SQL error, not "no such row".
 """
 
+from enum import Enum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -107,26 +108,70 @@ class LookupPage(CallbackData, prefix="lkp"):
 # ---------------------------------------------------------------- coordinator tools (issue 5)
 
 
+class RemindAction(str, Enum):
+    """What a button of the reminder composer does (the values are the wire format: buttons already sent
+    in chats keep working)."""
+
+    cancel = "cancel"
+    write = "txt"  # write the text in the coordinator's language
+    language = "lang"  # add a text in another language (arg: the language)
+    template = "tpl"  # a catalog template (arg: its key)
+    template_form = "tform"  # the survey a template names (arg: the form's pk)
+    audience = "aud"  # choose or change the recipients (arg: all, ns<pk>, nn<pk>, nd<pk>, role, region, ...)
+    audience_value = "av"  # recipients by one value (arg: kind=value)
+    send = "now"  # ask to confirm sending now
+    confirm_send = "nowok"
+    preview = "prev"
+    narrow = "nar"  # only recipients who also match (arg: language, role, region)
+    narrow_value = "nv"  # (arg: kind=value)
+    schedule = "sched"  # ask the time zone
+    zone = "tz"  # (arg: minutes from UTC)
+    at = "at"  # a proposed time (arg: tom, mon)
+    once = "once"
+    weekly = "weekly"
+
+
 class CoordRemind(CallbackData, prefix="crm"):
-    """A step of composing reminder `rid`: write text, template, language, audience, send, schedule, cancel."""
+    """A step of composing reminder `rid` (see RemindAction)."""
 
     rid: RowId
-    action: Code
+    action: RemindAction
     arg: Token = ""
+
+
+class ReminderAdminAction(str, Enum):
+    """What a button of /reminders does."""
+
+    cancel = "cancel"
 
 
 class CoordReminderAdmin(CallbackData, prefix="crx"):
     """Cancel a scheduled reminder (and its weekly schedule) from /reminders."""
 
     rid: RowId
-    action: Code = "cancel"
+    action: ReminderAdminAction = ReminderAdminAction.cancel
+
+
+class ReviewAction(str, Enum):
+    """What a button under a review card does (the values are the wire format of buttons already sent)."""
+
+    approve = "ok"
+    units = "unit"  # show the unit corrections
+    land_uses = "land"  # show the land use corrections
+    fix_unit = "fixu"  # approve with the unit in arg
+    fix_land_use = "fixl"  # approve with the land use in arg
+    reject = "no"  # ask the reason
+    value = "val"  # ask the corrected value
+    skip = "skip"
+    again = "again"  # review the skipped values
+    back = "back"  # back from the corrections to the card's buttons
 
 
 class CoordReview(CallbackData, prefix="crv"):
-    """Review of threshold row `tid`: ok, unit / land (show corrections), fixu / fixl (arg), no, skip, back."""
+    """Review of threshold row `tid` (see ReviewAction)."""
 
     tid: RowId
-    action: Code
+    action: ReviewAction
     arg: Token = ""
 
 
@@ -137,24 +182,39 @@ class CoordExport(CallbackData, prefix="cex"):
     ids: Flag = 0
 
 
+class PublishAction(str, Enum):
+    """What a button under an uploaded form does."""
+
+    publish = "ok"  # for the recipients of the current version
+    audience = "aud"  # a new survey, for the recipients in arg (fp, lab, all)
+    drop = "no"
+
+
 class CoordPublish(CallbackData, prefix="cpb"):
-    """Publish uploaded form `upload`: ok (audience of the current version), aud (arg: fp, lab, all), no."""
+    """Publish uploaded form `upload` (see PublishAction)."""
 
     upload: RowId
-    action: Code
+    action: PublishAction
     arg: Token = ""
 
 
+class InviteStep(str, Enum):
+    """A step of /invite: create the invite, or the guided flow's country, role and uses chosen."""
+
+    create = ""  # for the confirmed `country` ("" for none of the guesses)
+    country = "c"  # ask the role
+    role = "r"  # ask single or multi use
+    uses = "u"  # ask the validity, whose buttons create the invite
+
+
 class CoordInvite(CallbackData, prefix="civ"):
-    """A step of /invite. Step "": create the invite for the confirmed `country` (ISO code; "" for none of the
-    guesses). The guided flow: "c" country chosen (ask the role), "r" role chosen (ask single or multi use),
-    "u" uses chosen (ask the validity, whose buttons create the invite)."""
+    """A step of /invite (see InviteStep)."""
 
     country: Code
     role: Code
     multi: Flag = 0
     days: Annotated[int, Field(ge=1, le=365)] = 30
-    step: Code = ""
+    step: InviteStep = InviteStep.create
 
 
 class DocumentGet(CallbackData, prefix="doc"):

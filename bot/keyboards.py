@@ -245,7 +245,18 @@ def tier_keyboard(pollutant: str, land_use: str | None, tiers: list[tuple[str, s
 
 # ---------------------------------------------------------------- coordinator tools (issue 5)
 
-from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview  # noqa: E402
+from bot.callbacks import (  # noqa: E402
+    CoordExport,
+    CoordInvite,
+    CoordPublish,
+    CoordReminderAdmin,
+    CoordRemind,
+    CoordReview,
+    InviteStep,
+    PublishAction,
+    RemindAction,
+    ReviewAction,
+)
 
 
 def _markup(rows: list[list[tuple[str, object]]]) -> InlineKeyboardMarkup:
@@ -257,48 +268,50 @@ def _markup(rows: list[list[tuple[str, object]]]) -> InlineKeyboardMarkup:
 def remind_compose_keyboard(rid: int) -> InlineKeyboardMarkup:
     """How to write a reminder: own text or a catalog template."""
     return _markup([
-        [(_("✍️ Write the text"), CoordRemind(rid=rid, action="txt"))],
-        [(_("Template: please answer a survey"), CoordRemind(rid=rid, action="tpl", arg="survey"))],
-        [(_("Template: please complete your profile"), CoordRemind(rid=rid, action="tpl", arg="profile"))],
-        [(_("Template: thank you"), CoordRemind(rid=rid, action="tpl", arg="thanks"))],
-        [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))],
+        [(_("✍️ Write the text"), CoordRemind(rid=rid, action=RemindAction.write))],
+        [(_("Template: please answer a survey"), CoordRemind(rid=rid, action=RemindAction.template, arg="survey"))],
+        [(_("Template: please complete your profile"), CoordRemind(rid=rid, action=RemindAction.template, arg="profile"))],
+        [(_("Template: thank you"), CoordRemind(rid=rid, action=RemindAction.template, arg="thanks"))],
+        [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
     ])
 
 
 def remind_languages_keyboard(rid: int, missing: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """Add the text in another language, or go on to the audience."""
-    rows = [[(_("Add {language}").format(language=name), CoordRemind(rid=rid, action="lang", arg=code))] for code, name in missing]
-    rows.append([(_("Next: choose the recipients ▶"), CoordRemind(rid=rid, action="aud"))])
-    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    rows = [[(_("Add {language}").format(language=name), CoordRemind(rid=rid, action=RemindAction.language, arg=code))] for code, name in missing]
+    rows.append([(_("Next: choose the recipients ▶"), CoordRemind(rid=rid, action=RemindAction.audience))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
-def remind_forms_keyboard(rid: int, action: str, forms: list[tuple[int, str]], prefix: str = "") -> InlineKeyboardMarkup:
+def remind_forms_keyboard(rid: int, action: RemindAction, forms: list[tuple[int, str]],
+                          prefix: str = "") -> InlineKeyboardMarkup:
     """One button per survey (for a template or an audience)."""
     rows = [[(title, CoordRemind(rid=rid, action=action, arg=f"{prefix}{pk}"))] for pk, title in forms]
-    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
 def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     """Who receives the reminder."""
-    rows = [[(_("Everyone"), CoordRemind(rid=rid, action="aud", arg="all"))]]
+    rows = [[(_("Everyone"), CoordRemind(rid=rid, action=RemindAction.audience, arg="all"))]]
     for pk, title in forms:
-        rows.append([(_("Never started: {title}").format(title=title), CoordRemind(rid=rid, action="aud", arg=f"nn{pk}"))])
+        rows.append([(_("Never started: {title}").format(title=title), CoordRemind(rid=rid, action=RemindAction.audience, arg=f"nn{pk}"))])
         rows.append([(_("Draft in progress: {title}").format(title=title),
-                      CoordRemind(rid=rid, action="aud", arg=f"nd{pk}"))])
-    rows.append([(_("By role"), CoordRemind(rid=rid, action="aud", arg="role")),
-                 (_("By region"), CoordRemind(rid=rid, action="aud", arg="region"))])
-    rows.append([(_("By country"), CoordRemind(rid=rid, action="aud", arg="country")),
-                 (_("By language"), CoordRemind(rid=rid, action="aud", arg="language"))])
-    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+                      CoordRemind(rid=rid, action=RemindAction.audience, arg=f"nd{pk}"))])
+    rows.append([(_("By role"), CoordRemind(rid=rid, action=RemindAction.audience, arg="role")),
+                 (_("By region"), CoordRemind(rid=rid, action=RemindAction.audience, arg="region"))])
+    rows.append([(_("By country"), CoordRemind(rid=rid, action=RemindAction.audience, arg="country")),
+                 (_("By language"), CoordRemind(rid=rid, action=RemindAction.audience, arg="language"))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
-def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]], action: str = "av") -> InlineKeyboardMarkup:
-    """The roles, regions or languages to choose one from (action "nv": to narrow the chosen audience)."""
+def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]],
+                           action: RemindAction = RemindAction.audience_value) -> InlineKeyboardMarkup:
+    """The roles, regions or languages to choose one from (narrow_value: to narrow the chosen audience)."""
     rows = [[(label, CoordRemind(rid=rid, action=action, arg=f"{kind}={value}"))] for value, label in values]
-    rows.append([(_("◀ Back"), CoordRemind(rid=rid, action="aud"))])
+    rows.append([(_("◀ Back"), CoordRemind(rid=rid, action=RemindAction.audience))])
     return _markup(rows)
 
 
@@ -306,20 +319,20 @@ def remind_send_keyboard(rid: int, can_send: bool) -> InlineKeyboardMarkup:
     """Send now, schedule, choose other recipients, or cancel."""
     rows = []
     if can_send:
-        rows.append([(_("📨 Send now"), CoordRemind(rid=rid, action="now")),
-                     (_("🕒 Schedule"), CoordRemind(rid=rid, action="sched"))])
-    rows.append([(_("Only those in a language"), CoordRemind(rid=rid, action="nar", arg="language")),
-                 (_("Only a role"), CoordRemind(rid=rid, action="nar", arg="role")),
-                 (_("Only a region"), CoordRemind(rid=rid, action="nar", arg="region"))])
-    rows.append([(_("Choose other recipients"), CoordRemind(rid=rid, action="aud"))])
-    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+        rows.append([(_("📨 Send now"), CoordRemind(rid=rid, action=RemindAction.send)),
+                     (_("🕒 Schedule"), CoordRemind(rid=rid, action=RemindAction.schedule))])
+    rows.append([(_("Only those in a language"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="language")),
+                 (_("Only a role"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="role")),
+                 (_("Only a region"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="region"))])
+    rows.append([(_("Choose other recipients"), CoordRemind(rid=rid, action=RemindAction.audience))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
 def remind_confirm_keyboard(rid: int, count: str) -> InlineKeyboardMarkup:
     """The last step before sending: the number of recipients on the button, or back to the preview."""
-    return _markup([[(_("✅ Yes, send to {count}").format(count=count), CoordRemind(rid=rid, action="nowok"))],
-                    [(_("◀ Back"), CoordRemind(rid=rid, action="prev"))]])
+    return _markup([[(_("✅ Yes, send to {count}").format(count=count), CoordRemind(rid=rid, action=RemindAction.confirm_send))],
+                    [(_("◀ Back"), CoordRemind(rid=rid, action=RemindAction.preview))]])
 
 
 # Time zones a coordinator picks from (minutes east of UTC): the network's main regions.
@@ -337,24 +350,24 @@ def zone_label(minutes: int) -> str:
 
 def remind_zone_keyboard(rid: int) -> InlineKeyboardMarkup:
     """The coordinator's time zone, for the date and time they type next."""
-    buttons = [(zone_label(minutes), CoordRemind(rid=rid, action="tz", arg=str(minutes))) for minutes in REMINDER_ZONES]
+    buttons = [(zone_label(minutes), CoordRemind(rid=rid, action=RemindAction.zone, arg=str(minutes))) for minutes in REMINDER_ZONES]
     rows = [buttons[index:index + 4] for index in range(0, len(buttons), 4)]
-    rows.append([(_("Cancel"), CoordRemind(rid=rid, action="cancel"))])
+    rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
 def remind_when_keyboard(rid: int) -> InlineKeyboardMarkup:
     """Common sending times in the chosen time zone (or type another)."""
-    return _markup([[(_("Tomorrow 09:00"), CoordRemind(rid=rid, action="at", arg="tom")),
-                     (_("Next Monday 09:00"), CoordRemind(rid=rid, action="at", arg="mon"))],
-                    [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))]])
+    return _markup([[(_("Tomorrow 09:00"), CoordRemind(rid=rid, action=RemindAction.at, arg="tom")),
+                     (_("Next Monday 09:00"), CoordRemind(rid=rid, action=RemindAction.at, arg="mon"))],
+                    [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))]])
 
 
 def remind_repeat_keyboard(rid: int) -> InlineKeyboardMarkup:
     """Once at the chosen time, or weekly."""
     return _markup([
-        [(_("Once"), CoordRemind(rid=rid, action="once")), (_("Every week until…"), CoordRemind(rid=rid, action="weekly"))],
-        [(_("Cancel"), CoordRemind(rid=rid, action="cancel"))],
+        [(_("Once"), CoordRemind(rid=rid, action=RemindAction.once)), (_("Every week until…"), CoordRemind(rid=rid, action=RemindAction.weekly))],
+        [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
     ])
 
 
@@ -368,23 +381,23 @@ def scheduled_reminders_keyboard(items: list[tuple[int, str]]) -> InlineKeyboard
 def review_keyboard(tid: int) -> InlineKeyboardMarkup:
     """Approve, approve with a correction, reject, or skip a reported threshold value."""
     return _markup([
-        [(_("✅ Approve"), CoordReview(tid=tid, action="ok"))],
-        [(_("✏️ Approve with another value"), CoordReview(tid=tid, action="val"))],
-        [(_("✏️ Approve with another unit"), CoordReview(tid=tid, action="unit")),
-         (_("✏️ Approve with another land use"), CoordReview(tid=tid, action="land"))],
-        [(_("❌ Reject"), CoordReview(tid=tid, action="no")), (_("Skip ▶"), CoordReview(tid=tid, action="skip"))],
+        [(_("✅ Approve"), CoordReview(tid=tid, action=ReviewAction.approve))],
+        [(_("✏️ Approve with another value"), CoordReview(tid=tid, action=ReviewAction.value))],
+        [(_("✏️ Approve with another unit"), CoordReview(tid=tid, action=ReviewAction.units)),
+         (_("✏️ Approve with another land use"), CoordReview(tid=tid, action=ReviewAction.land_uses))],
+        [(_("❌ Reject"), CoordReview(tid=tid, action=ReviewAction.reject)), (_("Skip ▶"), CoordReview(tid=tid, action=ReviewAction.skip))],
     ])
 
 
 def review_again_keyboard() -> InlineKeyboardMarkup:
     """After the last card: go through the skipped values again."""
-    return _markup([[(_("Review the skipped values"), CoordReview(tid=0, action="again"))]])
+    return _markup([[(_("Review the skipped values"), CoordReview(tid=0, action=ReviewAction.again))]])
 
 
-def review_corrections_keyboard(tid: int, action: str, options: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+def review_corrections_keyboard(tid: int, action: ReviewAction, options: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """The corrected units or land uses to approve the value with."""
     rows = [[(label, CoordReview(tid=tid, action=action, arg=value))] for value, label in options]
-    rows.append([(_("◀ Back"), CoordReview(tid=tid, action="back"))])
+    rows.append([(_("◀ Back"), CoordReview(tid=tid, action=ReviewAction.back))])
     return _markup(rows)
 
 
@@ -396,19 +409,19 @@ def export_keyboard(forms: list[tuple[int, str]], with_ids: bool) -> InlineKeybo
 def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
     """Publish with the current version's audience, or choose one for a new form."""
     if audience_known:
-        rows = [[(_("✅ Publish"), CoordPublish(upload=upload, action="ok"))]]
+        rows = [[(_("✅ Publish"), CoordPublish(upload=upload, action=PublishAction.publish))]]
     else:
         rows = [
-            [(_("Publish for focal points and members"), CoordPublish(upload=upload, action="aud", arg="fp"))],
-            [(_("Publish for laboratories"), CoordPublish(upload=upload, action="aud", arg="lab"))],
-            [(_("Publish for everyone"), CoordPublish(upload=upload, action="aud", arg="all"))],
+            [(_("Publish for focal points and members"), CoordPublish(upload=upload, action=PublishAction.audience, arg="fp"))],
+            [(_("Publish for laboratories"), CoordPublish(upload=upload, action=PublishAction.audience, arg="lab"))],
+            [(_("Publish for everyone"), CoordPublish(upload=upload, action=PublishAction.audience, arg="all"))],
         ]
-    rows.append([(_("Cancel"), CoordPublish(upload=upload, action="no"))])
+    rows.append([(_("Cancel"), CoordPublish(upload=upload, action=PublishAction.drop))])
     return _markup(rows)
 
 
 def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int,
-                            step: str = "") -> InlineKeyboardMarkup:
+                            step: InviteStep = InviteStep.create) -> InlineKeyboardMarkup:
     """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member);
     step "c" when the guided flow asks the role next."""
     rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days, step=step))]
@@ -432,13 +445,13 @@ INVITE_VALIDITY = (7, 30, 90, 365)
 
 def invite_role_keyboard(country: str, roles: dict[str, str]) -> InlineKeyboardMarkup:
     """The guided /invite: whom the link is for."""
-    return _markup([[(label, CoordInvite(country=country, role=role, step="r"))] for role, label in roles.items()])
+    return _markup([[(label, CoordInvite(country=country, role=role, step=InviteStep.role))] for role, label in roles.items()])
 
 
 def invite_uses_keyboard(country: str, role: str) -> InlineKeyboardMarkup:
     """The guided /invite: one person, or anyone with the link."""
-    return _markup([[(_("One person"), CoordInvite(country=country, role=role, multi=0, step="u")),
-                     (_("Anyone with the link"), CoordInvite(country=country, role=role, multi=1, step="u"))]])
+    return _markup([[(_("One person"), CoordInvite(country=country, role=role, multi=0, step=InviteStep.uses)),
+                     (_("Anyone with the link"), CoordInvite(country=country, role=role, multi=1, step=InviteStep.uses))]])
 
 
 def invite_days_keyboard(country: str, role: str, multi: bool) -> InlineKeyboardMarkup:

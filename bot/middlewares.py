@@ -1,4 +1,5 @@
-"""Outer middlewares: one database session per update, the member who sent it, their language."""
+"""Middlewares: one database session per update, the member who sent it, their language; every button
+press answered once."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
-from aiogram.types import TelegramObject, Update, User
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.types.update import UpdateTypeLookupError
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.failsafe import harmless
 from bot.i18n import choose_language
 from storage.models import utcnow
 from storage.repositories.members import MemberRepository
@@ -97,3 +102,32 @@ def _typed_text(event: TelegramObject) -> bool:
     # Text in a group never answers a survey (surveys are private), so no draft is looked up for it.
     return (message is not None and message.chat.type == ChatType.PRIVATE and bool(message.text)
             and not message.text.startswith("/"))
+
+
+class AnswerButtons(CallbackAnswerMiddleware):
+    """aiogram's CallbackAnswerMiddleware: every button press handled is answered once, after its handler
+    (handlers set `callback_answer.text` / `.show_alert` for a toast or an alert).
+
+    One difference: a handler that fails leaves the answer to the error handler, whose apology is the
+    alert (bot/failsafe.py); aiogram's own answers in a `finally`, and the apology would then be refused
+    by Telegram as a second answer. A harmless refusal ("message is not modified") gets no apology, so
+    the button is answered here.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+        callback_answer = data["callback_answer"] = self.construct_callback_answer(
+            properties=get_flag(data, "callback_answer"))
+        if not callback_answer.disabled and callback_answer.answered:
+            await self.answer(event, callback_answer)  # "pre": answered before the handler runs
+        try:
+            result = await handler(event, data)
+        except TelegramBadRequest as error:
+            # "Message is not modified" and the like: the error handler lets them pass without a word.
+            if harmless(error) and not callback_answer.disabled and not callback_answer.answered:
+                await self.answer(event, callback_answer)
+            raise
+        if not callback_answer.disabled and not callback_answer.answered:
+            await self.answer(event, callback_answer)
+        return result

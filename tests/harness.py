@@ -144,3 +144,9 @@ class BotHarness:
     def texts(self, calls: list[Call]) -> list[str]:
         """What the user saw: sent and edited texts, and callback alerts."""
         return [call.text for call in calls if call.text]
+
+
+def shown(calls: list[Call]) -> list[Call]:
+    """The calls that put something in the chat: a button's answer (sent after its handler by aiogram's
+    CallbackAnswerMiddleware) left out."""
+    return [call for call in calls if call.method != "answerCallbackQuery"]

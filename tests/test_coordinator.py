@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select, update
 
 from bot.app import build_i18n
 from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
-from bot.handlers import coordinator as coordinator_handlers
+from bot.handlers.coordinator import publish as coordinator_handlers
 from bot.lookup.records import normalize_row
 from bot.sender import deliver_due
 from bot.survey import load_form

@@ -16,7 +16,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.types import Chat, Document, Message, Update
 
-from bot.handlers import coordinator as coordinator_handlers
+from bot.handlers.coordinator import publish as coordinator_handlers
 from bot.services import coordination
 from tests.harness import BotHarness
 from tests.survey import hostile

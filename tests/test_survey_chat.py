@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Member, Submission, SurveyAnswer
-from tests.harness import BotHarness
+from tests.harness import BotHarness, shown
 from tests.survey_walk import (
     COUNTRY_QUESTION,
     THRESHOLD_TITLE,
@@ -80,7 +80,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     await harness.send(user, "/skip")
     await harness.press(user, "Agricultural land")
     calls = await harness.press(user, "Contaminated sites")
-    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    labels = [button.text for row in shown(calls)[-1].keyboard.inline_keyboard for button in row]
     assert "☑ Agricultural land (selected)" in labels and "☑ Contaminated sites (selected)" in labels
     assert "☐ Use of sewage sludge on land" in labels
     await harness.press(user, "Done")
@@ -198,7 +198,7 @@ async def test_surveys_offered_by_role(harness, user_id):
     lab = harness.user(user_id)
     await harness.onboard(lab, "Peru", "Soil laboratory")
     calls = await harness.send(lab, "/survey")
-    labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+    labels = [button.text for row in shown(calls)[-1].keyboard.inline_keyboard for button in row]
     assert labels == ["INSOP soil laboratory SOP survey"]
     newcomer = harness.user(user_id + 70_000)
     calls = await harness.send(newcomer, "/survey")
@@ -246,7 +246,7 @@ async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
         assert draft.id == old.id and draft.form_pk == old.form_pk
         assert draft.state["answers"]["respondent/resp_name"] == "Soil chemist"
         calls = await harness.send(user, "/survey")
-        labels = [button.text for row in calls[-1].keyboard.inline_keyboard for button in row]
+        labels = [button.text for row in shown(calls)[-1].keyboard.inline_keyboard for button in row]
         assert labels == ["INSOP soil threshold values (v2): continue"]
     finally:
         # Give the original version back to the other tests of this module.

@@ -16,7 +16,7 @@ from storage.seed import FORMS_DIR
 
 from bot.limits import utf16_len
 from storage.models import Member, Submission
-from tests.harness import BotHarness
+from tests.harness import BotHarness, shown
 
 
 # The conversation's mechanics are read on the first threshold form (one flat repeat of values), made
@@ -329,7 +329,7 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
         await harness.press(user, "Yes" if value == 0 else "No")
     await harness.press(user, "Yes")
     calls = await harness.press(user, "Yes")
-    review = calls[-1]
+    review = shown(calls)[-1]
     lines = review.text.split("\n")
     assert len(lines) <= 12, review.text
     assert any("Threshold value 1" in line and "Cadmium" in line for line in lines)
@@ -340,7 +340,7 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
                       "Do you agree that INSOP publishes these… (1)", "✅ Submit"]
 
     calls = await harness.press(user, "Threshold value 2")
-    edit = calls[-1]
+    edit = shown(calls)[-1]
     assert edit.method == "editMessageText" and edit.params["message_id"] == review.result.message_id
     assert "• Pollutant: <b>Lead (Pb)</b>" in edit.text
     part_buttons = buttons(edit)
@@ -348,7 +348,7 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
     for label in part_buttons:
         assert utf16_len(label) <= 60 and (not label.endswith("…") or label[-2] != " ")
     calls = await harness.press(user, "All parts")
-    assert calls[-1].method == "editMessageText" and "Please check your answers" in calls[-1].text
+    assert shown(calls)[-1].method == "editMessageText" and "Please check your answers" in shown(calls)[-1].text
 
 
 async def test_submit_gives_a_receipt_and_answer_again_offers_the_last_answers(harness, user_id):

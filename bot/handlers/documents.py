@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 
-from aiogram import Bot, F
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
@@ -15,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import DocumentGet
 from bot.config import Settings
 from bot.downloads import FileTooLarge, download_capped
-from bot.handlers import Handlers
 from bot.handlers.survey import show_turn
 from bot.i18n import translations
 from bot.limits import MAX_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENTS, fit_utf16
@@ -23,7 +23,6 @@ from bot.services import documents, members, surveys
 from bot.services.surveys import FormCache
 from storage.models import Member
 
-handlers = Handlers("documents")
 
 _MB = 1024 * 1024
 
@@ -65,7 +64,6 @@ async def _awaiting_document(message: Message, member: Member | None, session: A
     return {"draft_id": waiting[0], "last_update_id": waiting[1]} if waiting else False
 
 
-@handlers.message(F.document | F.photo, _awaiting_document)
 async def document_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
                           event_update: Update, bot: Bot, draft_id: int, last_update_id: int) -> None:
     """A file sent while the survey asks for a document: downloaded (bounded), checked, stored as the answer."""
@@ -116,20 +114,28 @@ def document_line(view: documents.DocumentView, lang: str) -> str:
         name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown)
 
 
-@handlers.callback_query(DocumentGet.filter())
-async def send_document(query: CallbackQuery, callback_data: DocumentGet, member: Member | None, settings: Settings,
-                        session: AsyncSession) -> None:
+async def send_document(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: DocumentGet,
+                        member: Member | None, settings: Settings, session: AsyncSession) -> None:
     """A coordinator presses a document's button (review card, /review): the bot sends the file."""
     if not members.is_coordinator(member, query.from_user.id, settings.coordinator_ids):
-        await query.answer(_("Sorry, this is only for coordinators."), show_alert=True)
+        callback_answer.text = _("Sorry, this is only for coordinators.")
+        callback_answer.show_alert = True
         return
     found = await documents.document_for_coordinator(session, callback_data.doc)
     if found is None or query.message is None:
-        await query.answer(_("This document no longer exists."), show_alert=True)
+        callback_answer.text = _("This document no longer exists.")
+        callback_answer.show_alert = True
         return
     document, consent = found
-    await query.answer()
     # The consent travels with the file: a coordinator shares it beyond INSOP only with named consent.
     caption = consent_text(consent) + "\n" + _("SHA-256: {digest}").format(digest=document.sha256)
     await query.message.answer_document(BufferedInputFile(document.content, filename=documents.download_name(document)),
                                         caption=caption)
+
+
+def build_router() -> Router:
+    """A new Router: documents answering a survey question, and coordinators fetching them."""
+    router = Router(name="documents")
+    router.message.register(document_answer, F.document | F.photo, _awaiting_document)
+    router.callback_query.register(send_document, DocumentGet.filter())
+    return router

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import re
 
-from aiogram import Bot
+from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers import Handlers
-
-handlers = Handlers("groups")
 
 # The FSM storage's slot where a group's "told once" flag lives (not a person's conversation state).
 NOTICE_DESTINY = "private_chat_notice"
@@ -60,7 +58,6 @@ async def _told_before(storage: BaseStorage, bot: Bot, chat_id: int) -> bool:
 
 
 # Any command addressed to this bot (`/stats`, `/stats@this_bot`; not `/stats@other_bot`).
-@handlers.message(Command(re.compile(r".+")))
 async def private_chat_note(message: Message, bot: Bot, fsm_storage: BaseStorage) -> None:
     """The first command tried in a group: say once that only lookups work here, and where the rest is."""
     if message.chat.type == ChatType.CHANNEL or await _told_before(fsm_storage, bot, message.chat.id):
@@ -74,12 +71,20 @@ async def private_chat_note(message: Message, bot: Bot, fsm_storage: BaseStorage
     )
 
 
-@handlers.message()
 async def ignore_group_message(message: Message) -> None:
     """Plain messages in a group are the members' conversation, not questions or survey answers."""
 
 
-@handlers.callback_query()
-async def refuse_group_button(query: CallbackQuery) -> None:
+async def refuse_group_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """Survey, profile and coordinator buttons do nothing outside a private chat."""
-    await query.answer(_("This works only in a private chat with me."), show_alert=True)
+    callback_answer.text = _("This works only in a private chat with me.")
+    callback_answer.show_alert = True
+
+
+def build_router() -> Router:
+    """A new Router for groups and channels: one note per group, other messages ignored, buttons refused."""
+    router = Router(name="groups")
+    router.message.register(private_chat_note, Command(re.compile(r".+")))
+    router.message.register(ignore_group_message)
+    router.callback_query.register(refuse_group_button)
+    return router

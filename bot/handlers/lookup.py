@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -23,7 +23,6 @@ from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CompareValues, LookupPage
-from bot.handlers import Handlers
 from bot.handlers.groups import in_private_chat
 from bot.heavy import HeavyWork
 from bot.i18n import translations
@@ -47,8 +46,6 @@ from bot.lookup.tiers import TIERS
 from bot.services import thresholds
 from bot.services.thresholds import ThresholdCatalog
 from storage.models import Member, Role
-
-handlers = Handlers("lookup")
 
 
 class LookupStates(StatesGroup):
@@ -127,11 +124,9 @@ async def _answer_lookup(message: Message, text: str, member: Member | None, ses
     await _send_result(message, result, i18n, member=member)
 
 
-@handlers.callback_query(LookupPage.filter())
 async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: AsyncSession,
                       catalog: ThresholdCatalog, i18n: I18n) -> None:
     """The Details and "More values" buttons (page 1 on), or an example lookup's first screen (page 0)."""
-    await query.answer()
     if query.message is None or not 0 <= callback_data.n < MAX_PAGES:
         return
     try:
@@ -149,7 +144,6 @@ async def lookup_more(query: CallbackQuery, callback_data: LookupPage, session: 
         await _send_result(query.message, result, i18n, page=callback_data.n)
 
 
-@handlers.message(Command("lookup"))
 async def lookup_command(message: Message, command: CommandObject, member: Member | None, session: AsyncSession,
                          catalog: ThresholdCatalog, i18n: I18n, state: FSMContext) -> None:
     """Look up threshold values for what follows the command; alone, say how with an example."""
@@ -198,7 +192,6 @@ async def _send_comparison(message: Message, query_text: str, session: AsyncSess
     return True
 
 
-@handlers.message(Command("compare"))
 async def compare_command(message: Message, command: CommandObject, session: AsyncSession, catalog: ThresholdCatalog,
                           i18n: I18n, heavy: HeavyWork, state: FSMContext) -> None:
     """Chart and table of one pollutant's values across jurisdictions; alone, ask which pollutant."""
@@ -213,7 +206,6 @@ async def compare_command(message: Message, command: CommandObject, session: Asy
     await _send_comparison(message, command.args or "", session, catalog, i18n, heavy)
 
 
-@handlers.message(StateFilter(LookupStates.compare_pollutant), F.text, ~F.text.startswith("/"))
 async def compare_pollutant_typed(message: Message, session: AsyncSession, catalog: ThresholdCatalog, i18n: I18n,
                                   heavy: HeavyWork, state: FSMContext) -> None:
     """The answer to "Which pollutant should I compare?" is compared, not looked up."""
@@ -221,11 +213,9 @@ async def compare_pollutant_typed(message: Message, session: AsyncSession, catal
         await state.set_state(None)
 
 
-@handlers.callback_query(CompareValues.filter())
 async def compare_button(query: CallbackQuery, callback_data: CompareValues, session: AsyncSession,
                          catalog: ThresholdCatalog, i18n: I18n, heavy: HeavyWork, state: FSMContext) -> None:
     """The Compare button under a lookup answer, or a tier button under a comparison."""
-    await query.answer()
     if await state.get_state() == LookupStates.compare_pollutant.state:
         await state.set_state(None)
     if query.message is not None:
@@ -233,7 +223,6 @@ async def compare_button(query: CallbackQuery, callback_data: CompareValues, ses
         await _send_comparison(query.message, "", session, catalog, i18n, heavy, tier=tier, button=callback_data)
 
 
-@handlers.message(Command("countries"))
 async def countries_command(message: Message, session: AsyncSession, catalog: ThresholdCatalog, i18n: I18n) -> None:
     """The jurisdictions that have threshold values, grouped by GSP region."""
     from bot.reports.regions import REGIONS, region_label, region_of
@@ -254,7 +243,6 @@ async def countries_command(message: Message, session: AsyncSession, catalog: Th
 
 
 # In a group, plain text is the members' conversation: lookups there go through /lookup.
-@handlers.message(F.text, ~F.text.startswith("/"), in_private_chat)
 async def free_text_lookup(message: Message, member: Member | None, session: AsyncSession, catalog: ThresholdCatalog,
                            i18n: I18n, settings: Settings) -> None:
     """Any other text is a question about threshold values; "hi" or "help" gets the help screen."""
@@ -264,7 +252,6 @@ async def free_text_lookup(message: Message, member: Member | None, session: Asy
     await _answer_lookup(message, message.text or "", member, session, catalog, i18n)
 
 
-@handlers.inline_query()
 async def inline_lookup(query: InlineQuery, member: Member | None, session: AsyncSession, catalog: ThresholdCatalog,
                         i18n: I18n) -> None:
     """`@bot cadmium kenya` in any chat: the answer as an inline result."""
@@ -284,3 +271,20 @@ async def inline_lookup(query: InlineQuery, member: Member | None, session: Asyn
         input_message_content=InputTextMessageContent(message_text=body, parse_mode="HTML"),
     )
     await query.answer([article], cache_time=60, is_personal=member is not None)
+
+
+def build_router() -> Router:
+    """A new Router: /lookup, /compare, /countries, typed lookups, their buttons and inline mode."""
+    router = Router(name="lookup")
+    # Answered before the handler runs (the next page, a chart): the spinner stops at once.
+    answer_first = {"callback_answer": {"pre": True}}
+    router.callback_query.register(lookup_more, LookupPage.filter(), flags=answer_first)
+    router.message.register(lookup_command, Command("lookup"))
+    router.message.register(compare_command, Command("compare"))
+    router.message.register(compare_pollutant_typed, StateFilter(LookupStates.compare_pollutant), F.text,
+                            ~F.text.startswith("/"))
+    router.callback_query.register(compare_button, CompareValues.filter(), flags=answer_first)
+    router.message.register(countries_command, Command("countries"))
+    router.message.register(free_text_lookup, F.text, ~F.text.startswith("/"), in_private_chat)
+    router.inline_query.register(inline_lookup)
+    return router

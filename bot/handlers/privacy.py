@@ -7,10 +7,12 @@ import json
 import re
 from datetime import datetime
 
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -20,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import TelegramId
 from bot.countries import country_name
 from bot.fsm import SQLStorage
-from bot.handlers import Handlers
 from bot.i18n import language_name
 from bot.i18n.typography import join_items
 from bot.keyboards import role_labels
@@ -29,7 +30,6 @@ from bot.lookup import split_message
 from bot.services import privacy
 from storage.models import SubmissionStatus
 
-handlers = Handlers("privacy")
 
 # Long answers are shortened in the listing only; the stored value is untouched.
 _ANSWER_CHARS = 300
@@ -237,7 +237,6 @@ def as_plain_text(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-@handlers.message(Command("mydata"))
 async def show_my_data(message: Message, session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
     """Show the member everything stored about them; several messages, or a file when it is long."""
     data = await privacy.member_data(session, message.from_user.id)
@@ -259,7 +258,6 @@ async def show_my_data(message: Message, session: AsyncSession, state: FSMContex
     )
 
 
-@handlers.message(Command("forget"))
 async def ask_to_forget(message: Message) -> None:
     """Explain what /forget erases and ask for a confirmation."""
     await message.answer(
@@ -270,15 +268,14 @@ async def ask_to_forget(message: Message) -> None:
     )
 
 
-@handlers.callback_query(ForgetConfirm.filter())
-async def forget_confirmed(query: CallbackQuery, callback_data: ForgetConfirm, session: AsyncSession,
-                           state: FSMContext) -> None:
+async def forget_confirmed(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ForgetConfirm,
+                           session: AsyncSession, state: FSMContext) -> None:
     """Erase the member's data if they, and only they, confirmed."""
     if callback_data.user != query.from_user.id:
         # A forwarded or forged button: nobody erases someone else's data.
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if not callback_data.erase:
         if query.message is not None:
             await query.message.edit_text(_("Nothing was erased."))
@@ -297,3 +294,12 @@ async def forget_confirmed(query: CallbackQuery, callback_data: ForgetConfirm, s
           "without your name. Send /start if you want to use the bot again.")
         + ("\n" + _("Documents erased: {count}.").format(count=report.documents_deleted) if report.documents_deleted else "")
     )
+
+
+def build_router() -> Router:
+    """A new Router: /mydata and /forget."""
+    router = Router(name="privacy")
+    router.message.register(show_my_data, Command("mydata"))
+    router.message.register(ask_to_forget, Command("forget"))
+    router.callback_query.register(forget_confirmed, ForgetConfirm.filter())
+    return router

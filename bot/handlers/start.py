@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import html
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers import Handlers
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
 from bot.i18n import language_name
 from bot.countries import country_name, is_country, match_country
@@ -27,11 +27,9 @@ from bot.keyboards import (
     start_survey_keyboard,
 )
 from bot.limits import fit_utf16
-from bot.services import coordination, members, surveys
+from bot.services import members, surveys
 from bot.services.surveys import FormCache
 from storage.models import Member, Role
-
-handlers = Handlers("start")
 
 
 class ProfileStates(StatesGroup):
@@ -97,20 +95,18 @@ async def _offer_survey(message: Message, member: Member, session: AsyncSession,
                              reply_markup=start_survey_keyboard(waiting[0].form.id))
 
 
-@handlers.message(CommandStart())
 async def start(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n, forms: FormCache,
                 settings: Settings) -> None:
     """Greet the member in their language, offer other languages, then ask what the profile misses."""
     user = message.from_user
     payload = members.parse_start_payload(command.args)
-    member = await members.register(session, user, payload)
+    # An invite link from a coordinator presets country and role; a used or expired one changes nothing.
+    started = await members.start(session, user, payload)
+    member = started.member
     name = html.escape(user.first_name or "")
     invite_note = None
-    if coordination.is_invite_code(payload) and not member.is_onboarded:
-        # An invite link from a coordinator presets country and role; a used or expired one changes nothing.
-        outcome = await coordination.redeem_invite(session, user, payload)
-        if outcome.applied:
-            member = outcome.member
+    if started.invite_applied is not None:
+        if started.invite_applied:
             invite_note = _("Your invitation sets your country to {country} and your role to {role}.").format(
                 country=html.escape(country_name(member.country, i18n.current_locale)), role=_invited_role(member.role))
         else:
@@ -140,13 +136,11 @@ def _invited_role(role: str | None) -> str:
     return labels.get(role or "", role or "")
 
 
-@handlers.message(Command("help"))
 async def show_help(message: Message) -> None:
     """List what the bot can do."""
     await message.answer(help_text())
 
 
-@handlers.message(Command("language"))
 async def choose_language(message: Message, i18n: I18n) -> None:
     """Offer every language the bot speaks, each in its own name."""
     await message.answer(
@@ -154,7 +148,6 @@ async def choose_language(message: Message, i18n: I18n) -> None:
     )
 
 
-@handlers.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, member: Member | None, session: AsyncSession) -> None:
     """Stop the current step; everything already answered stays stored."""
     await state.clear()
@@ -164,17 +157,17 @@ async def cancel(message: Message, state: FSMContext, member: Member | None, ses
     await message.answer(_("Stopped. Everything you entered so far is kept. Send /help to see what I can do."))
 
 
-@handlers.callback_query(LanguageChoice.filter())
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageChoice, session: AsyncSession, i18n: I18n, forms: FormCache | None = None
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: LanguageChoice, session: AsyncSession,
+    i18n: I18n, forms: FormCache | None = None,
 ) -> None:
     """Switch to the chosen language and carry on where the member was."""
     if callback_data.code not in i18n.available_locales:
-        await query.answer(_("This language is not available."), show_alert=True)
+        callback_answer.text = _("This language is not available.")
+        callback_answer.show_alert = True
         return
     member = await members.set_language(session, query.from_user, callback_data.code)
     with i18n.use_locale(callback_data.code):
-        await query.answer()
         if query.message is not None:
             await query.message.edit_text(
                 _("Language set: {language}.").format(language=html.escape(language_name(callback_data.code))),
@@ -201,11 +194,9 @@ async def _ask_again_in_language(message: Message, member: Member, session: Asyn
     await show_turn(message, turn, language, member)
 
 
-@handlers.callback_query(CountryChoice.filter())
 async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, session: AsyncSession, i18n: I18n,
                          state: FSMContext, forms: FormCache, settings: Settings, member: Member | None = None) -> None:
     """Store the confirmed country, or ask again."""
-    await query.answer()
     if query.message is None:
         return
     if not callback_data.code:
@@ -226,15 +217,14 @@ async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, ses
     await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
 
 
-@handlers.callback_query(RoleChoice.filter())
-async def role_chosen(query: CallbackQuery, callback_data: RoleChoice, session: AsyncSession, i18n: I18n,
-                      forms: FormCache, settings: Settings) -> None:
+async def role_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleChoice,
+                      session: AsyncSession, i18n: I18n, forms: FormCache, settings: Settings) -> None:
     """Store the role; the profile is complete."""
     if callback_data.role not in members.SELF_CHOSEN_ROLES:
-        await query.answer(_("This choice is not available."), show_alert=True)
+        callback_answer.text = _("This choice is not available.")
+        callback_answer.show_alert = True
         return
     member = await members.set_role(session, query.from_user, callback_data.role)
-    await query.answer()
     if query.message is None:
         return
     await query.message.edit_text(_("Thank you, your profile is complete."))
@@ -253,7 +243,11 @@ def _needs_country(message: Message, member: Member | None, raw_state: str | Non
     return member is None or (not member.is_onboarded and not member.country)
 
 
-@handlers.message(F.text, _needs_country)
+def _needs_role(message: Message, member: Member | None) -> bool:
+    """Typed text from a member who has a country but has not picked a role yet."""
+    return not _is_command(message) and member is not None and not member.is_onboarded and not member.role
+
+
 async def country_typed(message: Message, member: Member | None, session: AsyncSession, i18n: I18n) -> None:
     """Match a typed country name in any language and ask the member to confirm it."""
     if member is None:
@@ -273,8 +267,6 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
     )
 
 
-@handlers.message(F.text, lambda message, member: not _is_command(message) and member is not None
-                and not member.is_onboarded and not member.role)
 async def role_missing(message: Message, session: AsyncSession, i18n: I18n, forms: FormCache,
                        settings: Settings) -> None:
     """The member typed their role instead of pressing a button: matched like a survey answer, else the buttons again."""
@@ -292,7 +284,6 @@ async def role_missing(message: Message, session: AsyncSession, i18n: I18n, form
     await _continue_onboarding(message, member, session, forms, settings, i18n.current_locale)
 
 
-@handlers.message(Command("profile"))
 async def show_profile(message: Message, member: Member | None, i18n: I18n) -> None:
     """Show the member's country, role and language, with buttons to change each."""
     if member is None or not member.is_onboarded:
@@ -308,14 +299,13 @@ async def show_profile(message: Message, member: Member | None, i18n: I18n) -> N
     await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR))
 
 
-@handlers.callback_query(ProfileEdit.filter())
-async def edit_profile(query: CallbackQuery, callback_data: ProfileEdit, member: Member | None, state: FSMContext,
-                       i18n: I18n) -> None:
+async def edit_profile(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ProfileEdit,
+                       member: Member | None, state: FSMContext, i18n: I18n) -> None:
     """Ask for the new country, role or language."""
     if member is None or not member.is_onboarded or query.message is None:
-        await query.answer(_("Please set up your profile first: send /start."), show_alert=True)
+        callback_answer.text = _("Please set up your profile first: send /start.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.what == "country":
         await state.set_state(ProfileStates.country)
@@ -325,3 +315,20 @@ async def edit_profile(query: CallbackQuery, callback_data: ProfileEdit, member:
     else:
         await query.message.answer(
             _("Choose your language:"), reply_markup=language_keyboard(i18n.available_locales, i18n.current_locale))
+
+
+def build_router() -> Router:
+    """A new Router: /start and onboarding, /help, /language, /cancel, /profile."""
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(show_help, Command("help"))
+    router.message.register(choose_language, Command("language"))
+    router.message.register(cancel, Command("cancel"))
+    router.callback_query.register(language_chosen, LanguageChoice.filter())
+    router.callback_query.register(country_chosen, CountryChoice.filter())
+    router.callback_query.register(role_chosen, RoleChoice.filter())
+    router.message.register(country_typed, F.text, _needs_country)
+    router.message.register(role_missing, F.text, _needs_role)
+    router.message.register(show_profile, Command("profile"))
+    router.callback_query.register(edit_profile, ProfileEdit.filter())
+    return router

@@ -6,16 +6,16 @@ import html
 import logging
 from dataclasses import replace
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers import Handlers
 from bot import survey as engine
 from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
@@ -41,7 +41,6 @@ from bot.services.surveys import FormCache, Turn, step_token
 from bot.survey.form import language_code
 from storage.models import Member, utcnow
 
-handlers = Handlers("survey")
 log = logging.getLogger(__name__)
 
 _TYPE_HINTS = {
@@ -339,7 +338,6 @@ def _coordinator(member: Member | None, user_id: int, settings: Settings) -> boo
     return members.is_coordinator(member, user_id, settings.coordinator_ids)
 
 
-@handlers.message(Command("survey"))
 async def list_surveys(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
                        settings: Settings, i18n: I18n) -> None:
     """Offer the surveys that apply to the member."""
@@ -353,27 +351,32 @@ async def list_surveys(message: Message, member: Member | None, session: AsyncSe
     await message.answer(_("Which survey would you like to answer?"), reply_markup=survey_list_keyboard(offers))
 
 
-@handlers.callback_query(SurveyOpen.filter())
-async def open_survey(query: CallbackQuery, callback_data: SurveyOpen, member: Member | None, session: AsyncSession,
-                      forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
+async def open_survey(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyOpen,
+                      member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n,
+                      event_update: Update) -> None:
     """Start the chosen survey, or continue the member's draft of it."""
-    await _open(query, callback_data.form_pk, None, member, session, forms, settings, i18n, event_update)
+    await _open(query, callback_answer, callback_data.form_pk, None, member, session, forms, settings, i18n,
+                event_update)
 
 
-@handlers.callback_query(SurveyAgain.filter())
-async def answer_again(query: CallbackQuery, callback_data: SurveyAgain, member: Member | None, session: AsyncSession,
-                       forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
+async def answer_again(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyAgain,
+                       member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n,
+                       event_update: Update) -> None:
     """A new submission of a survey already submitted: empty, or from the last answers."""
     if callback_data.mode not in ("new", "copy"):
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
-    await _open(query, callback_data.form_pk, callback_data.mode, member, session, forms, settings, i18n, event_update)
+    await _open(query, callback_answer, callback_data.form_pk, callback_data.mode, member, session, forms, settings,
+                i18n, event_update)
 
 
-async def _open(query: CallbackQuery, form_pk: int, again: str | None, member: Member | None, session: AsyncSession,
-                forms: FormCache, settings: Settings, i18n: I18n, event_update: Update) -> None:
+async def _open(query: CallbackQuery, callback_answer: CallbackAnswer, form_pk: int, again: str | None,
+                member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n,
+                event_update: Update) -> None:
     if member is None or query.message is None:
-        await query.answer(_("Please set up your profile first: send /start."), show_alert=True)
+        callback_answer.text = _("Please set up your profile first: send /start.")
+        callback_answer.show_alert = True
         return
     lang = i18n.current_locale
     try:
@@ -381,23 +384,21 @@ async def _open(query: CallbackQuery, form_pk: int, again: str | None, member: M
                                          _coordinator(member, query.from_user.id, settings), event_update.update_id,
                                          lang, translations(i18n.locales, lang), again=again)
     except surveys.SurveyUnavailable:
-        await query.answer(_("This survey is not available."), show_alert=True)
+        callback_answer.text = _("This survey is not available.")
+        callback_answer.show_alert = True
         return
     except surveys.AnswerAgain as submitted:
-        await query.answer()
         when = format_date(submitted.submitted_at or utcnow(), format="medium", locale=lang)
         await query.message.answer(
             _("You submitted this survey on {date}. Answering again sends a new submission; the one you sent stays "
               "as it is. You can start from your last answers and change only what is new.").format(date=when),
             reply_markup=survey_again_keyboard(form_pk))
         return
-    await query.answer()
     if again is not None:
         await query.message.edit_reply_markup(reply_markup=None)
     await show_turn(query.message, turn, lang, member)
 
 
-@handlers.message(Command("resume"))
 async def resume(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                  event_update: Update) -> None:
     """Continue the most recent draft at its next unanswered question."""
@@ -431,14 +432,12 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
         await show_turn(message, turn, lang, member, lead=_echo(turn))
 
 
-@handlers.message(Command("back"))
 async def go_back(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                   event_update: Update) -> None:
     """Return to the previous question."""
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "back")
 
 
-@handlers.message(Command("skip"))
 async def skip_question(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
                         event_update: Update) -> None:
     """Leave an optional question empty."""
@@ -458,7 +457,6 @@ async def _open_survey(message: Message, member: Member | None, session: AsyncSe
     return {"draft_id": open_draft_id} if open_draft_id else False
 
 
-@handlers.message(F.text, _open_survey)
 async def typed_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
                        event_update: Update, draft_id: int) -> None:
     """Typed text while a survey is open answers its current question."""
@@ -466,35 +464,36 @@ async def typed_answer(message: Message, member: Member, session: AsyncSession, 
                          draft_id=draft_id)
 
 
-@handlers.callback_query(SurveyStep.filter())
-async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member: Member | None, session: AsyncSession,
-                        forms: FormCache, i18n: I18n, event_update: Update, catalog=None) -> None:
+async def survey_button(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyStep,
+                        member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
+                        event_update: Update, catalog=None) -> None:
     """A button under a survey question or the review."""
     action = _ACTIONS.get(callback_data.action)
     if member is None or action is None or query.message is None:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
     lang = i18n.current_locale
     if action in ("part", "summary"):
-        await _show_review_view(query, callback_data, action, member, session, forms, i18n)
+        await _show_review_view(query, callback_answer, callback_data, action, member, session, forms, i18n)
         return
     if action == "lookup":
-        await _look_it_up(query, callback_data, member, session, catalog, i18n)
+        await _look_it_up(query, callback_answer, callback_data, member, session, catalog, i18n)
         return
     value = callback_data.arg if action in ("choose", "toggle", "edit") else None
     try:
         turn = await surveys.reply(session, forms, member, callback_data.sub, event_update.update_id, action, value,
                                    expected=callback_data.step, lang=lang, tr=translations(i18n.locales, lang))
     except surveys.SurveyUnavailable:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
     if turn.duplicate:
-        await query.answer()
         return
     if turn.stale:
-        await query.answer(_("This question is already answered. Send /resume to see the current one."), show_alert=True)
+        callback_answer.text = _("This question is already answered. Send /resume to see the current one.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if action == "toggle":
         markup = survey_question_keyboard(turn.submission.id, callback_data.step, turn.prompt, turn.pending,
                                           suggested=member.country)
@@ -510,8 +509,8 @@ async def survey_button(query: CallbackQuery, callback_data: SurveyStep, member:
     await show_turn(query.message, turn, lang, member, lead=_echo(turn) if action == "saved" else None)
 
 
-async def _show_review_view(query: CallbackQuery, callback_data: SurveyStep, action: str, member: Member,
-                            session: AsyncSession, forms: FormCache, i18n: I18n) -> None:
+async def _show_review_view(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyStep,
+                            action: str, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n) -> None:
     """The review's summary or one of its parts, in place of the message the button was under."""
     lang = i18n.current_locale
     try:
@@ -519,9 +518,9 @@ async def _show_review_view(query: CallbackQuery, callback_data: SurveyStep, act
     except surveys.SurveyUnavailable:
         turn = None
     if turn is None or turn.prompt.kind != "review" or step_token(turn.prompt) != callback_data.step:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     turn = _typeset(turn, lang)
     if action == "part":
         view = _review_part(turn, lang, callback_data.arg)
@@ -542,16 +541,30 @@ async def _show_review_view(query: CallbackQuery, callback_data: SurveyStep, act
     await query.message.answer(chunks[-1], reply_markup=markup)
 
 
-async def _look_it_up(query: CallbackQuery, callback_data: SurveyStep, member: Member, session: AsyncSession,
-                      catalog, i18n: I18n) -> None:
+async def _look_it_up(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyStep, member: Member,
+                      session: AsyncSession, catalog, i18n: I18n) -> None:
     """Pause the survey and answer the typed text as a lookup."""
     text = await surveys.typed_lookup(session, member, callback_data.sub)
     if text is None or catalog is None:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     from bot.handlers.lookup import _answer_lookup  # the lookup's own reply, as if typed outside the survey
 
     await _answer_lookup(query.message, text, member, session, catalog, i18n)
     await query.message.answer(_("Survey paused. Your answers are saved: send /resume to continue where you stopped."))
+
+
+def build_router() -> Router:
+    """A new Router: /survey, /resume, /back, /skip, typed answers and the survey's buttons."""
+    router = Router(name="survey")
+    router.message.register(list_surveys, Command("survey"))
+    router.callback_query.register(open_survey, SurveyOpen.filter())
+    router.callback_query.register(answer_again, SurveyAgain.filter())
+    router.message.register(resume, Command("resume"))
+    router.message.register(go_back, Command("back"))
+    router.message.register(skip_question, Command("skip"))
+    router.message.register(typed_answer, F.text, _open_survey)
+    router.callback_query.register(survey_button, SurveyStep.filter())
+    return router

@@ -54,6 +54,10 @@ class ReminderGone(Exception):
     """The reminder is not a draft any more (sent, scheduled or cancelled), or does not exist."""
 
 
+class ReminderIncomplete(ReminderGone):
+    """The draft has no text or no recipients yet: it cannot be sent or scheduled."""
+
+
 def region_countries(region: str) -> set[str]:
     """Country codes of a GSP region."""
     return {code for code, name in load_regions().items() if name == region}
@@ -185,7 +189,7 @@ async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime)
     async with session.begin():
         reminder = await _draft(ReminderRepository(session), reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
-            raise ReminderGone(reminder_id)
+            raise ReminderIncomplete(reminder_id)
         reminder.status = ReminderStatus.SCHEDULED
         reminder.scheduled_for = when.astimezone(timezone.utc)
     return reminder
@@ -197,7 +201,7 @@ async def schedule_weekly(session: AsyncSession, reminder_id: int, first: dateti
         repo = ReminderRepository(session)
         reminder = await _draft(repo, reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
-            raise ReminderGone(reminder_id)
+            raise ReminderIncomplete(reminder_id)
         first = first.astimezone(timezone.utc)
         following = first + WEEK
         schedule = await repo.add_schedule(

@@ -9,8 +9,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiogram.types import User
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, normalize_row
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.regions import load_regions
+from bot.services.documents import DocumentView, threshold_documents
 from bot.survey import Form, FormError
 from bot.survey.limits import FormProblem
 from bot.survey.sandbox import FormReader
@@ -43,6 +44,9 @@ from storage.repositories.review import ReviewRepository
 from storage.repositories.roles import RoleRepository
 from storage.repositories.statistics import StatisticsRepository
 from storage.repositories.surveys import SurveyRepository
+
+if TYPE_CHECKING:  # members imports this module
+    from bot.services.members import User
 
 INVITE_PREFIX = "inv-"
 INVITE_ROLES = (Role.FOCAL_POINT, Role.LAB, Role.MEMBER)
@@ -186,13 +190,21 @@ async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteO
         if member.is_onboarded:
             # Someone with a profile keeps it; the link is not used up by them.
             return InviteOutcome(applied=False, invite=invite, member=member)
-        if invite is None or not await repo.use_invite(code, utcnow()):
-            return InviteOutcome(applied=False, invite=invite, member=member)
-        member.country = invite.country
-        if member.role != Role.COORDINATOR:
-            member.role = invite.role
-        member.onboarded_at = utcnow()
-    return InviteOutcome(applied=True, invite=invite, member=member)
+        applied = await apply_invite(repo, member, code)
+    return InviteOutcome(applied=applied, invite=invite, member=member)
+
+
+async def apply_invite(repo: InviteRepository, member: Member, code: str) -> bool:
+    """Use the invite (inside the caller's transaction) and preset the member's country and role from it;
+    False when it is unknown, expired or used up."""
+    invite = await repo.invite(code)
+    if invite is None or not await repo.use_invite(code, utcnow()):
+        return False
+    member.country = invite.country
+    if member.role != Role.COORDINATOR:
+        member.role = invite.role
+    member.onboarded_at = utcnow()
+    return True
 
 
 # ---------------------------------------------------------------- statistics
@@ -292,6 +304,29 @@ async def next_review(session: AsyncSession, after_id: int = 0, wrap: bool = Tru
         if threshold is None:
             return None
         return await _review_item(session, repo, threshold)
+
+
+@dataclass
+class ReviewCard:
+    """What /review shows next: the value waiting (None when none is left), how many wait in all, and the
+    documents sent with it (at most `max_documents`)."""
+
+    item: ReviewItem | None
+    waiting: int
+    documents: list[DocumentView] = field(default_factory=list)
+
+
+async def review_card(session: AsyncSession, after_id: int = 0, wrap: bool = True,
+                      max_documents: int = 5) -> ReviewCard:
+    """The next review card, read in one transaction: the value, its context, the count and its documents."""
+    async with session.begin():
+        repo = ReviewRepository(session)
+        threshold = await repo.next_pending_threshold(after_id, wrap=wrap)
+        if threshold is None:
+            return ReviewCard(None, await repo.pending_threshold_count())
+        item = await _review_item(session, repo, threshold)
+        attached = await threshold_documents(session, threshold)
+        return ReviewCard(item, item.remaining, attached[:max_documents])
 
 
 async def review_item(session: AsyncSession, threshold_id: int) -> ReviewItem | None:

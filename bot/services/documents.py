@@ -235,8 +235,15 @@ async def documents_for_threshold(session: AsyncSession, threshold: Threshold) -
     if threshold.submission_id is None:
         return []
     async with session.begin():
-        stored = await DocumentRepository(session).of_submissions([threshold.submission_id])
-        submission = await session.get(Submission, threshold.submission_id) if stored else None
+        return await threshold_documents(session, threshold)
+
+
+async def threshold_documents(session: AsyncSession, threshold: Threshold) -> list[DocumentView]:
+    """documents_for_threshold inside the caller's transaction (the review card reads it with the value)."""
+    if threshold.submission_id is None:
+        return []
+    stored = await DocumentRepository(session).of_submissions([threshold.submission_id])
+    submission = await session.get(Submission, threshold.submission_id) if stored else None
     views = [_view(document) for document in stored]
     return documents_for_value(views, (submission.data if submission else None) or {}, threshold.instrument or "")
 
