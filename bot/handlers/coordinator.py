@@ -39,7 +39,7 @@ from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderA
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
 from bot.downloads import FileTooLarge, download_capped
-from bot.countries import country_name, exact_country, is_country, match_country
+from bot.countries import country_name, is_country, read_country
 from bot.handlers import Handlers
 from bot.heavy import HeavyWork
 from bot.i18n import language_name, ordered_languages, translations
@@ -353,12 +353,11 @@ async def invite(message: Message, command: CommandObject, member: Member | None
                                                                       high=coordination.MAX_INVITE_DAYS))
         return
     lang = i18n.current_locale
-    country = exact_country(request.country_text)
+    country, candidates = read_country(request.country_text)
     if country is not None:
         await message.answer(await _create_invite(session, bot, message.from_user.id, country, request.role,
                                                   request.multi, request.days, lang))
         return
-    candidates = match_country(request.country_text)
     if not candidates:
         await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "
                                "ISO code, for example Kenya or KE.").format(text=_fit(request.country_text, 100)))
@@ -378,13 +377,12 @@ async def invite_country_typed(message: Message, member: Member | None, settings
         await state.clear()
         return
     text, lang = message.text.strip(), i18n.current_locale
-    country = exact_country(text)
+    country, candidates = read_country(text)
     if country is not None:
         await state.clear()
         await message.answer(_("Invite for {country}. Who is it for?").format(country=html.escape(country_name(country, lang))),
                              reply_markup=invite_role_keyboard(country, _invite_roles()))
         return
-    candidates = match_country(text)
     if not candidates:
         # The state stays: the next message is the country.
         await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "
@@ -579,7 +577,7 @@ async def export(message: Message, command: CommandObject, member: Member | None
 
 @handlers.callback_query(CoordExport.filter())
 async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member: Member | None, settings: Settings,
-                        session: AsyncSession, heavy: HeavyWork) -> None:
+                        session: AsyncSession, heavy: HeavyWork, i18n: I18n) -> None:
     """Send the chosen survey's submissions as XLSX and CSV files."""
     if not await _allowed(query, member, settings):
         return
@@ -593,7 +591,8 @@ async def export_chosen(query: CallbackQuery, callback_data: CoordExport, member
         return
     await query.message.bot.send_chat_action(query.message.chat.id, "upload_document")
     # Written in the worker process: a large export does not hold up anyone else's updates.
-    files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids))
+    # Countries named in the coordinator's language next to their ISO codes.
+    files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids), i18n.current_locale)
     count = len(rows)
     caption = _("{title}: {count} submitted responses.").format(title=_fit(stored.title or stored.form_id, 300),
                                                                  count=count)
@@ -1105,8 +1104,7 @@ async def reminder_country(message: Message, member: Member | None, settings: Se
         return
     data = await state.get_data()
     text = message.text.strip()
-    code = exact_country(text)
-    candidates = [] if code else match_country(text)
+    code, candidates = read_country(text)
     if code is None and not candidates:
         await message.answer(_("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
             text=_fit(text, 100)))

@@ -21,18 +21,6 @@ VERSION = "2026113001"
 LANGUAGES = [("English", "en"), ("French", "fr"), ("Spanish", "es"), ("Arabic", "ar"), ("Chinese", "zh"), ("Russian", "ru")]
 TRANSLATED_COLUMNS = ("label", "hint", "required_message", "constraint_message")
 PLAIN_COLUMNS = ("required", "relevant", "constraint", "choice_filter", "default", "calculation", "appearance")
-# FAO's 194 Member Nations (ISO 3166-1 alpha-2): the 193 UN member states except Liechtenstein, plus the
-# Cook Islands and Niue. A survey for national focal points lists these only, under their UN names.
-FAO_MEMBERS = frozenset("""
-AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT
-BW BY BZ CA CD CF CG CH CI CK CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ
-EC EE EG ER ES ET FI FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY HN HR HT
-HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA LB LC
-LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ
-NA NE NG NI NL NO NP NR NU NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW
-SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN
-TO TR TT TV TZ UA UG US UY UZ VC VE VN VU WS YE ZA ZM ZW
-""".split())
 
 
 def T(en: str, fr: str = "", es: str = "", **others: str) -> dict[str, str]:
@@ -52,9 +40,9 @@ def choices(list_name: str, *items: tuple[str, dict]) -> list[dict]:
 
 def country_choices() -> list[dict]:
     """FAO's member nations with their UN names in the six languages (storage/seed/un_country_names.csv, else CLDR)."""
-    from bot.countries import country_choices as all_countries
+    from bot.countries import FAO_MEMBERS, country_choices as all_countries
 
-    rows = [row for row in all_countries(tuple(code for _language, code in LANGUAGES)) if row["name"] in FAO_MEMBERS]
+    rows = all_countries(tuple(code for _language, code in LANGUAGES), members=FAO_MEMBERS)
     assert len(rows) == len(FAO_MEMBERS), sorted(FAO_MEMBERS - {row["name"] for row in rows})
     return rows
 
