@@ -3,8 +3,12 @@
 Run: python storage/forms/build_forms.py   (then `git diff` shows wording changes here, not in binary files)
 
 A published version never changes: a new version gets a new `version` below and is published next to the
-old one at the next start (drafts of the old one stay answerable). The first versions (2025060101) are kept
-in `previous/`, and `bot/reports/indicators.FORM_ANSWERS` reads the answers of both.
+old one at the next start (drafts of the old one stay answerable). Before building a new version, copy the
+shipped files to `previous/<name>_<old version>.xlsx`: the first versions (2025060101) and 2026113001 are
+kept there, and `bot/reports/indicators.FORM_ANSWERS` reads the answers of every version.
+
+2026113002: the survey texts rechecked against the translation review (French "Politique", "laboratoires
+d’analyse des sols", Spanish "valores umbral para suelos") and the Netherlands under their UN name.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script: the bot's country names and pollutant catalogue
 
-VERSION = "2026113001"
+VERSION = "2026113002"
 LANGUAGES = [("English", "en"), ("French", "fr"), ("Spanish", "es"), ("Arabic", "ar"), ("Chinese", "zh"), ("Russian", "ru")]
 TRANSLATED_COLUMNS = ("label", "hint", "required_message", "constraint_message")
 PLAIN_COLUMNS = ("required", "relevant", "constraint", "choice_filter", "default", "calculation", "appearance")
@@ -170,7 +174,7 @@ THRESHOLD_SURVEY = [
         zh="这些答复是否已与负责土壤污染法规的主管部门核实？",
         ru="Согласованы ли эти ответы с органом, отвечающим за нормы в области загрязнения почв?"), required="yes"),
     q("end_group", "respondent"),
-    q("begin_group", "status", T("Soil threshold values", "Valeurs seuils des sols", "Valores umbral del suelo",
+    q("begin_group", "status", T("Soil threshold values", "Valeurs seuils des sols", "Valores umbral para suelos",
                                  ar="القيم الحدية للتربة", zh="土壤阈值", ru="Пороговые значения для почв")),
     q("select_one has_thresholds", "has_thresholds",
       T("Does your country have national soil threshold values for pollutants?",
@@ -248,11 +252,11 @@ WORKING_STAGES = "'drafting consultation adopted_not_in_force'"
 THRESHOLD_SURVEY += [
     *coverage_rows(),
     q("end_group", "status"),
-    q("begin_group", "policy", T("Policy", "Politiques", "Política", ar="السياسات", zh="政策", ru="Политика")),
+    q("begin_group", "policy", T("Policy", "Politique", "Política", ar="السياسات", zh="政策", ru="Политика")),
     q("select_one reg_stage", "reg_stage",
       T("Which stage best describes national soil threshold values in your country's regulation?",
         "Quelle étape décrit le mieux les valeurs seuils nationales des sols dans la réglementation de votre pays\u202f?",
-        "¿Qué etapa describe mejor los valores umbral nacionales del suelo en la normativa de su país?",
+        "¿Qué etapa describe mejor los valores umbral nacionales para suelos en la normativa de su país?",
         ar="ما المرحلة التي تصف على أفضل وجه وضع القيم الحدية الوطنية للتربة في لوائح بلدك؟",
         zh="以下哪个阶段最能描述贵国法规中国家土壤阈值的现状？",
         ru="Какой этап лучше всего описывает положение национальных пороговых значений для почв в нормативной базе вашей страны?"),
@@ -278,7 +282,7 @@ THRESHOLD_SURVEY += [
         "Au cours des deux dernières années, un organisme public de votre pays a-t-il participé à des discussions formelles "
         "sur l’établissement ou la révision de valeurs seuils pour les sols\u202f?",
         "En los dos últimos años, ¿ha participado un organismo público de su país en debates formales sobre el establecimiento "
-        "o la revisión de valores umbral del suelo?",
+        "o la revisión de valores umbral para suelos?",
         ar="خلال السنتين الماضيتين، هل شاركت هيئة حكومية في بلدك في مناقشات رسمية بشأن وضع قيم حدية للتربة أو مراجعتها؟",
         zh="过去两年中，贵国是否有政府机构参加过关于制定或修订土壤阈值的正式讨论？",
         ru="Участвовал ли за последние два года государственный орган вашей страны в официальных обсуждениях установления или "
@@ -479,7 +483,7 @@ THRESHOLD_SURVEY += [
     q("select_multiple obstacle", "obstacles",
       T("What most hinders setting or updating soil threshold values in your country?",
         "Qu’est-ce qui freine le plus l’établissement ou la mise à jour de valeurs seuils pour les sols dans votre pays\u202f?",
-        "¿Qué dificulta más el establecimiento o la actualización de valores umbral del suelo en su país?",
+        "¿Qué dificulta más el establecimiento o la actualización de valores umbral para suelos en su país?",
         ar="ما أكثر ما يعيق وضع القيم الحدية للتربة أو تحديثها في بلدك؟", zh="在贵国，制定或更新土壤阈值的最大障碍是什么？",
         ru="Что больше всего мешает установлению или обновлению пороговых значений для почв в вашей стране?"),
       hint=UP_TO_THREE, required="yes",
@@ -828,8 +832,8 @@ LAB_SURVEY = [
     q("note", "intro", T(
         "This INSOP survey maps soil laboratories' capacity for pollutants and their work with the harmonized procedures (SOPs) "
         "developed with GLOSOLAN. It takes about 10 minutes, almost all buttons.",
-        "Cette enquête de l’INSOP recense les capacités d’analyse des polluants des laboratoires des sols et leur travail avec "
-        "les modes opératoires normalisés (MON) harmonisés élaborés avec GLOSOLAN. Elle dure environ 10 minutes, presque "
+        "Cette enquête de l’INSOP recense les capacités d’analyse des polluants des laboratoires d’analyse des sols et leur travail avec "
+        "les modes opératoires normalisés (MON) harmonisés élaborés avec GLOSOLAN. Elle prend environ 10 minutes, presque "
         "uniquement avec des boutons.",
         "Esta encuesta de INSOP recopila la capacidad de los laboratorios de suelos para analizar contaminantes y su trabajo "
         "con los procedimientos operativos estándar (POE) armonizados elaborados con GLOSOLAN. Le llevará unos 10 minutos, "
