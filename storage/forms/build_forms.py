@@ -8,7 +8,8 @@ shipped files to `previous/<name>_<old version>.xlsx`: the first versions (20250
 kept there, and `bot/reports/indicators.FORM_ANSWERS` reads the answers of every version.
 
 2026113002: the survey texts rechecked against the translation review (French "Politique", "laboratoires
-d’analyse des sols", Spanish "valores umbral para suelos") and the Netherlands under their UN name.
+d’analyse des sols", Spanish "valores umbral para suelos"), the Netherlands under their UN name, and an
+optional `file` question (`instr_file`) after each instrument's link: the member sends the official text.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ sys.path.insert(0, str(HERE.parents[1]))  # run as a script: the bot's country n
 VERSION = "2026113002"
 LANGUAGES = [("English", "en"), ("French", "fr"), ("Spanish", "es"), ("Arabic", "ar"), ("Chinese", "zh"), ("Russian", "ru")]
 TRANSLATED_COLUMNS = ("label", "hint", "required_message", "constraint_message")
-PLAIN_COLUMNS = ("required", "relevant", "constraint", "choice_filter", "default", "calculation", "appearance")
+PLAIN_COLUMNS = ("required", "relevant", "constraint", "choice_filter", "default", "calculation", "appearance",
+                 "body::accept")
 
 
 def T(en: str, fr: str = "", es: str = "", **others: str) -> dict[str, str]:
@@ -361,6 +363,21 @@ THRESHOLD_SURVEY += [
              ar="أو أرسل الوثيقة بالبريد الإلكتروني إلى أمانة الشبكة.", zh="或将文件通过电子邮件发送给INSOP秘书处。",
              ru="Или отправьте документ по электронной почте в секретариат INSOP."),
       constraint="regex(., '^https?://')", constraint_message=LINK_MESSAGE),
+    # The official text itself, so a coordinator checks each reported value against it (issue 16). The bot
+    # sniffs the type from the bytes (PDF, DOCX, XLSX, pictures); body::accept tells Kobo and ODK the same.
+    q("file", "instr_file",
+      T("You may also send the document itself here as a file (optional).",
+        "Vous pouvez aussi envoyer ici le document lui-même sous forme de fichier (facultatif).",
+        "También puede enviar aquí el propio documento como archivo (opcional).",
+        ar="يمكنك أيضًا إرسال الوثيقة نفسها هنا في شكل ملف (اختياري).", zh="您也可以在此以文件形式发送该文件本身（选填）。",
+        ru="Вы также можете отправить сюда сам документ в виде файла (необязательно)."),
+      hint=T("PDF, Word (DOCX) or a photo or scan of the pages. Use the paper clip to attach it, or /skip.",
+             "PDF, Word (DOCX) ou photo ou numérisation des pages. Joignez-le avec le trombone, ou /skip.",
+             "PDF, Word (DOCX) o una foto o un escaneo de las páginas. Adjúntelo con el clip, o /skip.",
+             ar="ملف PDF أو Word (DOCX) أو صورة أو نسخة ممسوحة ضوئيًا للصفحات. أرفقه بزر المشبك، أو /skip.",
+             zh="PDF、Word（DOCX）文件或页面的照片、扫描件。请用回形针图标附上，或发送 /skip。",
+             ru="PDF, Word (DOCX) или фотография либо скан страниц. Прикрепите его скрепкой или отправьте /skip."),
+      **{"body::accept": ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,image/*"}),
     q("select_one yes_no", "instr_type_values",
       T("Would you like to type some key values of this instrument now (for example cadmium and lead for agricultural land)?",
         "Souhaitez-vous saisir maintenant quelques valeurs clés de cet instrument (par exemple le cadmium et le plomb pour les "
