@@ -182,3 +182,15 @@ def test_read_country_gives_the_code_or_the_guesses():
     code, guesses = read_country("Nethrlands")
     assert code is None and guesses[0][0] == "NL"
     assert read_country("qwertyuiop zxcv") == (None, [])
+
+
+def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalchemy():
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.countries, bot.lookup, bot.lookup.render, bot.lookup.records, bot.lookup.vocabulary, "
+            "bot.lookup.synthetic, bot.survey, bot.survey.loader; "
+            "print(sorted({name.split('.')[0] for name in sys.modules} & {'aiogram', 'sqlalchemy'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
