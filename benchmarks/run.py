@@ -184,7 +184,7 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
 
 # ------------------------------------------------------------------------------------ survey plans
 
-# Answers with a format or a range of their own (threshold survey version 2026113001).
+# Answers with a format or a range of their own (threshold survey version 2026113002).
 FIXED_ANSWERS = {"resp_email": "member@example.org", "expected_year": "2030", "pollutant_cas": "7440-43-9",
                  "value_max": "1.6", "ph_min": "5", "ph_max": "7"}
 
@@ -229,9 +229,11 @@ def walk_plan(form, has_thresholds: str = "Yes, in force", repeats: int = 1) -> 
             text = "0.8"
         elif prompt.path.endswith("link"):
             text = "https://example.org/doc"
+        elif prompt.type == "file":
+            text = "/skip"  # the instrument's document is optional; the link stands for it
         else:
             text = f"answer {len(steps)}"
-        result = answer(form, state, text)
+        result = answer(form, state, None if text == "/skip" else text)
         if not result.accepted:
             raise RuntimeError(f"plan: {prompt.path} refused {text!r}: {result.error}")
         state = result.state

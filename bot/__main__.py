@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--user-id", type=_telegram_user_id, default=1, help="Telegram user id to pose as (default 1)")
     chat.add_argument("--lang", default=None, help="the Telegram client's language code, e.g. fr")
     chat.add_argument("--name", default="Console", help="the user's first name")
+    chat.add_argument("--files-dir", default="chat-files", type=Path,
+                      help="folder for the pictures and files the bot sends (default: chat-files/ here)")
+    chat.add_argument("--open", action="store_true", help="also open each picture or file with the system viewer")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     lookup = commands.add_parser("lookup", help="answer threshold questions from the database")
@@ -208,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             from bot.console import run_chat
 
-            asyncio.run(run_chat(settings, sys.stdin, sys.stdout, args.user_id, args.lang, args.name))
+            asyncio.run(run_chat(settings, sys.stdin, sys.stdout, args.user_id, args.lang, args.name,
+                                 files_dir=args.files_dir, open_files=args.open))
         elif args.command == "run":
             from bot.server import run_polling
 

@@ -3,7 +3,9 @@
 Each input line is a message from one user. Replies print as text; buttons print as numbered
 options, and typing a number presses that button (`#2` presses button 2 even where a number is an
 answer). `/file PATH` sends a local file as a document (a survey's document question, a form for
-coordinators to publish). End of input ends the chat.
+coordinators to publish). End of input ends the chat. Pictures and files the bot sends are saved to a
+folder (`chat-files/` in the current directory unless `--files-dir` says otherwise) and their path is
+printed; `--open` also opens each with the system viewer, when there is one.
 
 Update ids start from the clock, so a survey started in one run takes answers in the next (drafts
 take each update id once), and the reminder sender runs on the in-process API: "Send now" delivers,
@@ -14,10 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from aiogram.types import InlineKeyboardButton, Message, User
 
@@ -29,17 +35,53 @@ _TAG = re.compile(r"<[^>]+>")
 LOCAL_TOKEN = "1000:local-console"  # the in-process API checks nothing; aiogram wants the shape
 
 
+FILES_DIR = Path("chat-files")
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+_NAME_CHARS = 100
+
+
 def plain(text: str) -> str:
     """Telegram HTML as terminal text."""
     return html.unescape(_TAG.sub("", text))
 
 
-class ConsolePrinter:
-    """Prints what the bot sends and remembers the buttons a number can press."""
+def open_with_viewer(path: Path) -> str | None:
+    """Open `path` with the system's viewer, without waiting; None when it started, else why not (never raises)."""
+    if sys.platform.startswith("win"):
+        try:
+            os.startfile(str(path))  # type: ignore[attr-defined]  # Windows only
+            return None
+        except OSError as error:
+            return error.strerror or str(error)
+    opener = shutil.which("open" if sys.platform == "darwin" else "xdg-open")
+    if opener is None:
+        return "no system viewer (xdg-open) found"
+    try:
+        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
-    def __init__(self, out: TextIO, user_id: int | None = None) -> None:
+
+def _picture_suffix(content: bytes) -> str:
+    if content.startswith(b"\x89PNG"):
+        return ".png"
+    if content.startswith(b"\xff\xd8"):
+        return ".jpg"
+    return ".bin"
+
+
+class ConsolePrinter:
+    """Prints what the bot sends, saves the pictures and files it sends, and remembers the buttons a number can press."""
+
+    def __init__(self, out: TextIO, user_id: int | None = None, files_dir: Path | None = FILES_DIR,
+                 open_files: bool = False, opener: Callable[[Path], str | None] = open_with_viewer) -> None:
         self.out = out
         self.user_id = user_id
+        self.files_dir = files_dir
+        self.open_files = open_files
+        self.opener = opener
         self.buttons: list[tuple[Message, InlineKeyboardButton]] = []
         self._batch_buttons: list[tuple[Message, InlineKeyboardButton]] = []
         self._batch_had_output = False
@@ -70,10 +112,11 @@ class ConsolePrinter:
             return
         self._batch_had_output = True
         if call.method == "sendPhoto":
-            self.out.write(f"[picture, {len(call.files.get('photo', b''))} bytes]\n")
+            content = call.files.get("photo", b"")
+            self._show_file("picture", "picture" + _picture_suffix(content), content)
         elif call.method == "sendDocument":
-            name = getattr(call.params.get("document"), "filename", "file")
-            self.out.write(f"[file {name}, {len(call.files.get('document', b''))} bytes]\n")
+            name = getattr(call.params.get("document"), "filename", None) or "file"
+            self._show_file(f"file {name}", name, call.files.get("document", b""))
         if call.method == "editMessageText":
             self.out.write("(edited) ")
         if call.text:
@@ -87,6 +130,37 @@ class ConsolePrinter:
                     cells.append(f"[{len(self._batch_buttons)}] {button.text}")
                 self.out.write("  ".join(cells) + "\n")
         self.out.write("\n")
+
+    def _show_file(self, what: str, name: str, content: bytes) -> None:
+        """Save what the bot sent and print where; a file that cannot be saved is still announced."""
+        path = self._save(name, content) if content and self.files_dir is not None else None
+        if path is None:
+            self.out.write(f"[{what}, {len(content)} bytes]\n")
+            return
+        self.out.write(f"[{what}, {len(content)} bytes, saved to {path}]\n")
+        if self.open_files:
+            problem = self.opener(path)
+            if problem:
+                self.out.write(f"(!) cannot open {path}: {problem}\n")
+
+    def _save(self, name: str, content: bytes) -> Path | None:
+        # The bot names the file: keep the last path part, harmless characters only, a bounded length.
+        stem_and_suffix = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "file"
+        base = Path(stem_and_suffix[-_NAME_CHARS:])
+        try:
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            for number in range(1, 10_000):
+                candidate = self.files_dir / (base.name if number == 1 else f"{base.stem}-{number}{base.suffix}")
+                try:
+                    # "x": never overwrite a file an earlier reply (or run) saved.
+                    with candidate.open("xb") as handle:
+                        handle.write(content)
+                    return candidate
+                except FileExistsError:
+                    continue
+        except OSError as error:
+            self.out.write(f"(!) cannot save {base.name} in {self.files_dir}: {error.strerror or error}\n")
+        return None
 
     def button(self, text: str) -> tuple[Message, InlineKeyboardButton] | None:
         """The button a typed number stands for, if any.
@@ -136,12 +210,13 @@ def send_file(api: LocalBotAPI, updates: UpdateFactory, user: User, path_text: s
     return updates.document(user, file_id, path.name, size)
 
 
-async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: int, language: str | None, name: str) -> None:
-    """Talk to the bot as one Telegram user until end of input."""
+async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: int, language: str | None, name: str,
+                   files_dir: Path = FILES_DIR, open_files: bool = False) -> None:
+    """Talk to the bot as one Telegram user until end of input; pictures and files it sends go to `files_dir`."""
     storage = await open_storage(settings)
     i18n = build_i18n(settings)
     dispatcher = build_dispatcher(settings, storage, i18n)
-    printer = ConsolePrinter(stdout, user_id)
+    printer = ConsolePrinter(stdout, user_id, files_dir=files_dir, open_files=open_files)
     api = LocalBotAPI(listener=printer)
     bot = build_bot(LOCAL_TOKEN, settings, session=api)
     user = User(id=user_id, is_bot=False, first_name=name, language_code=language)

@@ -6,6 +6,12 @@ language versions) where it differs from CLDR, kept in one reviewed table,
 from CLDR via Babel, with CLDR's abbreviations spelled out ("St." and "&" in English, "о-ва" in Russian).
 CLDR names, short names and common spellings stay as matching aliases: "South Korea", "Vietnam",
 "Corée du Sud" and "韩国" are all still understood.
+
+This module is the one home of what counts as a country: which CLDR codes are places at all
+(`NOT_PLACES`), which are jurisdictions a value may come from (`is_jurisdiction`: every place, the EU
+included), which are countries a member works in (`is_country`: every place but the EU), which are offered
+in a form's list (`country_choices`: ISO 3166-1 only; `FAO_MEMBERS` for the focal points' surveys), and
+how one is named (`country_name`). It imports neither aiogram nor SQLAlchemy: the engines use it too.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from rapidfuzz import fuzz, process, utils
 UN_NAMES_CSV = Path(__file__).resolve().parents[1] / "storage" / "seed" / "un_country_names.csv"
 UN_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
 
-# CLDR "territories" that are not countries a member can work in.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"}
+# CLDR "territories" that name no place: the eurozone, the UN, outlying Oceania, unknown, pseudo-locales.
+NOT_PLACES = frozenset({"EZ", "UN", "QO", "ZZ", "XA", "XB"})
+# Unions whose law sets values for their members: a jurisdiction of values, never a member's country.
+UNIONS = frozenset({"EU"})
 _NAME_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar", "pt", "de")
 # Short forms people type that CLDR does not list as names.
 _ALIASES = {"usa": "US", "u s a": "US", "uk": "GB", "uae": "AE", "drc": "CD", "rdc": "CD", "eeuu": "US", "ee uu": "US", "сша": "US", "рф": "RU",
@@ -33,6 +41,44 @@ _ALIASES = {"usa": "US", "u s a": "US", "uk": "GB", "uae": "AE", "drc": "CD", "r
             "swaziland": "SZ", "czech republic": "CZ", "holland": "NL", "great britain": "GB", "vatican": "VA"}
 # CLDR regions that are not in ISO 3166-1 (Ascension, Canary Islands, Kosovo…): matched, but not offered in a form's list.
 _NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "XK"})
+# FAO's 194 Member Nations (ISO 3166-1 alpha-2): the 193 UN member states except Liechtenstein, plus the
+# Cook Islands and Niue. A survey for national focal points lists these only, under their UN names.
+FAO_MEMBERS = frozenset("""
+AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT
+BW BY BZ CA CD CF CG CH CI CK CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ
+EC EE EG ER ES ET FI FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY HN HR HT
+HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA LB LC
+LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ
+NA NE NG NI NL NO NP NR NU NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW
+SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN
+TO TR TT TV TZ UA UG US UY UZ VC VE VN VU WS YE ZA ZM ZW
+""".split())
+
+
+def is_place_code(code: str) -> bool:
+    """Whether a CLDR region code names a place a value can come from (a two-letter code, not in NOT_PLACES)."""
+    return len(code) == 2 and code.isalpha() and code.upper() not in NOT_PLACES
+
+
+def jurisdiction_names(locale: Locale) -> list[tuple[str, str]]:
+    """(code, name) of every jurisdiction CLDR names in `locale`: countries, territories and the EU."""
+    return [(code, name) for code, name in locale.territories.items() if is_place_code(code)]
+
+
+@lru_cache(maxsize=1)
+def jurisdiction_codes() -> frozenset[str]:
+    """Every jurisdiction a threshold value may belong to: CLDR's places (Kosovo included) and the EU."""
+    return frozenset(code for code, _name in jurisdiction_names(Locale.parse("en")))
+
+
+def is_jurisdiction(code: str | None) -> bool:
+    """Whether `code` is a jurisdiction a value may come from (a country, a territory or the EU)."""
+    return bool(code) and code.upper() in jurisdiction_codes()
+
+
+def is_country(code: str | None) -> bool:
+    """Whether `code` is a country or territory a member can work in: a jurisdiction other than the EU."""
+    return is_jurisdiction(code) and code.upper() not in UNIONS
 
 
 def fold(text: str) -> str:
@@ -53,8 +99,8 @@ def _names() -> tuple[list[str], list[str]]:
                 folded.append(fold(name))
                 codes.append(code)
     for language in _NAME_LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+        for code, name in jurisdiction_names(Locale.parse(language)):
+            if code not in UNIONS:
                 folded.append(fold(name))
                 codes.append(code)
                 spelled = country_name(code, language)
@@ -90,9 +136,17 @@ def _language(language: str | None) -> str:
 
 
 @lru_cache(maxsize=4096)
-def country_name(code: str, language: str) -> str:
-    """The country's name in the member's language: the UN's in the six UN languages, else CLDR's."""
+def country_name(code: str, language: str | None) -> str:
+    """The name of a country (or the EU) everywhere the bot shows one: lookups, charts, forms, exports, /stats.
+
+    The UN's name in the six UN languages, else CLDR's in `language`; in a language Babel does not know,
+    the English name; the code itself when no one names it.
+    """
     code = (code or "").upper()
+    return _name_in(code, language or "en") or _name_in(code, "en") or code
+
+
+def _name_in(code: str, language: str) -> str | None:
     base = _language(language)
     un = un_names().get(code, {}).get(base)
     if un:
@@ -100,25 +154,24 @@ def country_name(code: str, language: str) -> str:
     try:
         name = Locale.parse(language.replace("-", "_")).territories.get(code)
     except (ValueError, TypeError, UnknownLocaleError):
-        name = None
+        return None
     if name is None:
-        return code
+        return None
     for pattern, replacement in _SPELLED_OUT.get(base, ()):
         name = pattern.sub(replacement, name)
     return name
 
 
-def country_choices(languages: tuple[str, ...] = UN_LANGUAGES) -> list[dict]:
-    """The XLSForm `country` choice list: ISO code and the UN name in each language, sorted by English name."""
-    codes = [code for code in sorted(set(_names()[1])) if code not in _NOT_ISO_3166]
+def country_choices(languages: tuple[str, ...] = UN_LANGUAGES, members: frozenset[str] | None = None) -> list[dict]:
+    """The XLSForm `country` choice list: ISO code and the UN name in each language, sorted by English name.
+
+    Every ISO 3166-1 country and territory, or only `members` (e.g. `FAO_MEMBERS`) when given.
+    """
+    codes = [code for code in sorted(set(_names()[1]))
+             if code not in _NOT_ISO_3166 and (members is None or code in members)]
     rows = [{"list_name": "country", "name": code, "label": {language: country_name(code, language) for language in languages}}
             for code in codes]
     return sorted(rows, key=lambda row: fold(row["label"].get("en", row["name"])))
-
-
-def is_country(code: str | None) -> bool:
-    """Whether `code` is an ISO 3166-1 alpha-2 code CLDR knows as a country."""
-    return bool(code) and code.upper() in set(_names()[1])
 
 
 @lru_cache(maxsize=1)
@@ -157,3 +210,12 @@ def match_country(text: str, limit: int = 3, cutoff: float = 70) -> list[tuple[s
     # Offer runners-up only when they are nearly as good as the best guess.
     top = ranked[0][1] if ranked else 0
     return [(code, min(score, 100.0)) for code, score in ranked[:limit] if score >= top - 12]
+
+
+def read_country(text: str) -> tuple[str | None, list[tuple[str, float]]]:
+    """A country typed by a member: (its code, []) when the text names one exactly, else (None, guesses best first).
+
+    No guess means the text names no country; several mean the member confirms one with a button.
+    """
+    code = exact_country(text)
+    return (code, []) if code is not None else (None, match_country(text))

@@ -114,9 +114,10 @@ class HeavyWork:
         return await self.run(self.jobs.campaign_stats, forms, rows, members)
 
     async def export_files(self, definition: dict[str, Any], submissions: list[dict[str, Any]],
-                           label_language: str | None, include_telegram_ids: bool):
-        """XLSX and CSV of the submissions (`bot.reports.export.ExportFiles`)."""
-        return await self.run(self.jobs.export_files, definition, submissions, label_language, include_telegram_ids)
+                           label_language: str | None, include_telegram_ids: bool, country_language: str = "en"):
+        """XLSX and CSV of the submissions (`bot.reports.export.ExportFiles`), country names in `country_language`."""
+        return await self.run(self.jobs.export_files, definition, submissions, label_language, include_telegram_ids,
+                              country_language)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run `function(*args)` off the event loop, one job per worker at a time; the result comes back."""

@@ -45,9 +45,9 @@ def comparison_chart(rows, pollutant_name, land_use_name, locale, tier_name=None
     return jobs.comparison_chart(rows, pollutant_name, land_use_name, locale, tier_name)
 
 
-def export_files(definition, submissions, label_language, include_telegram_ids):
+def export_files(definition, submissions, label_language, include_telegram_ids, country_language="en"):
     _held()
-    return jobs.export_files(definition, submissions, label_language, include_telegram_ids)
+    return jobs.export_files(definition, submissions, label_language, include_telegram_ids, country_language)
 
 
 def worker_pid() -> int:

@@ -1,4 +1,4 @@
-"""Walk the shipped threshold survey (version 2026113001) in the chat, step by step, as a focal point would.
+"""Walk the shipped threshold survey (version 2026113002) in the chat, step by step, as a focal point would.
 
 Shared by the dispatcher tests: each function answers one part of the form and returns the calls of its
 last step, so a test can read what the member saw there.
@@ -56,6 +56,7 @@ async def describe_instrument(harness, user, title: str = "Soil Quality Regulati
     await harness.press(user, "Agricultural land")
     await harness.press(user, "Done")
     await harness.send(user, "/skip")  # link
+    await harness.send(user, "/skip")  # the document itself, as a file
     await harness.press(user, "Yes")  # type some key values
     await harness.press(user, "mg/kg dry weight")  # the unit of its values, before any value
     await harness.press(user, "Total content")

@@ -31,3 +31,83 @@ def test_send_now_delivers_in_the_console(tmp_path):
                           env=database)
     assert coordinator.returncode == 0, coordinator.stderr
     assert "(to chat 501) Reminder from INSOP" in coordinator.stdout
+
+
+def _printer(tmp_path, **options):
+    import io
+
+    from bot.console import ConsolePrinter
+
+    out = io.StringIO()
+    return ConsolePrinter(out, 1, files_dir=tmp_path / "chat-files", **options), out
+
+
+def _sent(method: str, field: str, content: bytes, filename: str | None = None):
+    from aiogram.types import BufferedInputFile
+
+    from bot.local_api import Call
+
+    params = {"chat_id": 1, "caption": "Chart"}
+    if filename is not None:
+        params[field] = BufferedInputFile(content, filename=filename)
+    return Call(method, params, files={field: content})
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
+
+
+def test_pictures_and_files_are_saved_and_their_path_printed(tmp_path):
+    printer, out = _printer(tmp_path)
+    printer.begin_turn()
+    printer(_sent("sendPhoto", "photo", PNG))
+    printer(_sent("sendPhoto", "photo", PNG + b"2"))
+    printer(_sent("sendDocument", "document", b"a,b\n", filename="../../etc/export;rm -rf.csv"))
+    printer.end_turn()
+    folder = tmp_path / "chat-files"
+    saved = sorted(path.name for path in folder.iterdir())
+    assert saved == ["export_rm_-rf.csv", "picture-2.png", "picture.png"]  # the bot's name, never its path
+    assert (folder / "picture.png").read_bytes() == PNG and (folder / "picture-2.png").read_bytes() == PNG + b"2"
+    text = out.getvalue()
+    assert f"[picture, {len(PNG)} bytes, saved to {folder / 'picture.png'}]" in text
+    assert f"saved to {folder / saved[0]}]" in text and "Chart" in text
+    assert not (tmp_path / "etc").exists()
+
+
+def test_open_uses_the_viewer_and_never_fails_without_one(tmp_path, monkeypatch):
+    import bot.console as console
+
+    opened = []
+    printer, out = _printer(tmp_path, open_files=True, opener=lambda path: opened.append(path))
+    printer(_sent("sendPhoto", "photo", PNG))
+    assert opened == [tmp_path / "chat-files" / "picture.png"]
+
+    # No xdg-open/open on this machine: the chat says so and goes on.
+    monkeypatch.setattr(console.shutil, "which", lambda name: None)
+    monkeypatch.setattr(console.sys, "platform", "linux")
+    printer, out = _printer(tmp_path, open_files=True)
+    printer(_sent("sendPhoto", "photo", PNG))
+    assert "(!) cannot open" in out.getvalue() and "no system viewer" in out.getvalue()
+
+    # A viewer that cannot start is reported, not raised.
+    monkeypatch.setattr(console.shutil, "which", lambda name: "/nonexistent/xdg-open")
+    assert console.open_with_viewer(tmp_path / "chat-files" / "picture.png")
+
+
+def test_a_folder_that_cannot_be_written_does_not_end_the_chat(tmp_path):
+    blocker = tmp_path / "chat-files"
+    blocker.write_text("a file where the folder should be")
+    printer, out = _printer(tmp_path)
+    printer(_sent("sendPhoto", "photo", PNG))
+    assert "(!) cannot save picture.png" in out.getvalue() and f"[picture, {len(PNG)} bytes]" in out.getvalue()
+
+
+def test_the_chat_command_saves_the_stats_chart_where_asked(tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "777"}
+    folder = tmp_path / "pictures"
+    result = run_bot("chat", "--lang", "en", "--user-id", "777", "--files-dir", str(folder), "--open",
+                     stdin="/start\nKenya\n1\n3\n/stats\n", env=database | {"PATH": "/nonexistent"})
+    assert result.returncode == 0, result.stderr
+    pictures = list(folder.iterdir())
+    assert pictures and pictures[0].read_bytes().startswith(b"\x89PNG")
+    assert f"saved to {pictures[0]}]" in result.stdout
+    assert "Traceback" not in result.stderr

@@ -400,6 +400,32 @@ async def test_export_sends_xlsx_and_csv_headers_only_then_rows_without_ids(harn
     rows = list(csv.reader(io.StringIO(documents[1].files["document"].decode("utf-8-sig"))))
     assert rows[1][rows[0].index("lab_name")] == "KALRO soil lab"
     assert rows[1][rows[0].index("_telegram_id")] == str(user_id)
+    # The country's UN name next to its ISO code, in the coordinator's language.
+    assert rows[0][rows[0].index("_country") + 1] == "_country_name" and rows[1][rows[0].index("_country_name")] == "Kenya"
+
+
+async def test_export_names_countries_in_the_coordinators_language(harness, user_id):
+    form_id = f"coord_export_fr_{user_id}"
+    stored = await publish_test_form(harness, form_id)
+    french, member = await add_members(harness, [
+        {"telegram_id": user_id, "country": "FR", "role": "coordinator", "language": "fr"},
+        {"telegram_id": 10**12 + user_id, "country": "NL", "role": "lab"}])
+    async with harness.storage.sessionmaker() as session, session.begin():
+        session.add(Submission(form_pk=stored.id, member_id=member.id, country="NL", language="en", status="submitted",
+                               state={}, data={"lab_name": "WUR lab", "country": "NL"}, active=False, pending={},
+                               last_update_id=0, created_at=utcnow(), updated_at=utcnow(), submitted_at=utcnow()))
+    user = harness.user(user_id, language="fr", name="Camille")
+    await harness.send(user, "/export")
+    calls = await harness.press(user, f"Export test {form_id}")
+    documents = [call for call in calls if call.method == "sendDocument"]
+    rows = list(csv.reader(io.StringIO(documents[1].files["document"].decode("utf-8-sig"))))
+    assert (rows[1][rows[0].index("_country")], rows[1][rows[0].index("_country_name")]) == ("NL", "Pays-Bas (Royaume des)")
+    sheet = openpyxl.load_workbook(io.BytesIO(documents[0].files["document"])).active
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("_country_name") + 1).value == "Pays-Bas (Royaume des)"
+    # A member who is not a coordinator gets no export.
+    calls = await harness.send(harness.user(10**12 + user_id, language="en"), "/export")
+    assert sent_texts(calls) and not [text for text in sent_texts(calls) if "Which survey do you want to export" in text]
 
 
 # ================================================================ threshold review

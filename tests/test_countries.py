@@ -18,7 +18,7 @@ from bot.countries import (
     un_names,
 )
 from bot.lookup import read_thresholds_csv
-from bot.lookup.vocabulary import country_display_name
+from bot.lookup.render import _country_name as lookup_country_name
 from tests.conftest import ROOT
 
 ISO_CODES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
@@ -61,7 +61,9 @@ def test_languages_outside_the_six_keep_cldr_and_unknown_codes_stay_codes():
     assert country_name("KR", "pt") == Locale("pt").territories["KR"]
     assert country_name("KR", "fr-CA") == "République de Corée"
     assert country_name("QQ", "en") == "QQ"
-    assert country_name("KR", "not a language") == "KR"
+    # One fallback for every screen: a language Babel does not know gets the English name.
+    assert country_name("KR", "not a language") == "Republic of Korea"
+    assert country_name("qq", "not a language") == "QQ"
 
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
@@ -105,7 +107,7 @@ def test_lookups_and_charts_show_the_same_names():
     jurisdictions = {record.jurisdiction for record in read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv")}
     for code in sorted(jurisdictions):
         for language in UN_LANGUAGES:
-            assert country_display_name(code, language) == country_name(code, language), (code, language)
+            assert lookup_country_name(code, language) == country_name(code, language), (code, language)
 
 
 def test_the_lookup_understands_un_and_cldr_names():
@@ -120,3 +122,75 @@ def test_the_lookup_understands_un_and_cldr_names():
         result = lookup(index, text, vocabulary=vocabulary)
         assert result.country in ("KR", "TW", "VN"), (text, result.country)
     assert un_names()["KR"]["en"] == "Republic of Korea"
+
+
+NETHERLANDS_UN = {"en": "Netherlands (Kingdom of the)", "fr": "Pays-Bas (Royaume des)", "es": "Países Bajos (Reino de los)",
+                  "ru": "Нидерланды (Королевство)", "zh": "荷兰王国", "ar": "هولندا (مملكة)"}
+
+
+def test_the_netherlands_carry_the_un_name_everywhere_and_every_short_name_finds_them():
+    assert {language: country_name("NL", language) for language in UN_LANGUAGES} == NETHERLANDS_UN
+    assert {language: lookup_country_name("NL", language) for language in UN_LANGUAGES} == NETHERLANDS_UN
+    assert {row["name"]: row["label"] for row in country_choices()}["NL"] == NETHERLANDS_UN
+    for typed in ("Netherlands", "Pays-Bas", "荷兰", "Нидерланды", "Países Bajos", "هولندا", "Holland",
+                  *NETHERLANDS_UN.values()):
+        assert exact_country(typed) == "NL", typed
+        assert match_country(typed)[0][0] == "NL", typed
+    assert match_country("Netherland")[0][0] == "NL"
+
+
+def test_the_lookup_finds_the_netherlands_by_any_short_name():
+    from bot.lookup import lookup
+    from bot.lookup.index import ThresholdIndex
+    from bot.lookup.vocabulary import build_vocabulary
+
+    vocabulary = build_vocabulary(all_locales=False)
+    index = ThresholdIndex(read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv"))
+    for text in ("cadmium Netherlands", "cadmium Pays-Bas", "镉 荷兰", "кадмий Нидерланды", "cadmio Países Bajos",
+                 "الكادميوم هولندا", "cadmium Netherlands (Kingdom of the)"):
+        assert lookup(index, text, vocabulary=vocabulary).country == "NL", text
+
+
+def test_one_list_decides_countries_for_members_lookups_imports_and_forms():
+    """Kosovo, the EU and CLDR's non-places get the same answer from every part of the bot."""
+    from bot.countries import FAO_MEMBERS, is_country, is_jurisdiction, jurisdiction_codes
+    from bot.lookup.records import RowError, _jurisdiction_code
+    from bot.lookup.synthetic import synthetic_jurisdictions
+    from bot.lookup.vocabulary import KIND_COUNTRY, build_vocabulary
+
+    vocabulary = build_vocabulary(all_locales=False)
+    for code in ("XK", "KE", "NL", "TW"):
+        assert is_country(code) and is_jurisdiction(code) and _jurisdiction_code(code.lower(), 2) == code
+        assert code in vocabulary.country_codes and code in synthetic_jurisdictions()
+    assert exact_country("Kosovo") == "XK" and match_country("Kosovo")[0][0] == "XK"
+    assert "XK" not in {row["name"] for row in country_choices()}  # not in ISO 3166-1: never offered in a list
+    assert is_jurisdiction("EU") and not is_country("EU") and exact_country("European Union") is None
+    assert _jurisdiction_code("EU", 2) == "EU" and "EU" in vocabulary.country_codes
+    for code in ("ZZ", "UN", "EZ", "QO", "XA", "XB"):
+        assert not is_jurisdiction(code) and not is_country(code) and code not in vocabulary.country_codes
+        with pytest.raises(RowError):
+            _jurisdiction_code(code, 2)
+    assert set(vocabulary.country_codes) == set(jurisdiction_codes())
+    assert {row["name"] for row in country_choices(members=FAO_MEMBERS)} == FAO_MEMBERS
+    assert KIND_COUNTRY == "country"
+
+
+def test_read_country_gives_the_code_or_the_guesses():
+    from bot.countries import read_country
+
+    assert read_country("Pays-Bas") == ("NL", [])
+    code, guesses = read_country("Nethrlands")
+    assert code is None and guesses[0][0] == "NL"
+    assert read_country("qwertyuiop zxcv") == (None, [])
+
+
+def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalchemy():
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.countries, bot.lookup, bot.lookup.render, bot.lookup.records, bot.lookup.vocabulary, "
+            "bot.lookup.synthetic, bot.survey, bot.survey.loader; "
+            "print(sorted({name.split('.')[0] for name in sys.modules} & {'aiogram', 'sqlalchemy'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -89,7 +89,7 @@ async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, 
     source.write_text(HEADER + "\n"
                       + _row("testium formula", instrument='=HYPERLINK("http://evil.example","click")',
                              conditions="@SUM(1+1)")
-                      + _row("testium formula", value="13", instrument="+33 1 23 45", conditions="-2+3"),
+                      + _row("testium formula", value="13", instrument="+33 1 23 45", conditions="-2+3", country="NL"),
                       encoding="utf-8")
     try:
         assert run_bot("data", "import", str(source), env=env).stdout.strip().endswith("2 values added, 0 already present")
@@ -97,7 +97,12 @@ async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, 
         result = run_bot("data", "export", "--out", str(exported), env=env)
         assert result.returncode == 0, result.stderr
         with exported.open(encoding="utf-8", newline="") as handle:
-            rows = [row for row in csv.DictReader(handle) if row["pollutant"] == "testium formula"]
+            reader = csv.DictReader(handle)
+            rows = [row for row in reader if row["pollutant"] == "testium formula"]
+        # The UN's English name next to the ISO code; `country` keeps the source's own wording.
+        assert reader.fieldnames[:3] == ["country_iso2", "country_un_name", "country"]
+        assert sorted((row["country_iso2"], row["country_un_name"], row["country"]) for row in rows) == [
+            ("AQ", "Antarctica", "Antarctica"), ("NL", "Netherlands (Kingdom of the)", "Antarctica")]
         assert sorted((row["instrument"], row["conditions"]) for row in rows) == [
             ("'+33 1 23 45", "'-2+3"), ("'=HYPERLINK(\"http://evil.example\",\"click\")", "'@SUM(1+1)")]
         for row in rows:

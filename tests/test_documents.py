@@ -428,3 +428,34 @@ def test_the_review_card_picks_the_documents_of_the_values_instrument():
     assert [item.id for item in chosen] == [2, 3]
     # No instrument matches (an edited title): every document is shown rather than none.
     assert documents.documents_for_value(views, data, "Another law") == views
+
+
+async def test_the_shipped_threshold_survey_takes_the_instruments_document(harness, user_id):
+    """instr_file, after the instrument's link: a focal point sends the law's PDF, stored as the answer."""
+    from tests.survey_walk import answer_about_you, answer_status_with_values, open_threshold_survey
+
+    user = harness.user(user_id, language="en")
+    await harness.onboard(user, "Kenya", "National focal point")
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await harness.send(user, "Soil Quality Regulations")
+    await harness.send(user, "/skip")  # official number
+    await harness.send(user, "Ministry of Environment")
+    await harness.press(user, "Nationally")
+    await harness.press(user, "Legally binding")
+    await harness.press(user, "Yes, in force")
+    await harness.send(user, "2019")
+    await harness.send(user, "/skip")  # last amendment
+    await harness.press(user, "Agricultural land")
+    await harness.press(user, "Done")
+    calls = await harness.send(user, "https://example.org/soil-regulations")
+    assert "You may also send the document itself here as a file (optional)." in texts(calls)
+    calls = await harness.send(user, "here is the law")  # typed text is not a document
+    assert "Please send the document itself as a file" in texts(calls)
+    _update, calls = await send_file(harness, user, PDF, "soil-regulations.pdf")
+    assert "Would you like to type some key values of this instrument now" in texts(calls)
+    answers = (await draft_of(harness, user_id)).state["answers"]
+    stored = next(value for path, value in answers.items() if path.endswith("instr_file"))
+    assert stored["name"] == "soil-regulations.pdf" and stored["size"] == len(PDF)
+    assert [document.id for document in await documents_of(harness, user_id)] == [stored["document"]]

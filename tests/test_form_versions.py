@@ -33,7 +33,7 @@ async def test_seeding_publishes_the_new_versions_next_to_the_first_ones(tmp_pat
         versions = {(row.form_id, row.version): row.is_current for row in rows}
         assert versions == {
             ("insop_thresholds", "2025060101"): False, ("insop_lab_sop", "2025060101"): False,
-            ("insop_thresholds", "2026113001"): True, ("insop_lab_sop", "2026113001"): True,
+            ("insop_thresholds", "2026113002"): True, ("insop_lab_sop", "2026113002"): True,
         }
         # A draft of the first version goes on with that version's questions.
         form = Form.from_dict(old.definition)

@@ -84,7 +84,9 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     assert "☑ Agricultural land (selected)" in labels and "☑ Contaminated sites (selected)" in labels
     assert "☐ Use of sewage sludge on land" in labels
     await harness.press(user, "Done")
-    await harness.send(user, "/skip")
+    await harness.send(user, "/skip")  # link
+    calls = await harness.send(user, "/skip")  # the document itself, as a file
+    assert "Would you like to type some key values" in last_text(calls)
     await harness.press(user, "Yes")
     calls = await harness.press(user, "mg/kg dry weight")  # the unit, asked before any value
     assert "Basis or extraction of its values" in last_text(calls)

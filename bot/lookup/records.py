@@ -356,16 +356,11 @@ def _check_finite(text: str, numbers: Iterable[float | None], row_number: int) -
         raise RowError(row_number, "value", f"{shown!r} is too large to be a concentration")
 
 
-@lru_cache(maxsize=1)
-def _known_territories() -> frozenset[str]:
-    from babel import Locale
-
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
-
-
 def _jurisdiction_code(text: str, row_number: int) -> str:
+    from bot.countries import is_jurisdiction
+
     code = text.upper()
-    if code == "EU" or (len(code) == 2 and code in _known_territories()):
+    if is_jurisdiction(code):
         return code
     raise RowError(row_number, "country_iso2", f"{text!r} is not an ISO 3166-1 alpha-2 code or EU")
 

@@ -28,7 +28,8 @@ from bot.lookup.index import (
 )
 from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
 from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
-from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT, country_display_name
+from bot.countries import country_name
+from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT
 
 TELEGRAM_MESSAGE_LIMIT = MESSAGE_LIMIT
 # A phone screen holds only so much; the JSON output keeps more (up to JSON_RECORDS_CAP).
@@ -258,7 +259,7 @@ def _legal_status_label(legal_status: str, tr: Translations) -> str:
 
 
 def _country_name(code: str | None, locale: str) -> str:
-    return country_display_name(code, _language(locale)) if code else ""
+    return country_name(code, _language(locale)) if code else ""
 
 
 def _pollutant_name(pollutant_id: str | None, locale: str) -> str:

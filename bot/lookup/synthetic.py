@@ -28,12 +28,9 @@ _DETAILS = {"residential": ("playground", "park"), "agricultural": ("arable", "g
 
 def synthetic_jurisdictions() -> list[str]:
     """Every CLDR two-letter territory code plus EU (about 250 jurisdictions)."""
-    from babel import Locale
+    from bot.countries import jurisdiction_codes
 
-    codes = sorted(code for code in Locale("en").territories
-                   if len(code) == 2 and code.isalpha() and code not in {"EZ", "UN", "QO", "ZZ",
-                                                                        "XA", "XB"})
-    return codes if "EU" in codes else codes + ["EU"]
+    return sorted(jurisdiction_codes() | {"EU"})
 
 
 def synthetic_records(n: int, seed: int = 0) -> list[ThresholdRecord]:

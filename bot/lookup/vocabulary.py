@@ -45,8 +45,6 @@ KIND_PRIORITY = (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_VALUE
 LAND_USE_CONSTRUCTION = "construction"
 LAND_USE_GROUPS = {LAND_USE_CONSTRUCTION: ("residential", "commercial", "industrial")}
 
-# CLDR territory codes that are not jurisdictions.
-_NOT_JURISDICTIONS = {"EZ", "UN", "QO", "XA", "XB", "ZZ"}
 _MIN_OTHER_LOCALE_NAME = 5
 _MIN_CYRILLIC_STEM = 4
 
@@ -505,11 +503,11 @@ def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ..
     """(code, name) pairs: CLDR's and the UN's in the six UI languages, then every other CLDR locale."""
     from babel import Locale
 
-    from bot.countries import un_names
+    from bot.countries import jurisdiction_names, un_names
 
     primary: list[tuple[str, str]] = []
     for language in LANGUAGES + ("zh_Hant",):
-        primary.extend(_jurisdiction_names(Locale.parse(language)))
+        primary.extend(jurisdiction_names(Locale.parse(language)))
     # The UN's names ("Republic of Korea", "Viet Nam") next to CLDR's ("South Korea", "Vietnam").
     primary.extend((code, name) for code, names in un_names().items() for name in names.values() if name)
     others = _names_in_a_child_process(frozenset(name for _, name in primary)) if all_locales else ()
@@ -540,6 +538,8 @@ def other_locale_names(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """(code, name) pairs of every CLDR locale outside the UI languages, names in `seen` left out."""
     from babel import Locale, localedata
 
+    from bot.countries import jurisdiction_names
+
     known = set(seen)
     others: list[tuple[str, str]] = []
     for identifier in localedata.locale_identifiers():
@@ -549,28 +549,11 @@ def other_locale_names(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
             locale = Locale.parse(identifier)
         except Exception:  # noqa: BLE001 - a broken CLDR locale must not stop the bot
             continue
-        for code, name in _jurisdiction_names(locale):
+        for code, name in jurisdiction_names(locale):
             if name not in known:
                 known.add(name)
                 others.append((code, name))
     return tuple(others)
-
-
-def _jurisdiction_names(locale) -> list[tuple[str, str]]:
-    return [
-        (code, name)
-        for code, name in locale.territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_JURISDICTIONS
-    ]
-
-
-@lru_cache(maxsize=64)
-def country_display_name(code: str, locale: str) -> str:
-    """Country (or EU) name in the user's language, as the UN writes it (bot.countries), the code if unknown."""
-    from bot.countries import country_name
-
-    name = country_name(code, locale or "en")
-    return name if name != code.upper() else country_name(code, "en")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from bot.countries import country_name
 from bot.reports.regions import region_of
 from bot.survey.form import Form, Node
 
-META_COLUMNS = ("_submission_id", "_country", "_region", "_language", "_submitted_at", "_review_status")
+# `_country` is the ISO code (what scripts join on); `_country_name` is the UN name people read.
+META_COLUMNS = ("_submission_id", "_country", "_country_name", "_region", "_language", "_submitted_at", "_review_status")
 TELEGRAM_ID_COLUMN = "_telegram_id"
 REPEAT_LINK_COLUMNS = ("_parent_submission_id", "_index")
 NESTED_REPEAT_COLUMN = "_parent_index"
@@ -56,6 +58,7 @@ def build_export(
     submissions: list[dict[str, Any]],
     label_language: str | None = None,
     include_telegram_ids: bool = False,
+    country_language: str = "en",
 ) -> ExportFiles:
     """Export submissions: one row each, columns by question name in form order, repeats on sheets of their own.
 
@@ -64,6 +67,7 @@ def build_export(
     per repeat sheet with the same columns.
     Choices are written as names (select_multiple space-separated, as KoboToolbox does) unless
     `label_language` asks for labels ("; "-separated, since labels contain spaces).
+    `_country_name`, next to the ISO code, is the country's UN name in `country_language`.
     """
     if not isinstance(form, Form):
         form = Form.from_dict(form)
@@ -77,7 +81,7 @@ def build_export(
     for submission in submissions:
         data = submission.get("data") or {}
         cells = [_cell(form, node, data.get(node.name), label_language) for node in main.questions]
-        main.rows.append(cells + _meta_cells(submission, include_telegram_ids))
+        main.rows.append(cells + _meta_cells(submission, include_telegram_ids, country_language))
         _collect_repeats(form, form.children, data, submission.get("id"), "", repeat_sheets, label_language)
 
     sheets = [main, *repeat_sheets.values()]
@@ -183,11 +187,12 @@ def _as_number(value: Any) -> int | float | None:
     return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
 
 
-def _meta_cells(submission: dict[str, Any], include_telegram_ids: bool) -> list[Any]:
+def _meta_cells(submission: dict[str, Any], include_telegram_ids: bool, country_language: str) -> list[Any]:
     country = (submission.get("country") or "").upper() or None
     cells = [
         submission.get("id"),
         country,
+        country_name(country, country_language) if country else None,
         submission.get("region") or region_of(country),
         submission.get("language"),
         _utc_iso(submission.get("submitted_at")),

@@ -48,7 +48,7 @@ def campaign_stats(forms: list[tuple[str, str]], rows: list[dict[str, Any]], mem
 
 
 def export_files(definition: dict[str, Any], submissions: list[dict[str, Any]], label_language: str | None,
-                 include_telegram_ids: bool) -> ExportFiles:
-    """The XLSX and CSV of an export (answers arrive as JSON text)."""
+                 include_telegram_ids: bool, country_language: str = "en") -> ExportFiles:
+    """The XLSX and CSV of an export (answers arrive as JSON text), country names in `country_language`."""
     return build_export(definition, decode_answers(submissions), label_language=label_language,
-                        include_telegram_ids=include_telegram_ids)
+                        include_telegram_ids=include_telegram_ids, country_language=country_language)

@@ -259,17 +259,17 @@ async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[Surve
 
 async def export_form(session: AsyncSession, form_ref: int | str, include_telegram_ids: bool = False,
                       label_language: str | None = None, heavy: HeavyWork | None = None,
-                      ) -> tuple[SurveyForm, ExportFiles, int]:
+                      country_language: str = "en") -> tuple[SurveyForm, ExportFiles, int]:
     """XLSX and CSV of every submitted response to a form, laid out by its current version.
 
     Built in the heavy-work process when `heavy` is given (the bot), else right here (the command line).
     """
     stored, rows = await export_rows(session, form_ref)
     if heavy is not None:
-        files = await heavy.export_files(stored.definition, rows, label_language, include_telegram_ids)
+        files = await heavy.export_files(stored.definition, rows, label_language, include_telegram_ids, country_language)
     else:
         files = build_export(stored.definition, decode_answers(rows), label_language=label_language,
-                             include_telegram_ids=include_telegram_ids)
+                             include_telegram_ids=include_telegram_ids, country_language=country_language)
     return stored, files, len(rows)
 
 

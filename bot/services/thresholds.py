@@ -166,6 +166,9 @@ async def export_rows(session: AsyncSession) -> list[dict]:
         return await ThresholdRepository(session).approved_records()
 
 
+COUNTRY_UN_NAME_COLUMN = "country_un_name"
+
+
 def export_table(rows: list[dict]) -> tuple[list[str], list[dict]]:
     """`data export`'s columns and cells: the seed's own columns first (so the file imports again), then the
     normalized fields (the remark on where a value was read appears once, in its seed column); text a
@@ -174,10 +177,16 @@ def export_table(rows: list[dict]) -> tuple[list[str], list[dict]]:
     from bot.reports.export import neutralize_formula
     from storage.repositories.thresholds import RECORD_COLUMNS
 
+    from bot.countries import country_name
+
     seed_columns = list(CSV_COLUMNS) + list(OPTIONAL_COLUMNS)
+    # The UN's English name next to the ISO code (`country` keeps the source's own wording). The importer
+    # reads columns by name, so the extra column does not stop the file from importing again.
+    columns = [*seed_columns[:1], COUNTRY_UN_NAME_COLUMN, *seed_columns[1:]]
     normalized = {field: f"{field}_normalized" if field in seed_columns else field
                   for field in RECORD_COLUMNS if field != "verification_note"}
     cells = [{column: neutralize_formula(row[field]) for column, field in ORIGINAL_FIELDS.items()}
+             | {COUNTRY_UN_NAME_COLUMN: country_name(row["jurisdiction"], "en") if row.get("jurisdiction") else None}
              | {normalized[field]: neutralize_formula(value) for field, value in row.items() if field in normalized}
              for row in rows]
-    return seed_columns + list(normalized.values()), cells
+    return columns + list(normalized.values()), cells

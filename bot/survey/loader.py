@@ -43,6 +43,14 @@ METADATA_TYPES = {
     "username", "email", "audit", "start-geopoint", "background-audio",
 }
 _PYXFORM_ROW = re.compile(r"\[row : (\d+)\]")
+# pyxform turns ‘ ’ “ ” into straight quotes in every cell (meant for expressions typed in a spreadsheet), so
+# "l’INSOP" and «“过去两年”» reached the chat as "l'INSOP" and '"过去两年"'. In the texts people read they are
+# swapped for private-use characters before pyxform parses the sheets, and back afterwards.
+_KEPT_QUOTES = {"\u2018": "\ue018", "\u2019": "\ue019", "\u201c": "\ue01c", "\u201d": "\ue01d"}
+_PROTECT_QUOTES = str.maketrans(_KEPT_QUOTES)
+_RESTORE_QUOTES = str.maketrans({kept: quote for quote, kept in _KEPT_QUOTES.items()})
+_TEXT_COLUMNS = ("label", "hint", "guidance_hint", "constraint_message", "constraint message", "jr:constraintmsg",
+                 "required_message", "required message", "jr:requiredmsg")
 _CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video"}
 
 
@@ -82,6 +90,7 @@ def check_and_load(content: bytes, filename: str, warnings: bool = False) -> tup
     )
     try:
         workbook = get_xlsform(definition)
+        _protect_quotes(workbook.survey, workbook.choices)
         rows = _survey_rows(workbook)
         parsed = workbook_to_json(
             workbook_dict=workbook,
@@ -99,6 +108,15 @@ def check_and_load(content: bytes, filename: str, warnings: bool = False) -> tup
     form = form_from_definition(parsed, rows, source=name)
     check_work(form, name)
     return form, (form_warnings(form, name) if warnings else [])
+
+
+def _protect_quotes(*sheets) -> None:
+    """Typographic quotes in text columns (labels, hints, messages) out of pyxform's reach; see _KEPT_QUOTES."""
+    for sheet in sheets:
+        for row in sheet or ():
+            for column, value in row.items():
+                if isinstance(value, str) and isinstance(column, str) and column.strip().lower().startswith(_TEXT_COLUMNS):
+                    row[column] = value.translate(_PROTECT_QUOTES)
 
 
 def _one_line(message: str) -> str:
@@ -175,9 +193,10 @@ def _translations(value: Any, languages: list[str]) -> dict[str, str]:
     if value is None or value == "":
         return {}
     if isinstance(value, dict):
-        result = {str(lang): str(text) for lang, text in value.items() if isinstance(text, (str, int, float))}
+        result = {str(lang): str(text).translate(_RESTORE_QUOTES) for lang, text in value.items()
+                  if isinstance(text, (str, int, float))}
     else:
-        result = {DEFAULT_LANGUAGE_KEY: str(value)}
+        result = {DEFAULT_LANGUAGE_KEY: str(value).translate(_RESTORE_QUOTES)}
     for lang in result:
         if lang not in languages:
             languages.append(lang)

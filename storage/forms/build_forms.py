@@ -3,8 +3,13 @@
 Run: python storage/forms/build_forms.py   (then `git diff` shows wording changes here, not in binary files)
 
 A published version never changes: a new version gets a new `version` below and is published next to the
-old one at the next start (drafts of the old one stay answerable). The first versions (2025060101) are kept
-in `previous/`, and `bot/reports/indicators.FORM_ANSWERS` reads the answers of both.
+old one at the next start (drafts of the old one stay answerable). Before building a new version, copy the
+shipped files to `previous/<name>_<old version>.xlsx`: the first versions (2025060101) and 2026113001 are
+kept there, and `bot/reports/indicators.FORM_ANSWERS` reads the answers of every version.
+
+2026113002: the survey texts rechecked against the translation review (French "Politique", "laboratoires
+d’analyse des sols", Spanish "valores umbral para suelos"), the Netherlands under their UN name, and an
+optional `file` question (`instr_file`) after each instrument's link: the member sends the official text.
 """
 
 from __future__ import annotations
@@ -17,22 +22,11 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script: the bot's country names and pollutant catalogue
 
-VERSION = "2026113001"
+VERSION = "2026113002"
 LANGUAGES = [("English", "en"), ("French", "fr"), ("Spanish", "es"), ("Arabic", "ar"), ("Chinese", "zh"), ("Russian", "ru")]
 TRANSLATED_COLUMNS = ("label", "hint", "required_message", "constraint_message")
-PLAIN_COLUMNS = ("required", "relevant", "constraint", "choice_filter", "default", "calculation", "appearance")
-# FAO's 194 Member Nations (ISO 3166-1 alpha-2): the 193 UN member states except Liechtenstein, plus the
-# Cook Islands and Niue. A survey for national focal points lists these only, under their UN names.
-FAO_MEMBERS = frozenset("""
-AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT
-BW BY BZ CA CD CF CG CH CI CK CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ
-EC EE EG ER ES ET FI FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY HN HR HT
-HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA LB LC
-LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ
-NA NE NG NI NL NO NP NR NU NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW
-SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN
-TO TR TT TV TZ UA UG US UY UZ VC VE VN VU WS YE ZA ZM ZW
-""".split())
+PLAIN_COLUMNS = ("required", "relevant", "constraint", "choice_filter", "default", "calculation", "appearance",
+                 "body::accept")
 
 
 def T(en: str, fr: str = "", es: str = "", **others: str) -> dict[str, str]:
@@ -52,9 +46,9 @@ def choices(list_name: str, *items: tuple[str, dict]) -> list[dict]:
 
 def country_choices() -> list[dict]:
     """FAO's member nations with their UN names in the six languages (storage/seed/un_country_names.csv, else CLDR)."""
-    from bot.countries import country_choices as all_countries
+    from bot.countries import FAO_MEMBERS, country_choices as all_countries
 
-    rows = [row for row in all_countries(tuple(code for _language, code in LANGUAGES)) if row["name"] in FAO_MEMBERS]
+    rows = all_countries(tuple(code for _language, code in LANGUAGES), members=FAO_MEMBERS)
     assert len(rows) == len(FAO_MEMBERS), sorted(FAO_MEMBERS - {row["name"] for row in rows})
     return rows
 
@@ -182,7 +176,7 @@ THRESHOLD_SURVEY = [
         zh="这些答复是否已与负责土壤污染法规的主管部门核实？",
         ru="Согласованы ли эти ответы с органом, отвечающим за нормы в области загрязнения почв?"), required="yes"),
     q("end_group", "respondent"),
-    q("begin_group", "status", T("Soil threshold values", "Valeurs seuils des sols", "Valores umbral del suelo",
+    q("begin_group", "status", T("Soil threshold values", "Valeurs seuils des sols", "Valores umbral para suelos",
                                  ar="القيم الحدية للتربة", zh="土壤阈值", ru="Пороговые значения для почв")),
     q("select_one has_thresholds", "has_thresholds",
       T("Does your country have national soil threshold values for pollutants?",
@@ -260,11 +254,11 @@ WORKING_STAGES = "'drafting consultation adopted_not_in_force'"
 THRESHOLD_SURVEY += [
     *coverage_rows(),
     q("end_group", "status"),
-    q("begin_group", "policy", T("Policy", "Politiques", "Política", ar="السياسات", zh="政策", ru="Политика")),
+    q("begin_group", "policy", T("Policy", "Politique", "Política", ar="السياسات", zh="政策", ru="Политика")),
     q("select_one reg_stage", "reg_stage",
       T("Which stage best describes national soil threshold values in your country's regulation?",
         "Quelle étape décrit le mieux les valeurs seuils nationales des sols dans la réglementation de votre pays\u202f?",
-        "¿Qué etapa describe mejor los valores umbral nacionales del suelo en la normativa de su país?",
+        "¿Qué etapa describe mejor los valores umbral nacionales para suelos en la normativa de su país?",
         ar="ما المرحلة التي تصف على أفضل وجه وضع القيم الحدية الوطنية للتربة في لوائح بلدك؟",
         zh="以下哪个阶段最能描述贵国法规中国家土壤阈值的现状？",
         ru="Какой этап лучше всего описывает положение национальных пороговых значений для почв в нормативной базе вашей страны?"),
@@ -290,7 +284,7 @@ THRESHOLD_SURVEY += [
         "Au cours des deux dernières années, un organisme public de votre pays a-t-il participé à des discussions formelles "
         "sur l’établissement ou la révision de valeurs seuils pour les sols\u202f?",
         "En los dos últimos años, ¿ha participado un organismo público de su país en debates formales sobre el establecimiento "
-        "o la revisión de valores umbral del suelo?",
+        "o la revisión de valores umbral para suelos?",
         ar="خلال السنتين الماضيتين، هل شاركت هيئة حكومية في بلدك في مناقشات رسمية بشأن وضع قيم حدية للتربة أو مراجعتها؟",
         zh="过去两年中，贵国是否有政府机构参加过关于制定或修订土壤阈值的正式讨论？",
         ru="Участвовал ли за последние два года государственный орган вашей страны в официальных обсуждениях установления или "
@@ -369,6 +363,21 @@ THRESHOLD_SURVEY += [
              ar="أو أرسل الوثيقة بالبريد الإلكتروني إلى أمانة الشبكة.", zh="或将文件通过电子邮件发送给INSOP秘书处。",
              ru="Или отправьте документ по электронной почте в секретариат INSOP."),
       constraint="regex(., '^https?://')", constraint_message=LINK_MESSAGE),
+    # The official text itself, so a coordinator checks each reported value against it (issue 16). The bot
+    # sniffs the type from the bytes (PDF, DOCX, XLSX, pictures); body::accept tells Kobo and ODK the same.
+    q("file", "instr_file",
+      T("You may also send the document itself here as a file (optional).",
+        "Vous pouvez aussi envoyer ici le document lui-même sous forme de fichier (facultatif).",
+        "También puede enviar aquí el propio documento como archivo (opcional).",
+        ar="يمكنك أيضًا إرسال الوثيقة نفسها هنا في شكل ملف (اختياري).", zh="您也可以在此以文件形式发送该文件本身（选填）。",
+        ru="Вы также можете отправить сюда сам документ в виде файла (необязательно)."),
+      hint=T("PDF, Word (DOCX) or a photo or scan of the pages. Use the paper clip to attach it, or /skip.",
+             "PDF, Word (DOCX) ou photo ou numérisation des pages. Joignez-le avec le trombone, ou /skip.",
+             "PDF, Word (DOCX) o una foto o un escaneo de las páginas. Adjúntelo con el clip, o /skip.",
+             ar="ملف PDF أو Word (DOCX) أو صورة أو نسخة ممسوحة ضوئيًا للصفحات. أرفقه بزر المشبك، أو /skip.",
+             zh="PDF、Word（DOCX）文件或页面的照片、扫描件。请用回形针图标附上，或发送 /skip。",
+             ru="PDF, Word (DOCX) или фотография либо скан страниц. Прикрепите его скрепкой или отправьте /skip."),
+      **{"body::accept": ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,image/*"}),
     q("select_one yes_no", "instr_type_values",
       T("Would you like to type some key values of this instrument now (for example cadmium and lead for agricultural land)?",
         "Souhaitez-vous saisir maintenant quelques valeurs clés de cet instrument (par exemple le cadmium et le plomb pour les "
@@ -491,7 +500,7 @@ THRESHOLD_SURVEY += [
     q("select_multiple obstacle", "obstacles",
       T("What most hinders setting or updating soil threshold values in your country?",
         "Qu’est-ce qui freine le plus l’établissement ou la mise à jour de valeurs seuils pour les sols dans votre pays\u202f?",
-        "¿Qué dificulta más el establecimiento o la actualización de valores umbral del suelo en su país?",
+        "¿Qué dificulta más el establecimiento o la actualización de valores umbral para suelos en su país?",
         ar="ما أكثر ما يعيق وضع القيم الحدية للتربة أو تحديثها في بلدك؟", zh="在贵国，制定或更新土壤阈值的最大障碍是什么？",
         ru="Что больше всего мешает установлению или обновлению пороговых значений для почв в вашей стране?"),
       hint=UP_TO_THREE, required="yes",
@@ -840,8 +849,8 @@ LAB_SURVEY = [
     q("note", "intro", T(
         "This INSOP survey maps soil laboratories' capacity for pollutants and their work with the harmonized procedures (SOPs) "
         "developed with GLOSOLAN. It takes about 10 minutes, almost all buttons.",
-        "Cette enquête de l’INSOP recense les capacités d’analyse des polluants des laboratoires des sols et leur travail avec "
-        "les modes opératoires normalisés (MON) harmonisés élaborés avec GLOSOLAN. Elle dure environ 10 minutes, presque "
+        "Cette enquête de l’INSOP recense les capacités d’analyse des polluants des laboratoires d’analyse des sols et leur travail avec "
+        "les modes opératoires normalisés (MON) harmonisés élaborés avec GLOSOLAN. Elle prend environ 10 minutes, presque "
         "uniquement avec des boutons.",
         "Esta encuesta de INSOP recopila la capacidad de los laboratorios de suelos para analizar contaminantes y su trabajo "
         "con los procedimientos operativos estándar (POE) armonizados elaborados con GLOSOLAN. Le llevará unos 10 minutos, "

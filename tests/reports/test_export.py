@@ -19,7 +19,7 @@ MAIN_COLUMNS = [
     "country", "role", "institution", "has_thresholds", "legal_status", "land_uses", "land_uses_other",
     "threshold_count", "in_discussions", "working_toward", "obstacles", "obstacles_other", "consent_publish",
 ]
-META = ["_submission_id", "_country", "_region", "_language", "_submitted_at", "_review_status"]
+META = ["_submission_id", "_country", "_country_name", "_region", "_language", "_submitted_at", "_review_status"]
 
 
 def submission(**changes):
@@ -58,6 +58,7 @@ def test_main_sheet_has_form_order_columns_then_metadata():
     assert row["threshold_count"] == 2  # a number, not the text "2"
     assert row["_submitted_at"] == "2025-06-01T09:30:00Z"
     assert (row["_submission_id"], row["_country"], row["_region"], row["_language"]) == (12, "KE", "africa", "fr")
+    assert row["_country_name"] == "Kenya"  # English unless the coordinator's language is asked
     assert "_telegram_id" not in main[0]
     assert export.filename_stem == "insop_thresholds_2025060101"
 
@@ -137,3 +138,17 @@ def test_the_export_says_why_values_are_not_in_the_review_queue():
     main = sheets(build_export(THRESHOLD_FORM, [submission(), withheld]))["INSOP soil threshold values"]
     statuses = [dict(zip(main[0], row))["_review_status"] for row in main[1:]]
     assert statuses == ["pending", "not offered for review: consent aggregate"]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Netherlands (Kingdom of the)"), ("fr", "Pays-Bas (Royaume des)"), ("zh", "荷兰王国"), ("ar", "هولندا (مملكة)"),
+])
+def test_the_country_is_named_next_to_its_iso_code_in_the_coordinators_language(language, expected):
+    export = build_export(THRESHOLD_FORM, [submission(country="NL"), submission(id=13, country=None)], country_language=language)
+    main = sheets(export)["INSOP soil threshold values"]
+    header = main[0]
+    assert header[header.index("_country") + 1] == "_country_name"
+    rows = [dict(zip(header, row)) for row in main[1:]]
+    assert [(row["_country"], row["_country_name"]) for row in rows] == [("NL", expected), (None, None)]
+    csv_rows = list(csv.DictReader(io.StringIO(export.csv.decode("utf-8-sig"))))
+    assert [row["_country_name"] for row in csv_rows] == [expected, ""]

@@ -4,17 +4,15 @@ import gettext
 from pathlib import Path
 
 import pytest
-from babel import Locale
-
 from bot.reports.regions import REGIONS, load_regions, region_label, region_of
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
 
-NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
-
-
 def cldr_countries() -> set[str]:
-    return {code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+    """Every country or territory a member can work in, as bot.countries decides it (Kosovo included, not the EU)."""
+    from bot.countries import is_country, jurisdiction_codes
+
+    return {code for code in jurisdiction_codes() if is_country(code)}
 
 
 def test_every_cldr_country_has_a_known_region():

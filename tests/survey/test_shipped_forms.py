@@ -1,6 +1,7 @@
 """The shipped survey forms, answered with scripted replies: what they measure and what becomes a candidate record."""
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -136,3 +137,52 @@ def test_a_lab_without_pollutant_analyses_is_not_forced_to_invent_methods(lab_fo
     assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
     asked = {step["question"] for step in run["steps"]}
     assert not asked & {"pollutant_groups", "metal_digestion", "pt_last2y", "samples_per_year"}
+
+
+def _texts(form, language_code):
+    """Every label, hint and message of a form in one language (choices included)."""
+    language = next(key for key in form.languages if key.endswith(f"({language_code})"))
+    for node in form.iter_nodes():
+        for texts in (node.label, node.hint, node.constraint_message, node.required_message):
+            if texts and texts.get(language):
+                yield node.name, texts[language]
+    for list_name, items in form.choices.items():
+        for choice in items:
+            if choice.label.get(language):
+                yield f"{list_name}/{choice.name}", choice.label[language]
+
+
+def test_survey_texts_follow_the_translation_review(threshold_form, lab_form):
+    """French typography as in the catalogs, and the review's wording findings that concern survey texts."""
+    from bot.i18n.typography import french_spacing_problems
+
+    for form in (threshold_form, lab_form):
+        french = list(_texts(form, "fr"))
+        assert len(french) > 100
+        assert not [(name, problem) for name, text in french for problem in french_spacing_problems(text)]
+        assert not [name for name, text in french if "'" in re.sub(r"\$\{[^}]*\}", "", text)], "one apostrophe: ’"
+        assert not [name for name, text in french if "laboratoires des sols" in text or "Elle dure" in text]
+        # Russian: «координатор» in a survey text is the GSP's national focal point, never the bot's role.
+        assert not [name for name, text in _texts(form, "ru") if re.search(r"(?<!национальный )(?<!национального )координатор", text, re.I)]
+        assert not [name for name, text in _texts(form, "ru") if "о-ва" in text or "Особо опасные пестициды" in text]
+        # Arabic: سؤال مفتوح is an open-ended question; المبدأ التوجيهي a guiding principle, not a guideline.
+        assert not [name for name, text in _texts(form, "ar") if "سؤال مفتوح" in text or "المبدأ التوجيهي" in text]
+        assert not [name for name, text in _texts(form, "zh") if "高危农药" in text or "政治优先级低" in text]
+        assert not [name for name, text in _texts(form, "es") if "valores umbral del suelo" in text.lower()
+                    or "valores umbral nacionales del suelo" in text]
+
+
+def test_typographic_quotes_reach_the_chat_as_written(threshold_form):
+    """pyxform straightens ’ and “ ” in every cell; labels keep them, expressions are still straightened."""
+    from bot.survey.loader import load_form_bytes
+
+    intro = next(node for node in threshold_form.iter_nodes() if node.name == "intro").label
+    assert "l’INSOP" in intro["French (fr)"] and "“过去两年”" in intro["Chinese (zh)"]
+    markdown = ("| survey |\n| | type | name | label | relevant |\n| | select_one yn | a | C’est “bon” ? | |\n"
+                "| | note | b | Merci d’avoir répondu | ${a} = ‘y’ |\n"
+                "| choices |\n| | list_name | name | label |\n| | yn | y | Oui, d’accord |\n| | yn | n | Non |\n")
+    form = load_form_bytes(markdown.encode("utf-8"), "quotes.md")
+    nodes = {node.name: node for node in form.iter_nodes()}
+    assert list(nodes["a"].label.values()) == ["C’est “bon” ?"] and list(nodes["b"].label.values()) == ["Merci d’avoir répondu"]
+    assert "'y'" in nodes["b"].relevant
+    assert list(form.choices["yn"][0].label.values()) == ["Oui, d’accord"]

@@ -10,6 +10,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +40,8 @@ async def export(message: Message, command: CommandObject, member: Member | None
 
 
 async def export_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordExport,
-                        member: Member | None, settings: Settings, session: AsyncSession, heavy: HeavyWork) -> None:
+                        member: Member | None, settings: Settings, session: AsyncSession, heavy: HeavyWork,
+                        i18n: I18n) -> None:
     """Send the chosen survey's submissions as XLSX and CSV files."""
     try:
         stored, rows = await coordination.export_rows(session, callback_data.form_pk)
@@ -54,7 +56,8 @@ async def export_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, c
     await query.answer()
     await query.message.bot.send_chat_action(query.message.chat.id, "upload_document")
     # Written in the worker process: a large export does not hold up anyone else's updates.
-    files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids))
+    # Countries named in the coordinator's language next to their ISO codes.
+    files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids), i18n.current_locale)
     count = len(rows)
     caption = _("{title}: {count} submitted responses.").format(title=fit(stored.title or stored.form_id, 300),
                                                                  count=count)

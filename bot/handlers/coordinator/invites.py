@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CoordInvite, InviteStep
 from bot.config import Settings
-from bot.countries import country_name, exact_country, is_country, match_country
+from bot.countries import country_name, is_country, read_country
 from bot.handlers.coordinator.common import CoordinatorStates, fit, format_moment, not_command, usage_html
 from bot.keyboards import (
     invite_country_keyboard,
@@ -90,12 +90,11 @@ async def invite(message: Message, command: CommandObject, member: Member | None
                                                                       high=coordination.MAX_INVITE_DAYS))
         return
     lang = i18n.current_locale
-    country = exact_country(request.country_text)
+    country, candidates = read_country(request.country_text)
     if country is not None:
         await message.answer(await _create_invite(session, bot, message.from_user.id, country, request.role,
                                                   request.multi, request.days, lang))
         return
-    candidates = match_country(request.country_text)
     if not candidates:
         await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "
                                "ISO code, for example Kenya or KE.").format(text=fit(request.country_text, 100)))
@@ -111,13 +110,12 @@ async def invite_country_typed(message: Message, member: Member | None, settings
                                i18n: I18n) -> None:
     """The guided /invite: the typed country, confirmed with buttons; then whom the invite is for."""
     text, lang = message.text.strip(), i18n.current_locale
-    country = exact_country(text)
+    country, candidates = read_country(text)
     if country is not None:
         await state.clear()
         await message.answer(_("Invite for {country}. Who is it for?").format(country=html.escape(country_name(country, lang))),
                              reply_markup=invite_role_keyboard(country, _invite_roles()))
         return
-    candidates = match_country(text)
     if not candidates:
         # The state stays: the next message is the country.
         await message.answer(_("I do not recognise the country “{text}”. Please type its name or its two-letter "

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CoordReminderAdmin, CoordRemind, ReminderAdminAction, RemindAction
 from bot.config import Settings
-from bot.countries import country_name, exact_country, is_country, match_country
+from bot.countries import country_name, is_country, read_country
 from bot.handlers.coordinator.common import (
     CoordinatorStates,
     Tr,
@@ -164,8 +164,7 @@ async def reminder_country(message: Message, member: Member | None, settings: Se
     """The typed country of the recipients."""
     data = await state.get_data()
     text = message.text.strip()
-    code = exact_country(text)
-    candidates = [] if code else match_country(text)
+    code, candidates = read_country(text)
     if code is None and not candidates:
         await message.answer(_("I could not find a country called “{text}”. Please check the spelling and type it again.").format(
             text=fit(text, 100)))
