@@ -6,7 +6,7 @@ import gettext
 import logging
 import re
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,7 @@ from bot.survey import Form, Prompt
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.lookup import default_vocabulary, parse_query
 from bot.services import documents
+from bot.i18n.survey_errors import explain
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from storage.models import (
     Member,
@@ -421,7 +422,8 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
                 result = retried if retried.accepted else result
                 adjusted = retried.accepted
             if not result.accepted:
-                result = replace(result, error=_explained(prompt, value, result.error, form, tr))
+                return Turn(draft, form, prompt, error=_explained(prompt, value, explain(result.error, tr) if result.error else None, form, tr),
+                            pending=list(draft.pending.get(prompt.path or "", [])))
     elif action == "saved":
         # "Save as my answer" under a text that read as a lookup.
         typed = (draft.pending.get(TYPED_KEY) or [None])[0]
@@ -454,7 +456,8 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     else:
         raise ValueError(f"unknown survey action {action!r}")
     if not result.accepted:
-        return Turn(draft, form, prompt, error=result.error, pending=list(draft.pending.get(prompt.path or "", [])))
+        error = explain(result.error, tr) if result.error is not None else None
+        return Turn(draft, form, prompt, error=error, pending=list(draft.pending.get(prompt.path or "", [])))
     if prompt.path in draft.pending or TYPED_KEY in draft.pending:
         draft.pending = {key: chosen for key, chosen in draft.pending.items() if key not in (prompt.path, TYPED_KEY)}
     draft.state = result.state

@@ -6,6 +6,7 @@ import gettext
 from pathlib import Path
 from typing import Any
 
+from bot.i18n.survey_errors import explain
 from bot.survey import engine
 from bot.survey.form import Form, FormError
 from bot.survey.limits import FormProblem
@@ -87,7 +88,8 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None
             continue
         result = engine.answer(form, state, reply, tr, expected_question=prompt.path)
         state = result.state
-        steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted, "message": result.error})
+        steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted,
+                      "message": explain(result.error, tr) if result.error else None})
     return {
         "status": "complete" if engine.is_complete(form, state) else "incomplete",
         "steps": steps,

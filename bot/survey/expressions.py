@@ -10,6 +10,7 @@ import re
 import time
 from contextlib import contextmanager
 from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any
 
 import regex
@@ -259,14 +260,23 @@ def regex_search(pattern: str, value: str, budget: WorkBudget | None = None) -> 
             budget.regex_seconds -= time.monotonic() - started
 
 
+def _clock() -> datetime.datetime:
+    """The time the evaluating Instance was given, local to the server; it notes that its answers depend on it."""
+    instance = _EVALUATING.get(None)
+    if instance is None:  # the parser's static check
+        return datetime.datetime.now().astimezone()
+    instance.read_clock = True
+    return instance.now.astimezone()
+
+
 @_method(_function("today", nargs=0))
 def evaluate__today(self, context=None):
-    return datetime.date.today().isoformat()
+    return _clock().date().isoformat()
 
 
 @_method(_function("now", nargs=0))
 def evaluate__now(self, context=None):
-    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    return _clock().isoformat(timespec="seconds")
 
 
 @_method(_function("int", nargs=1))
@@ -352,25 +362,79 @@ def strip_indexes(concrete_path: str) -> str:
     return "/".join(_INDEX.sub("", part) for part in concrete_path.split("/") if part)
 
 
-def reference_path(target: Node, context_path: str, root_name: str) -> str:
-    """Absolute instance path of ${target}, pinned to the context's own repeat instances."""
-    context_parts = [part for part in context_path.split("/") if part]
-    parts = []
-    shared = True
-    for depth, name in enumerate(target.path.split("/")):
-        shared = shared and depth < len(context_parts) and _INDEX.sub("", context_parts[depth]) == name
-        parts.append(context_parts[depth] if shared else name)
+def reference_path(target: Node, context_path: str, root_name: str, relative: bool = False) -> str:
+    """Instance path of ${target}, pinned to the context's own repeat instances.
+
+    Absolute by default. With `relative` (the context is the element at context_path), a target that
+    shares ancestors with the context is reached by going up from it ("../pollutant"): the same node,
+    without an absolute path's [n] predicates, which scan every instance of each repeat on the way.
+    """
+    parts, shared_depth, ups = _pinned(target.path, context_path)
+    if relative and shared_depth:
+        return "/".join([".."] * ups + list(parts[shared_depth:])) or "."
     return "/" + root_name + "/" + "/".join(parts)
 
 
-def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str) -> str:
+@lru_cache(maxsize=65536)
+def _pinned(target_path: str, context_path: str) -> tuple[tuple[str, ...], int, int]:
+    """The target's path parts pinned to the context's repeat instances, how many lead parts it shares
+    with the context, and how many levels a relative path goes up from the context."""
+    context_parts = [part for part in context_path.split("/") if part]
+    parts = []
+    shared = True
+    shared_depth = 0
+    for depth, name in enumerate(target_path.split("/")):
+        shared = shared and depth < len(context_parts) and _INDEX.sub("", context_parts[depth]) == name
+        parts.append(context_parts[depth] if shared else name)
+        shared_depth += shared
+    return tuple(parts), shared_depth, len(context_parts) - shared_depth
+
+
+# The conditions most forms are made of ("${a} = 'yes' or selected(${b}, 'other')"), read without XPath:
+# comparisons of one answer with a quoted text, joined by and/or. Anything else goes to elementpath.
+_SIMPLE_TERM = re.compile(
+    r"\s*(?:\$\{\s*([A-Za-z_][\w.\-]*)\s*\}\s*(!?=)\s*(?:'([^']*)'|\"([^\"]*)\")"
+    r"|selected\(\s*\$\{\s*([A-Za-z_][\w.\-]*)\s*\}\s*,\s*(?:'([^']*)'|\"([^\"]*)\")\s*\))\s*"
+)
+_JOINER = re.compile(r"(and|or)\b")
+SimpleTerm = tuple[str, str, str]  # (question name, "=" / "!=" / "selected", text)
+
+
+@lru_cache(maxsize=4096)
+def simple_condition(expression: str) -> tuple[tuple[SimpleTerm, ...], ...] | None:
+    """A condition as terms OR-ed of AND-ed groups, or None when it is not that simple."""
+    groups: list[list[SimpleTerm]] = [[]]
+    position = 0
+    while True:
+        match = _SIMPLE_TERM.match(expression, position)
+        if match is None:
+            return None
+        if match.group(1):
+            groups[-1].append((match.group(1), match.group(2), match.group(3) if match.group(3) is not None
+                               else match.group(4)))
+        else:
+            groups[-1].append((match.group(5), "selected", match.group(6) if match.group(6) is not None
+                               else match.group(7)))
+        position = match.end()
+        if position == len(expression):
+            return tuple(tuple(group) for group in groups)
+        joiner = _JOINER.match(expression, position)
+        if joiner is None:
+            return None
+        if joiner.group(1) == "or":
+            groups.append([])
+        position = joiner.end()
+
+
+def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str,
+                       relative: bool = False) -> str:
     """Replace each ${name} by the instance path it means from the context question."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         node = nodes_by_name.get(match.group(1))
         if node is None:
             raise ExpressionError(f"${{{match.group(1)}}} names no question in the form")
-        return reference_path(node, context_path, form.root_name)
+        return reference_path(node, context_path, form.root_name, relative)
 
     return REFERENCE.sub(replace, expression)
 
@@ -378,9 +442,14 @@ def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Nod
 class Instance:
     """The XForm instance XML of a survey state, with elements addressable by path."""
 
-    def __init__(self, form: Form, answers: dict[str, Any], repeat_counts: dict[str, int], lang: str | None = None):
+    def __init__(self, form: Form, answers: Mapping[str, Any], repeat_counts: Mapping[str, int], lang: str | None = None,
+                 now: datetime.datetime | None = None):
         self.form = form
         self.lang = lang
+        # today() and now() read this time, given by the caller; read_clock records that they did, so
+        # results that depend on the time are never reused at another time.
+        self.now = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
+        self.read_clock = False
         self.root = etree.Element(form.root_name)
         self.elements: dict[str, etree._Element] = {"": self.root}
         self.nodes_by_name = {node.name: node for node in form.iter_nodes()}
@@ -434,9 +503,10 @@ class Instance:
             budget.spend_visits(EVALUATION_VISITS)
         except OverBudget as error:
             raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
-        resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path)
+        relative = item is None and context_path in self.elements
+        resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path, relative)
         token = compile_expression(resolved)
-        element = item if item is not None else self._context_element(context_path)
+        element = item if item is not None else self.elements[context_path] if relative else self._context_element(context_path)
         evaluating = _EVALUATING.set(self)
         budget_token = _BUDGET.set(budget)
         try:
@@ -468,13 +538,53 @@ class Instance:
                 return self.form.text(choice.label, self.lang) or choice.name
         return ""
 
-    def evaluate_bool(self, expression: str, context_path: str, item=None) -> bool:
+    def evaluate_bool(self, expression: str, context_path: str, item: Any = None) -> bool:
         """Evaluate an expression as an XPath boolean."""
+        if item is None:
+            simple = self._simple_bool(expression, context_path)
+            if simple is not None:
+                return simple
         return bool(self.evaluate(f"boolean({expression})", context_path, item))
+
+    def _simple_bool(self, expression: str, context_path: str) -> bool | None:
+        """A simple condition (see simple_condition) read straight from the instance, as XPath reads it;
+        None when it is not simple or names an answer that is not one element (a repeat's, from outside)."""
+        groups = simple_condition(expression)
+        if groups is None:
+            return None
+        texts: list[list[tuple[str, str, str]]] = []
+        for group in groups:
+            row = []
+            for name, operator, literal in group:
+                node = self.nodes_by_name.get(name)
+                if node is None or node.type in ("group", "repeat"):
+                    return None
+                element = self.elements.get("/".join(_pinned(node.path, context_path)[0]))
+                if element is None:
+                    return None
+                row.append((element.text or "", operator, literal))
+            texts.append(row)
+        budget = _BUDGET.get() or WorkBudget()
+        if budget.exceeded:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: this step already used its work budget")
+        try:
+            budget.spend_visits(EVALUATION_VISITS)
+        except OverBudget as error:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
+        return any(all(_holds(text, operator, literal) for text, operator, literal in row) for row in texts)
 
     def evaluate_string(self, expression: str, context_path: str) -> str:
         """Evaluate an expression as an XPath string (at most MAX_STRING_CHARS characters)."""
         return str(self.evaluate(f"string({expression})", context_path))[:MAX_STRING_CHARS]
+
+
+def _holds(text: str, operator: str, literal: str) -> bool:
+    """One simple term: XPath's string comparison, or ODK's selected()."""
+    if operator == "=":
+        return text == literal
+    if operator == "!=":
+        return text != literal
+    return literal.strip() in text.split()
 
 
 def serialize_value(value: Any) -> str | None:
