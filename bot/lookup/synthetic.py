@@ -31,7 +31,7 @@ def synthetic_jurisdictions() -> list[str]:
     from babel import Locale
 
     codes = sorted(code for code in Locale("en").territories
-                   if len(code) == 2 and code.isalpha() and code not in {"EZ", "UN", "QO", "ZZ",
+                   if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in {"EZ", "UN", "QO", "ZZ",
                                                                         "XA", "XB"})
     return codes if "EU" in codes else codes + ["EU"]
 

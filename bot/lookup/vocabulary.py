@@ -18,6 +18,7 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
@@ -556,7 +557,7 @@ def other_locale_names(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
     return tuple(others)
 
 
-def _jurisdiction_names(locale) -> list[tuple[str, str]]:
+def _jurisdiction_names(locale: Any) -> list[tuple[str, str]]:
     return [
         (code, name)
         for code, name in locale.territories.items()

@@ -66,7 +66,8 @@ def check_form(path: str | Path) -> tuple[int, str]:
     return EXIT_OK, describe_form(form, warnings)
 
 
-def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None) -> dict[str, Any]:
+def run_answers(form: Form, answers: list[Any], lang: str | None = None,
+                tr: gettext.NullTranslations | None = None) -> dict[str, Any]:
     """Feed scripted replies to the engine in order and report every step and the data."""
     tr = tr or gettext.NullTranslations()
     state = engine.start(form, lang)

@@ -130,7 +130,7 @@ def _clock(now: datetime.datetime | None) -> datetime.datetime:
 @_bounded
 def start(form: Form, lang: str | None = None, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Begin a new response to the form in the user's language."""
-    state = {
+    state: dict[str, Any] = {
         "form_id": form.form_id,
         "version": form.version,
         "lang": lang,
@@ -357,7 +357,7 @@ class _Walker:
 
 def _repeat_size(form: Form, node: Node) -> int:
     """Instance elements one instance of a repeat adds (itself and every node under it, once)."""
-    sizes = form.__dict__.setdefault("_repeat_sizes", {})
+    sizes: dict[str, int] = form.__dict__.setdefault("_repeat_sizes", {})
     if node.path not in sizes:
         sizes[node.path] = 1 + sum(1 for _child in node.iter_nodes())
     return sizes[node.path]
@@ -369,7 +369,7 @@ def _room_for_instances(form: Form, state: dict[str, Any], instance: Instance, n
     Repeat counts come from expressions, and repeats nest: 200 x 200 x 200 instances would stall
     every walk of the form, so the count an expression asks for is cut to what fits.
     """
-    instances = sum(info["count"] for info in state["repeats"].values())
+    instances: int = sum(info["count"] for info in state["repeats"].values())
     elements = len(instance.elements)
     return max(0, min(MAX_REPEAT_INSTANCES - instances, (MAX_INSTANCE_ELEMENTS - elements) // _repeat_size(form, node)))
 
@@ -406,7 +406,7 @@ def _find_step(steps: list[Step], path: str | None) -> int | None:
 
 def _is_answered(state: dict[str, Any], step: Step) -> bool:
     if step.kind == "add_another":
-        return state["repeats"].get(step.path, {}).get("done", False)
+        return bool(state["repeats"].get(step.path, {}).get("done", False))
     if step.kind == "note":
         return True
     return step.path in state["answers"]
@@ -468,7 +468,7 @@ def _lang(state: dict[str, Any], lang: str | None) -> str | None:
 def _interpolate(form: Form, text: str, instance: Instance, path: str) -> str:
     """Fill ${name} references in a label with the current answers."""
 
-    def replace(match):
+    def replace(match: re.Match[str]) -> str:
         try:
             return instance.evaluate_string(match.group(0), path)
         except ExpressionError:
@@ -523,7 +523,7 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
     if node.type in ("select_one", "select_multiple"):
         labels = {choice.name: form.text(choice.label, lang) or choice.name for choice in form.choices.get(node.list_name, [])}
         names = value if isinstance(value, list) else [value]
-        return join_items((labels.get(name, name) for name in names), locale)
+        return join_items((labels.get(name) or name for name in names), locale)
     if node.type in ("integer", "decimal") and isinstance(value, (int, float)):
         return format_number(value, locale)
     if node.type == "date":
@@ -537,7 +537,7 @@ def _is_generated_other(choice: Choice) -> bool:
     return choice.name == "other" and set(choice.label.values()) == {"Other"}
 
 
-def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
+def _choice_label(form: Form, choice: Choice, lang: str | None, _: Callable[[str], str]) -> str:
     """A choice's label in the language; pyxform's English-only 'Other' goes through gettext."""
     if _is_generated_other(choice):
         return _("Other")

@@ -10,7 +10,7 @@ import re
 import time
 from contextlib import contextmanager
 from functools import lru_cache
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import regex
@@ -78,11 +78,11 @@ class WorkBudget:
 
 
 _BUDGET: contextvars.ContextVar[WorkBudget | None] = contextvars.ContextVar("work_budget", default=None)
-_UNCOUNTED = WorkBudget(node_visits=math.inf)  # outside Instance.evaluate (static checks)
+_UNCOUNTED = WorkBudget(node_visits=math.inf)  # type: ignore[arg-type]  # never runs out  # outside Instance.evaluate (static checks)
 
 
 @contextmanager
-def work_budget(budget: WorkBudget | None = None):
+def work_budget(budget: WorkBudget | None = None) -> Iterator[WorkBudget]:
     """Give the code inside one WorkBudget, yielded: `budget` if given, else the current one or a new one."""
     if budget is None:
         budget = _BUDGET.get()
@@ -100,43 +100,43 @@ def work_budget(budget: WorkBudget | None = None):
 class _CountingContext(XPathContext):
     """An XPath context whose axis iterators charge every node they yield to the current work budget."""
 
-    def iter_children_or_self(self):
+    def iter_children_or_self(self) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_children_or_self():
             budget.spend_visit()
             yield item
 
-    def iter_matching_nodes(self, name, default_namespace=None):
+    def iter_matching_nodes(self, name: str, default_namespace: str | None = None) -> Iterator[Any]:
         # A name step looks at every child to yield the few that match: charge the children it scans.
         if self.axis is None and isinstance(self.item, ElementNode):
             (_BUDGET.get() or _UNCOUNTED).spend_visits(len(self.item))
         yield from super().iter_matching_nodes(name, default_namespace)
 
-    def iter_descendants(self, axis=None):
+    def iter_descendants(self, axis: str | None = None) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_descendants(axis):
             budget.spend_visit()
             yield item
 
-    def iter_ancestors(self, axis=None):
+    def iter_ancestors(self, axis: str | None = None) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_ancestors(axis):
             budget.spend_visit()
             yield item
 
-    def iter_siblings(self, axis=None):
+    def iter_siblings(self, axis: str | None = None) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_siblings(axis):
             budget.spend_visit()
             yield item
 
-    def iter_preceding(self):
+    def iter_preceding(self) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_preceding():
             budget.spend_visit()
             yield item
 
-    def iter_followings(self):
+    def iter_followings(self) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_followings():
             budget.spend_visit()
@@ -160,18 +160,18 @@ ODKXPathParser.unregister("position")
 ODKXPathParser.unregister("round")
 
 
-def _string_arg(token, context, index=0) -> str:
+def _string_arg(token: Any, context: Any, index: int = 0) -> str:
     value = token.get_argument(context, index=index)
     return "" if value is None else token.string_value(value)
 
 
-def _number_arg(token, context, index=0) -> float:
+def _number_arg(token: Any, context: Any, index: int = 0) -> float:
     value = token.get_argument(context, index=index)
     return math.nan if value is None else float(token.number_value(value))
 
 
 @_method(_function("position", nargs=(0, 1)))
-def evaluate__position(self, context=None):
+def evaluate__position(self: Any, context: Any = None) -> Any:
     if self.context is not None:
         context = self.context
     if not self:
@@ -184,7 +184,7 @@ def evaluate__position(self, context=None):
 
 
 @_method(_function("round", nargs=(1, 2)))
-def evaluate__round(self, context=None):
+def evaluate__round(self: Any, context: Any = None) -> Any:
     number = _number_arg(self, context)
     digits = int(_number_arg(self, context, 1)) if len(self) > 1 else 0
     if math.isnan(number) or math.isinf(number):
@@ -194,18 +194,18 @@ def evaluate__round(self, context=None):
 
 
 @_method(_function("if", nargs=3))
-def evaluate__if(self, context=None):
+def evaluate__if(self: Any, context: Any = None) -> Any:
     chosen = self[1] if self.boolean_value(self[0].evaluate(context)) else self[2]
     return chosen.evaluate(context)
 
 
 @_method(_function("selected", nargs=2))
-def evaluate__selected(self, context=None):
+def evaluate__selected(self: Any, context: Any = None) -> Any:
     return _string_arg(self, context, 1).strip() in _string_arg(self, context).split()
 
 
 @_method(_function("choice-name", prefix="jr", nargs=2))
-def evaluate__choice_name(self, context=None):
+def evaluate__choice_name(self: Any, context: Any = None) -> Any:
     """The label, in the member's language, of choice `value` of the question at path `question`."""
     instance = _EVALUATING.get(None)
     if instance is None or context is None:
@@ -214,25 +214,25 @@ def evaluate__choice_name(self, context=None):
 
 
 @_method(_function("count-selected", nargs=1))
-def evaluate__count_selected(self, context=None):
+def evaluate__count_selected(self: Any, context: Any = None) -> Any:
     return len(_string_arg(self, context).split())
 
 
 @_method(_function("selected-at", nargs=2))
-def evaluate__selected_at(self, context=None):
+def evaluate__selected_at(self: Any, context: Any = None) -> Any:
     names = _string_arg(self, context).split()
     index = _number_arg(self, context, 1)
     return names[int(index)] if not math.isnan(index) and 0 <= int(index) < len(names) else ""
 
 
 @_method(_function("coalesce", nargs=2))
-def evaluate__coalesce(self, context=None):
+def evaluate__coalesce(self: Any, context: Any = None) -> Any:
     first = _string_arg(self, context)
     return first if first else _string_arg(self, context, 1)
 
 
 @_method(_function("regex", nargs=2))
-def evaluate__regex(self, context=None):
+def evaluate__regex(self: Any, context: Any = None) -> Any:
     """ODK's regex(value, pattern): whether the pattern matches anywhere in the value.
 
     Run by the `regex` module with a time limit on input cut to MAX_STRING_CHARS: a pattern that
@@ -270,28 +270,28 @@ def _clock() -> datetime.datetime:
 
 
 @_method(_function("today", nargs=0))
-def evaluate__today(self, context=None):
+def evaluate__today(self: Any, context: Any = None) -> Any:
     return _clock().date().isoformat()
 
 
 @_method(_function("now", nargs=0))
-def evaluate__now(self, context=None):
+def evaluate__now(self: Any, context: Any = None) -> Any:
     return _clock().isoformat(timespec="seconds")
 
 
 @_method(_function("int", nargs=1))
-def evaluate__int(self, context=None):
+def evaluate__int(self: Any, context: Any = None) -> Any:
     number = _number_arg(self, context)
     return number if math.isnan(number) or math.isinf(number) else int(number)
 
 
 @_method(_function("boolean-from-string", nargs=1))
-def evaluate__boolean_from_string(self, context=None):
+def evaluate__boolean_from_string(self: Any, context: Any = None) -> Any:
     return _string_arg(self, context).strip() in ("true", "1")
 
 
 @_method(_function("pow", nargs=2))
-def evaluate__pow(self, context=None):
+def evaluate__pow(self: Any, context: Any = None) -> Any:
     try:
         return math.pow(_number_arg(self, context), _number_arg(self, context, 1))
     except (OverflowError, ValueError):
@@ -299,24 +299,25 @@ def evaluate__pow(self, context=None):
 
 
 @_method(_function("pi", nargs=0))
-def evaluate__pi(self, context=None):
+def evaluate__pi(self: Any, context: Any = None) -> Any:
     return math.pi
 
 
-def _register_math(name: str, func) -> None:
+def _register_math(name: str, func: Callable[[float], Any]) -> None:
     @_method(_function(name, nargs=1))
-    def evaluate(self, context=None):
+    def evaluate(self: Any, context: Any = None) -> Any:
         try:
             return func(_number_arg(self, context))
         except (OverflowError, ValueError):
             return math.nan
 
 
-for _name, _func in {
+_MATH: dict[str, Callable[[float], Any]] = {
     "sqrt": math.sqrt, "abs": abs, "exp": math.exp, "log": math.log, "log10": math.log10,
     "sin": math.sin, "cos": math.cos, "tan": math.tan,
     "asin": math.asin, "acos": math.acos, "atan": math.atan,
-}.items():
+}
+for _name, _func in _MATH.items():
     _register_math(_name, _func)
 
 
@@ -324,7 +325,7 @@ _PARSER = ODKXPathParser()
 
 
 @lru_cache(maxsize=2048)
-def compile_expression(expression: str):
+def compile_expression(expression: str) -> Any:
     """Parse an XPath expression once (raises ExpressionError on bad syntax)."""
     try:
         token = _PARSER.parse(expression)
@@ -338,7 +339,7 @@ def compile_expression(expression: str):
     return token
 
 
-def _depth(token) -> int:
+def _depth(token: Any) -> int:
     """How deep a parsed expression nests, counted without recursion."""
     deepest, stack = 0, [(token, 1)]
     while stack:
@@ -456,9 +457,10 @@ class Instance:
         self._build(self.root, form.children, "", answers, repeat_counts)
         # elementpath wraps the XML in a node tree; wrapping it for every expression was most of the
         # engine's time, so the tree is kept until an answer changes (node trees copy the texts).
-        self._node_tree = None
+        self._node_tree: Any = None
 
-    def _build(self, parent, nodes, prefix, answers, repeat_counts) -> None:
+    def _build(self, parent: etree._Element, nodes: list[Node], prefix: str, answers: Mapping[str, Any],
+               repeat_counts: Mapping[str, int]) -> None:
         for node in nodes:
             path = f"{prefix}{node.name}"
             if node.type == "repeat":
@@ -484,13 +486,13 @@ class Instance:
                 element.text = text
                 self._node_tree = None
 
-    def _context_element(self, context_path: str):
+    def _context_element(self, context_path: str) -> etree._Element:
         path = context_path
         while path not in self.elements and path:
             path = path.rpartition("/")[0]
         return self.elements[path]
 
-    def evaluate(self, expression: str, context_path: str, item=None) -> Any:
+    def evaluate(self, expression: str, context_path: str, item: Any = None) -> Any:
         """Evaluate an ODK expression with '.' at context_path (or at a choice item).
 
         The work is charged to the current WorkBudget (a fresh one outside an engine step); a string

@@ -113,7 +113,7 @@ def _name_sheet(message: str) -> str:
     return message
 
 
-def _survey_rows(sheets) -> dict[str, int]:
+def _survey_rows(sheets: Any) -> dict[str, int]:
     """Map each survey name to its spreadsheet row (header is row 1), for error messages."""
     return {
         str(row.get("name", "")).strip(): index
