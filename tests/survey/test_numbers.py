@@ -55,3 +55,17 @@ def test_the_question_is_asked_in_the_members_language():
     assert engine.current_prompt(form, result.state).question == "height"  # asked again, nothing stored
     result = engine.answer(form, result.state, "1,0")
     assert result.accepted and result.state["answers"]["person/height"] == 1.0
+
+
+def test_every_refusal_code_has_its_words():
+    """Each InvalidAnswer code the engine can give is worded by the adapter (the form's own text as it is)."""
+    from typing import get_args
+
+    from bot.survey.values import ErrorCode
+
+    params = {"answer": "x", "thousands": "1000", "decimal": "1.0", "text": "As the form says."}
+    for code in get_args(ErrorCode):
+        worded = explain(InvalidAnswer(code, params))
+        assert worded and worded != code, code
+    assert explain(InvalidAnswer("form_message", {"text": "As the form says."})) == "As the form says."
+    assert explain(InvalidAnswer("no_match", {"answer": "zinc"})) == "I could not match “zinc” to an option."
