@@ -159,7 +159,7 @@ async def open_survey(session: AsyncSession, forms: FormCache, member: Member, f
             last = await repo.last_submitted(member.id, stored.form_id)
             if last is not None and again not in ("new", "copy"):
                 raise AnswerAgain(last.submitted_at)
-            state = engine.start(forms.get(stored), lang)
+            state = engine.start(forms.get(stored), lang).to_dict()
             if last is not None and again == "copy":
                 state = _from_previous(state, last.state or {})
             draft = await repo.create_draft(stored, member.id, member.country, lang, state)
@@ -447,7 +447,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         problem = _overlong_answer(form, state, lang, tr)
         if problem:
             return Turn(draft, form, prompt, error=problem)
-        draft.state = engine.submit(form, state)
+        draft.state = engine.submit(form, state).to_dict()
         draft.data = engine.submission_data(form, draft.state)
         draft.status = SubmissionStatus.SUBMITTED.value
         draft.submitted_at = utcnow()
@@ -460,7 +460,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         return Turn(draft, form, prompt, error=error, pending=list(draft.pending.get(prompt.path or "", [])))
     if prompt.path in draft.pending or TYPED_KEY in draft.pending:
         draft.pending = {key: chosen for key, chosen in draft.pending.items() if key not in (prompt.path, TYPED_KEY)}
-    draft.state = result.state
+    draft.state = result.state.to_dict()
     turn = _advance_notes(form, draft, lang, tr)
     if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
         turn.answered = prompt
@@ -575,7 +575,7 @@ def _advance_notes(form: Form, draft: Submission, lang: str, tr) -> Turn:
     prompt = engine.current_prompt(form, state, lang, tr)
     while prompt.kind == "note" and len(notes) < 50:
         notes.append(prompt)
-        state = engine.answer(form, state, None, tr=tr).state
+        state = engine.answer(form, state, None, tr=tr).state.to_dict()
         prompt = engine.current_prompt(form, state, lang, tr)
     draft.state = state
     return Turn(draft, form, prompt, notes=notes, pending=list(draft.pending.get(prompt.path or "", [])))

@@ -98,7 +98,7 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None,
     }
 
 
-def _run_command(form: Form, state: dict[str, Any], command: dict[str, Any]) -> dict[str, Any]:
+def _run_command(form: Form, state: engine.SurveyState, command: dict[str, Any]) -> engine.SurveyState:
     """Apply a scripted navigation command: {"command": "back"} or {"command": "jump_to", "question": NAME}."""
     if command.get("command") == "back":
         return engine.back(form, state)

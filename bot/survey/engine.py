@@ -13,8 +13,9 @@ import math
 import re
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from lxml import etree
@@ -95,12 +96,71 @@ class Prompt:
         return asdict(self)
 
 
+_STATE_FIELDS = ("form_id", "version", "lang", "answers", "repeats", "defaulted", "cursor", "history", "editing",
+                 "finished", "submitted")
+
+
+@dataclass(frozen=True, eq=True)
+class SurveyState(Mapping[str, Any]):
+    """One response in progress, as plain data: each operation returns a new state, none changes one.
+
+    Stored as JSON after every step (`to_dict`, `from_dict`). It reads as a read-only mapping too
+    (`state["answers"]`), like the stored JSON, so the adapter reads both alike.
+    """
+
+    form_id: str
+    version: str
+    lang: str | None
+    answers: Mapping[str, Any]
+    repeats: Mapping[str, Mapping[str, Any]]
+    defaulted: tuple[str, ...]
+    cursor: str | None
+    history: tuple[str, ...]
+    editing: bool
+    finished: bool
+    submitted: bool
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SurveyState:
+        """A state from its JSON (missing parts as a new response has them); nested data is copied."""
+        if isinstance(data, SurveyState):
+            return data
+        copied = _copy_state(data)
+        return cls(
+            form_id=str(copied.get("form_id", "")), version=str(copied.get("version", "")), lang=copied.get("lang"),
+            answers=MappingProxyType(copied.get("answers") or {}),
+            repeats=MappingProxyType({path: MappingProxyType(info)
+                                      for path, info in (copied.get("repeats") or {}).items()}),
+            defaulted=tuple(copied.get("defaulted") or ()), cursor=copied.get("cursor"),
+            history=tuple(copied.get("history") or ()), editing=bool(copied.get("editing")),
+            finished=bool(copied.get("finished")), submitted=bool(copied.get("submitted")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state as JSON-able data, for storing."""
+        return {name: _copy_state(getattr(self, name)) for name in _STATE_FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _STATE_FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_STATE_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_STATE_FIELDS)
+
+
+StateLike = Mapping[str, Any]  # a SurveyState, or its JSON as stored
+
+
 @dataclass
 class AnswerResult:
     """The outcome of a reply: accepted or not, why not (a code the adapter words), the new state."""
 
     accepted: bool
-    state: dict[str, Any]
+    state: SurveyState
     error: InvalidAnswer | None = None
     stale: bool = False
 
@@ -128,7 +188,7 @@ def _clock(now: datetime.datetime | None) -> datetime.datetime:
 
 
 @_bounded
-def start(form: Form, lang: str | None = None, now: datetime.datetime | None = None) -> dict[str, Any]:
+def start(form: Form, lang: str | None = None, now: datetime.datetime | None = None) -> SurveyState:
     """Begin a new response to the form in the user's language."""
     state: dict[str, Any] = {
         "form_id": form.form_id,
@@ -148,7 +208,7 @@ def start(form: Form, lang: str | None = None, now: datetime.datetime | None = N
         state["cursor"] = steps[0].path
     else:
         state["finished"] = True
-    return state
+    return _frozen(state)
 
 
 # Walking the form (relevance, calculations, repeat counts) depends only on the answers, the repeats,
@@ -236,12 +296,16 @@ def _walk(form: Form, state: dict[str, Any], now: datetime.datetime) -> tuple[In
 
 
 def _copy_state(value: Any) -> Any:
-    """A copy of JSON-like data (what a state is made of), several times faster than a deep copy."""
-    if isinstance(value, dict):
+    """A mutable copy of JSON-like data (what a state is made of), several times faster than a deep copy."""
+    if isinstance(value, (dict, Mapping)):
         return {key: _copy_state(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_copy_state(item) for item in value]
     return value
+
+
+def _frozen(state: dict[str, Any]) -> SurveyState:
+    return SurveyState.from_dict(state)
 
 
 def _repeat_counts(state: dict[str, Any]) -> dict[str, int]:
@@ -583,12 +647,12 @@ def _progress(form: Form, steps: list[Step], index: int) -> tuple[int, int, int,
 
 
 @_bounded
-def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr: Translations | None = None,
+def current_prompt(form: Form, given: StateLike, lang: str | None = None, tr: Translations | None = None,
                    now: datetime.datetime | None = None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
     instance, steps, index = _current_step(form, state, now)
     if state.get("submitted"):
@@ -681,7 +745,7 @@ def _unbracketed(label: str) -> str:
 
 
 @_bounded
-def answer(form: Form, state: dict[str, Any], value: Any, tr: Translations | None = None,
+def answer(form: Form, given: StateLike, value: Any, tr: Translations | None = None,
            expected_question: str | None = None, now: datetime.datetime | None = None) -> AnswerResult:
     """Record the user's reply to the current step and move on, or say why not (InvalidAnswer).
 
@@ -689,17 +753,17 @@ def answer(form: Form, state: dict[str, Any], value: Any, tr: Translations | Non
     """
     _ = (tr or _NULL_TRANSLATIONS).gettext
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     lang = state.get("lang")
     instance, steps, index = _current_step(form, state, now)
     if _stale(state, steps, index, expected_question):
-        return AnswerResult(accepted=False, state=state, stale=True)
+        return AnswerResult(accepted=False, state=_frozen(state), stale=True)
     if index is None:
-        return AnswerResult(accepted=False, state=state, error=InvalidAnswer("no_open_question"))
+        return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("no_open_question"))
     step = steps[index]
     if step.kind == "note":
         _move_after(form, state, index, now)
-        return AnswerResult(accepted=True, state=state)
+        return AnswerResult(accepted=True, state=_frozen(state))
     if step.kind == "add_another":
         return _answer_add_another(form, state, steps, index, value, _, now)
     if is_empty(value):
@@ -707,7 +771,7 @@ def answer(form: Form, state: dict[str, Any], value: Any, tr: Translations | Non
     try:
         parsed = _parse_answer(form, step.node, value, instance, step.path, lang, _)
     except InvalidAnswer as error:
-        return AnswerResult(accepted=False, state=state, error=error)
+        return AnswerResult(accepted=False, state=_frozen(state), error=error)
     if is_empty(parsed):
         return _leave_empty(form, state, steps, index, instance, now)
     try:
@@ -716,11 +780,11 @@ def answer(form: Form, state: dict[str, Any], value: Any, tr: Translations | Non
         # The instance may serve later walks of the same answers: leave it as the walk left it.
         instance.set_value(step.path, state["answers"].get(step.path))
     if refused:
-        return AnswerResult(accepted=False, state=state, error=refused)
+        return AnswerResult(accepted=False, state=_frozen(state), error=refused)
     state["answers"][step.path] = parsed
     _remember(state, step.path)
     _move_after(form, state, index, now)
-    return AnswerResult(accepted=True, state=state)
+    return AnswerResult(accepted=True, state=_frozen(state))
 
 
 def _remember(state: dict[str, Any], path: str) -> None:
@@ -753,14 +817,14 @@ def _leave_empty(form: Form, state: dict[str, Any], steps: list[Step], index: in
         # An empty reply keeps what is already there (a default or an earlier answer).
         _remember(state, step.path)
         _move_after(form, state, index, now)
-        return AnswerResult(accepted=True, state=state)
+        return AnswerResult(accepted=True, state=_frozen(state))
     if _is_required(step, instance):
         message = form.text(step.node.required_message, state.get("lang"))
         error = InvalidAnswer("form_message", {"text": message}) if message else InvalidAnswer("required")
-        return AnswerResult(accepted=False, state=state, error=error)
+        return AnswerResult(accepted=False, state=_frozen(state), error=error)
     _remember(state, step.path)
     _move_after(form, state, index, now)
-    return AnswerResult(accepted=True, state=state)
+    return AnswerResult(accepted=True, state=_frozen(state))
 
 
 def _last_instance_is_blank(form: Form, state: dict[str, Any], repeat_path: str) -> bool:
@@ -780,7 +844,7 @@ def _answer_add_another(form: Form, state: dict[str, Any], steps: list[Step], in
     step = steps[index]
     wants_more = match_yes_no(value, {_("yes"), _("Yes")}, {_("no"), _("No")})
     if wants_more is None:
-        return AnswerResult(accepted=False, state=state, error=InvalidAnswer("yes_or_no"))
+        return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("yes_or_no"))
     info = state["repeats"][step.path]
     _remember(state, step.path)
     if not wants_more:
@@ -793,11 +857,11 @@ def _answer_add_another(form: Form, state: dict[str, Any], steps: list[Step], in
         info["done"] = True
         _instance, steps = _refresh(form, state, now)
         _move_after(form, state, _find_step(steps, step.path), now)
-        return AnswerResult(accepted=True, state=state)
+        return AnswerResult(accepted=True, state=_frozen(state))
     instance, _steps = _refresh(form, state, now)
     info = state["repeats"][step.path]  # a cached walk hands back fresh copies
     if info["count"] >= MAX_REPEAT_COUNT or _room_for_instances(form, state, instance, step.node) < 1:
-        return AnswerResult(accepted=False, state=state, error=InvalidAnswer("no_more_entries"))
+        return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("no_more_entries"))
     info["count"] += 1
     info["done"] = False
     _instance, steps = _refresh(form, state, now)
@@ -805,34 +869,34 @@ def _answer_add_another(form: Form, state: dict[str, Any], steps: list[Step], in
     first = next((position for position, candidate in enumerate(steps) if candidate.path.startswith(prefix)), None)
     state["cursor"] = steps[first].path if first is not None else step.path
     state["finished"] = False
-    return AnswerResult(accepted=True, state=state)
+    return AnswerResult(accepted=True, state=_frozen(state))
 
 
-def skip(form: Form, state: dict[str, Any], tr: Translations | None = None, expected_question: str | None = None,
+def skip(form: Form, given: StateLike, tr: Translations | None = None, expected_question: str | None = None,
          now: datetime.datetime | None = None) -> AnswerResult:
     """Leave the current question empty: an optional one's earlier answer is cleared (refused when required)."""
     now = _clock(now)
-    cleared = _copy_state(state)
+    cleared: dict[str, Any] = _copy_state(given)
     _instance, steps, index = _current_step(form, cleared, now)
     if index is not None and steps[index].kind == "question" and steps[index].path in cleared["answers"]:
         instance = _refresh(form, cleared, now)[0]
         if not _is_required(steps[index], instance):
             del cleared["answers"][steps[index].path]
             return answer(form, cleared, None, tr=tr, expected_question=expected_question, now=now)
-    return answer(form, state, None, tr=tr, expected_question=expected_question, now=now)
+    return answer(form, given, None, tr=tr, expected_question=expected_question, now=now)
 
 
-def keep(form: Form, state: dict[str, Any], tr: Translations | None = None, expected_question: str | None = None,
+def keep(form: Form, state: StateLike, tr: Translations | None = None, expected_question: str | None = None,
          now: datetime.datetime | None = None) -> AnswerResult:
     """Keep the current question's answer as it is and move on (an empty reply does the same)."""
     return answer(form, state, None, tr=tr, expected_question=expected_question, now=now)
 
 
 @_bounded
-def back(form: Form, state: dict[str, Any], now: datetime.datetime | None = None) -> dict[str, Any]:
+def back(form: Form, given: StateLike, now: datetime.datetime | None = None) -> SurveyState:
     """Return to the previous answered question (no change at the first one)."""
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     _instance, steps = _refresh(form, state, now)
     paths = {step.path for step in steps}
     while state["history"]:
@@ -841,15 +905,15 @@ def back(form: Form, state: dict[str, Any], now: datetime.datetime | None = None
             state["cursor"] = path
             state["finished"] = False
             state["submitted"] = False
-            return state
-    return state
+            return _frozen(state)
+    return _frozen(state)
 
 
 @_bounded
-def jump_to(form: Form, state: dict[str, Any], name: str, now: datetime.datetime | None = None) -> dict[str, Any]:
+def jump_to(form: Form, given: StateLike, name: str, now: datetime.datetime | None = None) -> SurveyState:
     """Reopen one answered question (by name or path) from the review screen."""
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     _instance, steps = _refresh(form, state, now)
     for step in steps:
         if step.kind == "question" and name in (step.path, step.node.name):
@@ -857,15 +921,15 @@ def jump_to(form: Form, state: dict[str, Any], name: str, now: datetime.datetime
             state["editing"] = True
             state["finished"] = False
             state["submitted"] = False
-            return state
+            return _frozen(state)
     raise UnknownQuestionError(name)
 
 
 @_bounded
-def is_complete(form: Form, state: dict[str, Any], now: datetime.datetime | None = None) -> bool:
+def is_complete(form: Form, given: StateLike, now: datetime.datetime | None = None) -> bool:
     """Whether the end was reached with every required question answered."""
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     instance, steps, index = _current_step(form, state, now)
     if index is not None:
         return False
@@ -873,21 +937,21 @@ def is_complete(form: Form, state: dict[str, Any], now: datetime.datetime | None
 
 
 @_bounded
-def submit(form: Form, state: dict[str, Any], now: datetime.datetime | None = None) -> dict[str, Any]:
+def submit(form: Form, given: StateLike, now: datetime.datetime | None = None) -> SurveyState:
     """Mark a complete response as submitted (the prompt becomes 'complete')."""
-    if not is_complete(form, state, now):
+    if not is_complete(form, given, now):
         raise ValueError("the survey is not complete")
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     state["submitted"] = True
-    return state
+    return _frozen(state)
 
 
 @_bounded
-def review(form: Form, state: dict[str, Any], lang: str | None = None,
+def review(form: Form, given: StateLike, lang: str | None = None,
            now: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """List the answered questions with their labels and values as the user reads them."""
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
     instance, steps = _refresh(form, state, now)
     items = []
@@ -907,10 +971,10 @@ def review(form: Form, state: dict[str, Any], lang: str | None = None,
 
 
 @_bounded
-def submission_data(form: Form, state: dict[str, Any], now: datetime.datetime | None = None) -> dict[str, Any]:
+def submission_data(form: Form, given: StateLike, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The answers by question name: numbers as numbers, selects as names, repeats as lists."""
     now = _clock(now)
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     _refresh(form, state, now)
     return _collect(form.children, "", state)
 

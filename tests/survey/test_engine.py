@@ -40,13 +40,28 @@ def test_state_survives_json_at_every_step(form):
     replies = ["Jo Smith", "45", "", "2024-01-02", "north", "lille", "wheat", "2", "yes", "yes", "3", "no", "no", "done"]
     state = engine.start(form, "en")
     for reply in replies:
-        stored = json.loads(json.dumps(state))
-        assert stored == state
+        stored = json.loads(json.dumps(state.to_dict()))
+        assert engine.SurveyState.from_dict(stored) == state
         assert engine.current_prompt(form, stored) == engine.current_prompt(form, state)
         while engine.current_prompt(form, stored).kind == "note":
-            stored = engine.answer(form, stored, None).state
+            stored = engine.answer(form, stored, None).state.to_dict()
         state = engine.answer(form, stored, reply).state
-    assert engine.is_complete(form, json.loads(json.dumps(state)))
+    assert engine.is_complete(form, json.loads(json.dumps(state.to_dict())))
+
+
+def test_a_state_is_never_changed_by_anyone(form):
+    """Operations return new states: neither the caller nor a later step can change one in place."""
+    import dataclasses
+
+    state = engine.start(form, "en")
+    state = engine.answer(form, state, None).state  # the welcome note
+    after = engine.answer(form, state, "Jo Smith").state
+    assert "person/name" not in state["answers"] and after.answers["person/name"] == "Jo Smith"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.cursor = "elsewhere"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        after.answers["person/name"] = "Someone else"  # type: ignore[index]
+    assert after.to_dict()["answers"]["person/name"] == "Jo Smith"
 
 
 def test_form_round_trips_through_json(form):
@@ -235,7 +250,7 @@ def test_random_replies_never_raise(form, replies):
         result = engine.answer(form, state, reply)
         assert isinstance(result.accepted, bool)
         assert result.accepted or result.error or result.stale
-        state = json.loads(json.dumps(result.state))
+        state = json.loads(json.dumps(result.state.to_dict()))
         engine.current_prompt(form, state)
     engine.review(form, state)
     engine.submission_data(form, state)
