@@ -220,23 +220,26 @@ REFRESH_CACHE_SIZE = 128
 
 @dataclass(frozen=True)
 class Walk:
-    """A finished walk: the answers, repeats and defaults it left (as JSON text), its steps and instance.
-
-    The instance stays as the walk left it: a constraint check writes the candidate value into it and
-    puts the walked value back before returning, and each operation that reuses it sets its clock.
-    """
+    """A finished walk: the answers, repeats and defaults it left (as JSON text) and its steps."""
 
     walked: str
     steps: tuple[Step, ...]
-    instance: Instance
+
+
+# The XForm instance of a walk (lxml elements and elementpath's node tree: over 2,000 objects for a
+# threshold survey with 60 values) is kept for the last few walks only: a full garbage collection walks
+# every object kept, and kept instances of 128 walks made it 200-250 ms, the answers' p99.
+INSTANCE_CACHE_SIZE = 16
 
 
 class WalkCache:
-    """Finished walks by form and inputs, at most `size` of them, the least recently used dropped first."""
+    """Finished walks by form and inputs, at most `size` of them, the least recently used dropped first;
+    the instances of the INSTANCE_CACHE_SIZE most recent ones beside them."""
 
     def __init__(self, size: int | None = None) -> None:
         self.size = size
         self._walks: OrderedDict[tuple[int, str], tuple[weakref.ref[Form], Walk]] = OrderedDict()
+        self._instances: OrderedDict[tuple[int, str], Instance] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._walks)
@@ -244,21 +247,35 @@ class WalkCache:
     def clear(self) -> None:
         """Forget every walk."""
         self._walks.clear()
+        self._instances.clear()
 
-    def get(self, form: Form, key: str) -> Walk | None:
-        """The walk of `form` kept under `key`, or None."""
+    def get(self, form: Form, key: str) -> tuple[Walk, Instance | None] | None:
+        """The walk of `form` kept under `key` and its instance if still kept, or None."""
         entry = self._walks.get((id(form), key))
         if entry is None or entry[0]() is not form:
             return None
         self._walks.move_to_end((id(form), key))
-        return entry[1]
+        instance = self._instances.get((id(form), key))
+        if instance is not None:
+            self._instances.move_to_end((id(form), key))
+        return entry[1], instance
 
-    def put(self, form: Form, key: str, walk: Walk) -> None:
+    def put(self, form: Form, key: str, walk: Walk, instance: Instance) -> None:
         """Keep a walk of `form` (a form that is gone can never match: its id is checked against it)."""
         self._walks[(id(form), key)] = (weakref.ref(form), walk)
+        self.keep_instance(form, key, instance)
         size = REFRESH_CACHE_SIZE if self.size is None else self.size
         while len(self._walks) > size:
             self._walks.popitem(last=False)
+
+    def keep_instance(self, form: Form, key: str, instance: Instance) -> None:
+        """Keep the instance of a kept walk (it stays as the walk left it: a constraint check puts back
+        what it tried, and each operation that reuses it sets its clock)."""
+        self._instances[(id(form), key)] = instance
+        self._instances.move_to_end((id(form), key))
+        size = min(INSTANCE_CACHE_SIZE, REFRESH_CACHE_SIZE if self.size is None else self.size)
+        while len(self._instances) > size:
+            self._instances.popitem(last=False)
 
 
 WALKS = WalkCache()
@@ -270,15 +287,20 @@ def _refresh(form: Form, state: dict[str, Any], now: datetime.datetime) -> tuple
                      default=str)
     hit = WALKS.get(form, key)
     if hit is not None:
-        state.update(json.loads(hit.walked))
-        hit.instance.now = now  # what this operation evaluates next (a constraint) reads its own time
-        return hit.instance, list(hit.steps)
+        walk, instance = hit
+        state.update(json.loads(walk.walked))
+        if instance is None:
+            # The walk left these answers as they are: its instance is built from them again.
+            instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"), now)
+            WALKS.keep_instance(form, key, instance)
+        instance.now = now  # what this operation evaluates next (a constraint) reads its own time
+        return instance, list(walk.steps)
     with work_budget() as budget:
         instance, steps = _walk(form, state, now)
         if budget.exceeded or instance.read_clock:
             return instance, steps  # cut short by the work budget, or true only now: not kept
     walked = json.dumps({name: state[name] for name in ("answers", "repeats", "defaulted")}, default=str)
-    WALKS.put(form, key, Walk(walked, tuple(steps), instance))
+    WALKS.put(form, key, Walk(walked, tuple(steps)), instance)
     return instance, steps
 
 
