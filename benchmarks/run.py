@@ -442,7 +442,7 @@ async def add_members(database_url: str, count: int, first_id: int, with_drafts:
                 for offset in range(0, len(ids), 2000):
                     await connection.execute(insert(Submission), [
                         {"form_pk": form.id, "member_id": member_id, "country": "KE", "language": "en", "status": "draft",
-                         "state": state, "pending": {}, "active": True, "last_update_id": 0, "revision": 1,
+                         "state": state.to_dict(), "pending": {}, "active": True, "last_update_id": 0, "revision": 1,
                          "created_at": now, "updated_at": now} for member_id in ids[offset:offset + 2000]])
     finally:
         await engine.dispose()
@@ -653,7 +653,7 @@ async def add_submissions(sessionmaker, form, count: int, first_id: int, seed: i
             answers = dict(data, country=codes[number], discussions_2y=rng.choice(["yes", "no"]),
                            reg_stage=rng.choice(["none", "drafting", "in_force"]))
             rows.append({"form_pk": form_pk, "member_id": member_id, "country": codes[number], "language": "en",
-                         "status": "submitted", "state": state, "data": answers, "pending": {}, "active": False,
+                         "status": "submitted", "state": state.to_dict(), "data": answers, "pending": {}, "active": False,
                          "last_update_id": 0, "revision": 1, "created_at": now, "updated_at": now, "submitted_at": now})
         for offset in range(0, len(rows), 500):
             await session.execute(insert(Submission), rows[offset:offset + 500])

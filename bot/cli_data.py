@@ -13,7 +13,8 @@ from bot.app import open_storage
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
 from bot.lookup.records import ORIGINAL_FIELDS
-from bot.lookup import RowError, render_text, result_to_json
+from bot.lookup import RowError
+from bot.telegram_render import render_text, result_to_json
 from bot.lookup.records import iter_thresholds
 from bot.services.thresholds import ThresholdCatalog, export_rows, export_table, find_thresholds
 from storage.repositories.thresholds import ThresholdRepository

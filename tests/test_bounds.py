@@ -279,7 +279,7 @@ def test_fit_utf16_counts_as_telegram_and_never_cuts_an_emoji():
 
 
 def test_split_message_counts_utf16_units():
-    from bot.lookup import split_message
+    from bot.telegram_render import split_message
 
     text = "\n\n".join(["<b>" + "🌱" * 900 + "</b>"] * 6)
     chunks = split_message(text)
@@ -306,7 +306,7 @@ def test_a_message_is_never_split_inside_a_tag_at_a_paragraph_break():
     <b>…</b> (a typed answer of several paragraphs) could be the split: the first message ended with an
     open <b>, the second began with </b>, and Telegram refused both ("can't parse entities"), so Submit
     never appeared."""
-    from bot.lookup import split_message
+    from bot.telegram_render import split_message
 
     paragraphs = "\n\n".join(f"Step {number}: digest with aqua regia" for number in range(12))
     review = "\n".join(f"• Method {item}: <b>{html.escape(paragraphs)}</b>" for item in range(12))

@@ -18,7 +18,7 @@ from bot.countries import (
     un_names,
 )
 from bot.lookup import read_thresholds_csv
-from bot.lookup.render import _country_name as lookup_country_name
+from bot.lookup.views import _country_name as lookup_country_name
 from tests.conftest import ROOT
 
 ISO_CODES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
@@ -188,7 +188,7 @@ def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalch
     import subprocess
     import sys
 
-    code = ("import sys, bot.countries, bot.lookup, bot.lookup.render, bot.lookup.records, bot.lookup.vocabulary, "
+    code = ("import sys, bot.countries, bot.lookup, bot.lookup.views, bot.lookup.records, bot.lookup.vocabulary, "
             "bot.lookup.synthetic, bot.survey, bot.survey.loader; "
             "print(sorted({name.split('.')[0] for name in sys.modules} & {'aiogram', 'sqlalchemy'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)

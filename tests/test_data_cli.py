@@ -182,7 +182,8 @@ def test_lookup_json_lists_are_capped(count):
 
     from bot.lookup import build_index, parse_query
     from bot.lookup.records import read_thresholds_csv
-    from bot.lookup.render import JSON_RECORDS_CAP, result_to_json
+    from bot.lookup.views import JSON_RECORDS_CAP
+    from bot.telegram_render import result_to_json
     from bot.lookup.vocabulary import build_vocabulary
 
     rows = "".join(_row("lead", value=str(number + 1), country="CA", instrument=f"I{number}") for number in range(count))

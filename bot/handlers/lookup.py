@@ -30,21 +30,14 @@ from bot.config import Settings
 from bot.keyboards import compare_keyboard, example_keyboard, tier_keyboard
 from bot.limits import fit_utf16
 from bot.countries import country_name
-from bot.lookup import LookupResult, render_text, split_message
+from bot.lookup import LookupResult
 from bot.lookup.index import RESULT_COUNTRY_OVERVIEW, RESULT_NO_NATIONAL_VALUE
 from bot.lookup.parser import is_greeting, pack_conditions
-from bot.lookup.render import (
-    comparison_rows,
-    land_use_label,
-    page_count,
-    pollutant_label,
-    render_comparison,
-    render_countries,
-    tier_short_label,
-)
+from bot.lookup.views import comparison_rows, land_use_label, page_count, pollutant_label, tier_short_label
 from bot.lookup.tiers import TIERS
 from bot.services import thresholds
 from bot.services.thresholds import ThresholdCatalog
+from bot.telegram_render import render_comparison, render_countries, render_text, split_message
 from storage.models import Member, Role
 
 

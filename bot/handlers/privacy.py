@@ -26,7 +26,7 @@ from bot.i18n import language_name
 from bot.i18n.typography import join_items
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
-from bot.lookup import split_message
+from bot.telegram_render import split_message
 from bot.services import privacy
 from storage.models import SubmissionStatus
 

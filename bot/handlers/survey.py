@@ -35,7 +35,7 @@ from bot.keyboards import (
     survey_review_keyboard,
 )
 from bot.limits import MAX_DOCUMENT_BYTES, fit_utf16
-from bot.lookup import split_message
+from bot.telegram_render import split_message
 from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
 from bot.survey.form import language_code

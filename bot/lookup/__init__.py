@@ -6,9 +6,9 @@ builds the index once, then answers each message:
     vocabulary = default_vocabulary()          # ~2 s once per process (CLDR country names)
     index = build_index(records)               # records: Iterable[ThresholdRecord]
     result = lookup(index, text, member_country="KE")     # LookupResult
-    reply = render_text(result, translations, locale="fr")  # Telegram HTML
-    for chunk in split_message(reply): ...
-    payload = result_to_json(result, translations, locale)  # CLI `lookup --json`
+    view = result_data(result, translations, locale)      # plain data (bot/lookup/views.py)
+
+The Telegram reply (HTML, split to messages) is written by bot/telegram_render.py.
 
 `ThresholdRecord.to_dict()` / `from_dict()` map a record to flat storage columns.
 """
@@ -21,14 +21,12 @@ from typing import Iterable
 from bot.lookup.index import LookupResult, ThresholdIndex, chart_value
 from bot.lookup.parser import ParsedQuery, Suggestion, parse_query
 from bot.lookup.records import RowError, ThresholdRecord, normalize_row, read_thresholds_csv
-from bot.lookup.render import render_text, result_to_json, split_message
 from bot.lookup.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
     "LookupResult", "ParsedQuery", "RowError", "Suggestion", "ThresholdIndex", "ThresholdRecord",
     "Vocabulary", "build_index", "build_vocabulary", "chart_value", "default_vocabulary",
-    "lookup", "normalize_row", "parse_query", "read_thresholds_csv", "render_text",
-    "result_to_json", "split_message",
+    "lookup", "normalize_row", "parse_query", "read_thresholds_csv",
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from bot.lookup.records import KIND_STATUS, KIND_VALUE, LAND_USES, ThresholdRecord
 
@@ -22,13 +22,13 @@ class JurisdictionCoverage:
     name: str
     values: int = 0
     statuses: list[str] = field(default_factory=list)
-    instruments: Counter = field(default_factory=Counter)
-    tiers: Counter = field(default_factory=Counter)
+    instruments: Counter[str] = field(default_factory=Counter)
+    tiers: Counter[str] = field(default_factory=Counter)
     # pollutant family (metal, pesticide, pah...) -> land-use category -> number of values
-    cells: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    cells: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     pollutants: set[str] = field(default_factory=set)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Plain data for `data coverage --json`."""
         return {
             "code": self.code, "name": self.name, "values": self.values, "pollutants": len(self.pollutants),

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+import functools
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
 from bot.lookup.conditions import TEXTURE_MATCHES
 from bot.lookup.parser import ParsedQuery
@@ -118,7 +119,7 @@ class ThresholdIndex:
             lambda: defaultdict(list))
         self._status: dict[str, list[ThresholdRecord]] = defaultdict(list)
         self._pollutants_of: dict[str, set[str]] = defaultdict(set)
-        self._representatives_cache: dict[tuple, tuple[ThresholdRecord, ...]] = {}
+        self._representatives_cache: dict[tuple[Any, ...], tuple[ThresholdRecord, ...]] = {}
         count = 0
         for record in records:
             count += 1
@@ -137,7 +138,7 @@ class ThresholdIndex:
         self._buckets: dict[str, dict[str, dict[str, dict[str, list[ThresholdRecord]]]]] = {}
         self._units: dict[tuple[str, str], str] = {}
         for key, by_jurisdiction in self._by_pollutant.items():
-            units: dict[str, Counter] = defaultdict(Counter)
+            units: dict[str, Counter[str]] = defaultdict(Counter)
             by_tier: dict[str, dict[str, list[ThresholdRecord]]] = defaultdict(lambda: defaultdict(list))
             for jurisdiction, records_of in by_jurisdiction.items():
                 for record in records_of:
@@ -157,7 +158,7 @@ class ThresholdIndex:
                             for category in record.land_uses:
                                 buckets[category].append(record)
                     for bucket in buckets.values():
-                        bucket.sort(key=lambda r, key=key: _static_rank(r, key))
+                        bucket.sort(key=functools.partial(_static_rank, pollutant=key))
                     if buckets:
                         per_jurisdiction[jurisdiction] = dict(buckets)
                 per_tier[tier] = per_jurisdiction
@@ -228,7 +229,7 @@ class ThresholdIndex:
         if country in EU_MEMBER_STATES:
             eu_values = _for_land_use(list(by_jurisdiction.get("EU", ())), parsed.land_use, parsed.land_use_detail)
             supranational, _, _ = _for_ph(eu_values, parsed.ph, parsed.ph_range)
-        common = dict(
+        common: dict[str, Any] = dict(
             query=parsed, pollutant=parsed.pollutant, land_use=parsed.land_use, country=country,
             country_from_member=parsed.country is None,
             supranational=tuple(_ordered(supranational, parsed)),
@@ -353,6 +354,7 @@ def _for_ph(records: list[ThresholdRecord], ph: float | None,
         return records, False, bool(records)
     if ph is not None:
         return [r for r in records if r.ph_in_band(ph)], True, False
+    assert ph_range is not None  # one of ph and ph_range is given here
     return [r for r in records if _overlaps(r, ph_range)], True, False
 
 
@@ -395,7 +397,7 @@ def _ordered(records: list[ThresholdRecord], parsed: ParsedQuery) -> list[Thresh
     ))
 
 
-def _static_rank(record: ThresholdRecord, pollutant: str):
+def _static_rank(record: ThresholdRecord, pollutant: str) -> tuple[int, int, int, int, int]:
     """The part of the representative rank that does not depend on the asked land use."""
     return (
         1 if record.is_sludge_only else 0,
@@ -407,7 +409,7 @@ def _static_rank(record: ThresholdRecord, pollutant: str):
 
 
 def _representative_rank(record: ThresholdRecord, pollutant: str, land_use: str | None,
-                         detail: str | None = None):
+                         detail: str | None = None) -> tuple[Any, ...]:
     if land_use is not None:
         # A value set for the land use beats an all-land-use value; one set for the asked detail beats both.
         land_use_rank = 0 if _land_use_categories(land_use).intersection(record.land_uses) else 2

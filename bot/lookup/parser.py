@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -155,7 +156,7 @@ class _Found:
             if kind == KIND_STOP:
                 return True
             if kind not in self.values:
-                self.values[kind] = meanings[kind]
+                self.values[kind] = cast(str, meanings[kind])  # only the stop list has no value
                 self.confidence[kind] = confidence
                 return True
         # A second country or pollutant is not ours to guess at, but the word is understood.
@@ -241,7 +242,7 @@ def is_greeting(text: str) -> bool:
     return key in GREETINGS
 
 
-def _match_exact_ngrams(words, used, vocabulary: Vocabulary, found: _Found) -> None:
+def _match_exact_ngrams(words: list[str], used: list[bool], vocabulary: Vocabulary, found: _Found) -> None:
     for size in range(min(vocabulary.max_words, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             if any(used[start:start + size]):
@@ -252,7 +253,7 @@ def _match_exact_ngrams(words, used, vocabulary: Vocabulary, found: _Found) -> N
                     used[position] = True
 
 
-def _match_single_words(words, used, vocabulary: Vocabulary, found: _Found) -> None:
+def _match_single_words(words: list[str], used: list[bool], vocabulary: Vocabulary, found: _Found) -> None:
     for position, word in enumerate(words):
         if used[position]:
             continue
@@ -263,7 +264,7 @@ def _match_single_words(words, used, vocabulary: Vocabulary, found: _Found) -> N
         elif is_arabic_word(word) and len(word) > 3 and word[0] in "وفبلك":
             # An attached conjunction or preposition without the article (وكندا، بكادميوم).
             meanings = vocabulary.exact.get(word[1:])
-            used[position] = bool(meanings) and found.offer(meanings, CONFIDENCE_EXACT)
+            used[position] = meanings is not None and bool(meanings) and found.offer(meanings, CONFIDENCE_EXACT)
 
 
 def _scan_cjk(word: str, vocabulary: Vocabulary, found: _Found) -> bool:
@@ -294,7 +295,8 @@ def _match_cyrillic(word: str, vocabulary: Vocabulary, found: _Found) -> bool:
     return False
 
 
-def _match_symbols_and_codes(raw_tokens, used, vocabulary: Vocabulary, found: _Found) -> None:
+def _match_symbols_and_codes(raw_tokens: list[str], used: list[bool], vocabulary: Vocabulary,
+                             found: _Found) -> None:
     for position, token in enumerate(raw_tokens):
         if used[position]:
             continue
@@ -313,7 +315,7 @@ def _match_symbols_and_codes(raw_tokens, used, vocabulary: Vocabulary, found: _F
             )
 
 
-def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
+def _match_fuzzy(words: list[str], used: list[bool], vocabulary: Vocabulary, found: _Found) -> None:
     open_kinds = [kind for kind in (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_COUNTRY)
                   if kind not in found.values]
     if not open_kinds:
@@ -326,7 +328,7 @@ def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
     if not leftovers:
         return
     candidates = []
-    spans = [(position,) for position in leftovers]
+    spans: list[tuple[int, ...]] = [(position,) for position in leftovers]
     spans += [(a, b) for a, b in zip(leftovers, leftovers[1:]) if b == a + 1]
     for span in spans:
         typed = " ".join(words[position] for position in span)
@@ -359,9 +361,9 @@ def _match_fuzzy(words, used, vocabulary: Vocabulary, found: _Found) -> None:
         if kind in found.values:
             continue
         accepted = score >= FUZZY_ACCEPT_SCORE
-        found.suggestions.append(Suggestion(kind, typed, value, round(score, 1), accepted))
+        found.suggestions.append(Suggestion(kind, typed, cast(str, value), round(score, 1), accepted))
         if accepted:
-            found.values[kind] = value
+            found.values[kind] = cast(str, value)
             found.confidence[kind] = round(score / 100.0, 3)
             for position in span:
                 used[position] = True

@@ -26,7 +26,8 @@ class Pollutant:
     symbols: tuple[str, ...] = ()
 
 
-def _p(id_, family, name_en, group, cas, species=None, symbols=(), **names):
+def _p(id_: str, family: str, name_en: str, group: str, cas: str | None, species: str | None = None,
+       symbols: tuple[str, ...] = (), **names: tuple[str, ...]) -> Pollutant:
     return Pollutant(id_, family, name_en, group, cas, species,
                      {lang: tuple(names.get(lang, ())) for lang in LANGUAGES}, tuple(symbols))
 

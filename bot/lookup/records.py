@@ -24,6 +24,7 @@ from bot.lookup.pollutants import (
     POLLUTANTS,
     POLLUTANTS_BY_ID,
     SOURCE_WORDING,
+    Pollutant,
 )
 from bot.lookup.tiers import classify
 
@@ -192,7 +193,7 @@ class ThresholdRecord:
         return cls(**{key: value for key, value in data.items() if key in known})
 
 
-def normalize_row(row: dict, row_number: int, check_widths: bool = True) -> ThresholdRecord:
+def normalize_row(row: dict[str, Any], row_number: int, check_widths: bool = True) -> ThresholdRecord:
     """Normalize one CSV row (dict keyed by CSV_COLUMNS) into a ThresholdRecord.
 
     A field longer than its column is refused with the row and column named, unless `check_widths` is
@@ -282,7 +283,7 @@ def normalize_row(row: dict, row_number: int, check_widths: bool = True) -> Thre
     )
 
 
-def read_thresholds_csv(path_or_file: str | os.PathLike | IO[str]) -> list[ThresholdRecord]:
+def read_thresholds_csv(path_or_file: str | os.PathLike[str] | IO[str]) -> list[ThresholdRecord]:
     """Read and normalize the whole threshold CSV; raises RowError naming the bad row/column."""
     if isinstance(path_or_file, (str, os.PathLike)):
         with open(path_or_file, encoding="utf-8-sig", newline="") as handle:
@@ -343,10 +344,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@")
 def _clean(value: Any) -> str:
     if not isinstance(value, str):
         return ""
-    value = value.strip()
-    if value.startswith("'") and value[1:2] in _FORMULA_STARTS:
-        return value[1:]
-    return value
+    text: str = value.strip()
+    if text.startswith("'") and text[1:2] in _FORMULA_STARTS:
+        return text[1:]
+    return text
 
 
 def _check_finite(text: str, numbers: Iterable[float | None], row_number: int) -> None:
@@ -388,7 +389,7 @@ def _catalogue_wording() -> dict[str, str]:
     return wording
 
 
-def _pollutant(text: str, row_number: int):
+def _pollutant(text: str, row_number: int) -> tuple[str, Pollutant | None]:
     if not text:
         raise RowError(row_number, "pollutant", "pollutant is empty")
     lowered = " ".join(text.lower().split())

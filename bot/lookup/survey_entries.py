@@ -178,7 +178,7 @@ def _instrument_records(data: dict[str, Any], country: str, country_name: str, s
                 problems.append(f"submission {submission_id}, value {position}: {error}")
                 continue
             # The respondent said what crossing the value means and what it protects: that wins over the wording.
-            changes = {}
+            changes: dict[str, Any] = {}
             if tier in ("protection", "assessment", "action", "sludge", "food"):
                 changes["tier"] = tier
             if value.get("val_target") in _TARGETS:
@@ -216,7 +216,7 @@ def publication_consent(data: dict[str, Any]) -> str:
 
 def reported_values(data: dict[str, Any]) -> int:
     """How many threshold values the submission reports (every version of the form)."""
-    def entries(value: Any) -> list[dict]:  # a repeat's entries; another form's same-named field is not one
+    def entries(value: Any) -> list[dict[str, Any]]:  # a repeat's entries; another form's same-named field is not one
         return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
     typed = sum(len(entries(instrument.get("key_value"))) for instrument in entries(data.get("instrument")))
@@ -241,7 +241,7 @@ def _normalize_keeping_land_use(row: dict[str, str], position: int) -> Threshold
 
 def fit_record(record: ThresholdRecord, widths: dict[str, int]) -> ThresholdRecord:
     """The record with every text field within its width (identifiers keep a hash of the whole wording)."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for name, width in widths.items():
         value = getattr(record, name, None)
         if isinstance(value, str) and len(value) > width:

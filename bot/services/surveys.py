@@ -6,7 +6,7 @@ import gettext
 import logging
 import re
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,7 @@ from bot.survey import Form, Prompt
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.lookup import default_vocabulary, parse_query
 from bot.services import documents
+from bot.i18n.survey_errors import explain
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from storage.models import (
     Member,
@@ -158,7 +159,7 @@ async def open_survey(session: AsyncSession, forms: FormCache, member: Member, f
             last = await repo.last_submitted(member.id, stored.form_id)
             if last is not None and again not in ("new", "copy"):
                 raise AnswerAgain(last.submitted_at)
-            state = engine.start(forms.get(stored), lang)
+            state = engine.start(forms.get(stored), lang).to_dict()
             if last is not None and again == "copy":
                 state = _from_previous(state, last.state or {})
             draft = await repo.create_draft(stored, member.id, member.country, lang, state)
@@ -421,7 +422,8 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
                 result = retried if retried.accepted else result
                 adjusted = retried.accepted
             if not result.accepted:
-                result = replace(result, error=_explained(prompt, value, result.error, form, tr))
+                return Turn(draft, form, prompt, error=_explained(prompt, value, explain(result.error, tr) if result.error else None, form, tr),
+                            pending=list(draft.pending.get(prompt.path or "", [])))
     elif action == "saved":
         # "Save as my answer" under a text that read as a lookup.
         typed = (draft.pending.get(TYPED_KEY) or [None])[0]
@@ -445,7 +447,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         problem = _overlong_answer(form, state, lang, tr)
         if problem:
             return Turn(draft, form, prompt, error=problem)
-        draft.state = engine.submit(form, state)
+        draft.state = engine.submit(form, state).to_dict()
         draft.data = engine.submission_data(form, draft.state)
         draft.status = SubmissionStatus.SUBMITTED
         draft.submitted_at = utcnow()
@@ -454,10 +456,11 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     else:
         raise ValueError(f"unknown survey action {action!r}")
     if not result.accepted:
-        return Turn(draft, form, prompt, error=result.error, pending=list(draft.pending.get(prompt.path or "", [])))
+        error = explain(result.error, tr) if result.error is not None else None
+        return Turn(draft, form, prompt, error=error, pending=list(draft.pending.get(prompt.path or "", [])))
     if prompt.path in draft.pending or TYPED_KEY in draft.pending:
         draft.pending = {key: chosen for key, chosen in draft.pending.items() if key not in (prompt.path, TYPED_KEY)}
-    draft.state = result.state
+    draft.state = result.state.to_dict()
     turn = _advance_notes(form, draft, lang, tr)
     if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
         turn.answered = prompt
@@ -572,7 +575,7 @@ def _advance_notes(form: Form, draft: Submission, lang: str, tr) -> Turn:
     prompt = engine.current_prompt(form, state, lang, tr)
     while prompt.kind == "note" and len(notes) < 50:
         notes.append(prompt)
-        state = engine.answer(form, state, None, tr=tr).state
+        state = engine.answer(form, state, None, tr=tr).state.to_dict()
         prompt = engine.current_prompt(form, state, lang, tr)
     draft.state = state
     return Turn(draft, form, prompt, notes=notes, pending=list(draft.pending.get(prompt.path or "", [])))

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from elementpath.exceptions import ElementPathError
@@ -70,14 +72,14 @@ def _as_variables(expression: str) -> tuple[str, dict[str, str]]:
     """Replace each ${name} by an XPath variable $rN, so the expression parses and references stay visible."""
     names: dict[str, str] = {}
 
-    def replace(match):
+    def replace(match: re.Match[str]) -> str:
         return "$" + names.setdefault(match.group(1), f"r{len(names)}")
 
     text = REFERENCE.sub(replace, expression)
     return text, {variable: name for name, variable in names.items()}
 
 
-def _tree(expression: str):
+def _tree(expression: str) -> Any:
     """The parsed expression with ${name} as variables, and the variables' names; None if unparsable."""
     text, variables = _as_variables(expression)
     try:
@@ -86,13 +88,13 @@ def _tree(expression: str):
         return None, variables
 
 
-def _tokens(token):
+def _tokens(token: Any) -> Iterator[Any]:
     yield token
     for child in token:
         yield from _tokens(child)
 
 
-def _reads_itself(token) -> bool:
+def _reads_itself(token: Any) -> bool:
     """Whether a bare `.` (the node's own value) occurs outside location paths and predicates."""
     if token.symbol == ".":
         return True
@@ -120,7 +122,7 @@ def dependencies(node: Node, expression: str, nodes_by_path: dict[str, Node], ro
     return names
 
 
-def _path_text(token) -> str | None:
+def _path_text(token: Any) -> str | None:
     """'/data/a/b' for an absolute location path of plain names, else None."""
     parts = []
     while token.symbol == "/" and len(token) == 2:
@@ -223,7 +225,7 @@ def _growth_warnings(form: Form, source: str) -> list[FormProblem]:
     lengths: dict[str, int] = {}
     nodes = {node.name: node for node in form.iter_nodes()}
 
-    def length_of(name: str, seen: frozenset = frozenset()) -> int:
+    def length_of(name: str, seen: frozenset[str] = frozenset()) -> int:
         if name in lengths:
             return lengths[name]
         node = nodes.get(name)
@@ -240,7 +242,7 @@ def _growth_warnings(form: Form, source: str) -> list[FormProblem]:
         lengths[name] = size
         return size
 
-    def _bound(token, variables: dict[str, str], seen: frozenset) -> int:
+    def _bound(token: Any, variables: dict[str, str], seen: frozenset[str]) -> int:
         symbol = token.symbol
         if symbol == "(string)":
             return len(token.value)
@@ -282,7 +284,7 @@ def _probe_answers() -> list[str]:
 
 
 def _regex_warnings(form: Form, source: str, probe_seconds: float) -> list[FormProblem]:
-    problems = []
+    problems: list[FormProblem] = []
     deadline = time.monotonic() + probe_seconds
     answers = _probe_answers()
     for node in form.iter_nodes():

@@ -6,6 +6,7 @@ import gettext
 from pathlib import Path
 from typing import Any
 
+from bot.i18n.survey_errors import explain
 from bot.survey import engine
 from bot.survey.form import Form, FormError
 from bot.survey.limits import FormProblem
@@ -65,7 +66,8 @@ def check_form(path: str | Path) -> tuple[int, str]:
     return EXIT_OK, describe_form(form, warnings)
 
 
-def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None) -> dict[str, Any]:
+def run_answers(form: Form, answers: list[Any], lang: str | None = None,
+                tr: gettext.NullTranslations | None = None) -> dict[str, Any]:
     """Feed scripted replies to the engine in order and report every step and the data."""
     tr = tr or gettext.NullTranslations()
     state = engine.start(form, lang)
@@ -87,7 +89,8 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None
             continue
         result = engine.answer(form, state, reply, tr, expected_question=prompt.path)
         state = result.state
-        steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted, "message": result.error})
+        steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted,
+                      "message": explain(result.error, tr) if result.error else None})
     return {
         "status": "complete" if engine.is_complete(form, state) else "incomplete",
         "steps": steps,
@@ -95,7 +98,7 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None, tr=None
     }
 
 
-def _run_command(form: Form, state: dict[str, Any], command: dict[str, Any]) -> dict[str, Any]:
+def _run_command(form: Form, state: engine.SurveyState, command: dict[str, Any]) -> engine.SurveyState:
     """Apply a scripted navigation command: {"command": "back"} or {"command": "jump_to", "question": NAME}."""
     if command.get("command") == "back":
         return engine.back(form, state)

@@ -5,14 +5,18 @@ State is plain JSON-able data; every operation returns a new state and never doe
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gettext
 import json
 import math
 import re
+import weakref
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from lxml import etree
 
@@ -37,6 +41,15 @@ from bot.survey.values import (
 
 _NULL_TRANSLATIONS = gettext.NullTranslations()
 
+StepKind = Literal["question", "note", "add_another"]
+PromptKind = Literal["question", "note", "add_another", "review", "complete"]
+
+
+class Translations(Protocol):
+    """What the engine reads of a gettext catalog: the member's words for yes, no and Other."""
+
+    def gettext(self, message: str, /) -> str: ...
+
 
 class UnknownQuestionError(LookupError):
     """jump_to was given a name that is not a question the user can answer now."""
@@ -47,14 +60,14 @@ class Step(NamedTuple):
 
     path: str
     node: Node
-    kind: str
+    kind: StepKind
 
 
 @dataclass
 class Prompt:
     """What to show the user next."""
 
-    kind: str  # question / note / add_another / review / complete
+    kind: PromptKind
     question: str | None = None
     path: str | None = None
     type: str | None = None
@@ -83,34 +96,101 @@ class Prompt:
         return asdict(self)
 
 
+_STATE_FIELDS = ("form_id", "version", "lang", "answers", "repeats", "defaulted", "cursor", "history", "editing",
+                 "finished", "submitted")
+
+
+@dataclass(frozen=True, eq=True)
+class SurveyState(Mapping[str, Any]):
+    """One response in progress, as plain data: each operation returns a new state, none changes one.
+
+    Stored as JSON after every step (`to_dict`, `from_dict`). It reads as a read-only mapping too
+    (`state["answers"]`), like the stored JSON, so the adapter reads both alike.
+    """
+
+    form_id: str
+    version: str
+    lang: str | None
+    answers: Mapping[str, Any]
+    repeats: Mapping[str, Mapping[str, Any]]
+    defaulted: tuple[str, ...]
+    cursor: str | None
+    history: tuple[str, ...]
+    editing: bool
+    finished: bool
+    submitted: bool
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SurveyState:
+        """A state from its JSON (missing parts as a new response has them); nested data is copied."""
+        if isinstance(data, SurveyState):
+            return data
+        copied = _copy_state(data)
+        return cls(
+            form_id=str(copied.get("form_id", "")), version=str(copied.get("version", "")), lang=copied.get("lang"),
+            answers=MappingProxyType(copied.get("answers") or {}),
+            repeats=MappingProxyType({path: MappingProxyType(info)
+                                      for path, info in (copied.get("repeats") or {}).items()}),
+            defaulted=tuple(copied.get("defaulted") or ()), cursor=copied.get("cursor"),
+            history=tuple(copied.get("history") or ()), editing=bool(copied.get("editing")),
+            finished=bool(copied.get("finished")), submitted=bool(copied.get("submitted")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state as JSON-able data, for storing."""
+        return {name: _copy_state(getattr(self, name)) for name in _STATE_FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _STATE_FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_STATE_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_STATE_FIELDS)
+
+
+StateLike = Mapping[str, Any]  # a SurveyState, or its JSON as stored
+
+
 @dataclass
 class AnswerResult:
-    """The outcome of a reply: accepted or not, the message to show, the new state."""
+    """The outcome of a reply: accepted or not, why not (a code the adapter words), the new state."""
 
     accepted: bool
-    state: dict[str, Any]
-    error: str | None = None
+    state: SurveyState
+    error: InvalidAnswer | None = None
     stale: bool = False
 
 
-def _bounded(operation):
+_Operation = TypeVar("_Operation", bound=Callable[..., Any])
+
+
+def _bounded(operation: _Operation) -> _Operation:
     """Run one engine operation within one WorkBudget: a crafted form cannot hold the caller for long."""
 
     @functools.wraps(operation)
-    def bounded(*args, **kwargs):
+    def bounded(*args: Any, **kwargs: Any) -> Any:
         with work_budget():
             return operation(*args, **kwargs)
 
-    return bounded
+    return bounded  # type: ignore[return-value]
+
+
+def _clock(now: datetime.datetime | None) -> datetime.datetime:
+    """The time today() and now() read in one operation: the caller's, or the system's when none was given."""
+    return now if now is not None else datetime.datetime.now(datetime.timezone.utc)
 
 
 # ---------------------------------------------------------------- state logic
 
 
 @_bounded
-def start(form: Form, lang: str | None = None) -> dict[str, Any]:
+def start(form: Form, lang: str | None = None, now: datetime.datetime | None = None) -> SurveyState:
     """Begin a new response to the form in the user's language."""
-    state = {
+    state: dict[str, Any] = {
         "form_id": form.form_id,
         "version": form.version,
         "lang": lang,
@@ -123,82 +203,131 @@ def start(form: Form, lang: str | None = None) -> dict[str, Any]:
         "finished": False,
         "submitted": False,
     }
-    _instance, steps = _refresh(form, state)
+    _instance, steps = _refresh(form, state, _clock(now))
     if steps:
         state["cursor"] = steps[0].path
     else:
         state["finished"] = True
-    return state
+    return _frozen(state)
 
 
 # Walking the form (relevance, calculations, repeat counts) depends only on the answers, the repeats,
 # which defaults were applied and the language (jr:choice-name), and one reply walks the same answers
-# several times (the prompt shown, the answer, the next prompt): finished walks are kept per form, the
-# least recently used dropped first. Forms calling now() or today() are walked every time.
+# several times (the prompt shown, the answer, the next prompt): finished walks are kept, the least
+# recently used dropped first. A walk whose expressions read the clock (today(), now()) is not kept.
 REFRESH_CACHE_SIZE = 128
 
 
-def _refresh(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
+@dataclass(frozen=True)
+class Walk:
+    """A finished walk: the answers, repeats and defaults it left (as JSON text) and its steps."""
+
+    walked: str
+    steps: tuple[Step, ...]
+
+
+# The XForm instance of a walk (lxml elements and elementpath's node tree: over 2,000 objects for a
+# threshold survey with 60 values) is kept for the last few walks only: a full garbage collection walks
+# every object kept, and kept instances of 128 walks made it 200-250 ms, the answers' p99.
+INSTANCE_CACHE_SIZE = 16
+
+
+class WalkCache:
+    """Finished walks by form and inputs, at most `size` of them, the least recently used dropped first;
+    the instances of the INSTANCE_CACHE_SIZE most recent ones beside them."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size
+        self._walks: OrderedDict[tuple[int, str], tuple[weakref.ref[Form], Walk]] = OrderedDict()
+        self._instances: OrderedDict[tuple[int, str], Instance] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._walks)
+
+    def clear(self) -> None:
+        """Forget every walk."""
+        self._walks.clear()
+        self._instances.clear()
+
+    def get(self, form: Form, key: str) -> tuple[Walk, Instance | None] | None:
+        """The walk of `form` kept under `key` and its instance if still kept, or None."""
+        entry = self._walks.get((id(form), key))
+        if entry is None or entry[0]() is not form:
+            return None
+        self._walks.move_to_end((id(form), key))
+        instance = self._instances.get((id(form), key))
+        if instance is not None:
+            self._instances.move_to_end((id(form), key))
+        return entry[1], instance
+
+    def put(self, form: Form, key: str, walk: Walk, instance: Instance) -> None:
+        """Keep a walk of `form` (a form that is gone can never match: its id is checked against it)."""
+        self._walks[(id(form), key)] = (weakref.ref(form), walk)
+        self.keep_instance(form, key, instance)
+        size = REFRESH_CACHE_SIZE if self.size is None else self.size
+        while len(self._walks) > size:
+            self._walks.popitem(last=False)
+
+    def keep_instance(self, form: Form, key: str, instance: Instance) -> None:
+        """Keep the instance of a kept walk (it stays as the walk left it: a constraint check puts back
+        what it tried, and each operation that reuses it sets its clock)."""
+        self._instances[(id(form), key)] = instance
+        self._instances.move_to_end((id(form), key))
+        size = min(INSTANCE_CACHE_SIZE, REFRESH_CACHE_SIZE if self.size is None else self.size)
+        while len(self._instances) > size:
+            self._instances.popitem(last=False)
+
+
+WALKS = WalkCache()
+
+
+def _refresh(form: Form, state: dict[str, Any], now: datetime.datetime) -> tuple[Instance, list[Step]]:
     """Apply relevance, calculations, defaults and repeat counts; list the steps in order."""
-    if _reads_the_clock(form):
-        return _walk(form, state)
-    cache: OrderedDict = form.__dict__.setdefault("_refreshed", OrderedDict())
     key = json.dumps([state["answers"], state["repeats"], state["defaulted"], state.get("lang")], sort_keys=True,
                      default=str)
-    hit = cache.get(key)
-    if hit is None:
-        with work_budget() as budget:
-            instance, steps = _walk(form, state)
-            if budget.exceeded:
-                return instance, steps  # a walk cut short by the work budget is not kept
-        cache[key] = (_copy_walked(state), instance, steps)
-        if len(cache) > REFRESH_CACHE_SIZE:
-            cache.popitem(last=False)
-        return instance, steps
-    cache.move_to_end(key)
-    walked, instance, steps = hit
-    state.update(_copy_walked(walked))
+    hit = WALKS.get(form, key)
+    if hit is not None:
+        walk, instance = hit
+        state.update(json.loads(walk.walked))
+        if instance is None:
+            # The walk left these answers as they are: its instance is built from them again.
+            instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"), now)
+            WALKS.keep_instance(form, key, instance)
+        instance.now = now  # what this operation evaluates next (a constraint) reads its own time
+        return instance, list(walk.steps)
+    with work_budget() as budget:
+        instance, steps = _walk(form, state, now)
+        if budget.exceeded or instance.read_clock:
+            return instance, steps  # cut short by the work budget, or true only now: not kept
+    walked = json.dumps({name: state[name] for name in ("answers", "repeats", "defaulted")}, default=str)
+    WALKS.put(form, key, Walk(walked, tuple(steps)), instance)
     return instance, steps
 
 
-def _walk(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step]]:
+def _walk(form: Form, state: dict[str, Any], now: datetime.datetime) -> tuple[Instance, list[Step]]:
+    read_clock = False
     for _attempt in range(6):
-        instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"))
+        instance = Instance(form, state["answers"], _repeat_counts(state), state.get("lang"), now)
         walker = _Walker(form, state, instance)
         walker.walk(form.children, "", True)
+        read_clock = read_clock or instance.read_clock
         if not walker.structure_changed and not walker.values_changed:
             break
+    instance.read_clock = read_clock
     return instance, walker.steps
 
 
-_CLOCK = re.compile(r"\b(?:now|today)\s*\(")
-
-
-def _reads_the_clock(form: Form) -> bool:
-    """Whether any expression of the form calls now() or today() (worked out once per form)."""
-    reads = form.__dict__.get("_reads_the_clock")
-    if reads is None:
-        expressions = (
-            text for node in form.iter_nodes()
-            for text in (node.relevant, node.calculation, node.default, node.constraint, node.required,
-                         node.choice_filter, node.repeat_count)
-        )
-        reads = form.__dict__["_reads_the_clock"] = any(_CLOCK.search(text or "") for text in expressions)
-    return reads
-
-
-def _copy_walked(state: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a state a walk reads and writes, copied so nobody shares them with the cache."""
-    return {key: _copy_state(state[key]) for key in ("answers", "repeats", "defaulted")}
-
-
 def _copy_state(value: Any) -> Any:
-    """A copy of JSON-like data (what a state is made of), several times faster than a deep copy."""
-    if isinstance(value, dict):
+    """A mutable copy of JSON-like data (what a state is made of), several times faster than a deep copy."""
+    if isinstance(value, (dict, Mapping)):
         return {key: _copy_state(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_copy_state(item) for item in value]
     return value
+
+
+def _frozen(state: dict[str, Any]) -> SurveyState:
+    return SurveyState.from_dict(state)
 
 
 def _repeat_counts(state: dict[str, Any]) -> dict[str, int]:
@@ -314,7 +443,7 @@ class _Walker:
 
 def _repeat_size(form: Form, node: Node) -> int:
     """Instance elements one instance of a repeat adds (itself and every node under it, once)."""
-    sizes = form.__dict__.setdefault("_repeat_sizes", {})
+    sizes: dict[str, int] = form.__dict__.setdefault("_repeat_sizes", {})
     if node.path not in sizes:
         sizes[node.path] = 1 + sum(1 for _child in node.iter_nodes())
     return sizes[node.path]
@@ -326,7 +455,7 @@ def _room_for_instances(form: Form, state: dict[str, Any], instance: Instance, n
     Repeat counts come from expressions, and repeats nest: 200 x 200 x 200 instances would stall
     every walk of the form, so the count an expression asks for is cut to what fits.
     """
-    instances = sum(info["count"] for info in state["repeats"].values())
+    instances: int = sum(info["count"] for info in state["repeats"].values())
     elements = len(instance.elements)
     return max(0, min(MAX_REPEAT_INSTANCES - instances, (MAX_INSTANCE_ELEMENTS - elements) // _repeat_size(form, node)))
 
@@ -339,11 +468,11 @@ def _default_value(node: Node, instance: Instance, path: str) -> Any:
         if default_is_dynamic(raw, node.type):
             raw = instance.evaluate_string(raw, path)
         if node.type == "integer":
-            return parse_integer(raw, str)
+            return parse_integer(raw)
         if node.type == "decimal":
-            return parse_decimal(raw, str)
+            return parse_decimal(raw)
         if node.type == "date":
-            return parse_date(raw, str)
+            return parse_date(raw)
         if node.type == "select_multiple":
             return raw.split()
         return raw
@@ -363,7 +492,7 @@ def _find_step(steps: list[Step], path: str | None) -> int | None:
 
 def _is_answered(state: dict[str, Any], step: Step) -> bool:
     if step.kind == "add_another":
-        return state["repeats"].get(step.path, {}).get("done", False)
+        return bool(state["repeats"].get(step.path, {}).get("done", False))
     if step.kind == "note":
         return True
     return step.path in state["answers"]
@@ -378,9 +507,9 @@ def _is_required(step: Step, instance: Instance) -> bool:
         return False
 
 
-def _move_after(form: Form, state: dict[str, Any], after_index: int | None) -> None:
+def _move_after(form: Form, state: dict[str, Any], after_index: int | None, now: datetime.datetime) -> None:
     """Put the cursor on the next step to ask, or at the end (review)."""
-    instance, steps = _refresh(form, state)
+    instance, steps = _refresh(form, state, now)
     start_index = 0 if after_index is None else after_index + 1
     for step in steps[start_index:]:
         if state["editing"] and (_is_answered(state, step) or step.path in state["history"]):
@@ -401,16 +530,16 @@ def _move_after(form: Form, state: dict[str, Any], after_index: int | None) -> N
     state["editing"] = False
 
 
-def _current_step(form: Form, state: dict[str, Any]) -> tuple[Instance, list[Step], int | None]:
-    instance, steps = _refresh(form, state)
+def _current_step(form: Form, state: dict[str, Any], now: datetime.datetime) -> tuple[Instance, list[Step], int | None]:
+    instance, steps = _refresh(form, state, now)
     if state.get("submitted") or state.get("finished"):
         return instance, steps, None
     index = _find_step(steps, state["cursor"])
     if index is None:
         # The cursor's question stopped applying (its condition changed): resume at the first open one.
         state["editing"] = True
-        _move_after(form, state, None)
-        instance, steps = _refresh(form, state)
+        _move_after(form, state, None, now)
+        instance, steps = _refresh(form, state, now)
         index = _find_step(steps, state["cursor"])
     return instance, steps, index
 
@@ -425,7 +554,7 @@ def _lang(state: dict[str, Any], lang: str | None) -> str | None:
 def _interpolate(form: Form, text: str, instance: Instance, path: str) -> str:
     """Fill ${name} references in a label with the current answers."""
 
-    def replace(match):
+    def replace(match: re.Match[str]) -> str:
         try:
             return instance.evaluate_string(match.group(0), path)
         except ExpressionError:
@@ -480,7 +609,7 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
     if node.type in ("select_one", "select_multiple"):
         labels = {choice.name: form.text(choice.label, lang) or choice.name for choice in form.choices.get(node.list_name, [])}
         names = value if isinstance(value, list) else [value]
-        return join_items((labels.get(name, name) for name in names), locale)
+        return join_items((labels.get(name) or name for name in names), locale)
     if node.type in ("integer", "decimal") and isinstance(value, (int, float)):
         return format_number(value, locale)
     if node.type == "date":
@@ -494,7 +623,7 @@ def _is_generated_other(choice: Choice) -> bool:
     return choice.name == "other" and set(choice.label.values()) == {"Other"}
 
 
-def _choice_label(form: Form, choice: Choice, lang: str | None, _) -> str:
+def _choice_label(form: Form, choice: Choice, lang: str | None, _: Callable[[str], str]) -> str:
     """A choice's label in the language; pyxform's English-only 'Other' goes through gettext."""
     if _is_generated_other(choice):
         return _("Other")
@@ -540,12 +669,14 @@ def _progress(form: Form, steps: list[Step], index: int) -> tuple[int, int, int,
 
 
 @_bounded
-def current_prompt(form: Form, state: dict[str, Any], lang: str | None = None, tr=None) -> Prompt:
+def current_prompt(form: Form, given: StateLike, lang: str | None = None, tr: Translations | None = None,
+                   now: datetime.datetime | None = None) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
-    state = _copy_state(state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
     lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
-    instance, steps, index = _current_step(form, state)
+    instance, steps, index = _current_step(form, state, now)
     if state.get("submitted"):
         return Prompt(kind="complete", total=len(steps), index=len(steps))
     if index is None:
@@ -600,15 +731,16 @@ def _stale(state: dict[str, Any], steps: list[Step], index: int | None, expected
     return expected_question not in (step.path, step.node.name)
 
 
-def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None, _) -> Any:
+def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None,
+                  _: Callable[[str], str]) -> Any:
     if node.type == "integer":
-        return parse_integer(value, _, lang)
+        return parse_integer(value, lang)
     if node.type == "decimal":
-        return parse_decimal(value, _, lang)
+        return parse_decimal(value, lang)
     if node.type == "date":
-        return parse_date(value, _)
+        return parse_date(value)
     if node.type == "file":
-        return parse_document(value, _)
+        return parse_document(value)
     if node.type in ("select_one", "select_multiple"):
         own_language = form.resolve_language(lang)
         options = [
@@ -620,9 +752,9 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
         options = [(name, [variant for label in labels if label for variant in (label, _unbracketed(label)) if variant])
                    for name, labels in options]
         if node.type == "select_one":
-            return parse_select_one(value, options, _)
-        return parse_select_multiple(value, options, _)
-    return parse_text(value, _)[:MAX_STRING_CHARS]
+            return parse_select_one(value, options)
+        return parse_select_multiple(value, options)
+    return parse_text(value)[:MAX_STRING_CHARS]
 
 
 _BRACKETED = re.compile(r"\s*[(\[（][^)\]）]*[)\]）]")
@@ -635,41 +767,46 @@ def _unbracketed(label: str) -> str:
 
 
 @_bounded
-def answer(form: Form, state: dict[str, Any], value: Any, tr=None, expected_question: str | None = None) -> AnswerResult:
-    """Record the user's reply to the current step and move on, or explain what is wrong."""
+def answer(form: Form, given: StateLike, value: Any, tr: Translations | None = None,
+           expected_question: str | None = None, now: datetime.datetime | None = None) -> AnswerResult:
+    """Record the user's reply to the current step and move on, or say why not (InvalidAnswer).
+
+    `tr` gives the member's words for yes, no and Other, which replies are matched against.
+    """
     _ = (tr or _NULL_TRANSLATIONS).gettext
-    state = _copy_state(state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
     lang = state.get("lang")
-    instance, steps, index = _current_step(form, state)
+    instance, steps, index = _current_step(form, state, now)
     if _stale(state, steps, index, expected_question):
-        return AnswerResult(accepted=False, state=state, stale=True)
+        return AnswerResult(accepted=False, state=_frozen(state), stale=True)
     if index is None:
-        return AnswerResult(accepted=False, state=state, error=_("This survey has no open question."))
+        return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("no_open_question"))
     step = steps[index]
     if step.kind == "note":
-        _move_after(form, state, index)
-        return AnswerResult(accepted=True, state=state)
+        _move_after(form, state, index, now)
+        return AnswerResult(accepted=True, state=_frozen(state))
     if step.kind == "add_another":
-        return _answer_add_another(form, state, steps, index, value, _)
+        return _answer_add_another(form, state, steps, index, value, _, now)
     if is_empty(value):
-        return _leave_empty(form, state, steps, index, instance, _)
+        return _leave_empty(form, state, steps, index, instance, now)
     try:
         parsed = _parse_answer(form, step.node, value, instance, step.path, lang, _)
     except InvalidAnswer as error:
-        return AnswerResult(accepted=False, state=state, error=str(error))
+        return AnswerResult(accepted=False, state=_frozen(state), error=error)
     if is_empty(parsed):
-        return _leave_empty(form, state, steps, index, instance, _)
+        return _leave_empty(form, state, steps, index, instance, now)
     try:
-        error = _constraint_error(form, step, parsed, instance, lang, _)
+        refused = _constraint_error(form, step, parsed, instance, lang)
     finally:
         # The instance may serve later walks of the same answers: leave it as the walk left it.
         instance.set_value(step.path, state["answers"].get(step.path))
-    if error:
-        return AnswerResult(accepted=False, state=state, error=error)
+    if refused:
+        return AnswerResult(accepted=False, state=_frozen(state), error=refused)
     state["answers"][step.path] = parsed
     _remember(state, step.path)
-    _move_after(form, state, index)
-    return AnswerResult(accepted=True, state=state)
+    _move_after(form, state, index, now)
+    return AnswerResult(accepted=True, state=_frozen(state))
 
 
 def _remember(state: dict[str, Any], path: str) -> None:
@@ -677,38 +814,39 @@ def _remember(state: dict[str, Any], path: str) -> None:
         state["history"].append(path)
 
 
-def _constraint_error(form: Form, step: Step, value: Any, instance: Instance, lang: str | None, _) -> str | None:
+def _constraint_error(form: Form, step: Step, value: Any, instance: Instance, lang: str | None) -> InvalidAnswer | None:
     if not step.node.constraint:
         return None
     instance.set_value(step.path, value)
     try:
         allowed = instance.evaluate_bool(step.node.constraint, step.path)
     except EvaluationLimit:
-        return _("This answer could not be checked: the survey's rule for it takes too long. "
-                 "Please try a shorter answer or tell a coordinator.")
+        return InvalidAnswer("rule_too_slow")
     except ExpressionError:
         allowed = False
     if allowed:
         return None
     message = form.text(step.node.constraint_message, lang)
     if message:
-        return _interpolate(form, message, instance, step.path)
-    return _("This answer is not allowed.")
+        return InvalidAnswer("form_message", {"text": _interpolate(form, message, instance, step.path)})
+    return InvalidAnswer("not_allowed")
 
 
-def _leave_empty(form: Form, state, steps, index, instance, _) -> AnswerResult:
+def _leave_empty(form: Form, state: dict[str, Any], steps: list[Step], index: int, instance: Instance,
+                 now: datetime.datetime) -> AnswerResult:
     step = steps[index]
     if step.path in state["answers"]:
         # An empty reply keeps what is already there (a default or an earlier answer).
         _remember(state, step.path)
-        _move_after(form, state, index)
-        return AnswerResult(accepted=True, state=state)
+        _move_after(form, state, index, now)
+        return AnswerResult(accepted=True, state=_frozen(state))
     if _is_required(step, instance):
         message = form.text(step.node.required_message, state.get("lang"))
-        return AnswerResult(accepted=False, state=state, error=message or _("This answer is required."))
+        error = InvalidAnswer("form_message", {"text": message}) if message else InvalidAnswer("required")
+        return AnswerResult(accepted=False, state=_frozen(state), error=error)
     _remember(state, step.path)
-    _move_after(form, state, index)
-    return AnswerResult(accepted=True, state=state)
+    _move_after(form, state, index, now)
+    return AnswerResult(accepted=True, state=_frozen(state))
 
 
 def _last_instance_is_blank(form: Form, state: dict[str, Any], repeat_path: str) -> bool:
@@ -723,11 +861,12 @@ def _last_instance_is_blank(form: Form, state: dict[str, Any], repeat_path: str)
     )
 
 
-def _answer_add_another(form: Form, state, steps, index, value, _) -> AnswerResult:
+def _answer_add_another(form: Form, state: dict[str, Any], steps: list[Step], index: int, value: Any,
+                        _: Callable[[str], str], now: datetime.datetime) -> AnswerResult:
     step = steps[index]
     wants_more = match_yes_no(value, {_("yes"), _("Yes")}, {_("no"), _("No")})
     if wants_more is None:
-        return AnswerResult(accepted=False, state=state, error=_("Please answer yes or no."))
+        return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("yes_or_no"))
     info = state["repeats"][step.path]
     _remember(state, step.path)
     if not wants_more:
@@ -738,45 +877,49 @@ def _answer_add_another(form: Form, state, steps, index, value, _) -> AnswerResu
                 del state["answers"][key]
             info["count"] -= 1
         info["done"] = True
-        _instance, steps = _refresh(form, state)
-        _move_after(form, state, _find_step(steps, step.path))
-        return AnswerResult(accepted=True, state=state)
-    instance, _steps = _refresh(form, state)
+        _instance, steps = _refresh(form, state, now)
+        _move_after(form, state, _find_step(steps, step.path), now)
+        return AnswerResult(accepted=True, state=_frozen(state))
+    instance, _steps = _refresh(form, state, now)
     info = state["repeats"][step.path]  # a cached walk hands back fresh copies
     if info["count"] >= MAX_REPEAT_COUNT or _room_for_instances(form, state, instance, step.node) < 1:
-        return AnswerResult(accepted=False, state=state, error=_("No more entries can be added."))
+        return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("no_more_entries"))
     info["count"] += 1
     info["done"] = False
-    _instance, steps = _refresh(form, state)
+    _instance, steps = _refresh(form, state, now)
     prefix = f"{step.path}[{info['count']}]/"
     first = next((position for position, candidate in enumerate(steps) if candidate.path.startswith(prefix)), None)
     state["cursor"] = steps[first].path if first is not None else step.path
     state["finished"] = False
-    return AnswerResult(accepted=True, state=state)
+    return AnswerResult(accepted=True, state=_frozen(state))
 
 
-def skip(form: Form, state: dict[str, Any], tr=None, expected_question: str | None = None) -> AnswerResult:
+def skip(form: Form, given: StateLike, tr: Translations | None = None, expected_question: str | None = None,
+         now: datetime.datetime | None = None) -> AnswerResult:
     """Leave the current question empty: an optional one's earlier answer is cleared (refused when required)."""
-    cleared = _copy_state(state)
-    _instance, steps, index = _current_step(form, cleared)
+    now = _clock(now)
+    cleared: dict[str, Any] = _copy_state(given)
+    _instance, steps, index = _current_step(form, cleared, now)
     if index is not None and steps[index].kind == "question" and steps[index].path in cleared["answers"]:
-        instance = _refresh(form, cleared)[0]
+        instance = _refresh(form, cleared, now)[0]
         if not _is_required(steps[index], instance):
             del cleared["answers"][steps[index].path]
-            return answer(form, cleared, None, tr=tr, expected_question=expected_question)
-    return answer(form, state, None, tr=tr, expected_question=expected_question)
+            return answer(form, cleared, None, tr=tr, expected_question=expected_question, now=now)
+    return answer(form, given, None, tr=tr, expected_question=expected_question, now=now)
 
 
-def keep(form: Form, state: dict[str, Any], tr=None, expected_question: str | None = None) -> AnswerResult:
+def keep(form: Form, state: StateLike, tr: Translations | None = None, expected_question: str | None = None,
+         now: datetime.datetime | None = None) -> AnswerResult:
     """Keep the current question's answer as it is and move on (an empty reply does the same)."""
-    return answer(form, state, None, tr=tr, expected_question=expected_question)
+    return answer(form, state, None, tr=tr, expected_question=expected_question, now=now)
 
 
 @_bounded
-def back(form: Form, state: dict[str, Any]) -> dict[str, Any]:
+def back(form: Form, given: StateLike, now: datetime.datetime | None = None) -> SurveyState:
     """Return to the previous answered question (no change at the first one)."""
-    state = _copy_state(state)
-    _instance, steps = _refresh(form, state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
+    _instance, steps = _refresh(form, state, now)
     paths = {step.path for step in steps}
     while state["history"]:
         path = state["history"].pop()
@@ -784,51 +927,55 @@ def back(form: Form, state: dict[str, Any]) -> dict[str, Any]:
             state["cursor"] = path
             state["finished"] = False
             state["submitted"] = False
-            return state
-    return state
+            return _frozen(state)
+    return _frozen(state)
 
 
 @_bounded
-def jump_to(form: Form, state: dict[str, Any], name: str) -> dict[str, Any]:
+def jump_to(form: Form, given: StateLike, name: str, now: datetime.datetime | None = None) -> SurveyState:
     """Reopen one answered question (by name or path) from the review screen."""
-    state = _copy_state(state)
-    _instance, steps = _refresh(form, state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
+    _instance, steps = _refresh(form, state, now)
     for step in steps:
         if step.kind == "question" and name in (step.path, step.node.name):
             state["cursor"] = step.path
             state["editing"] = True
             state["finished"] = False
             state["submitted"] = False
-            return state
+            return _frozen(state)
     raise UnknownQuestionError(name)
 
 
 @_bounded
-def is_complete(form: Form, state: dict[str, Any]) -> bool:
+def is_complete(form: Form, given: StateLike, now: datetime.datetime | None = None) -> bool:
     """Whether the end was reached with every required question answered."""
-    state = _copy_state(state)
-    instance, steps, index = _current_step(form, state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
+    instance, steps, index = _current_step(form, state, now)
     if index is not None:
         return False
     return not any(_is_required(step, instance) and step.path not in state["answers"] for step in steps)
 
 
 @_bounded
-def submit(form: Form, state: dict[str, Any]) -> dict[str, Any]:
+def submit(form: Form, given: StateLike, now: datetime.datetime | None = None) -> SurveyState:
     """Mark a complete response as submitted (the prompt becomes 'complete')."""
-    if not is_complete(form, state):
+    if not is_complete(form, given, now):
         raise ValueError("the survey is not complete")
-    state = _copy_state(state)
+    state: dict[str, Any] = _copy_state(given)
     state["submitted"] = True
-    return state
+    return _frozen(state)
 
 
 @_bounded
-def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[dict[str, Any]]:
+def review(form: Form, given: StateLike, lang: str | None = None,
+           now: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """List the answered questions with their labels and values as the user reads them."""
-    state = _copy_state(state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
     lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
-    instance, steps = _refresh(form, state)
+    instance, steps = _refresh(form, state, now)
     items = []
     for step in steps:
         if step.kind != "question" or step.path not in state["answers"]:
@@ -846,10 +993,11 @@ def review(form: Form, state: dict[str, Any], lang: str | None = None) -> list[d
 
 
 @_bounded
-def submission_data(form: Form, state: dict[str, Any]) -> dict[str, Any]:
+def submission_data(form: Form, given: StateLike, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The answers by question name: numbers as numbers, selects as names, repeats as lists."""
-    state = _copy_state(state)
-    _refresh(form, state)
+    now = _clock(now)
+    state: dict[str, Any] = _copy_state(given)
+    _refresh(form, state, now)
     return _collect(form.children, "", state)
 
 

@@ -10,6 +10,7 @@ import re
 import time
 from contextlib import contextmanager
 from functools import lru_cache
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import regex
@@ -77,11 +78,11 @@ class WorkBudget:
 
 
 _BUDGET: contextvars.ContextVar[WorkBudget | None] = contextvars.ContextVar("work_budget", default=None)
-_UNCOUNTED = WorkBudget(node_visits=math.inf)  # outside Instance.evaluate (static checks)
+_UNCOUNTED = WorkBudget(node_visits=math.inf)  # type: ignore[arg-type]  # never runs out  # outside Instance.evaluate (static checks)
 
 
 @contextmanager
-def work_budget(budget: WorkBudget | None = None):
+def work_budget(budget: WorkBudget | None = None) -> Iterator[WorkBudget]:
     """Give the code inside one WorkBudget, yielded: `budget` if given, else the current one or a new one."""
     if budget is None:
         budget = _BUDGET.get()
@@ -99,43 +100,43 @@ def work_budget(budget: WorkBudget | None = None):
 class _CountingContext(XPathContext):
     """An XPath context whose axis iterators charge every node they yield to the current work budget."""
 
-    def iter_children_or_self(self):
+    def iter_children_or_self(self) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_children_or_self():
             budget.spend_visit()
             yield item
 
-    def iter_matching_nodes(self, name, default_namespace=None):
+    def iter_matching_nodes(self, name: str, default_namespace: str | None = None) -> Iterator[Any]:
         # A name step looks at every child to yield the few that match: charge the children it scans.
         if self.axis is None and isinstance(self.item, ElementNode):
             (_BUDGET.get() or _UNCOUNTED).spend_visits(len(self.item))
         yield from super().iter_matching_nodes(name, default_namespace)
 
-    def iter_descendants(self, axis=None):
+    def iter_descendants(self, axis: str | None = None) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_descendants(axis):
             budget.spend_visit()
             yield item
 
-    def iter_ancestors(self, axis=None):
+    def iter_ancestors(self, axis: str | None = None) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_ancestors(axis):
             budget.spend_visit()
             yield item
 
-    def iter_siblings(self, axis=None):
+    def iter_siblings(self, axis: str | None = None) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_siblings(axis):
             budget.spend_visit()
             yield item
 
-    def iter_preceding(self):
+    def iter_preceding(self) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_preceding():
             budget.spend_visit()
             yield item
 
-    def iter_followings(self):
+    def iter_followings(self) -> Iterator[Any]:
         budget = _BUDGET.get() or _UNCOUNTED
         for item in super().iter_followings():
             budget.spend_visit()
@@ -159,18 +160,18 @@ ODKXPathParser.unregister("position")
 ODKXPathParser.unregister("round")
 
 
-def _string_arg(token, context, index=0) -> str:
+def _string_arg(token: Any, context: Any, index: int = 0) -> str:
     value = token.get_argument(context, index=index)
     return "" if value is None else token.string_value(value)
 
 
-def _number_arg(token, context, index=0) -> float:
+def _number_arg(token: Any, context: Any, index: int = 0) -> float:
     value = token.get_argument(context, index=index)
     return math.nan if value is None else float(token.number_value(value))
 
 
 @_method(_function("position", nargs=(0, 1)))
-def evaluate__position(self, context=None):
+def evaluate__position(self: Any, context: Any = None) -> Any:
     if self.context is not None:
         context = self.context
     if not self:
@@ -183,7 +184,7 @@ def evaluate__position(self, context=None):
 
 
 @_method(_function("round", nargs=(1, 2)))
-def evaluate__round(self, context=None):
+def evaluate__round(self: Any, context: Any = None) -> Any:
     number = _number_arg(self, context)
     digits = int(_number_arg(self, context, 1)) if len(self) > 1 else 0
     if math.isnan(number) or math.isinf(number):
@@ -193,18 +194,18 @@ def evaluate__round(self, context=None):
 
 
 @_method(_function("if", nargs=3))
-def evaluate__if(self, context=None):
+def evaluate__if(self: Any, context: Any = None) -> Any:
     chosen = self[1] if self.boolean_value(self[0].evaluate(context)) else self[2]
     return chosen.evaluate(context)
 
 
 @_method(_function("selected", nargs=2))
-def evaluate__selected(self, context=None):
+def evaluate__selected(self: Any, context: Any = None) -> Any:
     return _string_arg(self, context, 1).strip() in _string_arg(self, context).split()
 
 
 @_method(_function("choice-name", prefix="jr", nargs=2))
-def evaluate__choice_name(self, context=None):
+def evaluate__choice_name(self: Any, context: Any = None) -> Any:
     """The label, in the member's language, of choice `value` of the question at path `question`."""
     instance = _EVALUATING.get(None)
     if instance is None or context is None:
@@ -213,25 +214,25 @@ def evaluate__choice_name(self, context=None):
 
 
 @_method(_function("count-selected", nargs=1))
-def evaluate__count_selected(self, context=None):
+def evaluate__count_selected(self: Any, context: Any = None) -> Any:
     return len(_string_arg(self, context).split())
 
 
 @_method(_function("selected-at", nargs=2))
-def evaluate__selected_at(self, context=None):
+def evaluate__selected_at(self: Any, context: Any = None) -> Any:
     names = _string_arg(self, context).split()
     index = _number_arg(self, context, 1)
     return names[int(index)] if not math.isnan(index) and 0 <= int(index) < len(names) else ""
 
 
 @_method(_function("coalesce", nargs=2))
-def evaluate__coalesce(self, context=None):
+def evaluate__coalesce(self: Any, context: Any = None) -> Any:
     first = _string_arg(self, context)
     return first if first else _string_arg(self, context, 1)
 
 
 @_method(_function("regex", nargs=2))
-def evaluate__regex(self, context=None):
+def evaluate__regex(self: Any, context: Any = None) -> Any:
     """ODK's regex(value, pattern): whether the pattern matches anywhere in the value.
 
     Run by the `regex` module with a time limit on input cut to MAX_STRING_CHARS: a pattern that
@@ -259,29 +260,38 @@ def regex_search(pattern: str, value: str, budget: WorkBudget | None = None) -> 
             budget.regex_seconds -= time.monotonic() - started
 
 
+def _clock() -> datetime.datetime:
+    """The time the evaluating Instance was given, local to the server; it notes that its answers depend on it."""
+    instance = _EVALUATING.get(None)
+    if instance is None:  # the parser's static check
+        return datetime.datetime.now().astimezone()
+    instance.read_clock = True
+    return instance.now.astimezone()
+
+
 @_method(_function("today", nargs=0))
-def evaluate__today(self, context=None):
-    return datetime.date.today().isoformat()
+def evaluate__today(self: Any, context: Any = None) -> Any:
+    return _clock().date().isoformat()
 
 
 @_method(_function("now", nargs=0))
-def evaluate__now(self, context=None):
-    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+def evaluate__now(self: Any, context: Any = None) -> Any:
+    return _clock().isoformat(timespec="seconds")
 
 
 @_method(_function("int", nargs=1))
-def evaluate__int(self, context=None):
+def evaluate__int(self: Any, context: Any = None) -> Any:
     number = _number_arg(self, context)
     return number if math.isnan(number) or math.isinf(number) else int(number)
 
 
 @_method(_function("boolean-from-string", nargs=1))
-def evaluate__boolean_from_string(self, context=None):
+def evaluate__boolean_from_string(self: Any, context: Any = None) -> Any:
     return _string_arg(self, context).strip() in ("true", "1")
 
 
 @_method(_function("pow", nargs=2))
-def evaluate__pow(self, context=None):
+def evaluate__pow(self: Any, context: Any = None) -> Any:
     try:
         return math.pow(_number_arg(self, context), _number_arg(self, context, 1))
     except (OverflowError, ValueError):
@@ -289,24 +299,25 @@ def evaluate__pow(self, context=None):
 
 
 @_method(_function("pi", nargs=0))
-def evaluate__pi(self, context=None):
+def evaluate__pi(self: Any, context: Any = None) -> Any:
     return math.pi
 
 
-def _register_math(name: str, func) -> None:
+def _register_math(name: str, func: Callable[[float], Any]) -> None:
     @_method(_function(name, nargs=1))
-    def evaluate(self, context=None):
+    def evaluate(self: Any, context: Any = None) -> Any:
         try:
             return func(_number_arg(self, context))
         except (OverflowError, ValueError):
             return math.nan
 
 
-for _name, _func in {
+_MATH: dict[str, Callable[[float], Any]] = {
     "sqrt": math.sqrt, "abs": abs, "exp": math.exp, "log": math.log, "log10": math.log10,
     "sin": math.sin, "cos": math.cos, "tan": math.tan,
     "asin": math.asin, "acos": math.acos, "atan": math.atan,
-}.items():
+}
+for _name, _func in _MATH.items():
     _register_math(_name, _func)
 
 
@@ -314,7 +325,7 @@ _PARSER = ODKXPathParser()
 
 
 @lru_cache(maxsize=2048)
-def compile_expression(expression: str):
+def compile_expression(expression: str) -> Any:
     """Parse an XPath expression once (raises ExpressionError on bad syntax)."""
     try:
         token = _PARSER.parse(expression)
@@ -328,7 +339,7 @@ def compile_expression(expression: str):
     return token
 
 
-def _depth(token) -> int:
+def _depth(token: Any) -> int:
     """How deep a parsed expression nests, counted without recursion."""
     deepest, stack = 0, [(token, 1)]
     while stack:
@@ -352,25 +363,79 @@ def strip_indexes(concrete_path: str) -> str:
     return "/".join(_INDEX.sub("", part) for part in concrete_path.split("/") if part)
 
 
-def reference_path(target: Node, context_path: str, root_name: str) -> str:
-    """Absolute instance path of ${target}, pinned to the context's own repeat instances."""
-    context_parts = [part for part in context_path.split("/") if part]
-    parts = []
-    shared = True
-    for depth, name in enumerate(target.path.split("/")):
-        shared = shared and depth < len(context_parts) and _INDEX.sub("", context_parts[depth]) == name
-        parts.append(context_parts[depth] if shared else name)
+def reference_path(target: Node, context_path: str, root_name: str, relative: bool = False) -> str:
+    """Instance path of ${target}, pinned to the context's own repeat instances.
+
+    Absolute by default. With `relative` (the context is the element at context_path), a target that
+    shares ancestors with the context is reached by going up from it ("../pollutant"): the same node,
+    without an absolute path's [n] predicates, which scan every instance of each repeat on the way.
+    """
+    parts, shared_depth, ups = _pinned(target.path, context_path)
+    if relative and shared_depth:
+        return "/".join([".."] * ups + list(parts[shared_depth:])) or "."
     return "/" + root_name + "/" + "/".join(parts)
 
 
-def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str) -> str:
+@lru_cache(maxsize=65536)
+def _pinned(target_path: str, context_path: str) -> tuple[tuple[str, ...], int, int]:
+    """The target's path parts pinned to the context's repeat instances, how many lead parts it shares
+    with the context, and how many levels a relative path goes up from the context."""
+    context_parts = [part for part in context_path.split("/") if part]
+    parts = []
+    shared = True
+    shared_depth = 0
+    for depth, name in enumerate(target_path.split("/")):
+        shared = shared and depth < len(context_parts) and _INDEX.sub("", context_parts[depth]) == name
+        parts.append(context_parts[depth] if shared else name)
+        shared_depth += shared
+    return tuple(parts), shared_depth, len(context_parts) - shared_depth
+
+
+# The conditions most forms are made of ("${a} = 'yes' or selected(${b}, 'other')"), read without XPath:
+# comparisons of one answer with a quoted text, joined by and/or. Anything else goes to elementpath.
+_SIMPLE_TERM = re.compile(
+    r"\s*(?:\$\{\s*([A-Za-z_][\w.\-]*)\s*\}\s*(!?=)\s*(?:'([^']*)'|\"([^\"]*)\")"
+    r"|selected\(\s*\$\{\s*([A-Za-z_][\w.\-]*)\s*\}\s*,\s*(?:'([^']*)'|\"([^\"]*)\")\s*\))\s*"
+)
+_JOINER = re.compile(r"(and|or)\b")
+SimpleTerm = tuple[str, str, str]  # (question name, "=" / "!=" / "selected", text)
+
+
+@lru_cache(maxsize=4096)
+def simple_condition(expression: str) -> tuple[tuple[SimpleTerm, ...], ...] | None:
+    """A condition as terms OR-ed of AND-ed groups, or None when it is not that simple."""
+    groups: list[list[SimpleTerm]] = [[]]
+    position = 0
+    while True:
+        match = _SIMPLE_TERM.match(expression, position)
+        if match is None:
+            return None
+        if match.group(1):
+            groups[-1].append((match.group(1), match.group(2), match.group(3) if match.group(3) is not None
+                               else match.group(4)))
+        else:
+            groups[-1].append((match.group(5), "selected", match.group(6) if match.group(6) is not None
+                               else match.group(7)))
+        position = match.end()
+        if position == len(expression):
+            return tuple(tuple(group) for group in groups)
+        joiner = _JOINER.match(expression, position)
+        if joiner is None:
+            return None
+        if joiner.group(1) == "or":
+            groups.append([])
+        position = joiner.end()
+
+
+def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str,
+                       relative: bool = False) -> str:
     """Replace each ${name} by the instance path it means from the context question."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         node = nodes_by_name.get(match.group(1))
         if node is None:
             raise ExpressionError(f"${{{match.group(1)}}} names no question in the form")
-        return reference_path(node, context_path, form.root_name)
+        return reference_path(node, context_path, form.root_name, relative)
 
     return REFERENCE.sub(replace, expression)
 
@@ -378,18 +443,24 @@ def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Nod
 class Instance:
     """The XForm instance XML of a survey state, with elements addressable by path."""
 
-    def __init__(self, form: Form, answers: dict[str, Any], repeat_counts: dict[str, int], lang: str | None = None):
+    def __init__(self, form: Form, answers: Mapping[str, Any], repeat_counts: Mapping[str, int], lang: str | None = None,
+                 now: datetime.datetime | None = None):
         self.form = form
         self.lang = lang
+        # today() and now() read this time, given by the caller; read_clock records that they did, so
+        # results that depend on the time are never reused at another time.
+        self.now = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
+        self.read_clock = False
         self.root = etree.Element(form.root_name)
         self.elements: dict[str, etree._Element] = {"": self.root}
         self.nodes_by_name = {node.name: node for node in form.iter_nodes()}
         self._build(self.root, form.children, "", answers, repeat_counts)
         # elementpath wraps the XML in a node tree; wrapping it for every expression was most of the
         # engine's time, so the tree is kept until an answer changes (node trees copy the texts).
-        self._node_tree = None
+        self._node_tree: Any = None
 
-    def _build(self, parent, nodes, prefix, answers, repeat_counts) -> None:
+    def _build(self, parent: etree._Element, nodes: list[Node], prefix: str, answers: Mapping[str, Any],
+               repeat_counts: Mapping[str, int]) -> None:
         for node in nodes:
             path = f"{prefix}{node.name}"
             if node.type == "repeat":
@@ -415,13 +486,13 @@ class Instance:
                 element.text = text
                 self._node_tree = None
 
-    def _context_element(self, context_path: str):
+    def _context_element(self, context_path: str) -> etree._Element:
         path = context_path
         while path not in self.elements and path:
             path = path.rpartition("/")[0]
         return self.elements[path]
 
-    def evaluate(self, expression: str, context_path: str, item=None) -> Any:
+    def evaluate(self, expression: str, context_path: str, item: Any = None) -> Any:
         """Evaluate an ODK expression with '.' at context_path (or at a choice item).
 
         The work is charged to the current WorkBudget (a fresh one outside an engine step); a string
@@ -434,9 +505,10 @@ class Instance:
             budget.spend_visits(EVALUATION_VISITS)
         except OverBudget as error:
             raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
-        resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path)
+        relative = item is None and context_path in self.elements
+        resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path, relative)
         token = compile_expression(resolved)
-        element = item if item is not None else self._context_element(context_path)
+        element = item if item is not None else self.elements[context_path] if relative else self._context_element(context_path)
         evaluating = _EVALUATING.set(self)
         budget_token = _BUDGET.set(budget)
         try:
@@ -468,13 +540,53 @@ class Instance:
                 return self.form.text(choice.label, self.lang) or choice.name
         return ""
 
-    def evaluate_bool(self, expression: str, context_path: str, item=None) -> bool:
+    def evaluate_bool(self, expression: str, context_path: str, item: Any = None) -> bool:
         """Evaluate an expression as an XPath boolean."""
+        if item is None:
+            simple = self._simple_bool(expression, context_path)
+            if simple is not None:
+                return simple
         return bool(self.evaluate(f"boolean({expression})", context_path, item))
+
+    def _simple_bool(self, expression: str, context_path: str) -> bool | None:
+        """A simple condition (see simple_condition) read straight from the instance, as XPath reads it;
+        None when it is not simple or names an answer that is not one element (a repeat's, from outside)."""
+        groups = simple_condition(expression)
+        if groups is None:
+            return None
+        texts: list[list[tuple[str, str, str]]] = []
+        for group in groups:
+            row = []
+            for name, operator, literal in group:
+                node = self.nodes_by_name.get(name)
+                if node is None or node.type in ("group", "repeat"):
+                    return None
+                element = self.elements.get("/".join(_pinned(node.path, context_path)[0]))
+                if element is None:
+                    return None
+                row.append((element.text or "", operator, literal))
+            texts.append(row)
+        budget = _BUDGET.get() or WorkBudget()
+        if budget.exceeded:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: this step already used its work budget")
+        try:
+            budget.spend_visits(EVALUATION_VISITS)
+        except OverBudget as error:
+            raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
+        return any(all(_holds(text, operator, literal) for text, operator, literal in row) for row in texts)
 
     def evaluate_string(self, expression: str, context_path: str) -> str:
         """Evaluate an expression as an XPath string (at most MAX_STRING_CHARS characters)."""
         return str(self.evaluate(f"string({expression})", context_path))[:MAX_STRING_CHARS]
+
+
+def _holds(text: str, operator: str, literal: str) -> bool:
+    """One simple term: XPath's string comparison, or ODK's selected()."""
+    if operator == "=":
+        return text == literal
+    if operator == "!=":
+        return text != literal
+    return literal.strip() in text.split()
 
 
 def serialize_value(value: Any) -> str | None:

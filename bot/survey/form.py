@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 QUESTION_TYPES = {"text", "integer", "decimal", "select_one", "select_multiple", "date", "file"}
@@ -56,7 +57,7 @@ class Node:
         """Whether this node holds other nodes (group or repeat)."""
         return self.type in CONTAINER_TYPES
 
-    def iter_nodes(self):
+    def iter_nodes(self) -> Iterator[Node]:
         """Yield this node's descendants in document order."""
         for child in self.children:
             yield child
@@ -98,7 +99,7 @@ class Form:
         }
         return cls(**values)
 
-    def iter_nodes(self):
+    def iter_nodes(self) -> Iterator[Node]:
         """Yield every node of the form in document order."""
         for child in self.children:
             yield child
@@ -157,6 +158,6 @@ def english_language_name(code: str) -> str:
     try:
         from babel import Locale
 
-        return Locale.parse(code).get_language_name("en").lower()
+        return (Locale.parse(code).get_language_name("en") or "").lower()
     except Exception:  # babel raises several types for unknown codes
         return ""

@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from bot.survey.limits import (
@@ -244,7 +245,7 @@ def _check_text(content: bytes, filename: str, kind: str | None) -> None:
     """pyxform's text forms: a sheet name in the first column starts each sheet."""
     text = content.decode("utf-8", errors="replace")
     if kind == ".md" or (kind is None and text.count("|") > text.count(",")):
-        rows = (
+        rows: Iterator[list[str]] = (
             [cell.strip() for cell in line.strip().strip("|").split("|")]
             for line in text.splitlines() if line.lstrip().startswith("|")
         )

@@ -13,6 +13,7 @@ rendered in the reader's language by `problem_text` (English without translation
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -89,11 +90,11 @@ class FormLimitError(FormError):
         super().__init__(problem.text())
         self.problem = problem
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[FormLimitError], tuple[FormProblem]]:
         return type(self), (self.problem,)
 
 
-def _messages(_) -> dict[str, str]:
+def _messages(_: Callable[[str], str]) -> dict[str, str]:
     # Each text follows "<file>: <sheet, row, column>: ". Numbers are filled in by str.format.
     return {
         "file_too_large": _("the file is larger than {limit} MB."),

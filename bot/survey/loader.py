@@ -110,7 +110,7 @@ def check_and_load(content: bytes, filename: str, warnings: bool = False) -> tup
     return form, (form_warnings(form, name) if warnings else [])
 
 
-def _protect_quotes(*sheets) -> None:
+def _protect_quotes(*sheets: list[dict[str, Any]] | None) -> None:
     """Typographic quotes in text columns (labels, hints, messages) out of pyxform's reach; see _KEPT_QUOTES."""
     for sheet in sheets:
         for row in sheet or ():
@@ -131,7 +131,7 @@ def _name_sheet(message: str) -> str:
     return message
 
 
-def _survey_rows(sheets) -> dict[str, int]:
+def _survey_rows(sheets: Any) -> dict[str, int]:
     """Map each survey name to its spreadsheet row (header is row 1), for error messages."""
     return {
         str(row.get("name", "")).strip(): index

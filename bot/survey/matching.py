@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -56,7 +58,7 @@ def _label_parts(label: str) -> tuple[str, ...]:
     return normalize(head), normalize(rest.split(")", 1)[0])
 
 
-def match_yes_no(text, extra_yes: set[str] = frozenset(), extra_no: set[str] = frozenset()) -> bool | None:
+def match_yes_no(text: Any, extra_yes: Set[str] = frozenset(), extra_no: Set[str] = frozenset()) -> bool | None:
     """Read a yes/no reply in English, a translated word, or a boolean; None when unclear."""
     if isinstance(text, bool):
         return text

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from bot.survey.matching import match_choice
 
@@ -16,8 +17,30 @@ DATE_FORMATS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+# Why a reply was refused. The adapter words each code in the member's language
+# (bot/i18n/survey_errors.py); "form_message" carries the form's own text, already in it.
+ErrorCode = Literal[
+    "number", "whole_number", "date", "choose_one", "no_match", "choose_some", "document", "ambiguous_number",
+    "no_open_question", "rule_too_slow", "not_allowed", "required", "yes_or_no", "no_more_entries", "form_message",
+]
+
+
 class InvalidAnswer(ValueError):
-    """A typed answer that does not fit the question; str() is the user-facing message."""
+    """A reply that does not fit the question: a code and the parameters its message needs."""
+
+    def __init__(self, code: ErrorCode, params: Mapping[str, str] | None = None) -> None:
+        super().__init__(code)
+        self.code: ErrorCode = code
+        self.params: dict[str, str] = dict(params or {})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InvalidAnswer) and (self.code, self.params) == (other.code, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
+    def __repr__(self) -> str:
+        return f"InvalidAnswer({self.code!r}, {self.params!r})"
 
 
 def is_empty(value: Any) -> bool:
@@ -26,10 +49,10 @@ def is_empty(value: Any) -> bool:
 
 
 class AmbiguousNumber(InvalidAnswer):
-    """A number whose separator reads two ways ("1,000": one thousand, or one); str() asks which."""
+    """A number whose separator reads two ways ("1,000": one thousand, or one); its message asks which."""
 
-    def __init__(self, message: str, thousands: float, decimal: float) -> None:
-        super().__init__(message)
+    def __init__(self, params: Mapping[str, str], thousands: float, decimal: float) -> None:
+        super().__init__("ambiguous_number", params)
         self.thousands = thousands
         self.decimal = decimal
 
@@ -39,7 +62,7 @@ _GROUPED = r"\d{1,3}(?:%s\d{2})*(?:%s\d{3})+"
 _SEPARATORS = ",.'\u00a0\u202f \u066c\u066b"
 
 
-def read_number(value: Any, _, locale: str | None = None) -> float:
+def read_number(value: Any, locale: str | None = None) -> float:
     """Read a typed number: '3.5', '3,5', '1 200.75', '1.000,5', '1,000,000'.
 
     A thousands separator is never mistaken for a decimal one: a single ',' or '.' followed by
@@ -47,17 +70,17 @@ def read_number(value: Any, _, locale: str | None = None) -> float:
     which (AmbiguousNumber) instead of the number being stored a thousand times too small.
     """
     if isinstance(value, bool):
-        raise InvalidAnswer(_("Please enter a number."))
+        raise InvalidAnswer("number")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        number = _number_from_text(str(value), _, locale)
+        number = _number_from_text(str(value), locale)
     if math.isnan(number) or math.isinf(number):
-        raise InvalidAnswer(_("Please enter a number."))
+        raise InvalidAnswer("number")
     return number
 
 
-def _number_from_text(raw: str, _, locale: str | None) -> float:
+def _number_from_text(raw: str, locale: str | None) -> float:
     text = raw.strip().translate(_DIGITS).replace("\u066b", ".").replace("\u066c", ",").replace("\u2212", "-")
     sign = ""
     if text[:1] in "+-":
@@ -67,32 +90,31 @@ def _number_from_text(raw: str, _, locale: str | None) -> float:
     if grouped_by_space:
         text = re.sub(r"[ \u00a0\u202f'_]", "", text)
     elif re.search(r"\d[ \u00a0\u202f'_]+\d", text):
-        raise InvalidAnswer(_("Please enter a number."))
+        raise InvalidAnswer("number")
     plain = re.fullmatch(r"(\d*)(?:([.,])(\d*))?(?:[eE]([+-]?\d+))?", text)
     if plain and (plain.group(1) or plain.group(3)):
         whole, separator, fraction, exponent = plain.groups()
         if (separator and len(fraction or "") == 3 and whole and len(whole) <= 3 and whole != "0"
                 and not exponent and not grouped_by_space):
-            raise AmbiguousNumber(_ambiguous_question(sign, whole, fraction, _, locale),
+            raise AmbiguousNumber(_ambiguous_readings(sign, whole, fraction, locale),
                                   float(f"{sign}{whole}{fraction}"), float(f"{sign}{whole}.{fraction}"))
         return float(f"{sign}{whole or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else ""))
     for group, decimal in ((",", "."), (".", ",")):
         match = re.fullmatch(f"({_GROUPED % (re.escape(group), re.escape(group))})(?:{re.escape(decimal)}(\\d+))?", text)
         if match:
             return float(f"{sign}{match.group(1).replace(group, '')}.{match.group(2) or '0'}")
-    raise InvalidAnswer(_("Please enter a number."))
+    raise InvalidAnswer("number")
 
 
-def _ambiguous_question(sign: str, whole: str, fraction: str, _, locale: str | None) -> str:
-    """Ask back in the member's language, with both readings written so that neither reads two ways."""
+def _ambiguous_readings(sign: str, whole: str, fraction: str, locale: str | None) -> dict[str, str]:
+    """Both readings to ask back, written so that neither reads two ways."""
     thousands = f"{sign}{int(whole + fraction)}"
     # Three decimals would read two ways again: a fourth digit (a zero) makes the decimal reading plain.
     digits = fraction.rstrip("0") or "0"
     if len(digits) == 3:
         digits += "0"
     decimal = f"{sign}{whole}{_decimal_symbol(locale)}{digits}"
-    return _("Did you mean {thousands} or {decimal}? Please type the number again without a thousands "
-             "separator.").format(thousands=thousands, decimal=decimal)
+    return {"thousands": thousands, "decimal": decimal}
 
 
 def _decimal_symbol(locale: str | None) -> str:
@@ -109,38 +131,38 @@ def _decimal_symbol(locale: str | None) -> str:
 _DIGITS = {ord(ch): str(n % 10) for n, ch in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
 
 
-def parse_integer(value: Any, _, locale: str | None = None) -> int:
+def parse_integer(value: Any, locale: str | None = None) -> int:
     """Read a whole number such as '42', '-3', '1 200' or '1,000,000' (an ambiguous '1,000' is asked back)."""
     if isinstance(value, bool):
-        raise InvalidAnswer(_("Please enter a whole number."))
+        raise InvalidAnswer("whole_number")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = str(value).strip()
     if len(text) > 40:
-        raise InvalidAnswer(_("Please enter a whole number."))
+        raise InvalidAnswer("whole_number")
     try:
-        number = read_number(text, _, locale)
+        number = read_number(text, locale)
     except AmbiguousNumber as ambiguous:
         if ambiguous.decimal.is_integer():
             raise
         number = ambiguous.thousands  # "2,019" for a year: only the thousands reading is a whole number
     except InvalidAnswer:
-        raise InvalidAnswer(_("Please enter a whole number.")) from None
+        raise InvalidAnswer("whole_number") from None
     if not number.is_integer() or abs(number) >= 10**18:
-        raise InvalidAnswer(_("Please enter a whole number."))
+        raise InvalidAnswer("whole_number")
     return int(number)
 
 
-def parse_decimal(value: Any, _, locale: str | None = None) -> float:
+def parse_decimal(value: Any, locale: str | None = None) -> float:
     """Read a number such as '3.5', '3,5', '1 200.75' or '1.000,5' (an ambiguous '1,000' is asked back)."""
     if isinstance(value, str) and len(value.strip()) > 60:
-        raise InvalidAnswer(_("Please enter a number."))
-    return read_number(value, _, locale)
+        raise InvalidAnswer("number")
+    return read_number(value, locale)
 
 
-def parse_date(value: Any, _) -> str:
+def parse_date(value: Any) -> str:
     """Read a date in ISO or a common day-first format; return it as YYYY-MM-DD."""
     if isinstance(value, datetime.date):
         return value.isoformat()[:10]
@@ -150,22 +172,22 @@ def parse_date(value: Any, _) -> str:
             return datetime.datetime.strptime(text, date_format).date().isoformat()
         except ValueError:
             continue
-    raise InvalidAnswer(_("Please enter a date, for example 2024-05-31."))
+    raise InvalidAnswer("date")
 
 
-def parse_select_one(value: Any, options: list[tuple[str, list[str]]], _) -> str:
+def parse_select_one(value: Any, options: list[tuple[str, list[str]]]) -> str:
     """Find the one choice meant by a name, a label or a near spelling."""
     if isinstance(value, (list, tuple)):
         if len(value) != 1:
-            raise InvalidAnswer(_("Please choose one of the options."))
+            raise InvalidAnswer("choose_one")
         value = value[0]
     name = match_choice(str(value), options)
     if name is None:
-        raise InvalidAnswer(_("Please choose one of the options."))
+        raise InvalidAnswer("choose_one")
     return name
 
 
-def parse_select_multiple(value: Any, options: list[tuple[str, list[str]]], _) -> list[str]:
+def parse_select_multiple(value: Any, options: list[tuple[str, list[str]]]) -> list[str]:
     """Find the choices meant by a list or by comma-separated names or labels."""
     if isinstance(value, (list, tuple)):
         parts = [str(item) for item in value]
@@ -179,23 +201,23 @@ def parse_select_multiple(value: Any, options: list[tuple[str, list[str]]], _) -
             continue
         name = match_choice(part, options)
         if name is None:
-            raise InvalidAnswer(_("I could not match “{answer}” to an option.").format(answer=part.strip()))
+            raise InvalidAnswer("no_match", {"answer": part.strip()})
         if name not in names:
             names.append(name)
     if not names:
-        raise InvalidAnswer(_("Please choose at least one option."))
+        raise InvalidAnswer("choose_some")
     order = [option_name for option_name, _labels in options]
     return sorted(names, key=order.index)
 
 
-def parse_text(value: Any, _) -> str:
+def parse_text(value: Any) -> str:
     """Keep typed text, trimmed."""
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(item) for item in value)
     return _CONTROL.sub("", str(value)).strip()
 
 
-def parse_document(value: Any, _) -> dict[str, Any]:
+def parse_document(value: Any) -> dict[str, Any]:
     """Keep a document answer: the stored document the chat adapter made of a sent file.
 
     The adapter downloads, checks and stores the file, then answers with {"document": id, "name",
@@ -204,12 +226,12 @@ def parse_document(value: Any, _) -> dict[str, Any]:
     if isinstance(value, dict) and isinstance(value.get("document"), int) and not isinstance(value["document"], bool):
         return {
             "document": value["document"],
-            "name": parse_text(value.get("name") or "", _)[:256],
+            "name": parse_text(value.get("name") or "")[:256],
             "type": str(value.get("type") or "")[:32],
             "size": int(value.get("size") or 0),
             "sha256": str(value.get("sha256") or "")[:64],
         }
-    raise InvalidAnswer(_("Please send the document itself as a file (PDF, Word, Excel or a picture)."))
+    raise InvalidAnswer("document")
 
 
 def format_number(value: float | int, locale: str | None) -> str:

@@ -14,11 +14,10 @@ from aiohttp import web
 
 from bot.countries import country_name, exact_country
 from bot.limits import WEB_API_PAGE, WEB_QUERY_CHARS
-from bot.lookup import result_to_json
 from bot.lookup.index import RESULT_COMPARISON, RESULT_COUNTRY_OVERVIEW, TIER_ORDER
 from bot.lookup.pollutants import POLLUTANTS_BY_ID
 from bot.lookup.records import LAND_USES
-from bot.lookup.render import (
+from bot.lookup.views import (
     comparison_rows,
     land_use_label,
     pollutant_label,
@@ -27,6 +26,7 @@ from bot.lookup.render import (
     tier_short_label,
 )
 from bot.lookup.tiers import TIERS
+from bot.telegram_render import result_to_json  # /api/lookup gives what `lookup --json` gives
 from bot.reports.regions import REGIONS, region_label, region_of
 from bot.services import thresholds
 from bot.web.chart import comparison_svg

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.lookup import lookup, parse_query, render_text
+from bot.lookup import lookup, parse_query
+from bot.telegram_render import render_text
 from bot.lookup.tiers import TIERS, find_rule, tier_rules
 
 

@@ -3,7 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.lookup import lookup, parse_query, render_text
+from bot.lookup import lookup, parse_query
+from bot.telegram_render import render_text
 from bot.lookup.parser import MAX_QUERY_CHARS, ParsedQuery
 
 _WORDS = st.sampled_from([

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from bot.lookup import lookup, render_text, result_to_json, split_message
+from bot.lookup import lookup
+from bot.telegram_render import render_text, result_to_json, split_message
 
 _TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
 

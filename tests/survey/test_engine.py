@@ -8,10 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.i18n.survey_errors import explain
 from bot.survey import engine
 from bot.survey.cli import check_form, dry_run, run_answers
 from bot.survey.form import Form, FormError
 from bot.survey.loader import load_form
+from bot.survey.values import InvalidAnswer
 
 FORMS = Path(__file__).parent / "forms"
 SHIPPED = Path(__file__).resolve().parents[2] / "storage" / "forms"
@@ -38,13 +40,28 @@ def test_state_survives_json_at_every_step(form):
     replies = ["Jo Smith", "45", "", "2024-01-02", "north", "lille", "wheat", "2", "yes", "yes", "3", "no", "no", "done"]
     state = engine.start(form, "en")
     for reply in replies:
-        stored = json.loads(json.dumps(state))
-        assert stored == state
+        stored = json.loads(json.dumps(state.to_dict()))
+        assert engine.SurveyState.from_dict(stored) == state
         assert engine.current_prompt(form, stored) == engine.current_prompt(form, state)
         while engine.current_prompt(form, stored).kind == "note":
-            stored = engine.answer(form, stored, None).state
+            stored = engine.answer(form, stored, None).state.to_dict()
         state = engine.answer(form, stored, reply).state
-    assert engine.is_complete(form, json.loads(json.dumps(state)))
+    assert engine.is_complete(form, json.loads(json.dumps(state.to_dict())))
+
+
+def test_a_state_is_never_changed_by_anyone(form):
+    """Operations return new states: neither the caller nor a later step can change one in place."""
+    import dataclasses
+
+    state = engine.start(form, "en")
+    state = engine.answer(form, state, None).state  # the welcome note
+    after = engine.answer(form, state, "Jo Smith").state
+    assert "person/name" not in state["answers"] and after.answers["person/name"] == "Jo Smith"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.cursor = "elsewhere"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        after.answers["person/name"] = "Someone else"  # type: ignore[index]
+    assert after.to_dict()["answers"]["person/name"] == "Jo Smith"
 
 
 def test_form_round_trips_through_json(form):
@@ -98,7 +115,7 @@ def test_skip_is_refused_for_required_and_allowed_for_optional(form):
     state = engine.start(form, "en")
     state = engine.answer(form, state, None).state  # the welcome note
     refused = engine.skip(form, state)
-    assert not refused.accepted and refused.error == "Please tell us your name."
+    assert not refused.accepted and refused.error == InvalidAnswer("form_message", {"text": "Please tell us your name."})
     state = answer_all(form, state, ["Jo Smith", "45", ""])
     result = engine.skip(form, state)  # the optional visit date
     assert result.accepted
@@ -166,7 +183,9 @@ def test_builtin_messages_go_through_gettext(form):
                     "Add another {repeat}?": "Ajouter une autre {repeat} ?"}.get(message, message)
 
     state = answer_all(form, engine.start(form, "fr"), ["Jo Smith"])
-    assert engine.answer(form, state, "douze", tr=French()).error == "Veuillez saisir un nombre entier."
+    refused = engine.answer(form, state, "douze", tr=French())
+    assert refused.error == InvalidAnswer("whole_number")
+    assert explain(refused.error, French()) == "Veuillez saisir un nombre entier."
     state = answer_all(form, state, ["20", "", "", "north", "lille", "1", "oui"])
     assert engine.current_prompt(form, state, tr=French()).label == "Ajouter une autre Parcelle ?"
 
@@ -231,7 +250,7 @@ def test_random_replies_never_raise(form, replies):
         result = engine.answer(form, state, reply)
         assert isinstance(result.accepted, bool)
         assert result.accepted or result.error or result.stale
-        state = json.loads(json.dumps(result.state))
+        state = json.loads(json.dumps(result.state.to_dict()))
         engine.current_prompt(form, state)
     engine.review(form, state)
     engine.submission_data(form, state)
@@ -268,11 +287,11 @@ def test_kept_walks_give_the_same_conversation_as_fresh_ones(form, monkeypatch):
             state = engine.answer(form, state, reply).state
         return seen, state
 
-    form.__dict__.pop("_refreshed", None)
+    engine.WALKS.clear()
     with monkeypatch.context() as patch:
         patch.setattr(engine, "REFRESH_CACHE_SIZE", 0)  # every walk evicted at once: nothing reused
         fresh = conversation()
-    assert not form.__dict__["_refreshed"]
+    assert not len(engine.WALKS)
     assert conversation() == fresh  # first run fills the kept walks
     assert conversation() == fresh  # second run reuses them
 
@@ -305,26 +324,37 @@ def test_choice_name_gives_the_chosen_label_in_the_members_language(tmp_path):
         assert engine.current_prompt(form, result.state).label == question
 
 
-def test_forms_reading_the_clock_are_walked_again_each_time(tmp_path, monkeypatch):
-    """Kept walks must not freeze now(): the same answers later give a later time."""
+def test_walks_reading_the_clock_are_walked_again_at_the_time_given(tmp_path):
+    """Kept walks must not freeze now(): the same answers at a later time given give the later time."""
     import datetime
-
-    from bot.survey import expressions
 
     source = tmp_path / "clock.md"
     source.write_text("| survey |\n| | type | name | label | calculation |\n| | calculate | stamp | | now() |\n"
                       "| | text | a | A | |\n")
     form = load_form(source)
-    earlier = engine.start(form, "en")["answers"]["stamp"]
+    earlier = engine.start(form, "en", now=datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.timezone.utc))
+    later = engine.start(form, "en", now=datetime.datetime(2030, 1, 1, 12, tzinfo=datetime.timezone.utc))
+    assert earlier["answers"]["stamp"].startswith("2026-05-01")
+    assert later["answers"]["stamp"].startswith("2030-01-01")
 
-    class Later(datetime.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
 
-    monkeypatch.setattr(expressions, "datetime", type("clock", (), {"datetime": Later, "date": datetime.date}))
-    later = engine.start(form, "en")["answers"]["stamp"]
-    assert later.startswith("2030-01-01") and not earlier.startswith("2030")
+def test_a_constraint_reading_today_checks_against_the_time_given_and_walks_are_still_kept(tmp_path):
+    """today() in a constraint reads the caller's clock, and does not stop the form's walks from being reused."""
+    import datetime
+
+    source = tmp_path / "year.md"
+    source.write_text("| survey |\n| | type | name | label | constraint |\n"
+                      "| | integer | year | Year? | . <= number(substring(today(), 1, 4)) |\n"
+                      "| | text | a | A | |\n")
+    form = load_form(source)
+    in_2026 = datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.timezone.utc)
+    in_2030 = datetime.datetime(2030, 5, 1, 12, tzinfo=datetime.timezone.utc)
+    state = engine.start(form, "en", now=in_2026)
+    assert engine.answer(form, state, "2029", now=in_2026).error == InvalidAnswer("not_allowed")
+    assert engine.answer(form, state, "2029", now=in_2030).accepted
+    engine.WALKS.clear()
+    engine.current_prompt(form, state, now=in_2026)
+    assert len(engine.WALKS) == 1  # the walk never read the clock: kept
 
 
 def test_choice_name_follows_the_language_asked_for(tmp_path):

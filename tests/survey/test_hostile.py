@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n.survey_errors import explain
 from bot.survey import engine, load_form
 from bot.survey.cli import check_form
 from bot.survey.form import Form, FormError, Node
@@ -59,7 +60,7 @@ def _write(tmp_path: Path, content: bytes, name: str = "hostile.xlsx") -> Path:
 def _answer_code(pattern: str, reply: str) -> tuple[bool, str | None]:
     form = load_form_bytes(hostile.catastrophic_regex(pattern), "regex.xlsx")
     result = engine.answer(form, engine.start(form), reply)
-    return result.accepted, result.error
+    return result.accepted, explain(result.error) if result.error else None
 
 
 @pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$"])

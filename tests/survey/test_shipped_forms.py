@@ -186,3 +186,31 @@ def test_typographic_quotes_reach_the_chat_as_written(threshold_form):
     assert list(nodes["a"].label.values()) == ["C’est “bon” ?"] and list(nodes["b"].label.values()) == ["Merci d’avoir répondu"]
     assert "'y'" in nodes["b"].relevant
     assert list(form.choices["yn"][0].label.values()) == ["Oui, d’accord"]
+
+
+def test_simple_conditions_read_without_xpath_agree_with_xpath(threshold_form):
+    """The engine reads "${a} = 'x' or selected(${b}, 'y')" itself; on every question of a filled-in
+    threshold survey (two instruments, eight key values) it must decide as elementpath does."""
+    from bot.survey import engine
+    from bot.survey.expressions import Instance, simple_condition
+
+    run = run_answers(threshold_form, two_instruments())
+    assert run["status"] == "complete"
+    state = engine.start(threshold_form, "en")
+    for reply in two_instruments():
+        while engine.current_prompt(threshold_form, state).kind == "note":
+            state = engine.answer(threshold_form, state, None).state
+        state = engine.answer(threshold_form, state, reply).state
+    counts = {path: info["count"] for path, info in state["repeats"].items()}
+    instance = Instance(threshold_form, state["answers"], counts, "en")
+    nodes = threshold_form.node_by_path()
+    compared = 0
+    for path in instance.elements:
+        node = nodes.get(path and "/".join(part.split("[")[0] for part in path.split("/")))
+        if node is None or not node.relevant or simple_condition(node.relevant) is None:
+            continue
+        fast = instance._simple_bool(node.relevant, path)
+        assert fast is not None, (path, node.relevant)
+        assert fast == bool(instance.evaluate(f"boolean({node.relevant})", path)), (path, node.relevant)
+        compared += 1
+    assert compared > 50

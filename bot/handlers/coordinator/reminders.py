@@ -48,7 +48,7 @@ from bot.keyboards import (
     zone_label,
 )
 from bot.limits import fit_utf16, utf16_len
-from bot.lookup import split_message
+from bot.telegram_render import split_message
 from bot.reports.regions import REGIONS, region_label
 from bot.services import coord_reminders as reminders
 from storage.models import DeliveryStatus, Member, ReminderStatus, Role

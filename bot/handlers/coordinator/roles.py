@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.handlers.coordinator.common import usage_html
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
-from bot.lookup import split_message
+from bot.telegram_render import split_message
 from bot.services import coordination
 from storage.models import Member
 

@@ -19,7 +19,7 @@ from bot.handlers.coordinator.common import babel_locale, format_number
 from bot.heavy import HeavyWork
 from bot.i18n import translations
 from bot.i18n.typography import direct, join_items
-from bot.lookup import split_message
+from bot.telegram_render import split_message
 from bot.reports.indicators import indicator_label
 from bot.reports.regions import REGIONS, region_label
 from bot.services import coordination

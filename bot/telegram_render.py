@@ -1,20 +1,15 @@
-"""Replies for a lookup: Telegram HTML text, message splitting, and the JSON shape of the CLI.
+"""Lookup replies as Telegram HTML: texts sized to a message, and message splitting.
 
-All wording goes through the `tr` object (`gettext` / `ngettext`), so `pybabel extract`
-finds every message here; numbers are formatted for the user's locale with Babel.
+Escaping has one mechanism, markupsafe: a template and every value are escaped unless they are
+already Markup.
 """
 
 from __future__ import annotations
 
-import html
-import math
 import re
-from decimal import Decimal
-from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from bot.i18n.typography import format_list, join_items
 from bot.limits import MESSAGE_LIMIT, cluster_boundary, utf16_index, utf16_len
@@ -26,283 +21,122 @@ from bot.lookup.index import (
     RESULT_VALUES,
     LookupResult,
 )
-from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
 from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
-from bot.countries import country_name
+from bot.lookup.views import (
+    RECORDS_PER_PAGE,
+    Translations,
+    amount_text,
+    detail_label,
+    extraction_label,
+    format_number,
+    format_ph_band,
+    jurisdiction_label,
+    land_use_label,
+    land_use_text,
+    legal_status_label,
+    page_count,
+    paged_records,
+    pollutant_label,
+    pollutant_name,
+    result_data,
+    targets_label,
+    texture_label,
+    tier_label,
+    tier_short_label,
+    title_case,
+    value_type_label,
+)
 from bot.lookup.vocabulary import KIND_COUNTRY, KIND_LAND_USE, KIND_POLLUTANT
 
 TELEGRAM_MESSAGE_LIMIT = MESSAGE_LIMIT
+
+
 # A phone screen holds only so much; the JSON output keeps more (up to JSON_RECORDS_CAP).
 MAX_COMPARISON_SHOWN = 8
-# A country's values for one pollutant are shown this many per message; a "More" button pages on.
-RECORDS_PER_PAGE = 5
+
+
 # The first screen: this many lines of the country's values, of EU law, of other jurisdictions.
 SUMMARY_VALUES = 5
+
+
 SUMMARY_EU_VALUES = 2
+
+
 SUMMARY_ALTERNATIVES = 5
-# `lookup --json` lists at most this many records per list; `*_total` says how many there were.
-JSON_RECORDS_CAP = 50
 
 
-class Translations(Protocol):
-    """What the renderer needs from a gettext catalog."""
+class Html(Markup):
+    """Telegram HTML: markupsafe's Markup, escaping what Telegram's parser needs (&, <, >) and leaving
+    quotes as typed (Telegram reads them plain), so a reply reads the same in every client."""
 
-    def gettext(self, message: str) -> str: ...
+    __slots__ = ()
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
-
-
-class _Html(str):
-    """Text that is already safe HTML and must not be escaped again."""
-
-
-def _fill(template: str, **values: Any) -> str:
-    """Escape a translated template and its values, then fill the named placeholders."""
-    safe = {
-        key: value if isinstance(value, _Html) else html.escape(str(value), quote=False)
-        for key, value in values.items()
-    }
-    return _Html(html.escape(template, quote=False).format(**safe))
+    @classmethod
+    def escape(cls, s: Any) -> Html:
+        """`s` as safe Telegram HTML: Markup as it is, anything else with &, < and > escaped."""
+        if hasattr(s, "__html__"):
+            return cls(s.__html__())
+        return cls(str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def _bold(text: str) -> _Html:
-    return _Html(f"<b>{html.escape(str(text), quote=False)}</b>")
+escape = Html.escape
 
 
-@lru_cache(maxsize=64)
-def _babel_locale(locale: str) -> Locale:
-    try:
-        return Locale.parse((locale or "en").replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return Locale("en")
+def _fill(template: str, **values: Any) -> Html:
+    """Escape a translated template, then fill its named placeholders with escaped values (Markup stays)."""
+    return escape(template).format(**values)
 
 
-def _language(locale: str) -> str:
-    return _babel_locale(locale).language
+def _bold(text: str) -> Html:
+    return Html("<b>{}</b>").format(text)
 
 
-def format_number(number: float, locale: str) -> str:
-    """A number in the user's locale, keeping every significant digit (0.003 -> "0,003")."""
-    return format_decimal(Decimal(repr(number)), locale=_babel_locale(locale),
-                          decimal_quantization=False)
+def _amount(record: ThresholdRecord, tr: Translations, locale: str) -> Html:
+    return escape(amount_text(record, tr, locale))
 
 
-def format_ph_band(record: ThresholdRecord, locale: str) -> str | None:
-    """A record's pH band as "5,5 < pH ≤ 6,5", or None when the value has no band."""
-    low, high = record.ph_min, record.ph_max
-    if low is None and high is None:
-        return None
-    if low is not None and high is not None and record.ph_min_inclusive and record.ph_max_inclusive:
-        return f"pH {format_number(low, locale)}–{format_number(high, locale)}"
-    parts = []
-    if low is not None:
-        parts.append(f"{format_number(low, locale)} {'≤' if record.ph_min_inclusive else '<'} ")
-    parts.append("pH")
-    if high is not None:
-        parts.append(f" {'≤' if record.ph_max_inclusive else '<'} {format_number(high, locale)}")
-    text = "".join(parts)
-    if high is None and low is not None:
-        # Read "pH > 7.5" rather than "7.5 < pH".
-        text = f"pH {'≥' if record.ph_min_inclusive else '>'} {format_number(low, locale)}"
-    return text
-
-
-def unit_label(unit: str) -> str:
-    """The unit as shown next to a number: "mg/kg", "ng WHO-TEQ/kg" (dry weight is implied)."""
-    return unit.removesuffix(" dw") if unit else "mg/kg"
-
-
-def _amount(record: ThresholdRecord, tr: Translations, locale: str) -> str:
-    _ = tr.gettext
-    if record.unit and record.unit != NORMALIZED_UNIT:
-        # Toxic equivalents keep their own unit: never converted to mg/kg.
-        if record.value is not None:
-            return _fill(_("{value} {unit}"), value=format_number(record.value, locale), unit=unit_label(record.unit))
-        if record.value_min is not None and record.value_max is not None:
-            return _fill(_("{low}–{high} {unit}"), low=format_number(record.value_min, locale),
-                         high=format_number(record.value_max, locale), unit=unit_label(record.unit))
-        return _fill(_("no value fixed"))
-    if record.value is not None:
-        return _fill(_("{value} mg/kg"), value=format_number(record.value, locale))
-    if record.value_min is not None and record.value_max is not None:
-        return _fill(_("{low}–{high} mg/kg"), low=format_number(record.value_min, locale),
-                     high=format_number(record.value_max, locale))
-    return _fill(_("no value fixed"))
-
-
-def tier_label(tier: str | None, tr: Translations) -> str:
-    """What crossing a value of this tier means, in words."""
-    _ = tr.gettext
-    labels = {
-        "protection": _("Tier 1, soil protection: a precautionary value"),
-        "assessment": _("Tier 2: assessment is needed above this value"),
-        "action": _("Tier 3: action is needed above this value"),
-        "sludge": _("Limit for soil receiving sewage sludge, not a general soil value"),
-        "food": _("Value for the safety of crops or food"),
-    }
-    return labels.get(tier or "", "")
-
-
-def tier_short_label(tier: str | None, tr: Translations) -> str:
-    """A tier's short name, for buttons, chart legends and headings."""
-    _ = tr.gettext
-    labels = {
-        "protection": _("Tier 1 · soil protection"),
-        "assessment": _("Tier 2 · assessment"),
-        "action": _("Tier 3 · action"),
-        "sludge": _("Soil receiving sewage sludge"),
-        "food": _("Safety of crops and food"),
-    }
-    return labels.get(tier or "", "")
-
-
-def _targets_label(record: ThresholdRecord, tr: Translations, locale: str) -> str:
-    _ = tr.gettext
-    labels = {
-        "human_health": _("human health"),
-        "ecosystem": _("the soil ecosystem"),
-        "groundwater": _("groundwater"),
-        "crops_food": _("crops and food"),
-    }
-    return format_list([labels[target] for target in record.targets if target in labels], locale)
-
-
-def _texture_label(texture: str, tr: Translations) -> str:
-    _ = tr.gettext
-    labels = {
-        "sand": _("sand (light texture)"),
-        "loam": _("loam or silt (medium texture)"),
-        "clay": _("clay (heavy texture)"),
-        "light": _("light soils"),
-        "common": _("common soils (loam to clay)"),
-    }
-    return labels.get(texture, texture)
-
-
-def _detail_label(detail: str, tr: Translations) -> str:
-    """A specific land use a value is set for (a playground among residential values)."""
-    _ = tr.gettext
-    labels = {
-        "playground": _("children's playgrounds"),
-        "park": _("parks and recreation"),
-        "kitchen_garden": _("kitchen gardens"),
-        "arable": _("arable land"),
-        "grassland": _("grassland"),
-        "paddy": _("paddy fields"),
-        "urban": _("urban land"),
-    }
-    return labels.get(detail, "")
-
-
-def _extraction_label(extraction: str, tr: Translations) -> str:
-    _ = tr.gettext
-    labels = {
-        "aqua_regia": _("aqua regia"),
-        "ammonium_nitrate": _("ammonium nitrate (mobile fraction)"),
-        "acid_digestion": _("acid digestion"),
-        "other": _("another method (see the basis)"),
-    }
-    return labels.get(extraction, extraction)
-
-
-def _value_type_label(value_type: str, tr: Translations) -> str:
-    _ = tr.gettext
-    labels = {
-        "screening": _("screening value"),
-        "guideline": _("guideline value"),
-        "limit": _("limit value"),
-        "intervention": _("intervention value"),
-        "investigation": _("investigation value"),
-        "background": _("background value"),
-        "maximum": _("maximum value"),
-        "precautionary": _("precautionary value"),
-        "prevention": _("prevention value"),
-        "warning": _("warning standard"),
-        "monitoring": _("monitoring standard"),
-        "control": _("control standard"),
-        "designation": _("designation criterion"),
-        "threshold": _("threshold value"),
-        "standard": _("soil standard"),
-        "target": _("target value"),
-        "trigger": _("trigger value"),
-        "action": _("action value"),
-        "indication": _("indication value"),
-        "reference": _("generic reference level"),
-        "none": _("no value"),
-    }
-    return labels.get(value_type) or _("threshold value")
-
-
-def _land_use_label(land_use: str, tr: Translations) -> str:
-    _ = tr.gettext
-    labels = {
-        "agricultural": _("agricultural land"),
-        "residential": _("residential land"),
-        "commercial": _("commercial land"),
-        "industrial": _("industrial land"),
-        "all": _("all land uses"),
-        "construction": _("construction land"),
-    }
-    return labels.get(land_use, land_use)
-
-
-def _legal_status_label(legal_status: str, tr: Translations) -> str:
-    _ = tr.gettext
-    labels = {
-        "binding": _("legally binding"),
-        "guideline": _("guideline, not binding"),
-        "voluntary": _("voluntary"),
-        "draft": _("draft"),
-        "repealed": _("repealed"),
-    }
-    return labels.get(legal_status) or _("legal status unknown")
-
-
-def _country_name(code: str | None, locale: str) -> str:
-    return country_name(code, _language(locale)) if code else ""
-
-
-def _pollutant_name(pollutant_id: str | None, locale: str) -> str:
-    return display_name(pollutant_id, _language(locale)) if pollutant_id else ""
+def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
+    """The lookup as JSON data with the Telegram reply's text, for `python -m bot lookup --json` and /api/lookup."""
+    return {**result_data(result, tr, locale), "text": render_text(result, tr, locale)}
 
 
 def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translations, locale: str,
                   heading: str | None = None) -> str:
     """One value as a short block: amount and type, then conditions, status and source."""
     _ = tr.gettext
-    title = _Html(f"<b>{_amount(record, tr, locale)}</b>")
-    label = _value_type_label(record.value_type, tr)
+    title = Html(f"<b>{_amount(record, tr, locale)}</b>")
+    label = value_type_label(record.value_type, tr)
     first = _fill(_("{amount} — {value_type}"), amount=title, value_type=label)
     lines = [heading, first] if heading else [first]
     if record.pollutant_id != result.pollutant:
         lines.append(_fill(_("Substance: {pollutant}"),
-                           pollutant=_pollutant_name(record.pollutant_id, locale)))
-    lines.append(_fill(_("Land use: {land_use}"), land_use=_land_use_label(record.land_use, tr)))
+                           pollutant=pollutant_name(record.pollutant_id, locale)))
+    lines.append(_fill(_("Land use: {land_use}"), land_use=land_use_text(record.land_use, tr)))
     wording = join_items([record.value_type_original, record.land_use_original], locale)
     if wording:
         # The instrument's own words stay as written: marked as such, never passed off as a translation.
-        lines.append(_Html("<i>" + _fill(_("In the source's own words (not translated): “{wording}”"),
-                                         wording=wording) + "</i>"))
+        lines.append(Html(Html("<i>") + _fill(_("In the source's own words (not translated): “{wording}”"),
+                                         wording=wording) + Html("</i>")))
     tier = tier_label(record.tier, tr)
     if tier:
-        lines.append(_Html(f"<i>{html.escape(tier, quote=False)}</i>"))
-    targets = _targets_label(record, tr, locale)
+        lines.append(Html(f"<i>{escape(tier)}</i>"))
+    targets = targets_label(record, tr, locale)
     if targets:
         lines.append(_fill(_("Protects: {targets}"), targets=targets))
     band = format_ph_band(record, locale)
     if band:
         lines.append(_fill(_("Soil pH band: {band}"), band=band))
     if record.soil_texture:
-        lines.append(_fill(_("Soil texture: {texture}"), texture=_texture_label(record.soil_texture, tr)))
+        lines.append(_fill(_("Soil texture: {texture}"), texture=texture_label(record.soil_texture, tr)))
     if record.organic_carbon:
         lines.append(_fill(_("Organic carbon: {band}"), band=record.organic_carbon))
     if record.extraction:
-        lines.append(_fill(_("Extraction: {method}"), method=_extraction_label(record.extraction, tr)))
+        lines.append(_fill(_("Extraction: {method}"), method=extraction_label(record.extraction, tr)))
     if record.conditions:
         lines.append(_fill(_("Conditions, as written in the source (not translated): {conditions}"),
                            conditions=record.conditions))
     lines.append(_fill(_("Legal status: {status}"),
-                       status=_legal_status_label(record.legal_status, tr)))
+                       status=legal_status_label(record.legal_status, tr)))
     if record.instrument:
         lines.append(_fill(_("Instrument: {instrument} ({year})"), instrument=record.instrument,
                            year=record.year_original or record.year or "?"))
@@ -327,11 +161,11 @@ def _suggestion_lines(result: LookupResult, tr: Translations, locale: str) -> li
     lines = []
     for suggestion in result.query.suggestions:
         if suggestion.part == KIND_COUNTRY:
-            term = _country_name(suggestion.value, locale)
+            term = jurisdiction_label(suggestion.value, locale)
         elif suggestion.part == KIND_POLLUTANT:
-            term = _pollutant_name(suggestion.value, locale)
+            term = pollutant_name(suggestion.value, locale)
         elif suggestion.part == KIND_LAND_USE:
-            term = _land_use_label(suggestion.value, tr)
+            term = land_use_text(suggestion.value, tr)
         else:
             term = suggestion.value
         if suggestion.accepted:
@@ -357,19 +191,19 @@ def _help_block(tr: Translations) -> str:
 
 def _heading(result: LookupResult, tr: Translations, locale: str) -> str:
     _ = tr.gettext
-    pollutant = _title_case(_pollutant_name(result.pollutant, locale))
+    pollutant = title_case(pollutant_name(result.pollutant, locale))
     if result.country:
         title = _fill(_("{pollutant} — {country}"), pollutant=pollutant,
-                      country=_country_name(result.country, locale))
+                      country=jurisdiction_label(result.country, locale))
     else:
         title = _fill(_("{pollutant} — all jurisdictions"), pollutant=pollutant)
-    lines = [_Html(f"<b>{title}</b>")]
+    lines = [Html(f"<b>{title}</b>")]
     if result.land_use:
         lines.append(_fill(_("Land use asked: {land_use}"),
-                           land_use=_land_use_label(result.land_use, tr)))
+                           land_use=land_use_text(result.land_use, tr)))
     if result.country_from_member and result.country:
         lines.append(_fill(_("No country named, so showing your country: {country}."),
-                           country=_country_name(result.country, locale)))
+                           country=jurisdiction_label(result.country, locale)))
     ph = result.query.ph
     if ph is not None and result.ph_band_applied:
         lines.append(_fill(_("Showing the pH band that contains pH {ph}."),
@@ -379,7 +213,7 @@ def _heading(result: LookupResult, tr: Translations, locale: str) -> str:
                            ph=format_number(ph, locale)))
     if result.value_type_not_found and result.query.value_type:
         lines.append(_fill(_("No {value_type} recorded here; showing every value type."),
-                           value_type=_value_type_label(result.query.value_type, tr)))
+                           value_type=value_type_label(result.query.value_type, tr)))
     return "\n".join(lines)
 
 
@@ -388,43 +222,18 @@ def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
     """One jurisdiction's value on one line (comparisons and alternatives)."""
     _ = tr.gettext
     band = format_ph_band(record, locale)
-    detail = join_items([_land_use_label(record.land_use, tr), band or "",
-                         _texture_label(record.soil_texture, tr) if record.soil_texture else "",
+    detail = join_items([land_use_text(record.land_use, tr), band or "",
+                         texture_label(record.soil_texture, tr) if record.soil_texture else "",
                          record.organic_carbon or "",
                          _("soil receiving sewage sludge only") if record.is_sludge_only else ""], locale)
     line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
-                 country=_bold(_country_name(record.jurisdiction, locale) or record.jurisdiction_name),
-                 amount=_Html(_amount(record, tr, locale)),
-                 value_type=_value_type_label(record.value_type, tr), detail=detail)
+                 country=_bold(jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name),
+                 amount=Html(_amount(record, tr, locale)),
+                 value_type=value_type_label(record.value_type, tr), detail=detail)
     if with_instrument and record.instrument:
         line += "\n" + _fill(_("   {instrument} ({year})"), instrument=record.instrument,
                              year=record.year_original or record.year or "?")
     return line
-
-
-def _title_case(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
-def paged_records(result: LookupResult) -> tuple[ThresholdRecord, ...]:
-    """The records the Details pages go through: the country's values (or its values for other land uses)."""
-    if result.kind == RESULT_VALUES:
-        return result.results
-    if result.kind == RESULT_OTHER_LAND_USES:
-        return result.other_land_uses
-    return ()
-
-
-def page_count(result: LookupResult) -> int:
-    """How many Details pages of RECORDS_PER_PAGE values the answer has (0: the first screen says it all).
-
-    Page 0 is the first screen; pages 1..page_count hold every value with its conditions and source,
-    EU law that applies too on the first of them.
-    """
-    records = paged_records(result)
-    if records:
-        return -(-len(records) // RECORDS_PER_PAGE)
-    return 1 if result.supranational else 0
 
 
 def _summary_groups(records: tuple[ThresholdRecord, ...]) -> list[list[ThresholdRecord]]:
@@ -444,13 +253,13 @@ def _folded_amount(group: list[ThresholdRecord], tr: Translations, locale: str) 
     """One value, or the pH bands of one value folded: "pH ≤ 5,5: 0,3 · 5,5 < pH ≤ 6,5: 0,3 mg/kg"."""
     _ = tr.gettext
     if len(group) == 1:
-        return _Html(f"<b>{_amount(group[0], tr, locale)}</b>")
+        return Html(f"<b>{_amount(group[0], tr, locale)}</b>")
     plain = all(r.value is not None and (not r.unit or r.unit == NORMALIZED_UNIT) for r in group)
     if plain:
-        parts = [_Html(f"{html.escape(format_ph_band(r, locale) or '', quote=False)}: "
-                       f"<b>{html.escape(format_number(r.value, locale), quote=False)}</b>") for r in group]
-        return _fill(_("{values} mg/kg"), values=_Html(" · ".join(parts)))
-    return _Html(" · ".join(f"{html.escape(format_ph_band(r, locale) or '', quote=False)}: "
+        parts = [Html(f"{escape(format_ph_band(r, locale) or '')}: "
+                       f"<b>{escape(format_number(r.value, locale))}</b>") for r in group]
+        return _fill(_("{values} mg/kg"), values=Html(" · ".join(parts)))
+    return Html(" · ".join(f"{escape(format_ph_band(r, locale) or '')}: "
                             f"<b>{_amount(r, tr, locale)}</b>" for r in group))
 
 
@@ -461,20 +270,20 @@ def _summary_line(group: list[ThresholdRecord], result: LookupResult, tr: Transl
     record = group[0]
     band = format_ph_band(record, locale) if len(group) == 1 else None
     detail = join_items([
-        _pollutant_name(record.pollutant_id, locale) if record.pollutant_id != result.pollutant else "",
-        _land_use_label(record.land_use, tr),
-        *(_detail_label(detail, tr) for detail in record.land_use_details[:1]), band or "",
-        _texture_label(record.soil_texture, tr) if record.soil_texture else "",
-        _extraction_label(record.extraction, tr) if record.extraction else "",
+        pollutant_name(record.pollutant_id, locale) if record.pollutant_id != result.pollutant else "",
+        land_use_text(record.land_use, tr),
+        *(detail_label(detail, tr) for detail in record.land_use_details[:1]), band or "",
+        texture_label(record.soil_texture, tr) if record.soil_texture else "",
+        extraction_label(record.extraction, tr) if record.extraction else "",
         _("soil receiving sewage sludge only") if record.is_sludge_only and record.tier != "sludge" else "",
     ], locale)
     tier = tier_short_label(record.tier, tr) if with_tier else ""
     amount = _folded_amount(group, tr, locale)
     if tier:
         return _fill(_("• {amount} — {value_type}, {detail} ({tier})"), amount=amount,
-                     value_type=_value_type_label(record.value_type, tr), detail=detail, tier=tier)
+                     value_type=value_type_label(record.value_type, tr), detail=detail, tier=tier)
     return _fill(_("• {amount} — {value_type}, {detail}"), amount=amount,
-                 value_type=_value_type_label(record.value_type, tr), detail=detail)
+                 value_type=value_type_label(record.value_type, tr), detail=detail)
 
 
 def _status_lines(record: ThresholdRecord, tr: Translations, locale: str) -> list[str]:
@@ -483,8 +292,8 @@ def _status_lines(record: ThresholdRecord, tr: Translations, locale: str) -> lis
     lines = []
     tier = tier_label(record.tier, tr)
     if tier:
-        lines.append(_Html("   <i>" + html.escape(tier, quote=False) + "</i>"))
-    status = _legal_status_label(record.legal_status, tr)
+        lines.append(Html("   <i>{}</i>").format(tier))
+    status = legal_status_label(record.legal_status, tr)
     # The instrument's title is in the source's language and long: it waits behind Details with the source.
     if record.year:
         lines.append(_fill(_("   {status} · {year}"), status=status, year=record.year))
@@ -503,21 +312,21 @@ def _measured_lines(result: LookupResult, records: list[ThresholdRecord], tr: Tr
     if measured is not None and comparable:
         def item(record: ThresholdRecord) -> str:
             return _fill(_("{amount} ({value_type}, {land_use})"), amount=_amount(record, tr, locale),
-                         value_type=_value_type_label(record.value_type, tr),
-                         land_use=_land_use_label(record.land_use, tr))
+                         value_type=value_type_label(record.value_type, tr),
+                         land_use=land_use_text(record.land_use, tr))
         above = [item(r) for r in comparable if measured > r.value][:2]
         below = [item(r) for r in comparable if measured <= r.value][:2]
         given = format_number(measured, locale)
         if above:
             lines.append(_fill(_("{measured} mg/kg is above: {values}."), measured=given,
-                               values=_Html(join_items(above, locale))))
+                               values=Html(join_items(above, locale))))
         if below:
             lines.append(_fill(_("{measured} mg/kg is not above: {values}."), measured=given,
-                               values=_Html(join_items(below, locale))))
+                               values=Html(join_items(below, locale))))
     if result.query.asks_safety:
-        lines.append(_Html("<i>" + _fill(_("A threshold value is not a safety verdict for a site: whether a soil "
+        lines.append(Html(Html("<i>") + _fill(_("A threshold value is not a safety verdict for a site: whether a soil "
                                            "is safe depends on its use, sampling and exposure. Ask your national "
-                                           "authority.")) + "</i>"))
+                                           "authority.")) + Html("</i>")))
     return lines
 
 
@@ -546,8 +355,8 @@ def _unknown_pollutant(result: LookupResult, tr: Translations) -> str | None:
     words = result.query.unknown_words
     if result.pollutant or not words:
         return None
-    return _Html("<b>" + _fill(_("No values for “{pollutant}” are recorded anywhere in our table."),
-                               pollutant=words[0]) + "</b>\n"
+    return Html(Html("<b>") + _fill(_("No values for “{pollutant}” are recorded anywhere in our table."),
+                               pollutant=words[0]) + Html("</b>\n")
                  + _fill(_("/countries lists the jurisdictions with values; ask for a pollutant, e.g. “cadmium”.")))
 
 
@@ -563,9 +372,9 @@ def _details_page(result: LookupResult, tr: Translations, locale: str, page: int
         blocks.append(_fill(_("Values {first}–{last} of {total}."), first=first,
                             last=first + len(shown) - 1, total=len(records)))
     if page == 1 and result.supranational:
-        blocks.append(_Html("<b>" + _fill(_("EU law that also applies in {country}:"),
-                                          country=_country_name(result.country, locale)) + "</b>"))
-        blocks.extend(_record_block(record, result, tr, locale, heading=_bold(_country_name("EU", locale)))
+        blocks.append(Html(Html("<b>") + _fill(_("EU law that also applies in {country}:"),
+                                          country=jurisdiction_label(result.country, locale)) + Html("</b>")))
+        blocks.extend(_record_block(record, result, tr, locale, heading=_bold(jurisdiction_label("EU", locale)))
                       for record in result.supranational)
     return "\n\n".join(blocks)
 
@@ -588,13 +397,13 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
     if notes:
         blocks.append("\n".join(notes))
 
-    country = _country_name(result.country, locale)
+    country = jurisdiction_label(result.country, locale)
     unknown = _unknown_pollutant(result, tr)
     if result.kind in (RESULT_VALUES, RESULT_OTHER_LAND_USES):
         lines = [_heading(result, tr, locale)]
         if result.kind == RESULT_OTHER_LAND_USES:
             lines.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
-                               land_use=_land_use_label(result.land_use or "all", tr), country=country))
+                               land_use=land_use_text(result.land_use or "all", tr), country=country))
         records = paged_records(result)
         lines.extend(_summary_values(result, records, tr, locale))
         blocks.append("\n".join(lines))
@@ -605,7 +414,7 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
         blocks.append(_heading(result, tr, locale))
         if result.country_surveyed:
             no_value = _fill(_("No national value recorded for {country}."), country=country)
-            blocks.append(_Html(f"<b>{no_value}</b>"))
+            blocks.append(Html(f"<b>{no_value}</b>"))
         else:
             blocks.append(_not_surveyed(country, tr))
         blocks.extend(_status_block(record, tr) for record in result.country_status)
@@ -629,23 +438,23 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
             blocks.append(unknown)
         elif result.query.recognised_anything and result.land_use:
             blocks.append(_fill(_("Understood the land use ({land_use}), but not which pollutant."),
-                                land_use=_land_use_label(result.land_use, tr)))
+                                land_use=land_use_text(result.land_use, tr)))
         else:
             blocks.append(_fill(_("I could not find a pollutant or a country in your question.")))
         blocks.append(_help_block(tr))
         return "\n\n".join(blocks)
 
     if result.supranational:
-        lines = [_Html("<b>" + _fill(_("EU law that also applies in {country}:"), country=country) + "</b>")]
+        lines = [Html(Html("<b>") + _fill(_("EU law that also applies in {country}:"), country=country) + Html("</b>"))]
         lines.extend(_summary_line(group, result, tr, locale)
                      for group in _summary_groups(result.supranational)[:SUMMARY_EU_VALUES])
         blocks.append("\n".join(lines))
     if result.alternatives:
         shown = result.alternatives[:SUMMARY_ALTERNATIVES]
-        lines = [_Html("<b>" + _fill(ngettext(
+        lines = [Html(Html("<b>") + _fill(ngettext(
             "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
             "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
-            len(result.alternatives)), n=len(result.alternatives), country=country) + "</b>")]
+            len(result.alternatives)), n=len(result.alternatives), country=country) + Html("</b>"))]
         if result.tier:
             lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
         lines.extend(_compact_line(record, tr, locale) for record in shown)
@@ -685,17 +494,17 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
 def _not_surveyed(country: str, tr: Translations) -> str:
     """A country with no record at all: not known to have no values, only not surveyed yet."""
     _ = tr.gettext
-    return _Html("<b>" + _fill(_("{country} has not been surveyed yet."), country=country) + "</b>\n"
+    return Html(Html("<b>") + _fill(_("{country} has not been surveyed yet."), country=country) + Html("</b>\n")
                  + _fill(_("INSOP does not know yet whether it has national values, which is not the same as "
                            "“no national values found”.")))
 
 
 def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
     _ = tr.gettext
-    country = _country_name(result.country, locale)
+    country = jurisdiction_label(result.country, locale)
     lines = []
     if result.available_pollutants:
-        names = format_list((_pollutant_name(p, locale) for p in result.available_pollutants), locale)
+        names = format_list((pollutant_name(p, locale) for p in result.available_pollutants), locale)
         lines.append(_fill(_("{country}: values are recorded for {pollutants}."),
                            country=_bold(country), pollutants=names))
         lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
@@ -703,14 +512,16 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
     elif not result.country_surveyed:
         lines.append(_not_surveyed(country, tr))
     else:
-        lines.append(_Html("<b>" + _fill(_("No national value recorded for {country}."),
-                                         country=country) + "</b>"))
+        lines.append(Html(Html("<b>") + _fill(_("No national value recorded for {country}."),
+                                         country=country) + Html("</b>")))
     blocks = ["\n".join(lines)]
     blocks.extend(_status_block(record, tr) for record in result.country_status)
     return "\n\n".join(blocks)
 
 
 _HTML_PIECE = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]+|[<&]")
+
+
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9-]+)")
 
 
@@ -836,124 +647,6 @@ def _split_long_block(block: str, limit: int) -> list[str]:
     return chunks or [""]
 
 
-def _finite(number: float | None) -> float | None:
-    """JSON has no Infinity or NaN: such a number is given as null."""
-    return number if number is None or math.isfinite(number) else None
-
-
-def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str, Any]:
-    item = {
-        "country": record.jurisdiction,
-        "country_name": _country_name(record.jurisdiction, locale),
-        "pollutant": record.pollutant_name,
-        "pollutant_id": record.pollutant_id,
-        "land_use": record.land_use,
-        "land_use_covers": list(record.land_uses),
-        "land_use_original": record.land_use_original,
-        "value": _finite(record.value),
-        "value_min": _finite(record.value_min),
-        "value_max": _finite(record.value_max),
-        "unit": record.unit,
-        "unit_original": record.unit_original,
-        "value_type": record.value_type,
-        "value_type_original": record.value_type_original,
-        "basis": record.basis,
-        "conditions": record.conditions,
-        "ph_min": record.ph_min,
-        "ph_max": record.ph_max,
-        "legal_status": record.legal_status,
-        "instrument": record.instrument,
-        "year": record.year,
-        "year_original": record.year_original,
-        "source": record.source,
-        # Added with tiers (issue 13); the remark on where a value was read is never given here.
-        "tier": record.tier or None,
-        "target": list(record.targets),
-        "land_use_detail": list(record.land_use_details),
-        "soil_texture": record.soil_texture or None,
-        "organic_carbon": record.organic_carbon or None,
-        "extraction": record.extraction or None,
-    }
-    item.update(extra)
-    return item
-
-
-def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
-    """The lookup as plain JSON data for `python -m bot lookup --json` (includes the reply text).
-
-    Each list holds at most JSON_RECORDS_CAP records; `<list>_total` gives the full count and
-    `truncated` says whether any list was cut.
-    """
-    pollutant = POLLUTANTS_BY_ID.get(result.pollutant) if result.pollutant else None
-    cap = JSON_RECORDS_CAP
-    results = [_record_json(r, locale, applies_to_country=True) for r in result.results[:cap]]
-    results += [_record_json(r, locale, applies_to_country=True, applies_via="EU")
-                for r in result.supranational[:max(0, cap - len(results))]]
-    totals = {
-        "results_total": len(result.results) + len(result.supranational),
-        "other_land_uses_total": len(result.other_land_uses),
-        "country_status_total": len(result.country_status),
-        "alternatives_total": len(result.alternatives),
-    }
-    return {
-        "kind": result.kind,
-        "pollutant": pollutant.name_en if pollutant else result.pollutant,
-        "pollutant_id": result.pollutant,
-        "land_use": result.land_use,
-        "country": result.country,
-        "country_from_member": result.country_from_member,
-        "country_surveyed": result.country_surveyed if result.country else None,
-        "ph": result.query.ph,
-        "value_type": result.query.value_type,
-        "results": results,
-        "other_land_uses": [_record_json(r, locale, applies_to_country=True)
-                            for r in result.other_land_uses[:cap]],
-        "country_status": [_record_json(r, locale) for r in result.country_status[:cap]],
-        "alternatives": [_record_json(r, locale, applies_to_country=False)
-                         for r in result.alternatives[:cap]],
-        **totals,
-        "truncated": any(total > cap for total in totals.values()),
-        "tier": result.tier,
-        "tiers": {tier: count for tier, count in result.tiers},
-        "conditions_asked": {
-            "land_use_detail": result.query.land_use_detail, "soil_texture": result.query.soil_texture,
-            "ph_band": result.query.ph_band, "extraction": result.query.extraction,
-        },
-        "confidence": dict(result.query.confidence),
-        "suggestions": [
-            {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,
-             "accepted": s.accepted}
-            for s in result.query.suggestions
-        ],
-        "text": render_text(result, tr, locale),
-    }
-
-
-def land_use_label(land_use: str | None, tr: Translations) -> str:
-    """A land-use category as the reader says it ("agricultural land"); all land uses when None."""
-    return _land_use_label(land_use or "all", tr)
-
-
-def pollutant_label(pollutant_id: str, locale: str) -> str:
-    """The pollutant's name in the reader's language."""
-    return _title_case(_pollutant_name(pollutant_id, locale))
-
-
-def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: str) -> list[dict[str, Any]]:
-    """One chart row per jurisdiction: name, value or range, unit, value type."""
-    return [
-        {
-            "jurisdiction": _country_name(record.jurisdiction, locale) or record.jurisdiction_name,
-            "value": record.value,
-            "value_min": record.value_min,
-            "value_max": record.value_max,
-            "unit": unit_label(record.unit),
-            "value_type": record.value_type,
-        }
-        for record in records
-    ]
-
-
 def render_comparison(pollutant_id: str, land_use: str | None, records: list[ThresholdRecord], tr: Translations,
                       locale: str, tier: str | None = None) -> str:
     """The table that goes with the comparison chart: one line per jurisdiction, lowest first."""
@@ -961,16 +654,16 @@ def render_comparison(pollutant_id: str, land_use: str | None, records: list[Thr
     heading = _fill(_("{pollutant}, {land_use}: values by jurisdiction"),
                     pollutant=pollutant_label(pollutant_id, locale), land_use=land_use_label(land_use, tr))
     if not records:
-        return f"<b>{heading}</b>\n" + _fill(_("No values recorded for this pollutant and land use."))
+        return Html("<b>{}</b>\n").format(heading) + _fill(_("No values recorded for this pollutant and land use."))
     lines = [f"<b>{heading}</b>"]
     if tier:
         lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(tier, tr)))
     for record in records:
-        name = _country_name(record.jurisdiction, locale) or record.jurisdiction_name
+        name = jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name
         year = f", {record.year}" if record.year else ""
-        other_land_use = f", {_land_use_label(record.land_use, tr)}" if record.land_use != (land_use or "all") else ""
-        lines.append(f"• {html.escape(name)}: <b>{_amount(record, tr, locale)}</b> "
-                     f"({html.escape(_value_type_label(record.value_type, tr))}{html.escape(other_land_use)}{year})")
+        other_land_use = f", {land_use_text(record.land_use, tr)}" if record.land_use != (land_use or "all") else ""
+        lines.append(f"• {escape(name)}: <b>{_amount(record, tr, locale)}</b> "
+                     f"({escape(value_type_label(record.value_type, tr))}{escape(other_land_use)}{year})")
     return "\n".join(lines)
 
 
@@ -980,54 +673,18 @@ def render_countries(groups: list[tuple[str, list[tuple[str, int]]]], status_onl
     _ = tr.gettext
     ngettext = tr.ngettext
     total = sum(len(members) for _, members in groups)
-    blocks = [_Html("<b>" + _fill(ngettext("{n} jurisdiction has threshold values:",
-                                           "{n} jurisdictions have threshold values:", total), n=total) + "</b>")]
+    blocks = [Html(Html("<b>") + _fill(ngettext("{n} jurisdiction has threshold values:",
+                                           "{n} jurisdictions have threshold values:", total), n=total) + Html("</b>"))]
     for heading, members in groups:
-        named = sorted(((_country_name(code, locale) or code, count) for code, count in members),
+        named = sorted(((jurisdiction_label(code, locale) or code, count) for code, count in members),
                        key=lambda item: item[0].casefold())
         lines = [_bold(heading)]
         lines.extend(_fill(ngettext("• {country}: {n} value", "• {country}: {n} values", count), country=name,
                            n=format_number(count, locale)) for name, count in named)
         blocks.append("\n".join(lines))
     if status_only:
-        names = format_list(sorted(_country_name(code, locale) or code for code in status_only), locale)
+        names = format_list(sorted(jurisdiction_label(code, locale) or code for code in status_only), locale)
         blocks.append(_fill(_("No national values found (recorded status): {countries}."), countries=names))
     blocks.append(_fill(_("Every other country has not been surveyed yet. Ask for a pollutant and a country, "
                           "e.g. “lead Germany”.")))
     return "\n\n".join(blocks)
-
-
-def record_to_json(record: ThresholdRecord, locale: str) -> dict[str, Any]:
-    """One value as the plain JSON record of `lookup --json` (for the web API's filtered lists)."""
-    return _record_json(record, locale)
-
-
-def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[str, Any]:
-    """One value as plain labelled text, worded as in a lookup reply, for pages that escape it themselves."""
-    conditions = [format_ph_band(record, locale) or "",
-                  _texture_label(record.soil_texture, tr) if record.soil_texture else "",
-                  record.organic_carbon or "",
-                  _extraction_label(record.extraction, tr) if record.extraction else "",
-                  record.conditions or ""]
-    return {
-        "country": record.jurisdiction,
-        "country_name": _country_name(record.jurisdiction, locale) or record.jurisdiction_name,
-        "pollutant_id": record.pollutant_id,
-        "pollutant": _title_case(_pollutant_name(record.pollutant_id, locale)),
-        "amount": html.unescape(_amount(record, tr, locale)),
-        "value_type": _value_type_label(record.value_type, tr),
-        "value_type_original": record.value_type_original,
-        "land_use": record.land_use,
-        "land_use_label": _land_use_label(record.land_use, tr),
-        "land_use_original": record.land_use_original,
-        "tier": record.tier or "",
-        "tier_label": tier_short_label(record.tier, tr),
-        "tier_text": tier_label(record.tier, tr),
-        "targets": _targets_label(record, tr, locale),
-        "conditions": [condition for condition in conditions if condition],
-        "legal_status": _legal_status_label(record.legal_status, tr),
-        "instrument": record.instrument,
-        "year": record.year_original or (str(record.year) if record.year else ""),
-        "source": record.source,
-        "status": record.value_type_original if record.kind != "value" else "",
-    }

@@ -1,0 +1,418 @@
+"""What a lookup shows, in words and numbers, for any adapter: labels, amounts, JSON and page rows.
+
+All wording goes through the `tr` object (`gettext` / `ngettext`); numbers are formatted for the
+reader's locale with Babel. No markup: the Telegram layer (bot/telegram_render.py) and the web pages
+escape what they show.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Protocol
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+
+from bot.i18n.typography import format_list
+from bot.lookup.index import (
+    RESULT_OTHER_LAND_USES,
+    RESULT_VALUES,
+    LookupResult,
+)
+from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
+from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
+from bot.countries import country_name
+
+
+# A country's values for one pollutant are shown this many per message; a "More" button pages on.
+RECORDS_PER_PAGE = 5
+
+
+# `lookup --json` lists at most this many records per list; `*_total` says how many there were.
+JSON_RECORDS_CAP = 50
+
+
+class Translations(Protocol):
+    """What the renderer needs from a gettext catalog."""
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(locale: str) -> Locale:
+    try:
+        return Locale.parse((locale or "en").replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en")
+
+
+def _language(locale: str) -> str:
+    return _babel_locale(locale).language
+
+
+def format_number(number: float, locale: str) -> str:
+    """A number in the user's locale, keeping every significant digit (0.003 -> "0,003")."""
+    return format_decimal(Decimal(repr(number)), locale=_babel_locale(locale),
+                          decimal_quantization=False)
+
+
+def format_ph_band(record: ThresholdRecord, locale: str) -> str | None:
+    """A record's pH band as "5,5 < pH ≤ 6,5", or None when the value has no band."""
+    low, high = record.ph_min, record.ph_max
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and record.ph_min_inclusive and record.ph_max_inclusive:
+        return f"pH {format_number(low, locale)}–{format_number(high, locale)}"
+    parts = []
+    if low is not None:
+        parts.append(f"{format_number(low, locale)} {'≤' if record.ph_min_inclusive else '<'} ")
+    parts.append("pH")
+    if high is not None:
+        parts.append(f" {'≤' if record.ph_max_inclusive else '<'} {format_number(high, locale)}")
+    text = "".join(parts)
+    if high is None and low is not None:
+        # Read "pH > 7.5" rather than "7.5 < pH".
+        text = f"pH {'≥' if record.ph_min_inclusive else '>'} {format_number(low, locale)}"
+    return text
+
+
+def unit_label(unit: str) -> str:
+    """The unit as shown next to a number: "mg/kg", "ng WHO-TEQ/kg" (dry weight is implied)."""
+    return unit.removesuffix(" dw") if unit else "mg/kg"
+
+
+def amount_text(record: ThresholdRecord, tr: Translations, locale: str) -> str:
+    """The value or range with its unit, as plain text ("0.3 mg/kg")."""
+    _ = tr.gettext
+    if record.unit and record.unit != NORMALIZED_UNIT:
+        # Toxic equivalents keep their own unit: never converted to mg/kg.
+        if record.value is not None:
+            return _("{value} {unit}").format(value=format_number(record.value, locale), unit=unit_label(record.unit))
+        if record.value_min is not None and record.value_max is not None:
+            return _("{low}–{high} {unit}").format(low=format_number(record.value_min, locale),
+                         high=format_number(record.value_max, locale), unit=unit_label(record.unit))
+        return _("no value fixed")
+    if record.value is not None:
+        return _("{value} mg/kg").format(value=format_number(record.value, locale))
+    if record.value_min is not None and record.value_max is not None:
+        return _("{low}–{high} mg/kg").format(low=format_number(record.value_min, locale),
+                     high=format_number(record.value_max, locale))
+    return _("no value fixed")
+
+
+def tier_label(tier: str | None, tr: Translations) -> str:
+    """What crossing a value of this tier means, in words."""
+    _ = tr.gettext
+    labels = {
+        "protection": _("Tier 1, soil protection: a precautionary value"),
+        "assessment": _("Tier 2: assessment is needed above this value"),
+        "action": _("Tier 3: action is needed above this value"),
+        "sludge": _("Limit for soil receiving sewage sludge, not a general soil value"),
+        "food": _("Value for the safety of crops or food"),
+    }
+    return labels.get(tier or "", "")
+
+
+def tier_short_label(tier: str | None, tr: Translations) -> str:
+    """A tier's short name, for buttons, chart legends and headings."""
+    _ = tr.gettext
+    labels = {
+        "protection": _("Tier 1 · soil protection"),
+        "assessment": _("Tier 2 · assessment"),
+        "action": _("Tier 3 · action"),
+        "sludge": _("Soil receiving sewage sludge"),
+        "food": _("Safety of crops and food"),
+    }
+    return labels.get(tier or "", "")
+
+
+def targets_label(record: ThresholdRecord, tr: Translations, locale: str) -> str:
+    _ = tr.gettext
+    labels = {
+        "human_health": _("human health"),
+        "ecosystem": _("the soil ecosystem"),
+        "groundwater": _("groundwater"),
+        "crops_food": _("crops and food"),
+    }
+    return format_list([labels[target] for target in record.targets if target in labels], locale)
+
+
+def texture_label(texture: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "sand": _("sand (light texture)"),
+        "loam": _("loam or silt (medium texture)"),
+        "clay": _("clay (heavy texture)"),
+        "light": _("light soils"),
+        "common": _("common soils (loam to clay)"),
+    }
+    return labels.get(texture, texture)
+
+
+def detail_label(detail: str, tr: Translations) -> str:
+    """A specific land use a value is set for (a playground among residential values)."""
+    _ = tr.gettext
+    labels = {
+        "playground": _("children's playgrounds"),
+        "park": _("parks and recreation"),
+        "kitchen_garden": _("kitchen gardens"),
+        "arable": _("arable land"),
+        "grassland": _("grassland"),
+        "paddy": _("paddy fields"),
+        "urban": _("urban land"),
+    }
+    return labels.get(detail, "")
+
+
+def extraction_label(extraction: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "aqua_regia": _("aqua regia"),
+        "ammonium_nitrate": _("ammonium nitrate (mobile fraction)"),
+        "acid_digestion": _("acid digestion"),
+        "other": _("another method (see the basis)"),
+    }
+    return labels.get(extraction, extraction)
+
+
+def value_type_label(value_type: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "screening": _("screening value"),
+        "guideline": _("guideline value"),
+        "limit": _("limit value"),
+        "intervention": _("intervention value"),
+        "investigation": _("investigation value"),
+        "background": _("background value"),
+        "maximum": _("maximum value"),
+        "precautionary": _("precautionary value"),
+        "prevention": _("prevention value"),
+        "warning": _("warning standard"),
+        "monitoring": _("monitoring standard"),
+        "control": _("control standard"),
+        "designation": _("designation criterion"),
+        "threshold": _("threshold value"),
+        "standard": _("soil standard"),
+        "target": _("target value"),
+        "trigger": _("trigger value"),
+        "action": _("action value"),
+        "indication": _("indication value"),
+        "reference": _("generic reference level"),
+        "none": _("no value"),
+    }
+    return labels.get(value_type) or _("threshold value")
+
+
+def land_use_text(land_use: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "agricultural": _("agricultural land"),
+        "residential": _("residential land"),
+        "commercial": _("commercial land"),
+        "industrial": _("industrial land"),
+        "all": _("all land uses"),
+        "construction": _("construction land"),
+    }
+    return labels.get(land_use, land_use)
+
+
+def legal_status_label(legal_status: str, tr: Translations) -> str:
+    _ = tr.gettext
+    labels = {
+        "binding": _("legally binding"),
+        "guideline": _("guideline, not binding"),
+        "voluntary": _("voluntary"),
+        "draft": _("draft"),
+        "repealed": _("repealed"),
+    }
+    return labels.get(legal_status) or _("legal status unknown")
+
+
+def jurisdiction_label(code: str | None, locale: str) -> str:
+    return country_name(code, _language(locale)) if code else ""
+
+
+def pollutant_name(pollutant_id: str | None, locale: str) -> str:
+    return display_name(pollutant_id, _language(locale)) if pollutant_id else ""
+
+
+def title_case(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def paged_records(result: LookupResult) -> tuple[ThresholdRecord, ...]:
+    """The records the Details pages go through: the country's values (or its values for other land uses)."""
+    if result.kind == RESULT_VALUES:
+        return result.results
+    if result.kind == RESULT_OTHER_LAND_USES:
+        return result.other_land_uses
+    return ()
+
+
+def page_count(result: LookupResult) -> int:
+    """How many Details pages of RECORDS_PER_PAGE values the answer has (0: the first screen says it all).
+
+    Page 0 is the first screen; pages 1..page_count hold every value with its conditions and source,
+    EU law that applies too on the first of them.
+    """
+    records = paged_records(result)
+    if records:
+        return -(-len(records) // RECORDS_PER_PAGE)
+    return 1 if result.supranational else 0
+
+
+def _finite(number: float | None) -> float | None:
+    """JSON has no Infinity or NaN: such a number is given as null."""
+    return number if number is None or math.isfinite(number) else None
+
+
+def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str, Any]:
+    item = {
+        "country": record.jurisdiction,
+        "country_name": jurisdiction_label(record.jurisdiction, locale),
+        "pollutant": record.pollutant_name,
+        "pollutant_id": record.pollutant_id,
+        "land_use": record.land_use,
+        "land_use_covers": list(record.land_uses),
+        "land_use_original": record.land_use_original,
+        "value": _finite(record.value),
+        "value_min": _finite(record.value_min),
+        "value_max": _finite(record.value_max),
+        "unit": record.unit,
+        "unit_original": record.unit_original,
+        "value_type": record.value_type,
+        "value_type_original": record.value_type_original,
+        "basis": record.basis,
+        "conditions": record.conditions,
+        "ph_min": record.ph_min,
+        "ph_max": record.ph_max,
+        "legal_status": record.legal_status,
+        "instrument": record.instrument,
+        "year": record.year,
+        "year_original": record.year_original,
+        "source": record.source,
+        # Added with tiers (issue 13); the remark on where a value was read is never given here.
+        "tier": record.tier or None,
+        "target": list(record.targets),
+        "land_use_detail": list(record.land_use_details),
+        "soil_texture": record.soil_texture or None,
+        "organic_carbon": record.organic_carbon or None,
+        "extraction": record.extraction or None,
+    }
+    item.update(extra)
+    return item
+
+
+def result_data(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
+    """The lookup as plain JSON data (`python -m bot lookup --json` adds the reply's text).
+
+    Each list holds at most JSON_RECORDS_CAP records; `<list>_total` gives the full count and
+    `truncated` says whether any list was cut.
+    """
+    pollutant = POLLUTANTS_BY_ID.get(result.pollutant) if result.pollutant else None
+    cap = JSON_RECORDS_CAP
+    results = [_record_json(r, locale, applies_to_country=True) for r in result.results[:cap]]
+    results += [_record_json(r, locale, applies_to_country=True, applies_via="EU")
+                for r in result.supranational[:max(0, cap - len(results))]]
+    totals = {
+        "results_total": len(result.results) + len(result.supranational),
+        "other_land_uses_total": len(result.other_land_uses),
+        "country_status_total": len(result.country_status),
+        "alternatives_total": len(result.alternatives),
+    }
+    return {
+        "kind": result.kind,
+        "pollutant": pollutant.name_en if pollutant else result.pollutant,
+        "pollutant_id": result.pollutant,
+        "land_use": result.land_use,
+        "country": result.country,
+        "country_from_member": result.country_from_member,
+        "country_surveyed": result.country_surveyed if result.country else None,
+        "ph": result.query.ph,
+        "value_type": result.query.value_type,
+        "results": results,
+        "other_land_uses": [_record_json(r, locale, applies_to_country=True)
+                            for r in result.other_land_uses[:cap]],
+        "country_status": [_record_json(r, locale) for r in result.country_status[:cap]],
+        "alternatives": [_record_json(r, locale, applies_to_country=False)
+                         for r in result.alternatives[:cap]],
+        **totals,
+        "truncated": any(total > cap for total in totals.values()),
+        "tier": result.tier,
+        "tiers": {tier: count for tier, count in result.tiers},
+        "conditions_asked": {
+            "land_use_detail": result.query.land_use_detail, "soil_texture": result.query.soil_texture,
+            "ph_band": result.query.ph_band, "extraction": result.query.extraction,
+        },
+        "confidence": dict(result.query.confidence),
+        "suggestions": [
+            {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,
+             "accepted": s.accepted}
+            for s in result.query.suggestions
+        ],
+    }
+
+
+def land_use_label(land_use: str | None, tr: Translations) -> str:
+    """A land-use category as the reader says it ("agricultural land"); all land uses when None."""
+    return land_use_text(land_use or "all", tr)
+
+
+def pollutant_label(pollutant_id: str, locale: str) -> str:
+    """The pollutant's name in the reader's language."""
+    return title_case(pollutant_name(pollutant_id, locale))
+
+
+def comparison_rows(records: list[ThresholdRecord], tr: Translations, locale: str) -> list[dict[str, Any]]:
+    """One chart row per jurisdiction: name, value or range, unit, value type."""
+    return [
+        {
+            "jurisdiction": jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name,
+            "value": record.value,
+            "value_min": record.value_min,
+            "value_max": record.value_max,
+            "unit": unit_label(record.unit),
+            "value_type": record.value_type,
+        }
+        for record in records
+    ]
+
+
+def record_to_json(record: ThresholdRecord, locale: str) -> dict[str, Any]:
+    """One value as the plain JSON record of `lookup --json` (for the web API's filtered lists)."""
+    return _record_json(record, locale)
+
+
+def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[str, Any]:
+    """One value as plain labelled text, worded as in a lookup reply, for pages that escape it themselves."""
+    conditions = [format_ph_band(record, locale) or "",
+                  texture_label(record.soil_texture, tr) if record.soil_texture else "",
+                  record.organic_carbon or "",
+                  extraction_label(record.extraction, tr) if record.extraction else "",
+                  record.conditions or ""]
+    return {
+        "country": record.jurisdiction,
+        "country_name": jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name,
+        "pollutant_id": record.pollutant_id,
+        "pollutant": title_case(pollutant_name(record.pollutant_id, locale)),
+        "amount": amount_text(record, tr, locale),
+        "value_type": value_type_label(record.value_type, tr),
+        "value_type_original": record.value_type_original,
+        "land_use": record.land_use,
+        "land_use_label": land_use_text(record.land_use, tr),
+        "land_use_original": record.land_use_original,
+        "tier": record.tier or "",
+        "tier_label": tier_short_label(record.tier, tr),
+        "tier_text": tier_label(record.tier, tr),
+        "targets": targets_label(record, tr, locale),
+        "conditions": [condition for condition in conditions if condition],
+        "legal_status": legal_status_label(record.legal_status, tr),
+        "instrument": record.instrument,
+        "year": record.year_original or (str(record.year) if record.year else ""),
+        "source": record.source,
+        "status": record.value_type_original if record.kind != "value" else "",
+    }
