@@ -18,7 +18,7 @@ from bot.countries import (
     un_names,
 )
 from bot.lookup import read_thresholds_csv
-from bot.lookup.views import _country_name as lookup_country_name
+from bot.lookup.views import jurisdiction_label as lookup_country_name
 from tests.conftest import ROOT
 
 ISO_CODES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
