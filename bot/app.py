@@ -62,7 +62,9 @@ async def open_storage(settings: Settings) -> Storage:
     except BaseException:
         await engine.dispose()
         raise
-    return Storage(engine=engine, sessionmaker=create_sessionmaker(engine))
+    # Open drafts are cached only when this process is the only one (bot/member_cache.py).
+    return Storage(engine=engine, sessionmaker=create_sessionmaker(engine),
+                   members=MemberCache(cache_drafts=not settings.redis_url))
 
 
 def build_i18n(settings: Settings) -> I18n:

@@ -13,8 +13,16 @@ Freshness:
   a bulk `UPDATE`/`DELETE` of members through such a session drops every entry;
 * another process (several instances behind Redis) may change a member without this process knowing:
   what this process serves is then at most `MEMBER_TTL_SECONDS` old. Roles, languages and countries are
-  not security boundaries that need better (a demoted coordinator keeps their tools for that long), and
-  survey drafts are never cached (DatabaseMiddleware reads the open draft on every typed text).
+  not security boundaries that need better (a demoted coordinator keeps their tools for that long).
+
+Which survey draft is open decides whether typed text is an answer or a lookup, so it is cached only
+when this process is the only one (`cache_drafts`: no `REDIS_URL`), where every draft change goes through
+its sessions and drops the entry at commit. With several instances it is read on every typed text: a
+draft opened by another process a second ago must never turn an answer into a lookup.
+
+The cache also counts, per table, the commits that wrote it through those sessions (`versions`): the
+lookup index checks the approved values again at once after a review here, and at most every few seconds
+otherwise (bot/services/thresholds.py).
 
 Only `last_seen_at` changing (the hourly touch) keeps the entry.
 """
@@ -28,25 +36,30 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from storage.models import Member
+from storage.models import Member, Submission
 
 MEMBER_TTL_SECONDS = 3.0
 CACHE_SIZE = 20_000
 INFO_KEY = "member_cache"
-_CHANGED = "member_cache_changed"  # session.info: Telegram ids changed in the open transaction, or None for all
+_CHANGED = "member_cache_changed"  # session.info: what the open transaction wrote (_Changes)
 _COLUMNS = tuple(column.key for column in inspect(Member).column_attrs)
 _IGNORED = frozenset({"last_seen_at"})  # changing only this keeps the cached entry
 
 
 class MemberCache:
-    """Members by Telegram id (None: not a member), each kept `ttl` seconds at most."""
+    """Members by Telegram id (None: not a member), each kept `ttl` seconds at most; open drafts by member id when
+    `cache_drafts` (one process only); and a version per table that moves with every commit that wrote it."""
 
-    def __init__(self, ttl: float = MEMBER_TTL_SECONDS, size: int = CACHE_SIZE, clock=time.monotonic) -> None:
+    def __init__(self, ttl: float = MEMBER_TTL_SECONDS, size: int = CACHE_SIZE, clock=time.monotonic,
+                 cache_drafts: bool = False) -> None:
         self.ttl = ttl
         self.size = size
         self.clock = clock
+        self.cache_drafts = cache_drafts
         self.generation = 0  # moves on every invalidation: a read that overlapped one is not stored
+        self.versions: dict[str, int] = {}  # table name -> commits that wrote it, through sessions carrying this
         self._entries: OrderedDict[int, tuple[float, dict[str, Any] | None]] = OrderedDict()
+        self._drafts: OrderedDict[int, tuple[float, int]] = OrderedDict()
         listen_for_member_changes()
 
     def lookup(self, telegram_id: int) -> tuple[bool, Member | None]:
@@ -65,19 +78,46 @@ class MemberCache:
         if generation != self.generation:
             return
         values = None if member is None else {key: getattr(member, key) for key in _COLUMNS}
-        self._entries[telegram_id] = (self.clock(), values)
-        self._entries.move_to_end(telegram_id)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        _keep(self._entries, telegram_id, (self.clock(), values), self.size)
 
-    def invalidate(self, telegram_ids: set[int] | None) -> None:
-        """Drop these members (None: every member)."""
+    def open_draft(self, member_id: int) -> int | None:
+        """The member's open draft id (0: none) if known and fresh, else None."""
+        entry = self._drafts.get(member_id) if self.cache_drafts else None
+        if entry is None:
+            return None
+        if self.clock() - entry[0] > self.ttl:
+            del self._drafts[member_id]
+            return None
+        return entry[1]
+
+    def store_draft(self, member_id: int, draft_id: int, generation: int) -> None:
+        """Keep the open draft read for this member (one process only), unless a commit overlapped the read."""
+        if self.cache_drafts and generation == self.generation:
+            _keep(self._drafts, member_id, (self.clock(), draft_id), self.size)
+
+    def invalidate(self, telegram_ids: set[int] | None, member_ids: set[int] | None = frozenset()) -> None:
+        """Drop these members (None: every member) and these members' drafts (None: every draft)."""
         self.generation += 1
-        if telegram_ids is None:
-            self._entries.clear()
-        else:
-            for telegram_id in telegram_ids:
-                self._entries.pop(telegram_id, None)
+        for entries, keys in ((self._entries, telegram_ids), (self._drafts, member_ids)):
+            if keys is None:
+                entries.clear()
+            else:
+                for key in keys:
+                    entries.pop(key, None)
+
+    def committed(self, changes: "_Changes") -> None:
+        """A transaction that wrote these tables and members committed."""
+        for table in changes.tables:
+            self.versions[table] = self.versions.get(table, 0) + 1
+        if changes.members or changes.members is None or changes.drafts or changes.drafts is None:
+            self.invalidate(changes.members, changes.drafts)
+
+
+def _keep(entries: OrderedDict, key: int, value: tuple, size: int) -> None:
+    entries[key] = value
+    entries.move_to_end(key)
+    while len(entries) > size:
+        entries.popitem(last=False)
 
 
 def snapshot(member: Member | None) -> Member | None:
@@ -87,55 +127,75 @@ def snapshot(member: Member | None) -> Member | None:
 
 # ------------------------------------------------------------------ invalidation through the ORM
 
+class _Changes:
+    """What the open transaction of a session wrote: tables, members (Telegram ids), drafts (member ids);
+    None for "any of them" (a bulk statement)."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+        self.members: set[int] | None = set()
+        self.drafts: set[int] | None = set()
+
+
 def listen_for_member_changes() -> None:
     """Register the session hooks once per process (they do nothing for sessions without a cache)."""
-    if not event.contains(Session, "after_flush", _note_flushed_members):
-        event.listen(Session, "after_flush", _note_flushed_members)
-        event.listen(Session, "do_orm_execute", _note_bulk_member_statements)
+    if not event.contains(Session, "after_flush", _note_flushed):
+        event.listen(Session, "after_flush", _note_flushed)
+        event.listen(Session, "do_orm_execute", _note_bulk_statements)
         event.listen(Session, "after_commit", _invalidate_committed)
         event.listen(Session, "after_soft_rollback", _forget_changes)
 
 
-def _note(session: Session, telegram_ids: set[int] | None) -> None:
-    if telegram_ids is None:
-        session.info[_CHANGED] = None
-        return
-    changed = session.info.setdefault(_CHANGED, set())
-    if changed is not None:
-        changed.update(telegram_ids)
+def _changes(session: Session) -> _Changes:
+    changes = session.info.get(_CHANGED)
+    if changes is None:
+        changes = session.info[_CHANGED] = _Changes()
+    return changes
 
 
-def _note_flushed_members(session: Session, _context) -> None:
+def _note_flushed(session: Session, _context) -> None:
     if INFO_KEY not in session.info:
         return
-    changed: set[int] = set()
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(instance, Member):
+    dirty = session.dirty
+    written = [*session.new, *dirty, *session.deleted]
+    if not written:
+        return
+    changes = _changes(session)
+    for instance in written:
+        table = getattr(instance, "__tablename__", None)
+        if table is not None:
+            changes.tables.add(table)
+        if isinstance(instance, Submission) and changes.drafts is not None and instance.member_id is not None:
+            changes.drafts.add(instance.member_id)
+        if not isinstance(instance, Member) or changes.members is None:
             continue
         state = inspect(instance)
-        if instance in session.dirty and all(
+        if instance in dirty and all(
                 key in _IGNORED or not state.attrs[key].history.has_changes() for key in _COLUMNS):
             continue
-        changed.add(instance.telegram_id)
-    if changed:
-        _note(session, changed)
+        changes.members.add(instance.telegram_id)
 
 
-def _note_bulk_member_statements(state: ORMExecuteState) -> None:
+def _note_bulk_statements(state: ORMExecuteState) -> None:
     session = state.session
-    if INFO_KEY in session.info and (state.is_update or state.is_delete):
-        mapper = state.bind_mapper
-        if mapper is not None and mapper.class_ is Member:
-            _note(session, None)
+    if INFO_KEY not in session.info or not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is None:
+        return
+    changes = _changes(session)
+    changes.tables.add(mapper.local_table.name)
+    if mapper.class_ is Member:
+        changes.members = None
+    elif mapper.class_ is Submission:
+        changes.drafts = None
 
 
 def _invalidate_committed(session: Session) -> None:
-    if _CHANGED not in session.info:
-        return
-    changed = session.info.pop(_CHANGED)
+    changes = session.info.pop(_CHANGED, None)
     cache = session.info.get(INFO_KEY)
-    if cache is not None:
-        cache.invalidate(changed)
+    if changes is not None and cache is not None:
+        cache.committed(changes)
 
 
 def _forget_changes(session: Session, previous_transaction) -> None:

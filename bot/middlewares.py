@@ -50,10 +50,10 @@ class DatabaseMiddleware(BaseMiddleware):
     nothing. The row is read again after any change this process commits (the session carries the cache),
     and `last_seen_at` is touched at most once an hour, when the row is read.
 
-    For typed text in a private chat it also reads which survey draft is open (`open_draft_id`, 0 if none):
-    that text answers the survey, and reading it here saves the survey filter a transaction of its own.
-    Drafts are never cached: a survey answer must never be taken for a lookup because another process
-    opened the draft a second ago.
+    For typed text in a private chat it also finds which survey draft is open (`open_draft_id`, 0 if none):
+    that text answers the survey, and finding it here saves the survey filter a transaction of its own.
+    It is read from SQL unless this process is the only one (no Redis) and the cache knows it: a survey
+    answer must never be taken for a lookup because another process opened the draft a second ago.
 
     The member's language is also kept as a plain string (`member_language`): the error path (locale,
     apology) runs after the session is gone and must not read ORM attributes.
@@ -75,8 +75,13 @@ class DatabaseMiddleware(BaseMiddleware):
                 if not found:
                     member = await self._read_member(session, user.id, wants_draft, data)
                 elif wants_draft and member is not None:
-                    async with session.begin():
-                        data["open_draft_id"] = await SurveyRepository(session).active_draft_id(member.id) or 0
+                    draft_id = self.members.open_draft(member.id)
+                    if draft_id is None:
+                        generation = self.members.generation
+                        async with session.begin():
+                            draft_id = await SurveyRepository(session).active_draft_id(member.id) or 0
+                        self.members.store_draft(member.id, draft_id, generation)
+                    data["open_draft_id"] = draft_id
                 data["member"] = member
                 data["member_language"] = member.language if member is not None else None
             return await handler(event, data)
@@ -92,6 +97,8 @@ class DatabaseMiddleware(BaseMiddleware):
             if member is not None and wants_draft:
                 data["open_draft_id"] = await SurveyRepository(session).active_draft_id(member.id) or 0
         self.members.store(telegram_id, member, generation)
+        if "open_draft_id" in data:
+            self.members.store_draft(member.id, data["open_draft_id"], generation)
         # The handler gets a copy too: whether the cache answered or not, `member` behaves the same.
         return snapshot(member)
 
