@@ -4,6 +4,9 @@
    then the field mix (typos, Chinese, Arabic, Cyrillic, conditions, CAS numbers; parsing included);
 2. survey answers per second through the real dispatcher with database writes, against a bare aiogram
    echo handler in the same run (both in-process, Bot API faked in memory as in tests/harness.py);
+   `updates`: lookups from 20 members through the real dispatcher, long polling (bot/polling.py) over HTTP from
+   the fake Bot API (tests/fakeapi, in this process), against a bare aiogram echo bot on the same path in the
+   same run;
 3. broadcast: one reminder to 10,000 members through bot/sender.py against the fake Bot API enforcing
    30 messages/s in real time (`--quick`: time_scale 50 makes fake seconds shorter), lost and duplicates counted;
 4. memory of a `python -m bot run` process idle and with 10,000 drafts stored (500 of them resumed);
@@ -333,23 +336,25 @@ LOOKUP_TEXTS = ["cadmium agricultural Canada", "lead industrial", "plomb sol ré
 
 
 class Polling:
-    """`dispatcher` long-polling the fake Bot API in this process, and a watcher of what it sends."""
+    """`dispatcher` long-polling the fake Bot API in this process through the bot's own loop (bot/polling.py, as
+    `python -m bot run` does), and a watcher of what it sends."""
 
     def __init__(self, fake, dispatcher, bot) -> None:
         self.fake, self.dispatcher, self.bot = fake, dispatcher, bot
 
     async def __aenter__(self) -> "Polling":
+        from bot.polling import poll
+
         since = self.fake.mark()
-        self.task = asyncio.create_task(self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=1))
+        self.task = asyncio.create_task(poll(self.dispatcher, self.bot, timeout=1, handle_signals=False))
         await self.fake.wait_for("getUpdates", since=since, timeout=60, consume=False)
         self.watcher = ChatWatcher(self.fake)
         return self
 
     async def __aexit__(self, *_exc) -> None:
         self.watcher.stop()
-        await self.dispatcher.stop_polling()
-        await asyncio.wait_for(self.task, 60)
+        self.task.cancel()  # poll() then shuts the dispatcher down
+        await asyncio.gather(self.task, return_exceptions=True)
 
     async def throughput(self, users: list[int], texts: list[str], count: int, replies_per_text: dict[str, int],
                          timeout: float) -> float:
@@ -369,8 +374,9 @@ class Polling:
 
 
 async def bench_updates(database_url: str, users_count: int, count: int) -> dict:
-    """Lookups through the bot's real dispatcher against a bare aiogram echo bot, both by long polling over HTTP
-    from the fake Bot API (tests/fakeapi) in this process: per-update overhead as a member meets it."""
+    """Lookups through the bot's real dispatcher against a bare aiogram echo bot, both by the bot's long polling
+    (bot/polling.py) over HTTP from the fake Bot API (tests/fakeapi) in this process: per-update overhead as a
+    member meets it."""
     from aiogram import Dispatcher
     from aiogram.types import Message
 
