@@ -84,7 +84,7 @@ COMPONENTS = [
     ("deduplication (bot/dedupe.py)", ("bot/dedupe.py",)),
     ("database: SQLAlchemy, aiosqlite, its thread (open-draft query, index freshness check)",
      ("sqlalchemy/", "aiosqlite/", "sqlite3", "greenlet", "queue", "threading.py", "concurrent/futures",
-      ":SimpleQueue", ":_thread.lock")),
+      ":SimpleQueue", ":_thread.lock", ":greenlet")),
     ("lookup: parse and find (bot/lookup, not render)", ("bot/lookup/index.py", "bot/lookup/parser.py",
                                                         "bot/lookup/vocabulary.py", "bot/lookup/__init__.py",
                                                         "bot/lookup/records.py", "rapidfuzz")),
@@ -95,7 +95,7 @@ COMPONENTS = [
                                                                       "bot/local_api.py")),
     ("aiogram: routing, filters, handler calls (dispatcher, routers, magic filters)",
      ("aiogram/dispatcher/", "aiogram/filters/", "magic_filter/", "aiogram/fsm/", "bot/handlers/", "inspect.py")),
-    ("pydantic: aiogram types (updates, messages, results)", ("pydantic", "aiogram/types/")),
+    ("pydantic: aiogram types (updates, messages, results)", ("pydantic", "aiogram/types/", ":pydantic_core")),
     ("event loop: scheduling, and waiting in epoll (for the database thread, or for a core on a busy machine)",
      ("asyncio/", "selectors.py", ":select.epoll", ":_contextvars", ":socket")),
 ]
