@@ -4,6 +4,9 @@
    then the field mix (typos, Chinese, Arabic, Cyrillic, conditions, CAS numbers; parsing included);
 2. survey answers per second through the real dispatcher with database writes, against a bare aiogram
    echo handler in the same run (both in-process, Bot API faked in memory as in tests/harness.py);
+   `updates`: lookups from 20 members through the real dispatcher, long polling (bot/polling.py) over HTTP from
+   the fake Bot API (tests/fakeapi, in this process), against a bare aiogram echo bot on the same path in the
+   same run;
 3. broadcast: one reminder to 10,000 members through bot/sender.py against the fake Bot API enforcing
    30 messages/s in real time (`--quick`: time_scale 50 makes fake seconds shorter), lost and duplicates counted;
 4. memory of a `python -m bot run` process idle and with 10,000 drafts stored (500 of them resumed);
@@ -326,6 +329,110 @@ async def _transaction_ms(sessionmaker, count: int = 500) -> float:
         async with sessionmaker() as session, session.begin():
             await session.execute(text("SELECT 1"))
     return (time.perf_counter() - started) / count * 1000
+
+
+# ------------------------------------------------------------------------------------ 2b. lookups vs echo over HTTP
+
+LOOKUP_TEXTS = ["cadmium agricultural Canada", "lead industrial", "plomb sol résidentiel Pays-Bas", "镉 荷兰",
+                "mercury residential Netherlands", "zinc agricultural Germany", "arsenic Kenya", "Pb industrial China"]
+
+
+class Polling:
+    """`dispatcher` long-polling the fake Bot API in this process through the bot's own loop (bot/polling.py, as
+    `python -m bot run` does), and a watcher of what it sends."""
+
+    def __init__(self, fake, dispatcher, bot) -> None:
+        self.fake, self.dispatcher, self.bot = fake, dispatcher, bot
+
+    async def __aenter__(self) -> "Polling":
+        from bot.polling import poll
+
+        since = self.fake.mark()
+        self.task = asyncio.create_task(poll(self.dispatcher, self.bot, timeout=1, handle_signals=False))
+        await self.fake.wait_for("getUpdates", since=since, timeout=60, consume=False)
+        self.watcher = ChatWatcher(self.fake)
+        return self
+
+    async def __aexit__(self, *_exc) -> None:
+        self.watcher.stop()
+        self.task.cancel()  # poll() then shuts the dispatcher down
+        await asyncio.gather(self.task, return_exceptions=True)
+
+    async def throughput(self, users: list[int], texts: list[str], count: int, replies_per_text: dict[str, int],
+                         timeout: float) -> float:
+        """Updates per second: `count` messages from `users` (round robin) injected at once, until every reply
+        was sent."""
+        expected = {user: self.watcher.sent.get(user, 0) for user in users}
+        started = time.perf_counter()
+        for number in range(count):
+            user, text = users[number % len(users)], texts[number % len(texts)]
+            self.fake.inject_message(text, user_id=user, language_code="en")
+            expected[user] += replies_per_text.get(text, 1)
+        deadline = started + timeout
+        for user, replies in expected.items():
+            if not await self.watcher.wait_more(user, replies - 1, max(0.1, deadline - time.perf_counter())):
+                raise RuntimeError(f"updates: chat {user} got {self.watcher.sent.get(user, 0)} of {replies} replies")
+        return count / (time.perf_counter() - started)
+
+
+async def bench_updates(database_url: str, users_count: int, count: int) -> dict:
+    """Lookups through the bot's real dispatcher against a bare aiogram echo bot, both by the bot's long polling
+    (bot/polling.py) over HTTP from the fake Bot API (tests/fakeapi) in this process: per-update overhead as a
+    member meets it."""
+    from aiogram import Dispatcher
+    from aiogram.types import Message
+
+    from bot.app import build_dispatcher, build_i18n, open_storage
+    from bot.config import Settings
+    from tests.fakeapi.server import FakeBotAPI
+
+    await migrate(database_url)
+    first_id = 50_000_000
+    await add_members(database_url, users_count + 1, first_id)
+    users = [first_id + number for number in range(users_count)]
+    warm_user = first_id + users_count  # not measured
+    settings = Settings(_env_file=None, database_url=database_url, bot_token=None)
+    storage = await open_storage(settings)
+    async with FakeBotAPI.running(record_calls=True) as fake:
+        bot = fake.make_bot()
+        dispatcher = build_dispatcher(settings, storage, build_i18n(settings))
+        try:
+            async with Polling(fake, dispatcher, bot) as polling:
+                # How many messages each question gets (a country with no value gets a note too); this also
+                # builds the index and warms every cache.
+                replies: dict[str, int] = {}
+                for text in LOOKUP_TEXTS:
+                    before = polling.watcher.sent.get(warm_user, 0)
+                    await polling.throughput([warm_user], [text], 1, {text: 1}, 60)
+                    await asyncio.sleep(0.5)
+                    replies[text] = polling.watcher.sent.get(warm_user, 0) - before
+                lookups_per_s = await polling.throughput(users, LOOKUP_TEXTS, count, replies, max(60.0, count / 5))
+        finally:
+            await dispatcher.storage.close()
+            await storage.engine.dispose()
+            await bot.session.close()
+
+    async with FakeBotAPI.running(record_calls=True) as fake:
+        bot = fake.make_bot()
+        echo = Dispatcher()
+
+        @echo.message()
+        async def repeat(message: Message) -> None:
+            await message.answer(message.text)
+
+        try:
+            async with Polling(fake, echo, bot) as polling:
+                await polling.throughput(users, ["warm"], len(users), {}, 60)
+                echo_per_s = await polling.throughput(users, LOOKUP_TEXTS, count, {}, max(60.0, count / 5))
+        finally:
+            await bot.session.close()
+    result = {"lookup_updates": count, "lookup_updates_users": users_count,
+              "lookup_updates_per_s": round(lookups_per_s, 1), "lookup_updates_echo_per_s": round(echo_per_s, 1),
+              "lookup_updates_ratio_to_echo": round(lookups_per_s / echo_per_s, 3),
+              "lookup_updates_replies": replies,
+              "lookup_updates_load_average": round(os.getloadavg()[0], 1)}
+    log(f"updates: {result}")
+    return result
 
 
 # ------------------------------------------------------------------------------------ helpers for the fake
@@ -899,6 +1006,8 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
         results.update(bench_lookup([1_000, 5_000] if quick else [1_000, 10_000, 100_000], 200 if quick else 2_000))
     if "dispatch" in parts:
         results.update(await bench_dispatch(database("dispatch"), 4 if quick else 20, 60 if quick else 2_000))
+    if "updates" in parts:
+        results.update(await bench_updates(database("updates"), 4 if quick else 20, 40 if quick else 1_000))
     if "broadcast" in parts:
         results.update(await bench_broadcast(database("broadcast"), 150 if quick else 10_000, 50.0 if quick else 1.0))
     if "memory" in parts:
@@ -913,7 +1022,7 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
     return results
 
 
-PARTS = ("lookup", "dispatch", "broadcast", "memory", "load", "coordinator", "web")
+PARTS = ("lookup", "dispatch", "updates", "broadcast", "memory", "load", "coordinator", "web")
 
 
 def main() -> int:

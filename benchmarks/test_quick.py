@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = {
     "lookup_rows", "lookup_p50_ms", "lookup_p99_ms", "lookup_growth", "lookup_index_mb",
     "answers_per_s", "echo_per_s", "answers_per_s_ratio_to_echo",
+    "lookup_updates_per_s", "lookup_updates_ratio_to_echo",
     "broadcast_recipients", "broadcast_rate_of_limit", "broadcast_lost", "broadcast_duplicates",
     "rss_mb_idle", "rss_mb_10k_drafts",
     "load_members", "load_seconds", "load_errors", "load_answers_lost", "machine",

@@ -7,7 +7,7 @@ import contextlib
 import gc
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -32,6 +32,7 @@ from bot.survey.sandbox import FormReader
 from bot.lookup import default_vocabulary
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
 from bot.fsm import SQLStorage
+from bot.member_cache import INFO_KEY as MEMBER_CACHE, MemberCache
 from bot.middlewares import AnswerButtons, DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
 import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
@@ -45,6 +46,12 @@ class Storage:
 
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # Members as updates see them (bot/member_cache.py); every session of `sessionmaker` carries it, so a
+    # member changed through any of them is read again on their next update.
+    members: MemberCache = field(default_factory=MemberCache)
+
+    def __post_init__(self) -> None:
+        self.sessionmaker.configure(info={MEMBER_CACHE: self.members})
 
 
 async def open_storage(settings: Settings) -> Storage:
@@ -55,7 +62,9 @@ async def open_storage(settings: Settings) -> Storage:
     except BaseException:
         await engine.dispose()
         raise
-    return Storage(engine=engine, sessionmaker=create_sessionmaker(engine))
+    # Open drafts are cached only when this process is the only one (bot/member_cache.py).
+    return Storage(engine=engine, sessionmaker=create_sessionmaker(engine),
+                   members=MemberCache(cache_drafts=not settings.redis_url))
 
 
 def build_i18n(settings: Settings) -> I18n:
@@ -91,7 +100,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     # Before the database session: a redelivered update costs one Redis round trip, no SQL.
     ledger = build_ledger(settings.redis_url)
     dispatcher.update.outer_middleware(DeduplicateUpdates(ledger))
-    dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker))
+    dispatcher.update.outer_middleware(DatabaseMiddleware(storage.sessionmaker, storage.members))
     MemberLocaleMiddleware(i18n, settings.default_language).setup(dispatcher)
     # Every button press a handler takes is answered exactly once, by this middleware (or, on an error, by the apology).
     dispatcher.callback_query.middleware(AnswerButtons())

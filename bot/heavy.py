@@ -15,6 +15,7 @@ served one after the other rather than both eating the CPU the members need.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 import os
@@ -64,15 +65,19 @@ def _nothing() -> None:
     """A job that only makes the pool start its worker."""
 
 
+def _call_job(module: str, name: str, *args: Any) -> Any:
+    """`module.name(*args)`, the module imported where the job runs: the bot process never imports matplotlib
+    and openpyxl (about 40 MB) unless it runs the jobs in a thread itself."""
+    return getattr(importlib.import_module(module), name)(*args)
+
+
 class HeavyWork:
     """Runs chart and export jobs in a worker process (or, with `workers=0`, in a thread of this one)."""
 
-    def __init__(self, workers: int = 1, jobs: ModuleType | None = None, idle_seconds: float = IDLE_SECONDS) -> None:
-        if jobs is None:
-            from bot.reports import jobs as default_jobs
-
-            jobs = default_jobs
-        self.jobs = jobs
+    def __init__(self, workers: int = 1, jobs: ModuleType | str = "bot.reports.jobs",
+                 idle_seconds: float = IDLE_SECONDS) -> None:
+        # The jobs' module by name: imported by the worker, not here (it draws with matplotlib).
+        self.jobs_module = jobs if isinstance(jobs, str) else jobs.__name__
         self.workers = workers
         self.idle_seconds = idle_seconds
         self._executor: Executor | None = None
@@ -97,27 +102,27 @@ class HeavyWork:
     async def chart_language(self, locale: str) -> str:
         """The language a chart is drawn in (English for Chinese when the machine has no CJK font)."""
         if locale not in self._chart_languages:
-            self._chart_languages[locale] = await self.run(self.jobs.chart_language, locale)
+            self._chart_languages[locale] = await self.run(_call_job, self.jobs_module, "chart_language", locale)
         return self._chart_languages[locale]
 
     async def progress_chart(self, regions: list, indicators: list, locale: str) -> bytes:
         """The /stats chart as PNG bytes, drawn in `locale` (see `chart_language`)."""
-        return await self.run(self.jobs.progress_chart, regions, indicators, locale)
+        return await self.run(_call_job, self.jobs_module, "progress_chart", regions, indicators, locale)
 
     async def comparison_chart(self, rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str,
                                locale: str, tier_name: str | None = None) -> bytes:
         """The /compare chart as PNG bytes (`tier_name` titles the legend)."""
-        return await self.run(self.jobs.comparison_chart, rows, pollutant_name, land_use_name, locale, tier_name)
+        return await self.run(_call_job, self.jobs_module, "comparison_chart", rows, pollutant_name, land_use_name, locale, tier_name)
 
     async def campaign_stats(self, forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]):
         """The /stats counts and indicators (`bot.reports.campaign.CampaignStats`) from submission rows."""
-        return await self.run(self.jobs.campaign_stats, forms, rows, members)
+        return await self.run(_call_job, self.jobs_module, "campaign_stats", forms, rows, members)
 
     async def export_files(self, definition: dict[str, Any], submissions: list[dict[str, Any]],
                            label_language: str | None, include_telegram_ids: bool, country_language: str = "en"):
         """XLSX and CSV of the submissions (`bot.reports.export.ExportFiles`), country names in `country_language`."""
-        return await self.run(self.jobs.export_files, definition, submissions, label_language, include_telegram_ids,
-                              country_language)
+        return await self.run(_call_job, self.jobs_module, "export_files", definition, submissions, label_language,
+                              include_telegram_ids, country_language)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run `function(*args)` off the event loop, one job per worker at a time; the result comes back."""
@@ -147,7 +152,8 @@ class HeavyWork:
             except BrokenProcessPool:
                 # The worker was killed under us (out of memory, an operator's kill): one fresh try.
                 self._discard(executor, attempt)
-        raise HeavyWorkFailed(getattr(function, "__name__", str(function)))
+        name = args[1] if function is _call_job else getattr(function, "__name__", str(function))
+        raise HeavyWorkFailed(name)
 
     def _discard(self, executor: Executor, attempt: int) -> None:
         log.warning("the heavy-work process died (attempt %d); starting a new one", attempt)
@@ -172,7 +178,7 @@ class HeavyWork:
                 # spawn, not fork: a forked copy of the bot would carry its event loop, sockets and ~300 MB.
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_started,
-                initargs=(self.jobs.__name__,),
+                initargs=(self.jobs_module,),
                 max_tasks_per_child=JOBS_PER_WORKER,
             )
         return self._executor

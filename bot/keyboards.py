@@ -213,14 +213,18 @@ def _fits(data) -> bool:
 def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None,
                      details: bool = False) -> InlineKeyboardMarkup | None:
     """Under a lookup answer: [Details] (first screen) or [More values] (a Details page), and [Compare]."""
-    builder = InlineKeyboardBuilder()
+    # Built directly: aiogram's builder deep-copies its buttons, a measurable share of every lookup.
+    buttons = []
     if more is not None:
-        builder.button(text=_("🔎 Details and sources ▸") if details else _("More values ▸"), callback_data=more)
+        buttons.append(InlineKeyboardButton(text=_("🔎 Details and sources ▸") if details else _("More values ▸"),
+                                            callback_data=more.pack()))
     compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
     if _fits(compare):
-        builder.button(text=_("📊 Compare countries"), callback_data=compare)
-    builder.adjust(2 if details else 1)
-    return builder.as_markup() if more is not None or _fits(compare) else None
+        buttons.append(InlineKeyboardButton(text=_("📊 Compare countries"), callback_data=compare.pack()))
+    if not buttons:
+        return None
+    width = 2 if details else 1
+    return InlineKeyboardMarkup(inline_keyboard=[buttons[start:start + width] for start in range(0, len(buttons), width)])
 
 
 def example_keyboard(label: str, data: LookupPage | CompareValues) -> InlineKeyboardMarkup:

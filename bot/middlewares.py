@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.failsafe import harmless
 from bot.i18n import choose_language
-from storage.models import utcnow
+from bot.member_cache import INFO_KEY as MEMBER_CACHE, MemberCache, snapshot
+from storage.models import Member, utcnow
 from storage.repositories.members import MemberRepository
 from storage.repositories.surveys import SurveyRepository
 
@@ -47,36 +48,64 @@ class KnownUpdatesOnly(BaseMiddleware):
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    """Opens one session for the update and loads the member who sent it (if known).
+    """Opens one session for the update and finds the member who sent it (if known).
 
-    For typed text it also reads which survey draft is open (`open_draft_id`, 0 if none): that text
-    answers the survey, and reading it here saves the survey filter a transaction of its own.
+    The member comes from `MemberCache` (bot/member_cache.py): read from SQL at most once every few seconds
+    per member, as a transient copy; a lookup from a known member reads nothing else about them and writes
+    nothing. The row is read again after any change this process commits (the session carries the cache),
+    and `last_seen_at` is touched at most once an hour, when the row is read.
 
-    The member's language is also kept as a plain string (`member_language`): when a handler's
-    transaction fails, the rollback expires the member object and the session is gone by the time
-    the error handler runs, so the error path (locale, apology) must not read ORM attributes.
+    For typed text in a private chat it also finds which survey draft is open (`open_draft_id`, 0 if none):
+    that text answers the survey, and finding it here saves the survey filter a transaction of its own.
+    It is read from SQL unless this process is the only one (no Redis) and the cache knows it: a survey
+    answer must never be taken for a lookup because another process opened the draft a second ago.
+
+    The member's language is also kept as a plain string (`member_language`): the error path (locale,
+    apology) runs after the session is gone and must not read ORM attributes.
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], members: MemberCache | None = None) -> None:
         self.sessionmaker = sessionmaker
+        self.members = members if members is not None else MemberCache()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker(info={MEMBER_CACHE: self.members}) as session:
             data["session"] = session
             data["member"] = None
             data["member_language"] = None
             user: User | None = data.get("event_from_user")
             if user is not None:
-                async with session.begin():
-                    repo = MemberRepository(session)
-                    member = await repo.get(user.id)
-                    if member is not None and utcnow() - member.last_seen_at > LAST_SEEN_RESOLUTION:
-                        await repo.touch(member)
-                    if member is not None and _typed_text(event):
-                        data["open_draft_id"] = await SurveyRepository(session).active_draft_id(member.id) or 0
+                found, member = self.members.lookup(user.id)
+                wants_draft = _typed_text(event)
+                if not found:
+                    member = await self._read_member(session, user.id, wants_draft, data)
+                elif wants_draft and member is not None:
+                    draft_id = self.members.open_draft(member.id)
+                    if draft_id is None:
+                        generation = self.members.generation
+                        async with session.begin():
+                            draft_id = await SurveyRepository(session).active_draft_id(member.id) or 0
+                        self.members.store_draft(member.id, draft_id, generation)
+                    data["open_draft_id"] = draft_id
                 data["member"] = member
                 data["member_language"] = member.language if member is not None else None
             return await handler(event, data)
+
+    async def _read_member(self, session: AsyncSession, telegram_id: int, wants_draft: bool,
+                           data: dict[str, Any]) -> Member | None:
+        generation = self.members.generation
+        async with session.begin():
+            repo = MemberRepository(session)
+            member = await repo.get(telegram_id)
+            if member is not None and utcnow() - member.last_seen_at > LAST_SEEN_RESOLUTION:
+                await repo.touch(member)
+            if member is not None and wants_draft:
+                data["open_draft_id"] = await SurveyRepository(session).active_draft_id(member.id) or 0
+        self.members.store(telegram_id, member, generation)
+        if "open_draft_id" in data:
+            self.members.store_draft(member.id, data["open_draft_id"], generation)
+        # The handler gets a copy too: whether the cache answered or not, `member` behaves the same.
+        return snapshot(member)
 
 
 class MemberLocaleMiddleware(I18nMiddleware):

@@ -9,9 +9,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from bot.countries import country_name
 from bot.reports.regions import region_of
 from bot.survey.form import Form, Node
@@ -26,6 +23,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_LIMIT = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# openpyxl's ILLEGAL_CHARACTERS_RE (control characters XML cannot hold), here so that importing this module does
+# not load openpyxl (with numpy and PIL, about 20 MB) into every bot process: it is imported when an XLSX is written.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 NUMERIC_TYPES = {"integer", "decimal"}
 SELECT_TYPES = {"select_one", "select_multiple"}
@@ -256,6 +256,8 @@ def _name_sheets(sheets: list[_Sheet]) -> None:
 
 
 def _xlsx_bytes(sheets: list[_Sheet], headers: dict[int, list[str]]) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 import weakref
 from datetime import datetime
 
@@ -23,9 +24,13 @@ from bot.lookup import (
 from bot.lookup.index import Comparison, asked_tier
 from bot.lookup.records import with_derived_fields
 from bot.lookup.vocabulary import LAND_USE_TERMS
+from bot.member_cache import INFO_KEY as MEMBER_CACHE
 from storage.repositories.thresholds import ThresholdRepository
 
 log = logging.getLogger(__name__)
+
+# How long the lookup index is served without asking the database whether another process changed it.
+FRESH_SECONDS = 2.0
 
 
 def _servable(row: dict) -> bool:
@@ -39,14 +44,24 @@ class ThresholdCatalog:
     def __init__(self) -> None:
         self._index: ThresholdIndex | None = None
         self._signature: tuple[int, datetime | None, int | None] | None = None
+        self._version: int | None = None  # the tracker's count of thresholds commits when last checked
+        self._checked_at = 0.0
         self._lock = asyncio.Lock()
 
     async def index(self, session: AsyncSession) -> ThresholdIndex:
-        """The current index (one cheap query checks it is still up to date)."""
+        """The current index (one cheap query checks it is still up to date, at most every few seconds)."""
+        # A commit through this process's sessions that wrote thresholds (a review, an import) is known at
+        # once (bot/member_cache.py counts them); another process's is seen within FRESH_SECONDS.
+        tracker = session.info.get(MEMBER_CACHE)
+        version = tracker.versions.get("thresholds", 0) if tracker is not None else None
+        if (self._index is not None and version is not None and version == self._version
+                and time.monotonic() - self._checked_at < FRESH_SECONDS):
+            return self._index
         repo = ThresholdRepository(session)
         async with session.begin():
             signature = await repo.approved_signature()
         if self._index is not None and signature == self._signature:
+            self._version, self._checked_at = version, time.monotonic()
             return self._index
         async with self._lock:
             if self._index is None or signature != self._signature:
@@ -57,6 +72,7 @@ class ThresholdCatalog:
                 # in this process), so members answering surveys are not held while an approval is indexed.
                 self._index = await asyncio.to_thread(_index_rows, rows)
                 self._signature = signature
+                self._version, self._checked_at = version, time.monotonic()
         return self._index
 
 

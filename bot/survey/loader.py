@@ -12,12 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pyxform import constants
-from pyxform.errors import PyXFormError
-from pyxform.utils import default_is_dynamic
-from pyxform.xls2json import workbook_to_json
-from pyxform.xls2json_backends import Definition, SupportedFileTypes, get_xlsform
-
 from bot.survey.analysis import check_calculation_cycles, check_work, form_warnings
 from bot.survey.expressions import ExpressionError, check_expression
 from bot.survey.form import DEFAULT_LANGUAGE_KEY, Choice, Form, FormError, Node
@@ -81,6 +75,13 @@ def load_form_bytes(content: bytes, filename: str) -> Form:
 
 def check_and_load(content: bytes, filename: str, warnings: bool = False) -> tuple[Form, list[FormProblem]]:
     """The form in these bytes and, if asked, what is worth a warning (values that can grow, slow regexes)."""
+    # pyxform (with openpyxl, xlrd, numpy) is about 30 MB: imported when a form file is read, not by every process
+    # that only runs stored forms (README, Benchmarks: memory).
+    from pyxform import constants
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import Definition, SupportedFileTypes, get_xlsform
+
     name = Path(filename).name or "form"
     kind = check_form_bytes(content, name)
     definition = Definition(
@@ -271,7 +272,7 @@ def _check_expressions(form: Form, source: str) -> None:
             "repeat_count": node.repeat_count,
             "required": node.required,
         }
-        if node.default and default_is_dynamic(node.default, node.type):
+        if node.default and _default_is_dynamic(node.default, node.type):
             columns["default"] = node.default
         for column, expression in columns.items():
             if not expression:
@@ -283,3 +284,9 @@ def _check_expressions(form: Form, source: str) -> None:
                 raise FormError(
                     f"{source}: sheet 'survey', {row}column '{column}' of '{node.name}': {_one_line(str(error))}"
                 ) from None
+
+
+def _default_is_dynamic(default: str, kind: str) -> bool:
+    from pyxform.utils import default_is_dynamic
+
+    return default_is_dynamic(default, kind)

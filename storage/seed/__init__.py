@@ -16,11 +16,11 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import register_seeder
-from storage.models import ReviewStatus, utcnow
+from storage.models import ReviewStatus, SurveyForm, utcnow
 from storage.repositories.surveys import SurveyRepository
 from storage.repositories.thresholds import RECORD_COLUMNS, REFERENCE, ThresholdRepository, source_key
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 REFERENCE_THRESHOLDS = Path(__file__).resolve().parent / "reference_thresholds.csv"
 SEED_NAME = "reference_thresholds"
+FORMS_SEED_NAME = "shipped_forms"
 # Bump when `normalize_row` reads rows differently: running databases are brought in line at next start.
 NORMALIZATION_VERSION = "2026-11-30.2 tiers, conditions, TEQ units, trigger and action value types"
 # Another number than the migration lock: several processes starting together sync the seed once.
@@ -43,16 +44,30 @@ SHIPPED_FORMS = {
 
 
 async def seed_forms(session: AsyncSession) -> None:
-    """Publish the shipped XLSForms that are not in the database yet."""
-    from bot.survey import load_form  # the engine parses the file; storage only keeps the result
+    """Publish the shipped XLSForms that are not in the database yet.
 
+    Files already published as they are now (their digest is remembered) are not parsed again: parsing needs
+    pyxform, about 30 MB that a bot process would otherwise carry for good (README, Benchmarks: memory).
+    """
+    digest = hashlib.sha256()
+    for filename, audience in sorted(SHIPPED_FORMS.items()):
+        digest.update(f"{filename}\0{audience}\0".encode())
+        digest.update((FORMS_DIR / filename).read_bytes())
     async with session.begin():
         repo = SurveyRepository(session)
+        seeds = ThresholdRepository(session)
+        published = set(await session.scalars(
+            select(SurveyForm.source_name).where(SurveyForm.source_name.in_(list(SHIPPED_FORMS))).distinct()))
+        if await seeds.seed_digest(FORMS_SEED_NAME) == digest.hexdigest() and published == set(SHIPPED_FORMS):
+            return
+        from bot.survey import load_form  # the engine parses the file; storage only keeps the result
+
         for filename, audience in SHIPPED_FORMS.items():
             form = load_form(FORMS_DIR / filename)
             if await repo.form_version(form.form_id, form.version) is None:
                 await repo.publish(form.form_id, form.version, form.title, form.to_dict(), audience, filename, None)
                 log.info("published %s version %s", form.form_id, form.version)
+        await seeds.set_seed_digest(FORMS_SEED_NAME, digest.hexdigest())
 
 
 @dataclass
