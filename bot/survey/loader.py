@@ -289,4 +289,4 @@ def _check_expressions(form: Form, source: str) -> None:
 def _default_is_dynamic(default: str, kind: str) -> bool:
     from pyxform.utils import default_is_dynamic
 
-    return default_is_dynamic(default, kind)
+    return bool(default_is_dynamic(default, kind))
