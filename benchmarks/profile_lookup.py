@@ -22,8 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TEXTS = ["cadmium agricultural Canada", "lead industrial", "plomb sol résidentiel Pays-Bas", "镉 荷兰",
-         "mercury residential Netherlands", "zinc agricultural Germany", "arsenic Kenya", "Pb industrial China"]
+TEXTS = [
+    "cadmium agricultural Canada",
+    "lead industrial",
+    "plomb sol résidentiel Pays-Bas",
+    "镉 荷兰",
+    "mercury residential Netherlands",
+    "zinc agricultural Germany",
+    "arsenic Kenya",
+    "Pb industrial China",
+]
+
 
 async def run(updates: int, workdir: Path, dump: str | None) -> None:
     from sqlalchemy import insert
@@ -40,10 +49,24 @@ async def run(updates: int, workdir: Path, dump: str | None) -> None:
         engine = create_engine(database_url)
         now = utcnow()
         async with engine.begin() as connection:
-            await connection.execute(insert(Member), [
-                {"telegram_id": 60_000_000 + number, "name": f"Member {number}", "language": "en", "country": "KE",
-                 "role": "focal_point", "created_at": now, "last_seen_at": now, "onboarded_at": now,
-                 "active": True, "muted": False} for number in range(20)])
+            await connection.execute(
+                insert(Member),
+                [
+                    {
+                        "telegram_id": 60_000_000 + number,
+                        "name": f"Member {number}",
+                        "language": "en",
+                        "country": "KE",
+                        "role": "focal_point",
+                        "created_at": now,
+                        "last_seen_at": now,
+                        "onboarded_at": now,
+                        "active": True,
+                        "muted": False,
+                    }
+                    for number in range(20)
+                ],
+            )
         await engine.dispose()
         users = [harness.user(60_000_000 + number) for number in range(20)]
         batch = [harness.updates.message(users[n % 20], TEXTS[n % len(TEXTS)]) for n in range(updates)]
@@ -68,8 +91,10 @@ async def run(updates: int, workdir: Path, dump: str | None) -> None:
         label = component(filename.replace("\\", "/"), function)
         totals[label] = totals.get(label, 0.0) + tottime
     whole = sum(totals.values())
-    print(f"{updates} lookup updates from 20 members, {plain_ms:.2f} ms each without the profiler "
-          f"({whole / updates * 1000:.2f} ms under cProfile)")
+    print(
+        f"{updates} lookup updates from 20 members, {plain_ms:.2f} ms each without the profiler "
+        f"({whole / updates * 1000:.2f} ms under cProfile)"
+    )
     print()
     print("| component (self time of its functions) | ms per update (cProfile) | share |")
     print("| --- | --- | --- |")
@@ -79,32 +104,73 @@ async def run(updates: int, workdir: Path, dump: str | None) -> None:
 
 # First match wins: (label, fragments of the file path; a function name after ':').
 COMPONENTS = [
-    ("middlewares: member cache, open draft, locale (bot/middlewares.py, bot/member_cache.py, i18n middleware)",
-     ("bot/middlewares.py", "bot/member_cache.py", "aiogram/utils/i18n/")),
+    (
+        "middlewares: member cache, open draft, locale (bot/middlewares.py, bot/member_cache.py, i18n middleware)",
+        ("bot/middlewares.py", "bot/member_cache.py", "aiogram/utils/i18n/"),
+    ),
     ("deduplication (bot/dedupe.py)", ("bot/dedupe.py",)),
-    ("database: SQLAlchemy, aiosqlite, its thread (open-draft query, index freshness check)",
-     ("sqlalchemy/", "aiosqlite/", "sqlite3", "greenlet", "queue", "threading.py", "concurrent/futures",
-      ":SimpleQueue", ":_thread.lock", ":greenlet")),
-    ("lookup: parse and find (bot/lookup, not render)", ("bot/lookup/index.py", "bot/lookup/parser.py",
-                                                        "bot/lookup/vocabulary.py", "bot/lookup/__init__.py",
-                                                        "bot/lookup/records.py", "rapidfuzz")),
-    ("rendering: answer text, keyboard (bot/lookup/render.py, bot/keyboards.py, bot/i18n, babel)",
-     ("bot/lookup/render.py", "bot/keyboards.py", "bot/i18n/", "babel/", "bot/countries.py", "gettext.py",
-      "bot/callbacks.py", "html/", "bot/limits.py")),
-    ("sending: aiogram methods, Bot API session (bot/local_api.py)", ("aiogram/methods/", "aiogram/client/",
-                                                                      "bot/local_api.py")),
-    ("aiogram: routing, filters, handler calls (dispatcher, routers, magic filters)",
-     ("aiogram/dispatcher/", "aiogram/filters/", "magic_filter/", "aiogram/fsm/", "bot/handlers/", "inspect.py")),
+    (
+        "database: SQLAlchemy, aiosqlite, its thread (open-draft query, index freshness check)",
+        (
+            "sqlalchemy/",
+            "aiosqlite/",
+            "sqlite3",
+            "greenlet",
+            "queue",
+            "threading.py",
+            "concurrent/futures",
+            ":SimpleQueue",
+            ":_thread.lock",
+            ":greenlet",
+        ),
+    ),
+    (
+        "lookup: parse and find (bot/lookup, not render)",
+        (
+            "bot/lookup/index.py",
+            "bot/lookup/parser.py",
+            "bot/lookup/vocabulary.py",
+            "bot/lookup/__init__.py",
+            "bot/lookup/records.py",
+            "rapidfuzz",
+        ),
+    ),
+    (
+        "rendering: answer text, keyboard (bot/lookup/render.py, bot/keyboards.py, bot/i18n, babel)",
+        (
+            "bot/lookup/render.py",
+            "bot/keyboards.py",
+            "bot/i18n/",
+            "babel/",
+            "bot/countries.py",
+            "gettext.py",
+            "bot/callbacks.py",
+            "html/",
+            "bot/limits.py",
+        ),
+    ),
+    (
+        "sending: aiogram methods, Bot API session (bot/local_api.py)",
+        ("aiogram/methods/", "aiogram/client/", "bot/local_api.py"),
+    ),
+    (
+        "aiogram: routing, filters, handler calls (dispatcher, routers, magic filters)",
+        ("aiogram/dispatcher/", "aiogram/filters/", "magic_filter/", "aiogram/fsm/", "bot/handlers/", "inspect.py"),
+    ),
     ("pydantic: aiogram types (updates, messages, results)", ("pydantic", "aiogram/types/", ":pydantic_core")),
-    ("event loop: scheduling, and waiting in epoll (for the database thread, or for a core on a busy machine)",
-     ("asyncio/", "selectors.py", ":select.epoll", ":_contextvars", ":socket")),
+    (
+        "event loop: scheduling, and waiting in epoll (for the database thread, or for a core on a busy machine)",
+        ("asyncio/", "selectors.py", ":select.epoll", ":_contextvars", ":socket"),
+    ),
 ]
 
 
 def component(filename: str, function: str) -> str:
     for label, fragments in COMPONENTS:
         for fragment in fragments:
-            if (fragment.startswith(":") and fragment[1:] in function) or (not fragment.startswith(":") and fragment in filename):
+            if (fragment.startswith(":") and fragment[1:] in function) or (
+                not fragment.startswith(":") and fragment in filename
+            ):
                 return label
     return "other (the benchmark's own loop, builtins)"
 

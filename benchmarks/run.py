@@ -43,9 +43,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 QUERIES = [
-    "cadmium agricultural Kenya", "lead residential Netherlands", "arsenic in industrial soil in France",
-    "zinc pH 6 agricultural DE", "mercury", "plomo suelo residencial España", "cuivre agricole", "nickel BR",
-    "chromium VI commercial", "benzo(a)pyrene residential CA", "7440-43-9", "limite du cadmium au Kenya",
+    "cadmium agricultural Kenya",
+    "lead residential Netherlands",
+    "arsenic in industrial soil in France",
+    "zinc pH 6 agricultural DE",
+    "mercury",
+    "plomo suelo residencial España",
+    "cuivre agricole",
+    "nickel BR",
+    "chromium VI commercial",
+    "benzo(a)pyrene residential CA",
+    "7440-43-9",
+    "limite du cadmium au Kenya",
 ]
 
 
@@ -58,7 +67,9 @@ def lookup_queries(count: int, jurisdictions: list[str], seed: int = 3) -> list[
     from bot.lookup.pollutants import POLLUTANTS
 
     rng = random.Random(seed)
-    names = [getattr(pollutant, "name", None) or getattr(pollutant, "id", None) or str(pollutant) for pollutant in POLLUTANTS]
+    names = [
+        getattr(pollutant, "name", None) or getattr(pollutant, "id", None) or str(pollutant) for pollutant in POLLUTANTS
+    ]
     land_uses = ["agricultural", "residential", "industrial", "commercial", "", "parks"]
     texts = []
     for number in range(count):
@@ -77,17 +88,32 @@ def _typo(word: str, rng: random.Random) -> str:
     position = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(3)
     if kind == 0:
-        return word[:position] + word[position + 1] + word[position] + word[position + 2:]
+        return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
     if kind == 1:
-        return word[:position] + word[position + 1:]
-    return word[:position] + rng.choice("aeiourstnl") + word[position + 1:]
+        return word[:position] + word[position + 1 :]
+    return word[:position] + rng.choice("aeiourstnl") + word[position + 1 :]
 
 
-FIELD_CONDITIONS = ("sandy soil", "clay", "playground", "kindergarten", "pH 6,5", "acidic", "alkaline", "grassland",
-                    "arable land", "sludge", "light soil", "park", "loam")
+FIELD_CONDITIONS = (
+    "sandy soil",
+    "clay",
+    "playground",
+    "kindergarten",
+    "pH 6,5",
+    "acidic",
+    "alkaline",
+    "grassland",
+    "arable land",
+    "sludge",
+    "light soil",
+    "park",
+    "loam",
+)
 FIELD_LAND_USES = {
-    "en": ("agricultural", "residential", "industrial", ""), "zh": ("农用地", "住宅用地", "工业用地", ""),
-    "ar": ("الزراعية", "السكنية", "الصناعية", ""), "ru": ("сельскохозяйственные", "жилые", "промышленные", ""),
+    "en": ("agricultural", "residential", "industrial", ""),
+    "zh": ("农用地", "住宅用地", "工业用地", ""),
+    "ar": ("الزراعية", "السكنية", "الصناعية", ""),
+    "ru": ("сельскохозяйственные", "жилые", "промышленные", ""),
 }
 
 
@@ -107,19 +133,25 @@ def field_mix_queries(count: int, jurisdictions: list[str], seed: int = 5) -> li
         kind = number % 6
         if kind == 0:  # typos in the pollutant and the country
             country = countries["en"].get(code, code)
-            texts.append(f"{_typo((pollutant.names['en'] or (pollutant.name_en,))[0], rng)} limt {rng.choice(FIELD_LAND_USES['en'])} "
-                         f"{_typo(country, rng)}")
+            texts.append(
+                f"{_typo((pollutant.names['en'] or (pollutant.name_en,))[0], rng)} limt {rng.choice(FIELD_LAND_USES['en'])} "
+                f"{_typo(country, rng)}"
+            )
         elif kind == 1:  # Chinese, unspaced
             names = pollutant.names["zh"] or (pollutant.name_en,)
             texts.append(f"{countries['zh'].get(code, code)}{rng.choice(FIELD_LAND_USES['zh'])}{names[0]}筛选值")
         elif kind == 2:  # Arabic
             names = pollutant.names["ar"] or (pollutant.name_en,)
-            texts.append(f"حد {names[0]} في التربة {rng.choice(FIELD_LAND_USES['ar'])} في {countries['ar'].get(code, code)}")
+            texts.append(
+                f"حد {names[0]} في التربة {rng.choice(FIELD_LAND_USES['ar'])} في {countries['ar'].get(code, code)}"
+            )
         elif kind == 3:  # Cyrillic
             names = pollutant.names["ru"] or (pollutant.name_en,)
             texts.append(f"{names[0]} {rng.choice(FIELD_LAND_USES['ru'])} почва {countries['ru'].get(code, code)}")
         elif kind == 4:  # conditions
-            texts.append(f"{(pollutant.names['en'] or (pollutant.name_en,))[0]} {rng.choice(FIELD_CONDITIONS)} {countries['en'].get(code, code)}")
+            texts.append(
+                f"{(pollutant.names['en'] or (pollutant.name_en,))[0]} {rng.choice(FIELD_CONDITIONS)} {countries['en'].get(code, code)}"
+            )
         else:  # CAS numbers
             texts.append(f"{rng.choice(with_cas).cas} {rng.choice(FIELD_LAND_USES['en'])} {code}")
     return texts
@@ -131,6 +163,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 # ------------------------------------------------------------------------------------ 1. lookup
+
 
 def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
     from bot.lookup import build_index, default_vocabulary, lookup
@@ -164,22 +197,29 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
             lookup(index, text, member_country="KE", vocabulary=vocabulary)
             mix_cpu.append((time.thread_time() - started_cpu) * 1000)
             mix.append((time.perf_counter() - started) * 1000)
-        growth[str(size)] = {"p50_ms": round(statistics.median(latencies), 3),
-                             "p99_ms": round(percentile(latencies, 0.99), 3),
-                             "mix_p50_ms": round(statistics.median(mix), 3),
-                             "mix_p99_ms": round(percentile(mix, 0.99), 3),
-                             "mix_cpu_p50_ms": round(statistics.median(mix_cpu), 3),
-                             "mix_cpu_p99_ms": round(percentile(mix_cpu, 0.99), 3),
-                             "load_average": round(os.getloadavg()[0], 1),
-                             "build_s": round(build_s, 2), "memory_mb": round(memory / 2**20, 1)}
+        growth[str(size)] = {
+            "p50_ms": round(statistics.median(latencies), 3),
+            "p99_ms": round(percentile(latencies, 0.99), 3),
+            "mix_p50_ms": round(statistics.median(mix), 3),
+            "mix_p99_ms": round(percentile(mix, 0.99), 3),
+            "mix_cpu_p50_ms": round(statistics.median(mix_cpu), 3),
+            "mix_cpu_p99_ms": round(percentile(mix_cpu, 0.99), 3),
+            "load_average": round(os.getloadavg()[0], 1),
+            "build_s": round(build_s, 2),
+            "memory_mb": round(memory / 2**20, 1),
+        }
         log(f"lookup {size:>7} rows: {growth[str(size)]}")
-        result = {"lookup_rows": size, "lookup_p50_ms": growth[str(size)]["p50_ms"],
-                  "lookup_p99_ms": growth[str(size)]["p99_ms"], "lookup_index_mb": growth[str(size)]["memory_mb"],
-                  "lookup_mix_p50_ms": growth[str(size)]["mix_p50_ms"],
-                  "lookup_mix_p99_ms": growth[str(size)]["mix_p99_ms"],
-                  "lookup_mix_cpu_p50_ms": growth[str(size)]["mix_cpu_p50_ms"],
-                  "lookup_mix_cpu_p99_ms": growth[str(size)]["mix_cpu_p99_ms"],
-                  "lookup_build_s": growth[str(size)]["build_s"]}
+        result = {
+            "lookup_rows": size,
+            "lookup_p50_ms": growth[str(size)]["p50_ms"],
+            "lookup_p99_ms": growth[str(size)]["p99_ms"],
+            "lookup_index_mb": growth[str(size)]["memory_mb"],
+            "lookup_mix_p50_ms": growth[str(size)]["mix_p50_ms"],
+            "lookup_mix_p99_ms": growth[str(size)]["mix_p99_ms"],
+            "lookup_mix_cpu_p50_ms": growth[str(size)]["mix_cpu_p50_ms"],
+            "lookup_mix_cpu_p99_ms": growth[str(size)]["mix_cpu_p99_ms"],
+            "lookup_build_s": growth[str(size)]["build_s"],
+        }
         del index, records
     result["lookup_growth"] = growth
     return result
@@ -188,8 +228,14 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
 # ------------------------------------------------------------------------------------ survey plans
 
 # Answers with a format or a range of their own (threshold survey version 2026113002).
-FIXED_ANSWERS = {"resp_email": "member@example.org", "expected_year": "2030", "pollutant_cas": "7440-43-9",
-                 "value_max": "1.6", "ph_min": "5", "ph_max": "7"}
+FIXED_ANSWERS = {
+    "resp_email": "member@example.org",
+    "expected_year": "2030",
+    "pollutant_cas": "7440-43-9",
+    "value_max": "1.6",
+    "ph_min": "5",
+    "ph_max": "7",
+}
 
 
 def survey_plan(form, has_thresholds: str = "Yes, in force", repeats: int = 1) -> list[tuple[str, str]]:
@@ -257,6 +303,7 @@ def threshold_form():
 
 # ------------------------------------------------------------------------------------ 2. answers vs echo
 
+
 async def bench_dispatch(database_url: str, members: int, answers_target: int) -> dict:
     from aiogram import Dispatcher
     from aiogram.types import Message
@@ -311,13 +358,21 @@ async def bench_dispatch(database_url: str, members: int, answers_target: int) -
     answers_per_s = len(updates) / answers_s
     concurrent_per_s = len(updates) / concurrent_s
     echo_per_s = len(echo_updates) / echo_s
-    log(f"dispatch: {len(updates)} survey answers in {answers_s:.1f} s ({answers_per_s:.0f}/s), {concurrent_per_s:.0f}/s "
-        f"with {members} members at once; echo {echo_per_s:.0f}/s; one empty transaction {transaction_ms:.2f} ms")
-    return {"answers": len(updates), "answers_per_s": round(answers_per_s, 1), "echo_per_s": round(echo_per_s, 1),
-            "answers_per_s_ratio_to_echo": round(answers_per_s / echo_per_s, 3),
-            "answers_per_s_concurrent": round(concurrent_per_s, 1), "answers_concurrent_members": members,
-            "answers_concurrent_ratio_to_echo": round(concurrent_per_s / echo_per_s, 3),
-            "db_empty_transaction_ms": round(transaction_ms, 3), "echo_update_ms": round(1000 / echo_per_s, 3)}
+    log(
+        f"dispatch: {len(updates)} survey answers in {answers_s:.1f} s ({answers_per_s:.0f}/s), {concurrent_per_s:.0f}/s "
+        f"with {members} members at once; echo {echo_per_s:.0f}/s; one empty transaction {transaction_ms:.2f} ms"
+    )
+    return {
+        "answers": len(updates),
+        "answers_per_s": round(answers_per_s, 1),
+        "echo_per_s": round(echo_per_s, 1),
+        "answers_per_s_ratio_to_echo": round(answers_per_s / echo_per_s, 3),
+        "answers_per_s_concurrent": round(concurrent_per_s, 1),
+        "answers_concurrent_members": members,
+        "answers_concurrent_ratio_to_echo": round(concurrent_per_s / echo_per_s, 3),
+        "db_empty_transaction_ms": round(transaction_ms, 3),
+        "echo_update_ms": round(1000 / echo_per_s, 3),
+    }
 
 
 async def _transaction_ms(sessionmaker, count: int = 500) -> float:
@@ -333,8 +388,16 @@ async def _transaction_ms(sessionmaker, count: int = 500) -> float:
 
 # ------------------------------------------------------------------------------------ 2b. lookups vs echo over HTTP
 
-LOOKUP_TEXTS = ["cadmium agricultural Canada", "lead industrial", "plomb sol résidentiel Pays-Bas", "镉 荷兰",
-                "mercury residential Netherlands", "zinc agricultural Germany", "arsenic Kenya", "Pb industrial China"]
+LOOKUP_TEXTS = [
+    "cadmium agricultural Canada",
+    "lead industrial",
+    "plomb sol résidentiel Pays-Bas",
+    "镉 荷兰",
+    "mercury residential Netherlands",
+    "zinc agricultural Germany",
+    "arsenic Kenya",
+    "Pb industrial China",
+]
 
 
 class Polling:
@@ -344,7 +407,7 @@ class Polling:
     def __init__(self, fake, dispatcher, bot) -> None:
         self.fake, self.dispatcher, self.bot = fake, dispatcher, bot
 
-    async def __aenter__(self) -> "Polling":
+    async def __aenter__(self) -> Polling:
         from bot.polling import poll
 
         since = self.fake.mark()
@@ -358,8 +421,9 @@ class Polling:
         self.task.cancel()  # poll() then shuts the dispatcher down
         await asyncio.gather(self.task, return_exceptions=True)
 
-    async def throughput(self, users: list[int], texts: list[str], count: int, replies_per_text: dict[str, int],
-                         timeout: float) -> float:
+    async def throughput(
+        self, users: list[int], texts: list[str], count: int, replies_per_text: dict[str, int], timeout: float
+    ) -> float:
         """Updates per second: `count` messages from `users` (round robin) injected at once, until every reply
         was sent."""
         expected = {user: self.watcher.sent.get(user, 0) for user in users}
@@ -426,16 +490,21 @@ async def bench_updates(database_url: str, users_count: int, count: int) -> dict
                 echo_per_s = await polling.throughput(users, LOOKUP_TEXTS, count, {}, max(60.0, count / 5))
         finally:
             await bot.session.close()
-    result = {"lookup_updates": count, "lookup_updates_users": users_count,
-              "lookup_updates_per_s": round(lookups_per_s, 1), "lookup_updates_echo_per_s": round(echo_per_s, 1),
-              "lookup_updates_ratio_to_echo": round(lookups_per_s / echo_per_s, 3),
-              "lookup_updates_replies": replies,
-              "lookup_updates_load_average": round(os.getloadavg()[0], 1)}
+    result = {
+        "lookup_updates": count,
+        "lookup_updates_users": users_count,
+        "lookup_updates_per_s": round(lookups_per_s, 1),
+        "lookup_updates_echo_per_s": round(echo_per_s, 1),
+        "lookup_updates_ratio_to_echo": round(lookups_per_s / echo_per_s, 3),
+        "lookup_updates_replies": replies,
+        "lookup_updates_load_average": round(os.getloadavg()[0], 1),
+    }
     log(f"updates: {result}")
     return result
 
 
 # ------------------------------------------------------------------------------------ helpers for the fake
+
 
 class ChatWatcher:
     """Counts the fake's successful sends per chat in one pass over new calls (waiting stays O(calls))."""
@@ -452,7 +521,7 @@ class ChatWatcher:
         while True:
             calls = self.fake.calls
             if len(calls) > self.position:
-                for call in calls[self.position:]:
+                for call in calls[self.position :]:
                     if call.method in ("sendMessage", "editMessageText") and call.ok:
                         chat = call.params.get("chat_id")
                         if isinstance(chat, str) and chat.lstrip("-").isdigit():
@@ -470,7 +539,7 @@ class ChatWatcher:
             try:
                 await asyncio.wait_for(self.changed.wait_for(lambda: self.sent.get(chat, 0) > seen), timeout)
                 return True
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return False
 
     async def wait_text(self, chat: int, fragment: str, timeout: float) -> bool:
@@ -478,10 +547,11 @@ class ChatWatcher:
         fragment plain ("country's" is sent as "country&#x27;s")."""
         async with self.changed:
             try:
-                await asyncio.wait_for(self.changed.wait_for(
-                    lambda: fragment in html.unescape(self.texts.get(chat, ""))), timeout)
+                await asyncio.wait_for(
+                    self.changed.wait_for(lambda: fragment in html.unescape(self.texts.get(chat, ""))), timeout
+                )
                 return True
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return False
 
     def stop(self) -> None:
@@ -489,16 +559,29 @@ class ChatWatcher:
 
 
 def bot_environment(fake, database_url: str, **extra: str) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "WEBHOOK_", "REDIS_"))}
-    environment.update(BOT_TOKEN=fake.token, TELEGRAM_API_BASE=fake.base_url, DATABASE_URL=database_url,
-                       LOG_LEVEL="WARNING", COORDINATOR_IDS="900", **extra)
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "WEBHOOK_", "REDIS_"))
+    }
+    environment.update(
+        BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE=fake.base_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        COORDINATOR_IDS="900",
+        **extra,
+    )
     return environment
 
 
 async def start_bot(fake, database_url: str) -> subprocess.Popen:
     since = fake.mark()
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=bot_environment(fake, database_url),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=bot_environment(fake, database_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     await fake.wait_for("getMe", since=since, timeout=120, consume=False)
     return process
 
@@ -533,24 +616,62 @@ async def add_members(database_url: str, count: int, first_id: int, with_drafts:
         async with engine.begin() as connection:
             now = utcnow()
             for offset in range(0, count, 2000):
-                await connection.execute(insert(Member), [
-                    {"telegram_id": first_id + number, "name": f"Member {number}", "language": "en", "country": "KE",
-                     "role": "focal_point", "created_at": now, "last_seen_at": now, "onboarded_at": now,
-                     "active": True, "muted": False}
-                    for number in range(offset, min(count, offset + 2000))])
+                await connection.execute(
+                    insert(Member),
+                    [
+                        {
+                            "telegram_id": first_id + number,
+                            "name": f"Member {number}",
+                            "language": "en",
+                            "country": "KE",
+                            "role": "focal_point",
+                            "created_at": now,
+                            "last_seen_at": now,
+                            "onboarded_at": now,
+                            "active": True,
+                            "muted": False,
+                        }
+                        for number in range(offset, min(count, offset + 2000))
+                    ],
+                )
             if with_drafts:
-                form = (await connection.execute(select(SurveyForm.id, SurveyForm.definition)
-                                                 .where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current))).one()
+                form = (
+                    await connection.execute(
+                        select(SurveyForm.id, SurveyForm.definition).where(
+                            SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current
+                        )
+                    )
+                ).one()
                 from bot.survey import Form
 
                 state = start(Form.from_dict(form.definition), "en")
-                ids = [row.id for row in await connection.execute(
-                    select(Member.id).where(Member.telegram_id >= first_id, Member.telegram_id < first_id + count))]
+                ids = [
+                    row.id
+                    for row in await connection.execute(
+                        select(Member.id).where(Member.telegram_id >= first_id, Member.telegram_id < first_id + count)
+                    )
+                ]
                 for offset in range(0, len(ids), 2000):
-                    await connection.execute(insert(Submission), [
-                        {"form_pk": form.id, "member_id": member_id, "country": "KE", "language": "en", "status": "draft",
-                         "state": state.to_dict(), "pending": {}, "active": True, "last_update_id": 0, "revision": 1,
-                         "created_at": now, "updated_at": now} for member_id in ids[offset:offset + 2000]])
+                    await connection.execute(
+                        insert(Submission),
+                        [
+                            {
+                                "form_pk": form.id,
+                                "member_id": member_id,
+                                "country": "KE",
+                                "language": "en",
+                                "status": "draft",
+                                "state": state.to_dict(),
+                                "pending": {},
+                                "active": True,
+                                "last_update_id": 0,
+                                "revision": 1,
+                                "created_at": now,
+                                "updated_at": now,
+                            }
+                            for member_id in ids[offset : offset + 2000]
+                        ],
+                    )
     finally:
         await engine.dispose()
 
@@ -600,10 +721,22 @@ async def bench_broadcast(database_url: str, recipients: int, time_scale: float)
             try:
                 deadline = started + max(120.0, recipients / (limit * time_scale) * 4)
                 for _ in range(50):  # passes; the sender leaves 429'd deliveries claimed for the next one
-                    report = await deliver_due(bot, sessionmaker, build_i18n(settings), "en",
-                                               rate=limit * time_scale * PACE, workers=8, window=1 / time_scale)
-                    sent = sum(1 for call in fake.calls if call.method == "sendMessage" and call.ok
-                               and first_id <= int(call.params.get("chat_id", 0)) < first_id + recipients)
+                    report = await deliver_due(
+                        bot,
+                        sessionmaker,
+                        build_i18n(settings),
+                        "en",
+                        rate=limit * time_scale * PACE,
+                        workers=8,
+                        window=1 / time_scale,
+                    )
+                    sent = sum(
+                        1
+                        for call in fake.calls
+                        if call.method == "sendMessage"
+                        and call.ok
+                        and first_id <= int(call.params.get("chat_id", 0)) < first_id + recipients
+                    )
                     if sent >= recipients or time.perf_counter() > deadline or not (report.sent or report.queued):
                         break
             finally:
@@ -620,16 +753,22 @@ async def bench_broadcast(database_url: str, recipients: int, time_scale: float)
         await engine.dispose()
     delivered = len(per_chat)
     rate = sum(per_chat.values()) / elapsed / time_scale  # in fake (Telegram) seconds
-    result = {"broadcast_recipients": recipients, "broadcast_seconds": round(elapsed, 1),
-              "broadcast_rate_per_fake_s": round(rate, 1), "broadcast_rate_of_limit": round(rate / limit, 3),
-              "broadcast_lost": recipients - delivered,
-              "broadcast_duplicates": sum(count - 1 for count in per_chat.values() if count > 1),
-              "broadcast_429": rejected, "broadcast_time_scale": time_scale}
+    result = {
+        "broadcast_recipients": recipients,
+        "broadcast_seconds": round(elapsed, 1),
+        "broadcast_rate_per_fake_s": round(rate, 1),
+        "broadcast_rate_of_limit": round(rate / limit, 3),
+        "broadcast_lost": recipients - delivered,
+        "broadcast_duplicates": sum(count - 1 for count in per_chat.values() if count > 1),
+        "broadcast_429": rejected,
+        "broadcast_time_scale": time_scale,
+    }
     log(f"broadcast: {result}")
     return result
 
 
 # ------------------------------------------------------------------------------------ 4. memory
+
 
 async def bench_memory(database_url: str, drafts: int, resumes: int) -> dict:
     from tests.fakeapi.server import FakeBotAPI
@@ -660,6 +799,7 @@ async def bench_memory(database_url: str, drafts: int, resumes: int) -> dict:
 
 # ------------------------------------------------------------------------------------ 5. load
 
+
 async def bench_load(database_url: str, members: int, timeout_per_step: float) -> dict:
     from sqlalchemy import func, select
 
@@ -676,12 +816,17 @@ async def bench_load(database_url: str, members: int, timeout_per_step: float) -
         watcher = ChatWatcher(fake)
 
         async def member(chat: int) -> bool:
-            say = lambda text: (lambda: fake.inject_message(text, user_id=chat, language_code="en"))  # noqa: E731
-            press = lambda label: (lambda: fake.press_button(chat, text=label))  # noqa: E731
+            say = lambda text: lambda: fake.inject_message(text, user_id=chat, language_code="en")  # noqa: E731
+            press = lambda label: lambda: fake.press_button(chat, text=label)  # noqa: E731
             # Each action with the start of the last message it should bring.
-            script = [(say("/start"), "Which country"), (say("Kenya"), "Did you mean"), (press("Kenya"), "What is your role"),
-                      (press("National focal point"), "What I can do"), (say("/survey"), "Which survey"),
-                      (press("INSOP soil threshold values"), "Which country are you answering about?")]
+            script = [
+                (say("/start"), "Which country"),
+                (say("Kenya"), "Did you mean"),
+                (press("Kenya"), "What is your role"),
+                (press("National focal point"), "What I can do"),
+                (say("/survey"), "Which survey"),
+                (press("INSOP soil threshold values"), "Which country are you answering about?"),
+            ]
             script += [(say(text), expect) for text, expect in plan] + [(press("Submit"), "Thank you!")]
             await asyncio.sleep(random.uniform(0, 2))  # members do not all start in the same millisecond
             for action, expect in script:
@@ -706,19 +851,30 @@ async def bench_load(database_url: str, members: int, timeout_per_step: float) -
     try:
         async with engine.connect() as connection:
             submitted = await connection.scalar(
-                select(func.count(Submission.id)).join(Member, Member.id == Submission.member_id)
-                .where(Member.telegram_id >= first_id, Submission.status == "submitted"))
+                select(func.count(Submission.id))
+                .join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id >= first_id, Submission.status == "submitted")
+            )
             stored = await connection.scalar(
-                select(func.count(SurveyAnswer.id)).join(Submission, Submission.id == SurveyAnswer.submission_id)
-                .join(Member, Member.id == Submission.member_id).where(Member.telegram_id >= first_id))
+                select(func.count(SurveyAnswer.id))
+                .join(Submission, Submission.id == SurveyAnswer.submission_id)
+                .join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id >= first_id)
+            )
     finally:
         await engine.dispose()
     completed = sum(outcomes)
     expected_answers = completed * (len(plan) + 1)  # typed answers plus the Submit press
-    result = {"load_members": members, "load_seconds": round(elapsed, 1), "load_completed": completed,
-              "load_submitted": submitted, "load_errors": len(errors), "load_answers_per_member": len(plan) + 1,
-              "load_answers_lost": max(0, expected_answers - (stored or 0)),
-              "load_updates_per_s": round(completed * (len(plan) + 7) / elapsed, 1)}
+    result = {
+        "load_members": members,
+        "load_seconds": round(elapsed, 1),
+        "load_completed": completed,
+        "load_submitted": submitted,
+        "load_errors": len(errors),
+        "load_answers_per_member": len(plan) + 1,
+        "load_answers_lost": max(0, expected_answers - (stored or 0)),
+        "load_updates_per_s": round(completed * (len(plan) + 7) / elapsed, 1),
+    }
     if errors:
         result["load_error_sample"] = errors[:3]
     log(f"load: {result}")
@@ -745,29 +901,68 @@ async def add_submissions(sessionmaker, form, count: int, first_id: int, seed: i
     countries = sorted(load_regions())
     now = utcnow()
     async with sessionmaker() as session, session.begin():
-        form_pk = await session.scalar(select(SurveyForm.id).where(SurveyForm.form_id == "insop_thresholds",
-                                                                   SurveyForm.is_current))
+        form_pk = await session.scalar(
+            select(SurveyForm.id).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current)
+        )
         codes = [rng.choice(countries) for _ in range(count)]
-        await session.execute(insert(Member), [
-            {"telegram_id": first_id + number, "name": f"Member {number}", "language": "en", "country": codes[number],
-             "role": "focal_point", "created_at": now, "last_seen_at": now, "onboarded_at": now,
-             "active": True, "muted": False} for number in range(count)])
-        ids = list(await session.scalars(select(Member.id).where(Member.telegram_id >= first_id,
-                                                                Member.telegram_id < first_id + count)
-                                         .order_by(Member.telegram_id)))
+        await session.execute(
+            insert(Member),
+            [
+                {
+                    "telegram_id": first_id + number,
+                    "name": f"Member {number}",
+                    "language": "en",
+                    "country": codes[number],
+                    "role": "focal_point",
+                    "created_at": now,
+                    "last_seen_at": now,
+                    "onboarded_at": now,
+                    "active": True,
+                    "muted": False,
+                }
+                for number in range(count)
+            ],
+        )
+        ids = list(
+            await session.scalars(
+                select(Member.id)
+                .where(Member.telegram_id >= first_id, Member.telegram_id < first_id + count)
+                .order_by(Member.telegram_id)
+            )
+        )
         rows = []
         for number, member_id in enumerate(ids):
-            answers = dict(data, country=codes[number], discussions_2y=rng.choice(["yes", "no"]),
-                           reg_stage=rng.choice(["none", "drafting", "in_force"]))
-            rows.append({"form_pk": form_pk, "member_id": member_id, "country": codes[number], "language": "en",
-                         "status": "submitted", "state": state.to_dict(), "data": answers, "pending": {}, "active": False,
-                         "last_update_id": 0, "revision": 1, "created_at": now, "updated_at": now, "submitted_at": now})
+            answers = dict(
+                data,
+                country=codes[number],
+                discussions_2y=rng.choice(["yes", "no"]),
+                reg_stage=rng.choice(["none", "drafting", "in_force"]),
+            )
+            rows.append(
+                {
+                    "form_pk": form_pk,
+                    "member_id": member_id,
+                    "country": codes[number],
+                    "language": "en",
+                    "status": "submitted",
+                    "state": state.to_dict(),
+                    "data": answers,
+                    "pending": {},
+                    "active": False,
+                    "last_update_id": 0,
+                    "revision": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "submitted_at": now,
+                }
+            )
         for offset in range(0, len(rows), 500):
-            await session.execute(insert(Submission), rows[offset:offset + 500])
+            await session.execute(insert(Submission), rows[offset : offset + 500])
 
 
-async def bench_coordinator(database_url: str, submissions: int, members: int, cycles: int, rest_s: float,
-                            reminder_members: int) -> dict:
+async def bench_coordinator(
+    database_url: str, submissions: int, members: int, cycles: int, rest_s: float, reminder_members: int
+) -> dict:
     """Survey-answer latency through the real dispatcher, idle and while a coordinator runs /stats and /export.
 
     Members answer all along; the coordinator alternates rest windows with a /stats + /export cycle. An
@@ -819,8 +1014,9 @@ async def bench_coordinator(database_url: str, submissions: int, members: int, c
                     started = time.perf_counter()
                     await harness.dispatcher.feed_update(harness.bot, harness.updates.message(coordinator, "/export"))
                     message, button = harness.find_button(COORDINATOR_ID, label="INSOP soil threshold values")
-                    await harness.dispatcher.feed_update(harness.bot, harness.updates.press(coordinator, message,
-                                                                                            button.callback_data))
+                    await harness.dispatcher.feed_update(
+                        harness.bot, harness.updates.press(coordinator, message, button.callback_data)
+                    )
                     export_ms.append((time.perf_counter() - started) * 1000)
                     work.append((cycle_started, time.perf_counter()))
                 await asyncio.sleep(rest_s)
@@ -833,15 +1029,27 @@ async def bench_coordinator(database_url: str, submissions: int, members: int, c
         # Every answer must have been taken: each member's newest message is the question after their last answer.
         misplaced = 0
         for user in users:
-            last = next((call.text for call in reversed(harness.api.calls)
-                         if call.chat_id == user.id and call.method in ("sendMessage", "editMessageText")), "")
+            last = next(
+                (
+                    call.text
+                    for call in reversed(harness.api.calls)
+                    if call.chat_id == user.id and call.method in ("sendMessage", "editMessageText")
+                ),
+                "",
+            )
             misplaced += position[user.id] > 0 and plan[position[user.id] - 1][1][:30] not in last
     finally:
         await harness.close()
-    during = [(end - start) * 1000 for start, end in answers if any(start < busy_end and end > busy_start
-                                                                   for busy_start, busy_end in work)]
-    idle = [(end - start) * 1000 for start, end in answers if not any(start < busy_end and end > busy_start
-                                                                     for busy_start, busy_end in work)]
+    during = [
+        (end - start) * 1000
+        for start, end in answers
+        if any(start < busy_end and end > busy_start for busy_start, busy_end in work)
+    ]
+    idle = [
+        (end - start) * 1000
+        for start, end in answers
+        if not any(start < busy_end and end > busy_start for busy_start, busy_end in work)
+    ]
     reminder = await reminder_loop_stalls(database_url, reminder_members)
     result = {
         "answer_p99_ms_idle": round(percentile(idle, 0.99), 1),
@@ -849,9 +1057,12 @@ async def bench_coordinator(database_url: str, submissions: int, members: int, c
         "answer_p50_ms_idle": round(statistics.median(idle), 1),
         "answer_p50_ms_during_coordinator_work": round(statistics.median(during), 1),
         "answer_max_ms_during_coordinator_work": round(max(during), 1),
-        "coordinator_submissions": submissions, "coordinator_members_answering": members,
-        "coordinator_answers_idle": len(idle), "coordinator_answers_during": len(during),
-        "coordinator_cycles": len(work), "coordinator_documents": documents,
+        "coordinator_submissions": submissions,
+        "coordinator_members_answering": members,
+        "coordinator_answers_idle": len(idle),
+        "coordinator_answers_during": len(during),
+        "coordinator_cycles": len(work),
+        "coordinator_documents": documents,
         "coordinator_stats_ms": round(statistics.median(stats_ms), 1),
         "coordinator_export_ms": round(statistics.median(export_ms), 1),
         "coordinator_answers_misplaced": misplaced,
@@ -900,21 +1111,36 @@ async def reminder_loop_stalls(database_url: str, members: int) -> dict:
         await watcher
     finally:
         await storage.engine.dispose()
-    return {"reminder_audience": audience, "reminder_queued": queued,
-            "reminder_audience_longest_stall_ms": round(audience_stall, 1),
-            "reminder_queue_longest_stall_ms": round(queue_stall, 1)}
+    return {
+        "reminder_audience": audience,
+        "reminder_queued": queued,
+        "reminder_audience_longest_stall_ms": round(audience_stall, 1),
+        "reminder_queue_longest_stall_ms": round(queue_stall, 1),
+    }
 
 
 # ------------------------------------------------------------------------------------ main
 
+
 def machine() -> dict:
-    memory_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal:")), 0)
-    return {"cpus": os.cpu_count(), "ram_gb": round(memory_kb / 2**20, 1), "python": platform.python_version(),
-            "platform": platform.platform(terse=True)}
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "ram_gb": round(memory_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }
 
 
 # ------------------------------------------------------------------------------------ web pages
+
 
 async def bench_web(rows: int, requests: int) -> dict:
     """Server time of `/?q=` and `/country/XX` over `rows` synthetic values (no database: the index is given)."""
@@ -982,13 +1208,15 @@ async def _web_pass(index, cache, jurisdictions: list[str], questions: list[str]
             await (await client.get(f"/country/{jurisdictions[number % len(jurisdictions)]}")).read()
             country_ms.append(timings[-1][0])
             cpu_ms.append(timings[-1][1])
-    return {"web_page_p99_ms": round(percentile(search_ms + country_ms, 0.99), 2),
-            "web_page_cpu_p99_ms": round(percentile(cpu_ms, 0.99), 2),
-            "web_search_p99_ms": round(percentile(search_ms, 0.99), 2),
-            "web_country_p99_ms": round(percentile(country_ms, 0.99), 2),
-            "web_page_kb": round(percentile(page_bytes, 0.99) / 1024, 1),
-            "web_page_kb_median": round(statistics.median(page_bytes) / 1024, 1),
-            "web_load_average": round(os.getloadavg()[0], 1)}
+    return {
+        "web_page_p99_ms": round(percentile(search_ms + country_ms, 0.99), 2),
+        "web_page_cpu_p99_ms": round(percentile(cpu_ms, 0.99), 2),
+        "web_search_p99_ms": round(percentile(search_ms, 0.99), 2),
+        "web_country_p99_ms": round(percentile(country_ms, 0.99), 2),
+        "web_page_kb": round(percentile(page_bytes, 0.99) / 1024, 1),
+        "web_page_kb_median": round(statistics.median(page_bytes) / 1024, 1),
+        "web_load_average": round(os.getloadavg()[0], 1),
+    }
 
 
 async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
@@ -999,8 +1227,11 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
             return args.database_url
         return f"sqlite+aiosqlite:///{workdir / name}.db"
 
-    results: dict = {"quick": quick, "machine": machine(), "database": "sqlite" if not args.database_url else
-                     args.database_url.split(":", 1)[0]}
+    results: dict = {
+        "quick": quick,
+        "machine": machine(),
+        "database": "sqlite" if not args.database_url else args.database_url.split(":", 1)[0],
+    }
     parts = set(args.only.split(",")) if args.only else set(PARTS)
     if "lookup" in parts:
         results.update(bench_lookup([1_000, 5_000] if quick else [1_000, 10_000, 100_000], 200 if quick else 2_000))
@@ -1015,8 +1246,16 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict:
     if "load" in parts:
         results.update(await bench_load(database("load"), 5 if quick else 1_000, 60 if quick else 300))
     if "coordinator" in parts:
-        results.update(await bench_coordinator(database("coordinator"), 60 if quick else 1_000, 3 if quick else 10,
-                                               1 if quick else 6, 0.5 if quick else 2.0, 200 if quick else 10_000))
+        results.update(
+            await bench_coordinator(
+                database("coordinator"),
+                60 if quick else 1_000,
+                3 if quick else 10,
+                1 if quick else 6,
+                0.5 if quick else 2.0,
+                200 if quick else 10_000,
+            )
+        )
     if "web" in parts:
         results.update(await bench_web(5_000 if quick else 100_000, 30 if quick else 300))
     return results

@@ -55,10 +55,19 @@ def walk(form, replies: list) -> dict:
     taps += 1 if review else 0  # Submit
     # A multiple choice is ticked and then confirmed with Done: one more tap per multiple-choice answer.
     taps += sum(1 for reply in replies if isinstance(reply, list))
-    minutes = {pace: round((taps * tap + typed * typed_seconds + notes * note) / 60, 1)
-               for pace, (tap, typed_seconds, note) in PACES.items()}
-    return {"replies": len(replies), "taps": taps, "typed": typed, "notes": notes,
-            "messages_sent_by_member": taps + typed, "minutes": minutes, "reached_review": review}
+    minutes = {
+        pace: round((taps * tap + typed * typed_seconds + notes * note) / 60, 1)
+        for pace, (tap, typed_seconds, note) in PACES.items()
+    }
+    return {
+        "replies": len(replies),
+        "taps": taps,
+        "typed": typed,
+        "notes": notes,
+        "messages_sent_by_member": taps + typed,
+        "minutes": minutes,
+        "reached_review": review,
+    }
 
 
 def main() -> None:
@@ -66,23 +75,40 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     form = load_form(ROOT / "storage" / "forms" / "threshold_survey.xlsx")
-    two = json.loads((ROOT / "tests" / "fixtures" / "survey_answers" / "threshold_two_instruments.json").read_text("utf-8"))
-    no_values = two[:6] + ["no", "no", ["none"], "considered", "no", ["lack_of_funding"], ["training"], "named", "yes", ""]
+    two = json.loads(
+        (ROOT / "tests" / "fixtures" / "survey_answers" / "threshold_two_instruments.json").read_text("utf-8")
+    )
+    no_values = two[:6] + [
+        "no",
+        "no",
+        ["none"],
+        "considered",
+        "no",
+        ["lack_of_funding"],
+        ["training"],
+        "named",
+        "yes",
+        "",
+    ]
     # Two instruments documented by link only: the instrument answers of the main path without key values.
     lab = json.loads((ROOT / "tests" / "fixtures" / "survey_answers" / "lab_full.json").read_text("utf-8"))
     results = {
         "two instruments, eight key values": walk(form, two),
         "no national values": walk(form, no_values),
-        "laboratory analysing metals and pesticides": walk(load_form(ROOT / "storage" / "forms" / "lab_sop_survey.xlsx"), lab),
+        "laboratory analysing metals and pesticides": walk(
+            load_form(ROOT / "storage" / "forms" / "lab_sop_survey.xlsx"), lab
+        ),
     }
     if args.json:
         print(json.dumps(results))
         return
     for name, figures in results.items():
         quick, slow = figures["minutes"]["quick"], figures["minutes"]["slow"]
-        print(f"{name}: {figures['messages_sent_by_member']} messages from the member "
-              f"({figures['taps']} taps, {figures['typed']} typed), {figures['notes']} note{'s' * (figures['notes'] != 1)} to read, "
-              f"about {quick} min at a quick pace, {slow} min at a slow one")
+        print(
+            f"{name}: {figures['messages_sent_by_member']} messages from the member "
+            f"({figures['taps']} taps, {figures['typed']} typed), {figures['notes']} note{'s' * (figures['notes'] != 1)} to read, "
+            f"about {quick} min at a quick pace, {slow} min at a slow one"
+        )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,12 @@ def configure_logging(settings: Settings, quiet: bool = False) -> None:
 
     handler = logging.StreamHandler(sys.stderr)
     # The values in use (Settings strips them), also as they appear percent-encoded in URLs.
-    secrets = secret_forms([settings.bot_token.get_secret_value() if settings.bot_token else "",
-                            settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""])
+    secrets = secret_forms(
+        [
+            settings.bot_token.get_secret_value() if settings.bot_token else "",
+            settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
+        ]
+    )
     # LOG_FORMAT=json: one JSON object per line; both formats redact secrets in tracebacks too.
     handler.setFormatter(build_formatter(settings.log_format, secrets))
     handler.addFilter(RedactingFilter(secrets))
@@ -76,8 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--user-id", type=_telegram_user_id, default=1, help="Telegram user id to pose as (default 1)")
     chat.add_argument("--lang", default=None, help="the Telegram client's language code, e.g. fr")
     chat.add_argument("--name", default="Console", help="the user's first name")
-    chat.add_argument("--files-dir", default="chat-files", type=Path,
-                      help="folder for the pictures and files the bot sends (default: chat-files/ here)")
+    chat.add_argument(
+        "--files-dir",
+        default="chat-files",
+        type=Path,
+        help="folder for the pictures and files the bot sends (default: chat-files/ here)",
+    )
     chat.add_argument("--open", action="store_true", help="also open each picture or file with the system viewer")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
@@ -93,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     data_export = data_commands.add_parser("export", help="write the approved threshold values as CSV")
     data_export.add_argument("--out", default="-", help="file to write (default: standard output)")
     data_coverage = data_commands.add_parser(
-        "coverage", help="jurisdictions x pollutant families x land uses: counts and instruments")
+        "coverage", help="jurisdictions x pollutant families x land uses: counts and instruments"
+    )
     data_coverage.add_argument("--json", action="store_true", help="one JSON document")
     form = commands.add_parser("form", help="check or dry-run an XLSForm survey")
     form_commands = form.add_subparsers(dest="form_command", required=True)
@@ -108,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     export.add_argument("--out", required=True, help="the file to write")
     export.add_argument("--telegram-ids", action="store_true", help="add the members' Telegram ids (confidential)")
-    export.add_argument("--documents", metavar="ZIP", help="also write the documents sent as answers, with manifest.csv")
+    export.add_argument(
+        "--documents", metavar="ZIP", help="also write the documents sent as answers, with manifest.csv"
+    )
     send = commands.add_parser("send-reminders", help="run the reminder sender without polling for updates")
     send.add_argument("--until-idle", action="store_true", help="stop when nothing is queued or due any more")
     return parser
@@ -149,8 +160,16 @@ async def _send_reminders(settings: Settings, until_idle: bool) -> None:
     token = settings.require_token()
     storage = await open_storage(settings)
     bot = build_bot(token, settings)
-    sender = Sender(bot, storage.sessionmaker, build_i18n(settings), settings.default_language, rate=settings.send_rate,
-                    lease=settings.send_lease, workers=settings.send_workers, window=settings.send_window)
+    sender = Sender(
+        bot,
+        storage.sessionmaker,
+        build_i18n(settings),
+        settings.default_language,
+        rate=settings.send_rate,
+        lease=settings.send_lease,
+        workers=settings.send_workers,
+        window=settings.send_window,
+    )
     try:
         await sender.run(until_idle=until_idle)
     finally:
@@ -212,8 +231,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             from bot.console import run_chat
 
-            asyncio.run(run_chat(settings, sys.stdin, sys.stdout, args.user_id, args.lang, args.name,
-                                 files_dir=args.files_dir, open_files=args.open))
+            asyncio.run(
+                run_chat(
+                    settings,
+                    sys.stdin,
+                    sys.stdout,
+                    args.user_id,
+                    args.lang,
+                    args.name,
+                    files_dir=args.files_dir,
+                    open_files=args.open,
+                )
+            )
         elif args.command == "run":
             from bot.server import run_polling
 

@@ -20,21 +20,22 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import storage.seed  # noqa: F401  (registers the first-start seeders)
 from bot.commands import register_commands, register_coordinator_commands
 from bot.config import Settings
 from bot.dedupe import DeduplicateUpdates, build_ledger
 from bot.failsafe import Apology, harmless
+from bot.fsm import SQLStorage
 from bot.handlers import coordinator, documents, fallback, groups, lookup, privacy, start, survey
 from bot.heavy import HeavyWork
+from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
+from bot.lookup import default_vocabulary
+from bot.member_cache import INFO_KEY as MEMBER_CACHE
+from bot.member_cache import MemberCache
+from bot.middlewares import AnswerButtons, DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
 from bot.services.surveys import FormCache
 from bot.services.thresholds import ThresholdCatalog
 from bot.survey.sandbox import FormReader
-from bot.lookup import default_vocabulary
-from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
-from bot.fsm import SQLStorage
-from bot.member_cache import INFO_KEY as MEMBER_CACHE, MemberCache
-from bot.middlewares import AnswerButtons, DatabaseMiddleware, KnownUpdatesOnly, MemberLocaleMiddleware
-import storage.seed  # noqa: F401  (registers the first-start seeders)
 from storage.db import create_engine, create_sessionmaker, ensure_database
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,11 @@ async def open_storage(settings: Settings) -> Storage:
         await engine.dispose()
         raise
     # Open drafts are cached only when this process is the only one (bot/member_cache.py).
-    return Storage(engine=engine, sessionmaker=create_sessionmaker(engine),
-                   members=MemberCache(cache_drafts=not settings.redis_url))
+    return Storage(
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        members=MemberCache(cache_drafts=not settings.redis_url),
+    )
 
 
 def build_i18n(settings: Settings) -> I18n:
@@ -112,8 +116,13 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
     # A file answering a survey's document question comes before the coordinators' form upload.
-    private.include_routers(documents.build_router(), coordinator.build_router(), start.build_router(),
-                            privacy.build_router(), survey.build_router())
+    private.include_routers(
+        documents.build_router(),
+        coordinator.build_router(),
+        start.build_router(),
+        privacy.build_router(),
+        survey.build_router(),
+    )
     outside = groups.build_router()
     outside.message.filter(groups.outside_private_chat)
     outside.callback_query.filter(groups.outside_private_chat)
@@ -196,8 +205,16 @@ def enable_sender(dispatcher: Dispatcher, settings: Settings, storage: Storage, 
     from bot.sender import Sender
 
     async def start_sender(bot: Bot) -> None:
-        sender = Sender(bot, storage.sessionmaker, i18n, settings.default_language, rate=settings.send_rate,
-                        lease=settings.send_lease, workers=settings.send_workers, window=settings.send_window)
+        sender = Sender(
+            bot,
+            storage.sessionmaker,
+            i18n,
+            settings.default_language,
+            rate=settings.send_rate,
+            lease=settings.send_lease,
+            workers=settings.send_workers,
+            window=settings.send_window,
+        )
         dispatcher["sender"] = sender
         sender.start()
 

@@ -6,7 +6,7 @@ ValueError, which the filter turns into "no match") and the fallback answers "Th
 longer active." A row id beyond PostgreSQL's `integer` would otherwise be an SQL error, not "no such row".
 """
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -108,7 +108,7 @@ class LookupPage(CallbackData, prefix="lkp"):
 # ---------------------------------------------------------------- coordinator tools (issue 5)
 
 
-class RemindAction(str, Enum):
+class RemindAction(StrEnum):
     """What a button of the reminder composer does (the values are the wire format: buttons already sent
     in chats keep working)."""
 
@@ -139,7 +139,7 @@ class CoordRemind(CallbackData, prefix="crm"):
     arg: Token = ""
 
 
-class ReminderAdminAction(str, Enum):
+class ReminderAdminAction(StrEnum):
     """What a button of /reminders does."""
 
     cancel = "cancel"
@@ -152,7 +152,7 @@ class CoordReminderAdmin(CallbackData, prefix="crx"):
     action: ReminderAdminAction = ReminderAdminAction.cancel
 
 
-class ReviewAction(str, Enum):
+class ReviewAction(StrEnum):
     """What a button under a review card does (the values are the wire format of buttons already sent)."""
 
     approve = "ok"
@@ -182,7 +182,7 @@ class CoordExport(CallbackData, prefix="cex"):
     ids: Flag = 0
 
 
-class PublishAction(str, Enum):
+class PublishAction(StrEnum):
     """What a button under an uploaded form does."""
 
     publish = "ok"  # for the recipients of the current version
@@ -198,7 +198,7 @@ class CoordPublish(CallbackData, prefix="cpb"):
     arg: Token = ""
 
 
-class InviteStep(str, Enum):
+class InviteStep(StrEnum):
     """A step of /invite: create the invite, or the guided flow's country, role and uses chosen."""
 
     create = ""  # for the confirmed `country` ("" for none of the guesses)

@@ -12,13 +12,11 @@ import sys
 from bot.app import open_storage
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs, normalize_language
-from bot.lookup.records import ORIGINAL_FIELDS
 from bot.lookup import RowError
-from bot.telegram_render import render_text, result_to_json
-from bot.lookup.records import iter_thresholds
+from bot.lookup.records import ORIGINAL_FIELDS, iter_thresholds
 from bot.services.thresholds import ThresholdCatalog, export_rows, export_table, find_thresholds
+from bot.telegram_render import render_text, result_to_json
 from storage.repositories.thresholds import ThresholdRepository
-
 
 # Seed CSV column -> the stored field that keeps the source's own wording.
 ORIGINAL_WORDING = ORIGINAL_FIELDS
@@ -50,14 +48,18 @@ async def run_lookup(settings: Settings, args: argparse.Namespace) -> None:
             async with storage.sessionmaker() as session:
                 result = await find_thresholds(session, catalog, query, args.country)
             if args.json:
-                print(json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str, allow_nan=False),
-                      flush=True)
+                print(
+                    json.dumps(result_to_json(result, tr, language), ensure_ascii=False, default=str, allow_nan=False),
+                    flush=True,
+                )
             elif args.query:
                 print(_plain(render_text(result, tr, language)))
             else:
                 # One answer per line, so scripts can pair answers with questions.
-                print(" | ".join(line for line in _plain(render_text(result, tr, language)).splitlines() if line.strip()),
-                      flush=True)
+                print(
+                    " | ".join(line for line in _plain(render_text(result, tr, language)).splitlines() if line.strip()),
+                    flush=True,
+                )
     finally:
         await storage.engine.dispose()
 
@@ -147,7 +149,9 @@ async def coverage_report(settings: Settings, as_json: bool, language: str = "en
         print(f"\n{entry.code} {entry.name}: {entry.values} values, {len(entry.pollutants)} pollutants ({tiers})")
         print("  " + "family".ljust(22) + "".join(land_use[:12].rjust(13) for land_use in LAND_USES))
         for family, counts in sorted(entry.cells.items()):
-            print("  " + family[:22].ljust(22) + "".join(str(counts[land_use] or "").rjust(13) for land_use in LAND_USES))
+            print(
+                "  " + family[:22].ljust(22) + "".join(str(counts[land_use] or "").rjust(13) for land_use in LAND_USES)
+            )
         for instrument, count in entry.instruments.most_common():
             print(f"  - {instrument} ({count})")
     for entry in entries:

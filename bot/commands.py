@@ -35,8 +35,11 @@ GROUP_COMMANDS = ("lookup", "compare")
 def menu(i18n: I18n, language: str, only: tuple[str, ...] | None = None) -> list[BotCommand]:
     """The command list in one language (or just the commands `only` names)."""
     with i18n.context(), i18n.use_locale(language):
-        return [BotCommand(command=name, description=str(description)) for name, description in MENU
-                if only is None or name in only]
+        return [
+            BotCommand(command=name, description=str(description))
+            for name, description in MENU
+            if only is None or name in only
+        ]
 
 
 async def register_commands(bot: Bot, i18n: I18n, default_language: str) -> None:
@@ -81,7 +84,9 @@ def coordinator_menu(i18n: I18n, language: str) -> list[BotCommand]:
     return menu(i18n, language) + extra
 
 
-async def register_coordinator_commands(bot: Bot, i18n: I18n, chats: dict[int, str | None], default_language: str) -> None:
+async def register_coordinator_commands(
+    bot: Bot, i18n: I18n, chats: dict[int, str | None], default_language: str
+) -> None:
     """setMyCommands in each coordinator's chat; a chat Telegram does not know yet is skipped."""
     for chat_id, language in chats.items():
         language = language if language in i18n.available_locales else default_language

@@ -73,8 +73,10 @@ class Settings(BaseSettings):
         # Telegram's setWebhook refuses any other secret_token: better one line now than a traceback
         # from the webhook server's startup. The value itself is never repeated in the message.
         if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
-            raise ValueError("Telegram allows 1 to 256 characters A-Z, a-z, 0-9, _ and - "
-                             "(for example the output of `openssl rand -hex 32`)")
+            raise ValueError(
+                "Telegram allows 1 to 256 characters A-Z, a-z, 0-9, _ and - "
+                "(for example the output of `openssl rand -hex 32`)"
+            )
         return value
 
     @field_validator("database_url", mode="before")
@@ -111,5 +113,5 @@ def async_database_url(url: str) -> str:
         ("sqlite://", "sqlite+aiosqlite://"),
     ):
         if url.startswith(plain):
-            return driver + url[len(plain):]
+            return driver + url[len(plain) :]
     return url

@@ -22,8 +22,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from aiogram.types import InlineKeyboardButton, Message, User
 
@@ -57,8 +58,13 @@ def open_with_viewer(path: Path) -> str | None:
     if opener is None:
         return "no system viewer (xdg-open) found"
     try:
-        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(
+            [opener, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError as error:
         return error.strerror or str(error)
     return None
@@ -75,8 +81,14 @@ def _picture_suffix(content: bytes) -> str:
 class ConsolePrinter:
     """Prints what the bot sends, saves the pictures and files it sends, and remembers the buttons a number can press."""
 
-    def __init__(self, out: TextIO, user_id: int | None = None, files_dir: Path | None = FILES_DIR,
-                 open_files: bool = False, opener: Callable[[Path], str | None] = open_with_viewer) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        user_id: int | None = None,
+        files_dir: Path | None = FILES_DIR,
+        open_files: bool = False,
+        opener: Callable[[Path], str | None] = open_with_viewer,
+    ) -> None:
         self.out = out
         self.user_id = user_id
         self.files_dir = files_dir
@@ -210,8 +222,16 @@ def send_file(api: LocalBotAPI, updates: UpdateFactory, user: User, path_text: s
     return updates.document(user, file_id, path.name, size)
 
 
-async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: int, language: str | None, name: str,
-                   files_dir: Path = FILES_DIR, open_files: bool = False) -> None:
+async def run_chat(
+    settings: Settings,
+    stdin: TextIO,
+    stdout: TextIO,
+    user_id: int,
+    language: str | None,
+    name: str,
+    files_dir: Path = FILES_DIR,
+    open_files: bool = False,
+) -> None:
     """Talk to the bot as one Telegram user until end of input; pictures and files it sends go to `files_dir`."""
     storage = await open_storage(settings)
     i18n = build_i18n(settings)
@@ -242,7 +262,7 @@ async def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, user_id: i
                 message, button = pressed
                 update = updates.press(user, message, button.callback_data)
             elif text.startswith(FILE_COMMAND + " ") or text.strip() == FILE_COMMAND:
-                update = send_file(api, updates, user, text[len(FILE_COMMAND):].strip(), stdout)
+                update = send_file(api, updates, user, text[len(FILE_COMMAND) :].strip(), stdout)
                 if update is None:
                     continue
             else:

@@ -35,15 +35,35 @@ NOT_PLACES = frozenset({"EZ", "UN", "QO", "ZZ", "XA", "XB"})
 UNIONS = frozenset({"EU"})
 _NAME_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar", "pt", "de")
 # Short forms people type that CLDR does not list as names.
-_ALIASES = {"usa": "US", "u s a": "US", "uk": "GB", "uae": "AE", "drc": "CD", "rdc": "CD", "eeuu": "US", "ee uu": "US", "сша": "US", "рф": "RU",
-            # Former or common English names that CLDR no longer lists.
-            "turkey": "TR", "ivory coast": "CI", "burma": "MM", "palestine": "PS", "cape verde": "CV",
-            "swaziland": "SZ", "czech republic": "CZ", "holland": "NL", "great britain": "GB", "vatican": "VA"}
+_ALIASES = {
+    "usa": "US",
+    "u s a": "US",
+    "uk": "GB",
+    "uae": "AE",
+    "drc": "CD",
+    "rdc": "CD",
+    "eeuu": "US",
+    "ee uu": "US",
+    "сша": "US",
+    "рф": "RU",
+    # Former or common English names that CLDR no longer lists.
+    "turkey": "TR",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "palestine": "PS",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "czech republic": "CZ",
+    "holland": "NL",
+    "great britain": "GB",
+    "vatican": "VA",
+}
 # CLDR regions that are not in ISO 3166-1 (Ascension, Canary Islands, Kosovo…): matched, but not offered in a form's list.
 _NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "XK"})
 # FAO's 194 Member Nations (ISO 3166-1 alpha-2): the 193 UN member states except Liechtenstein, plus the
 # Cook Islands and Niue. A survey for national focal points lists these only, under their UN names.
-FAO_MEMBERS = frozenset("""
+FAO_MEMBERS = frozenset(
+    """
 AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT
 BW BY BZ CA CD CF CG CH CI CK CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ
 EC EE EG ER ES ET FI FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY HN HR HT
@@ -52,7 +72,8 @@ LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ
 NA NE NG NI NL NO NP NR NU NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW
 SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN
 TO TR TT TV TZ UA UG US UY UZ VC VE VN VU WS YE ZA ZM ZW
-""".split())
+""".split()
+)
 
 
 def is_place_code(code: str) -> bool:
@@ -167,10 +188,17 @@ def country_choices(languages: tuple[str, ...] = UN_LANGUAGES, members: frozense
 
     Every ISO 3166-1 country and territory, or only `members` (e.g. `FAO_MEMBERS`) when given.
     """
-    codes = [code for code in sorted(set(_names()[1]))
-             if code not in _NOT_ISO_3166 and (members is None or code in members)]
-    rows = [{"list_name": "country", "name": code, "label": {language: country_name(code, language) for language in languages}}
-            for code in codes]
+    codes = [
+        code for code in sorted(set(_names()[1])) if code not in _NOT_ISO_3166 and (members is None or code in members)
+    ]
+    rows = [
+        {
+            "list_name": "country",
+            "name": code,
+            "label": {language: country_name(code, language) for language in languages},
+        }
+        for code in codes
+    ]
     return sorted(rows, key=lambda row: fold(row["label"].get("en", row["name"])))
 
 

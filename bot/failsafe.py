@@ -46,10 +46,15 @@ class Apology:
     def text(self, update: Update, member_language: str | None = None) -> str:
         """The apology in the member's stored language, else their Telegram language, else the default."""
         user = _sender(update)
-        language = choose_language(member_language, user.language_code if user is not None else None,
-                                   self.default_language, tuple(self.i18n.available_locales) + ("en",))
-        return self.i18n.gettext("Sorry, something went wrong on our side. Please try again in a moment.",
-                                 locale=language)
+        language = choose_language(
+            member_language,
+            user.language_code if user is not None else None,
+            self.default_language,
+            tuple(self.i18n.available_locales) + ("en",),
+        )
+        return self.i18n.gettext(
+            "Sorry, something went wrong on our side. Please try again in a moment.", locale=language
+        )
 
     async def send(self, bot: Bot, update: Update, member_language: str | None = None) -> None:
         """An alert for a button press, a message in the chat for a message; nothing for other updates."""
@@ -72,8 +77,9 @@ class Apology:
             log.warning("could not send the apology for update %s (%s)", update.update_id, type(error).__name__)
 
 
-async def feed_update_safely(dispatcher: Dispatcher, bot: Bot, update: Update, /, *,
-                             update_timeout: float = UPDATE_TIMEOUT, **data: Any) -> Any:
+async def feed_update_safely(
+    dispatcher: Dispatcher, bot: Bot, update: Update, /, *, update_timeout: float = UPDATE_TIMEOUT, **data: Any
+) -> Any:
     """`dispatcher.feed_update` that never raises an Exception.
 
     The dispatcher's error handler normally logs and apologizes; this catches what gets past it

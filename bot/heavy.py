@@ -21,10 +21,11 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,9 @@ def _call_job(module: str, name: str, *args: Any) -> Any:
 class HeavyWork:
     """Runs chart and export jobs in a worker process (or, with `workers=0`, in a thread of this one)."""
 
-    def __init__(self, workers: int = 1, jobs: ModuleType | str = "bot.reports.jobs",
-                 idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(
+        self, workers: int = 1, jobs: ModuleType | str = "bot.reports.jobs", idle_seconds: float = IDLE_SECONDS
+    ) -> None:
         # The jobs' module by name: imported by the worker, not here (it draws with matplotlib).
         self.jobs_module = jobs if isinstance(jobs, str) else jobs.__name__
         self.workers = workers
@@ -109,20 +111,44 @@ class HeavyWork:
         """The /stats chart as PNG bytes, drawn in `locale` (see `chart_language`)."""
         return await self.run(_call_job, self.jobs_module, "progress_chart", regions, indicators, locale)
 
-    async def comparison_chart(self, rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str,
-                               locale: str, tier_name: str | None = None) -> bytes:
+    async def comparison_chart(
+        self,
+        rows: list[dict[str, Any]],
+        pollutant_name: str,
+        land_use_name: str,
+        locale: str,
+        tier_name: str | None = None,
+    ) -> bytes:
         """The /compare chart as PNG bytes (`tier_name` titles the legend)."""
-        return await self.run(_call_job, self.jobs_module, "comparison_chart", rows, pollutant_name, land_use_name, locale, tier_name)
+        return await self.run(
+            _call_job, self.jobs_module, "comparison_chart", rows, pollutant_name, land_use_name, locale, tier_name
+        )
 
-    async def campaign_stats(self, forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]):
+    async def campaign_stats(
+        self, forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]
+    ):
         """The /stats counts and indicators (`bot.reports.campaign.CampaignStats`) from submission rows."""
         return await self.run(_call_job, self.jobs_module, "campaign_stats", forms, rows, members)
 
-    async def export_files(self, definition: dict[str, Any], submissions: list[dict[str, Any]],
-                           label_language: str | None, include_telegram_ids: bool, country_language: str = "en"):
+    async def export_files(
+        self,
+        definition: dict[str, Any],
+        submissions: list[dict[str, Any]],
+        label_language: str | None,
+        include_telegram_ids: bool,
+        country_language: str = "en",
+    ):
         """XLSX and CSV of the submissions (`bot.reports.export.ExportFiles`), country names in `country_language`."""
-        return await self.run(_call_job, self.jobs_module, "export_files", definition, submissions, label_language,
-                              include_telegram_ids, country_language)
+        return await self.run(
+            _call_job,
+            self.jobs_module,
+            "export_files",
+            definition,
+            submissions,
+            label_language,
+            include_telegram_ids,
+            country_language,
+        )
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run `function(*args)` off the event loop, one job per worker at a time; the result comes back."""

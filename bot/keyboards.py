@@ -96,7 +96,7 @@ def short_label(text: str, units: int) -> str:
     if utf16_len(text) <= units:
         return text
     fitted = fit_utf16(text, units)
-    body = fitted[:-len(ELLIPSIS)] if fitted.endswith(ELLIPSIS) else fitted
+    body = fitted[: -len(ELLIPSIS)] if fitted.endswith(ELLIPSIS) else fitted
     space = body.rfind(" ")
     if space >= len(body) // 3:
         body = body[:space]
@@ -115,8 +115,9 @@ def survey_again_keyboard(form_pk: int) -> InlineKeyboardMarkup:
 def start_survey_keyboard(form_pk: int, draft: bool = False) -> InlineKeyboardMarkup:
     """One button: start the survey waiting for the member, or continue their draft."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("Continue the survey ▶") if draft else _("Start the survey ▶"),
-                   callback_data=SurveyOpen(form_pk=form_pk))
+    builder.button(
+        text=_("Continue the survey ▶") if draft else _("Start the survey ▶"), callback_data=SurveyOpen(form_pk=form_pk)
+    )
     return builder.as_markup()
 
 
@@ -126,8 +127,9 @@ MAX_CHOICE_BUTTONS = 24
 KEEP_ANSWER_UNITS = 32
 
 
-def survey_question_keyboard(submission_id: int, token: str, prompt, pending: list[str],
-                             suggested: str | None = None) -> InlineKeyboardMarkup | None:
+def survey_question_keyboard(
+    submission_id: int, token: str, prompt, pending: list[str], suggested: str | None = None
+) -> InlineKeyboardMarkup | None:
     """Choices as buttons (toggles that say whether they are ticked), then Keep, Back and Skip.
 
     A long list shows only the `suggested` choice (the member's own country, say) as a button; a
@@ -136,8 +138,9 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
     multiple = prompt.type == "select_multiple" and prompt.kind == "question"
     choices = list(enumerate(prompt.choices))
     if len(choices) > MAX_CHOICE_BUTTONS:
-        choices = [(position, choice) for position, choice in choices
-                   if suggested and choice[0].lower() == suggested.lower()]
+        choices = [
+            (position, choice) for position, choice in choices if suggested and choice[0].lower() == suggested.lower()
+        ]
 
     def button(text: str, action: str, arg: int = 0) -> InlineKeyboardButton:
         data = SurveyStep(sub=submission_id, step=token, action=action, arg=arg).pack()
@@ -156,7 +159,9 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
     if multiple:
         rows.append([button(_("Done ✔"), "d")])
     if prompt.kind == "question" and prompt.display_value and not multiple:
-        rows.append([button(_("Keep “{answer}” ▶").format(answer=short_label(prompt.display_value, KEEP_ANSWER_UNITS)), "k")])
+        rows.append(
+            [button(_("Keep “{answer}” ▶").format(answer=short_label(prompt.display_value, KEEP_ANSWER_UNITS)), "k")]
+        )
     # "Back" on the first question would only ask it again.
     navigation = [button(_("◀ Back"), "b")] if prompt.can_go_back else []
     if not prompt.required and prompt.kind == "question":
@@ -168,10 +173,22 @@ def survey_question_keyboard(submission_id: int, token: str, prompt, pending: li
 
 def survey_lookup_keyboard(submission_id: int, token: str, can_save: bool) -> InlineKeyboardMarkup:
     """Under typed text that read as a lookup: look it up (pausing the survey), or save it as the answer."""
-    rows = [[InlineKeyboardButton(text=_("🔎 Look it up"), callback_data=SurveyStep(sub=submission_id, step=token, action="l").pack())]]
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_("🔎 Look it up"), callback_data=SurveyStep(sub=submission_id, step=token, action="l").pack()
+            )
+        ]
+    ]
     if can_save:
-        rows.append([InlineKeyboardButton(text=_("Save as my answer"),
-                                          callback_data=SurveyStep(sub=submission_id, step=token, action="a").pack())])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("Save as my answer"),
+                    callback_data=SurveyStep(sub=submission_id, step=token, action="a").pack(),
+                )
+            ]
+        )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -186,18 +203,42 @@ def survey_review_keyboard(submission_id: int, token: str, parts: list[tuple[str
     rows = []
     for position, (title, answers) in enumerate(parts[:MAX_REVIEW_BUTTONS]):
         label = f"{short_label(title, REVIEW_BUTTON_UNITS)} ({len(answers)})"
-        rows.append([InlineKeyboardButton(text=button_text(label), callback_data=SurveyStep(
-            sub=submission_id, step=token, action="v", arg=position).pack())])
-    rows.append([InlineKeyboardButton(text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S").pack())])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=button_text(label),
+                    callback_data=SurveyStep(sub=submission_id, step=token, action="v", arg=position).pack(),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("✅ Submit"), callback_data=SurveyStep(sub=submission_id, step=token, action="S").pack()
+            )
+        ]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def survey_part_keyboard(submission_id: int, token: str, answers: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     """A button per answer of one review part (to change it), then back to the summary."""
-    rows = [[InlineKeyboardButton(text=button_text(_("Change: {question}").format(question=short_label(label, REVIEW_BUTTON_UNITS))),
-                                  callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position).pack())]
-            for position, label in answers[:MAX_REVIEW_BUTTONS]]
-    rows.append([InlineKeyboardButton(text=_("◀ All parts"), callback_data=SurveyStep(sub=submission_id, step=token, action="r").pack())])
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=button_text(_("Change: {question}").format(question=short_label(label, REVIEW_BUTTON_UNITS))),
+                callback_data=SurveyStep(sub=submission_id, step=token, action="e", arg=position).pack(),
+            )
+        ]
+        for position, label in answers[:MAX_REVIEW_BUTTONS]
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_("◀ All parts"), callback_data=SurveyStep(sub=submission_id, step=token, action="r").pack()
+            )
+        ]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -210,21 +251,27 @@ def _fits(data) -> bool:
     return fits_callback_data(packed)
 
 
-def compare_keyboard(pollutant: str, land_use: str | None, more: LookupPage | None = None,
-                     details: bool = False) -> InlineKeyboardMarkup | None:
+def compare_keyboard(
+    pollutant: str, land_use: str | None, more: LookupPage | None = None, details: bool = False
+) -> InlineKeyboardMarkup | None:
     """Under a lookup answer: [Details] (first screen) or [More values] (a Details page), and [Compare]."""
     # Built directly: aiogram's builder deep-copies its buttons, a measurable share of every lookup.
     buttons = []
     if more is not None:
-        buttons.append(InlineKeyboardButton(text=_("🔎 Details and sources ▸") if details else _("More values ▸"),
-                                            callback_data=more.pack()))
+        buttons.append(
+            InlineKeyboardButton(
+                text=_("🔎 Details and sources ▸") if details else _("More values ▸"), callback_data=more.pack()
+            )
+        )
     compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
     if _fits(compare):
         buttons.append(InlineKeyboardButton(text=_("📊 Compare countries"), callback_data=compare.pack()))
     if not buttons:
         return None
     width = 2 if details else 1
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[start:start + width] for start in range(0, len(buttons), width)])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[buttons[start : start + width] for start in range(0, len(buttons), width)]
+    )
 
 
 def example_keyboard(label: str, data: LookupPage | CompareValues) -> InlineKeyboardMarkup:
@@ -234,7 +281,9 @@ def example_keyboard(label: str, data: LookupPage | CompareValues) -> InlineKeyb
     return builder.as_markup()
 
 
-def tier_keyboard(pollutant: str, land_use: str | None, tiers: list[tuple[str, str, int]]) -> InlineKeyboardMarkup | None:
+def tier_keyboard(
+    pollutant: str, land_use: str | None, tiers: list[tuple[str, str, int]]
+) -> InlineKeyboardMarkup | None:
     """One button per other tier of a comparison: (tier, its name, how many jurisdictions)."""
     builder = InlineKeyboardBuilder()
     count = 0
@@ -253,8 +302,8 @@ from bot.callbacks import (  # noqa: E402
     CoordExport,
     CoordInvite,
     CoordPublish,
-    CoordReminderAdmin,
     CoordRemind,
+    CoordReminderAdmin,
     CoordReview,
     InviteStep,
     PublishAction,
@@ -264,32 +313,46 @@ from bot.callbacks import (  # noqa: E402
 
 
 def _markup(rows: list[list[tuple[str, object]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=button_text(text), callback_data=data.pack()) for text, data in row] for row in rows
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=button_text(text), callback_data=data.pack()) for text, data in row]
+            for row in rows
+        ]
+    )
 
 
 def remind_compose_keyboard(rid: int) -> InlineKeyboardMarkup:
     """How to write a reminder: own text or a catalog template."""
-    return _markup([
-        [(_("✍️ Write the text"), CoordRemind(rid=rid, action=RemindAction.write))],
-        [(_("Template: please answer a survey"), CoordRemind(rid=rid, action=RemindAction.template, arg="survey"))],
-        [(_("Template: please complete your profile"), CoordRemind(rid=rid, action=RemindAction.template, arg="profile"))],
-        [(_("Template: thank you"), CoordRemind(rid=rid, action=RemindAction.template, arg="thanks"))],
-        [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
-    ])
+    return _markup(
+        [
+            [(_("✍️ Write the text"), CoordRemind(rid=rid, action=RemindAction.write))],
+            [(_("Template: please answer a survey"), CoordRemind(rid=rid, action=RemindAction.template, arg="survey"))],
+            [
+                (
+                    _("Template: please complete your profile"),
+                    CoordRemind(rid=rid, action=RemindAction.template, arg="profile"),
+                )
+            ],
+            [(_("Template: thank you"), CoordRemind(rid=rid, action=RemindAction.template, arg="thanks"))],
+            [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
+        ]
+    )
 
 
 def remind_languages_keyboard(rid: int, missing: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """Add the text in another language, or go on to the audience."""
-    rows = [[(_("Add {language}").format(language=name), CoordRemind(rid=rid, action=RemindAction.language, arg=code))] for code, name in missing]
+    rows = [
+        [(_("Add {language}").format(language=name), CoordRemind(rid=rid, action=RemindAction.language, arg=code))]
+        for code, name in missing
+    ]
     rows.append([(_("Next: choose the recipients ▶"), CoordRemind(rid=rid, action=RemindAction.audience))])
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
-def remind_forms_keyboard(rid: int, action: RemindAction, forms: list[tuple[int, str]],
-                          prefix: str = "") -> InlineKeyboardMarkup:
+def remind_forms_keyboard(
+    rid: int, action: RemindAction, forms: list[tuple[int, str]], prefix: str = ""
+) -> InlineKeyboardMarkup:
     """One button per survey (for a template or an audience)."""
     rows = [[(title, CoordRemind(rid=rid, action=action, arg=f"{prefix}{pk}"))] for pk, title in forms]
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
@@ -300,19 +363,41 @@ def remind_audience_keyboard(rid: int, forms: list[tuple[int, str]]) -> InlineKe
     """Who receives the reminder."""
     rows = [[(_("Everyone"), CoordRemind(rid=rid, action=RemindAction.audience, arg="all"))]]
     for pk, title in forms:
-        rows.append([(_("Never started: {title}").format(title=title), CoordRemind(rid=rid, action=RemindAction.audience, arg=f"nn{pk}"))])
-        rows.append([(_("Draft in progress: {title}").format(title=title),
-                      CoordRemind(rid=rid, action=RemindAction.audience, arg=f"nd{pk}"))])
-    rows.append([(_("By role"), CoordRemind(rid=rid, action=RemindAction.audience, arg="role")),
-                 (_("By region"), CoordRemind(rid=rid, action=RemindAction.audience, arg="region"))])
-    rows.append([(_("By country"), CoordRemind(rid=rid, action=RemindAction.audience, arg="country")),
-                 (_("By language"), CoordRemind(rid=rid, action=RemindAction.audience, arg="language"))])
+        rows.append(
+            [
+                (
+                    _("Never started: {title}").format(title=title),
+                    CoordRemind(rid=rid, action=RemindAction.audience, arg=f"nn{pk}"),
+                )
+            ]
+        )
+        rows.append(
+            [
+                (
+                    _("Draft in progress: {title}").format(title=title),
+                    CoordRemind(rid=rid, action=RemindAction.audience, arg=f"nd{pk}"),
+                )
+            ]
+        )
+    rows.append(
+        [
+            (_("By role"), CoordRemind(rid=rid, action=RemindAction.audience, arg="role")),
+            (_("By region"), CoordRemind(rid=rid, action=RemindAction.audience, arg="region")),
+        ]
+    )
+    rows.append(
+        [
+            (_("By country"), CoordRemind(rid=rid, action=RemindAction.audience, arg="country")),
+            (_("By language"), CoordRemind(rid=rid, action=RemindAction.audience, arg="language")),
+        ]
+    )
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
-def remind_values_keyboard(rid: int, kind: str, values: list[tuple[str, str]],
-                           action: RemindAction = RemindAction.audience_value) -> InlineKeyboardMarkup:
+def remind_values_keyboard(
+    rid: int, kind: str, values: list[tuple[str, str]], action: RemindAction = RemindAction.audience_value
+) -> InlineKeyboardMarkup:
     """The roles, regions or languages to choose one from (narrow_value: to narrow the chosen audience)."""
     rows = [[(label, CoordRemind(rid=rid, action=action, arg=f"{kind}={value}"))] for value, label in values]
     rows.append([(_("◀ Back"), CoordRemind(rid=rid, action=RemindAction.audience))])
@@ -323,11 +408,19 @@ def remind_send_keyboard(rid: int, can_send: bool) -> InlineKeyboardMarkup:
     """Send now, schedule, choose other recipients, or cancel."""
     rows = []
     if can_send:
-        rows.append([(_("📨 Send now"), CoordRemind(rid=rid, action=RemindAction.send)),
-                     (_("🕒 Schedule"), CoordRemind(rid=rid, action=RemindAction.schedule))])
-    rows.append([(_("Only those in a language"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="language")),
-                 (_("Only a role"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="role")),
-                 (_("Only a region"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="region"))])
+        rows.append(
+            [
+                (_("📨 Send now"), CoordRemind(rid=rid, action=RemindAction.send)),
+                (_("🕒 Schedule"), CoordRemind(rid=rid, action=RemindAction.schedule)),
+            ]
+        )
+    rows.append(
+        [
+            (_("Only those in a language"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="language")),
+            (_("Only a role"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="role")),
+            (_("Only a region"), CoordRemind(rid=rid, action=RemindAction.narrow, arg="region")),
+        ]
+    )
     rows.append([(_("Choose other recipients"), CoordRemind(rid=rid, action=RemindAction.audience))])
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
@@ -335,8 +428,17 @@ def remind_send_keyboard(rid: int, can_send: bool) -> InlineKeyboardMarkup:
 
 def remind_confirm_keyboard(rid: int, count: str) -> InlineKeyboardMarkup:
     """The last step before sending: the number of recipients on the button, or back to the preview."""
-    return _markup([[(_("✅ Yes, send to {count}").format(count=count), CoordRemind(rid=rid, action=RemindAction.confirm_send))],
-                    [(_("◀ Back"), CoordRemind(rid=rid, action=RemindAction.preview))]])
+    return _markup(
+        [
+            [
+                (
+                    _("✅ Yes, send to {count}").format(count=count),
+                    CoordRemind(rid=rid, action=RemindAction.confirm_send),
+                )
+            ],
+            [(_("◀ Back"), CoordRemind(rid=rid, action=RemindAction.preview))],
+        ]
+    )
 
 
 # Time zones a coordinator picks from (minutes east of UTC): the network's main regions.
@@ -354,25 +456,39 @@ def zone_label(minutes: int) -> str:
 
 def remind_zone_keyboard(rid: int) -> InlineKeyboardMarkup:
     """The coordinator's time zone, for the date and time they type next."""
-    buttons = [(zone_label(minutes), CoordRemind(rid=rid, action=RemindAction.zone, arg=str(minutes))) for minutes in REMINDER_ZONES]
-    rows = [buttons[index:index + 4] for index in range(0, len(buttons), 4)]
+    buttons = [
+        (zone_label(minutes), CoordRemind(rid=rid, action=RemindAction.zone, arg=str(minutes)))
+        for minutes in REMINDER_ZONES
+    ]
+    rows = [buttons[index : index + 4] for index in range(0, len(buttons), 4)]
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 
 
 def remind_when_keyboard(rid: int) -> InlineKeyboardMarkup:
     """Common sending times in the chosen time zone (or type another)."""
-    return _markup([[(_("Tomorrow 09:00"), CoordRemind(rid=rid, action=RemindAction.at, arg="tom")),
-                     (_("Next Monday 09:00"), CoordRemind(rid=rid, action=RemindAction.at, arg="mon"))],
-                    [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))]])
+    return _markup(
+        [
+            [
+                (_("Tomorrow 09:00"), CoordRemind(rid=rid, action=RemindAction.at, arg="tom")),
+                (_("Next Monday 09:00"), CoordRemind(rid=rid, action=RemindAction.at, arg="mon")),
+            ],
+            [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
+        ]
+    )
 
 
 def remind_repeat_keyboard(rid: int) -> InlineKeyboardMarkup:
     """Once at the chosen time, or weekly."""
-    return _markup([
-        [(_("Once"), CoordRemind(rid=rid, action=RemindAction.once)), (_("Every week until…"), CoordRemind(rid=rid, action=RemindAction.weekly))],
-        [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
-    ])
+    return _markup(
+        [
+            [
+                (_("Once"), CoordRemind(rid=rid, action=RemindAction.once)),
+                (_("Every week until…"), CoordRemind(rid=rid, action=RemindAction.weekly)),
+            ],
+            [(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))],
+        ]
+    )
 
 
 def scheduled_reminders_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
@@ -384,13 +500,20 @@ def scheduled_reminders_keyboard(items: list[tuple[int, str]]) -> InlineKeyboard
 
 def review_keyboard(tid: int) -> InlineKeyboardMarkup:
     """Approve, approve with a correction, reject, or skip a reported threshold value."""
-    return _markup([
-        [(_("✅ Approve"), CoordReview(tid=tid, action=ReviewAction.approve))],
-        [(_("✏️ Approve with another value"), CoordReview(tid=tid, action=ReviewAction.value))],
-        [(_("✏️ Approve with another unit"), CoordReview(tid=tid, action=ReviewAction.units)),
-         (_("✏️ Approve with another land use"), CoordReview(tid=tid, action=ReviewAction.land_uses))],
-        [(_("❌ Reject"), CoordReview(tid=tid, action=ReviewAction.reject)), (_("Skip ▶"), CoordReview(tid=tid, action=ReviewAction.skip))],
-    ])
+    return _markup(
+        [
+            [(_("✅ Approve"), CoordReview(tid=tid, action=ReviewAction.approve))],
+            [(_("✏️ Approve with another value"), CoordReview(tid=tid, action=ReviewAction.value))],
+            [
+                (_("✏️ Approve with another unit"), CoordReview(tid=tid, action=ReviewAction.units)),
+                (_("✏️ Approve with another land use"), CoordReview(tid=tid, action=ReviewAction.land_uses)),
+            ],
+            [
+                (_("❌ Reject"), CoordReview(tid=tid, action=ReviewAction.reject)),
+                (_("Skip ▶"), CoordReview(tid=tid, action=ReviewAction.skip)),
+            ],
+        ]
+    )
 
 
 def review_again_keyboard() -> InlineKeyboardMarkup:
@@ -416,7 +539,12 @@ def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
         rows = [[(_("✅ Publish"), CoordPublish(upload=upload, action=PublishAction.publish))]]
     else:
         rows = [
-            [(_("Publish for focal points and members"), CoordPublish(upload=upload, action=PublishAction.audience, arg="fp"))],
+            [
+                (
+                    _("Publish for focal points and members"),
+                    CoordPublish(upload=upload, action=PublishAction.audience, arg="fp"),
+                )
+            ],
             [(_("Publish for laboratories"), CoordPublish(upload=upload, action=PublishAction.audience, arg="lab"))],
             [(_("Publish for everyone"), CoordPublish(upload=upload, action=PublishAction.audience, arg="all"))],
         ]
@@ -424,12 +552,15 @@ def publish_keyboard(upload: int, audience_known: bool) -> InlineKeyboardMarkup:
     return _markup(rows)
 
 
-def invite_country_keyboard(candidates: list[tuple[str, str]], role: str, multi: bool, days: int,
-                            step: InviteStep = InviteStep.create) -> InlineKeyboardMarkup:
+def invite_country_keyboard(
+    candidates: list[tuple[str, str]], role: str, multi: bool, days: int, step: InviteStep = InviteStep.create
+) -> InlineKeyboardMarkup:
     """The guessed countries of a typed /invite, plus "none of these" (as onboarding asks a new member);
     step "c" when the guided flow asks the role next."""
-    rows = [[(name, CoordInvite(country=code, role=role, multi=int(multi), days=days, step=step))]
-            for code, name in candidates]
+    rows = [
+        [(name, CoordInvite(country=code, role=role, multi=int(multi), days=days, step=step))]
+        for code, name in candidates
+    ]
     rows.append([(_("None of these"), CoordInvite(country="", role=role, multi=int(multi), days=days, step=step))])
     return _markup(rows)
 
@@ -438,8 +569,10 @@ def with_document_buttons(markup: InlineKeyboardMarkup, documents: list[tuple[in
     """`markup` with one "📎 file name" button per (document id, name) on top, each sending the file."""
     from bot.callbacks import DocumentGet
 
-    rows = [[InlineKeyboardButton(text=button_text("📎 " + name, 60), callback_data=DocumentGet(doc=doc).pack())]
-            for doc, name in documents]
+    rows = [
+        [InlineKeyboardButton(text=button_text("📎 " + name, 60), callback_data=DocumentGet(doc=doc).pack())]
+        for doc, name in documents
+    ]
     return InlineKeyboardMarkup(inline_keyboard=rows + list(markup.inline_keyboard))
 
 
@@ -449,17 +582,30 @@ INVITE_VALIDITY = (7, 30, 90, 365)
 
 def invite_role_keyboard(country: str, roles: dict[str, str]) -> InlineKeyboardMarkup:
     """The guided /invite: whom the link is for."""
-    return _markup([[(label, CoordInvite(country=country, role=role, step=InviteStep.role))] for role, label in roles.items()])
+    return _markup(
+        [[(label, CoordInvite(country=country, role=role, step=InviteStep.role))] for role, label in roles.items()]
+    )
 
 
 def invite_uses_keyboard(country: str, role: str) -> InlineKeyboardMarkup:
     """The guided /invite: one person, or anyone with the link."""
-    return _markup([[(_("One person"), CoordInvite(country=country, role=role, multi=0, step=InviteStep.uses)),
-                     (_("Anyone with the link"), CoordInvite(country=country, role=role, multi=1, step=InviteStep.uses))]])
+    return _markup(
+        [
+            [
+                (_("One person"), CoordInvite(country=country, role=role, multi=0, step=InviteStep.uses)),
+                (_("Anyone with the link"), CoordInvite(country=country, role=role, multi=1, step=InviteStep.uses)),
+            ]
+        ]
+    )
 
 
 def invite_days_keyboard(country: str, role: str, multi: bool) -> InlineKeyboardMarkup:
     """The guided /invite: how long the link stays valid; pressing one creates it."""
-    buttons = [(ngettext("{days} day", "{days} days", days).format(days=days), CoordInvite(country=country, role=role, multi=int(multi), days=days))
-               for days in INVITE_VALIDITY]
+    buttons = [
+        (
+            ngettext("{days} day", "{days} days", days).format(days=days),
+            CoordInvite(country=country, role=role, multi=int(multi), days=days),
+        )
+        for days in INVITE_VALIDITY
+    ]
     return _markup([buttons])

@@ -95,7 +95,7 @@ def fit_utf16(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
         return text
     room = limit - utf16_len(ellipsis)
     if room <= 0:
-        return ellipsis[:utf16_index(ellipsis, limit)]
+        return ellipsis[: utf16_index(ellipsis, limit)]
     cut = cluster_boundary(text, utf16_index(text, room))
     return text[:cut].rstrip() + ellipsis
 
@@ -109,6 +109,7 @@ def button_text(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
     """A button label shortened with an ellipsis when long (never empty: Telegram refuses empty labels)."""
     fitted = fit_utf16(text, limit)
     return fitted if fitted.strip() else ELLIPSIS
+
 
 # The public web pages (bot/web/): a search or filter longer than this is refused politely (the bot's own
 # parser reads only the first MAX_QUERY_CHARS of a question anyway); a request body over WEB_BODY_BYTES

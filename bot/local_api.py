@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import itertools
 import time
-from html.parser import HTMLParser
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from aiogram import Bot
@@ -98,17 +98,20 @@ class LocalBotAPI(BaseSession):
         self._files[file_id] = (f"documents/file_{len(self._files) + 1}", content, size)
         return file_id
 
-    async def stream_content(self, url: str, headers=None, timeout: int = 30, chunk_size: int = _CHUNK,
-                             raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+    async def stream_content(
+        self, url: str, headers=None, timeout: int = 30, chunk_size: int = _CHUNK, raise_for_status: bool = True
+    ) -> AsyncGenerator[bytes, None]:
         """A file a user sent, in chunks as over HTTP (the reader may stop early)."""
         for path, content, _size in self._files.values():
             if url.endswith("/" + path):
                 for start in range(0, len(content), chunk_size):
-                    yield content[start:start + chunk_size]
+                    yield content[start : start + chunk_size]
                 return
         raise TelegramBadRequest(method=None, message="Not Found: file not found")  # type: ignore[arg-type]
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> TelegramType:
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
         """Record the call and answer as Telegram would."""
         name = method.__api_method__
         params = {key: value for key, value in method if value is not None}
@@ -141,8 +144,16 @@ class LocalBotAPI(BaseSession):
         if name in {"getMyCommands", "getUpdates"}:
             return []
         if name in {
-            "answerCallbackQuery", "sendChatAction", "setMyCommands", "deleteMyCommands", "deleteMessage",
-            "answerInlineQuery", "setWebhook", "deleteWebhook", "setMyDescription", "setMyShortDescription",
+            "answerCallbackQuery",
+            "sendChatAction",
+            "setMyCommands",
+            "deleteMyCommands",
+            "deleteMessage",
+            "answerInlineQuery",
+            "setWebhook",
+            "deleteWebhook",
+            "setMyDescription",
+            "setMyShortDescription",
         }:
             return True
         raise NotImplementedError(f"the local Bot API does not implement {name}")
@@ -166,16 +177,22 @@ class LocalBotAPI(BaseSession):
             blob = files.get("photo") or files.get("document") or b""
             file_id = f"local-{chat_id}-{message_id}"
             if name == "sendPhoto":
-                content["photo"] = [PhotoSize(file_id=file_id, file_unique_id=file_id, width=1, height=1, file_size=len(blob))]
+                content["photo"] = [
+                    PhotoSize(file_id=file_id, file_unique_id=file_id, width=1, height=1, file_size=len(blob))
+                ]
             else:
                 filename = getattr(params.get("document"), "filename", None) or "file"
-                content["document"] = Document(file_id=file_id, file_unique_id=file_id, file_name=filename, file_size=len(blob))
+                content["document"] = Document(
+                    file_id=file_id, file_unique_id=file_id, file_name=filename, file_size=len(blob)
+                )
         message = Message(
             message_id=message_id,
             date=int(time.time()),
             chat=_chat(chat_id),
             from_user=BOT_USER,
-            reply_markup=params.get("reply_markup") if isinstance(params.get("reply_markup"), InlineKeyboardMarkup) else None,
+            reply_markup=params.get("reply_markup")
+            if isinstance(params.get("reply_markup"), InlineKeyboardMarkup)
+            else None,
             **content,
         )
         self._messages[(chat_id, message_id)] = message
@@ -220,7 +237,9 @@ class UpdateFactory:
             entities = [MessageEntity(type="bot_command", offset=0, length=_utf16_len(text[:length]))]
         chat = _chat(chat_id or user.id, user.first_name)
         update_id = next(self._ids)
-        message = Message(message_id=update_id, date=int(time.time()), chat=chat, from_user=user, text=text, entities=entities)
+        message = Message(
+            message_id=update_id, date=int(time.time()), chat=chat, from_user=user, text=text, entities=entities
+        )
         return Update(update_id=update_id, message=message)
 
     def document(self, user: User, file_id: str, filename: str | None, size: int | None, photo: bool = False) -> Update:
@@ -229,15 +248,20 @@ class UpdateFactory:
         if photo:
             content = {"photo": [PhotoSize(file_id=file_id, file_unique_id=file_id, width=1, height=1, file_size=size)]}
         else:
-            content = {"document": Document(file_id=file_id, file_unique_id=file_id, file_name=filename, file_size=size)}
-        message = Message(message_id=update_id, date=int(time.time()), chat=_chat(user.id, user.first_name),
-                          from_user=user, **content)
+            content = {
+                "document": Document(file_id=file_id, file_unique_id=file_id, file_name=filename, file_size=size)
+            }
+        message = Message(
+            message_id=update_id, date=int(time.time()), chat=_chat(user.id, user.first_name), from_user=user, **content
+        )
         return Update(update_id=update_id, message=message)
 
     def press(self, user: User, message: Message, data: str) -> Update:
         """The user pressed the button carrying `data` under `message`."""
         update_id = next(self._ids)
-        query = CallbackQuery(id=str(update_id), from_user=user, chat_instance=str(message.chat.id), message=message, data=data)
+        query = CallbackQuery(
+            id=str(update_id), from_user=user, chat_instance=str(message.chat.id), message=message, data=data
+        )
         return Update(update_id=update_id, callback_query=query)
 
 
@@ -275,8 +299,24 @@ def visible_text(text: str, parse_mode: str | None) -> str:
 
 
 # The tags of Telegram's HTML parse mode; an unknown, unclosed or stray one makes Telegram refuse the message.
-_TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji",
-                  "code", "pre", "blockquote"}
+_TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+}
 
 
 class _HtmlRefused(ValueError):
@@ -327,15 +367,20 @@ def html_problem(text: str) -> str | None:
 def keyboard_problem(markup: InlineKeyboardMarkup) -> str | None:
     """Telegram's refusal of an inline keyboard, or None: labels, callback data and button counts."""
     rows = markup.inline_keyboard
-    if len(rows) > INLINE_KEYBOARD_BUTTONS or sum(len(row) for row in rows) > INLINE_KEYBOARD_BUTTONS \
-            or any(len(row) > INLINE_KEYBOARD_ROW for row in rows):
+    if (
+        len(rows) > INLINE_KEYBOARD_BUTTONS
+        or sum(len(row) for row in rows) > INLINE_KEYBOARD_BUTTONS
+        or any(len(row) > INLINE_KEYBOARD_ROW for row in rows)
+    ):
         return "Bad Request: reply markup is too long"
     for row in rows:
         for button in row:
             if not button.text:
                 return "Bad Request: can't parse inline keyboard button: Text must be non-empty"
             if not any(value is not None for key, value in button if key not in _NOT_ACTIONS):
-                return "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                return (
+                    "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                )
             if button.callback_data is not None and not fits_callback_data(button.callback_data):
                 return "Bad Request: BUTTON_DATA_INVALID"
     return None

@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and goes into the JSON.
@@ -33,7 +33,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -95,11 +95,16 @@ def route_uncaught_to_logging(logger_name: str = "bot") -> None:
         if args.exc_type is SystemExit:
             return
         name = args.thread.name if args.thread is not None else "?"
-        logger.error("uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+        logger.error(
+            "uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+        )
 
     def unraisable(args) -> None:
-        logger.warning("exception ignored (%s)", args.err_msg or "unraisable",
-                       exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+        logger.warning(
+            "exception ignored (%s)",
+            args.err_msg or "unraisable",
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
 
     sys.excepthook = uncaught
     threading.excepthook = uncaught_in_thread

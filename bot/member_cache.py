@@ -50,8 +50,9 @@ class MemberCache:
     """Members by Telegram id (None: not a member), each kept `ttl` seconds at most; open drafts by member id when
     `cache_drafts` (one process only); and a version per table that moves with every commit that wrote it."""
 
-    def __init__(self, ttl: float = MEMBER_TTL_SECONDS, size: int = CACHE_SIZE, clock=time.monotonic,
-                 cache_drafts: bool = False) -> None:
+    def __init__(
+        self, ttl: float = MEMBER_TTL_SECONDS, size: int = CACHE_SIZE, clock=time.monotonic, cache_drafts: bool = False
+    ) -> None:
         self.ttl = ttl
         self.size = size
         self.clock = clock
@@ -105,7 +106,7 @@ class MemberCache:
                 for key in keys:
                     entries.pop(key, None)
 
-    def committed(self, changes: "_Changes") -> None:
+    def committed(self, changes: _Changes) -> None:
         """A transaction that wrote these tables and members committed."""
         for table in changes.tables:
             self.versions[table] = self.versions.get(table, 0) + 1
@@ -126,6 +127,7 @@ def snapshot(member: Member | None) -> Member | None:
 
 
 # ------------------------------------------------------------------ invalidation through the ORM
+
 
 class _Changes:
     """What the open transaction of a session wrote: tables, members (Telegram ids), drafts (member ids);
@@ -170,8 +172,7 @@ def _note_flushed(session: Session, _context) -> None:
         if not isinstance(instance, Member) or changes.members is None:
             continue
         state = inspect(instance)
-        if instance in dirty and all(
-                key in _IGNORED or not state.attrs[key].history.has_changes() for key in _COLUMNS):
+        if instance in dirty and all(key in _IGNORED or not state.attrs[key].history.has_changes() for key in _COLUMNS):
             continue
         changes.members.add(instance.telegram_id)
 

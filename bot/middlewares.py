@@ -9,9 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.flags import get_flag
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.failsafe import harmless
 from bot.i18n import choose_language
-from bot.member_cache import INFO_KEY as MEMBER_CACHE, MemberCache, snapshot
+from bot.member_cache import INFO_KEY as MEMBER_CACHE
+from bot.member_cache import MemberCache, snapshot
 from storage.models import Member, utcnow
 from storage.repositories.members import MemberRepository
 from storage.repositories.surveys import SurveyRepository
@@ -40,7 +41,7 @@ class KnownUpdatesOnly(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if isinstance(event, Update):
             try:
-                event.event_type
+                event.event_type  # noqa: B018 - the property raises for an unknown kind
             except UpdateTypeLookupError:
                 log.info("update %s of an unknown kind ignored", event.update_id)
                 return None
@@ -91,8 +92,9 @@ class DatabaseMiddleware(BaseMiddleware):
                 data["member_language"] = member.language if member is not None else None
             return await handler(event, data)
 
-    async def _read_member(self, session: AsyncSession, telegram_id: int, wants_draft: bool,
-                           data: dict[str, Any]) -> Member | None:
+    async def _read_member(
+        self, session: AsyncSession, telegram_id: int, wants_draft: bool, data: dict[str, Any]
+    ) -> Member | None:
         generation = self.members.generation
         async with session.begin():
             repo = MemberRepository(session)
@@ -129,8 +131,12 @@ class MemberLocaleMiddleware(I18nMiddleware):
 def _typed_text(event: TelegramObject) -> bool:
     message = event.message if isinstance(event, Update) else None
     # Text in a group never answers a survey (surveys are private), so no draft is looked up for it.
-    return (message is not None and message.chat.type == ChatType.PRIVATE and bool(message.text)
-            and not message.text.startswith("/"))
+    return (
+        message is not None
+        and message.chat.type == ChatType.PRIVATE
+        and bool(message.text)
+        and not message.text.startswith("/")
+    )
 
 
 class AnswerButtons(CallbackAnswerMiddleware):
@@ -147,7 +153,8 @@ class AnswerButtons(CallbackAnswerMiddleware):
         if not isinstance(event, CallbackQuery):
             return await handler(event, data)
         callback_answer = data["callback_answer"] = self.construct_callback_answer(
-            properties=get_flag(data, "callback_answer"))
+            properties=get_flag(data, "callback_answer")
+        )
         if not callback_answer.disabled and callback_answer.answered:
             await self.answer(event, callback_answer)  # "pre": answered before the handler runs
         try:

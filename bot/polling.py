@@ -31,7 +31,6 @@ import signal
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -129,8 +128,12 @@ class UpdateWindow:
 class ChatQueues:
     """One task per chat with work: its updates in arrival order; different chats concurrently."""
 
-    def __init__(self, handle: Callable[[Update], Awaitable[object]], finished: Callable[[int], None],
-                 concurrency: int = MAX_CONCURRENT) -> None:
+    def __init__(
+        self,
+        handle: Callable[[Update], Awaitable[object]],
+        finished: Callable[[int], None],
+        concurrency: int = MAX_CONCURRENT,
+    ) -> None:
         self.handle = handle
         self.finished = finished
         self.running = asyncio.Semaphore(concurrency)
@@ -195,10 +198,18 @@ async def _first(*awaitables: Awaitable[object]) -> None:
                 await task
 
 
-async def poll(dispatcher: Dispatcher, bot: Bot, timeout: int = 20, handle_signals: bool = True, *,
-               max_in_flight: int = MAX_IN_FLIGHT, max_concurrent: int = MAX_CONCURRENT,
-               busy_interval: float = BUSY_POLL_INTERVAL,
-               update_timeout: float = UPDATE_TIMEOUT, shutdown_grace: float = SHUTDOWN_GRACE) -> None:
+async def poll(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    timeout: int = 20,
+    handle_signals: bool = True,
+    *,
+    max_in_flight: int = MAX_IN_FLIGHT,
+    max_concurrent: int = MAX_CONCURRENT,
+    busy_interval: float = BUSY_POLL_INTERVAL,
+    update_timeout: float = UPDATE_TIMEOUT,
+    shutdown_grace: float = SHUTDOWN_GRACE,
+) -> None:
     """Startup, then long polling until SIGINT/SIGTERM (or cancellation), then shutdown."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -242,9 +253,14 @@ async def poll(dispatcher: Dispatcher, bot: Bot, timeout: int = 20, handle_signa
             window.changed.clear()
             offset = window.offset()
             last_request = loop.time()
-            request = asyncio.ensure_future(bot(GetRawUpdates(
-                offset=offset, limit=max_in_flight, timeout=0 if busy else timeout, allowed_updates=allowed),
-                request_timeout=timeout + 10))
+            request = asyncio.ensure_future(
+                bot(
+                    GetRawUpdates(
+                        offset=offset, limit=max_in_flight, timeout=0 if busy else timeout, allowed_updates=allowed
+                    ),
+                    request_timeout=timeout + 10,
+                )
+            )
             await _first(asyncio.shield(request), stop.wait())
             if not request.done():
                 break

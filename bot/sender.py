@@ -80,15 +80,20 @@ class RateLimiter:
         while True:
             async with self._lock:
                 now = time.monotonic()
-                wait = max(self.paused_until - now, self.next_at - now,
-                           self.last_by_chat.get(chat_id, -1e9) + self.per_chat - now)
+                wait = max(
+                    self.paused_until - now,
+                    self.next_at - now,
+                    self.last_by_chat.get(chat_id, -1e9) + self.per_chat - now,
+                )
                 if wait <= 0:
                     # A worker that comes late (a slow commit) may use the slot it missed, never more:
                     # the pace holds on average; `release` keeps the bursts that could make in check.
                     self.next_at = max(self.next_at, now - self.interval) + self.interval
                     self.last_by_chat[chat_id] = now
                     if len(self.last_by_chat) > 10_000:
-                        self.last_by_chat = {chat: at for chat, at in self.last_by_chat.items() if at > now - self.per_chat}
+                        self.last_by_chat = {
+                            chat: at for chat, at in self.last_by_chat.items() if at > now - self.per_chat
+                        }
                     return
             await asyncio.sleep(wait)
 
@@ -125,9 +130,18 @@ class PassReport:
 class Sender:
     """Claims and sends reminder deliveries; one per process is enough, several are safe."""
 
-    def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], i18n: I18n, default_language: str,
-                 rate: float = DEFAULT_RATE, lease: float = DEFAULT_LEASE, workers: int = 4, idle_interval: float = 5.0,
-                 window: float = 1.0) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        default_language: str,
+        rate: float = DEFAULT_RATE,
+        lease: float = DEFAULT_LEASE,
+        workers: int = 4,
+        idle_interval: float = 5.0,
+        window: float = 1.0,
+    ) -> None:
         self.bot = bot
         self.sessionmaker = sessionmaker
         self.i18n = i18n
@@ -157,7 +171,7 @@ class Sender:
         if self._task is not None:
             try:
                 await asyncio.wait_for(self._task, timeout=30)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
             self._task = None
 
@@ -179,8 +193,10 @@ class Sender:
                 continue
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(self.idle_interval, self.lease) if until_idle else self.idle_interval)
-            except asyncio.TimeoutError:
+                await asyncio.wait_for(
+                    self._wake.wait(), timeout=min(self.idle_interval, self.lease) if until_idle else self.idle_interval
+                )
+            except TimeoutError:
                 pass
 
     async def _has_open_work(self) -> bool:
@@ -207,7 +223,13 @@ class Sender:
         async with self.sessionmaker() as session, session.begin():
             await OutboxRepository(session).finish_reminders(utcnow())
         if report.sent or report.blocked or report.failed:
-            log.info("reminders: %d sent, %d blocked, %d failed, %d skipped", report.sent, report.blocked, report.failed, report.skipped)
+            log.info(
+                "reminders: %d sent, %d blocked, %d failed, %d skipped",
+                report.sent,
+                report.blocked,
+                report.failed,
+                report.skipped,
+            )
         return report
 
     async def _work(self, report: PassReport) -> None:
@@ -249,13 +271,20 @@ class Sender:
             await self.limiter.acquire(delivery.chat_id)
             attempts += 1
             # Committed before the request: if we die now, nobody sends this one again.
-            if not await self._set(delivery.id, token, DeliveryStatus.CLAIMED, status=DeliveryStatus.SENDING,
-                                   claimed_at=utcnow(), attempts=attempts):
+            if not await self._set(
+                delivery.id,
+                token,
+                DeliveryStatus.CLAIMED,
+                status=DeliveryStatus.SENDING,
+                claimed_at=utcnow(),
+                attempts=attempts,
+            ):
                 return  # another sender took it over (our claim had expired)
             if not await self.limiter.release():
                 # A 429 paused everyone after our slot: back to claimed, wait in `acquire`.
-                if not await self._set(delivery.id, token, DeliveryStatus.SENDING,
-                                       status=DeliveryStatus.CLAIMED, claimed_at=utcnow()):
+                if not await self._set(
+                    delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.CLAIMED, claimed_at=utcnow()
+                ):
                     return
                 attempts -= 1
                 continue
@@ -265,42 +294,66 @@ class Sender:
                 # Not delivered: back to claimed, everyone waits, then the same message again.
                 report.retried += 1
                 self.limiter.pause(error.retry_after)
-                await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.CLAIMED,
-                                claimed_at=utcnow())
+                await self._set(
+                    delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.CLAIMED, claimed_at=utcnow()
+                )
                 continue
             except TelegramForbiddenError as error:
                 report.blocked += 1
                 async with self.sessionmaker() as session, session.begin():
                     repo = OutboxRepository(session)
-                    await repo.set_delivery(delivery.id, token, DeliveryStatus.SENDING,
-                                            status=DeliveryStatus.BLOCKED, error=error.message[:500])
+                    await repo.set_delivery(
+                        delivery.id,
+                        token,
+                        DeliveryStatus.SENDING,
+                        status=DeliveryStatus.BLOCKED,
+                        error=error.message[:500],
+                    )
                     await repo.deactivate_member(delivery.member_id)
                 return
             except TelegramBadRequest as error:
                 report.failed += 1
-                await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.FAILED,
-                                error=error.message[:500])
+                await self._set(
+                    delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.FAILED, error=error.message[:500]
+                )
                 return
             except (TelegramServerError, TelegramNetworkError) as error:
                 # Telegram or the network failed: try again later, a few times.
                 final = attempts >= MAX_ATTEMPTS
                 report.failed += int(final)
                 await self._set(
-                    delivery.id, token, DeliveryStatus.SENDING,
+                    delivery.id,
+                    token,
+                    DeliveryStatus.SENDING,
                     status=DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED,
-                    claim_token=token if final else None, error=str(error)[:500],
-                    not_before=utcnow() + timedelta(seconds=2 ** attempts),
+                    claim_token=token if final else None,
+                    error=str(error)[:500],
+                    not_before=utcnow() + timedelta(seconds=2**attempts),
                 )
                 return
-            await self._set(delivery.id, token, DeliveryStatus.SENDING, status=DeliveryStatus.SENT,
-                            sent_at=utcnow(), message_id=message.message_id)
+            await self._set(
+                delivery.id,
+                token,
+                DeliveryStatus.SENDING,
+                status=DeliveryStatus.SENT,
+                sent_at=utcnow(),
+                message_id=message.message_id,
+            )
             report.sent += 1
             return
 
 
-async def deliver_due(bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], i18n: I18n, default_language: str = "en",
-                      rate: float = DEFAULT_RATE, lease: float = DEFAULT_LEASE, workers: int = 4,
-                      window: float = 1.0) -> PassReport:
+async def deliver_due(
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    default_language: str = "en",
+    rate: float = DEFAULT_RATE,
+    lease: float = DEFAULT_LEASE,
+    workers: int = 4,
+    window: float = 1.0,
+) -> PassReport:
     """One pass of the sender: queue what is due and send everything claimable now."""
-    return await Sender(bot, sessionmaker, i18n, default_language, rate=rate, lease=lease, workers=workers,
-                        window=window).deliver_due()
+    return await Sender(
+        bot, sessionmaker, i18n, default_language, rate=rate, lease=lease, workers=workers, window=window
+    ).deliver_due()

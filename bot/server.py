@@ -47,6 +47,7 @@ HEALTH_DB_TIMEOUT = 3.0
 
 async def database_ok(engine: AsyncEngine, timeout: float = HEALTH_DB_TIMEOUT) -> bool:
     """SELECT 1 within `timeout` seconds."""
+
     async def probe() -> None:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -86,19 +87,23 @@ class WebhookHandler(SimpleRequestHandler):
             log.warning("webhook: update %s could not be read (%s); skipped", update_id, type(error).__name__)
             return web.json_response({})
         result = await feed_update_safely(self.dispatcher, bot, update, **self.data)
-        return web.Response(body=self._build_response_writer(bot=bot, result=result if isinstance(result, TelegramMethod) else None))
+        return web.Response(
+            body=self._build_response_writer(bot=bot, result=result if isinstance(result, TelegramMethod) else None)
+        )
 
 
-def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
-                      engine: AsyncEngine | None = None) -> web.Application:
+def build_webhook_app(
+    settings: Settings, dispatcher: Dispatcher, bot: Bot, engine: AsyncEngine | None = None
+) -> web.Application:
     """The aiohttp app: Telegram's POSTs (secret checked) and a health endpoint (503 when the database is down)."""
     app = web.Application()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     # Answer Telegram only once the update is handled: a process that dies mid-update gets no 200,
     # so Telegram delivers the update again (to another process); the update ledger and the survey's
     # per-update guard make that second delivery harmless. aiogram's default answers first.
-    WebhookHandler(dispatcher=dispatcher, bot=bot, secret_token=secret,
-                   handle_in_background=False).register(app, path=settings.webhook_path)
+    WebhookHandler(dispatcher=dispatcher, bot=bot, secret_token=secret, handle_in_background=False).register(
+        app, path=settings.webhook_path
+    )
 
     async def health(_request: web.Request) -> web.Response:
         if engine is not None and not await database_ok(engine):
@@ -110,8 +115,14 @@ def build_webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot,
         # The public web site in the same process, on the same use cases and threshold index as the bot.
         from bot.web import setup_web
 
-        setup_web(app, settings, dispatcher["sessionmaker"], dispatcher["catalog"],
-                  skip_paths=frozenset({settings.webhook_path, "/healthz"}), heavy=dispatcher["heavy"])
+        setup_web(
+            app,
+            settings,
+            dispatcher["sessionmaker"],
+            dispatcher["catalog"],
+            skip_paths=frozenset({settings.webhook_path, "/healthz"}),
+            heavy=dispatcher["heavy"],
+        )
     setup_application(app, dispatcher, bot=bot)
     return app
 

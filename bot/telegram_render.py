@@ -100,8 +100,9 @@ def result_to_json(result: LookupResult, tr: Translations, locale: str) -> dict[
     return {**result_data(result, tr, locale), "text": render_text(result, tr, locale)}
 
 
-def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translations, locale: str,
-                  heading: str | None = None) -> str:
+def _record_block(
+    record: ThresholdRecord, result: LookupResult, tr: Translations, locale: str, heading: str | None = None
+) -> str:
     """One value as a short block: amount and type, then conditions, status and source."""
     _ = tr.gettext
     title = Html(f"<b>{_amount(record, tr, locale)}</b>")
@@ -109,14 +110,18 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     first = _fill(_("{amount} — {value_type}"), amount=title, value_type=label)
     lines = [heading, first] if heading else [first]
     if record.pollutant_id != result.pollutant:
-        lines.append(_fill(_("Substance: {pollutant}"),
-                           pollutant=pollutant_name(record.pollutant_id, locale)))
+        lines.append(_fill(_("Substance: {pollutant}"), pollutant=pollutant_name(record.pollutant_id, locale)))
     lines.append(_fill(_("Land use: {land_use}"), land_use=land_use_text(record.land_use, tr)))
     wording = join_items([record.value_type_original, record.land_use_original], locale)
     if wording:
         # The instrument's own words stay as written: marked as such, never passed off as a translation.
-        lines.append(Html(Html("<i>") + _fill(_("In the source's own words (not translated): “{wording}”"),
-                                         wording=wording) + Html("</i>")))
+        lines.append(
+            Html(
+                Html("<i>")
+                + _fill(_("In the source's own words (not translated): “{wording}”"), wording=wording)
+                + Html("</i>")
+            )
+        )
     tier = tier_label(record.tier, tr)
     if tier:
         lines.append(Html(f"<i>{escape(tier)}</i>"))
@@ -133,13 +138,20 @@ def _record_block(record: ThresholdRecord, result: LookupResult, tr: Translation
     if record.extraction:
         lines.append(_fill(_("Extraction: {method}"), method=extraction_label(record.extraction, tr)))
     if record.conditions:
-        lines.append(_fill(_("Conditions, as written in the source (not translated): {conditions}"),
-                           conditions=record.conditions))
-    lines.append(_fill(_("Legal status: {status}"),
-                       status=legal_status_label(record.legal_status, tr)))
+        lines.append(
+            _fill(
+                _("Conditions, as written in the source (not translated): {conditions}"), conditions=record.conditions
+            )
+        )
+    lines.append(_fill(_("Legal status: {status}"), status=legal_status_label(record.legal_status, tr)))
     if record.instrument:
-        lines.append(_fill(_("Instrument: {instrument} ({year})"), instrument=record.instrument,
-                           year=record.year_original or record.year or "?"))
+        lines.append(
+            _fill(
+                _("Instrument: {instrument} ({year})"),
+                instrument=record.instrument,
+                year=record.year_original or record.year or "?",
+            )
+        )
     lines.append(_fill(_("Source: {source}"), source=record.source))
     return "\n".join(lines)
 
@@ -150,8 +162,13 @@ def _status_block(record: ThresholdRecord, tr: Translations) -> str:
     if record.conditions:
         lines.append(_fill(_("Details: {conditions}"), conditions=record.conditions))
     if record.instrument:
-        lines.append(_fill(_("Reference: {instrument} ({year})"), instrument=record.instrument,
-                           year=record.year_original or record.year or "?"))
+        lines.append(
+            _fill(
+                _("Reference: {instrument} ({year})"),
+                instrument=record.instrument,
+                year=record.year_original or record.year or "?",
+            )
+        )
     lines.append(_fill(_("Source: {source}"), source=record.source))
     return "\n".join(lines)
 
@@ -171,8 +188,7 @@ def _suggestion_lines(result: LookupResult, tr: Translations, locale: str) -> li
         if suggestion.accepted:
             lines.append(_fill(_("Read “{typed}” as “{term}”."), typed=suggestion.typed, term=term))
         else:
-            lines.append(_fill(_("Did you mean “{term}” (you typed “{typed}”)?"), term=term,
-                               typed=suggestion.typed))
+            lines.append(_fill(_("Did you mean “{term}” (you typed “{typed}”)?"), term=term, typed=suggestion.typed))
     return lines
 
 
@@ -193,46 +209,63 @@ def _heading(result: LookupResult, tr: Translations, locale: str) -> str:
     _ = tr.gettext
     pollutant = title_case(pollutant_name(result.pollutant, locale))
     if result.country:
-        title = _fill(_("{pollutant} — {country}"), pollutant=pollutant,
-                      country=jurisdiction_label(result.country, locale))
+        title = _fill(
+            _("{pollutant} — {country}"), pollutant=pollutant, country=jurisdiction_label(result.country, locale)
+        )
     else:
         title = _fill(_("{pollutant} — all jurisdictions"), pollutant=pollutant)
     lines = [Html(f"<b>{title}</b>")]
     if result.land_use:
-        lines.append(_fill(_("Land use asked: {land_use}"),
-                           land_use=land_use_text(result.land_use, tr)))
+        lines.append(_fill(_("Land use asked: {land_use}"), land_use=land_use_text(result.land_use, tr)))
     if result.country_from_member and result.country:
-        lines.append(_fill(_("No country named, so showing your country: {country}."),
-                           country=jurisdiction_label(result.country, locale)))
+        lines.append(
+            _fill(
+                _("No country named, so showing your country: {country}."),
+                country=jurisdiction_label(result.country, locale),
+            )
+        )
     ph = result.query.ph
     if ph is not None and result.ph_band_applied:
-        lines.append(_fill(_("Showing the pH band that contains pH {ph}."),
-                           ph=format_number(ph, locale)))
+        lines.append(_fill(_("Showing the pH band that contains pH {ph}."), ph=format_number(ph, locale)))
     elif ph is not None and result.ph_without_bands:
-        lines.append(_fill(_("These values do not depend on soil pH (you gave pH {ph})."),
-                           ph=format_number(ph, locale)))
+        lines.append(
+            _fill(_("These values do not depend on soil pH (you gave pH {ph})."), ph=format_number(ph, locale))
+        )
     if result.value_type_not_found and result.query.value_type:
-        lines.append(_fill(_("No {value_type} recorded here; showing every value type."),
-                           value_type=value_type_label(result.query.value_type, tr)))
+        lines.append(
+            _fill(
+                _("No {value_type} recorded here; showing every value type."),
+                value_type=value_type_label(result.query.value_type, tr),
+            )
+        )
     return "\n".join(lines)
 
 
-def _compact_line(record: ThresholdRecord, tr: Translations, locale: str,
-                  with_instrument: bool = False) -> str:
+def _compact_line(record: ThresholdRecord, tr: Translations, locale: str, with_instrument: bool = False) -> str:
     """One jurisdiction's value on one line (comparisons and alternatives)."""
     _ = tr.gettext
     band = format_ph_band(record, locale)
-    detail = join_items([land_use_text(record.land_use, tr), band or "",
-                         texture_label(record.soil_texture, tr) if record.soil_texture else "",
-                         record.organic_carbon or "",
-                         _("soil receiving sewage sludge only") if record.is_sludge_only else ""], locale)
-    line = _fill(_("• {country}: {amount} — {value_type} ({detail})"),
-                 country=_bold(jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name),
-                 amount=Html(_amount(record, tr, locale)),
-                 value_type=value_type_label(record.value_type, tr), detail=detail)
+    detail = join_items(
+        [
+            land_use_text(record.land_use, tr),
+            band or "",
+            texture_label(record.soil_texture, tr) if record.soil_texture else "",
+            record.organic_carbon or "",
+            _("soil receiving sewage sludge only") if record.is_sludge_only else "",
+        ],
+        locale,
+    )
+    line = _fill(
+        _("• {country}: {amount} — {value_type} ({detail})"),
+        country=_bold(jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name),
+        amount=Html(_amount(record, tr, locale)),
+        value_type=value_type_label(record.value_type, tr),
+        detail=detail,
+    )
     if with_instrument and record.instrument:
-        line += "\n" + _fill(_("   {instrument} ({year})"), instrument=record.instrument,
-                             year=record.year_original or record.year or "?")
+        line += "\n" + _fill(
+            _("   {instrument} ({year})"), instrument=record.instrument, year=record.year_original or record.year or "?"
+        )
     return line
 
 
@@ -241,8 +274,18 @@ def _summary_groups(records: tuple[ThresholdRecord, ...]) -> list[list[Threshold
     groups: dict[tuple, list[ThresholdRecord]] = {}
     for record in records:
         if record.has_ph_band:
-            key = (record.pollutant_id, record.land_use, record.value_type, record.unit, record.soil_texture,
-                   record.organic_carbon, record.extraction, record.tier, record.is_sludge_only, record.instrument)
+            key = (
+                record.pollutant_id,
+                record.land_use,
+                record.value_type,
+                record.unit,
+                record.soil_texture,
+                record.organic_carbon,
+                record.extraction,
+                record.tier,
+                record.is_sludge_only,
+                record.instrument,
+            )
         else:
             key = (id(record),)
         groups.setdefault(key, []).append(record)
@@ -256,34 +299,51 @@ def _folded_amount(group: list[ThresholdRecord], tr: Translations, locale: str) 
         return Html(f"<b>{_amount(group[0], tr, locale)}</b>")
     plain = all(r.value is not None and (not r.unit or r.unit == NORMALIZED_UNIT) for r in group)
     if plain:
-        parts = [Html(f"{escape(format_ph_band(r, locale) or '')}: "
-                       f"<b>{escape(format_number(r.value, locale))}</b>") for r in group]
+        parts = [
+            Html(f"{escape(format_ph_band(r, locale) or '')}: <b>{escape(format_number(r.value, locale))}</b>")
+            for r in group
+        ]
         return _fill(_("{values} mg/kg"), values=Html(" · ".join(parts)))
-    return Html(" · ".join(f"{escape(format_ph_band(r, locale) or '')}: "
-                            f"<b>{_amount(r, tr, locale)}</b>" for r in group))
+    return Html(
+        " · ".join(f"{escape(format_ph_band(r, locale) or '')}: <b>{_amount(r, tr, locale)}</b>" for r in group)
+    )
 
 
-def _summary_line(group: list[ThresholdRecord], result: LookupResult, tr: Translations, locale: str,
-                  with_tier: bool = True) -> str:
+def _summary_line(
+    group: list[ThresholdRecord], result: LookupResult, tr: Translations, locale: str, with_tier: bool = True
+) -> str:
     """One value (or one value's pH bands) on one line: amount, value type, land use and conditions, tier."""
     _ = tr.gettext
     record = group[0]
     band = format_ph_band(record, locale) if len(group) == 1 else None
-    detail = join_items([
-        pollutant_name(record.pollutant_id, locale) if record.pollutant_id != result.pollutant else "",
-        land_use_text(record.land_use, tr),
-        *(detail_label(detail, tr) for detail in record.land_use_details[:1]), band or "",
-        texture_label(record.soil_texture, tr) if record.soil_texture else "",
-        extraction_label(record.extraction, tr) if record.extraction else "",
-        _("soil receiving sewage sludge only") if record.is_sludge_only and record.tier != "sludge" else "",
-    ], locale)
+    detail = join_items(
+        [
+            pollutant_name(record.pollutant_id, locale) if record.pollutant_id != result.pollutant else "",
+            land_use_text(record.land_use, tr),
+            *(detail_label(detail, tr) for detail in record.land_use_details[:1]),
+            band or "",
+            texture_label(record.soil_texture, tr) if record.soil_texture else "",
+            extraction_label(record.extraction, tr) if record.extraction else "",
+            _("soil receiving sewage sludge only") if record.is_sludge_only and record.tier != "sludge" else "",
+        ],
+        locale,
+    )
     tier = tier_short_label(record.tier, tr) if with_tier else ""
     amount = _folded_amount(group, tr, locale)
     if tier:
-        return _fill(_("• {amount} — {value_type}, {detail} ({tier})"), amount=amount,
-                     value_type=value_type_label(record.value_type, tr), detail=detail, tier=tier)
-    return _fill(_("• {amount} — {value_type}, {detail}"), amount=amount,
-                 value_type=value_type_label(record.value_type, tr), detail=detail)
+        return _fill(
+            _("• {amount} — {value_type}, {detail} ({tier})"),
+            amount=amount,
+            value_type=value_type_label(record.value_type, tr),
+            detail=detail,
+            tier=tier,
+        )
+    return _fill(
+        _("• {amount} — {value_type}, {detail}"),
+        amount=amount,
+        value_type=value_type_label(record.value_type, tr),
+        detail=detail,
+    )
 
 
 def _status_lines(record: ThresholdRecord, tr: Translations, locale: str) -> list[str]:
@@ -302,36 +362,57 @@ def _status_lines(record: ThresholdRecord, tr: Translations, locale: str) -> lis
     return lines
 
 
-def _measured_lines(result: LookupResult, records: list[ThresholdRecord], tr: Translations,
-                    locale: str) -> list[str]:
+def _measured_lines(result: LookupResult, records: list[ThresholdRecord], tr: Translations, locale: str) -> list[str]:
     """A typed measurement set against the values shown, then the fixed line: no safety verdict."""
     _ = tr.gettext
     lines = []
     measured = result.query.measured
     comparable = [r for r in records if r.value is not None and (not r.unit or r.unit == NORMALIZED_UNIT)]
     if measured is not None and comparable:
+
         def item(record: ThresholdRecord) -> str:
-            return _fill(_("{amount} ({value_type}, {land_use})"), amount=_amount(record, tr, locale),
-                         value_type=value_type_label(record.value_type, tr),
-                         land_use=land_use_text(record.land_use, tr))
+            return _fill(
+                _("{amount} ({value_type}, {land_use})"),
+                amount=_amount(record, tr, locale),
+                value_type=value_type_label(record.value_type, tr),
+                land_use=land_use_text(record.land_use, tr),
+            )
+
         above = [item(r) for r in comparable if measured > r.value][:2]
         below = [item(r) for r in comparable if measured <= r.value][:2]
         given = format_number(measured, locale)
         if above:
-            lines.append(_fill(_("{measured} mg/kg is above: {values}."), measured=given,
-                               values=Html(join_items(above, locale))))
+            lines.append(
+                _fill(_("{measured} mg/kg is above: {values}."), measured=given, values=Html(join_items(above, locale)))
+            )
         if below:
-            lines.append(_fill(_("{measured} mg/kg is not above: {values}."), measured=given,
-                               values=Html(join_items(below, locale))))
+            lines.append(
+                _fill(
+                    _("{measured} mg/kg is not above: {values}."),
+                    measured=given,
+                    values=Html(join_items(below, locale)),
+                )
+            )
     if result.query.asks_safety:
-        lines.append(Html(Html("<i>") + _fill(_("A threshold value is not a safety verdict for a site: whether a soil "
-                                           "is safe depends on its use, sampling and exposure. Ask your national "
-                                           "authority.")) + Html("</i>")))
+        lines.append(
+            Html(
+                Html("<i>")
+                + _fill(
+                    _(
+                        "A threshold value is not a safety verdict for a site: whether a soil "
+                        "is safe depends on its use, sampling and exposure. Ask your national "
+                        "authority."
+                    )
+                )
+                + Html("</i>")
+            )
+        )
     return lines
 
 
-def _summary_values(result: LookupResult, records: tuple[ThresholdRecord, ...], tr: Translations,
-                    locale: str) -> list[str]:
+def _summary_values(
+    result: LookupResult, records: tuple[ThresholdRecord, ...], tr: Translations, locale: str
+) -> list[str]:
     """The first screen's values: the most relevant first, with its legal status, the rest one line each."""
     _ = tr.gettext
     ngettext = tr.ngettext
@@ -344,8 +425,9 @@ def _summary_values(result: LookupResult, records: tuple[ThresholdRecord, ...], 
             lines.extend(_status_lines(group[0], tr, locale))
     hidden = sum(len(group) for group in groups[SUMMARY_VALUES:])
     if hidden:
-        lines.append(_fill(ngettext("…and {n} more value: tap Details.", "…and {n} more values: tap Details.",
-                                    hidden), n=hidden))
+        lines.append(
+            _fill(ngettext("…and {n} more value: tap Details.", "…and {n} more values: tap Details.", hidden), n=hidden)
+        )
     return lines
 
 
@@ -355,27 +437,38 @@ def _unknown_pollutant(result: LookupResult, tr: Translations) -> str | None:
     words = result.query.unknown_words
     if result.pollutant or not words:
         return None
-    return Html(Html("<b>") + _fill(_("No values for “{pollutant}” are recorded anywhere in our table."),
-                               pollutant=words[0]) + Html("</b>\n")
-                 + _fill(_("/countries lists the jurisdictions with values; ask for a pollutant, e.g. “cadmium”.")))
+    return Html(
+        Html("<b>")
+        + _fill(_("No values for “{pollutant}” are recorded anywhere in our table."), pollutant=words[0])
+        + Html("</b>\n")
+        + _fill(_("/countries lists the jurisdictions with values; ask for a pollutant, e.g. “cadmium”."))
+    )
 
 
 def _details_page(result: LookupResult, tr: Translations, locale: str, page: int) -> str:
     """Details page `page` (from 1): every value with its conditions, legal status and source."""
     _ = tr.gettext
     records = paged_records(result)
-    shown = records[(page - 1) * RECORDS_PER_PAGE:page * RECORDS_PER_PAGE]
+    shown = records[(page - 1) * RECORDS_PER_PAGE : page * RECORDS_PER_PAGE]
     blocks = [_heading(result, tr, locale)]
     blocks.extend(_record_block(record, result, tr, locale) for record in shown)
     if len(records) > RECORDS_PER_PAGE:
         first = (page - 1) * RECORDS_PER_PAGE + 1
-        blocks.append(_fill(_("Values {first}–{last} of {total}."), first=first,
-                            last=first + len(shown) - 1, total=len(records)))
+        blocks.append(
+            _fill(_("Values {first}–{last} of {total}."), first=first, last=first + len(shown) - 1, total=len(records))
+        )
     if page == 1 and result.supranational:
-        blocks.append(Html(Html("<b>") + _fill(_("EU law that also applies in {country}:"),
-                                          country=jurisdiction_label(result.country, locale)) + Html("</b>")))
-        blocks.extend(_record_block(record, result, tr, locale, heading=_bold(jurisdiction_label("EU", locale)))
-                      for record in result.supranational)
+        blocks.append(
+            Html(
+                Html("<b>")
+                + _fill(_("EU law that also applies in {country}:"), country=jurisdiction_label(result.country, locale))
+                + Html("</b>")
+            )
+        )
+        blocks.extend(
+            _record_block(record, result, tr, locale, heading=_bold(jurisdiction_label("EU", locale)))
+            for record in result.supranational
+        )
     return "\n\n".join(blocks)
 
 
@@ -402,8 +495,13 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
     if result.kind in (RESULT_VALUES, RESULT_OTHER_LAND_USES):
         lines = [_heading(result, tr, locale)]
         if result.kind == RESULT_OTHER_LAND_USES:
-            lines.append(_fill(_("No value for {land_use} in {country}. Values for other land uses:"),
-                               land_use=land_use_text(result.land_use or "all", tr), country=country))
+            lines.append(
+                _fill(
+                    _("No value for {land_use} in {country}. Values for other land uses:"),
+                    land_use=land_use_text(result.land_use or "all", tr),
+                    country=country,
+                )
+            )
         records = paged_records(result)
         lines.extend(_summary_values(result, records, tr, locale))
         blocks.append("\n".join(lines))
@@ -437,8 +535,12 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
         if unknown:
             blocks.append(unknown)
         elif result.query.recognised_anything and result.land_use:
-            blocks.append(_fill(_("Understood the land use ({land_use}), but not which pollutant."),
-                                land_use=land_use_text(result.land_use, tr)))
+            blocks.append(
+                _fill(
+                    _("Understood the land use ({land_use}), but not which pollutant."),
+                    land_use=land_use_text(result.land_use, tr),
+                )
+            )
         else:
             blocks.append(_fill(_("I could not find a pollutant or a country in your question.")))
         blocks.append(_help_block(tr))
@@ -446,22 +548,41 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
 
     if result.supranational:
         lines = [Html(Html("<b>") + _fill(_("EU law that also applies in {country}:"), country=country) + Html("</b>"))]
-        lines.extend(_summary_line(group, result, tr, locale)
-                     for group in _summary_groups(result.supranational)[:SUMMARY_EU_VALUES])
+        lines.extend(
+            _summary_line(group, result, tr, locale)
+            for group in _summary_groups(result.supranational)[:SUMMARY_EU_VALUES]
+        )
         blocks.append("\n".join(lines))
     if result.alternatives:
         shown = result.alternatives[:SUMMARY_ALTERNATIVES]
-        lines = [Html(Html("<b>") + _fill(ngettext(
-            "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
-            "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
-            len(result.alternatives)), n=len(result.alternatives), country=country) + Html("</b>"))]
+        lines = [
+            Html(
+                Html("<b>")
+                + _fill(
+                    ngettext(
+                        "For comparison only, {n} value from another jurisdiction. It does NOT apply in {country}:",
+                        "For comparison only, {n} values from other jurisdictions. They do NOT apply in {country}:",
+                        len(result.alternatives),
+                    ),
+                    n=len(result.alternatives),
+                    country=country,
+                )
+                + Html("</b>")
+            )
+        ]
         if result.tier:
             lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
         lines.extend(_compact_line(record, tr, locale) for record in shown)
         hidden = len(result.alternatives) - len(shown)
         if hidden:
-            lines.append(_fill(ngettext("…and {n} more jurisdiction: tap Compare.",
-                                        "…and {n} more jurisdictions: tap Compare.", hidden), n=hidden))
+            lines.append(
+                _fill(
+                    ngettext(
+                        "…and {n} more jurisdiction: tap Compare.", "…and {n} more jurisdictions: tap Compare.", hidden
+                    ),
+                    n=hidden,
+                )
+            )
         blocks.append("\n".join(lines))
     elif result.kind == RESULT_NO_NATIONAL_VALUE and not result.supranational:
         blocks.append(_fill(_("No other jurisdiction in our table has a value for this either.")))
@@ -478,15 +599,27 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
     lines = []
     if result.tier:
         lines.append(_fill(_("Compared within one tier: {tier}."), tier=tier_short_label(result.tier, tr)))
-    lines.append(_fill(ngettext("One value per jurisdiction ({n} jurisdiction):",
-                                "One value per jurisdiction ({n} jurisdictions):",
-                                len(result.results)), n=len(result.results)))
-    lines.extend(_compact_line(record, tr, locale)
-                 for record in result.results[:MAX_COMPARISON_SHOWN])
+    lines.append(
+        _fill(
+            ngettext(
+                "One value per jurisdiction ({n} jurisdiction):",
+                "One value per jurisdiction ({n} jurisdictions):",
+                len(result.results),
+            ),
+            n=len(result.results),
+        )
+    )
+    lines.extend(_compact_line(record, tr, locale) for record in result.results[:MAX_COMPARISON_SHOWN])
     hidden = len(result.results) - MAX_COMPARISON_SHOWN
     if hidden > 0:
-        lines.append(_fill(ngettext("…and {n} more jurisdiction: tap Compare.",
-                                    "…and {n} more jurisdictions: tap Compare.", hidden), n=hidden))
+        lines.append(
+            _fill(
+                ngettext(
+                    "…and {n} more jurisdiction: tap Compare.", "…and {n} more jurisdictions: tap Compare.", hidden
+                ),
+                n=hidden,
+            )
+        )
     lines.append(_fill(_("Add a country to your question for the full details and sources.")))
     return "\n".join(lines)
 
@@ -494,9 +627,17 @@ def _comparison_block(result: LookupResult, tr: Translations, locale: str) -> st
 def _not_surveyed(country: str, tr: Translations) -> str:
     """A country with no record at all: not known to have no values, only not surveyed yet."""
     _ = tr.gettext
-    return Html(Html("<b>") + _fill(_("{country} has not been surveyed yet."), country=country) + Html("</b>\n")
-                 + _fill(_("INSOP does not know yet whether it has national values, which is not the same as "
-                           "“no national values found”.")))
+    return Html(
+        Html("<b>")
+        + _fill(_("{country} has not been surveyed yet."), country=country)
+        + Html("</b>\n")
+        + _fill(
+            _(
+                "INSOP does not know yet whether it has national values, which is not the same as "
+                "“no national values found”."
+            )
+        )
+    )
 
 
 def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
@@ -505,15 +646,16 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
     lines = []
     if result.available_pollutants:
         names = format_list((pollutant_name(p, locale) for p in result.available_pollutants), locale)
-        lines.append(_fill(_("{country}: values are recorded for {pollutants}."),
-                           country=_bold(country), pollutants=names))
-        lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."),
-                           country=country))
+        lines.append(
+            _fill(_("{country}: values are recorded for {pollutants}."), country=_bold(country), pollutants=names)
+        )
+        lines.append(_fill(_("Name a pollutant to see them, e.g. “lead {country}”."), country=country))
     elif not result.country_surveyed:
         lines.append(_not_surveyed(country, tr))
     else:
-        lines.append(Html(Html("<b>") + _fill(_("No national value recorded for {country}."),
-                                         country=country) + Html("</b>")))
+        lines.append(
+            Html(Html("<b>") + _fill(_("No national value recorded for {country}."), country=country) + Html("</b>"))
+        )
     blocks = ["\n".join(lines)]
     blocks.extend(_status_block(record, tr) for record in result.country_status)
     return "\n\n".join(blocks)
@@ -573,7 +715,7 @@ def _blocks(text: str) -> list[str]:
             continue
         position = piece.find("\n\n")
         while position != -1:
-            blocks.append(text[start:match.start() + position])
+            blocks.append(text[start : match.start() + position])
             start = match.start() + position + 2
             position = piece.find("\n\n", position + 2)
     blocks.append(text[start:])
@@ -640,19 +782,28 @@ def _split_long_block(block: str, limit: int) -> list[str]:
                 cut = 1  # a limit smaller than one character: progress over precision
             current += text[:cut]
             used += utf16_len(text[:cut])
-            text = text[cut:].lstrip("\n") if text[cut:cut + 1] == "\n" else text[cut:]
+            text = text[cut:].lstrip("\n") if text[cut : cut + 1] == "\n" else text[cut:]
             flush()
     if current and current != "".join(tag for _, tag in open_tags):
         chunks.append(current + closing())
     return chunks or [""]
 
 
-def render_comparison(pollutant_id: str, land_use: str | None, records: list[ThresholdRecord], tr: Translations,
-                      locale: str, tier: str | None = None) -> str:
+def render_comparison(
+    pollutant_id: str,
+    land_use: str | None,
+    records: list[ThresholdRecord],
+    tr: Translations,
+    locale: str,
+    tier: str | None = None,
+) -> str:
     """The table that goes with the comparison chart: one line per jurisdiction, lowest first."""
     _ = tr.gettext
-    heading = _fill(_("{pollutant}, {land_use}: values by jurisdiction"),
-                    pollutant=pollutant_label(pollutant_id, locale), land_use=land_use_label(land_use, tr))
+    heading = _fill(
+        _("{pollutant}, {land_use}: values by jurisdiction"),
+        pollutant=pollutant_label(pollutant_id, locale),
+        land_use=land_use_label(land_use, tr),
+    )
     if not records:
         return Html("<b>{}</b>\n").format(heading) + _fill(_("No values recorded for this pollutant and land use."))
     lines = [f"<b>{heading}</b>"]
@@ -662,29 +813,51 @@ def render_comparison(pollutant_id: str, land_use: str | None, records: list[Thr
         name = jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name
         year = f", {record.year}" if record.year else ""
         other_land_use = f", {land_use_text(record.land_use, tr)}" if record.land_use != (land_use or "all") else ""
-        lines.append(f"• {escape(name)}: <b>{_amount(record, tr, locale)}</b> "
-                     f"({escape(value_type_label(record.value_type, tr))}{escape(other_land_use)}{year})")
+        lines.append(
+            f"• {escape(name)}: <b>{_amount(record, tr, locale)}</b> "
+            f"({escape(value_type_label(record.value_type, tr))}{escape(other_land_use)}{year})"
+        )
     return "\n".join(lines)
 
 
-def render_countries(groups: list[tuple[str, list[tuple[str, int]]]], status_only: list[str], tr: Translations,
-                     locale: str) -> str:
+def render_countries(
+    groups: list[tuple[str, list[tuple[str, int]]]], status_only: list[str], tr: Translations, locale: str
+) -> str:
     """/countries: the jurisdictions with values, grouped (by GSP region), then those with only a status."""
     _ = tr.gettext
     ngettext = tr.ngettext
     total = sum(len(members) for _, members in groups)
-    blocks = [Html(Html("<b>") + _fill(ngettext("{n} jurisdiction has threshold values:",
-                                           "{n} jurisdictions have threshold values:", total), n=total) + Html("</b>"))]
+    blocks = [
+        Html(
+            Html("<b>")
+            + _fill(
+                ngettext("{n} jurisdiction has threshold values:", "{n} jurisdictions have threshold values:", total),
+                n=total,
+            )
+            + Html("</b>")
+        )
+    ]
     for heading, members in groups:
-        named = sorted(((jurisdiction_label(code, locale) or code, count) for code, count in members),
-                       key=lambda item: item[0].casefold())
+        named = sorted(
+            ((jurisdiction_label(code, locale) or code, count) for code, count in members),
+            key=lambda item: item[0].casefold(),
+        )
         lines = [_bold(heading)]
-        lines.extend(_fill(ngettext("• {country}: {n} value", "• {country}: {n} values", count), country=name,
-                           n=format_number(count, locale)) for name, count in named)
+        lines.extend(
+            _fill(
+                ngettext("• {country}: {n} value", "• {country}: {n} values", count),
+                country=name,
+                n=format_number(count, locale),
+            )
+            for name, count in named
+        )
         blocks.append("\n".join(lines))
     if status_only:
         names = format_list(sorted(jurisdiction_label(code, locale) or code for code in status_only), locale)
         blocks.append(_fill(_("No national values found (recorded status): {countries}."), countries=names))
-    blocks.append(_fill(_("Every other country has not been surveyed yet. Ask for a pollutant and a country, "
-                          "e.g. “lead Germany”.")))
+    blocks.append(
+        _fill(
+            _("Every other country has not been surveyed yet. Ask for a pollutant and a country, e.g. “lead Germany”.")
+        )
+    )
     return "\n\n".join(blocks)

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import JSON, false, true, BigInteger, Enum, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
-from sqlalchemy import event, inspect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    inspect,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -22,7 +39,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """Now, timezone-aware, for every stored timestamp."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -36,22 +53,27 @@ class UTCDateTime(TypeDecorator):
         # SQLite writes the wall-clock digits and drops the zone: an aware value becomes UTC first, so
         # stored text compares in time order. A naive value is taken as UTC already (as it always was).
         if value is not None and value.tzinfo is not None:
-            return value.astimezone(timezone.utc)
+            return value.astimezone(UTC)
         return value
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def status_type(statuses: type[enum.StrEnum], length: int) -> Enum:
     """A status column read and written as its Enum, stored as the member's plain value in VARCHAR(length):
     no native enum type and no CHECK constraint, so the schema is the one the migrations built."""
-    return Enum(statuses, native_enum=False, create_constraint=False, length=length,
-                values_callable=lambda members: [member.value for member in members])
+    return Enum(
+        statuses,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Base(DeclarativeBase):
@@ -81,7 +103,7 @@ def fit_column(attribute, value: str | None) -> str | None:
     width = column_width(attribute)
     if value is None or width is None or len(value) <= width:
         return value
-    return value[:width - 1].rstrip() + "…"
+    return value[: width - 1].rstrip() + "…"
 
 
 _WIDTHS: dict[type, list[tuple[str, str, int]]] = {}
@@ -194,10 +216,14 @@ class Submission(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     form_pk: Mapped[int] = mapped_column(ForeignKey("survey_forms.id"), index=True)
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    status: Mapped[SubmissionStatus] = mapped_column(status_type(SubmissionStatus, 16), default=SubmissionStatus.DRAFT, index=True)
+    status: Mapped[SubmissionStatus] = mapped_column(
+        status_type(SubmissionStatus, 16), default=SubmissionStatus.DRAFT, index=True
+    )
     state: Mapped[dict] = mapped_column(JSON)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # Survey input goes here while this is the member's open survey; /cancel sets it False.
@@ -249,8 +275,12 @@ class Threshold(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source_key: Mapped[str] = mapped_column(String(64), unique=True)
     origin: Mapped[str] = mapped_column(String(16), default="reference")
-    review_status: Mapped[ReviewStatus] = mapped_column(status_type(ReviewStatus, 16), default=ReviewStatus.APPROVED, index=True)
-    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True)
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        status_type(ReviewStatus, 16), default=ReviewStatus.APPROVED, index=True
+    )
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -420,14 +450,18 @@ class Reminder(Base):
     __table_args__ = (UniqueConstraint("schedule_id", "scheduled_for", name="uq_reminders_schedule_id_scheduled_for"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_schedules.id", ondelete="SET NULL"), nullable=True, index=True)
+    schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminder_schedules.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_by: Mapped[int] = mapped_column(BigInteger)
     # Text per language code, written by the coordinator; or a catalog template rendered per recipient.
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
     template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     template_args: Mapped[dict] = mapped_column(JSON, default=dict)
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[ReminderStatus] = mapped_column(status_type(ReminderStatus, 16), default=ReminderStatus.DRAFT, index=True)
+    status: Mapped[ReminderStatus] = mapped_column(
+        status_type(ReminderStatus, 16), default=ReminderStatus.DRAFT, index=True
+    )
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -438,14 +472,18 @@ class ReminderDelivery(Base):
     """A reminder's copy for one member; the unique pair makes a second copy impossible."""
 
     __tablename__ = "reminder_deliveries"
-    __table_args__ = (UniqueConstraint("reminder_id", "member_id", name="uq_reminder_deliveries_reminder_id_member_id"),)
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "member_id", name="uq_reminder_deliveries_reminder_id_member_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     language: Mapped[str] = mapped_column(String(16))
-    status: Mapped[DeliveryStatus] = mapped_column(status_type(DeliveryStatus, 16), default=DeliveryStatus.QUEUED, index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        status_type(DeliveryStatus, 16), default=DeliveryStatus.QUEUED, index=True
+    )
     claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -467,7 +505,9 @@ class FormUpload(Base):
     version: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(512), default="")
     definition: Mapped[dict] = mapped_column(JSON)
-    published_form_pk: Mapped[int | None] = mapped_column(ForeignKey("survey_forms.id", ondelete="SET NULL"), nullable=True)
+    published_form_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_forms.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -496,12 +536,16 @@ class SurveyDocument(Base):
 
     __tablename__ = "survey_documents"
     # One document per Telegram update of a submission: a redelivered update stores nothing twice.
-    __table_args__ = (UniqueConstraint("submission_id", "update_id", name="uq_survey_documents_submission_id_update_id"),)
+    __table_args__ = (
+        UniqueConstraint("submission_id", "update_id", name="uq_survey_documents_submission_id_update_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     # Who sent it; NULL after /forget for a document of a submitted survey (kept like its answers).
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     question: Mapped[str] = mapped_column(String(512))  # the answered question's path
     update_id: Mapped[int] = mapped_column(BigInteger)
     filename: Mapped[str] = mapped_column(String(256), default="")  # as sent, for display only

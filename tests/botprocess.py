@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -38,15 +37,18 @@ class BotProcess:
         """Start the process and wait until it has registered its commands and is polling."""
         since = self.fake.mark()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=self.environment(),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         try:
             # getMe is the last call before polling begins (a getUpdates call is recorded only when it returns).
             await self.fake.wait_for("getMe", since=since, timeout=timeout, consume=False)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.kill()
-            raise AssertionError("the bot process did not start polling: " + self.stderr())
+            raise AssertionError("the bot process did not start polling: " + self.stderr()) from None
 
     def kill(self) -> None:
         """SIGKILL: no chance to clean up, as in a crash."""
@@ -71,7 +73,9 @@ class BotProcess:
 
 def sent_to(user: int, fragment: str | None = None):
     """A wait_for predicate: a call to `user`'s chat whose text contains `fragment`."""
-    return lambda call: call.params.get("chat_id") == user and (fragment is None or fragment in (call.params.get("text") or ""))
+    return lambda call: (
+        call.params.get("chat_id") == user and (fragment is None or fragment in (call.params.get("text") or ""))
+    )
 
 
 async def open_threshold_survey(fake: FakeBotAPI, user: int, first_name: str, since: int) -> None:

@@ -47,8 +47,12 @@ async def rolled_back_storage(settings: Settings) -> AsyncIterator[Storage]:
         async with engine.connect() as connection:
             transaction = await connection.begin()
             try:
-                yield Storage(engine=engine, sessionmaker=async_sessionmaker(
-                    bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"))
+                yield Storage(
+                    engine=engine,
+                    sessionmaker=async_sessionmaker(
+                        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+                    ),
+                )
             finally:
                 await transaction.rollback()
     finally:
@@ -68,7 +72,7 @@ class BotHarness:
         self._owns_storage = True
 
     @classmethod
-    async def start(cls, settings: Settings, storage: Storage | None = None) -> "BotHarness":
+    async def start(cls, settings: Settings, storage: Storage | None = None) -> BotHarness:
         """The bot on the test database, or on `storage` (e.g. `rolled_back_storage`), which it then leaves open."""
         owned = storage is None
         storage = storage or await open_storage(settings)
@@ -103,8 +107,10 @@ class BotHarness:
         await self.dispatcher.feed_update(self.bot, update)
         refused = self.api.refused[refused_before:]
         if refused and not self._refusals_allowed:
-            raise AssertionError("the bot made calls Telegram refuses: " + "; ".join(
-                f"{call.method} refused ({call.result}) on {call.text[:300]!r}" for call in refused))
+            raise AssertionError(
+                "the bot made calls Telegram refuses: "
+                + "; ".join(f"{call.method} refused ({call.result}) on {call.text[:300]!r}" for call in refused)
+            )
         return self.api.calls[before:]
 
     @contextlib.contextmanager
@@ -128,14 +134,18 @@ class BotHarness:
         message, button = self.find_button(user.id, label=label, data=data)
         return await self._deliver(self.updates.press(user, message, data or button.callback_data))
 
-    def find_button(self, chat_id: int, label: str | None = None, data: str | None = None) -> tuple[Message, InlineKeyboardButton]:
+    def find_button(
+        self, chat_id: int, label: str | None = None, data: str | None = None
+    ) -> tuple[Message, InlineKeyboardButton]:
         for call in reversed(self.api.calls):
             if call.chat_id != chat_id or call.keyboard is None or not isinstance(call.result, Message):
                 continue
             message = self.api.message(chat_id, call.result.message_id) or call.result
             for row in call.keyboard.inline_keyboard:
                 for button in row:
-                    if (label is not None and label in button.text) or (data is not None and button.callback_data == data):
+                    if (label is not None and label in button.text) or (
+                        data is not None and button.callback_data == data
+                    ):
                         return message, button
             if data is not None:
                 return message, InlineKeyboardButton(text="forged", callback_data=data)

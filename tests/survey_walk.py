@@ -16,8 +16,14 @@ async def open_threshold_survey(harness, user) -> list:
     return await harness.press(user, THRESHOLD_TITLE)
 
 
-async def answer_about_you(harness, user, name: str = "Wanjiru Kamau", email: str = "w.kamau@example.org",
-                           institution: str = "Kenya Soil Survey", country: str = "Kenya") -> list:
+async def answer_about_you(
+    harness,
+    user,
+    name: str = "Wanjiru Kamau",
+    email: str = "w.kamau@example.org",
+    institution: str = "Kenya Soil Survey",
+    country: str = "Kenya",
+) -> list:
     """Country, capacity, name, e-mail, institution, validated: up to "Does your country have national values?"."""
     await harness.press(user, country)
     await harness.press(user, "Official GSP national focal point")

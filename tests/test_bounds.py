@@ -26,6 +26,7 @@ from storage.models import (
     Threshold,
     utcnow,
 )
+from tests.harness import BotHarness
 from tests.survey_walk import (
     answer_about_you,
     answer_status_with_values,
@@ -34,7 +35,6 @@ from tests.survey_walk import (
     key_value_after_pollutant,
     open_threshold_survey,
 )
-from tests.harness import BotHarness
 
 COORDINATOR = 900
 REFUSAL = "Sorry, this is only for coordinators."
@@ -62,8 +62,13 @@ async def leave_no_trace(harness):
 
 async def delete_surveys_of(session, telegram_ids: list[int]) -> None:
     """Drafts and submissions of these members, with their answer trails and reported values."""
-    submissions = list(await session.scalars(select(Submission.id).join(Member, Member.id == Submission.member_id)
-                                             .where(Member.telegram_id.in_(telegram_ids))))
+    submissions = list(
+        await session.scalars(
+            select(Submission.id)
+            .join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id.in_(telegram_ids))
+        )
+    )
     if submissions:
         await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
         await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
@@ -104,8 +109,13 @@ def coordinator(harness: BotHarness):
     return harness.user(COORDINATOR, name="Coco")
 
 
-async def survey_to_pollutant(harness: BotHarness, user, role: str = "Head of soil unit",
-                              institution: str = "Kenya Soil Survey", instrument: str = "bounds test regulation") -> list:
+async def survey_to_pollutant(
+    harness: BotHarness,
+    user,
+    role: str = "Head of soil unit",
+    institution: str = "Kenya Soil Survey",
+    instrument: str = "bounds test regulation",
+) -> list:
     """Answer the threshold survey up to the "other" pollutant's name (`role` is the respondent's name); that step's calls."""
     await open_threshold_survey(harness, user)
     await answer_about_you(harness, user, name=role, institution=institution)
@@ -122,8 +132,14 @@ async def finish_entry_to_review(harness: BotHarness, user) -> list:
 
 
 async def draft_of(harness: BotHarness, user_id: int) -> Submission:
-    return await scalar(harness, select(Submission).join(Member, Member.id == Submission.member_id)
-                        .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1))
+    return await scalar(
+        harness,
+        select(Submission)
+        .join(Member, Member.id == Submission.member_id)
+        .where(Member.telegram_id == user_id)
+        .order_by(Submission.id.desc())
+        .limit(1),
+    )
 
 
 # ================================================================ column widths
@@ -178,7 +194,9 @@ async def test_an_old_draft_with_an_overlong_answer_says_what_to_fix_instead_of_
     await finish_entry_to_review(harness, user)
     # As if answered before the limit existed.
     draft = await draft_of(harness, user_id)
-    state = dict(draft.state, answers={**draft.state["answers"], "instrument[1]/key_value[1]/pollutant_other": "Q" * 300})
+    state = dict(
+        draft.state, answers={**draft.state["answers"], "instrument[1]/key_value[1]/pollutant_other": "Q" * 300}
+    )
     async with harness.storage.sessionmaker() as session, session.begin():
         await session.execute(update(Submission).where(Submission.id == draft.id).values(state=state))
     calls = await harness.press(user, "Submit")
@@ -193,8 +211,9 @@ async def test_an_old_draft_with_an_overlong_answer_says_what_to_fix_instead_of_
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
 
 
-async def test_a_value_too_long_for_its_column_at_submission_is_explained_and_nothing_is_lost(harness, user_id,
-                                                                                               monkeypatch):
+async def test_a_value_too_long_for_its_column_at_submission_is_explained_and_nothing_is_lost(
+    harness, user_id, monkeypatch
+):
     """The last guard: were a field left unbounded, Submit says what to do and the draft stays intact."""
     from bot.services import surveys
 
@@ -205,11 +224,15 @@ async def test_a_value_too_long_for_its_column_at_submission_is_explained_and_no
     await finish_entry_to_review(harness, user)
     monkeypatch.setattr(surveys, "_threshold_widths", lambda: {})  # as if the record were not fitted
     calls = await harness.press(user, "Submit")
-    assert "⚠️ This could not be stored: an answer is too long (at most 64 characters). Please shorten it." in \
-        harness.texts(calls)
+    assert (
+        "⚠️ This could not be stored: an answer is too long (at most 64 characters). Please shorten it."
+        in harness.texts(calls)
+    )
     assert "✅ Submit" in buttons(calls)
     draft = await draft_of(harness, user_id)
-    assert draft.status == "draft" and draft.state["answers"]["instrument[1]/key_value[1]/pollutant_other"].startswith("Experimental organotin")
+    assert draft.status == "draft" and draft.state["answers"]["instrument[1]/key_value[1]/pollutant_other"].startswith(
+        "Experimental organotin"
+    )
     monkeypatch.undo()
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in harness.texts(calls)[-1]
@@ -234,7 +257,8 @@ async def test_review_with_emoji_answers_fits_telegram_and_always_shows_submit(h
     calls = await finish_entry_to_review(harness, user)
     messages = sent(calls)
     assert "Please check your answers" in visible(messages[-1].text) or any(
-        "Please check your answers" in visible(call.text) for call in messages)
+        "Please check your answers" in visible(call.text) for call in messages
+    )
     for call in messages:
         assert units(visible(call.text)) <= TELEGRAM_LIMIT, units(visible(call.text))
     assert "✅ Submit" in buttons(calls)
@@ -271,7 +295,7 @@ def test_fit_utf16_counts_as_telegram_and_never_cuts_an_emoji():
             kept = fitted[:-1]
             assert text.startswith(kept)
             # Never a lone half of a cluster: what is kept ends where a whole cluster ends.
-            rest = text[len(kept):]
+            rest = text[len(kept) :]
             assert not rest or rest[0] not in "\u200d\u0301\ufe0f" and not ("\U0001f3fb" <= rest[0] <= "\U0001f3ff")
             flags = sum(1 for char in kept if "\U0001f1e6" <= char <= "\U0001f1ff")
             assert flags % 2 == 0
@@ -310,11 +334,16 @@ def test_a_message_is_never_split_inside_a_tag_at_a_paragraph_break():
 
     paragraphs = "\n\n".join(f"Step {number}: digest with aqua regia" for number in range(12))
     review = "\n".join(f"• Method {item}: <b>{html.escape(paragraphs)}</b>" for item in range(12))
-    text = "<b>Please check your answers before you submit:</b>\n\n" + review + "\n\nPress an answer to change it, or Submit."
+    text = (
+        "<b>Please check your answers before you submit:</b>\n\n"
+        + review
+        + "\n\nPress an answer to change it, or Submit."
+    )
     chunks = split_message(text)
     assert len(chunks) > 1
-    assert all(units(chunk) <= TELEGRAM_LIMIT and _tags_balanced(chunk) for chunk in chunks), \
-        [chunk[-30:] for chunk in chunks if not _tags_balanced(chunk)]
+    assert all(units(chunk) <= TELEGRAM_LIMIT and _tags_balanced(chunk) for chunk in chunks), [
+        chunk[-30:] for chunk in chunks if not _tags_balanced(chunk)
+    ]
     assert sum(visible(chunk).count("digest with aqua regia") for chunk in chunks) == 144
     assert chunks[-1].endswith("Press an answer to change it, or Submit.")
 
@@ -328,15 +357,40 @@ def test_a_compare_button_is_left_out_when_its_data_would_exceed_64_bytes():
 async def test_the_review_of_a_reported_value_with_long_wording_fits_one_message(harness):
     long_text = "Soil quality regulation 🌍 " * 400
     async with harness.storage.sessionmaker() as session, session.begin():
-        row = Threshold(source_key=f"bounds-{utcnow().timestamp()}", origin="survey", review_status="pending",
-                        kind="value", jurisdiction="KE", jurisdiction_name="Kenya", jurisdiction_level="national",
-                        jurisdiction_level_original="national", pollutant_id="cadmium", pollutant_family="cadmium",
-                        pollutant_name="Cadmium", pollutant_group="metal", pollutant_original=long_text,
-                        land_use="agricultural", land_use_covers="agricultural", land_use_original=long_text,
-                        value=1.0, value_original=long_text, unit="mg/kg", unit_original="mg/kg", value_type="limit",
-                        value_type_original=long_text, basis="total", basis_original="total", conditions="",
-                        legal_status="guideline", legal_status_original=long_text, instrument="bounds test " + long_text,
-                        year_original="2019", source=long_text, created_at=utcnow(), updated_at=utcnow())
+        row = Threshold(
+            source_key=f"bounds-{utcnow().timestamp()}",
+            origin="survey",
+            review_status="pending",
+            kind="value",
+            jurisdiction="KE",
+            jurisdiction_name="Kenya",
+            jurisdiction_level="national",
+            jurisdiction_level_original="national",
+            pollutant_id="cadmium",
+            pollutant_family="cadmium",
+            pollutant_name="Cadmium",
+            pollutant_group="metal",
+            pollutant_original=long_text,
+            land_use="agricultural",
+            land_use_covers="agricultural",
+            land_use_original=long_text,
+            value=1.0,
+            value_original=long_text,
+            unit="mg/kg",
+            unit_original="mg/kg",
+            value_type="limit",
+            value_type_original=long_text,
+            basis="total",
+            basis_original="total",
+            conditions="",
+            legal_status="guideline",
+            legal_status_original=long_text,
+            instrument="bounds test " + long_text,
+            year_original="2019",
+            source=long_text,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
         session.add(row)
     try:
         calls = await harness.send(coordinator(harness), "/review")
@@ -359,27 +413,54 @@ async def test_a_reminder_text_too_long_for_telegram_is_refused_and_can_be_retyp
     rid = await scalar(harness, select(func.max(Reminder.id)).where(Reminder.created_by == COORDINATOR))
     await harness.press(coordinator(harness), "Write the text")
     calls = await harness.send(coordinator(harness), "📣" * 1600)  # 1,600 characters, 3,200 UTF-16 units
-    assert harness.texts(calls) == ["This text is too long for a reminder: 3,200 characters, at most 3,000. "
-                                    "Please send a shorter text."]
+    assert harness.texts(calls) == [
+        "This text is too long for a reminder: 3,200 characters, at most 3,000. Please send a shorter text."
+    ]
     assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).texts == {}
     calls = await harness.send(coordinator(harness), "📣 Please answer the survey.")
     assert harness.texts(calls)[0].startswith("Text in English saved.")
-    assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).texts == {"en": "📣 Please answer the survey."}
+    assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).texts == {
+        "en": "📣 Please answer the survey."
+    }
     await harness.press(coordinator(harness), "Cancel")
 
 
 async def test_a_reject_reason_over_its_limit_is_refused_and_can_be_retyped(harness):
     async with harness.storage.sessionmaker() as session, session.begin():
-        row = Threshold(source_key=f"bounds-reject-{utcnow().timestamp()}", origin="survey", review_status="pending",
-                        kind="value", jurisdiction="KE", jurisdiction_name="Kenya", jurisdiction_level="national",
-                        jurisdiction_level_original="national", pollutant_id="lead", pollutant_family="lead",
-                        pollutant_name="Lead", pollutant_group="metal", pollutant_original="lead",
-                        land_use="agricultural", land_use_covers="agricultural", land_use_original="agricultural",
-                        value=50.0, value_original="50", unit="mg/kg", unit_original="mg/kg", value_type="limit",
-                        value_type_original="limit", basis="total", basis_original="total", conditions="",
-                        legal_status="guideline", legal_status_original="guideline",
-                        instrument="bounds test reject reason", year_original="2019", source="test",
-                        created_at=utcnow(), updated_at=utcnow())
+        row = Threshold(
+            source_key=f"bounds-reject-{utcnow().timestamp()}",
+            origin="survey",
+            review_status="pending",
+            kind="value",
+            jurisdiction="KE",
+            jurisdiction_name="Kenya",
+            jurisdiction_level="national",
+            jurisdiction_level_original="national",
+            pollutant_id="lead",
+            pollutant_family="lead",
+            pollutant_name="Lead",
+            pollutant_group="metal",
+            pollutant_original="lead",
+            land_use="agricultural",
+            land_use_covers="agricultural",
+            land_use_original="agricultural",
+            value=50.0,
+            value_original="50",
+            unit="mg/kg",
+            unit_original="mg/kg",
+            value_type="limit",
+            value_type_original="limit",
+            basis="total",
+            basis_original="total",
+            conditions="",
+            legal_status="guideline",
+            legal_status_original="guideline",
+            instrument="bounds test reject reason",
+            year_original="2019",
+            source="test",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
         session.add(row)
     calls = await harness.send(coordinator(harness), "/review")
     for _skip in range(100):
@@ -413,8 +494,9 @@ async def test_an_uploaded_form_with_an_overlong_form_id_gets_one_line_naming_it
     workbook.save(buffer)
     async with harness.storage.sessionmaker() as session:
         with pytest.raises(FormError) as refused:
-            await coordination.check_upload(session, COORDINATOR, "long.xlsx", buffer.getvalue(),
-                                            harness.dispatcher["form_reader"])
+            await coordination.check_upload(
+                session, COORDINATOR, "long.xlsx", buffer.getvalue(), harness.dispatcher["form_reader"]
+            )
     assert str(refused.value) == "long.xlsx: sheet settings, column form_id: 200 characters, at most 128"
 
 
@@ -433,7 +515,10 @@ async def test_a_guessed_reminder_country_is_confirmed_not_taken(harness):
     calls = await harness.send(coco, "Icelandd")
     calls = await harness.press(coco, "Iceland")
     assert "country: Iceland" in "\n".join(harness.texts(calls))
-    assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).audience == {"kind": "country", "value": "IS"}
+    assert (await scalar(harness, select(Reminder).where(Reminder.id == rid))).audience == {
+        "kind": "country",
+        "value": "IS",
+    }
     await harness.press(coco, "Cancel")
 
 
@@ -448,12 +533,15 @@ async def test_invite_days_out_of_range_are_refused_with_the_range(harness):
     before = await invites_by(harness, COORDINATOR)
     for days in ("0", "9999", "-5", "366"):
         texts = harness.texts(await harness.send(coordinator(harness), f"/invite Kenya lab {days}"))
-        assert texts == ["An invite is valid for 1 to 365 days. Please send /invite again with a number of days "
-                         "in that range."], days
+        assert texts == [
+            "An invite is valid for 1 to 365 days. Please send /invite again with a number of days in that range."
+        ], days
     assert await invites_by(harness, COORDINATOR) == before
     texts = harness.texts(await harness.send(coordinator(harness), "/invite Kenya lab 365"))
     assert texts[0].startswith("Invite link for a Soil laboratory in Kenya")
-    invite = await scalar(harness, select(Invite).where(Invite.created_by == COORDINATOR).order_by(Invite.id.desc()).limit(1))
+    invite = await scalar(
+        harness, select(Invite).where(Invite.created_by == COORDINATOR).order_by(Invite.id.desc()).limit(1)
+    )
     assert invite.expires_at.replace(tzinfo=utcnow().tzinfo) - utcnow() > timedelta(days=364)
 
 
@@ -476,12 +564,16 @@ async def test_invite_country_exact_names_pass_guesses_are_confirmed_and_nonsens
     assert "Kenya" in buttons(calls)
     calls = await harness.press(coordinator(harness), "Kenya")
     assert harness.texts(calls)[-1].startswith("Invite link for a National focal point in Kenya (anyone with the link")
-    invite = await scalar(harness, select(Invite).where(Invite.created_by == COORDINATOR).order_by(Invite.id.desc()).limit(1))
+    invite = await scalar(
+        harness, select(Invite).where(Invite.created_by == COORDINATOR).order_by(Invite.id.desc()).limit(1)
+    )
     assert (invite.country, invite.role, invite.max_uses) == ("KE", "focal_point", None)
 
     texts = harness.texts(await harness.send(coordinator(harness), "/invite Qwxzpt lab"))
-    assert texts == ["I do not recognise the country “Qwxzpt”. Please type its name or its two-letter ISO code, "
-                     "for example Kenya or KE."]
+    assert texts == [
+        "I do not recognise the country “Qwxzpt”. Please type its name or its two-letter ISO code, "
+        "for example Kenya or KE."
+    ]
     assert await invites_by(harness, COORDINATOR) == before + 5
 
 
@@ -502,16 +594,21 @@ async def test_a_member_cannot_create_an_invite_with_a_forged_confirmation(harne
 async def test_promote_several_members_reports_each(harness, user_id):
     first = await focal_point(harness, user_id, name="Achieng")
     second = await focal_point(harness, user_id + 100_000, name="Baraka")
-    texts = harness.texts(await harness.send(coordinator(harness),
-                                             f"/promote {first.id} {second.id} 5999999 99999999999999999999999"))
-    assert texts == ["Achieng is now a coordinator.\nBaraka is now a coordinator.\n"
-                     "I know no member 5999999. They need to send /start to the bot first.\n"
-                     "I know no member 99999999999999999999999. They need to send /start to the bot first."]
+    texts = harness.texts(
+        await harness.send(coordinator(harness), f"/promote {first.id} {second.id} 5999999 99999999999999999999999")
+    )
+    assert texts == [
+        "Achieng is now a coordinator.\nBaraka is now a coordinator.\n"
+        "I know no member 5999999. They need to send /start to the bot first.\n"
+        "I know no member 99999999999999999999999. They need to send /start to the bot first."
+    ]
     for telegram_id in (first.id, second.id):
         assert (await scalar(harness, select(Member).where(Member.telegram_id == telegram_id))).role == "coordinator"
     texts = harness.texts(await harness.send(coordinator(harness), f"/demote {first.id} {second.id}"))
-    assert texts == ["Achieng is no longer a coordinator (role now: National focal point).\n"
-                     "Baraka is no longer a coordinator (role now: National focal point)."]
+    assert texts == [
+        "Achieng is no longer a coordinator (role now: National focal point).\n"
+        "Baraka is no longer a coordinator (role now: National focal point)."
+    ]
 
 
 async def test_a_member_cannot_promote_or_demote_anyone_even_several(harness, user_id):
@@ -543,8 +640,16 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
     member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
     written = await scalar(harness, select(Reminder).where(Reminder.created_by == user_id))
     async with harness.storage.sessionmaker() as session, session.begin():
-        session.add(ReminderDelivery(reminder_id=written.id, member_id=member.id, chat_id=user_id, language="en",
-                                     status="sent", sent_at=utcnow()))
+        session.add(
+            ReminderDelivery(
+                reminder_id=written.id,
+                member_id=member.id,
+                chat_id=user_id,
+                language="en",
+                status="sent",
+                sent_at=utcnow(),
+            )
+        )
     texts = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "Role changes" in texts and "National focal point → Coordinator" in texts
     assert "Answer trail, every step as you gave it:" in texts
@@ -563,9 +668,20 @@ async def test_mydata_too_long_for_messages_comes_as_a_file_with_everything(harn
     draft = await draft_of(harness, user_id)
     long_answer = "🌾 a long answer about soil " * 20
     async with harness.storage.sessionmaker() as session, session.begin():
-        session.add_all([SurveyAnswer(submission_id=draft.id, update_id=5_000_000 + index, question=f"q{index}",
-                                      action="answer", value=long_answer, accepted=True, created_at=utcnow())
-                         for index in range(60)])
+        session.add_all(
+            [
+                SurveyAnswer(
+                    submission_id=draft.id,
+                    update_id=5_000_000 + index,
+                    question=f"q{index}",
+                    action="answer",
+                    value=long_answer,
+                    accepted=True,
+                    created_at=utcnow(),
+                )
+                for index in range(60)
+            ]
+        )
     calls = await harness.send(user, "/mydata")
     for call in sent(calls):
         assert units(visible(call.text)) <= TELEGRAM_LIMIT

@@ -17,8 +17,11 @@ from aiogram.types import CallbackQuery, User
 from bot import callbacks
 from bot.handlers.privacy import ForgetConfirm
 
-FACTORIES = [value for value in vars(callbacks).values()
-             if isinstance(value, type) and issubclass(value, CallbackData) and value is not CallbackData] + [ForgetConfirm]
+FACTORIES = [
+    value
+    for value in vars(callbacks).values()
+    if isinstance(value, type) and issubclass(value, CallbackData) and value is not CallbackData
+] + [ForgetConfirm]
 GOOD = {int: "1", bool: "1", str: "ok"}
 
 
@@ -49,8 +52,24 @@ async def _accepted(factory, data: str) -> bool:
 
 def test_every_factory_is_checked():
     assert {factory.__prefix__ for factory in FACTORIES} == {
-        "lang", "ctry", "role", "prf", "svo", "sva", "svs", "cmp", "lkp", "crm", "crx", "crv", "cex", "cpb", "civ", "forget",
-        "doc"}
+        "lang",
+        "ctry",
+        "role",
+        "prf",
+        "svo",
+        "sva",
+        "svs",
+        "cmp",
+        "lkp",
+        "crm",
+        "crx",
+        "crv",
+        "cex",
+        "cpb",
+        "civ",
+        "forget",
+        "doc",
+    }
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda factory: factory.__prefix__)
@@ -61,10 +80,13 @@ async def test_forged_values_are_refused_by_the_filter(factory):
     assert not await _accepted(factory, ":".join([factory.__prefix__, *good, "1"]))  # an extra field
     assert not await _accepted(factory, factory.__prefix__)  # no fields
     for position, (name, kind) in enumerate(fields):
-        bad_values = {int: ["99999999999999999999", "-1", "x", "1.5", *_just_too_big(factory, name)],
-                      bool: ["2", "maybe"], str: ["\x00", "a\nb", "x" * 65]}.get(kind, ["\x00", "not-an-action"])
+        bad_values = {
+            int: ["99999999999999999999", "-1", "x", "1.5", *_just_too_big(factory, name)],
+            bool: ["2", "maybe"],
+            str: ["\x00", "a\nb", "x" * 65],
+        }.get(kind, ["\x00", "not-an-action"])
         for bad in bad_values:
-            data = ":".join([factory.__prefix__, *good[:position], bad, *good[position + 1:]])
+            data = ":".join([factory.__prefix__, *good[:position], bad, *good[position + 1 :]])
             assert not await _accepted(factory, data), (name, data)
 
 

@@ -106,8 +106,7 @@ def test_catalog_in_step_with_code(extracted, name):
         + "\n  ".join(missing)
     )
     wrong_kind = sorted(
-        _key(message) for message in _entries(extracted)
-        if message.pluralizable != have[_key(message)].pluralizable
+        _key(message) for message in _entries(extracted) if message.pluralizable != have[_key(message)].pluralizable
     )
     assert not wrong_kind, f"{name}: singular/plural differs from the code for: {wrong_kind}"
 
@@ -169,7 +168,9 @@ def test_plural_forms(language):
     """The Plural-Forms header is CLDR's for the language, and every plural entry has that many forms."""
     catalog = _read(language)
     cldr = get_plural(language)
-    assert catalog.num_plurals == cldr.num_plurals, f"{language}: nplurals={catalog.num_plurals}, CLDR says {cldr.num_plurals}"
+    assert catalog.num_plurals == cldr.num_plurals, (
+        f"{language}: nplurals={catalog.num_plurals}, CLDR says {cldr.num_plurals}"
+    )
     assert catalog.plural_expr.replace(" ", "") == cldr.plural_expr.replace(" ", ""), (
         f"{language}: plural={catalog.plural_expr}, CLDR says {cldr.plural_expr}"
     )

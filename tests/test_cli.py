@@ -13,11 +13,19 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow  # `python -m bot` processes
 
 
-def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL"}}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=timeout
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=timeout,
     )
 
 
@@ -79,7 +87,12 @@ def test_lookup_cli_json_and_stdin_lines(tmp_path):
     # Issue 13's additive fields; where the value was read is never part of a lookup.
     first = answer["results"][0]
     assert (first["tier"], first["target"], first["land_use_detail"], first["soil_texture"], first["extraction"]) == (
-        "assessment", ["human_health", "ecosystem"], [], None, None)
+        "assessment",
+        ["human_health", "ecosystem"],
+        [],
+        None,
+        None,
+    )
     assert {"ph_min", "ph_max", "organic_carbon"} <= set(first) and "verification_note" not in result.stdout
 
     result = run_bot("lookup", "--json", stdin="cadmium limit in agricultural soil in Kenya\n镉 荷兰\n\n", env=database)
@@ -107,13 +120,21 @@ def test_data_import_is_idempotent_and_names_bad_rows(tmp_path):
 
     bad = tmp_path / "bad.csv"
     # The seed's columns, as in the export (which also names each country as the UN does, next to its code).
-    header = [column for column in exported.read_text(encoding="utf-8").splitlines()[0].split(",")
-              if column != "country_un_name"][:15]
-    bad.write_text(",".join(header) + "\nCA,Canada,national,lead,,industrial,abc,mg/kg,guideline,total,,guideline,X,2007,src\n",
-                   encoding="utf-8")
+    header = [
+        column
+        for column in exported.read_text(encoding="utf-8").splitlines()[0].split(",")
+        if column != "country_un_name"
+    ][:15]
+    bad.write_text(
+        ",".join(header) + "\nCA,Canada,national,lead,,industrial,abc,mg/kg,guideline,total,,guideline,X,2007,src\n",
+        encoding="utf-8",
+    )
     result = run_bot("data", "import", str(bad), env=database)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"error: {bad}: row 2, column 'value': cannot read 'abc' as a number or a range like 1-3"
+    assert (
+        result.stderr.strip()
+        == f"error: {bad}: row 2, column 'value': cannot read 'abc' as a number or a range like 1-3"
+    )
 
 
 def test_data_coverage_counts_jurisdictions_families_and_land_uses(tmp_path):
@@ -139,7 +160,9 @@ def test_console_chat_refuses_a_user_id_telegram_never_gives(tmp_path):
     """Before: --user-id 99999999999999999999 printed an OverflowError traceback from SQLite, and 0 or a
     negative id turned the console into a group chat. Now: one usage line, exit 2."""
     for user_id in ("99999999999999999999", "0", "-5"):
-        result = run_bot("chat", "--user-id", user_id, stdin="/start\n", env={"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
+        result = run_bot(
+            "chat", "--user-id", user_id, stdin="/start\n", env={"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
+        )
         assert result.returncode == 2, (user_id, result.stderr)
         assert "--user-id" in result.stderr and "Traceback" not in result.stderr
 
@@ -148,8 +171,16 @@ def test_webhook_secret_telegram_would_refuse_exits_with_one_line(tmp_path):
     """Telegram's setWebhook accepts only A-Z, a-z, 0-9, _ and - (1 to 256): before, such a secret got
     through and the webhook server died at startup with Telegram's 400 as a traceback."""
     for secret in ("has space", "ñandú", "x" * 257):
-        result = run_bot("webhook", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.db", "BOT_TOKEN": "1:x",
-                                         "WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": secret}, timeout=60)
+        result = run_bot(
+            "webhook",
+            env={
+                "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+                "BOT_TOKEN": "1:x",
+                "WEBHOOK_URL": "https://bot.example.org",
+                "WEBHOOK_SECRET": secret,
+            },
+            timeout=60,
+        )
         assert result.returncode == 2, result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: setting WEBHOOK_SECRET"), result.stderr

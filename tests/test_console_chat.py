@@ -27,8 +27,9 @@ def test_send_now_delivers_in_the_console(tmp_path):
     member = run_bot("chat", "--lang", "en", "--user-id", "501", stdin="/start\nKenya\n1\n1\n", env=database)
     assert member.returncode == 0, member.stderr
     # Template "please answer a survey", the first survey, everyone, Send now (and a confirmation, if asked).
-    coordinator = run_bot("chat", "--lang", "en", "--user-id", "777", stdin="/start\nKenya\n1\n3\n/remind\n2\n1\n1\n1\n1\n",
-                          env=database)
+    coordinator = run_bot(
+        "chat", "--lang", "en", "--user-id", "777", stdin="/start\nKenya\n1\n3\n/remind\n2\n1\n1\n1\n1\n", env=database
+    )
     assert coordinator.returncode == 0, coordinator.stderr
     assert "(to chat 501) Reminder from INSOP" in coordinator.stdout
 
@@ -104,8 +105,18 @@ def test_a_folder_that_cannot_be_written_does_not_end_the_chat(tmp_path):
 def test_the_chat_command_saves_the_stats_chart_where_asked(tmp_path):
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "777"}
     folder = tmp_path / "pictures"
-    result = run_bot("chat", "--lang", "en", "--user-id", "777", "--files-dir", str(folder), "--open",
-                     stdin="/start\nKenya\n1\n3\n/stats\n", env=database | {"PATH": "/nonexistent"})
+    result = run_bot(
+        "chat",
+        "--lang",
+        "en",
+        "--user-id",
+        "777",
+        "--files-dir",
+        str(folder),
+        "--open",
+        stdin="/start\nKenya\n1\n3\n/stats\n",
+        env=database | {"PATH": "/nonexistent"},
+    )
     assert result.returncode == 0, result.stderr
     pictures = list(folder.iterdir())
     assert pictures and pictures[0].read_bytes().startswith(b"\x89PNG")

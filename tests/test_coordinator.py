@@ -11,7 +11,7 @@ import csv
 import io
 import itertools
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy import delete, func, select, update
 
 from bot.app import build_i18n
-from bot.callbacks import CoordExport, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
+from bot.callbacks import CoordExport, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
 from bot.handlers.coordinator import publish as coordinator_handlers
 from bot.lookup.records import normalize_row
 from bot.sender import deliver_due
@@ -70,22 +70,41 @@ async def leave_no_trace(harness):
     async with harness.storage.sessionmaker() as session, session.begin():
         test_forms = select(SurveyForm.id).where(SurveyForm.form_id.like("coord_%"))
         await session.execute(delete(Submission).where(Submission.form_pk.in_(test_forms)))
-        await session.execute(update(FormUpload).where(FormUpload.published_form_pk.in_(test_forms)).values(published_form_pk=None))
+        await session.execute(
+            update(FormUpload).where(FormUpload.published_form_pk.in_(test_forms)).values(published_form_pk=None)
+        )
         await session.execute(delete(SurveyForm).where(SurveyForm.form_id.like("coord_%")))
         bumped = list(await session.scalars(select(SurveyForm.id).where(SurveyForm.version.like("2099-%"))))
         if bumped:
-            await session.execute(update(FormUpload).where(FormUpload.published_form_pk.in_(bumped)).values(published_form_pk=None))
-            await session.execute(update(Submission).where(Submission.form_pk.in_(bumped)).values(
-                form_pk=select(func.min(SurveyForm.id)).where(SurveyForm.form_id == "insop_lab_sop").scalar_subquery()))
+            await session.execute(
+                update(FormUpload).where(FormUpload.published_form_pk.in_(bumped)).values(published_form_pk=None)
+            )
+            await session.execute(
+                update(Submission)
+                .where(Submission.form_pk.in_(bumped))
+                .values(
+                    form_pk=select(func.min(SurveyForm.id))
+                    .where(SurveyForm.form_id == "insop_lab_sop")
+                    .scalar_subquery()
+                )
+            )
             await session.execute(delete(SurveyForm).where(SurveyForm.id.in_(bumped)))
-            original = await session.scalar(select(func.max(SurveyForm.id)).where(SurveyForm.form_id == "insop_lab_sop"))
+            original = await session.scalar(
+                select(func.max(SurveyForm.id)).where(SurveyForm.form_id == "insop_lab_sop")
+            )
             await session.execute(update(SurveyForm).where(SurveyForm.id == original).values(is_current=True))
         await session.execute(delete(Threshold).where(Threshold.instrument.like("coordinator test %")))
         await session.execute(delete(Member).where(Member.telegram_id.in_(_added_members)))
 
 
-async def onboarded(harness: BotHarness, user_id: int, country: str = "Kenya", role: str = "National focal point",
-                    language: str = "en", username: str | None = None):
+async def onboarded(
+    harness: BotHarness,
+    user_id: int,
+    country: str = "Kenya",
+    role: str = "National focal point",
+    language: str = "en",
+    username: str | None = None,
+):
     user = harness.user(user_id, language=language)
     if username:
         user = user.model_copy(update={"username": username})
@@ -110,8 +129,16 @@ async def execute(harness: BotHarness, statement) -> None:
 async def add_members(harness: BotHarness, rows: list[dict]) -> list[Member]:
     """Members straight into the database (many at once, already onboarded)."""
     async with harness.storage.sessionmaker() as session, session.begin():
-        members = [Member(name=row.get("name", "M"), created_at=utcnow(), last_seen_at=utcnow(), onboarded_at=utcnow(),
-                          **{key: value for key, value in row.items() if key != "name"}) for row in rows]
+        members = [
+            Member(
+                name=row.get("name", "M"),
+                created_at=utcnow(),
+                last_seen_at=utcnow(),
+                onboarded_at=utcnow(),
+                **{key: value for key, value in row.items() if key != "name"},
+            )
+            for row in rows
+        ]
         session.add_all(members)
     _added_members.extend(member.telegram_id for member in members)
     return members
@@ -122,17 +149,27 @@ async def pending_threshold(harness: BotHarness, unit: str = "mg/kg", value: str
     with REFERENCE_THRESHOLDS.open(newline="", encoding="utf-8") as handle:
         row = next(csv.DictReader(handle))
     tag = f"coordinator test {next(_unique)} {time.time_ns()}"
-    record = normalize_row(dict(row, value=value, unit=unit, instrument=tag, source_url_or_path="survey answer " + tag), 1)
+    record = normalize_row(
+        dict(row, value=value, unit=unit, instrument=tag, source_url_or_path="survey answer " + tag), 1
+    )
     values = record.to_dict()
     async with harness.storage.sessionmaker() as session, session.begin():
-        threshold = Threshold(source_key=source_key(values), origin="survey", review_status="pending",
-                              created_at=utcnow(), updated_at=utcnow(), **values)
+        threshold = Threshold(
+            source_key=source_key(values),
+            origin="survey",
+            review_status="pending",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            **values,
+        )
         session.add(threshold)
     return threshold
 
 
 def alerts(calls) -> list[str]:
-    return [call.params.get("text") for call in calls if call.method == "answerCallbackQuery" and call.params.get("text")]
+    return [
+        call.params.get("text") for call in calls if call.method == "answerCallbackQuery" and call.params.get("text")
+    ]
 
 
 def sent_texts(calls) -> list[str]:
@@ -142,8 +179,13 @@ def sent_texts(calls) -> list[str]:
 async def document_update(harness: BotHarness, user, filename: str) -> Update:
     update_id = next(harness.updates._ids)
     document = Document(file_id=f"doc-{update_id}", file_unique_id=f"u-{update_id}", file_name=filename, file_size=1000)
-    message = Message(message_id=update_id, date=int(time.time()), chat=Chat(id=user.id, type="private"),
-                      from_user=user, document=document)
+    message = Message(
+        message_id=update_id,
+        date=int(time.time()),
+        chat=Chat(id=user.id, type="private"),
+        from_user=user,
+        document=document,
+    )
     return Update(update_id=update_id, message=message)
 
 
@@ -164,8 +206,18 @@ def form_bytes(filename: str, version: str | None = None, form_id: str | None = 
 # ================================================================ refusals
 
 
-COMMANDS = ["/stats", "/dashboard", "/remind", "/reminders", "/review", "/export", "/export ids", "/invite Kenya lab",
-            "/promote 123", "/demote 123"]
+COMMANDS = [
+    "/stats",
+    "/dashboard",
+    "/remind",
+    "/reminders",
+    "/review",
+    "/export",
+    "/export ids",
+    "/invite Kenya lab",
+    "/promote 123",
+    "/demote 123",
+]
 
 
 async def test_every_coordinator_command_is_refused_for_a_member(harness, user_id):
@@ -182,29 +234,49 @@ async def test_every_coordinator_button_is_refused_for_a_member_even_forged(harn
     user = await onboarded(harness, user_id + 100_000)
     # Real objects a coordinator created, so a forged press would have something to act on.
     await harness.send(coordinator(harness), "/remind")
-    draft = await scalar(harness, select(Reminder).where(Reminder.created_by == COORDINATOR).order_by(Reminder.id.desc()).limit(1))
+    draft = await scalar(
+        harness, select(Reminder).where(Reminder.created_by == COORDINATOR).order_by(Reminder.id.desc()).limit(1)
+    )
     threshold = await pending_threshold(harness)
     form = await scalar(harness, select(SurveyForm).where(SurveyForm.is_current).limit(1))
     async with harness.storage.sessionmaker() as session, session.begin():
-        upload = FormUpload(uploaded_by=COORDINATOR, filename="x.xlsx", form_id="coord_forged", version="9",
-                            title="Forged", definition=form.definition, created_at=utcnow())
+        upload = FormUpload(
+            uploaded_by=COORDINATOR,
+            filename="x.xlsx",
+            form_id="coord_forged",
+            version="9",
+            title="Forged",
+            definition=form.definition,
+            created_at=utcnow(),
+        )
         session.add(upload)
     await harness.send(user, "/help")  # a message in the member's chat to press buttons under
     forged = [
-        CoordRemind(rid=draft.id, action="txt"), CoordRemind(rid=draft.id, action="aud", arg="all"),
-        CoordRemind(rid=draft.id, action="now"), CoordRemind(rid=draft.id, action="cancel"),
-        CoordRemind(rid=draft.id, action="nowok"), CoordRemind(rid=draft.id, action="prev"),
-        CoordRemind(rid=draft.id, action="tz", arg="60"), CoordRemind(rid=draft.id, action="at", arg="tom"),
-        CoordRemind(rid=draft.id, action="nar", arg="language"), CoordRemind(rid=draft.id, action="nv", arg="language=fr"),
-        CoordReview(tid=threshold.id, action="val"), CoordReview(tid=threshold.id, action="again"),
-        CoordReminderAdmin(rid=draft.id), CoordReview(tid=threshold.id, action="ok"),
-        CoordReview(tid=threshold.id, action="fixu", arg="g/kg"), CoordReview(tid=threshold.id, action="no"),
-        CoordExport(form_pk=form.id, ids=1), CoordPublish(upload=upload.id, action="aud", arg="all"),
+        CoordRemind(rid=draft.id, action="txt"),
+        CoordRemind(rid=draft.id, action="aud", arg="all"),
+        CoordRemind(rid=draft.id, action="now"),
+        CoordRemind(rid=draft.id, action="cancel"),
+        CoordRemind(rid=draft.id, action="nowok"),
+        CoordRemind(rid=draft.id, action="prev"),
+        CoordRemind(rid=draft.id, action="tz", arg="60"),
+        CoordRemind(rid=draft.id, action="at", arg="tom"),
+        CoordRemind(rid=draft.id, action="nar", arg="language"),
+        CoordRemind(rid=draft.id, action="nv", arg="language=fr"),
+        CoordReview(tid=threshold.id, action="val"),
+        CoordReview(tid=threshold.id, action="again"),
+        CoordReminderAdmin(rid=draft.id),
+        CoordReview(tid=threshold.id, action="ok"),
+        CoordReview(tid=threshold.id, action="fixu", arg="g/kg"),
+        CoordReview(tid=threshold.id, action="no"),
+        CoordExport(form_pk=form.id, ids=1),
+        CoordPublish(upload=upload.id, action="aud", arg="all"),
     ]
     for data in forged:
         calls = await harness.press(user, data=data.pack())
         assert alerts(calls) == [REFUSAL], data
-        assert not [call for call in calls if call.method in ("sendDocument", "sendPhoto", "sendMessage", "editMessageText")]
+        assert not [
+            call for call in calls if call.method in ("sendDocument", "sendPhoto", "sendMessage", "editMessageText")
+        ]
     assert (await scalar(harness, select(Reminder).where(Reminder.id == draft.id))).status == "draft"
     assert (await scalar(harness, select(Threshold).where(Threshold.id == threshold.id))).review_status == "pending"
     assert (await scalar(harness, select(FormUpload).where(FormUpload.id == upload.id))).published_form_pk is None
@@ -245,9 +317,13 @@ async def test_promote_and_demote_are_recorded_and_change_the_menu(harness, user
     changes = list((await scalar(harness, select(func.count(RoleChange.id)).where(RoleChange.member_id == member.id)),))
     assert changes == [2]
     async with harness.storage.sessionmaker() as session:
-        history = list(await session.scalars(select(RoleChange).where(RoleChange.member_id == member.id).order_by(RoleChange.id)))
-    assert [(h.old_role, h.new_role, h.changed_by) for h in history] == [("lab", "coordinator", COORDINATOR),
-                                                                       ("coordinator", "lab", COORDINATOR)]
+        history = list(
+            await session.scalars(select(RoleChange).where(RoleChange.member_id == member.id).order_by(RoleChange.id))
+        )
+    assert [(h.old_role, h.new_role, h.changed_by) for h in history] == [
+        ("lab", "coordinator", COORDINATOR),
+        ("coordinator", "lab", COORDINATOR),
+    ]
     assert harness.texts(await harness.send(user, "/stats")) == [REFUSAL]
 
 
@@ -257,7 +333,8 @@ async def test_configured_coordinators_cannot_be_demoted_and_unknown_people_are_
     texts = harness.texts(await harness.send(coordinator(harness), "/promote @nobody_here"))
     assert texts == ["I know no member @nobody_here. They need to send /start to the bot first."]
     assert harness.texts(await harness.send(coordinator(harness), "/promote")) == [
-        "Usage: /promote &lt;Telegram id or @username&gt; [more ids or usernames, at most 20]"]
+        "Usage: /promote &lt;Telegram id or @username&gt; [more ids or usernames, at most 20]"
+    ]
 
 
 # ================================================================ invites
@@ -296,7 +373,7 @@ async def test_multi_use_invite_works_for_several_and_expired_one_for_none(harne
         assert (member.country, member.role) == ("KE", "lab")
     invite = await scalar(harness, select(Invite).where(Invite.code == code))
     assert invite.uses == 2 and invite.max_uses is None
-    assert invite.expires_at.replace(tzinfo=timezone.utc) - utcnow() > timedelta(days=59)
+    assert invite.expires_at.replace(tzinfo=UTC) - utcnow() > timedelta(days=59)
 
     code = invite_code(harness.texts(await harness.send(coordinator(harness), "/invite Canada member multi"))[0])
     await execute(harness, update(Invite).where(Invite.code == code).values(expires_at=utcnow() - timedelta(minutes=1)))
@@ -319,10 +396,15 @@ async def test_stats_sends_counts_indicators_and_a_chart_even_when_empty(harness
 
 async def test_dashboard_opens_the_mini_app_and_a_signed_link_for_coordinators_only(harness, settings, user_id):
     texts = harness.texts(await harness.send(coordinator(harness), "/dashboard"))
-    assert texts == ["The dashboard opens once the bot is served over HTTPS (WEBHOOK_URL is set). "
-                     "Meanwhile, /stats gives the same figures."]
-    served = await BotHarness.start(settings.model_copy(update={
-        "webhook_url": "https://insop.example.org/telegram/webhook", "bot_token": SecretStr("1000:test")}))
+    assert texts == [
+        "The dashboard opens once the bot is served over HTTPS (WEBHOOK_URL is set). "
+        "Meanwhile, /stats gives the same figures."
+    ]
+    served = await BotHarness.start(
+        settings.model_copy(
+            update={"webhook_url": "https://insop.example.org/telegram/webhook", "bot_token": SecretStr("1000:test")}
+        )
+    )
     try:
         calls = await served.send(coordinator(served), "/dashboard")
         buttons = [button for row in calls[-1].keyboard.inline_keyboard for button in row]
@@ -345,19 +427,36 @@ async def test_stats_names_countries_as_the_un_writes_them(harness, user_id):
 
 async def test_stats_says_which_answer_counted_for_a_country(harness, user_id):
     """One official answer per country: the focal point's, even when a member answered later."""
-    focal, member = await add_members(harness, [
-        {"telegram_id": user_id, "country": "ZM", "role": "focal_point"},
-        {"telegram_id": user_id + 300_000, "country": "ZM", "role": "member"},
-    ])
+    focal, member = await add_members(
+        harness,
+        [
+            {"telegram_id": user_id, "country": "ZM", "role": "focal_point"},
+            {"telegram_id": user_id + 300_000, "country": "ZM", "role": "member"},
+        ],
+    )
     async with harness.storage.sessionmaker() as session, session.begin():
-        form = await session.scalar(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current))
+        form = await session.scalar(
+            select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current)
+        )
         submissions = []
         for who, minutes, discussed in ((focal, 0, "yes"), (member, 5, "no")):
-            submissions.append(Submission(
-                form_pk=form.id, member_id=who.id, country="ZM", language="en", status="submitted", state={},
-                data={"country": "ZM", "discussions_2y": discussed, "consent_publish": "internal"}, active=False, pending={},
-                last_update_id=0, created_at=utcnow(), updated_at=utcnow(),
-                submitted_at=utcnow() + timedelta(minutes=minutes)))
+            submissions.append(
+                Submission(
+                    form_pk=form.id,
+                    member_id=who.id,
+                    country="ZM",
+                    language="en",
+                    status="submitted",
+                    state={},
+                    data={"country": "ZM", "discussions_2y": discussed, "consent_publish": "internal"},
+                    active=False,
+                    pending={},
+                    last_update_id=0,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                    submitted_at=utcnow() + timedelta(minutes=minutes),
+                )
+            )
         session.add_all(submissions)
         await session.flush()
         counted = submissions[0].id
@@ -370,8 +469,9 @@ async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "
     form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
     async with harness.storage.sessionmaker() as session, session.begin():
         # An audience no member has: only coordinators see these test forms.
-        return await SurveyRepository(session).publish(form_id, "1", f"Export test {form_id}", form.to_dict(), audience,
-                                                       "test", None)
+        return await SurveyRepository(session).publish(
+            form_id, "1", f"Export test {form_id}", form.to_dict(), audience, "test", None
+        )
 
 
 async def test_export_sends_xlsx_and_csv_headers_only_then_rows_without_ids(harness, user_id):
@@ -389,9 +489,23 @@ async def test_export_sends_xlsx_and_csv_headers_only_then_rows_without_ids(harn
 
     member = (await add_members(harness, [{"telegram_id": user_id, "country": "KE", "role": "lab"}]))[0]
     async with harness.storage.sessionmaker() as session, session.begin():
-        session.add(Submission(form_pk=stored.id, member_id=member.id, country="KE", language="en", status="submitted",
-                               state={}, data={"lab_name": "KALRO soil lab", "country": "KE"}, active=False, pending={},
-                               last_update_id=0, created_at=utcnow(), updated_at=utcnow(), submitted_at=utcnow()))
+        session.add(
+            Submission(
+                form_pk=stored.id,
+                member_id=member.id,
+                country="KE",
+                language="en",
+                status="submitted",
+                state={},
+                data={"lab_name": "KALRO soil lab", "country": "KE"},
+                active=False,
+                pending={},
+                last_update_id=0,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+                submitted_at=utcnow(),
+            )
+        )
     calls = await harness.send(coordinator(harness), "/export ids")
     assert "Telegram ids" in sent_texts(calls)[-1]
     calls = await harness.press(coordinator(harness), f"Export test {form_id}")
@@ -401,38 +515,65 @@ async def test_export_sends_xlsx_and_csv_headers_only_then_rows_without_ids(harn
     assert rows[1][rows[0].index("lab_name")] == "KALRO soil lab"
     assert rows[1][rows[0].index("_telegram_id")] == str(user_id)
     # The country's UN name next to its ISO code, in the coordinator's language.
-    assert rows[0][rows[0].index("_country") + 1] == "_country_name" and rows[1][rows[0].index("_country_name")] == "Kenya"
+    assert (
+        rows[0][rows[0].index("_country") + 1] == "_country_name" and rows[1][rows[0].index("_country_name")] == "Kenya"
+    )
 
 
 async def test_export_names_countries_in_the_coordinators_language(harness, user_id):
     form_id = f"coord_export_fr_{user_id}"
     stored = await publish_test_form(harness, form_id)
-    french, member = await add_members(harness, [
-        {"telegram_id": user_id, "country": "FR", "role": "coordinator", "language": "fr"},
-        {"telegram_id": 10**12 + user_id, "country": "NL", "role": "lab"}])
+    french, member = await add_members(
+        harness,
+        [
+            {"telegram_id": user_id, "country": "FR", "role": "coordinator", "language": "fr"},
+            {"telegram_id": 10**12 + user_id, "country": "NL", "role": "lab"},
+        ],
+    )
     async with harness.storage.sessionmaker() as session, session.begin():
-        session.add(Submission(form_pk=stored.id, member_id=member.id, country="NL", language="en", status="submitted",
-                               state={}, data={"lab_name": "WUR lab", "country": "NL"}, active=False, pending={},
-                               last_update_id=0, created_at=utcnow(), updated_at=utcnow(), submitted_at=utcnow()))
+        session.add(
+            Submission(
+                form_pk=stored.id,
+                member_id=member.id,
+                country="NL",
+                language="en",
+                status="submitted",
+                state={},
+                data={"lab_name": "WUR lab", "country": "NL"},
+                active=False,
+                pending={},
+                last_update_id=0,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+                submitted_at=utcnow(),
+            )
+        )
     user = harness.user(user_id, language="fr", name="Camille")
     await harness.send(user, "/export")
     calls = await harness.press(user, f"Export test {form_id}")
     documents = [call for call in calls if call.method == "sendDocument"]
     rows = list(csv.reader(io.StringIO(documents[1].files["document"].decode("utf-8-sig"))))
-    assert (rows[1][rows[0].index("_country")], rows[1][rows[0].index("_country_name")]) == ("NL", "Pays-Bas (Royaume des)")
+    assert (rows[1][rows[0].index("_country")], rows[1][rows[0].index("_country_name")]) == (
+        "NL",
+        "Pays-Bas (Royaume des)",
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(documents[0].files["document"])).active
     header = [cell.value for cell in sheet[1]]
     assert sheet.cell(2, header.index("_country_name") + 1).value == "Pays-Bas (Royaume des)"
     # A member who is not a coordinator gets no export.
     calls = await harness.send(harness.user(10**12 + user_id, language="en"), "/export")
-    assert sent_texts(calls) and not [text for text in sent_texts(calls) if "Which survey do you want to export" in text]
+    assert sent_texts(calls) and not [
+        text for text in sent_texts(calls) if "Which survey do you want to export" in text
+    ]
 
 
 # ================================================================ threshold review
 
 
 async def test_review_approve_correct_and_reject(harness):
-    approve, fix_unit, fix_land, reject = [await pending_threshold(harness, unit="µg/kg", value="800") for _ in range(4)]
+    approve, fix_unit, fix_land, reject = [
+        await pending_threshold(harness, unit="µg/kg", value="800") for _ in range(4)
+    ]
     calls = await harness.send(coordinator(harness), "/review")
     assert "Reported threshold value" in sent_texts(calls)[0] and "Source:" in sent_texts(calls)[0]
 
@@ -474,15 +615,25 @@ async def test_coordinator_publishes_a_new_version_and_old_drafts_stay(harness, 
         return content
 
     monkeypatch.setattr(coordinator_handlers, "download_document", fake_download)
-    previous = await scalar(harness, select(SurveyForm).where(SurveyForm.form_id == "insop_lab_sop", SurveyForm.is_current))
+    previous = await scalar(
+        harness, select(SurveyForm).where(SurveyForm.form_id == "insop_lab_sop", SurveyForm.is_current)
+    )
     calls = await harness.feed(await document_update(harness, coordinator(harness), "lab_sop_survey.xlsx"))
     summary = sent_texts(calls)[-1]
     assert "Form id: insop_lab_sop" in summary and f"Version: 2099-{user_id}" in summary and "Questions:" in summary
     calls = await harness.press(coordinator(harness), "Publish")
     assert harness.texts(calls)[-1].startswith("Published: ")
-    current = await scalar(harness, select(SurveyForm).where(SurveyForm.form_id == "insop_lab_sop", SurveyForm.is_current))
-    assert current.version == f"2099-{user_id}" and current.audience == previous.audience and current.published_by == COORDINATOR
-    assert (await scalar(harness, select(SurveyForm).where(SurveyForm.id == previous.id))).definition == previous.definition
+    current = await scalar(
+        harness, select(SurveyForm).where(SurveyForm.form_id == "insop_lab_sop", SurveyForm.is_current)
+    )
+    assert (
+        current.version == f"2099-{user_id}"
+        and current.audience == previous.audience
+        and current.published_by == COORDINATOR
+    )
+    assert (
+        await scalar(harness, select(SurveyForm).where(SurveyForm.id == previous.id))
+    ).definition == previous.definition
 
     # The same version again is refused; a broken file gets the one-line error.
     calls = await harness.feed(await document_update(harness, coordinator(harness), "lab_sop_survey.xlsx"))
@@ -511,12 +662,15 @@ async def test_a_new_form_asks_for_its_audience(harness, user_id, monkeypatch):
 
 async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i18n, settings):
     # Recipients of their own country code, so other tests' members are not in the audience.
-    await add_members(harness, [
-        {"telegram_id": user_id, "country": "IS", "role": "focal_point", "language": "fr"},
-        {"telegram_id": user_id + 100_000, "country": "IS", "role": "lab", "language": "en"},
-        {"telegram_id": user_id + 200_000, "country": "IS", "role": "lab", "language": "en", "muted": True},
-        {"telegram_id": user_id + 300_000, "country": "IS", "role": "lab", "language": "es", "active": False},
-    ])
+    await add_members(
+        harness,
+        [
+            {"telegram_id": user_id, "country": "IS", "role": "focal_point", "language": "fr"},
+            {"telegram_id": user_id + 100_000, "country": "IS", "role": "lab", "language": "en"},
+            {"telegram_id": user_id + 200_000, "country": "IS", "role": "lab", "language": "en", "muted": True},
+            {"telegram_id": user_id + 300_000, "country": "IS", "role": "lab", "language": "es", "active": False},
+        ],
+    )
     coco = coordinator(harness)
     await harness.send(coco, "/remind")
     calls = await harness.press(coco, "Write the text")
@@ -536,9 +690,14 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
     assert "2 members will receive it" in preview
     calls = await harness.press(coco, "Send now")
     assert harness.texts(calls)[-1] == "Send this reminder to 2 members now? This cannot be undone."
-    assert not await scalar(harness, select(func.count(Reminder.id)).where(Reminder.created_by == COORDINATOR,
-                                                                          Reminder.status == "scheduled",
-                                                                          Reminder.audience["value"].as_string() == "IS"))
+    assert not await scalar(
+        harness,
+        select(func.count(Reminder.id)).where(
+            Reminder.created_by == COORDINATOR,
+            Reminder.status == "scheduled",
+            Reminder.audience["value"].as_string() == "IS",
+        ),
+    )
     calls = await harness.press(coco, "Back")  # back to the preview: nothing was sent
     assert "2 members will receive it" in sent_texts(calls)[-1]
     await harness.press(coco, "Send now")
@@ -560,25 +719,48 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
 
     texts = harness.texts(await harness.send(coco, "/reminders"))
     assert "sent 2 · blocked 0 · failed 0 · queued 0" in texts[0]
-    reminder = await scalar(harness, select(Reminder).where(Reminder.created_by == COORDINATOR, Reminder.texts.is_not(None))
-                            .order_by(Reminder.id.desc()).limit(1))
+    reminder = await scalar(
+        harness,
+        select(Reminder)
+        .where(Reminder.created_by == COORDINATOR, Reminder.texts.is_not(None))
+        .order_by(Reminder.id.desc())
+        .limit(1),
+    )
     assert reminder.status == "done" and set(reminder.texts) == {"en", "fr"}
-    statuses = await scalar(harness, select(func.count(ReminderDelivery.id)).where(ReminderDelivery.reminder_id == reminder.id))
+    statuses = await scalar(
+        harness, select(func.count(ReminderDelivery.id)).where(ReminderDelivery.reminder_id == reminder.id)
+    )
     assert statuses == 2
 
 
 async def test_template_reminder_to_members_who_have_not_submitted(harness, user_id, i18n, settings):
     form_id = f"coord_remind_{user_id}"
     stored = await publish_test_form(harness, form_id, audience="lab")
-    done, waiting, other_role = await add_members(harness, [
-        {"telegram_id": user_id, "country": "KE", "role": "lab", "language": "es"},
-        {"telegram_id": user_id + 100_000, "country": "KE", "role": "lab", "language": "es"},
-        {"telegram_id": user_id + 200_000, "country": "KE", "role": "member", "language": "en"},
-    ])
+    done, waiting, other_role = await add_members(
+        harness,
+        [
+            {"telegram_id": user_id, "country": "KE", "role": "lab", "language": "es"},
+            {"telegram_id": user_id + 100_000, "country": "KE", "role": "lab", "language": "es"},
+            {"telegram_id": user_id + 200_000, "country": "KE", "role": "member", "language": "en"},
+        ],
+    )
     async with harness.storage.sessionmaker() as session, session.begin():
-        session.add(Submission(form_pk=stored.id, member_id=done.id, country="KE", status="submitted", state={}, data={},
-                               active=False, pending={}, last_update_id=0, created_at=utcnow(), updated_at=utcnow(),
-                               submitted_at=utcnow()))
+        session.add(
+            Submission(
+                form_pk=stored.id,
+                member_id=done.id,
+                country="KE",
+                status="submitted",
+                state={},
+                data={},
+                active=False,
+                pending={},
+                last_update_id=0,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+                submitted_at=utcnow(),
+            )
+        )
     coco = coordinator(harness)
     await harness.send(coco, "/remind")
     await harness.press(coco, "please answer a survey")
@@ -603,14 +785,31 @@ async def test_never_started_and_draft_in_progress_get_their_own_text_and_button
     """Issue 17: "not yet submitted" mixed both; /resume answered "no survey in progress" to those who never started."""
     form_id = f"coord_split_{user_id}"
     stored = await publish_test_form(harness, form_id, audience="lab")
-    submitted, drafting, drafting_fr, never, never_fr = await add_members(harness, [
-        {"telegram_id": user_id + offset, "country": "KE", "role": "lab", "language": language}
-        for offset, language in ((0, "en"), (100_000, "en"), (200_000, "fr"), (300_000, "en"), (400_000, "fr"))])
+    submitted, drafting, drafting_fr, never, never_fr = await add_members(
+        harness,
+        [
+            {"telegram_id": user_id + offset, "country": "KE", "role": "lab", "language": language}
+            for offset, language in ((0, "en"), (100_000, "en"), (200_000, "fr"), (300_000, "en"), (400_000, "fr"))
+        ],
+    )
     async with harness.storage.sessionmaker() as session, session.begin():
         for person, status in ((submitted, "submitted"), (drafting, "draft"), (drafting_fr, "draft")):
-            session.add(Submission(form_pk=stored.id, member_id=person.id, country="KE", status=status, state={}, data={},
-                                   active=status == "draft", pending={}, last_update_id=0, created_at=utcnow(),
-                                   updated_at=utcnow(), submitted_at=utcnow() if status == "submitted" else None))
+            session.add(
+                Submission(
+                    form_pk=stored.id,
+                    member_id=person.id,
+                    country="KE",
+                    status=status,
+                    state={},
+                    data={},
+                    active=status == "draft",
+                    pending={},
+                    last_update_id=0,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                    submitted_at=utcnow() if status == "submitted" else None,
+                )
+            )
     coco = coordinator(harness)
     sent_to: dict[str, dict] = {}
     for audience, label in (("draft", "Draft in progress"), ("never", "Never started")):
@@ -652,8 +851,9 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
         assert "already passed" in sent_texts(await harness.send(coco, "01/01/2001 10:00"))[-1]
         assert "as day/month/year" in sent_texts(await harness.send(coco, "next tuesday"))[-1]
         calls = await harness.send(coco, "03/06/2030 10:30")
-        assert sent_texts(calls)[-1] == ("First sending: Jun 3, 2030, 10:30:00\u202fAM UTC+1. Send it once at that time, "
-                                         "or every week?")
+        assert sent_texts(calls)[-1] == (
+            "First sending: Jun 3, 2030, 10:30:00\u202fAM UTC+1. Send it once at that time, or every week?"
+        )
         calls = await harness.press(coco, repeat)
         if repeat == "Once":
             assert harness.texts(calls)[-1].startswith("Scheduled for Jun 3, 2030, 10:30:00\u202fAM UTC+1")
@@ -661,12 +861,23 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
             calls = await harness.send(coco, "20/06/2030")
             assert sent_texts(calls)[-1].startswith("Scheduled every week from ")
     async with harness.storage.sessionmaker() as session:
-        once, weekly = list(await session.scalars(
-            select(Reminder).where(Reminder.created_by == COORDINATOR, Reminder.template == "thanks",
-                                   Reminder.audience["value"].as_string() == "MT").order_by(Reminder.id.desc()).limit(2)))[::-1]
+        once, weekly = list(
+            await session.scalars(
+                select(Reminder)
+                .where(
+                    Reminder.created_by == COORDINATOR,
+                    Reminder.template == "thanks",
+                    Reminder.audience["value"].as_string() == "MT",
+                )
+                .order_by(Reminder.id.desc())
+                .limit(2)
+            )
+        )[::-1]
         schedule = await session.get(ReminderSchedule, weekly.schedule_id)
-    assert once.status == "scheduled" and once.scheduled_for.replace(tzinfo=timezone.utc) == datetime(2030, 6, 3, 9, 30, tzinfo=timezone.utc)
-    assert schedule.next_run_at.replace(tzinfo=timezone.utc) == datetime(2030, 6, 10, 9, 30, tzinfo=timezone.utc)
+    assert once.status == "scheduled" and once.scheduled_for.replace(tzinfo=UTC) == datetime(
+        2030, 6, 3, 9, 30, tzinfo=UTC
+    )
+    assert schedule.next_run_at.replace(tzinfo=UTC) == datetime(2030, 6, 10, 9, 30, tzinfo=UTC)
 
     # Not due yet: nothing goes out.
     before = len(harness.api.calls)
@@ -675,7 +886,12 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
     # Time passes: the first weekly run and the following week's are due.
     past = utcnow() - timedelta(minutes=1)
     await execute(harness, update(Reminder).where(Reminder.id == weekly.id).values(scheduled_for=past))
-    await execute(harness, update(ReminderSchedule).where(ReminderSchedule.id == schedule.id).values(next_run_at=past + timedelta(seconds=30)))
+    await execute(
+        harness,
+        update(ReminderSchedule)
+        .where(ReminderSchedule.id == schedule.id)
+        .values(next_run_at=past + timedelta(seconds=30)),
+    )
     await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
     mine = [call for call in harness.api.calls[before:] if call.chat_id == user_id and call.method == "sendMessage"]
     assert len(mine) == 2 and mine[0].text.startswith("Thank you for taking part")
@@ -694,7 +910,8 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
 async def test_mute_and_unmute(harness, user_id):
     user = await onboarded(harness, user_id)
     assert harness.texts(await harness.send(user, "/mute")) == [
-        "You will receive no more reminders. Send /unmute to receive them again."]
+        "You will receive no more reminders. Send /unmute to receive them again."
+    ]
     assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).muted is True
     assert harness.texts(await harness.send(user, "/unmute"))[0].startswith("You will receive reminders again.")
     assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).muted is False

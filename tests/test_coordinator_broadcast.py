@@ -43,25 +43,51 @@ RATE_LIMIT = 30
 def sender_process(fake: FakeBotAPI, database_url: str, log) -> subprocess.Popen:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "WEBHOOK_", "SEND_"))}
     environment.update(
-        BOT_TOKEN=fake.token, TELEGRAM_API_BASE=fake.base_url, DATABASE_URL=database_url, LOG_LEVEL="WARNING",
+        BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE=fake.base_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
         # 30 messages per fake second at 20 fake seconds per wall second: 600 per wall second. Aim at 90 %.
-        SEND_RATE=str(RATE_LIMIT * TIME_SCALE * 0.9), SEND_LEASE="2", SEND_WORKERS="4", SEND_WINDOW=str(1 / TIME_SCALE),
+        SEND_RATE=str(RATE_LIMIT * TIME_SCALE * 0.9),
+        SEND_LEASE="2",
+        SEND_WORKERS="4",
+        SEND_WINDOW=str(1 / TIME_SCALE),
     )
-    return subprocess.Popen([sys.executable, "-m", "bot", "send-reminders", "--until-idle"], cwd=ROOT, env=environment,
-                            stdout=log, stderr=log)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "send-reminders", "--until-idle"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=log,
+    )
 
 
 async def test_broadcast_to_2000_members_exactly_once_across_a_kill(database_url):
     async def prepare(session):
-        session.add_all([
-            Member(telegram_id=FIRST_CHAT + offset, name=f"M{offset}", country="QZ", role="focal_point",
-                   language=("en", "fr", "es", "ru", "zh", "ar")[offset % 6], created_at=utcnow(), last_seen_at=utcnow(),
-                   onboarded_at=utcnow())
-            for offset in range(RECIPIENTS)
-        ])
-        reminder = Reminder(created_by=COORDINATOR, texts={"en": "Broadcast test", "fr": "Test de diffusion"},
-                            template_args={}, audience={"kind": "country", "value": "QZ"}, status="scheduled",
-                            scheduled_for=utcnow(), created_at=utcnow())
+        session.add_all(
+            [
+                Member(
+                    telegram_id=FIRST_CHAT + offset,
+                    name=f"M{offset}",
+                    country="QZ",
+                    role="focal_point",
+                    language=("en", "fr", "es", "ru", "zh", "ar")[offset % 6],
+                    created_at=utcnow(),
+                    last_seen_at=utcnow(),
+                    onboarded_at=utcnow(),
+                )
+                for offset in range(RECIPIENTS)
+            ]
+        )
+        reminder = Reminder(
+            created_by=COORDINATOR,
+            texts={"en": "Broadcast test", "fr": "Test de diffusion"},
+            template_args={},
+            audience={"kind": "country", "value": "QZ"},
+            status="scheduled",
+            scheduled_for=utcnow(),
+            created_at=utcnow(),
+        )
         session.add(reminder)
         await session.flush()
         return reminder.id
@@ -98,8 +124,11 @@ async def test_broadcast_to_2000_members_exactly_once_across_a_kill(database_url
 
     async def outcome(session):
         rows = await session.execute(
-            select(ReminderDelivery.chat_id, ReminderDelivery.status).where(ReminderDelivery.reminder_id == reminder_id))
-        inactive = await session.scalar(select(func.count(Member.id)).where(Member.telegram_id.in_(BLOCKED), Member.active.is_(False)))
+            select(ReminderDelivery.chat_id, ReminderDelivery.status).where(ReminderDelivery.reminder_id == reminder_id)
+        )
+        inactive = await session.scalar(
+            select(func.count(Member.id)).where(Member.telegram_id.in_(BLOCKED), Member.active.is_(False))
+        )
         status = (await session.get(Reminder, reminder_id)).status
         return dict(rows.all()), inactive, status
 
@@ -110,13 +139,17 @@ async def test_broadcast_to_2000_members_exactly_once_across_a_kill(database_url
     in_doubt = {chat for chat, status in deliveries.items() if status == "unknown"}
     lost = recipients - BLOCKED - set(per_chat)
     times = sorted(call.time for call in accepted)
-    busiest = max(sum(1 for moment in times[index:index + RATE_LIMIT + 5] if moment - times[index] < 1 / TIME_SCALE)
-                  for index in range(len(times)))
-    print(f"\nbroadcast: {len(per_chat)} accepted once, {len(duplicates)} duplicates, {len(lost)} lost, "
-          f"{len(in_doubt)} in doubt after the kill (at {at_kill}), {stats['sends_rejected'] + stats['faults_injected']} "
-          f"answered 429 and retried, "
-          f"{stats['blocked_403']} blocked; busiest fake second {busiest} (limit {RATE_LIMIT}); "
-          f"average {len(accepted) / ((times[-1] - times[0]) * TIME_SCALE):.1f} msg per fake second; {elapsed:.1f} s wall")
+    busiest = max(
+        sum(1 for moment in times[index : index + RATE_LIMIT + 5] if moment - times[index] < 1 / TIME_SCALE)
+        for index in range(len(times))
+    )
+    print(
+        f"\nbroadcast: {len(per_chat)} accepted once, {len(duplicates)} duplicates, {len(lost)} lost, "
+        f"{len(in_doubt)} in doubt after the kill (at {at_kill}), {stats['sends_rejected'] + stats['faults_injected']} "
+        f"answered 429 and retried, "
+        f"{stats['blocked_403']} blocked; busiest fake second {busiest} (limit {RATE_LIMIT}); "
+        f"average {len(accepted) / ((times[-1] - times[0]) * TIME_SCALE):.1f} msg per fake second; {elapsed:.1f} s wall"
+    )
 
     assert len(deliveries) == RECIPIENTS and set(deliveries) == recipients
     assert not duplicates

@@ -35,8 +35,13 @@ async def harness(settings):
 def document_update(harness: BotHarness, user, filename: str) -> Update:
     update_id = next(harness.updates._ids)
     document = Document(file_id=f"doc-{update_id}", file_unique_id=f"u-{update_id}", file_name=filename, file_size=1000)
-    message = Message(message_id=update_id, date=int(time.time()), chat=Chat(id=user.id, type="private"),
-                      from_user=user, document=document)
+    message = Message(
+        message_id=update_id,
+        date=int(time.time()),
+        chat=Chat(id=user.id, type="private"),
+        from_user=user,
+        document=document,
+    )
     return Update(update_id=update_id, message=message)
 
 
@@ -56,7 +61,7 @@ class LoopWatch:
             self.longest = max(self.longest, now - last - 0.01)
             last = now
 
-    def __enter__(self) -> "LoopWatch":
+    def __enter__(self) -> LoopWatch:
         self._task = asyncio.get_running_loop().create_task(self._tick())
         return self
 
@@ -86,15 +91,23 @@ async def test_a_hostile_upload_gets_one_line_in_french_while_a_lookup_is_answer
     answers = [call.text for call in lookup_calls if call.method == "sendMessage" and call.chat_id == user_id]
     assert answers and "admium" in answers[0]
     replies = [call.text for call in upload_calls if call.method == "sendMessage" and call.chat_id == COORDINATOR]
-    assert replies == ["⚠️ enquete.xlsx\u202f: feuille «\u202fchoices\u202f», ligne 10002\u202f: la feuille compte "
-                       "plus de 10\u202f000\u00a0lignes."], replies
+    assert replies == [
+        "⚠️ enquete.xlsx\u202f: feuille «\u202fchoices\u202f», ligne 10002\u202f: la feuille compte "
+        "plus de 10\u202f000\u00a0lignes."
+    ], replies
 
 
-@pytest.mark.parametrize("content, expected", [
-    (hostile.calculate_cycle(), "⚠️ cycle.xlsx: sheet 'survey', row 3, column 'calculation': the calculation of "
-                                "'left' depends on its own value (left → right → left)."),
-    (hostile.zip_bomb(200), "⚠️ cycle.xlsx: sheet 'survey': the file unpacks to more than 32 MB."),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (
+            hostile.calculate_cycle(),
+            "⚠️ cycle.xlsx: sheet 'survey', row 3, column 'calculation': the calculation of "
+            "'left' depends on its own value (left → right → left).",
+        ),
+        (hostile.zip_bomb(200), "⚠️ cycle.xlsx: sheet 'survey': the file unpacks to more than 32 MB."),
+    ],
+)
 async def test_hostile_uploads_get_one_line_and_publish_nothing(harness, monkeypatch, content, expected):
     async def fake_download(bot, message):
         return content
@@ -115,8 +128,10 @@ async def test_a_form_that_can_grow_is_offered_with_a_warning(harness, monkeypat
     monkeypatch.setattr(coordinator_handlers, "download_document", fake_download)
     calls = await harness.feed(document_update(harness, harness.user(COORDINATOR, language="en"), "chain.xlsx"))
     summary = [call for call in calls if call.method == "sendMessage"][-1]
-    assert "Worth a look before publishing:\n⚠️ chain.xlsx: sheet 'survey', row 4, column 'calculation': the value " \
-           "of 'd2' can grow past 10,000 characters; longer values are cut." in summary.text
+    assert (
+        "Worth a look before publishing:\n⚠️ chain.xlsx: sheet 'survey', row 4, column 'calculation': the value "
+        "of 'd2' can grow past 10,000 characters; longer values are cut." in summary.text
+    )
     assert summary.keyboard is not None  # it can still be published
 
 
@@ -143,8 +158,9 @@ async def test_the_download_stops_at_the_limit_whatever_size_telegram_declares(h
 
         bot.session.stream_content = counting_stream
         try:
-            sent = fake.inject_document("form.xlsx", b"PK\x03\x04" + b"\x00" * (12 * 1024 * 1024),
-                                        user_id=COORDINATOR, language_code="en")
+            sent = fake.inject_document(
+                "form.xlsx", b"PK\x03\x04" + b"\x00" * (12 * 1024 * 1024), user_id=COORDINATOR, language_code="en"
+            )
             update = Update.model_validate(sent, context={"bot": bot})
             message = update.message
             lying = message.model_copy(update={"document": message.document.model_copy(update={"file_size": 1000})})

@@ -46,24 +46,43 @@ def upload(call):
     return next(iter(call.files.values()))
 
 
-
-
-
-
 async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neither(fake, bot_process, database_url):
     form_id = "coord_http_export"
 
     async def prepare(session):
         form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
-        stored = await SurveyRepository(session).publish(form_id, "1", "HTTP export test", form.to_dict(), "lab", "test", None)
-        member = Member(telegram_id=6_100_001, name="Lab", country="KE", role="lab", created_at=utcnow(),
-                        last_seen_at=utcnow(), onboarded_at=utcnow())
+        stored = await SurveyRepository(session).publish(
+            form_id, "1", "HTTP export test", form.to_dict(), "lab", "test", None
+        )
+        member = Member(
+            telegram_id=6_100_001,
+            name="Lab",
+            country="KE",
+            role="lab",
+            created_at=utcnow(),
+            last_seen_at=utcnow(),
+            onboarded_at=utcnow(),
+        )
         session.add(member)
         await session.flush()
         for name in ("KALRO soil lab", "Nairobi soil lab"):
-            session.add(Submission(form_pk=stored.id, member_id=member.id, country="KE", language="en", status="submitted",
-                                   state={}, data={"lab_name": name, "country": "KE"}, active=False, pending={},
-                                   last_update_id=0, created_at=utcnow(), updated_at=utcnow(), submitted_at=utcnow()))
+            session.add(
+                Submission(
+                    form_pk=stored.id,
+                    member_id=member.id,
+                    country="KE",
+                    language="en",
+                    status="submitted",
+                    state={},
+                    data={"lab_name": name, "country": "KE"},
+                    active=False,
+                    pending={},
+                    last_update_id=0,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                    submitted_at=utcnow(),
+                )
+            )
 
     await with_session(database_url, prepare)
     member = 6_100_002
@@ -79,8 +98,12 @@ async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neit
     assert photo.ok and upload(photo).data.startswith(b"\x89PNG")
 
     fake.inject_command("export", user_id=COORDINATOR)
-    await fake.wait_for("sendMessage", lambda call: call.params.get("chat_id") == COORDINATOR
-                        and "Which survey" in (call.params.get("text") or ""), since=since, timeout=15)
+    await fake.wait_for(
+        "sendMessage",
+        lambda call: call.params.get("chat_id") == COORDINATOR and "Which survey" in (call.params.get("text") or ""),
+        since=since,
+        timeout=15,
+    )
     fake.press_button(COORDINATOR, text="HTTP export test")
     xlsx = await fake.wait_for("sendDocument", {"chat_id": COORDINATOR}, since=since, timeout=15)
     csv_file = await fake.wait_for("sendDocument", {"chat_id": COORDINATOR}, since=since, timeout=15)
@@ -91,6 +114,7 @@ async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neit
     header = list(rows[0])
     assert sorted(row[header.index("lab_name")] for row in rows[1:]) == ["KALRO soil lab", "Nairobi soil lab"]
     assert "_telegram_id" not in header
+
     async def clean(session):
         test_form = select(SurveyForm.id).where(SurveyForm.form_id == form_id)
         await session.execute(delete(Submission).where(Submission.form_pk.in_(test_form)))
@@ -99,4 +123,8 @@ async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neit
 
     await with_session(database_url, clean)
     # The member got no photo and no document.
-    assert not [call for call in fake.calls if call.method in ("sendPhoto", "sendDocument") and call.params.get("chat_id") == member]
+    assert not [
+        call
+        for call in fake.calls
+        if call.method in ("sendPhoto", "sendDocument") and call.params.get("chat_id") == member
+    ]

@@ -58,12 +58,20 @@ async def snapshot(harness: BotHarness) -> dict[str, object]:
     async with harness.storage.sessionmaker() as session:
         return {
             "reminders": await session.scalar(select(func.count(Reminder.id))),
-            "reminder states": sorted(tuple(row) for row in (await session.execute(select(Reminder.id, Reminder.status))).all()),
+            "reminder states": sorted(
+                tuple(row) for row in (await session.execute(select(Reminder.id, Reminder.status))).all()
+            ),
             "invites": await session.scalar(select(func.count(Invite.id))),
             "role changes": await session.scalar(select(func.count(RoleChange.id))),
-            "roles": sorted(tuple(row) for row in (await session.execute(select(Member.telegram_id, Member.role))).all()),
-            "thresholds": sorted(tuple(row) for row in (await session.execute(select(Threshold.id, Threshold.review_status))).all()),
-            "uploads": sorted(tuple(row) for row in (await session.execute(select(FormUpload.id, FormUpload.published_form_pk))).all()),
+            "roles": sorted(
+                tuple(row) for row in (await session.execute(select(Member.telegram_id, Member.role))).all()
+            ),
+            "thresholds": sorted(
+                tuple(row) for row in (await session.execute(select(Threshold.id, Threshold.review_status))).all()
+            ),
+            "uploads": sorted(
+                tuple(row) for row in (await session.execute(select(FormUpload.id, FormUpload.published_form_pk))).all()
+            ),
             "forms": await session.scalar(select(func.count(SurveyForm.id))),
         }
 
@@ -87,8 +95,11 @@ async def test_every_coordinator_path_is_refused_to_a_member_and_changes_nothing
             assert harness.texts(calls) == [REFUSAL], text
             assert not [call for call in calls if call.method in ("sendPhoto", "sendDocument", "setMyCommands")], text
     for factory in sorted(factories, key=lambda factory: factory.__prefix__):
-        for data in (f"{factory.__prefix__}:1:ok:x", f"{factory.__prefix__}:1:c:KE:lab:1:30:c",
-                     f"{factory.__prefix__}:garbage"):
+        for data in (
+            f"{factory.__prefix__}:1:ok:x",
+            f"{factory.__prefix__}:1:c:KE:lab:1:30:c",
+            f"{factory.__prefix__}:garbage",
+        ):
             calls = await harness.press(member, data=data[:64])
             answers = [call for call in calls if call.method == "answerCallbackQuery"]
             assert [call.params.get("text") for call in answers] == [REFUSAL], data
@@ -119,4 +130,5 @@ async def test_a_button_is_answered_once_whether_its_handler_succeeds_or_fails(h
     calls = await harness.press(coordinator, data=pressed)
     answers = [call for call in calls if call.method == "answerCallbackQuery"]
     assert [call.params.get("text") for call in answers] == [
-        "Sorry, something went wrong on our side. Please try again in a moment."]
+        "Sorry, something went wrong on our side. Please try again in a moment."
+    ]

@@ -32,8 +32,9 @@ async def harness(settings):
     yield harness
     async with harness.storage.sessionmaker() as session, session.begin():
         await session.execute(delete(Threshold).where(Threshold.instrument.like("ux review test %")))
-        await session.execute(delete(Submission).where(Submission.member_id.in_(
-            select(Member.id).where(Member.telegram_id.in_(_made)))))
+        await session.execute(
+            delete(Submission).where(Submission.member_id.in_(select(Member.id).where(Member.telegram_id.in_(_made))))
+        )
     await harness.close()
 
 
@@ -60,30 +61,75 @@ def buttons(call) -> list[str]:
     return [button.text for row in call.keyboard.inline_keyboard for button in row] if call.keyboard else []
 
 
-async def reported_value(harness: BotHarness, by_user: int, value: str = "3.500000", typed: str | None = None) -> Threshold:
+async def reported_value(
+    harness: BotHarness, by_user: int, value: str = "3.500000", typed: str | None = None
+) -> Threshold:
     """A value a focal point reported in the survey, waiting for review, stored as the bot stored it before."""
     with REFERENCE_THRESHOLDS.open(newline="", encoding="utf-8") as handle:
-        row = next(line for line in csv.DictReader(handle) if line["pollutant"].lower() == "cadmium"
-                   and line["land_use"].lower().startswith("agricultural") and line["country_iso2"] == "CA")
+        row = next(
+            line
+            for line in csv.DictReader(handle)
+            if line["pollutant"].lower() == "cadmium"
+            and line["land_use"].lower().startswith("agricultural")
+            and line["country_iso2"] == "CA"
+        )
     tag = f"ux review test {next(_unique)} {time.time_ns()}"
     # Bhutan: no other test reads its values (approved ones would change what Kenya's lookups say).
-    record = normalize_row(dict(row, country_iso2="BT", country="Bhutan", value=value, unit="mg/kg", instrument=tag,
-                                source_url_or_path="survey answer " + tag), 1)
+    record = normalize_row(
+        dict(
+            row,
+            country_iso2="BT",
+            country="Bhutan",
+            value=value,
+            unit="mg/kg",
+            instrument=tag,
+            source_url_or_path="survey answer " + tag,
+        ),
+        1,
+    )
     values = record.to_dict()
     async with harness.storage.sessionmaker() as session, session.begin():
         submitter = await session.scalar(select(Member).where(Member.telegram_id == by_user))
         form_pk = await session.scalar(select(func.min(SurveyForm.id)))
-        submission = Submission(form_pk=form_pk, member_id=submitter.id, country="BT", language="en", status="submitted",
-                                state={}, data={}, active=False, pending={}, last_update_id=0, created_at=utcnow(),
-                                updated_at=utcnow(), submitted_at=utcnow())
+        submission = Submission(
+            form_pk=form_pk,
+            member_id=submitter.id,
+            country="BT",
+            language="en",
+            status="submitted",
+            state={},
+            data={},
+            active=False,
+            pending={},
+            last_update_id=0,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            submitted_at=utcnow(),
+        )
         session.add(submission)
         await session.flush()
-        threshold = Threshold(source_key=source_key(values), origin="survey", review_status="pending",
-                              submission_id=submission.id, created_at=utcnow(), updated_at=utcnow(), **values)
+        threshold = Threshold(
+            source_key=source_key(values),
+            origin="survey",
+            review_status="pending",
+            submission_id=submission.id,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            **values,
+        )
         session.add(threshold)
         if typed is not None:  # the answer trail of the entry's value question, as the survey records it
-            session.add(SurveyAnswer(submission_id=submission.id, update_id=1, question="threshold[1]/value",
-                                     action="answer", value=typed, accepted=True, created_at=utcnow()))
+            session.add(
+                SurveyAnswer(
+                    submission_id=submission.id,
+                    update_id=1,
+                    question="threshold[1]/value",
+                    action="answer",
+                    value=typed,
+                    accepted=True,
+                    created_at=utcnow(),
+                )
+            )
     return threshold
 
 
@@ -110,9 +156,13 @@ async def test_coordinator_help_lists_the_tools_and_sets_the_chat_menu(harness):
 
 
 async def test_the_public_menu_names_mute_which_every_reminder_mentions(harness):
-    registered = [call for call in harness.api.calls if call.method == "setMyCommands" and call.params.get("scope") is None]
-    menus = {call.params.get("language_code"): {c.command: c.description for c in call.params["commands"]}
-             for call in registered}
+    registered = [
+        call for call in harness.api.calls if call.method == "setMyCommands" and call.params.get("scope") is None
+    ]
+    menus = {
+        call.params.get("language_code"): {c.command: c.description for c in call.params["commands"]}
+        for call in registered
+    }
     assert menus[None]["mute"] == "Stop receiving reminders" and menus[None]["unmute"] == "Receive reminders again"
     assert menus["fr"]["mute"] == "Ne plus recevoir de rappels"
     assert not {"review", "remind", "invite"} & set(menus[None])  # coordinator tools stay in coordinators' chats
@@ -226,14 +276,34 @@ async def test_review_buttons_and_value_correction_are_refused_for_a_member(harn
 async def test_export_csv_files_carry_the_reported_threshold_values(harness, user_id):
     await member(harness, user_id)
     async with harness.storage.sessionmaker() as session, session.begin():
-        form = await session.scalar(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds",
-                                                             SurveyForm.is_current.is_(True)))
+        form = await session.scalar(
+            select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current.is_(True))
+        )
         submitter = await session.scalar(select(Member).where(Member.telegram_id == user_id))
-        session.add(Submission(form_pk=form.id, member_id=submitter.id, country="KE", language="en", status="submitted",
-                               state={}, active=False, pending={}, last_update_id=0, created_at=utcnow(),
-                               updated_at=utcnow(), submitted_at=utcnow(),
-                               data={"instrument": [{"instr_title": "Soil Quality Regulations", "key_value": [
-                                   {"pollutant": "cadmium", "value": 3.5}, {"pollutant": "lead", "value": 120}]}]}))
+        session.add(
+            Submission(
+                form_pk=form.id,
+                member_id=submitter.id,
+                country="KE",
+                language="en",
+                status="submitted",
+                state={},
+                active=False,
+                pending={},
+                last_update_id=0,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+                submitted_at=utcnow(),
+                data={
+                    "instrument": [
+                        {
+                            "instr_title": "Soil Quality Regulations",
+                            "key_value": [{"pollutant": "cadmium", "value": 3.5}, {"pollutant": "lead", "value": 120}],
+                        }
+                    ]
+                },
+            )
+        )
     await harness.send(coordinator(harness), "/export")
     calls = await harness.press(coordinator(harness), "INSOP soil threshold values")
     documents = [call for call in calls if call.method == "sendDocument"]
@@ -243,8 +313,10 @@ async def test_export_csv_files_carry_the_reported_threshold_values(harness, use
     assert "one row per entry" in values_csv.params["caption"]
     rows = list(csv.DictReader(values_csv.files["document"].decode("utf-8-sig").splitlines()))
     mine = [row for row in rows if row["pollutant"] in ("cadmium", "lead") and row["value"] in ("3.5", "120")]
-    assert [(row["pollutant"], row["value"], row["_index"]) for row in mine][-2:] == [("cadmium", "3.5", "1"),
-                                                                                       ("lead", "120", "2")]
+    assert [(row["pollutant"], row["value"], row["_index"]) for row in mine][-2:] == [
+        ("cadmium", "3.5", "1"),
+        ("lead", "120", "2"),
+    ]
 
 
 async def test_export_is_refused_for_a_member(harness, user_id):
@@ -293,8 +365,12 @@ async def test_guided_invite_is_refused_for_a_member(harness, user_id):
     assert sent(await harness.send(user, "/invite")) == [REFUSAL]
     calls = await harness.send(user, "Kenya")  # no country step was opened: an ordinary lookup reply
     assert not any("Who is it for?" in text for text in sent(calls))
-    for data in (CoordInvite(country="KE", role="", step="c"), CoordInvite(country="KE", role="lab", step="r"),
-                 CoordInvite(country="KE", role="lab", multi=1, step="u"), CoordInvite(country="KE", role="lab", days=7)):
+    for data in (
+        CoordInvite(country="KE", role="", step="c"),
+        CoordInvite(country="KE", role="lab", step="r"),
+        CoordInvite(country="KE", role="lab", multi=1, step="u"),
+        CoordInvite(country="KE", role="lab", days=7),
+    ):
         calls = await harness.press(user, data=data.pack())
         assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [REFUSAL]
         assert not edits(calls) and not sent(calls)

@@ -38,21 +38,43 @@ def test_the_reviewed_table_is_well_formed():
             assert name and name == name.strip() and "  " not in name, (row["code"], language, name)
     # Overrides only: a row repeating CLDR in every language would hide a later CLDR fix.
     cldr = {language: Locale.parse(language).territories for language in UN_LANGUAGES}
-    same = [row["code"] for row in rows if all(row[language] == cldr[language].get(row["code"]) for language in UN_LANGUAGES)]
+    same = [
+        row["code"]
+        for row in rows
+        if all(row[language] == cldr[language].get(row["code"]) for language in UN_LANGUAGES)
+    ]
     assert not same, f"rows identical to CLDR: {same}"
 
 
-@pytest.mark.parametrize(("code", "language", "expected"), [
-    ("KR", "en", "Republic of Korea"), ("KP", "en", "Democratic People’s Republic of Korea"),
-    ("VN", "en", "Viet Nam"), ("VN", "fr", "Viet Nam"), ("VN", "ar", "فييت نام"),
-    ("CI", "en", "Côte d’Ivoire"), ("CI", "ar", "كوت ديفوار"),
-    ("TR", "en", "Türkiye"), ("BO", "en", "Bolivia (Plurinational State of)"), ("BO", "zh", "玻利维亚（多民族国）"),
-    ("MM", "en", "Myanmar"), ("PS", "en", "State of Palestine"), ("TW", "en", "Taiwan Province of China"),
-    ("TW", "zh", "中国台湾省"), ("FK", "es", "Islas Malvinas (Falkland)"), ("FK", "ru", "Фолклендские (Мальвинские) острова"),
-    ("US", "ru", "Соединенные Штаты Америки"), ("GB", "en", "United Kingdom of Great Britain and Northern Ireland"),
-    ("RU", "fr", "Fédération de Russie"), ("IR", "es", "Irán (República Islámica del)"),
-    ("KE", "en", "Kenya"), ("KE", "es", "Kenya"), ("CN", "zh", "中国"), ("EU", "fr", "Union européenne"),
-])
+@pytest.mark.parametrize(
+    ("code", "language", "expected"),
+    [
+        ("KR", "en", "Republic of Korea"),
+        ("KP", "en", "Democratic People’s Republic of Korea"),
+        ("VN", "en", "Viet Nam"),
+        ("VN", "fr", "Viet Nam"),
+        ("VN", "ar", "فييت نام"),
+        ("CI", "en", "Côte d’Ivoire"),
+        ("CI", "ar", "كوت ديفوار"),
+        ("TR", "en", "Türkiye"),
+        ("BO", "en", "Bolivia (Plurinational State of)"),
+        ("BO", "zh", "玻利维亚（多民族国）"),
+        ("MM", "en", "Myanmar"),
+        ("PS", "en", "State of Palestine"),
+        ("TW", "en", "Taiwan Province of China"),
+        ("TW", "zh", "中国台湾省"),
+        ("FK", "es", "Islas Malvinas (Falkland)"),
+        ("FK", "ru", "Фолклендские (Мальвинские) острова"),
+        ("US", "ru", "Соединенные Штаты Америки"),
+        ("GB", "en", "United Kingdom of Great Britain and Northern Ireland"),
+        ("RU", "fr", "Fédération de Russie"),
+        ("IR", "es", "Irán (República Islámica del)"),
+        ("KE", "en", "Kenya"),
+        ("KE", "es", "Kenya"),
+        ("CN", "zh", "中国"),
+        ("EU", "fr", "Union européenne"),
+    ],
+)
 def test_display_names_follow_the_un(code, language, expected):
     assert country_name(code, language) == expected
 
@@ -77,13 +99,34 @@ def test_no_cldr_abbreviations_or_shared_names(language):
     assert not shared, f"{language}: two countries shown with one name: {shared}"
 
 
-@pytest.mark.parametrize(("typed", "code"), [
-    ("South Korea", "KR"), ("Republic of Korea", "KR"), ("Corée du Sud", "KR"), ("République de Corée", "KR"),
-    ("韩国", "KR"), ("大韩民国", "KR"), ("Vietnam", "VN"), ("Viet Nam", "VN"), ("Viêt Nam", "VN"),
-    ("Turkey", "TR"), ("Türkiye", "TR"), ("Ivory Coast", "CI"), ("ساحل العاج", "CI"), ("كوت ديفوار", "CI"),
-    ("Burma", "MM"), ("Palestinian Territories", "PS"), ("State of Palestine", "PS"), ("Bolivia", "BO"),
-    ("Islas Malvinas", "FK"), ("Russia", "RU"), ("Российская Федерация", "RU"), ("Kenia", "KE"), ("KE", "KE"),
-])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("South Korea", "KR"),
+        ("Republic of Korea", "KR"),
+        ("Corée du Sud", "KR"),
+        ("République de Corée", "KR"),
+        ("韩国", "KR"),
+        ("大韩民国", "KR"),
+        ("Vietnam", "VN"),
+        ("Viet Nam", "VN"),
+        ("Viêt Nam", "VN"),
+        ("Turkey", "TR"),
+        ("Türkiye", "TR"),
+        ("Ivory Coast", "CI"),
+        ("ساحل العاج", "CI"),
+        ("كوت ديفوار", "CI"),
+        ("Burma", "MM"),
+        ("Palestinian Territories", "PS"),
+        ("State of Palestine", "PS"),
+        ("Bolivia", "BO"),
+        ("Islas Malvinas", "FK"),
+        ("Russia", "RU"),
+        ("Российская Федерация", "RU"),
+        ("Kenia", "KE"),
+        ("KE", "KE"),
+    ],
+)
 def test_every_spelling_is_still_understood(typed, code):
     assert exact_country(typed) == code
 
@@ -104,7 +147,9 @@ def test_form_country_list_uses_the_same_names():
 
 def test_lookups_and_charts_show_the_same_names():
     """The lookup (and the comparison chart fed from it) names every jurisdiction of the data as bot.countries does."""
-    jurisdictions = {record.jurisdiction for record in read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv")}
+    jurisdictions = {
+        record.jurisdiction for record in read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv")
+    }
     for code in sorted(jurisdictions):
         for language in UN_LANGUAGES:
             assert lookup_country_name(code, language) == country_name(code, language), (code, language)
@@ -117,23 +162,44 @@ def test_the_lookup_understands_un_and_cldr_names():
 
     vocabulary = build_vocabulary(all_locales=False)
     index = ThresholdIndex(read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv"))
-    for text in ("cadmium Republic of Korea", "cadmium South Korea", "镉 大韩民国", "lead Taiwan Province of China",
-                 "lead Taiwan", "cadmium Viet Nam", "cadmium Vietnam"):
+    for text in (
+        "cadmium Republic of Korea",
+        "cadmium South Korea",
+        "镉 大韩民国",
+        "lead Taiwan Province of China",
+        "lead Taiwan",
+        "cadmium Viet Nam",
+        "cadmium Vietnam",
+    ):
         result = lookup(index, text, vocabulary=vocabulary)
         assert result.country in ("KR", "TW", "VN"), (text, result.country)
     assert un_names()["KR"]["en"] == "Republic of Korea"
 
 
-NETHERLANDS_UN = {"en": "Netherlands (Kingdom of the)", "fr": "Pays-Bas (Royaume des)", "es": "Países Bajos (Reino de los)",
-                  "ru": "Нидерланды (Королевство)", "zh": "荷兰王国", "ar": "هولندا (مملكة)"}
+NETHERLANDS_UN = {
+    "en": "Netherlands (Kingdom of the)",
+    "fr": "Pays-Bas (Royaume des)",
+    "es": "Países Bajos (Reino de los)",
+    "ru": "Нидерланды (Королевство)",
+    "zh": "荷兰王国",
+    "ar": "هولندا (مملكة)",
+}
 
 
 def test_the_netherlands_carry_the_un_name_everywhere_and_every_short_name_finds_them():
     assert {language: country_name("NL", language) for language in UN_LANGUAGES} == NETHERLANDS_UN
     assert {language: lookup_country_name("NL", language) for language in UN_LANGUAGES} == NETHERLANDS_UN
     assert {row["name"]: row["label"] for row in country_choices()}["NL"] == NETHERLANDS_UN
-    for typed in ("Netherlands", "Pays-Bas", "荷兰", "Нидерланды", "Países Bajos", "هولندا", "Holland",
-                  *NETHERLANDS_UN.values()):
+    for typed in (
+        "Netherlands",
+        "Pays-Bas",
+        "荷兰",
+        "Нидерланды",
+        "Países Bajos",
+        "هولندا",
+        "Holland",
+        *NETHERLANDS_UN.values(),
+    ):
         assert exact_country(typed) == "NL", typed
         assert match_country(typed)[0][0] == "NL", typed
     assert match_country("Netherland")[0][0] == "NL"
@@ -146,8 +212,15 @@ def test_the_lookup_finds_the_netherlands_by_any_short_name():
 
     vocabulary = build_vocabulary(all_locales=False)
     index = ThresholdIndex(read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv"))
-    for text in ("cadmium Netherlands", "cadmium Pays-Bas", "镉 荷兰", "кадмий Нидерланды", "cadmio Países Bajos",
-                 "الكادميوم هولندا", "cadmium Netherlands (Kingdom of the)"):
+    for text in (
+        "cadmium Netherlands",
+        "cadmium Pays-Bas",
+        "镉 荷兰",
+        "кадмий Нидерланды",
+        "cadmio Países Bajos",
+        "الكادميوم هولندا",
+        "cadmium Netherlands (Kingdom of the)",
+    ):
         assert lookup(index, text, vocabulary=vocabulary).country == "NL", text
 
 
@@ -188,9 +261,11 @@ def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalch
     import subprocess
     import sys
 
-    code = ("import sys, bot.countries, bot.lookup, bot.lookup.views, bot.lookup.records, bot.lookup.vocabulary, "
-            "bot.lookup.synthetic, bot.survey, bot.survey.loader; "
-            "print(sorted({name.split('.')[0] for name in sys.modules} & {'aiogram', 'sqlalchemy'}))")
+    code = (
+        "import sys, bot.countries, bot.lookup, bot.lookup.views, bot.lookup.records, bot.lookup.vocabulary, "
+        "bot.lookup.synthetic, bot.survey, bot.survey.loader; "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'aiogram', 'sqlalchemy'}))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

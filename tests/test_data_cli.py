@@ -22,10 +22,31 @@ from tests.test_cli import run_bot
 HEADER = ",".join(CSV_COLUMNS)
 
 
-def _row(pollutant: str, value: str = "12", country: str = "AQ", instrument: str = "Test instrument",
-         conditions: str = "", land_use: str = "industrial") -> str:
-    cells = [country, "Antarctica", "national", pollutant, "", land_use, value, "mg/kg", "guideline", "total",
-             conditions, "guideline", instrument, "2020", "https://example.org/test"]
+def _row(
+    pollutant: str,
+    value: str = "12",
+    country: str = "AQ",
+    instrument: str = "Test instrument",
+    conditions: str = "",
+    land_use: str = "industrial",
+) -> str:
+    cells = [
+        country,
+        "Antarctica",
+        "national",
+        pollutant,
+        "",
+        land_use,
+        value,
+        "mg/kg",
+        "guideline",
+        "total",
+        conditions,
+        "guideline",
+        instrument,
+        "2020",
+        "https://example.org/test",
+    ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)
     return buffer.getvalue()
@@ -54,8 +75,9 @@ async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_
     try:
         result = run_bot("data", "import", str(bad), env={"DATABASE_URL": database_url})
         assert result.returncode == 2, result.stdout
-        assert result.stderr.strip() == (f"error: {bad}: row 2, column 'value': "
-                                         f"'999999999999999999999999…' is too large to be a concentration")
+        assert result.stderr.strip() == (
+            f"error: {bad}: row 2, column 'value': '999999999999999999999999…' is too large to be a concentration"
+        )
     finally:
         await _forget(database_url, "testium_nines")
 
@@ -63,8 +85,8 @@ async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_
 @pytest.mark.slow  # a `python -m bot lookup` process
 async def test_lookup_json_never_prints_infinity(database_url):
     """A value stored as infinite before imports refused it is not served, and the JSON stays JSON."""
-    from storage.repositories.thresholds import ThresholdRepository
     from bot.lookup.records import read_thresholds_csv
+    from storage.repositories.thresholds import ThresholdRepository
 
     record = read_thresholds_csv(io.StringIO(HEADER + "\n" + _row("lead", "12", country="AQ")))[0].to_dict()
     record.update(value=float("inf"), value_original="9" * 400, pollutant_original="lead (infinite test row)")
@@ -86,13 +108,17 @@ async def test_lookup_json_never_prints_infinity(database_url):
 async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, database_url):
     env = {"DATABASE_URL": database_url}
     source = tmp_path / "formulas.csv"
-    source.write_text(HEADER + "\n"
-                      + _row("testium formula", instrument='=HYPERLINK("http://evil.example","click")',
-                             conditions="@SUM(1+1)")
-                      + _row("testium formula", value="13", instrument="+33 1 23 45", conditions="-2+3", country="NL"),
-                      encoding="utf-8")
+    source.write_text(
+        HEADER
+        + "\n"
+        + _row("testium formula", instrument='=HYPERLINK("http://evil.example","click")', conditions="@SUM(1+1)")
+        + _row("testium formula", value="13", instrument="+33 1 23 45", conditions="-2+3", country="NL"),
+        encoding="utf-8",
+    )
     try:
-        assert run_bot("data", "import", str(source), env=env).stdout.strip().endswith("2 values added, 0 already present")
+        assert (
+            run_bot("data", "import", str(source), env=env).stdout.strip().endswith("2 values added, 0 already present")
+        )
         exported = tmp_path / "export.csv"
         result = run_bot("data", "export", "--out", str(exported), env=env)
         assert result.returncode == 0, result.stderr
@@ -102,9 +128,13 @@ async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, 
         # The UN's English name next to the ISO code; `country` keeps the source's own wording.
         assert reader.fieldnames[:3] == ["country_iso2", "country_un_name", "country"]
         assert sorted((row["country_iso2"], row["country_un_name"], row["country"]) for row in rows) == [
-            ("AQ", "Antarctica", "Antarctica"), ("NL", "Netherlands (Kingdom of the)", "Antarctica")]
+            ("AQ", "Antarctica", "Antarctica"),
+            ("NL", "Netherlands (Kingdom of the)", "Antarctica"),
+        ]
         assert sorted((row["instrument"], row["conditions"]) for row in rows) == [
-            ("'+33 1 23 45", "'-2+3"), ("'=HYPERLINK(\"http://evil.example\",\"click\")", "'@SUM(1+1)")]
+            ("'+33 1 23 45", "'-2+3"),
+            ('\'=HYPERLINK("http://evil.example","click")', "'@SUM(1+1)"),
+        ]
         for row in rows:
             assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in row.values())
         # The apostrophe is read back off: importing the export finds every row already stored.
@@ -139,7 +169,9 @@ async def test_import_streams_in_batches(tmp_path, settings, database_url):
             async with create_sessionmaker(engine)() as session:
                 from sqlalchemy import func, select
 
-                stored = await session.scalar(select(func.count(Threshold.id)).where(Threshold.pollutant_id == "testium_stream"))
+                stored = await session.scalar(
+                    select(func.count(Threshold.id)).where(Threshold.pollutant_id == "testium_stream")
+                )
         finally:
             await engine.dispose()
         assert stored == 20_000
@@ -168,7 +200,12 @@ async def test_import_is_all_or_nothing(tmp_path, database_url):
             async with create_sessionmaker(engine)() as session:
                 from sqlalchemy import func, select
 
-                assert await session.scalar(select(func.count(Threshold.id)).where(Threshold.pollutant_id == "testium_late")) == 0
+                assert (
+                    await session.scalar(
+                        select(func.count(Threshold.id)).where(Threshold.pollutant_id == "testium_late")
+                    )
+                    == 0
+                )
         finally:
             await engine.dispose()
     finally:
@@ -183,10 +220,12 @@ def test_lookup_json_lists_are_capped(count):
     from bot.lookup import build_index, parse_query
     from bot.lookup.records import read_thresholds_csv
     from bot.lookup.views import JSON_RECORDS_CAP
-    from bot.telegram_render import result_to_json
     from bot.lookup.vocabulary import build_vocabulary
+    from bot.telegram_render import result_to_json
 
-    rows = "".join(_row("lead", value=str(number + 1), country="CA", instrument=f"I{number}") for number in range(count))
+    rows = "".join(
+        _row("lead", value=str(number + 1), country="CA", instrument=f"I{number}") for number in range(count)
+    )
     index = build_index(read_thresholds_csv(io.StringIO(HEADER + "\n" + rows)))
     result = index.find(parse_query("lead Canada", build_vocabulary(all_locales=False)))
     payload = result_to_json(result, gettext.NullTranslations(), "en")

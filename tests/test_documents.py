@@ -46,8 +46,9 @@ async def publish_test_survey(sessionmaker) -> None:
     form = load_form(FORM_FILE)
     async with sessionmaker() as session, session.begin():
         if await SurveyRepository(session).form_version(form.form_id, form.version) is None:
-            await SurveyRepository(session).publish(form.form_id, form.version, form.title, form.to_dict(),
-                                                    "focal_point", FORM_FILE.name, None)
+            await SurveyRepository(session).publish(
+                form.form_id, form.version, form.title, form.to_dict(), "focal_point", FORM_FILE.name, None
+            )
         await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
 
 
@@ -83,8 +84,9 @@ async def at_document_question(harness: BotHarness, user_id: int, language: str 
     return user, calls
 
 
-async def send_file(harness: BotHarness, user, content: bytes, filename: str | None, declared: int | None = -1,
-                    photo: bool = False):
+async def send_file(
+    harness: BotHarness, user, content: bytes, filename: str | None, declared: int | None = -1, photo: bool = False
+):
     """The user sends a file; returns (the update, the calls the bot made in reply)."""
     file_id = harness.api.add_file(content, declared_size=declared)
     size = len(content) if declared == -1 else declared
@@ -94,17 +96,26 @@ async def send_file(harness: BotHarness, user, content: bytes, filename: str | N
 
 async def documents_of(harness: BotHarness, user_id: int) -> list[SurveyDocument]:
     async with harness.storage.sessionmaker() as session:
-        return list(await session.scalars(
-            select(SurveyDocument).join(Submission, Submission.id == SurveyDocument.submission_id)
-            .join(Member, Member.id == Submission.member_id).where(Member.telegram_id == user_id)
-            .order_by(SurveyDocument.id)))
+        return list(
+            await session.scalars(
+                select(SurveyDocument)
+                .join(Submission, Submission.id == SurveyDocument.submission_id)
+                .join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id == user_id)
+                .order_by(SurveyDocument.id)
+            )
+        )
 
 
 async def draft_of(harness: BotHarness, user_id: int) -> Submission:
     async with harness.storage.sessionmaker() as session:
         return await session.scalar(
-            select(Submission).join(Member, Member.id == Submission.member_id)
-            .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1))
+            select(Submission)
+            .join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == user_id)
+            .order_by(Submission.id.desc())
+            .limit(1)
+        )
 
 
 def texts(calls) -> str:
@@ -113,13 +124,16 @@ def texts(calls) -> str:
 
 async def press_forged(harness: BotHarness, user, data: str):
     """The user presses a button carrying `data` under the newest message the bot sent them (forged or not)."""
-    message = next(call.result for call in reversed(harness.api.calls)
-                   if call.chat_id == user.id and call.method == "sendMessage")
+    message = next(
+        call.result for call in reversed(harness.api.calls) if call.chat_id == user.id and call.method == "sendMessage"
+    )
     return await harness.feed(harness.updates.press(user, message, data))
 
 
 def alerts(calls) -> list[str]:
-    return [call.params.get("text") for call in calls if call.method == "answerCallbackQuery" and call.params.get("text")]
+    return [
+        call.params.get("text") for call in calls if call.method == "answerCallbackQuery" and call.params.get("text")
+    ]
 
 
 # ---------------------------------------------------------------- the engine and the sniffing, no chat
@@ -190,13 +204,18 @@ async def test_a_document_answers_the_question_once_even_when_redelivered(harnes
     draft = await draft_of(harness, user_id)
     assert draft.state["answers"]["instrument_file"]["document"] == document.id
     async with harness.storage.sessionmaker() as session:
-        trail = await session.scalar(select(func.count(SurveyAnswer.id)).where(
-            SurveyAnswer.submission_id == draft.id, SurveyAnswer.question == "instrument_file",
-            SurveyAnswer.accepted))
+        trail = await session.scalar(
+            select(func.count(SurveyAnswer.id)).where(
+                SurveyAnswer.submission_id == draft.id,
+                SurveyAnswer.question == "instrument_file",
+                SurveyAnswer.accepted,
+            )
+        )
     assert trail == 1
     # A picture sent compressed answers the optional annex; the review lists both.
-    photo_update, calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None,
-                                          photo=True)
+    photo_update, calls = await send_file(
+        harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True
+    )
     assert "May INSOP publish what you sent?" in texts(calls)
     assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
 
@@ -205,8 +224,9 @@ async def test_a_restarted_bot_ignores_redelivered_documents(harness, user_id, s
     """A redelivery reaching another process (no shared memory of update ids): the SQL guard stores nothing."""
     user, _calls = await at_document_question(harness, user_id)
     pdf_update, _calls = await send_file(harness, user, PDF, "decree.pdf")
-    photo_update, _calls = await send_file(harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None,
-                                           photo=True)
+    photo_update, _calls = await send_file(
+        harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True
+    )
     restarted = await BotHarness.start(settings)
     try:
         # The survey now asks for consent: the redelivered files reach neither the answer nor the form upload.
@@ -277,8 +297,15 @@ async def pending_value_of(harness: BotHarness, submission_id: int) -> Threshold
     tag = f"document test {next(_unique)} {time.time_ns()}"
     values = normalize_row(dict(row, instrument=tag, source_url_or_path="survey answer " + tag), 1).to_dict()
     async with harness.storage.sessionmaker() as session, session.begin():
-        threshold = Threshold(source_key=source_key(values), origin="survey", review_status="pending",
-                              submission_id=submission_id, created_at=utcnow(), updated_at=utcnow(), **values)
+        threshold = Threshold(
+            source_key=source_key(values),
+            origin="survey",
+            review_status="pending",
+            submission_id=submission_id,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            **values,
+        )
         session.add(threshold)
     return threshold
 
@@ -332,8 +359,13 @@ async def test_the_command_line_export_writes_the_documents_zip(harness, user_id
     from bot.__main__ import _export
 
     _user, submission = await submit_with_document(harness, user_id)
-    args = Namespace(form="document_test", format="csv", out=str(tmp_path / "answers.csv"), telegram_ids=False,
-                     documents=str(tmp_path / "documents.zip"))
+    args = Namespace(
+        form="document_test",
+        format="csv",
+        out=str(tmp_path / "answers.csv"),
+        telegram_ids=False,
+        documents=str(tmp_path / "documents.zip"),
+    )
     assert await _export(settings, args) == 0
     archive = zipfile.ZipFile(tmp_path / "documents.zip")
     manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
@@ -353,11 +385,14 @@ async def test_mydata_lists_documents_and_forget_erases_those_of_drafts(harness,
     calls = await harness.press(user, "Yes, erase my data")
     assert "Documents erased: 1." in texts(calls)
     async with harness.storage.sessionmaker() as session:
-        left = await session.scalar(select(func.count(SurveyDocument.id)).where(SurveyDocument.filename == "decree.pdf",
-                                                                               SurveyDocument.update_id > 0,
-                                                                               SurveyDocument.member_id.is_(None),
-                                                                               SurveyDocument.submission_id.not_in(
-                                                                                   select(Submission.id))))
+        left = await session.scalar(
+            select(func.count(SurveyDocument.id)).where(
+                SurveyDocument.filename == "decree.pdf",
+                SurveyDocument.update_id > 0,
+                SurveyDocument.member_id.is_(None),
+                SurveyDocument.submission_id.not_in(select(Submission.id)),
+            )
+        )
     assert left == 0
     assert await documents_of(harness, user_id) == []
 
@@ -378,10 +413,29 @@ def test_the_console_sends_local_files_with_file_path(tmp_path):
 
     (tmp_path / "decree.pdf").write_bytes(PDF)
     (tmp_path / "fake.pdf").write_bytes(b"MZ not a pdf")
-    lines = ["/start", "Kenya", "1", "1", f"/file {FORM_FILE}", "1", "/survey", "3", "Decree 12/2023",
-             f"/file {tmp_path / 'fake.pdf'}", f"/file {tmp_path / 'missing.pdf'}", f"/file {tmp_path / 'decree.pdf'}"]
-    result = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="\n".join(lines) + "\n",
-                     env={"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "42"})
+    lines = [
+        "/start",
+        "Kenya",
+        "1",
+        "1",
+        f"/file {FORM_FILE}",
+        "1",
+        "/survey",
+        "3",
+        "Decree 12/2023",
+        f"/file {tmp_path / 'fake.pdf'}",
+        f"/file {tmp_path / 'missing.pdf'}",
+        f"/file {tmp_path / 'decree.pdf'}",
+    ]
+    result = run_bot(
+        "chat",
+        "--lang",
+        "en",
+        "--user-id",
+        "42",
+        stdin="\n".join(lines) + "\n",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "42"},
+    )
     assert result.returncode == 0, result.stderr
     assert "Published: Document test survey, version 1." in result.stdout
     assert "This type of file is not accepted." in result.stdout
@@ -392,14 +446,29 @@ def test_the_console_sends_local_files_with_file_path(tmp_path):
 
 
 def test_the_export_zips_are_split_to_fit_telegram_uploads():
-    rows = [(1, "internal", SurveyDocument(id=number, filename=f"part{number}.pdf", extension="pdf", size=len(PDF),
-                                           media_type="application/pdf", sha256="0" * 64, question="instrument_file",
-                                           content=PDF))
-            for number in (1, 2, 3)]
+    rows = [
+        (
+            1,
+            "internal",
+            SurveyDocument(
+                id=number,
+                filename=f"part{number}.pdf",
+                extension="pdf",
+                size=len(PDF),
+                media_type="application/pdf",
+                sha256="0" * 64,
+                question="instrument_file",
+                content=PDF,
+            ),
+        )
+        for number in (1, 2, 3)
+    ]
     archives = documents.build_archives(rows, part_bytes=2 * len(PDF))
     names = [sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist()) for archive in archives]
-    assert names == [["documents/1-part1.pdf", "documents/2-part2.pdf", "manifest.csv"],
-                     ["documents/3-part3.pdf", "manifest.csv"]]
+    assert names == [
+        ["documents/1-part1.pdf", "documents/2-part2.pdf", "manifest.csv"],
+        ["documents/3-part3.pdf", "manifest.csv"],
+    ]
 
 
 async def test_a_document_whose_question_stopped_applying_is_not_submitted(harness, user_id):
@@ -423,8 +492,12 @@ def test_the_review_card_picks_the_documents_of_the_values_instrument():
         return documents.DocumentView(number, f"{number}.pdf", "pdf", 1, "0" * 64, question, 1, utcnow())
 
     views = [view(1, "instrument[1]/instr_file"), view(2, "instrument[2]/instr_file"), view(3, "annex")]
-    data = {"instrument": [{"instr_title": "Decree 12/2023", "instr_number": "12"},
-                           {"instr_title": "GB 15618-2018", "instr_number": "GB 15618"}]}
+    data = {
+        "instrument": [
+            {"instr_title": "Decree 12/2023", "instr_number": "12"},
+            {"instr_title": "GB 15618-2018", "instr_number": "GB 15618"},
+        ]
+    }
     chosen = documents.documents_for_value(views, data, "GB 15618-2018 (GB 15618)")
     assert [item.id for item in chosen] == [2, 3]
     # No instrument matches (an edited title): every document is shown rather than none.

@@ -51,10 +51,14 @@ async def test_a_document_answer_is_downloaded_over_http(fake, database_url):
         fake.inject_document("decree.pdf", PDF, user_id=USER, language_code="en")
         await expect("Any annex to send?")
         async with engine.connect() as connection:
-            stored = (await connection.execute(
-                select(SurveyDocument.content, SurveyDocument.media_type)
-                .join(Submission, Submission.id == SurveyDocument.submission_id)
-                .join(Member, Member.id == Submission.member_id).where(Member.telegram_id == USER))).all()
+            stored = (
+                await connection.execute(
+                    select(SurveyDocument.content, SurveyDocument.media_type)
+                    .join(Submission, Submission.id == SurveyDocument.submission_id)
+                    .join(Member, Member.id == Submission.member_id)
+                    .where(Member.telegram_id == USER)
+                )
+            ).all()
         assert [(row.content, row.media_type) for row in stored] == [(PDF, "application/pdf")]
     finally:
         bot.stop()

@@ -64,6 +64,7 @@ class Scenario:
 
     def break_the_error_handler(self) -> None:
         """aiogram re-raises from feed_update when the error handler itself fails."""
+
         @self.dispatcher.errors()
         async def failing_error_handler(event) -> None:
             raise LookupError("the error handler fails too")
@@ -104,8 +105,11 @@ async def scenario(i18n):
 
 
 def failure_lines(caplog, update_id: int) -> list[str]:
-    return [record.getMessage() for record in caplog.records
-            if record.levelno >= logging.ERROR and str(update_id) in record.getMessage()]
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.ERROR and str(update_id) in record.getMessage()
+    ]
 
 
 async def test_an_exception_escaping_feed_update_is_logged_once_apologized_and_confirmed(scenario, i18n, caplog):
@@ -169,7 +173,9 @@ async def test_updates_in_flight_are_bounded(scenario):
         await scenario.reply(803, "echo quick", since)
         await asyncio.sleep(0.5)
         # Three received and unconfirmed (the slow one and two behind it): no more until it is done.
-        answered = {call.params["chat_id"] for call in scenario.fake.calls if call.seq > since and call.method == "sendMessage"}
+        answered = {
+            call.params["chat_id"] for call in scenario.fake.calls if call.seq > since and call.method == "sendMessage"
+        }
         assert answered == {802, 803}
         scenario.release.set()
         await scenario.reply(804, "echo quick", since)
@@ -196,15 +202,26 @@ async def test_unknown_update_kinds_and_getupdates_errors_do_not_stop_polling(sc
         since = scenario.fake.mark()
         scenario.fake.inject_update({"future_kind": {"id": 1, "from": {"id": 5, "is_bot": False, "first_name": "X"}}})
         scenario.fake.inject_update({})  # an update with nothing in it
-        scenario.fake.inject_update({"edited_message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
-                                                        "from": {"id": 5, "is_bot": False, "first_name": "X"}, "text": "x"}})
+        scenario.fake.inject_update(
+            {
+                "edited_message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 5, "type": "private"},
+                    "from": {"id": 5, "is_bot": False, "first_name": "X"},
+                    "text": "x",
+                }
+            }
+        )
         # A kind aiogram knows but cannot read (a field newer Bot APIs add, here missing): skipped, not a stall.
         scenario.fake.inject_update({"poll": {"id": "1", "question": "?", "options": [], "total_voter_count": 0}})
         scenario.fake.inject_message("still there?", user_id=5)
         await scenario.reply(5, "echo still there?", since)
         await scenario.confirmed()
         # Telegram says another instance polls (409): retried, not fatal.
-        scenario.fake.fail_next("getUpdates", error_code=409, description="Conflict: terminated by other getUpdates request")
+        scenario.fake.fail_next(
+            "getUpdates", error_code=409, description="Conflict: terminated by other getUpdates request"
+        )
         scenario.fake.fail_next("getUpdates", error_code=401, description="Unauthorized")
         scenario.fake.inject_message("and now?", user_id=5)
         await scenario.reply(5, "echo and now?", since, timeout=20)

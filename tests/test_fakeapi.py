@@ -125,7 +125,10 @@ async def test_send_edit_callback_roundtrip(env: tuple[FakeBotAPI, Bot]) -> None
     user_mid = start["message"]["message_id"]
     kb = InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text="Yes", callback_data="yes"), InlineKeyboardButton(text="No", callback_data="no")],
+            [
+                InlineKeyboardButton(text="Yes", callback_data="yes"),
+                InlineKeyboardButton(text="No", callback_data="no"),
+            ],
             [InlineKeyboardButton(text="Site", url="https://www.fao.org/global-soil-partnership/insop/en/")],
         ]
     )
@@ -182,9 +185,11 @@ async def test_send_edit_callback_roundtrip(env: tuple[FakeBotAPI, Bot]) -> None
         await bot.send_message(USER, "1 <b>2", parse_mode="HTML")
     with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
         await bot.send_message(
-            USER, "x", reply_markup=InlineKeyboardMarkup(
+            USER,
+            "x",
+            reply_markup=InlineKeyboardMarkup(
                 inline_keyboard=[[InlineKeyboardButton(text="t", callback_data="d" * 65)]]
-            )
+            ),
         )
 
 
@@ -196,6 +201,7 @@ async def test_commands_per_scope_and_language(env: tuple[FakeBotAPI, Bot]) -> N
     assert await bot.set_my_commands(es, language_code="es")
     private = BotCommandScopeAllPrivateChats()
     assert await bot.set_my_commands([BotCommand(command="survey", description="Survey")], scope=private)
+
     def pairs(commands: list[BotCommand]) -> list[tuple[str, str]]:
         return [(c.command, c.description) for c in commands]
 
@@ -277,7 +283,9 @@ async def test_time_scale_and_poll_conflict() -> None:
 async def test_send_photo_and_document_multipart(env: tuple[FakeBotAPI, Bot]) -> None:
     fake, bot = env
     doc_bytes = os.urandom(70_000) + b"\x00end"
-    photo_msg = await bot.send_photo(USER, BufferedInputFile(PNG, "pixel.png"), caption="a <i>pixel</i>", parse_mode="HTML")
+    photo_msg = await bot.send_photo(
+        USER, BufferedInputFile(PNG, "pixel.png"), caption="a <i>pixel</i>", parse_mode="HTML"
+    )
     assert photo_msg.photo and photo_msg.photo[-1].width == 1 and photo_msg.photo[-1].height == 1
     assert photo_msg.caption == "a pixel" and photo_msg.caption_entities
     doc_msg = await bot.send_document(USER, BufferedInputFile(doc_bytes, "thresholds.csv"), caption="data")
@@ -429,7 +437,10 @@ async def test_webhook_gives_up_after_attempts(env: tuple[FakeBotAPI, Bot]) -> N
         await bot.set_webhook(url)
         upd = fake.inject_message("lost", user_id=USER)
         for _ in range(100):
-            if len([d for d in fake.webhook_deliveries if d["update_id"] == upd["update_id"]]) == 2 and not fake.updates:
+            if (
+                len([d for d in fake.webhook_deliveries if d["update_id"] == upd["update_id"]]) == 2
+                and not fake.updates
+            ):
                 break
             await asyncio.sleep(0.05)
         assert [d["status"] for d in fake.webhook_deliveries] == [503, 503]
@@ -550,8 +561,18 @@ async def test_dispatcher_end_to_end_polling(env: tuple[FakeBotAPI, Bot]) -> Non
 async def test_cli_runner() -> None:
     root = Path(__file__).resolve().parent.parent
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakeapi", "--port", "0", "--rate", "30", "--per-chat-rate", "1",
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "tests.fakeapi",
+        "--port",
+        "0",
+        "--rate",
+        "30",
+        "--per-chat-rate",
+        "1",
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         line = (await asyncio.wait_for(proc.stdout.readline(), 15)).decode()

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.survey import answer as engine_answer
-from bot.survey import current_prompt, load_form, start as engine_start
+from bot.survey import current_prompt, load_form
+from bot.survey import start as engine_start
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess, open_threshold_survey
@@ -59,7 +60,9 @@ def survey_plan(repeats: int = REPEATS) -> tuple[list[str], dict, str]:
             text = "2030"
         elif prompt.path.endswith(("/pollutant_cas", "/ph_min", "/ph_max", "/instr_amended")):
             # Optional answers with a format of their own.
-            text = {"pollutant_cas": "7440-43-9", "ph_min": "5", "ph_max": "7", "instr_amended": "2024"}[prompt.path.rsplit("/", 1)[1]]
+            text = {"pollutant_cas": "7440-43-9", "ph_min": "5", "ph_max": "7", "instr_amended": "2024"}[
+                prompt.path.rsplit("/", 1)[1]
+            ]
         elif prompt.type == "select_one":
             text = prompt.choices[number % len(prompt.choices)][1]
         elif prompt.type == "select_multiple":
@@ -81,24 +84,31 @@ def survey_plan(repeats: int = REPEATS) -> tuple[list[str], dict, str]:
     return inputs, state["answers"], current_prompt(form, state, "en").label
 
 
-
-
 def to_user(fragment: str):
     return lambda call: call.params.get("chat_id") == USER and fragment in (call.params.get("text") or "")
 
 
 async def trail(engine) -> tuple[dict | None, int, int, int]:
     async with engine.connect() as connection:
-        row = (await connection.execute(
-            select(Submission.id, Submission.state).join(Member, Member.id == Submission.member_id)
-            .where(Member.telegram_id == USER))).first()
+        row = (
+            await connection.execute(
+                select(Submission.id, Submission.state)
+                .join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id == USER)
+            )
+        ).first()
         if row is None:
             return None, 0, 0, 0
         # One statement, one snapshot: the bot keeps writing while we count.
-        count, distinct, accepted = (await connection.execute(
-            select(func.count(SurveyAnswer.id), func.count(func.distinct(SurveyAnswer.update_id)),
-                   func.count(SurveyAnswer.id).filter(SurveyAnswer.accepted))
-            .where(SurveyAnswer.submission_id == row.id))).one()
+        count, distinct, accepted = (
+            await connection.execute(
+                select(
+                    func.count(SurveyAnswer.id),
+                    func.count(func.distinct(SurveyAnswer.update_id)),
+                    func.count(SurveyAnswer.id).filter(SurveyAnswer.accepted),
+                ).where(SurveyAnswer.submission_id == row.id)
+            )
+        ).one()
         return row.state, count, distinct, accepted
 
 

@@ -26,7 +26,9 @@ APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment
 
 
 def _cluster() -> list[str] | None:
-    versions = sorted(path.name for path in Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").is_dir() else []
+    versions = (
+        sorted(path.name for path in Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").is_dir() else []
+    )
     if not versions or shutil.which("pg_ctlcluster") is None:
         return None
     return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main"]
@@ -58,18 +60,22 @@ def spanish(msgid: str) -> str:
 
 
 def to_user(fragment: str | None = None):
-    return lambda call: call.params.get("chat_id") == USER and (fragment is None or fragment in (call.params.get("text") or ""))
+    return lambda call: (
+        call.params.get("chat_id") == USER and (fragment is None or fragment in (call.params.get("text") or ""))
+    )
 
 
 async def trail(engine) -> tuple[dict, int]:
     async with engine.connect() as connection:
-        row = (await connection.execute(
-            select(Submission.id, Submission.state).join(Member, Member.id == Submission.member_id)
-            .where(Member.telegram_id == USER))).one()
+        row = (
+            await connection.execute(
+                select(Submission.id, Submission.state)
+                .join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id == USER)
+            )
+        ).one()
         count = await connection.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == row.id))
         return row.state, count
-
-
 
 
 async def test_postgres_restart_under_the_running_bot(fake, database_url):
@@ -120,8 +126,9 @@ async def test_postgres_restart_under_the_running_bot(fake, database_url):
         state_after, answers_after = await trail(engine)
         assert answers_after == answers_before + 1
         assert state_after["answers"]["respondent/institution"] == "Kenya Soil Survey"
-        assert {key: value for key, value in state_after["answers"].items() if key != "respondent/institution"} == \
-            {key: value for key, value in state_before["answers"].items() if key != "respondent/institution"}
+        assert {key: value for key, value in state_after["answers"].items() if key != "respondent/institution"} == {
+            key: value for key, value in state_before["answers"].items() if key != "respondent/institution"
+        }
     finally:
         if stopped:
             # Whatever happened above, the cluster is running again for the rest of the suite.

@@ -21,8 +21,10 @@ async def test_seeding_publishes_the_new_versions_next_to_the_first_ones(tmp_pat
             await session.execute(SurveyForm.__table__.delete())
             repo = SurveyRepository(session)
             # A deployment of last year: only the first versions are published.
-            for name, audience in (("threshold_survey_2025060101.xlsx", "focal_point,member"),
-                                   ("lab_sop_survey_2025060101.xlsx", "lab")):
+            for name, audience in (
+                ("threshold_survey_2025060101.xlsx", "focal_point,member"),
+                ("lab_sop_survey_2025060101.xlsx", "lab"),
+            ):
                 first = load_form(FORMS_DIR / "previous" / name)
                 await repo.publish(first.form_id, first.version, first.title, first.to_dict(), audience, name, None)
         async with sessionmaker() as session:
@@ -32,8 +34,10 @@ async def test_seeding_publishes_the_new_versions_next_to_the_first_ones(tmp_pat
             rows = list(await session.scalars(select(SurveyForm).order_by(SurveyForm.id)))
         versions = {(row.form_id, row.version): row.is_current for row in rows}
         assert versions == {
-            ("insop_thresholds", "2025060101"): False, ("insop_lab_sop", "2025060101"): False,
-            ("insop_thresholds", "2026113002"): True, ("insop_lab_sop", "2026113002"): True,
+            ("insop_thresholds", "2025060101"): False,
+            ("insop_lab_sop", "2025060101"): False,
+            ("insop_thresholds", "2026113002"): True,
+            ("insop_lab_sop", "2026113002"): True,
         }
         # A draft of the first version goes on with that version's questions.
         form = Form.from_dict(old.definition)

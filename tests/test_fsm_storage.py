@@ -14,8 +14,9 @@ from tests.harness import BotHarness
 
 async def rows(harness: BotHarness, user_id: int) -> int:
     async with harness.storage.sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(ConversationState)
-                                    .where(ConversationState.user_id == user_id))
+        return await session.scalar(
+            select(func.count()).select_from(ConversationState).where(ConversationState.user_id == user_id)
+        )
 
 
 async def test_state_and_data_outlive_the_storage_object(settings, user_id):
@@ -64,8 +65,9 @@ async def test_forget_erases_a_half_finished_step(settings, user_id):
     user = harness.user(user_id, language="en")
     try:
         await harness.send(user, "/start")
-        await harness.dispatcher.storage.set_state(StorageKey(bot_id=harness.bot.id, chat_id=user_id, user_id=user_id),
-                                                   "CoordinatorStates:reminder_text")
+        await harness.dispatcher.storage.set_state(
+            StorageKey(bot_id=harness.bot.id, chat_id=user_id, user_id=user_id), "CoordinatorStates:reminder_text"
+        )
         assert await rows(harness, user_id) == 1
         await harness.send(user, "/forget")
         await harness.press(user, "Yes, erase my data")
@@ -80,10 +82,13 @@ async def test_state_and_data_written_at_once_both_reach_the_database(settings, 
     try:
         key = StorageKey(bot_id=1000, chat_id=user_id, user_id=user_id)
         storage = SQLStorage(harness.storage.sessionmaker)
-        await asyncio.gather(storage.set_state(key, "CoordinatorStates:reminder_text"),
-                             storage.set_data(key, {"reminder_id": 7}))
+        await asyncio.gather(
+            storage.set_state(key, "CoordinatorStates:reminder_text"), storage.set_data(key, {"reminder_id": 7})
+        )
         fresh = SQLStorage(harness.storage.sessionmaker)
-        assert (await fresh.get_state(key), await fresh.get_data(key)) == ("CoordinatorStates:reminder_text",
-                                                                           {"reminder_id": 7})
+        assert (await fresh.get_state(key), await fresh.get_data(key)) == (
+            "CoordinatorStates:reminder_text",
+            {"reminder_id": 7},
+        )
     finally:
         await harness.close()

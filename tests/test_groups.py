@@ -39,14 +39,23 @@ def sent_into(calls, chat_id: int) -> list:
 
 
 def group_message(chat_id: int, user, text: str = "hello") -> Message:
-    return Message(message_id=1, date=int(time.time()), chat=Chat(id=chat_id, type="supergroup", title="Soil people"),
-                   from_user=user, text=text)
+    return Message(
+        message_id=1,
+        date=int(time.time()),
+        chat=Chat(id=chat_id, type="supergroup", title="Soil people"),
+        from_user=user,
+        text=text,
+    )
 
 
 async def answers_of(harness: BotHarness, telegram_id: int) -> int:
     async with harness.storage.sessionmaker() as session:
-        return await session.scalar(select(func.count(SurveyAnswer.id)).join(Submission, Submission.id == SurveyAnswer.submission_id)
-                                    .join(Member, Member.id == Submission.member_id).where(Member.telegram_id == telegram_id))
+        return await session.scalar(
+            select(func.count(SurveyAnswer.id))
+            .join(Submission, Submission.id == SurveyAnswer.submission_id)
+            .join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == telegram_id)
+        )
 
 
 async def test_personal_and_coordinator_commands_in_a_group_get_one_note(harness):
@@ -54,8 +63,19 @@ async def test_personal_and_coordinator_commands_in_a_group_get_one_note(harness
     await harness.send(coordinator, "/start")  # a known member with personal data to leak
     group = group_id()
     everything = []
-    for command in ("/stats", "/mydata", "/invite focal_point KE", "/export ids", "/survey", "/reminders",
-                    "/review", "/start", "/help", "/forget", "/promote 12345"):
+    for command in (
+        "/stats",
+        "/mydata",
+        "/invite focal_point KE",
+        "/export ids",
+        "/survey",
+        "/reminders",
+        "/review",
+        "/start",
+        "/help",
+        "/forget",
+        "/promote 12345",
+    ):
         everything += await harness.feed(harness.updates.message(coordinator, command, chat_id=group))
     into_group = sent_into(everything, group)
     # One short note, the first time only; no statistics, no chart, no files, no personal data.
@@ -123,9 +143,14 @@ async def test_lookups_work_in_a_group(harness, user_id):
 
 async def test_buttons_pressed_in_a_group_are_refused(harness, user_id):
     group = group_id()
-    for presser, data in ((harness.user(user_id), "svs:1:abcdef12:c:0"), (harness.user(user_id), "svo:1"),
-                          (harness.user(user_id), f"forget:{user_id}:1"), (harness.user(user_id), "lang:fr"),
-                          (harness.user(COORDINATOR), "crv:1:ok:"), (harness.user(COORDINATOR), "cex:1:1")):
+    for presser, data in (
+        (harness.user(user_id), "svs:1:abcdef12:c:0"),
+        (harness.user(user_id), "svo:1"),
+        (harness.user(user_id), f"forget:{user_id}:1"),
+        (harness.user(user_id), "lang:fr"),
+        (harness.user(COORDINATOR), "crv:1:ok:"),
+        (harness.user(COORDINATOR), "cex:1:1"),
+    ):
         calls = await harness.feed(harness.updates.press(presser, group_message(group, presser), data))
         assert [call.method for call in calls] == ["answerCallbackQuery"], (data, [call.method for call in calls])
         assert calls[0].params["text"] == "This works only in a private chat with me." and calls[0].params["show_alert"]
@@ -152,4 +177,6 @@ async def test_private_chats_are_unchanged(harness, user_id):
     message = group_message(user_id, user)
     message = message.model_copy(update={"chat": Chat(id=user_id, type="private")})
     calls = await harness.feed(harness.updates.press(user, message, "svs:99999999999999999999:ab:c:0"))
-    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == ["This button is no longer active."]
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [
+        "This button is no longer active."
+    ]

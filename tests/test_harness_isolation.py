@@ -46,6 +46,8 @@ async def test_a_session_rolled_back_inside_the_test_keeps_the_earlier_commits(s
             await session.flush()
             await session.rollback()
         async with storage.sessionmaker() as session:
-            ids = await session.scalars(select(Member.telegram_id).where(Member.telegram_id.in_([user_id, user_id + 1])))
+            ids = await session.scalars(
+                select(Member.telegram_id).where(Member.telegram_id.in_([user_id, user_id + 1]))
+            )
             assert list(ids) == [user_id]
     assert await members_with(settings, user_id) == 0

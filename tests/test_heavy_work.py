@@ -87,8 +87,9 @@ async def answered(harness: BotHarness, user, text: str) -> list[str]:
 
 def press(harness: BotHarness, user, label: str):
     message, button = harness.find_button(user.id, label=label)
-    return asyncio.create_task(harness.dispatcher.feed_update(harness.bot, harness.updates.press(user, message,
-                                                                                                  button.callback_data)))
+    return asyncio.create_task(
+        harness.dispatcher.feed_update(harness.bot, harness.updates.press(user, message, button.callback_data))
+    )
 
 
 def sent_to(harness: BotHarness, chat_id: int, method: str) -> list:
@@ -118,7 +119,9 @@ async def test_a_member_is_answered_while_the_stats_chart_is_drawn(harness, gate
     someone = await member(harness, user_id)
     coordinator = harness.user(COORDINATORS[0])
     photos_before = len(sent_to(harness, coordinator.id, "sendPhoto"))
-    stats = asyncio.create_task(harness.dispatcher.feed_update(harness.bot, harness.updates.message(coordinator, "/stats")))
+    stats = asyncio.create_task(
+        harness.dispatcher.feed_update(harness.bot, harness.updates.message(coordinator, "/stats"))
+    )
     await wait_until(lambda: started_jobs(gate) == 1, "the chart job started")
 
     assert await answered(harness, someone, "/survey")
@@ -163,7 +166,9 @@ async def test_a_member_is_answered_while_the_lookup_index_is_rebuilt(harness, m
 
     monkeypatch.setattr(thresholds, "build_index", held_build)
     monkeypatch.setitem(harness.dispatcher.workflow_data, "catalog", ThresholdCatalog())  # an index not built yet
-    lookup = asyncio.create_task(harness.dispatcher.feed_update(harness.bot, harness.updates.message(asker, "cadmium Canada")))
+    lookup = asyncio.create_task(
+        harness.dispatcher.feed_update(harness.bot, harness.updates.message(asker, "cadmium Canada"))
+    )
     await wait_until(entered.is_set, "the index build started")
 
     assert await answered(harness, someone, "/survey")
@@ -239,8 +244,9 @@ def test_the_worker_ends_with_a_bot_that_was_killed(tmp_path):
 
     script = tmp_path / "bot_with_a_worker.py"
     script.write_text(BOT_WITH_A_WORKER)
-    bot = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    bot = subprocess.Popen(
+        [sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     try:
         worker = int(bot.stdout.readline())
         bot.send_signal(signal.SIGKILL)

@@ -32,9 +32,23 @@ COORDINATOR = 900  # COORDINATOR_IDS of BotProcess
 BAD_INTS = ("99999999999999999999", "2147483648", "-1", "-99999999999999999999", "x", "", "1.5", "0x10", "²", " 1")
 # Each prefix with its fields: "i" an id or number, "s" a string; as bot/callbacks.py and privacy.py define them.
 PREFIXES = {
-    "lang": "s", "ctry": "s", "role": "s", "svo": "i", "svs": "issi", "cmp": "ss", "crm": "iss", "crx": "is",
-    "crv": "iss", "cex": "ii", "cpb": "iss", "forget": "ii", "lkp": "ssissss", "civ": "ssiis", "prf": "s",
-    "sva": "is", "doc": "i",
+    "lang": "s",
+    "ctry": "s",
+    "role": "s",
+    "svo": "i",
+    "svs": "issi",
+    "cmp": "ss",
+    "crm": "iss",
+    "crx": "is",
+    "crv": "iss",
+    "cex": "ii",
+    "cpb": "iss",
+    "forget": "ii",
+    "lkp": "ssissss",
+    "civ": "ssiis",
+    "prf": "s",
+    "sva": "is",
+    "doc": "i",
 }
 GOOD = {"i": "1", "s": "ok"}
 
@@ -48,18 +62,28 @@ def forged_payloads() -> list[str | None]:
         for position, kind in enumerate(fields):
             bad_values = BAD_INTS if kind == "i" else ("\x00", "a\nb", "é" * 30, "x" * 70, "%s")
             for bad in bad_values:
-                payloads.append(":".join([prefix, *good[:position], bad, *good[position + 1:]]))
+                payloads.append(":".join([prefix, *good[:position], bad, *good[position + 1 :]]))
     # In range but no such row: must be "not available", not an SQL error.
-    payloads += ["svo:2147483647", "svs:2147483647:abcd1234:c:0", "crv:2147483647:ok:", "cex:2147483647:0",
-                 "crm:2147483647:now:", "crx:2147483647:cancel", "cpb:2147483647:ok:"]
+    payloads += [
+        "svo:2147483647",
+        "svs:2147483647:abcd1234:c:0",
+        "crv:2147483647:ok:",
+        "cex:2147483647:0",
+        "crm:2147483647:now:",
+        "crx:2147483647:cancel",
+        "cpb:2147483647:ok:",
+    ]
     return payloads
 
 
 async def answers_stored(engine, telegram_id: int) -> int:
     async with engine.connect() as connection:
         return await connection.scalar(
-            select(func.count(SurveyAnswer.id)).join(Submission, Submission.id == SurveyAnswer.submission_id)
-            .join(Member, Member.id == Submission.member_id).where(Member.telegram_id == telegram_id))
+            select(func.count(SurveyAnswer.id))
+            .join(Submission, Submission.id == SurveyAnswer.submission_id)
+            .join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == telegram_id)
+        )
 
 
 async def inject_hostile(fake: FakeBotAPI, member: int, group: int) -> list[str]:
@@ -71,34 +95,82 @@ async def inject_hostile(fake: FakeBotAPI, member: int, group: int) -> list[str]
     coordinator_message = fake.sent_messages(COORDINATOR)[-1]["message_id"]
     group_message = fake.inject_message("hello all", user_id=member, chat_id=group)["message"]["message_id"]
     for data in forged_payloads():
-        for chat, message_id, user in ((member, member_message, member), (COORDINATOR, coordinator_message, COORDINATOR),
-                                       (group, group_message, member)):
+        for chat, message_id, user in (
+            (member, member_message, member),
+            (COORDINATOR, coordinator_message, COORDINATOR),
+            (group, group_message, member),
+        ):
             update = fake.inject_callback_query(chat, message_id, data, user_id=user)
             queries.append(update["callback_query"]["id"])
     # Buttons under a message too old for Telegram to show the bot (an InaccessibleMessage: date 0).
-    for data in ("lang:fr", "ctry:KE", "role:member", f"forget:{member}:1", "svo:1", "lkp:cadmium:NL:1::::", "cmp:cadmium::"):
+    for data in (
+        "lang:fr",
+        "ctry:KE",
+        "role:member",
+        f"forget:{member}:1",
+        "svo:1",
+        "lkp:cadmium:NL:1::::",
+        "cmp:cadmium::",
+    ):
         query_id = f"old-{len(queries)}"
-        callback = {"id": query_id, "from": {"id": member, "is_bot": False, "first_name": "Nadia"}, "chat_instance": "1",
-                    "message": {"message_id": member_message, "date": 0, "chat": {"id": member, "type": "private"}},
-                    "data": data}
+        callback = {
+            "id": query_id,
+            "from": {"id": member, "is_bot": False, "first_name": "Nadia"},
+            "chat_instance": "1",
+            "message": {"message_id": member_message, "date": 0, "chat": {"id": member, "type": "private"}},
+            "data": data,
+        }
         fake.callback_queries[query_id] = {"query": callback, "answered": False, "answer": None}
         fake.inject_update({"callback_query": callback})
         queries.append(query_id)
     # Groups: personal and coordinator commands, a would-be survey answer, a channel.
     for text in ("/stats", "/mydata", "/invite focal_point KE", "/export ids", "/survey", "My survey answer"):
-        fake.inject_message(text, user_id=COORDINATOR if text in ("/stats", "/export ids", "/invite focal_point KE") else member,
-                            chat_id=group)
+        fake.inject_message(
+            text,
+            user_id=COORDINATOR if text in ("/stats", "/export ids", "/invite focal_point KE") else member,
+            chat_id=group,
+        )
     fake.register_chat(-1_001_234_567_890, type="channel", title="News")
-    fake.inject_update({"channel_post": {"message_id": 1, "date": int(time.time()), "text": "/stats",
-                                         "chat": {"id": -1_001_234_567_890, "type": "channel", "title": "News"}}})
+    fake.inject_update(
+        {
+            "channel_post": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "text": "/stats",
+                "chat": {"id": -1_001_234_567_890, "type": "channel", "title": "News"},
+            }
+        }
+    )
     # Update kinds the bot does not handle, or that no aiogram knows.
     user = {"id": member, "is_bot": False, "first_name": "Nadia"}
     fake.inject_update({"future_kind": {"id": 1, "from": user}})
     fake.inject_update({})
-    fake.inject_update({"edited_message": {"message_id": 99, "date": int(time.time()), "edit_date": int(time.time()),
-                                           "chat": {"id": member, "type": "private"}, "from": user, "text": "edited"}})
-    fake.inject_update({"poll": {"id": "1", "question": "?", "options": [], "total_voter_count": 0, "is_closed": False,
-                                 "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}})
+    fake.inject_update(
+        {
+            "edited_message": {
+                "message_id": 99,
+                "date": int(time.time()),
+                "edit_date": int(time.time()),
+                "chat": {"id": member, "type": "private"},
+                "from": user,
+                "text": "edited",
+            }
+        }
+    )
+    fake.inject_update(
+        {
+            "poll": {
+                "id": "1",
+                "question": "?",
+                "options": [],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+            }
+        }
+    )
     return queries
 
 
@@ -110,8 +182,14 @@ async def settle(fake: FakeBotAPI, queries: list[str], timeout: float = 120) -> 
         if not fake.updates and not unanswered:
             return
         await asyncio.sleep(0.2)
-    unanswered = [fake.callback_queries[query]["query"].get("data") for query in queries if not fake.callback_queries[query]["answered"]]
-    raise AssertionError(f"pending updates {[u['update_id'] for u in fake.updates][:10]}; unanswered presses {unanswered[:10]}")
+    unanswered = [
+        fake.callback_queries[query]["query"].get("data")
+        for query in queries
+        if not fake.callback_queries[query]["answered"]
+    ]
+    raise AssertionError(
+        f"pending updates {[u['update_id'] for u in fake.updates][:10]}; unanswered presses {unanswered[:10]}"
+    )
 
 
 async def normal_lookup_answered(fake: FakeBotAPI, user: int) -> None:
@@ -125,20 +203,30 @@ def check_group_quiet(fake: FakeBotAPI, group: int) -> None:
     """One note in the group and nothing personal: no statistics, file or chart. (Forged "cmp" presses
     are lookups, which groups may use: with no known pollutant they ask which one.)"""
     into_group = [call for call in fake.calls if call.params.get("chat_id") == group and call.method.startswith("send")]
-    notes = [call for call in into_group if "In groups I only answer threshold lookups" in (call.params.get("text") or "")]
-    others = [(call.method, call.params.get("text")) for call in into_group if call not in notes
-              and not (call.method == "sendMessage" and call.params["text"].startswith("Which pollutant should I compare?"))]
+    notes = [
+        call for call in into_group if "In groups I only answer threshold lookups" in (call.params.get("text") or "")
+    ]
+    others = [
+        (call.method, call.params.get("text"))
+        for call in into_group
+        if call not in notes
+        and not (call.method == "sendMessage" and call.params["text"].startswith("Which pollutant should I compare?"))
+    ]
     assert len(notes) == 1 and not others, (len(notes), others)
 
 
 def check_no_apology(fake: FakeBotAPI) -> None:
     """Hostile input is refused, not failed on: nobody got "something went wrong"."""
-    texts = [call.params.get("text") or "" for call in fake.calls if call.method in ("sendMessage", "answerCallbackQuery")]
+    texts = [
+        call.params.get("text") or "" for call in fake.calls if call.method in ("sendMessage", "answerCallbackQuery")
+    ]
     assert not [text for text in texts if "something went wrong" in text]
 
 
 def check_clean_log(stderr: str, token: str) -> None:
-    failures = [line for line in stderr.splitlines() if " ERROR " in line or " CRITICAL " in line or "Traceback" in line]
+    failures = [
+        line for line in stderr.splitlines() if " ERROR " in line or " CRITICAL " in line or "Traceback" in line
+    ]
     assert not failures, "\n".join(failures[:20])
     assert token not in stderr
 
@@ -166,9 +254,13 @@ async def test_polling_process_survives_hostile_updates(fake, database_url):
         # The member's survey goes on where it was.
         since = fake.mark()
         fake.inject_command("resume", user_id=member, language_code="en")
-        await fake.wait_for("sendMessage", sent_to(member, "Which country are you answering about?"), since=since, timeout=20)
+        await fake.wait_for(
+            "sendMessage", sent_to(member, "Which country are you answering about?"), since=since, timeout=20
+        )
         fake.press_button(member, text="Kenya")
-        await fake.wait_for("sendMessage", sent_to(member, "In what capacity are you answering?"), since=since, timeout=20)
+        await fake.wait_for(
+            "sendMessage", sent_to(member, "In what capacity are you answering?"), since=since, timeout=20
+        )
     finally:
         fake.configure(deliver_all_kinds=False)
         bot.stop()
@@ -185,8 +277,14 @@ def free_port() -> int:
 async def raw_post(port: int, headers: bytes, body: bytes) -> int:
     """An HTTP request written byte by byte (a header aiohttp's client would not send); returns the status."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + headers
-                 + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    writer.write(
+        b"POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + headers
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
     await writer.drain()
     status_line = await reader.readline()
     writer.close()
@@ -200,9 +298,17 @@ async def test_webhook_process_survives_hostile_updates(database_url):
     async with FakeBotAPI.running(deliver_all_kinds=True) as fake:
         process = BotProcess(fake, database_url)
         environment = process.environment() | {
-            "PORT": str(port), "WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": secret + "\n"}
-        server = subprocess.Popen([sys.executable, "-m", "bot", "webhook"], cwd=ROOT, env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            "PORT": str(port),
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}",
+            "WEBHOOK_SECRET": secret + "\n",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bot", "webhook"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             registered = await fake.wait_for("setWebhook", timeout=60)
             assert registered.params["secret_token"] == secret  # the trailing newline is not part of it
@@ -221,7 +327,9 @@ async def test_webhook_process_survives_hostile_updates(database_url):
                     assert status == 401, (header, status)
                 # The right secret with a body that is no update: answered, not a 500 Telegram would retry forever.
                 for body in (b"not json", b'{"update_id": "x"}', b"[]", b'{"update_id": 2, "message": {"text": 5}}'):
-                    status = await raw_post(port, b"X-Telegram-Bot-Api-Secret-Token: " + secret.encode() + b"\r\n", body)
+                    status = await raw_post(
+                        port, b"X-Telegram-Bot-Api-Secret-Token: " + secret.encode() + b"\r\n", body
+                    )
                     assert status == 200, (body, status)
             assert not fake.calls_of("sendMessage")
 

@@ -13,10 +13,6 @@ from tests.fakeapi.server import FakeBotAPI
 pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 
 
-
-
-
-
 def text_has(fragment: str):
     return lambda call: fragment in (call.params.get("text") or "")
 
@@ -41,11 +37,18 @@ async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_proces
     user = 4242
     since = fake.mark()
     fake.inject_command("start", user_id=user, language_code="en", first_name="Wanjiru")
-    greeting = await fake.wait_for("sendMessage", lambda c: c.params.get("chat_id") == user and c.params.get("reply_markup"), since=since, timeout=15)
+    greeting = await fake.wait_for(
+        "sendMessage",
+        lambda c: c.params.get("chat_id") == user and c.params.get("reply_markup"),
+        since=since,
+        timeout=15,
+    )
     assert "Hello, Wanjiru!" in greeting.params["text"]
 
     fake.press_button(user, text="Français")
-    edited = await fake.wait_for("editMessageText", text_has("Langue choisie\u202f: Français."), since=since, timeout=15)
+    edited = await fake.wait_for(
+        "editMessageText", text_has("Langue choisie\u202f: Français."), since=since, timeout=15
+    )
     assert edited.ok
     await fake.wait_for("answerCallbackQuery", since=since, timeout=15)
     await fake.wait_for("sendMessage", text_has("Dans quel pays travaillez-vous"), since=since, timeout=15)
@@ -92,10 +95,17 @@ async def test_webhook_mode_checks_the_secret_and_serves_updates(database_url):
     async with FakeBotAPI.running() as fake:
         process = BotProcess(fake, database_url)
         environment = process.environment() | {
-            "PORT": str(port), "WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": "s3cret-hook_42",
+            "PORT": str(port),
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}",
+            "WEBHOOK_SECRET": "s3cret-hook_42",
         }
-        server = subprocess.Popen([sys.executable, "-m", "bot", "webhook"], cwd=ROOT, env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bot", "webhook"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             registered = await fake.wait_for("setWebhook", timeout=60)
             assert registered.params["url"] == f"http://127.0.0.1:{port}/webhook"
@@ -109,12 +119,23 @@ async def test_webhook_mode_checks_the_secret_and_serves_updates(database_url):
                             break
                     except aiohttp.ClientConnectionError:
                         await asyncio.sleep(0.1)
-                update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 77, "type": "private"},
-                                                      "from": {"id": 77, "is_bot": False, "first_name": "X"}, "text": "/help"}}
+                update = {
+                    "update_id": 1,
+                    "message": {
+                        "message_id": 1,
+                        "date": 0,
+                        "chat": {"id": 77, "type": "private"},
+                        "from": {"id": 77, "is_bot": False, "first_name": "X"},
+                        "text": "/help",
+                    },
+                }
                 async with client.post(f"http://127.0.0.1:{port}/webhook", json=update) as response:
                     assert response.status == 401
-                async with client.post(f"http://127.0.0.1:{port}/webhook", json=update,
-                                       headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+                async with client.post(
+                    f"http://127.0.0.1:{port}/webhook",
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                ) as response:
                     assert response.status == 401
             assert not fake.calls_of("sendMessage")
 
@@ -132,5 +153,5 @@ async def test_webhook_mode_checks_the_secret_and_serves_updates(database_url):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.communicate(timeout=10)
-                raise AssertionError("the webhook process did not stop within 30 s of SIGINT")
+                raise AssertionError("the webhook process did not stop within 30 s of SIGINT") from None
         assert b"s3cret-hook_42" not in errors

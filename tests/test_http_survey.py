@@ -14,8 +14,6 @@ pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
 USER = 7007
 
 
-
-
 def sent_to(user: int, fragment: str):
     return lambda call: call.params.get("chat_id") == user and fragment in (call.params.get("text") or "")
 
@@ -24,13 +22,21 @@ async def draft(database_url: str) -> tuple[dict, int, int]:
     engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
-            row = (await connection.execute(
-                select(Submission.id, Submission.state).join(Member, Member.id == Submission.member_id)
-                .where(Member.telegram_id == USER))).one()
+            row = (
+                await connection.execute(
+                    select(Submission.id, Submission.state)
+                    .join(Member, Member.id == Submission.member_id)
+                    .where(Member.telegram_id == USER)
+                )
+            ).one()
             # One statement, one snapshot: the bot may be writing while we count.
-            answers, distinct = (await connection.execute(
-                select(func.count(SurveyAnswer.id), func.count(func.distinct(SurveyAnswer.update_id)))
-                .where(SurveyAnswer.submission_id == row.id))).one()
+            answers, distinct = (
+                await connection.execute(
+                    select(func.count(SurveyAnswer.id), func.count(func.distinct(SurveyAnswer.update_id))).where(
+                        SurveyAnswer.submission_id == row.id
+                    )
+                )
+            ).one()
             return row.state, answers, distinct
     finally:
         await engine.dispose()

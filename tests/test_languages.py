@@ -11,9 +11,37 @@ from tests.harness import BotHarness
 
 # Words that only English has among the six languages; finding one means an untranslated text.
 ENGLISH_ONLY = {
-    "the", "and", "your", "you", "which", "what", "please", "values", "land", "soil", "limit", "answer",
-    "country", "survey", "recorded", "found", "with", "this", "that", "here", "choose", "welcome", "hello",
-    "back", "skip", "submit", "about", "of", "value", "role", "language",
+    "the",
+    "and",
+    "your",
+    "you",
+    "which",
+    "what",
+    "please",
+    "values",
+    "land",
+    "soil",
+    "limit",
+    "answer",
+    "country",
+    "survey",
+    "recorded",
+    "found",
+    "with",
+    "this",
+    "that",
+    "here",
+    "choose",
+    "welcome",
+    "hello",
+    "back",
+    "skip",
+    "submit",
+    "about",
+    "of",
+    "value",
+    "role",
+    "language",
 }
 WORD = re.compile(r"[A-Za-z]+")
 COMMAND = re.compile(r"/[a-z_]+")
@@ -60,7 +88,6 @@ def english_words(texts: list[str], data_strings: list[str]) -> set[str]:
 @pytest.mark.parametrize("language", sorted(SCENARIOS))
 async def test_whole_walk_in_one_language_leaves_no_english(harness, user_id, language):
     from bot.lookup import read_thresholds_csv
-
     from tests.conftest import ROOT
 
     country, role, query, expected = SCENARIOS[language]
@@ -77,10 +104,22 @@ async def test_whole_walk_in_one_language_leaves_no_english(harness, user_id, la
     seen += shown(await harness.send(user, "/skip"))
 
     records = read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv")
-    data_strings = [value for record in records for value in (
-        record.instrument, record.source, record.conditions, record.value_type_original, record.land_use_original,
-        record.legal_status_original, record.year_original, record.jurisdiction_level_original, record.basis_original,
-    )]
+    data_strings = [
+        value
+        for record in records
+        for value in (
+            record.instrument,
+            record.source,
+            record.conditions,
+            record.value_type_original,
+            record.land_use_original,
+            record.legal_status_original,
+            record.year_original,
+            record.jurisdiction_level_original,
+            record.basis_original,
+        )
+    ]
     left = english_words(seen, data_strings)
     assert left == set(), f"English words {sorted(left)} in:\n" + "\n---\n".join(
-        text for text in seen if english_words([text], data_strings))
+        text for text in seen if english_words([text], data_strings)
+    )

@@ -17,12 +17,38 @@ from tests.fakeapi.server import ApiError, FakeBotAPI
 from tests.harness import BotHarness
 
 HTML_CASES = [
-    "plain", "a < b and c > d", "AT&T", "&lt;b&gt;", "<b>bold</b>", "<B>upper</B>", "<b>open", "closed</b>",
-    "<b><i>crossed</b></i>", "<script>x</script>", "<Kenya>", "<br>", "<br/>", "line<br/>break", "<b/>",
-    '<span class="tg-spoiler">s</span>', "<span>no class</span>", "<tg-spoiler>s</tg-spoiler>",
-    '<a href="https://fao.org">FAO</a>', "<a>no link</a>", "<pre><code class=\"language-py\">x</code></pre>",
-    "<blockquote expandable>q</blockquote>", "<!-- comment -->text", "<u><s>both</s></u>", "</>", "<>", "<1>",
-    "x <b", "🌱 <i>é</i>", "<tg-emoji emoji-id=\"1\">👍</tg-emoji>", "<p>paragraph</p>", "<em>e</em><strong>s</strong>",
+    "plain",
+    "a < b and c > d",
+    "AT&T",
+    "&lt;b&gt;",
+    "<b>bold</b>",
+    "<B>upper</B>",
+    "<b>open",
+    "closed</b>",
+    "<b><i>crossed</b></i>",
+    "<script>x</script>",
+    "<Kenya>",
+    "<br>",
+    "<br/>",
+    "line<br/>break",
+    "<b/>",
+    '<span class="tg-spoiler">s</span>',
+    "<span>no class</span>",
+    "<tg-spoiler>s</tg-spoiler>",
+    '<a href="https://fao.org">FAO</a>',
+    "<a>no link</a>",
+    '<pre><code class="language-py">x</code></pre>',
+    "<blockquote expandable>q</blockquote>",
+    "<!-- comment -->text",
+    "<u><s>both</s></u>",
+    "</>",
+    "<>",
+    "<1>",
+    "x <b",
+    "🌱 <i>é</i>",
+    '<tg-emoji emoji-id="1">👍</tg-emoji>',
+    "<p>paragraph</p>",
+    "<em>e</em><strong>s</strong>",
 ]
 
 
@@ -72,14 +98,19 @@ def test_both_bot_apis_refuse_the_same_keyboards(name):
 async def test_the_local_bot_api_refuses_a_65_byte_callback_and_counts_utf16():
     bot = Bot("1000:test", session=LocalBotAPI(), default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
-        await bot.send_message(7, "Pick", reply_markup=InlineKeyboardMarkup(inline_keyboard=KEYBOARDS["65 bytes of data"]))
+        await bot.send_message(
+            7, "Pick", reply_markup=InlineKeyboardMarkup(inline_keyboard=KEYBOARDS["65 bytes of data"])
+        )
     with pytest.raises(TelegramBadRequest, match="reply markup is too long"):
         await bot.send_message(7, "Pick", reply_markup=InlineKeyboardMarkup(inline_keyboard=KEYBOARDS["9 in a row"]))
     with pytest.raises(TelegramBadRequest, match="message is too long"):
         await bot.send_message(7, "<b>" + "🌱" * 2048 + "!</b>")  # 4097 UTF-16 units once the tags are gone
     await bot.send_message(7, "<b>" + "🌱" * 2048 + "</b>")
     assert [call.result for call in bot.session.refused] == [
-        "Bad Request: BUTTON_DATA_INVALID", "Bad Request: reply markup is too long", "Bad Request: message is too long"]
+        "Bad Request: BUTTON_DATA_INVALID",
+        "Bad Request: reply markup is too long",
+        "Bad Request: message is too long",
+    ]
 
 
 def careless_dispatcher() -> Dispatcher:
@@ -92,8 +123,12 @@ def careless_dispatcher() -> Dispatcher:
 
     @router.message(F.text == "menu")
     async def menu(message: Message) -> None:
-        await message.answer("Choose", reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="Kenya", callback_data="pick:" + "k" * 60)]]))
+        await message.answer(
+            "Choose",
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="Kenya", callback_data="pick:" + "k" * 60)]]
+            ),
+        )
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)

@@ -21,16 +21,19 @@ async def member(harness: BotHarness, user_id: int, country: str = "Kenya", lang
     return user
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("Pb industrial Canada", "600 mg/kg"),
-    ("límite de cadmio en suelo agrícola en Canadá", "1.4 mg/kg"),
-    ("свинец промышленные земли Китай", "800 mg/kg"),
-    ("中国农用地镉筛选值", "pH ≤ 5.5: <b>0.3</b>"),
-    ("حد الكادميوم في التربة الزراعية في كندا", "1.4 mg/kg"),
-    ("cadmum limt agricultral soil canda", "1.4 mg/kg"),
-    ("7440-43-9 agricultural Canada", "1.4 mg/kg"),
-    ("Hg residential Netherlands", "mg/kg"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Pb industrial Canada", "600 mg/kg"),
+        ("límite de cadmio en suelo agrícola en Canadá", "1.4 mg/kg"),
+        ("свинец промышленные земли Китай", "800 mg/kg"),
+        ("中国农用地镉筛选值", "pH ≤ 5.5: <b>0.3</b>"),
+        ("حد الكادميوم في التربة الزراعية في كندا", "1.4 mg/kg"),
+        ("cadmum limt agricultral soil canda", "1.4 mg/kg"),
+        ("7440-43-9 agricultural Canada", "1.4 mg/kg"),
+        ("Hg residential Netherlands", "mg/kg"),
+    ],
+)
 async def test_free_text_lookups_answer_with_values(harness, user_id, query, expected):
     user = await member(harness, user_id)
     calls = await harness.send(user, query)
@@ -57,7 +60,9 @@ async def test_nonsense_long_and_injection_queries_get_help(harness, user_id):
     for text in ["asdf qwer zxcv", "x" * 10_000, "'; DROP TABLE thresholds; --"]:
         calls = await harness.send(user, text)
         assert calls and all(len(call.text) <= 4096 for call in calls)
-        assert "Examples" in "\n".join(harness.texts(calls)) or "did you mean" in "\n".join(harness.texts(calls)).lower()
+        assert (
+            "Examples" in "\n".join(harness.texts(calls)) or "did you mean" in "\n".join(harness.texts(calls)).lower()
+        )
     calls = await harness.send(user, "Pb industrial Canada")
     assert "600 mg/kg" in "\n".join(harness.texts(calls))
 
@@ -77,8 +82,10 @@ async def test_compare_command_without_pollutant_asks_for_one(harness, user_id):
     """/compare alone says what to type, with an example button; the next message is the pollutant to compare."""
     user = await member(harness, user_id)
     calls = await harness.send(user, "/compare")
-    assert harness.texts(calls) == ["Which pollutant should I compare across countries? Type its name, and a land use "
-                                    "if you like, for example <i>lead industrial</i>. Or tap the example:"]
+    assert harness.texts(calls) == [
+        "Which pollutant should I compare across countries? Type its name, and a land use "
+        "if you like, for example <i>lead industrial</i>. Or tap the example:"
+    ]
     assert [b.text for row in calls[-1].keyboard.inline_keyboard for b in row] == ["📊 Cadmium, agricultural land"]
     calls = await harness.send(user, "свинец")  # taken as the pollutant to compare, not as a lookup
     assert [call for call in calls if call.method == "sendPhoto"]
@@ -103,8 +110,10 @@ async def test_lookup_command_alone_explains_itself_with_an_example(harness, use
 
 async def test_inline_query_returns_the_answer(harness, user_id):
     user = harness.user(user_id)
-    update = Update(update_id=next(harness.updates._ids), inline_query=InlineQuery(
-        id="q1", from_user=user, query="cadmium canada agricultural", offset=""))
+    update = Update(
+        update_id=next(harness.updates._ids),
+        inline_query=InlineQuery(id="q1", from_user=user, query="cadmium canada agricultural", offset=""),
+    )
     calls = await harness.feed(update)
     answers = [call for call in calls if call.method == "answerInlineQuery"]
     assert len(answers) == 1
@@ -135,8 +144,13 @@ async def test_long_answers_come_a_page_at_a_time_with_a_more_button(harness, us
 async def test_a_forged_page_number_is_ignored(harness, user_id):
     user = await member(harness, user_id)
     await harness.send(user, "cadmium China")
-    for data in ("lkp:cadmium:CN:999999999999::::", "lkp:cadmium:CN:-1::::", "lkp:cadmium:ZZ:1::::",
-                 "lkp:cadmium:CN:9999::::", "lkp:nosuchthing:CN:0::::"):
+    for data in (
+        "lkp:cadmium:CN:999999999999::::",
+        "lkp:cadmium:CN:-1::::",
+        "lkp:cadmium:ZZ:1::::",
+        "lkp:cadmium:CN:9999::::",
+        "lkp:nosuchthing:CN:0::::",
+    ):
         calls = await harness.press(user, data=data)
         assert [call.method for call in calls] == ["answerCallbackQuery"], data
     # A pH that is not one is dropped; the page itself is shown.
@@ -165,14 +179,27 @@ async def test_compare_stays_within_one_tier_and_switches_by_button(harness, use
     assert [call for call in calls if call.method == "sendPhoto"][0].files["photo"].startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("language, kenya, query, words", [
-    ("en", "Kenya", "lead playground Germany", "Tier 2: assessment is needed above this value"),
-    ("fr", "Kenya", "plomb aire de jeux Allemagne", "Niveau 2\u202f: une évaluation est nécessaire au-delà de cette valeur"),
-    ("es", "Kenya", "plomo parque infantil Alemania", "Nivel 2: por encima de este valor se requiere una evaluación"),
-    ("ru", "Кения", "свинец детская площадка Германия", "Уровень 2: выше этого значения требуется оценка"),
-    ("zh", "肯尼亚", "德国儿童游乐场铅", "第2级：超过此值需要进行评估"),
-    ("ar", "كينيا", "الرصاص ملعب أطفال ألمانيا", "المستوى 2: يلزم إجراء تقييم فوق هذه القيمة"),
-])
+@pytest.mark.parametrize(
+    "language, kenya, query, words",
+    [
+        ("en", "Kenya", "lead playground Germany", "Tier 2: assessment is needed above this value"),
+        (
+            "fr",
+            "Kenya",
+            "plomb aire de jeux Allemagne",
+            "Niveau 2\u202f: une évaluation est nécessaire au-delà de cette valeur",
+        ),
+        (
+            "es",
+            "Kenya",
+            "plomo parque infantil Alemania",
+            "Nivel 2: por encima de este valor se requiere una evaluación",
+        ),
+        ("ru", "Кения", "свинец детская площадка Германия", "Уровень 2: выше этого значения требуется оценка"),
+        ("zh", "肯尼亚", "德国儿童游乐场铅", "第2级：超过此值需要进行评估"),
+        ("ar", "كينيا", "الرصاص ملعب أطفال ألمانيا", "المستوى 2: يلزم إجراء تقييم فوق هذه القيمة"),
+    ],
+)
 async def test_lookups_name_the_tier_in_every_language(harness, user_id, language, kenya, query, words):
     user = await member(harness, user_id, country=kenya, language=language)
     calls = await harness.send(user, query)
@@ -223,7 +250,7 @@ async def test_countries_in_french(harness, user_id):
 
 
 async def test_the_next_page_keeps_the_conditions_of_the_question(harness, user_id):
-    """"lead clay Germany": the clay value first; the pages after it are the same answer's, in its order."""
+    """ "lead clay Germany": the clay value first; the pages after it are the same answer's, in its order."""
     user = await member(harness, user_id)
     summary = "\n".join(harness.texts(await harness.send(user, "lead clay Germany")))
     assert summary.split("\n")[1].startswith("• <b>100 mg/kg</b>")  # the clay value leads the first screen

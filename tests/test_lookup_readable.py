@@ -37,7 +37,7 @@ def plain(text: str) -> str:
 
 
 async def test_the_first_screen_fits_a_phone_and_leads_with_a_limit_not_the_intervention_value(harness, user_id):
-    """"cadmum netherlands" gave 44 lines opening with the 13 mg/kg intervention value."""
+    """ "cadmum netherlands" gave 44 lines opening with the 13 mg/kg intervention value."""
     user = await member(harness, user_id)
     calls = await harness.send(user, "cadmum netherlands")
     messages = harness.texts(calls)
@@ -63,7 +63,9 @@ async def test_the_first_screen_fits_a_phone_and_leads_with_a_limit_not_the_inte
 async def test_ph_bands_fold_into_one_line(harness, user_id):
     user = await member(harness, user_id)
     screen = plain("\n".join(harness.texts(await harness.send(user, "中国农用地镉筛选值"))))
-    assert "• pH ≤ 5.5: 0.3 · 5.5 < pH ≤ 6.5: 0.3 · 6.5 < pH ≤ 7.5: 0.3 · pH > 7.5: 0.6 mg/kg — screening value" in screen
+    assert (
+        "• pH ≤ 5.5: 0.3 · 5.5 < pH ≤ 6.5: 0.3 · 6.5 < pH ≤ 7.5: 0.3 · pH > 7.5: 0.6 mg/kg — screening value" in screen
+    )
     assert len(screen.splitlines()) <= 8
 
 

@@ -30,7 +30,7 @@ class Statements:
     def _record(self, _connection, _cursor, statement, _parameters, _context, _many) -> None:
         self.seen.append(" ".join(statement.split()))
 
-    def __enter__(self) -> "Statements":
+    def __enter__(self) -> Statements:
         event.listen(self.engine, "before_cursor_execute", self._record)
         return self
 

@@ -85,7 +85,9 @@ async def test_forged_buttons_are_refused(harness, user_id):
     user = harness.user(user_id, language="en")
     await harness.send(user, "/start")
     calls = await harness.press(user, data="role:coordinator")
-    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == ["This choice is not available."]
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [
+        "This choice is not available."
+    ]
     calls = await harness.press(user, data="ctry:QQ")
     assert "I don't know that country. Please type its name again." in harness.texts(calls)
     calls = await harness.press(user, data="nonsense:1")
@@ -102,13 +104,22 @@ async def test_malformed_deep_link_payload_is_ignored(harness, user_id):
 
 async def test_commands_registered_per_language(harness):
     registered = [call for call in harness.api.calls if call.method == "setMyCommands"]
-    menus = {call.params.get("language_code"): call.params["commands"] for call in registered if call.params.get("scope") is None}
+    menus = {
+        call.params.get("language_code"): call.params["commands"]
+        for call in registered
+        if call.params.get("scope") is None
+    }
     assert set(menus) == {None, "ar", "en", "es", "fr", "ru", "zh"}
     # Group chats get a menu of their own: lookups only (everything else works in private chats).
-    group_menus = {call.params.get("language_code"): [c.command for c in call.params["commands"]]
-                   for call in registered if call.params.get("scope") is not None and call.params["scope"].type == "all_group_chats"}
+    group_menus = {
+        call.params.get("language_code"): [c.command for c in call.params["commands"]]
+        for call in registered
+        if call.params.get("scope") is not None and call.params["scope"].type == "all_group_chats"
+    }
     assert group_menus == {language: ["lookup", "compare"] for language in menus}
     assert [command.command for command in menus["fr"]][:2] == ["start", "lookup"]
-    assert {"survey", "resume", "back", "skip", "help", "profile", "language", "cancel", "compare"} <= {c.command for c in menus["fr"]}
+    assert {"survey", "resume", "back", "skip", "help", "profile", "language", "cancel", "compare"} <= {
+        c.command for c in menus["fr"]
+    }
     assert {c.command: c.description for c in menus["fr"]}["language"] == "Changer de langue"
     assert {c.command: c.description for c in menus[None]}["language"] == "Change the language"

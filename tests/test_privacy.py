@@ -27,7 +27,9 @@ async def member_row(harness: BotHarness, telegram_id: int) -> Member | None:
 async def submissions_of(harness: BotHarness, member_id: int | None, ids: list[int] | None = None) -> list[Submission]:
     async with harness.storage.sessionmaker() as session:
         query = select(Submission)
-        query = query.where(Submission.id.in_(ids)) if ids is not None else query.where(Submission.member_id == member_id)
+        query = (
+            query.where(Submission.id.in_(ids)) if ids is not None else query.where(Submission.member_id == member_id)
+        )
         return list(await session.scalars(query.order_by(Submission.id)))
 
 
@@ -70,9 +72,18 @@ async def test_forget_erases_person_keeps_submitted_survey_detached(harness, use
     draft = (await submissions_of(harness, member.id))[0]
     # A submitted survey of the country, by this member (made directly: the full survey is tested elsewhere).
     async with harness.storage.sessionmaker() as session, session.begin():
-        submitted = Submission(form_pk=draft.form_pk, member_id=member.id, country="KE", language="en",
-                               status=SubmissionStatus.SUBMITTED, state={"answers": {"x": 1}}, data={"x": 1},
-                               pending={}, active=False, last_update_id=0)
+        submitted = Submission(
+            form_pk=draft.form_pk,
+            member_id=member.id,
+            country="KE",
+            language="en",
+            status=SubmissionStatus.SUBMITTED,
+            state={"answers": {"x": 1}},
+            data={"x": 1},
+            pending={},
+            active=False,
+            last_update_id=0,
+        )
         session.add(submitted)
     submitted_id = submitted.id
 
@@ -91,7 +102,9 @@ async def test_forget_erases_person_keeps_submitted_survey_detached(harness, use
     remaining = await submissions_of(harness, None, ids=[draft.id, submitted_id])
     assert [(row.id, row.member_id, row.status) for row in remaining] == [(submitted_id, None, "submitted")]
     async with harness.storage.sessionmaker() as session:
-        orphan_answers = await session.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == draft.id))
+        orphan_answers = await session.scalar(
+            select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == draft.id)
+        )
     assert orphan_answers == 0
     calls = await harness.send(user, "/mydata")
     assert harness.texts(calls) == ["I store nothing about you."]

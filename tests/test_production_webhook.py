@@ -56,9 +56,13 @@ class Telegram:
 
     def message(self, text: str) -> dict:
         update_id = next(self.ids)
-        message = {"message_id": update_id % 10**9, "date": int(time.time()), "text": text,
-                   "chat": {"id": USER, "type": "private", "first_name": NAME},
-                   "from": {"id": USER, "is_bot": False, "first_name": NAME, "language_code": "en"}}
+        message = {
+            "message_id": update_id % 10**9,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": USER, "type": "private", "first_name": NAME},
+            "from": {"id": USER, "is_bot": False, "first_name": NAME, "language_code": "en"},
+        }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return {"update_id": update_id, "message": message}
@@ -70,7 +74,9 @@ class Telegram:
         assert buttons, f"no button {label!r} in {keyboard['inline_keyboard']}"
         update_id = next(self.ids)
         query = {
-            "id": str(update_id), "chat_instance": "1", "data": buttons[0]["callback_data"],
+            "id": str(update_id),
+            "chat_instance": "1",
+            "data": buttons[0]["callback_data"],
             "from": {"id": USER, "is_bot": False, "first_name": NAME, "language_code": "en"},
             "message": json.loads(json.dumps(self.fake.messages[(USER, keyboard["message_id"])])),
         }
@@ -81,8 +87,9 @@ class Telegram:
     async def post(self, update: dict, port: int | None = None) -> int:
         """Deliver to the next process in turn (or to `port`); the answer comes after the update is handled."""
         port = port if port is not None else self.ports[next(self.turn)]
-        async with self.client.post(f"http://127.0.0.1:{port}/webhook", json=update,
-                                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
+        async with self.client.post(
+            f"http://127.0.0.1:{port}/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        ) as response:
             assert response.status == 200, await response.text()
         return port
 
@@ -98,13 +105,22 @@ async def stored_state(database_url: str) -> tuple[Member | None, dict | None, i
             member = (await connection.execute(select(Member).where(Member.telegram_id == USER))).first()
             if member is None:
                 return None, None, 0, 0
-            draft = (await connection.execute(select(Submission.id, Submission.state).where(Submission.member_id == member.id)
-                                              .order_by(Submission.id.desc()).limit(1))).first()
+            draft = (
+                await connection.execute(
+                    select(Submission.id, Submission.state)
+                    .where(Submission.member_id == member.id)
+                    .order_by(Submission.id.desc())
+                    .limit(1)
+                )
+            ).first()
             if draft is None:
                 return member, None, 0, 0
-            answers = await connection.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == draft.id))
+            answers = await connection.scalar(
+                select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == draft.id)
+            )
             distinct = await connection.scalar(
-                select(func.count(func.distinct(SurveyAnswer.update_id))).where(SurveyAnswer.submission_id == draft.id))
+                select(func.count(func.distinct(SurveyAnswer.update_id))).where(SurveyAnswer.submission_id == draft.id)
+            )
             return member, draft.state, answers, distinct
     finally:
         await engine.dispose()
@@ -134,15 +150,25 @@ async def test_two_webhook_processes_share_database_and_redis(database_url, tmp_
         try:
             for port, log_path in zip(ports, logs):
                 environment = BotProcess(fake, database_url).environment() | {
-                    "PORT": str(port), "WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": SECRET,
-                    "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
+                    "PORT": str(port),
+                    "WEBHOOK_URL": f"http://127.0.0.1:{port}",
+                    "WEBHOOK_SECRET": SECRET,
+                    "LOG_FORMAT": "json",
+                    "LOG_LEVEL": "INFO",
                 }
                 if use_redis:
                     environment["REDIS_URL"] = REDIS_URL
                 else:
                     environment.pop("REDIS_URL", None)
-                processes.append(subprocess.Popen([sys.executable, "-m", "bot", "webhook"], cwd=ROOT, env=environment,
-                                                  stdout=subprocess.DEVNULL, stderr=open(log_path, "wb")))
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "bot", "webhook"],
+                        cwd=ROOT,
+                        env=environment,
+                        stdout=subprocess.DEVNULL,
+                        stderr=open(log_path, "wb"),
+                    )
+                )
                 # One after the other, as a rolling deploy does (two SQLite processes migrating at once collide).
                 async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as client:
                     health = await wait_healthy(client, port, processes[-1], log_path)
@@ -190,7 +216,9 @@ async def test_two_webhook_processes_share_database_and_redis(database_url, tmp_
                 assert len(fake.sent_messages(USER)) == before
                 if use_redis:
                     # Dropped by the shared ledger before any handler ran: no call to Telegram at all.
-                    assert [call for call in fake.calls if call.seq > since and call.params.get("chat_id") == USER] == []
+                    assert [
+                        call for call in fake.calls if call.seq > since and call.params.get("chat_id") == USER
+                    ] == []
                 _member, state_after, answers_after, _ = await stored_state(database_url)
                 assert (state_after, answers_after) == (state, answers)
 

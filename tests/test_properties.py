@@ -9,7 +9,9 @@ import re
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.i18n.survey_errors import explain
@@ -37,6 +39,7 @@ BOUNDED = hyp_settings(max_examples=60, deadline=None, suppress_health_check=[He
 
 # ------------------------------------------------------------------------------ lookup parser
 
+
 @BOUNDED
 @given(st.text(max_size=400) | st.sampled_from(ODD_TEXTS))
 def test_parse_query_never_fails(text):
@@ -47,11 +50,18 @@ def test_parse_query_never_fails(text):
 
 # ------------------------------------------------------------------------------ survey engine input
 
+
 @pytest.mark.parametrize("path", FORMS, ids=[path.stem for path in FORMS])
 def test_survey_answer_takes_any_input(path):
     form = load_form(path)
-    inputs = st.one_of(st.none(), st.text(max_size=300), st.sampled_from(ODD_TEXTS), st.integers(), st.floats(),
-                       st.lists(st.text(max_size=30), max_size=5))
+    inputs = st.one_of(
+        st.none(),
+        st.text(max_size=300),
+        st.sampled_from(ODD_TEXTS),
+        st.integers(),
+        st.floats(),
+        st.lists(st.text(max_size=30), max_size=5),
+    )
 
     @BOUNDED
     @given(inputs, st.integers(min_value=0, max_value=6))
@@ -79,6 +89,7 @@ def test_survey_answer_takes_any_input(path):
 
 # ------------------------------------------------------------------------------ CSV import
 
+
 def _csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -100,10 +111,15 @@ def _read(data: bytes, tmp_path) -> None:
 @pytest.mark.parametrize("kind", ["bytes", "rows"])
 def test_csv_import_reports_one_line_errors(kind, tmp_path):
     cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
-        ["", "1", "0,5", "-3", "mg/kg", "KE", "cadmium", "agricultural", "pH 5-6", "nan", "1e309"])
-    strategy = st.binary(max_size=600) if kind == "bytes" else st.lists(
-        st.lists(cell, min_size=len(CSV_COLUMNS), max_size=len(CSV_COLUMNS)), min_size=1, max_size=3
-    ).map(lambda rows: _csv(rows).encode("utf-8"))
+        ["", "1", "0,5", "-3", "mg/kg", "KE", "cadmium", "agricultural", "pH 5-6", "nan", "1e309"]
+    )
+    strategy = (
+        st.binary(max_size=600)
+        if kind == "bytes"
+        else st.lists(st.lists(cell, min_size=len(CSV_COLUMNS), max_size=len(CSV_COLUMNS)), min_size=1, max_size=3).map(
+            lambda rows: _csv(rows).encode("utf-8")
+        )
+    )
 
     @BOUNDED
     @given(strategy)
@@ -122,14 +138,20 @@ def test_cli_import_of_garbage_is_one_line(tmp_path, database_url):
 
     garbage = tmp_path / "garbage.csv"
     garbage.write_bytes(b"\xff\xfe\x00not,a;csv\n\x00\x01")
-    result = subprocess.run([sys.executable, "-m", "bot", "data", "import", str(garbage)], cwd=ROOT,
-                            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url, "HOME": str(tmp_path)},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "data", "import", str(garbage)],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 # ------------------------------------------------------------------------------ through the dispatcher
+
 
 @pytest.fixture(scope="module")
 def loop_harness(settings):
@@ -143,9 +165,11 @@ def loop_harness(settings):
 
 async def _counts(harness: BotHarness) -> tuple[int, int, int]:
     async with harness.storage.sessionmaker() as session:
-        return (await session.scalar(select(func.count(Member.id))),
-                await session.scalar(select(func.count(Submission.id))),
-                await session.scalar(select(func.count(SurveyAnswer.id))))
+        return (
+            await session.scalar(select(func.count(Member.id))),
+            await session.scalar(select(func.count(Submission.id))),
+            await session.scalar(select(func.count(SurveyAnswer.id))),
+        )
 
 
 def test_random_callback_data_is_refused_politely(loop_harness):
@@ -153,11 +177,18 @@ def test_random_callback_data_is_refused_politely(loop_harness):
     user = harness.user(55_501)
     loop.run_until_complete(harness.send(user, "/help"))  # a message with no keyboard to press under
     message = harness.api.calls[-1].result
-    data = st.text(max_size=64) | st.builds(
-        lambda sub, step, action, arg: f"svs:{sub}:{step}:{action}:{arg}",
-        st.integers(-5, 10**6), st.text(alphabet=string.hexdigits, max_size=10),
-        st.sampled_from(list("ctdsbeSx") + [""]), st.integers(-3, 10**4),
-    ) | st.builds(lambda form: f"svo:{form}", st.integers(-5, 10**6)) | st.builds(lambda user_id: f"forget:{user_id}:1", st.integers())
+    data = (
+        st.text(max_size=64)
+        | st.builds(
+            lambda sub, step, action, arg: f"svs:{sub}:{step}:{action}:{arg}",
+            st.integers(-5, 10**6),
+            st.text(alphabet=string.hexdigits, max_size=10),
+            st.sampled_from(list("ctdsbeSx") + [""]),
+            st.integers(-3, 10**4),
+        )
+        | st.builds(lambda form: f"svo:{form}", st.integers(-5, 10**6))
+        | st.builds(lambda user_id: f"forget:{user_id}:1", st.integers())
+    )
 
     @BOUNDED
     @given(data)
@@ -192,8 +223,12 @@ def test_odd_texts_are_handled_and_stored_verbatim(loop_harness, odd):
         calls = await harness.send(user, odd)  # "What is your role or position?" (free text)
         assert not any("something went wrong" in text for text in harness.texts(calls))
         async with harness.storage.sessionmaker() as session:
-            draft = await session.scalar(select(Submission).join(Member, Member.id == Submission.member_id)
-                                         .where(Member.telegram_id == user.id).order_by(Submission.id.desc()))
+            draft = await session.scalar(
+                select(Submission)
+                .join(Member, Member.id == Submission.member_id)
+                .where(Member.telegram_id == user.id)
+                .order_by(Submission.id.desc())
+            )
             stored = draft.state["answers"].get("respondent/role")
         accepted = "Which institution" in "\n".join(harness.texts(calls))
         if accepted:

@@ -52,11 +52,23 @@ async def harness(database_url):
 def data_strings() -> list[str]:
     """Source wording shown as is, longest first (it is not the bot's text to typeset)."""
     records = read_thresholds_csv(ROOT / "storage/seed/reference_thresholds.csv")
-    values = {value for record in records for value in (
-        record.instrument, record.source, record.conditions, record.value_type_original, record.land_use_original,
-        record.legal_status_original, record.year_original, record.jurisdiction_level_original, record.basis_original,
-        record.jurisdiction_name,
-    ) if value}
+    values = {
+        value
+        for record in records
+        for value in (
+            record.instrument,
+            record.source,
+            record.conditions,
+            record.value_type_original,
+            record.land_use_original,
+            record.legal_status_original,
+            record.year_original,
+            record.jurisdiction_level_original,
+            record.basis_original,
+            record.jurisdiction_name,
+        )
+        if value
+    }
     return sorted(values, key=len, reverse=True)
 
 
@@ -91,7 +103,7 @@ def problems(language: str, texts: list[str], data: list[str]) -> list[str]:
         own = own.replace(TYPED, " ")
         if language in ("ar", "zh"):
             for match in ASCII_LIST_COMMA.finditer(own):
-                found.append(f"ASCII comma: {own[max(0, match.start() - 20): match.end() + 20]!r}")
+                found.append(f"ASCII comma: {own[max(0, match.start() - 20) : match.end() + 20]!r}")
         if language == "fr":
             found += [f"French spacing: {excerpt!r}" for excerpt in french_spacing_problems(own)]
     return found
@@ -115,20 +127,36 @@ async def walk_survey(harness: BotHarness, user) -> tuple[list[str], list[str]]:
     choice; TYPED for text and numbers, /skip where that is refused.
     """
     calls = await harness.send(user, "/survey")
-    offer = next(button for call in calls if call.keyboard for row in call.keyboard.inline_keyboard for button in row
-                 if (button.callback_data or "").startswith("svo:"))
+    offer = next(
+        button
+        for call in calls
+        if call.keyboard
+        for row in call.keyboard.inline_keyboard
+        for button in row
+        if (button.callback_data or "").startswith("svo:")
+    )
     calls = await harness.press(user, data=offer.callback_data)
     first_question = seen(calls)
     asked: set[str] = set()
     attempts = 0
     for _step in range(120):
         newest = _newest_keyboard(harness, user.id)
-        buttons = [button for row in newest.keyboard.inline_keyboard for button in row
-                   if (button.callback_data or "").startswith("svs:")] if newest else []
+        buttons = (
+            [
+                button
+                for row in newest.keyboard.inline_keyboard
+                for button in row
+                if (button.callback_data or "").startswith("svs:")
+            ]
+            if newest
+            else []
+        )
         steps = [(button, SurveyStep.unpack(button.callback_data)) for button in buttons]
         if any(step.action == "S" for _button, step in steps):
             return first_question, seen([newest])
-        last_text = next(call.text for call in reversed(calls) if call.text and call.chat_id == user.id) if calls else ""
+        last_text = (
+            next(call.text for call in reversed(calls) if call.text and call.chat_id == user.id) if calls else ""
+        )
         choose = [button for button, step in steps if step.action == "c"]
         toggles = [button for button, step in steps if step.action == "t"]
         done = [button for button, step in steps if step.action == "d"]
@@ -173,10 +201,14 @@ async def test_key_screens_are_typeset_for_the_language(harness, user_id, data_s
 
     assert all(screens.values()), {name: texts for name, texts in screens.items() if not texts}
     if language == "ar":  # the checks below must have something to bite on
-        assert any("، " in text or " و" in text for text in screens["overview"] + screens["comparison"]), screens["overview"]
+        assert any("، " in text or " و" in text for text in screens["overview"] + screens["comparison"]), screens[
+            "overview"
+        ]
     found = {name: problems(language, texts, data_strings) for name, texts in screens.items()}
     found = {name: items for name, items in found.items() if items}
-    assert not found, f"{language}:\n" + "\n".join(f"[{name}] {item}" for name, items in found.items() for item in items)
+    assert not found, f"{language}:\n" + "\n".join(
+        f"[{name}] {item}" for name, items in found.items() for item in items
+    )
 
 
 def test_the_checks_catch_what_they_are_for(data_strings):

@@ -29,12 +29,43 @@ from storage.seed import REFERENCE_THRESHOLDS
 PREVIOUS_TABLE = Path(__file__).resolve().parent / "fixtures" / "reference_thresholds_360.csv"
 # The thresholds columns of migration 0005, as the previous release stored them.
 OLD_COLUMNS = (
-    "kind", "jurisdiction", "jurisdiction_name", "jurisdiction_level", "jurisdiction_level_original", "pollutant_id",
-    "pollutant_family", "pollutant_name", "pollutant_group", "pollutant_species", "pollutant_original", "cas",
-    "land_use", "land_use_covers", "land_use_original", "value", "value_min", "value_max", "value_original", "unit",
-    "unit_original", "value_type", "value_type_original", "basis", "basis_original", "conditions", "ph_min", "ph_max",
-    "ph_min_inclusive", "ph_max_inclusive", "legal_status", "legal_status_original", "instrument", "year",
-    "year_original", "source", "row_number",
+    "kind",
+    "jurisdiction",
+    "jurisdiction_name",
+    "jurisdiction_level",
+    "jurisdiction_level_original",
+    "pollutant_id",
+    "pollutant_family",
+    "pollutant_name",
+    "pollutant_group",
+    "pollutant_species",
+    "pollutant_original",
+    "cas",
+    "land_use",
+    "land_use_covers",
+    "land_use_original",
+    "value",
+    "value_min",
+    "value_max",
+    "value_original",
+    "unit",
+    "unit_original",
+    "value_type",
+    "value_type_original",
+    "basis",
+    "basis_original",
+    "conditions",
+    "ph_min",
+    "ph_max",
+    "ph_min_inclusive",
+    "ph_max_inclusive",
+    "legal_status",
+    "legal_status_original",
+    "instrument",
+    "year",
+    "year_original",
+    "source",
+    "row_number",
 )
 
 
@@ -81,8 +112,15 @@ async def _seed_as_previous_release(engine) -> dict:
         stale = dict(previous[0], pollutant_original="arsenic (withdrawn test row)", value=99.0, value_original="99")
         rows.append(_old_row(stale, "reference", "approved", now))
         # A focal point's value, approved by a coordinator, and one still waiting for review.
-        reported = dict(previous[0], jurisdiction="KE", jurisdiction_name="Kenya", value=7.0, value_original="7",
-                        source="INSOP threshold survey: answer of the focal point of Kenya", row_number=1)
+        reported = dict(
+            previous[0],
+            jurisdiction="KE",
+            jurisdiction_name="Kenya",
+            value=7.0,
+            value_original="7",
+            source="INSOP threshold survey: answer of the focal point of Kenya",
+            row_number=1,
+        )
         rows.append(_old_row(reported, "survey", "approved", now))
         rows.append(_old_row(dict(reported, value=8.0, value_original="8"), "survey", "pending", now))
         for row in rows:
@@ -107,17 +145,26 @@ async def test_upgrade_from_the_360_row_table(old_database):
         assert Counter(identity_key(_record(row)) for row in reference).most_common(1)[0][1] == 1
         assert {identity_key(record) for record in current} == {identity_key(_record(row)) for row in reference}
         assert sorted((row["jurisdiction"], row["value"], row["verification_note"]) for row in reference) == sorted(
-            (record.jurisdiction, record.value, record.verification_note) for record in current)
+            (record.jurisdiction, record.value, record.verification_note) for record in current
+        )
 
         # The withdrawn row is retired: kept, with its history, never served.
-        stale = (await session.scalars(sa.select(Threshold).where(Threshold.pollutant_original == marks["stale"]))).one()
+        stale = (
+            await session.scalars(sa.select(Threshold).where(Threshold.pollutant_original == marks["stale"]))
+        ).one()
         assert stale.retired_at is not None
         assert [revision.change for revision in await ThresholdRepository(session).revisions(stale.id)] == ["retired"]
 
         # A changed row is updated in place; what it said before is kept.
-        arsenic_nl = (await session.scalars(sa.select(Threshold).where(
-            Threshold.jurisdiction == "NL", Threshold.pollutant_original == "arsenic",
-            Threshold.value_type_original == "intervention"))).one()
+        arsenic_nl = (
+            await session.scalars(
+                sa.select(Threshold).where(
+                    Threshold.jurisdiction == "NL",
+                    Threshold.pollutant_original == "arsenic",
+                    Threshold.value_type_original == "intervention",
+                )
+            )
+        ).one()
         assert arsenic_nl.jurisdiction_name == "Netherlands (Kingdom of the)"
         assert arsenic_nl.tier == "action" and arsenic_nl.verification_note
         history = await ThresholdRepository(session).revisions(arsenic_nl.id)
@@ -157,5 +204,7 @@ async def _survey_rows(engine) -> dict:
     """The survey's rows, every column the previous release had, as stored."""
     columns = ", ".join(("id", "source_key", "review_status", "created_at", "updated_at") + OLD_COLUMNS)
     async with engine.connect() as connection:
-        rows = (await connection.execute(sa.text(f"SELECT {columns} FROM thresholds WHERE origin = 'survey'"))).mappings()
+        rows = (
+            await connection.execute(sa.text(f"SELECT {columns} FROM thresholds WHERE origin = 'survey'"))
+        ).mappings()
         return {row["id"]: dict(row) for row in rows}

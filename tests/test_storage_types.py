@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import func, select, text
 
@@ -35,8 +35,9 @@ async def test_timestamps_come_back_aware_in_utc(database_url):
     moment = datetime(2030, 6, 3, 12, 30, tzinfo=NAIROBI)  # 09:30 UTC
 
     async def work(session):
-        schedule = ReminderSchedule(created_by=1, texts={"en": "hi"}, audience={}, until=moment + timedelta(days=30),
-                                    next_run_at=moment)
+        schedule = ReminderSchedule(
+            created_by=1, texts={"en": "hi"}, audience={}, until=moment + timedelta(days=30), next_run_at=moment
+        )
         session.add(schedule)
         await session.flush()
         reminder = Reminder(created_by=1, schedule_id=schedule.id, scheduled_for=moment)
@@ -53,11 +54,14 @@ async def test_timestamps_come_back_aware_in_utc(database_url):
         assert stored.scheduled_for + timedelta(weeks=1) <= (await session.get(ReminderSchedule, schedule.id)).until
 
         # Compared in SQL as instants: 09:29 UTC is before, 12:29 in Nairobi is too.
-        for bound, expected in ((datetime(2030, 6, 3, 9, 29, tzinfo=timezone.utc), 0),
-                                (datetime(2030, 6, 3, 12, 29, tzinfo=NAIROBI), 0),
-                                (datetime(2030, 6, 3, 9, 30, tzinfo=timezone.utc), 1)):
-            found = await session.scalars(select(Reminder.id).where(Reminder.id == reminder.id,
-                                                                    Reminder.scheduled_for <= bound))
+        for bound, expected in (
+            (datetime(2030, 6, 3, 9, 29, tzinfo=UTC), 0),
+            (datetime(2030, 6, 3, 12, 29, tzinfo=NAIROBI), 0),
+            (datetime(2030, 6, 3, 9, 30, tzinfo=UTC), 1),
+        ):
+            found = await session.scalars(
+                select(Reminder.id).where(Reminder.id == reminder.id, Reminder.scheduled_for <= bound)
+            )
             assert len(list(found)) == expected, bound
         # An aggregate keeps the column's type: aware too.
         earliest = await session.scalar(select(func.min(Reminder.scheduled_for)).where(Reminder.id == reminder.id))
@@ -68,7 +72,6 @@ async def test_timestamps_come_back_aware_in_utc(database_url):
             assert raw.startswith("2030-06-03 09:30"), raw
 
     await _in_rolled_back_session(database_url, work)
-
 
 
 async def test_statuses_are_enums_stored_as_their_plain_values(database_url):
@@ -87,8 +90,9 @@ async def test_statuses_are_enums_stored_as_their_plain_values(database_url):
         # Filters take the Enum; a row written as plain text (by an older release) reads back as the Enum too.
         await session.execute(text("UPDATE reminders SET status = 'cancelled' WHERE id = :id"), {"id": reminder.id})
         session.expunge_all()
-        found = await session.scalar(select(Reminder.status).where(Reminder.id == reminder.id,
-                                                                   Reminder.status == ReminderStatus.CANCELLED))
+        found = await session.scalar(
+            select(Reminder.status).where(Reminder.id == reminder.id, Reminder.status == ReminderStatus.CANCELLED)
+        )
         assert found is ReminderStatus.CANCELLED
 
     await _in_rolled_back_session(database_url, work)
@@ -98,7 +102,11 @@ def test_status_columns_keep_their_width():
     """Every status column is still VARCHAR(16) and fits its longest value."""
     from storage.models import ReminderDelivery, Submission, Threshold, column_width
 
-    for attribute, statuses in ((Reminder.status, ReminderStatus), (ReminderDelivery.status, DeliveryStatus),
-                                (Submission.status, SubmissionStatus), (Threshold.review_status, ReviewStatus)):
+    for attribute, statuses in (
+        (Reminder.status, ReminderStatus),
+        (ReminderDelivery.status, DeliveryStatus),
+        (Submission.status, SubmissionStatus),
+        (Threshold.review_status, ReviewStatus),
+    ):
         assert column_width(attribute) == 16
         assert max(len(status.value) for status in statuses) <= 16

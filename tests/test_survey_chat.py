@@ -31,14 +31,19 @@ async def focal_point(harness: BotHarness, user_id: int, language: str = "en"):
 async def draft_of(harness: BotHarness, user_id: int) -> Submission | None:
     async with harness.storage.sessionmaker() as session:
         return await session.scalar(
-            select(Submission).join(Member, Member.id == Submission.member_id)
-            .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1)
+            select(Submission)
+            .join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == user_id)
+            .order_by(Submission.id.desc())
+            .limit(1)
         )
 
 
 async def trail_count(harness: BotHarness, submission_id: int) -> int:
     async with harness.storage.sessionmaker() as session:
-        return await session.scalar(select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == submission_id))
+        return await session.scalar(
+            select(func.count(SurveyAnswer.id)).where(SurveyAnswer.submission_id == submission_id)
+        )
 
 
 # The submission of the end-to-end walk, for the tests that read what became of it.
@@ -191,7 +196,9 @@ async def test_stale_and_forged_survey_buttons_change_nothing(harness, user_id):
     await harness.onboard(intruder, "Kenya", "National focal point")
     forged = question[1].callback_data.replace(question[1].callback_data.split(":")[2], "00000000")
     calls = await harness.feed(harness.updates.press(intruder, question[0], forged))
-    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == ["This button is no longer active."]
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [
+        "This button is no longer active."
+    ]
     after = await draft_of(harness, user_id)
     assert after.state == before.state
 
@@ -212,9 +219,9 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
 
     async with harness.storage.sessionmaker() as session:
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == WALKED["submission"])))
-    assert [(row.pollutant_id, row.value, row.land_use, row.review_status, row.origin, row.jurisdiction) for row in rows] == [
-        ("cadmium", 0.8, "agricultural", "pending", "survey", "KE")
-    ]
+    assert [
+        (row.pollutant_id, row.value, row.land_use, row.review_status, row.origin, row.jurisdiction) for row in rows
+    ] == [("cadmium", 0.8, "agricultural", "pending", "survey", "KE")]
     assert "answer for Kenya" in rows[0].source
     user = harness.user(user_id)
     await harness.onboard(user, "Kenya", "INSOP member")
@@ -239,8 +246,15 @@ async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
     async with harness.storage.sessionmaker() as session, session.begin():
         repo = SurveyRepository(session)
         stored_old = await repo.form(old.form_pk)
-        await repo.publish(form.form_id, f"{form.version}-v2-{user_id}", "INSOP soil threshold values (v2)", definition,
-                           stored_old.audience, "test", None)
+        await repo.publish(
+            form.form_id,
+            f"{form.version}-v2-{user_id}",
+            "INSOP soil threshold values (v2)",
+            definition,
+            stored_old.audience,
+            "test",
+            None,
+        )
     try:
         calls = await harness.send(user, "Soil chemist")
         assert "Your work e-mail" in last_text(calls)
@@ -292,7 +306,8 @@ async def test_typed_input_never_reopens_a_survey_paused_meanwhile(harness, user
         member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
     async with harness.storage.sessionmaker() as session:
         with pytest.raises(surveys.SurveyUnavailable):
-            await surveys.reply(session, harness.dispatcher["forms"], member, draft.id, 10**12, "answer", "Kenya",
-                                open_only=True)
+            await surveys.reply(
+                session, harness.dispatcher["forms"], member, draft.id, 10**12, "answer", "Kenya", open_only=True
+            )
     assert await trail_count(harness, draft.id) == before
     assert not (await draft_of(harness, user_id)).active

@@ -9,15 +9,12 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from bot.limits import utf16_len
 from bot.survey import load_form
-from storage.models import SurveyForm
+from storage.models import Member, Submission, SurveyForm
 from storage.repositories.surveys import SurveyRepository
 from storage.seed import FORMS_DIR
-
-from bot.limits import utf16_len
-from storage.models import Member, Submission
 from tests.harness import BotHarness, shown
-
 
 # The conversation's mechanics are read on the first threshold form (one flat repeat of values), made
 # the current version for this module and the shipped one again afterwards; tests/test_survey_chat.py
@@ -27,8 +24,9 @@ FIRST_THRESHOLD_FORM = FORMS_DIR / "previous" / "threshold_survey_2025060101.xls
 
 async def _make_current(harness: BotHarness, form_id: str, version: str) -> None:
     async with harness.storage.sessionmaker() as session, session.begin():
-        await session.execute(update(SurveyForm).where(SurveyForm.form_id == form_id)
-                              .values(is_current=SurveyForm.version == version))
+        await session.execute(
+            update(SurveyForm).where(SurveyForm.form_id == form_id).values(is_current=SurveyForm.version == version)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +35,19 @@ async def harness(settings):
     first = load_form(FIRST_THRESHOLD_FORM)
     async with harness.storage.sessionmaker() as session, session.begin():
         repo = SurveyRepository(session)
-        shipped = await session.scalar(select(SurveyForm.version).where(SurveyForm.form_id == first.form_id,
-                                                                          SurveyForm.is_current))
+        shipped = await session.scalar(
+            select(SurveyForm.version).where(SurveyForm.form_id == first.form_id, SurveyForm.is_current)
+        )
         if await repo.form_version(first.form_id, first.version) is None:
-            await repo.publish(first.form_id, first.version, first.title, first.to_dict(), "focal_point,member",
-                               FIRST_THRESHOLD_FORM.name, None)
+            await repo.publish(
+                first.form_id,
+                first.version,
+                first.title,
+                first.to_dict(),
+                "focal_point,member",
+                FIRST_THRESHOLD_FORM.name,
+                None,
+            )
     await _make_current(harness, first.form_id, first.version)
     yield harness
     await _make_current(harness, first.form_id, shipped)
@@ -62,8 +68,11 @@ async def open_threshold_survey(harness: BotHarness, user):
 async def draft_of(harness: BotHarness, user_id: int) -> Submission | None:
     async with harness.storage.sessionmaker() as session:
         return await session.scalar(
-            select(Submission).join(Member, Member.id == Submission.member_id)
-            .where(Member.telegram_id == user_id).order_by(Submission.id.desc()).limit(1)
+            select(Submission)
+            .join(Member, Member.id == Submission.member_id)
+            .where(Member.telegram_id == user_id)
+            .order_by(Submission.id.desc())
+            .limit(1)
         )
 
 
@@ -270,7 +279,9 @@ async def test_a_lookup_typed_during_a_survey_is_never_stored_as_the_answer(harn
     await harness.send(user, "cadmium in Kenya soils")
     calls = await harness.press(user, "Save as my answer")
     assert "Name of the legal instrument" in last_text(calls)
-    assert (await draft_of(harness, user_id)).state["answers"]["threshold[1]/soil_conditions"] == "cadmium in Kenya soils"
+    assert (await draft_of(harness, user_id)).state["answers"][
+        "threshold[1]/soil_conditions"
+    ] == "cadmium in Kenya soils"
 
 
 async def test_progress_never_jumps_back_or_grows(harness, user_id):
@@ -335,9 +346,15 @@ async def test_review_fits_a_phone_and_opens_each_part_in_place(harness, user_id
     assert any("Threshold value 1" in line and "Cadmium" in line for line in lines)
     assert any("Threshold value 2" in line and "Lead" in line for line in lines)
     labels = buttons(review)
-    assert labels == ["About you (3)", "Soil threshold values (3)", "Threshold value 1 (8)",
-                      "Threshold value 2 (8)", "Policy (1)",
-                      "Do you agree that INSOP publishes these… (1)", "✅ Submit"]
+    assert labels == [
+        "About you (3)",
+        "Soil threshold values (3)",
+        "Threshold value 1 (8)",
+        "Threshold value 2 (8)",
+        "Policy (1)",
+        "Do you agree that INSOP publishes these… (1)",
+        "✅ Submit",
+    ]
 
     calls = await harness.press(user, "Threshold value 2")
     edit = shown(calls)[-1]
@@ -448,8 +465,11 @@ async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_
     submission = await draft_of(harness, user_id)
     assert submission.status == "submitted"
     async with harness.storage.sessionmaker() as session:
-        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submission.id)
-                                          .order_by(Threshold.id)))
+        rows = list(
+            await session.scalars(
+                select(Threshold).where(Threshold.submission_id == submission.id).order_by(Threshold.id)
+            )
+        )
     cadmium, lead = rows
     assert cadmium.jurisdiction == "BT"
     coordinator = harness.user(900, name="Coco")
@@ -457,8 +477,10 @@ async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_
 
     calls = await harness.press(coordinator, data=CoordReview(tid=cadmium.id, action="ok").pack())
     told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
-    assert told == [f"Un coordinateur a approuvé la valeur seuil que vous avez signalée (<b>INSOP-{submission.id:05d}</b>)"
-                    f"\u202f: cadmium · 3 mg/kg dw. Elle apparaît désormais dans les recherches."]
+    assert told == [
+        f"Un coordinateur a approuvé la valeur seuil que vous avez signalée (<b>INSOP-{submission.id:05d}</b>)"
+        f"\u202f: cadmium · 3 mg/kg dw. Elle apparaît désormais dans les recherches."
+    ]
 
     await harness.press(coordinator, data=CoordReview(tid=lead.id, action="no").pack())
     calls = await harness.send(coordinator, "Please check the unit")

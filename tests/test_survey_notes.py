@@ -14,8 +14,15 @@ from tests.harness import BotHarness
 
 def notes_form(count: int, words: int) -> bytes:
     rows = ["| survey | | | |", "| | type | name | label |", "| | text | first | Your name for the record |"]
-    rows += [f"| | note | n{number} | Note {number}: " + "read this carefully " * words + "|" for number in range(count)]
-    rows += ["| | text | last | Anything else? |", "| settings | | |", "| | form_id | version |", "| | notes_flood | 1 |"]
+    rows += [
+        f"| | note | n{number} | Note {number}: " + "read this carefully " * words + "|" for number in range(count)
+    ]
+    rows += [
+        "| | text | last | Anything else? |",
+        "| settings | | |",
+        "| | form_id | version |",
+        "| | notes_flood | 1 |",
+    ]
     return ("\n".join(rows) + "\n").encode()
 
 
@@ -24,8 +31,9 @@ async def test_many_notes_come_in_a_few_messages(settings, user_id):
     try:
         form, _warnings = check_and_load(notes_form(60, 40), "notes.md")
         async with harness.storage.sessionmaker() as session, session.begin():
-            await SurveyRepository(session).publish(form.form_id, form.version, "Notes flood", form.to_dict(), "",
-                                                    "notes.md", None)
+            await SurveyRepository(session).publish(
+                form.form_id, form.version, "Notes flood", form.to_dict(), "", "notes.md", None
+            )
         member = harness.user(user_id)
         await harness.onboard(member, "Kenya", "member")
         await harness.send(member, "/survey")

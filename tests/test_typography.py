@@ -34,9 +34,34 @@ LOCALES = Path(__file__).resolve().parent.parent / "bot" / "i18n" / "locales"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Placeholders that always hold a number (or an id): digits need no isolate in Arabic text.
 NUMERIC = {
-    "n", "count", "index", "total", "id", "limit", "seconds", "ratio", "sent", "blocked", "failed", "queued",
-    "unknown", "skipped", "submitted", "drafts", "numerator", "denominator", "responded", "targeted", "row",
-    "length", "low", "high", "version", "goal", "uses", "value",
+    "n",
+    "count",
+    "index",
+    "total",
+    "id",
+    "limit",
+    "seconds",
+    "ratio",
+    "sent",
+    "blocked",
+    "failed",
+    "queued",
+    "unknown",
+    "skipped",
+    "submitted",
+    "drafts",
+    "numerator",
+    "denominator",
+    "responded",
+    "targeted",
+    "row",
+    "length",
+    "low",
+    "high",
+    "version",
+    "goal",
+    "uses",
+    "value",
 }
 
 
@@ -61,7 +86,9 @@ def _strings(language: str):
 
 def test_french_catalog_uses_narrow_no_break_spaces():
     """Before : ; ! ? and inside « » French needs U+202F: an ordinary space lets Telegram break the line there."""
-    problems = [f"{msgid!r}: {problem!r}" for msgid, form in _strings("fr") for problem in french_spacing_problems(form)]
+    problems = [
+        f"{msgid!r}: {problem!r}" for msgid, form in _strings("fr") for problem in french_spacing_problems(form)
+    ]
     assert not problems, "French spacing:\n  " + "\n  ".join(problems)
 
 
@@ -78,7 +105,10 @@ def test_french_spacing_check_fails_on_ordinary_spaces():
 def test_french_spacing_fixes_text_and_leaves_tags_alone():
     assert french_spacing("Pays : {country}") == f"Pays{NNBSP}: {{country}}"
     assert french_spacing("« {form} » ?") == f"«{NNBSP}{{form}}{NNBSP}»{NNBSP}?"
-    assert french_spacing('<a href="https://x.org/?a=1">Lien</a> : ici') == f'<a href="https://x.org/?a=1">Lien</a>{NNBSP}: ici'
+    assert (
+        french_spacing('<a href="https://x.org/?a=1">Lien</a> : ici')
+        == f'<a href="https://x.org/?a=1">Lien</a>{NNBSP}: ici'
+    )
     assert french_spacing("09:00") == "09:00"
 
 
@@ -110,7 +140,7 @@ def test_arabic_text_placeholders_are_isolated():
     for msgid, form in _strings("ar"):
         depth_at = []
         depth = 0
-        for position, char in enumerate(form):
+        for _position, char in enumerate(form):
             if char in "\u2066\u2067\u2068":
                 depth += 1
             elif char == "\u2069":
@@ -137,8 +167,12 @@ def test_arabic_arrows_are_mirrored():
 
 
 def test_catalog_isolates_are_balanced_in_every_language():
-    wrong = [(language, form) for language in ("ar", "zh", "ru", "es", "fr") for _msgid, form in _strings(language)
-             if unbalanced_isolates(form)]
+    wrong = [
+        (language, form)
+        for language in ("ar", "zh", "ru", "es", "fr")
+        for _msgid, form in _strings(language)
+        if unbalanced_isolates(form)
+    ]
     assert not wrong, wrong
 
 
@@ -157,11 +191,17 @@ def test_direction_helpers():
     assert direct("/help: x", "en") == "/help: x"
     assert isolate("Kenya", "ar") == "\u2068Kenya\u2069" and isolate("Kenya", "fr") == "Kenya"
     assert strip_bidi_controls(marked) == "<b>Pb</b> — الصين\nالرصاص\n/help"
-    assert unbalanced_isolates("\u2068a") and unbalanced_isolates("\u2069a\u2068") and not unbalanced_isolates("\u2068a\u2069")
+    assert (
+        unbalanced_isolates("\u2068a")
+        and unbalanced_isolates("\u2069a\u2068")
+        and not unbalanced_isolates("\u2068a\u2069")
+    )
 
 
-@pytest.mark.parametrize(("language", "separator"), [("ar", "، "), ("zh", "、"), ("en", ", "), ("fr", ", "),
-                                                      ("ru", ", "), ("es", ", "), ("pt-BR", ", "), ("xx", ", ")])
+@pytest.mark.parametrize(
+    ("language", "separator"),
+    [("ar", "، "), ("zh", "、"), ("en", ", "), ("fr", ", "), ("ru", ", "), ("es", ", "), ("pt-BR", ", "), ("xx", ", ")],
+)
 def test_list_separator(language, separator):
     assert list_separator(language) == separator
     assert join_items(["a", "b", "", "c"], language) == separator.join("abc")

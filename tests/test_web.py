@@ -20,7 +20,6 @@ from bot.web import build_web_app
 from bot.web.guards import RateLimiter
 from tests.conftest import ROOT
 
-
 # Written into the database as a member, a draft and a value waiting for review: never on a public page.
 SECRET = "Zyxwvut-private-7719"
 SECRET_TELEGRAM_ID = 987654321123
@@ -42,8 +41,9 @@ async def client(settings, storage):
 
 def _cli(settings, *args: str) -> str:
     env = dict(os.environ, DATABASE_URL=settings.database_url, LOG_LEVEL="WARNING")
-    done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
-                          timeout=240, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, timeout=240, check=True
+    )
     return done.stdout.decode("utf-8")  # as written: CSV's \r\n line ends kept
 
 
@@ -59,9 +59,20 @@ def _html_attributes(page: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-@pytest.mark.parametrize("path", ["/", "/?q=cadmium+Kenya", "/countries", "/country/NL", "/country/KE", "/country/BW",
-                                  "/pollutant/cadmium", "/pollutant/lead?land_use=agricultural&tier=action",
-                                  "/static/style.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?q=cadmium+Kenya",
+        "/countries",
+        "/country/NL",
+        "/country/KE",
+        "/country/BW",
+        "/pollutant/cadmium",
+        "/pollutant/lead?land_use=agricultural&tier=action",
+        "/static/style.css",
+    ],
+)
 async def test_every_page_answers_with_security_headers(client, path):
     response = await client.get(path)
     assert response.status == 200, await response.text()
@@ -211,27 +222,43 @@ async def test_rate_limiter_forgets_old_clients():
 
 
 async def test_nothing_private_is_ever_public(client, storage):
+    from sqlalchemy import select
+
     from bot.lookup import read_thresholds_csv
     from storage.models import Member, Submission, SurveyForm
     from storage.repositories.thresholds import ThresholdRepository
-    from sqlalchemy import select
 
     seed = read_thresholds_csv(ROOT / "storage" / "seed" / "reference_thresholds.csv")
-    pending = dataclasses.replace(next(record for record in seed if record.jurisdiction == "NL" and record.value),
-                                  instrument=f"Instrument {SECRET}", source=f"https://example.org/{SECRET}",
-                                  conditions=SECRET)
+    pending = dataclasses.replace(
+        next(record for record in seed if record.jurisdiction == "NL" and record.value),
+        instrument=f"Instrument {SECRET}",
+        source=f"https://example.org/{SECRET}",
+        conditions=SECRET,
+    )
     async with storage.sessionmaker() as session, session.begin():
         member = Member(telegram_id=SECRET_TELEGRAM_ID, name=SECRET, country="NL", role="focal_point")
         session.add(member)
         await session.flush()
         form = (await session.scalars(select(SurveyForm).limit(1))).one()
-        session.add(Submission(form_pk=form.id, member_id=member.id, country="NL", state={"answers": {"x": SECRET}},
-                               data={"x": SECRET}))
+        session.add(
+            Submission(
+                form_pk=form.id, member_id=member.id, country="NL", state={"answers": {"x": SECRET}}, data={"x": SECRET}
+            )
+        )
         await ThresholdRepository(session).add_records([pending.to_dict()], origin="survey", review_status="pending")
-    paths = ["/?q=lead+Netherlands", "/?q=" + SECRET, "/countries", "/country/NL", "/pollutant/lead",
-             "/pollutant/lead?land_use=residential", "/download/thresholds.csv", "/download/thresholds.json",
-             "/api/lookup?q=lead+Netherlands", "/api/thresholds?country=NL&limit=200",
-             "/api/thresholds?country=NL&limit=200&offset=200"]
+    paths = [
+        "/?q=lead+Netherlands",
+        "/?q=" + SECRET,
+        "/countries",
+        "/country/NL",
+        "/pollutant/lead",
+        "/pollutant/lead?land_use=residential",
+        "/download/thresholds.csv",
+        "/download/thresholds.json",
+        "/api/lookup?q=lead+Netherlands",
+        "/api/thresholds?country=NL&limit=200",
+        "/api/thresholds?country=NL&limit=200&offset=200",
+    ]
     for path in paths:
         body = (await (await client.get(path)).read()).decode("utf-8", "replace")
         # The visitor's own question is repeated in the title, the search box and the language links only.
@@ -241,8 +268,11 @@ async def test_nothing_private_is_ever_public(client, storage):
     workbook = await (await client.get("/download/thresholds.xlsx")).read()
     from openpyxl import load_workbook
 
-    cells = " ".join(str(cell) for row in load_workbook(io.BytesIO(workbook), read_only=True)["thresholds"]
-                     .iter_rows(values_only=True) for cell in row)
+    cells = " ".join(
+        str(cell)
+        for row in load_workbook(io.BytesIO(workbook), read_only=True)["thresholds"].iter_rows(values_only=True)
+        for cell in row
+    )
     assert SECRET not in cells and str(SECRET_TELEGRAM_ID) not in cells
 
 
@@ -281,7 +311,9 @@ async def test_long_answers_are_cut_with_a_link_and_country_pages_paged(settings
             seen += country.count('<td class="amount">')
             assert f"<strong>{number}</strong>" in country
         assert seen == total
-        assert (await _page(client, "/country/NL?page=999")).count('<td class="amount">') == total - (total - 1) // 10 * 10
+        assert (await _page(client, "/country/NL?page=999")).count('<td class="amount">') == total - (
+            total - 1
+        ) // 10 * 10
         assert (await client.get("/country/NL?page=-1")).status == 200
 
 
@@ -292,8 +324,12 @@ async def test_a_newly_approved_value_shows_at_once(client, storage):
     before = await _page(client, "/country/MN?lang=en")
     assert "Not yet surveyed" in before and (await _page(client, "/country/MN?lang=en")) == before  # cached
     seed = read_thresholds_csv(ROOT / "storage" / "seed" / "reference_thresholds.csv")
-    record = dataclasses.replace(next(r for r in seed if r.jurisdiction == "NL" and r.value), jurisdiction="MN",
-                                 jurisdiction_name="Mongolia", instrument="MNS 5850:2019 test instrument")
+    record = dataclasses.replace(
+        next(r for r in seed if r.jurisdiction == "NL" and r.value),
+        jurisdiction="MN",
+        jurisdiction_name="Mongolia",
+        instrument="MNS 5850:2019 test instrument",
+    )
     async with storage.sessionmaker() as session, session.begin():
         await ThresholdRepository(session).add_records([record.to_dict()], origin="import")
     after = await _page(client, "/country/MN?lang=en")
@@ -327,8 +363,9 @@ async def test_python_m_bot_web_serves_the_site(settings):
         port = probe.getsockname()[1]
     env = dict(os.environ, DATABASE_URL=settings.database_url, PORT=str(port), LOG_LEVEL="WARNING")
     env.pop("BOT_TOKEN", None)
-    process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         async with aiohttp.ClientSession() as session:
             for _ in range(240):  # at most 2 minutes for migrations, seed check and country names

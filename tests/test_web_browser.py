@@ -10,8 +10,8 @@ import json
 import os
 import shutil
 import time
-from urllib.parse import quote, urlparse
 from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import pytest
 from aiohttp.test_utils import TestServer
@@ -44,8 +44,9 @@ async def site(settings):
 
 @pytest.fixture(scope="module")
 async def browser():
-    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), \
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), (
         f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)"
+    )
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
@@ -74,7 +75,7 @@ async def test_french_search_shows_the_values_of_the_cli(page, site, settings):
     shown = [text.strip() for text in await page.locator("td.amount bdi").all_inner_texts()]
     cli = json.loads(_cli(settings, "lookup", "--json", "--lang", "fr", question))
     expected = [f"{record['value']:g}".replace(".", ",") + " mg/kg" for record in cli["results"]]
-    assert expected and shown[:len(expected)] == expected
+    assert expected and shown[: len(expected)] == expected
     assert await page.locator("h2").first.inner_text() == "Cadmium — Canada"
     await _shot(page, "search")
 
@@ -153,8 +154,12 @@ async def test_form_fields_have_labels(page, site, path):
 @pytest.mark.parametrize("case", ["coordinator", "forged", "expired", "non-coordinator"])
 async def test_dashboard_mini_app(page, site, case):
     """Telegram opens the Mini App with initData in the fragment; its script posts it; only a coordinator gets in."""
-    init_data = {"coordinator": sign(900), "forged": sign(900).replace("Test", "Evil"),
-                 "expired": sign(900, auth_date=time.time() - 2 * 86400), "non-coordinator": sign(5_550_001)}[case]
+    init_data = {
+        "coordinator": sign(900),
+        "forged": sign(900).replace("Test", "Evil"),
+        "expired": sign(900, auth_date=time.time() - 2 * 86400),
+        "non-coordinator": sign(5_550_001),
+    }[case]
     await page.goto(f"{site}/dashboard?lang=en#tgWebAppData={quote(init_data)}")
     await page.wait_for_load_state("networkidle")
     assert urlparse(page.url).path == "/dashboard"

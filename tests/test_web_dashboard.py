@@ -25,9 +25,11 @@ FRENCH_INDICATORS = "Indicateurs du plan d’action"
 def sign(user_id: int, token: str = TOKEN, auth_date: float | None = None, **extra: str) -> str:
     """initData as Telegram builds it: fields sorted into the data-check string, HMAC-SHA256 keyed by
     HMAC-SHA256("WebAppData", token)."""
-    fields = {"auth_date": str(int(auth_date if auth_date is not None else time.time())),
-              "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
-              "user": json.dumps({"id": user_id, "first_name": "Test", "language_code": "en"})} | extra
+    fields = {
+        "auth_date": str(int(auth_date if auth_date is not None else time.time())),
+        "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
+        "user": json.dumps({"id": user_id, "first_name": "Test", "language_code": "en"}),
+    } | extra
     check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
     secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
     return urlencode(fields | {"hash": hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()})
@@ -162,12 +164,20 @@ async def test_response_by_region_is_charted(client, storage):
     async with storage.sessionmaker() as session, session.begin():
         form = (await session.scalars(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds"))).first()
         for number, country in enumerate(("GH", "NG", "CL")):
-            member = Member(telegram_id=7_700_000 + number, name="Focal point", country=country,
-                            role=Role.FOCAL_POINT)
+            member = Member(telegram_id=7_700_000 + number, name="Focal point", country=country, role=Role.FOCAL_POINT)
             session.add(member)
             await session.flush()
-            session.add(Submission(form_pk=form.id, member_id=member.id, country=country, status="submitted",
-                                   state={}, data={}, active=False))
+            session.add(
+                Submission(
+                    form_pk=form.id,
+                    member_id=member.id,
+                    country=country,
+                    status="submitted",
+                    state={},
+                    data={},
+                    active=False,
+                )
+            )
     status, page = await _post(client, sign(900))
     assert status == 200
     chart = re.search(r"<svg.*?</svg>", page, re.S)

@@ -23,17 +23,20 @@ from bot.services import documents, members, surveys
 from bot.services.surveys import FormCache
 from storage.models import Member
 
-
 _MB = 1024 * 1024
 
 
 def refusal_text(reason: str) -> str:
     """One polite line saying why a document was not taken, in the member's language."""
     if reason == "too_big":
-        return _("This file is too large: a document may have at most {limit} MB.").format(limit=MAX_DOCUMENT_BYTES // _MB)
+        return _("This file is too large: a document may have at most {limit} MB.").format(
+            limit=MAX_DOCUMENT_BYTES // _MB
+        )
     if reason == "quota":
-        return _("You have reached the limit of documents you can send ({count} files, {limit} MB in all). "
-                 "Please ask a coordinator.").format(count=MAX_MEMBER_DOCUMENTS, limit=MAX_MEMBER_DOCUMENT_BYTES // _MB)
+        return _(
+            "You have reached the limit of documents you can send ({count} files, {limit} MB in all). "
+            "Please ask a coordinator."
+        ).format(count=MAX_MEMBER_DOCUMENTS, limit=MAX_MEMBER_DOCUMENT_BYTES // _MB)
     return _("This type of file is not accepted. Please send a PDF, Word (DOCX) or Excel (XLSX) file, or a picture.")
 
 
@@ -54,8 +57,9 @@ def _sent_file(message: Message) -> tuple[str, str, int | None]:
     return photo.file_id, "photo.jpg", photo.file_size
 
 
-async def _awaiting_document(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
-                             event_update: Update) -> dict | bool:
+async def _awaiting_document(
+    message: Message, member: Member | None, session: AsyncSession, forms: FormCache, event_update: Update
+) -> dict | bool:
     """A file goes to the member's open survey when its current question takes a document (or when it was
     already stored there: a redelivery must not reach the coordinators' form upload)."""
     if member is None or (message.document is None and not message.photo):
@@ -64,8 +68,17 @@ async def _awaiting_document(message: Message, member: Member | None, session: A
     return {"draft_id": waiting[0], "last_update_id": waiting[1]} if waiting else False
 
 
-async def document_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
-                          event_update: Update, bot: Bot, draft_id: int, last_update_id: int) -> None:
+async def document_answer(
+    message: Message,
+    member: Member,
+    session: AsyncSession,
+    forms: FormCache,
+    i18n: I18n,
+    event_update: Update,
+    bot: Bot,
+    draft_id: int,
+    last_update_id: int,
+) -> None:
     """A file sent while the survey asks for a document: downloaded (bounded), checked, stored as the answer."""
     if event_update.update_id <= last_update_id:
         return  # Telegram redelivered an update already stored: nothing to download or say
@@ -83,9 +96,18 @@ async def document_answer(message: Message, member: Member, session: AsyncSessio
             if "too big" not in str(error).lower():
                 raise
             raise documents.DocumentRefused("too_big") from None  # over the 20 MB Telegram lets bots download
-        turn = await surveys.reply(session, forms, member, draft_id, event_update.update_id, "document",
-                                   documents.Upload(content, filename), lang=lang, tr=translations(i18n.locales, lang),
-                                   open_only=True)
+        turn = await surveys.reply(
+            session,
+            forms,
+            member,
+            draft_id,
+            event_update.update_id,
+            "document",
+            documents.Upload(content, filename),
+            lang=lang,
+            tr=translations(i18n.locales, lang),
+            open_only=True,
+        )
     except documents.DocumentRefused as refusal:
         await message.answer("⚠️ " + refusal_text(refusal.reason))
         return
@@ -111,11 +133,18 @@ def document_line(view: documents.DocumentView, lang: str) -> str:
     """A document as one line: name, type and size (Telegram HTML)."""
     shown = document_size(view.size, lang)
     return "📎 " + _("Document: {name} ({type}, {size})").format(
-        name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown)
+        name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown
+    )
 
 
-async def send_document(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: DocumentGet,
-                        member: Member | None, settings: Settings, session: AsyncSession) -> None:
+async def send_document(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: DocumentGet,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+) -> None:
     """A coordinator presses a document's button (review card, /review): the bot sends the file."""
     if not members.is_coordinator(member, query.from_user.id, settings.coordinator_ids):
         callback_answer.text = _("Sorry, this is only for coordinators.")
@@ -129,8 +158,9 @@ async def send_document(query: CallbackQuery, callback_answer: CallbackAnswer, c
     document, consent = found
     # The consent travels with the file: a coordinator shares it beyond INSOP only with named consent.
     caption = consent_text(consent) + "\n" + _("SHA-256: {digest}").format(digest=document.sha256)
-    await query.message.answer_document(BufferedInputFile(document.content, filename=documents.download_name(document)),
-                                        caption=caption)
+    await query.message.answer_document(
+        BufferedInputFile(document.content, filename=documents.download_name(document)), caption=caption
+    )
 
 
 def build_router() -> Router:

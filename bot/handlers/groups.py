@@ -20,7 +20,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-
 # The FSM storage's slot where a group's "told once" flag lives (not a person's conversation state).
 NOTICE_DESTINY = "private_chat_notice"
 
@@ -65,8 +64,10 @@ async def private_chat_note(message: Message, bot: Bot, fsm_storage: BaseStorage
     me = await bot.me()
     where = f"https://t.me/{me.username}" if me.username else me.first_name
     await message.answer(
-        _("In groups I only answer threshold lookups, for example /lookup cadmium Kenya or /compare cadmium. "
-          "For your profile, surveys and everything else, please write to me in a private chat: {link}").format(link=where),
+        _(
+            "In groups I only answer threshold lookups, for example /lookup cadmium Kenya or /compare cadmium. "
+            "For your profile, surveys and everything else, please write to me in a private chat: {link}"
+        ).format(link=where),
         disable_web_page_preview=True,
     )
 

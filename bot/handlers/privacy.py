@@ -26,10 +26,9 @@ from bot.i18n import language_name
 from bot.i18n.typography import join_items
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
-from bot.telegram_render import split_message
 from bot.services import privacy
+from bot.telegram_render import split_message
 from storage.models import SubmissionStatus
-
 
 # Long answers are shortened in the listing only; the stored value is untouched.
 _ANSWER_CHARS = 300
@@ -73,8 +72,13 @@ def _role(role: str | None) -> str:
 
 def _action_labels() -> dict[str, str]:
     return {
-        "answer": _("answered"), "choose": _("chose"), "toggle": _("ticked or unticked a choice"),
-        "done": _("confirmed the choices"), "skip": _("skipped"), "back": _("went back"), "edit": _("went back to edit"),
+        "answer": _("answered"),
+        "choose": _("chose"),
+        "toggle": _("ticked or unticked a choice"),
+        "done": _("confirmed the choices"),
+        "skip": _("skipped"),
+        "back": _("went back"),
+        "edit": _("went back to edit"),
         "submit": _("submitted"),
     }
 
@@ -82,20 +86,33 @@ def _action_labels() -> dict[str, str]:
 def _delivery_labels() -> dict[str, str]:
     waiting = _("waiting to be sent")
     return {
-        "queued": waiting, "claimed": waiting, "sending": waiting, "sent": _("sent"),
-        "blocked": _("not delivered: the bot was blocked"), "failed": _("not delivered: error"),
+        "queued": waiting,
+        "claimed": waiting,
+        "sending": waiting,
+        "sent": _("sent"),
+        "blocked": _("not delivered: the bot was blocked"),
+        "failed": _("not delivered: error"),
         "unknown": _("perhaps delivered (the sender stopped while sending)"),
         "skipped": _("not sent: reminders muted"),
     }
 
 
 def _reminder_labels() -> dict[str, str]:
-    return {"draft": _("being written"), "scheduled": _("scheduled"), "sending": _("sending"), "done": _("finished"),
-            "cancelled": _("cancelled")}
+    return {
+        "draft": _("being written"),
+        "scheduled": _("scheduled"),
+        "sending": _("sending"),
+        "done": _("finished"),
+        "cancelled": _("cancelled"),
+    }
 
 
-def render_member_data(data: privacy.MemberData, language: str, answer_chars: int | None = _ANSWER_CHARS,
-                       conversation: tuple[str | None, dict] | None = None) -> str:
+def render_member_data(
+    data: privacy.MemberData,
+    language: str,
+    answer_chars: int | None = _ANSWER_CHARS,
+    conversation: tuple[str | None, dict] | None = None,
+) -> str:
     """The /mydata listing in the member's language (Telegram HTML): everything stored about them.
 
     `answer_chars` shortens long answers in messages; the file version passes None and shows them whole.
@@ -122,56 +139,88 @@ def render_member_data(data: privacy.MemberData, language: str, answer_chars: in
         lines.append(_("Invitation code you started with: {value}").format(value=html.escape(member.start_payload)))
     if conversation and conversation[0]:
         state, values = conversation
-        lines.append(_("Step in progress: {step} {data}").format(step=html.escape(state),
-                                                                 data=_value(values, answer_chars) if values else ""))
+        lines.append(
+            _("Step in progress: {step} {data}").format(
+                step=html.escape(state), data=_value(values, answer_chars) if values else ""
+            )
+        )
     if data.role_changes:
         lines += ["", "<b>" + _("Role changes") + "</b>"]
         for change in data.role_changes:
-            lines.append("• " + _("{date}: {old} → {new}").format(date=_when(change.changed_at, language),
-                                                                  old=_role(change.old_role), new=_role(change.new_role)))
+            lines.append(
+                "• "
+                + _("{date}: {old} → {new}").format(
+                    date=_when(change.changed_at, language), old=_role(change.old_role), new=_role(change.new_role)
+                )
+            )
     if data.deliveries:
         statuses = _delivery_labels()
         lines += ["", "<b>" + _("Reminders sent to you") + "</b>"]
         for delivery in data.deliveries:
-            lines.append("• " + _("Reminder #{id}: {status}, {date}").format(
-                id=delivery.reminder_id, status=statuses.get(delivery.status, html.escape(delivery.status)),
-                date=_when(delivery.sent_at, language)))
+            lines.append(
+                "• "
+                + _("Reminder #{id}: {status}, {date}").format(
+                    id=delivery.reminder_id,
+                    status=statuses.get(delivery.status, html.escape(delivery.status)),
+                    date=_when(delivery.sent_at, language),
+                )
+            )
     lines.append("")
     if not data.submissions:
         lines.append(_("Surveys: none."))
     actions = _action_labels()
     for stored in data.submissions:
         if stored.status == SubmissionStatus.SUBMITTED:
-            heading = _("{title}: submitted {date}").format(title=html.escape(stored.title),
-                                                            date=_when(stored.submitted_at, language))
+            heading = _("{title}: submitted {date}").format(
+                title=html.escape(stored.title), date=_when(stored.submitted_at, language)
+            )
         else:
             heading = _("{title}: draft, started {started}, last change {changed}").format(
-                title=html.escape(stored.title), started=_when(stored.created_at, language),
-                changed=_when(stored.updated_at, language))
+                title=html.escape(stored.title),
+                started=_when(stored.created_at, language),
+                changed=_when(stored.updated_at, language),
+            )
         lines.append("<b>" + heading + "</b>")
-        lines.append(_("Form version: {version}; language: {language}; country: {country}").format(
-            version=html.escape(stored.version or "—"), language=html.escape(stored.language or "—"),
-            country=html.escape(stored.country or "—")))
+        lines.append(
+            _("Form version: {version}; language: {language}; country: {country}").format(
+                version=html.escape(stored.version or "—"),
+                language=html.escape(stored.language or "—"),
+                country=html.escape(stored.country or "—"),
+            )
+        )
         for path, value in stored.answers.items():
             lines.append(f"• {html.escape(path)}: {_value(value, answer_chars)}")
         for path, value in stored.pending.items():
-            lines.append("• " + _("{question}: ticked, not yet confirmed: {value}").format(
-                question=html.escape(path), value=_value(value, answer_chars)))
+            lines.append(
+                "• "
+                + _("{question}: ticked, not yet confirmed: {value}").format(
+                    question=html.escape(path), value=_value(value, answer_chars)
+                )
+            )
         if stored.trail:
             lines.append("<i>" + _("Answer trail, every step as you gave it:") + "</i>")
             for entry in stored.trail:
                 value = "" if entry.value is None else " " + _value(entry.value, answer_chars)
                 refused = "" if entry.accepted else " (" + _("not accepted") + ")"
-                lines.append(f"  {_when(entry.at, language)} · {html.escape(entry.question)} · "
-                             f"{actions.get(entry.action, html.escape(entry.action))}{value}{refused}")
+                lines.append(
+                    f"  {_when(entry.at, language)} · {html.escape(entry.question)} · "
+                    f"{actions.get(entry.action, html.escape(entry.action))}{value}{refused}"
+                )
         lines.append("")
     if data.documents:
         lines.append("<b>" + _("Documents you sent") + "</b>")
         for document in data.documents:
-            lines.append("• " + _("{date}: {name} ({type}, {size} bytes), answer to {question}, SHA-256 {digest}").format(
-                date=_when(document.created_at, language), name=html.escape(document.filename),
-                type=document.extension.upper(), size=document.size, question=html.escape(document.question),
-                digest=document.sha256))
+            lines.append(
+                "• "
+                + _("{date}: {name} ({type}, {size} bytes), answer to {question}, SHA-256 {digest}").format(
+                    date=_when(document.created_at, language),
+                    name=html.escape(document.filename),
+                    type=document.extension.upper(),
+                    size=document.size,
+                    question=html.escape(document.question),
+                    digest=document.sha256,
+                )
+            )
         lines.append("")
     lines += _coordinator_lines(data, language, answer_chars)
     lines += [_("Send /forget to erase your personal data.")]
@@ -185,33 +234,58 @@ def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: in
         statuses = _reminder_labels()
         lines.append("<b>" + _("Reminders you wrote") + "</b>")
         for reminder in data.reminders_written:
-            lines.append("• " + _("#{id}: {status}, written {written}, to be sent {when}").format(
-                id=reminder.reminder_id, status=statuses.get(reminder.status, html.escape(reminder.status)),
-                written=_when(reminder.created_at, language), when=_when(reminder.scheduled_for, language))
-                + (" · " + _("weekly") if reminder.weekly else ""))
+            lines.append(
+                "• "
+                + _("#{id}: {status}, written {written}, to be sent {when}").format(
+                    id=reminder.reminder_id,
+                    status=statuses.get(reminder.status, html.escape(reminder.status)),
+                    written=_when(reminder.created_at, language),
+                    when=_when(reminder.scheduled_for, language),
+                )
+                + (" · " + _("weekly") if reminder.weekly else "")
+            )
             for code, text in reminder.texts.items():
                 lines.append(f"  {html.escape(language_name(code))}: {_value(text, answer_chars)}")
             if reminder.template:
                 lines.append("  " + _("Template: {name}").format(name=html.escape(reminder.template)))
             if reminder.audience:
-                lines.append("  " + _("Recipients: {audience}").format(audience=html.escape(
-                    join_items((f"{key}: {value}" for key, value in reminder.audience.items()), language))))
+                lines.append(
+                    "  "
+                    + _("Recipients: {audience}").format(
+                        audience=html.escape(
+                            join_items((f"{key}: {value}" for key, value in reminder.audience.items()), language)
+                        )
+                    )
+                )
         lines.append("")
     if data.invites_created:
         lines.append("<b>" + _("Invites you created") + "</b>")
         for invite in data.invites_created:
-            uses = (f"{invite.uses}/{invite.max_uses}" if invite.max_uses is not None else str(invite.uses))
-            lines.append("• " + _("{code}: {country}, {role}, used {uses}, valid until {until}").format(
-                code=html.escape(invite.code), country=html.escape(country_name(invite.country, language)),
-                role=_role(invite.role), uses=uses, until=_when(invite.expires_at, language)))
+            uses = f"{invite.uses}/{invite.max_uses}" if invite.max_uses is not None else str(invite.uses)
+            lines.append(
+                "• "
+                + _("{code}: {country}, {role}, used {uses}, valid until {until}").format(
+                    code=html.escape(invite.code),
+                    country=html.escape(country_name(invite.country, language)),
+                    role=_role(invite.role),
+                    uses=uses,
+                    until=_when(invite.expires_at, language),
+                )
+            )
         lines.append("")
     if data.forms_uploaded:
         lines.append("<b>" + _("Survey forms you sent") + "</b>")
         for form in data.forms_uploaded:
-            lines.append("• " + _("{filename} ({form_id}, version {version}), {date}, published: {published}").format(
-                filename=html.escape(form.filename), form_id=html.escape(form.form_id),
-                version=html.escape(form.version), date=_when(form.uploaded_at, language),
-                published=_yes_no(form.published)))
+            lines.append(
+                "• "
+                + _("{filename} ({form_id}, version {version}), {date}, published: {published}").format(
+                    filename=html.escape(form.filename),
+                    form_id=html.escape(form.form_id),
+                    version=html.escape(form.version),
+                    date=_when(form.uploaded_at, language),
+                    published=_yes_no(form.published),
+                )
+            )
         lines.append("")
     if data.values_reviewed:
         lines += [_("Reported threshold values you reviewed: {count}").format(count=data.values_reviewed), ""]
@@ -253,23 +327,33 @@ async def show_my_data(message: Message, session: AsyncSession, state: FSMContex
     whole = as_plain_text(render_member_data(data, language, answer_chars=None, conversation=conversation))
     await message.answer_document(
         BufferedInputFile(whole.encode("utf-8"), filename="insop-my-data.txt"),
-        caption=_("Everything this bot stores about you is in this file: it is too long for messages. "
-                  "Send /forget to erase your personal data."),
+        caption=_(
+            "Everything this bot stores about you is in this file: it is too long for messages. "
+            "Send /forget to erase your personal data."
+        ),
     )
 
 
 async def ask_to_forget(message: Message) -> None:
     """Explain what /forget erases and ask for a confirmation."""
     await message.answer(
-        _("This erases your profile (name, Telegram id, country, role, language) and your unfinished surveys. "
-          "Surveys you already submitted stay with your country's answers, without your name. Erase now?")
-        + "\n" + _("Documents you sent go with their answers: erased with unfinished surveys, kept with submitted ones."),
+        _(
+            "This erases your profile (name, Telegram id, country, role, language) and your unfinished surveys. "
+            "Surveys you already submitted stay with your country's answers, without your name. Erase now?"
+        )
+        + "\n"
+        + _("Documents you sent go with their answers: erased with unfinished surveys, kept with submitted ones."),
         reply_markup=forget_keyboard(message.from_user.id),
     )
 
 
-async def forget_confirmed(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ForgetConfirm,
-                           session: AsyncSession, state: FSMContext) -> None:
+async def forget_confirmed(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: ForgetConfirm,
+    session: AsyncSession,
+    state: FSMContext,
+) -> None:
     """Erase the member's data if they, and only they, confirmed."""
     if callback_data.user != query.from_user.id:
         # A forwarded or forged button: nobody erases someone else's data.
@@ -290,9 +374,15 @@ async def forget_confirmed(query: CallbackQuery, callback_answer: CallbackAnswer
         await query.message.edit_text(_("I store nothing about you."))
         return
     await query.message.edit_text(
-        _("Your personal data has been erased. Surveys already submitted stay with your country's answers, "
-          "without your name. Send /start if you want to use the bot again.")
-        + ("\n" + _("Documents erased: {count}.").format(count=report.documents_deleted) if report.documents_deleted else "")
+        _(
+            "Your personal data has been erased. Surveys already submitted stay with your country's answers, "
+            "without your name. Send /start if you want to use the bot again."
+        )
+        + (
+            "\n" + _("Documents erased: {count}.").format(count=report.documents_deleted)
+            if report.documents_deleted
+            else ""
+        )
     )
 
 

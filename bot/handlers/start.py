@@ -15,9 +15,9 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
-from bot.i18n import language_name
-from bot.countries import country_name, is_country, match_country
 from bot.config import Settings
+from bot.countries import country_name, is_country, match_country
+from bot.i18n import language_name
 from bot.keyboards import (
     country_keyboard,
     language_keyboard,
@@ -62,9 +62,14 @@ def _ask_country() -> str:
     return _("Which country do you work in? Type its name in any language, for example <i>Kenya</i>.")
 
 
-async def _continue_onboarding(message: Message, member: Member, session: AsyncSession | None = None,
-                               forms: FormCache | None = None, settings: Settings | None = None,
-                               language: str = "en") -> None:
+async def _continue_onboarding(
+    message: Message,
+    member: Member,
+    session: AsyncSession | None = None,
+    forms: FormCache | None = None,
+    settings: Settings | None = None,
+    language: str = "en",
+) -> None:
     """Ask for whatever the profile still misses; once complete, offer the survey waiting for the member."""
     if not member.country:
         await message.answer(_ask_country())
@@ -76,27 +81,36 @@ async def _continue_onboarding(message: Message, member: Member, session: AsyncS
             await _offer_survey(message, member, session, forms, settings, language)
 
 
-async def _offer_survey(message: Message, member: Member, session: AsyncSession, forms: FormCache, settings: Settings,
-                        language: str) -> None:
+async def _offer_survey(
+    message: Message, member: Member, session: AsyncSession, forms: FormCache, settings: Settings, language: str
+) -> None:
     """A [Continue] button for the member's paused draft, else [Start the survey] for one not yet answered."""
     paused = await surveys.paused_draft(session, member)
     if paused is not None:
         draft, title, answers = paused
         await message.answer(
             _("You have a draft of “{title}” with {answers} answers saved.").format(
-                title=html.escape(_(title) if title else title), answers=answers),
-            reply_markup=start_survey_keyboard(draft.form_pk, draft=True))
+                title=html.escape(_(title) if title else title), answers=answers
+            ),
+            reply_markup=start_survey_keyboard(draft.form_pk, draft=True),
+        )
         return
     coordinator = members.is_coordinator(member, message.chat.id, settings.coordinator_ids)
-    waiting = [offer for offer in await surveys.offers(session, forms, member, coordinator, language)
-               if offer.draft is None and not offer.submitted]
+    waiting = [
+        offer
+        for offer in await surveys.offers(session, forms, member, coordinator, language)
+        if offer.draft is None and not offer.submitted
+    ]
     if waiting and member.role in (Role.FOCAL_POINT, Role.LAB):
-        await message.answer(_("A survey is waiting for you: “{title}”.").format(title=html.escape(_(waiting[0].title))),
-                             reply_markup=start_survey_keyboard(waiting[0].form.id))
+        await message.answer(
+            _("A survey is waiting for you: “{title}”.").format(title=html.escape(_(waiting[0].title))),
+            reply_markup=start_survey_keyboard(waiting[0].form.id),
+        )
 
 
-async def start(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n, forms: FormCache,
-                settings: Settings) -> None:
+async def start(
+    message: Message, command: CommandObject, session: AsyncSession, i18n: I18n, forms: FormCache, settings: Settings
+) -> None:
     """Greet the member in their language, offer other languages, then ask what the profile misses."""
     user = message.from_user
     payload = members.parse_start_payload(command.args)
@@ -108,7 +122,8 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     if started.invite_applied is not None:
         if started.invite_applied:
             invite_note = _("Your invitation sets your country to {country} and your role to {role}.").format(
-                country=html.escape(country_name(member.country, i18n.current_locale)), role=_invited_role(member.role))
+                country=html.escape(country_name(member.country, i18n.current_locale)), role=_invited_role(member.role)
+            )
         else:
             invite_note = _("This invitation link has expired or was already used. Let's set up your profile together.")
     if member.is_onboarded and invite_note is None:
@@ -132,7 +147,11 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
 
 
 def _invited_role(role: str | None) -> str:
-    labels = {"focal_point": _("National focal point"), "lab": _("Soil laboratory"), "member": _("INSOP member / other")}
+    labels = {
+        "focal_point": _("National focal point"),
+        "lab": _("Soil laboratory"),
+        "member": _("INSOP member / other"),
+    }
     return labels.get(role or "", role or "")
 
 
@@ -158,8 +177,12 @@ async def cancel(message: Message, state: FSMContext, member: Member | None, ses
 
 
 async def language_chosen(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: LanguageChoice, session: AsyncSession,
-    i18n: I18n, forms: FormCache | None = None,
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: LanguageChoice,
+    session: AsyncSession,
+    i18n: I18n,
+    forms: FormCache | None = None,
 ) -> None:
     """Switch to the chosen language and carry on where the member was."""
     if callback_data.code not in i18n.available_locales:
@@ -178,8 +201,9 @@ async def language_chosen(
                 await _ask_again_in_language(query.message, member, session, forms, i18n, callback_data.code)
 
 
-async def _ask_again_in_language(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
-                                 language: str) -> None:
+async def _ask_again_in_language(
+    message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n, language: str
+) -> None:
     """The open survey's current question again, in the language just chosen."""
     from bot.handlers.survey import show_turn
     from bot.i18n import translations
@@ -188,14 +212,24 @@ async def _ask_again_in_language(message: Message, member: Member, session: Asyn
     if draft_id is None:
         return
     try:
-        turn = await surveys.current_turn(session, forms, member, draft_id, language, translations(i18n.locales, language))
+        turn = await surveys.current_turn(
+            session, forms, member, draft_id, language, translations(i18n.locales, language)
+        )
     except surveys.SurveyUnavailable:
         return
     await show_turn(message, turn, language, member)
 
 
-async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, session: AsyncSession, i18n: I18n,
-                         state: FSMContext, forms: FormCache, settings: Settings, member: Member | None = None) -> None:
+async def country_chosen(
+    query: CallbackQuery,
+    callback_data: CountryChoice,
+    session: AsyncSession,
+    i18n: I18n,
+    state: FSMContext,
+    forms: FormCache,
+    settings: Settings,
+    member: Member | None = None,
+) -> None:
     """Store the confirmed country, or ask again."""
     if query.message is None:
         return
@@ -217,8 +251,15 @@ async def country_chosen(query: CallbackQuery, callback_data: CountryChoice, ses
     await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
 
 
-async def role_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleChoice,
-                      session: AsyncSession, i18n: I18n, forms: FormCache, settings: Settings) -> None:
+async def role_chosen(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RoleChoice,
+    session: AsyncSession,
+    i18n: I18n,
+    forms: FormCache,
+    settings: Settings,
+) -> None:
     """Store the role; the profile is complete."""
     if callback_data.role not in members.SELF_CHOSEN_ROLES:
         callback_answer.text = _("This choice is not available.")
@@ -267,15 +308,22 @@ async def country_typed(message: Message, member: Member | None, session: AsyncS
     )
 
 
-async def role_missing(message: Message, session: AsyncSession, i18n: I18n, forms: FormCache,
-                       settings: Settings) -> None:
+async def role_missing(
+    message: Message, session: AsyncSession, i18n: I18n, forms: FormCache, settings: Settings
+) -> None:
     """The member typed their role instead of pressing a button: matched like a survey answer, else the buttons again."""
     from bot.survey.matching import match_choice
 
     labels = role_labels()
     typed = fit_utf16(message.text or "", 100).replace("_", " ")
-    role = match_choice(typed, [(role, [label, role.replace("_", " ")]) for role, label in labels.items()
-                                if role in members.SELF_CHOSEN_ROLES])
+    role = match_choice(
+        typed,
+        [
+            (role, [label, role.replace("_", " ")])
+            for role, label in labels.items()
+            if role in members.SELF_CHOSEN_ROLES
+        ],
+    )
     if role is None:
         await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
         return
@@ -292,15 +340,23 @@ async def show_profile(message: Message, member: Member | None, i18n: I18n) -> N
     language = i18n.current_locale
     lines = [
         "<b>" + _("Your profile") + "</b>",
-        _("Country: {country}").format(country=html.escape(country_name(member.country, language) if member.country else "—")),
+        _("Country: {country}").format(
+            country=html.escape(country_name(member.country, language) if member.country else "—")
+        ),
         _("Role: {role}").format(role=html.escape(role_labels().get(member.role or "", member.role or "—"))),
         _("Language: {language}").format(language=html.escape(language_name(member.language or language))),
     ]
     await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR))
 
 
-async def edit_profile(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ProfileEdit,
-                       member: Member | None, state: FSMContext, i18n: I18n) -> None:
+async def edit_profile(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: ProfileEdit,
+    member: Member | None,
+    state: FSMContext,
+    i18n: I18n,
+) -> None:
     """Ask for the new country, role or language."""
     if member is None or not member.is_onboarded or query.message is None:
         callback_answer.text = _("Please set up your profile first: send /start.")
@@ -314,7 +370,8 @@ async def edit_profile(query: CallbackQuery, callback_answer: CallbackAnswer, ca
         await query.message.answer(_("What is your role in the network?"), reply_markup=role_keyboard())
     else:
         await query.message.answer(
-            _("Choose your language:"), reply_markup=language_keyboard(i18n.available_locales, i18n.current_locale))
+            _("Choose your language:"), reply_markup=language_keyboard(i18n.available_locales, i18n.current_locale)
+        )
 
 
 def build_router() -> Router:

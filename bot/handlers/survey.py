@@ -14,6 +14,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import survey as engine
@@ -21,9 +23,6 @@ from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.i18n import translations
 from bot.i18n.typography import is_rtl, typeset
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 from bot.keyboards import (
     MAX_CHOICE_BUTTONS,
     short_label,
@@ -35,10 +34,10 @@ from bot.keyboards import (
     survey_review_keyboard,
 )
 from bot.limits import MAX_DOCUMENT_BYTES, fit_utf16
-from bot.telegram_render import split_message
 from bot.services import members, surveys
 from bot.services.surveys import FormCache, Turn, step_token
 from bot.survey.form import language_code
+from bot.telegram_render import split_message
 from storage.models import Member, utcnow
 
 log = logging.getLogger(__name__)
@@ -47,14 +46,27 @@ _TYPE_HINTS = {
     "integer": lambda: _("Type a whole number."),
     "decimal": lambda: _("Type a number."),
     "date": lambda: _("Type a date, for example 2024-05-31."),
-    "file": lambda: _("Send the document as a file in this chat: PDF, Word (DOCX), Excel (XLSX) or a picture, "
-                      "at most {limit} MB.").format(limit=MAX_DOCUMENT_BYTES // (1024 * 1024)),
+    "file": lambda: _(
+        "Send the document as a file in this chat: PDF, Word (DOCX), Excel (XLSX) or a picture, at most {limit} MB."
+    ).format(limit=MAX_DOCUMENT_BYTES // (1024 * 1024)),
 }
 # The shipped forms' titles (XLSForm titles have no translation columns): marked here so the
 # catalogs carry them; a title without a translation, e.g. an uploaded form's, shows as written.
 SHIPPED_FORM_TITLES = (__("INSOP soil threshold values"), __("INSOP soil laboratory SOP survey"))
-_ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back", "k": "keep", "e": "edit",
-            "S": "submit", "a": "saved", "l": "lookup", "v": "part", "r": "summary"}
+_ACTIONS = {
+    "c": "choose",
+    "t": "toggle",
+    "d": "done",
+    "s": "skip",
+    "b": "back",
+    "k": "keep",
+    "e": "edit",
+    "S": "submit",
+    "a": "saved",
+    "l": "lookup",
+    "v": "part",
+    "r": "summary",
+}
 # UTF-16 units each part of a question message may take: together well within Telegram's 4096, so a
 # form with very long wording (or a very long earlier answer) still shows its question and buttons.
 _LABEL_UNITS, _HINT_UNITS, _SECTION_UNITS, _VALUE_UNITS, _ERROR_UNITS = 1500, 800, 200, 800, 800
@@ -78,7 +90,8 @@ def progress_line(prompt) -> str:
     if prompt.kind != "question" or not prompt.part_questions:
         return _("Part {part} of {parts}").format(part=prompt.part, parts=prompt.parts)
     return _("Part {part} of {parts}, question {question} of {questions}").format(
-        part=prompt.part, parts=prompt.parts, question=prompt.part_question, questions=prompt.part_questions)
+        part=prompt.part, parts=prompt.parts, question=prompt.part_question, questions=prompt.part_questions
+    )
 
 
 def _question_text(turn: Turn, lead: str | None = None, entered: list[str] | None = None) -> str:
@@ -103,8 +116,11 @@ def _question_text(turn: Turn, lead: str | None = None, entered: list[str] | Non
     if prompt.display_value and prompt.kind == "question":
         shown = _fit(prompt.display_value, _VALUE_UNITS)
         # A form's default is offered, not presented as if the member had answered it.
-        lines.append(_("Suggested: {value}").format(value=shown) if prompt.suggested
-                     else _("Current answer: {value}").format(value=shown))
+        lines.append(
+            _("Suggested: {value}").format(value=shown)
+            if prompt.suggested
+            else _("Current answer: {value}").format(value=shown)
+        )
     if prompt.kind == "question" and not prompt.required:
         lines.append("<i>" + _("Optional: /skip to leave it empty.") + "</i>")
     return "\n".join(lines)
@@ -129,8 +145,10 @@ def _echo(turn: Turn) -> str | None:
         return "✓ " + _("“{question}” left empty.").format(question=_fit(turn.answered.label, _REVIEW_LABEL_UNITS))
     if turn.answered.type == "text" and turn.answered.kind == "question" and not turn.adjusted:
         return None  # the member's own message shows it as typed
-    return "✓ " + _("{label}: {value}").format(label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
-                                              value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>")
+    return "✓ " + _("{label}: {value}").format(
+        label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
+        value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>",
+    )
 
 
 # "Add another?" lists the entries made so far, the newest last (a long repeat shows its last ones).
@@ -143,10 +161,18 @@ def _entered_so_far(turn: Turn, lang: str) -> list[str]:
     items = [item for item in _review_items(turn, lang) if item["path"].startswith(prefix)]
     lines = []
     for title, positions in review_parts(items):
-        values = " · ".join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
-                            for position in positions if items[position]["display"])
-        lines.append("• " + _("{label}: {value}").format(label=html.escape(short_label(title, _SUMMARY_TITLE_UNITS)),
-                                                        value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
+        values = " · ".join(
+            short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
+            for position in positions
+            if items[position]["display"]
+        )
+        lines.append(
+            "• "
+            + _("{label}: {value}").format(
+                label=html.escape(short_label(title, _SUMMARY_TITLE_UNITS)),
+                value=html.escape(short_label(values, _SUMMARY_LINE_UNITS)),
+            )
+        )
     return lines[-_ENTERED_SHOWN:]
 
 
@@ -173,8 +199,10 @@ def review_parts(items: list[dict]) -> list[tuple[str, list[int]]]:
             parts.append((title, []))
         parts[-1][1].append(position)
     # Questions outside any group: titled by their question when alone, else "General".
-    return [(title or (items[positions[0]]["label"] if len(positions) == 1 else _("General")), positions)
-            for title, positions in parts]
+    return [
+        (title or (items[positions[0]]["label"] if len(positions) == 1 else _("General")), positions)
+        for title, positions in parts
+    ]
 
 
 def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str, list[tuple[str, list[int]]]]:
@@ -185,10 +213,17 @@ def _review_summary(turn: Turn, lang: str, lead: str | None = None) -> tuple[str
     lines = [lead] if lead else []
     lines += ["<b>" + _("Please check your answers before you submit:") + "</b>", ""]
     for title, positions in parts:
-        values = separator.join(short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
-                                for position in positions if items[position]["display"])
-        lines.append(_("{label}: {value}").format(label="<b>" + html.escape(short_label(title, _SUMMARY_TITLE_UNITS)) + "</b>",
-                                                  value=html.escape(short_label(values, _SUMMARY_LINE_UNITS))))
+        values = separator.join(
+            short_label(items[position]["display"], _SUMMARY_VALUE_UNITS)
+            for position in positions
+            if items[position]["display"]
+        )
+        lines.append(
+            _("{label}: {value}").format(
+                label="<b>" + html.escape(short_label(title, _SUMMARY_TITLE_UNITS)) + "</b>",
+                value=html.escape(short_label(values, _SUMMARY_LINE_UNITS)),
+            )
+        )
     lines += ["", _("Press a part to see and change its answers, or Submit.")]
     return "\n".join(lines), parts
 
@@ -203,8 +238,13 @@ def _review_part(turn: Turn, lang: str, part: int) -> tuple[str, list[tuple[int,
     lines = ["<b>" + _fit(title, _SECTION_UNITS) + "</b>", ""]
     for position in positions:
         item = items[position]
-        lines.append("• " + _("{label}: {value}").format(
-            label=_fit(item["label"], _REVIEW_LABEL_UNITS), value="<b>" + _fit(item["display"], _REVIEW_VALUE_UNITS) + "</b>"))
+        lines.append(
+            "• "
+            + _("{label}: {value}").format(
+                label=_fit(item["label"], _REVIEW_LABEL_UNITS),
+                value="<b>" + _fit(item["display"], _REVIEW_VALUE_UNITS) + "</b>",
+            )
+        )
     lines += ["", _("Press an answer to change it.")]
     return "\n".join(lines), [(position, items[position]["label"]) for position in positions]
 
@@ -219,17 +259,26 @@ def _typeset(turn: Turn, lang: str) -> Turn:
     language = _form_language(turn, lang)
 
     def prompt(shown):
-        return replace(shown, label=typeset(shown.label, language), hint=typeset(shown.hint, language),
-                       section=typeset(shown.section, language),
-                       choices=[(name, typeset(label, language)) for name, label in shown.choices],
-                       display_value=typeset(shown.display_value, language) if shown.display_value else shown.display_value)
+        return replace(
+            shown,
+            label=typeset(shown.label, language),
+            hint=typeset(shown.hint, language),
+            section=typeset(shown.section, language),
+            choices=[(name, typeset(label, language)) for name, label in shown.choices],
+            display_value=typeset(shown.display_value, language) if shown.display_value else shown.display_value,
+        )
 
-    return replace(turn, prompt=prompt(turn.prompt), notes=[prompt(note) for note in turn.notes],
-                   error=typeset(turn.error, language) if turn.error else turn.error)
+    return replace(
+        turn,
+        prompt=prompt(turn.prompt),
+        notes=[prompt(note) for note in turn.notes],
+        error=typeset(turn.error, language) if turn.error else turn.error,
+    )
 
 
-async def show_turn(message: Message, turn: Turn, lang: str, member: Member | None = None,
-                    lead: str | None = None) -> None:
+async def show_turn(
+    message: Message, turn: Turn, lang: str, member: Member | None = None, lead: str | None = None
+) -> None:
     """Send what the member sees next: notes, an error, the next question, the review, or thanks.
 
     `lead` opens the next message (what a typed answer was read as). After an error only the error is
@@ -239,8 +288,10 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
     prompt = turn.prompt
     token = step_token(prompt)
     if turn.lookup_text is not None:
-        await message.answer(_lookup_note(turn), reply_markup=survey_lookup_keyboard(
-            turn.submission.id, token, can_save=prompt.type == "text"))
+        await message.answer(
+            _lookup_note(turn),
+            reply_markup=survey_lookup_keyboard(turn.submission.id, token, can_save=prompt.type == "text"),
+        )
         return
     if turn.error:
         await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
@@ -252,8 +303,13 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
         # the whole bot shares, on one member's answer. Many notes share the room of a few messages.
         label_units = max(_SECTION_UNITS, min(_LABEL_UNITS, _NOTES_UNITS // len(turn.notes)))
         hint_units = max(_SECTION_UNITS // 2, min(_HINT_UNITS, _NOTES_UNITS // 3 // len(turn.notes)))
-        texts = ["<b>" + _fit(note.label, label_units) + "</b>" + ("\n<i>" + _fit(note.hint, hint_units) + "</i>" if note.hint else "")
-                 for note in turn.notes]
+        texts = [
+            "<b>"
+            + _fit(note.label, label_units)
+            + "</b>"
+            + ("\n<i>" + _fit(note.hint, hint_units) + "</i>" if note.hint else "")
+            for note in turn.notes
+        ]
         if lead:
             texts[0], lead = lead + "\n\n" + texts[0], None
         for chunk in split_message("\n\n".join(texts)):
@@ -270,17 +326,25 @@ async def show_turn(message: Message, turn: Turn, lang: str, member: Member | No
         entered = _entered_so_far(turn, lang) if prompt.kind == "add_another" else None
         await message.answer(
             _question_text(turn, lead, entered),
-            reply_markup=survey_question_keyboard(turn.submission.id, token, prompt, turn.pending,
-                                                  suggested=member.country if member else None),
+            reply_markup=survey_question_keyboard(
+                turn.submission.id, token, prompt, turn.pending, suggested=member.country if member else None
+            ),
         )
 
 
 def _lookup_note(turn: Turn) -> str:
     text = _fit(turn.lookup_text or "", _VALUE_UNITS)
-    lines = [_("“{text}” looks like a question for a lookup, not an answer to “{question}”.").format(
-        text=text, question=_fit(turn.prompt.label, _REVIEW_LABEL_UNITS))]
-    lines.append(_("Press “Look it up” to get the values: the survey pauses, your answers are kept, and /resume "
-                   "brings you back to this question."))
+    lines = [
+        _("“{text}” looks like a question for a lookup, not an answer to “{question}”.").format(
+            text=text, question=_fit(turn.prompt.label, _REVIEW_LABEL_UNITS)
+        )
+    ]
+    lines.append(
+        _(
+            "Press “Look it up” to get the values: the survey pauses, your answers are kept, and /resume "
+            "brings you back to this question."
+        )
+    )
     if turn.prompt.type == "text":
         lines.append(_("If it is your answer, press “Save as my answer”."))
     return "\n".join(lines)
@@ -294,13 +358,18 @@ def _receipt(turn: Turn, lang: str) -> str:
     answers = len(engine.review(turn.form, submission.state, lang)) if submission.state else 0
     when = submission.submitted_at or utcnow()
     lines = [
-        _("Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
-          "reported before they appear in lookups. Send /survey to see your surveys."),
+        _(
+            "Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
+            "reported before they appear in lookups. Send /survey to see your surveys."
+        ),
         "",
         _("Receipt: {answers} answers sent, {values} threshold values for review.").format(
-            answers=format_decimal(answers, locale=lang), values=format_decimal(values, locale=lang)),
-        _("Reference: {reference}, {date}").format(reference="<b>" + submission_reference(submission.id) + "</b>",
-                                                    date=format_date(when, format="medium", locale=lang)),
+            answers=format_decimal(answers, locale=lang), values=format_decimal(values, locale=lang)
+        ),
+        _("Reference: {reference}, {date}").format(
+            reference="<b>" + submission_reference(submission.id) + "</b>",
+            date=format_date(when, format="medium", locale=lang),
+        ),
     ]
     return "\n".join(lines)
 
@@ -312,16 +381,25 @@ async def tell_submitter(bot, session: AsyncSession, threshold, i18n: I18n, defa
         return
     language = submitter.language if submitter.language in i18n.available_locales else default_language
     with i18n.use_locale(language):
-        number = format_decimal(threshold.value, locale=language) if threshold.value is not None else threshold.value_original
+        number = (
+            format_decimal(threshold.value, locale=language)
+            if threshold.value is not None
+            else threshold.value_original
+        )
         value = html.escape(fit_utf16(f"{threshold.pollutant_name} · {number} {threshold.unit}", 300))
         reference = "<b>" + submission_reference(submitter.submission_id) + "</b>"
         if threshold.review_status == "approved":
-            text = _("A coordinator approved the threshold value you reported ({reference}): {value}. "
-                     "It now appears in lookups.").format(reference=reference, value=value)
+            text = _(
+                "A coordinator approved the threshold value you reported ({reference}): {value}. "
+                "It now appears in lookups."
+            ).format(reference=reference, value=value)
         else:
             text = _("A coordinator did not accept the threshold value you reported ({reference}): {value}.").format(
-                reference=reference, value=value)
-            text += "\n" + _("Reason: {reason}").format(reason=html.escape(fit_utf16(threshold.review_note or "—", 1000)))
+                reference=reference, value=value
+            )
+            text += "\n" + _("Reason: {reason}").format(
+                reason=html.escape(fit_utf16(threshold.review_note or "—", 1000))
+            )
             text += "\n" + _("To send it again corrected, send /survey and start from your last answers.")
     try:
         await bot.send_message(submitter.telegram_id, text)
@@ -338,51 +416,98 @@ def _coordinator(member: Member | None, user_id: int, settings: Settings) -> boo
     return members.is_coordinator(member, user_id, settings.coordinator_ids)
 
 
-async def list_surveys(message: Message, member: Member | None, session: AsyncSession, forms: FormCache,
-                       settings: Settings, i18n: I18n) -> None:
+async def list_surveys(
+    message: Message, member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n
+) -> None:
     """Offer the surveys that apply to the member."""
     if member is None or not member.is_onboarded:
         await message.answer(_("Please set up your profile first: send /start."))
         return
-    offers = await surveys.offers(session, forms, member, _coordinator(member, message.from_user.id, settings), i18n.current_locale)
+    offers = await surveys.offers(
+        session, forms, member, _coordinator(member, message.from_user.id, settings), i18n.current_locale
+    )
     if not offers:
         await message.answer(_("There is no survey for you at the moment."))
         return
     await message.answer(_("Which survey would you like to answer?"), reply_markup=survey_list_keyboard(offers))
 
 
-async def open_survey(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyOpen,
-                      member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n,
-                      event_update: Update) -> None:
+async def open_survey(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: SurveyOpen,
+    member: Member | None,
+    session: AsyncSession,
+    forms: FormCache,
+    settings: Settings,
+    i18n: I18n,
+    event_update: Update,
+) -> None:
     """Start the chosen survey, or continue the member's draft of it."""
-    await _open(query, callback_answer, callback_data.form_pk, None, member, session, forms, settings, i18n,
-                event_update)
+    await _open(
+        query, callback_answer, callback_data.form_pk, None, member, session, forms, settings, i18n, event_update
+    )
 
 
-async def answer_again(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyAgain,
-                       member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n,
-                       event_update: Update) -> None:
+async def answer_again(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: SurveyAgain,
+    member: Member | None,
+    session: AsyncSession,
+    forms: FormCache,
+    settings: Settings,
+    i18n: I18n,
+    event_update: Update,
+) -> None:
     """A new submission of a survey already submitted: empty, or from the last answers."""
     if callback_data.mode not in ("new", "copy"):
         callback_answer.text = _("This button is no longer active.")
         callback_answer.show_alert = True
         return
-    await _open(query, callback_answer, callback_data.form_pk, callback_data.mode, member, session, forms, settings,
-                i18n, event_update)
+    await _open(
+        query,
+        callback_answer,
+        callback_data.form_pk,
+        callback_data.mode,
+        member,
+        session,
+        forms,
+        settings,
+        i18n,
+        event_update,
+    )
 
 
-async def _open(query: CallbackQuery, callback_answer: CallbackAnswer, form_pk: int, again: str | None,
-                member: Member | None, session: AsyncSession, forms: FormCache, settings: Settings, i18n: I18n,
-                event_update: Update) -> None:
+async def _open(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    form_pk: int,
+    again: str | None,
+    member: Member | None,
+    session: AsyncSession,
+    forms: FormCache,
+    settings: Settings,
+    i18n: I18n,
+    event_update: Update,
+) -> None:
     if member is None or query.message is None:
         callback_answer.text = _("Please set up your profile first: send /start.")
         callback_answer.show_alert = True
         return
     lang = i18n.current_locale
     try:
-        turn = await surveys.open_survey(session, forms, member, form_pk,
-                                         _coordinator(member, query.from_user.id, settings), event_update.update_id,
-                                         lang, translations(i18n.locales, lang), again=again)
+        turn = await surveys.open_survey(
+            session,
+            forms,
+            member,
+            form_pk,
+            _coordinator(member, query.from_user.id, settings),
+            event_update.update_id,
+            lang,
+            translations(i18n.locales, lang),
+            again=again,
+        )
     except surveys.SurveyUnavailable:
         callback_answer.text = _("This survey is not available.")
         callback_answer.show_alert = True
@@ -390,30 +515,45 @@ async def _open(query: CallbackQuery, callback_answer: CallbackAnswer, form_pk: 
     except surveys.AnswerAgain as submitted:
         when = format_date(submitted.submitted_at or utcnow(), format="medium", locale=lang)
         await query.message.answer(
-            _("You submitted this survey on {date}. Answering again sends a new submission; the one you sent stays "
-              "as it is. You can start from your last answers and change only what is new.").format(date=when),
-            reply_markup=survey_again_keyboard(form_pk))
+            _(
+                "You submitted this survey on {date}. Answering again sends a new submission; the one you sent stays "
+                "as it is. You can start from your last answers and change only what is new."
+            ).format(date=when),
+            reply_markup=survey_again_keyboard(form_pk),
+        )
         return
     if again is not None:
         await query.message.edit_reply_markup(reply_markup=None)
     await show_turn(query.message, turn, lang, member)
 
 
-async def resume(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
-                 event_update: Update) -> None:
+async def resume(
+    message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n, event_update: Update
+) -> None:
     """Continue the most recent draft at its next unanswered question."""
     lang = i18n.current_locale
     turn = None
     if member is not None:
-        turn = await surveys.resume_latest(session, forms, member, event_update.update_id, lang, translations(i18n.locales, lang))
+        turn = await surveys.resume_latest(
+            session, forms, member, event_update.update_id, lang, translations(i18n.locales, lang)
+        )
     if turn is None:
         await message.answer(_("You have no survey in progress. Send /survey to see the surveys."))
         return
     await show_turn(message, turn, lang, member)
 
 
-async def _reply_in_chat(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
-                         update_id: int, action: str, value=None, draft_id: int | None = None) -> None:
+async def _reply_in_chat(
+    message: Message,
+    member: Member | None,
+    session: AsyncSession,
+    forms: FormCache,
+    i18n: I18n,
+    update_id: int,
+    action: str,
+    value=None,
+    draft_id: int | None = None,
+) -> None:
     lang = i18n.current_locale
     if draft_id is None and member is not None:
         draft_id = await surveys.active_draft_id(session, member)
@@ -421,8 +561,18 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
     if draft_id is not None:
         try:
             # Only the open survey: one paused (/cancel) since the draft id was read takes no typed input.
-            turn = await surveys.reply(session, forms, member, draft_id, update_id, action, value, lang=lang,
-                                       tr=translations(i18n.locales, lang), open_only=True)
+            turn = await surveys.reply(
+                session,
+                forms,
+                member,
+                draft_id,
+                update_id,
+                action,
+                value,
+                lang=lang,
+                tr=translations(i18n.locales, lang),
+                open_only=True,
+            )
         except surveys.SurveyUnavailable:
             pass
     if turn is None:
@@ -432,20 +582,23 @@ async def _reply_in_chat(message: Message, member: Member | None, session: Async
         await show_turn(message, turn, lang, member, lead=_echo(turn))
 
 
-async def go_back(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
-                  event_update: Update) -> None:
+async def go_back(
+    message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n, event_update: Update
+) -> None:
     """Return to the previous question."""
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "back")
 
 
-async def skip_question(message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
-                        event_update: Update) -> None:
+async def skip_question(
+    message: Message, member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n, event_update: Update
+) -> None:
     """Leave an optional question empty."""
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "skip")
 
 
-async def _open_survey(message: Message, member: Member | None, session: AsyncSession,
-                       open_draft_id: int | None = None) -> dict | bool:
+async def _open_survey(
+    message: Message, member: Member | None, session: AsyncSession, open_draft_id: int | None = None
+) -> dict | bool:
     """Typed text goes to the member's open survey, if any; the handler gets its id as `draft_id`.
 
     DatabaseMiddleware read the open draft with the member; the query here is for updates it did not see.
@@ -457,16 +610,32 @@ async def _open_survey(message: Message, member: Member | None, session: AsyncSe
     return {"draft_id": open_draft_id} if open_draft_id else False
 
 
-async def typed_answer(message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n,
-                       event_update: Update, draft_id: int) -> None:
+async def typed_answer(
+    message: Message,
+    member: Member,
+    session: AsyncSession,
+    forms: FormCache,
+    i18n: I18n,
+    event_update: Update,
+    draft_id: int,
+) -> None:
     """Typed text while a survey is open answers its current question."""
-    await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "answer", message.text,
-                         draft_id=draft_id)
+    await _reply_in_chat(
+        message, member, session, forms, i18n, event_update.update_id, "answer", message.text, draft_id=draft_id
+    )
 
 
-async def survey_button(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyStep,
-                        member: Member | None, session: AsyncSession, forms: FormCache, i18n: I18n,
-                        event_update: Update, catalog=None) -> None:
+async def survey_button(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: SurveyStep,
+    member: Member | None,
+    session: AsyncSession,
+    forms: FormCache,
+    i18n: I18n,
+    event_update: Update,
+    catalog=None,
+) -> None:
     """A button under a survey question or the review."""
     action = _ACTIONS.get(callback_data.action)
     if member is None or action is None or query.message is None:
@@ -482,8 +651,18 @@ async def survey_button(query: CallbackQuery, callback_answer: CallbackAnswer, c
         return
     value = callback_data.arg if action in ("choose", "toggle", "edit") else None
     try:
-        turn = await surveys.reply(session, forms, member, callback_data.sub, event_update.update_id, action, value,
-                                   expected=callback_data.step, lang=lang, tr=translations(i18n.locales, lang))
+        turn = await surveys.reply(
+            session,
+            forms,
+            member,
+            callback_data.sub,
+            event_update.update_id,
+            action,
+            value,
+            expected=callback_data.step,
+            lang=lang,
+            tr=translations(i18n.locales, lang),
+        )
     except surveys.SurveyUnavailable:
         callback_answer.text = _("This button is no longer active.")
         callback_answer.show_alert = True
@@ -495,8 +674,9 @@ async def survey_button(query: CallbackQuery, callback_answer: CallbackAnswer, c
         callback_answer.show_alert = True
         return
     if action == "toggle":
-        markup = survey_question_keyboard(turn.submission.id, callback_data.step, turn.prompt, turn.pending,
-                                          suggested=member.country)
+        markup = survey_question_keyboard(
+            turn.submission.id, callback_data.step, turn.prompt, turn.pending, suggested=member.country
+        )
         await query.message.edit_reply_markup(reply_markup=markup)
         return
     if turn.answered is not None and action != "saved":
@@ -509,12 +689,22 @@ async def survey_button(query: CallbackQuery, callback_answer: CallbackAnswer, c
     await show_turn(query.message, turn, lang, member, lead=_echo(turn) if action == "saved" else None)
 
 
-async def _show_review_view(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyStep,
-                            action: str, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n) -> None:
+async def _show_review_view(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: SurveyStep,
+    action: str,
+    member: Member,
+    session: AsyncSession,
+    forms: FormCache,
+    i18n: I18n,
+) -> None:
     """The review's summary or one of its parts, in place of the message the button was under."""
     lang = i18n.current_locale
     try:
-        turn = await surveys.current_turn(session, forms, member, callback_data.sub, lang, translations(i18n.locales, lang))
+        turn = await surveys.current_turn(
+            session, forms, member, callback_data.sub, lang, translations(i18n.locales, lang)
+        )
     except surveys.SurveyUnavailable:
         turn = None
     if turn is None or turn.prompt.kind != "review" or step_token(turn.prompt) != callback_data.step:
@@ -541,8 +731,15 @@ async def _show_review_view(query: CallbackQuery, callback_answer: CallbackAnswe
     await query.message.answer(chunks[-1], reply_markup=markup)
 
 
-async def _look_it_up(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: SurveyStep, member: Member,
-                      session: AsyncSession, catalog, i18n: I18n) -> None:
+async def _look_it_up(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: SurveyStep,
+    member: Member,
+    session: AsyncSession,
+    catalog,
+    i18n: I18n,
+) -> None:
     """Pause the survey and answer the typed text as a lookup."""
     text = await surveys.typed_lookup(session, member, callback_data.sub)
     if text is None or catalog is None:

@@ -19,11 +19,14 @@ def _messages(_) -> dict[str, str]:
         "no_match": _("I could not match “{answer}” to an option."),
         "choose_some": _("Please choose at least one option."),
         "document": _("Please send the document itself as a file (PDF, Word, Excel or a picture)."),
-        "ambiguous_number": _("Did you mean {thousands} or {decimal}? Please type the number again without a "
-                              "thousands separator."),
+        "ambiguous_number": _(
+            "Did you mean {thousands} or {decimal}? Please type the number again without a thousands separator."
+        ),
         "no_open_question": _("This survey has no open question."),
-        "rule_too_slow": _("This answer could not be checked: the survey's rule for it takes too long. "
-                           "Please try a shorter answer or tell a coordinator."),
+        "rule_too_slow": _(
+            "This answer could not be checked: the survey's rule for it takes too long. "
+            "Please try a shorter answer or tell a coordinator."
+        ),
         "not_allowed": _("This answer is not allowed."),
         "required": _("This answer is required."),
         "yes_or_no": _("Please answer yes or no."),

@@ -143,7 +143,7 @@ def french_spacing_problems(text: str) -> list[str]:
     )
     for pattern in patterns:
         for match in re.finditer(pattern, plain):
-            problems.append(plain[max(0, match.start() - 15): match.end() + 5])
+            problems.append(plain[max(0, match.start() - 15) : match.end() + 5])
     return problems
 
 

@@ -15,8 +15,8 @@ The Telegram reply (HTML, split to messages) is written by bot/telegram_render.p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from bot.lookup.index import LookupResult, ThresholdIndex, chart_value
 from bot.lookup.parser import ParsedQuery, Suggestion, parse_query
@@ -24,9 +24,21 @@ from bot.lookup.records import RowError, ThresholdRecord, normalize_row, read_th
 from bot.lookup.vocabulary import Vocabulary, build_vocabulary
 
 __all__ = [
-    "LookupResult", "ParsedQuery", "RowError", "Suggestion", "ThresholdIndex", "ThresholdRecord",
-    "Vocabulary", "build_index", "build_vocabulary", "chart_value", "default_vocabulary",
-    "lookup", "normalize_row", "parse_query", "read_thresholds_csv",
+    "LookupResult",
+    "ParsedQuery",
+    "RowError",
+    "Suggestion",
+    "ThresholdIndex",
+    "ThresholdRecord",
+    "Vocabulary",
+    "build_index",
+    "build_vocabulary",
+    "chart_value",
+    "default_vocabulary",
+    "lookup",
+    "normalize_row",
+    "parse_query",
+    "read_thresholds_csv",
 ]
 
 
@@ -41,8 +53,9 @@ def build_index(records: Iterable[ThresholdRecord]) -> ThresholdIndex:
     return ThresholdIndex(records)
 
 
-def lookup(index: ThresholdIndex, text: str, member_country: str | None = None,
-           vocabulary: Vocabulary | None = None) -> LookupResult:
+def lookup(
+    index: ThresholdIndex, text: str, member_country: str | None = None, vocabulary: Vocabulary | None = None
+) -> LookupResult:
     """Answer a free-text threshold question; `member_country` is used when none is named."""
     parsed = parse_query(text, vocabulary or default_vocabulary())
     return index.find(parsed, member_country=member_country)

@@ -13,21 +13,38 @@ from __future__ import annotations
 
 import re
 
-LAND_USE_DETAILS = ("playground", "park", "kitchen_garden", "arable", "grassland", "paddy", "sludge", "urban",
-                    "other_uses")
+LAND_USE_DETAILS = (
+    "playground",
+    "park",
+    "kitchen_garden",
+    "arable",
+    "grassland",
+    "paddy",
+    "sludge",
+    "urban",
+    "other_uses",
+)
 # The land-use category a detail belongs to, for a question that names only the detail.
 DETAIL_CATEGORY = {
-    "playground": "residential", "park": "residential", "urban": "residential",
+    "playground": "residential",
+    "park": "residential",
+    "urban": "residential",
     "kitchen_garden": "residential",
-    "arable": "agricultural", "grassland": "agricultural", "paddy": "agricultural", "sludge": "agricultural",
+    "arable": "agricultural",
+    "grassland": "agricultural",
+    "paddy": "agricultural",
+    "sludge": "agricultural",
     "other_uses": "agricultural",
 }
 SOIL_TEXTURES = ("sand", "loam", "clay", "light", "common")
 # A question about one texture is also answered by the class that contains it, after the exact one:
 # Czech "light soils" are the sands, "common soils" the loams and clays.
 TEXTURE_MATCHES = {
-    "sand": ("sand", "light"), "light": ("light", "sand"),
-    "loam": ("loam", "common"), "clay": ("clay", "common"), "common": ("common", "loam", "clay"),
+    "sand": ("sand", "light"),
+    "light": ("light", "sand"),
+    "loam": ("loam", "common"),
+    "clay": ("clay", "common"),
+    "common": ("common", "loam", "clay"),
 }
 EXTRACTIONS = ("aqua_regia", "ammonium_nitrate", "acid_digestion", "other")
 

@@ -8,8 +8,9 @@ first two, everything else is the third.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from bot.lookup.records import KIND_STATUS, KIND_VALUE, LAND_USES, ThresholdRecord
 
@@ -31,11 +32,17 @@ class JurisdictionCoverage:
     def to_json(self) -> dict[str, Any]:
         """Plain data for `data coverage --json`."""
         return {
-            "code": self.code, "name": self.name, "values": self.values, "pollutants": len(self.pollutants),
-            "statuses": list(self.statuses), "tiers": dict(sorted(self.tiers.items())),
+            "code": self.code,
+            "name": self.name,
+            "values": self.values,
+            "pollutants": len(self.pollutants),
+            "statuses": list(self.statuses),
+            "tiers": dict(sorted(self.tiers.items())),
             "instruments": [{"instrument": name, "values": count} for name, count in self.instruments.most_common()],
-            "families": {family: {land_use: counts[land_use] for land_use in LAND_USES if counts[land_use]}
-                         for family, counts in sorted(self.cells.items())},
+            "families": {
+                family: {land_use: counts[land_use] for land_use in LAND_USES if counts[land_use]}
+                for family, counts in sorted(self.cells.items())
+            },
         }
 
 

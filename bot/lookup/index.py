@@ -27,11 +27,12 @@ that side of 7. Without conditions every condition's value is listed, each label
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 import functools
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from bot.lookup.conditions import TEXTURE_MATCHES
 from bot.lookup.parser import ParsedQuery
@@ -49,15 +50,36 @@ RESULT_HELP = "help"
 # Which value best represents a jurisdiction in a comparison: limits people act on first,
 # background values (not limits at all) last.
 _VALUE_TYPE_PREFERENCE = {
-    value_type: rank for rank, value_type in enumerate((
-        "screening", "trigger", "guideline", "limit", "standard", "maximum", "warning", "threshold",
-        "reference", "indication", "action",
-        "precautionary", "prevention", "investigation", "monitoring", "control",
-        "intervention", "designation", "target", "other", "background",
-    ))
+    value_type: rank
+    for rank, value_type in enumerate(
+        (
+            "screening",
+            "trigger",
+            "guideline",
+            "limit",
+            "standard",
+            "maximum",
+            "warning",
+            "threshold",
+            "reference",
+            "indication",
+            "action",
+            "precautionary",
+            "prevention",
+            "investigation",
+            "monitoring",
+            "control",
+            "intervention",
+            "designation",
+            "target",
+            "other",
+            "background",
+        )
+    )
 }
-_LAND_USE_ORDER = {land_use: rank for rank, land_use in enumerate(
-    ("all", "agricultural", "residential", "commercial", "industrial"))}
+_LAND_USE_ORDER = {
+    land_use: rank for rank, land_use in enumerate(("all", "agricultural", "residential", "commercial", "industrial"))
+}
 # A country's values are listed by tier in this order; a comparison's default tier, on a tie, too.
 TIER_ORDER = (TIER_ASSESSMENT, TIER_ACTION, TIER_PROTECTION, TIER_FOOD, TIER_SLUDGE)
 _TIER_RANK = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
@@ -115,8 +137,7 @@ class ThresholdIndex:
     """Threshold records indexed by pollutant (id and family) and jurisdiction."""
 
     def __init__(self, records: Iterable[ThresholdRecord]):
-        self._by_pollutant: dict[str, dict[str, list[ThresholdRecord]]] = defaultdict(
-            lambda: defaultdict(list))
+        self._by_pollutant: dict[str, dict[str, list[ThresholdRecord]]] = defaultdict(lambda: defaultdict(list))
         self._status: dict[str, list[ThresholdRecord]] = defaultdict(list)
         self._pollutants_of: dict[str, set[str]] = defaultdict(set)
         self._representatives_cache: dict[tuple[Any, ...], tuple[ThresholdRecord, ...]] = {}
@@ -203,8 +224,11 @@ class ThresholdIndex:
         if parsed.pollutant is None:
             if parsed.country:
                 return LookupResult(
-                    kind=RESULT_COUNTRY_OVERVIEW, query=parsed, land_use=parsed.land_use,
-                    country=parsed.country, country_status=self.status_of(parsed.country),
+                    kind=RESULT_COUNTRY_OVERVIEW,
+                    query=parsed,
+                    land_use=parsed.land_use,
+                    country=parsed.country,
+                    country_status=self.status_of(parsed.country),
                     available_pollutants=tuple(sorted(self.pollutants_in(parsed.country))),
                     country_surveyed=parsed.country in self.jurisdictions,
                 )
@@ -212,11 +236,21 @@ class ThresholdIndex:
 
         country = parsed.country or member_country
         if country is None:
-            comparison = self.comparison(parsed.pollutant, parsed.land_use, parsed.ph, asked_tier(parsed),
-                                         detail=parsed.land_use_detail, ph_range=parsed.ph_range)
+            comparison = self.comparison(
+                parsed.pollutant,
+                parsed.land_use,
+                parsed.ph,
+                asked_tier(parsed),
+                detail=parsed.land_use_detail,
+                ph_range=parsed.ph_range,
+            )
             return LookupResult(
-                kind=RESULT_COMPARISON, query=parsed, pollutant=parsed.pollutant,
-                land_use=parsed.land_use, results=comparison.records, tier=comparison.tier,
+                kind=RESULT_COMPARISON,
+                query=parsed,
+                pollutant=parsed.pollutant,
+                land_use=parsed.land_use,
+                results=comparison.records,
+                tier=comparison.tier,
                 tiers=comparison.tiers,
             )
 
@@ -230,51 +264,78 @@ class ThresholdIndex:
             eu_values = _for_land_use(list(by_jurisdiction.get("EU", ())), parsed.land_use, parsed.land_use_detail)
             supranational, _, _ = _for_ph(eu_values, parsed.ph, parsed.ph_range)
         common: dict[str, Any] = dict(
-            query=parsed, pollutant=parsed.pollutant, land_use=parsed.land_use, country=country,
+            query=parsed,
+            pollutant=parsed.pollutant,
+            land_use=parsed.land_use,
+            country=country,
             country_from_member=parsed.country is None,
             supranational=tuple(_ordered(supranational, parsed)),
-            ph_band_applied=ph_applied, ph_without_bands=ph_without_bands,
+            ph_band_applied=ph_applied,
+            ph_without_bands=ph_without_bands,
             value_type_not_found=value_type_missing,
         )
         if matching:
-            return LookupResult(kind=RESULT_VALUES, results=tuple(_ordered(matching, parsed)),
-                                **common)
+            return LookupResult(kind=RESULT_VALUES, results=tuple(_ordered(matching, parsed)), **common)
         if national:
-            return LookupResult(kind=RESULT_OTHER_LAND_USES,
-                                other_land_uses=tuple(_ordered(national, parsed)), **common)
-        comparison = self.comparison(parsed.pollutant, parsed.land_use, parsed.ph, asked_tier(parsed),
-                                     detail=parsed.land_use_detail, ph_range=parsed.ph_range)
+            return LookupResult(
+                kind=RESULT_OTHER_LAND_USES, other_land_uses=tuple(_ordered(national, parsed)), **common
+            )
+        comparison = self.comparison(
+            parsed.pollutant,
+            parsed.land_use,
+            parsed.ph,
+            asked_tier(parsed),
+            detail=parsed.land_use_detail,
+            ph_range=parsed.ph_range,
+        )
         # A jurisdiction whose law applies here (the EU in France) is never also listed as not applying.
         applying = {country} | {record.jurisdiction for record in supranational}
         return LookupResult(
-            kind=RESULT_NO_NATIONAL_VALUE, country_status=self.status_of(country),
+            kind=RESULT_NO_NATIONAL_VALUE,
+            country_status=self.status_of(country),
             country_surveyed=country in self.jurisdictions,
             alternatives=tuple(r for r in comparison.records if r.jurisdiction not in applying),
-            tier=comparison.tier, tiers=comparison.tiers,
+            tier=comparison.tier,
+            tiers=comparison.tiers,
             **common,
         )
 
-    def compare(self, pollutant: str, land_use: str | None = None,
-                ph: float | None = None, tier: str | None = None) -> list[ThresholdRecord]:
+    def compare(
+        self, pollutant: str, land_use: str | None = None, ph: float | None = None, tier: str | None = None
+    ) -> list[ThresholdRecord]:
         """One representative value per jurisdiction, lowest first, all of one tier and unit."""
         return list(self.comparison(pollutant, land_use, ph, tier).records)
 
-    def comparison(self, pollutant: str, land_use: str | None = None, ph: float | None = None,
-                   tier: str | None = None, detail: str | None = None,
-                   ph_range: tuple[float, float] | None = None) -> Comparison:
+    def comparison(
+        self,
+        pollutant: str,
+        land_use: str | None = None,
+        ph: float | None = None,
+        tier: str | None = None,
+        detail: str | None = None,
+        ph_range: tuple[float, float] | None = None,
+    ) -> Comparison:
         """One value per jurisdiction within one tier (the asked one, else the fullest) and one unit."""
-        counts = tuple((name, len(self._representatives(pollutant, land_use, ph, name, detail, ph_range)))
-                       for name in TIER_ORDER)
+        counts = tuple(
+            (name, len(self._representatives(pollutant, land_use, ph, name, detail, ph_range))) for name in TIER_ORDER
+        )
         available = tuple((name, count) for name, count in counts if count)
         if tier not in dict(available):
             tier = max(available, key=lambda item: (item[1], -_TIER_RANK[item[0]]))[0] if available else None
         records = self._representatives(pollutant, land_use, ph, tier, detail, ph_range) if tier else ()
-        return Comparison(pollutant, land_use, tier, self._units.get((pollutant, tier)) if tier else None,
-                          records, available)
+        return Comparison(
+            pollutant, land_use, tier, self._units.get((pollutant, tier)) if tier else None, records, available
+        )
 
-    def _representatives(self, pollutant: str, land_use: str | None, ph: float | None, tier: str,
-                         detail: str | None = None, ph_range: tuple[float, float] | None = None,
-                         ) -> tuple[ThresholdRecord, ...]:
+    def _representatives(
+        self,
+        pollutant: str,
+        land_use: str | None,
+        ph: float | None,
+        tier: str,
+        detail: str | None = None,
+        ph_range: tuple[float, float] | None = None,
+    ) -> tuple[ThresholdRecord, ...]:
         key = (pollutant, land_use, ph, tier, detail, ph_range)
         cached = self._representatives_cache.get(key)
         if cached is None:
@@ -282,7 +343,7 @@ class ThresholdIndex:
             wanted = (_land_use_categories(land_use) | {"all"}) if land_use else None
             for buckets in self._buckets.get(pollutant, {}).get(tier, {}).values():
                 best, best_rank = None, None
-                for category in (wanted if wanted is not None else buckets):
+                for category in wanted if wanted is not None else buckets:
                     for record in buckets.get(category, ()):
                         if ph is not None and not record.ph_in_band(ph):
                             continue
@@ -311,8 +372,13 @@ def _tier_of(record: ThresholdRecord) -> str:
     """A record's tier; one stored before tiers existed gets it from its value type."""
     if record.tier in TIERS:
         return record.tier
-    return classify(record.jurisdiction, record.value_type_original, record.land_use_original,
-                    record.value_type, record.is_sludge_only)[0]
+    return classify(
+        record.jurisdiction,
+        record.value_type_original,
+        record.land_use_original,
+        record.value_type,
+        record.is_sludge_only,
+    )[0]
 
 
 def asked_tier(parsed: ParsedQuery) -> str | None:
@@ -335,17 +401,24 @@ def _overlaps(record: ThresholdRecord, ph_range: tuple[float, float]) -> bool:
     return True
 
 
-def _for_land_use(records: list[ThresholdRecord], land_use: str | None,
-                  detail: str | None = None) -> list[ThresholdRecord]:
+def _for_land_use(
+    records: list[ThresholdRecord], land_use: str | None, detail: str | None = None
+) -> list[ThresholdRecord]:
     if land_use is None and detail is None:
         return records
     wanted = _land_use_categories(land_use) if land_use else frozenset()
-    return [r for r in records if "all" in r.land_uses or wanted.intersection(r.land_uses)
-            or (detail is not None and detail in r.land_use_details)]
+    return [
+        r
+        for r in records
+        if "all" in r.land_uses
+        or wanted.intersection(r.land_uses)
+        or (detail is not None and detail in r.land_use_details)
+    ]
 
 
-def _for_ph(records: list[ThresholdRecord], ph: float | None,
-            ph_range: tuple[float, float] | None = None) -> tuple[list[ThresholdRecord], bool, bool]:
+def _for_ph(
+    records: list[ThresholdRecord], ph: float | None, ph_range: tuple[float, float] | None = None
+) -> tuple[list[ThresholdRecord], bool, bool]:
     """Keep the pH band(s) containing `ph` (or reaching into the range); returns (records, band applied,
     no bands to apply)."""
     if ph is None and ph_range is None:
@@ -358,8 +431,7 @@ def _for_ph(records: list[ThresholdRecord], ph: float | None,
     return [r for r in records if _overlaps(r, ph_range)], True, False
 
 
-def _for_value_type(records: list[ThresholdRecord], value_type: str | None
-                    ) -> tuple[list[ThresholdRecord], bool]:
+def _for_value_type(records: list[ThresholdRecord], value_type: str | None) -> tuple[list[ThresholdRecord], bool]:
     """Narrow to the asked value type when the country has it; otherwise keep all and say so."""
     if value_type is None or not records:
         return records, False
@@ -387,14 +459,17 @@ def _ordered(records: list[ThresholdRecord], parsed: ParsedQuery) -> list[Thresh
     """Values fitting the named conditions first, specific land use before general, asked species
     first, background values last, then by tier (COUNTRY_TIER_ORDER) and the source table's order."""
     wanted = _land_use_categories(parsed.land_use) if parsed.land_use else frozenset()
-    return sorted(records, key=lambda r: (
-        -_condition_score(r, parsed),
-        0 if wanted.intersection(r.land_uses) else 1,
-        0 if r.pollutant_id == parsed.pollutant else 1,
-        1 if r.value_type == "background" else 0,
-        _COUNTRY_TIER_RANK.get(_tier_of(r), len(_COUNTRY_TIER_RANK)),
-        r.row_number if r.row_number is not None else 0,
-    ))
+    return sorted(
+        records,
+        key=lambda r: (
+            -_condition_score(r, parsed),
+            0 if wanted.intersection(r.land_uses) else 1,
+            0 if r.pollutant_id == parsed.pollutant else 1,
+            1 if r.value_type == "background" else 0,
+            _COUNTRY_TIER_RANK.get(_tier_of(r), len(_COUNTRY_TIER_RANK)),
+            r.row_number if r.row_number is not None else 0,
+        ),
+    )
 
 
 def _static_rank(record: ThresholdRecord, pollutant: str) -> tuple[int, int, int, int, int]:
@@ -408,8 +483,9 @@ def _static_rank(record: ThresholdRecord, pollutant: str) -> tuple[int, int, int
     )
 
 
-def _representative_rank(record: ThresholdRecord, pollutant: str, land_use: str | None,
-                         detail: str | None = None) -> tuple[Any, ...]:
+def _representative_rank(
+    record: ThresholdRecord, pollutant: str, land_use: str | None, detail: str | None = None
+) -> tuple[Any, ...]:
     if land_use is not None:
         # A value set for the land use beats an all-land-use value; one set for the asked detail beats both.
         land_use_rank = 0 if _land_use_categories(land_use).intersection(record.land_uses) else 2

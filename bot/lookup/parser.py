@@ -51,8 +51,16 @@ MAX_CYRILLIC_ENDING = 4
 
 _CAS = re.compile(r"(?<![\d-])(\d{2,7}-\d{2}-\d)(?![\d-])")
 _PH = re.compile(r"(?i)(?<![a-zа-я])[pр][hн]\s*(?:值|value|=|:|of|de|du)?\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\d)")
-_PARTS = (KIND_POLLUTANT, KIND_LAND_USE, KIND_COUNTRY, KIND_VALUE_TYPE, KIND_LAND_USE_DETAIL, KIND_TEXTURE,
-          KIND_PH_BAND, KIND_EXTRACTION)
+_PARTS = (
+    KIND_POLLUTANT,
+    KIND_LAND_USE,
+    KIND_COUNTRY,
+    KIND_VALUE_TYPE,
+    KIND_LAND_USE_DETAIL,
+    KIND_TEXTURE,
+    KIND_PH_BAND,
+    KIND_EXTRACTION,
+)
 # Short names (lead, zinc, медь) are too short for a ratio to forgive a typo: one edit is accepted
 # when the first letter is right ("zink", "leed"), as a longer name's typo is.
 SHORT_NAME_LENGTHS = (4, 5)
@@ -63,21 +71,53 @@ _WHOLE_LIST_KINDS = (KIND_POLLUTANT, KIND_COUNTRY)
 # What "acidic" and "alkaline" mean for a pH band: below 7, above 7.
 PH_BANDS = {"acidic": (0.0, 7.0), "alkaline": (7.0, 14.0)}
 # A measured amount typed with its unit ("5 mg/kg", "5 ppm", "5 мг/кг", "5毫克/千克"), in mg/kg.
-_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,7}(?:[.,]\d{1,6})?)\s*(mg\s*/\s*kg|mg\s*kg-1|ppm|мг\s*/\s*кг|"
-                     r"毫克\s*/\s*千克|毫克每千克|ملغ\s*/\s*كغ|ملغم\s*/\s*كغم|مغ\s*/\s*كغ)", re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d{1,7}(?:[.,]\d{1,6})?)\s*(mg\s*/\s*kg|mg\s*kg-1|ppm|мг\s*/\s*кг|"
+    r"毫克\s*/\s*千克|毫克每千克|ملغ\s*/\s*كغ|ملغم\s*/\s*كغم|مغ\s*/\s*كغ)",
+    re.IGNORECASE,
+)
 # Words asking whether something is safe: a threshold cannot answer that, and the reply says so.
-_SAFETY = re.compile(r"(?<!\w)(safe|safety|dangerous|harmful|sûr|sure|sans danger|dangereux|seguro|segura|"
-                     r"peligroso|peligrosa|безопасн\w*|опасн\w*|آمن|آمنة|خطير|خطيرة)(?!\w)|安全|危险|有害",
-                     re.IGNORECASE)
+_SAFETY = re.compile(
+    r"(?<!\w)(safe|safety|dangerous|harmful|sûr|sure|sans danger|dangereux|seguro|segura|"
+    r"peligroso|peligrosa|безопасн\w*|опасн\w*|آمن|آمنة|خطير|خطيرة)(?!\w)|安全|危险|有害",
+    re.IGNORECASE,
+)
 # A whole message that is a greeting or a call for help, in the six languages: the help screen answers it.
-GREETINGS = frozenset({
-    "hi", "hello", "hey", "help", "start", "menu", "good morning",
-    "bonjour", "salut", "aide", "bonsoir",
-    "hola", "ayuda", "buenos dias", "buenos días", "buenas",
-    "привет", "здравствуйте", "помощь", "помогите", "добрый день",
-    "你好", "您好", "帮助", "嗨",
-    "مرحبا", "مرحباً", "السلام عليكم", "مساعدة", "أهلا", "اهلا",
-})
+GREETINGS = frozenset(
+    {
+        "hi",
+        "hello",
+        "hey",
+        "help",
+        "start",
+        "menu",
+        "good morning",
+        "bonjour",
+        "salut",
+        "aide",
+        "bonsoir",
+        "hola",
+        "ayuda",
+        "buenos dias",
+        "buenos días",
+        "buenas",
+        "привет",
+        "здравствуйте",
+        "помощь",
+        "помогите",
+        "добрый день",
+        "你好",
+        "您好",
+        "帮助",
+        "嗨",
+        "مرحبا",
+        "مرحباً",
+        "السلام عليكم",
+        "مساعدة",
+        "أهلا",
+        "اهلا",
+    }
+)
 _GREETING_NOISE = re.compile(r"[\s!?.,;:¡¿。！？،؟…\u064b-\u065f]+")
 # Leftover words shorter than this are not named as an unknown pollutant.
 MIN_UNKNOWN_WORD = 5
@@ -180,14 +220,14 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     amount_match = _AMOUNT.search(remaining)
     if amount_match:
         measured = float(amount_match.group(1).replace(",", "."))
-        remaining = remaining[: amount_match.start()] + " " + remaining[amount_match.end():]
+        remaining = remaining[: amount_match.start()] + " " + remaining[amount_match.end() :]
     ph = None
     ph_match = _PH.search(remaining)
     if ph_match:
         candidate = float(ph_match.group(1).replace(",", "."))
         if 0 <= candidate <= 14:
             ph = candidate
-        remaining = remaining[: ph_match.start()] + " " + remaining[ph_match.end():]
+        remaining = remaining[: ph_match.start()] + " " + remaining[ph_match.end() :]
 
     raw_tokens = tokenize(prepare_text(remaining))[:MAX_TOKENS]
     words = [normalize_word(token) for token in raw_tokens]
@@ -197,9 +237,13 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     # "Pb DE" means Germany, but "LEAD IN SOIL" is someone typing in capitals.
     shouting = sum(1 for token in raw_tokens if len(token) > 2 and token.isupper()) >= 2
     for position, token in enumerate(raw_tokens):
-        if (not shouting and len(token) == 2 and token.isupper()
-                and token in vocabulary.country_codes
-                and set(vocabulary.exact.get(words[position], {})) <= {KIND_STOP}):
+        if (
+            not shouting
+            and len(token) == 2
+            and token.isupper()
+            and token in vocabulary.country_codes
+            and set(vocabulary.exact.get(words[position], {})) <= {KIND_STOP}
+        ):
             used[position] = True
             codes.append(position)
     _match_exact_ngrams(words, used, vocabulary, found)
@@ -210,14 +254,24 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     _match_fuzzy(words, used, vocabulary, found)
 
     detail = found.values.get(KIND_LAND_USE_DETAIL)
-    unknown = sorted({raw_tokens[position] for position, word in enumerate(words)
-                      if not used[position] and len(word) >= MIN_UNKNOWN_WORD and word.isalpha()
-                      and not any(is_cjk(char) for char in word)}, key=lambda w: (-len(w), w))
+    unknown = sorted(
+        {
+            raw_tokens[position]
+            for position, word in enumerate(words)
+            if not used[position]
+            and len(word) >= MIN_UNKNOWN_WORD
+            and word.isalpha()
+            and not any(is_cjk(char) for char in word)
+        },
+        key=lambda w: (-len(w), w),
+    )
     return ParsedQuery(
         text=text,
         pollutant=found.values.get(KIND_POLLUTANT),
         # A specific land use wins over a general one named with it ("industrial playground").
-        land_use=DETAIL_CATEGORY.get(detail, found.values.get(KIND_LAND_USE)) if detail else found.values.get(KIND_LAND_USE),
+        land_use=DETAIL_CATEGORY.get(detail, found.values.get(KIND_LAND_USE))
+        if detail
+        else found.values.get(KIND_LAND_USE),
         country=found.values.get(KIND_COUNTRY),
         ph=ph,
         value_type=found.values.get(KIND_VALUE_TYPE),
@@ -245,9 +299,9 @@ def is_greeting(text: str) -> bool:
 def _match_exact_ngrams(words: list[str], used: list[bool], vocabulary: Vocabulary, found: _Found) -> None:
     for size in range(min(vocabulary.max_words, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
-            if any(used[start:start + size]):
+            if any(used[start : start + size]):
                 continue
-            meanings = vocabulary.exact.get(" ".join(words[start:start + size]))
+            meanings = vocabulary.exact.get(" ".join(words[start : start + size]))
             if meanings and found.offer(meanings, CONFIDENCE_EXACT):
                 for position in range(start, start + size):
                     used[position] = True
@@ -273,7 +327,7 @@ def _scan_cjk(word: str, vocabulary: Vocabulary, found: _Found) -> bool:
     position = 0
     while position < len(word):
         for length in range(min(vocabulary.cjk_max_len, len(word) - position), 0, -1):
-            meanings = vocabulary.cjk.get(word[position:position + length])
+            meanings = vocabulary.cjk.get(word[position : position + length])
             if meanings:
                 found.offer(meanings, CONFIDENCE_EXACT)
                 matched_any = True
@@ -295,8 +349,7 @@ def _match_cyrillic(word: str, vocabulary: Vocabulary, found: _Found) -> bool:
     return False
 
 
-def _match_symbols_and_codes(raw_tokens: list[str], used: list[bool], vocabulary: Vocabulary,
-                             found: _Found) -> None:
+def _match_symbols_and_codes(raw_tokens: list[str], used: list[bool], vocabulary: Vocabulary, found: _Found) -> None:
     for position, token in enumerate(raw_tokens):
         if used[position]:
             continue
@@ -310,19 +363,21 @@ def _match_symbols_and_codes(raw_tokens: list[str], used: list[bool], vocabulary
         if token in vocabulary.country_codes and KIND_COUNTRY not in found.values:
             used[position] = found.offer({KIND_COUNTRY: token}, CONFIDENCE_CODE)
         elif token.capitalize() in vocabulary.symbols:
-            used[position] = found.offer(
-                {KIND_POLLUTANT: vocabulary.symbols[token.capitalize()]}, CONFIDENCE_CODE
-            )
+            used[position] = found.offer({KIND_POLLUTANT: vocabulary.symbols[token.capitalize()]}, CONFIDENCE_CODE)
 
 
 def _match_fuzzy(words: list[str], used: list[bool], vocabulary: Vocabulary, found: _Found) -> None:
-    open_kinds = [kind for kind in (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_COUNTRY)
-                  if kind not in found.values]
+    open_kinds = [
+        kind for kind in (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_COUNTRY) if kind not in found.values
+    ]
     if not open_kinds:
         return
     leftovers = [
-        position for position, word in enumerate(words)
-        if not used[position] and len(word) >= MIN_FUZZY_TOKEN and word.isalpha()
+        position
+        for position, word in enumerate(words)
+        if not used[position]
+        and len(word) >= MIN_FUZZY_TOKEN
+        and word.isalpha()
         and not any(is_cjk(char) for char in word)
     ]
     if not leftovers:
@@ -334,15 +389,23 @@ def _match_fuzzy(words: list[str], used: list[bool], vocabulary: Vocabulary, fou
         typed = " ".join(words[position] for position in span)
         for kind in open_kinds + [KIND_STOP]:
             terms, values = vocabulary.fuzzy_buckets.get(kind, {}).get(typed[0], ((), ()))
-            best = process.extractOne(typed, terms, scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
+            best = (
+                process.extractOne(typed, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
+            )
             if best is None and kind in _WHOLE_LIST_KINDS and len(span) == 1 and len(typed) >= WHOLE_LIST_MIN_LENGTH:
                 # A long word found under no first letter may have its typo there ("vadmium").
                 terms, values = vocabulary.fuzzy_terms.get(kind, ()), vocabulary.fuzzy_values.get(kind, ())
-                best = process.extractOne(typed, terms, scorer=fuzz.ratio,
-                                          score_cutoff=FUZZY_SUGGEST_SCORE) if terms else None
-            if kind == KIND_POLLUTANT and len(span) == 1 and len(typed) in SHORT_NAME_LENGTHS and (
-                    best is None or best[1] < FUZZY_ACCEPT_SCORE):
+                best = (
+                    process.extractOne(typed, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST_SCORE)
+                    if terms
+                    else None
+                )
+            if (
+                kind == KIND_POLLUTANT
+                and len(span) == 1
+                and len(typed) in SHORT_NAME_LENGTHS
+                and (best is None or best[1] < FUZZY_ACCEPT_SCORE)
+            ):
                 terms, values = vocabulary.fuzzy_buckets.get(kind, {}).get(typed[0], ((), ()))
                 near = process.extractOne(typed, terms, scorer=OSA.distance, score_cutoff=1) if terms else None
                 if near and abs(len(near[0]) - len(typed)) <= 1:
@@ -371,8 +434,10 @@ def _match_fuzzy(words: list[str], used: list[bool], vocabulary: Vocabulary, fou
 
 # The conditions of a question in a few characters, so a "More" button can carry them (64 bytes).
 _CONDITION_SLOTS = (
-    ("land_use_detail", ("playground", "park", "kitchen_garden", "arable", "grassland", "paddy", "sludge", "urban",
-                         "other_uses")),
+    (
+        "land_use_detail",
+        ("playground", "park", "kitchen_garden", "arable", "grassland", "paddy", "sludge", "urban", "other_uses"),
+    ),
     ("soil_texture", ("sand", "loam", "clay", "light", "common")),
     ("ph_band", ("acidic", "alkaline")),
     ("extraction", ("aqua_regia", "ammonium_nitrate", "acid_digestion", "other")),
@@ -381,14 +446,16 @@ _CONDITION_SLOTS = (
 
 def pack_conditions(parsed: ParsedQuery) -> str:
     """A question's conditions as one digit per slot ("-" for none), e.g. "0--1"."""
-    return "".join(str(values.index(getattr(parsed, name))) if getattr(parsed, name) in values else "-"
-                   for name, values in _CONDITION_SLOTS)
+    return "".join(
+        str(values.index(getattr(parsed, name))) if getattr(parsed, name) in values else "-"
+        for name, values in _CONDITION_SLOTS
+    )
 
 
 def unpack_conditions(packed: str) -> dict[str, str | None]:
     """The conditions `pack_conditions` wrote; anything unreadable is no condition."""
     conditions: dict[str, str | None] = {}
     for position, (name, values) in enumerate(_CONDITION_SLOTS):
-        digit = packed[position:position + 1]
+        digit = packed[position : position + 1]
         conditions[name] = values[int(digit)] if digit.isdigit() and int(digit) < len(values) else None
     return conditions

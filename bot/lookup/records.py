@@ -12,10 +12,11 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import IO, Any, ClassVar, Iterable, Iterator
+from typing import IO, Any, ClassVar
 
 from bot.lookup import conditions as condition_words
 from bot.lookup.pollutants import (
@@ -29,8 +30,20 @@ from bot.lookup.pollutants import (
 from bot.lookup.tiers import classify
 
 CSV_COLUMNS = (
-    "country_iso2", "country", "jurisdiction_level", "pollutant", "cas", "land_use", "value",
-    "unit", "value_type", "basis", "conditions", "legal_status", "instrument", "year",
+    "country_iso2",
+    "country",
+    "jurisdiction_level",
+    "pollutant",
+    "cas",
+    "land_use",
+    "value",
+    "unit",
+    "value_type",
+    "basis",
+    "conditions",
+    "legal_status",
+    "instrument",
+    "year",
     "source_url_or_path",
 )
 # Read when present: where the value was actually read. Kept for coordinators, never shown to users.
@@ -38,19 +51,36 @@ OPTIONAL_COLUMNS = ("verification_note",)
 
 # CSV column -> the record field that keeps the source's own wording (export writes them back).
 ORIGINAL_FIELDS = {
-    "country_iso2": "jurisdiction", "country": "jurisdiction_name", "jurisdiction_level": "jurisdiction_level_original",
-    "pollutant": "pollutant_original", "cas": "cas", "land_use": "land_use_original", "value": "value_original",
-    "unit": "unit_original", "value_type": "value_type_original", "basis": "basis_original",
-    "conditions": "conditions", "legal_status": "legal_status_original", "instrument": "instrument",
-    "year": "year_original", "source_url_or_path": "source", "verification_note": "verification_note",
+    "country_iso2": "jurisdiction",
+    "country": "jurisdiction_name",
+    "jurisdiction_level": "jurisdiction_level_original",
+    "pollutant": "pollutant_original",
+    "cas": "cas",
+    "land_use": "land_use_original",
+    "value": "value_original",
+    "unit": "unit_original",
+    "value_type": "value_type_original",
+    "basis": "basis_original",
+    "conditions": "conditions",
+    "legal_status": "legal_status_original",
+    "instrument": "instrument",
+    "year": "year_original",
+    "source_url_or_path": "source",
+    "verification_note": "verification_note",
 }
 
 # Widths of the stored columns fed from a CSV cell (storage/models.py; a test keeps them equal):
 # a longer cell is refused with its row and column, before it reaches the database.
 FIELD_LIMITS = {
-    "jurisdiction_name": ("country", 128), "pollutant_id": ("pollutant", 64), "pollutant_family": ("pollutant", 64),
-    "pollutant_name": ("pollutant", 256), "cas": ("cas", 32), "unit_original": ("unit", 128),
-    "year_original": ("year", 256), "land_use_covers": ("land_use", 128), "land_use_detail": ("land_use", 128),
+    "jurisdiction_name": ("country", 128),
+    "pollutant_id": ("pollutant", 64),
+    "pollutant_family": ("pollutant", 64),
+    "pollutant_name": ("pollutant", 256),
+    "cas": ("cas", 32),
+    "unit_original": ("unit", 128),
+    "year_original": ("year", 256),
+    "land_use_covers": ("land_use", 128),
+    "land_use_detail": ("land_use", 128),
 }
 
 LAND_USES = ("agricultural", "residential", "commercial", "industrial", "all")
@@ -64,9 +94,15 @@ KIND_STATUS = "status"
 _MISSING_VALUES = {"", "na", "n/a", "-", "—", "none", "nd", "n.d.", "null"}
 # Factors to mg/kg; decimal strings so 0.5 µg/kg converts without float noise.
 _UNIT_FACTORS = {
-    "mg/kg": "1", "ppm": "1", "ug/g": "1", "mg/l": None,
-    "ug/kg": "0.001", "ppb": "0.001", "ng/g": "0.001",
-    "g/kg": "1000", "mg/g": "1000",
+    "mg/kg": "1",
+    "ppm": "1",
+    "ug/g": "1",
+    "mg/l": None,
+    "ug/kg": "0.001",
+    "ppb": "0.001",
+    "ng/g": "0.001",
+    "g/kg": "1000",
+    "mg/g": "1000",
 }
 _DRY_BASIS_WORDS = re.compile(r"\b(dry weight|dry matter|dry soil|dry|d\.?w\.?|d\.?m\.?|tm|ts|ms)\b")
 # TEQ amounts to ng/kg: ng/kg and pg/g are the same, µg/kg is a thousand of them.
@@ -187,7 +223,7 @@ class ThresholdRecord:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ThresholdRecord":
+    def from_dict(cls, data: dict[str, Any]) -> ThresholdRecord:
         """Rebuild a record from `to_dict()` output; unknown keys are ignored."""
         known = {f.name for f in fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in known})
@@ -208,9 +244,7 @@ def normalize_row(row: dict[str, Any], row_number: int, check_widths: bool = Tru
     value, value_min, value_max = _value(cell["value"], row_number)
     unit, unit_factor = _unit(cell["unit"], row_number, required=value is not None or value_min is not None)
     if unit_factor is not None:
-        value, value_min, value_max = (
-            _convert(number, unit_factor) for number in (value, value_min, value_max)
-        )
+        value, value_min, value_max = (_convert(number, unit_factor) for number in (value, value_min, value_max))
     _check_finite(cell["value"], (value, value_min, value_max), row_number)
     land_use, covers = _land_use(cell["land_use"], row_number)
     details = condition_words.land_use_details(cell["land_use"])
@@ -227,14 +261,20 @@ def normalize_row(row: dict[str, Any], row_number: int, check_widths: bool = Tru
 
     year_match = _YEAR.search(cell["year"])
     pollutant_name = pollutant.name_en if pollutant else cell["pollutant"]
-    for field, text in (("jurisdiction_name", cell["country"]), ("pollutant_id", pollutant_id),
-                        ("pollutant_name", pollutant_name), ("cas", cell["cas"]), ("unit_original", cell["unit"]),
-                        ("year_original", cell["year"])):
+    for field, text in (
+        ("jurisdiction_name", cell["country"]),
+        ("pollutant_id", pollutant_id),
+        ("pollutant_name", pollutant_name),
+        ("cas", cell["cas"]),
+        ("unit_original", cell["unit"]),
+        ("year_original", cell["year"]),
+    ):
         column, limit = FIELD_LIMITS[field]
         if check_widths and len(text) > limit:
             raise RowError(row_number, column, f"longer than {limit} characters")
-    tier, target = classify(jurisdiction, cell["value_type"], cell["land_use"], value_type,
-                            sludge_only="sludge" in details.split())
+    tier, target = classify(
+        jurisdiction, cell["value_type"], cell["land_use"], value_type, sludge_only="sludge" in details.split()
+    )
     return ThresholdRecord(
         kind=kind,
         jurisdiction=jurisdiction,
@@ -496,8 +536,19 @@ def _convert(number: float | None, factor: Decimal) -> float | None:
         return number * float(factor)
 
 
-_AGRICULTURAL_WORDS = ("agricultur", "farm", "crop", "paddy", "orchard", "pasture", "allotment", "arable",
-                       "grassland", "épandage", "other uses")
+_AGRICULTURAL_WORDS = (
+    "agricultur",
+    "farm",
+    "crop",
+    "paddy",
+    "orchard",
+    "pasture",
+    "allotment",
+    "arable",
+    "grassland",
+    "épandage",
+    "other uses",
+)
 _RESIDENTIAL_WORDS = ("residential", "housing", "parkland", "children's play", "play area", "urban", "settlement")
 
 
@@ -563,7 +614,9 @@ def _legal_status(text: str) -> str:
 
 def original_row(data: dict[str, Any]) -> dict[str, str]:
     """The CSV row a stored record was read from (its original wording), to normalize it again."""
-    return {column: "" if data.get(field) is None else str(data.get(field)) for column, field in ORIGINAL_FIELDS.items()}
+    return {
+        column: "" if data.get(field) is None else str(data.get(field)) for column, field in ORIGINAL_FIELDS.items()
+    }
 
 
 def identity_key(record: ThresholdRecord) -> str:
@@ -573,10 +626,19 @@ def identity_key(record: ThresholdRecord) -> str:
     depends on (pH band, soil texture, organic carbon, extraction). Value, unit, instrument, source
     and remarks may change: the row is then updated, not added again.
     """
-    parts = [record.jurisdiction, " ".join(record.pollutant_original.lower().split()),
-             " ".join(record.land_use_original.lower().split()), " ".join(record.value_type_original.lower().split()),
-             record.ph_min, record.ph_max, record.ph_min_inclusive, record.ph_max_inclusive, record.soil_texture,
-             record.organic_carbon, record.extraction]
+    parts = [
+        record.jurisdiction,
+        " ".join(record.pollutant_original.lower().split()),
+        " ".join(record.land_use_original.lower().split()),
+        " ".join(record.value_type_original.lower().split()),
+        record.ph_min,
+        record.ph_max,
+        record.ph_min_inclusive,
+        record.ph_max_inclusive,
+        record.soil_texture,
+        record.organic_carbon,
+        record.extraction,
+    ]
     payload = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:40]
 
@@ -589,9 +651,20 @@ def with_derived_fields(record: ThresholdRecord) -> ThresholdRecord:
     try:
         fresh = normalize_row(original_row(record.to_dict()), record.row_number or 0)
     except RowError:
-        tier, target = classify(record.jurisdiction, record.value_type_original, record.land_use_original,
-                                record.value_type, record.is_sludge_only)
+        tier, target = classify(
+            record.jurisdiction,
+            record.value_type_original,
+            record.land_use_original,
+            record.value_type,
+            record.is_sludge_only,
+        )
         return replace(record, tier=tier, target=target)
-    return replace(record, tier=fresh.tier, target=fresh.target, land_use_detail=fresh.land_use_detail,
-                   soil_texture=fresh.soil_texture, organic_carbon=fresh.organic_carbon, extraction=fresh.extraction)
-
+    return replace(
+        record,
+        tier=fresh.tier,
+        target=fresh.target,
+        land_use_detail=fresh.land_use_detail,
+        soil_texture=fresh.soil_texture,
+        organic_carbon=fresh.organic_carbon,
+        extraction=fresh.extraction,
+    )

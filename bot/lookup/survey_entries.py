@@ -35,8 +35,13 @@ OTHER_LAND_USE = "other"
 # lookups show with the country's name; "aggregate" answers count in indicators; "internal" ones stay
 # with INSOP's staff. The first form version asked yes/no about naming the country.
 CONSENT_NAMED, CONSENT_AGGREGATE, CONSENT_INTERNAL = "named", "aggregate", "internal"
-_CONSENT = {"named": CONSENT_NAMED, "yes": CONSENT_NAMED, "aggregate": CONSENT_AGGREGATE, "no": CONSENT_AGGREGATE,
-            "internal": CONSENT_INTERNAL}
+_CONSENT = {
+    "named": CONSENT_NAMED,
+    "yes": CONSENT_NAMED,
+    "aggregate": CONSENT_AGGREGATE,
+    "no": CONSENT_AGGREGATE,
+    "internal": CONSENT_INTERNAL,
+}
 # Typed answers copied as they are into a bounded record field: the survey says the field's width
 # when it asks the question and refuses a longer answer (the width comes from the storage layer).
 BOUNDED_ANSWERS = {"pollutant_other": "pollutant_name"}
@@ -46,9 +51,14 @@ BOUNDED_ANSWERS = {"pollutant_other": "pollutant_name"}
 _ID_FIELDS = ("pollutant_id", "pollutant_family")
 
 
-def records_from_submission(data: dict[str, Any], country: str, country_name: str, submitted_at: datetime,
-                            submission_id: int, widths: dict[str, int] | None = None
-                            ) -> tuple[list[ThresholdRecord], list[str]]:
+def records_from_submission(
+    data: dict[str, Any],
+    country: str,
+    country_name: str,
+    submitted_at: datetime,
+    submission_id: int,
+    widths: dict[str, int] | None = None,
+) -> tuple[list[ThresholdRecord], list[str]]:
     """Candidate records from a threshold-survey submission, and a note for each entry that could not be read.
 
     `widths` (field -> most characters it may hold) makes every record fit its storage: a focal point's
@@ -58,8 +68,10 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
     problems: list[str] = []
     consent = publication_consent(data)
     if consent != CONSENT_NAMED and reported_values(data):
-        return [], [f"submission {submission_id}: {reported_values(data)} reported value(s) not offered for review: "
-                    f"the respondent agreed to {consent} use only, not to publication naming the country"]
+        return [], [
+            f"submission {submission_id}: {reported_values(data)} reported value(s) not offered for review: "
+            f"the respondent agreed to {consent} use only, not to publication naming the country"
+        ]
     if data.get("instrument"):
         return _instrument_records(data, country, country_name, submitted_at, submission_id, widths or {})
     legal_status = _LEGAL_STATUS.get(str(data.get("legal_status") or ""), "unknown (not stated)")
@@ -72,7 +84,9 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
         land_use = str(entry.get("threshold_land_use") or "")
         if land_use == OTHER_LAND_USE:
             land_use = str(data.get("land_uses_other") or "").strip() or OTHER_LAND_USE
-        source = f"INSOP threshold survey: answer of the focal point of {country_name}, submitted {submitted_at:%Y-%m-%d}"
+        source = (
+            f"INSOP threshold survey: answer of the focal point of {country_name}, submitted {submitted_at:%Y-%m-%d}"
+        )
         row = {
             "country_iso2": country,
             "country": country_name,
@@ -99,26 +113,55 @@ def records_from_submission(data: dict[str, Any], country: str, country_name: st
 
 # Version 2026113001 of the form: choice names -> the wording of the reference table.
 _LAND_USES = {
-    "all_uses": "all land uses", "agricultural": "agricultural", "arable": "agricultural (arable land)",
-    "paddy": "agricultural (paddy fields)", "grassland": "agricultural (grassland)", "orchard": "agricultural (orchards)",
-    "kitchen_garden": "residential (kitchen gardens)", "sludge_land": "agricultural (land receiving sewage sludge)",
-    "residential": "residential", "playground": "residential (children's playgrounds)", "park": "residential (parks)",
-    "commercial": "commercial", "industrial": "industrial", "natural": "natural areas and ecosystems",
+    "all_uses": "all land uses",
+    "agricultural": "agricultural",
+    "arable": "agricultural (arable land)",
+    "paddy": "agricultural (paddy fields)",
+    "grassland": "agricultural (grassland)",
+    "orchard": "agricultural (orchards)",
+    "kitchen_garden": "residential (kitchen gardens)",
+    "sludge_land": "agricultural (land receiving sewage sludge)",
+    "residential": "residential",
+    "playground": "residential (children's playgrounds)",
+    "park": "residential (parks)",
+    "commercial": "commercial",
+    "industrial": "industrial",
+    "natural": "natural areas and ecosystems",
 }
 _VALUE_TYPES = {
-    "protection": "precautionary value", "assessment": "screening value", "action": "intervention value",
-    "sludge": "limit value for soil receiving sewage sludge", "food": "limit value for crop and food safety",
+    "protection": "precautionary value",
+    "assessment": "screening value",
+    "action": "intervention value",
+    "sludge": "limit value for soil receiving sewage sludge",
+    "food": "limit value for crop and food safety",
     "dont_know": "value (kind not specified in the document)",
 }
-_TARGETS = {"human_health": "human_health", "ecosystem": "ecosystem", "groundwater": "groundwater", "food": "crops_food"}
+_TARGETS = {
+    "human_health": "human_health",
+    "ecosystem": "ecosystem",
+    "groundwater": "groundwater",
+    "food": "crops_food",
+}
 _BASES = {"total": "total", "aqua_regia": "aqua regia", "extractable": "extractable", "not_specified": "not stated"}
-_UNITS_V2 = {"mg_kg": "mg/kg", "ug_kg": "µg/kg", "g_kg": "g/kg", "ng_teq_kg": "ng TEQ/kg", "mg_l": "mg/L",
-             "mg_kg_fw": "mg/kg fresh weight"}
+_UNITS_V2 = {
+    "mg_kg": "mg/kg",
+    "ug_kg": "µg/kg",
+    "g_kg": "g/kg",
+    "ng_teq_kg": "ng TEQ/kg",
+    "mg_l": "mg/L",
+    "mg_kg_fw": "mg/kg fresh weight",
+}
 _DDT_SUM = "DDT (sum of DDT, DDE and DDD)"
 
 
-def _instrument_records(data: dict[str, Any], country: str, country_name: str, submitted_at: datetime,
-                        submission_id: int, widths: dict[str, int]) -> tuple[list[ThresholdRecord], list[str]]:
+def _instrument_records(
+    data: dict[str, Any],
+    country: str,
+    country_name: str,
+    submitted_at: datetime,
+    submission_id: int,
+    widths: dict[str, int],
+) -> tuple[list[ThresholdRecord], list[str]]:
     """Records of the key values typed inside each legal instrument (form version 2026113001)."""
     from bot.lookup.pollutants import POLLUTANTS
 
@@ -127,16 +170,21 @@ def _instrument_records(data: dict[str, Any], country: str, country_name: str, s
     problems: list[str] = []
     position = 0
     for instrument in data.get("instrument") or []:
-        status = "repealed (survey answer)" if instrument.get("instr_in_force") == "repealed" else \
-            _LEGAL_STATUS.get(str(instrument.get("instr_status") or ""), "unknown (not stated)")
+        status = (
+            "repealed (survey answer)"
+            if instrument.get("instr_in_force") == "repealed"
+            else _LEGAL_STATUS.get(str(instrument.get("instr_status") or ""), "unknown (not stated)")
+        )
         title = str(instrument.get("instr_title") or "")
         number = str(instrument.get("instr_number") or "")
         level = "national (survey answer)"
         if instrument.get("instr_level") == "subnational":
             level = f"subnational ({instrument.get('instr_area') or 'area not stated'}; survey answer)"
         link = str(instrument.get("instr_link") or "")
-        source = (f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
-                  f"issued by {instrument.get('instr_authority') or 'not stated'}")
+        source = (
+            f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
+            f"issued by {instrument.get('instr_authority') or 'not stated'}"
+        )
         # Unit, basis and target are asked once per instrument; per value only where they differ ("varies").
         defaults = {field: instrument.get(f"instr_{field}") for field in ("unit", "basis", "target")}
         for value in instrument.get("key_value") or []:
@@ -154,21 +202,28 @@ def _instrument_records(data: dict[str, Any], country: str, country_name: str, s
             if land_use is None:
                 land_use = str(value.get("val_land_use_other") or "").strip() or OTHER_LAND_USE
             form = value.get("val_form")
-            number_text = {"single": _plain_number(value.get("value")),
-                           "range": f"{_plain_number(value.get('value_min'))}-{_plain_number(value.get('value_max'))}",
-                           }.get(str(form), "")
+            number_text = {
+                "single": _plain_number(value.get("value")),
+                "range": f"{_plain_number(value.get('value_min'))}-{_plain_number(value.get('value_max'))}",
+            }.get(str(form), "")
             conditions = [_ph_band(value.get("ph_min"), value.get("ph_max"))]
             if form == "not_detected":
                 conditions.append("must not be detected")
             tier = str(value.get("val_tier") or "")
             row = {
-                "country_iso2": country, "country": country_name, "jurisdiction_level": level,
-                "pollutant": pollutant, "cas": cas, "land_use": land_use, "value": number_text,
+                "country_iso2": country,
+                "country": country_name,
+                "jurisdiction_level": level,
+                "pollutant": pollutant,
+                "cas": cas,
+                "land_use": land_use,
+                "value": number_text,
                 "unit": _UNITS_V2.get(str(value.get("val_unit") or ""), ""),
                 "value_type": str(value.get("val_name") or "") or _VALUE_TYPES.get(tier, _VALUE_TYPES["dont_know"]),
                 "basis": _BASES.get(str(value.get("val_basis") or ""), "not stated"),
                 "conditions": "; ".join(part for part in conditions if part),
-                "legal_status": status, "instrument": f"{title} ({number})" if number else title,
+                "legal_status": status,
+                "instrument": f"{title} ({number})" if number else title,
                 "year": str(instrument.get("instr_year") or ""),
                 "source_url_or_path": f"{source}; {link}" if link else source,
             }
@@ -216,6 +271,7 @@ def publication_consent(data: dict[str, Any]) -> str:
 
 def reported_values(data: dict[str, Any]) -> int:
     """How many threshold values the submission reports (every version of the form)."""
+
     def entries(value: Any) -> list[dict[str, Any]]:  # a repeat's entries; another form's same-named field is not one
         return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
@@ -235,8 +291,13 @@ def _normalize_keeping_land_use(row: dict[str, str], position: int) -> Threshold
         if error.column != "land_use":
             raise
     record = normalize_row({**row, "land_use": "all"}, row_number=position, check_widths=False)
-    return dataclasses.replace(record, land_use=OTHER_LAND_USE, land_use_covers=OTHER_LAND_USE,
-                               land_use_original=row["land_use"], land_use_detail="")
+    return dataclasses.replace(
+        record,
+        land_use=OTHER_LAND_USE,
+        land_use_covers=OTHER_LAND_USE,
+        land_use_original=row["land_use"],
+        land_use_detail="",
+    )
 
 
 def fit_record(record: ThresholdRecord, widths: dict[str, int]) -> ThresholdRecord:
@@ -250,13 +311,13 @@ def fit_record(record: ThresholdRecord, widths: dict[str, int]) -> ThresholdReco
 
 
 def _shorten(value: str, width: int) -> str:
-    return value[:cluster_boundary(value, width - 1)].rstrip() + "…"
+    return value[: cluster_boundary(value, width - 1)].rstrip() + "…"
 
 
 def fit_identifier(value: str, width: int) -> str:
     """An identifier of at most `width` characters: its beginning and a hash of the whole."""
     digest = hashlib.sha1(value.encode()).hexdigest()[:10]
-    return value[:max(width - len(digest) - 1, 1)].rstrip("_") + "_" + digest
+    return value[: max(width - len(digest) - 1, 1)].rstrip("_") + "_" + digest
 
 
 def _plain_number(value: Any) -> str:

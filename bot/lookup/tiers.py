@@ -35,8 +35,21 @@ TIER_TABLE = Path(__file__).resolve().parents[2] / "storage" / "seed" / "value_t
 
 _FALLBACK = {
     TIER_PROTECTION: ("precautionary", "prevention", "background", "target"),
-    TIER_ASSESSMENT: ("screening", "trigger", "guideline", "investigation", "warning", "threshold", "monitoring",
-                      "standard", "limit", "maximum", "indication", "reference", "other"),
+    TIER_ASSESSMENT: (
+        "screening",
+        "trigger",
+        "guideline",
+        "investigation",
+        "warning",
+        "threshold",
+        "monitoring",
+        "standard",
+        "limit",
+        "maximum",
+        "indication",
+        "reference",
+        "other",
+    ),
     TIER_ACTION: ("intervention", "action", "control", "designation"),
 }
 
@@ -55,8 +68,11 @@ class TierRule:
 
     def covers(self, jurisdiction: str, value_type: str, land_use: str) -> bool:
         """Whether a value of this jurisdiction, value-type wording and land-use wording is covered."""
-        return (self.jurisdiction == jurisdiction and self.value_type == value_type
-                and (not self.land_use_contains or self.land_use_contains in land_use))
+        return (
+            self.jurisdiction == jurisdiction
+            and self.value_type == value_type
+            and (not self.land_use_contains or self.land_use_contains in land_use)
+        )
 
 
 def _key(text: str) -> str:
@@ -77,9 +93,17 @@ def tier_rules(path: Path = TIER_TABLE) -> tuple[TierRule, ...]:
                 raise ValueError(f"{path.name} line {line}: unknown target in {row.get('target')!r}")
             if not (row.get("rationale") or "").strip():
                 raise ValueError(f"{path.name} line {line}: every line says why")
-            rules.append(TierRule((row.get("jurisdiction") or "").strip().upper(), _key(row.get("value_type") or ""),
-                                  _key(row.get("land_use_contains") or ""), tier, " ".join(targets),
-                                  row["rationale"].strip(), line))
+            rules.append(
+                TierRule(
+                    (row.get("jurisdiction") or "").strip().upper(),
+                    _key(row.get("value_type") or ""),
+                    _key(row.get("land_use_contains") or ""),
+                    tier,
+                    " ".join(targets),
+                    row["rationale"].strip(),
+                    line,
+                )
+            )
     return tuple(rules)
 
 
@@ -92,8 +116,9 @@ def find_rule(jurisdiction: str, value_type_original: str, land_use_original: st
     return None
 
 
-def classify(jurisdiction: str, value_type_original: str, land_use_original: str, value_type: str,
-             sludge_only: bool) -> tuple[str, str]:
+def classify(
+    jurisdiction: str, value_type_original: str, land_use_original: str, value_type: str, sludge_only: bool
+) -> tuple[str, str]:
     """(tier, target) of a value: from the reviewed table, else from its normalized value type."""
     if value_type == "none":
         return TIER_NONE, ""

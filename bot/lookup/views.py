@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 
+from bot.countries import country_name
 from bot.i18n.typography import format_list
 from bot.lookup.index import (
     RESULT_OTHER_LAND_USES,
@@ -23,8 +24,6 @@ from bot.lookup.index import (
 )
 from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
 from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
-from bot.countries import country_name
-
 
 # A country's values for one pollutant are shown this many per message; a "More" button pages on.
 RECORDS_PER_PAGE = 5
@@ -56,8 +55,7 @@ def _language(locale: str) -> str:
 
 def format_number(number: float, locale: str) -> str:
     """A number in the user's locale, keeping every significant digit (0.003 -> "0,003")."""
-    return format_decimal(Decimal(repr(number)), locale=_babel_locale(locale),
-                          decimal_quantization=False)
+    return format_decimal(Decimal(repr(number)), locale=_babel_locale(locale), decimal_quantization=False)
 
 
 def format_ph_band(record: ThresholdRecord, locale: str) -> str | None:
@@ -93,14 +91,18 @@ def amount_text(record: ThresholdRecord, tr: Translations, locale: str) -> str:
         if record.value is not None:
             return _("{value} {unit}").format(value=format_number(record.value, locale), unit=unit_label(record.unit))
         if record.value_min is not None and record.value_max is not None:
-            return _("{low}–{high} {unit}").format(low=format_number(record.value_min, locale),
-                         high=format_number(record.value_max, locale), unit=unit_label(record.unit))
+            return _("{low}–{high} {unit}").format(
+                low=format_number(record.value_min, locale),
+                high=format_number(record.value_max, locale),
+                unit=unit_label(record.unit),
+            )
         return _("no value fixed")
     if record.value is not None:
         return _("{value} mg/kg").format(value=format_number(record.value, locale))
     if record.value_min is not None and record.value_max is not None:
-        return _("{low}–{high} mg/kg").format(low=format_number(record.value_min, locale),
-                     high=format_number(record.value_max, locale))
+        return _("{low}–{high} mg/kg").format(
+            low=format_number(record.value_min, locale), high=format_number(record.value_max, locale)
+        )
     return _("no value fixed")
 
 
@@ -316,8 +318,10 @@ def result_data(result: LookupResult, tr: Translations, locale: str) -> dict[str
     pollutant = POLLUTANTS_BY_ID.get(result.pollutant) if result.pollutant else None
     cap = JSON_RECORDS_CAP
     results = [_record_json(r, locale, applies_to_country=True) for r in result.results[:cap]]
-    results += [_record_json(r, locale, applies_to_country=True, applies_via="EU")
-                for r in result.supranational[:max(0, cap - len(results))]]
+    results += [
+        _record_json(r, locale, applies_to_country=True, applies_via="EU")
+        for r in result.supranational[: max(0, cap - len(results))]
+    ]
     totals = {
         "results_total": len(result.results) + len(result.supranational),
         "other_land_uses_total": len(result.other_land_uses),
@@ -335,23 +339,22 @@ def result_data(result: LookupResult, tr: Translations, locale: str) -> dict[str
         "ph": result.query.ph,
         "value_type": result.query.value_type,
         "results": results,
-        "other_land_uses": [_record_json(r, locale, applies_to_country=True)
-                            for r in result.other_land_uses[:cap]],
+        "other_land_uses": [_record_json(r, locale, applies_to_country=True) for r in result.other_land_uses[:cap]],
         "country_status": [_record_json(r, locale) for r in result.country_status[:cap]],
-        "alternatives": [_record_json(r, locale, applies_to_country=False)
-                         for r in result.alternatives[:cap]],
+        "alternatives": [_record_json(r, locale, applies_to_country=False) for r in result.alternatives[:cap]],
         **totals,
         "truncated": any(total > cap for total in totals.values()),
         "tier": result.tier,
         "tiers": {tier: count for tier, count in result.tiers},
         "conditions_asked": {
-            "land_use_detail": result.query.land_use_detail, "soil_texture": result.query.soil_texture,
-            "ph_band": result.query.ph_band, "extraction": result.query.extraction,
+            "land_use_detail": result.query.land_use_detail,
+            "soil_texture": result.query.soil_texture,
+            "ph_band": result.query.ph_band,
+            "extraction": result.query.extraction,
         },
         "confidence": dict(result.query.confidence),
         "suggestions": [
-            {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score,
-             "accepted": s.accepted}
+            {"part": s.part, "typed": s.typed, "value": s.value, "score": s.score, "accepted": s.accepted}
             for s in result.query.suggestions
         ],
     }
@@ -389,11 +392,13 @@ def record_to_json(record: ThresholdRecord, locale: str) -> dict[str, Any]:
 
 def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[str, Any]:
     """One value as plain labelled text, worded as in a lookup reply, for pages that escape it themselves."""
-    conditions = [format_ph_band(record, locale) or "",
-                  texture_label(record.soil_texture, tr) if record.soil_texture else "",
-                  record.organic_carbon or "",
-                  extraction_label(record.extraction, tr) if record.extraction else "",
-                  record.conditions or ""]
+    conditions = [
+        format_ph_band(record, locale) or "",
+        texture_label(record.soil_texture, tr) if record.soil_texture else "",
+        record.organic_carbon or "",
+        extraction_label(record.extraction, tr) if record.extraction else "",
+        record.conditions or "",
+    ]
     return {
         "country": record.jurisdiction,
         "country_name": jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name,

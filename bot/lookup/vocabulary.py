@@ -38,8 +38,17 @@ KIND_PH_BAND = "ph_band"
 KIND_EXTRACTION = "extraction"
 # When one term means two things, the earlier kind wins ("Chad" stays a country only
 # because no pollutant or land use is spelled that way; "того" is a Russian word, not Togo).
-KIND_PRIORITY = (KIND_POLLUTANT, KIND_LAND_USE_DETAIL, KIND_LAND_USE, KIND_VALUE_TYPE, KIND_TEXTURE, KIND_PH_BAND,
-                 KIND_EXTRACTION, KIND_STOP, KIND_COUNTRY)
+KIND_PRIORITY = (
+    KIND_POLLUTANT,
+    KIND_LAND_USE_DETAIL,
+    KIND_LAND_USE,
+    KIND_VALUE_TYPE,
+    KIND_TEXTURE,
+    KIND_PH_BAND,
+    KIND_EXTRACTION,
+    KIND_STOP,
+    KIND_COUNTRY,
+)
 
 # "construction land" covers every built-up category (GB 36600 splits it in two).
 LAND_USE_CONSTRUCTION = "construction"
@@ -48,27 +57,77 @@ LAND_USE_GROUPS = {LAND_USE_CONSTRUCTION: ("residential", "commercial", "industr
 _MIN_OTHER_LOCALE_NAME = 5
 _MIN_CYRILLIC_STEM = 4
 
-EU_MEMBER_STATES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
-)
+EU_MEMBER_STATES = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
 
 LAND_USE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "agricultural": {
-        "en": ("agricultural", "agriculture", "agricultural land", "agricultural soil", "farmland",
-               "farm", "farms", "farming", "cropland", "crop land", "crops", "orchard", "orchards",
-               "food crop", "vineyard", "vineyards", "vegetables", "vegetable"),
-        "fr": ("agricole", "agricoles", "terres agricoles", "champ", "champs", "culture",
-               "cultures", "verger", "vigne", "vignes", "vignoble", "vignobles", "légumes"),
-        "es": ("agrícola", "agrícolas", "tierra agrícola", "cultivo", "cultivos", "campo",
-               "campos", "granja", "agropecuario", "viñedo", "viñedos", "hortalizas", "verduras"),
-        "ru": ("сельскохозяйственные", "сельхоз", "сельхозугодья", "аграрные",
-               "сельскохозяйственного назначения"),
+        "en": (
+            "agricultural",
+            "agriculture",
+            "agricultural land",
+            "agricultural soil",
+            "farmland",
+            "farm",
+            "farms",
+            "farming",
+            "cropland",
+            "crop land",
+            "crops",
+            "orchard",
+            "orchards",
+            "food crop",
+            "vineyard",
+            "vineyards",
+            "vegetables",
+            "vegetable",
+        ),
+        "fr": (
+            "agricole",
+            "agricoles",
+            "terres agricoles",
+            "champ",
+            "champs",
+            "culture",
+            "cultures",
+            "verger",
+            "vigne",
+            "vignes",
+            "vignoble",
+            "vignobles",
+            "légumes",
+        ),
+        "es": (
+            "agrícola",
+            "agrícolas",
+            "tierra agrícola",
+            "cultivo",
+            "cultivos",
+            "campo",
+            "campos",
+            "granja",
+            "agropecuario",
+            "viñedo",
+            "viñedos",
+            "hortalizas",
+            "verduras",
+        ),
+        "ru": ("сельскохозяйственные", "сельхоз", "сельхозугодья", "аграрные", "сельскохозяйственного назначения"),
         "zh": ("农用地", "农业用地", "农田", "果园", "农地", "農地", "農用地", "农业"),
         "ar": ("الزراعية", "زراعي", "زراعية", "الأراضي الزراعية", "مزرعة", "المزارع", "حقول"),
     },
     "residential": {
-        "en": ("residential", "residence", "housing", "homes", "home", "house", "houses",
-               "school", "schools", "residential land"),
+        "en": (
+            "residential",
+            "residence",
+            "housing",
+            "homes",
+            "home",
+            "house",
+            "houses",
+            "school",
+            "schools",
+            "residential land",
+        ),
         "fr": ("résidentiel", "résidentielle", "résidentiels", "habitation", "logement", "école"),
         "es": ("residencial", "residenciales", "vivienda", "viviendas", "escuela"),
         "ru": ("жилые", "жилой", "жилая", "жилищные", "жилье", "школы", "селитебные"),
@@ -84,8 +143,7 @@ LAND_USE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "ar": ("التجارية", "تجاري", "تجارية"),
     },
     "industrial": {
-        "en": ("industrial", "industry", "factory", "factories", "industrial land",
-               "industrial site", "brownfield"),
+        "en": ("industrial", "industry", "factory", "factories", "industrial land", "industrial site", "brownfield"),
         "fr": ("industriel", "industrielle", "industriels", "industrie", "usine", "site industriel"),
         "es": ("industrial", "industriales", "industria", "fábrica"),
         "ru": ("промышленные", "промышленность", "промзона", "индустриальные", "заводские"),
@@ -113,18 +171,43 @@ LAND_USE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
 # Specific land uses: a question naming one gets the values set for it first, then the category's.
 LAND_USE_DETAIL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "playground": {
-        "en": ("playground", "playgrounds", "children's play area", "children s play area", "play area", "play areas",
-               "kindergarten", "kindergartens", "nursery school"),
+        "en": (
+            "playground",
+            "playgrounds",
+            "children's play area",
+            "children s play area",
+            "play area",
+            "play areas",
+            "kindergarten",
+            "kindergartens",
+            "nursery school",
+        ),
         "fr": ("aire de jeux", "aires de jeux", "jardin d enfants", "école maternelle", "crèche", "maternelle"),
-        "es": ("parque infantil", "parques infantiles", "área de juegos", "zona de juegos", "jardín de infancia",
-               "guardería", "kínder"),
+        "es": (
+            "parque infantil",
+            "parques infantiles",
+            "área de juegos",
+            "zona de juegos",
+            "jardín de infancia",
+            "guardería",
+            "kínder",
+        ),
         "ru": ("детская площадка", "детские площадки", "детской площадки", "детский сад", "детсад", "детсады"),
         "zh": ("儿童游乐场", "游乐场", "儿童游戏场", "幼儿园", "游戏场"),
         "ar": ("ملعب أطفال", "ملاعب الأطفال", "ملعب الأطفال", "روضة أطفال", "رياض الأطفال", "روضة"),
     },
     "park": {
-        "en": ("park", "parks", "parkland", "recreational", "recreation", "recreation area", "public open space",
-               "sports ground", "sports grounds"),
+        "en": (
+            "park",
+            "parks",
+            "parkland",
+            "recreational",
+            "recreation",
+            "recreation area",
+            "public open space",
+            "sports ground",
+            "sports grounds",
+        ),
         "fr": ("parc", "parcs", "espace vert", "espaces verts", "loisirs", "terrain de sport"),
         "es": ("parque", "parques", "zona recreativa", "recreativo", "recreativa", "zona verde"),
         "ru": ("парк", "парки", "парков", "зона отдыха", "рекреационные", "спортивные площадки"),
@@ -132,8 +215,16 @@ LAND_USE_DETAIL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "ar": ("حديقة عامة", "الحدائق العامة", "منتزه", "متنزه", "المنتزهات"),
     },
     "kitchen_garden": {
-        "en": ("garden", "gardens", "kitchen garden", "kitchen gardens", "vegetable garden", "allotment",
-               "allotments", "home garden"),
+        "en": (
+            "garden",
+            "gardens",
+            "kitchen garden",
+            "kitchen gardens",
+            "vegetable garden",
+            "allotment",
+            "allotments",
+            "home garden",
+        ),
         "fr": ("jardin", "jardins", "potager", "potagers", "jardin potager", "jardins familiaux"),
         "es": ("huerto", "huertos", "huerta", "jardín", "jardines", "huerto familiar"),
         "ru": ("огород", "огороды", "огородов", "сад", "сады", "приусадебный участок"),
@@ -149,8 +240,16 @@ LAND_USE_DETAIL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "ar": ("الأراضي الصالحة للزراعة", "صالحة للزراعة", "أراضي محروثة"),
     },
     "grassland": {
-        "en": ("grassland", "grasslands", "pasture", "pastures", "meadow", "meadows", "grazing land",
-               "permanent grassland"),
+        "en": (
+            "grassland",
+            "grasslands",
+            "pasture",
+            "pastures",
+            "meadow",
+            "meadows",
+            "grazing land",
+            "permanent grassland",
+        ),
         "fr": ("prairie", "prairies", "pâturage", "pâturages", "herbage", "herbages"),
         "es": ("pastizal", "pastizales", "pradera", "praderas", "prado", "prados", "pasto", "pastos"),
         "ru": ("пастбище", "пастбища", "луг", "луга", "лугов", "сенокос", "сенокосы"),
@@ -159,8 +258,10 @@ LAND_USE_DETAIL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "paddy": {
         "en": ("paddy", "paddies", "paddy field", "paddy fields", "rice field", "rice fields", "rice paddy"),
-        "fr": ("rizière", "rizières"), "es": ("arrozal", "arrozales"),
-        "ru": ("рисовое поле", "рисовые поля", "рисовых полей"), "zh": ("水田", "稻田"),
+        "fr": ("rizière", "rizières"),
+        "es": ("arrozal", "arrozales"),
+        "ru": ("рисовое поле", "рисовые поля", "рисовых полей"),
+        "zh": ("水田", "稻田"),
         "ar": ("حقول الأرز", "حقل أرز"),
     },
     "sludge": {
@@ -172,62 +273,85 @@ LAND_USE_DETAIL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "ar": ("الحمأة", "حمأة", "حمأة الصرف الصحي"),
     },
     "urban": {
-        "en": ("urban", "urban land", "city", "town"), "fr": ("urbain", "urbaine", "ville"),
-        "es": ("urbano", "urbana", "suelo urbano", "ciudad"), "ru": ("городские", "город", "городской"),
-        "zh": ("城市", "城镇", "城区"), "ar": ("حضرية", "حضري", "المدينة"),
+        "en": ("urban", "urban land", "city", "town"),
+        "fr": ("urbain", "urbaine", "ville"),
+        "es": ("urbano", "urbana", "suelo urbano", "ciudad"),
+        "ru": ("городские", "город", "городской"),
+        "zh": ("城市", "城镇", "城区"),
+        "ar": ("حضرية", "حضري", "المدينة"),
     },
 }
 
 TEXTURE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "sand": {
-        "en": ("sand", "sandy", "sandy soil", "sandy soils"), "fr": ("sable", "sableux", "sableuse", "sol sableux"),
-        "es": ("arena", "arenoso", "arenosa", "suelo arenoso"), "ru": ("песок", "песчаная", "песчаные", "песчаный",
-                                                                      "песчаных"),
-        "zh": ("砂土", "沙土", "砂质土", "砂质"), "ar": ("رملية", "رملي", "تربة رملية"),
+        "en": ("sand", "sandy", "sandy soil", "sandy soils"),
+        "fr": ("sable", "sableux", "sableuse", "sol sableux"),
+        "es": ("arena", "arenoso", "arenosa", "suelo arenoso"),
+        "ru": ("песок", "песчаная", "песчаные", "песчаный", "песчаных"),
+        "zh": ("砂土", "沙土", "砂质土", "砂质"),
+        "ar": ("رملية", "رملي", "تربة رملية"),
     },
     "light": {
-        "en": ("light soil", "light soils"), "fr": ("sol léger", "sols légers"), "es": ("suelo ligero", "suelos ligeros"),
-        "ru": ("легкая почва", "легкие почвы", "лёгкая почва", "лёгкие почвы"), "zh": ("轻质土", "轻壤"),
+        "en": ("light soil", "light soils"),
+        "fr": ("sol léger", "sols légers"),
+        "es": ("suelo ligero", "suelos ligeros"),
+        "ru": ("легкая почва", "легкие почвы", "лёгкая почва", "лёгкие почвы"),
+        "zh": ("轻质土", "轻壤"),
         "ar": ("تربة خفيفة",),
     },
     "loam": {
-        "en": ("loam", "loamy", "silt", "silty", "loamy soil"), "fr": ("limon", "limoneux", "limoneuse"),
-        "es": ("franco", "franca", "limoso", "limosa", "suelo franco"), "ru": ("суглинок", "суглинистые", "суглинистая",
-                                                                            "суглинистый"),
-        "zh": ("壤土", "粉土"), "ar": ("طميية", "غرينية", "طمي"),
+        "en": ("loam", "loamy", "silt", "silty", "loamy soil"),
+        "fr": ("limon", "limoneux", "limoneuse"),
+        "es": ("franco", "franca", "limoso", "limosa", "suelo franco"),
+        "ru": ("суглинок", "суглинистые", "суглинистая", "суглинистый"),
+        "zh": ("壤土", "粉土"),
+        "ar": ("طميية", "غرينية", "طمي"),
     },
     "clay": {
-        "en": ("clay", "clayey", "clay soil", "clay soils", "heavy soil"), "fr": ("argile", "argileux", "argileuse",
-                                                                                 "sol argileux"),
-        "es": ("arcilla", "arcilloso", "arcillosa", "suelo arcilloso"), "ru": ("глина", "глинистые", "глинистая",
-                                                                              "глинистый"),
-        "zh": ("黏土", "粘土", "黏质土"), "ar": ("طينية", "طيني", "تربة طينية"),
+        "en": ("clay", "clayey", "clay soil", "clay soils", "heavy soil"),
+        "fr": ("argile", "argileux", "argileuse", "sol argileux"),
+        "es": ("arcilla", "arcilloso", "arcillosa", "suelo arcilloso"),
+        "ru": ("глина", "глинистые", "глинистая", "глинистый"),
+        "zh": ("黏土", "粘土", "黏质土"),
+        "ar": ("طينية", "طيني", "تربة طينية"),
     },
 }
 
 PH_BAND_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "acidic": {
-        "en": ("acidic", "acid soil", "acid soils", "acidic soil"), "fr": ("acide", "acides", "sol acide"),
-        "es": ("ácido", "ácida", "ácidos", "ácidas", "suelo ácido"), "ru": ("кислые", "кислая", "кислый", "кислых"),
-        "zh": ("酸性", "酸性土"), "ar": ("حمضية", "حمضي", "تربة حمضية"),
+        "en": ("acidic", "acid soil", "acid soils", "acidic soil"),
+        "fr": ("acide", "acides", "sol acide"),
+        "es": ("ácido", "ácida", "ácidos", "ácidas", "suelo ácido"),
+        "ru": ("кислые", "кислая", "кислый", "кислых"),
+        "zh": ("酸性", "酸性土"),
+        "ar": ("حمضية", "حمضي", "تربة حمضية"),
     },
     "alkaline": {
-        "en": ("alkaline", "calcareous", "alkaline soil"), "fr": ("alcalin", "alcaline", "alcalins", "calcaire"),
-        "es": ("alcalino", "alcalina", "calcáreo", "calcárea"), "ru": ("щелочные", "щелочная", "щелочной",
-                                                                     "карбонатные"),
-        "zh": ("碱性", "石灰性", "碱性土"), "ar": ("قلوية", "قلوي", "كلسية", "تربة قلوية"),
+        "en": ("alkaline", "calcareous", "alkaline soil"),
+        "fr": ("alcalin", "alcaline", "alcalins", "calcaire"),
+        "es": ("alcalino", "alcalina", "calcáreo", "calcárea"),
+        "ru": ("щелочные", "щелочная", "щелочной", "карбонатные"),
+        "zh": ("碱性", "石灰性", "碱性土"),
+        "ar": ("قلوية", "قلوي", "كلسية", "تربة قلوية"),
     },
 }
 
 EXTRACTION_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "aqua_regia": {
-        "en": ("aqua regia",), "fr": ("eau régale",), "es": ("agua regia",), "ru": ("царская водка", "царской водкой"),
-        "zh": ("王水",), "ar": ("الماء الملكي",),
+        "en": ("aqua regia",),
+        "fr": ("eau régale",),
+        "es": ("agua regia",),
+        "ru": ("царская водка", "царской водкой"),
+        "zh": ("王水",),
+        "ar": ("الماء الملكي",),
     },
     "ammonium_nitrate": {
-        "en": ("ammonium nitrate", "nh4no3", "mobile fraction"), "fr": ("nitrate d ammonium",),
-        "es": ("nitrato de amonio", "nitrato amónico"), "ru": ("нитрат аммония", "аммиачная селитра"),
-        "zh": ("硝酸铵",), "ar": ("نترات الأمونيوم",),
+        "en": ("ammonium nitrate", "nh4no3", "mobile fraction"),
+        "fr": ("nitrate d ammonium",),
+        "es": ("nitrato de amonio", "nitrato amónico"),
+        "ru": ("нитрат аммония", "аммиачная селитра"),
+        "zh": ("硝酸铵",),
+        "ar": ("نترات الأمونيوم",),
     },
 }
 
@@ -235,90 +359,313 @@ EXTRACTION_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
 VALUE_TYPE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "screening": {
         "en": ("screening", "screening value", "screening level", "risk screening value"),
-        "fr": ("valeur de dépistage", "dépistage"), "es": ("cribado", "valor de cribado"),
+        "fr": ("valeur de dépistage", "dépistage"),
+        "es": ("cribado", "valor de cribado"),
         "ru": ("скрининговые", "скрининговое значение"),
-        "zh": ("筛选值", "风险筛选值", "篩選值"), "ar": ("قيمة الفحص", "الفحص"),
+        "zh": ("筛选值", "风险筛选值", "篩選值"),
+        "ar": ("قيمة الفحص", "الفحص"),
     },
     "intervention": {
         "en": ("intervention", "intervention value", "action level", "control value"),
-        "fr": ("valeur d intervention",), "es": ("intervención", "valor de intervención"),
+        "fr": ("valeur d intervention",),
+        "es": ("intervención", "valor de intervención"),
         "ru": ("вмешательства", "значение вмешательства"),
-        "zh": ("管制值", "风险管制值", "干预值"), "ar": ("قيمة التدخل", "التدخل"),
+        "zh": ("管制值", "风险管制值", "干预值"),
+        "ar": ("قيمة التدخل", "التدخل"),
     },
     "guideline": {
         "en": ("guideline", "guidelines", "guidance value"),
-        "fr": ("ligne directrice", "valeur guide"), "es": ("directriz", "guía", "valor guía"),
-        "ru": ("рекомендуемые", "ориентировочные"), "zh": ("指导值", "准则值"),
+        "fr": ("ligne directrice", "valeur guide"),
+        "es": ("directriz", "guía", "valor guía"),
+        "ru": ("рекомендуемые", "ориентировочные"),
+        "zh": ("指导值", "准则值"),
         "ar": ("المبادئ التوجيهية", "إرشادية"),
     },
     "background": {
-        "en": ("background", "background value"), "fr": ("fond géochimique", "bruit de fond"),
-        "es": ("fondo", "valor de fondo"), "ru": ("фоновые", "фон"), "zh": ("背景值",),
+        "en": ("background", "background value"),
+        "fr": ("fond géochimique", "bruit de fond"),
+        "es": ("fondo", "valor de fondo"),
+        "ru": ("фоновые", "фон"),
+        "zh": ("背景值",),
         "ar": ("القيمة الخلفية",),
     },
     "investigation": {
         "en": ("investigation", "investigation value", "investigation level"),
-        "fr": ("valeur d investigation",), "es": ("investigación", "valor de investigación"),
-        "ru": ("исследования",), "zh": ("调查值",), "ar": ("قيمة التحقيق",),
+        "fr": ("valeur d investigation",),
+        "es": ("investigación", "valor de investigación"),
+        "ru": ("исследования",),
+        "zh": ("调查值",),
+        "ar": ("قيمة التحقيق",),
     },
     "precautionary": {
-        "en": ("precautionary", "precautionary value", "vorsorgewert"), "fr": ("précaution",),
-        "es": ("precautorio", "precaución"), "ru": ("предупредительные",), "zh": ("预防值",),
+        "en": ("precautionary", "precautionary value", "vorsorgewert"),
+        "fr": ("précaution",),
+        "es": ("precautorio", "precaución"),
+        "ru": ("предупредительные",),
+        "zh": ("预防值",),
         "ar": ("احترازية",),
     },
     "maximum": {
-        "en": ("maximum", "maximum value", "max"), "fr": ("maximum", "maximale"),
-        "es": ("máximo", "máxima"), "ru": ("максимальные", "максимальное"), "zh": ("最大值",),
+        "en": ("maximum", "maximum value", "max"),
+        "fr": ("maximum", "maximale"),
+        "es": ("máximo", "máxima"),
+        "ru": ("максимальные", "максимальное"),
+        "zh": ("最大值",),
         "ar": ("الحد الأقصى",),
     },
     "trigger": {
-        "en": ("trigger value", "trigger values", "prüfwert", "pruefwert"), "fr": ("valeur de déclenchement",),
-        "es": ("valor desencadenante", "valor de activación"), "ru": ("значение срабатывания",), "zh": ("触发值",),
+        "en": ("trigger value", "trigger values", "prüfwert", "pruefwert"),
+        "fr": ("valeur de déclenchement",),
+        "es": ("valor desencadenante", "valor de activación"),
+        "ru": ("значение срабатывания",),
+        "zh": ("触发值",),
         "ar": ("قيمة التفعيل",),
     },
     "action": {
-        "en": ("action value", "maßnahmenwert", "massnahmenwert"), "fr": ("valeur d action",),
-        "es": ("valor de acción",), "ru": ("значение для принятия мер",), "zh": ("行动值",), "ar": ("قيمة الإجراء",),
+        "en": ("action value", "maßnahmenwert", "massnahmenwert"),
+        "fr": ("valeur d action",),
+        "es": ("valor de acción",),
+        "ru": ("значение для принятия мер",),
+        "zh": ("行动值",),
+        "ar": ("قيمة الإجراء",),
     },
     "warning": {
-        "en": ("warning", "warning standard"), "fr": ("alerte",), "es": ("alerta",),
-        "ru": ("предупреждения",), "zh": ("预警值",), "ar": ("إنذار",),
+        "en": ("warning", "warning standard"),
+        "fr": ("alerte",),
+        "es": ("alerta",),
+        "ru": ("предупреждения",),
+        "zh": ("预警值",),
+        "ar": ("إنذار",),
     },
 }
 
 STOP_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("in", "of", "the", "a", "an", "for", "what", "whats", "which", "is", "are", "on",
-           "at", "to", "and", "or", "with", "soil", "soils", "limit", "limits", "value", "values",
-           "threshold", "thresholds", "level", "levels", "standard", "standards", "permissible",
-           "allowed", "acceptable", "concentration", "land", "use", "site", "sites", "please",
-           "show", "me", "tell", "give", "how", "much", "mg", "kg", "ppm", "country", "max",
-           "contamination", "pollution", "pollutant", "guide", "law", "legal", "regulation",
-           "select", "from", "where", "drop", "table", "union", "insert", "delete", "null",
-           "or", "and", "like", "about", "need", "know", "want", "there"),
-    "fr": ("le", "la", "les", "de", "du", "des", "en", "au", "aux", "dans", "sol", "sols",
-           "pour", "limite", "limites", "valeur", "valeurs", "seuil", "quelle", "quel", "est",
-           "et", "un", "une", "terre", "terres", "pays", "teneur"),
-    "es": ("el", "la", "los", "las", "de", "del", "en", "para", "suelo", "suelos", "límite",
-           "límites", "valor", "valores", "umbral", "cual", "cuál", "es", "y", "un", "una",
-           "tierra", "tierras", "país", "nivel", "contenido"),
-    "ru": ("в", "во", "на", "для", "по", "и", "почва", "почвы", "почве", "почв", "почвах",
-           "земли", "земля", "земель", "землях", "предел", "пдк", "норматив", "нормативы",
-           "значение", "какой", "какая", "каков", "что", "того", "содержание", "допустимый",
-           "допустимая", "уровень"),
+    "en": (
+        "in",
+        "of",
+        "the",
+        "a",
+        "an",
+        "for",
+        "what",
+        "whats",
+        "which",
+        "is",
+        "are",
+        "on",
+        "at",
+        "to",
+        "and",
+        "or",
+        "with",
+        "soil",
+        "soils",
+        "limit",
+        "limits",
+        "value",
+        "values",
+        "threshold",
+        "thresholds",
+        "level",
+        "levels",
+        "standard",
+        "standards",
+        "permissible",
+        "allowed",
+        "acceptable",
+        "concentration",
+        "land",
+        "use",
+        "site",
+        "sites",
+        "please",
+        "show",
+        "me",
+        "tell",
+        "give",
+        "how",
+        "much",
+        "mg",
+        "kg",
+        "ppm",
+        "country",
+        "max",
+        "contamination",
+        "pollution",
+        "pollutant",
+        "guide",
+        "law",
+        "legal",
+        "regulation",
+        "select",
+        "from",
+        "where",
+        "drop",
+        "table",
+        "union",
+        "insert",
+        "delete",
+        "null",
+        "or",
+        "and",
+        "like",
+        "about",
+        "need",
+        "know",
+        "want",
+        "there",
+    ),
+    "fr": (
+        "le",
+        "la",
+        "les",
+        "de",
+        "du",
+        "des",
+        "en",
+        "au",
+        "aux",
+        "dans",
+        "sol",
+        "sols",
+        "pour",
+        "limite",
+        "limites",
+        "valeur",
+        "valeurs",
+        "seuil",
+        "quelle",
+        "quel",
+        "est",
+        "et",
+        "un",
+        "une",
+        "terre",
+        "terres",
+        "pays",
+        "teneur",
+    ),
+    "es": (
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "en",
+        "para",
+        "suelo",
+        "suelos",
+        "límite",
+        "límites",
+        "valor",
+        "valores",
+        "umbral",
+        "cual",
+        "cuál",
+        "es",
+        "y",
+        "un",
+        "una",
+        "tierra",
+        "tierras",
+        "país",
+        "nivel",
+        "contenido",
+    ),
+    "ru": (
+        "в",
+        "во",
+        "на",
+        "для",
+        "по",
+        "и",
+        "почва",
+        "почвы",
+        "почве",
+        "почв",
+        "почвах",
+        "земли",
+        "земля",
+        "земель",
+        "землях",
+        "предел",
+        "пдк",
+        "норматив",
+        "нормативы",
+        "значение",
+        "какой",
+        "какая",
+        "каков",
+        "что",
+        "того",
+        "содержание",
+        "допустимый",
+        "допустимая",
+        "уровень",
+    ),
     "zh": (),
-    "ar": ("في", "من", "على", "حد", "الحد", "التربة", "تربة", "قيمة", "ما", "هو", "هي", "الى",
-           "إلى", "عن", "أراضي", "الأراضي", "مستوى"),
+    "ar": (
+        "في",
+        "من",
+        "على",
+        "حد",
+        "الحد",
+        "التربة",
+        "تربة",
+        "قيمة",
+        "ما",
+        "هو",
+        "هي",
+        "الى",
+        "إلى",
+        "عن",
+        "أراضي",
+        "الأراضي",
+        "مستوى",
+    ),
 }
 
 # What people call countries besides their CLDR names.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "NL": ("holland", "the netherlands", "hollande", "holanda", "голландия", "荷兰", "هولندا"),
-    "KR": ("korea", "south korea", "republic of korea", "corée", "corea", "корея",
-           "южная корея", "韩国", "南韩", "كوريا"),
-    "US": ("usa", "america", "united states of america", "états unis", "eeuu", "сша",
-           "америка", "美国", "أمريكا", "امريكا"),
-    "GB": ("uk", "britain", "great britain", "england", "angleterre", "inglaterra",
-           "англия", "британия", "英格兰", "بريطانيا", "انجلترا"),
+    "KR": (
+        "korea",
+        "south korea",
+        "republic of korea",
+        "corée",
+        "corea",
+        "корея",
+        "южная корея",
+        "韩国",
+        "南韩",
+        "كوريا",
+    ),
+    "US": (
+        "usa",
+        "america",
+        "united states of america",
+        "états unis",
+        "eeuu",
+        "сша",
+        "америка",
+        "美国",
+        "أمريكا",
+        "امريكا",
+    ),
+    "GB": (
+        "uk",
+        "britain",
+        "great britain",
+        "england",
+        "angleterre",
+        "inglaterra",
+        "англия",
+        "британия",
+        "英格兰",
+        "بريطانيا",
+        "انجلترا",
+    ),
     "ZA": ("rsa", "юар", "южная африка"),
     "VN": ("viet nam", "вьетнам"),
     "TW": ("taiwan", "臺灣"),
@@ -330,8 +677,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta "}
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي",
-                                 "ـ": None})
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
 _ARABIC_CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال")
 _NON_WORD = re.compile(r"[^\w]+")
 _VALENCE_VI = re.compile(r"(?i)\b(cr|chromium|chrome|cromo|хром)\s*\(?\s*(?:6\s*\+?|vi)\s*\)?(?!\w)")
@@ -376,7 +722,7 @@ def strip_arabic_article(word: str) -> str:
     """Drop the article ال with an attached preposition or conjunction (بال، وال، لل)."""
     for clitic in _ARABIC_CLITICS:
         if word.startswith(clitic) and len(word) - len(clitic) >= 2:
-            return word[len(clitic):]
+            return word[len(clitic) :]
     return word
 
 
@@ -416,8 +762,7 @@ class Vocabulary:
     cjk_max_len: int = 1
     build_seconds: float = 0.0
 
-    def add(self, kind: str, value: str | None, term: str, *, fuzzy: bool = True,
-            stem: bool = True) -> None:
+    def add(self, kind: str, value: str | None, term: str, *, fuzzy: bool = True, stem: bool = True) -> None:
         """Register one term for a kind; the first meaning registered for a kind wins."""
         key = normalize_term(term)
         if not key:
@@ -466,8 +811,7 @@ def build_vocabulary(all_locales: bool = True) -> Vocabulary:
         for symbol in pollutant.symbols:
             vocabulary.symbols[symbol] = pollutant.id
         if pollutant.cas and pollutant.cas not in vocabulary.cas:
-            vocabulary.cas[pollutant.cas] = pollutant.family if pollutant.species == "total" \
-                else pollutant.id
+            vocabulary.cas[pollutant.cas] = pollutant.family if pollutant.species == "total" else pollutant.id
     # Symbols that are also everyday words ("as", "ni", "se") match only as written ("As").
     for symbol in ("pb", "cd", "hg", "zn", "cu", "cr"):
         pollutant_id = vocabulary.symbols[symbol.capitalize()]
@@ -480,8 +824,12 @@ def build_vocabulary(all_locales: bool = True) -> Vocabulary:
         for terms in by_language.values():
             for term in terms:
                 vocabulary.add(KIND_VALUE_TYPE, value_type, term, fuzzy=False)
-    for kind, table, fuzzy in ((KIND_LAND_USE_DETAIL, LAND_USE_DETAIL_TERMS, True), (KIND_TEXTURE, TEXTURE_TERMS, False),
-                               (KIND_PH_BAND, PH_BAND_TERMS, False), (KIND_EXTRACTION, EXTRACTION_TERMS, False)):
+    for kind, table, fuzzy in (
+        (KIND_LAND_USE_DETAIL, LAND_USE_DETAIL_TERMS, True),
+        (KIND_TEXTURE, TEXTURE_TERMS, False),
+        (KIND_PH_BAND, PH_BAND_TERMS, False),
+        (KIND_EXTRACTION, EXTRACTION_TERMS, False),
+    ):
         for value, by_language in table.items():
             for terms in by_language.values():
                 for term in terms:
@@ -514,8 +862,7 @@ def _add_countries(vocabulary: Vocabulary, all_locales: bool) -> None:
 
 
 @lru_cache(maxsize=2)
-def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ...],
-                                                       tuple[tuple[str, str], ...]]:
+def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """(code, name) pairs: CLDR's and the UN's in the six UI languages, then every other CLDR locale."""
     from babel import Locale
 
@@ -537,12 +884,22 @@ def _names_in_a_child_process(seen: frozenset[str]) -> tuple[tuple[str, str], ..
     while the names kept from them take about 10 MB. The child reads them and gives it all back.
     """
     root = str(Path(__file__).resolve().parents[2])
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8",
-                   "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    environment = {
+        **os.environ,
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
     try:
-        child = subprocess.run([sys.executable, "-m", "bot.lookup.vocabulary"], input=json.dumps(sorted(seen)),
-                               capture_output=True, text=True, encoding="utf-8", env=environment, timeout=300,
-                               check=True)
+        child = subprocess.run(
+            [sys.executable, "-m", "bot.lookup.vocabulary"],
+            input=json.dumps(sorted(seen)),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=environment,
+            timeout=300,
+            check=True,
+        )
         return tuple((code, name) for code, name in json.loads(child.stdout))
     except (OSError, subprocess.SubprocessError, ValueError) as error:
         # No child processes here (a sandbox, a broken interpreter path): read them in this process.

@@ -55,8 +55,9 @@ def decode_answers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def summarize_campaign(forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]],
-                       regions: dict[str, str]) -> CampaignStats:
+def summarize_campaign(
+    forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]], regions: dict[str, str]
+) -> CampaignStats:
     """Counts per form (current forms first, in the given order), indicators and regional response rates.
 
     `forms` are (form id, title) pairs; `rows` are submissions with form_id, status, country and data
@@ -78,8 +79,11 @@ def summarize_campaign(forms: list[tuple[str, str]], rows: list[dict[str, Any]],
     thresholds = decode_answers([row for row in submitted if row["form_id"] == THRESHOLD_FORM_ID])
     labs = decode_answers([row for row in submitted if row["form_id"] == LAB_FORM_ID])
     targeted = targeted_from_members(members)
-    draft_countries = {row["country"] for row in rows
-                       if row["form_id"] == THRESHOLD_FORM_ID and row["status"] == DRAFT and row["country"]}
+    draft_countries = {
+        row["country"]
+        for row in rows
+        if row["form_id"] == THRESHOLD_FORM_ID and row["status"] == DRAFT and row["country"]
+    }
     return CampaignStats(
         forms=list(by_form.values()),
         indicators=compute_indicators(thresholds, labs, targeted, regions),

@@ -88,8 +88,11 @@ def chart_language(lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _warn_no_cjk_font() -> None:
-    log.warning("no CJK font installed: charts for Chinese-speaking members are drawn in English "
-                "(install Debian's %s to draw them in Chinese)", CJK_FONT_PACKAGE)
+    log.warning(
+        "no CJK font installed: charts for Chinese-speaking members are drawn in English "
+        "(install Debian's %s to draw them in Chinese)",
+        CJK_FONT_PACKAGE,
+    )
 
 
 def progress_chart(region_rows: list[RegionProgress], indicators: list[Indicator], tr, locale: str) -> bytes:
@@ -103,7 +106,9 @@ def progress_figure(region_rows: list[RegionProgress], indicators: list[Indicato
     babel_locale = _babel_locale(locale)
     fonts = _fonts()
     figure = Figure(figsize=(9, 9.5), dpi=DPI, layout="constrained")
-    regions_axes, indicators_axes = figure.subplots(2, 1, height_ratios=[max(len(region_rows), 1), max(len(indicators), 1)])
+    regions_axes, indicators_axes = figure.subplots(
+        2, 1, height_ratios=[max(len(region_rows), 1), max(len(indicators), 1)]
+    )
     figure.suptitle(_("INSOP survey progress"), fontproperties=fonts.title)
 
     names = [_wrap(region_label(row.region, tr), 28) for row in region_rows]
@@ -131,7 +136,9 @@ def progress_figure(region_rows: list[RegionProgress], indicators: list[Indicato
     for position, indicator, value in zip(positions, indicators, values):
         if indicator.goal is not None:
             # A short vertical stroke across the bar row reads as a target even when the bar is empty.
-            indicators_axes.plot([indicator.goal * 100] * 2, [position - 0.4, position + 0.4], color=GOAL_COLOR, linewidth=2.5)
+            indicators_axes.plot(
+                [indicator.goal * 100] * 2, [position - 0.4, position + 0.4], color=GOAL_COLOR, linewidth=2.5
+            )
         note = _("{numerator} of {denominator}").format(
             numerator=format_decimal(indicator.numerator, locale=babel_locale),
             denominator=format_decimal(indicator.denominator, locale=babel_locale),
@@ -141,14 +148,17 @@ def progress_figure(region_rows: list[RegionProgress], indicators: list[Indicato
         indicators_axes.plot([], [], color=GOAL_COLOR, linewidth=2.5, label=_("Goal"))
         indicators_axes.legend(loc="upper right", prop=fonts.small, frameon=False)
     _percent_axis(indicators_axes, positions, labels, babel_locale, fonts)
-    indicators_axes.set_title(_("Action plan indicators against their goals"), fontproperties=fonts.heading, loc=_title_side(locale))
+    indicators_axes.set_title(
+        _("Action plan indicators against their goals"), fontproperties=fonts.heading, loc=_title_side(locale)
+    )
     indicators_axes.set_xlabel(_("Share (%)"), fontproperties=fonts.label)
     _right_to_left(figure, locale)
     return figure
 
 
-def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str,
-                     tier_name: str | None = None) -> bytes:
+def comparison_chart(
+    rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str, tier_name: str | None = None
+) -> bytes:
     """Draw one pollutant's threshold values across jurisdictions as horizontal bars (ranges min–max), as a PNG.
 
     `tier_name` (the values are all of one tier: compared like with like) titles the legend.
@@ -156,8 +166,9 @@ def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_n
     return _render_png(comparison_figure(rows, pollutant_name, land_use_name, tr, locale, tier_name))
 
 
-def comparison_figure(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str,
-                      tier_name: str | None = None) -> Figure:
+def comparison_figure(
+    rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, tr, locale: str, tier_name: str | None = None
+) -> Figure:
     """The figure `comparison_chart` renders (tests read what is drawn from it)."""
     _ = tr.gettext
     babel_locale = _babel_locale(locale)
@@ -173,8 +184,16 @@ def comparison_figure(rows: list[dict[str, Any]], pollutant_name: str, land_use_
     )
     if not bars:
         axes.set_axis_off()
-        axes.text(0.5, 0.5, _("No threshold values to compare yet."), ha="center", va="center",
-                  transform=axes.transAxes, fontproperties=fonts.label, color=MUTED_COLOR)
+        axes.text(
+            0.5,
+            0.5,
+            _("No threshold values to compare yet."),
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
+            fontproperties=fonts.label,
+            color=MUTED_COLOR,
+        )
         _right_to_left(figure, locale)
         return figure
 
@@ -188,11 +207,15 @@ def comparison_figure(rows: list[dict[str, Any]], pollutant_name: str, land_use_
     for position, bar in zip(positions, bars):
         low = max(bar["low"], floor) if bar["is_range"] else floor
         high = max(bar["high"], floor)
-        axes.barh(position, high - low, left=low, height=0.6,
-                  color=VALUE_TYPE_COLORS.get(bar["value_type"], BAR_COLOR))
+        axes.barh(position, high - low, left=low, height=0.6, color=VALUE_TYPE_COLORS.get(bar["value_type"], BAR_COLOR))
         text = _number_label(bar, babel_locale, show_unit=len(units) > 1)
-        axes.text(high * (1.06 if log_scale else 1) + (0 if log_scale else _label_gap(bars)), position, text,
-                  va="center", fontproperties=fonts.small)
+        axes.text(
+            high * (1.06 if log_scale else 1) + (0 if log_scale else _label_gap(bars)),
+            position,
+            text,
+            va="center",
+            fontproperties=fonts.small,
+        )
     axes.set_yticks(positions, [_wrap(bar["jurisdiction"], 30) for bar in bars], fontproperties=fonts.label)
     axes.tick_params(axis="y", length=0)
     if log_scale:
@@ -206,18 +229,31 @@ def comparison_figure(rows: list[dict[str, Any]], pollutant_name: str, land_use_
     for label in axes.get_xticklabels():
         label.set_fontproperties(fonts.small)
     axes.set_xlabel(
-        _("Threshold value ({unit})").format(unit=next(iter(units))) if len(units) == 1 and next(iter(units))
+        _("Threshold value ({unit})").format(unit=next(iter(units)))
+        if len(units) == 1 and next(iter(units))
         else _("Threshold value"),
         fontproperties=fonts.label,
     )
     axes.spines[["top", "right"]].set_visible(False)
-    present_types = [value_type for value_type in VALUE_TYPE_COLORS if any(bar["value_type"] == value_type for bar in bars)]
-    handles = [Patch(color=VALUE_TYPE_COLORS[value_type], label=value_type_label(value_type, tr)) for value_type in present_types]
+    present_types = [
+        value_type for value_type in VALUE_TYPE_COLORS if any(bar["value_type"] == value_type for bar in bars)
+    ]
+    handles = [
+        Patch(color=VALUE_TYPE_COLORS[value_type], label=value_type_label(value_type, tr))
+        for value_type in present_types
+    ]
     if any(bar["value_type"] not in VALUE_TYPE_COLORS for bar in bars) and (handles or tier_name):
         handles.append(Patch(color=BAR_COLOR, label=_("Other value types") if handles else tier_name))
     if handles:
-        figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), prop=fonts.small,
-                      frameon=False, title=tier_name, title_fontproperties=fonts.small)
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(len(handles), 4),
+            prop=fonts.small,
+            frameon=False,
+            title=tier_name,
+            title_fontproperties=fonts.small,
+        )
     _right_to_left(figure, locale)
     return figure
 
@@ -267,7 +303,9 @@ def _wrap(text: str, width: int) -> str:
 def _percent_axis(axes, positions: list[int], labels: list[str], babel_locale: Locale, fonts: _Fonts) -> None:
     axes.set_xlim(0, 118)  # room for the "n of m" notes right of a full bar
     axes.set_xticks([0, 25, 50, 75, 100])
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda number, _pos: format_percent(number / 100, locale=babel_locale)))
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda number, _pos: format_percent(number / 100, locale=babel_locale))
+    )
     for label in axes.get_xticklabels():
         label.set_fontproperties(fonts.small)
     axes.set_yticks(positions, labels, fontproperties=fonts.label)

@@ -14,7 +14,15 @@ from bot.reports.regions import region_of
 from bot.survey.form import Form, Node
 
 # `_country` is the ISO code (what scripts join on); `_country_name` is the UN name people read.
-META_COLUMNS = ("_submission_id", "_country", "_country_name", "_region", "_language", "_submitted_at", "_review_status")
+META_COLUMNS = (
+    "_submission_id",
+    "_country",
+    "_country_name",
+    "_region",
+    "_language",
+    "_submitted_at",
+    "_review_status",
+)
 TELEGRAM_ID_COLUMN = "_telegram_id"
 REPEAT_LINK_COLUMNS = ("_parent_submission_id", "_index")
 NESTED_REPEAT_COLUMN = "_parent_index"
@@ -131,8 +139,12 @@ def _collect_repeats(form, nodes, data, submission_id, parent_index, sheets, lab
             sheet = sheets[node.path]
             for position, instance in enumerate(instances, start=1):
                 instance = instance if isinstance(instance, dict) else {}
-                cells = [_cell(form, question, instance.get(question.name), label_language) for question in sheet.questions]
-                links = [submission_id, position] + ([parent_index] if NESTED_REPEAT_COLUMN in sheet.link_columns else [])
+                cells = [
+                    _cell(form, question, instance.get(question.name), label_language) for question in sheet.questions
+                ]
+                links = [submission_id, position] + (
+                    [parent_index] if NESTED_REPEAT_COLUMN in sheet.link_columns else []
+                )
                 sheet.rows.append(cells + links)
                 # Deeper levels name their parent by its position path, e.g. "2.1".
                 own_index = f"{parent_index}.{position}" if parent_index else str(position)
@@ -162,7 +174,10 @@ def _cell(form: Form, node: Node, value: Any, label_language: str | None) -> Any
         names = [str(name) for name in (value if isinstance(value, list) else [value])]
         if label_language is None:
             return " ".join(names)
-        labels = {choice.name: form.text(choice.label, label_language) or choice.name for choice in form.choices.get(node.list_name, [])}
+        labels = {
+            choice.name: form.text(choice.label, label_language) or choice.name
+            for choice in form.choices.get(node.list_name, [])
+        }
         return "; ".join(labels.get(name, name) for name in names)
     if node.type in NUMERIC_TYPES or node.type == "calculate":
         number = _as_number(value)
@@ -220,8 +235,8 @@ def _utc_iso(moment: Any) -> str | None:
     if isinstance(moment, datetime.datetime):
         # Stored timestamps without a zone are UTC (the database keeps UTC).
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.timezone.utc)
-        return moment.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     if isinstance(moment, datetime.date):
         return moment.isoformat()
     return str(moment)

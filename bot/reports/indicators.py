@@ -21,28 +21,35 @@ FORM_ANSWERS: dict[str, tuple[Conditions, ...]] = {
     # The answer speaks for the country (besides a member whose role is focal point).
     "official_capacity": ((("resp_capacity", frozenset({"gsp_focal_point", "designated"})),),),
     # P2: a government body took part in formal discussions on establishing or revising values (last two years).
-    "in_discussions": ((("discussions_2y", frozenset({"yes"})),),
-                       (("in_discussions", frozenset({"yes"})),)),
+    "in_discussions": ((("discussions_2y", frozenset({"yes"})),), (("in_discussions", frozenset({"yes"})),)),
     # P2: working towards adopting values in national regulation, computed from the regulatory stage.
-    "working_toward": ((("reg_stage", frozenset({"drafting", "consultation", "adopted_not_in_force", "in_force_revising"})),),
-                       (("working_toward", frozenset({"yes"})),)),
+    "working_toward": (
+        (("reg_stage", frozenset({"drafting", "consultation", "adopted_not_in_force", "in_force_revising"})),),
+        (("working_toward", frozenset({"yes"})),),
+    ),
     # A legally binding instrument in force; in the first version "both" meant some values are binding.
-    "binding_values": ((("has_thresholds", frozenset({"yes"})), ("has_binding_in_force", frozenset({"yes"}))),
-                       (("has_thresholds", frozenset({"yes"})), ("legal_status", frozenset({"binding", "both"})))),
+    "binding_values": (
+        (("has_thresholds", frozenset({"yes"})), ("has_binding_in_force", frozenset({"yes"}))),
+        (("has_thresholds", frozenset({"yes"})), ("legal_status", frozenset({"binding", "both"}))),
+    ),
     # Lab SOP survey (form_id insop_lab_sop)
     "lab_country": ((("country", frozenset()),),),
     "lab_name": ((("lab_name", frozenset()),),),
     "lab_glosolan_code": ((("glosolan_code", frozenset()),),),
     "lab_registered": ((("glosolan_member", frozenset({"yes"})),),),
     # P1: aware of the harmonized SOPs (the first version asked only this).
-    "lab_aware_sops": ((("sop_knowledge", frozenset({"aware", "read", "trained", "using"})),),
-                       (("glosolan_aware", frozenset({"yes"})),)),
+    "lab_aware_sops": (
+        (("sop_knowledge", frozenset({"aware", "read", "trained", "using"})),),
+        (("glosolan_aware", frozenset({"yes"})),),
+    ),
     # P1 (goal 80 %): aware of how to use them: trained on one, or using one.
     "lab_able_sops": ((("sop_knowledge", frozenset({"trained", "using"})),),),
     # P1: involved in developing the SOPs (drafting, ring test, training), not only willing.
     "lab_involved_sops": ((("sop_involvement", frozenset({"drafting", "ring_test", "training_host"})),),),
-    "lab_willing_sops": ((("sop_willing", frozenset({"yes", "yes_if_supported"})),),
-                         (("sop_participation", frozenset({"yes"})),)),
+    "lab_willing_sops": (
+        (("sop_willing", frozenset({"yes", "yes_if_supported"})),),
+        (("sop_participation", frozenset({"yes"})),),
+    ),
 }
 
 # Targets of the INSOP action plan, as shares (0-1).
@@ -106,7 +113,9 @@ def targeted_from_members(members: Iterable[dict[str, Any]]) -> set[str]:
     }
 
 
-def latest_by_country(submissions: Iterable[dict[str, Any]], country_key: str = "threshold_country") -> dict[str, dict[str, Any]]:
+def latest_by_country(
+    submissions: Iterable[dict[str, Any]], country_key: str = "threshold_country"
+) -> dict[str, dict[str, Any]]:
     """Each country's one official answer: the latest of its focal points' answers, else its latest answer.
 
     A focal point's answer (the member's role, or the capacity the respondent gave) is never
@@ -124,7 +133,9 @@ def latest_by_country(submissions: Iterable[dict[str, Any]], country_key: str = 
 def is_official(submission: dict[str, Any]) -> bool:
     """Whether the answer speaks for its country: given by a focal point, or by someone who says they
     answer as the focal point or designated by the responsible ministry."""
-    return submission.get("role") == FOCAL_POINT_ROLE or _answer_matches(submission.get("data") or {}, "official_capacity")
+    return submission.get("role") == FOCAL_POINT_ROLE or _answer_matches(
+        submission.get("data") or {}, "official_capacity"
+    )
 
 
 @dataclass(frozen=True)
@@ -180,9 +191,7 @@ def compute_indicators(
     # GLOSOLAN that answered that version (labs working with the GSP), each lab once.
     registered = [lab for lab in labs if _answer_matches(lab.get("data") or {}, "lab_registered")]
     sop_regions = {
-        regions.get(_lab_country(lab))
-        for lab in labs
-        if _answer_matches(lab.get("data") or {}, "lab_involved_sops")
+        regions.get(_lab_country(lab)) for lab in labs if _answer_matches(lab.get("data") or {}, "lab_involved_sops")
     } & set(REGIONS)
 
     def country_count(answer_key: str) -> int:

@@ -35,20 +35,34 @@ def progress_chart(regions: list[RegionProgress], indicators: list[Indicator], l
     return charts.progress_chart(regions, indicators, _translations(locale), locale)
 
 
-def comparison_chart(rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, locale: str,
-                     tier_name: str | None = None) -> bytes:
+def comparison_chart(
+    rows: list[dict[str, Any]], pollutant_name: str, land_use_name: str, locale: str, tier_name: str | None = None
+) -> bytes:
     """The /compare chart, labels in `locale`."""
-    return charts.comparison_chart(rows, pollutant_name, land_use_name, _translations(locale), locale,
-                                   tier_name=tier_name)
+    return charts.comparison_chart(
+        rows, pollutant_name, land_use_name, _translations(locale), locale, tier_name=tier_name
+    )
 
 
-def campaign_stats(forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]) -> CampaignStats:
+def campaign_stats(
+    forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]
+) -> CampaignStats:
     """The /stats counts and indicators (answers arrive as JSON text)."""
     return summarize_campaign(forms, rows, members, load_regions())
 
 
-def export_files(definition: dict[str, Any], submissions: list[dict[str, Any]], label_language: str | None,
-                 include_telegram_ids: bool, country_language: str = "en") -> ExportFiles:
+def export_files(
+    definition: dict[str, Any],
+    submissions: list[dict[str, Any]],
+    label_language: str | None,
+    include_telegram_ids: bool,
+    country_language: str = "en",
+) -> ExportFiles:
     """The XLSX and CSV of an export (answers arrive as JSON text), country names in `country_language`."""
-    return build_export(definition, decode_answers(submissions), label_language=label_language,
-                        include_telegram_ids=include_telegram_ids, country_language=country_language)
+    return build_export(
+        definition,
+        decode_answers(submissions),
+        label_language=label_language,
+        include_telegram_ids=include_telegram_ids,
+        country_language=country_language,
+    )

@@ -6,7 +6,7 @@ Sending itself is `bot.sender`; here are the steps a coordinator takes and the q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
@@ -21,19 +21,28 @@ from storage.repositories.reminders import ReminderRepository
 
 # Catalog templates: translated by the translators, rendered in each recipient's language.
 TEMPLATES = {
-    "survey": __("Reminder from INSOP: please answer the survey “{form}”. Send /survey to start, or /resume to "
-                 "continue where you stopped. Thank you!"),
-    "profile": __("Reminder from INSOP: please complete your profile so that we can send you the right surveys. "
-                  "Send /start to continue."),
-    "thanks": __("Thank you for taking part in INSOP's survey campaign! Your answers help the network map soil "
-                 "pollution thresholds worldwide."),
+    "survey": __(
+        "Reminder from INSOP: please answer the survey “{form}”. Send /survey to start, or /resume to "
+        "continue where you stopped. Thank you!"
+    ),
+    "profile": __(
+        "Reminder from INSOP: please complete your profile so that we can send you the right surveys. "
+        "Send /start to continue."
+    ),
+    "thanks": __(
+        "Thank you for taking part in INSOP's survey campaign! Your answers help the network map soil "
+        "pollution thresholds worldwide."
+    ),
 }
 # The survey template, as those who never started and those with a draft read it (each gets its own button).
 AUDIENCE_TEMPLATES = {
-    ("survey", "not_started"): __("Reminder from INSOP: please answer the survey “{form}”. Tap the button below "
-                                  "to start. Thank you!"),
-    ("survey", "draft"): __("Reminder from INSOP: your answers to the survey “{form}” are saved as a draft. Tap the "
-                            "button below to continue where you stopped. Thank you!"),
+    ("survey", "not_started"): __(
+        "Reminder from INSOP: please answer the survey “{form}”. Tap the button below to start. Thank you!"
+    ),
+    ("survey", "draft"): __(
+        "Reminder from INSOP: your answers to the survey “{form}” are saved as a draft. Tap the "
+        "button below to continue where you stopped. Thank you!"
+    ),
 }
 START_BUTTON = __("▶ Start the survey")
 CONTINUE_BUTTON = __("▶ Continue the survey")
@@ -96,8 +105,15 @@ def survey_button(reminder: Reminder, language: str, i18n: I18n):
     if audience.get("kind") not in ("not_started", "draft", "not_submitted") or not isinstance(form_pk, int):
         return None
     label = CONTINUE_BUTTON if audience["kind"] == "draft" else START_BUTTON
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=i18n.gettext(_msgid(label), locale=language), callback_data=SurveyOpen(form_pk=form_pk).pack())]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=i18n.gettext(_msgid(label), locale=language), callback_data=SurveyOpen(form_pk=form_pk).pack()
+                )
+            ]
+        ]
+    )
 
 
 def _msgid(lazy) -> str:
@@ -143,8 +159,9 @@ async def set_template(session: AsyncSession, reminder_id: int, key: str, args: 
     return reminder
 
 
-async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, default_language: str,
-                       refine: bool = False) -> tuple[Reminder, int]:
+async def set_audience(
+    session: AsyncSession, reminder_id: int, audience: dict, default_language: str, refine: bool = False
+) -> tuple[Reminder, int]:
     """Choose who receives the reminder (or, with `refine`, add a refinement to the chosen audience);
     returns how many members that is right now."""
     async with session.begin():
@@ -161,8 +178,9 @@ async def set_audience(session: AsyncSession, reminder_id: int, audience: dict, 
     return reminder, count
 
 
-async def audience_count(session: AsyncSession, reminder_id: int, default_language: str,
-                         language: str | None = None) -> int:
+async def audience_count(
+    session: AsyncSession, reminder_id: int, default_language: str, language: str | None = None
+) -> int:
     """How many members the draft's audience holds right now (only those reading `language`, if given)."""
     async with session.begin():
         repo = ReminderRepository(session)
@@ -191,23 +209,30 @@ async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime)
         if not reminder.audience or not (reminder.texts or reminder.template):
             raise ReminderIncomplete(reminder_id)
         reminder.status = ReminderStatus.SCHEDULED
-        reminder.scheduled_for = when.astimezone(timezone.utc)
+        reminder.scheduled_for = when.astimezone(UTC)
     return reminder
 
 
-async def schedule_weekly(session: AsyncSession, reminder_id: int, first: datetime, until: datetime) -> ReminderSchedule:
+async def schedule_weekly(
+    session: AsyncSession, reminder_id: int, first: datetime, until: datetime
+) -> ReminderSchedule:
     """Send at `first`, then every week at the same time until `until` (inclusive)."""
     async with session.begin():
         repo = ReminderRepository(session)
         reminder = await _draft(repo, reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
             raise ReminderIncomplete(reminder_id)
-        first = first.astimezone(timezone.utc)
+        first = first.astimezone(UTC)
         following = first + WEEK
         schedule = await repo.add_schedule(
-            created_by=reminder.created_by, texts=reminder.texts, template=reminder.template,
-            template_args=reminder.template_args, audience=reminder.audience,
-            next_run_at=following if following <= until else None, until=until, cancelled=False,
+            created_by=reminder.created_by,
+            texts=reminder.texts,
+            template=reminder.template,
+            template_args=reminder.template_args,
+            audience=reminder.audience,
+            next_run_at=following if following <= until else None,
+            until=until,
+            cancelled=False,
         )
         reminder.schedule_id = schedule.id
         reminder.status = ReminderStatus.SCHEDULED
@@ -271,10 +296,16 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
         for schedule in await repo.due_schedules(now):
             run_at = schedule.next_run_at
             if not await repo.occurrence_exists(schedule.id, run_at):
-                await repo.add_reminder(schedule.created_by, schedule_id=schedule.id, texts=schedule.texts,
-                                        template=schedule.template, template_args=schedule.template_args,
-                                        audience=schedule.audience, status=ReminderStatus.SCHEDULED,
-                                        scheduled_for=run_at)
+                await repo.add_reminder(
+                    schedule.created_by,
+                    schedule_id=schedule.id,
+                    texts=schedule.texts,
+                    template=schedule.template,
+                    template_args=schedule.template_args,
+                    audience=schedule.audience,
+                    status=ReminderStatus.SCHEDULED,
+                    scheduled_for=run_at,
+                )
             following = run_at + WEEK
             schedule.next_run_at = following if following <= schedule.until else None
     for reminder_id in await _due(session, now):
@@ -284,10 +315,13 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
                 continue
             reminder = await repo.reminder(reminder_id)
             members = await repo.audience(reminder.audience, default_language, region_countries)
-            queued += await OutboxRepository(session).queue_deliveries(reminder.id, (
-                (member_id, telegram_id, choose_language(language, None, default_language, languages))
-                for member_id, telegram_id, language in members
-            ))
+            queued += await OutboxRepository(session).queue_deliveries(
+                reminder.id,
+                (
+                    (member_id, telegram_id, choose_language(language, None, default_language, languages))
+                    for member_id, telegram_id, language in members
+                ),
+            )
     return queued
 
 

@@ -153,8 +153,9 @@ async def set_muted(session: AsyncSession, user: User, muted: bool) -> Member:
 # ---------------------------------------------------------------- invites
 
 
-async def create_invite(session: AsyncSession, by: int, country: str, role: str, multi_use: bool,
-                        days: int = DEFAULT_INVITE_DAYS) -> Invite:
+async def create_invite(
+    session: AsyncSession, by: int, country: str, role: str, multi_use: bool, days: int = DEFAULT_INVITE_DAYS
+) -> Invite:
     """A new invite code for a country and role, single- or multi-use, valid for `days`."""
     if role not in INVITE_ROLES:
         raise ValueError(f"role {role!r} cannot be preset by an invite")
@@ -257,19 +258,31 @@ async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[Surve
     return stored, rows
 
 
-async def export_form(session: AsyncSession, form_ref: int | str, include_telegram_ids: bool = False,
-                      label_language: str | None = None, heavy: HeavyWork | None = None,
-                      country_language: str = "en") -> tuple[SurveyForm, ExportFiles, int]:
+async def export_form(
+    session: AsyncSession,
+    form_ref: int | str,
+    include_telegram_ids: bool = False,
+    label_language: str | None = None,
+    heavy: HeavyWork | None = None,
+    country_language: str = "en",
+) -> tuple[SurveyForm, ExportFiles, int]:
     """XLSX and CSV of every submitted response to a form, laid out by its current version.
 
     Built in the heavy-work process when `heavy` is given (the bot), else right here (the command line).
     """
     stored, rows = await export_rows(session, form_ref)
     if heavy is not None:
-        files = await heavy.export_files(stored.definition, rows, label_language, include_telegram_ids, country_language)
+        files = await heavy.export_files(
+            stored.definition, rows, label_language, include_telegram_ids, country_language
+        )
     else:
-        files = build_export(stored.definition, decode_answers(rows), label_language=label_language,
-                             include_telegram_ids=include_telegram_ids, country_language=country_language)
+        files = build_export(
+            stored.definition,
+            decode_answers(rows),
+            label_language=label_language,
+            include_telegram_ids=include_telegram_ids,
+            country_language=country_language,
+        )
     return stored, files, len(rows)
 
 
@@ -316,8 +329,9 @@ class ReviewCard:
     documents: list[DocumentView] = field(default_factory=list)
 
 
-async def review_card(session: AsyncSession, after_id: int = 0, wrap: bool = True,
-                      max_documents: int = 5) -> ReviewCard:
+async def review_card(
+    session: AsyncSession, after_id: int = 0, wrap: bool = True, max_documents: int = 5
+) -> ReviewCard:
     """The next review card, read in one transaction: the value, its context, the count and its documents."""
     async with session.begin():
         repo = ReviewRepository(session)
@@ -343,10 +357,15 @@ async def _review_item(session: AsyncSession, repo: ReviewRepository, threshold:
     if threshold.submission_id is not None and threshold.row_number:
         # The entry's value question in the answer trail: what was typed, before any reading of it.
         typed = await session.scalar(
-            select(SurveyAnswer.value).where(SurveyAnswer.submission_id == threshold.submission_id,
-                                             SurveyAnswer.question.like(f"%threshold[{int(threshold.row_number)}]/value"),
-                                             SurveyAnswer.accepted.is_(True))
-            .order_by(SurveyAnswer.id.desc()).limit(1))
+            select(SurveyAnswer.value)
+            .where(
+                SurveyAnswer.submission_id == threshold.submission_id,
+                SurveyAnswer.question.like(f"%threshold[{int(threshold.row_number)}]/value"),
+                SurveyAnswer.accepted.is_(True),
+            )
+            .order_by(SurveyAnswer.id.desc())
+            .limit(1)
+        )
         if isinstance(typed, (str, int, float)) and not isinstance(typed, bool):
             item.typed_value = str(typed)
     if threshold.submission_id is not None:
@@ -358,13 +377,19 @@ async def _review_item(session: AsyncSession, repo: ReviewRepository, threshold:
                 item.submitter_role = submitter.role
                 item.submitter_name = ("@" + submitter.username) if submitter.username else submitter.name
     others = await session.execute(
-        select(func.min(func.coalesce(Threshold.value, Threshold.value_max)),
-               func.max(func.coalesce(Threshold.value, Threshold.value_max)),
-               func.count(func.distinct(Threshold.jurisdiction)))
-        .where(Threshold.pollutant_id == threshold.pollutant_id, Threshold.land_use == threshold.land_use,
-               Threshold.unit == threshold.unit, Threshold.jurisdiction != threshold.jurisdiction,
-               Threshold.review_status == ReviewStatus.APPROVED,
-               func.coalesce(Threshold.value, Threshold.value_max).is_not(None)))
+        select(
+            func.min(func.coalesce(Threshold.value, Threshold.value_max)),
+            func.max(func.coalesce(Threshold.value, Threshold.value_max)),
+            func.count(func.distinct(Threshold.jurisdiction)),
+        ).where(
+            Threshold.pollutant_id == threshold.pollutant_id,
+            Threshold.land_use == threshold.land_use,
+            Threshold.unit == threshold.unit,
+            Threshold.jurisdiction != threshold.jurisdiction,
+            Threshold.review_status == ReviewStatus.APPROVED,
+            func.coalesce(Threshold.value, Threshold.value_max).is_not(None),
+        )
+    )
     item.others_low, item.others_high, item.others_count = others.one()
     return item
 
@@ -378,17 +403,32 @@ async def pending_review_count(session: AsyncSession) -> int:
 def _original_row(threshold: Threshold) -> dict:
     """The row as the focal point reported it, for normalizing again with a correction."""
     return {
-        "country_iso2": threshold.jurisdiction, "country": threshold.jurisdiction_name,
-        "jurisdiction_level": threshold.jurisdiction_level_original, "pollutant": threshold.pollutant_original,
-        "cas": threshold.cas or "", "land_use": threshold.land_use_original, "value": threshold.value_original,
-        "unit": threshold.unit_original, "value_type": threshold.value_type_original, "basis": threshold.basis_original,
-        "conditions": threshold.conditions, "legal_status": threshold.legal_status_original,
-        "instrument": threshold.instrument, "year": threshold.year_original, "source_url_or_path": threshold.source,
+        "country_iso2": threshold.jurisdiction,
+        "country": threshold.jurisdiction_name,
+        "jurisdiction_level": threshold.jurisdiction_level_original,
+        "pollutant": threshold.pollutant_original,
+        "cas": threshold.cas or "",
+        "land_use": threshold.land_use_original,
+        "value": threshold.value_original,
+        "unit": threshold.unit_original,
+        "value_type": threshold.value_type_original,
+        "basis": threshold.basis_original,
+        "conditions": threshold.conditions,
+        "legal_status": threshold.legal_status_original,
+        "instrument": threshold.instrument,
+        "year": threshold.year_original,
+        "source_url_or_path": threshold.source,
     }
 
 
-async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: int, unit: str | None = None,
-                            land_use: str | None = None, value: str | None = None) -> Threshold:
+async def approve_threshold(
+    session: AsyncSession,
+    threshold_id: int,
+    reviewer: int,
+    unit: str | None = None,
+    land_use: str | None = None,
+    value: str | None = None,
+) -> Threshold:
     """Approve a pending value, optionally with a corrected unit, land use or value (normalized again)."""
     async with session.begin():
         threshold = await ReviewRepository(session).threshold(threshold_id, for_update=True)
@@ -413,7 +453,9 @@ async def approve_threshold(session: AsyncSession, threshold_id: int, reviewer: 
                 notes.append(f"land use corrected from {threshold.land_use_original!r} to {land_use!r}")
                 row["land_use"] = land_use
             try:
-                record = normalize_row({column: row.get(column) or "" for column in CSV_COLUMNS}, threshold.row_number or 0)
+                record = normalize_row(
+                    {column: row.get(column) or "" for column in CSV_COLUMNS}, threshold.row_number or 0
+                )
             except RowError as error:
                 raise NotAllowed(str(error)) from None
             for column, value in record.to_dict().items():
@@ -476,8 +518,9 @@ def question_count(form: Form) -> int:
     return sum(1 for node in form.iter_nodes() if node.type not in ("group", "repeat", "note"))
 
 
-async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, content: bytes,
-                       reader: FormReader) -> UploadCheck:
+async def check_upload(
+    session: AsyncSession, uploaded_by: int, filename: str, content: bytes, reader: FormReader
+) -> UploadCheck:
     """Read an uploaded XLSForm in the reader's capped child process (FormError with one line if broken
     or too costly) and keep it for confirmation."""
     safe_name = Path(filename).name or "form.xlsx"
@@ -492,13 +535,20 @@ async def check_upload(session: AsyncSession, uploaded_by: int, filename: str, c
         surveys = SurveyRepository(session)
         current = await repo.current_form(form.form_id)
         exists = await surveys.form_version(form.form_id, form.version) is not None
-        upload = await repo.add_upload(uploaded_by=uploaded_by, filename=fit_column(FormUpload.filename, safe_name),
-                                       form_id=form.form_id, version=form.version,
-                                       title=fit_column(FormUpload.title, form.title or ""), definition=form.to_dict())
+        upload = await repo.add_upload(
+            uploaded_by=uploaded_by,
+            filename=fit_column(FormUpload.filename, safe_name),
+            form_id=form.form_id,
+            version=form.version,
+            title=fit_column(FormUpload.title, form.title or ""),
+            definition=form.to_dict(),
+        )
     return UploadCheck(upload, form, question_count(form), current, exists, warnings)
 
 
-async def publish_upload(session: AsyncSession, upload_id: int, publisher: int, audience: str | None = None) -> SurveyForm:
+async def publish_upload(
+    session: AsyncSession, upload_id: int, publisher: int, audience: str | None = None
+) -> SurveyForm:
     """Publish a checked upload as the current version; the audience comes from the previous version unless given."""
     async with session.begin():
         repo = FormRepository(session)
@@ -506,14 +556,18 @@ async def publish_upload(session: AsyncSession, upload_id: int, publisher: int, 
         upload = await repo.upload(upload_id)
         if upload is None:
             raise NotFound(upload_id)
-        if upload.published_form_pk is not None or await surveys.form_version(upload.form_id, upload.version) is not None:
+        if (
+            upload.published_form_pk is not None
+            or await surveys.form_version(upload.form_id, upload.version) is not None
+        ):
             raise NotAllowed("version exists")
         if audience is None:
             current = await repo.current_form(upload.form_id)
             if current is None:
                 raise NotAllowed("audience needed")
             audience = current.audience
-        stored = await surveys.publish(upload.form_id, upload.version, upload.title, upload.definition, audience,
-                                       upload.filename, publisher)
+        stored = await surveys.publish(
+            upload.form_id, upload.version, upload.title, upload.definition, audience, upload.filename, publisher
+        )
         upload.published_form_pk = stored.id
     return stored

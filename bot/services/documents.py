@@ -19,8 +19,8 @@ import filetype
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import survey as engine
-from bot.reports.export import document_path
 from bot.limits import MAX_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENTS
+from bot.reports.export import document_path
 from bot.survey import Prompt
 from storage.models import Member, Submission, SurveyDocument, Threshold
 from storage.repositories.documents import DocumentRepository
@@ -141,8 +141,9 @@ async def awaiting_document(session: AsyncSession, forms, member: Member, update
     return None
 
 
-async def store_answer_document(session: AsyncSession, draft: Submission, prompt: Prompt, update_id: int,
-                                upload: Upload) -> dict | None:
+async def store_answer_document(
+    session: AsyncSession, draft: Submission, prompt: Prompt, update_id: int, upload: Upload
+) -> dict | None:
     """Check and store the document answering `prompt`; the answer value for the engine, or None when the
     current question takes no document. Raises DocumentRefused (too_big, wrong_type, quota)."""
     if prompt.kind != "question" or prompt.type != "file":
@@ -157,10 +158,24 @@ async def store_answer_document(session: AsyncSession, draft: Submission, prompt
     if count >= MAX_MEMBER_DOCUMENTS or total + len(upload.content) > MAX_MEMBER_DOCUMENT_BYTES:
         raise DocumentRefused("quota")
     digest = hashlib.sha256(upload.content).hexdigest()
-    document = await repo.add(draft.id, draft.member_id, prompt.path or "", update_id, upload.filename or "",
-                              kind.media_type, kind.extension, upload.content, digest)
-    return {"document": document.id, "name": document.filename or f"document.{kind.extension}",
-            "type": kind.extension, "size": document.size, "sha256": digest}
+    document = await repo.add(
+        draft.id,
+        draft.member_id,
+        prompt.path or "",
+        update_id,
+        upload.filename or "",
+        kind.media_type,
+        kind.extension,
+        upload.content,
+        digest,
+    )
+    return {
+        "document": document.id,
+        "name": document.filename or f"document.{kind.extension}",
+        "type": kind.extension,
+        "size": document.size,
+        "sha256": digest,
+    }
 
 
 async def settle_answer(session: AsyncSession, draft: Submission, previous, value: dict, accepted: bool) -> None:
@@ -168,7 +183,11 @@ async def settle_answer(session: AsyncSession, draft: Submission, previous, valu
     repo = DocumentRepository(session)
     if not accepted:
         await repo.drop([value["document"]], draft.id)
-    elif isinstance(previous, dict) and isinstance(previous.get("document"), int) and previous["document"] != value["document"]:
+    elif (
+        isinstance(previous, dict)
+        and isinstance(previous.get("document"), int)
+        and previous["document"] != value["document"]
+    ):
         await repo.drop([previous["document"]], draft.id)
 
 
@@ -206,9 +225,16 @@ class DocumentView:
 
 
 def _view(document: SurveyDocument) -> DocumentView:
-    return DocumentView(document.id, document.filename or f"document.{document.extension}", document.extension,
-                        document.size, document.sha256, document.question, document.submission_id,
-                        document.created_at)
+    return DocumentView(
+        document.id,
+        document.filename or f"document.{document.extension}",
+        document.extension,
+        document.size,
+        document.sha256,
+        document.question,
+        document.submission_id,
+        document.created_at,
+    )
 
 
 def download_name(document: SurveyDocument) -> str:
@@ -254,6 +280,7 @@ _REPEAT_STEP = re.compile(r"([^/\[\]]+)\[(\d+)\]")
 def documents_for_value(views: list[DocumentView], data: dict, instrument: str) -> list[DocumentView]:
     """Of a submission's documents, those of the repeat (e.g. one legal instrument) whose answers name the
     value's instrument, plus those outside any repeat; all of them when none matches."""
+
     def instance_of(view: DocumentView) -> dict | None:
         step = _REPEAT_STEP.search(view.question)
         if step is None:
@@ -265,8 +292,11 @@ def documents_for_value(views: list[DocumentView], data: dict, instrument: str) 
     def names_instrument(answers: dict) -> bool:
         return any(isinstance(value, str) and len(value) > 2 and value in instrument for value in answers.values())
 
-    kept = [view for view in views
-            if (answers := instance_of(view)) is None or (isinstance(answers, dict) and names_instrument(answers))]
+    kept = [
+        view
+        for view in views
+        if (answers := instance_of(view)) is None or (isinstance(answers, dict) and names_instrument(answers))
+    ]
     return kept if any(instance_of(view) is not None for view in kept) else views
 
 
@@ -313,7 +343,8 @@ def build_archive(rows: list[tuple[int, str, SurveyDocument]]) -> bytes:
         for submission_id, consent, document in rows:
             path = document_path(document.id, document.filename, document.extension)
             archive.writestr(path, document.content)
-            writer.writerow([submission_id, document.question, path, document.media_type, document.size,
-                             document.sha256, consent])
+            writer.writerow(
+                [submission_id, document.question, path, document.media_type, document.size, document.sha256, consent]
+            )
         archive.writestr("manifest.csv", manifest.getvalue())
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.documents import DocumentView, member_documents
 from storage.models import (
     FormUpload,
     Invite,
@@ -30,7 +31,6 @@ from storage.models import (
     SurveyForm,
     Threshold,
 )
-from bot.services.documents import DocumentView, member_documents
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.documents import DocumentRepository
 from storage.repositories.members import MemberRepository
@@ -152,52 +152,106 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
         member = await MemberRepository(session).get(telegram_id)
         if member is None:
             return None
-        rows = (await session.execute(
-            select(Submission, SurveyForm.title, SurveyForm.form_id, SurveyForm.version)
-            .join(SurveyForm, SurveyForm.id == Submission.form_pk)
-            .where(Submission.member_id == member.id)
-            .order_by(Submission.created_at, Submission.id)
-        )).all()
+        rows = (
+            await session.execute(
+                select(Submission, SurveyForm.title, SurveyForm.form_id, SurveyForm.version)
+                .join(SurveyForm, SurveyForm.id == Submission.form_pk)
+                .where(Submission.member_id == member.id)
+                .order_by(Submission.created_at, Submission.id)
+            )
+        ).all()
         trails: dict[int, list[TrailEntry]] = {}
         if rows:
             answers = await session.scalars(
-                select(SurveyAnswer).where(SurveyAnswer.submission_id.in_([row[0].id for row in rows]))
-                .order_by(SurveyAnswer.created_at, SurveyAnswer.id))
+                select(SurveyAnswer)
+                .where(SurveyAnswer.submission_id.in_([row[0].id for row in rows]))
+                .order_by(SurveyAnswer.created_at, SurveyAnswer.id)
+            )
             for answer in answers:
                 trails.setdefault(answer.submission_id, []).append(
-                    TrailEntry(answer.created_at, answer.question, answer.action, answer.value, answer.accepted))
+                    TrailEntry(answer.created_at, answer.question, answer.action, answer.value, answer.accepted)
+                )
         submissions = [
-            StoredSubmission(title=title or form_id, status=submission.status, created_at=submission.created_at,
-                             updated_at=submission.updated_at, submitted_at=submission.submitted_at,
-                             country=submission.country, answers=dict((submission.state or {}).get("answers") or {}),
-                             language=submission.language, version=version or "", pending=dict(submission.pending or {}),
-                             trail=trails.get(submission.id, []))
+            StoredSubmission(
+                title=title or form_id,
+                status=submission.status,
+                created_at=submission.created_at,
+                updated_at=submission.updated_at,
+                submitted_at=submission.submitted_at,
+                country=submission.country,
+                answers=dict((submission.state or {}).get("answers") or {}),
+                language=submission.language,
+                version=version or "",
+                pending=dict(submission.pending or {}),
+                trail=trails.get(submission.id, []),
+            )
             for submission, title, form_id, version in rows
         ]
-        role_changes = [StoredRoleChange(change.old_role, change.new_role, change.changed_at) for change in await session.scalars(
-            select(RoleChange).where(RoleChange.member_id == member.id).order_by(RoleChange.changed_at, RoleChange.id))]
-        deliveries = [StoredDelivery(delivery.reminder_id, delivery.status, delivery.language, delivery.sent_at)
-                      for delivery in await session.scalars(
-                          select(ReminderDelivery).where(ReminderDelivery.member_id == member.id)
-                          .order_by(ReminderDelivery.id))]
-        written = [AuthoredReminder(reminder.id, reminder.status, reminder.created_at, reminder.scheduled_for,
-                                    dict(reminder.texts or {}), reminder.template, dict(reminder.audience or {}),
-                                    reminder.schedule_id is not None)
-                   for reminder in await session.scalars(
-                       select(Reminder).where(Reminder.created_by == telegram_id).order_by(Reminder.id))]
-        invites = [AuthoredInvite(invite.code, invite.country, invite.role, invite.uses, invite.max_uses,
-                                  invite.expires_at, invite.created_at)
-                   for invite in await session.scalars(
-                       select(Invite).where(Invite.created_by == telegram_id).order_by(Invite.id))]
-        forms = [AuthoredForm(upload.filename, upload.form_id, upload.version, upload.created_at,
-                              upload.published_form_pk is not None)
-                 for upload in await session.scalars(
-                     select(FormUpload).where(FormUpload.uploaded_by == telegram_id).order_by(FormUpload.id))]
+        role_changes = [
+            StoredRoleChange(change.old_role, change.new_role, change.changed_at)
+            for change in await session.scalars(
+                select(RoleChange)
+                .where(RoleChange.member_id == member.id)
+                .order_by(RoleChange.changed_at, RoleChange.id)
+            )
+        ]
+        deliveries = [
+            StoredDelivery(delivery.reminder_id, delivery.status, delivery.language, delivery.sent_at)
+            for delivery in await session.scalars(
+                select(ReminderDelivery).where(ReminderDelivery.member_id == member.id).order_by(ReminderDelivery.id)
+            )
+        ]
+        written = [
+            AuthoredReminder(
+                reminder.id,
+                reminder.status,
+                reminder.created_at,
+                reminder.scheduled_for,
+                dict(reminder.texts or {}),
+                reminder.template,
+                dict(reminder.audience or {}),
+                reminder.schedule_id is not None,
+            )
+            for reminder in await session.scalars(
+                select(Reminder).where(Reminder.created_by == telegram_id).order_by(Reminder.id)
+            )
+        ]
+        invites = [
+            AuthoredInvite(
+                invite.code,
+                invite.country,
+                invite.role,
+                invite.uses,
+                invite.max_uses,
+                invite.expires_at,
+                invite.created_at,
+            )
+            for invite in await session.scalars(
+                select(Invite).where(Invite.created_by == telegram_id).order_by(Invite.id)
+            )
+        ]
+        forms = [
+            AuthoredForm(
+                upload.filename, upload.form_id, upload.version, upload.created_at, upload.published_form_pk is not None
+            )
+            for upload in await session.scalars(
+                select(FormUpload).where(FormUpload.uploaded_by == telegram_id).order_by(FormUpload.id)
+            )
+        ]
         reviewed = await session.scalar(select(func.count(Threshold.id)).where(Threshold.reviewed_by == telegram_id))
         sent_documents = await member_documents(session, member.id)
-    return MemberData(documents=sent_documents, member=member, submissions=submissions, reminders_received=len(deliveries),
-                      role_changes=role_changes, deliveries=deliveries, reminders_written=written,
-                      invites_created=invites, forms_uploaded=forms, values_reviewed=reviewed or 0)
+    return MemberData(
+        documents=sent_documents,
+        member=member,
+        submissions=submissions,
+        reminders_received=len(deliveries),
+        role_changes=role_changes,
+        deliveries=deliveries,
+        reminders_written=written,
+        invites_created=invites,
+        forms_uploaded=forms,
+        values_reviewed=reviewed or 0,
+    )
 
 
 async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None:
@@ -207,8 +261,9 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         member_id = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
         if member_id is None:
             return None
-        drafts = select(Submission.id).where(Submission.member_id == member_id,
-                                             Submission.status == SubmissionStatus.DRAFT)
+        drafts = select(Submission.id).where(
+            Submission.member_id == member_id, Submission.status == SubmissionStatus.DRAFT
+        )
         draft_ids = list(await session.scalars(drafts))
         # Documents go with their answers: those of drafts are deleted, those of submitted surveys stay
         # with the survey, no longer linked to the member.
@@ -217,11 +272,14 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
             await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(draft_ids)))
             await session.execute(delete(Submission).where(Submission.id.in_(draft_ids)))
         kept = await session.execute(
-            update(Submission).where(Submission.member_id == member_id).values(member_id=None)
+            update(Submission)
+            .where(Submission.member_id == member_id)
+            .values(member_id=None)
             .execution_options(synchronize_session=False)
         )
         await session.execute(delete(ReminderDelivery).where(ReminderDelivery.member_id == member_id))
         await session.execute(delete(RoleChange).where(RoleChange.member_id == member_id))
         await session.execute(delete(Member).where(Member.id == member_id).execution_options(synchronize_session=False))
-    return ForgetReport(drafts_deleted=len(draft_ids), submissions_kept=kept.rowcount or 0,
-                        documents_deleted=documents_deleted)
+    return ForgetReport(
+        drafts_deleted=len(draft_ids), submissions_kept=kept.rowcount or 0, documents_deleted=documents_deleted
+    )

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import survey as engine
-from bot.survey import Form, Prompt
 from bot.countries import country_name, exact_country, is_country, match_country
-from bot.lookup import default_vocabulary, parse_query
-from bot.services import documents
 from bot.i18n.survey_errors import explain
+from bot.lookup import default_vocabulary, parse_query
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
+from bot.services import documents
+from bot.survey import Form, Prompt
 from storage.models import (
     Member,
     ReviewStatus,
@@ -122,8 +122,12 @@ async def offers(session: AsyncSession, forms: FormCache, member: Member, coordi
             if stored is not None:
                 by_form_id.setdefault(stored.form_id, draft)
     return [
-        Offer(form=form, title=form.title or form.form_id, draft=by_form_id.get(form.form_id),
-              submitted=submitted.get(form.form_id, 0))
+        Offer(
+            form=form,
+            title=form.title or form.form_id,
+            draft=by_form_id.get(form.form_id),
+            submitted=submitted.get(form.form_id, 0),
+        )
         for form in current
     ]
 
@@ -136,8 +140,17 @@ class AnswerAgain(Exception):
         self.submitted_at = submitted_at
 
 
-async def open_survey(session: AsyncSession, forms: FormCache, member: Member, form_pk: int, coordinator: bool,
-                      update_id: int, lang: str, tr, again: str | None = None) -> Turn:
+async def open_survey(
+    session: AsyncSession,
+    forms: FormCache,
+    member: Member,
+    form_pk: int,
+    coordinator: bool,
+    update_id: int,
+    lang: str,
+    tr,
+    again: str | None = None,
+) -> Turn:
     """Start the form, or resume the member's draft of it (any version), and make it the active survey.
 
     A form the member already submitted raises AnswerAgain unless `again` says how to start the new
@@ -168,13 +181,22 @@ async def open_survey(session: AsyncSession, forms: FormCache, member: Member, f
 
 def _from_previous(state: dict, previous: dict) -> dict:
     """A new response holding a previous one's answers, opened at its review."""
-    return dict(state, answers=dict(previous.get("answers", {})), repeats=dict(previous.get("repeats", {})),
-                defaulted=list(previous.get("defaulted", [])), history=list(previous.get("history", [])),
-                cursor=None, finished=True, editing=False, submitted=False)
+    return dict(
+        state,
+        answers=dict(previous.get("answers", {})),
+        repeats=dict(previous.get("repeats", {})),
+        defaulted=list(previous.get("defaulted", [])),
+        history=list(previous.get("history", [])),
+        cursor=None,
+        finished=True,
+        editing=False,
+        submitted=False,
+    )
 
 
-async def current_turn(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str,
-                       tr) -> Turn:
+async def current_turn(
+    session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr
+) -> Turn:
     """Where the member's draft stands, read only (for the review's part views)."""
     async with session.begin():
         repo = SurveyRepository(session)
@@ -234,7 +256,9 @@ async def submitter_of(session: AsyncSession, threshold: Threshold) -> Submitter
         return Submitter(member.telegram_id, member.language or submission.language, submission.id)
 
 
-async def resume_latest(session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr) -> Turn | None:
+async def resume_latest(
+    session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr
+) -> Turn | None:
     """Reopen the member's most recent draft at its next unanswered question."""
     async with session.begin():
         repo = SurveyRepository(session)
@@ -244,8 +268,9 @@ async def resume_latest(session: AsyncSession, forms: FormCache, member: Member,
         return await _activate(repo, forms, member, drafts[0], update_id, lang, tr)
 
 
-async def _activate(repo: SurveyRepository, forms: FormCache, member: Member, draft: Submission, update_id: int,
-                    lang: str, tr) -> Turn:
+async def _activate(
+    repo: SurveyRepository, forms: FormCache, member: Member, draft: Submission, update_id: int, lang: str, tr
+) -> Turn:
     """Make `draft` the one survey taking the member's typed input, and say where it stands."""
     await repo.deactivate_drafts(member.id, except_id=draft.id)
     draft.active = True
@@ -270,17 +295,28 @@ async def pause(session: AsyncSession, member: Member) -> bool:
     return was_open
 
 
-async def reply(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, update_id: int,
-                action: str, value: Any = None, expected: str | None = None, lang: str = "en", tr=None,
-                open_only: bool = False) -> Turn:
+async def reply(
+    session: AsyncSession,
+    forms: FormCache,
+    member: Member,
+    submission_id: int,
+    update_id: int,
+    action: str,
+    value: Any = None,
+    expected: str | None = None,
+    lang: str = "en",
+    tr=None,
+    open_only: bool = False,
+) -> Turn:
     """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once.
 
     `open_only`: typed input goes to the open survey only; a draft paused meanwhile raises SurveyUnavailable.
     """
     for attempt in range(_ATTEMPTS):
         try:
-            return await _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr,
-                                     open_only)
+            return await _reply_once(
+                session, forms, member, submission_id, update_id, action, value, expected, lang, tr, open_only
+            )
         except StaleDataError:
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -293,8 +329,9 @@ async def reply(session: AsyncSession, forms: FormCache, member: Member, submiss
     raise AssertionError("unreachable")
 
 
-async def _not_stored(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr,
-                      limit: int) -> Turn:
+async def _not_stored(
+    session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr, limit: int
+) -> Turn:
     _ = (tr or _NULL_TRANSLATIONS).gettext
     async with session.begin():
         # The rollback expired every object of the session, the member too: read it again here.
@@ -306,9 +343,14 @@ async def _not_stored(session: AsyncSession, forms: FormCache, member: Member, s
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
         prompt = engine.current_prompt(form, dict(draft.state, lang=lang), lang, tr)
-    return Turn(draft, form, prompt, error=_(
-        "This could not be stored: an answer is too long (at most {limit} characters). Please shorten it."
-    ).format(limit=limit))
+    return Turn(
+        draft,
+        form,
+        prompt,
+        error=_(
+            "This could not be stored: an answer is too long (at most {limit} characters). Please shorten it."
+        ).format(limit=limit),
+    )
 
 
 def _threshold_widths() -> dict[str, int]:
@@ -326,7 +368,8 @@ def answer_limit(prompt: Prompt) -> int | None:
 def _too_long(tr, length: int, limit: int) -> str:
     _ = (tr or _NULL_TRANSLATIONS).gettext
     return _("Please shorten your answer to at most {limit} characters (it has {length}).").format(
-        limit=limit, length=length)
+        limit=limit, length=length
+    )
 
 
 def _overlong_answer(form: Form, state: dict, lang: str, tr) -> str | None:
@@ -337,14 +380,16 @@ def _overlong_answer(form: Form, state: dict, lang: str, tr) -> str | None:
         if limit and isinstance(value, str) and len(value) > limit:
             labels = {item["path"]: item["label"] for item in engine.review(form, state, lang)}
             _ = (tr or _NULL_TRANSLATIONS).gettext
-            return _("The answer to “{question}” is too long: {length} characters, at most {limit}. "
-                     "Press it below to change it.").format(question=labels.get(path, path), length=len(value),
-                                                             limit=limit)
+            return _(
+                "The answer to “{question}” is too long: {length} characters, at most {limit}. "
+                "Press it below to change it."
+            ).format(question=labels.get(path, path), length=len(value), limit=limit)
     return None
 
 
-async def _reply_once(session, forms, member, submission_id, update_id, action, value, expected, lang, tr,
-                      open_only) -> Turn:
+async def _reply_once(
+    session, forms, member, submission_id, update_id, action, value, expected, lang, tr, open_only
+) -> Turn:
     async with session.begin():
         repo = SurveyRepository(session)
         draft = await repo.submission(submission_id, for_update=True)
@@ -374,7 +419,14 @@ async def _reply_once(session, forms, member, submission_id, update_id, action, 
         if turn.submitted_now:
             await documents.drop_unanswered(session, draft)
             await _add_candidate_thresholds(session, draft)
-        await repo.record(draft, update_id, prompt.path or prompt.kind, action, _jsonable(value), turn.error is None and not turn.stale)
+        await repo.record(
+            draft,
+            update_id,
+            prompt.path or prompt.kind,
+            action,
+            _jsonable(value),
+            turn.error is None and not turn.stale,
+        )
         draft.last_update_id = update_id
         draft.updated_at = utcnow()
         draft.active = draft.status == SubmissionStatus.DRAFT
@@ -422,8 +474,13 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
                 result = retried if retried.accepted else result
                 adjusted = retried.accepted
             if not result.accepted:
-                return Turn(draft, form, prompt, error=_explained(prompt, value, explain(result.error, tr) if result.error else None, form, tr),
-                            pending=list(draft.pending.get(prompt.path or "", [])))
+                return Turn(
+                    draft,
+                    form,
+                    prompt,
+                    error=_explained(prompt, value, explain(result.error, tr) if result.error else None, form, tr),
+                    pending=list(draft.pending.get(prompt.path or "", [])),
+                )
     elif action == "saved":
         # "Save as my answer" under a text that read as a lookup.
         typed = (draft.pending.get(TYPED_KEY) or [None])[0]
@@ -534,19 +591,28 @@ def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr) -> 
         if _LETTER_DIGIT.search(text):
             fixed = _LETTER_DIGIT.sub(lambda match: "0" if match.group(0) in "oO" else "1", text.strip())
             return _("“{letter}” is a letter, not a digit: type {fixed}.").format(
-                letter=_LETTER_DIGIT.search(text).group(0), fixed=fixed)
+                letter=_LETTER_DIGIT.search(text).group(0), fixed=fixed
+            )
         number = _NUMBER_THEN_WORDS.match(text)
         if number:
             parent = (prompt.path or "").rsplit("/", 1)[0]
-            has_unit = any(path.rsplit("/", 1)[-1] == "unit" and path.rsplit("/", 1)[0] == _INDEX.sub("", parent)
-                           for path in form.node_by_path())
+            has_unit = any(
+                path.rsplit("/", 1)[-1] == "unit" and path.rsplit("/", 1)[0] == _INDEX.sub("", parent)
+                for path in form.node_by_path()
+            )
             if has_unit:
                 return _("Type the number only, for example {number}: the unit is asked in the next question.").format(
-                    number=number.group(1).strip())
+                    number=number.group(1).strip()
+                )
             return _("Type the number only, for example {number}.").format(number=number.group(1).strip())
     if prompt.type in ("select_one", "select_multiple"):
-        return (error or "") + "\n" + _("To ask me something else first, send /cancel: your answers are kept, "
-                                         "and /resume brings you back here.")
+        return (
+            (error or "")
+            + "\n"
+            + _(
+                "To ask me something else first, send /cancel: your answers are kept, and /resume brings you back here."
+            )
+        )
     return error
 
 
@@ -558,12 +624,15 @@ async def _add_candidate_thresholds(session: AsyncSession, submission: Submissio
     country = str(data.get("country") or submission.country or "").upper()
     if not country:
         return
-    records, problems = records_from_submission(data, country, country_name(country, "en"), submission.submitted_at,
-                                                submission.id, widths=_threshold_widths())
+    records, problems = records_from_submission(
+        data, country, country_name(country, "en"), submission.submitted_at, submission.id, widths=_threshold_widths()
+    )
     for problem in problems:
         log.warning("reported value not stored for review: %s", problem)
     await ThresholdRepository(session).add_records(
-        (record.to_dict() for record in records), origin="survey", review_status=ReviewStatus.PENDING,
+        (record.to_dict() for record in records),
+        origin="survey",
+        review_status=ReviewStatus.PENDING,
         submission_id=submission.id,
     )
 

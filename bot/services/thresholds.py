@@ -54,8 +54,12 @@ class ThresholdCatalog:
         # once (bot/member_cache.py counts them); another process's is seen within FRESH_SECONDS.
         tracker = session.info.get(MEMBER_CACHE)
         version = tracker.versions.get("thresholds", 0) if tracker is not None else None
-        if (self._index is not None and version is not None and version == self._version
-                and time.monotonic() - self._checked_at < FRESH_SECONDS):
+        if (
+            self._index is not None
+            and version is not None
+            and version == self._version
+            and time.monotonic() - self._checked_at < FRESH_SECONDS
+        ):
             return self._index
         repo = ThresholdRepository(session)
         async with session.begin():
@@ -83,39 +87,61 @@ def _index_rows(rows: list[dict]) -> ThresholdIndex:
     return build_index(records)
 
 
-async def find_thresholds(session: AsyncSession, catalog: ThresholdCatalog, text: str,
-                          member_country: str | None) -> LookupResult:
+async def find_thresholds(
+    session: AsyncSession, catalog: ThresholdCatalog, text: str, member_country: str | None
+) -> LookupResult:
     """Answer a free-text question about threshold values."""
     index = await catalog.index(session)
     return lookup(index, text, member_country=member_country)
 
 
-async def find_again(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, country: str,
-                     land_use: str | None, ph: float | None, value_type: str | None,
-                     conditions: str = "") -> LookupResult:
+async def find_again(
+    session: AsyncSession,
+    catalog: ThresholdCatalog,
+    pollutant: str,
+    country: str,
+    land_use: str | None,
+    ph: float | None,
+    value_type: str | None,
+    conditions: str = "",
+) -> LookupResult:
     """The same question asked again from its understood parts (for the next page of an answer)."""
     from bot.lookup.parser import unpack_conditions
 
     index = await catalog.index(session)
-    parsed = ParsedQuery(text="", pollutant=pollutant, land_use=land_use, country=country, ph=ph,
-                         value_type=value_type, **unpack_conditions(conditions))
+    parsed = ParsedQuery(
+        text="",
+        pollutant=pollutant,
+        land_use=land_use,
+        country=country,
+        ph=ph,
+        value_type=value_type,
+        **unpack_conditions(conditions),
+    )
     return index.find(parsed)
 
 
-async def compare(session: AsyncSession, catalog: ThresholdCatalog, text: str,
-                  tier: str | None = None) -> tuple[str | None, str | None, Comparison | None]:
+async def compare(
+    session: AsyncSession, catalog: ThresholdCatalog, text: str, tier: str | None = None
+) -> tuple[str | None, str | None, Comparison | None]:
     """One pollutant's values across jurisdictions within one tier: (pollutant, land use, comparison)."""
     index = await catalog.index(session)
     parsed = parse_query(text, default_vocabulary())
     if parsed.pollutant is None:
         return None, parsed.land_use, None
     asked = tier or asked_tier(parsed)
-    return parsed.pollutant, parsed.land_use, index.comparison(
-        parsed.pollutant, parsed.land_use, parsed.ph, asked, detail=parsed.land_use_detail, ph_range=parsed.ph_range)
+    return (
+        parsed.pollutant,
+        parsed.land_use,
+        index.comparison(
+            parsed.pollutant, parsed.land_use, parsed.ph, asked, detail=parsed.land_use_detail, ph_range=parsed.ph_range
+        ),
+    )
 
 
-async def compare_pollutant(session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, land_use: str | None,
-                            tier: str | None = None) -> Comparison | None:
+async def compare_pollutant(
+    session: AsyncSession, catalog: ThresholdCatalog, pollutant: str, land_use: str | None, tier: str | None = None
+) -> Comparison | None:
     """The comparison a button asks for by pollutant id and land use (no text to read again); None when
     the button names a pollutant or land use the database does not know (a stale or forged button)."""
     index = await catalog.index(session)
@@ -133,8 +159,9 @@ async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog
 
 
 # Per index (rebuilt whenever the approved values change): values by jurisdiction, for pages and the API.
-_VALUES_BY_JURISDICTION: "weakref.WeakKeyDictionary[ThresholdIndex, dict[str, list[ThresholdRecord]]]" = \
+_VALUES_BY_JURISDICTION: weakref.WeakKeyDictionary[ThresholdIndex, dict[str, list[ThresholdRecord]]] = (
     weakref.WeakKeyDictionary()
+)
 
 
 def _group_values(index: ThresholdIndex) -> dict[str, list[ThresholdRecord]]:
@@ -155,25 +182,34 @@ async def _values_by_jurisdiction(index: ThresholdIndex) -> dict[str, list[Thres
     return grouped
 
 
-async def jurisdiction_records(session: AsyncSession, catalog: ThresholdCatalog,
-                               jurisdiction: str) -> tuple[list[ThresholdRecord], list[ThresholdRecord]]:
+async def jurisdiction_records(
+    session: AsyncSession, catalog: ThresholdCatalog, jurisdiction: str
+) -> tuple[list[ThresholdRecord], list[ThresholdRecord]]:
     """A jurisdiction's approved values and its recorded status rows (for a country page)."""
     index = await catalog.index(session)
     code = jurisdiction.upper()
     return list((await _values_by_jurisdiction(index)).get(code, ())), list(index.status_of(code))
 
 
-async def filter_thresholds(session: AsyncSession, catalog: ThresholdCatalog, country: str | None = None,
-                            pollutant: str | None = None, land_use: str | None = None,
-                            tier: str | None = None) -> list[ThresholdRecord]:
+async def filter_thresholds(
+    session: AsyncSession,
+    catalog: ThresholdCatalog,
+    country: str | None = None,
+    pollutant: str | None = None,
+    land_use: str | None = None,
+    tier: str | None = None,
+) -> list[ThresholdRecord]:
     """Approved values matching every filter given (country, pollutant id or family, land use, tier)."""
     index = await catalog.index(session)
     grouped = await _values_by_jurisdiction(index)
     candidates = grouped.get(country.upper(), []) if country else [r for values in grouped.values() for r in values]
-    return [record for record in candidates
-            if (pollutant is None or pollutant in (record.pollutant_id, record.pollutant_family))
-            and (land_use is None or land_use in record.land_uses)
-            and (tier is None or record.tier == tier)]
+    return [
+        record
+        for record in candidates
+        if (pollutant is None or pollutant in (record.pollutant_id, record.pollutant_family))
+        and (land_use is None or land_use in record.land_uses)
+        and (tier is None or record.tier == tier)
+    ]
 
 
 async def export_rows(session: AsyncSession) -> list[dict]:
@@ -189,20 +225,24 @@ def export_table(rows: list[dict]) -> tuple[list[str], list[dict]]:
     """`data export`'s columns and cells: the seed's own columns first (so the file imports again), then the
     normalized fields (the remark on where a value was read appears once, in its seed column); text a
     spreadsheet would run as a formula gets a leading apostrophe."""
+    from bot.countries import country_name
     from bot.lookup.records import CSV_COLUMNS, OPTIONAL_COLUMNS, ORIGINAL_FIELDS
     from bot.reports.export import neutralize_formula
     from storage.repositories.thresholds import RECORD_COLUMNS
-
-    from bot.countries import country_name
 
     seed_columns = list(CSV_COLUMNS) + list(OPTIONAL_COLUMNS)
     # The UN's English name next to the ISO code (`country` keeps the source's own wording). The importer
     # reads columns by name, so the extra column does not stop the file from importing again.
     columns = [*seed_columns[:1], COUNTRY_UN_NAME_COLUMN, *seed_columns[1:]]
-    normalized = {field: f"{field}_normalized" if field in seed_columns else field
-                  for field in RECORD_COLUMNS if field != "verification_note"}
-    cells = [{column: neutralize_formula(row[field]) for column, field in ORIGINAL_FIELDS.items()}
-             | {COUNTRY_UN_NAME_COLUMN: country_name(row["jurisdiction"], "en") if row.get("jurisdiction") else None}
-             | {normalized[field]: neutralize_formula(value) for field, value in row.items() if field in normalized}
-             for row in rows]
+    normalized = {
+        field: f"{field}_normalized" if field in seed_columns else field
+        for field in RECORD_COLUMNS
+        if field != "verification_note"
+    }
+    cells = [
+        {column: neutralize_formula(row[field]) for column, field in ORIGINAL_FIELDS.items()}
+        | {COUNTRY_UN_NAME_COLUMN: country_name(row["jurisdiction"], "en") if row.get("jurisdiction") else None}
+        | {normalized[field]: neutralize_formula(value) for field, value in row.items() if field in normalized}
+        for row in rows
+    ]
     return columns + list(normalized.values()), cells

@@ -23,7 +23,25 @@ from bot.survey.limits import FormLimitError, FormProblem
 from bot.survey.loader import load_form
 
 __all__ = [
-    "AnswerResult", "Form", "FormError", "FormLimitError", "FormProblem", "Prompt", "SurveyState", "UnknownQuestionError",
-    "answer", "back", "current_prompt", "display_value", "is_complete", "jump_to", "keep", "load_form", "review", "skip", "start",
-    "submission_data", "submit",
+    "AnswerResult",
+    "Form",
+    "FormError",
+    "FormLimitError",
+    "FormProblem",
+    "Prompt",
+    "SurveyState",
+    "UnknownQuestionError",
+    "answer",
+    "back",
+    "current_prompt",
+    "display_value",
+    "is_complete",
+    "jump_to",
+    "keep",
+    "load_form",
+    "review",
+    "skip",
+    "start",
+    "submission_data",
+    "submit",
 ]

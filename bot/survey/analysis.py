@@ -55,14 +55,67 @@ EXPRESSION_COLUMNS = {
 TYPED_LENGTH = {"text": 4096, "integer": 20, "decimal": 32, "date": 10}
 NUMBER_LENGTH = 32
 _NUMERIC_OR_BOOLEAN = {
-    "count", "string-length", "sum", "number", "int", "round", "floor", "ceiling", "boolean", "not", "true",
-    "false", "selected", "count-selected", "regex", "pow", "pi", "sqrt", "abs", "exp", "log", "log10", "sin",
-    "cos", "tan", "asin", "acos", "atan", "position", "last", "boolean-from-string", "starts-with", "contains",
-    "+", "-", "*", "div", "mod", "=", "!=", "<", ">", "<=", ">=", "and", "or", "(integer)", "(decimal)",
-    "(float)", "today", "now",
+    "count",
+    "string-length",
+    "sum",
+    "number",
+    "int",
+    "round",
+    "floor",
+    "ceiling",
+    "boolean",
+    "not",
+    "true",
+    "false",
+    "selected",
+    "count-selected",
+    "regex",
+    "pow",
+    "pi",
+    "sqrt",
+    "abs",
+    "exp",
+    "log",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "position",
+    "last",
+    "boolean-from-string",
+    "starts-with",
+    "contains",
+    "+",
+    "-",
+    "*",
+    "div",
+    "mod",
+    "=",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "and",
+    "or",
+    "(integer)",
+    "(decimal)",
+    "(float)",
+    "today",
+    "now",
 }
-_FIRST_ARGUMENT = {"string", "substring", "substring-before", "substring-after", "normalize-space", "translate",
-                   "selected-at"}
+_FIRST_ARGUMENT = {
+    "string",
+    "substring",
+    "substring-before",
+    "substring-after",
+    "normalize-space",
+    "translate",
+    "selected-at",
+}
 _BRANCHES = {"if": (1, 2), "coalesce": (0, 1)}
 # Probe answers for regex(): long runs of one character, then a character that makes the match fail.
 _PROBE_RUN = 4096
@@ -114,7 +167,7 @@ def dependencies(node: Node, expression: str, nodes_by_path: dict[str, Node], ro
         if path_token.symbol == "/" and len(path_token) == 2:
             text = _path_text(path_token)
             if text and text.startswith(prefix):
-                target = nodes_by_path.get(strip_indexes(text[len(prefix):]))
+                target = nodes_by_path.get(strip_indexes(text[len(prefix) :]))
                 if target is not None:
                     names.add(target.name)
     if _reads_itself(token):
@@ -165,11 +218,15 @@ def check_calculation_cycles(form: Form, source: str) -> None:
                 iterators.pop()
                 continue
             if state.get(following) == 1:
-                chain = path[path.index(following):] + [following]
+                chain = path[path.index(following) :] + [following]
                 first = calculates[chain[0]]
-                raise FormLimitError(FormProblem(
-                    "calculation_cycle", **_where(first, "calculation", source),
-                    params={"name": first.name, "chain": " → ".join(chain)}))
+                raise FormLimitError(
+                    FormProblem(
+                        "calculation_cycle",
+                        **_where(first, "calculation", source),
+                        params={"name": first.name, "chain": " → ".join(chain)},
+                    )
+                )
             if not state.get(following):
                 state[following] = 1
                 path.append(following)
@@ -195,8 +252,11 @@ def check_work(form: Form, source: str) -> None:
             with work_budget(probe):
                 engine.filtered_choices(form, node, instance, node.path)
             if probe.exceeded:
-                raise FormLimitError(FormProblem("expression_too_much_work", **_where(node, "choice_filter", source),
-                                                 params={"name": node.name}))
+                raise FormLimitError(
+                    FormProblem(
+                        "expression_too_much_work", **_where(node, "choice_filter", source), params={"name": node.name}
+                    )
+                )
         for field, column in EXPRESSION_COLUMNS.items():
             expression = getattr(node, field)
             if not expression or (field == "default" and "${" not in expression and "(" not in expression):
@@ -207,8 +267,11 @@ def check_work(form: Form, source: str) -> None:
                     instance.evaluate(expression, node.path)
             except EvaluationLimit:
                 if probe.exceeded:
-                    raise FormLimitError(FormProblem("expression_too_much_work", **_where(node, column, source),
-                                                     params={"name": node.name})) from None
+                    raise FormLimitError(
+                        FormProblem(
+                            "expression_too_much_work", **_where(node, column, source), params={"name": node.name}
+                        )
+                    ) from None
             except ExpressionError:
                 pass  # failing on an empty response is fine; the loader already parsed it
 
@@ -236,7 +299,7 @@ def _growth_warnings(form: Form, source: str) -> list[FormProblem]:
             size = _bound(token, variables, seen | {name}) if token is not None else 0
         elif node.type in ("select_one", "select_multiple"):
             names = [len(choice.name) + 1 for choice in form.choices.get(node.list_name, [])]
-            size = (max(names, default=0) if node.type == "select_one" else sum(names))
+            size = max(names, default=0) if node.type == "select_one" else sum(names)
         else:
             size = TYPED_LENGTH.get(node.type, TYPED_LENGTH["text"])
         lengths[name] = size
@@ -252,11 +315,19 @@ def _growth_warnings(form: Form, source: str) -> list[FormProblem]:
         if symbol in _NUMERIC_OR_BOOLEAN:
             return NUMBER_LENGTH
         if symbol == ":" and len(token) == 2:  # jr:choice-name(): a label
-            return max((len(text) for choices in form.choices.values() for choice in choices
-                        for text in choice.label.values()), default=0)
+            return max(
+                (
+                    len(text)
+                    for choices in form.choices.values()
+                    for choice in choices
+                    for text in choice.label.values()
+                ),
+                default=0,
+            )
         if symbol in _BRANCHES:
-            return max((_bound(token[index], variables, seen) for index in _BRANCHES[symbol] if index < len(token)),
-                       default=0)
+            return max(
+                (_bound(token[index], variables, seen) for index in _BRANCHES[symbol] if index < len(token)), default=0
+            )
         if symbol in _FIRST_ARGUMENT and len(token):
             return _bound(token[0], variables, seen)
         if symbol == "join":
@@ -271,10 +342,17 @@ def _growth_warnings(form: Form, source: str) -> list[FormProblem]:
         if node.type != "calculate" or not node.calculation or length_of(node.name) <= MAX_STRING_CHARS:
             continue
         inputs = dependencies(node, node.calculation, nodes_by_path, form.root_name) - {node.name}
-        if any(nodes[name].type == "calculate" and length_of(name) > MAX_STRING_CHARS for name in inputs if name in nodes):
+        if any(
+            nodes[name].type == "calculate" and length_of(name) > MAX_STRING_CHARS for name in inputs if name in nodes
+        ):
             continue  # name where the growth starts, not every calculation downstream
-        problems.append(FormProblem("value_can_grow", **_where(node, "calculation", source),
-                                    params={"name": node.name, "limit": MAX_STRING_CHARS}))
+        problems.append(
+            FormProblem(
+                "value_can_grow",
+                **_where(node, "calculation", source),
+                params={"name": node.name, "limit": MAX_STRING_CHARS},
+            )
+        )
     return problems
 
 
@@ -293,13 +371,22 @@ def _regex_warnings(form: Form, source: str, probe_seconds: float) -> list[FormP
             if "regex" not in expression:
                 continue
             token, _variables = _tree(expression)
-            patterns = [call[1].value for call in _tokens(token) if call.symbol == "regex" and len(call) == 2
-                        and call[1].symbol == "(string)"] if token is not None else []
+            patterns = (
+                [
+                    call[1].value
+                    for call in _tokens(token)
+                    if call.symbol == "regex" and len(call) == 2 and call[1].symbol == "(string)"
+                ]
+                if token is not None
+                else []
+            )
             for pattern in patterns:
                 if time.monotonic() > deadline:
                     return problems  # probing is best effort: at most probe_seconds per form
                 if _times_out(pattern, answers):
-                    problems.append(FormProblem("slow_regex", **_where(node, column, source), params={"name": node.name}))
+                    problems.append(
+                        FormProblem("slow_regex", **_where(node, column, source), params={"name": node.name})
+                    )
                     break
     return problems
 

@@ -42,7 +42,8 @@ def describe_form(form: Form, warnings: list[FormProblem] | None = None) -> str:
     unsupported = form.unsupported_nodes()
     lines.append(
         "Unsupported: " + ", ".join(f"{node.name} ({node.unsupported})" for node in unsupported)
-        if unsupported else "Unsupported: none"
+        if unsupported
+        else "Unsupported: none"
     )
     if warnings:
         lines.append("Warnings:")
@@ -66,8 +67,9 @@ def check_form(path: str | Path) -> tuple[int, str]:
     return EXIT_OK, describe_form(form, warnings)
 
 
-def run_answers(form: Form, answers: list[Any], lang: str | None = None,
-                tr: gettext.NullTranslations | None = None) -> dict[str, Any]:
+def run_answers(
+    form: Form, answers: list[Any], lang: str | None = None, tr: gettext.NullTranslations | None = None
+) -> dict[str, Any]:
     """Feed scripted replies to the engine in order and report every step and the data."""
     tr = tr or gettext.NullTranslations()
     state = engine.start(form, lang)
@@ -89,8 +91,14 @@ def run_answers(form: Form, answers: list[Any], lang: str | None = None,
             continue
         result = engine.answer(form, state, reply, tr, expected_question=prompt.path)
         state = result.state
-        steps.append({"question": prompt.question, "input": reply, "accepted": result.accepted,
-                      "message": explain(result.error, tr) if result.error else None})
+        steps.append(
+            {
+                "question": prompt.question,
+                "input": reply,
+                "accepted": result.accepted,
+                "message": explain(result.error, tr) if result.error else None,
+            }
+        )
     return {
         "status": "complete" if engine.is_complete(form, state) else "incomplete",
         "steps": steps,

@@ -96,8 +96,19 @@ class Prompt:
         return asdict(self)
 
 
-_STATE_FIELDS = ("form_id", "version", "lang", "answers", "repeats", "defaulted", "cursor", "history", "editing",
-                 "finished", "submitted")
+_STATE_FIELDS = (
+    "form_id",
+    "version",
+    "lang",
+    "answers",
+    "repeats",
+    "defaulted",
+    "cursor",
+    "history",
+    "editing",
+    "finished",
+    "submitted",
+)
 
 
 @dataclass(frozen=True, eq=True)
@@ -127,13 +138,19 @@ class SurveyState(Mapping[str, Any]):
             return data
         copied = _copy_state(data)
         return cls(
-            form_id=str(copied.get("form_id", "")), version=str(copied.get("version", "")), lang=copied.get("lang"),
+            form_id=str(copied.get("form_id", "")),
+            version=str(copied.get("version", "")),
+            lang=copied.get("lang"),
             answers=MappingProxyType(copied.get("answers") or {}),
-            repeats=MappingProxyType({path: MappingProxyType(info)
-                                      for path, info in (copied.get("repeats") or {}).items()}),
-            defaulted=tuple(copied.get("defaulted") or ()), cursor=copied.get("cursor"),
-            history=tuple(copied.get("history") or ()), editing=bool(copied.get("editing")),
-            finished=bool(copied.get("finished")), submitted=bool(copied.get("submitted")),
+            repeats=MappingProxyType(
+                {path: MappingProxyType(info) for path, info in (copied.get("repeats") or {}).items()}
+            ),
+            defaulted=tuple(copied.get("defaulted") or ()),
+            cursor=copied.get("cursor"),
+            history=tuple(copied.get("history") or ()),
+            editing=bool(copied.get("editing")),
+            finished=bool(copied.get("finished")),
+            submitted=bool(copied.get("submitted")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,7 +198,7 @@ def _bounded(operation: _Operation) -> _Operation:
 
 def _clock(now: datetime.datetime | None) -> datetime.datetime:
     """The time today() and now() read in one operation: the caller's, or the system's when none was given."""
-    return now if now is not None else datetime.datetime.now(datetime.timezone.utc)
+    return now if now is not None else datetime.datetime.now(datetime.UTC)
 
 
 # ---------------------------------------------------------------- state logic
@@ -283,8 +300,9 @@ WALKS = WalkCache()
 
 def _refresh(form: Form, state: dict[str, Any], now: datetime.datetime) -> tuple[Instance, list[Step]]:
     """Apply relevance, calculations, defaults and repeat counts; list the steps in order."""
-    key = json.dumps([state["answers"], state["repeats"], state["defaulted"], state.get("lang")], sort_keys=True,
-                     default=str)
+    key = json.dumps(
+        [state["answers"], state["repeats"], state["defaulted"], state.get("lang")], sort_keys=True, default=str
+    )
     hit = WALKS.get(form, key)
     if hit is not None:
         walk, instance = hit
@@ -358,7 +376,11 @@ class _Walker:
         for key in [key for key in self.answers if key.startswith(path + "/") or key.startswith(path + "[")]:
             del self.answers[key]
             self.values_changed = True
-        for key in [key for key in self.state["repeats"] if key == path or key.startswith(path + "/") or key.startswith(path + "[")]:
+        for key in [
+            key
+            for key in self.state["repeats"]
+            if key == path or key.startswith(path + "/") or key.startswith(path + "[")
+        ]:
             del self.state["repeats"][key]
             self.structure_changed = True
 
@@ -574,7 +596,7 @@ def _section(form: Form, path: str, instance: Instance, lang: str | None) -> str
             continue
         label = _interpolate(form, form.text(node.label, lang), instance, concrete)
         if node.type == "repeat" and "[" in part:
-            label = f"{label or node.name} {part[part.index('[') + 1:-1]}"
+            label = f"{label or node.name} {part[part.index('[') + 1 : -1]}"
         if label:
             parts.append(label)
     return " › ".join(parts)
@@ -607,7 +629,9 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
         return ""
     locale = language_code(form.resolve_language(lang)) or lang
     if node.type in ("select_one", "select_multiple"):
-        labels = {choice.name: form.text(choice.label, lang) or choice.name for choice in form.choices.get(node.list_name, [])}
+        labels = {
+            choice.name: form.text(choice.label, lang) or choice.name for choice in form.choices.get(node.list_name, [])
+        }
         names = value if isinstance(value, list) else [value]
         return join_items((labels.get(name) or name for name in names), locale)
     if node.type in ("integer", "decimal") and isinstance(value, (int, float)):
@@ -669,8 +693,13 @@ def _progress(form: Form, steps: list[Step], index: int) -> tuple[int, int, int,
 
 
 @_bounded
-def current_prompt(form: Form, given: StateLike, lang: str | None = None, tr: Translations | None = None,
-                   now: datetime.datetime | None = None) -> Prompt:
+def current_prompt(
+    form: Form,
+    given: StateLike,
+    lang: str | None = None,
+    tr: Translations | None = None,
+    now: datetime.datetime | None = None,
+) -> Prompt:
     """Describe what to ask next: a question, a note, add-another, the review, or done."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
     now = _clock(now)
@@ -731,8 +760,9 @@ def _stale(state: dict[str, Any], steps: list[Step], index: int | None, expected
     return expected_question not in (step.path, step.node.name)
 
 
-def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None,
-                  _: Callable[[str], str]) -> Any:
+def _parse_answer(
+    form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None, _: Callable[[str], str]
+) -> Any:
     if node.type == "integer":
         return parse_integer(value, lang)
     if node.type == "decimal":
@@ -744,13 +774,19 @@ def _parse_answer(form: Form, node: Node, value: Any, instance: Instance, path: 
     if node.type in ("select_one", "select_multiple"):
         own_language = form.resolve_language(lang)
         options = [
-            (choice.name, [choice.label.get(own_language, ""), form.text(choice.label, lang)]
-             + [text for text in choice.label.values()] + ([_("Other")] if _is_generated_other(choice) else []))
+            (
+                choice.name,
+                [choice.label.get(own_language, ""), form.text(choice.label, lang)]
+                + [text for text in choice.label.values()]
+                + ([_("Other")] if _is_generated_other(choice) else []),
+            )
             for choice in filtered_choices(form, node, instance, path)
         ]
         # "plomb" for "Plomb (Pb)": each label also without its bracketed part.
-        options = [(name, [variant for label in labels if label for variant in (label, _unbracketed(label)) if variant])
-                   for name, labels in options]
+        options = [
+            (name, [variant for label in labels if label for variant in (label, _unbracketed(label)) if variant])
+            for name, labels in options
+        ]
         if node.type == "select_one":
             return parse_select_one(value, options)
         return parse_select_multiple(value, options)
@@ -767,8 +803,14 @@ def _unbracketed(label: str) -> str:
 
 
 @_bounded
-def answer(form: Form, given: StateLike, value: Any, tr: Translations | None = None,
-           expected_question: str | None = None, now: datetime.datetime | None = None) -> AnswerResult:
+def answer(
+    form: Form,
+    given: StateLike,
+    value: Any,
+    tr: Translations | None = None,
+    expected_question: str | None = None,
+    now: datetime.datetime | None = None,
+) -> AnswerResult:
     """Record the user's reply to the current step and move on, or say why not (InvalidAnswer).
 
     `tr` gives the member's words for yes, no and Other, which replies are matched against.
@@ -832,8 +874,9 @@ def _constraint_error(form: Form, step: Step, value: Any, instance: Instance, la
     return InvalidAnswer("not_allowed")
 
 
-def _leave_empty(form: Form, state: dict[str, Any], steps: list[Step], index: int, instance: Instance,
-                 now: datetime.datetime) -> AnswerResult:
+def _leave_empty(
+    form: Form, state: dict[str, Any], steps: list[Step], index: int, instance: Instance, now: datetime.datetime
+) -> AnswerResult:
     step = steps[index]
     if step.path in state["answers"]:
         # An empty reply keeps what is already there (a default or an earlier answer).
@@ -854,15 +897,23 @@ def _last_instance_is_blank(form: Form, state: dict[str, Any], repeat_path: str)
     prefix = f"{repeat_path}[{count}]/"
     nodes = form.node_by_path()
     return not any(
-        key.startswith(prefix) and nodes.get(strip_indexes(key), None) is not None
+        key.startswith(prefix)
+        and nodes.get(strip_indexes(key), None) is not None
         and nodes[strip_indexes(key)].type != "calculate"
         and (key in state["history"] or key not in state["defaulted"])
         for key in state["answers"]
     )
 
 
-def _answer_add_another(form: Form, state: dict[str, Any], steps: list[Step], index: int, value: Any,
-                        _: Callable[[str], str], now: datetime.datetime) -> AnswerResult:
+def _answer_add_another(
+    form: Form,
+    state: dict[str, Any],
+    steps: list[Step],
+    index: int,
+    value: Any,
+    _: Callable[[str], str],
+    now: datetime.datetime,
+) -> AnswerResult:
     step = steps[index]
     wants_more = match_yes_no(value, {_("yes"), _("Yes")}, {_("no"), _("No")})
     if wants_more is None:
@@ -894,8 +945,13 @@ def _answer_add_another(form: Form, state: dict[str, Any], steps: list[Step], in
     return AnswerResult(accepted=True, state=_frozen(state))
 
 
-def skip(form: Form, given: StateLike, tr: Translations | None = None, expected_question: str | None = None,
-         now: datetime.datetime | None = None) -> AnswerResult:
+def skip(
+    form: Form,
+    given: StateLike,
+    tr: Translations | None = None,
+    expected_question: str | None = None,
+    now: datetime.datetime | None = None,
+) -> AnswerResult:
     """Leave the current question empty: an optional one's earlier answer is cleared (refused when required)."""
     now = _clock(now)
     cleared: dict[str, Any] = _copy_state(given)
@@ -908,8 +964,13 @@ def skip(form: Form, given: StateLike, tr: Translations | None = None, expected_
     return answer(form, given, None, tr=tr, expected_question=expected_question, now=now)
 
 
-def keep(form: Form, state: StateLike, tr: Translations | None = None, expected_question: str | None = None,
-         now: datetime.datetime | None = None) -> AnswerResult:
+def keep(
+    form: Form,
+    state: StateLike,
+    tr: Translations | None = None,
+    expected_question: str | None = None,
+    now: datetime.datetime | None = None,
+) -> AnswerResult:
     """Keep the current question's answer as it is and move on (an empty reply does the same)."""
     return answer(form, state, None, tr=tr, expected_question=expected_question, now=now)
 
@@ -969,8 +1030,9 @@ def submit(form: Form, given: StateLike, now: datetime.datetime | None = None) -
 
 
 @_bounded
-def review(form: Form, given: StateLike, lang: str | None = None,
-           now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+def review(
+    form: Form, given: StateLike, lang: str | None = None, now: datetime.datetime | None = None
+) -> list[dict[str, Any]]:
     """List the answered questions with their labels and values as the user reads them."""
     now = _clock(now)
     state: dict[str, Any] = _copy_state(given)
@@ -981,14 +1043,16 @@ def review(form: Form, given: StateLike, lang: str | None = None,
         if step.kind != "question" or step.path not in state["answers"]:
             continue
         value = state["answers"][step.path]
-        items.append({
-            "question": step.node.name,
-            "path": step.path,
-            "section": _section(form, step.path, instance, lang),
-            "label": _interpolate(form, form.text(step.node.label, lang), instance, step.path) or step.node.name,
-            "value": value,
-            "display": display_value(form, step.node, value, lang),
-        })
+        items.append(
+            {
+                "question": step.node.name,
+                "path": step.path,
+                "section": _section(form, step.path, instance, lang),
+                "label": _interpolate(form, form.text(step.node.label, lang), instance, step.path) or step.node.name,
+                "value": value,
+                "display": display_value(form, step.node, value, lang),
+            }
+        )
     return items
 
 

@@ -8,9 +8,9 @@ import decimal
 import math
 import re
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import regex
@@ -313,9 +313,17 @@ def _register_math(name: str, func: Callable[[float], Any]) -> None:
 
 
 _MATH: dict[str, Callable[[float], Any]] = {
-    "sqrt": math.sqrt, "abs": abs, "exp": math.exp, "log": math.log, "log10": math.log10,
-    "sin": math.sin, "cos": math.cos, "tan": math.tan,
-    "asin": math.asin, "acos": math.acos, "atan": math.atan,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "exp": math.exp,
+    "log": math.log,
+    "log10": math.log10,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "asin": math.asin,
+    "acos": math.acos,
+    "atan": math.atan,
 }
 for _name, _func in _MATH.items():
     _register_math(_name, _func)
@@ -334,8 +342,10 @@ def compile_expression(expression: str) -> Any:
     except RecursionError:
         token = None
     if token is None or _depth(token) > MAX_EXPRESSION_DEPTH:
-        raise ExpressionError(f"the expression nests more than {MAX_EXPRESSION_DEPTH} levels deep "
-                              "(operators, parentheses, function calls)")
+        raise ExpressionError(
+            f"the expression nests more than {MAX_EXPRESSION_DEPTH} levels deep "
+            "(operators, parentheses, function calls)"
+        )
     return token
 
 
@@ -411,11 +421,13 @@ def simple_condition(expression: str) -> tuple[tuple[SimpleTerm, ...], ...] | No
         if match is None:
             return None
         if match.group(1):
-            groups[-1].append((match.group(1), match.group(2), match.group(3) if match.group(3) is not None
-                               else match.group(4)))
+            groups[-1].append(
+                (match.group(1), match.group(2), match.group(3) if match.group(3) is not None else match.group(4))
+            )
         else:
-            groups[-1].append((match.group(5), "selected", match.group(6) if match.group(6) is not None
-                               else match.group(7)))
+            groups[-1].append(
+                (match.group(5), "selected", match.group(6) if match.group(6) is not None else match.group(7))
+            )
         position = match.end()
         if position == len(expression):
             return tuple(tuple(group) for group in groups)
@@ -427,8 +439,9 @@ def simple_condition(expression: str) -> tuple[tuple[SimpleTerm, ...], ...] | No
         position = joiner.end()
 
 
-def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str,
-                       relative: bool = False) -> str:
+def resolve_references(
+    expression: str, form: Form, nodes_by_name: dict[str, Node], context_path: str, relative: bool = False
+) -> str:
     """Replace each ${name} by the instance path it means from the context question."""
 
     def replace(match: re.Match[str]) -> str:
@@ -443,13 +456,19 @@ def resolve_references(expression: str, form: Form, nodes_by_name: dict[str, Nod
 class Instance:
     """The XForm instance XML of a survey state, with elements addressable by path."""
 
-    def __init__(self, form: Form, answers: Mapping[str, Any], repeat_counts: Mapping[str, int], lang: str | None = None,
-                 now: datetime.datetime | None = None):
+    def __init__(
+        self,
+        form: Form,
+        answers: Mapping[str, Any],
+        repeat_counts: Mapping[str, int],
+        lang: str | None = None,
+        now: datetime.datetime | None = None,
+    ):
         self.form = form
         self.lang = lang
         # today() and now() read this time, given by the caller; read_clock records that they did, so
         # results that depend on the time are never reused at another time.
-        self.now = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
+        self.now = now if now is not None else datetime.datetime.now(datetime.UTC)
         self.read_clock = False
         self.root = etree.Element(form.root_name)
         self.elements: dict[str, etree._Element] = {"": self.root}
@@ -459,8 +478,14 @@ class Instance:
         # engine's time, so the tree is kept until an answer changes (node trees copy the texts).
         self._node_tree: Any = None
 
-    def _build(self, parent: etree._Element, nodes: list[Node], prefix: str, answers: Mapping[str, Any],
-               repeat_counts: Mapping[str, int]) -> None:
+    def _build(
+        self,
+        parent: etree._Element,
+        nodes: list[Node],
+        prefix: str,
+        answers: Mapping[str, Any],
+        repeat_counts: Mapping[str, int],
+    ) -> None:
         for node in nodes:
             path = f"{prefix}{node.name}"
             if node.type == "repeat":
@@ -508,7 +533,13 @@ class Instance:
         relative = item is None and context_path in self.elements
         resolved = resolve_references(expression, self.form, self.nodes_by_name, context_path, relative)
         token = compile_expression(resolved)
-        element = item if item is not None else self.elements[context_path] if relative else self._context_element(context_path)
+        element = (
+            item
+            if item is not None
+            else self.elements[context_path]
+            if relative
+            else self._context_element(context_path)
+        )
         evaluating = _EVALUATING.set(self)
         budget_token = _BUDGET.set(budget)
         try:
@@ -517,8 +548,15 @@ class Instance:
             result = token.evaluate(_CountingContext(self._node_tree, item=element))
         except OverBudget as error:
             raise EvaluationLimit(f"cannot evaluate {expression!r}: {error}") from None
-        except (ElementPathError, TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError,
-                RecursionError) as error:
+        except (
+            ElementPathError,
+            TypeError,
+            ValueError,
+            ZeroDivisionError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ) as error:
             raise ExpressionError(f"cannot evaluate {expression!r}: {error}") from None
         finally:
             _BUDGET.reset(budget_token)

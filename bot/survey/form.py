@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 QUESTION_TYPES = {"text", "integer", "decimal", "select_one", "select_multiple", "date", "file"}
@@ -94,8 +94,7 @@ class Form:
         values = dict(data)
         values["children"] = [Node.from_dict(child) for child in values["children"]]
         values["choices"] = {
-            list_name: [Choice(**choice) for choice in choices]
-            for list_name, choices in values["choices"].items()
+            list_name: [Choice(**choice) for choice in choices] for list_name, choices in values["choices"].items()
         }
         return cls(**values)
 

@@ -81,8 +81,9 @@ def _too_many_rows(filename: str, sheet: str, row: int) -> FormLimitError:
 
 
 def _too_many_columns(filename: str, sheet: str, column: int) -> FormLimitError:
-    return FormLimitError(FormProblem("too_many_columns", filename, sheet, column=column_letters(column),
-                                      params={"limit": MAX_COLUMNS}))
+    return FormLimitError(
+        FormProblem("too_many_columns", filename, sheet, column=column_letters(column), params={"limit": MAX_COLUMNS})
+    )
 
 
 def column_letters(number: int) -> str:
@@ -131,7 +132,9 @@ def _check_xlsx(content: bytes, filename: str) -> None:
 
 
 def _unpacked(filename: str, sheet: str) -> FormLimitError:
-    return FormLimitError(FormProblem("unpacked_too_large", filename, sheet, params={"limit": megabytes(MAX_UNPACKED_BYTES)}))
+    return FormLimitError(
+        FormProblem("unpacked_too_large", filename, sheet, params={"limit": megabytes(MAX_UNPACKED_BYTES)})
+    )
 
 
 def _compressed(filename: str, sheet: str, size: int, packed: int) -> FormLimitError:
@@ -166,8 +169,9 @@ def _sheet_parts(archive: zipfile.ZipFile, filename: str) -> dict[str, str]:
         rels = _small_xml(archive, posixpath.join(folder, "_rels", name + ".rels"), filename)
     except (KeyError, ElementTree.ParseError):
         return {}
-    targets = {relation.get("Id"): _part(relation.get("Target", ""), folder)
-               for relation in rels.iter(f"{_RELS}Relationship")}
+    targets = {
+        relation.get("Id"): _part(relation.get("Target", ""), folder) for relation in rels.iter(f"{_RELS}Relationship")
+    }
     return {
         targets[sheet.get(f"{_DOC_RELS}id")]: sheet.get("name", "")
         for sheet in workbook.iter(f"{_MAIN}sheet")
@@ -197,7 +201,7 @@ def _count_sheet_xml(data: bytes, filename: str, sheet: str) -> None:
         rows += 1
         if rows == 1:
             end = _ROW_END.search(data, match.end())
-            header = data[match.end():end.start() if end else len(data)]
+            header = data[match.end() : end.start() if end else len(data)]
             columns = 0
             for cell in _CELL.finditer(header):
                 reference = _CELL_COLUMN.search(cell.group(1) or cell.group(2) or b"")
@@ -247,7 +251,8 @@ def _check_text(content: bytes, filename: str, kind: str | None) -> None:
     if kind == ".md" or (kind is None and text.count("|") > text.count(",")):
         rows: Iterator[list[str]] = (
             [cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in text.splitlines() if line.lstrip().startswith("|")
+            for line in text.splitlines()
+            if line.lstrip().startswith("|")
         )
     else:
         csv.field_size_limit(MAX_FORM_BYTES)

@@ -103,8 +103,10 @@ def _messages(_: Callable[[str], str]) -> dict[str, str]:
         "too_many_rows": _("the sheet has more than {limit} rows."),
         "too_many_columns": _("the sheet has more than {limit} columns."),
         "calculation_cycle": _("the calculation of '{name}' depends on its own value ({chain})."),
-        "too_much_work": _("the form's conditions and calculations need too much work for each answer; "
-                           "use fewer of them or split the form."),
+        "too_much_work": _(
+            "the form's conditions and calculations need too much work for each answer; "
+            "use fewer of them or split the form."
+        ),
         "expression_too_much_work": _("the expression of '{name}' needs too much work to evaluate."),
         "parse_timeout": _("reading the form took longer than {seconds} seconds."),
         "parse_memory": _("reading the form needed more than {limit} MB of memory."),

@@ -33,8 +33,18 @@ TYPE_NAMES = {
     "repeat": "repeat",
 }
 METADATA_TYPES = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-    "username", "email", "audit", "start-geopoint", "background-audio",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-audio",
 }
 _PYXFORM_ROW = re.compile(r"\[row : (\d+)\]")
 # pyxform turns ‘ ’ “ ” into straight quotes in every cell (meant for expressions typed in a spreadsheet), so
@@ -43,8 +53,17 @@ _PYXFORM_ROW = re.compile(r"\[row : (\d+)\]")
 _KEPT_QUOTES = {"\u2018": "\ue018", "\u2019": "\ue019", "\u201c": "\ue01c", "\u201d": "\ue01d"}
 _PROTECT_QUOTES = str.maketrans(_KEPT_QUOTES)
 _RESTORE_QUOTES = str.maketrans({kept: quote for quote, kept in _KEPT_QUOTES.items()})
-_TEXT_COLUMNS = ("label", "hint", "guidance_hint", "constraint_message", "constraint message", "jr:constraintmsg",
-                 "required_message", "required message", "jr:requiredmsg")
+_TEXT_COLUMNS = (
+    "label",
+    "hint",
+    "guidance_hint",
+    "constraint_message",
+    "constraint message",
+    "jr:constraintmsg",
+    "required_message",
+    "required message",
+    "jr:requiredmsg",
+)
 _CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video"}
 
 
@@ -116,7 +135,11 @@ def _protect_quotes(*sheets: list[dict[str, Any]] | None) -> None:
     for sheet in sheets:
         for row in sheet or ():
             for column, value in row.items():
-                if isinstance(value, str) and isinstance(column, str) and column.strip().lower().startswith(_TEXT_COLUMNS):
+                if (
+                    isinstance(value, str)
+                    and isinstance(column, str)
+                    and column.strip().lower().startswith(_TEXT_COLUMNS)
+                ):
                     row[column] = value.translate(_PROTECT_QUOTES)
 
 
@@ -128,7 +151,7 @@ def _name_sheet(message: str) -> str:
     """pyxform says '[row : 3] ...' for survey rows without naming the sheet; name it."""
     match = _PYXFORM_ROW.match(message)
     if match and "On the '" not in message:
-        return f"sheet 'survey', row {match.group(1)}: {message[match.end():].strip()}"
+        return f"sheet 'survey', row {match.group(1)}: {message[match.end() :].strip()}"
     return message
 
 
@@ -185,8 +208,10 @@ def _check_nesting(definition: dict[str, Any], rows: dict[str, int], source: str
         if children and depth > MAX_GROUP_DEPTH:
             name = str(item.get("name", ""))
             row = f"row {rows[name]}, " if rows.get(name) else ""
-            raise FormError(f"{source}: sheet 'survey', {row}column 'type' of '{name}': groups and repeats nest "
-                            f"more than {MAX_GROUP_DEPTH} levels deep")
+            raise FormError(
+                f"{source}: sheet 'survey', {row}column 'type' of '{name}': groups and repeats nest "
+                f"more than {MAX_GROUP_DEPTH} levels deep"
+            )
         stack.extend((child, depth + 1) for child in children)
 
 
@@ -194,8 +219,11 @@ def _translations(value: Any, languages: list[str]) -> dict[str, str]:
     if value is None or value == "":
         return {}
     if isinstance(value, dict):
-        result = {str(lang): str(text).translate(_RESTORE_QUOTES) for lang, text in value.items()
-                  if isinstance(text, (str, int, float))}
+        result = {
+            str(lang): str(text).translate(_RESTORE_QUOTES)
+            for lang, text in value.items()
+            if isinstance(text, (str, int, float))
+        }
     else:
         result = {DEFAULT_LANGUAGE_KEY: str(value).translate(_RESTORE_QUOTES)}
     for lang in result:
@@ -205,7 +233,11 @@ def _translations(value: Any, languages: list[str]) -> dict[str, str]:
 
 
 def _choice(item: dict[str, Any], languages: list[str]) -> Choice:
-    extra = {key: str(value) for key, value in item.items() if key not in _CHOICE_KEYS and isinstance(value, (str, int, float))}
+    extra = {
+        key: str(value)
+        for key, value in item.items()
+        if key not in _CHOICE_KEYS and isinstance(value, (str, int, float))
+    }
     for key, value in (item.get("extra_data") or {}).items() if isinstance(item.get("extra_data"), dict) else ():
         extra[key] = str(value)
     return Choice(name=str(item.get("name", "")), label=_translations(item.get("label"), languages), extra=extra)
@@ -220,7 +252,9 @@ def _required(value: Any) -> str:
     return text
 
 
-def _node(item: dict[str, Any], prefix: str, choices: dict[str, list[Choice]], languages: list[str], rows: dict[str, int]) -> Node | None:
+def _node(
+    item: dict[str, Any], prefix: str, choices: dict[str, list[Choice]], languages: list[str], rows: dict[str, int]
+) -> Node | None:
     raw_type = str(item.get("type", ""))
     name = str(item.get("name", ""))
     control = item.get("control") or {}

@@ -64,8 +64,9 @@ def _read_in_worker(content: bytes, filename: str, seconds: int) -> tuple[dict[s
         form, warnings = check_and_load(content, filename, warnings=True)
         return form.to_dict(), [warning.to_dict() for warning in warnings]
     except MemoryError:
-        raise FormLimitError(FormProblem("parse_memory", filename,
-                                         params={"limit": megabytes(PARSE_MEMORY_BYTES)})) from None
+        raise FormLimitError(
+            FormProblem("parse_memory", filename, params={"limit": megabytes(PARSE_MEMORY_BYTES)})
+        ) from None
     except RecursionError:  # a nesting the loader's depth checks missed: one line, not a failed upload
         raise FormError(f"{filename}: the form nests too deeply to be read") from None
     finally:
@@ -85,8 +86,10 @@ class FormReader:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_limit_worker, initargs=(self.memory_bytes,),
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_limit_worker,
+                    initargs=(self.memory_bytes,),
                 )
             return self._pool
 

@@ -11,8 +11,20 @@ from typing import Any, Literal
 from bot.survey.matching import match_choice
 
 DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y",
-    "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y", "%Y%m%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%Y%m%d",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -20,8 +32,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff
 # Why a reply was refused. The adapter words each code in the member's language
 # (bot/i18n/survey_errors.py); "form_message" carries the form's own text, already in it.
 ErrorCode = Literal[
-    "number", "whole_number", "date", "choose_one", "no_match", "choose_some", "document", "ambiguous_number",
-    "no_open_question", "rule_too_slow", "not_allowed", "required", "yes_or_no", "no_more_entries", "form_message",
+    "number",
+    "whole_number",
+    "date",
+    "choose_one",
+    "no_match",
+    "choose_some",
+    "document",
+    "ambiguous_number",
+    "no_open_question",
+    "rule_too_slow",
+    "not_allowed",
+    "required",
+    "yes_or_no",
+    "no_more_entries",
+    "form_message",
 ]
 
 
@@ -45,7 +70,11 @@ class InvalidAnswer(ValueError):
 
 def is_empty(value: Any) -> bool:
     """Whether a reply means 'no answer' (None, blank text, empty list)."""
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (list, tuple)) and not value)
+    )
 
 
 class AmbiguousNumber(InvalidAnswer):
@@ -94,13 +123,25 @@ def _number_from_text(raw: str, locale: str | None) -> float:
     plain = re.fullmatch(r"(\d*)(?:([.,])(\d*))?(?:[eE]([+-]?\d+))?", text)
     if plain and (plain.group(1) or plain.group(3)):
         whole, separator, fraction, exponent = plain.groups()
-        if (separator and len(fraction or "") == 3 and whole and len(whole) <= 3 and whole != "0"
-                and not exponent and not grouped_by_space):
-            raise AmbiguousNumber(_ambiguous_readings(sign, whole, fraction, locale),
-                                  float(f"{sign}{whole}{fraction}"), float(f"{sign}{whole}.{fraction}"))
+        if (
+            separator
+            and len(fraction or "") == 3
+            and whole
+            and len(whole) <= 3
+            and whole != "0"
+            and not exponent
+            and not grouped_by_space
+        ):
+            raise AmbiguousNumber(
+                _ambiguous_readings(sign, whole, fraction, locale),
+                float(f"{sign}{whole}{fraction}"),
+                float(f"{sign}{whole}.{fraction}"),
+            )
         return float(f"{sign}{whole or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else ""))
     for group, decimal in ((",", "."), (".", ",")):
-        match = re.fullmatch(f"({_GROUPED % (re.escape(group), re.escape(group))})(?:{re.escape(decimal)}(\\d+))?", text)
+        match = re.fullmatch(
+            f"({_GROUPED % (re.escape(group), re.escape(group))})(?:{re.escape(decimal)}(\\d+))?", text
+        )
         if match:
             return float(f"{sign}{match.group(1).replace(group, '')}.{match.group(2) or '0'}")
     raise InvalidAnswer("number")

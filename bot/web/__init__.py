@@ -27,9 +27,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
-def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
-              catalog: ThresholdCatalog | None = None, skip_paths: frozenset[str] = frozenset(),
-              limiter: RateLimiter | None = None, heavy=None) -> web.Application:
+def setup_web(
+    app: web.Application,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: ThresholdCatalog | None = None,
+    skip_paths: frozenset[str] = frozenset(),
+    limiter: RateLimiter | None = None,
+    heavy=None,
+) -> web.Application:
     """Add the public pages, downloads and API to `app` (`skip_paths`: routes that are not ours, e.g. the webhook)."""
     from bot.web.dashboard import routes as dashboard_routes
     from bot.web.views import PageCache, polite_errors, routes
@@ -42,8 +48,14 @@ def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sess
     app[USED_LINKS] = {}
     if heavy is not None:
         app[HEAVY] = heavy
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     app.middlewares.extend(web_middlewares(skip_paths, limiter or RateLimiter()))
     app.middlewares.append(polite_errors)
     app.router.add_routes(routes)
@@ -52,11 +64,14 @@ def setup_web(app: web.Application, settings: Settings, sessionmaker: async_sess
     return app
 
 
-def build_web_app(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
-                  catalog: ThresholdCatalog | None = None, limiter: RateLimiter | None = None) -> web.Application:
+def build_web_app(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: ThresholdCatalog | None = None,
+    limiter: RateLimiter | None = None,
+) -> web.Application:
     """The site alone (what `python -m bot web` serves)."""
-    return setup_web(web.Application(client_max_size=WEB_BODY_BYTES), settings, sessionmaker, catalog,
-                     limiter=limiter)
+    return setup_web(web.Application(client_max_size=WEB_BODY_BYTES), settings, sessionmaker, catalog, limiter=limiter)
 
 
 async def run_web(settings: Settings, host: str = "127.0.0.1") -> None:

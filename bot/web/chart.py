@@ -37,14 +37,17 @@ def comparison_svg(rows: list[dict[str, Any]], title: str, rtl: bool = False) ->
         def length(value: float) -> float:
             return max(2.0, BAR_WIDTH * (math.log10(value) - floor) / span)
     else:
+
         def length(value: float) -> float:
             return max(2.0, BAR_WIDTH * value / high)
 
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     height = ROW_HEIGHT * len(bars) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" direction="ltr" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" aria-labelledby="chart-title">',
-             f'<title id="chart-title">{escape(title)}</title>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" direction="ltr" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="chart-title">',
+        f'<title id="chart-title">{escape(title)}</title>',
+    ]
     for position, (row, value) in enumerate(bars):
         y = 5 + position * ROW_HEIGHT
         bar = length(value)
@@ -59,9 +62,13 @@ def comparison_svg(rows: list[dict[str, Any]], title: str, rtl: bool = False) ->
             bar_x = LABEL_WIDTH
             value_x, value_anchor = LABEL_WIDTH + bar + 6, "start"
         parts.append(f'<text x="{label_x:.0f}" y="{y + 17}" text-anchor="{anchor}">{escape(row["label"])}</text>')
-        parts.append(f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{bar:.1f}" height="{ROW_HEIGHT - 8}" class="bar">'
-                     f'<title>{escape(row["label"])}: {escape(row["amount"])}</title></rect>')
-        parts.append(f'<text x="{value_x:.1f}" y="{y + 17}" text-anchor="{value_anchor}" class="value">'
-                     f'{escape(row["amount"])}</text>')
+        parts.append(
+            f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{bar:.1f}" height="{ROW_HEIGHT - 8}" class="bar">'
+            f"<title>{escape(row['label'])}: {escape(row['amount'])}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{value_x:.1f}" y="{y + 17}" text-anchor="{value_anchor}" class="value">'
+            f"{escape(row['amount'])}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

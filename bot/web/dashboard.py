@@ -26,15 +26,17 @@ from bot.services import coord_reminders, coordination
 from bot.services.members import is_coordinator
 from bot.web.chart import comparison_svg
 from bot.web.keys import HEAVY, SESSIONMAKER, SETTINGS, USED_LINKS
-from bot.web.views import page_context
 from bot.web.language import translations
+from bot.web.views import page_context
 from storage.repositories.members import MemberRepository
 
 routes = web.RouteTableDef()
 
 # The shell page runs one script from this site, nothing else.
-DASHBOARD_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                    "form-action 'self'; base-uri 'none'; frame-ancestors https://web.telegram.org")
+DASHBOARD_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors https://web.telegram.org"
+)
 
 
 def check_init_data(token: str | None, init_data: str, now: float | None = None) -> WebAppInitData | None:
@@ -99,8 +101,12 @@ async def dashboard_by_link(request: web.Request) -> web.Response:
         if expires < now:
             del used[nonce]  # an expired link is refused anyway: its nonce need not be kept
     user_id = None
-    if token and hmac.compare_digest(_link_signature(token, payload), query.get("s", "")[:64]) \
-            and query.get("u", "").isdigit() and query.get("e", "").isdigit():
+    if (
+        token
+        and hmac.compare_digest(_link_signature(token, payload), query.get("s", "")[:64])
+        and query.get("u", "").isdigit()
+        and query.get("e", "").isdigit()
+    ):
         expires = int(query["e"])
         nonce = query.get("n", "")
         if now <= expires <= now + WEB_LINK_SECONDS and nonce not in used:
@@ -125,41 +131,80 @@ async def _dashboard_for(request: web.Request, user_id: int | None) -> web.Respo
                 waiting = await coordination.next_review(session)
                 sent = await coord_reminders.report(session)
     if not allowed:
-        context["refusal"] = (tr.gettext("Only coordinators can see the dashboard.") if user_id is not None else
-                              tr.gettext("This sign-in is not valid or has expired. Open the dashboard again from the bot."))
+        context["refusal"] = (
+            tr.gettext("Only coordinators can see the dashboard.")
+            if user_id is not None
+            else tr.gettext("This sign-in is not valid or has expired. Open the dashboard again from the bot.")
+        )
         return _private(aiohttp_jinja2.render_template("dashboard_shell.html", request, context, status=403))
 
     def percent(value: float) -> str:
         return format_percent(value, locale=language)
 
-    indicators = [{"label": indicator_label(indicator.id, tr), "numerator": indicator.numerator,
-                   "denominator": indicator.denominator, "value": percent(indicator.value),
-                   "goal": percent(indicator.goal) if indicator.goal is not None else "",
-                   "met": indicator.goal_met} for indicator in stats.indicators]
-    regions = [{"label": region_label(row.region, tr), "targeted": row.targeted, "responded": row.responded,
-                "drafts": row.drafts, "rate": percent(row.response_rate), "share": row.response_rate}
-               for row in stats.regions]
-    chart = comparison_svg([{"label": row["label"], "value": row["share"] * 100 or None, "amount": row["rate"]}
-                            for row in regions], tr.gettext("Targeted countries that responded (%)"),
-                           rtl=context["dir"] == "rtl")
+    indicators = [
+        {
+            "label": indicator_label(indicator.id, tr),
+            "numerator": indicator.numerator,
+            "denominator": indicator.denominator,
+            "value": percent(indicator.value),
+            "goal": percent(indicator.goal) if indicator.goal is not None else "",
+            "met": indicator.goal_met,
+        }
+        for indicator in stats.indicators
+    ]
+    regions = [
+        {
+            "label": region_label(row.region, tr),
+            "targeted": row.targeted,
+            "responded": row.responded,
+            "drafts": row.drafts,
+            "rate": percent(row.response_rate),
+            "share": row.response_rate,
+        }
+        for row in stats.regions
+    ]
+    chart = comparison_svg(
+        [{"label": row["label"], "value": row["share"] * 100 or None, "amount": row["rate"]} for row in regions],
+        tr.gettext("Targeted countries that responded (%)"),
+        rtl=context["dir"] == "rtl",
+    )
     forms = []
     for form_stats in stats.forms:
         rows = []
         for region in sorted(form_stats.by_region, key=coordination.region_order):
-            label = region_label(region, tr) if region in REGIONS else tr.gettext(
-                "Country not given or outside the regions")
+            label = (
+                region_label(region, tr)
+                if region in REGIONS
+                else tr.gettext("Country not given or outside the regions")
+            )
             for code, (submitted, drafts) in sorted(form_stats.by_region[region].items()):
                 rows.append({"region": label, "country": code or "?", "submitted": submitted, "drafts": drafts})
-        forms.append({"title": form_stats.title, "submitted": form_stats.submitted, "drafts": form_stats.drafts,
-                      "rows": rows})
+        forms.append(
+            {"title": form_stats.title, "submitted": form_stats.submitted, "drafts": form_stats.drafts, "rows": rows}
+        )
     queued = ("queued", "claimed", "sending")
-    reminders = [{"id": item.reminder.id, "status": item.reminder.status,
-                  "when": format_datetime(item.reminder.scheduled_for or item.reminder.created_at, "short",
-                                          locale=language) if (item.reminder.scheduled_for or item.reminder.created_at)
-                  else "", "sent": item.counts.get("sent", 0), "blocked": item.counts.get("blocked", 0),
-                  "failed": item.counts.get("failed", 0), "queued": sum(item.counts.get(key, 0) for key in queued),
-                  "unknown": item.counts.get("unknown", 0), "skipped": item.counts.get("skipped", 0)}
-                 for item in sent]
-    context.update(indicators=indicators, regions=regions, chart=chart, forms=forms, reminders=reminders,
-                   review_waiting=waiting.remaining if waiting is not None else 0)
+    reminders = [
+        {
+            "id": item.reminder.id,
+            "status": item.reminder.status,
+            "when": format_datetime(item.reminder.scheduled_for or item.reminder.created_at, "short", locale=language)
+            if (item.reminder.scheduled_for or item.reminder.created_at)
+            else "",
+            "sent": item.counts.get("sent", 0),
+            "blocked": item.counts.get("blocked", 0),
+            "failed": item.counts.get("failed", 0),
+            "queued": sum(item.counts.get(key, 0) for key in queued),
+            "unknown": item.counts.get("unknown", 0),
+            "skipped": item.counts.get("skipped", 0),
+        }
+        for item in sent
+    ]
+    context.update(
+        indicators=indicators,
+        regions=regions,
+        chart=chart,
+        forms=forms,
+        reminders=reminders,
+        review_waiting=waiting.remaining if waiting is not None else 0,
+    )
     return _private(aiohttp_jinja2.render_template("dashboard.html", request, context))

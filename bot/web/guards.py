@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -14,8 +14,10 @@ from bot.limits import WEB_API_RATE, WEB_API_WINDOW, WEB_BODY_BYTES, WEB_RATE_CL
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Nothing from elsewhere: styles from this site, no script on the public pages, no framing.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-                           "base-uri 'none'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -26,8 +28,13 @@ SECURITY_HEADERS = {
 class RateLimiter:
     """A token bucket per client: `rate` requests per `window` seconds, bursts up to `rate`."""
 
-    def __init__(self, rate: int = WEB_API_RATE, window: float = WEB_API_WINDOW,
-                 max_clients: int = WEB_RATE_CLIENTS, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: int = WEB_API_RATE,
+        window: float = WEB_API_WINDOW,
+        max_clients: int = WEB_RATE_CLIENTS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate, self.window, self.max_clients, self.clock = rate, window, max_clients, clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
@@ -59,19 +66,32 @@ def web_middlewares(skip_paths: frozenset[str], limiter: RateLimiter) -> list:
         if request.path.startswith("/api/"):
             wait = limiter.retry_after(request.remote or "?")
             if wait:
-                return web.json_response({"error": "too many requests"}, status=429,
-                                         headers={"Retry-After": str(max(1, round(wait)))} | SECURITY_HEADERS)
+                return web.json_response(
+                    {"error": "too many requests"},
+                    status=429,
+                    headers={"Retry-After": str(max(1, round(wait)))} | SECURITY_HEADERS,
+                )
         response = await handler(request)
-        response.headers.update({key: value for key, value in SECURITY_HEADERS.items()
-                                 if key not in response.headers})
-        if request.method in ("GET", "HEAD") and response.status == 200 and isinstance(response, web.Response) \
-                and isinstance(response.body, bytes) and "ETag" not in response.headers:
+        response.headers.update({key: value for key, value in SECURITY_HEADERS.items() if key not in response.headers})
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status == 200
+            and isinstance(response, web.Response)
+            and isinstance(response.body, bytes)
+            and "ETag" not in response.headers
+        ):
             body = response.body
             tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
             response.headers["ETag"] = tag
             if tag in [value.strip() for value in request.headers.get("If-None-Match", "").split(",")]:
-                return web.Response(status=304, headers={key: value for key, value in response.headers.items()
-                                                         if key.lower() not in ("content-length", "content-type")})
+                return web.Response(
+                    status=304,
+                    headers={
+                        key: value
+                        for key, value in response.headers.items()
+                        if key.lower() not in ("content-length", "content-type")
+                    },
+                )
         return response
 
     return [guard]

@@ -17,6 +17,7 @@ from bot.limits import WEB_API_PAGE, WEB_QUERY_CHARS
 from bot.lookup.index import RESULT_COMPARISON, RESULT_COUNTRY_OVERVIEW, TIER_ORDER
 from bot.lookup.pollutants import POLLUTANTS_BY_ID
 from bot.lookup.records import LAND_USES
+from bot.lookup.tiers import TIERS
 from bot.lookup.views import (
     comparison_rows,
     land_use_label,
@@ -25,16 +26,17 @@ from bot.lookup.views import (
     record_view,
     tier_short_label,
 )
-from bot.lookup.tiers import TIERS
-from bot.telegram_render import result_to_json  # /api/lookup gives what `lookup --json` gives
 from bot.reports.regions import REGIONS, region_label, region_of
 from bot.services import thresholds
+from bot.telegram_render import result_to_json  # /api/lookup gives what `lookup --json` gives
 from bot.web.chart import comparison_svg
 from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS
 from bot.web.language import choose_language, direction, switcher, translations
 
-CITATION = ("FAO Global Soil Partnership, International Network on Soil Pollution (INSOP): "
-            "soil pollutant threshold values database")
+CITATION = (
+    "FAO Global Soil Partnership, International Network on Soil Pollution (INSOP): "
+    "soil pollutant threshold values database"
+)
 PAGE_CACHE = "public, max-age=300"
 API_CACHE = "public, max-age=60"
 
@@ -83,8 +85,12 @@ def cached_page(handler):
             index = await request.app[CATALOG].index(session)
         body = request.app[PAGES].get(key, index)
         if body is not None:
-            return web.Response(body=body, content_type="text/html", charset="utf-8",
-                                headers={"Cache-Control": PAGE_CACHE, "Vary": "Accept-Language"})
+            return web.Response(
+                body=body,
+                content_type="text/html",
+                charset="utf-8",
+                headers={"Cache-Control": PAGE_CACHE, "Vary": "Accept-Language"},
+            )
         response = await handler(request)
         if response.status == 200 and isinstance(response.body, bytes):
             request.app[PAGES].put(key, index, response.body)
@@ -100,8 +106,9 @@ class BadInput(web.HTTPBadRequest):
 
 def page_language(request: web.Request) -> str:
     """The language of this request (`?lang=`, Accept-Language, the default)."""
-    return choose_language(request.query.get("lang"), request.headers.get("Accept-Language"),
-                           request.app[SETTINGS].default_language)
+    return choose_language(
+        request.query.get("lang"), request.headers.get("Accept-Language"), request.app[SETTINGS].default_language
+    )
 
 
 def _param(request: web.Request, name: str) -> str:
@@ -109,8 +116,10 @@ def _param(request: web.Request, name: str) -> str:
     value = request.query.get(name, "")
     if len(value) > WEB_QUERY_CHARS:
         tr = translations(page_language(request))
-        raise web.HTTPBadRequest(text=tr.gettext("Your question is too long: at most {n} characters.").format(
-            n=WEB_QUERY_CHARS), content_type="text/plain")
+        raise web.HTTPBadRequest(
+            text=tr.gettext("Your question is too long: at most {n} characters.").format(n=WEB_QUERY_CHARS),
+            content_type="text/plain",
+        )
     return value.strip()
 
 
@@ -129,9 +138,17 @@ def page_context(request: web.Request, **values) -> dict:
         query = {key: value for key, value in request.query.items() if key != "lang"} | {"lang": code}
         return request.path + "?" + urlencode(query)
 
-    return {"lang": language, "dir": direction(language), "_": tr.gettext, "ngettext": tr.ngettext,
-            "languages": [(code, name, switch(code)) for code, name in switcher()], "link": link,
-            "citation": CITATION, "keep_lang": "lang" in request.query, **values}
+    return {
+        "lang": language,
+        "dir": direction(language),
+        "_": tr.gettext,
+        "ngettext": tr.ngettext,
+        "languages": [(code, name, switch(code)) for code, name in switcher()],
+        "link": link,
+        "citation": CITATION,
+        "keep_lang": "lang" in request.query,
+        **values,
+    }
 
 
 def _render(template: str, request: web.Request, context: dict, status: int = 200) -> web.Response:
@@ -158,8 +175,10 @@ async def search_page(request: web.Request) -> web.Response:
 
 def _capped(records, tr, language: str) -> dict:
     """A section's rows, at most SECTION_ROWS, and how many more there are."""
-    return {"rows": [record_view(record, tr, language) for record in records[:SECTION_ROWS]],
-            "more": max(0, len(records) - SECTION_ROWS)}
+    return {
+        "rows": [record_view(record, tr, language) for record in records[:SECTION_ROWS]],
+        "more": max(0, len(records) - SECTION_ROWS),
+    }
 
 
 def _result_view(result, tr, language: str) -> dict:
@@ -172,15 +191,25 @@ def _result_view(result, tr, language: str) -> dict:
         title = _("Values by jurisdiction") if result.kind == RESULT_COMPARISON else _("Values")
         sections.append({"title": title} | _capped(result.results, tr, language))
     if result.supranational:
-        sections.append({"title": _("EU law that also applies in {country}:").format(country=country)}
-                        | _capped(result.supranational, tr, language))
+        sections.append(
+            {"title": _("EU law that also applies in {country}:").format(country=country)}
+            | _capped(result.supranational, tr, language)
+        )
     if result.other_land_uses:
-        sections.append({"title": _("No value for {land_use} in {country}. Values for other land uses:").format(
-            land_use=land_use_label(result.land_use, tr), country=country)}
-            | _capped(result.other_land_uses, tr, language))
+        sections.append(
+            {
+                "title": _("No value for {land_use} in {country}. Values for other land uses:").format(
+                    land_use=land_use_label(result.land_use, tr), country=country
+                )
+            }
+            | _capped(result.other_land_uses, tr, language)
+        )
     if result.alternatives:
-        title = (_("Other jurisdictions’ values (they do not apply in {country}):").format(country=country)
-                 if country else _("Values by jurisdiction"))
+        title = (
+            _("Other jurisdictions’ values (they do not apply in {country}):").format(country=country)
+            if country
+            else _("Values by jurisdiction")
+        )
         sections.append({"title": title} | _capped(result.alternatives, tr, language))
     statuses = [record_view(record, tr, language) for record in result.country_status]
     if pollutant and country:
@@ -190,16 +219,34 @@ def _result_view(result, tr, language: str) -> dict:
     else:
         heading = country
     # A country named without a pollutant: the pollutants it has values for, each a question away.
-    available = [{"label": pollutant_label(pollutant_id, language),
-                  "query": f"{pollutant_label(pollutant_id, language)} {country}"}
-                 for pollutant_id in result.available_pollutants] if result.kind == RESULT_COUNTRY_OVERVIEW else []
-    tier_note = (_("Compared within one tier: {tier}.").format(tier=tier_short_label(result.tier, tr))
-                 if result.kind == RESULT_COMPARISON and result.tier else "")
-    return {"heading": heading, "sections": sections, "statuses": statuses, "pollutant_id": result.pollutant,
-            "available": available, "tier_note": tier_note,
-            "land_use": result.land_use, "country": result.country,
-            "not_surveyed": bool(result.country) and not result.country_surveyed,
-            "understood": bool(result.pollutant or result.country)}
+    available = (
+        [
+            {
+                "label": pollutant_label(pollutant_id, language),
+                "query": f"{pollutant_label(pollutant_id, language)} {country}",
+            }
+            for pollutant_id in result.available_pollutants
+        ]
+        if result.kind == RESULT_COUNTRY_OVERVIEW
+        else []
+    )
+    tier_note = (
+        _("Compared within one tier: {tier}.").format(tier=tier_short_label(result.tier, tr))
+        if result.kind == RESULT_COMPARISON and result.tier
+        else ""
+    )
+    return {
+        "heading": heading,
+        "sections": sections,
+        "statuses": statuses,
+        "pollutant_id": result.pollutant,
+        "available": available,
+        "tier_note": tier_note,
+        "land_use": result.land_use,
+        "country": result.country,
+        "not_surveyed": bool(result.country) and not result.country_surveyed,
+        "understood": bool(result.pollutant or result.country),
+    }
 
 
 @routes.get("/countries", name="countries")
@@ -214,16 +261,26 @@ async def countries_page(request: web.Request) -> web.Response:
     for entry in entries:
         if entry.values:
             by_region[region_of(entry.code) or ""].append(
-                {"code": entry.code, "name": country_name(entry.code, language), "values": entry.values,
-                 "pollutants": len(entry.pollutants)})
+                {
+                    "code": entry.code,
+                    "name": country_name(entry.code, language),
+                    "values": entry.values,
+                    "pollutants": len(entry.pollutants),
+                }
+            )
     groups = [(region_label(region, tr), by_region[region]) for region in REGIONS if region in by_region]
     if "" in by_region:
         groups.append((tr.gettext("Supranational and other"), by_region[""]))
     groups = [(title, sorted(members, key=lambda member: member["name"].casefold())) for title, members in groups]
-    status_only = sorted(({"code": entry.code, "name": country_name(entry.code, language), "statuses": entry.statuses}
-                          for entry in entries if not entry.values), key=lambda item: item["name"].casefold())
-    context.update(groups=groups, status_only=status_only,
-                   total=sum(len(members) for _, members in groups))
+    status_only = sorted(
+        (
+            {"code": entry.code, "name": country_name(entry.code, language), "statuses": entry.statuses}
+            for entry in entries
+            if not entry.values
+        ),
+        key=lambda item: item["name"].casefold(),
+    )
+    context.update(groups=groups, status_only=status_only, total=sum(len(members) for _, members in groups))
     return _render("countries.html", request, context)
 
 
@@ -249,20 +306,43 @@ async def country_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     order = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
     land_order = {land_use: rank for rank, land_use in enumerate(LAND_USES)}
-    values.sort(key=lambda r: (order.get(r.tier, len(order)), land_order.get(r.land_use, len(land_order)),
-                               r.pollutant_name.casefold(), r.value_max or r.value or 0))
+    values.sort(
+        key=lambda r: (
+            order.get(r.tier, len(order)),
+            land_order.get(r.land_use, len(land_order)),
+            r.pollutant_name.casefold(),
+            r.value_max or r.value or 0,
+        )
+    )
     pages = max(1, -(-len(values) // COUNTRY_ROWS))
     page = _page_number(request, pages)
     tiers: dict[str, dict[str, list]] = {}
-    for record in values[(page - 1) * COUNTRY_ROWS:page * COUNTRY_ROWS]:
-        tiers.setdefault(record.tier or "", {}).setdefault(record.land_use, []).append(record_view(record, tr, language))
-    grouped = [(tier_short_label(tier, tr) or tr.gettext("Other value types"),
-                [(land_use_label(land_use, tr), rows) for land_use, rows in
-                 sorted(by_land_use.items(), key=lambda item: land_order.get(item[0], len(land_order)))])
-               for tier, by_land_use in sorted(tiers.items(), key=lambda item: order.get(item[0], len(order)))]
-    context.update(code=code, name=name, grouped=grouped, count=len(values), page=page, pages=pages,
-                   statuses=[record_view(record, tr, language) for record in statuses],
-                   surveyed=bool(values or statuses))
+    for record in values[(page - 1) * COUNTRY_ROWS : page * COUNTRY_ROWS]:
+        tiers.setdefault(record.tier or "", {}).setdefault(record.land_use, []).append(
+            record_view(record, tr, language)
+        )
+    grouped = [
+        (
+            tier_short_label(tier, tr) or tr.gettext("Other value types"),
+            [
+                (land_use_label(land_use, tr), rows)
+                for land_use, rows in sorted(
+                    by_land_use.items(), key=lambda item: land_order.get(item[0], len(land_order))
+                )
+            ],
+        )
+        for tier, by_land_use in sorted(tiers.items(), key=lambda item: order.get(item[0], len(order)))
+    ]
+    context.update(
+        code=code,
+        name=name,
+        grouped=grouped,
+        count=len(values),
+        page=page,
+        pages=pages,
+        statuses=[record_view(record, tr, language) for record in statuses],
+        surveyed=bool(values or statuses),
+    )
     return _render("country.html", request, context)
 
 
@@ -283,16 +363,25 @@ async def pollutant_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     name = pollutant_label(pollutant, language)
     rows = [record_view(record, tr, language) for record in comparison.records]
-    chart_rows = [dict(row, label=view["country_name"], amount=view["amount"])
-                  for row, view in zip(comparison_rows(list(comparison.records), tr, language), rows)]
+    chart_rows = [
+        dict(row, label=view["country_name"], amount=view["amount"])
+        for row, view in zip(comparison_rows(list(comparison.records), tr, language), rows)
+    ]
     title = tr.gettext("{pollutant}, {land_use}: values by jurisdiction").format(
-        pollutant=name, land_use=land_use_label(land_use, tr))
+        pollutant=name, land_use=land_use_label(land_use, tr)
+    )
     context.update(
-        title=title, pollutant=pollutant, pollutant_name=name, land_use=land_use, rows=rows,
-        tier=comparison.tier, tier_label=tier_short_label(comparison.tier, tr),
+        title=title,
+        pollutant=pollutant,
+        pollutant_name=name,
+        land_use=land_use,
+        rows=rows,
+        tier=comparison.tier,
+        tier_label=tier_short_label(comparison.tier, tr),
         chart=comparison_svg(chart_rows, title, rtl=context["dir"] == "rtl"),
         other_tiers=[(other, tier_short_label(other, tr), count) for other, count in comparison.tiers],
-        land_uses=[(option, land_use_label(option, tr)) for option in LAND_USES])
+        land_uses=[(option, land_use_label(option, tr)) for option in LAND_USES],
+    )
     return _render("pollutant.html", request, context)
 
 
@@ -314,8 +403,11 @@ def _export_files(columns: list[str], cells: list[dict]) -> dict[str, bytes]:
     binary = io.BytesIO()
     workbook.save(binary)
     payload = {"citation": CITATION, "columns": columns, "values": cells}
-    return {"csv": text.getvalue().encode("utf-8"), "xlsx": binary.getvalue(),
-            "json": json.dumps(payload, ensure_ascii=False, default=str, allow_nan=False).encode("utf-8")}
+    return {
+        "csv": text.getvalue().encode("utf-8"),
+        "xlsx": binary.getvalue(),
+        "json": json.dumps(payload, ensure_ascii=False, default=str, allow_nan=False).encode("utf-8"),
+    }
 
 
 _DOWNLOAD_TYPES = {
@@ -336,14 +428,22 @@ async def download(request: web.Request) -> web.Response:
             columns, cells = thresholds.export_table(await thresholds.export_rows(session))
             # The bot's worker process when the site runs beside the bot (webhook), else a thread.
             heavy = request.app.get(HEAVY)
-            files = await (heavy.run(_export_files, columns, cells) if heavy is not None
-                           else asyncio.to_thread(_export_files, columns, cells))
+            files = await (
+                heavy.run(_export_files, columns, cells)
+                if heavy is not None
+                else asyncio.to_thread(_export_files, columns, cells)
+            )
             cached.clear()
             cached.update(files, index=index)
-    return web.Response(body=cached[kind], headers={
-        "Content-Type": _DOWNLOAD_TYPES[kind], "Cache-Control": "public, max-age=3600",
-        "Content-Disposition": f'attachment; filename="insop-thresholds.{kind}"',
-        "Link": '</countries>; rel="describedby"'})
+    return web.Response(
+        body=cached[kind],
+        headers={
+            "Content-Type": _DOWNLOAD_TYPES[kind],
+            "Cache-Control": "public, max-age=3600",
+            "Content-Disposition": f'attachment; filename="insop-thresholds.{kind}"',
+            "Link": '</countries>; rel="describedby"',
+        },
+    )
 
 
 @routes.get("/api/lookup", name="api_lookup")
@@ -354,8 +454,11 @@ async def api_lookup(request: web.Request) -> web.Response:
     async with request.app[SESSIONMAKER]() as session:
         result = await thresholds.find_thresholds(session, request.app[CATALOG], query, None)
     payload = result_to_json(result, translations(language), language)
-    return web.json_response(payload, dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str),
-                             headers={"Cache-Control": API_CACHE})
+    return web.json_response(
+        payload,
+        dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str),
+        headers={"Cache-Control": API_CACHE},
+    )
 
 
 @routes.get("/api/thresholds", name="api_thresholds")
@@ -371,8 +474,9 @@ async def api_thresholds(request: web.Request) -> web.Response:
     land_use = _param(request, "land_use") or None
     tier = _param(request, "tier") or None
     if land_use not in (None, *LAND_USES) or tier not in (None, *TIERS):
-        return web.json_response({"error": "unknown land_use or tier", "land_uses": list(LAND_USES),
-                                  "tiers": list(TIERS)}, status=400)
+        return web.json_response(
+            {"error": "unknown land_use or tier", "land_uses": list(LAND_USES), "tiers": list(TIERS)}, status=400
+        )
     try:
         offset = max(0, int(_param(request, "offset") or 0))
         limit = min(WEB_API_PAGE, max(1, int(_param(request, "limit") or WEB_API_PAGE)))
@@ -381,13 +485,20 @@ async def api_thresholds(request: web.Request) -> web.Response:
     async with request.app[SESSIONMAKER]() as session:
         records = await thresholds.filter_thresholds(session, request.app[CATALOG], country, pollutant, land_use, tier)
     records.sort(key=lambda record: (record.jurisdiction, record.pollutant_id, record.land_use, record.value_max or 0))
-    page = records[offset:offset + limit]
+    page = records[offset : offset + limit]
     return web.json_response(
-        {"total": len(records), "offset": offset, "limit": limit, "citation": CITATION,
-         "filters": {"country": country, "pollutant": pollutant, "land_use": land_use, "tier": tier},
-         "pollutant_known": pollutant is None or pollutant in POLLUTANTS_BY_ID or bool(records),
-         "results": [record_to_json(record, language) for record in page]},
-        dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str), headers={"Cache-Control": API_CACHE})
+        {
+            "total": len(records),
+            "offset": offset,
+            "limit": limit,
+            "citation": CITATION,
+            "filters": {"country": country, "pollutant": pollutant, "land_use": land_use, "tier": tier},
+            "pollutant_known": pollutant is None or pollutant in POLLUTANTS_BY_ID or bool(records),
+            "results": [record_to_json(record, language) for record in page],
+        },
+        dumps=lambda data: json.dumps(data, ensure_ascii=False, default=str),
+        headers={"Cache-Control": API_CACHE},
+    )
 
 
 @web.middleware
@@ -399,7 +510,11 @@ async def polite_errors(request: web.Request, handler) -> web.StreamResponse:
         if request.path.startswith(("/api/", "/static/", "/download/")) or request.method != "GET":
             raise
         tr = translations(page_language(request))
-        message = error.text if isinstance(error, web.HTTPBadRequest) and error.text and \
-            not error.text.startswith("400") else tr.gettext("This page does not exist.")
-        return aiohttp_jinja2.render_template("error.html", request, page_context(request, message=message),
-                                              status=error.status)
+        message = (
+            error.text
+            if isinstance(error, web.HTTPBadRequest) and error.text and not error.text.startswith("400")
+            else tr.gettext("This page does not exist.")
+        )
+        return aiohttp_jinja2.render_template(
+            "error.html", request, page_context(request, message=message), status=error.status
+        )

@@ -19,9 +19,11 @@ class ConversationRepository:
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
         """The state and data stored under `key` (None and {} when there is none)."""
-        row = (await self.session.execute(
-            select(ConversationState.state, ConversationState.data).where(ConversationState.key == key)
-        )).first()
+        row = (
+            await self.session.execute(
+                select(ConversationState.state, ConversationState.data).where(ConversationState.key == key)
+            )
+        ).first()
         return (row.state, dict(row.data or {})) if row is not None else (None, {})
 
     async def put(self, key: str, user_id: int, state: str | None, data: dict[str, Any], only: str) -> None:
@@ -29,7 +31,8 @@ class ConversationRepository:
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
         changed = {only: state if only == "state" else data, "updated_at": utcnow()}
         await self.session.execute(
-            dialect.insert(ConversationState).values(key=key, user_id=user_id, state=state, data=data, updated_at=utcnow())
+            dialect.insert(ConversationState)
+            .values(key=key, user_id=user_id, state=state, data=data, updated_at=utcnow())
             .on_conflict_do_update(index_elements=[ConversationState.key], set_=changed)
         )
 

@@ -17,7 +17,10 @@ class FormRepository:
     async def current_form(self, form_id: str) -> SurveyForm | None:
         """The current version of a form id."""
         return await self.session.scalar(
-            select(SurveyForm).where(SurveyForm.form_id == form_id, SurveyForm.is_current).order_by(SurveyForm.id.desc()).limit(1)
+            select(SurveyForm)
+            .where(SurveyForm.form_id == form_id, SurveyForm.is_current)
+            .order_by(SurveyForm.id.desc())
+            .limit(1)
         )
 
     async def add_upload(self, **values) -> FormUpload:

@@ -16,11 +16,20 @@ class InviteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add_invite(self, code: str, country: str, role: str, max_uses: int | None, expires_at: datetime,
-                         created_by: int) -> Invite:
+    async def add_invite(
+        self, code: str, country: str, role: str, max_uses: int | None, expires_at: datetime, created_by: int
+    ) -> Invite:
         """Store a new invite code."""
-        invite = Invite(code=code, country=country, role=role, max_uses=max_uses, uses=0, expires_at=expires_at,
-                        created_by=created_by, created_at=utcnow())
+        invite = Invite(
+            code=code,
+            country=country,
+            role=role,
+            max_uses=max_uses,
+            uses=0,
+            expires_at=expires_at,
+            created_by=created_by,
+            created_at=utcnow(),
+        )
         self.session.add(invite)
         await self.session.flush()
         return invite
@@ -33,8 +42,11 @@ class InviteRepository:
         """Count one use if the invite is still valid; one atomic UPDATE, so two people cannot share a single use."""
         result = await self.session.execute(
             update(Invite)
-            .where(Invite.code == code, Invite.expires_at > now,
-                   or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses))
+            .where(
+                Invite.code == code,
+                Invite.expires_at > now,
+                or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses),
+            )
             .values(uses=Invite.uses + 1)
             .execution_options(synchronize_session=False)
         )

@@ -29,7 +29,12 @@ class MemberRepository:
         try:
             # A savepoint: two updates of a brand-new user may race to create the row.
             async with self.session.begin_nested():
-                member = Member(telegram_id=telegram_id, name=fit_column(Member.name, name), created_at=utcnow(), last_seen_at=utcnow())
+                member = Member(
+                    telegram_id=telegram_id,
+                    name=fit_column(Member.name, name),
+                    created_at=utcnow(),
+                    last_seen_at=utcnow(),
+                )
                 self.session.add(member)
         except IntegrityError:
             member = await self.get(telegram_id)

@@ -27,11 +27,20 @@ class OutboxRepository:
         recipients = iter(recipients)
         count = 0
         while batch := list(islice(recipients, 500)):
-            await self.session.execute(insert(ReminderDelivery), [
-                {"reminder_id": reminder_id, "member_id": member_id, "chat_id": chat_id, "language": language,
-                 "status": DeliveryStatus.QUEUED, "attempts": 0}
-                for member_id, chat_id, language in batch
-            ])
+            await self.session.execute(
+                insert(ReminderDelivery),
+                [
+                    {
+                        "reminder_id": reminder_id,
+                        "member_id": member_id,
+                        "chat_id": chat_id,
+                        "language": language,
+                        "status": DeliveryStatus.QUEUED,
+                        "attempts": 0,
+                    }
+                    for member_id, chat_id, language in batch
+                ],
+            )
             count += len(batch)
         return count
 
@@ -43,11 +52,15 @@ class OutboxRepository:
         """
         candidates = (
             select(ReminderDelivery.id)
-            .where(or_(
-                and_(ReminderDelivery.status == DeliveryStatus.QUEUED,
-                     or_(ReminderDelivery.not_before.is_(None), ReminderDelivery.not_before <= now)),
-                and_(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < stale_before),
-            ))
+            .where(
+                or_(
+                    and_(
+                        ReminderDelivery.status == DeliveryStatus.QUEUED,
+                        or_(ReminderDelivery.not_before.is_(None), ReminderDelivery.not_before <= now),
+                    ),
+                    and_(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.claimed_at < stale_before),
+                )
+            )
             .order_by(ReminderDelivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -76,8 +89,11 @@ class OutboxRepository:
         """Change a delivery this sender holds, only if it is still in the `expected` status."""
         result = await self.session.execute(
             update(ReminderDelivery)
-            .where(ReminderDelivery.id == delivery_id, ReminderDelivery.claim_token == token,
-                   ReminderDelivery.status == expected)
+            .where(
+                ReminderDelivery.id == delivery_id,
+                ReminderDelivery.claim_token == token,
+                ReminderDelivery.status == expected,
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         )
@@ -118,9 +134,11 @@ class OutboxRepository:
 
     async def has_open_deliveries(self) -> bool:
         """Whether anything is waiting to be sent or under way."""
-        return bool(await self.session.scalar(
-            select(func.count(ReminderDelivery.id)).where(ReminderDelivery.status.in_(OPEN_DELIVERY_STATUSES))
-        ))
+        return bool(
+            await self.session.scalar(
+                select(func.count(ReminderDelivery.id)).where(ReminderDelivery.status.in_(OPEN_DELIVERY_STATUSES))
+            )
+        )
 
     async def next_due_at(self) -> datetime | None:
         """When the next scheduled reminder or weekly run is due."""
@@ -136,5 +154,8 @@ class OutboxRepository:
     async def deactivate_member(self, member_id: int) -> None:
         """The member blocked the bot: no more reminders until they write again."""
         await self.session.execute(
-            update(Member).where(Member.id == member_id).values(active=False).execution_options(synchronize_session=False)
+            update(Member)
+            .where(Member.id == member_id)
+            .values(active=False)
+            .execution_options(synchronize_session=False)
         )

@@ -58,21 +58,28 @@ class ReminderRepository:
         """One weekly schedule."""
         return await self.session.get(ReminderSchedule, schedule_id)
 
-    async def audience(self, audience: dict, default_language: str,
-                       region_countries: Callable[[str], set[str]]) -> list[tuple[int, int, str | None]]:
+    async def audience(
+        self, audience: dict, default_language: str, region_countries: Callable[[str], set[str]]
+    ) -> list[tuple[int, int, str | None]]:
         """(member id, Telegram id, stored language) of the members an audience describes: active and not
         muted, in id order. Plain rows read 200 at a time: 10,000 recipients never hold the event loop."""
-        query = await self._audience_query(select(Member.id, Member.telegram_id, Member.language), audience,
-                                           default_language, region_countries)
-        return [(row.id, row.telegram_id, row.language) async for row in in_batches(self.session, query.order_by(Member.id))]
+        query = await self._audience_query(
+            select(Member.id, Member.telegram_id, Member.language), audience, default_language, region_countries
+        )
+        return [
+            (row.id, row.telegram_id, row.language) async for row in in_batches(self.session, query.order_by(Member.id))
+        ]
 
-    async def audience_count(self, audience: dict, default_language: str, region_countries: Callable[[str], set[str]]) -> int:
+    async def audience_count(
+        self, audience: dict, default_language: str, region_countries: Callable[[str], set[str]]
+    ) -> int:
         """How many members the audience describes right now."""
         query = await self._audience_query(select(func.count(Member.id)), audience, default_language, region_countries)
         return int(await self.session.scalar(query) or 0)
 
-    async def _audience_query(self, query, audience: dict, default_language: str,
-                              region_countries: Callable[[str], set[str]]):
+    async def _audience_query(
+        self, query, audience: dict, default_language: str, region_countries: Callable[[str], set[str]]
+    ):
         query = query.where(Member.active, Member.muted.is_(False))
         kind, value = audience.get("kind", "all"), audience.get("value")
         if kind == "role":
@@ -87,8 +94,11 @@ class ReminderRepository:
             submitted = (
                 select(Submission.id)
                 .join(SurveyForm, SurveyForm.id == Submission.form_pk)
-                .where(Submission.member_id == Member.id, SurveyForm.form_id == value,
-                       Submission.status == SubmissionStatus.SUBMITTED)
+                .where(
+                    Submission.member_id == Member.id,
+                    SurveyForm.form_id == value,
+                    Submission.status == SubmissionStatus.SUBMITTED,
+                )
             )
             query = query.where(~exists(submitted), Member.role != Role.COORDINATOR)
             current = await self.session.scalar(
@@ -100,14 +110,22 @@ class ReminderRepository:
         elif kind in ("not_started", "draft"):
             # Never started: no response at all to the survey. Draft in progress: a draft and nothing submitted.
             def responses(*status: str):
-                return (select(Submission.id).join(SurveyForm, SurveyForm.id == Submission.form_pk)
-                        .where(Submission.member_id == Member.id, SurveyForm.form_id == value,
-                               *((Submission.status.in_(status),) if status else ())))
+                return (
+                    select(Submission.id)
+                    .join(SurveyForm, SurveyForm.id == Submission.form_pk)
+                    .where(
+                        Submission.member_id == Member.id,
+                        SurveyForm.form_id == value,
+                        *((Submission.status.in_(status),) if status else ()),
+                    )
+                )
+
             if kind == "not_started":
                 query = query.where(~exists(responses()))
             else:
-                query = query.where(exists(responses(SubmissionStatus.DRAFT)),
-                                    ~exists(responses(SubmissionStatus.SUBMITTED)))
+                query = query.where(
+                    exists(responses(SubmissionStatus.DRAFT)), ~exists(responses(SubmissionStatus.SUBMITTED))
+                )
             query = query.where(Member.role != Role.COORDINATOR)
             current = await self.session.scalar(
                 select(SurveyForm).where(SurveyForm.form_id == value, SurveyForm.is_current).limit(1)
@@ -140,24 +158,34 @@ class ReminderRepository:
 
     async def due_reminders(self, now: datetime) -> list[int]:
         """Scheduled reminders whose time has come."""
-        return list(await self.session.scalars(
-            select(Reminder.id).where(Reminder.status == ReminderStatus.SCHEDULED, Reminder.scheduled_for <= now)
-            .order_by(Reminder.scheduled_for, Reminder.id)
-        ))
+        return list(
+            await self.session.scalars(
+                select(Reminder.id)
+                .where(Reminder.status == ReminderStatus.SCHEDULED, Reminder.scheduled_for <= now)
+                .order_by(Reminder.scheduled_for, Reminder.id)
+            )
+        )
 
     async def due_schedules(self, now: datetime) -> list[ReminderSchedule]:
         """Weekly schedules with a run due, locked so two senders do not both advance them."""
-        return list(await self.session.scalars(
-            select(ReminderSchedule)
-            .where(ReminderSchedule.next_run_at <= now, ReminderSchedule.cancelled.is_(False))
-            .with_for_update(skip_locked=True)
-        ))
+        return list(
+            await self.session.scalars(
+                select(ReminderSchedule)
+                .where(ReminderSchedule.next_run_at <= now, ReminderSchedule.cancelled.is_(False))
+                .with_for_update(skip_locked=True)
+            )
+        )
 
     async def occurrence_exists(self, schedule_id: int, scheduled_for: datetime) -> bool:
         """Whether the schedule already created its reminder for this time."""
-        return await self.session.scalar(
-            select(func.count(Reminder.id)).where(Reminder.schedule_id == schedule_id, Reminder.scheduled_for == scheduled_for)
-        ) > 0
+        return (
+            await self.session.scalar(
+                select(func.count(Reminder.id)).where(
+                    Reminder.schedule_id == schedule_id, Reminder.scheduled_for == scheduled_for
+                )
+            )
+            > 0
+        )
 
     async def delivery_counts(self, reminder_ids: list[int]) -> dict[int, dict[DeliveryStatus, int]]:
         """Deliveries per status for each reminder."""
@@ -175,14 +203,21 @@ class ReminderRepository:
 
     async def recent_reminders(self, limit: int = 10) -> list[Reminder]:
         """The newest reminders that are not drafts."""
-        return list(await self.session.scalars(
-            select(Reminder).where(Reminder.status != ReminderStatus.DRAFT)
-            .order_by(Reminder.id.desc()).limit(limit)
-        ))
+        return list(
+            await self.session.scalars(
+                select(Reminder)
+                .where(Reminder.status != ReminderStatus.DRAFT)
+                .order_by(Reminder.id.desc())
+                .limit(limit)
+            )
+        )
 
     async def active_schedules(self) -> list[ReminderSchedule]:
         """Weekly schedules still running."""
-        return list(await self.session.scalars(
-            select(ReminderSchedule).where(ReminderSchedule.cancelled.is_(False), ReminderSchedule.next_run_at.is_not(None))
-            .order_by(ReminderSchedule.id)
-        ))
+        return list(
+            await self.session.scalars(
+                select(ReminderSchedule)
+                .where(ReminderSchedule.cancelled.is_(False), ReminderSchedule.next_run_at.is_not(None))
+                .order_by(ReminderSchedule.id)
+            )
+        )

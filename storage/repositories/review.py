@@ -25,10 +25,14 @@ class ReviewRepository:
 
     async def pending_threshold_count(self) -> int:
         """How many survey-reported thresholds wait for review."""
-        return await self.session.scalar(
-            select(func.count(Threshold.id)).where(Threshold.review_status == ReviewStatus.PENDING,
-                                                   Threshold.origin == "survey")
-        ) or 0
+        return (
+            await self.session.scalar(
+                select(func.count(Threshold.id)).where(
+                    Threshold.review_status == ReviewStatus.PENDING, Threshold.origin == "survey"
+                )
+            )
+            or 0
+        )
 
     async def threshold(self, threshold_id: int, for_update: bool = False) -> Threshold | None:
         """One threshold row."""

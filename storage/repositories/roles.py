@@ -26,8 +26,9 @@ class RoleRepository:
 
     async def change_role(self, member: Member, new_role: str, changed_by: int) -> RoleChange:
         """Set the member's role and record who did it."""
-        change = RoleChange(member_id=member.id, old_role=member.role, new_role=new_role, changed_by=changed_by,
-                            changed_at=utcnow())
+        change = RoleChange(
+            member_id=member.id, old_role=member.role, new_role=new_role, changed_by=changed_by, changed_at=utcnow()
+        )
         member.role = new_role
         self.session.add(change)
         await self.session.flush()
@@ -38,14 +39,17 @@ class RoleRepository:
         return await self.session.scalar(
             select(RoleChange.old_role)
             .where(RoleChange.member_id == member_id, RoleChange.new_role == Role.COORDINATOR)
-            .order_by(RoleChange.id.desc()).limit(1)
+            .order_by(RoleChange.id.desc())
+            .limit(1)
         )
 
     async def role_changes(self, member_id: int) -> list[RoleChange]:
         """The member's role history, oldest first."""
-        return list(await self.session.scalars(
-            select(RoleChange).where(RoleChange.member_id == member_id).order_by(RoleChange.id)
-        ))
+        return list(
+            await self.session.scalars(
+                select(RoleChange).where(RoleChange.member_id == member_id).order_by(RoleChange.id)
+            )
+        )
 
     async def promoted_coordinators(self) -> list[Member]:
         """Members holding the coordinator role in the database."""

@@ -17,8 +17,12 @@ class StatisticsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def submission_rows(self, form_ids: Iterable[str] | None = None, statuses: Iterable[SubmissionStatus] | None = None,
-                              data_as_text: bool = False) -> list[dict]:
+    async def submission_rows(
+        self,
+        form_ids: Iterable[str] | None = None,
+        statuses: Iterable[SubmissionStatus] | None = None,
+        data_as_text: bool = False,
+    ) -> list[dict]:
         """Submissions (all versions) as plain dicts with their form id and the member's Telegram id.
 
         `data_as_text` leaves the answers as the database's JSON text (None when there are none), for a
@@ -27,8 +31,17 @@ class StatisticsRepository:
         data = cast(Submission.data, Text).label("data") if data_as_text else Submission.data
         query = (
             # Columns, not Submission objects: the engine state (the largest column) is not needed here.
-            select(Submission.id, SurveyForm.form_id, Submission.status, Submission.country, Submission.language,
-                   data, Submission.submitted_at, Member.telegram_id, Member.role)
+            select(
+                Submission.id,
+                SurveyForm.form_id,
+                Submission.status,
+                Submission.country,
+                Submission.language,
+                data,
+                Submission.submitted_at,
+                Member.telegram_id,
+                Member.role,
+            )
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
             .outerjoin(Member, Member.id == Submission.member_id)
             .order_by(Submission.id)
@@ -39,10 +52,19 @@ class StatisticsRepository:
             query = query.where(Submission.status.in_(list(statuses)))
         found = []
         async for row in in_batches(self.session, query):
-            found.append({"id": row.id, "form_id": row.form_id, "status": row.status, "country": row.country,
-                          "language": row.language, "data": row.data if data_as_text else row.data or {},
-                          "submitted_at": row.submitted_at,
-                          "telegram_id": row.telegram_id, "role": row.role})
+            found.append(
+                {
+                    "id": row.id,
+                    "form_id": row.form_id,
+                    "status": row.status,
+                    "country": row.country,
+                    "language": row.language,
+                    "data": row.data if data_as_text else row.data or {},
+                    "submitted_at": row.submitted_at,
+                    "telegram_id": row.telegram_id,
+                    "role": row.role,
+                }
+            )
         return found
 
     async def review_statuses(self, submission_ids: list[int]) -> dict[int, str]:
@@ -51,8 +73,9 @@ class StatisticsRepository:
         found: dict[int, set[str]] = {}
         for start in range(0, len(submission_ids), 500):
             rows = await self.session.execute(
-                select(Threshold.submission_id, Threshold.review_status)
-                .where(Threshold.submission_id.in_(submission_ids[start:start + 500]))
+                select(Threshold.submission_id, Threshold.review_status).where(
+                    Threshold.submission_id.in_(submission_ids[start : start + 500])
+                )
             )
             for submission_id, status in rows:
                 found.setdefault(submission_id, set()).add(status)
@@ -68,5 +91,7 @@ class StatisticsRepository:
 
     async def member_rows(self) -> list[dict]:
         """Members as plain dicts (country and role), for the indicators."""
-        return [{"country": row.country, "role": row.role}
-                async for row in in_batches(self.session, select(Member.country, Member.role))]
+        return [
+            {"country": row.country, "role": row.role}
+            async for row in in_batches(self.session, select(Member.country, Member.role))
+        ]

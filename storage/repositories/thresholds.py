@@ -15,14 +15,40 @@ from storage.repositories.batches import in_batches
 
 # The source's own wording identifies a row: re-importing a file finds the same keys.
 _KEY_FIELDS = (
-    "kind", "jurisdiction", "pollutant_original", "cas", "land_use_original", "value_original", "unit_original",
-    "value_type_original", "basis_original", "conditions", "legal_status_original", "instrument", "year_original",
+    "kind",
+    "jurisdiction",
+    "pollutant_original",
+    "cas",
+    "land_use_original",
+    "value_original",
+    "unit_original",
+    "value_type_original",
+    "basis_original",
+    "conditions",
+    "legal_status_original",
+    "instrument",
+    "year_original",
     "source",
 )
-RECORD_COLUMNS = tuple(column.name for column in Threshold.__table__.columns if column.name not in {
-    "id", "source_key", "origin", "review_status", "submission_id", "reviewed_by", "reviewed_at", "review_note",
-    "created_at", "updated_at", "seed_key", "retired_at",
-})
+RECORD_COLUMNS = tuple(
+    column.name
+    for column in Threshold.__table__.columns
+    if column.name
+    not in {
+        "id",
+        "source_key",
+        "origin",
+        "review_status",
+        "submission_id",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "created_at",
+        "updated_at",
+        "seed_key",
+        "retired_at",
+    }
+)
 REFERENCE = "reference"
 
 
@@ -38,8 +64,13 @@ class ThresholdRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add_records(self, records: Iterable[dict], origin: str, review_status: ReviewStatus = ReviewStatus.APPROVED,
-                          submission_id: int | None = None) -> tuple[int, int]:
+    async def add_records(
+        self,
+        records: Iterable[dict],
+        origin: str,
+        review_status: ReviewStatus = ReviewStatus.APPROVED,
+        submission_id: int | None = None,
+    ) -> tuple[int, int]:
         """Insert records not stored yet (by source key); returns (added, already present).
 
         Meant for batches (a file is imported a thousand rows at a time): one query finds the keys
@@ -49,8 +80,10 @@ class ThresholdRepository:
         keys = [source_key(record) for record in records]
         existing: set[str] = set()
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            existing.update(await self.session.scalars(select(Threshold.source_key).where(Threshold.source_key.in_(chunk))))
+            chunk = keys[start : start + 500]
+            existing.update(
+                await self.session.scalars(select(Threshold.source_key).where(Threshold.source_key.in_(chunk)))
+            )
         now = utcnow()
         rows = []
         for key, record in zip(keys, records):
@@ -58,8 +91,12 @@ class ThresholdRepository:
                 continue
             existing.add(key)
             row = {column: record.get(column) for column in RECORD_COLUMNS} | {
-                "source_key": key, "origin": origin, "review_status": review_status, "submission_id": submission_id,
-                "created_at": now, "updated_at": now,
+                "source_key": key,
+                "origin": origin,
+                "review_status": review_status,
+                "submission_id": submission_id,
+                "created_at": now,
+                "updated_at": now,
             }
             check_row_widths(Threshold, row)
             rows.append(row)
@@ -76,34 +113,47 @@ class ThresholdRepository:
 
     async def approved_signature(self) -> tuple[int, datetime | None, int | None]:
         """Changes whenever the served set changes: count, newest update, highest id."""
-        row = (await self.session.execute(
-            select(func.count(Threshold.id), func.max(Threshold.updated_at), func.max(Threshold.id))
-            .where(Threshold.review_status == ReviewStatus.APPROVED, Threshold.retired_at.is_(None))
-        )).one()
+        row = (
+            await self.session.execute(
+                select(func.count(Threshold.id), func.max(Threshold.updated_at), func.max(Threshold.id)).where(
+                    Threshold.review_status == ReviewStatus.APPROVED, Threshold.retired_at.is_(None)
+                )
+            )
+        ).one()
         return int(row[0]), row[1], row[2]
 
     async def approved_records(self) -> list[dict]:
         """Every served row (approved, not retired) as a plain record dict."""
         columns = [getattr(Threshold, name) for name in RECORD_COLUMNS]
-        query = (select(*columns)
-                 .where(Threshold.review_status == ReviewStatus.APPROVED, Threshold.retired_at.is_(None))
-                 .order_by(Threshold.id))
+        query = (
+            select(*columns)
+            .where(Threshold.review_status == ReviewStatus.APPROVED, Threshold.retired_at.is_(None))
+            .order_by(Threshold.id)
+        )
         return [dict(zip(RECORD_COLUMNS, row)) async for row in in_batches(self.session, query)]
 
     # ------------------------------------------------------------ the reference seed, kept current
 
     async def reference_rows(self) -> list[Threshold]:
         """Every row that came from the shipped reference table, retired ones included."""
-        return list(await self.session.scalars(
-            select(Threshold).where(Threshold.origin == REFERENCE).order_by(Threshold.row_number, Threshold.id)))
+        return list(
+            await self.session.scalars(
+                select(Threshold).where(Threshold.origin == REFERENCE).order_by(Threshold.row_number, Threshold.id)
+            )
+        )
 
     async def other_origin_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of these source keys belong to rows imported or reported (not the reference seed)."""
         keys = list(keys)
         found: set[str] = set()
         for start in range(0, len(keys), 500):
-            found.update(await self.session.scalars(select(Threshold.source_key).where(
-                Threshold.source_key.in_(keys[start:start + 500]), Threshold.origin != REFERENCE)))
+            found.update(
+                await self.session.scalars(
+                    select(Threshold.source_key).where(
+                        Threshold.source_key.in_(keys[start : start + 500]), Threshold.origin != REFERENCE
+                    )
+                )
+            )
         return found
 
     async def insert_rows(self, rows: list[dict]) -> None:
@@ -115,13 +165,21 @@ class ThresholdRepository:
 
     def add_revision(self, threshold_id: int, change: str, previous: dict, digest: str) -> None:
         """Keep what a row was before a seed changed, retired or restored it."""
-        self.session.add(ThresholdRevision(threshold_id=threshold_id, change=change, previous=previous,
-                                           seed_digest=digest, changed_at=utcnow()))
+        self.session.add(
+            ThresholdRevision(
+                threshold_id=threshold_id, change=change, previous=previous, seed_digest=digest, changed_at=utcnow()
+            )
+        )
 
     async def revisions(self, threshold_id: int) -> list[ThresholdRevision]:
         """A row's history, oldest first."""
-        return list(await self.session.scalars(select(ThresholdRevision).where(
-            ThresholdRevision.threshold_id == threshold_id).order_by(ThresholdRevision.id)))
+        return list(
+            await self.session.scalars(
+                select(ThresholdRevision)
+                .where(ThresholdRevision.threshold_id == threshold_id)
+                .order_by(ThresholdRevision.id)
+            )
+        )
 
     async def seed_digest(self, name: str) -> str | None:
         """The digest of the data file version the database was last brought in line with."""

@@ -56,8 +56,11 @@ async def seed_forms(session: AsyncSession) -> None:
     async with session.begin():
         repo = SurveyRepository(session)
         seeds = ThresholdRepository(session)
-        published = set(await session.scalars(
-            select(SurveyForm.source_name).where(SurveyForm.source_name.in_(list(SHIPPED_FORMS))).distinct()))
+        published = set(
+            await session.scalars(
+                select(SurveyForm.source_name).where(SurveyForm.source_name.in_(list(SHIPPED_FORMS))).distinct()
+            )
+        )
         if await seeds.seed_digest(FORMS_SEED_NAME) == digest.hexdigest() and published == set(SHIPPED_FORMS):
             return
         from bot.survey import load_form  # the engine parses the file; storage only keeps the result
@@ -152,8 +155,11 @@ async def _sync(repo: ThresholdRepository, records, digest: str) -> SeedReport:
             _retire(repo, row, digest, now, report)
             report.served_as_other_origin += 1
             continue
-        changes = {column: getattr(row, column) for column in RECORD_COLUMNS
-                   if column not in _QUIET_COLUMNS and getattr(row, column) != data.get(column)}
+        changes = {
+            column: getattr(row, column)
+            for column in RECORD_COLUMNS
+            if column not in _QUIET_COLUMNS and getattr(row, column) != data.get(column)
+        }
         was_retired = row.retired_at is not None
         if changes:
             repo.add_revision(row.id, "updated", _jsonable(changes | {"source_key": row.source_key}), digest)
@@ -178,10 +184,18 @@ async def _sync(repo: ThresholdRepository, records, digest: str) -> SeedReport:
         if key in elsewhere:
             report.served_as_other_origin += 1
             continue
-        rows.append({column: data.get(column) for column in RECORD_COLUMNS} | {
-            "source_key": key, "seed_key": identity, "origin": REFERENCE,
-            "review_status": ReviewStatus.APPROVED, "submission_id": None, "created_at": now, "updated_at": now,
-        })
+        rows.append(
+            {column: data.get(column) for column in RECORD_COLUMNS}
+            | {
+                "source_key": key,
+                "seed_key": identity,
+                "origin": REFERENCE,
+                "review_status": ReviewStatus.APPROVED,
+                "submission_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     await repo.insert_rows(rows)
     report.added = len(rows)
     return report
@@ -192,8 +206,11 @@ def _stored_identity(row) -> str | None:
     from bot.lookup.records import RowError, identity_key, normalize_row, original_row
 
     try:
-        return identity_key(normalize_row(original_row({column: getattr(row, column) for column in RECORD_COLUMNS}),
-                                          row.row_number or 0))
+        return identity_key(
+            normalize_row(
+                original_row({column: getattr(row, column) for column in RECORD_COLUMNS}), row.row_number or 0
+            )
+        )
     except RowError:
         return None  # a row today's rules cannot read matches nothing, so it is retired
 
@@ -213,8 +230,14 @@ async def seed_reference_thresholds(session: AsyncSession) -> None:
     """Keep the verified reference values (with their citations) in line with the shipped table."""
     report = await sync_reference_thresholds(session)
     if report is not None:
-        log.info("reference threshold values: %d added, %d updated, %d retired, %d restored, %d unchanged",
-                 report.added, report.updated, report.retired, report.restored, report.unchanged)
+        log.info(
+            "reference threshold values: %d added, %d updated, %d retired, %d restored, %d unchanged",
+            report.added,
+            report.updated,
+            report.retired,
+            report.restored,
+            report.unchanged,
+        )
 
 
 register_seeder("forms", seed_forms)

@@ -19,8 +19,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--first-name", default="INSOP Test Bot")
     p.add_argument("--rate", type=float, default=None, help="global sends per second (off by default)")
     p.add_argument("--per-chat-rate", type=float, default=None, help="sends per second per chat (off by default)")
-    p.add_argument("--group-rate", type=float, default=None,
-                   help="sends per MINUTE per group chat (id < 0), e.g. 20; overrides --per-chat-rate there")
+    p.add_argument(
+        "--group-rate",
+        type=float,
+        default=None,
+        help="sends per MINUTE per group chat (id < 0), e.g. 20; overrides --per-chat-rate there",
+    )
     p.add_argument("--retry-after", type=int, default=None, help="fixed retry_after reported on 429")
     p.add_argument("--no-penalize", action="store_true", help="do not lock a key for retry_after after a 429")
     p.add_argument("--time-scale", type=float, default=1.0, help="fake seconds per wall second")

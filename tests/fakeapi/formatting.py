@@ -69,7 +69,7 @@ class _Parser(HTMLParser):
             # <pre><code class="language-x"> -> a single pre entity with language
             pre_entity = self.stack[-1][2]
             if pre_entity is not None:
-                pre_entity["language"] = a["class"][len("language-"):]
+                pre_entity["language"] = a["class"][len("language-") :]
             entity = None
         else:
             entity = {"type": _SIMPLE[tag]}
@@ -83,12 +83,10 @@ class _Parser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack:
-            self._fail(f'Unexpected end tag at byte offset {self._pos}')
+            self._fail(f"Unexpected end tag at byte offset {self._pos}")
         open_tag, start, entity = self.stack.pop()
         if open_tag != tag:
-            self._fail(
-                f'Unmatched end tag at byte offset {self._pos}, expected "</{open_tag}>", found "</{tag}>"'
-            )
+            self._fail(f'Unmatched end tag at byte offset {self._pos}, expected "</{open_tag}>", found "</{tag}>"')
         length = self._pos - start
         if entity is not None and length > 0:
             self.entities.append({**entity, "offset": start, "length": length})

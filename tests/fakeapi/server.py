@@ -80,12 +80,10 @@ DEFAULT_TOKEN = "123456789:AAF-fake-token-for-tests_only"
 DEFAULT_USER_ID = 1000001
 
 CONFLICT_WEBHOOK = (
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 CONFLICT_OTHER_POLL = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
@@ -926,8 +924,9 @@ class FakeBotAPI:
             raise ApiError(400, "Bad Request: chat not found")
         return self.register_chat(chat_id)
 
-    def register_chat(self, chat_id: int, type: str | None = None, title: str | None = None,
-                      username: str | None = None) -> dict[str, Any]:
+    def register_chat(
+        self, chat_id: int, type: str | None = None, title: str | None = None, username: str | None = None
+    ) -> dict[str, Any]:
         """Create/overwrite a chat (private chats mirror the user's names)."""
         if type is None:
             type = "private" if chat_id > 0 else ("supergroup" if chat_id <= -1_000_000_000_000 else "group")
@@ -1007,9 +1006,7 @@ class FakeBotAPI:
         """
         if first_name is None and user_id not in self.users:
             first_name = "Tester"
-        user = self._user(
-            user_id, first_name, last_name=last_name, username=username, language_code=language_code
-        )
+        user = self._user(user_id, first_name, last_name=last_name, username=username, language_code=language_code)
         cid = user_id if chat_id is None else chat_id
         if cid in self.chats and self.chats[cid]["type"] == "private":
             self.register_chat(cid)  # refresh names
@@ -1066,7 +1063,9 @@ class FakeBotAPI:
             "id": query_id,
             "from": user,
             "message": json.loads(json.dumps(self.messages[key])),
-            "chat_instance": str((chat_id * 2654435761 + self.bot_id) % 9_000_000_000_000_000_000 - 4_500_000_000_000_000_000),
+            "chat_instance": str(
+                (chat_id * 2654435761 + self.bot_id) % 9_000_000_000_000_000_000 - 4_500_000_000_000_000_000
+            ),
         }
         if data is not None:
             callback["data"] = data
@@ -1143,9 +1142,7 @@ class FakeBotAPI:
     # ------------------------------------------------------------- reading
     def calls_of(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
         canonical = None if method in (None, "*") else self._methods.get(method.lower(), method)
-        return [
-            c for c in self.calls if (canonical is None or c.method == canonical) and (ok is None or c.ok == ok)
-        ]
+        return [c for c in self.calls if (canonical is None or c.method == canonical) and (ok is None or c.ok == ok)]
 
     def sent_messages(self, chat_id: int | None = None, *, include_deleted: bool = False) -> list[dict[str, Any]]:
         """Current state (after edits) of messages the bot sent, oldest first."""
@@ -1195,20 +1192,23 @@ class FakeBotAPI:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 recent = [(c.method, c.status) for c in self.calls[-10:]]
-                raise asyncio.TimeoutError(f"no matching {method} call within {timeout}s; recent: {recent}")
+                raise TimeoutError(f"no matching {method} call within {timeout}s; recent: {recent}")
             event = self._call_event
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
 
-    async def wait_for_message(self, chat_id: int, predicate: Callable[[Call], bool] | None = None,
-                               timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_for_message(
+        self, chat_id: int, predicate: Callable[[Call], bool] | None = None, timeout: float = 5.0
+    ) -> dict[str, Any]:
         """Wait for a successful sendMessage/sendPhoto/sendDocument to ``chat_id``; returns the Message."""
         call = await self.wait_for(
             "*",
-            lambda c: c.ok
-            and c.method in ("sendMessage", "sendPhoto", "sendDocument")
-            and c.params.get("chat_id") == chat_id
-            and (predicate is None or predicate(c)),
+            lambda c: (
+                c.ok
+                and c.method in ("sendMessage", "sendPhoto", "sendDocument")
+                and c.params.get("chat_id") == chat_id
+                and (predicate is None or predicate(c))
+            ),
             timeout,
         )
         return call.result
@@ -1327,8 +1327,14 @@ class FakeBotAPI:
             raise ApiError(400, "Bad Request: message can't be edited")
         return key, message
 
-    def _apply_edit(self, key: tuple[int, int], message: dict[str, Any], changes: dict[str, Any],
-                    markup: dict[str, Any] | None, drop: Iterable[str] = ()) -> dict[str, Any]:
+    def _apply_edit(
+        self,
+        key: tuple[int, int],
+        message: dict[str, Any],
+        changes: dict[str, Any],
+        markup: dict[str, Any] | None,
+        drop: Iterable[str] = (),
+    ) -> dict[str, Any]:
         new = {k: v for k, v in message.items() if k not in drop and k != "reply_markup"}
         new.update(changes)
         if markup:
@@ -1422,12 +1428,14 @@ class FakeBotAPI:
         unique = "AQAD" + base64.urlsafe_b64encode(digest[:9]).decode().rstrip("=")
         return file_id, unique
 
-    def _take_file(self, p: dict[str, Any], files: dict[str, UploadedFile], field: str, method: str) -> tuple[UploadedFile, bool]:
+    def _take_file(
+        self, p: dict[str, Any], files: dict[str, UploadedFile], field: str, method: str
+    ) -> tuple[UploadedFile, bool]:
         """Return (file, is_new_upload) for a photo/document parameter."""
         value = p.get(field)
         upload = None
         if isinstance(value, str) and value.startswith("attach://"):
-            upload = files.get(value[len("attach://"):])
+            upload = files.get(value[len("attach://") :])
             if upload is None:
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         elif field in files:
@@ -1436,8 +1444,9 @@ class FakeBotAPI:
             if value in self.files:
                 return self.files[value], False
             if value.startswith(("http://", "https://")):
-                upload = UploadedFile(field=field, filename=value.rsplit("/", 1)[-1] or None,
-                                      content_type=None, data=b"")
+                upload = UploadedFile(
+                    field=field, filename=value.rsplit("/", 1)[-1] or None, content_type=None, data=b""
+                )
             else:
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         if upload is None:
@@ -1463,7 +1472,12 @@ class FakeBotAPI:
         upload, new = self._take_file(p, files, "photo", "sendPhoto")
         content = self._caption_content(p)
         if new:
-            if upload.data and _image_size(upload.data) is None and upload.content_type not in (None, "application/octet-stream") and not upload.content_type.startswith("image/"):
+            if (
+                upload.data
+                and _image_size(upload.data) is None
+                and upload.content_type not in (None, "application/octet-stream")
+                and not upload.content_type.startswith("image/")
+            ):
                 raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
             self._store_file(upload, "AgACAgIAAxkDAAI", "photos")
         w, h = _image_size(upload.data) or (800, 600)
@@ -1471,10 +1485,24 @@ class FakeBotAPI:
         if max(w, h) > 90:
             k = 90 / max(w, h)
             thumb_id, thumb_unique = upload.file_id + "_t", upload.file_unique_id + "t"
-            sizes.append({"file_id": thumb_id, "file_unique_id": thumb_unique, "file_size": max(1, upload.size // 20),
-                          "width": max(1, round(w * k)), "height": max(1, round(h * k))})
-        sizes.append({"file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
-                      "file_size": upload.size, "width": w, "height": h})
+            sizes.append(
+                {
+                    "file_id": thumb_id,
+                    "file_unique_id": thumb_unique,
+                    "file_size": max(1, upload.size // 20),
+                    "width": max(1, round(w * k)),
+                    "height": max(1, round(h * k)),
+                }
+            )
+        sizes.append(
+            {
+                "file_id": upload.file_id,
+                "file_unique_id": upload.file_unique_id,
+                "file_size": upload.size,
+                "width": w,
+                "height": h,
+            }
+        )
         return self._new_outgoing(p, {"photo": sizes, **content})
 
     def _m_sendDocument(self, p: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
@@ -1496,8 +1524,12 @@ class FakeBotAPI:
         upload = self.files.get(file_id)
         if upload is None:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": file_id, "file_unique_id": upload.file_unique_id, "file_size": upload.size,
-                "file_path": upload.file_path}
+        return {
+            "file_id": file_id,
+            "file_unique_id": upload.file_unique_id,
+            "file_size": upload.size,
+            "file_path": upload.file_path,
+        }
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -1532,14 +1564,24 @@ class FakeBotAPI:
             extra["caption"] = caption
         return self._inject_media(extra, user_id=user_id, **kwargs)
 
-    def inject_photo(self, data: bytes, *, caption: str | None = None, user_id: int = DEFAULT_USER_ID,
-                     **kwargs: Any) -> dict[str, Any]:
+    def inject_photo(
+        self, data: bytes, *, caption: str | None = None, user_id: int = DEFAULT_USER_ID, **kwargs: Any
+    ) -> dict[str, Any]:
         """A user sends a photo (PNG/JPEG/GIF bytes). Returns the Update."""
         upload = UploadedFile("photo", "photo.jpg", "image/jpeg", bytes(data))
         self._store_file(upload, "AgACAgIAAxkBAAI", "photos", record=False)
         w, h = _image_size(upload.data) or (800, 600)
-        extra: dict[str, Any] = {"photo": [{"file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
-                                            "file_size": upload.size, "width": w, "height": h}]}
+        extra: dict[str, Any] = {
+            "photo": [
+                {
+                    "file_id": upload.file_id,
+                    "file_unique_id": upload.file_unique_id,
+                    "file_size": upload.size,
+                    "width": w,
+                    "height": h,
+                }
+            ]
+        }
         if caption:
             extra["caption"] = caption
         return self._inject_media(extra, user_id=user_id, **kwargs)
@@ -1839,11 +1881,17 @@ class FakeBotAPI:
         for attempt in range(1, max(1, self.webhook_max_attempts) + 1):
             if self._closing or self.webhook is not webhook:
                 return False
-            record: dict[str, Any] = {"update_id": update["update_id"], "attempt": attempt, "url": webhook["url"],
-                                      "time": time.time(), "headers": dict(headers)}
+            record: dict[str, Any] = {
+                "update_id": update["update_id"],
+                "attempt": attempt,
+                "url": webhook["url"],
+                "time": time.time(),
+                "headers": dict(headers),
+            }
             try:
-                async with session.post(webhook["url"], json=update, headers=headers,
-                                        timeout=ClientTimeout(total=self.webhook_timeout)) as resp:
+                async with session.post(
+                    webhook["url"], json=update, headers=headers, timeout=ClientTimeout(total=self.webhook_timeout)
+                ) as resp:
                     record["status"] = resp.status
                     if 200 <= resp.status < 300:
                         await self._webhook_reply(resp)
@@ -1851,7 +1899,7 @@ class FakeBotAPI:
                         self.webhook_deliveries.append(record)
                         return True
                     error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
-            except (ClientError, asyncio.TimeoutError, OSError) as e:
+            except (TimeoutError, ClientError, OSError) as e:
                 record["status"] = None
                 if isinstance(e, asyncio.TimeoutError):
                     error = "Connection timed out"
@@ -1879,8 +1927,9 @@ class FakeBotAPI:
                     continue
                 data = await part.read(decode=True)
                 if part.filename:
-                    files[part.name] = UploadedFile(part.name, part.filename,
-                                                    part.headers.get("Content-Type"), bytes(data))
+                    files[part.name] = UploadedFile(
+                        part.name, part.filename, part.headers.get("Content-Type"), bytes(data)
+                    )
                 else:
                     params[part.name] = bytes(data).decode()
         elif resp.content_type == "application/json":
@@ -1945,7 +1994,9 @@ class FakeBotAPI:
     async def _h_callback(self, request: web.Request) -> web.Response:
         b = await self._json(request)
         try:
-            return self._ctl(self.inject_callback_query(b.pop("chat_id"), b.pop("message_id"), b.pop("data", None), **b))
+            return self._ctl(
+                self.inject_callback_query(b.pop("chat_id"), b.pop("message_id"), b.pop("data", None), **b)
+            )
         except (KeyError, TypeError) as e:
             return self._ctl_error(str(e))
 
@@ -2000,7 +2051,7 @@ class FakeBotAPI:
                 since=b.get("since"),
                 consume=bool(b.get("consume", True)),
             )
-        except asyncio.TimeoutError as e:
+        except TimeoutError as e:
             return self._ctl_error(str(e), status=408)
         return self._ctl(call.to_dict())
 
@@ -2013,7 +2064,9 @@ class FakeBotAPI:
 
     async def _h_block(self, request: web.Request) -> web.Response:
         b = await self._json(request)
-        return self._ctl(self.set_blocked(int(b["chat_id"]), bool(b.get("blocked", True)), notify=bool(b.get("notify"))))
+        return self._ctl(
+            self.set_blocked(int(b["chat_id"]), bool(b.get("blocked", True)), notify=bool(b.get("notify")))
+        )
 
     async def _h_fail(self, request: web.Request) -> web.Response:
         b = await self._json(request)

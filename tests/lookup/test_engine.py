@@ -17,20 +17,22 @@ def _values(records):
     return sorted(r.value if r.value is not None else (r.value_min, r.value_max) for r in records)
 
 
-@pytest.mark.parametrize("text, pollutant, land_use, country, values", [
-    ("Pb industrial Canada", "lead", "industrial", "CA", [600]),
-    ("plomb sol résidentiel Pays-Bas", "lead", "residential", "NL", [50, 210, 530]),
-    ("límite de cadmio en suelo agrícola en Canadá", "cadmium", "agricultural", "CA", [1.4]),
-    ("свинец промышленные земли Китай", "lead", "industrial", "CN", [800, 2500]),
-    ("中国农用地镉筛选值", "cadmium", "agricultural", "CN", [0.3, 0.3, 0.3, 0.6]),
-    ("حد الكادميوم في التربة الزراعية في كندا", "cadmium", "agricultural", "CA", [1.4]),
-    ("cadmum limt agricultral soil canda", "cadmium", "agricultural", "CA", [1.4]),
-    ("7440-43-9 agricultural Canada", "cadmium", "agricultural", "CA", [1.4]),
-    ("Hg residential Netherlands", "mercury", "residential", "NL", [0.15, 0.83, 4, 36]),
-    ("镉 荷兰", "cadmium", None, "NL", [0.6, 1.2, 4.3, 13]),
-])
-def test_brief_queries_find_the_values_of_the_table(index, vocabulary, text, pollutant,
-                                                    land_use, country, values):
+@pytest.mark.parametrize(
+    "text, pollutant, land_use, country, values",
+    [
+        ("Pb industrial Canada", "lead", "industrial", "CA", [600]),
+        ("plomb sol résidentiel Pays-Bas", "lead", "residential", "NL", [50, 210, 530]),
+        ("límite de cadmio en suelo agrícola en Canadá", "cadmium", "agricultural", "CA", [1.4]),
+        ("свинец промышленные земли Китай", "lead", "industrial", "CN", [800, 2500]),
+        ("中国农用地镉筛选值", "cadmium", "agricultural", "CN", [0.3, 0.3, 0.3, 0.6]),
+        ("حد الكادميوم في التربة الزراعية في كندا", "cadmium", "agricultural", "CA", [1.4]),
+        ("cadmum limt agricultral soil canda", "cadmium", "agricultural", "CA", [1.4]),
+        ("7440-43-9 agricultural Canada", "cadmium", "agricultural", "CA", [1.4]),
+        ("Hg residential Netherlands", "mercury", "residential", "NL", [0.15, 0.83, 4, 36]),
+        ("镉 荷兰", "cadmium", None, "NL", [0.6, 1.2, 4.3, 13]),
+    ],
+)
+def test_brief_queries_find_the_values_of_the_table(index, vocabulary, text, pollutant, land_use, country, values):
     result = lookup(index, text, vocabulary=vocabulary)
     assert (result.pollutant, result.land_use, result.country) == (pollutant, land_use, country)
     assert result.kind == RESULT_VALUES
@@ -98,9 +100,9 @@ SIX_LANGUAGES = {
 }
 
 
-@pytest.mark.parametrize("expected, text", [
-    (expected, text) for expected, texts in SIX_LANGUAGES.items() for text in texts
-])
+@pytest.mark.parametrize(
+    "expected, text", [(expected, text) for expected, texts in SIX_LANGUAGES.items() for text in texts]
+)
 def test_same_question_in_six_languages(index, vocabulary, expected, text):
     pollutant, land_use, country, values = expected
     result = lookup(index, text, vocabulary=vocabulary)
@@ -108,10 +110,20 @@ def test_same_question_in_six_languages(index, vocabulary, expected, text):
     assert _values(result.results) == list(values)
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "qwxz blorf zzkv", "x" * 10_000, "'; DROP TABLE thresholds; --",
-    "1' OR '1'='1", "<script>alert(1)</script>", "🙂🙂🙂", "12345",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "qwxz blorf zzkv",
+        "x" * 10_000,
+        "'; DROP TABLE thresholds; --",
+        "1' OR '1'='1",
+        "<script>alert(1)</script>",
+        "🙂🙂🙂",
+        "12345",
+    ],
+)
 def test_nonsense_gets_help_without_exception(index, vocabulary, text):
     result = lookup(index, text, vocabulary=vocabulary)
     assert result.kind == RESULT_HELP
@@ -124,9 +136,15 @@ def test_long_input_is_truncated_before_parsing(vocabulary):
     assert (parsed.pollutant, parsed.country) == ("lead", "CA")
 
 
-@pytest.mark.parametrize("text", [
-    "limit soil in", "what is the limit in soil", "value for the land", "as in de",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "limit soil in",
+        "what is the limit in soil",
+        "value for the land",
+        "as in de",
+    ],
+)
 def test_ordinary_words_are_not_countries(vocabulary, text):
     assert parse_query(text, vocabulary).country is None
 

@@ -4,13 +4,34 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.lookup import lookup, parse_query
-from bot.telegram_render import render_text
 from bot.lookup.parser import MAX_QUERY_CHARS, ParsedQuery
+from bot.telegram_render import render_text
 
-_WORDS = st.sampled_from([
-    "cadmium", "Pb", "CA", "IN", "Канада", "镉", "الكادميوم", "pH", "7.5", "(VI)", "γ-HCH",
-    "7440-43-9", "résidentiel", "'; --", "كندا", "中国", "агрикультура", "", " ", "&", "<b>",
-])
+_WORDS = st.sampled_from(
+    [
+        "cadmium",
+        "Pb",
+        "CA",
+        "IN",
+        "Канада",
+        "镉",
+        "الكادميوم",
+        "pH",
+        "7.5",
+        "(VI)",
+        "γ-HCH",
+        "7440-43-9",
+        "résidentiel",
+        "'; --",
+        "كندا",
+        "中国",
+        "агрикультура",
+        "",
+        " ",
+        "&",
+        "<b>",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -21,10 +21,20 @@ from tests.lookup.conftest import SEED_THRESHOLDS_CSV
 
 def _row(**overrides):
     row = {
-        "country_iso2": "CA", "country": "Canada", "jurisdiction_level": "national",
-        "pollutant": "cadmium", "cas": "7440-43-9", "land_use": "agricultural", "value": "1.4",
-        "unit": "mg/kg dw", "value_type": "guideline (SQG)", "basis": "total",
-        "conditions": "", "legal_status": "guideline", "instrument": "CCME", "year": "2007",
+        "country_iso2": "CA",
+        "country": "Canada",
+        "jurisdiction_level": "national",
+        "pollutant": "cadmium",
+        "cas": "7440-43-9",
+        "land_use": "agricultural",
+        "value": "1.4",
+        "unit": "mg/kg dw",
+        "value_type": "guideline (SQG)",
+        "basis": "total",
+        "conditions": "",
+        "legal_status": "guideline",
+        "instrument": "CCME",
+        "year": "2007",
         "source_url_or_path": "https://example.org/ccme",
     }
     row.update(overrides)
@@ -38,7 +48,12 @@ def test_every_line_of_the_shipped_csv_normalizes(seed_records):
     assert len(seed_records) == 965
     assert all(record.source and record.verification_note for record in seed_records)
     assert {record.land_use for record in seed_records} <= {
-        "agricultural", "residential", "commercial", "industrial", "all"}
+        "agricultural",
+        "residential",
+        "commercial",
+        "industrial",
+        "all",
+    }
     # Dioxins keep their toxic-equivalent unit: never converted to mg/kg.
     assert {record.unit for record in seed_records} == {"mg/kg dw", "ng WHO-TEQ/kg dw", "ng I-TEQ/kg dw"}
     assert all(r.unit.startswith("ng ") for r in seed_records if "teq" in r.unit_original.lower())
@@ -46,8 +61,32 @@ def test_every_line_of_the_shipped_csv_normalizes(seed_records):
 
 def test_jurisdictions_are_iso_codes_or_eu(seed_records):
     codes = {record.jurisdiction for record in seed_records}
-    assert codes == {"CA", "CN", "NL", "EU", "FI", "US", "ZA", "NG", "KE", "BR", "KR", "JP",
-                     "DE", "GB", "TW", "VN", "CR", "AR", "BG", "CZ", "ES", "FR", "IT", "SK"}
+    assert codes == {
+        "CA",
+        "CN",
+        "NL",
+        "EU",
+        "FI",
+        "US",
+        "ZA",
+        "NG",
+        "KE",
+        "BR",
+        "KR",
+        "JP",
+        "DE",
+        "GB",
+        "TW",
+        "VN",
+        "CR",
+        "AR",
+        "BG",
+        "CZ",
+        "ES",
+        "FR",
+        "IT",
+        "SK",
+    }
     eu = [r for r in seed_records if r.jurisdiction == "EU"]
     assert {r.jurisdiction_level for r in eu} == {"supranational"}
 
@@ -79,11 +118,15 @@ def test_kenya_is_a_status_record_with_its_source(seed_records):
 def test_chinese_ph_bands_are_parsed_with_open_and_closed_ends(seed_records):
     bands = sorted(
         (r.ph_min or 0, r.ph_max or 99, r.value, r.ph_min_inclusive, r.ph_max_inclusive)
-        for r in seed_records if r.jurisdiction == "CN" and r.pollutant_id == "mercury"
-        and r.land_use == "agricultural"
+        for r in seed_records
+        if r.jurisdiction == "CN" and r.pollutant_id == "mercury" and r.land_use == "agricultural"
     )
-    assert bands == [(0, 5.5, 1.3, True, True), (5.5, 6.5, 1.8, False, True),
-                     (6.5, 7.5, 2.4, False, True), (7.5, 99, 3.4, False, True)]
+    assert bands == [
+        (0, 5.5, 1.3, True, True),
+        (5.5, 6.5, 1.8, False, True),
+        (6.5, 7.5, 2.4, False, True),
+        (7.5, 99, 3.4, False, True),
+    ]
 
 
 def test_a_passing_mention_of_ph_is_not_a_band(seed_records):
@@ -118,23 +161,31 @@ def test_micrograms_are_converted_to_milligrams():
 
 
 def test_value_types_legal_status_and_year_are_normalized():
-    record = normalize_row(_row(value_type="maximum limit (giá trị giới hạn tối đa)",
-                                legal_status="guideline (values 'se considerarán como guía')",
-                                year="2021 (in force 2023-08-01)"), 3)
+    record = normalize_row(
+        _row(
+            value_type="maximum limit (giá trị giới hạn tối đa)",
+            legal_status="guideline (values 'se considerarán como guía')",
+            year="2021 (in force 2023-08-01)",
+        ),
+        3,
+    )
     assert record.value_type == "limit"
     assert record.legal_status == "guideline"
     assert record.year == 2021 and record.year_original == "2021 (in force 2023-08-01)"
     assert record.kind == KIND_VALUE
 
 
-@pytest.mark.parametrize("column, value, fragment", [
-    ("value", "about five", "value"),
-    ("unit", "furlongs", "unit"),
-    ("country_iso2", "XYZ", "country_iso2"),
-    ("land_use", "moon base", "land_use"),
-    ("pollutant", "", "pollutant"),
-    ("source_url_or_path", "", "source_url_or_path"),
-])
+@pytest.mark.parametrize(
+    "column, value, fragment",
+    [
+        ("value", "about five", "value"),
+        ("unit", "furlongs", "unit"),
+        ("country_iso2", "XYZ", "country_iso2"),
+        ("land_use", "moon base", "land_use"),
+        ("pollutant", "", "pollutant"),
+        ("source_url_or_path", "", "source_url_or_path"),
+    ],
+)
 def test_bad_rows_raise_a_one_line_error_naming_row_and_column(column, value, fragment):
     with pytest.raises(RowError) as caught:
         normalize_row(_row(**{column: value}), 42)
@@ -157,12 +208,15 @@ def test_to_dict_round_trips_with_plain_types(seed_records):
         assert ThresholdRecord.from_dict(data) == record
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("pH<=5.5; applies", (None, 5.5, True, True)),
-    ("5.5<pH<=6.5; x", (5.5, 6.5, False, True)),
-    ("pH>7.5", (7.5, None, False, True)),
-    ("soil pH 6-7; Member States", (6.0, 7.0, True, True)),
-    ("standard soil; lowered at pH<6", (None, None, True, True)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("pH<=5.5; applies", (None, 5.5, True, True)),
+        ("5.5<pH<=6.5; x", (5.5, 6.5, False, True)),
+        ("pH>7.5", (7.5, None, False, True)),
+        ("soil pH 6-7; Member States", (6.0, 7.0, True, True)),
+        ("standard soil; lowered at pH<6", (None, None, True, True)),
+    ],
+)
 def test_parse_ph_band(text, expected):
     assert parse_ph_band(text) == expected

@@ -63,8 +63,7 @@ def test_english_reply_shows_value_type_status_instrument_and_source(index, voca
 
 
 def test_kenya_reply_is_honest_and_labels_alternatives(index, vocabulary, tr):
-    text = render_text(lookup(index, "cadmium limit in agricultural soil in Kenya",
-                              vocabulary=vocabulary), tr, "en")
+    text = render_text(lookup(index, "cadmium limit in agricultural soil in Kenya", vocabulary=vocabulary), tr, "en")
     assert "No national value recorded for Kenya." in text
     assert "10.11648/j.ijema.20170502.11" in text
     assert "do NOT apply in Kenya" in text
@@ -139,12 +138,26 @@ def test_real_long_reply_splits_under_telegram_limit(index, vocabulary, tr):
 def test_json_shape_for_the_cli(index, vocabulary, tr):
     data = result_to_json(lookup(index, "Pb industrial Canada", vocabulary=vocabulary), tr, "en")
     json.dumps(data)
-    assert {"pollutant", "land_use", "country", "results", "alternatives", "text",
-            "confidence", "suggestions"} <= set(data)
+    assert {"pollutant", "land_use", "country", "results", "alternatives", "text", "confidence", "suggestions"} <= set(
+        data
+    )
     assert (data["pollutant"], data["land_use"], data["country"]) == ("lead", "industrial", "CA")
     item = data["results"][0]
-    for key in ("country", "pollutant", "land_use", "value", "value_min", "value_max", "unit",
-                "value_type", "conditions", "legal_status", "instrument", "year", "source"):
+    for key in (
+        "country",
+        "pollutant",
+        "land_use",
+        "value",
+        "value_min",
+        "value_max",
+        "unit",
+        "value_type",
+        "conditions",
+        "legal_status",
+        "instrument",
+        "year",
+        "source",
+    ):
         assert key in item
     assert item["value"] == 600 and item["unit"] == "mg/kg dw" and item["year"] == 2007
 

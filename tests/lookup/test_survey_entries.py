@@ -7,13 +7,33 @@ from bot.lookup.survey_entries import records_from_submission
 
 def submission(**changes):
     data = {
-        "country": "KE", "has_thresholds": "yes", "legal_status": "binding", "land_uses": ["agricultural", "other"],
-        "land_uses_other": "sewage sludge plots", "consent_publish": "yes",
+        "country": "KE",
+        "has_thresholds": "yes",
+        "legal_status": "binding",
+        "land_uses": ["agricultural", "other"],
+        "land_uses_other": "sewage sludge plots",
+        "consent_publish": "yes",
         "threshold": [
-            {"pollutant": "cadmium", "threshold_land_use": "other", "value": 1.5, "unit": "mg_kg",
-             "value_type": "screening", "basis": "total", "instrument": "Soil Act", "year": 2019},
-            {"pollutant": "lead", "threshold_land_use": "agricultural", "value": 100, "unit": "mg_kg",
-             "value_type": "screening", "basis": "total", "instrument": "Soil Act", "year": 2019},
+            {
+                "pollutant": "cadmium",
+                "threshold_land_use": "other",
+                "value": 1.5,
+                "unit": "mg_kg",
+                "value_type": "screening",
+                "basis": "total",
+                "instrument": "Soil Act",
+                "year": 2019,
+            },
+            {
+                "pollutant": "lead",
+                "threshold_land_use": "agricultural",
+                "value": 100,
+                "unit": "mg_kg",
+                "value_type": "screening",
+                "basis": "total",
+                "instrument": "Soil Act",
+                "year": 2019,
+            },
         ],
     }
     data.update(changes)

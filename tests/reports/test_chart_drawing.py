@@ -15,13 +15,22 @@ from bot.reports.indicators import Indicator, RegionProgress, indicator_label
 from bot.reports.regions import REGIONS, region_label
 
 ENGLISH = gettext.NullTranslations()
-REGION_ROWS = [RegionProgress("africa", targeted=10, responded=3, drafts=1),
-               RegionProgress("europe", targeted=4, responded=4, drafts=0)]
+REGION_ROWS = [
+    RegionProgress("africa", targeted=10, responded=3, drafts=1),
+    RegionProgress("europe", targeted=4, responded=4, drafts=0),
+]
 INDICATORS = [Indicator("countries_responded", 0.4, 4, 10), Indicator("countries_in_discussions", 0.25, 2, 8, 0.5)]
 CADMIUM = [
     {"jurisdiction": "Canada", "value": 1.4, "unit": "mg/kg", "value_type": "guideline"},
     {"jurisdiction": "Netherlands", "value": 13, "unit": "mg/kg", "value_type": "intervention"},
-    {"jurisdiction": "China", "value": None, "value_min": 0.3, "value_max": 0.8, "unit": "mg/kg", "value_type": "screening"},
+    {
+        "jurisdiction": "China",
+        "value": None,
+        "value_min": 0.3,
+        "value_max": 0.8,
+        "unit": "mg/kg",
+        "value_type": "screening",
+    },
 ]
 
 
@@ -85,8 +94,10 @@ def test_progress_chart_draws_the_rates_counts_and_goals():
 
 def test_progress_chart_without_rows_draws_empty_panels_with_their_titles():
     figure = progress_figure([], [], ENGLISH, "en")
-    assert [axes.get_title(loc="left") for axes in figure.axes] == ["Response rate by region",
-                                                                     "Action plan indicators against their goals"]
+    assert [axes.get_title(loc="left") for axes in figure.axes] == [
+        "Response rate by region",
+        "Action plan indicators against their goals",
+    ]
     assert all(not axes.patches and not axes.texts for axes in figure.axes)
 
 
@@ -94,13 +105,16 @@ def test_a_french_chart_is_drawn_in_french_with_french_numbers(catalog):
     french = catalog("fr")
     figure = progress_figure(REGION_ROWS, INDICATORS, french, "fr")
     regions, indicators = figure.axes
-    for msgid, drawn in [("INSOP survey progress", figure._suptitle.get_text()),
-                         ("Response rate by region", regions.get_title(loc="left")),
-                         ("Share (%)", indicators.get_xlabel())]:
+    for msgid, drawn in [
+        ("INSOP survey progress", figure._suptitle.get_text()),
+        ("Response rate by region", regions.get_title(loc="left")),
+        ("Share (%)", indicators.get_xlabel()),
+    ]:
         assert drawn == french.gettext(msgid) != msgid
     assert tick_names(regions) == ["Afrique", "Europe"]
-    assert regions.texts[0].get_text() == french.gettext("{responded} of {targeted}").format(responded=3, targeted=10) \
-        + " · " + french.ngettext("{count} draft", "{count} drafts", 1).format(count=1)
+    assert regions.texts[0].get_text() == french.gettext("{responded} of {targeted}").format(
+        responded=3, targeted=10
+    ) + " · " + french.ngettext("{count} draft", "{count} drafts", 1).format(count=1)
     # "75 %" with the narrow no-break space French puts before the sign, as Babel writes it.
     assert regions.xaxis.get_major_formatter()(75, 0) == format_percent(0.75, locale="fr") != "75%"
     english = set(drawn_texts(progress_figure(REGION_ROWS, INDICATORS, ENGLISH, "en")))
@@ -114,11 +128,16 @@ def test_comparison_chart_draws_each_value_sorted_with_its_range_and_kind():
     assert axes.get_xlabel() == "Threshold value (mg/kg)"
     assert axes.get_xscale() == "linear"
     assert tick_names(axes) == ["China", "Canada", "Netherlands"]  # smallest first
-    assert [(round(bar.get_x(), 6), round(bar.get_width(), 6)) for bar in axes.patches] == [(0.3, 0.5), (0, 1.4), (0, 13)]
+    assert [(round(bar.get_x(), 6), round(bar.get_width(), 6)) for bar in axes.patches] == [
+        (0.3, 0.5),
+        (0, 1.4),
+        (0, 13),
+    ]
     assert [text.get_text() for text in axes.texts] == ["0.3–0.8", "1.4", "13"]
     (legend,) = figure.legends
-    assert [text.get_text() for text in legend.get_texts()] == [value_type_label(kind, ENGLISH)
-                                                                for kind in ("screening", "guideline", "intervention")]
+    assert [text.get_text() for text in legend.get_texts()] == [
+        value_type_label(kind, ENGLISH) for kind in ("screening", "guideline", "intervention")
+    ]
 
 
 def test_values_far_apart_get_a_log_axis_and_mixed_units_are_written_at_each_bar():
@@ -151,13 +170,16 @@ def test_an_arabic_chart_is_in_arabic_with_the_names_on_the_right(catalog):
     assert bar_widths(regions) == [30.0, 100.0]
     # Every letter drawn is Arabic, but the project's name.
     letters = [char for text in drawn_texts(figure) for char in text.replace("INSOP", "") if char.isalpha()]
-    assert letters and all("ARABIC" in unicodedata.name(char) for char in letters), \
-        {char for char in letters if "ARABIC" not in unicodedata.name(char)}
+    assert letters and all("ARABIC" in unicodedata.name(char) for char in letters), {
+        char for char in letters if "ARABIC" not in unicodedata.name(char)
+    }
 
 
 def test_an_arabic_comparison_puts_the_jurisdictions_on_the_right():
-    rows = [{"jurisdiction": name, "value": value, "unit": "mg/kg", "value_type": "limit"}
-            for name, value in (("كندا", 1.4), ("هولندا", 13))]
+    rows = [
+        {"jurisdiction": name, "value": value, "unit": "mg/kg", "value_type": "limit"}
+        for name, value in (("كندا", 1.4), ("هولندا", 13))
+    ]
     (axes,) = comparison_figure(rows, "الكادميوم", "الأراضي الزراعية", ENGLISH, "ar").axes
     assert axes.yaxis.get_ticks_position() == "right" and axes.xaxis_inverted()
     assert tick_names(axes) == ["كندا", "هولندا"]

@@ -59,7 +59,9 @@ def test_progress_chart_with_no_rows_at_all():
 
 
 def test_progress_chart_with_data_and_drafts():
-    rows = [RegionProgress(region, targeted=10, responded=index, drafts=index % 3) for index, region in enumerate(REGIONS)]
+    rows = [
+        RegionProgress(region, targeted=10, responded=index, drafts=index % 3) for index, region in enumerate(REGIONS)
+    ]
     indicators = [
         Indicator("countries_responded", 0.4, 4, 10),
         Indicator("countries_in_discussions", 0.6, 6, 10, 0.5),
@@ -75,15 +77,46 @@ def test_charts_draw_chinese_arabic_and_russian_text_without_raising(script, loc
     rows = [RegionProgress(region, 3, 1, 1) for region in REGIONS]
     indicators = compute_indicators([], [], {"KE"}, load_regions())
     assert progress_chart(rows, indicators, tr, locale).startswith(PNG_MAGIC)
-    values = [{"jurisdiction": f"{script} {index}", "value": index + 0.5, "unit": "mg/kg", "value_type": "limit"} for index in range(4)]
+    values = [
+        {"jurisdiction": f"{script} {index}", "value": index + 0.5, "unit": "mg/kg", "value_type": "limit"}
+        for index in range(4)
+    ]
     assert comparison_chart(values, script, script, tr, locale).startswith(PNG_MAGIC)
 
 
 CADMIUM = [
-    {"jurisdiction": "Canada", "value": 1.4, "value_min": None, "value_max": None, "unit": "mg/kg", "value_type": "guideline"},
-    {"jurisdiction": "Netherlands", "value": 13, "value_min": None, "value_max": None, "unit": "mg/kg", "value_type": "intervention"},
-    {"jurisdiction": "China", "value": None, "value_min": 0.3, "value_max": 0.8, "unit": "mg/kg", "value_type": "screening"},
-    {"jurisdiction": "Finland", "value": 1, "value_min": None, "value_max": None, "unit": "mg/kg", "value_type": "background"},
+    {
+        "jurisdiction": "Canada",
+        "value": 1.4,
+        "value_min": None,
+        "value_max": None,
+        "unit": "mg/kg",
+        "value_type": "guideline",
+    },
+    {
+        "jurisdiction": "Netherlands",
+        "value": 13,
+        "value_min": None,
+        "value_max": None,
+        "unit": "mg/kg",
+        "value_type": "intervention",
+    },
+    {
+        "jurisdiction": "China",
+        "value": None,
+        "value_min": 0.3,
+        "value_max": 0.8,
+        "unit": "mg/kg",
+        "value_type": "screening",
+    },
+    {
+        "jurisdiction": "Finland",
+        "value": 1,
+        "value_min": None,
+        "value_max": None,
+        "unit": "mg/kg",
+        "value_type": "background",
+    },
 ]
 
 
@@ -116,7 +149,9 @@ def test_font_fallback_lists_only_installed_families():
     assert all(family in installed for family in families[1:])
 
 
-@pytest.mark.parametrize("cjk_font, expected", [(True, ["zh", "zh-Hans", "fr", "ar"]), (False, ["en", "en", "fr", "ar"])])
+@pytest.mark.parametrize(
+    "cjk_font, expected", [(True, ["zh", "zh-Hans", "fr", "ar"]), (False, ["en", "en", "fr", "ar"])]
+)
 def test_charts_are_drawn_in_english_for_chinese_only_where_no_cjk_font_exists(monkeypatch, cjk_font, expected):
     monkeypatch.setattr(charts, "has_cjk_font", lambda: cjk_font)
     assert [charts.chart_language(lang) for lang in ("zh", "zh-Hans", "fr", "ar")] == expected

@@ -9,8 +9,10 @@ from bot.reports.indicators import Indicator, RegionProgress
 from bot.reports.regions import REGIONS
 
 TR = gettext.NullTranslations()
-ROWS = [{"jurisdiction": name, "value": value, "unit": "mg/kg", "value_type": "limit"}
-        for name, value in (("كندا", 1.4), ("الصين", 0.3), ("هولندا", 13))]
+ROWS = [
+    {"jurisdiction": name, "value": value, "unit": "mg/kg", "value_type": "limit"}
+    for name, value in (("كندا", 1.4), ("الصين", 0.3), ("هولندا", 13))
+]
 
 
 @pytest.fixture
@@ -20,9 +22,20 @@ def drawn(monkeypatch):
     render = charts._render_png
 
     def keep(figure):
-        figures.append([(axes.xaxis_inverted(), axes.yaxis.get_ticks_position(), axes.get_title(loc="right"),
-                         axes.get_title(loc="left"), axes.spines["left"].get_visible(), axes.spines["right"].get_visible(),
-                         [text.get_horizontalalignment() for text in axes.texts]) for axes in figure.axes])
+        figures.append(
+            [
+                (
+                    axes.xaxis_inverted(),
+                    axes.yaxis.get_ticks_position(),
+                    axes.get_title(loc="right"),
+                    axes.get_title(loc="left"),
+                    axes.spines["left"].get_visible(),
+                    axes.spines["right"].get_visible(),
+                    [text.get_horizontalalignment() for text in axes.texts],
+                )
+                for axes in figure.axes
+            ]
+        )
         return render(figure)
 
     monkeypatch.setattr(charts, "_render_png", keep)
@@ -43,7 +56,9 @@ def test_arabic_comparison_chart_is_mirrored(drawn, locale):
 def test_left_to_right_charts_are_unchanged(drawn, locale):
     charts.comparison_chart(ROWS, "Cd", "agricultural", TR, locale)
     inverted, ticks, right_title, left_title, left_spine, right_spine, aligns = drawn[-1][0]
-    assert not inverted and ticks == "left" and left_title and not right_title and left_spine and set(aligns) == {"left"}
+    assert (
+        not inverted and ticks == "left" and left_title and not right_title and left_spine and set(aligns) == {"left"}
+    )
 
 
 def test_arabic_progress_chart_is_mirrored_in_both_panels(drawn):

@@ -14,30 +14,72 @@ from bot.survey.form import Choice, Form, Node
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
 
-THRESHOLD_FORM = load_form(FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx")  # the answers below are of that version
+THRESHOLD_FORM = load_form(
+    FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx"
+)  # the answers below are of that version
 MAIN_COLUMNS = [
-    "country", "role", "institution", "has_thresholds", "legal_status", "land_uses", "land_uses_other",
-    "threshold_count", "in_discussions", "working_toward", "obstacles", "obstacles_other", "consent_publish",
+    "country",
+    "role",
+    "institution",
+    "has_thresholds",
+    "legal_status",
+    "land_uses",
+    "land_uses_other",
+    "threshold_count",
+    "in_discussions",
+    "working_toward",
+    "obstacles",
+    "obstacles_other",
+    "consent_publish",
 ]
 META = ["_submission_id", "_country", "_country_name", "_region", "_language", "_submitted_at", "_review_status"]
 
 
 def submission(**changes):
     data = {
-        "country": "KE", "role": "Soil scientist", "institution": "KALRO", "has_thresholds": "yes",
-        "legal_status": "binding", "land_uses": ["agricultural", "industrial"],
+        "country": "KE",
+        "role": "Soil scientist",
+        "institution": "KALRO",
+        "has_thresholds": "yes",
+        "legal_status": "binding",
+        "land_uses": ["agricultural", "industrial"],
         "threshold": [
-            {"threshold_number": "1", "pollutant": "cadmium", "threshold_land_use": "agricultural", "value": 1.4,
-             "unit": "mg_kg", "value_type": "limit", "basis": "total", "instrument": "EMCA 2006", "year": 2006},
-            {"threshold_number": "2", "pollutant": "lead", "threshold_land_use": "industrial", "value": 600,
-             "unit": "mg_kg", "value_type": "limit", "basis": "aqua_regia", "instrument": "EMCA 2006", "year": 2006},
+            {
+                "threshold_number": "1",
+                "pollutant": "cadmium",
+                "threshold_land_use": "agricultural",
+                "value": 1.4,
+                "unit": "mg_kg",
+                "value_type": "limit",
+                "basis": "total",
+                "instrument": "EMCA 2006",
+                "year": 2006,
+            },
+            {
+                "threshold_number": "2",
+                "pollutant": "lead",
+                "threshold_land_use": "industrial",
+                "value": 600,
+                "unit": "mg_kg",
+                "value_type": "limit",
+                "basis": "aqua_regia",
+                "instrument": "EMCA 2006",
+                "year": 2006,
+            },
         ],
-        "threshold_count": "2", "in_discussions": "yes", "consent_publish": "yes",
+        "threshold_count": "2",
+        "in_discussions": "yes",
+        "consent_publish": "yes",
     }
     row = {
-        "id": 12, "data": data, "country": "KE", "region": "africa", "language": "fr",
+        "id": 12,
+        "data": data,
+        "country": "KE",
+        "region": "africa",
+        "language": "fr",
         "submitted_at": datetime.datetime(2025, 6, 1, 12, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=3))),
-        "review_status": "pending", "telegram_id": 123456789,
+        "review_status": "pending",
+        "telegram_id": 123456789,
     }
     row.update(changes)
     return row
@@ -71,7 +113,9 @@ def test_repeat_sheet_rows_link_to_their_submission():
     assert header[-2:] == ["_parent_submission_id", "_index"]
     rows = [dict(zip(header, row)) for row in repeat[1:]]
     assert [(row["_parent_submission_id"], row["_index"], row["pollutant"], row["value"]) for row in rows] == [
-        (12, 1, "cadmium", 1.4), (12, 2, "lead", 600)]
+        (12, 1, "cadmium", 1.4),
+        (12, 2, "lead", 600),
+    ]
     assert [row[0] for row in tables["INSOP soil threshold values"][1:]] == ["KE", "NL"]
 
 
@@ -98,8 +142,16 @@ def test_formula_like_text_is_neutralized_in_xlsx_and_csv(dangerous):
 
 
 def test_negative_numbers_stay_numbers():
-    form = Form("f", "Numbers", "1", "English (en)", ["English (en)"], "data",
-                [Node("temperature", "decimal", "temperature")], {})
+    form = Form(
+        "f",
+        "Numbers",
+        "1",
+        "English (en)",
+        ["English (en)"],
+        "data",
+        [Node("temperature", "decimal", "temperature")],
+        {},
+    )
     export = build_export(form, [{"id": 1, "data": {"temperature": -4.5}}])
     assert sheets(export)["Numbers"][1][0] == -4.5
     assert export.csv.decode("utf-8-sig").splitlines()[1].startswith("-4.5,")
@@ -117,11 +169,23 @@ def test_sheet_names_are_sanitized_short_and_unique_and_nested_repeats_link_to_p
     inner = Node("sample", "repeat", "visits/x/sample", children=[Node("depth", "integer", "visits/x/sample/depth")])
     visit = Node("site: [north]/south*?", "repeat", "visits/x", children=[Node("day", "date", "visits/x/day"), inner])
     group = Node("visits", "group", "visits", children=[visit])
-    form = Form("f", "A very long form title that Excel cannot hold", "1", "English (en)", ["English (en)"], "data",
-                [Node("site", "select_one", "site", list_name="sites"), group],
-                {"sites": [Choice("a", {"English (en)": "Site A"})]})
-    data = {"site": "a", "site: [north]/south*?": [{"day": "2025-06-01", "sample": [{"depth": 10}, {"depth": 20}]},
-                                                   {"day": "2025-06-02", "sample": [{"depth": 5}]}]}
+    form = Form(
+        "f",
+        "A very long form title that Excel cannot hold",
+        "1",
+        "English (en)",
+        ["English (en)"],
+        "data",
+        [Node("site", "select_one", "site", list_name="sites"), group],
+        {"sites": [Choice("a", {"English (en)": "Site A"})]},
+    )
+    data = {
+        "site": "a",
+        "site: [north]/south*?": [
+            {"day": "2025-06-01", "sample": [{"depth": 10}, {"depth": 20}]},
+            {"day": "2025-06-02", "sample": [{"depth": 5}]},
+        ],
+    }
     tables = sheets(build_export(form, [{"id": 7, "data": data}]))
     names = list(tables)
     assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
@@ -140,11 +204,19 @@ def test_the_export_says_why_values_are_not_in_the_review_queue():
     assert statuses == ["pending", "not offered for review: consent aggregate"]
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("en", "Netherlands (Kingdom of the)"), ("fr", "Pays-Bas (Royaume des)"), ("zh", "荷兰王国"), ("ar", "هولندا (مملكة)"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Netherlands (Kingdom of the)"),
+        ("fr", "Pays-Bas (Royaume des)"),
+        ("zh", "荷兰王国"),
+        ("ar", "هولندا (مملكة)"),
+    ],
+)
 def test_the_country_is_named_next_to_its_iso_code_in_the_coordinators_language(language, expected):
-    export = build_export(THRESHOLD_FORM, [submission(country="NL"), submission(id=13, country=None)], country_language=language)
+    export = build_export(
+        THRESHOLD_FORM, [submission(country="NL"), submission(id=13, country=None)], country_language=language
+    )
     main = sheets(export)["INSOP soil threshold values"]
     header = main[0]
     assert header[header.index("_country") + 1] == "_country_name"

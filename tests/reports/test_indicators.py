@@ -21,7 +21,7 @@ REGIONS_TABLE = load_regions()
 
 
 def at(day: int) -> datetime.datetime:
-    return datetime.datetime(2025, 6, day, tzinfo=datetime.timezone.utc)
+    return datetime.datetime(2025, 6, day, tzinfo=datetime.UTC)
 
 
 def by_id(indicators):
@@ -29,15 +29,43 @@ def by_id(indicators):
 
 
 THRESHOLDS = [
-    {"country": "KE", "submitted_at": at(1), "data": {"in_discussions": "no", "has_thresholds": "no", "working_toward": "no"}},
+    {
+        "country": "KE",
+        "submitted_at": at(1),
+        "data": {"in_discussions": "no", "has_thresholds": "no", "working_toward": "no"},
+    },
     # Kenya answered again later: only this one counts.
-    {"country": "KE", "submitted_at": at(5), "data": {"in_discussions": "yes", "has_thresholds": "no", "working_toward": "yes"}},
-    {"country": "NL", "submitted_at": at(2), "data": {"in_discussions": "yes", "has_thresholds": "yes", "legal_status": "binding"}},
-    {"country": "BR", "submitted_at": at(3), "data": {"in_discussions": "no", "has_thresholds": "yes", "legal_status": "guideline"}},
-    {"country": "CN", "submitted_at": at(3), "data": {"in_discussions": "yes", "has_thresholds": "in_preparation",
-                                                      "legal_status": "binding", "working_toward": "dont_know"}},
+    {
+        "country": "KE",
+        "submitted_at": at(5),
+        "data": {"in_discussions": "yes", "has_thresholds": "no", "working_toward": "yes"},
+    },
+    {
+        "country": "NL",
+        "submitted_at": at(2),
+        "data": {"in_discussions": "yes", "has_thresholds": "yes", "legal_status": "binding"},
+    },
+    {
+        "country": "BR",
+        "submitted_at": at(3),
+        "data": {"in_discussions": "no", "has_thresholds": "yes", "legal_status": "guideline"},
+    },
+    {
+        "country": "CN",
+        "submitted_at": at(3),
+        "data": {
+            "in_discussions": "yes",
+            "has_thresholds": "in_preparation",
+            "legal_status": "binding",
+            "working_toward": "dont_know",
+        },
+    },
     # Not targeted: left out of every country indicator.
-    {"country": "FR", "submitted_at": at(4), "data": {"in_discussions": "yes", "has_thresholds": "yes", "legal_status": "both"}},
+    {
+        "country": "FR",
+        "submitted_at": at(4),
+        "data": {"in_discussions": "yes", "has_thresholds": "yes", "legal_status": "both"},
+    },
 ]
 TARGETED = {"KE", "NL", "BR", "CN", "EG", "FJ", "KZ", "CA"}
 LABS = [
@@ -76,17 +104,57 @@ def test_lab_indicators_of_the_first_version_count_each_lab_once_and_willingness
 
 
 LABS_V2 = [
-    {"country": "KE", "data": {"lab_name": "KALRO Soil Lab", "glosolan_member": "yes", "glosolan_code": "KE-001",
-                               "sop_knowledge": "read", "sop_involvement": ["none"], "sop_willing": "yes_if_supported"}},
+    {
+        "country": "KE",
+        "data": {
+            "lab_name": "KALRO Soil Lab",
+            "glosolan_member": "yes",
+            "glosolan_code": "KE-001",
+            "sop_knowledge": "read",
+            "sop_involvement": ["none"],
+            "sop_willing": "yes_if_supported",
+        },
+    },
     # The same lab under another name, with its GLOSOLAN code: counted once (its later answer).
-    {"country": "KE", "data": {"lab_name": "Kenya Agricultural Soil Laboratory", "glosolan_member": "yes",
-                               "glosolan_code": "ke-001", "sop_knowledge": "using", "sop_involvement": ["ring_test"]}},
-    {"country": "EG", "data": {"lab_name": "SWERI", "glosolan_member": "yes", "sop_knowledge": "trained",
-                               "sop_involvement": ["drafting", "training_host"]}},
-    {"country": "CN", "data": {"lab_name": "ISSAS", "glosolan_member": "no", "sop_knowledge": "using", "sop_involvement": ["none"],
-                               "sop_willing": "no"}},
-    {"country": "AR", "data": {"lab_name": "INTA", "glosolan_member": "yes", "sop_knowledge": "not_aware",
-                               "sop_involvement": ["none"], "sop_willing": "yes"}},
+    {
+        "country": "KE",
+        "data": {
+            "lab_name": "Kenya Agricultural Soil Laboratory",
+            "glosolan_member": "yes",
+            "glosolan_code": "ke-001",
+            "sop_knowledge": "using",
+            "sop_involvement": ["ring_test"],
+        },
+    },
+    {
+        "country": "EG",
+        "data": {
+            "lab_name": "SWERI",
+            "glosolan_member": "yes",
+            "sop_knowledge": "trained",
+            "sop_involvement": ["drafting", "training_host"],
+        },
+    },
+    {
+        "country": "CN",
+        "data": {
+            "lab_name": "ISSAS",
+            "glosolan_member": "no",
+            "sop_knowledge": "using",
+            "sop_involvement": ["none"],
+            "sop_willing": "no",
+        },
+    },
+    {
+        "country": "AR",
+        "data": {
+            "lab_name": "INTA",
+            "glosolan_member": "yes",
+            "sop_knowledge": "not_aware",
+            "sop_involvement": ["none"],
+            "sop_willing": "yes",
+        },
+    },
 ]
 
 
@@ -103,12 +171,33 @@ def test_lab_indicators_of_the_second_version_measure_use_and_involvement():
 
 def test_country_indicators_read_the_second_version():
     submissions = [
-        {"country": "KE", "data": {"discussions_2y": "yes", "reg_stage": "drafting", "has_thresholds": "in_preparation",
-                                   "has_binding_in_force": "no"}},
-        {"country": "NL", "data": {"discussions_2y": "no", "reg_stage": "in_force", "has_thresholds": "yes",
-                                   "has_binding_in_force": "yes"}},
-        {"country": "BR", "data": {"discussions_2y": "dont_know", "reg_stage": "in_force_revising", "has_thresholds": "yes",
-                                   "has_binding_in_force": "no"}},
+        {
+            "country": "KE",
+            "data": {
+                "discussions_2y": "yes",
+                "reg_stage": "drafting",
+                "has_thresholds": "in_preparation",
+                "has_binding_in_force": "no",
+            },
+        },
+        {
+            "country": "NL",
+            "data": {
+                "discussions_2y": "no",
+                "reg_stage": "in_force",
+                "has_thresholds": "yes",
+                "has_binding_in_force": "yes",
+            },
+        },
+        {
+            "country": "BR",
+            "data": {
+                "discussions_2y": "dont_know",
+                "reg_stage": "in_force_revising",
+                "has_thresholds": "yes",
+                "has_binding_in_force": "no",
+            },
+        },
     ]
     indicators = by_id(compute_indicators(submissions, [], TARGETED, REGIONS_TABLE))
     assert indicators["countries_in_discussions"].numerator == 1
@@ -134,7 +223,10 @@ def test_latest_wins_by_list_order_when_timestamps_are_missing():
 
 
 def test_region_progress_counts_targeted_responded_and_drafts():
-    rows = {row.region: row for row in region_progress(TARGETED, THRESHOLDS, REGIONS_TABLE, draft_countries={"EG", "KE", "FR"})}
+    rows = {
+        row.region: row
+        for row in region_progress(TARGETED, THRESHOLDS, REGIONS_TABLE, draft_countries={"EG", "KE", "FR"})
+    }
     assert list(rows) == list(REGIONS)
     assert (rows["africa"].targeted, rows["africa"].responded, rows["africa"].drafts) == (1, 1, 0)
     assert (rows["near_east_north_africa"].targeted, rows["near_east_north_africa"].drafts) == (1, 1)
@@ -157,8 +249,14 @@ def test_form_answers_name_questions_of_the_shipped_forms():
     from bot.survey import load_form
 
     versions = {
-        "threshold": [load_form(FORMS_DIR / "threshold_survey.xlsx"), load_form(FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx")],
-        "lab": [load_form(FORMS_DIR / "lab_sop_survey.xlsx"), load_form(FORMS_DIR / "previous" / "lab_sop_survey_2025060101.xlsx")],
+        "threshold": [
+            load_form(FORMS_DIR / "threshold_survey.xlsx"),
+            load_form(FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx"),
+        ],
+        "lab": [
+            load_form(FORMS_DIR / "lab_sop_survey.xlsx"),
+            load_form(FORMS_DIR / "previous" / "lab_sop_survey_2025060101.xlsx"),
+        ],
     }
     for key, alternatives in FORM_ANSWERS.items():
         forms = versions["lab" if key.startswith("lab_") else "threshold"]
@@ -170,9 +268,12 @@ def test_form_answers_name_questions_of_the_shipped_forms():
                     if node is None:
                         return False
                     # A calculation (has_binding_in_force) computes its value; a choice question offers it.
-                    if node.type != "calculate" and not choices <= {choice.name for choice in form.choices.get(node.list_name, [])}:
+                    if node.type != "calculate" and not choices <= {
+                        choice.name for choice in form.choices.get(node.list_name, [])
+                    }:
                         return False
                 return True
+
             assert any(answered_by(form) for form in forms), (key, conditions)
 
 

@@ -4,9 +4,11 @@ import gettext
 from pathlib import Path
 
 import pytest
+
 from bot.reports.regions import REGIONS, load_regions, region_label, region_of
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
+
 
 def cldr_countries() -> set[str]:
     """Every country or territory a member can work in, as bot.countries decides it (Kosovo included, not the EU)."""
@@ -32,12 +34,31 @@ def test_every_country_the_survey_offers_has_a_region():
 @pytest.mark.parametrize(
     ("code", "region"),
     [
-        ("KE", "africa"), ("EG", "near_east_north_africa"), ("KZ", "eurasia"), ("CN", "asia"),
-        ("FJ", "pacific"), ("BR", "latin_america_caribbean"), ("CA", "north_america"), ("NL", "europe"),
-        ("US", "north_america"), ("MX", "latin_america_caribbean"), ("TR", "eurasia"), ("UA", "eurasia"),
-        ("GE", "eurasia"), ("MD", "eurasia"), ("RU", "eurasia"), ("PS", "near_east_north_africa"),
-        ("MR", "near_east_north_africa"), ("SD", "near_east_north_africa"), ("SS", "africa"), ("DJ", "africa"),
-        ("IR", "near_east_north_africa"), ("AF", "asia"), ("PK", "asia"), ("AU", "pacific"), ("NZ", "pacific"),
+        ("KE", "africa"),
+        ("EG", "near_east_north_africa"),
+        ("KZ", "eurasia"),
+        ("CN", "asia"),
+        ("FJ", "pacific"),
+        ("BR", "latin_america_caribbean"),
+        ("CA", "north_america"),
+        ("NL", "europe"),
+        ("US", "north_america"),
+        ("MX", "latin_america_caribbean"),
+        ("TR", "eurasia"),
+        ("UA", "eurasia"),
+        ("GE", "eurasia"),
+        ("MD", "eurasia"),
+        ("RU", "eurasia"),
+        ("PS", "near_east_north_africa"),
+        ("MR", "near_east_north_africa"),
+        ("SD", "near_east_north_africa"),
+        ("SS", "africa"),
+        ("DJ", "africa"),
+        ("IR", "near_east_north_africa"),
+        ("AF", "asia"),
+        ("PK", "asia"),
+        ("AU", "pacific"),
+        ("NZ", "pacific"),
     ],
 )
 def test_spot_checks(code, region):

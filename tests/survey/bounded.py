@@ -7,7 +7,8 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -52,7 +53,9 @@ def run_bounded(func: Callable[..., Any], *args: Any, seconds: float = 20, memor
         try:
             ok, value = receiver.recv()
         except EOFError:
-            raise Unbounded(f"{getattr(func, '__name__', func)} ended its process (memory cap {memory_mb} MB)") from None
+            raise Unbounded(
+                f"{getattr(func, '__name__', func)} ended its process (memory cap {memory_mb} MB)"
+            ) from None
         if not ok:
             raise Unbounded(f"{getattr(func, '__name__', func)} failed: {value}")
         return value

@@ -34,34 +34,40 @@ def workbook(survey: list[list], choices: list[list] | None = None, settings: li
 
 def catastrophic_regex(pattern: str = "(a+)+$") -> bytes:
     """A text question whose constraint is a regex with catastrophic backtracking."""
-    return workbook([
-        ["type", "name", "label", "constraint", "constraint_message"],
-        ["text", "code", "Code", f"regex(., '{pattern}')", "Letters a only"],
-        ["text", "after", "After"],
-    ])
+    return workbook(
+        [
+            ["type", "name", "label", "constraint", "constraint_message"],
+            ["text", "code", "Code", f"regex(., '{pattern}')", "Letters a only"],
+            ["text", "after", "After"],
+        ]
+    )
 
 
 def calculate_cycle() -> bytes:
     """Two calculates that read each other (and one that reads itself)."""
-    return workbook([
-        ["type", "name", "label", "calculation"],
-        ["text", "start", "Start", ""],
-        ["calculate", "left", "", "concat(${start}, ${right})"],
-        ["calculate", "right", "", "concat(${left}, 'x')"],
-        ["text", "after", "After", ""],
-    ])
+    return workbook(
+        [
+            ["type", "name", "label", "calculation"],
+            ["text", "start", "Start", ""],
+            ["calculate", "left", "", "concat(${start}, ${right})"],
+            ["calculate", "right", "", "concat(${left}, 'x')"],
+            ["text", "after", "After", ""],
+        ]
+    )
 
 
 def self_doubling() -> bytes:
     """A calculate that doubles itself each time the form is walked: grew to gigabytes."""
-    return workbook([
-        ["type", "name", "label", "calculation"],
-        ["text", "seed", "Seed", ""],
-        ["calculate", "grow", "", "concat(${seed}, ${grow}, ${grow})"],
-        ["text", "q1", "Question 1", ""],
-        ["text", "q2", "Question 2", ""],
-        ["text", "q3", "Question 3", ""],
-    ])
+    return workbook(
+        [
+            ["type", "name", "label", "calculation"],
+            ["text", "seed", "Seed", ""],
+            ["calculate", "grow", "", "concat(${seed}, ${grow}, ${grow})"],
+            ["text", "q1", "Question 1", ""],
+            ["text", "q2", "Question 2", ""],
+            ["text", "q3", "Question 3", ""],
+        ]
+    )
 
 
 def doubling_chain(length: int = 40) -> bytes:
@@ -82,7 +88,9 @@ def many_rows(count: int = 100_000, sheet: str = "choices") -> bytes:
             [["type", "name", "label"], ["select_one big", "pick", "Pick"]],
             [["list_name", "name", "label"]] + [["big", f"c{index}", f"Choice {index}"] for index in range(count)],
         )
-    return workbook([["type", "name", "label"]] + [["text", f"q{index}", f"Question {index}"] for index in range(count)])
+    return workbook(
+        [["type", "name", "label"]] + [["text", f"q{index}", f"Question {index}"] for index in range(count)]
+    )
 
 
 def zip_bomb(unpacked_mb: int = 3000) -> bytes:

@@ -37,7 +37,22 @@ def answer_all(form, state, replies):
 
 def test_state_survives_json_at_every_step(form):
     """A conversation resumed from stored JSON after any step continues identically."""
-    replies = ["Jo Smith", "45", "", "2024-01-02", "north", "lille", "wheat", "2", "yes", "yes", "3", "no", "no", "done"]
+    replies = [
+        "Jo Smith",
+        "45",
+        "",
+        "2024-01-02",
+        "north",
+        "lille",
+        "wheat",
+        "2",
+        "yes",
+        "yes",
+        "3",
+        "no",
+        "no",
+        "done",
+    ]
     state = engine.start(form, "en")
     for reply in replies:
         stored = json.loads(json.dumps(state.to_dict()))
@@ -115,7 +130,9 @@ def test_skip_is_refused_for_required_and_allowed_for_optional(form):
     state = engine.start(form, "en")
     state = engine.answer(form, state, None).state  # the welcome note
     refused = engine.skip(form, state)
-    assert not refused.accepted and refused.error == InvalidAnswer("form_message", {"text": "Please tell us your name."})
+    assert not refused.accepted and refused.error == InvalidAnswer(
+        "form_message", {"text": "Please tell us your name."}
+    )
     state = answer_all(form, state, ["Jo Smith", "45", ""])
     result = engine.skip(form, state)  # the optional visit date
     assert result.accepted
@@ -134,7 +151,9 @@ def test_stale_or_duplicated_answer_is_ignored(form):
 
 def test_relevance_change_drops_answers(form):
     """Changing an answer so a later question no longer applies removes its answer."""
-    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "45", "", "", "north", "lille", "wheat, other", "rice"])
+    state = answer_all(
+        form, engine.start(form, "en"), ["Jo Smith", "45", "", "", "north", "lille", "wheat, other", "rice"]
+    )
     assert engine.submission_data(form, state)["crops_other"] == "rice"
     state = engine.jump_to(form, state, "age")
     state = engine.answer(form, state, "20").state
@@ -163,7 +182,9 @@ def test_review_lists_answers_with_labels_and_jump_to_returns(form):
 
 def test_submit_marks_complete(form):
     """Submitting a finished response turns the prompt into 'complete'."""
-    state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "20", "", "", "north", "lille", "1", "no", "no", ""])
+    state = answer_all(
+        form, engine.start(form, "en"), ["Jo Smith", "20", "", "", "north", "lille", "1", "no", "no", ""]
+    )
     assert engine.is_complete(form, state)
     assert engine.current_prompt(form, engine.submit(form, state)).kind == "complete"
 
@@ -179,8 +200,10 @@ def test_builtin_messages_go_through_gettext(form):
 
     class French(gettext.NullTranslations):
         def gettext(self, message):
-            return {"Please enter a whole number.": "Veuillez saisir un nombre entier.",
-                    "Add another {repeat}?": "Ajouter une autre {repeat} ?"}.get(message, message)
+            return {
+                "Please enter a whole number.": "Veuillez saisir un nombre entier.",
+                "Add another {repeat}?": "Ajouter une autre {repeat} ?",
+            }.get(message, message)
 
     state = answer_all(form, engine.start(form, "fr"), ["Jo Smith"])
     refused = engine.answer(form, state, "douze", tr=French())
@@ -203,16 +226,28 @@ def test_unsupported_questions_are_listed_and_skipped(tmp_path):
     assert result["status"] == "complete"
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("| survey |\n| | type | name | label | relevant |\n| | text | a | A | |\n| | text | b | B | ${a} = = 'x' |\n",
-     "sheet 'survey', row 3, column 'relevant' of 'b'"),
-    ("| survey |\n| | type | name | label | relevant |\n| | text | a | A | ${missing} = 1 |\n",
-     "[row : 2] On the 'survey' sheet, the 'relevant' value is invalid"),
-    ("| survey |\n| | type | name | label |\n| | text | a | A |\n| | calculate | c | |\n",
-     "sheet 'survey', row 3: Missing calculation."),
-    ("| survey |\n| | type | name | label |\n| | select_one nolist | a | A |\n| choices |\n| | list_name | name | label |\n"
-     "| | yn | yes | Yes |\n", "sheet 'survey', row 2: List name not in choices sheet: nolist"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (
+            "| survey |\n| | type | name | label | relevant |\n| | text | a | A | |\n| | text | b | B | ${a} = = 'x' |\n",
+            "sheet 'survey', row 3, column 'relevant' of 'b'",
+        ),
+        (
+            "| survey |\n| | type | name | label | relevant |\n| | text | a | A | ${missing} = 1 |\n",
+            "[row : 2] On the 'survey' sheet, the 'relevant' value is invalid",
+        ),
+        (
+            "| survey |\n| | type | name | label |\n| | text | a | A |\n| | calculate | c | |\n",
+            "sheet 'survey', row 3: Missing calculation.",
+        ),
+        (
+            "| survey |\n| | type | name | label |\n| | select_one nolist | a | A |\n| choices |\n| | list_name | name | label |\n"
+            "| | yn | yes | Yes |\n",
+            "sheet 'survey', row 2: List name not in choices sheet: nolist",
+        ),
+    ],
+)
 def test_broken_form_gives_one_line_naming_the_place(tmp_path, content, expected):
     """A broken form is reported in one line that says where to look, exit code 2."""
     source = tmp_path / "broken.md"
@@ -236,8 +271,13 @@ def test_shipped_forms_pass_check(path):
 
 
 REPLIES = st.one_of(
-    st.none(), st.text(max_size=40), st.integers(), st.floats(allow_nan=True), st.booleans(),
-    st.lists(st.text(max_size=10), max_size=4), st.sampled_from(["yes", "no", "north", "1e400", "-0", "2024-02-30", "Other"]),
+    st.none(),
+    st.text(max_size=40),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.lists(st.text(max_size=10), max_size=4),
+    st.sampled_from(["yes", "no", "north", "1e400", "-0", "2024-02-30", "Other"]),
 )
 
 
@@ -276,7 +316,22 @@ def test_refused_answer_leaves_nothing_behind_in_walks_kept_for_reuse(tmp_path):
 
 
 def test_kept_walks_give_the_same_conversation_as_fresh_ones(form, monkeypatch):
-    replies = ["Jo Smith", "45", "", "2024-01-02", "north", "lille", "wheat", "2", "yes", "yes", "3", "no", "no", "done"]
+    replies = [
+        "Jo Smith",
+        "45",
+        "",
+        "2024-01-02",
+        "north",
+        "lille",
+        "wheat",
+        "2",
+        "yes",
+        "yes",
+        "3",
+        "no",
+        "no",
+        "done",
+    ]
 
     def conversation():
         state, seen = engine.start(form, "en"), []
@@ -329,11 +384,12 @@ def test_walks_reading_the_clock_are_walked_again_at_the_time_given(tmp_path):
     import datetime
 
     source = tmp_path / "clock.md"
-    source.write_text("| survey |\n| | type | name | label | calculation |\n| | calculate | stamp | | now() |\n"
-                      "| | text | a | A | |\n")
+    source.write_text(
+        "| survey |\n| | type | name | label | calculation |\n| | calculate | stamp | | now() |\n| | text | a | A | |\n"
+    )
     form = load_form(source)
-    earlier = engine.start(form, "en", now=datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.timezone.utc))
-    later = engine.start(form, "en", now=datetime.datetime(2030, 1, 1, 12, tzinfo=datetime.timezone.utc))
+    earlier = engine.start(form, "en", now=datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC))
+    later = engine.start(form, "en", now=datetime.datetime(2030, 1, 1, 12, tzinfo=datetime.UTC))
     assert earlier["answers"]["stamp"].startswith("2026-05-01")
     assert later["answers"]["stamp"].startswith("2030-01-01")
 
@@ -343,12 +399,14 @@ def test_a_constraint_reading_today_checks_against_the_time_given_and_walks_are_
     import datetime
 
     source = tmp_path / "year.md"
-    source.write_text("| survey |\n| | type | name | label | constraint |\n"
-                      "| | integer | year | Year? | . <= number(substring(today(), 1, 4)) |\n"
-                      "| | text | a | A | |\n")
+    source.write_text(
+        "| survey |\n| | type | name | label | constraint |\n"
+        "| | integer | year | Year? | . <= number(substring(today(), 1, 4)) |\n"
+        "| | text | a | A | |\n"
+    )
     form = load_form(source)
-    in_2026 = datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.timezone.utc)
-    in_2030 = datetime.datetime(2030, 5, 1, 12, tzinfo=datetime.timezone.utc)
+    in_2026 = datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC)
+    in_2030 = datetime.datetime(2030, 5, 1, 12, tzinfo=datetime.UTC)
     state = engine.start(form, "en", now=in_2026)
     assert engine.answer(form, state, "2029", now=in_2026).error == InvalidAnswer("not_allowed")
     assert engine.answer(form, state, "2029", now=in_2030).accepted

@@ -28,8 +28,10 @@ MAX_STRING_CHARS = 10_000
 MAX_REPEAT_INSTANCES = 1_000
 MAX_INSTANCE_ELEMENTS = 20_000
 
-REGEX_TOO_SLOW = ("This answer could not be checked: the survey's rule for it takes too long. "
-                  "Please try a shorter answer or tell a coordinator.")
+REGEX_TOO_SLOW = (
+    "This answer could not be checked: the survey's rule for it takes too long. "
+    "Please try a shorter answer or tell a coordinator."
+)
 
 
 def load_form_bytes(content: bytes, filename: str) -> Form:
@@ -83,8 +85,10 @@ def test_a_regex_that_times_out_fails_the_constraint_with_a_clear_message():
 def test_form_check_flags_a_regex_that_times_out(tmp_path):
     status, text = check_form(_write(tmp_path, hostile.catastrophic_regex("(a|aa)+$")))
     assert status == 0
-    assert ("  hostile.xlsx: sheet 'survey', row 2, column 'constraint': the regular expression of 'code' takes "
-            "too long on some answers; they are refused.") in text.splitlines()
+    assert (
+        "  hostile.xlsx: sheet 'survey', row 2, column 'constraint': the regular expression of 'code' takes "
+        "too long on some answers; they are refused."
+    ) in text.splitlines()
     status, text = check_form(_write(tmp_path, hostile.catastrophic_regex("^[a-z]+$"), "fine.xlsx"))
     assert status == 0 and "Warnings: none" in text
 
@@ -95,25 +99,29 @@ def test_form_check_flags_a_regex_that_times_out(tmp_path):
 def test_a_calculation_cycle_is_refused_naming_sheet_row_and_column(tmp_path):
     assert _refusal(hostile.calculate_cycle()) == (
         "hostile.xlsx: sheet 'survey', row 3, column 'calculation': the calculation of 'left' depends on its own "
-        "value (left → right → left).")
+        "value (left → right → left)."
+    )
     assert _refusal(hostile.self_doubling()) == (
         "hostile.xlsx: sheet 'survey', row 3, column 'calculation': the calculation of 'grow' depends on its own "
-        "value (grow → grow).")
+        "value (grow → grow)."
+    )
     status, text = check_form(_write(tmp_path, hostile.calculate_cycle()))
     assert status == 2 and text.startswith("error: hostile.xlsx: sheet 'survey', row 3") and "\n" not in text
 
 
 @pytest.mark.parametrize("expression", [". + 1", "concat(., 'x')", "if(. = '', 'a', .)", "/data/grow"])
 def test_a_calculation_reading_itself_is_a_cycle(expression):
-    content = hostile.workbook([["type", "name", "label", "calculation"], ["text", "q", "Q", ""],
-                                ["calculate", "grow", "", expression]])
+    content = hostile.workbook(
+        [["type", "name", "label", "calculation"], ["text", "q", "Q", ""], ["calculate", "grow", "", expression]]
+    )
     assert "column 'calculation': the calculation of 'grow' depends on its own value (grow → grow)" in _refusal(content)
 
 
 @pytest.mark.parametrize("expression", ["count(/data/q[. != ''])", "string-length(${q})", "../q"])
 def test_dot_in_a_predicate_or_path_is_not_a_cycle(expression):
-    content = hostile.workbook([["type", "name", "label", "calculation"], ["text", "q", "Q", ""],
-                                ["calculate", "c", "", expression]])
+    content = hostile.workbook(
+        [["type", "name", "label", "calculation"], ["text", "q", "Q", ""], ["calculate", "c", "", expression]]
+    )
     assert load_form_bytes(content, "fine.xlsx").find_node("c").calculation == expression
 
 
@@ -123,8 +131,16 @@ def _stored_doubling_form() -> Form:
         Node(name="seed", type="text", path="seed", label={"default": "Seed"}),
         Node(name="grow", type="calculate", path="grow", calculation="concat(${seed}, ${grow}, ${grow})"),
     ] + [Node(name=f"q{index}", type="text", path=f"q{index}", label={"default": f"Q{index}"}) for index in range(8)]
-    return Form(form_id="doubling", title="", version="1", default_language="default", languages=["default"],
-                root_name="data", children=children, choices={})
+    return Form(
+        form_id="doubling",
+        title="",
+        version="1",
+        default_language="default",
+        languages=["default"],
+        root_name="data",
+        children=children,
+        choices={},
+    )
 
 
 def _answer_all(form: Form, replies: list[str]) -> int:
@@ -148,7 +164,8 @@ def test_a_doubling_chain_is_flagged_and_stays_bounded(tmp_path):
     assert status == 0
     assert text.split("Warnings:")[-1].splitlines()[1:] == [
         "  chain.xlsx: sheet 'survey', row 4, column 'calculation': the value of 'd2' can grow past 10,000 "
-        "characters; longer values are cut."]
+        "characters; longer values are cut."
+    ]
     form = load_form_bytes(content, "chain.xlsx")
     # d40 would be 2**40 times the seed.
     assert run_bounded(_answer_all, form, ["abc", "x"], seconds=20, memory_mb=300) == MAX_STRING_CHARS
@@ -158,8 +175,10 @@ def test_an_expression_that_needs_quadratic_work_is_refused():
     rows = [["type", "name", "label", "relevant"]] + [["text", f"q{index}", f"Q{index}", ""] for index in range(300)]
     rows[6][3] = "count(//*[count(//*) > 0]) > 0"
     message = run_bounded(_refusal, hostile.workbook(rows), seconds=20)
-    assert message == ("hostile.xlsx: sheet 'survey', row 7, column 'relevant': the expression of 'q5' needs too "
-                       "much work to evaluate.")
+    assert message == (
+        "hostile.xlsx: sheet 'survey', row 7, column 'relevant': the expression of 'q5' needs too "
+        "much work to evaluate."
+    )
 
 
 def test_a_form_too_heavy_for_each_answer_is_refused():
@@ -169,30 +188,41 @@ def test_a_form_too_heavy_for_each_answer_is_refused():
         rows.append(["text", f"q{index}", f"Q{index}", f"${{q{index - 2}}} != 'stop'" if index else "", ""])
         rows.append(["calculate", f"c{index}", "", "", f"concat(${{q{index}}}, 'x')"])
     message = run_bounded(_refusal, hostile.workbook(rows), seconds=30)
-    assert message == ("hostile.xlsx: sheet 'survey': the form's conditions and calculations need too much work for "
-                       "each answer; use fewer of them or split the form.")
+    assert message == (
+        "hostile.xlsx: sheet 'survey': the form's conditions and calculations need too much work for "
+        "each answer; use fewer of them or split the form."
+    )
 
 
 def test_a_choice_filter_over_a_long_list_is_refused():
     # The filter runs once per choice whenever the question is shown or answered.
     content = hostile.workbook(
-        [["type", "name", "label", "choice_filter"], ["text", "x", "X", ""], ["select_one big", "pick", "Pick", "name != ${x}"]],
-        [["list_name", "name", "label"]] + [["big", f"c{index}", f"Choice {index}"] for index in range(6_000)])
+        [
+            ["type", "name", "label", "choice_filter"],
+            ["text", "x", "X", ""],
+            ["select_one big", "pick", "Pick", "name != ${x}"],
+        ],
+        [["list_name", "name", "label"]] + [["big", f"c{index}", f"Choice {index}"] for index in range(6_000)],
+    )
     message = run_bounded(_refusal, content, seconds=30)
-    assert message == ("hostile.xlsx: sheet 'survey', row 3, column 'choice_filter': the expression of 'pick' needs "
-                       "too much work to evaluate.")
+    assert message == (
+        "hostile.xlsx: sheet 'survey', row 3, column 'choice_filter': the expression of 'pick' needs "
+        "too much work to evaluate."
+    )
 
 
 def _nested_repeats() -> tuple[int, int]:
-    content = hostile.workbook([
-        ["type", "name", "label", "repeat_count", "calculation"],
-        ["calculate", "n", "", "", "200"],
-        ["begin_repeat", "outer", "Outer", "${n}", ""],
-        ["begin_repeat", "inner", "Inner", "${n}", ""],
-        ["text", "leaf", "Leaf", "", ""],
-        ["end_repeat", "", "", "", ""],
-        ["end_repeat", "", "", "", ""],
-    ])
+    content = hostile.workbook(
+        [
+            ["type", "name", "label", "repeat_count", "calculation"],
+            ["calculate", "n", "", "", "200"],
+            ["begin_repeat", "outer", "Outer", "${n}", ""],
+            ["begin_repeat", "inner", "Inner", "${n}", ""],
+            ["text", "leaf", "Leaf", "", ""],
+            ["end_repeat", "", "", "", ""],
+            ["end_repeat", "", "", "", ""],
+        ]
+    )
     form = load_form_bytes(content, "nested.xlsx")
     state = engine.start(form)
     instances = sum(info["count"] for info in state["repeats"].values())
@@ -276,7 +306,7 @@ async def test_the_form_reader_parses_off_the_loop_and_recovers_from_a_dead_work
         # The worker's memory is capped: an allocation past the cap fails there, not here.
         pool = reader._executor()
         with pytest.raises(MemoryError):
-            await asyncio.wrap_future(pool.submit(bytearray, 4 * 1024 ** 3))
+            await asyncio.wrap_future(pool.submit(bytearray, 4 * 1024**3))
         # A worker that dies (the kernel ends it at the time limit, or it runs out of memory) is replaced.
         worker_pid = await asyncio.wrap_future(pool.submit(os.getpid))
         await asyncio.wrap_future(pool.submit(os.kill, worker_pid, 0))
@@ -294,7 +324,10 @@ def test_the_caps_written_here_are_the_engine_s():
     from bot.survey import limits
 
     assert (limits.MAX_STRING_CHARS, limits.MAX_REPEAT_INSTANCES, limits.MAX_INSTANCE_ELEMENTS) == (
-        MAX_STRING_CHARS, MAX_REPEAT_INSTANCES, MAX_INSTANCE_ELEMENTS)
+        MAX_STRING_CHARS,
+        MAX_REPEAT_INSTANCES,
+        MAX_INSTANCE_ELEMENTS,
+    )
 
 
 def _renamed_workbook(content: bytes) -> bytes:
@@ -308,7 +341,8 @@ def _renamed_workbook(content: bytes) -> bytes:
         for info in source.infolist():
             data = source.read(info.filename)
             name = {"xl/workbook.xml": "xl/book.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/book.xml.rels"}.get(
-                info.filename, info.filename)
+                info.filename, info.filename
+            )
             if info.filename in ("_rels/.rels", "[Content_Types].xml"):
                 data = data.replace(b"/xl/workbook.xml", b"/xl/book.xml").replace(b"xl/workbook.xml", b"xl/book.xml")
             renamed.writestr(name, data)
@@ -344,12 +378,22 @@ def _nested_groups(depth: int) -> bytes:
 
 
 def _relevant(expression: str) -> bytes:
-    return ("| survey | | | | |\n| | type | name | label | relevant |\n| | text | a | A | |\n"
-            f"| | text | q | Q | {expression} |\n").encode()
+    return (
+        "| survey | | | | |\n| | type | name | label | relevant |\n| | text | a | A | |\n"
+        f"| | text | q | Q | {expression} |\n"
+    ).encode()
 
 
-@pytest.mark.parametrize("expression", ["(" * 3000 + "1" + ")" * 3000, "+".join(["1"] * 300), "-" * 5000 + "1",
-                                        "not(" * 1500 + "true()" + ")" * 1500, "concat(" * 800 + "'a'" + ")" * 800])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "(" * 3000 + "1" + ")" * 3000,
+        "+".join(["1"] * 300),
+        "-" * 5000 + "1",
+        "not(" * 1500 + "true()" + ")" * 1500,
+        "concat(" * 800 + "'a'" + ")" * 800,
+    ],
+)
 def test_a_deeply_nested_expression_gets_one_line(expression):
     """Before: a RecursionError traceback from `form check`, and an upload that failed with an apology
     (a sum of 300 terms was enough). Now: one line naming sheet, row and column."""

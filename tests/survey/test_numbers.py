@@ -11,20 +11,41 @@ from bot.survey.values import AmbiguousNumber, InvalidAnswer, parse_decimal, par
 
 FORMS = Path(__file__).parent / "forms"
 
-@pytest.mark.parametrize("typed, expected", [
-    ("1 000", 1000), ("1\u202f000", 1000), ("1,000,000", 1_000_000), ("1.000.000", 1_000_000),
-    ("1,000.5", 1000.5), ("1.000,5", 1000.5), ("1 000,5", 1000.5), ("1,00,000", 100_000),
-    ("1,5", 1.5), ("0,500", 0.5), ("1.5", 1.5), ("1234,567", 1234.567), ("٣٫٥", 3.5), ("12", 12),
-])
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("1 000", 1000),
+        ("1\u202f000", 1000),
+        ("1,000,000", 1_000_000),
+        ("1.000.000", 1_000_000),
+        ("1,000.5", 1000.5),
+        ("1.000,5", 1000.5),
+        ("1 000,5", 1000.5),
+        ("1,00,000", 100_000),
+        ("1,5", 1.5),
+        ("0,500", 0.5),
+        ("1.5", 1.5),
+        ("1234,567", 1234.567),
+        ("٣٫٥", 3.5),
+        ("12", 12),
+    ],
+)
 def test_unambiguous_numbers_are_read_right(typed, expected):
     assert parse_decimal(typed, "en") == expected
     assert parse_decimal(typed, "fr") == expected
 
 
-@pytest.mark.parametrize("typed, thousands, decimal_en, decimal_fr", [
-    ("1,000", "1000", "1.0", "1,0"), ("1.000", "1000", "1.0", "1,0"), ("2,500", "2500", "2.5", "2,5"),
-    ("1,234", "1234", "1.2340", "1,2340"), ("-2.500", "-2500", "-2.5", "-2,5"),
-])
+@pytest.mark.parametrize(
+    "typed, thousands, decimal_en, decimal_fr",
+    [
+        ("1,000", "1000", "1.0", "1,0"),
+        ("1.000", "1000", "1.0", "1,0"),
+        ("2,500", "2500", "2.5", "2,5"),
+        ("1,234", "1234", "1.2340", "1,2340"),
+        ("-2.500", "-2500", "-2.5", "-2,5"),
+    ],
+)
 def test_a_separator_that_reads_two_ways_is_asked_back(typed, thousands, decimal_en, decimal_fr):
     for locale, decimal in (("en", decimal_en), ("fr", decimal_fr)):
         with pytest.raises(AmbiguousNumber) as asked:
@@ -51,7 +72,8 @@ def test_the_question_is_asked_in_the_members_language():
     state = engine.answer(form, state, "33").state
     result = engine.answer(form, state, "1,000")
     assert not result.accepted and explain(result.error) == (
-        "Did you mean 1000 or 1,0? Please type the number again without a thousands separator.")
+        "Did you mean 1000 or 1,0? Please type the number again without a thousands separator."
+    )
     assert engine.current_prompt(form, result.state).question == "height"  # asked again, nothing stored
     result = engine.answer(form, result.state, "1,0")
     assert result.accepted and result.state["answers"]["person/height"] == 1.0

@@ -40,14 +40,24 @@ def test_two_instruments_and_eight_key_values_become_records_and_indicators(thre
     records, problems = records_from_submission(data, "KE", "Kenya", datetime(2026, 11, 30), 1)
     assert problems == [] and len(records) == 8
     cadmium = records[0]
-    assert (cadmium.pollutant_id, cadmium.land_use, cadmium.value, cadmium.legal_status, cadmium.tier, cadmium.target) == (
-        "cadmium", "agricultural", 0.3, "binding", "assessment", "human_health")
+    assert (
+        cadmium.pollutant_id,
+        cadmium.land_use,
+        cadmium.value,
+        cadmium.legal_status,
+        cadmium.tier,
+        cadmium.target,
+    ) == ("cadmium", "agricultural", 0.3, "binding", "assessment", "human_health")
     assert cadmium.instrument == "Soil Quality Regulations (LN 12/2018)" and cadmium.year == 2018
     perchlorate = records[-1]
     assert (perchlorate.pollutant_name, perchlorate.cas) == ("perchlorate", "14797-73-0")
 
-    indicators = {item.id: item for item in compute_indicators(
-        [{"country": "KE", "role": "focal_point", "data": data}], [], {"KE", "UG"}, load_regions())}
+    indicators = {
+        item.id: item
+        for item in compute_indicators(
+            [{"country": "KE", "role": "focal_point", "data": data}], [], {"KE", "UG"}, load_regions()
+        )
+    }
     assert indicators["countries_in_discussions"].numerator == 1
     assert indicators["countries_working_toward"].numerator == 1  # in force and being revised
     assert indicators["countries_binding_values"].numerator == 1
@@ -101,7 +111,9 @@ def test_the_country_list_is_fao_members_under_un_names(threshold_form, lab_form
         assert len(countries) == 194
         assert not {"AQ", "TW", "PS", "LI", "HK", "EU"} & set(countries)
         assert {"CK", "NU", "KE", "CN"} <= set(countries)
-        english = {name: labels[next(key for key in labels if key.startswith("English"))] for name, labels in countries.items()}
+        english = {
+            name: labels[next(key for key in labels if key.startswith("English"))] for name, labels in countries.items()
+        }
         assert english["TR"] == "Türkiye" and english["CI"].startswith("Côte d")
 
 
@@ -124,15 +136,30 @@ def test_lab_survey_measures_knowledge_involvement_and_registration(lab_form):
     run = run_answers(lab_form, LAB_FULL)
     assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
     data = run["data"]
-    indicators = {item.id: item for item in compute_indicators([], [{"country": "KE", "data": data}], set(), load_regions())}
+    indicators = {
+        item.id: item for item in compute_indicators([], [{"country": "KE", "data": data}], set(), load_regions())
+    }
     assert indicators["labs_able_sops"].numerator == indicators["labs_able_sops"].denominator == 1
     assert indicators["regions_with_sop_labs"].numerator == 1
     assert "method_hhp" not in data and data["pesticides_quantified"] == ["ddt", "hch"]
 
 
 def test_a_lab_without_pollutant_analyses_is_not_forced_to_invent_methods(lab_form):
-    short = LAB_FULL[:8] + ["no", "not_yes" if False else "yes_other", "not_aware", ["none"], "yes",
-                            ["review"], ["none"], ["equipment"], "Jane Doe", "jane@kalro.org", "no", "yes", ""]
+    short = LAB_FULL[:8] + [
+        "no",
+        "not_yes" if False else "yes_other",
+        "not_aware",
+        ["none"],
+        "yes",
+        ["review"],
+        ["none"],
+        ["equipment"],
+        "Jane Doe",
+        "jane@kalro.org",
+        "no",
+        "yes",
+        "",
+    ]
     run = run_answers(lab_form, short)
     assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
     asked = {step["question"] for step in run["steps"]}
@@ -163,13 +190,20 @@ def test_survey_texts_follow_the_translation_review(threshold_form, lab_form):
         assert not [name for name, text in french if "'" in re.sub(r"\$\{[^}]*\}", "", text)], "one apostrophe: ’"
         assert not [name for name, text in french if "laboratoires des sols" in text or "Elle dure" in text]
         # Russian: «координатор» in a survey text is the GSP's national focal point, never the bot's role.
-        assert not [name for name, text in _texts(form, "ru") if re.search(r"(?<!национальный )(?<!национального )координатор", text, re.I)]
+        assert not [
+            name
+            for name, text in _texts(form, "ru")
+            if re.search(r"(?<!национальный )(?<!национального )координатор", text, re.I)
+        ]
         assert not [name for name, text in _texts(form, "ru") if "о-ва" in text or "Особо опасные пестициды" in text]
         # Arabic: سؤال مفتوح is an open-ended question; المبدأ التوجيهي a guiding principle, not a guideline.
         assert not [name for name, text in _texts(form, "ar") if "سؤال مفتوح" in text or "المبدأ التوجيهي" in text]
         assert not [name for name, text in _texts(form, "zh") if "高危农药" in text or "政治优先级低" in text]
-        assert not [name for name, text in _texts(form, "es") if "valores umbral del suelo" in text.lower()
-                    or "valores umbral nacionales del suelo" in text]
+        assert not [
+            name
+            for name, text in _texts(form, "es")
+            if "valores umbral del suelo" in text.lower() or "valores umbral nacionales del suelo" in text
+        ]
 
 
 def test_typographic_quotes_reach_the_chat_as_written(threshold_form):
@@ -178,12 +212,16 @@ def test_typographic_quotes_reach_the_chat_as_written(threshold_form):
 
     intro = next(node for node in threshold_form.iter_nodes() if node.name == "intro").label
     assert "l’INSOP" in intro["French (fr)"] and "“过去两年”" in intro["Chinese (zh)"]
-    markdown = ("| survey |\n| | type | name | label | relevant |\n| | select_one yn | a | C’est “bon” ? | |\n"
-                "| | note | b | Merci d’avoir répondu | ${a} = ‘y’ |\n"
-                "| choices |\n| | list_name | name | label |\n| | yn | y | Oui, d’accord |\n| | yn | n | Non |\n")
+    markdown = (
+        "| survey |\n| | type | name | label | relevant |\n| | select_one yn | a | C’est “bon” ? | |\n"
+        "| | note | b | Merci d’avoir répondu | ${a} = ‘y’ |\n"
+        "| choices |\n| | list_name | name | label |\n| | yn | y | Oui, d’accord |\n| | yn | n | Non |\n"
+    )
     form = load_form_bytes(markdown.encode("utf-8"), "quotes.md")
     nodes = {node.name: node for node in form.iter_nodes()}
-    assert list(nodes["a"].label.values()) == ["C’est “bon” ?"] and list(nodes["b"].label.values()) == ["Merci d’avoir répondu"]
+    assert list(nodes["a"].label.values()) == ["C’est “bon” ?"] and list(nodes["b"].label.values()) == [
+        "Merci d’avoir répondu"
+    ]
     assert "'y'" in nodes["b"].relevant
     assert list(form.choices["yn"][0].label.values()) == ["Oui, d’accord"]
 

@@ -33,9 +33,17 @@ def build_router() -> Router:
     tools = Router(name="coordinator tools")
     tools.message.filter(coordinator_only)
     tools.callback_query.filter(coordinator_only)
-    tools.include_routers(menu.build_router(), roles.build_router(), invites.build_router(), dashboard.build_router(),
-                          stats.build_router(), export.build_router(), review.build_router(), publish.build_router(),
-                          reminders.build_router())
+    tools.include_routers(
+        menu.build_router(),
+        roles.build_router(),
+        invites.build_router(),
+        dashboard.build_router(),
+        stats.build_router(),
+        export.build_router(),
+        review.build_router(),
+        publish.build_router(),
+        reminders.build_router(),
+    )
     router = Router(name="coordinator")
     router.include_routers(muting.build_router(), tools, refusal.build_router())
     return router

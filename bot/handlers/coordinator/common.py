@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -63,7 +63,7 @@ def usage_html(text: str) -> str:
     """Usage lines show <placeholders>: escape every "<" that is not one of Telegram's tags."""
     pieces, position = [], 0
     for tag in _TELEGRAM_TAG.finditer(text):
-        pieces += [html.escape(text[position:tag.start()], quote=False), tag.group()]
+        pieces += [html.escape(text[position : tag.start()], quote=False), tag.group()]
         position = tag.end()
     return "".join(pieces) + html.escape(text[position:], quote=False)
 
@@ -73,8 +73,8 @@ def format_moment(moment: datetime | None, lang: str) -> str:
     if moment is None:
         return "—"
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return format_datetime(moment, "medium", tzinfo=timezone.utc, locale=babel_locale(lang)) + " UTC"
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, "medium", tzinfo=UTC, locale=babel_locale(lang)) + " UTC"
 
 
 def format_number(value: int, lang: str) -> str:

@@ -23,8 +23,15 @@ from bot.services import coordination, documents
 from storage.models import Member
 
 
-async def export(message: Message, command: CommandObject, member: Member | None, settings: Settings,
-                 session: AsyncSession, state: FSMContext, heavy: HeavyWork) -> None:
+async def export(
+    message: Message,
+    command: CommandObject,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    heavy: HeavyWork,
+) -> None:
     """Offer the surveys to export; `/export ids` adds Telegram ids to the files."""
     heavy.prepare()  # while the coordinator picks a survey
     await state.clear()
@@ -36,12 +43,21 @@ async def export(message: Message, command: CommandObject, member: Member | None
     text = _("Which survey do you want to export (XLSX and CSV)?")
     if with_ids:
         text += "\n" + _("The files will include members' Telegram ids: keep them confidential.")
-    await message.answer(text, reply_markup=export_keyboard([(form.id, form.title or form.form_id) for form in forms], with_ids))
+    await message.answer(
+        text, reply_markup=export_keyboard([(form.id, form.title or form.form_id) for form in forms], with_ids)
+    )
 
 
-async def export_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordExport,
-                        member: Member | None, settings: Settings, session: AsyncSession, heavy: HeavyWork,
-                        i18n: I18n) -> None:
+async def export_chosen(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CoordExport,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    heavy: HeavyWork,
+    i18n: I18n,
+) -> None:
     """Send the chosen survey's submissions as XLSX and CSV files."""
     try:
         stored, rows = await coordination.export_rows(session, callback_data.form_pk)
@@ -59,18 +75,25 @@ async def export_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, c
     # Countries named in the coordinator's language next to their ISO codes.
     files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids), i18n.current_locale)
     count = len(rows)
-    caption = _("{title}: {count} submitted responses.").format(title=fit(stored.title or stored.form_id, 300),
-                                                                 count=count)
-    await query.message.answer_document(BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption)
-    await query.message.answer_document(BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"),
-                                        caption=_("CSV: one row per response.") if files.repeat_csvs else None)
+    caption = _("{title}: {count} submitted responses.").format(
+        title=fit(stored.title or stored.form_id, 300), count=count
+    )
+    await query.message.answer_document(
+        BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption
+    )
+    await query.message.answer_document(
+        BufferedInputFile(files.csv, filename=files.filename_stem + ".csv"),
+        caption=_("CSV: one row per response.") if files.repeat_csvs else None,
+    )
     for sheet, content in files.repeat_csvs:
         # The reported values are rows of a repeat: their own CSV, linked to the response by _parent_submission_id.
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", sheet).strip("._") or "repeat"
         await query.message.answer_document(
             BufferedInputFile(content, filename=f"{files.filename_stem}_{stem}.csv"),
             caption=_("CSV “{sheet}”: one row per entry, linked to its response by _parent_submission_id.").format(
-                sheet=fit(sheet, 64)))
+                sheet=fit(sheet, 64)
+            ),
+        )
     # The documents sent as answers, in zips whose paths the files' cells name (off the event loop: copying).
     sent = await documents.export_documents(session, stored.form_id)
     if sent:
@@ -79,8 +102,12 @@ async def export_chosen(query: CallbackQuery, callback_answer: CallbackAnswer, c
             suffix = f"-{number}" if len(archives) > 1 else ""
             await query.message.answer_document(
                 BufferedInputFile(archive, filename=f"{files.filename_stem}-documents{suffix}.zip"),
-                caption=_("Documents sent as answers ({count}), with manifest.csv: consent level, SHA-256 and size "
-                          "of each.").format(count=len(sent)) if number == 1 else None)
+                caption=_(
+                    "Documents sent as answers ({count}), with manifest.csv: consent level, SHA-256 and size of each."
+                ).format(count=len(sent))
+                if number == 1
+                else None,
+            )
 
 
 def build_router() -> Router:

@@ -14,16 +14,18 @@ from bot.config import Settings
 
 def coordinator_help() -> str:
     """The second help block, shown to coordinators only."""
-    return "\n".join([
-        _("<b>Coordinator tools</b>"),
-        _("/stats: survey campaign progress"),
-        _("/remind: send or schedule a reminder; /reminders: delivery results"),
-        _("/review: review reported threshold values"),
-        _("/export: survey answers as XLSX and CSV"),
-        _("/invite: an invite link for a country and role"),
-        _("/promote, /demote: give or take the coordinator role"),
-        _("Send an XLSForm file to publish a new survey version."),
-    ])
+    return "\n".join(
+        [
+            _("<b>Coordinator tools</b>"),
+            _("/stats: survey campaign progress"),
+            _("/remind: send or schedule a reminder; /reminders: delivery results"),
+            _("/review: review reported threshold values"),
+            _("/export: survey answers as XLSX and CSV"),
+            _("/invite: an invite link for a country and role"),
+            _("/promote, /demote: give or take the coordinator role"),
+            _("Send an XLSForm file to publish a new survey version."),
+        ]
+    )
 
 
 async def coordinator_help_command(message: Message, settings: Settings, bot: Bot, i18n: I18n) -> None:

@@ -35,8 +35,16 @@ async def download_document(bot: Bot, message: Message) -> bytes:
     return await download_capped(bot, message.document.file_id, MAX_FORM_BYTES)
 
 
-async def form_uploaded(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                        state: FSMContext, bot: Bot, i18n: I18n, form_reader: FormReader) -> None:
+async def form_uploaded(
+    message: Message,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+    form_reader: FormReader,
+) -> None:
     """A coordinator sends an XLSForm: check it and offer to publish it as the form's new version.
 
     The file is read in a capped child process (`form_reader`): the event loop goes on serving
@@ -59,11 +67,14 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         await message.answer(too_large)  # over the 20 MB Telegram lets bots download
         return
     try:
-        check = await coordination.check_upload(session, message.from_user.id, document.file_name or "form.xlsx",
-                                                content, form_reader)
+        check = await coordination.check_upload(
+            session, message.from_user.id, document.file_name or "form.xlsx", content, form_reader
+        )
     except FormLimitError as error:
         lang = i18n.current_locale
-        await message.answer("⚠️ " + html.escape(error.problem.text(translations(i18n.locales, lang), lang), quote=False))
+        await message.answer(
+            "⚠️ " + html.escape(error.problem.text(translations(i18n.locales, lang), lang), quote=False)
+        )
         return
     except FormError as error:
         await message.answer("⚠️ " + fit(str(error), 1000))
@@ -75,21 +86,35 @@ async def form_uploaded(message: Message, member: Member | None, settings: Setti
         _("Form id: {form_id}").format(form_id=fit(form.form_id)),
         _("Version: {version}").format(version=fit(form.version)),
         _("Questions: {count}").format(count=check.question_count),
-        _("Languages: {languages}").format(languages=html.escape(join_items(form.languages, i18n.current_locale) or form.default_language)),
+        _("Languages: {languages}").format(
+            languages=html.escape(join_items(form.languages, i18n.current_locale) or form.default_language)
+        ),
     ]
     if check.warnings:
         lang = i18n.current_locale
         lines += ["", _("Worth a look before publishing:")]
-        lines += ["⚠️ " + html.escape(warning.text(translations(i18n.locales, lang), lang), quote=False)
-                  for warning in check.warnings[:10]]
+        lines += [
+            "⚠️ " + html.escape(warning.text(translations(i18n.locales, lang), lang), quote=False)
+            for warning in check.warnings[:10]
+        ]
     if check.version_exists:
-        lines += ["", _("Version {version} of this form is already published. Change the version in the settings "
-                        "sheet and send the file again.").format(version=html.escape(form.version))]
+        lines += [
+            "",
+            _(
+                "Version {version} of this form is already published. Change the version in the settings "
+                "sheet and send the file again."
+            ).format(version=html.escape(form.version)),
+        ]
         await message.answer("\n".join(lines))
         return
     if check.current is not None:
-        lines += ["", _("It will replace version {version}; drafts of earlier versions stay answerable. "
-                        "Recipients stay the same as for the current version.").format(version=html.escape(check.current.version))]
+        lines += [
+            "",
+            _(
+                "It will replace version {version}; drafts of earlier versions stay answerable. "
+                "Recipients stay the same as for the current version."
+            ).format(version=html.escape(check.current.version)),
+        ]
     else:
         lines += ["", _("This is a new survey. Who should be offered it?")]
     await message.answer("\n".join(lines), reply_markup=publish_keyboard(check.upload.id, check.current is not None))
@@ -100,8 +125,9 @@ async def publish_dropped(query: CallbackQuery) -> None:
     await query.message.edit_text(_("Not published."))
 
 
-async def publish_button(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordPublish,
-                         session: AsyncSession) -> None:
+async def publish_button(
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordPublish, session: AsyncSession
+) -> None:
     """Publish the uploaded form: for the current version's recipients, or (a new survey) those chosen."""
     audience = None
     if callback_data.action == PublishAction.audience:
@@ -116,8 +142,11 @@ async def publish_button(query: CallbackQuery, callback_answer: CallbackAnswer, 
         callback_answer.text = _("This form is already published or no longer available.")
         callback_answer.show_alert = True
         return
-    await query.message.edit_text(_("Published: {title}, version {version}. Members see it in /survey.").format(
-        title=html.escape(stored.title or stored.form_id), version=html.escape(stored.version)))
+    await query.message.edit_text(
+        _("Published: {title}, version {version}. Members see it in /survey.").format(
+            title=html.escape(stored.title or stored.form_id), version=html.escape(stored.version)
+        )
+    )
 
 
 def build_router() -> Router:
@@ -125,6 +154,7 @@ def build_router() -> Router:
     router = Router(name="coordinator: publish")
     router.message.register(form_uploaded, F.document)
     router.callback_query.register(publish_dropped, CoordPublish.filter(F.action == PublishAction.drop))
-    router.callback_query.register(publish_button, CoordPublish.filter(
-        F.action.in_({PublishAction.publish, PublishAction.audience})))
+    router.callback_query.register(
+        publish_button, CoordPublish.filter(F.action.in_({PublishAction.publish, PublishAction.audience}))
+    )
     return router

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordReminderAdmin, CoordRemind, CoordReview
+from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
 from bot.handlers.coordinator.common import CoordinatorStates, not_command, not_coordinator, refusal
 
 COORDINATOR_COMMANDS = ("stats", "remind", "reminders", "review", "export", "invite", "promote", "demote", "dashboard")

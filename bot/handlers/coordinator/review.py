@@ -32,34 +32,52 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
     row = item.threshold
     submitted_from = item.submission_country
     lines = [
-        "<b>" + _("Reported threshold value ({count} waiting)").format(count=format_number(item.remaining, lang)) + "</b>",
+        "<b>"
+        + _("Reported threshold value ({count} waiting)").format(count=format_number(item.remaining, lang))
+        + "</b>",
         _("Country: {country}").format(country=fit(f"{row.jurisdiction_name} ({row.jurisdiction})")),
     ]
     if item.submitter_role or submitted_from or item.submitter_name:
-        lines.append(_("Reported by: {who}, {role}, {country}").format(
-            who=fit(item.submitter_name or "—", 64), role=html.escape(_submitter_role(item.submitter_role)),
-            country=fit(country_name(submitted_from, lang) if submitted_from else "—")))
+        lines.append(
+            _("Reported by: {who}, {role}, {country}").format(
+                who=fit(item.submitter_name or "—", 64),
+                role=html.escape(_submitter_role(item.submitter_role)),
+                country=fit(country_name(submitted_from, lang) if submitted_from else "—"),
+            )
+        )
     lines += [
-        _("Pollutant: {name} (reported as “{original}”)").format(name=fit(row.pollutant_name),
-                                                                 original=fit(row.pollutant_original)),
-        _("Land use: {name} (reported as “{original}”)").format(name=fit(row.land_use),
-                                                                original=fit(row.land_use_original)),
+        _("Pollutant: {name} (reported as “{original}”)").format(
+            name=fit(row.pollutant_name), original=fit(row.pollutant_original)
+        ),
+        _("Land use: {name} (reported as “{original}”)").format(
+            name=fit(row.land_use), original=fit(row.land_use_original)
+        ),
         _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
-            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=fit(row.unit),
-            original=fit(item.typed_value or _as_typed(row.value_original) or "—", 64), unit_original=fit(row.unit_original)),
+            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)),
+            unit=fit(row.unit),
+            original=fit(item.typed_value or _as_typed(row.value_original) or "—", 64),
+            unit_original=fit(row.unit_original),
+        ),
     ]
     if item.others_count:
-        lines.append(_("Other jurisdictions, same pollutant and land use: {low}–{high} {unit} ({count})").format(
-            low=html.escape(_plain_number(item.others_low, None, None)),
-            high=html.escape(_plain_number(item.others_high, None, None)), unit=fit(row.unit),
-            count=format_number(item.others_count, lang)))
+        lines.append(
+            _("Other jurisdictions, same pollutant and land use: {low}–{high} {unit} ({count})").format(
+                low=html.escape(_plain_number(item.others_low, None, None)),
+                high=html.escape(_plain_number(item.others_high, None, None)),
+                unit=fit(row.unit),
+                count=format_number(item.others_count, lang),
+            )
+        )
     else:
         lines.append(_("No other jurisdiction has an approved value for this pollutant and land use."))
     lines += [
-        _("Type: {value_type}; legal status: {status}").format(value_type=fit(row.value_type_original or row.value_type),
-                                                              status=fit(row.legal_status_original or row.legal_status)),
-        _("Instrument: {instrument} ({year})").format(instrument=fit(row.instrument or "—", 400),
-                                                      year=fit(row.year_original or "—", 64)),
+        _("Type: {value_type}; legal status: {status}").format(
+            value_type=fit(row.value_type_original or row.value_type),
+            status=fit(row.legal_status_original or row.legal_status),
+        ),
+        _("Instrument: {instrument} ({year})").format(
+            instrument=fit(row.instrument or "—", 400), year=fit(row.year_original or "—", 64)
+        ),
         _("Source: {source}").format(source=fit(row.source, 400)),
     ]
     # The documents feature adds the submission's attached files here.
@@ -71,8 +89,11 @@ MAX_REVIEW_DOCUMENTS = 5  # buttons under one review card
 
 
 def _submitter_role(role: str | None) -> str:
-    labels = {Role.FOCAL_POINT: _("national focal point"), Role.LAB: _("soil laboratory"),
-              Role.MEMBER: _("INSOP member")}
+    labels = {
+        Role.FOCAL_POINT: _("national focal point"),
+        Role.LAB: _("soil laboratory"),
+        Role.MEMBER: _("INSOP member"),
+    }
     return labels.get(role or "", role or "—")
 
 
@@ -100,15 +121,17 @@ async def _decided(session: AsyncSession, tid: int, decision: str, lang: str) ->
     return f"{card}\n\n<b>{decision}</b>"
 
 
-async def _show_review(target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False,
-                       wrap: bool = True) -> None:
+async def _show_review(
+    target: Message, session: AsyncSession, lang: str, after_id: int = 0, edit: bool = False, wrap: bool = True
+) -> None:
     """The next value waiting for review as a card with its buttons (or why there is none)."""
     card = await coordination.review_card(session, after_id, wrap=wrap, max_documents=MAX_REVIEW_DOCUMENTS)
     if card.item is None:
         if card.waiting and not wrap:
             # Skip on the last card: say so, rather than showing the first skipped card again.
             text = _("That was the last one. {count} skipped value(s) still wait for review.").format(
-                count=format_number(card.waiting, lang))
+                count=format_number(card.waiting, lang)
+            )
             markup = review_again_keyboard()
         else:
             text, markup = _("No reported threshold value is waiting for review."), None
@@ -122,8 +145,9 @@ async def _show_review(target: Message, session: AsyncSession, lang: str, after_
     await (target.edit_text(text, reply_markup=markup) if edit else target.answer(text, reply_markup=markup))
 
 
-async def review(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                 state: FSMContext, i18n: I18n) -> None:
+async def review(
+    message: Message, member: Member | None, settings: Settings, session: AsyncSession, state: FSMContext, i18n: I18n
+) -> None:
     """Show the next threshold value reported in a survey, with approve / correct / reject buttons."""
     await state.clear()
     await _show_review(message, session, i18n.current_locale)
@@ -151,27 +175,40 @@ async def review_corrections(query: CallbackQuery, callback_data: CoordReview) -
         action, options = ReviewAction.fix_unit, coordination.CORRECTION_UNITS
     else:
         action, options = ReviewAction.fix_land_use, coordination.CORRECTION_LAND_USES
-    await query.message.edit_reply_markup(reply_markup=review_corrections_keyboard(
-        callback_data.tid, action, [(option, option) for option in options]))
+    await query.message.edit_reply_markup(
+        reply_markup=review_corrections_keyboard(callback_data.tid, action, [(option, option) for option in options])
+    )
 
 
 async def review_ask(query: CallbackQuery, callback_data: CoordReview, state: FSMContext) -> None:
     """Reject or correct the value: ask for the reason (or the value), remembering the card to update."""
     reject = callback_data.action == ReviewAction.reject
     await state.set_state(CoordinatorStates.reject_reason if reject else CoordinatorStates.review_value)
-    await state.update_data(threshold_id=callback_data.tid, card_chat=query.message.chat.id,
-                            card_id=query.message.message_id)
-    await query.message.answer(_("Type the reason for rejecting this value (or /cancel).") if reject
-                               else _("Type the correct value, a number in the unit shown (or /cancel)."))
+    await state.update_data(
+        threshold_id=callback_data.tid, card_chat=query.message.chat.id, card_id=query.message.message_id
+    )
+    await query.message.answer(
+        _("Type the reason for rejecting this value (or /cancel).")
+        if reject
+        else _("Type the correct value, a number in the unit shown (or /cancel).")
+    )
 
 
-async def review_approve(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordReview,
-                         settings: Settings, session: AsyncSession, i18n: I18n) -> None:
+async def review_approve(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CoordReview,
+    settings: Settings,
+    session: AsyncSession,
+    i18n: I18n,
+) -> None:
     """Approve the value, as reported or with the unit or land use chosen; then the next card."""
     action, tid, lang = callback_data.action, callback_data.tid, i18n.current_locale
     try:
         row = await coordination.approve_threshold(
-            session, tid, query.from_user.id,
+            session,
+            tid,
+            query.from_user.id,
             unit=callback_data.arg if action == ReviewAction.fix_unit else None,
             land_use=callback_data.arg if action == ReviewAction.fix_land_use else None,
         )
@@ -200,11 +237,20 @@ async def _edit_card(bot: Bot, session: AsyncSession, data: dict, decision: str,
     """Write the decision onto the card the buttons were on (it may be gone: nothing to do then)."""
     text = await _decided(session, int(data.get("threshold_id")), decision, lang)
     with contextlib.suppress(TelegramBadRequest):
-        await bot.edit_message_text(text, chat_id=data.get("card_chat"), message_id=data.get("card_id"), reply_markup=None)
+        await bot.edit_message_text(
+            text, chat_id=data.get("card_chat"), message_id=data.get("card_id"), reply_markup=None
+        )
 
 
-async def review_value(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                       state: FSMContext, i18n: I18n, bot: Bot) -> None:
+async def review_value(
+    message: Message,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
     """The typed value approves the value under review with it (the original wording stays on record)."""
     data = await state.get_data()
     typed = message.text.strip()
@@ -214,28 +260,42 @@ async def review_value(message: Message, member: Member | None, settings: Settin
         return
     await state.clear()
     try:
-        row = await coordination.approve_threshold(session, int(data.get("threshold_id")), message.from_user.id,
-                                                   value=typed.replace(",", "."))
+        row = await coordination.approve_threshold(
+            session, int(data.get("threshold_id")), message.from_user.id, value=typed.replace(",", ".")
+        )
     except (coordination.NotFound, coordination.NotAllowed, TypeError, ValueError):
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
-    await message.answer(_("Approved with the corrected value {value} {unit}.").format(
-        value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=fit(row.unit)))
+    await message.answer(
+        _("Approved with the corrected value {value} {unit}.").format(
+            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=fit(row.unit)
+        )
+    )
     await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
     await tell_submitter(message.bot, session, row, i18n, settings.default_language)
     await _show_review(message, session, i18n.current_locale, after_id=row.id)
 
 
-async def reject_reason(message: Message, member: Member | None, settings: Settings, session: AsyncSession,
-                        state: FSMContext, i18n: I18n, bot: Bot) -> None:
+async def reject_reason(
+    message: Message,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
     """The typed reason rejects the value under review."""
     data = await state.get_data()
     tid = data.get("threshold_id")
     if len(message.text.strip()) > coordination.REASON_LIMIT:
         # The state stays: the next message is the shorter reason.
-        await message.answer(_("Please keep the reason to at most {limit} characters (it has {length}).").format(
-            limit=format_number(coordination.REASON_LIMIT, i18n.current_locale),
-            length=format_number(len(message.text.strip()), i18n.current_locale)))
+        await message.answer(
+            _("Please keep the reason to at most {limit} characters (it has {length}).").format(
+                limit=format_number(coordination.REASON_LIMIT, i18n.current_locale),
+                length=format_number(len(message.text.strip()), i18n.current_locale),
+            )
+        )
         return
     await state.clear()
     try:
@@ -244,8 +304,13 @@ async def reject_reason(message: Message, member: Member | None, settings: Setti
         await message.answer(_("This value was already reviewed, or the correction does not fit it."))
         return
     await message.answer(_("Rejected. The reason is stored with the value."))
-    await _edit_card(bot, session, data, _("❌ Rejected by you: {reason}").format(reason=fit(message.text.strip(), 300)),
-                     i18n.current_locale)
+    await _edit_card(
+        bot,
+        session,
+        data,
+        _("❌ Rejected by you: {reason}").format(reason=fit(message.text.strip(), 300)),
+        i18n.current_locale,
+    )
     await tell_submitter(message.bot, session, rejected, i18n, settings.default_language)
     await _show_review(message, session, i18n.current_locale, after_id=int(tid))
 
@@ -257,12 +322,16 @@ def build_router() -> Router:
     router.callback_query.register(review_skip, CoordReview.filter(F.action == ReviewAction.skip))
     router.callback_query.register(review_again, CoordReview.filter(F.action == ReviewAction.again))
     router.callback_query.register(review_back, CoordReview.filter(F.action == ReviewAction.back))
-    router.callback_query.register(review_corrections,
-                                   CoordReview.filter(F.action.in_({ReviewAction.units, ReviewAction.land_uses})))
-    router.callback_query.register(review_ask, CoordReview.filter(
-        F.action.in_({ReviewAction.reject, ReviewAction.value})))
-    router.callback_query.register(review_approve, CoordReview.filter(
-        F.action.in_({ReviewAction.approve, ReviewAction.fix_unit, ReviewAction.fix_land_use})))
+    router.callback_query.register(
+        review_corrections, CoordReview.filter(F.action.in_({ReviewAction.units, ReviewAction.land_uses}))
+    )
+    router.callback_query.register(
+        review_ask, CoordReview.filter(F.action.in_({ReviewAction.reject, ReviewAction.value}))
+    )
+    router.callback_query.register(
+        review_approve,
+        CoordReview.filter(F.action.in_({ReviewAction.approve, ReviewAction.fix_unit, ReviewAction.fix_land_use})),
+    )
     router.message.register(review_value, StateFilter(CoordinatorStates.review_value), not_command)
     router.message.register(reject_reason, StateFilter(CoordinatorStates.reject_reason), not_command)
     return router

@@ -17,10 +17,9 @@ from bot.config import Settings
 from bot.handlers.coordinator.common import usage_html
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
-from bot.telegram_render import split_message
 from bot.services import coordination
+from bot.telegram_render import split_message
 from storage.models import Member
-
 
 # One /promote or /demote names at most this many members (each gets its own line in the reply).
 MAX_ROLE_REFERENCES = 20
@@ -42,21 +41,36 @@ def _member_label(member: Member) -> str:
     return html.escape(fit_utf16(member.name or "", 64) or str(member.telegram_id))
 
 
-async def promote(message: Message, command: CommandObject, member: Member | None, settings: Settings,
-                  session: AsyncSession, state: FSMContext, bot: Bot, i18n: I18n) -> None:
+async def promote(
+    message: Message,
+    command: CommandObject,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
     """Make members (Telegram ids or @usernames, one or several) coordinators; one line per member."""
     await state.clear()
     references = _references(command.args)
     if not references or len(references) > MAX_ROLE_REFERENCES:
-        await message.answer(usage_html(_("Usage: /promote <Telegram id or @username> [more ids or usernames, "
-                                           "at most {count}]").format(count=MAX_ROLE_REFERENCES)))
+        await message.answer(
+            usage_html(
+                _("Usage: /promote <Telegram id or @username> [more ids or usernames, at most {count}]").format(
+                    count=MAX_ROLE_REFERENCES
+                )
+            )
+        )
         return
     lines, promoted = [], {}
     for reference in references:
         try:
             result = await coordination.promote(session, reference, message.from_user.id)
         except coordination.NotFound:
-            lines.append(_("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference)))
+            lines.append(
+                _("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference))
+            )
             continue
         except coordination.NotAllowed:
             lines.append(_("{name} is already a coordinator.").format(name=_who(reference)))
@@ -69,32 +83,53 @@ async def promote(message: Message, command: CommandObject, member: Member | Non
         await message.answer(chunk)
 
 
-async def demote(message: Message, command: CommandObject, member: Member | None, settings: Settings,
-                 session: AsyncSession, state: FSMContext, bot: Bot) -> None:
+async def demote(
+    message: Message,
+    command: CommandObject,
+    member: Member | None,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
     """Give promoted coordinators (one or several) their previous role back; one line per member."""
     await state.clear()
     references = _references(command.args)
     if not references or len(references) > MAX_ROLE_REFERENCES:
-        await message.answer(usage_html(_("Usage: /demote <Telegram id or @username> [more ids or usernames, "
-                                           "at most {count}]").format(count=MAX_ROLE_REFERENCES)))
+        await message.answer(
+            usage_html(
+                _("Usage: /demote <Telegram id or @username> [more ids or usernames, at most {count}]").format(
+                    count=MAX_ROLE_REFERENCES
+                )
+            )
+        )
         return
     lines = []
     for reference in references:
         try:
             result = await coordination.demote(session, reference, message.from_user.id, settings.coordinator_ids)
         except coordination.NotFound:
-            lines.append(_("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference)))
+            lines.append(
+                _("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference))
+            )
             continue
         except coordination.NotAllowed as error:
             if str(error) == "configured":
-                lines.append(_("{who} is a coordinator by the bot's configuration (COORDINATOR_IDS); "
-                               "only the operator can change that.").format(who=_who(reference)))
+                lines.append(
+                    _(
+                        "{who} is a coordinator by the bot's configuration (COORDINATOR_IDS); "
+                        "only the operator can change that."
+                    ).format(who=_who(reference))
+                )
             else:
                 lines.append(_("{who} is not a coordinator.").format(who=_who(reference)))
             continue
         await remove_coordinator_commands(bot, result.member.telegram_id)
-        lines.append(_("{name} is no longer a coordinator (role now: {role}).").format(
-            name=_member_label(result.member), role=role_labels().get(result.new_role, result.new_role)))
+        lines.append(
+            _("{name} is no longer a coordinator (role now: {role}).").format(
+                name=_member_label(result.member), role=role_labels().get(result.new_role, result.new_role)
+            )
+        )
     for chunk in split_message("\n".join(lines)):
         await message.answer(chunk)
 
