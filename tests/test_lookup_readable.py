@@ -57,7 +57,7 @@ async def test_the_first_screen_fits_a_phone_and_leads_with_a_limit_not_the_inte
     # The instrument's own Dutch words are marked as such, not mixed into the reply as if translated.
     assert "In the source's own words (not translated): “maximum value (maximale waarde wonen)" in details
     assert "Conditions, as written in the source (not translated): standard soil" in details
-    assert "EU law that also applies in Netherlands:" in details
+    assert "EU law that also applies in Netherlands (Kingdom of the):" in details
 
 
 async def test_ph_bands_fold_into_one_line(harness, user_id):
