@@ -10,8 +10,10 @@ from tests.harness import BotHarness, shown
 from tests.survey_walk import (
     COUNTRY_QUESTION,
     THRESHOLD_TITLE,
+    answer_about_you,
     answer_status_with_values,
     finish_to_review,
+    open_threshold_survey,
 )
 
 
@@ -311,3 +313,26 @@ async def test_typed_input_never_reopens_a_survey_paused_meanwhile(harness, user
             )
     assert await trail_count(harness, draft.id) == before
     assert not (await draft_of(harness, user_id)).active
+
+
+async def test_typed_words_and_option_numbers_read_as_the_member_meant(harness, user_id):
+    """ "yes" is the one option that starts with Yes; four option numbers where at most three are allowed get
+    the question's own "at most three", not "I could not match “2”"."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    calls = await harness.send(user, "yes")  # "Yes, in force"
+    assert "Yes, in force" in shown(calls)[0].text, [call.text for call in shown(calls)]
+    await harness.send(user, "/back")
+    await harness.press(user, "No")  # no national values
+    await harness.press(user, "No")  # no state or provincial values
+    await harness.press(user, "None")
+    await harness.press(user, "Done")
+    await harness.press(user, "Being considered")
+    calls = await harness.press(user, "No")  # no discussions in the last two years
+    assert "What most hinders" in last_text(calls)
+    calls = await harness.send(user, "2, 3, 4, 5")
+    assert "Please choose at most three." in last_text(calls), last_text(calls)
+    assert "could not match" not in last_text(calls)
+    calls = await harness.send(user, "2, 3")
+    assert "Which support would help most?" in last_text(calls)

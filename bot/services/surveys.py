@@ -470,9 +470,9 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
         if not result.accepted and isinstance(value, str) and prompt.kind == "question":
             alternative = typed_alternative(prompt, value)
             if alternative is not None:
-                retried = engine.answer(form, state, alternative, tr=tr)
-                result = retried if retried.accepted else result
-                adjusted = retried.accepted
+                # What the member meant ("2, 3, 4, 5" as options): its refusal ("at most three") is the one to show.
+                result = engine.answer(form, state, alternative, tr=tr)
+                adjusted = result.accepted
             if not result.accepted:
                 return Turn(
                     draft,

@@ -51,11 +51,17 @@ def match_choice(text: str, options: list[tuple[str, list[str]]]) -> str | None:
 
 
 def _label_parts(label: str) -> tuple[str, ...]:
-    """The words before a bracket and the bracket's content: ("cadmium", "cd") for "Cadmium (Cd)"."""
-    head, bracket, rest = str(label).partition("(")
-    if not bracket or ")" not in rest:
-        return ()
-    return normalize(head), normalize(rest.split(")", 1)[0])
+    """The words before a bracket and the bracket's content: ("cadmium", "cd") for "Cadmium (Cd)"; the words
+    before a comma: ("yes",) for "Yes, in force"."""
+    text = str(label)
+    parts: tuple[str, ...] = ()
+    head, bracket, rest = text.partition("(")
+    if bracket and ")" in rest:
+        parts = (normalize(head), normalize(rest.split(")", 1)[0]))
+    before, comma, _after = text.partition(",")
+    if comma and before.strip():
+        parts += (normalize(before),)
+    return parts
 
 
 def match_yes_no(text: Any, extra_yes: Set[str] = frozenset(), extra_no: Set[str] = frozenset()) -> bool | None:

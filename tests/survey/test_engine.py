@@ -429,3 +429,6 @@ def test_a_typed_symbol_or_name_matches_a_label_with_brackets():
     assert match_choice("Cd", options) == "cadmium"
     assert match_choice("plomb", options) == "lead"
     assert match_choice("x", options) is None  # two options share it: ask again rather than guess
+    legal = [("in_force", ["Yes, in force"]), ("draft", ["No, a draft"]), ("none", ["No, none"])]
+    assert match_choice("yes", legal) == "in_force"  # the words before the comma, when one option has them
+    assert match_choice("no", legal) is None  # two options start with "No": ask again
