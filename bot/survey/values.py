@@ -276,7 +276,7 @@ def parse_document(value: Any) -> dict[str, Any]:
 
 
 def format_number(value: float | int, locale: str | None) -> str:
-    """Format a number for the reader's locale (0,3 in French); whole numbers without grouping.
+    """Format a number for the reader's locale (0,3 in French), without grouping (1000, never 1,000).
 
     Integer questions are mostly years and counts, and "2,019" reads wrong for a year.
     """
@@ -285,7 +285,8 @@ def format_number(value: float | int, locale: str | None) -> str:
 
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
-        return format_decimal(value, locale=locale or "en", decimal_quantization=False)
+        # Never grouped: "1,000" is what the member was asked back about (1000 or 1.0?), so the echo says 1000.
+        return format_decimal(value, locale=locale or "en", decimal_quantization=False, group_separator=False)
     except Exception:  # unknown locale codes fall back to plain digits
         return str(value)
 

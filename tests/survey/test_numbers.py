@@ -91,3 +91,13 @@ def test_every_refusal_code_has_its_words():
         assert worded and worded != code, code
     assert explain(InvalidAnswer("form_message", {"text": "As the form says."})) == "As the form says."
     assert explain(InvalidAnswer("no_match", {"answer": "zinc"})) == "I could not match “zinc” to an option."
+
+
+def test_numbers_are_echoed_without_grouping():
+    """After "1,000 — 1000 or 1.0?", the echo must not say "1,000" again: numbers are shown ungrouped."""
+    from bot.survey.values import format_number
+
+    assert format_number(1000.0, "en") == "1000"
+    assert format_number(1234567.25, "en") == "1234567.25"
+    assert format_number(1000.5, "fr") == "1000,5"
+    assert format_number(2019, "en") == "2019"
