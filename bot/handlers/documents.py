@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import DocumentGet
 from bot.config import Settings
 from bot.downloads import FileTooLarge, download_capped
-from bot.handlers.survey import show_turn
+from bot.handlers.survey import echo_line, show_turn
 from bot.i18n import translations
 from bot.limits import MAX_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENTS, fit_utf16
 from bot.services import documents, members, surveys
@@ -119,7 +119,7 @@ async def document_answer(
     if turn.stale:
         await message.answer(_("This question does not take a document. Send /resume to see the current question."))
         return
-    await show_turn(message, turn, lang, member)
+    await show_turn(message, turn, lang, member, lead=echo_line(turn))  # "✓ …: report.pdf"
 
 
 def document_size(size: int, lang: str) -> str:

@@ -137,7 +137,7 @@ def answered_text(prompt, shown: str, lang: str) -> str:
     return f"{section}{_fit(prompt.label, _LABEL_UNITS)} {_answer_arrow(lang)} {answer}"
 
 
-def _echo(turn: Turn) -> str | None:
+def echo_line(turn: Turn) -> str | None:
     """The first line of the next message after a typed answer: what the answer was read as."""
     if turn.answered is None or turn.answer_shown is None:
         return None
@@ -579,7 +579,7 @@ async def _reply_in_chat(
         await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
         return
     if not turn.duplicate:
-        await show_turn(message, turn, lang, member, lead=_echo(turn))
+        await show_turn(message, turn, lang, member, lead=echo_line(turn))
 
 
 async def go_back(
@@ -686,7 +686,7 @@ async def survey_button(
         await query.message.edit_text(answered_text(answered, shown, lang), reply_markup=None)
     elif not turn.error:
         await query.message.edit_reply_markup(reply_markup=None)
-    await show_turn(query.message, turn, lang, member, lead=_echo(turn) if action == "saved" else None)
+    await show_turn(query.message, turn, lang, member, lead=echo_line(turn) if action == "saved" else None)
 
 
 async def _show_review_view(
