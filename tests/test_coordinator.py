@@ -448,7 +448,12 @@ async def test_stats_says_which_answer_counted_for_a_country(harness, user_id):
                     language="en",
                     status="submitted",
                     state={},
-                    data={"country": "ZM", "discussions_2y": discussed, "consent_publish": "internal"},
+                    data={
+                        "country": "ZM",
+                        "resp_capacity": "gsp_focal_point",  # both say so: only the focal point is known as one
+                        "discussions_2y": discussed,
+                        "consent_publish": "internal",
+                    },
                     active=False,
                     pending={},
                     last_update_id=0,

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from bot.countries import country_name
 from bot.limits import utf16_len
 from bot.survey import load_form
 from storage.models import Member, Submission, SurveyForm
@@ -576,3 +577,21 @@ async def test_forged_conversation_buttons_change_nothing(harness, user_id):
         assert alerts == ["This button is no longer active."], (action, alerts)
     after = await draft_of(harness, user_id)
     assert after.state == draft.state and after.pending == draft.pending and after.active
+
+
+async def test_answering_about_another_country_than_ones_own_is_said_once(harness, user_id):
+    """The answer counts for the country answered about; the member registered elsewhere is told so, once."""
+    warning = "Your profile says Kenya, and you are answering about {answered}: your answers will count for {answered}."
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    calls = await harness.send(user, "Netherlands")
+    texts = sent(calls)
+    netherlands = country_name("NL", "en")
+    assert sum(warning.format(answered=netherlands) in text for text in texts) == 1
+    assert texts[0].startswith("✓ Which country do you represent?: <b>Netherlands</b>\n\n⚠️ Your profile says Kenya")
+    calls = await harness.send(user, "Analyst")  # the next question: no warning again
+    assert not any("Your profile says" in text for text in sent(calls))
+    await harness.send(user, "/back")
+    await harness.send(user, "/back")
+    calls = await harness.press(user, "Kenya")  # their own country: nothing to say
+    assert sent(calls) and not any("Your profile says" in text for text in sent(calls))

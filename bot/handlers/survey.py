@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import survey as engine
 from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
+from bot.countries import country_name
 from bot.i18n import translations
 from bot.i18n.typography import is_rtl, typeset
 from bot.keyboards import (
@@ -297,6 +298,15 @@ async def show_turn(
         await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
         if prompt.kind != "review":
             return  # the question and its buttons are just above
+    if turn.other_country and member is not None and member.country:
+        warning = "⚠️ " + _(
+            "Your profile says {registered}, and you are answering about {answered}: your answers will count "
+            "for {answered}."
+        ).format(
+            registered=html.escape(country_name(member.country, lang)),
+            answered=html.escape(country_name(turn.other_country, lang)),
+        )
+        lead = (lead + "\n\n" if lead else "") + warning  # after what the answer was read as
     if turn.notes:
         # Notes in a row come together, in as few messages as they fit (the engine passes at most 50 at a
         # time): one message each let a form of many notes spend Telegram's 30 messages a second, which

@@ -18,7 +18,7 @@ Conditions = tuple[tuple[str, frozenset[str]], ...]
 FORM_ANSWERS: dict[str, tuple[Conditions, ...]] = {
     # Threshold survey (form_id insop_thresholds)
     "threshold_country": ((("country", frozenset()),),),
-    # The answer speaks for the country (besides a member whose role is focal point).
+    # The capacity a focal point of the country answered about declares for the answer to count as official.
     "official_capacity": ((("resp_capacity", frozenset({"gsp_focal_point", "designated"})),),),
     # P2: a government body took part in formal discussions on establishing or revising values (last two years).
     "in_discussions": ((("discussions_2y", frozenset({"yes"})),), (("in_discussions", frozenset({"yes"})),)),
@@ -118,23 +118,32 @@ def latest_by_country(
 ) -> dict[str, dict[str, Any]]:
     """Each country's one official answer: the latest of its focal points' answers, else its latest answer.
 
-    A focal point's answer (the member's role, or the capacity the respondent gave) is never
-    replaced by a later answer of an INSOP member; "latest" is the greatest submitted_at when all
-    have one, else the last in the list.
+    An official answer (see `is_official`) is never replaced by a later answer that is not; "latest" is
+    the greatest submitted_at when all have one, else the last in the list.
     """
     latest: dict[str, dict[str, Any]] = {}
     for submission in _in_submission_order(submissions):
         country = submission_country(submission, country_key)
-        if country and (is_official(submission) or not is_official(latest.get(country) or {})):
+        if country and (
+            is_official(submission, country_key) or not is_official(latest.get(country) or {}, country_key)
+        ):
             latest[country] = submission
     return latest
 
 
-def is_official(submission: dict[str, Any]) -> bool:
-    """Whether the answer speaks for its country: given by a focal point, or by someone who says they
-    answer as the focal point or designated by the responsible ministry."""
-    return submission.get("role") == FOCAL_POINT_ROLE or _answer_matches(
-        submission.get("data") or {}, "official_capacity"
+def is_official(submission: dict[str, Any], country_key: str = "threshold_country") -> bool:
+    """Whether the answer speaks for its country: the bot knows the submitter as the focal point of the
+    country answered about (role focal point, registered for that country; a coordinator's invite sets
+    both) and they answer as the focal point or designated by the responsible ministry.
+
+    The capacity alone is what anyone can pick, so it never makes an answer official by itself.
+    """
+    country = submission_country(submission, country_key)
+    return (
+        bool(country)
+        and submission.get("role") == FOCAL_POINT_ROLE
+        and _country_code(submission.get("member_country")) == country
+        and _answer_matches(submission.get("data") or {}, "official_capacity")
     )
 
 
@@ -164,9 +173,10 @@ def counted_answers(submissions: Iterable[dict[str, Any]], targeted_countries: I
 
 
 def submission_country(submission: dict[str, Any], country_key: str = "threshold_country") -> str:
-    """The submission's country code: the stored column first, else the form's country answer."""
+    """The country the answer counts under: the form's country answer (the country answered about), else
+    the stored column (the member's country when they began)."""
     question = FORM_ANSWERS[country_key][0][0][0]
-    return _country_code(submission.get("country")) or _country_code((submission.get("data") or {}).get(question))
+    return _country_code((submission.get("data") or {}).get(question)) or _country_code(submission.get("country"))
 
 
 def compute_indicators(

@@ -17,6 +17,7 @@ from bot.countries import country_name, exact_country, is_country, match_country
 from bot.i18n.survey_errors import explain
 from bot.lookup import default_vocabulary, parse_query
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
+from bot.reports.indicators import FORM_ANSWERS
 from bot.services import documents
 from bot.survey import Form, Prompt
 from storage.models import (
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 # Two updates of one member racing on the same draft: the loser re-reads and tries again.
 _ATTEMPTS = 3
+# The questions that say which country an answer is about (threshold and lab surveys).
+COUNTRY_QUESTIONS = frozenset(FORM_ANSWERS[key][0][0][0] for key in ("threshold_country", "lab_country"))
 _NULL_TRANSLATIONS = gettext.NullTranslations()
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -96,6 +99,9 @@ class Turn:
     lookup_text: str | None = None
     # The typed answer was stored otherwise than typed (a web address given its https://).
     adjusted: bool = False
+    # The country just answered about (ISO code) when it is not the member's registered country: the
+    # answer counts for that country, and the member is told so once.
+    other_country: str | None = None
 
 
 class SurveyUnavailable(Exception):
@@ -414,6 +420,7 @@ async def _reply_once(
                 return Turn(draft, form, prompt, stale=True)
             action, value = "answer", document
         turn = _apply(form, draft, state, prompt, action, value, lang, tr)
+        turn.other_country = _other_country(turn, member)
         if document is not None:
             await documents.settle_answer(session, draft, previous, document, turn.error is None and not turn.stale)
         if turn.submitted_now:
@@ -431,6 +438,17 @@ async def _reply_once(
         draft.updated_at = utcnow()
         draft.active = draft.status == SubmissionStatus.DRAFT
     return turn
+
+
+def _other_country(turn: Turn, member: Member) -> str | None:
+    """The country the member just said they answer about, when it is not their registered country."""
+    answered = turn.answered
+    if answered is None or answered.question not in COUNTRY_QUESTIONS or not member.country:
+        return None
+    chosen = (turn.submission.state or {}).get("answers", {}).get(answered.path or "")
+    if not isinstance(chosen, str) or not chosen.strip() or chosen.strip().upper() == member.country.upper():
+        return None
+    return chosen.strip().upper()
 
 
 def step_token(prompt: Prompt) -> str:

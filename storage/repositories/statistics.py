@@ -41,6 +41,7 @@ class StatisticsRepository:
                 Submission.submitted_at,
                 Member.telegram_id,
                 Member.role,
+                Member.country.label("member_country"),
             )
             .join(SurveyForm, SurveyForm.id == Submission.form_pk)
             .outerjoin(Member, Member.id == Submission.member_id)
@@ -63,6 +64,9 @@ class StatisticsRepository:
                     "submitted_at": row.submitted_at,
                     "telegram_id": row.telegram_id,
                     "role": row.role,
+                    # The member's registered country now (with their role: whether the bot knows them
+                    # as that country's focal point); "country" is the country they had when they began.
+                    "member_country": row.member_country,
                 }
             )
         return found

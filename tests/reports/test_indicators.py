@@ -288,7 +288,14 @@ def test_the_focal_points_answer_counts_even_when_a_member_answers_later():
     from bot.reports.indicators import counted_answers
 
     submissions = [
-        {"id": 1, "country": "KE", "role": "focal_point", "submitted_at": at(1), "data": {"in_discussions": "yes"}},
+        {
+            "id": 1,
+            "country": "KE",
+            "role": "focal_point",
+            "member_country": "KE",
+            "submitted_at": at(1),
+            "data": {"country": "KE", "resp_capacity": "gsp_focal_point", "in_discussions": "yes"},
+        },
         {"id": 2, "country": "KE", "role": "member", "submitted_at": at(5), "data": {"in_discussions": "no"}},
         {"id": 3, "country": "NL", "role": "member", "submitted_at": at(2), "data": {"in_discussions": "yes"}},
         {"id": 4, "country": "NL", "role": "member", "submitted_at": at(3), "data": {"in_discussions": "no"}},
@@ -300,3 +307,68 @@ def test_the_focal_points_answer_counts_even_when_a_member_answers_later():
     counted = {answer.country: answer for answer in counted_answers(submissions, {"KE", "NL"})}
     assert (counted["KE"].submission_id, counted["KE"].official, counted["KE"].answers) == (1, True, 2)
     assert (counted["NL"].submission_id, counted["NL"].official) == (4, False)
+
+
+FOCAL_CAPACITY = {"resp_capacity": "gsp_focal_point"}
+
+
+def test_a_member_declaring_the_focal_points_capacity_does_not_replace_the_focal_point():
+    """The capacity anyone can pick is not enough: the bot must know the submitter as the country's focal point."""
+    from bot.reports.indicators import counted_answers, is_official
+
+    focal = {
+        "id": 1,
+        "country": "KE",
+        "role": "focal_point",
+        "member_country": "KE",
+        "submitted_at": at(1),
+        "data": {"country": "KE", **FOCAL_CAPACITY, "in_discussions": "yes"},
+    }
+    impostor = {
+        "id": 2,
+        "country": "KE",
+        "role": "member",
+        "member_country": "KE",
+        "submitted_at": at(5),
+        "data": {"country": "KE", **FOCAL_CAPACITY, "in_discussions": "no"},
+    }
+    assert is_official(focal) and not is_official(impostor)
+    assert latest_by_country([focal, impostor])["KE"]["id"] == 1
+    indicators = by_id(compute_indicators([focal, impostor], [], {"KE"}, REGIONS_TABLE))
+    assert indicators["countries_in_discussions"].numerator == 1
+    counted = counted_answers([focal, impostor], {"KE"})
+    assert [(answer.submission_id, answer.official) for answer in counted] == [(1, True)]
+    # Without the focal point's answer, the member's answer still counts for Kenya, as a member's answer.
+    assert [(answer.submission_id, answer.official) for answer in counted_answers([impostor], {"KE"})] == [(2, False)]
+
+
+def test_a_focal_point_answering_about_another_country_counts_there_and_is_official_for_neither():
+    from bot.reports.indicators import counted_answers, is_official, submission_country
+
+    kenya_focal_on_nl = {
+        "id": 1,
+        "country": "KE",
+        "role": "focal_point",
+        "member_country": "KE",
+        "submitted_at": at(5),
+        "data": {"country": "NL", **FOCAL_CAPACITY, "in_discussions": "yes"},
+    }
+    nl_member = {
+        "id": 2,
+        "country": "NL",
+        "role": "member",
+        "member_country": "NL",
+        "submitted_at": at(1),
+        "data": {"country": "NL", "in_discussions": "no"},
+    }
+    assert submission_country(kenya_focal_on_nl) == "NL"
+    assert not is_official(kenya_focal_on_nl)
+    latest = latest_by_country([kenya_focal_on_nl, nl_member])
+    assert set(latest) == {"NL"} and latest["NL"]["id"] == 1  # the latest of two members' answers
+    counted = counted_answers([kenya_focal_on_nl, nl_member], {"KE", "NL"})
+    assert [(answer.country, answer.submission_id, answer.official, answer.answers) for answer in counted] == [
+        ("NL", 1, False, 2)
+    ]
+    # A real focal point of the Netherlands is not replaced by it.
+    nl_focal = dict(nl_member, id=3, role="focal_point", submitted_at=at(1), data={"country": "NL", **FOCAL_CAPACITY})
+    assert latest_by_country([nl_focal, kenya_focal_on_nl])["NL"]["id"] == 3
