@@ -38,6 +38,8 @@ from bot.lookup.views import (
     paged_records,
     pollutant_label,
     pollutant_name,
+    public_wording,
+    public_year,
     result_data,
     targets_label,
     texture_label,
@@ -112,7 +114,7 @@ def _record_block(
     if record.pollutant_id != result.pollutant:
         lines.append(_fill(_("Substance: {pollutant}"), pollutant=pollutant_name(record.pollutant_id, locale)))
     lines.append(_fill(_("Land use: {land_use}"), land_use=land_use_text(record.land_use, tr)))
-    wording = join_items([record.value_type_original, record.land_use_original], locale)
+    wording = join_items([record.value_type_original, public_wording(record.land_use_original)], locale)
     if wording:
         # The instrument's own words stay as written: marked as such, never passed off as a translation.
         lines.append(
@@ -137,20 +139,16 @@ def _record_block(
         lines.append(_fill(_("Organic carbon: {band}"), band=record.organic_carbon))
     if record.extraction:
         lines.append(_fill(_("Extraction: {method}"), method=extraction_label(record.extraction, tr)))
-    if record.conditions:
+    conditions = public_wording(record.conditions)
+    if conditions:
         lines.append(
-            _fill(
-                _("Conditions, as written in the source (not translated): {conditions}"), conditions=record.conditions
-            )
+            _fill(_("Conditions, as written in the source (not translated): {conditions}"), conditions=conditions)
         )
     lines.append(_fill(_("Legal status: {status}"), status=legal_status_label(record.legal_status, tr)))
-    if record.instrument:
+    instrument = public_wording(record.instrument)
+    if instrument:
         lines.append(
-            _fill(
-                _("Instrument: {instrument} ({year})"),
-                instrument=record.instrument,
-                year=record.year_original or record.year or "?",
-            )
+            _fill(_("Instrument: {instrument} ({year})"), instrument=instrument, year=public_year(record) or "?")
         )
     lines.append(_fill(_("Source: {source}"), source=record.source))
     return "\n".join(lines)
@@ -159,15 +157,13 @@ def _record_block(
 def _status_block(record: ThresholdRecord, tr: Translations) -> str:
     _ = tr.gettext
     lines = [_fill(_("Recorded status: {status}"), status=record.value_type_original)]
-    if record.conditions:
-        lines.append(_fill(_("Details: {conditions}"), conditions=record.conditions))
-    if record.instrument:
+    conditions = public_wording(record.conditions)
+    if conditions:
+        lines.append(_fill(_("Details: {conditions}"), conditions=conditions))
+    instrument = public_wording(record.instrument)
+    if instrument:
         lines.append(
-            _fill(
-                _("Reference: {instrument} ({year})"),
-                instrument=record.instrument,
-                year=record.year_original or record.year or "?",
-            )
+            _fill(_("Reference: {instrument} ({year})"), instrument=instrument, year=public_year(record) or "?")
         )
     lines.append(_fill(_("Source: {source}"), source=record.source))
     return "\n".join(lines)
@@ -262,10 +258,9 @@ def _compact_line(record: ThresholdRecord, tr: Translations, locale: str, with_i
         value_type=value_type_label(record.value_type, tr),
         detail=detail,
     )
-    if with_instrument and record.instrument:
-        line += "\n" + _fill(
-            _("   {instrument} ({year})"), instrument=record.instrument, year=record.year_original or record.year or "?"
-        )
+    instrument = public_wording(record.instrument) if with_instrument else ""
+    if instrument:
+        line += "\n" + _fill(_("   {instrument} ({year})"), instrument=instrument, year=public_year(record) or "?")
     return line
 
 

@@ -411,3 +411,18 @@ async def test_a_country_alone_lists_its_pollutants_and_a_pollutant_alone_compar
     compared = await _page(client, "/?q=cadmium&lang=en")
     assert "Compared within one tier: Tier 2 · assessment." in compared
     assert compared.count('<td class="amount">') >= 10
+
+
+async def test_no_page_of_a_seeded_jurisdiction_shows_a_reviewers_remark(client):
+    """Remarks left in the seed ("presumed ...", "not stated", "(none found); review: ...") stay in exports."""
+    from bot.lookup import read_thresholds_csv
+
+    seed = read_thresholds_csv(ROOT / "storage" / "seed" / "reference_thresholds.csv")
+    for code in sorted({record.jurisdiction for record in seed}):
+        page = await _page(client, f"/country/{code.lower()}?lang=en")
+        found = [remark for remark in ("presum", "not stated", "(none found)", "review:") if remark in page.lower()]
+        assert not found, (code, found)
+    netherlands = await _page(client, "/country/nl?lang=en")
+    assert "amended to" not in netherlands and "<td>2007</td>" in netherlands
+    dioxins = await _page(client, "/pollutant/dioxins?lang=en")
+    assert "mg/kg" not in dioxins.split("<h1>", 1)[1] and "TEQ" in dioxins

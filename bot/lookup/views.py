@@ -8,6 +8,7 @@ escape what they show.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol
@@ -242,6 +243,35 @@ def pollutant_name(pollutant_id: str | None, locale: str) -> str:
     return display_name(pollutant_id, _language(locale)) if pollutant_id else ""
 
 
+# A reviewer's remark kept in the seed next to the source's wording ("presumed ...", "not stated in
+# retrieved text", "(none found); review: ..."): kept in exports, never shown to users.
+_REVIEW_REMARKS = ("presum", "not stated", "none found", "review:")
+_PARENTHESIS = re.compile(r"(\s*)\(([^()]*)\)")
+
+
+def _is_remark(text: str) -> bool:
+    lowered = text.lower()
+    return any(remark in lowered for remark in _REVIEW_REMARKS)
+
+
+def public_wording(text: str) -> str:
+    """A source's wording without the reviewer's remarks: a bracket or a ";" clause holding one is left out."""
+    if not text or not _is_remark(text):
+        return text
+    previous = None
+    while previous != text:
+        previous = text
+        text = _PARENTHESIS.sub(lambda m: "" if _is_remark(m.group(2)) else f"{m.group(1)}\x00{m.group(2)}\x01", text)
+    text = text.replace("\x00", "(").replace("\x01", ")")
+    clauses = [clause.strip() for clause in text.split(";")]
+    return "; ".join(clause for clause in clauses if clause and not _is_remark(clause)).strip(" ,;")
+
+
+def public_year(record: ThresholdRecord) -> str:
+    """The instrument's year as a plain year ("2007 (amended to >=2013)" -> "2007"); the full wording stays in exports."""
+    return str(record.year) if record.year else ""
+
+
 def title_case(name: str) -> str:
     return name[:1].upper() + name[1:]
 
@@ -397,7 +427,7 @@ def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[
         texture_label(record.soil_texture, tr) if record.soil_texture else "",
         record.organic_carbon or "",
         extraction_label(record.extraction, tr) if record.extraction else "",
-        record.conditions or "",
+        public_wording(record.conditions),
     ]
     return {
         "country": record.jurisdiction,
@@ -409,15 +439,15 @@ def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[
         "value_type_original": record.value_type_original,
         "land_use": record.land_use,
         "land_use_label": land_use_text(record.land_use, tr),
-        "land_use_original": record.land_use_original,
+        "land_use_original": public_wording(record.land_use_original),
         "tier": record.tier or "",
         "tier_label": tier_short_label(record.tier, tr),
         "tier_text": tier_label(record.tier, tr),
         "targets": targets_label(record, tr, locale),
         "conditions": [condition for condition in conditions if condition],
         "legal_status": legal_status_label(record.legal_status, tr),
-        "instrument": record.instrument,
-        "year": record.year_original or (str(record.year) if record.year else ""),
+        "instrument": public_wording(record.instrument),
+        "year": public_year(record),
         "source": record.source,
         "status": record.value_type_original if record.kind != "value" else "",
     }
