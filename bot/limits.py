@@ -117,6 +117,9 @@ def button_text(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
 # the JSON API WEB_API_RATE times per WEB_API_WINDOW seconds (429 with Retry-After beyond).
 WEB_QUERY_CHARS = 500
 WEB_BODY_BYTES = 8 * 1024
+# aiohttp refuses a request line longer than 8190 bytes itself, in plain text that echoes its start: up to
+# WEB_LINE_BYTES the request reaches the site, which refuses a long search with its translated 400 page.
+WEB_LINE_BYTES = 64 * 1024
 WEB_API_RATE = 60
 WEB_API_WINDOW = 60.0
 # Clients remembered by the rate limiter at once; the oldest are forgotten first.

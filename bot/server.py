@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
 from bot.config import ConfigError, Settings
 from bot.failsafe import feed_update_safely
+from bot.limits import WEB_LINE_BYTES
 from bot.polling import poll
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,8 @@ def build_webhook_app(
     settings: Settings, dispatcher: Dispatcher, bot: Bot, engine: AsyncEngine | None = None
 ) -> web.Application:
     """The aiohttp app: Telegram's POSTs (secret checked) and a health endpoint (503 when the database is down)."""
-    app = web.Application()
+    # A long search on the site in the same process gets the site's translated 400, not aiohttp's own.
+    app = web.Application(handler_args={"max_line_size": WEB_LINE_BYTES})
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     # Answer Telegram only once the update is handled: a process that dies mid-update gets no 200,
     # so Telegram delivers the update again (to another process); the update ledger and the survey's

@@ -12,6 +12,7 @@ from tests.survey_walk import (
     THRESHOLD_TITLE,
     answer_about_you,
     answer_status_with_values,
+    describe_instrument,
     finish_to_review,
     open_threshold_survey,
 )
@@ -125,6 +126,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     assert "Please check your answers" in "\n".join(harness.texts(calls))
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in last_text(calls)
+    assert "1 threshold values for review" in last_text(calls)  # the instrument's key value, not 0
 
     submission = await draft_of(harness, user_id)
     assert submission.status == "submitted" and submission.submitted_at is not None
@@ -214,6 +216,37 @@ async def test_surveys_offered_by_role(harness, user_id):
     newcomer = harness.user(user_id + 70_000)
     calls = await harness.send(newcomer, "/survey")
     assert last_text(calls) == "Please set up your profile first: send /start."
+
+
+async def test_a_typed_bidi_override_is_dropped_and_the_receipt_counts_the_queued_value(harness, user_id):
+    """U+202E typed into a value's name would turn the rest of the coordinator's line around: it is dropped
+    (the marks U+200E/U+200F are kept); the receipt counts the value that now waits in /review."""
+    from storage.models import Threshold
+
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user, title="\u2067Bidi Test Regulations\u2069 \u200fnote")
+    await harness.send(user, "lead")
+    await harness.press(user, "Agricultural land")
+    await harness.press(user, "Screening or trigger")
+    await harness.send(user, "\u202eeulav reggirt\u202c \u202a\u202b\u202d\u2066\u2068x")  # the value's name
+    await harness.press(user, "One number")
+    await harness.send(user, "1000")
+    await harness.press(user, "No")  # not only in a pH band
+    await finish_to_review(harness, user)
+    calls = await harness.press(user, "Submit")
+    assert "Receipt:" in last_text(calls) and "1 threshold values for review" in last_text(calls)
+    submission = await draft_of(harness, user_id)
+    instrument = submission.data["instrument"][0]
+    assert instrument["instr_title"] == "Bidi Test Regulations \u200fnote"
+    assert "eulav reggirt x" in instrument["key_value"][0].values()
+    async with harness.storage.sessionmaker() as session:
+        rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submission.id)))
+    assert [(row.pollutant_id, row.value, row.review_status) for row in rows] == [("lead", 1000, "pending")]
+    stored = " ".join(str(value) for row in rows for value in vars(row).values())
+    assert not any(chr(code) in stored for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
 async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness, user_id):

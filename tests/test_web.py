@@ -47,6 +47,18 @@ def _cli(settings, *args: str) -> str:
     return done.stdout.decode("utf-8")  # as written: CSV's \r\n line ends kept
 
 
+def public_export(exported: str) -> str:
+    """`data export`'s CSV less the coordinators' `verification_note` column, written the same way."""
+    rows = list(csv.DictReader(io.StringIO(exported, newline="")))
+    assert rows and rows[0]["verification_note"], "the seed carries the remarks this checks"
+    columns = [column for column in rows[0] if column != "verification_note"]
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue()
+
+
 async def _page(client, path: str, **headers) -> str:
     response = await client.get(path, headers=headers)
     assert response.status == 200, (path, response.status, await response.text())
@@ -107,14 +119,23 @@ async def test_downloads_are_data_export_with_a_citation(client, settings):
     exported = _cli(settings, "data", "export")
     response = await client.get("/download/thresholds.csv")
     assert response.status == 200 and response.headers["Content-Type"].startswith("text/csv")
-    assert (await response.read()).decode("utf-8") == exported
+    downloaded = (await response.read()).decode("utf-8")
+    assert downloaded == public_export(exported)
     rows = list(csv.DictReader(io.StringIO(exported)))
-    document = await (await client.get("/download/thresholds.json")).json()
+    remark = rows[0]["verification_note"]
+    assert "verification_note" in exported and remark in exported  # coordinators keep it in `data export`
+    assert "verification_note" not in downloaded and remark not in downloaded
+    json_body = await (await client.get("/download/thresholds.json")).text()
+    document = json.loads(json_body)
     assert "INSOP" in document["citation"] and len(document["values"]) == len(rows) > 900
+    assert "verification_note" not in document["columns"] and "verification_note" not in json_body
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(await (await client.get("/download/thresholds.xlsx")).read()), read_only=True)
-    assert sum(1 for _ in workbook["thresholds"].iter_rows()) == len(rows) + 1
+    sheet = list(workbook["thresholds"].iter_rows(values_only=True))
+    assert len(sheet) == len(rows) + 1
+    assert "verification_note" not in sheet[0]
+    assert not any(remark in str(cell) for row in sheet for cell in row if cell)
     assert "INSOP" in next(workbook["cite"].iter_rows(values_only=True))[0]
     assert (await client.get("/download/thresholds.exe")).status == 404
 
@@ -177,6 +198,8 @@ async def test_api_thresholds_filters(client):
     assert (await client.get("/api/thresholds?limit=lots")).status == 400
     capped = await (await client.get("/api/thresholds?limit=100000")).json()
     assert capped["limit"] == 200 and len(capped["results"]) == 200
+    canada = await (await client.get("/api/thresholds?country=CA&limit=200")).text()
+    assert "verification_note" not in canada and "scribd" not in canada  # coordinators' remarks stay private
 
 
 async def test_inputs_are_bounded(client):
@@ -348,6 +371,17 @@ async def test_missing_pages_and_bad_parameters_get_a_page_in_the_readers_langua
     assert response.status == 400 and "Esta página no existe." in await response.text()
     response = await client.get("/", params={"q": "x" * 501, "lang": "ru"})
     assert response.status == 400 and "Вопрос слишком длинный" in await response.text()
+    # Not a place: CLDR's "Unknown Region" and codes for no country get the translated 404, not a country page.
+    for code in ("ZZ", "zz", "EZ", "UN"):
+        response = await client.get(f"/country/{code}?lang=fr")
+        page = await response.text()
+        assert response.status == 404 and "Cette page n’existe pas." in page and "Unknown Region" not in page
+    # A search longer than aiohttp's own 8190-byte request line: the translated 400, the input not echoed.
+    response = await client.get("/", params={"q": "<i>echo-me</i>" + "y" * 10_000, "lang": "es"})
+    page = await response.text()
+    assert response.status == 400 and response.content_type == "text/html", page[:300]
+    assert "echo-me" not in page and "yyyy" not in page and "Got more than" not in page
+    assert _html_attributes(page) == ("es", "ltr")
     assert (await client.get("/api/nowhere")).content_type != "text/html"
 
 

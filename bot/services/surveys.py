@@ -634,19 +634,31 @@ def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr) -> 
     return error
 
 
-async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:
-    """Threshold values reported in the submission wait for a coordinator's review."""
+def _candidate_records(submission: Submission) -> tuple[list, list[str]]:
+    """The records a submission offers for review (every version of the form), and why others are not."""
     data = submission.data or {}
     if not reported_values(data):
-        return
+        return [], []
     country = str(data.get("country") or submission.country or "").upper()
     if not country:
-        return
-    records, problems = records_from_submission(
+        return [], []
+    return records_from_submission(
         data, country, country_name(country, "en"), submission.submitted_at, submission.id, widths=_threshold_widths()
     )
+
+
+def values_for_review(submission: Submission) -> int:
+    """How many threshold values of a submitted survey wait for a coordinator's review (the receipt's count)."""
+    return len(_candidate_records(submission)[0])
+
+
+async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:
+    """Threshold values reported in the submission wait for a coordinator's review."""
+    records, problems = _candidate_records(submission)
     for problem in problems:
         log.warning("reported value not stored for review: %s", problem)
+    if not records:
+        return
     await ThresholdRepository(session).add_records(
         (record.to_dict() for record in records),
         origin="survey",

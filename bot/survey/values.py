@@ -26,7 +26,10 @@ DATE_FORMATS = (
     "%b %d, %Y",
     "%Y%m%d",
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# C0 controls (PostgreSQL JSON cannot hold NUL; ESC and BEL would reach a terminal), lone surrogates, and the
+# bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): one typed into an answer would
+# turn the rest of a coordinator's line around. The marks U+200E and U+200F stay: they are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 # Why a reply was refused. The adapter words each code in the member's language

@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.limits import WEB_BODY_BYTES
+from bot.limits import WEB_BODY_BYTES, WEB_LINE_BYTES
 from bot.services.thresholds import ThresholdCatalog
 from bot.web.guards import RateLimiter, web_middlewares
 from bot.web.keys import CATALOG, EXPORTS, HEAVY, PAGES, SESSIONMAKER, SETTINGS, USED_LINKS
@@ -71,7 +71,8 @@ def build_web_app(
     limiter: RateLimiter | None = None,
 ) -> web.Application:
     """The site alone (what `python -m bot web` serves)."""
-    return setup_web(web.Application(client_max_size=WEB_BODY_BYTES), settings, sessionmaker, catalog, limiter=limiter)
+    app = web.Application(client_max_size=WEB_BODY_BYTES, handler_args={"max_line_size": WEB_LINE_BYTES})
+    return setup_web(app, settings, sessionmaker, catalog, limiter=limiter)
 
 
 async def run_web(settings: Settings, host: str = "127.0.0.1") -> None:

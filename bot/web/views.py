@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.countries import country_name, exact_country
+from bot.countries import country_name, exact_country, is_jurisdiction
 from bot.limits import WEB_API_PAGE, WEB_QUERY_CHARS
 from bot.lookup.index import RESULT_COMPARISON, RESULT_COUNTRY_OVERVIEW, TIER_ORDER
 from bot.lookup.pollutants import POLLUTANTS_BY_ID
@@ -135,7 +135,9 @@ def page_context(request: web.Request, **values) -> dict:
         return path + ("?" + urlencode(query) if query else "")
 
     def switch(code: str) -> str:
-        query = {key: value for key, value in request.query.items() if key != "lang"} | {"lang": code}
+        # A parameter longer than any real one (refused with a 400) is not carried into the links.
+        kept = {key: value for key, value in request.query.items() if key != "lang" and len(value) <= WEB_QUERY_CHARS}
+        query = kept | {"lang": code}
         return request.path + "?" + urlencode(query)
 
     return {
@@ -301,9 +303,9 @@ async def country_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     async with request.app[SESSIONMAKER]() as session:
         values, statuses = await thresholds.jurisdiction_records(session, request.app[CATALOG], code)
-    name = country_name(code, language)
-    if name == code and not values and not statuses:
+    if not (values or statuses or is_jurisdiction(code)):  # "ZZ" has a CLDR name ("Unknown Region") but is no place
         raise web.HTTPNotFound()
+    name = country_name(code, language)
     order = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
     land_order = {land_use: rank for rank, land_use in enumerate(LAND_USES)}
     values.sort(
@@ -385,9 +387,23 @@ async def pollutant_page(request: web.Request) -> web.Response:
     return _render("pollutant.html", request, context)
 
 
+# Coordinators' remarks (commit references, links to copies): `data export` keeps them, a public page never
+# shows them (issue 13).
+PRIVATE_COLUMNS = frozenset({"verification_note"})
+
+
+def public_table(columns: list[str], cells: list[dict]) -> tuple[list[str], list[dict]]:
+    """`data export`'s table without the coordinators' private columns."""
+    public = [column for column in columns if column not in PRIVATE_COLUMNS]
+    return public, [{column: cell.get(column) for column in public} for cell in cells]
+
+
 def _export_files(columns: list[str], cells: list[dict]) -> dict[str, bytes]:
-    """The download files: CSV exactly as `data export` writes it, XLSX and JSON with the citation."""
+    """The download files: CSV as `data export` writes it less the private columns, XLSX and JSON with the
+    citation."""
     from openpyxl import Workbook
+
+    columns, cells = public_table(columns, cells)
 
     text = io.StringIO(newline="")
     writer = csv.DictWriter(text, fieldnames=columns)
@@ -419,7 +435,8 @@ _DOWNLOAD_TYPES = {
 
 @routes.get(r"/download/thresholds.{kind:(csv|xlsx|json)}", name="download")
 async def download(request: web.Request) -> web.Response:
-    """The approved values as `data export` gives them (built once per change of the data, off the event loop)."""
+    """The approved values as `data export` gives them, less the coordinators' private remarks (built once per
+    change of the data, off the event loop)."""
     kind = request.match_info["kind"]
     async with request.app[SESSIONMAKER]() as session:
         index = await request.app[CATALOG].index(session)
