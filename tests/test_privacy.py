@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.handlers.privacy import ForgetConfirm
-from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer, Threshold
+from bot.survey.loader import load_form
+from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer, SurveyForm, Threshold
+from storage.seed import FORMS_DIR
 from tests.harness import BotHarness, rolled_back_storage
 from tests.survey_walk import (
     answer_about_you,
@@ -183,3 +185,56 @@ async def test_forget_erases_name_and_email_from_submitted_survey_keeps_values(h
     assert "resp_name" not in row.data and "resp_email" not in row.data and row.data["country"] == "KE"
     assert "respondent/resp_name" not in row.state["answers"]
     assert [(value.pollutant_id, value.value) for value in values] == [("cadmium", 0.8)]
+
+
+async def test_forget_reads_an_unmarked_earlier_version_through_the_current_one(harness, user_id):
+    """Version 2026113002 has no personal column: its resp_name is personal because the current version says so."""
+    earlier = load_form(FORMS_DIR / "previous" / "threshold_survey_2026113002.xlsx")
+    assert not any(node.personal for node in earlier.iter_nodes())
+    user = harness.user(user_id, name="Ama")
+    await harness.onboard(user, "Ghana", "National focal point")
+    member = await member_row(harness, user_id)
+    async with harness.storage.sessionmaker() as session, session.begin():
+        form = SurveyForm(
+            form_id=earlier.form_id,
+            version="2026113002",
+            title=earlier.title,
+            definition=earlier.to_dict(),
+            is_current=False,
+        )
+        session.add(form)
+        await session.flush()
+        submission = Submission(
+            form_pk=form.id,
+            member_id=member.id,
+            country="GH",
+            language="en",
+            status=SubmissionStatus.SUBMITTED,
+            state={
+                "answers": {"respondent/resp_name": "Ama Mensah", "respondent/institution": "Soil Research Institute"}
+            },
+            data={"resp_name": "Ama Mensah", "institution": "Soil Research Institute"},
+            pending={},
+            active=False,
+            last_update_id=0,
+        )
+        session.add(submission)
+        await session.flush()
+        session.add(
+            SurveyAnswer(
+                submission_id=submission.id,
+                update_id=1,
+                question="respondent/resp_name",
+                action="answer",
+                value="Ama Mensah",
+                accepted=True,
+            )
+        )
+    await harness.send(user, "/forget")
+    await harness.press(user, "Yes, erase my data")
+    async with harness.storage.sessionmaker() as session:
+        row = await session.get(Submission, submission.id)
+        trail = list(await session.scalars(select(SurveyAnswer).where(SurveyAnswer.submission_id == submission.id)))
+    assert row.data == {"institution": "Soil Research Institute"}
+    assert row.state["answers"] == {"respondent/institution": "Soil Research Institute"}
+    assert trail == []
