@@ -1,4 +1,4 @@
-"""Walk the shipped threshold survey (version 2026113002) in the chat, step by step, as a focal point would.
+"""Walk the shipped threshold survey (version 2026113003) in the chat, step by step, as a focal point would.
 
 Shared by the dispatcher tests: each function answers one part of the form and returns the calls of its
 last step, so a test can read what the member saw there.

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.handlers.privacy import ForgetConfirm
-from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer
+from bot.survey.loader import load_form
+from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer, SurveyForm, Threshold
+from storage.seed import FORMS_DIR
 from tests.harness import BotHarness, rolled_back_storage
+from tests.survey_walk import (
+    answer_about_you,
+    answer_status_with_values,
+    describe_instrument,
+    finish_to_review,
+    key_value_after_pollutant,
+    open_threshold_survey,
+)
 
 
 @pytest.fixture
@@ -128,3 +140,101 @@ async def test_forged_confirmation_from_another_user_erases_nothing(harness, use
     assert harness.texts(calls) == ["This button is no longer active."]
     assert await member_row(harness, victim.id) is not None
     assert await member_row(harness, intruder.id) is not None
+
+
+async def test_forget_erases_name_and_email_from_submitted_survey_keeps_values(harness, user_id):
+    """The survey promises "/forget erases them": the answers marked personal in the form leave every column."""
+    name, email = "Wanjiru Forgetme-Kamau", "w.forgetme@example.org"
+    user = harness.user(user_id, name="Wanjiru")
+    await harness.onboard(user, "Kenya", "National focal point")
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user, name=name, email=email)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)
+    await harness.send(user, "cadmium")
+    await key_value_after_pollutant(harness, user, "0,8")
+    await finish_to_review(harness, user)
+    calls = await harness.press(user, "Submit")
+    assert any("have been submitted" in text for text in harness.texts(calls))
+    submitted = (await submissions_of(harness, (await member_row(harness, user_id)).id))[-1]
+    assert submitted.status == SubmissionStatus.SUBMITTED
+
+    async def stored_text() -> str:
+        """Every text and JSON column of the survey's submission row and its answer trail, as one string."""
+        async with harness.storage.sessionmaker() as session:
+            row = await session.get(Submission, submitted.id)
+            trail = list(await session.scalars(select(SurveyAnswer).where(SurveyAnswer.submission_id == submitted.id)))
+        parts = [json.dumps([row.state, row.data, row.pending], ensure_ascii=False)]
+        parts += [json.dumps([answer.question, answer.action, answer.value], ensure_ascii=False) for answer in trail]
+        return "\n".join(parts)
+
+    before = await stored_text()
+    assert name in before and email in before  # held until /forget, as the survey says
+    calls = await harness.send(user, "/mydata")
+    assert email in "\n".join(harness.texts(calls))
+
+    await harness.send(user, "/forget")
+    await harness.press(user, "Yes, erase my data")
+    after = await stored_text()
+    assert name not in after and email not in after
+    assert "Kenya Soil Survey" in after  # the institution is not personal: it stays
+    async with harness.storage.sessionmaker() as session:
+        row = await session.get(Submission, submitted.id)
+        values = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submitted.id)))
+    assert row.member_id is None and row.status == SubmissionStatus.SUBMITTED
+    assert "resp_name" not in row.data and "resp_email" not in row.data and row.data["country"] == "KE"
+    assert "respondent/resp_name" not in row.state["answers"]
+    assert [(value.pollutant_id, value.value) for value in values] == [("cadmium", 0.8)]
+
+
+async def test_forget_reads_an_unmarked_earlier_version_through_the_current_one(harness, user_id):
+    """Version 2026113002 has no personal column: its resp_name is personal because the current version says so."""
+    earlier = load_form(FORMS_DIR / "previous" / "threshold_survey_2026113002.xlsx")
+    assert not any(node.personal for node in earlier.iter_nodes())
+    user = harness.user(user_id, name="Ama")
+    await harness.onboard(user, "Ghana", "National focal point")
+    member = await member_row(harness, user_id)
+    async with harness.storage.sessionmaker() as session, session.begin():
+        form = SurveyForm(
+            form_id=earlier.form_id,
+            version="2026113002",
+            title=earlier.title,
+            definition=earlier.to_dict(),
+            is_current=False,
+        )
+        session.add(form)
+        await session.flush()
+        submission = Submission(
+            form_pk=form.id,
+            member_id=member.id,
+            country="GH",
+            language="en",
+            status=SubmissionStatus.SUBMITTED,
+            state={
+                "answers": {"respondent/resp_name": "Ama Mensah", "respondent/institution": "Soil Research Institute"}
+            },
+            data={"resp_name": "Ama Mensah", "institution": "Soil Research Institute"},
+            pending={},
+            active=False,
+            last_update_id=0,
+        )
+        session.add(submission)
+        await session.flush()
+        session.add(
+            SurveyAnswer(
+                submission_id=submission.id,
+                update_id=1,
+                question="respondent/resp_name",
+                action="answer",
+                value="Ama Mensah",
+                accepted=True,
+            )
+        )
+    await harness.send(user, "/forget")
+    await harness.press(user, "Yes, erase my data")
+    async with harness.storage.sessionmaker() as session:
+        row = await session.get(Submission, submission.id)
+        trail = list(await session.scalars(select(SurveyAnswer).where(SurveyAnswer.submission_id == submission.id)))
+    assert row.data == {"institution": "Soil Research Institute"}
+    assert row.state["answers"] == {"respondent/institution": "Soil Research Institute"}
+    assert trail == []

@@ -1,7 +1,10 @@
 """What the bot stores about a member (/mydata) and erasing it (/forget). Each function owns its transaction.
 
 Erasing keeps what a country submitted: submitted surveys stay, detached from the person
-(`Submission.member_id` set to NULL). Drafts, reminder copies (they hold the chat id) and the
+(`Submission.member_id` set to NULL), without the answers that name the person: the questions marked
+`bind::insop:personal` = yes in the form (their name, e-mail, contact person) are erased from the survey's
+state, data and answer trail. A version published before the marker existed is read through the current
+version of the same form: a question there marked personal is personal, by name, in every version. Drafts, reminder copies (they hold the chat id) and the
 member's role history go, and so does the member row with name, username and Telegram id.
 Documents sent as answers follow their answers: deleted with the drafts, kept (detached) with
 submitted surveys.
@@ -18,6 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.documents import DocumentView, member_documents
+from bot.survey.form import Form
 from storage.models import (
     FormUpload,
     Invite,
@@ -140,6 +144,7 @@ class ForgetReport:
     drafts_deleted: int
     submissions_kept: int
     documents_deleted: int = 0
+    personal_answers_erased: int = 0
 
 
 async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | None:
@@ -271,6 +276,7 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         if draft_ids:
             await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(draft_ids)))
             await session.execute(delete(Submission).where(Submission.id.in_(draft_ids)))
+        erased = await _erase_personal_answers(session, member_id)
         kept = await session.execute(
             update(Submission)
             .where(Submission.member_id == member_id)
@@ -281,5 +287,76 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         await session.execute(delete(RoleChange).where(RoleChange.member_id == member_id))
         await session.execute(delete(Member).where(Member.id == member_id).execution_options(synchronize_session=False))
     return ForgetReport(
-        drafts_deleted=len(draft_ids), submissions_kept=kept.rowcount or 0, documents_deleted=documents_deleted
+        drafts_deleted=len(draft_ids),
+        submissions_kept=kept.rowcount or 0,
+        documents_deleted=documents_deleted,
+        personal_answers_erased=erased,
     )
+
+
+def _personal_names(definition: dict | None) -> set[str]:
+    """Names of the questions a stored form marks personal (`bind::insop:personal`)."""
+    try:
+        form = Form.from_dict(definition or {})
+    except (KeyError, TypeError, ValueError):  # a stored definition this code cannot read names nothing
+        return set()
+    return {node.name for node in form.iter_nodes() if node.personal}
+
+
+def _is_personal(path: str, names: set[str]) -> bool:
+    """Whether a question path (`group/name`, `repeat[2]/name`) ends in a personal question's name."""
+    return path.rsplit("/", 1)[-1].split("[", 1)[0] in names
+
+
+def _without_personal(data, names: set[str]):
+    """Submission data (answers by name, repeats as lists of such) without the personal answers."""
+    if isinstance(data, dict):
+        return {key: _without_personal(value, names) for key, value in data.items() if key not in names}
+    if isinstance(data, list):
+        return [_without_personal(item, names) for item in data]
+    return data
+
+
+async def _erase_personal_answers(session: AsyncSession, member_id: int) -> int:
+    """Erase the personal answers from the member's remaining (submitted) surveys; return how many trail rows went.
+
+    Personal: marked so in the submission's own form version or, by name, in the current version of that form.
+    """
+    rows = (
+        await session.execute(
+            select(Submission, SurveyForm.form_id, SurveyForm.definition)
+            .join(SurveyForm, SurveyForm.id == Submission.form_pk)
+            .where(Submission.member_id == member_id)
+        )
+    ).all()
+    if not rows:
+        return 0
+    current: dict[str, set[str]] = {}
+    for form_id, definition in await session.execute(
+        select(SurveyForm.form_id, SurveyForm.definition).where(
+            SurveyForm.is_current.is_(True), SurveyForm.form_id.in_({row[1] for row in rows})
+        )
+    ):
+        current.setdefault(form_id, set()).update(_personal_names(definition))
+    erased = 0
+    for submission, form_id, definition in rows:
+        names = _personal_names(definition) | current.get(form_id, set())
+        if not names:
+            continue
+        state = dict(submission.state or {})
+        state["answers"] = {
+            path: value for path, value in (state.get("answers") or {}).items() if not _is_personal(path, names)
+        }
+        submission.state = state
+        if submission.data is not None:
+            submission.data = _without_personal(submission.data, names)
+        submission.pending = {
+            path: value for path, value in (submission.pending or {}).items() if not _is_personal(path, names)
+        }
+        trail = await session.scalars(select(SurveyAnswer).where(SurveyAnswer.submission_id == submission.id))
+        for answer in trail:
+            if _is_personal(answer.question, names):
+                await session.delete(answer)
+                erased += 1
+    await session.flush()
+    return erased

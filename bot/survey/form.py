@@ -50,6 +50,8 @@ class Node:
     repeat_count: str = ""
     unsupported: str = ""
     row: int = 0
+    # `bind::insop:personal` = yes in the XLSForm: the answer names the person (name, e-mail); /forget erases it.
+    personal: bool = False
     children: list[Node] = field(default_factory=list)
 
     @property

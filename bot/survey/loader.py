@@ -46,6 +46,10 @@ METADATA_TYPES = {
     "start-geopoint",
     "background-audio",
 }
+# A question whose answer names the person (their name, e-mail, phone): `bind::insop:personal` = yes on the
+# survey sheet, with `namespaces` = insop="https://insop.fao.org/xforms" on the settings sheet so that the
+# XForm pyxform writes stays valid. /forget erases these answers from the member's submitted surveys.
+PERSONAL_BIND = "insop:personal"
 _PYXFORM_ROW = re.compile(r"\[row : (\d+)\]")
 # pyxform turns ‘ ’ “ ” into straight quotes in every cell (meant for expressions typed in a spreadsheet), so
 # "l’INSOP" and «“过去两年”» reached the chat as "l'INSOP" and '"过去两年"'. In the texts people read they are
@@ -281,6 +285,7 @@ def _node(
         list_name=str(item.get("list_name") or item.get("itemset") or ""),
         repeat_count=str(control.get("jr:count") or ""),
         row=rows.get(name, 0),
+        personal=str(bind.get(PERSONAL_BIND) or "").strip().lower() in ("yes", "true", "true()", "1"),
     )
     if raw_type not in TYPE_NAMES:
         node.unsupported = f"type '{raw_type}'"

@@ -10,6 +10,11 @@ kept there, and `bot/reports/indicators.FORM_ANSWERS` reads the answers of every
 2026113002: the survey texts rechecked against the translation review (French "Politique", "laboratoires
 d’analyse des sols", Spanish "valores umbral para suelos"), the Netherlands under their UN name, and an
 optional `file` question (`instr_file`) after each instrument's link: the member sends the official text.
+
+2026113003: the questions that name the person (`resp_name`, `resp_email`; in the lab survey `contact_name`,
+`contact_email`) carry `bind::insop:personal` = yes (namespace `insop` declared in the settings sheet), and
+/forget erases their answers from the member's submitted surveys. Earlier versions lack the column: /forget
+takes the question names marked in the current version for them too.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script: the bot's country names and pollutant catalogue
 
-VERSION = "2026113002"
+VERSION = "2026113003"
 LANGUAGES = [
     ("English", "en"),
     ("French", "fr"),
@@ -41,7 +46,11 @@ PLAIN_COLUMNS = (
     "calculation",
     "appearance",
     "body::accept",
+    "bind::insop:personal",
 )
+# Declares the prefix of `bind::insop:personal` (bot/survey/loader.PERSONAL_BIND) so the XForm stays valid.
+NAMESPACES = 'insop="https://insop.fao.org/xforms"'
+PERSONAL = {"bind::insop:personal": "yes"}
 
 
 def T(en: str, fr: str = "", es: str = "", **others: str) -> dict[str, str]:
@@ -268,6 +277,7 @@ THRESHOLD_SURVEY = [
         ),
         required="yes",
         required_message=REQUIRED_MESSAGE,
+        **PERSONAL,
     ),
     q(
         "text",
@@ -283,6 +293,7 @@ THRESHOLD_SURVEY = [
         required="yes",
         constraint=EMAIL_CONSTRAINT,
         constraint_message=EMAIL_MESSAGE,
+        **PERSONAL,
     ),
     q(
         "text",
@@ -2809,6 +2820,7 @@ LAB_SURVEY = [
         ),
         required="yes",
         required_message=REQUIRED_MESSAGE,
+        **PERSONAL,
     ),
     q(
         "text",
@@ -2824,6 +2836,7 @@ LAB_SURVEY = [
         required="yes",
         constraint=EMAIL_CONSTRAINT,
         constraint_message=EMAIL_MESSAGE,
+        **PERSONAL,
     ),
     q(
         "select_one yes_no",
@@ -3946,6 +3959,7 @@ def build() -> list[Path]:
                 "form_id": "insop_thresholds",
                 "version": VERSION,
                 "default_language": "English (en)",
+                "namespaces": NAMESPACES,
             },
         ),
         (
@@ -3957,6 +3971,7 @@ def build() -> list[Path]:
                 "form_id": "insop_lab_sop",
                 "version": VERSION,
                 "default_language": "English (en)",
+                "namespaces": NAMESPACES,
             },
         ),
     ]
