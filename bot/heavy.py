@@ -25,7 +25,11 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from bot.reports.campaign import CampaignStats
+    from bot.reports.export import ExportFiles
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +130,10 @@ class HeavyWork:
 
     async def campaign_stats(
         self, forms: list[tuple[str, str]], rows: list[dict[str, Any]], members: list[dict[str, Any]]
-    ):
+    ) -> CampaignStats:
         """The /stats counts and indicators (`bot.reports.campaign.CampaignStats`) from submission rows."""
-        return await self.run(_call_job, self.jobs_module, "campaign_stats", forms, rows, members)
+        stats = await self.run(_call_job, self.jobs_module, "campaign_stats", forms, rows, members)
+        return cast("CampaignStats", stats)
 
     async def export_files(
         self,
@@ -137,9 +142,9 @@ class HeavyWork:
         label_language: str | None,
         include_telegram_ids: bool,
         country_language: str = "en",
-    ):
+    ) -> ExportFiles:
         """XLSX and CSV of the submissions (`bot.reports.export.ExportFiles`), country names in `country_language`."""
-        return await self.run(
+        files = await self.run(
             _call_job,
             self.jobs_module,
             "export_files",
@@ -149,6 +154,7 @@ class HeavyWork:
             include_telegram_ids,
             country_language,
         )
+        return cast("ExportFiles", files)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run `function(*args)` off the event loop, one job per worker at a time; the result comes back."""

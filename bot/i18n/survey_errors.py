@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 
+from bot.survey.engine import Translations
 from bot.survey.values import InvalidAnswer
 
 _NULL_TRANSLATIONS = gettext.NullTranslations()
@@ -34,7 +35,7 @@ def _messages(_) -> dict[str, str]:
     }
 
 
-def explain(error: InvalidAnswer, tr: gettext.NullTranslations | None = None) -> str:
+def explain(error: InvalidAnswer, tr: Translations | None = None) -> str:
     """The message for a refused reply, in the language of `tr` (the form's own messages as the form words them)."""
     if error.code == "form_message":
         return error.params.get("text", "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypedDict, cast
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -452,10 +452,21 @@ def pack_conditions(parsed: ParsedQuery) -> str:
     )
 
 
-def unpack_conditions(packed: str) -> dict[str, str | None]:
+class Conditions(TypedDict):
+    """The conditions a "More" button carries, as `ParsedQuery` fields."""
+
+    land_use_detail: str | None
+    soil_texture: str | None
+    ph_band: str | None
+    extraction: str | None
+
+
+def unpack_conditions(packed: str) -> Conditions:
     """The conditions `pack_conditions` wrote; anything unreadable is no condition."""
-    conditions: dict[str, str | None] = {}
-    for position, (name, values) in enumerate(_CONDITION_SLOTS):
+
+    def slot(position: int) -> str | None:
+        values = _CONDITION_SLOTS[position][1]
         digit = packed[position : position + 1]
-        conditions[name] = values[int(digit)] if digit.isdigit() and int(digit) < len(values) else None
-    return conditions
+        return values[int(digit)] if digit.isdigit() and int(digit) < len(values) else None
+
+    return Conditions(land_use_detail=slot(0), soil_texture=slot(1), ph_band=slot(2), extraction=slot(3))

@@ -6,10 +6,10 @@ Each function owns its transaction; reminders live in `bot.services.coord_remind
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -132,12 +132,12 @@ async def coordinator_chats(session: AsyncSession, configured: list[int]) -> dic
     async with session.begin():
         repo = RoleRepository(session)
         chats: dict[int, str | None] = {telegram_id: None for telegram_id in configured}
-        for member in await repo.promoted_coordinators():
-            chats[member.telegram_id] = member.language
+        for promoted in await repo.promoted_coordinators():
+            chats[promoted.telegram_id] = promoted.language
         for telegram_id in configured:
-            member = await repo.member(telegram_id)
-            if member is not None:
-                chats[telegram_id] = member.language
+            configured_member = await repo.member(telegram_id)
+            if configured_member is not None:
+                chats[telegram_id] = configured_member.language
     return chats
 
 
@@ -179,7 +179,7 @@ class InviteOutcome:
 
 def is_invite_code(payload: str | None) -> bool:
     """Whether a /start payload is one of our invite codes (other payloads are kept as they are)."""
-    return bool(payload) and payload.startswith(INVITE_PREFIX)
+    return payload is not None and payload.startswith(INVITE_PREFIX)
 
 
 async def redeem_invite(session: AsyncSession, user: User, code: str) -> InviteOutcome:
@@ -236,7 +236,7 @@ async def exportable_forms(session: AsyncSession) -> list[SurveyForm]:
         return await SurveyRepository(session).current_forms()
 
 
-async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[SurveyForm, list[dict]]:
+async def export_rows(session: AsyncSession, form_ref: int | str) -> tuple[SurveyForm, list[dict[str, Any]]]:
     """A form's current version and every submitted response to it (all versions), for an export.
 
     Each row's answers (`data`) are JSON text; `bot.reports.campaign.decode_answers` turns them into dicts.
@@ -289,11 +289,41 @@ async def export_form(
 # ---------------------------------------------------------------- threshold review
 
 
+@dataclass(frozen=True)
+class ReportedValue:
+    """A survey-reported value as its review card shows it: plain data, read inside the use case's transaction."""
+
+    id: int
+    jurisdiction: str
+    jurisdiction_name: str
+    pollutant_name: str
+    pollutant_original: str
+    land_use: str
+    land_use_original: str
+    value: float | None
+    value_min: float | None
+    value_max: float | None
+    value_original: str
+    unit: str
+    unit_original: str
+    value_type: str
+    value_type_original: str
+    legal_status: str
+    legal_status_original: str
+    instrument: str
+    year_original: str
+    source: str
+
+    @classmethod
+    def of(cls, threshold: Threshold) -> ReportedValue:
+        return cls(**{field.name: getattr(threshold, field.name) for field in fields(cls)})
+
+
 @dataclass
 class ReviewItem:
     """A value waiting for review and what a coordinator needs to judge it."""
 
-    threshold: Threshold
+    value: ReportedValue
     remaining: int
     submission_country: str | None = None
     submitter_role: str | None = None
@@ -353,7 +383,7 @@ async def review_item(session: AsyncSession, threshold_id: int) -> ReviewItem | 
 
 async def _review_item(session: AsyncSession, repo: ReviewRepository, threshold: Threshold) -> ReviewItem:
     """The value with its submitter and the approved values of other jurisdictions for the same question."""
-    item = ReviewItem(threshold, await repo.pending_threshold_count())
+    item = ReviewItem(ReportedValue.of(threshold), await repo.pending_threshold_count())
     if threshold.submission_id is not None and threshold.row_number:
         # The entry's value question in the answer trail: what was typed, before any reading of it.
         typed = await session.scalar(
@@ -400,7 +430,7 @@ async def pending_review_count(session: AsyncSession) -> int:
         return await ReviewRepository(session).pending_threshold_count()
 
 
-def _original_row(threshold: Threshold) -> dict:
+def _original_row(threshold: Threshold) -> dict[str, Any]:
     """The row as the focal point reported it, for normalizing again with a correction."""
     return {
         "country_iso2": threshold.jurisdiction,
@@ -527,7 +557,7 @@ async def check_upload(
     form, warnings = await reader.read(content, safe_name)
     for column, value in (("form_id", form.form_id), ("version", form.version)):
         width = column_width(getattr(FormUpload, column))
-        if len(value) > width:
+        if width is not None and len(value) > width:
             # Identifiers are not shortened: two versions must never become one.
             raise FormError(f"{safe_name}: sheet settings, column {column}: {len(value)} characters, at most {width}")
     async with session.begin():

@@ -14,8 +14,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import survey as engine
@@ -25,6 +26,9 @@ from bot.survey import Prompt
 from storage.models import Member, Submission, SurveyDocument, Threshold
 from storage.repositories.documents import DocumentRepository
 from storage.repositories.surveys import SurveyRepository
+
+if TYPE_CHECKING:
+    from bot.services.surveys import FormCache
 
 # What a member may send: PDF, Word and Excel (Office Open XML) and pictures, by their content.
 _IMAGES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "tif": "image/tiff", "heic": "image/heic"}
@@ -97,7 +101,7 @@ def check_size(declared: int | None) -> None:
         raise DocumentRefused("too_big")
 
 
-def consent_level(data: dict | None) -> str:
+def consent_level(data: dict[str, Any] | None) -> str:
     """The consent a submission's answers give its documents: named, aggregated or internal (the default)."""
     for question in _CONSENT_QUESTIONS:
         value = str((data or {}).get(question) or "").strip().lower()
@@ -123,7 +127,9 @@ async def quota_allows(session: AsyncSession, member: Member, size: int) -> bool
     return count < MAX_MEMBER_DOCUMENTS and total + size <= MAX_MEMBER_DOCUMENT_BYTES
 
 
-async def awaiting_document(session: AsyncSession, forms, member: Member, update_id: int) -> tuple[int, int] | None:
+async def awaiting_document(
+    session: AsyncSession, forms: FormCache, member: Member, update_id: int
+) -> tuple[int, int] | None:
     """The member's open survey, as (draft id, last update id), when a file sent now belongs to it: its
     current question takes a document, or the update was already stored (a redelivery, to be ignored)."""
     async with session.begin():
@@ -132,6 +138,8 @@ async def awaiting_document(session: AsyncSession, forms, member: Member, update
         if draft_id is None:
             return None
         draft = await repo.submission(draft_id)
+        if draft is None:
+            return None
         if update_id <= draft.last_update_id:
             return draft.id, draft.last_update_id
         form = await forms.load(repo, draft.form_pk)
@@ -143,7 +151,7 @@ async def awaiting_document(session: AsyncSession, forms, member: Member, update
 
 async def store_answer_document(
     session: AsyncSession, draft: Submission, prompt: Prompt, update_id: int, upload: Upload
-) -> dict | None:
+) -> dict[str, Any] | None:
     """Check and store the document answering `prompt`; the answer value for the engine, or None when the
     current question takes no document. Raises DocumentRefused (too_big, wrong_type, quota)."""
     if prompt.kind != "question" or prompt.type != "file":
@@ -153,14 +161,17 @@ async def store_answer_document(
     kind = sniff(upload.content)
     if kind is None:
         raise DocumentRefused("wrong_type")
+    member_id = draft.member_id
+    if member_id is None:  # an erased member's submission takes no answers
+        return None
     repo = DocumentRepository(session)
-    count, total = await repo.usage(draft.member_id)
+    count, total = await repo.usage(member_id)
     if count >= MAX_MEMBER_DOCUMENTS or total + len(upload.content) > MAX_MEMBER_DOCUMENT_BYTES:
         raise DocumentRefused("quota")
     digest = hashlib.sha256(upload.content).hexdigest()
     document = await repo.add(
         draft.id,
-        draft.member_id,
+        member_id,
         prompt.path or "",
         update_id,
         upload.filename or "",
@@ -178,7 +189,9 @@ async def store_answer_document(
     }
 
 
-async def settle_answer(session: AsyncSession, draft: Submission, previous, value: dict, accepted: bool) -> None:
+async def settle_answer(
+    session: AsyncSession, draft: Submission, previous: object, value: dict[str, Any], accepted: bool
+) -> None:
     """After the engine took (or refused) a document answer: drop the refused one, or the one it replaced."""
     repo = DocumentRepository(session)
     if not accepted:
@@ -191,7 +204,7 @@ async def settle_answer(session: AsyncSession, draft: Submission, previous, valu
         await repo.drop([previous["document"]], draft.id)
 
 
-def _document_ids(value) -> set[int]:
+def _document_ids(value: object) -> set[int]:
     """The ids of the documents an answer (or a whole answers dict) refers to."""
     if isinstance(value, dict):
         if isinstance(value.get("document"), int) and "sha256" in value:
@@ -277,11 +290,11 @@ async def threshold_documents(session: AsyncSession, threshold: Threshold) -> li
 _REPEAT_STEP = re.compile(r"([^/\[\]]+)\[(\d+)\]")
 
 
-def documents_for_value(views: list[DocumentView], data: dict, instrument: str) -> list[DocumentView]:
+def documents_for_value(views: list[DocumentView], data: dict[str, Any], instrument: str) -> list[DocumentView]:
     """Of a submission's documents, those of the repeat (e.g. one legal instrument) whose answers name the
     value's instrument, plus those outside any repeat; all of them when none matches."""
 
-    def instance_of(view: DocumentView) -> dict | None:
+    def instance_of(view: DocumentView) -> dict[str, Any] | None:
         step = _REPEAT_STEP.search(view.question)
         if step is None:
             return None
@@ -289,7 +302,7 @@ def documents_for_value(views: list[DocumentView], data: dict, instrument: str) 
         index = int(step.group(2)) - 1
         return instances[index] if isinstance(instances, list) and 0 <= index < len(instances) else {}
 
-    def names_instrument(answers: dict) -> bool:
+    def names_instrument(answers: dict[str, Any]) -> bool:
         return any(isinstance(value, str) and len(value) > 2 and value in instrument for value in answers.values())
 
     kept = [

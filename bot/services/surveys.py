@@ -7,6 +7,7 @@ import logging
 import re
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,11 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import survey as engine
 from bot.countries import country_name, exact_country, is_country, match_country
 from bot.i18n.survey_errors import explain
-from bot.lookup import default_vocabulary, parse_query
+from bot.lookup import ThresholdRecord, default_vocabulary, parse_query
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from bot.reports.indicators import FORM_ANSWERS
 from bot.services import documents
 from bot.survey import Form, Prompt
+from bot.survey.engine import StateLike, Translations
 from storage.models import (
     Member,
     ReviewStatus,
@@ -141,7 +143,7 @@ async def offers(session: AsyncSession, forms: FormCache, member: Member, coordi
 class AnswerAgain(Exception):
     """The member already submitted the form and has no draft: ask whether to start afresh or from the last answers."""
 
-    def __init__(self, submitted_at) -> None:
+    def __init__(self, submitted_at: datetime | None) -> None:
         super().__init__(submitted_at)
         self.submitted_at = submitted_at
 
@@ -154,7 +156,7 @@ async def open_survey(
     coordinator: bool,
     update_id: int,
     lang: str,
-    tr,
+    tr: Translations | None,
     again: str | None = None,
 ) -> Turn:
     """Start the form, or resume the member's draft of it (any version), and make it the active survey.
@@ -169,7 +171,8 @@ async def open_survey(
             raise SurveyUnavailable(form_pk)
         draft = None
         for candidate in await repo.drafts(member.id):
-            if candidate.form_pk == stored.id or (await repo.form(candidate.form_pk)).form_id == stored.form_id:
+            other = stored if candidate.form_pk == stored.id else await repo.form(candidate.form_pk)
+            if other is not None and other.form_id == stored.form_id:
                 draft = candidate
                 break
         if draft is None:
@@ -185,7 +188,7 @@ async def open_survey(
         return await _activate(repo, forms, member, draft, update_id, lang, tr)
 
 
-def _from_previous(state: dict, previous: dict) -> dict:
+def _from_previous(state: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
     """A new response holding a previous one's answers, opened at its review."""
     return dict(
         state,
@@ -201,7 +204,7 @@ def _from_previous(state: dict, previous: dict) -> dict:
 
 
 async def current_turn(
-    session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr
+    session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr: Translations | None
 ) -> Turn:
     """Where the member's draft stands, read only (for the review's part views)."""
     async with session.begin():
@@ -220,7 +223,7 @@ async def typed_lookup(session: AsyncSession, member: Member, submission_id: int
         draft = await repo.submission(submission_id, for_update=True)
         if draft is None or draft.member_id != member.id:
             return None
-        text = (draft.pending.get(TYPED_KEY) or [None])[0]
+        text: str | None = (draft.pending.get(TYPED_KEY) or [None])[0]
         if text is not None:
             draft.pending = {key: value for key, value in draft.pending.items() if key != TYPED_KEY}
             await repo.deactivate_drafts(member.id)
@@ -263,7 +266,7 @@ async def submitter_of(session: AsyncSession, threshold: Threshold) -> Submitter
 
 
 async def resume_latest(
-    session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr
+    session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr: Translations | None
 ) -> Turn | None:
     """Reopen the member's most recent draft at its next unanswered question."""
     async with session.begin():
@@ -275,7 +278,13 @@ async def resume_latest(
 
 
 async def _activate(
-    repo: SurveyRepository, forms: FormCache, member: Member, draft: Submission, update_id: int, lang: str, tr
+    repo: SurveyRepository,
+    forms: FormCache,
+    member: Member,
+    draft: Submission,
+    update_id: int,
+    lang: str,
+    tr: Translations | None,
 ) -> Turn:
     """Make `draft` the one survey taking the member's typed input, and say where it stands."""
     await repo.deactivate_drafts(member.id, except_id=draft.id)
@@ -311,7 +320,7 @@ async def reply(
     value: Any = None,
     expected: str | None = None,
     lang: str = "en",
-    tr=None,
+    tr: Translations | None = None,
     open_only: bool = False,
 ) -> Turn:
     """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once.
@@ -336,7 +345,13 @@ async def reply(
 
 
 async def _not_stored(
-    session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr, limit: int
+    session: AsyncSession,
+    forms: FormCache,
+    member: Member,
+    submission_id: int,
+    lang: str,
+    tr: Translations | None,
+    limit: int,
 ) -> Turn:
     _ = (tr or _NULL_TRANSLATIONS).gettext
     async with session.begin():
@@ -371,14 +386,14 @@ def answer_limit(prompt: Prompt) -> int | None:
     return _threshold_widths().get(field_name) if field_name else None
 
 
-def _too_long(tr, length: int, limit: int) -> str:
+def _too_long(tr: Translations | None, length: int, limit: int) -> str:
     _ = (tr or _NULL_TRANSLATIONS).gettext
     return _("Please shorten your answer to at most {limit} characters (it has {length}).").format(
         limit=limit, length=length
     )
 
 
-def _overlong_answer(form: Form, state: dict, lang: str, tr) -> str | None:
+def _overlong_answer(form: Form, state: dict[str, Any], lang: str, tr: Translations | None) -> str | None:
     """Why the answers cannot be submitted as they are (an answer given before its limit existed), or None."""
     limits = {name: _threshold_widths().get(field_name) for name, field_name in BOUNDED_ANSWERS.items()}
     for path, value in state.get("answers", {}).items():
@@ -394,7 +409,17 @@ def _overlong_answer(form: Form, state: dict, lang: str, tr) -> str | None:
 
 
 async def _reply_once(
-    session, forms, member, submission_id, update_id, action, value, expected, lang, tr, open_only
+    session: AsyncSession,
+    forms: FormCache,
+    member: Member,
+    submission_id: int,
+    update_id: int,
+    action: str,
+    value: Any,
+    expected: str | None,
+    lang: str,
+    tr: Translations | None,
+    open_only: bool,
 ) -> Turn:
     async with session.begin():
         repo = SurveyRepository(session)
@@ -456,7 +481,16 @@ def step_token(prompt: Prompt) -> str:
     return format(zlib.crc32((prompt.path or prompt.kind).encode()), "08x")
 
 
-def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: str, value: Any, lang: str, tr) -> Turn:
+def _apply(
+    form: Form,
+    draft: Submission,
+    state: dict[str, Any],
+    prompt: Prompt,
+    action: str,
+    value: Any,
+    lang: str,
+    tr: Translations | None,
+) -> Turn:
     if action in ("choose", "toggle"):
         # Buttons carry the choice's position; the name comes from the prompt the member saw.
         if not isinstance(value, int) or not 0 <= value < len(prompt.choices):
@@ -544,7 +578,7 @@ def _apply(form: Form, draft: Submission, state: dict, prompt: Prompt, action: s
     return turn
 
 
-def _shown_answer(form: Form, prompt: Prompt, state: dict, value: Any, lang: str) -> str:
+def _shown_answer(form: Form, prompt: Prompt, state: StateLike, value: Any, lang: str) -> str:
     """The answer just given to `prompt` as the member reads it ("" when left empty)."""
     if prompt.kind == "add_another":
         wants_more = state.get("repeats", {}).get(prompt.path or "", {}).get("done") is False
@@ -602,15 +636,13 @@ def typed_alternative(prompt: Prompt, text: str) -> Any:
     return None
 
 
-def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr) -> str | None:
+def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr: Translations | None) -> str | None:
     """The engine's refusal with how to fix the input, where the typed text shows what went wrong."""
     _ = (tr or _NULL_TRANSLATIONS).gettext
     if prompt.type in ("integer", "decimal"):
-        if _LETTER_DIGIT.search(text):
+        if letter := _LETTER_DIGIT.search(text):
             fixed = _LETTER_DIGIT.sub(lambda match: "0" if match.group(0) in "oO" else "1", text.strip())
-            return _("“{letter}” is a letter, not a digit: type {fixed}.").format(
-                letter=_LETTER_DIGIT.search(text).group(0), fixed=fixed
-            )
+            return _("“{letter}” is a letter, not a digit: type {fixed}.").format(letter=letter.group(0), fixed=fixed)
         number = _NUMBER_THEN_WORDS.match(text)
         if number:
             parent = (prompt.path or "").rsplit("/", 1)[0]
@@ -634,13 +666,13 @@ def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr) -> 
     return error
 
 
-def _candidate_records(submission: Submission) -> tuple[list, list[str]]:
+def _candidate_records(submission: Submission) -> tuple[list[ThresholdRecord], list[str]]:
     """The records a submission offers for review (every version of the form), and why others are not."""
     data = submission.data or {}
     if not reported_values(data):
         return [], []
     country = str(data.get("country") or submission.country or "").upper()
-    if not country:
+    if not country or submission.submitted_at is None:
         return [], []
     return records_from_submission(
         data, country, country_name(country, "en"), submission.submitted_at, submission.id, widths=_threshold_widths()
@@ -667,10 +699,10 @@ async def _add_candidate_thresholds(session: AsyncSession, submission: Submissio
     )
 
 
-def _advance_notes(form: Form, draft: Submission, lang: str, tr) -> Turn:
+def _advance_notes(form: Form, draft: Submission, lang: str, tr: Translations | None) -> Turn:
     """Notes need no answer: collect them for display and move past them."""
     state = dict(draft.state, lang=lang)
-    notes = []
+    notes: list[Prompt] = []
     prompt = engine.current_prompt(form, state, lang, tr)
     while prompt.kind == "note" and len(notes) < 50:
         notes.append(prompt)

@@ -8,6 +8,7 @@ import math
 import time
 import weakref
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,13 +28,16 @@ from bot.lookup.vocabulary import LAND_USE_TERMS
 from bot.member_cache import INFO_KEY as MEMBER_CACHE
 from storage.repositories.thresholds import ThresholdRepository
 
+if TYPE_CHECKING:
+    from bot.lookup.coverage import JurisdictionCoverage
+
 log = logging.getLogger(__name__)
 
 # How long the lookup index is served without asking the database whether another process changed it.
 FRESH_SECONDS = 2.0
 
 
-def _servable(row: dict) -> bool:
+def _servable(row: dict[str, Any]) -> bool:
     """Whether a stored row can be shown: an infinite value (stored before imports refused it) cannot."""
     return all(row.get(name) is None or math.isfinite(row[name]) for name in ("value", "value_min", "value_max"))
 
@@ -80,7 +84,7 @@ class ThresholdCatalog:
         return self._index
 
 
-def _index_rows(rows: list[dict]) -> ThresholdIndex:
+def _index_rows(rows: list[dict[str, Any]]) -> ThresholdIndex:
     records = [with_derived_fields(ThresholdRecord.from_dict(row)) for row in rows if _servable(row)]
     if len(records) < len(rows):
         log.warning("%d stored threshold values are not finite numbers and are not served", len(rows) - len(records))
@@ -150,7 +154,7 @@ async def compare_pollutant(
     return index.comparison(pollutant, land_use, None, tier)
 
 
-async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog):
+async def jurisdiction_coverage(session: AsyncSession, catalog: ThresholdCatalog) -> list[JurisdictionCoverage]:
     """Every jurisdiction with a value or a recorded status, with its counts (for /countries)."""
     from bot.lookup.coverage import coverage
 
@@ -212,7 +216,7 @@ async def filter_thresholds(
     ]
 
 
-async def export_rows(session: AsyncSession) -> list[dict]:
+async def export_rows(session: AsyncSession) -> list[dict[str, Any]]:
     """Every approved value as `data export` writes it (one transaction)."""
     async with session.begin():
         return await ThresholdRepository(session).approved_records()
@@ -221,7 +225,7 @@ async def export_rows(session: AsyncSession) -> list[dict]:
 COUNTRY_UN_NAME_COLUMN = "country_un_name"
 
 
-def export_table(rows: list[dict]) -> tuple[list[str], list[dict]]:
+def export_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
     """`data export`'s columns and cells: the seed's own columns first (so the file imports again), then the
     normalized fields (the remark on where a value was read appears once, in its seed column); text a
     spreadsheet would run as a formula gets a leading apostrophe."""

@@ -128,7 +128,7 @@ async def _dashboard_for(request: web.Request, user_id: int | None) -> web.Respo
                 allowed = is_coordinator(member, user_id, settings.coordinator_ids)
             if allowed:
                 stats = await coordination.campaign_stats(session, request.app.get(HEAVY))
-                waiting = await coordination.next_review(session)
+                waiting = await coordination.pending_review_count(session)
                 sent = await coord_reminders.report(session)
     if not allowed:
         context["refusal"] = (
@@ -205,6 +205,6 @@ async def _dashboard_for(request: web.Request, user_id: int | None) -> web.Respo
         chart=chart,
         forms=forms,
         reminders=reminders,
-        review_waiting=waiting.remaining if waiting is not None else 0,
+        review_waiting=waiting,
     )
     return _private(aiohttp_jinja2.render_template("dashboard.html", request, context))

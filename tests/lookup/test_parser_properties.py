@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.lookup import lookup, parse_query
-from bot.lookup.parser import MAX_QUERY_CHARS, ParsedQuery
+from bot.lookup.parser import MAX_QUERY_CHARS, ParsedQuery, pack_conditions, unpack_conditions
 from bot.telegram_render import render_text
 
 _WORDS = st.sampled_from(
@@ -32,6 +32,9 @@ _WORDS = st.sampled_from(
         "<b>",
     ]
 )
+_CONDITION_WORDS = st.sampled_from(
+    ["playground", "kitchen garden", "paddy", "sewage sludge", "clay", "sandy", "acidic", "alkaline", "aqua regia"]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -49,3 +52,19 @@ def test_parse_query_always_returns(vocabulary, text):
 def test_lookup_and_render_always_return(index, vocabulary, tr, text, locale):
     result = lookup(index, text, vocabulary=vocabulary)
     assert isinstance(render_text(result, tr, locale), str)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_WORDS | _CONDITION_WORDS, max_size=8).map(" ".join))
+def test_the_conditions_a_more_button_packs_are_the_ones_it_unpacks(vocabulary, text):
+    parsed = parse_query(text, vocabulary)
+    packed = pack_conditions(parsed)
+    assert len(packed.encode()) == 4
+    assert unpack_conditions(packed) == {
+        name: getattr(parsed, name) for name in ("land_use_detail", "soil_texture", "ph_band", "extraction")
+    }
+
+
+def test_every_condition_survives_the_round_trip(vocabulary):
+    parsed = parse_query("cadmium paddy clay acidic aqua regia", vocabulary)
+    assert all(unpack_conditions(pack_conditions(parsed)).values()), parsed

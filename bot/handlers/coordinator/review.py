@@ -29,7 +29,7 @@ from storage.models import Member, Role
 
 def _review_text(item: coordination.ReviewItem, lang: str) -> str:
     """The review card: the value as typed, who reported it, the range elsewhere, and where it comes from."""
-    row = item.threshold
+    row = item.value
     submitted_from = item.submission_country
     lines = [
         "<b>"
@@ -105,8 +105,8 @@ def _as_typed(original: str | None) -> str:
     return text
 
 
-def _plain_number(value, low, high) -> str:
-    def show(number):
+def _plain_number(value: float | None, low: float | None, high: float | None) -> str:
+    def show(number: float | None) -> str:
         return "—" if number is None else f"{number:g}"
 
     if value is None and (low is not None or high is not None):
@@ -137,7 +137,7 @@ async def _show_review(
             text, markup = _("No reported threshold value is waiting for review."), None
     else:
         text = _review_text(card.item, lang)
-        markup = review_keyboard(card.item.threshold.id)
+        markup = review_keyboard(card.item.value.id)
         # The documents sent with the survey that reported the value, to check it against the official text.
         if card.documents:
             text += "\n" + "\n".join(document_line(view, lang) for view in card.documents)
