@@ -23,7 +23,7 @@ from bot.callbacks import TelegramId
 from bot.countries import country_name
 from bot.fsm import SQLStorage
 from bot.i18n import language_name
-from bot.i18n.typography import join_items
+from bot.i18n.typography import file_size, join_items
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
 from bot.services import privacy
@@ -212,11 +212,11 @@ def render_member_data(
         for document in data.documents:
             lines.append(
                 "• "
-                + _("{date}: {name} ({type}, {size} bytes), answer to {question}, SHA-256 {digest}").format(
+                + _("{date}: {name} ({type}, {size}), answer to {question}, SHA-256 {digest}").format(
                     date=_when(document.created_at, language),
                     name=html.escape(document.filename),
                     type=document.extension.upper(),
-                    size=document.size,
+                    size=file_size(document.size, language),
                     question=html.escape(document.question),
                     digest=document.sha256,
                 )
