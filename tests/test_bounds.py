@@ -653,9 +653,9 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
     texts = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "Role changes" in texts and "National focal point → Coordinator" in texts
     assert "Answer trail, every step as you gave it:" in texts
-    assert "respondent/resp_name · answered Soil chemist" in texts
-    assert "respondent/resp_email · went back" in texts
-    assert "respondent/resp_name · answered Head of soil unit" in texts
+    assert "About you › Your full name · answered Soil chemist" in texts
+    assert "About you › Your work e-mail · went back" in texts
+    assert "About you › Your full name · answered Head of soil unit" in texts
     assert f"Reminder #{written.id}: sent" in texts
     assert "Reminders you wrote" in texts and "English: Bounds reminder text, please answer" in texts
     assert "Form version:" in texts

@@ -419,6 +419,9 @@ async def _reply_once(
             if document is None:
                 return Turn(draft, form, prompt, stale=True)
             action, value = "answer", document
+        recorded = value
+        if action in ("choose", "toggle") and isinstance(value, int) and 0 <= value < len(prompt.choices):
+            recorded = prompt.choices[value][0]  # the trail keeps the choice, not the button's position
         turn = _apply(form, draft, state, prompt, action, value, lang, tr)
         turn.other_country = _other_country(turn, member)
         if document is not None:
@@ -431,7 +434,7 @@ async def _reply_once(
             update_id,
             prompt.path or prompt.kind,
             action,
-            _jsonable(value),
+            _jsonable(recorded),
             turn.error is None and not turn.stale,
         )
         draft.last_update_id = update_id
