@@ -761,9 +761,9 @@ async def _look_it_up(
         callback_answer.show_alert = True
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    from bot.handlers.lookup import _answer_lookup  # the lookup's own reply, as if typed outside the survey
+    from bot.handlers.lookup import answer_lookup  # the lookup's own reply, as if typed outside the survey
 
-    await _answer_lookup(query.message, text, member, session, catalog, i18n)
+    await answer_lookup(query.message, text, member, session, catalog, i18n)
     await query.message.answer(_("Survey paused. Your answers are saved: send /resume to continue where you stopped."))
 
 

@@ -578,6 +578,14 @@ def looks_like_lookup(text: str) -> bool:
     return bool(parsed.pollutant and parsed.country)
 
 
+def names_a_pollutant(text: str) -> bool:
+    """Whether typed text asks about a pollutant the lookup knows ("cadmium netherlands", "lead limit kenya"):
+    a lookup, never a country's or a role's name."""
+    if len(text) > 200:
+        return False
+    return bool(parse_query(text, default_vocabulary()).pollutant)
+
+
 def typed_alternative(prompt: Prompt, text: str) -> Any:
     """What a typed answer the engine refused stands for: option numbers ("1", "1, 3"), a country by the
     names and abbreviations sign-up understands ("USA", "DRC"), a web address without its https://;
