@@ -30,6 +30,7 @@ from bot.i18n.typography import file_size, join_items, typeset
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
 from bot.services import privacy, surveys
+from bot.services.coord_reminders import TEMPLATES
 from bot.services.surveys import FormCache
 from bot.survey.form import language_code
 from bot.telegram_render import split_message
@@ -339,6 +340,17 @@ def _trail_steps() -> dict[str, str]:
     }
 
 
+def _template_text(key: str, args: dict) -> str:
+    """A catalog template as the member reads it in their language, its blanks filled; its key if unknown."""
+    template = TEMPLATES.get(key)
+    if template is None:
+        return key
+    try:
+        return str(template).format(**args)
+    except (KeyError, IndexError, ValueError):
+        return str(template)
+
+
 def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: int | None) -> list[str]:
     """What the member made as a coordinator: reminders, invites, forms and reviews."""
     lines: list[str] = []
@@ -359,7 +371,12 @@ def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: in
             for code, text in reminder.texts.items():
                 lines.append(f"  {html.escape(language_name(code))}: {_value(text, answer_chars)}")
             if reminder.template:
-                lines.append("  " + _("Template: {name}").format(name=html.escape(reminder.template)))
+                lines.append(
+                    "  "
+                    + _("Template: {name}").format(
+                        name=_value(_template_text(reminder.template, reminder.template_args), answer_chars)
+                    )
+                )
             if reminder.audience:
                 lines.append(
                     "  "

@@ -102,6 +102,7 @@ class AuthoredReminder:
     template: str | None
     audience: dict
     weekly: bool
+    template_args: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -227,6 +228,7 @@ async def member_data(session: AsyncSession, telegram_id: int, forms: FormCache 
                 reminder.template,
                 dict(reminder.audience or {}),
                 reminder.schedule_id is not None,
+                dict(reminder.template_args or {}),
             )
             for reminder in await session.scalars(
                 select(Reminder).where(Reminder.created_by == telegram_id).order_by(Reminder.id)
