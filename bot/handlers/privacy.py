@@ -318,7 +318,7 @@ def _trail_line(
     entry: privacy.TrailEntry, reader: _Reader, language: str, answer_chars: int | None, actions: dict[str, str]
 ) -> str:
     """One step of the trail: when, which question, what was done and with what."""
-    if entry.value is None or entry.action == "edit" or isinstance(entry.value, bool):
+    if entry.value is None or entry.action == "edit":
         value = ""  # an edit's value is the position of the answer on the review screen
     elif isinstance(entry.value, int) and entry.action in ("choose", "toggle"):
         value = " " + _("option {number}").format(number=entry.value + 1)  # stored as the button's position
