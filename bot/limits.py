@@ -119,6 +119,8 @@ WEB_QUERY_CHARS = 500
 WEB_BODY_BYTES = 8 * 1024
 # aiohttp refuses a request line longer than 8190 bytes itself, in plain text that echoes its start: up to
 # WEB_LINE_BYTES the request reaches the site, which refuses a long search with its translated 400 page.
+# Beyond it (or a header over aiohttp's 8190-byte field limit) aiohttp's parser refuses the request before
+# the app runs; bot/web/unreadable.py's SiteRunner answers that with the site's short error page.
 WEB_LINE_BYTES = 64 * 1024
 WEB_API_RATE = 60
 WEB_API_WINDOW = 60.0

@@ -637,6 +637,8 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
     await harness.send(user, "/remind")
     await harness.press(user, "Write the text")
     await harness.send(user, "Bounds reminder text, please answer")
+    await harness.send(user, "/remind")
+    await harness.press(user, "Template: please complete your profile")
     member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
     written = await scalar(harness, select(Reminder).where(Reminder.created_by == user_id))
     async with harness.storage.sessionmaker() as session, session.begin():
@@ -653,11 +655,13 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
     texts = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "Role changes" in texts and "National focal point → Coordinator" in texts
     assert "Answer trail, every step as you gave it:" in texts
-    assert "respondent/resp_name · answered Soil chemist" in texts
-    assert "respondent/resp_email · went back" in texts
-    assert "respondent/resp_name · answered Head of soil unit" in texts
+    assert "About you › Your full name · answered Soil chemist" in texts
+    assert "About you › Your work e-mail · went back" in texts
+    assert "About you › Your full name · answered Head of soil unit" in texts
     assert f"Reminder #{written.id}: sent" in texts
     assert "Reminders you wrote" in texts and "English: Bounds reminder text, please answer" in texts
+    # A catalog template reads as its text in the member's language, not as its key.
+    assert "Template: Reminder from INSOP: please complete your profile" in texts and "Template: profile" not in texts
     assert "Form version:" in texts
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from bot import survey as engine
 from bot.callbacks import CoordReview, DocumentGet
 from bot.handlers import documents as document_handlers
+from bot.i18n.typography import file_size
 from bot.lookup.records import normalize_row
 from bot.services import documents
 from bot.survey import load_form
@@ -331,7 +332,8 @@ async def test_the_review_card_shows_the_document_next_to_the_value(harness, use
     # Skip from the value just before ours: the card shown next is ours.
     calls = await harness.press(coordinator, data=CoordReview(tid=threshold.id - 1, action="skip").pack())
     card = next(call for call in calls if call.text and "Reported threshold value" in call.text)
-    assert threshold.instrument in card.text and "📎 Document: decree.pdf (PDF," in card.text
+    # A 92-byte file reads "92 bytes", not a rounded-up "1 KB".
+    assert threshold.instrument in card.text and f"📎 Document: decree.pdf (PDF, {len(PDF)} bytes)" in card.text
     labels = [button.text for row in card.keyboard.inline_keyboard for button in row]
     assert labels[0] == "📎 decree.pdf" and any("Approve" in label for label in labels)
     calls = await harness.press(coordinator, "📎 decree.pdf")
@@ -377,12 +379,35 @@ async def test_the_command_line_export_writes_the_documents_zip(harness, user_id
     assert "documents written to" in capsys.readouterr().out
 
 
+async def test_mydata_gives_a_documents_size_in_the_members_language(harness, user_id):
+    user, _calls = await at_document_question(harness, user_id, language="fr")
+    await send_file(harness, user, PDF, "decree.pdf")
+    calls = await harness.send(user, "/mydata")
+    assert f"decree.pdf (PDF, {len(PDF)}\u00a0octets)" in texts(calls)
+
+
+def test_file_sizes_read_in_each_language():
+    assert [file_size(size, "en") for size in (1, 125, 2_300, 999_949, 999_950, 1_260_000)] == [
+        "1 byte",
+        "125 bytes",
+        "2.3 kB",
+        "999.9 kB",
+        "1 MB",
+        "1.3 MB",
+    ]
+    assert file_size(125, "fr") == "125\u00a0octets" and file_size(2_300, "fr") == "2,3\u202fko"
+    assert file_size(125, "ru") == "125 байт" and file_size(2_300, "ru") == "2,3 кБ"
+    assert file_size(125, "zh") == "125字节" and file_size(125, "es") == "125 bytes"
+    assert file_size(125, "ar") == "125 بايت"
+
+
 async def test_mydata_lists_documents_and_forget_erases_those_of_drafts(harness, user_id):
     user, _calls = await at_document_question(harness, user_id)
     await send_file(harness, user, PDF, "decree.pdf")
     calls = await harness.send(user, "/mydata")
     assert "Documents you sent" in texts(calls) and "decree.pdf (PDF, " in texts(calls)
-    assert "• instrument_file: 📎 decree.pdf" in texts(calls)
+    assert "• Please send the official text of the instrument.: decree.pdf" in texts(calls)
+    assert "answer to Please send the official text of the instrument., SHA-256" in texts(calls)
     calls = await harness.send(user, "/forget")
     assert "Documents you sent go with their answers" in texts(calls)
     calls = await harness.press(user, "Yes, erase my data")

@@ -123,3 +123,37 @@ async def test_commands_registered_per_language(harness):
     }
     assert {c.command: c.description for c in menus["fr"]}["language"] == "Changer de langue"
     assert {c.command: c.description for c in menus[None]}["language"] == "Change the language"
+
+
+@pytest.mark.parametrize("typed", ["cadmium netherlands", "lead limit kenya"])
+async def test_a_lookup_typed_for_the_country_is_answered_and_the_country_asked_again(harness, user_id, typed):
+    user = harness.user(user_id, language="en")
+    await harness.send(user, "/start")
+    calls = await harness.send(user, typed)
+    texts = harness.texts(calls)
+    assert "Did you mean:" not in texts and all(
+        call.keyboard is None or "Country" not in str(call.keyboard) for call in calls
+    )
+    assert texts[-1].startswith("I answered that as a lookup; it is not saved as your country.")
+    assert "Which country do you work in?" in texts[-1]
+    assert any(("Cadmium" if "cadmium" in typed else "Lead") in text for text in texts[:-1]), (
+        texts
+    )  # the lookup's answer
+    assert (await stored(harness, user_id)).country is None
+    # The member answers the question now: the country is taken.
+    await harness.send(user, "Kenya")
+    calls = await harness.press(user, "Kenya")
+    assert "Country: Kenya." in harness.texts(calls)
+    assert (await stored(harness, user_id)).country == "KE"
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "button"),
+    [("Kenya", "en", "Kenya"), ("USA", "en", "United States"), ("DRC", "en", "Congo"), ("Pays-Bas", "fr", "Pays-Bas")],
+)
+async def test_a_single_country_name_is_still_a_country(harness, user_id, typed, language, button):
+    user = harness.user(user_id, language=language)
+    await harness.send(user, "/start")
+    calls = await harness.send(user, typed)
+    labels = [b.text for call in calls if call.keyboard for row in call.keyboard.inline_keyboard for b in row]
+    assert any(button in label for label in labels), (harness.texts(calls), labels)

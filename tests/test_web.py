@@ -12,10 +12,11 @@ import subprocess
 import sys
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import open_storage
-from bot.limits import WEB_BODY_BYTES, WEB_QUERY_CHARS
+from bot.limits import WEB_BODY_BYTES, WEB_LINE_BYTES, WEB_QUERY_CHARS
 from bot.web import build_web_app
 from bot.web.guards import RateLimiter
 from tests.conftest import ROOT
@@ -460,3 +461,48 @@ async def test_no_page_of_a_seeded_jurisdiction_shows_a_reviewers_remark(client)
     assert "amended to" not in netherlands and "<td>2007</td>" in netherlands
     dioxins = await _page(client, "/pollutant/dioxins?lang=en")
     assert "mg/kg" not in dioxins.split("<h1>", 1)[1] and "TEQ" in dioxins
+
+
+async def _raw_request(port: int, request: bytes) -> tuple[int, dict[str, str], str]:
+    """Send bytes to the site on 127.0.0.1 as they are; (status, headers, body) of its answer."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    head, _sep, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /?q=<i>echo-me</i>" + b"x" * (WEB_LINE_BYTES + 10) + b" HTTP/1.1\r\nHost: a\r\nAccept: text/html\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a\r\nX-Echo: <i>echo-me</i>" + b"y" * 10_000 + b"\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a\r\nX-Echo: <i>echo-me</i>" + b"y" * (WEB_LINE_BYTES + 10) + b"\r\n\r\n",
+    ],
+    ids=["request line over WEB_LINE_BYTES", "header over 8190 bytes", "header over WEB_LINE_BYTES"],
+)
+async def test_a_request_too_long_to_read_gets_the_sites_error_page(settings, storage, request_bytes):
+    """aiohttp refuses it before the app runs; the runner the site is served with answers with its error page."""
+    from bot.web.unreadable import SiteRunner
+
+    runner = SiteRunner(build_web_app(settings, storage.sessionmaker, limiter=RateLimiter(rate=10_000)))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        status, headers, page = await _raw_request(port, request_bytes)
+    finally:
+        await runner.cleanup()
+    assert status == 400 and headers["Content-Type"].startswith("text/html"), page[:300]
+    assert "This request is too long or malformed, so it could not be read." in page
+    assert _html_attributes(page) == (settings.default_language, "ltr")
+    assert "echo-me" not in page and "xxxx" not in page and "yyyy" not in page and "Got more than" not in page
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert len(page) < 5000  # the short error page, nothing else

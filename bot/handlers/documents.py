@@ -10,7 +10,6 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DocumentGet
@@ -18,6 +17,7 @@ from bot.config import Settings
 from bot.downloads import FileTooLarge, download_capped
 from bot.handlers.survey import echo_line, show_turn
 from bot.i18n import translations
+from bot.i18n.typography import file_size
 from bot.limits import MAX_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENTS, fit_utf16
 from bot.services import documents, members, surveys
 from bot.services.surveys import FormCache
@@ -122,16 +122,9 @@ async def document_answer(
     await show_turn(message, turn, lang, member, lead=echo_line(turn))  # "✓ …: report.pdf"
 
 
-def document_size(size: int, lang: str) -> str:
-    """A file size for people: "1.2 MB" or "35 KB", numbers in the locale's format."""
-    if size >= _MB // 10:
-        return _("{size} MB").format(size=format_decimal(round(size / _MB, 1), format="#,##0.0", locale=lang))
-    return _("{size} KB").format(size=format_decimal(max(1, round(size / 1024)), locale=lang))
-
-
 def document_line(view: documents.DocumentView, lang: str) -> str:
     """A document as one line: name, type and size (Telegram HTML)."""
-    shown = document_size(view.size, lang)
+    shown = file_size(view.size, lang)
     return "📎 " + _("Document: {name} ({type}, {size})").format(
         name=html.escape(fit_utf16(view.filename, 120)), type=view.extension.upper(), size=shown
     )

@@ -131,9 +131,10 @@ async def _send_help(message: Message, member: Member | None, settings: Settings
     await message.answer(text)
 
 
-async def _answer_lookup(
+async def answer_lookup(
     message: Message, text: str, member: Member | None, session: AsyncSession, catalog: ThresholdCatalog, i18n: I18n
 ) -> None:
+    """Answer `text` as a threshold lookup, the member's country as the default."""
     result = await thresholds.find_thresholds(session, catalog, text, member.country if member else None)
     await _send_result(message, result, i18n, member=member)
 
@@ -187,7 +188,7 @@ async def lookup_command(
             reply_markup=example_keyboard(_("🔎 Cadmium, agricultural land, Canada"), EXAMPLE_LOOKUP),
         )
         return
-    await _answer_lookup(message, command.args or "", member, session, catalog, i18n)
+    await answer_lookup(message, command.args or "", member, session, catalog, i18n)
 
 
 async def _send_comparison(
@@ -317,7 +318,7 @@ async def free_text_lookup(
     if is_greeting(message.text or ""):
         await _send_help(message, member, settings)
         return
-    await _answer_lookup(message, message.text or "", member, session, catalog, i18n)
+    await answer_lookup(message, message.text or "", member, session, catalog, i18n)
 
 
 async def inline_lookup(

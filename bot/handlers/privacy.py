@@ -19,14 +19,20 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import survey as engine
 from bot.callbacks import TelegramId
 from bot.countries import country_name
 from bot.fsm import SQLStorage
+from bot.handlers.coordinator.reminders import audience_text
+from bot.handlers.survey import review_items
 from bot.i18n import language_name
-from bot.i18n.typography import join_items
+from bot.i18n.typography import file_size, join_items, typeset
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
-from bot.services import privacy
+from bot.services import privacy, surveys
+from bot.services.coord_reminders import TEMPLATES
+from bot.services.surveys import FormCache
+from bot.survey.form import language_code
 from bot.telegram_render import split_message
 from storage.models import SubmissionStatus
 
@@ -68,6 +74,33 @@ def _yes_no(flag: bool) -> str:
 
 def _role(role: str | None) -> str:
     return html.escape(role_labels().get(role, role) if role else "—")
+
+
+def _step_labels() -> dict[str, str]:
+    """What the member is in the middle of, by the conversation state the bot keeps for them."""
+    return {
+        "ProfileStates:country": _("changing your country"),
+        "LookupStates:compare_pollutant": _("choosing a pollutant to compare"),
+        "CoordinatorStates:reminder_text": _("writing a reminder"),
+        "CoordinatorStates:reminder_country": _("choosing the country a reminder goes to"),
+        "CoordinatorStates:reminder_when": _("choosing when a reminder is sent"),
+        "CoordinatorStates:reminder_until": _("choosing until when a weekly reminder is sent"),
+        "CoordinatorStates:reject_reason": _("giving the reason for rejecting a value"),
+        "CoordinatorStates:review_value": _("correcting a reported value"),
+        "CoordinatorStates:invite_country": _("choosing the country of an invite"),
+    }
+
+
+def _step_text(state: str, values: dict, language: str, limit: int | None) -> str:
+    """The step in words, with what the bot keeps for it (a language by its name, other values as stored)."""
+    label = _step_labels().get(state)
+    if label is None:
+        return html.escape(state) + (" " + _value(values, limit) if values else "")
+    kept = [
+        language_name(value) if key == "language" and isinstance(value, str) else str(value)
+        for key, value in (values or {}).items()
+    ]
+    return html.escape(label + (f" ({join_items(kept, language)})" if kept else ""))
 
 
 def _action_labels() -> dict[str, str]:
@@ -139,11 +172,7 @@ def render_member_data(
         lines.append(_("Invitation code you started with: {value}").format(value=html.escape(member.start_payload)))
     if conversation and conversation[0]:
         state, values = conversation
-        lines.append(
-            _("Step in progress: {step} {data}").format(
-                step=html.escape(state), data=_value(values, answer_chars) if values else ""
-            )
-        )
+        lines.append(_("Step in progress: {step}").format(step=_step_text(state, values, language, answer_chars)))
     if data.role_changes:
         lines += ["", "<b>" + _("Role changes") + "</b>"]
         for change in data.role_changes:
@@ -184,40 +213,25 @@ def render_member_data(
         lines.append(
             _("Form version: {version}; language: {language}; country: {country}").format(
                 version=html.escape(stored.version or "—"),
-                language=html.escape(stored.language or "—"),
-                country=html.escape(stored.country or "—"),
+                language=html.escape(language_name(stored.language) if stored.language else "—"),
+                country=html.escape(country_name(stored.country, language) if stored.country else "—"),
             )
         )
-        for path, value in stored.answers.items():
-            lines.append(f"• {html.escape(path)}: {_value(value, answer_chars)}")
-        for path, value in stored.pending.items():
-            lines.append(
-                "• "
-                + _("{question}: ticked, not yet confirmed: {value}").format(
-                    question=html.escape(path), value=_value(value, answer_chars)
-                )
-            )
-        if stored.trail:
-            lines.append("<i>" + _("Answer trail, every step as you gave it:") + "</i>")
-            for entry in stored.trail:
-                value = "" if entry.value is None else " " + _value(entry.value, answer_chars)
-                refused = "" if entry.accepted else " (" + _("not accepted") + ")"
-                lines.append(
-                    f"  {_when(entry.at, language)} · {html.escape(entry.question)} · "
-                    f"{actions.get(entry.action, html.escape(entry.action))}{value}{refused}"
-                )
+        lines += _answer_lines(stored, language, answer_chars, actions)
         lines.append("")
     if data.documents:
+        readers = {stored.submission_id: _Reader(stored, language) for stored in data.submissions}
         lines.append("<b>" + _("Documents you sent") + "</b>")
         for document in data.documents:
+            reader = readers.get(document.submission_id)
             lines.append(
                 "• "
-                + _("{date}: {name} ({type}, {size} bytes), answer to {question}, SHA-256 {digest}").format(
+                + _("{date}: {name} ({type}, {size}), answer to {question}, SHA-256 {digest}").format(
                     date=_when(document.created_at, language),
                     name=html.escape(document.filename),
                     type=document.extension.upper(),
-                    size=document.size,
-                    question=html.escape(document.question),
+                    size=file_size(document.size, language),
+                    question=reader.question(document.question) if reader else html.escape(document.question),
                     digest=document.sha256,
                 )
             )
@@ -225,6 +239,116 @@ def render_member_data(
     lines += _coordinator_lines(data, language, answer_chars)
     lines += [_("Send /forget to erase your personal data.")]
     return "\n".join(lines)
+
+
+class _Reader:
+    """A submission's question paths and stored values as its form shows them in the member's language."""
+
+    def __init__(self, stored: privacy.StoredSubmission, language: str) -> None:
+        self.form = stored.form
+        self.language = language
+        self.form_language = (
+            (language_code(self.form.resolve_language(language)) or language) if self.form else language
+        )
+
+    def question(self, path: str) -> str:
+        """ "Section › label" of the question at `path`; the path itself when the form has no such question."""
+        described = engine.describe_answer(self.form, path, None, self.language) if self.form else None
+        if described is None:
+            return html.escape(path)
+        section, label, _shown = described
+        return html.escape(typeset(f"{section} › {label}" if section else label, self.form_language))
+
+    def value(self, path: str, value, limit: int | None) -> str:
+        """The value as the member reads it: choice labels, local numbers and dates, a document's name."""
+        described = engine.describe_answer(self.form, path, value, self.language) if self.form else None
+        if described is None:
+            return _value(value, limit)
+        text = typeset(described[2], self.form_language)
+        return html.escape(fit_utf16(text, limit) if limit is not None else text)
+
+
+def _answer_lines(
+    stored: privacy.StoredSubmission, language: str, answer_chars: int | None, actions: dict[str, str]
+) -> list[str]:
+    """A survey's answers, unconfirmed ticks and answer trail with the form's labels in the member's language."""
+    reader = _Reader(stored, language)
+    lines: list[str] = []
+    shown: set[str] = set()
+    if stored.form is not None and stored.state:
+        try:
+            items = review_items(stored.form, stored.state, language)
+        except Exception:  # a state the engine can no longer replay: listed below, answer by answer
+            items = []
+        for item in items:
+            shown.add(item["path"])
+            label = f"{item['section']} › {item['label']}" if item["section"] else item["label"]
+            text = item["display"] if answer_chars is None else fit_utf16(item["display"], answer_chars)
+            lines.append("• " + _("{label}: {value}").format(label=html.escape(label), value=html.escape(text)))
+    for path, value in stored.answers.items():
+        if path in shown or (stored.form is not None and engine.is_calculated(stored.form, path)):
+            continue  # worked out by the form from the answers above
+        lines.append(
+            "• "
+            + _("{label}: {value}").format(label=reader.question(path), value=reader.value(path, value, answer_chars))
+        )
+    for path, value in stored.pending.items():
+        if path == surveys.TYPED_KEY:
+            lines.append(
+                "• "
+                + _("Text you typed, kept until you say whether it is your answer: {value}").format(
+                    value=_value(" ".join(map(str, value)) if isinstance(value, list) else value, answer_chars)
+                )
+            )
+            continue
+        lines.append(
+            "• "
+            + _("{question}: ticked, not yet confirmed: {value}").format(
+                question=reader.question(path), value=reader.value(path, value, answer_chars)
+            )
+        )
+    if stored.trail:
+        lines.append("<i>" + _("Answer trail, every step as you gave it:") + "</i>")
+        for entry in stored.trail:
+            lines.append("  " + _trail_line(entry, reader, language, answer_chars, actions))
+    return lines
+
+
+def _trail_line(
+    entry: privacy.TrailEntry, reader: _Reader, language: str, answer_chars: int | None, actions: dict[str, str]
+) -> str:
+    """One step of the trail: when, which question, what was done and with what."""
+    if entry.value is None or entry.action == "edit":
+        value = ""  # an edit's value is the position of the answer on the review screen
+    elif isinstance(entry.value, int) and entry.action in ("choose", "toggle"):
+        value = " " + _("option {number}").format(number=entry.value + 1)  # stored as the button's position
+    else:
+        value = " " + reader.value(entry.question, entry.value, answer_chars)
+    refused = "" if entry.accepted else " (" + _("not accepted") + ")"
+    question = _trail_steps().get(entry.question) or reader.question(entry.question)
+    return (
+        f"{_when(entry.at, language)} · {question} · "
+        f"{actions.get(entry.action, html.escape(entry.action))}{value}{refused}"
+    )
+
+
+def _trail_steps() -> dict[str, str]:
+    """Steps of the trail that are not a question (the engine names them by their kind)."""
+    return {
+        "review": _("checking your answers"),
+        "complete": _("end of the survey"),
+    }
+
+
+def _template_text(key: str, args: dict) -> str:
+    """A catalog template as the member reads it in their language, its blanks filled; its key if unknown."""
+    template = TEMPLATES.get(key)
+    if template is None:
+        return key
+    try:
+        return str(template).format(**args)
+    except (KeyError, IndexError, ValueError):
+        return str(template)
 
 
 def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: int | None) -> list[str]:
@@ -247,14 +371,17 @@ def _coordinator_lines(data: privacy.MemberData, language: str, answer_chars: in
             for code, text in reminder.texts.items():
                 lines.append(f"  {html.escape(language_name(code))}: {_value(text, answer_chars)}")
             if reminder.template:
-                lines.append("  " + _("Template: {name}").format(name=html.escape(reminder.template)))
+                lines.append(
+                    "  "
+                    + _("Template: {name}").format(
+                        name=_value(_template_text(reminder.template, reminder.template_args), answer_chars)
+                    )
+                )
             if reminder.audience:
                 lines.append(
                     "  "
                     + _("Recipients: {audience}").format(
-                        audience=html.escape(
-                            join_items((f"{key}: {value}" for key, value in reminder.audience.items()), language)
-                        )
+                        audience=audience_text(reminder.audience, data.form_titles, language)
                     )
                 )
         lines.append("")
@@ -311,9 +438,11 @@ def as_plain_text(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-async def show_my_data(message: Message, session: AsyncSession, state: FSMContext, i18n: I18n) -> None:
+async def show_my_data(
+    message: Message, session: AsyncSession, state: FSMContext, i18n: I18n, forms: FormCache
+) -> None:
     """Show the member everything stored about them; several messages, or a file when it is long."""
-    data = await privacy.member_data(session, message.from_user.id)
+    data = await privacy.member_data(session, message.from_user.id, forms)
     if data is None:
         await message.answer(_("I store nothing about you."))
         return

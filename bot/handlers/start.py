@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
 from bot.config import Settings
-from bot.countries import country_name, is_country, match_country
+from bot.countries import country_name, exact_country, is_country, match_country
 from bot.i18n import language_name
 from bot.keyboards import (
     country_keyboard,
@@ -29,6 +29,7 @@ from bot.keyboards import (
 from bot.limits import fit_utf16
 from bot.services import members, surveys
 from bot.services.surveys import FormCache
+from bot.services.thresholds import ThresholdCatalog
 from storage.models import Member, Role
 
 
@@ -289,11 +290,21 @@ def _needs_role(message: Message, member: Member | None) -> bool:
     return not _is_command(message) and member is not None and not member.is_onboarded and not member.role
 
 
-async def country_typed(message: Message, member: Member | None, session: AsyncSession, i18n: I18n) -> None:
-    """Match a typed country name in any language and ask the member to confirm it."""
+async def country_typed(
+    message: Message, member: Member | None, session: AsyncSession, i18n: I18n, catalog: ThresholdCatalog
+) -> None:
+    """Match a typed country name in any language and ask the member to confirm it; a lookup typed instead
+    ("cadmium netherlands") is answered as one, and the country asked again."""
     if member is None:
         member = await members.register(session, message.from_user, None)
-    candidates = match_country(message.text or "")
+    text = message.text or ""
+    if exact_country(text) is None and surveys.names_a_pollutant(text):
+        from bot.handlers.lookup import answer_lookup
+
+        await answer_lookup(message, text, member, session, catalog, i18n)
+        await message.answer(_("I answered that as a lookup; it is not saved as your country.") + "\n" + _ask_country())
+        return
+    candidates = match_country(text)
     if not candidates:
         await message.answer(
             _("I could not find a country called “{text}”. Please check the spelling and type it again.").format(

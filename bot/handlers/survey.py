@@ -178,8 +178,13 @@ def _entered_so_far(turn: Turn, lang: str) -> list[str]:
 
 
 def _review_items(turn: Turn, lang: str) -> list[dict]:
-    items = engine.review(turn.form, turn.submission.state, lang)
-    form_language = _form_language(turn, lang)
+    return review_items(turn.form, turn.submission.state, lang)
+
+
+def review_items(form: engine.Form, state: dict, lang: str) -> list[dict]:
+    """The answered questions as the review screen shows them: labels and values in the form's language, typeset."""
+    items = engine.review(form, state, lang)
+    form_language = language_code(form.resolve_language(lang)) or lang
     for item in items:
         if item["label"] == "Specify other.":
             item["label"] = _("Specify other.")  # pyxform's or_other wording is English only (as in the engine)
@@ -756,9 +761,9 @@ async def _look_it_up(
         callback_answer.show_alert = True
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    from bot.handlers.lookup import _answer_lookup  # the lookup's own reply, as if typed outside the survey
+    from bot.handlers.lookup import answer_lookup  # the lookup's own reply, as if typed outside the survey
 
-    await _answer_lookup(query.message, text, member, session, catalog, i18n)
+    await answer_lookup(query.message, text, member, session, catalog, i18n)
     await query.message.answer(_("Survey paused. Your answers are saved: send /resume to continue where you stopped."))
 
 

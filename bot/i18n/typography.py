@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list as babel_format_list
+from babel.units import format_unit
 
 NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"
@@ -91,6 +92,23 @@ def list_separator(language: str | None) -> str:
 def join_items(items: Iterable[str], language: str | None) -> str:
     """Parts joined with the locale's plain separator (no "and"): "农用地、pH ≤ 5.5"."""
     return list_separator(language).join(str(item) for item in items if item != "")
+
+
+# ---------------------------------------------------------------- sizes
+
+
+def file_size(size: int, language: str | None) -> str:
+    """A file size in the locale's words and numbers: "125 bytes", "2.3 kB", "1,5 Mo", "125字节".
+
+    Decimal units (1 kB = 1,000 bytes, as CLDR names them); bytes are spelled out, so a small file never
+    reads as a rounded-up "1 kB".
+    """
+    locale = _locale(language)
+    if size < 1000:
+        return format_unit(size, "digital-byte", length="long", locale=locale)
+    if size < 999_950:  # below what rounds to "1,000.0 kB"
+        return format_unit(round(size / 1000, 1), "digital-kilobyte", length="short", format="#,##0.#", locale=locale)
+    return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short", format="#,##0.#", locale=locale)
 
 
 # ---------------------------------------------------------------- French

@@ -21,7 +21,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.documents import DocumentView, member_documents
-from bot.survey.form import Form
+from bot.services.surveys import FormCache
+from bot.survey.form import Form, FormError
 from storage.models import (
     FormUpload,
     Invite,
@@ -66,6 +67,10 @@ class StoredSubmission:
     version: str = ""
     pending: dict = field(default_factory=dict)
     trail: list[TrailEntry] = field(default_factory=list)
+    # The survey's state and its form version, to show answers with the form's labels (None: no longer readable).
+    state: dict = field(default_factory=dict)
+    form: Form | None = None
+    submission_id: int = 0
 
 
 @dataclass
@@ -97,6 +102,7 @@ class AuthoredReminder:
     template: str | None
     audience: dict
     weekly: bool
+    template_args: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -135,6 +141,8 @@ class MemberData:
     forms_uploaded: list[AuthoredForm] = field(default_factory=list)
     values_reviewed: int = 0
     documents: list[DocumentView] = field(default_factory=list)
+    # Survey titles by form id, for the audiences of reminders the member wrote.
+    form_titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,7 +155,7 @@ class ForgetReport:
     personal_answers_erased: int = 0
 
 
-async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | None:
+async def member_data(session: AsyncSession, telegram_id: int, forms: FormCache | None = None) -> MemberData | None:
     """Everything stored about the member with this Telegram id, or None if nothing is.
 
     The profile; each draft and submission with its answers and answer trail; role changes; reminders
@@ -159,7 +167,7 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
             return None
         rows = (
             await session.execute(
-                select(Submission, SurveyForm.title, SurveyForm.form_id, SurveyForm.version)
+                select(Submission, SurveyForm)
                 .join(SurveyForm, SurveyForm.id == Submission.form_pk)
                 .where(Submission.member_id == member.id)
                 .order_by(Submission.created_at, Submission.id)
@@ -176,9 +184,10 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
                 trails.setdefault(answer.submission_id, []).append(
                     TrailEntry(answer.created_at, answer.question, answer.action, answer.value, answer.accepted)
                 )
+        forms = forms or FormCache()
         submissions = [
             StoredSubmission(
-                title=title or form_id,
+                title=stored_form.title or stored_form.form_id,
                 status=submission.status,
                 created_at=submission.created_at,
                 updated_at=submission.updated_at,
@@ -186,11 +195,14 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
                 country=submission.country,
                 answers=dict((submission.state or {}).get("answers") or {}),
                 language=submission.language,
-                version=version or "",
+                version=stored_form.version or "",
                 pending=dict(submission.pending or {}),
                 trail=trails.get(submission.id, []),
+                state=dict(submission.state or {}),
+                form=_readable_form(forms, stored_form),
+                submission_id=submission.id,
             )
-            for submission, title, form_id, version in rows
+            for submission, stored_form in rows
         ]
         role_changes = [
             StoredRoleChange(change.old_role, change.new_role, change.changed_at)
@@ -216,6 +228,7 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
                 reminder.template,
                 dict(reminder.audience or {}),
                 reminder.schedule_id is not None,
+                dict(reminder.template_args or {}),
             )
             for reminder in await session.scalars(
                 select(Reminder).where(Reminder.created_by == telegram_id).order_by(Reminder.id)
@@ -235,7 +248,7 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
                 select(Invite).where(Invite.created_by == telegram_id).order_by(Invite.id)
             )
         ]
-        forms = [
+        uploads = [
             AuthoredForm(
                 upload.filename, upload.form_id, upload.version, upload.created_at, upload.published_form_pk is not None
             )
@@ -245,6 +258,14 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
         ]
         reviewed = await session.scalar(select(func.count(Threshold.id)).where(Threshold.reviewed_by == telegram_id))
         sent_documents = await member_documents(session, member.id)
+        titles = (
+            {
+                form_id: title or form_id
+                for form_id, title in await session.execute(select(SurveyForm.form_id, SurveyForm.title))
+            }
+            if written
+            else {}
+        )
     return MemberData(
         documents=sent_documents,
         member=member,
@@ -254,9 +275,18 @@ async def member_data(session: AsyncSession, telegram_id: int) -> MemberData | N
         deliveries=deliveries,
         reminders_written=written,
         invites_created=invites,
-        forms_uploaded=forms,
+        forms_uploaded=uploads,
+        form_titles=titles,
         values_reviewed=reviewed or 0,
     )
+
+
+def _readable_form(forms: FormCache, stored: SurveyForm) -> Form | None:
+    """The parsed form of a stored version; None if it cannot be read (its answers are then listed as stored)."""
+    try:
+        return forms.get(stored)
+    except (FormError, KeyError, TypeError, ValueError):
+        return None
 
 
 async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None:

@@ -444,6 +444,9 @@ async def _reply_once(
             if document is None:
                 return Turn(draft, form, prompt, stale=True)
             action, value = "answer", document
+        recorded = value
+        if action in ("choose", "toggle") and isinstance(value, int) and 0 <= value < len(prompt.choices):
+            recorded = prompt.choices[value][0]  # the trail keeps the choice, not the button's position
         turn = _apply(form, draft, state, prompt, action, value, lang, tr)
         turn.other_country = _other_country(turn, member)
         if document is not None:
@@ -456,7 +459,7 @@ async def _reply_once(
             update_id,
             prompt.path or prompt.kind,
             action,
-            _jsonable(value),
+            _jsonable(recorded),
             turn.error is None and not turn.stale,
         )
         draft.last_update_id = update_id
@@ -607,6 +610,14 @@ def looks_like_lookup(text: str) -> bool:
         return False
     parsed = parse_query(text, default_vocabulary())
     return bool(parsed.pollutant and parsed.country)
+
+
+def names_a_pollutant(text: str) -> bool:
+    """Whether typed text asks about a pollutant the lookup knows ("cadmium netherlands", "lead limit kenya"):
+    a lookup, never a country's or a role's name."""
+    if len(text) > 200:
+        return False
+    return bool(parse_query(text, default_vocabulary()).pollutant)
 
 
 def typed_alternative(prompt: Prompt, text: str) -> Any:

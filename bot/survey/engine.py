@@ -585,7 +585,12 @@ def _interpolate(form: Form, text: str, instance: Instance, path: str) -> str:
     return REFERENCE.sub(replace, text)
 
 
-def _section(form: Form, path: str, instance: Instance, lang: str | None) -> str:
+def _without_references(text: str) -> str:
+    """A label outside its survey, where ${name} has no value: the references left out."""
+    return " ".join(REFERENCE.sub("", text).split())
+
+
+def _section(form: Form, path: str, instance: Instance | None, lang: str | None) -> str:
     nodes = form.node_by_path()
     parts = []
     concrete = ""
@@ -594,7 +599,8 @@ def _section(form: Form, path: str, instance: Instance, lang: str | None) -> str
         node = nodes.get(strip_indexes(concrete))
         if node is None:
             continue
-        label = _interpolate(form, form.text(node.label, lang), instance, concrete)
+        text = form.text(node.label, lang)
+        label = _without_references(text) if instance is None else _interpolate(form, text, instance, concrete)
         if node.type == "repeat" and "[" in part:
             label = f"{label or node.name} {part[part.index('[') + 1 : -1]}"
         if label:
@@ -641,6 +647,32 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
     if node.type == "file" and isinstance(value, dict):
         return str(value.get("name") or "")
     return str(value)
+
+
+def describe_answer(form: Form, path: str, value: Any, lang: str | None) -> tuple[str, str, str] | None:
+    """A stored answer read outside the survey (a draft's pending ticks, the answer trail, /mydata):
+    (section, label, value as the member reads it), like `review` but with ${references} left out;
+    None when the form has no node at `path`."""
+    node = form.node_by_path().get(strip_indexes(path))
+    if node is None:
+        return None
+    label = _without_references(form.text(node.label, lang)) or node.name
+    if value is None:
+        shown = ""
+    elif node.type == "file" and isinstance(value, dict):
+        shown = str(value.get("name") or "")
+    else:
+        try:
+            shown = display_value(form, node, value, lang)
+        except (TypeError, ValueError):  # a typed text the question refused: shown as it was typed
+            shown = str(value)
+    return _section(form, path, None, lang), label, shown
+
+
+def is_calculated(form: Form, path: str) -> bool:
+    """Whether the answer at `path` is worked out by the form rather than given by the member."""
+    node = form.node_by_path().get(strip_indexes(path))
+    return node is not None and node.type == "calculate"
 
 
 def _is_generated_other(choice: Choice) -> bool:

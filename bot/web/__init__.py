@@ -82,7 +82,9 @@ async def run_web(settings: Settings, host: str = "127.0.0.1") -> None:
 
     storage = await open_storage(settings)
     await asyncio.to_thread(default_vocabulary)  # built once now rather than in the first search
-    runner = web.AppRunner(build_web_app(settings, storage.sessionmaker))
+    from bot.web.unreadable import SiteRunner
+
+    runner = SiteRunner(build_web_app(settings, storage.sessionmaker))
     await runner.setup()
     site = web.TCPSite(runner, host=host, port=settings.port)
     await site.start()

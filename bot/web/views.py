@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import aiohttp_jinja2
@@ -125,20 +126,23 @@ def _param(request: web.Request, name: str) -> str:
 
 def page_context(request: web.Request, **values) -> dict:
     """What every template needs: language, direction, gettext, links that keep the language."""
-    language = page_language(request)
+    return site_context(page_language(request), request.path, request.query, **values)
+
+
+def site_context(language: str, path: str, params: Mapping[str, str], /, **values) -> dict:
+    """`page_context` for a page at `path` with these query `params`, in `language`."""
     tr = translations(language)
 
-    def link(path: str, **params) -> str:
-        query = {key: value for key, value in params.items() if value not in (None, "")}
-        if "lang" in request.query:
-            query["lang"] = language
-        return path + ("?" + urlencode(query) if query else "")
+    def link(target: str, **wanted) -> str:
+        kept = {key: value for key, value in wanted.items() if value not in (None, "")}
+        if "lang" in params:
+            kept["lang"] = language
+        return target + ("?" + urlencode(kept) if kept else "")
 
     def switch(code: str) -> str:
         # A parameter longer than any real one (refused with a 400) is not carried into the links.
-        kept = {key: value for key, value in request.query.items() if key != "lang" and len(value) <= WEB_QUERY_CHARS}
-        query = kept | {"lang": code}
-        return request.path + "?" + urlencode(query)
+        kept = {key: value for key, value in params.items() if key != "lang" and len(value) <= WEB_QUERY_CHARS}
+        return path + "?" + urlencode(kept | {"lang": code})
 
     return {
         "lang": language,
@@ -148,7 +152,7 @@ def page_context(request: web.Request, **values) -> dict:
         "languages": [(code, name, switch(code)) for code, name in switcher()],
         "link": link,
         "citation": CITATION,
-        "keep_lang": "lang" in request.query,
+        "keep_lang": "lang" in params,
         **values,
     }
 

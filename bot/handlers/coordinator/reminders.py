@@ -55,7 +55,8 @@ from bot.telegram_render import split_message
 from storage.models import DeliveryStatus, Member, ReminderStatus, Role
 
 
-def _audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
+def audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
+    """Who a reminder goes to, in words (Telegram HTML): \"everyone\", \"role: lab\", a survey's non-respondents."""
     kind, value = audience.get("kind"), audience.get("value")
     if kind == "all":
         return _("everyone") + _refinements_text(audience, lang)
@@ -137,7 +138,7 @@ async def _preview(
     if button is not None:
         lines.append(_("Under it, the button: {label}").format(label=html.escape(button.inline_keyboard[0][0].text)))
     lines += [
-        _("Recipients: {audience}.").format(audience=_audience_text(draft.audience, forms, lang)),
+        _("Recipients: {audience}.").format(audience=audience_text(draft.audience, forms, lang)),
         _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
             count=format_number(count, lang)
         ),

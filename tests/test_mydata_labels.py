@@ -1,0 +1,66 @@
+"""/mydata reads like the survey: question and choice labels, roles, countries and dates in the member's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.harness import BotHarness, rolled_back_storage
+from tests.survey_walk import answer_about_you, open_threshold_survey
+
+# What the listing showed before: question paths, choice names and codes as stored.
+RAW = re.compile(r"respondent/|resp_capacity|gsp_focal_point|has_thresholds|subnational_values|country: KE\b")
+
+
+@pytest.fixture
+async def harness(settings):
+    async with rolled_back_storage(settings) as storage:
+        harness = await BotHarness.start(settings, storage)
+        yield harness
+        await harness.close()
+
+
+async def test_mydata_lists_a_draft_with_the_forms_labels(harness, user_id):
+    user = harness.user(user_id, name="Zainab")
+    await harness.onboard(user, "Kenya", "National focal point")
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await harness.press(user, "Yes, in force")
+    await harness.press(user, "No")
+    await harness.press(user, "None")  # ticked, not yet confirmed with Done
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert not RAW.search(text), text
+    assert "Form version: 2026113003; language: English; country: Kenya" in text
+    assert "• About you › In what capacity are you answering?: Official GSP national focal point" in text
+    assert "• About you › Which country are you answering about?: Kenya" in text
+    assert "ticked, not yet confirmed: None" in text
+    # The trail names the question and the choice, not the button's position.
+    assert "· About you › In what capacity are you answering? · chose Official GSP national focal point" in text
+    assert "has_binding_in_force" not in text and "instrument_number" not in text  # worked out by the form
+
+
+async def test_mydata_in_french_reads_the_french_form(harness, user_id):
+    user = harness.user(user_id, name="Zainab", language="fr")
+    await harness.onboard(user, "Kenya", "Point focal national")
+    await harness.send(user, "/survey")
+    await harness.press(user, "INSOP")
+    await harness.press(user, "Kenya")
+    await harness.press(user, "Point focal national officiel du PMS")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert not RAW.search(text), text
+    assert "Rôle\u202f: Point focal national" in text
+    assert "Pour quel pays répondez-vous\u202f?\u202f: Kenya" in text or "Pour quel pays répondez-vous" in text
+    assert "À quel titre répondez-vous\u202f?" in text and "Point focal national officiel du PMS" in text
+    assert "pays\u202f: Kenya" in text
+    assert re.search(r"\d{1,2} nov\. 2026", text), text  # Babel's French date, not "Nov 30, 2026"
+
+
+async def test_mydata_names_the_step_in_progress(harness, user_id):
+    user = harness.user(user_id, name="Zainab", language="es")
+    await harness.onboard(user, "Kenya", "Punto focal nacional")
+    await harness.send(user, "/profile")
+    await harness.press(user, "Cambiar de país")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert "ProfileStates" not in text and "Paso en curso: cambio de su país" in text, text
+    assert "Función: Punto focal nacional" in text and "País: Kenya" in text
