@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.documents import DocumentView, member_documents
@@ -62,13 +63,13 @@ class StoredSubmission:
     updated_at: datetime
     submitted_at: datetime | None
     country: str | None
-    answers: dict = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
     language: str | None = None
     version: str = ""
-    pending: dict = field(default_factory=dict)
+    pending: dict[str, Any] = field(default_factory=dict)
     trail: list[TrailEntry] = field(default_factory=list)
     # The survey's state and its form version, to show answers with the form's labels (None: no longer readable).
-    state: dict = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
     form: Form | None = None
     submission_id: int = 0
 
@@ -98,11 +99,11 @@ class AuthoredReminder:
     status: str
     created_at: datetime
     scheduled_for: datetime | None
-    texts: dict
+    texts: dict[str, str]
     template: str | None
-    audience: dict
+    audience: dict[str, Any]
     weekly: bool
-    template_args: dict = field(default_factory=dict)
+    template_args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -318,13 +319,13 @@ async def forget(session: AsyncSession, telegram_id: int) -> ForgetReport | None
         await session.execute(delete(Member).where(Member.id == member_id).execution_options(synchronize_session=False))
     return ForgetReport(
         drafts_deleted=len(draft_ids),
-        submissions_kept=kept.rowcount or 0,
+        submissions_kept=cast("CursorResult[Any]", kept).rowcount or 0,
         documents_deleted=documents_deleted,
         personal_answers_erased=erased,
     )
 
 
-def _personal_names(definition: dict | None) -> set[str]:
+def _personal_names(definition: dict[str, Any] | None) -> set[str]:
     """Names of the questions a stored form marks personal (`bind::insop:personal`)."""
     try:
         form = Form.from_dict(definition or {})
@@ -338,7 +339,7 @@ def _is_personal(path: str, names: set[str]) -> bool:
     return path.rsplit("/", 1)[-1].split("[", 1)[0] in names
 
 
-def _without_personal(data, names: set[str]):
+def _without_personal(data: Any, names: set[str]) -> Any:
     """Submission data (answers by name, repeats as lists of such) without the personal answers."""
     if isinstance(data, dict):
         return {key: _without_personal(value, names) for key, value in data.items() if key not in names}
@@ -352,21 +353,26 @@ async def _erase_personal_answers(session: AsyncSession, member_id: int) -> int:
 
     Personal: marked so in the submission's own form version or, by name, in the current version of that form.
     """
-    rows = (
-        await session.execute(
-            select(Submission, SurveyForm.form_id, SurveyForm.definition)
-            .join(SurveyForm, SurveyForm.id == Submission.form_pk)
-            .where(Submission.member_id == member_id)
-        )
-    ).all()
+    # Rows unpack as typed tuples (SQLAlchemy 2.1 deprecates `.tuples()`; its stubs still type them loosely).
+    rows = cast(
+        "list[tuple[Submission, str, dict[str, Any]]]",
+        (
+            await session.execute(
+                select(Submission, SurveyForm.form_id, SurveyForm.definition)
+                .join(SurveyForm, SurveyForm.id == Submission.form_pk)
+                .where(Submission.member_id == member_id)
+            )
+        ).all(),
+    )
     if not rows:
         return 0
     current: dict[str, set[str]] = {}
-    for form_id, definition in await session.execute(
+    current_forms = await session.execute(
         select(SurveyForm.form_id, SurveyForm.definition).where(
             SurveyForm.is_current.is_(True), SurveyForm.form_id.in_({row[1] for row in rows})
         )
-    ):
+    )
+    for form_id, definition in cast("list[tuple[str, dict[str, Any]]]", current_forms.all()):
         current.setdefault(form_id, set()).update(_personal_names(definition))
     erased = 0
     for submission, form_id, definition in rows:
