@@ -38,7 +38,7 @@ async def test_a_document_answer_is_downloaded_over_http(fake, database_url):
         await expect("Did you mean")
         fake.press_button(USER, text="Kenya")
         await expect("What is your role")
-        fake.press_button(USER, text="National focal point")
+        fake.press_button(USER, text="INSOP member / other")  # focal points are appointed
         await expect("What I can do")
         fake.inject_message("/survey", user_id=USER, language_code="en")
         await expect("Which survey")
