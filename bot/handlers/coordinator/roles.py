@@ -200,7 +200,7 @@ async def setrole(
         return
     target = result.member
     await message.answer(
-        _("{name} is now {role}.").format(
+        _("{name} now has the role: {role}.").format(
             name=_member_label(target), role=_role_and_country(target.role, target.country, i18n.current_locale)
         )
     )
@@ -208,11 +208,11 @@ async def setrole(
 
 
 def _role_and_country(role: str | None, country: str | None, lang: str) -> str:
-    """ "National focal point for Kenya", or the role alone for a member without a country."""
+    """ "National focal point (Kenya)", or the role alone for a member without a country (no article to agree)."""
     label = html.escape(role_labels().get(role or "", role or "—"))
     if not country:
         return label
-    return _("{role} for {country}").format(role=label, country=html.escape(country_name(country, lang)))
+    return _("{role} ({country})").format(role=label, country=html.escape(country_name(country, lang)))
 
 
 def _setrole_refusal(reason: str, reference: str, role: str, country: str | None, lang: str) -> str:
@@ -222,7 +222,9 @@ def _setrole_refusal(reason: str, reference: str, role: str, country: str | None
         return usage_html(
             _("{who} has no country yet. Add it, for example: <code>/setrole {who} focal_point Kenya</code>")
         ).format(who=_who(reference))
-    return _("{who} is already {role}.").format(who=_who(reference), role=_role_and_country(role, country, lang))
+    return _("{who} already has the role: {role}.").format(
+        who=_who(reference), role=_role_and_country(role, country, lang)
+    )
 
 
 async def _tell_member(bot: Bot, i18n: I18n, member: Member, default_language: str) -> None:
@@ -231,8 +233,8 @@ async def _tell_member(bot: Bot, i18n: I18n, member: Member, default_language: s
     with i18n.use_locale(language):
         if member.role == Role.FOCAL_POINT:
             text = _(
-                "A coordinator has confirmed you as national focal point for {country}. Your answers to the "
-                "threshold survey can now count as your country's official answer."
+                "A coordinator has confirmed you as national focal point of your country ({country}). Your answers "
+                "to the threshold survey can now count as your country's official answer."
             ).format(country=html.escape(country_name(member.country or "", language)))
         else:
             text = _("A coordinator has set your role to: {role}.").format(
