@@ -188,7 +188,7 @@ async def test_a_confirmed_focal_point_cannot_change_role_or_country_in_the_prof
     ]
     assert button_labels(last_sent(calls)) == ["Change language"]
     # Buttons kept from before (or forged): the confirmation stands.
-    for data in ("prf:role", "prf:country", "role:member", "role:lab"):
+    for data in ("prf:role", "prf:country", "role:member", "role:lab", "ctry:GH"):
         calls = await harness.press(user, data=data)
         assert harness.texts(calls) == [CONFIRMED], data
     member = await stored(harness, user_id)

@@ -235,6 +235,7 @@ async def _ask_again_in_language(
 
 async def country_chosen(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: CountryChoice,
     session: AsyncSession,
     i18n: I18n,
@@ -245,6 +246,12 @@ async def country_chosen(
 ) -> None:
     """Store the confirmed country, or ask again."""
     if query.message is None:
+        return
+    if member is not None and member.role == Role.FOCAL_POINT and member.country:
+        # The country a coordinator confirmed them for (a country step or button from before that).
+        await state.clear()
+        callback_answer.text = _confirmed_role_note()
+        callback_answer.show_alert = True
         return
     if not callback_data.code:
         await query.message.edit_text(_ask_country())

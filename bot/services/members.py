@@ -80,10 +80,11 @@ async def set_language(session: AsyncSession, user: User, language: str) -> Memb
 
 
 async def set_country(session: AsyncSession, user: User, country: str) -> Member:
-    """Store the member's country (ISO code)."""
+    """Store the member's country (ISO code); a national focal point keeps the one a coordinator confirmed."""
     async with session.begin():
         member = await MemberRepository(session).get_or_create(user.id, user.full_name)
-        member.country = country.upper()
+        if member.role != Role.FOCAL_POINT or not member.country:
+            member.country = country.upper()
     return member
 
 
