@@ -319,7 +319,7 @@ async def bench_dispatch(database_url: str, members: int, answers_target: int) -
     try:
         users = [harness.user(2_000_000 + number) for number in range(members)]
         for user in users:
-            await harness.onboard(user, "Kenya", "National focal point")
+            await harness.onboard(user, "Kenya", "INSOP member / other")  # the threshold survey is theirs too
             await harness.send(user, "/survey")
             await harness.press(user, "INSOP soil threshold values")
         per_user = max(1, min(len(plan), answers_target // (2 * members)))
@@ -823,7 +823,7 @@ async def bench_load(database_url: str, members: int, timeout_per_step: float) -
                 (say("/start"), "Which country"),
                 (say("Kenya"), "Did you mean"),
                 (press("Kenya"), "What is your role"),
-                (press("National focal point"), "What I can do"),
+                (press("INSOP member / other"), "What I can do"),  # focal points are appointed
                 (say("/survey"), "Which survey"),
                 (press("INSOP soil threshold values"), "Which country are you answering about?"),
             ]
@@ -981,7 +981,7 @@ async def bench_coordinator(
         await add_submissions(harness.storage.sessionmaker, form, submissions, 61_000_000)
         users = [harness.user(3_000_000 + number) for number in range(members)]
         for user in users:
-            await harness.onboard(user, "Kenya", "National focal point")
+            await harness.onboard(user, "Kenya", "INSOP member / other")  # the threshold survey is theirs too
             await harness.send(user, "/survey")
             await harness.press(user, "INSOP soil threshold values")
         coordinator = harness.user(COORDINATOR_ID, name="Coco")

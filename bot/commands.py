@@ -74,6 +74,7 @@ COORDINATOR_MENU = [
     ("invite", __("Create an invite link")),
     ("promote", __("Make a member a coordinator")),
     ("demote", __("Remove a coordinator")),
+    ("setrole", __("Set a member's role, e.g. focal point")),
 ]
 
 

@@ -20,7 +20,7 @@ from bot.callbacks import (
 )
 from bot.i18n import language_name, ordered_languages
 from bot.limits import ELLIPSIS, button_text, fit_utf16, fits_callback_data, utf16_len
-from storage.models import Role
+from storage.models import SELF_CHOSEN_ROLES, Role
 
 
 def language_keyboard(languages: list[str] | tuple[str, ...], current: str | None = None) -> InlineKeyboardMarkup:
@@ -54,19 +54,20 @@ def role_labels() -> dict[str, str]:
 
 
 def role_keyboard() -> InlineKeyboardMarkup:
-    """The roles a member can choose for themselves (coordinators are appointed, not chosen)."""
+    """The roles a member can choose for themselves (coordinators and focal points are appointed, not chosen)."""
     builder = InlineKeyboardBuilder()
     for role, label in role_labels().items():
-        if role != Role.COORDINATOR:
+        if role in SELF_CHOSEN_ROLES:
             builder.button(text=label, callback_data=RoleChoice(role=role))
     builder.adjust(1)
     return builder.as_markup()
 
 
-def profile_keyboard(can_change_role: bool) -> InlineKeyboardMarkup:
+def profile_keyboard(can_change_role: bool, can_change_country: bool = True) -> InlineKeyboardMarkup:
     """What /profile can change."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("Change country"), callback_data=ProfileEdit(what="country"))
+    if can_change_country:
+        builder.button(text=_("Change country"), callback_data=ProfileEdit(what="country"))
     if can_change_role:
         builder.button(text=_("Change role"), callback_data=ProfileEdit(what="role"))
     builder.button(text=_("Change language"), callback_data=ProfileEdit(what="language"))

@@ -155,6 +155,11 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
 
 
+# The roles a member picks for themselves. National focal points are appointed by a coordinator (invite
+# link, /setrole): their answers speak for their country. Coordinators are appointed too (/promote).
+SELF_CHOSEN_ROLES = frozenset({Role.LAB, Role.MEMBER})
+
+
 class Member(Base):
     """A person who talks to the bot, keyed by their Telegram user id."""
 
@@ -370,7 +375,9 @@ class SeedState(Base):
 
 
 class RoleChange(Base):
-    """Who promoted or demoted whom, and when (coordinators are appointed, never self-chosen)."""
+    """Who gave whom which role, and when: coordinators and national focal points are appointed, never
+    self-chosen (/promote, /demote, /setrole; `changed_by` 0 is migration 0008 stepping down self-declared
+    focal points)."""
 
     __tablename__ = "role_changes"
 

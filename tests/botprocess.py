@@ -86,7 +86,7 @@ async def open_threshold_survey(fake: FakeBotAPI, user: int, first_name: str, si
     await fake.wait_for("sendMessage", sent_to(user, "Did you mean"), since=since, timeout=20)
     fake.press_button(user, text="Kenya")
     await fake.wait_for("sendMessage", sent_to(user, "What is your role"), since=since, timeout=20)
-    fake.press_button(user, text="National focal point")
+    fake.press_button(user, text="INSOP member / other")  # focal points are appointed, not chosen
     await fake.wait_for("editMessageText", sent_to(user, "profile is complete"), since=since, timeout=20)
     fake.inject_command("survey", user_id=user, language_code="en")
     await fake.wait_for("sendMessage", sent_to(user, "Which survey"), since=since, timeout=20)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings, async_database_url
 
@@ -84,3 +87,29 @@ async def bot_process(fake, database_url):
     await process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+async def old_database(database_url, tmp_path):
+    """An engine on an empty database of its own (a schema on PostgreSQL), dropped afterwards: for a test that
+    builds a database as an earlier release left it, then upgrades it."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        schema = f"upgrade_{uuid.uuid4().hex[:8]}"
+        admin = create_async_engine(database_url)
+        async with admin.begin() as connection:
+            await connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        engine = create_async_engine(database_url, connect_args={"server_settings": {"search_path": schema}})
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+            async with admin.begin() as connection:
+                await connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            await admin.dispose()
+    else:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'previous.db'}")
+        try:
+            yield engine
+        finally:
+            await engine.dispose()

@@ -16,9 +16,14 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.app import Storage, build_bot, build_dispatcher, build_i18n, open_storage
+from bot.callbacks import RoleChoice
 from bot.config import Settings
 from bot.local_api import Call, LocalBotAPI, UpdateFactory
 from storage.db import create_engine
+from storage.models import Role
+
+# The focal point's button as tests name it (English, French): the harness has a coordinator confirm them.
+FOCAL_POINT_LABELS = ("National focal point", "Point focal national")
 
 
 @contextlib.asynccontextmanager
@@ -70,6 +75,7 @@ class BotHarness:
         self.updates = UpdateFactory(start=1_000_000)
         self._refusals_allowed = False
         self._owns_storage = True
+        self.coordinator_id: int | None = None
 
     @classmethod
     async def start(cls, settings: Settings, storage: Storage | None = None) -> BotHarness:
@@ -82,6 +88,7 @@ class BotHarness:
         await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
         harness = cls(dispatcher, bot, api, storage)
         harness._owns_storage = owned
+        harness.coordinator_id = settings.coordinator_ids[0] if settings.coordinator_ids else None
         return harness
 
     async def close(self) -> None:
@@ -123,11 +130,27 @@ class BotHarness:
             self._refusals_allowed = False
 
     async def onboard(self, user: User, country: str, role_label: str) -> None:
-        """Run /start, type the country, confirm it and pick the role."""
+        """Run /start, type the country, confirm it and pick the role.
+
+        Nobody can pick "National focal point" (FOCAL_POINT_LABELS): such a member picks "member" and a
+        coordinator confirms them with /setrole, as in production.
+        """
         await self.send(user, "/start")
         await self.send(user, country)
         await self.press(user, country)
-        await self.press(user, role_label)
+        if role_label not in FOCAL_POINT_LABELS:
+            await self.press(user, role_label)
+            return
+        await self.press(user, data=RoleChoice(role=Role.MEMBER).pack())
+        await self.confirm_focal_point(user)
+
+    async def confirm_focal_point(self, user: User, country: str = "") -> list[Call]:
+        """A coordinator makes the member a national focal point (of `country`, else of their own) with /setrole."""
+        assert self.coordinator_id is not None, "the harness's settings name no coordinator"
+        coordinator = self.user(self.coordinator_id, name="Coco")
+        calls = await self.send(coordinator, f"/setrole {user.id} focal_point {country}".rstrip())
+        assert any(call.chat_id == user.id for call in calls), self.texts(calls)  # the member is told
+        return calls
 
     async def press(self, user: User, label: str | None = None, data: str | None = None) -> list[Call]:
         """The user presses the newest button in their chat whose text contains `label` (or with `data`)."""

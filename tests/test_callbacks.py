@@ -115,7 +115,7 @@ async def test_a_button_under_an_old_message_is_refused_politely(settings, user_
     harness = await BotHarness.start(settings)
     try:
         member = harness.user(user_id, language="en")
-        await harness.onboard(member, "Kenya", "focal point")
+        await harness.onboard(member, "Kenya", "National focal point")
         old = InaccessibleMessage(chat=Chat(id=user_id, type="private"), message_id=1, date=0)
         for data in ("lang:fr", "ctry:KE", "role:member", "svo:1", "svs:1:74bd1687:c:0", f"forget:{user_id}:1"):
             update_id = next(harness.updates._ids)

@@ -217,11 +217,16 @@ COMMANDS = [
     "/invite Kenya lab",
     "/promote 123",
     "/demote 123",
+    "/setrole 123 focal_point Kenya",
 ]
 
 
 async def test_every_coordinator_command_is_refused_for_a_member(harness, user_id):
-    user = await onboarded(harness, user_id)
+    user = await onboarded(harness, user_id, role="INSOP member / other")
+    calls = await harness.send(user, f"/setrole {user_id} focal_point Kenya")  # making themselves focal point
+    assert harness.texts(calls) == [REFUSAL]
+    assert (await scalar(harness, select(Member).where(Member.telegram_id == user_id))).role == "member"
+    assert await scalar(harness, select(func.count(RoleChange.id)).where(RoleChange.changed_by == user_id)) == 0
     for command in COMMANDS:
         calls = await harness.send(user, command)
         assert harness.texts(calls) == [REFUSAL], command
@@ -468,6 +473,134 @@ async def test_stats_says_which_answer_counted_for_a_country(harness, user_id):
     text = "\n".join(sent_texts(await harness.send(coordinator(harness), "/stats")))
     assert "Counted for the indicators (one answer per country):" in text
     assert f"ZM: answer no. {counted} of the focal point" in text
+
+
+async def test_setrole_makes_a_member_the_focal_point_whose_answer_then_counts(harness, user_id):
+    """Only a coordinator makes a focal point: the member's answer speaks for the country from then on."""
+    tendai, later, _focal = await add_members(
+        harness,
+        [
+            {"telegram_id": user_id, "country": "ZW", "role": "member", "name": "Tendai", "language": "fr"},
+            {"telegram_id": user_id + 300_000, "country": "ZW", "role": "member"},
+            # Zimbabwe has a focal point who has not answered (yet): the country is targeted.
+            {"telegram_id": user_id + 400_000, "country": "ZW", "role": "focal_point"},
+        ],
+    )
+    async with harness.storage.sessionmaker() as session, session.begin():
+        form = await session.scalar(
+            select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current)
+        )
+        submissions = [
+            Submission(
+                form_pk=form.id,
+                member_id=who.id,
+                country="ZW",
+                language="fr",
+                status="submitted",
+                state={},
+                # Both say they answer as focal point: only the one a coordinator confirmed is known as one.
+                data={"country": "ZW", "resp_capacity": "gsp_focal_point", "consent_publish": "internal"},
+                active=False,
+                pending={},
+                last_update_id=0,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+                submitted_at=utcnow() + timedelta(minutes=minutes),
+            )
+            for who, minutes in ((tendai, 0), (later, 5))
+        ]
+        session.add_all(submissions)
+        await session.flush()
+        first, second = (submission.id for submission in submissions)
+    text = "\n".join(sent_texts(await harness.send(coordinator(harness), "/stats")))
+    assert f"ZW: answer no. {second}, no focal point has answered" in text
+
+    calls = await harness.send(coordinator(harness), f"/setrole {user_id} focal_point")
+    assert [(call.chat_id, call.text) for call in calls if call.method == "sendMessage"] == [
+        (COORDINATOR, "Tendai now has the role: National focal point (Zimbabwe)."),
+        (
+            user_id,
+            "Un coordinateur vous a confirmé comme point focal national de votre pays (Zimbabwe). Vos réponses à "
+            "l’enquête sur les valeurs seuils peuvent désormais compter comme la réponse officielle de votre pays.",
+        ),
+    ]
+    text = "\n".join(sent_texts(await harness.send(coordinator(harness), "/stats")))
+    assert f"ZW: answer no. {first} of the focal point" in text
+    async with harness.storage.sessionmaker() as session:
+        changes = list(await session.scalars(select(RoleChange).where(RoleChange.member_id == tendai.id)))
+        stored = await session.get(Member, tendai.id)
+    assert [(change.old_role, change.new_role, change.changed_by) for change in changes] == [
+        ("member", "focal_point", COORDINATOR)
+    ]
+    assert (stored.role, stored.country) == ("focal_point", "ZW")
+
+    # Back to member: the later answer counts again, as no focal point's.
+    calls = await harness.send(coordinator(harness), f"/setrole {user_id} member")
+    assert sent_texts(calls)[0] == "Tendai now has the role: INSOP member / other (Zimbabwe)."
+    text = "\n".join(sent_texts(await harness.send(coordinator(harness), "/stats")))
+    assert f"ZW: answer no. {second}, no focal point has answered" in text
+
+
+async def test_setrole_takes_a_username_and_a_country_and_explains_what_it_cannot_do(harness, user_id):
+    user = await onboarded(harness, user_id, role="Soil laboratory", username=f"Lab_{user_id}")
+    calls = await harness.send(coordinator(harness), f"/setrole @lab_{user_id} fp Côte d’Ivoire")
+    assert sent_texts(calls) == [
+        "Amina now has the role: National focal point (Côte d’Ivoire).",
+        "A coordinator has confirmed you as national focal point of your country (Côte d’Ivoire). Your answers to "
+        "the threshold survey can now count as your country's official answer.",
+    ]
+    member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
+    assert (member.role, member.country) == ("focal_point", "CI")
+    # The member sees it at once in their profile.
+    assert "Role: National focal point" in harness.texts(await harness.send(user, "/profile"))[0]
+
+    async def says(text: str) -> list[str]:
+        """What the coordinator reads back (the member is told in their own chat)."""
+        calls = await harness.send(coordinator(harness), text)
+        return [call.text for call in calls if call.method == "sendMessage" and call.chat_id == COORDINATOR]
+
+    assert await says(f"/setrole {user_id} focal_point CI") == [
+        f"{user_id} already has the role: National focal point (Côte d’Ivoire)."
+    ]
+    assert await says("/setrole 5999999 lab") == [
+        "I know no member 5999999. They need to send /start to the bot first."
+    ]
+    await harness.send(coordinator(harness), f"/promote {user_id}")
+    assert await says(f"/setrole {user_id} lab") == [
+        f"{user_id} is a coordinator: send /demote first to give them another role."
+    ]
+    await harness.send(coordinator(harness), f"/demote {user_id}")
+    assert await says(f"/setrole {user_id} lab Atlantis") == [
+        "Which country did you mean: Antarctica? Please send /setrole again with its name."
+    ]
+    assert await says(f"/setrole {user_id} lab Qqqqzzz") == [
+        "I do not recognise the country “Qqqqzzz”. Please type its name or its two-letter ISO code, "
+        "for example Kenya or KE."
+    ]
+    usage = [
+        "Usage: /setrole &lt;Telegram id or @username&gt; &lt;focal_point | lab | member&gt; [country]\n"
+        "Example: <code>/setrole @amina focal_point Kenya</code> (the country is needed for a focal point who "
+        "has none yet)."
+    ]
+    for wrong in (
+        "/setrole",
+        f"/setrole {user_id}",
+        f"/setrole {user_id} coordinator",
+        f"/setrole {user_id} lab " + "x" * 300,
+    ):
+        assert await says(wrong) == usage, wrong[:40]
+    # Someone who sent /start but has no country yet cannot be a focal point of nowhere.
+    newcomer = harness.user(user_id + 100_000, name="Juma")
+    await harness.send(newcomer, "/start")
+    assert await says(f"/setrole {newcomer.id} focal_point") == [
+        f"{newcomer.id} has no country yet. Add it, for example: <code>/setrole {newcomer.id} focal_point Kenya</code>"
+    ]
+    assert await says(f"/setrole {newcomer.id} focal_point Kenya") == [
+        "Juma now has the role: National focal point (Kenya)."
+    ]
+    juma = await scalar(harness, select(Member).where(Member.telegram_id == newcomer.id))
+    assert (juma.role, juma.country, juma.is_onboarded) == ("focal_point", "KE", True)
+    _added_members.extend([user_id, newcomer.id])
 
 
 async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "test_only") -> SurveyForm:

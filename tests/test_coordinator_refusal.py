@@ -78,7 +78,18 @@ async def snapshot(harness: BotHarness) -> dict[str, object]:
 
 def test_the_walk_finds_every_tool():
     commands, factories = tool_paths()
-    assert {"stats", "remind", "reminders", "review", "export", "invite", "promote", "demote", "dashboard"} <= commands
+    assert {
+        "stats",
+        "remind",
+        "reminders",
+        "review",
+        "export",
+        "invite",
+        "promote",
+        "demote",
+        "setrole",
+        "dashboard",
+    } <= commands
     assert {factory.__prefix__ for factory in factories} >= {"crm", "crx", "crv", "cex", "cpb", "civ"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.services import coordination
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyDocument
 from tests.botprocess import BotProcess
@@ -32,13 +33,11 @@ async def test_a_document_answer_is_downloaded_over_http(fake, database_url):
         async def expect(fragment: str) -> None:
             await fake.wait_for("sendMessage", sent_to(USER, fragment), since=since, timeout=20)
 
-        fake.inject_command("start", user_id=USER, language_code="en", first_name="Grace")
-        await expect("Which country")
-        fake.inject_message("Kenya", user_id=USER, language_code="en")
-        await expect("Did you mean")
-        fake.press_button(USER, text="Kenya")
-        await expect("What is your role")
-        fake.press_button(USER, text="National focal point")
+        # The survey is for focal points, whom a coordinator appoints: here with an invite link.
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            invite = await coordination.create_invite(session, 900, "KE", "focal_point", multi_use=False)
+        fake.inject_command("start", invite.code, user_id=USER, language_code="en", first_name="Grace")
+        await expect("Your invitation sets your country to Kenya and your role to National focal point.")
         await expect("What I can do")
         fake.inject_message("/survey", user_id=USER, language_code="en")
         await expect("Which survey")

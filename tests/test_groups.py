@@ -75,6 +75,7 @@ async def test_personal_and_coordinator_commands_in_a_group_get_one_note(harness
         "/help",
         "/forget",
         "/promote 12345",
+        "/setrole 12345 focal_point Kenya",
     ):
         everything += await harness.feed(harness.updates.message(coordinator, command, chat_id=group))
     into_group = sent_into(everything, group)

@@ -47,12 +47,12 @@ WORD = re.compile(r"[A-Za-z]+")
 COMMAND = re.compile(r"/[a-z_]+")
 
 SCENARIOS = {
-    # language: (country typed, role button, lookup query, expected value in the lookup answer)
-    "fr": ("Canada", "Point focal", "plomb sol industriel Canada", "600"),
-    "es": ("Canadá", "Punto focal", "límite de cadmio en suelo agrícola en Canadá", "1,4"),
-    "ru": ("Канада", "Национальный", "свинец промышленные земли Китай", "800"),
-    "zh": ("加拿大", "国家联络人", "中国农用地镉筛选值", "0.3"),
-    "ar": ("كندا", "جهة", "حد الكادميوم في التربة الزراعية في كندا", "1.4"),
+    # language: (country typed, role button (focal points are appointed, not chosen), lookup query, expected value in the lookup answer)
+    "fr": ("Canada", "Membre de", "plomb sol industriel Canada", "600"),
+    "es": ("Canadá", "Miembro", "límite de cadmio en suelo agrícola en Canadá", "1,4"),
+    "ru": ("Канада", "Участник", "свинец промышленные земли Китай", "800"),
+    "zh": ("加拿大", "INSOP 成员", "中国农用地镉筛选值", "0.3"),
+    "ar": ("كندا", "عضو", "حد الكادميوم في التربة الزراعية في كندا", "1.4"),
 }
 
 

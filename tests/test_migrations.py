@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -40,3 +42,103 @@ def test_threshold_cell_limits_follow_the_columns():
 
     for field, (_column, limit) in FIELD_LIMITS.items():
         assert Threshold.__table__.columns[field].type.length == limit, field
+
+
+async def test_0008_steps_down_focal_points_no_coordinator_appointed(old_database):
+    """Members who picked "National focal point" themselves become members, with the change recorded; those a
+    coordinator's focal-point invite for their country made focal points keep the role (SQLite and PostgreSQL)."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from storage.db import _alembic_config
+
+    now = datetime.now(UTC)
+    members = {
+        # name: (role, country, start_payload)
+        "self-declared": ("focal_point", "KE", None),
+        "other deep link": ("focal_point", "KE", "campaign_ke"),
+        "invited": ("focal_point", "KE", "inv-ke-fp"),
+        "invited elsewhere": ("focal_point", "GH", "inv-ke-fp"),  # changed their country after the invite
+        "lab invite": ("focal_point", "KE", "inv-ke-lab"),
+        "unused invite": ("focal_point", "KE", "inv-unused"),
+        "lab": ("lab", "KE", None),
+        "coordinator": ("coordinator", "KE", None),
+        "no role yet": (None, None, None),
+    }
+    async with old_database.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "0007"))
+        tables = await connection.run_sync(
+            lambda sync: {name: sa.Table(name, sa.MetaData(), autoload_with=sync) for name in ("members", "invites")}
+        )
+        for code, role, uses in (
+            ("inv-ke-fp", "focal_point", 1),
+            ("inv-ke-lab", "lab", 1),
+            ("inv-unused", "focal_point", 0),
+        ):
+            await connection.execute(
+                tables["invites"]
+                .insert()
+                .values(
+                    code=code,
+                    country="KE",
+                    role=role,
+                    max_uses=1,
+                    uses=uses,
+                    expires_at=now,
+                    created_by=900,
+                    created_at=now,
+                )
+            )
+        for number, (name, (role, country, payload)) in enumerate(members.items(), start=1):
+            await connection.execute(
+                tables["members"]
+                .insert()
+                .values(
+                    telegram_id=70_000 + number,
+                    name=name,
+                    role=role,
+                    country=country,
+                    start_payload=payload,
+                    created_at=now,
+                    last_seen_at=now,
+                    onboarded_at=now if role else None,
+                    active=True,
+                    muted=False,
+                )
+            )
+
+    await ensure_database(old_database)  # what every command does at start
+
+    async with old_database.connect() as connection:
+        roles = dict((await connection.execute(sa.text("SELECT name, role FROM members"))).all())
+        changes = (
+            await connection.execute(
+                sa.text(
+                    "SELECT m.name, c.old_role, c.new_role, c.changed_by FROM role_changes c "
+                    "JOIN members m ON m.id = c.member_id ORDER BY m.name"
+                )
+            )
+        ).all()
+    assert roles == {
+        "self-declared": "member",
+        "other deep link": "member",
+        "invited": "focal_point",
+        "invited elsewhere": "member",
+        "lab invite": "member",
+        "unused invite": "member",
+        "lab": "lab",
+        "coordinator": "coordinator",
+        "no role yet": None,
+    }
+    assert [tuple(change) for change in changes] == [
+        (name, "focal_point", "member", 0)
+        for name in sorted(("self-declared", "other deep link", "invited elsewhere", "lab invite", "unused invite"))
+    ]
+
+    # Back down to 0007: the role comes back and the migration's changes go.
+    async with old_database.begin() as connection:
+        await connection.run_sync(lambda sync: command.downgrade(_alembic_config(sync), "0007"))
+        assert (
+            await connection.execute(sa.text("SELECT count(*) FROM members WHERE role = 'focal_point'"))
+        ).scalar() == 6
+        assert (await connection.execute(sa.text("SELECT count(*) FROM role_changes"))).scalar() == 0

@@ -58,9 +58,9 @@ async def test_mydata_in_french_reads_the_french_form(harness, user_id):
 
 async def test_mydata_names_the_step_in_progress(harness, user_id):
     user = harness.user(user_id, name="Zainab", language="es")
-    await harness.onboard(user, "Kenya", "Punto focal nacional")
+    await harness.onboard(user, "Kenya", "Laboratorio de suelos")
     await harness.send(user, "/profile")
     await harness.press(user, "Cambiar de país")
     text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "ProfileStates" not in text and "Paso en curso: cambio de su país" in text, text
-    assert "Función: Punto focal nacional" in text and "País: Kenya" in text
+    assert "Función: Laboratorio de suelos" in text and "País: Kenya" in text

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage.models import Member
+from storage.models import Member, RoleChange
 from tests.harness import BotHarness
+
+ROLE_QUESTION = (
+    "What is your role in the network?\n"
+    "National focal points are confirmed by the INSOP coordinators: through their invitation link, or ask a "
+    "coordinator."
+)
+CONFIRMED = (
+    "Your role and country as national focal point were confirmed by the INSOP coordinators; to change them, "
+    "ask a coordinator."
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +48,11 @@ async def test_full_onboarding_is_stored(harness, user_id):
     assert texts == ["Did you mean:"]
     calls = await harness.press(user, "Kenya")
     assert "Country: Kenya." in harness.texts(calls)
-    assert "What is your role in the network?" in harness.texts(calls)
-    calls = await harness.press(user, "National focal point")
+    assert ROLE_QUESTION in harness.texts(calls)
+    calls = await harness.press(user, "Soil laboratory")
     assert "Thank you, your profile is complete." in harness.texts(calls)
     member = await stored(harness, user_id)
-    assert (member.country, member.role, member.start_payload) == ("KE", "focal_point", "invite_ke-42")
+    assert (member.country, member.role, member.start_payload) == ("KE", "lab", "invite_ke-42")
     assert member.onboarded_at is not None
     texts = harness.texts(await harness.send(user, "/start"))
     assert texts[0] == "Welcome back, Amina!"
@@ -70,7 +80,7 @@ async def test_commands_work_in_the_middle_of_onboarding_and_keep_answers(harnes
     member = await stored(harness, user_id)
     assert member.country == "CA" and member.role is None
     calls = await harness.send(user, "/start")
-    assert "¿Cuál es su función en la red?" in harness.texts(calls)
+    assert any(text.startswith("¿Cuál es su función en la red?") for text in harness.texts(calls))
 
 
 async def test_unknown_country_gets_a_polite_retry(harness, user_id):
@@ -157,3 +167,80 @@ async def test_a_single_country_name_is_still_a_country(harness, user_id, typed,
     calls = await harness.send(user, typed)
     labels = [b.text for call in calls if call.keyboard for row in call.keyboard.inline_keyboard for b in row]
     assert any(button in label for label in labels), (harness.texts(calls), labels)
+
+
+def button_labels(call) -> list[str]:
+    return [button.text for row in call.keyboard.inline_keyboard for button in row]
+
+
+def last_sent(calls):
+    return [call for call in calls if call.method == "sendMessage"][-1]
+
+
+async def at_role_question(harness: BotHarness, user_id: int, language: str = "en"):
+    user = harness.user(user_id, language=language)
+    await harness.send(user, "/start")
+    await harness.send(user, "Kenya")
+    return user, await harness.press(user, "Kenya")
+
+
+async def test_the_role_question_offers_no_focal_point_button_and_says_why(harness, user_id):
+    _user, calls = await at_role_question(harness, user_id)
+    question = [call for call in calls if call.text == ROLE_QUESTION]
+    assert len(question) == 1
+    assert button_labels(question[0]) == ["Soil laboratory", "INSOP member / other"]
+    # The same in the member's language.
+    _user, calls = await at_role_question(harness, user_id + 500_000, language="fr")
+    assert button_labels(last_sent(calls)) == ["Laboratoire d’analyse des sols", "Membre de l’INSOP / autre"]
+    assert "confirmés par les coordinateurs de l’INSOP" in last_sent(calls).text
+
+
+async def test_typing_focal_point_at_the_role_question_is_not_accepted(harness, user_id):
+    user, _calls = await at_role_question(harness, user_id)
+    for typed in ("focal point", "National focal point", "focal_point"):
+        calls = await harness.send(user, typed)
+        assert harness.texts(calls) == [ROLE_QUESTION], typed
+        assert button_labels(last_sent(calls)) == ["Soil laboratory", "INSOP member / other"]
+        member = await stored(harness, user_id)
+        assert member.role is None and member.onboarded_at is None
+    # A forged button press for the role is refused too.
+    calls = await harness.press(user, data="role:focal_point")
+    assert harness.texts(calls) == ["This choice is not available."]
+    assert (await stored(harness, user_id)).role is None
+    # What a member may pick, typed, still works.
+    calls = await harness.send(user, "member")
+    assert "Thank you, your profile is complete." in harness.texts(calls)
+    assert (await stored(harness, user_id)).role == "member"
+
+
+async def test_a_confirmed_focal_point_cannot_change_role_or_country_in_the_profile(harness, user_id):
+    user = harness.user(user_id)
+    await harness.onboard(user, "Kenya", "National focal point")  # a coordinator's /setrole (harness)
+    calls = await harness.send(user, "/profile")
+    assert harness.texts(calls) == [
+        "<b>Your profile</b>\nCountry: Kenya\nRole: National focal point\nLanguage: English\n" + CONFIRMED
+    ]
+    assert button_labels(last_sent(calls)) == ["Change language"]
+    # Buttons kept from before (or forged): the confirmation stands.
+    for data in ("prf:role", "prf:country", "role:member", "role:lab", "ctry:GH"):
+        calls = await harness.press(user, data=data)
+        assert harness.texts(calls) == [CONFIRMED], data
+    member = await stored(harness, user_id)
+    assert (member.role, member.country) == ("focal_point", "KE")
+    async with harness.storage.sessionmaker() as session:
+        changes = list(await session.scalars(select(RoleChange).where(RoleChange.member_id == member.id)))
+    assert [(change.old_role, change.new_role, change.changed_by) for change in changes] == [
+        ("member", "focal_point", 900)
+    ]
+
+
+async def test_a_member_changing_role_in_the_profile_is_offered_no_focal_point(harness, user_id):
+    user = harness.user(user_id)
+    await harness.onboard(user, "Kenya", "Soil laboratory")
+    await harness.send(user, "/profile")
+    calls = await harness.press(user, "Change role")
+    assert harness.texts(calls) == [ROLE_QUESTION]
+    assert button_labels(last_sent(calls)) == ["Soil laboratory", "INSOP member / other"]
+    calls = await harness.press(user, data="role:focal_point")
+    assert harness.texts(calls) == ["This choice is not available."]
+    assert (await stored(harness, user_id)).role == "lab"

@@ -26,13 +26,13 @@ from tests.harness import BotHarness
 COORDINATOR_BASE = 914_000
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 SCREENS = {
-    # language: (country typed, role button, lookup with values, comparison without a country, country alone)
-    "en": ("Canada", "National focal point", "Pb industrial Canada", "cadmium agricultural", "China"),
-    "fr": ("Canada", "Point focal", "plomb sol industriel Canada", "cadmium agricole", "Chine"),
-    "es": ("Canadá", "Punto focal", "límite de cadmio en suelo agrícola en Canadá", "cadmio agrícola", "China"),
-    "ru": ("Канада", "Национальный", "свинец промышленные земли Китай", "кадмий сельскохозяйственные", "Китай"),
-    "zh": ("加拿大", "国家联络人", "中国农用地镉筛选值", "农用地镉", "中国"),
-    "ar": ("كندا", "جهة", "حد الكادميوم في التربة الزراعية في كندا", "الكادميوم الزراعية", "الصين"),
+    # language: (country typed, role button (focal points are appointed, not chosen), lookup with values, comparison without a country, country alone)
+    "en": ("Canada", "INSOP member", "Pb industrial Canada", "cadmium agricultural", "China"),
+    "fr": ("Canada", "Membre de", "plomb sol industriel Canada", "cadmium agricole", "Chine"),
+    "es": ("Canadá", "Miembro", "límite de cadmio en suelo agrícola en Canadá", "cadmio agrícola", "China"),
+    "ru": ("Канада", "Участник", "свинец промышленные земли Китай", "кадмий сельскохозяйственные", "Китай"),
+    "zh": ("加拿大", "INSOP 成员", "中国农用地镉筛选值", "农用地镉", "中国"),
+    "ar": ("كندا", "عضو", "حد الكادميوم في التربة الزراعية في كندا", "الكادميوم الزراعية", "الصين"),
 }
 TYPED = "2019"  # what the survey walk types into text and number questions
 ASCII_LIST_COMMA = re.compile(r"(?<!\d),|,(?!\d)")  # a comma that is not a digit group separator
@@ -188,7 +188,7 @@ async def test_key_screens_are_typeset_for_the_language(harness, user_id, data_s
     screens: dict[str, list[str]] = {}
     screens["greeting"] = seen(await harness.send(user, "/start"))
     await harness.send(user, country)
-    await harness.press(user, country[:3])
+    screens["role question"] = seen(await harness.press(user, country[:3]))
     screens["profile"] = seen(await harness.press(user, role))
     screens["help"] = seen(await harness.send(user, "/help"))
     screens["lookup"] = seen(await harness.send(user, values_query))

@@ -8,15 +8,11 @@ Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL (in a schema of its ow
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.lookup import lookup, read_thresholds_csv
 from bot.lookup.records import identity_key
@@ -67,31 +63,6 @@ OLD_COLUMNS = (
     "source",
     "row_number",
 )
-
-
-@pytest.fixture
-async def old_database(database_url, tmp_path):
-    """An engine on an empty database of its own (a schema on PostgreSQL), dropped afterwards."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        schema = f"upgrade_{uuid.uuid4().hex[:8]}"
-        admin = create_async_engine(database_url)
-        async with admin.begin() as connection:
-            await connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        engine = create_async_engine(database_url, connect_args={"server_settings": {"search_path": schema}})
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-            async with admin.begin() as connection:
-                await connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-            await admin.dispose()
-    else:
-        engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'previous.db'}")
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
 
 
 def _old_row(record: dict, origin: str, status: str, now) -> dict:

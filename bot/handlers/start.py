@@ -59,6 +59,19 @@ def help_text() -> str:
     )
 
 
+def role_question() -> str:
+    """The role question, with why "National focal point" is not among the buttons."""
+    return "\n".join(
+        [
+            _("What is your role in the network?"),
+            _(
+                "National focal points are confirmed by the INSOP coordinators: through their invitation "
+                "link, or ask a coordinator."
+            ),
+        ]
+    )
+
+
 def _ask_country() -> str:
     return _("Which country do you work in? Type its name in any language, for example <i>Kenya</i>.")
 
@@ -75,7 +88,7 @@ async def _continue_onboarding(
     if not member.country:
         await message.answer(_ask_country())
     elif not member.role:
-        await message.answer(_("What is your role in the network?"), reply_markup=role_keyboard())
+        await message.answer(role_question(), reply_markup=role_keyboard())
     else:
         await message.answer(help_text())
         if session is not None and forms is not None and settings is not None:
@@ -223,6 +236,7 @@ async def _ask_again_in_language(
 
 async def country_chosen(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: CountryChoice,
     session: AsyncSession,
     i18n: I18n,
@@ -233,6 +247,12 @@ async def country_chosen(
 ) -> None:
     """Store the confirmed country, or ask again."""
     if query.message is None:
+        return
+    if member is not None and member.role == Role.FOCAL_POINT and member.country:
+        # The country a coordinator confirmed them for (a country step or button from before that).
+        await state.clear()
+        callback_answer.text = _confirmed_role_note()
+        callback_answer.show_alert = True
         return
     if not callback_data.code:
         await query.message.edit_text(_ask_country())
@@ -260,10 +280,16 @@ async def role_chosen(
     i18n: I18n,
     forms: FormCache,
     settings: Settings,
+    member: Member | None = None,
 ) -> None:
-    """Store the role; the profile is complete."""
+    """Store the role (laboratory or member); the profile is complete."""
     if callback_data.role not in members.SELF_CHOSEN_ROLES:
         callback_answer.text = _("This choice is not available.")
+        callback_answer.show_alert = True
+        return
+    if member is not None and member.role == Role.FOCAL_POINT:
+        # A role keyboard from before a coordinator confirmed them: that confirmation stands.
+        callback_answer.text = _confirmed_role_note()
         callback_answer.show_alert = True
         return
     member = await members.set_role(session, query.from_user, callback_data.role)
@@ -327,14 +353,18 @@ async def role_missing(
 
     labels = role_labels()
     typed = fit_utf16(message.text or "", 100).replace("_", " ")
+    # Matched against the focal point's names too, so "focal point" gets why it is not a button.
     role = match_choice(
         typed,
         [
             (role, [label, role.replace("_", " ")])
             for role, label in labels.items()
-            if role in members.SELF_CHOSEN_ROLES
+            if role in members.SELF_CHOSEN_ROLES or role == Role.FOCAL_POINT
         ],
     )
+    if role == Role.FOCAL_POINT:
+        await message.answer(role_question(), reply_markup=role_keyboard())
+        return
     if role is None:
         await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
         return
@@ -357,7 +387,18 @@ async def show_profile(message: Message, member: Member | None, i18n: I18n) -> N
         _("Role: {role}").format(role=html.escape(role_labels().get(member.role or "", member.role or "—"))),
         _("Language: {language}").format(language=html.escape(language_name(member.language or language))),
     ]
-    await message.answer("\n".join(lines), reply_markup=profile_keyboard(member.role != Role.COORDINATOR))
+    confirmed = member.role in (Role.COORDINATOR, Role.FOCAL_POINT)
+    if member.role == Role.FOCAL_POINT:
+        lines.append(_confirmed_role_note())
+    keyboard = profile_keyboard(can_change_role=not confirmed, can_change_country=member.role != Role.FOCAL_POINT)
+    await message.answer("\n".join(lines), reply_markup=keyboard)
+
+
+def _confirmed_role_note() -> str:
+    return _(
+        "Your role and country as national focal point were confirmed by the INSOP coordinators; "
+        "to change them, ask a coordinator."
+    )
 
 
 async def edit_profile(
@@ -373,12 +414,17 @@ async def edit_profile(
         callback_answer.text = _("Please set up your profile first: send /start.")
         callback_answer.show_alert = True
         return
+    if callback_data.what in ("country", "role") and member.role == Role.FOCAL_POINT:
+        # A focal point's country and role are what a coordinator confirmed (buttons from before that).
+        callback_answer.text = _confirmed_role_note()
+        callback_answer.show_alert = True
+        return
     await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.what == "country":
         await state.set_state(ProfileStates.country)
         await query.message.answer(_ask_country())
     elif callback_data.what == "role" and member.role != Role.COORDINATOR:
-        await query.message.answer(_("What is your role in the network?"), reply_markup=role_keyboard())
+        await query.message.answer(role_question(), reply_markup=role_keyboard())
     else:
         await query.message.answer(
             _("Choose your language:"), reply_markup=language_keyboard(i18n.available_locales, i18n.current_locale)

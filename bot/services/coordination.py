@@ -127,6 +127,49 @@ async def demote(session: AsyncSession, reference: str, by: int, configured: lis
     return RoleResult(member, Role.COORDINATOR, previous)
 
 
+# Roles a coordinator sets with /setrole; coordinators are made with /promote (and undone with /demote).
+SETTABLE_ROLES = (Role.FOCAL_POINT, Role.LAB, Role.MEMBER)
+
+
+@dataclass
+class RoleSet:
+    """What /setrole did: the member, their role and country before and after."""
+
+    member: Member
+    old_role: str | None
+    old_country: str | None
+
+
+async def set_member_role(session: AsyncSession, reference: str, role: str, country: str | None, by: int) -> RoleSet:
+    """A coordinator sets a member's role (and country, given or kept), in one transaction, recording who did it.
+
+    A national focal point needs a country: the one given, else the member's own (NotAllowed "no country").
+    Coordinators are changed with /promote and /demote only (NotAllowed "coordinator"); a change that changes
+    nothing is NotAllowed "unchanged".
+    """
+    if role not in SETTABLE_ROLES:
+        raise ValueError(f"role {role!r} is not set with /setrole")
+    async with session.begin():
+        repo = RoleRepository(session)
+        member = await _lookup(repo, reference)
+        if member is None:
+            raise NotFound(reference)
+        if member.role == Role.COORDINATOR:
+            raise NotAllowed("coordinator")
+        new_country = country.upper() if country else member.country
+        if role == Role.FOCAL_POINT and not new_country:
+            raise NotAllowed("no country")
+        old_role, old_country = member.role, member.country
+        if (old_role, old_country) == (role, new_country):
+            raise NotAllowed("unchanged")
+        # Recorded even when only the country moves: who made whom the focal point of which country.
+        await repo.change_role(member, role, by)
+        member.country = new_country
+        if member.country and member.onboarded_at is None:
+            member.onboarded_at = utcnow()  # nothing left to ask: the coordinator said both
+    return RoleSet(member, old_role, old_country)
+
+
 async def coordinator_chats(session: AsyncSession, configured: list[int]) -> dict[int, str | None]:
     """Every coordinator's Telegram id with their stored language (for their command menu)."""
     async with session.begin():

@@ -9,13 +9,12 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.coordination import apply_invite, is_invite_code
-from storage.models import Member, Role, fit_column, utcnow
+from storage.models import SELF_CHOSEN_ROLES, Member, Role, fit_column, utcnow
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 
 # Telegram allows A-Z, a-z, 0-9, _ and - in deep-link payloads, up to 64 characters.
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-SELF_CHOSEN_ROLES = {Role.FOCAL_POINT, Role.LAB, Role.MEMBER}
 
 
 class User(Protocol):
@@ -81,10 +80,11 @@ async def set_language(session: AsyncSession, user: User, language: str) -> Memb
 
 
 async def set_country(session: AsyncSession, user: User, country: str) -> Member:
-    """Store the member's country (ISO code)."""
+    """Store the member's country (ISO code); a national focal point keeps the one a coordinator confirmed."""
     async with session.begin():
         member = await MemberRepository(session).get_or_create(user.id, user.full_name)
-        member.country = country.upper()
+        if member.role != Role.FOCAL_POINT or not member.country:
+            member.country = country.upper()
     return member
 
 
@@ -94,8 +94,8 @@ async def set_role(session: AsyncSession, user: User, role: str) -> Member:
         raise ValueError(f"role {role!r} cannot be self-chosen")
     async with session.begin():
         member = await MemberRepository(session).get_or_create(user.id, user.full_name)
-        # A coordinator keeps their role; they may still say what else they are later.
-        if member.role != Role.COORDINATOR:
+        # A coordinator, or a focal point a coordinator confirmed, keeps that role.
+        if member.role not in (Role.COORDINATOR, Role.FOCAL_POINT):
             member.role = role
         if member.country and member.onboarded_at is None:
             member.onboarded_at = utcnow()

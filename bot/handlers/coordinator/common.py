@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.limits import fit_utf16
 from bot.services import coordination, members
-from storage.models import Member
+from storage.models import Member, Role
 
 
 class CoordinatorStates(StatesGroup):
@@ -49,6 +49,17 @@ async def not_coordinator(event: Message | CallbackQuery, settings: Settings, me
 def refusal() -> str:
     """What a non-coordinator gets for a coordinator command or button."""
     return _("Sorry, this is only for coordinators.")
+
+
+# A role as a coordinator types it after /invite or /setrole.
+ROLE_WORDS = {
+    "focal_point": Role.FOCAL_POINT,
+    "focal": Role.FOCAL_POINT,
+    "fp": Role.FOCAL_POINT,
+    "lab": Role.LAB,
+    "laboratory": Role.LAB,
+    "member": Role.MEMBER,
+}
 
 
 def not_command(message: Message) -> bool:

@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CoordInvite, InviteStep
 from bot.config import Settings
 from bot.countries import country_name, is_country, read_country
-from bot.handlers.coordinator.common import CoordinatorStates, fit, format_moment, not_command, usage_html
+from bot.handlers.coordinator.common import (
+    ROLE_WORDS,
+    CoordinatorStates,
+    fit,
+    format_moment,
+    not_command,
+    usage_html,
+)
 from bot.keyboards import (
     invite_country_keyboard,
     invite_days_keyboard,
@@ -27,7 +34,7 @@ from bot.keyboards import (
     role_labels,
 )
 from bot.services import coordination
-from storage.models import Member, Role
+from storage.models import Member
 
 
 def _invite_usage() -> str:
@@ -38,14 +45,6 @@ def _invite_usage() -> str:
     )
 
 
-_ROLE_WORDS = {
-    "focal_point": Role.FOCAL_POINT,
-    "focal": Role.FOCAL_POINT,
-    "fp": Role.FOCAL_POINT,
-    "lab": Role.LAB,
-    "laboratory": Role.LAB,
-    "member": Role.MEMBER,
-}
 _NUMBER = re.compile(r"[+-]?\d+")
 
 
@@ -64,8 +63,8 @@ def parse_invite(args: str) -> InviteRequest:
     role, multi, days, words = None, False, coordination.DEFAULT_INVITE_DAYS, []
     for word in args.split():
         lowered = word.lower()
-        if lowered in _ROLE_WORDS and role is None:
-            role = _ROLE_WORDS[lowered]
+        if lowered in ROLE_WORDS and role is None:
+            role = ROLE_WORDS[lowered]
         elif lowered in ("multi", "multiple", "multi-use"):
             multi = True
         elif lowered in ("single", "once"):

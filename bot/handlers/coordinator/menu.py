@@ -23,6 +23,7 @@ def coordinator_help() -> str:
             _("/export: survey answers as XLSX and CSV"),
             _("/invite: an invite link for a country and role"),
             _("/promote, /demote: give or take the coordinator role"),
+            _("/setrole: confirm a national focal point, or set a member's role and country"),
             _("Send an XLSForm file to publish a new survey version."),
         ]
     )

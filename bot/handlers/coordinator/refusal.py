@@ -16,7 +16,18 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
 from bot.handlers.coordinator.common import CoordinatorStates, not_command, not_coordinator, refusal
 
-COORDINATOR_COMMANDS = ("stats", "remind", "reminders", "review", "export", "invite", "promote", "demote", "dashboard")
+COORDINATOR_COMMANDS = (
+    "stats",
+    "remind",
+    "reminders",
+    "review",
+    "export",
+    "invite",
+    "promote",
+    "demote",
+    "setrole",
+    "dashboard",
+)
 COORDINATOR_CALLBACKS = (CoordRemind, CoordReminderAdmin, CoordReview, CoordExport, CoordPublish, CoordInvite)
 
 

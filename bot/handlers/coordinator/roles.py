@@ -1,10 +1,13 @@
-"""/promote and /demote: give or take the coordinator role."""
+"""/promote and /demote: give or take the coordinator role; /setrole: a member's role (national focal point,
+laboratory, member) and country."""
 
 from __future__ import annotations
 
 import html
+import logging
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -14,15 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
-from bot.handlers.coordinator.common import usage_html
+from bot.countries import country_name, read_country
+from bot.handlers.coordinator.common import ROLE_WORDS, fit, usage_html
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
 from bot.services import coordination
 from bot.telegram_render import split_message
-from storage.models import Member
+from storage.models import Member, Role
+
+log = logging.getLogger(__name__)
 
 # One /promote or /demote names at most this many members (each gets its own line in the reply).
 MAX_ROLE_REFERENCES = 20
+# Longest /setrole arguments read (a reference, a role and a country name fit well within it).
+MAX_SETROLE_ARGS = 200
 
 
 def _references(args: str | None) -> list[str]:
@@ -134,9 +142,114 @@ async def demote(
         await message.answer(chunk)
 
 
+def _setrole_usage() -> str:
+    return _(
+        "Usage: /setrole <Telegram id or @username> <focal_point | lab | member> [country]\n"
+        "Example: <code>/setrole @amina focal_point Kenya</code> (the country is needed for a focal point "
+        "who has none yet)."
+    )
+
+
+async def setrole(
+    message: Message,
+    command: CommandObject,
+    settings: Settings,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    """Set a member's role (national focal point, laboratory, member) and, if given, their country; the
+    member is told in their language."""
+    await state.clear()
+    args = (command.args or "").split()
+    role = ROLE_WORDS.get(args[1].lower()) if len(args) >= 2 else None
+    if role is None or len(command.args or "") > MAX_SETROLE_ARGS:
+        await message.answer(usage_html(_setrole_usage()))
+        return
+    reference, country_text = args[0], " ".join(args[2:])
+    country = None
+    if country_text:
+        country, candidates = read_country(country_text)
+        if country is None:
+            lang = i18n.current_locale
+            if candidates:
+                names = ", ".join(html.escape(country_name(code, lang)) for code, _score in candidates)
+                await message.answer(
+                    _("Which country did you mean: {names}? Please send /setrole again with its name.").format(
+                        names=names
+                    )
+                )
+            else:
+                await message.answer(
+                    _(
+                        "I do not recognise the country “{text}”. Please type its name or its two-letter "
+                        "ISO code, for example Kenya or KE."
+                    ).format(text=fit(country_text, 100))
+                )
+            return
+    try:
+        result = await coordination.set_member_role(session, reference, role, country, message.from_user.id)
+    except coordination.NotFound:
+        await message.answer(
+            _("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference))
+        )
+        return
+    except coordination.NotAllowed as error:
+        await message.answer(_setrole_refusal(str(error), reference, role, country, i18n.current_locale))
+        return
+    target = result.member
+    await message.answer(
+        _("{name} now has the role: {role}.").format(
+            name=_member_label(target), role=_role_and_country(target.role, target.country, i18n.current_locale)
+        )
+    )
+    await _tell_member(bot, i18n, target, settings.default_language)
+
+
+def _role_and_country(role: str | None, country: str | None, lang: str) -> str:
+    """ "National focal point (Kenya)", or the role alone for a member without a country (no article to agree)."""
+    label = html.escape(role_labels().get(role or "", role or "—"))
+    if not country:
+        return label
+    return _("{role} ({country})").format(role=label, country=html.escape(country_name(country, lang)))
+
+
+def _setrole_refusal(reason: str, reference: str, role: str, country: str | None, lang: str) -> str:
+    if reason == "coordinator":
+        return _("{who} is a coordinator: send /demote first to give them another role.").format(who=_who(reference))
+    if reason == "no country":
+        return usage_html(
+            _("{who} has no country yet. Add it, for example: <code>/setrole {who} focal_point Kenya</code>")
+        ).format(who=_who(reference))
+    return _("{who} already has the role: {role}.").format(
+        who=_who(reference), role=_role_and_country(role, country, lang)
+    )
+
+
+async def _tell_member(bot: Bot, i18n: I18n, member: Member, default_language: str) -> None:
+    """The member reads their new role in their own language (they may have blocked the bot: it stands anyway)."""
+    language = member.language if member.language in i18n.available_locales else default_language
+    with i18n.use_locale(language):
+        if member.role == Role.FOCAL_POINT:
+            text = _(
+                "A coordinator has confirmed you as national focal point of your country ({country}). Your answers "
+                "to the threshold survey can now count as your country's official answer."
+            ).format(country=html.escape(country_name(member.country or "", language)))
+        else:
+            text = _("A coordinator has set your role to: {role}.").format(
+                role=_role_and_country(member.role, member.country, language)
+            )
+    try:
+        await bot.send_message(member.telegram_id, text)
+    except TelegramAPIError as error:
+        log.info("role change not delivered to the member: %s", error)
+
+
 def build_router() -> Router:
-    """/promote and /demote (coordinators only: the parent router's filter)."""
+    """/promote, /demote and /setrole (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: roles")
     router.message.register(promote, Command("promote"))
     router.message.register(demote, Command("demote"))
+    router.message.register(setrole, Command("setrole"))
     return router
