@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import Any, overload
 
 from sqlalchemy import (
     JSON,
@@ -98,7 +99,11 @@ def string_widths(model: type) -> dict[str, int]:
     return {key: length for key, _column, length in _widths(inspect(model))}
 
 
-def fit_column(attribute, value: str | None) -> str | None:
+@overload
+def fit_column(attribute: Any, value: str) -> str: ...
+@overload
+def fit_column(attribute: Any, value: None) -> None: ...
+def fit_column(attribute: Any, value: str | None) -> str | None:
     """`value` shortened with an ellipsis to fit its column: only for secondary text (a Telegram name)."""
     width = column_width(attribute)
     if value is None or width is None or len(value) <= width:

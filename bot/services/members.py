@@ -66,7 +66,7 @@ async def start(session: AsyncSession, user: User, payload: str | None) -> Start
     yet, redeem the invite the link carries (country and role preset; a used or expired one changes nothing)."""
     async with session.begin():
         member = await _register(MemberRepository(session), user, payload)
-        if not is_invite_code(payload) or member.is_onboarded:
+        if payload is None or not is_invite_code(payload) or member.is_onboarded:
             return Started(member)
         return Started(member, await apply_invite(InviteRepository(session), member, payload))
 
