@@ -23,7 +23,6 @@ from bot.callbacks import (
     SurveyStep,
 )
 from bot.i18n import language_name, ordered_languages
-from bot.i18n.typography import join_items
 from bot.limits import ELLIPSIS, button_text, fit_utf16, fits_callback_data, utf16_len
 from storage.models import Role
 
@@ -499,7 +498,7 @@ def zone_label(zone: str, lang: str, at: datetime | None = None) -> str:
         return utc
     locale = (lang or "en").replace("-", "_")
     city = get_timezone_location(get_timezone(zone), locale=locale, return_city=True)
-    return join_items((city, utc), lang)
+    return _("{city}, {offset}").format(city=city, offset=utc)
 
 
 def remind_zone_keyboard(rid: int, lang: str) -> InlineKeyboardMarkup:

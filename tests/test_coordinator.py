@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select, update
 from bot.app import build_i18n
 from bot.callbacks import CoordExport, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
 from bot.handlers.coordinator import publish as coordinator_handlers
-from bot.keyboards import reminder_zone
+from bot.keyboards import remind_zone_keyboard, reminder_zone, zone_label
 from bot.lookup.records import normalize_row
 from bot.sender import deliver_due
 from bot.services.coord_reminders import week_after
@@ -896,6 +896,18 @@ async def test_a_schedule_follows_summer_time_in_the_coordinators_zone(harness, 
     assert week_after(datetime(2027, 10, 24, 7, 0, tzinfo=UTC), "Europe/Rome") == datetime(
         2027, 10, 31, 8, 0, tzinfo=UTC
     )  # and back to winter time in October
+
+
+def test_zone_buttons_name_the_cities_in_the_coordinators_language(i18n):
+    """The zone buttons carry Babel's city names in the coordinator's language, with the offset of today."""
+    with i18n.context(), i18n.use_locale("zh"):
+        labels = [button.text for row in remind_zone_keyboard(7, "zh").inline_keyboard for button in row]
+        shown = zone_label("Europe/Rome", "zh", datetime(2027, 7, 1, tzinfo=UTC))
+    assert labels[0] == "UTC" and any(label.startswith("罗马 UTC+") for label in labels), labels
+    assert any(label.startswith("内罗毕 UTC+3") for label in labels) and labels[-1] == "取消", labels
+    assert shown == "罗马 UTC+2"
+    with i18n.context(), i18n.use_locale("ar"):
+        assert zone_label("Africa/Cairo", "ar", datetime(2027, 1, 10, tzinfo=UTC)) == "⁨القاهرة⁩، ⁨UTC+2⁩"
 
 
 async def test_a_zone_chosen_as_a_fixed_offset_before_still_reads(harness, user_id):

@@ -262,7 +262,7 @@ def _local(moment: datetime, zone: str, lang: str) -> str:
     """A moment on the clocks of the coordinator's time zone, named: "Mar 29, 2027, 9:00:00 AM (Rome, UTC+2)"."""
     tz = ZoneInfo(zone)
     shown = format_datetime(moment.astimezone(tz), "medium", tzinfo=tz, locale=babel_locale(lang))
-    return f"{shown} ({zone_label(zone, lang, moment)})"
+    return _("{moment} ({zone})").format(moment=shown, zone=zone_label(zone, lang, moment))
 
 
 def _next_at(choice: str, zone: str) -> datetime:
