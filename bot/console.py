@@ -9,7 +9,9 @@ printed; `--open` also opens each with the system viewer, when there is one.
 
 Update ids start from the clock, so a survey started in one run takes answers in the next (drafts
 take each update id once), and the reminder sender runs on the in-process API: "Send now" delivers,
-and what goes to other members prints with their chat id.
+and what goes to other members prints with their chat id. The buttons a number presses are kept per
+console user in the bot's conversation storage (a destiny of their own), so after a restart the numbers
+still press the buttons of the last message that had some; the chat shows them again on start.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from aiogram import Bot
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardButton, Message, User
 
 from bot.app import build_bot, build_dispatcher, build_i18n, enable_sender, open_storage
@@ -34,6 +38,8 @@ from bot.local_api import DOWNLOAD_LIMIT, Call, LocalBotAPI, UpdateFactory
 
 _TAG = re.compile(r"<[^>]+>")
 LOCAL_TOKEN = "1000:local-console"  # the in-process API checks nothing; aiogram wants the shape
+# The FSM storage destiny under which the console keeps a user's last buttons (apart from the bot's own steps).
+CONSOLE_DESTINY = "console"
 
 
 FILES_DIR = Path("chat-files")
@@ -97,16 +103,71 @@ class ConsolePrinter:
         self.buttons: list[tuple[Message, InlineKeyboardButton]] = []
         self._batch_buttons: list[tuple[Message, InlineKeyboardButton]] = []
         self._batch_had_output = False
+        # The row of each button (for showing restored buttons as they were laid out), the newest message id.
+        self._rows: list[int] = []
+        self._batch_rows: list[int] = []
+        self._row = 0
+        self.last_message_id = 0
 
     def begin_turn(self) -> None:
         self._batch_buttons = []
+        self._batch_rows = []
         self._batch_had_output = False
 
-    def end_turn(self) -> None:
+    def end_turn(self) -> bool:
+        """Close a turn; whether the buttons a number presses changed (to be kept for the next run)."""
         # The buttons of the latest replies are the ones a number presses.
-        if self._batch_had_output:
-            self.buttons = self._batch_buttons
+        changed = self._batch_had_output
+        if changed:
+            self.buttons, self._rows = self._batch_buttons, self._batch_rows
         self.out.flush()
+        return changed
+
+    def saved(self) -> dict[str, Any]:
+        """The buttons a number presses, as JSON-able data for the next run."""
+        messages: list[Message] = []
+        for message, _button in self.buttons:
+            if all(known is not message for known in messages):
+                messages.append(message)
+        return {
+            "messages": [message.model_dump(mode="json", exclude_none=True) for message in messages],
+            "buttons": [
+                {
+                    "message": next(index for index, known in enumerate(messages) if known is message),
+                    "row": row,
+                    "button": button.model_dump(mode="json", exclude_none=True),
+                }
+                for (message, button), row in zip(self.buttons, self._rows, strict=True)
+            ],
+            "last_message_id": self.last_message_id,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> list[Message]:
+        """Take back the buttons of an earlier run (see `saved`) and show them; the messages they are under."""
+        try:
+            messages = [Message.model_validate(message) for message in saved.get("messages") or []]
+            buttons = [
+                (messages[item["message"]], InlineKeyboardButton.model_validate(item["button"]), int(item["row"]))
+                for item in saved.get("buttons") or []
+            ]
+            self.last_message_id = int(saved.get("last_message_id") or 0)
+        except (ValueError, TypeError, KeyError, IndexError):
+            return []  # kept by another version of the console: start without them
+        if not buttons:
+            return []
+        self.buttons = [(message, button) for message, button, _row in buttons]
+        self._rows = [row for _message, _button, row in buttons]
+        self.out.write("(the last message with buttons, from your previous chat)\n")
+        for message in messages:
+            text = message.text or message.caption
+            if text:
+                self.out.write(plain(text).rstrip() + "\n")
+        lines: dict[int, list[str]] = {}
+        for number, (_message, button, row) in enumerate(buttons, 1):
+            lines.setdefault(row, []).append(f"[{number}] {button.text}")
+        self.out.write("\n".join("  ".join(cells) for cells in lines.values()) + "\n\n")
+        self.out.flush()
+        return messages
 
     def __call__(self, call: Call) -> None:
         if call.method in {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "sendDocument"}:
@@ -134,11 +195,15 @@ class ConsolePrinter:
         if call.text:
             self.out.write(plain(call.text).rstrip() + "\n")
         message = call.result if isinstance(call.result, Message) else None
+        if message is not None:
+            self.last_message_id = max(self.last_message_id, message.message_id)
         if call.keyboard is not None and message is not None:
             for row in call.keyboard.inline_keyboard:
                 cells = []
+                self._row += 1
                 for button in row:
                     self._batch_buttons.append((message, button))
+                    self._batch_rows.append(self._row)
                     cells.append(f"[{len(self._batch_buttons)}] {button.text}")
                 self.out.write("  ".join(cells) + "\n")
         self.out.write("\n")
@@ -222,6 +287,25 @@ def send_file(api: LocalBotAPI, updates: UpdateFactory, user: User, path_text: s
     return updates.document(user, file_id, path.name, size)
 
 
+def _buttons_key(bot: Bot, user_id: int) -> StorageKey:
+    return StorageKey(bot_id=bot.id, chat_id=user_id, user_id=user_id, destiny=CONSOLE_DESTINY)
+
+
+async def restore_buttons(storage: BaseStorage, bot: Bot, api: LocalBotAPI, printer: ConsolePrinter) -> None:
+    """The buttons of the user's last message with buttons in an earlier run: shown, and pressed by number."""
+    if printer.user_id is None:
+        return
+    messages = printer.restore(await storage.get_data(_buttons_key(bot, printer.user_id)))
+    if messages:
+        api.restore(messages, printer.last_message_id)
+
+
+async def keep_buttons(storage: BaseStorage, bot: Bot, printer: ConsolePrinter) -> None:
+    """Remember the buttons a number presses now, for the next run."""
+    if printer.user_id is not None:
+        await storage.set_data(_buttons_key(bot, printer.user_id), printer.saved())
+
+
 async def run_chat(
     settings: Settings,
     stdin: TextIO,
@@ -246,6 +330,7 @@ async def run_chat(
     interactive = stdin.isatty()
     try:
         await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
+        await restore_buttons(dispatcher.storage, bot, api, printer)
         while True:
             if interactive:
                 stdout.write("> ")
@@ -268,7 +353,8 @@ async def run_chat(
             else:
                 update = updates.message(user, text)
             await dispatcher.feed_update(bot, update)
-            printer.end_turn()
+            if printer.end_turn():
+                await keep_buttons(dispatcher.storage, bot, printer)
         sender = dispatcher.workflow_data.get("sender")
         if sender is not None:
             # End of a scripted chat right after "Send now": deliver what is due before stopping.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import get_timezone, get_timezone_location
 
 from bot.callbacks import (
     CompareValues,
@@ -442,11 +446,43 @@ def remind_confirm_keyboard(rid: int, count: str) -> InlineKeyboardMarkup:
     )
 
 
-# Time zones a coordinator picks from (minutes east of UTC): the network's main regions.
-REMINDER_ZONES = (-300, -180, 0, 60, 120, 180, 240, 330, 420, 480, 540)
+# Time zones a coordinator picks from, as IANA names so summer time is followed: UTC and the zones of FAO's
+# headquarters, regional offices and the network's main regions, from west to east.
+REMINDER_ZONES = (
+    "UTC",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Europe/Rome",
+    "Africa/Cairo",
+    "Africa/Nairobi",
+    "Europe/Moscow",
+    "Asia/Kolkata",
+    "Asia/Bangkok",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+# Before zones had names a coordinator chose a fixed offset (minutes east of UTC), kept in a conversation
+# waiting for a date; such a conversation still reads them.
+_OFFSET_ZONES = (-300, -180, 0, 60, 120, 180, 240, 330, 420, 480, 540)
 
 
-def zone_label(minutes: int) -> str:
+def reminder_zone(value: object) -> str:
+    """The IANA zone of a choice kept in the conversation: a name of REMINDER_ZONES, or an earlier fixed
+    offset in minutes as the fixed zone "Etc/GMT-1" (POSIX signs: east of UTC is minus); else UTC."""
+    if isinstance(value, str) and value in REMINDER_ZONES:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value in _OFFSET_ZONES:
+        if value % 60:
+            return "Asia/Kolkata"  # 330: India's offset, which has no summer time
+        return f"Etc/GMT{-value // 60:+d}" if value else "UTC"
+    return "UTC"
+
+
+def _offset_label(minutes: int) -> str:
     """UTC, UTC+1, UTC−5, UTC+5:30."""
     if not minutes:
         return "UTC"
@@ -455,13 +491,23 @@ def zone_label(minutes: int) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def remind_zone_keyboard(rid: int) -> InlineKeyboardMarkup:
-    """The coordinator's time zone, for the date and time they type next."""
+def zone_label(zone: str, lang: str, at: datetime | None = None) -> str:
+    """A zone as the coordinator reads it, with its offset at `at` (default now): "Rome, UTC+2", "UTC"."""
+    offset = (at or datetime.now(UTC)).astimezone(ZoneInfo(zone)).utcoffset()
+    utc = _offset_label(int(offset.total_seconds() // 60) if offset else 0)
+    if zone == "UTC" or zone.startswith("Etc/"):
+        return utc
+    locale = (lang or "en").replace("-", "_")
+    city = get_timezone_location(get_timezone(zone), locale=locale, return_city=True)
+    return _("{city}, {offset}").format(city=city, offset=utc)
+
+
+def remind_zone_keyboard(rid: int, lang: str) -> InlineKeyboardMarkup:
+    """The coordinator's time zone, for the date and time they type next (each with its offset today)."""
     buttons = [
-        (zone_label(minutes), CoordRemind(rid=rid, action=RemindAction.zone, arg=str(minutes)))
-        for minutes in REMINDER_ZONES
+        (zone_label(zone, lang), CoordRemind(rid=rid, action=RemindAction.zone, arg=zone)) for zone in REMINDER_ZONES
     ]
-    rows = [buttons[index : index + 4] for index in range(0, len(buttons), 4)]
+    rows = [buttons[index : index + 2] for index in range(0, len(buttons), 2)]
     rows.append([(_("Cancel"), CoordRemind(rid=rid, action=RemindAction.cancel))])
     return _markup(rows)
 

@@ -132,6 +132,15 @@ class LocalBotAPI(BaseSession):
         """A message the bot sent, as it is now (after edits)."""
         return self._messages.get((chat_id, message_id))
 
+    def restore(self, messages: list[Message], last_message_id: int = 0) -> None:
+        """Messages sent in an earlier run (the console's last buttons): known again, so pressing one of their
+        buttons edits them as Telegram would, and each chat's next message ids follow the earlier ones."""
+        for message in messages:
+            self._messages[(message.chat.id, message.message_id)] = message
+        for chat_id in {message.chat.id for message in messages}:
+            known = max(message_id for (chat, message_id) in self._messages if chat == chat_id)
+            self._message_ids[chat_id] = itertools.count(max(known, last_message_id) + 1)
+
     def _answer(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         if name == "getMe":
             return BOT_USER

@@ -453,6 +453,9 @@ class ReminderSchedule(Base):
     until: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The coordinator's IANA time zone: each week's sending keeps its time on local clocks across summer
+    # time. None (schedules made before zones had names): exactly seven days apart.
+    zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Reminder(Base):

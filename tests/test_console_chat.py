@@ -18,8 +18,31 @@ def test_a_survey_started_in_one_run_takes_answers_in_the_next(tmp_path):
     assert "In what capacity are you answering?" in first.stdout
     second = run_bot("chat", "--lang", "en", stdin="1\n", env=database)
     assert second.returncode == 0, second.stderr
-    assert "✓ In what capacity are you answering?: Official GSP national focal point" in second.stdout
+    # "1" presses the first button of the question shown in the first run (shown again on start).
+    assert "(the last message with buttons, from your previous chat)" in second.stdout
+    assert "In what capacity are you answering? → Official GSP national focal point" in second.stdout
     assert "Your full name" in second.stdout
+
+
+def test_a_number_presses_the_buttons_shown_in_the_previous_run(tmp_path):
+    """Issue 17: after a restart, "1" meant for a button shown before was taken as text. The console keeps each
+    user's last buttons in the bot's storage, shows them again on start, and a number presses them."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"}
+    first = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="/start\nKenya\n", env=database)
+    assert first.returncode == 0, first.stderr
+    assert "Did you mean:\n[1] Kenya" in first.stdout
+    second = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="1\n", env=database)
+    assert second.returncode == 0, second.stderr
+    assert "(the last message with buttons, from your previous chat)\nDid you mean:\n[1] Kenya" in second.stdout
+    assert "(edited) Country: Kenya." in second.stdout and "What is your role in the network?" in second.stdout
+    third = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="2\n", env=database)
+    assert third.returncode == 0, third.stderr
+    assert "[2] Soil laboratory" in third.stdout and "(edited) Thank you, your profile is complete." in third.stdout
+    assert "INSOP soil laboratory SOP survey" in third.stdout  # the laboratory's survey: button 2 was pressed
+    # Another console user has no buttons of 42's: "1" is their text.
+    other = run_bot("chat", "--lang", "en", "--user-id", "43", stdin="1\n", env=database)
+    assert other.returncode == 0, other.stderr
+    assert "previous chat" not in other.stdout and "Country: Kenya" not in other.stdout
 
 
 def test_send_now_delivers_in_the_console(tmp_path):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Chat, Document, Message, Update
 from pydantic import SecretStr
 from sqlalchemy import delete, func, select, update
@@ -22,8 +23,10 @@ from sqlalchemy import delete, func, select, update
 from bot.app import build_i18n
 from bot.callbacks import CoordExport, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
 from bot.handlers.coordinator import publish as coordinator_handlers
+from bot.keyboards import remind_zone_keyboard, reminder_zone, zone_label
 from bot.lookup.records import normalize_row
 from bot.sender import deliver_due
+from bot.services.coord_reminders import week_after
 from bot.survey import load_form
 from storage.models import (
     FormUpload,
@@ -974,6 +977,90 @@ async def test_never_started_and_draft_in_progress_get_their_own_text_and_button
     assert never_call.keyboard.inline_keyboard[0][0].callback_data == f"svo:{stored.id}"
 
 
+async def _schedule_in(harness, coco, zone: str, typed: str, repeat: str, until: str | None = None) -> list:
+    await harness.send(coco, "/remind")
+    await harness.press(coco, "thank you")
+    await harness.press(coco, "By country")
+    await harness.send(coco, "Malta")
+    await harness.press(coco, "Schedule")
+    await harness.press(coco, zone)
+    shown = sent_texts(await harness.send(coco, typed))[-1]
+    calls = await harness.press(coco, repeat)
+    if until is not None:
+        calls = await harness.send(coco, until)
+    return [shown, *harness.texts(calls)]
+
+
+async def _latest_thanks_to_malta(harness) -> Reminder:
+    async with harness.storage.sessionmaker() as session:
+        return await session.scalar(
+            select(Reminder)
+            .where(Reminder.created_by == COORDINATOR, Reminder.audience["value"].as_string() == "MT")
+            .order_by(Reminder.id.desc())
+            .limit(1)
+        )
+
+
+async def test_a_schedule_follows_summer_time_in_the_coordinators_zone(harness, user_id):
+    """Issue 17: a fixed UTC offset sent a reminder typed for 09:00 in Rome at 10:00 once summer time began.
+    The zone is an IANA one (Rome): 09:00 is 07:00 UTC in summer and 08:00 UTC in winter, and a weekly
+    reminder keeps 09:00 on Rome's clocks across the change."""
+    await add_members(harness, [{"telegram_id": user_id, "country": "MT", "role": "lab", "language": "en"}])
+    coco = coordinator(harness)
+    texts = await _schedule_in(harness, coco, "Rome", "2027-03-29 09:00", "Once")
+    assert texts[0].startswith("First sending: Mar 29, 2027, 9:00:00\u202fAM (Rome, UTC+2).")
+    assert (await _latest_thanks_to_malta(harness)).scheduled_for.replace(tzinfo=UTC) == datetime(
+        2027, 3, 29, 7, 0, tzinfo=UTC
+    )
+    texts = await _schedule_in(harness, coco, "Rome", "2027-01-10 09:00", "Once")
+    assert texts[0].startswith("First sending: Jan 10, 2027, 9:00:00\u202fAM (Rome, UTC+1).")
+    assert (await _latest_thanks_to_malta(harness)).scheduled_for.replace(tzinfo=UTC) == datetime(
+        2027, 1, 10, 8, 0, tzinfo=UTC
+    )
+    # Weekly from Sunday 21 March 2027 09:00 (winter time); summer time starts on the 28th.
+    texts = await _schedule_in(harness, coco, "Rome", "21/03/2027 09:00", "Every week until", "30/04/2027")
+    assert texts[-1].startswith("Scheduled every week from Mar 21, 2027, 9:00:00\u202fAM (Rome, UTC+1) until")
+    weekly = await _latest_thanks_to_malta(harness)
+    async with harness.storage.sessionmaker() as session:
+        schedule = await session.get(ReminderSchedule, weekly.schedule_id)
+    assert weekly.scheduled_for.replace(tzinfo=UTC) == datetime(2027, 3, 21, 8, 0, tzinfo=UTC)
+    assert schedule.zone == "Europe/Rome"
+    assert schedule.next_run_at.replace(tzinfo=UTC) == datetime(2027, 3, 28, 7, 0, tzinfo=UTC)  # 09:00 CEST
+    assert week_after(datetime(2027, 10, 24, 7, 0, tzinfo=UTC), "Europe/Rome") == datetime(
+        2027, 10, 31, 8, 0, tzinfo=UTC
+    )  # and back to winter time in October
+
+
+def test_zone_buttons_name_the_cities_in_the_coordinators_language(i18n):
+    """The zone buttons carry Babel's city names in the coordinator's language, with the offset of today."""
+    with i18n.context(), i18n.use_locale("zh"):
+        labels = [button.text for row in remind_zone_keyboard(7, "zh").inline_keyboard for button in row]
+        shown = zone_label("Europe/Rome", "zh", datetime(2027, 7, 1, tzinfo=UTC))
+    assert labels[0] == "UTC" and any(label.startswith("罗马 UTC+") for label in labels), labels
+    assert any(label.startswith("内罗毕 UTC+3") for label in labels) and labels[-1] == "取消", labels
+    assert shown == "罗马 UTC+2"
+    with i18n.context(), i18n.use_locale("ar"):
+        assert zone_label("Africa/Cairo", "ar", datetime(2027, 1, 10, tzinfo=UTC)) == "\u200f⁨القاهرة⁩، ⁨UTC+2⁩"
+
+
+async def test_a_zone_chosen_as_a_fixed_offset_before_still_reads(harness, user_id):
+    """A conversation waiting for a date since before zones had names keeps its fixed offset (UTC+1)."""
+    await add_members(harness, [{"telegram_id": user_id, "country": "MT", "role": "lab", "language": "en"}])
+    coco = coordinator(harness)
+    await harness.send(coco, "/remind")
+    await harness.press(coco, "thank you")
+    await harness.press(coco, "By country")
+    await harness.send(coco, "Malta")
+    await harness.press(coco, "Schedule")
+    await harness.press(coco, "UTC")
+    key = StorageKey(bot_id=harness.bot.id, chat_id=COORDINATOR, user_id=COORDINATOR)
+    data = await harness.dispatcher.storage.get_data(key)
+    await harness.dispatcher.storage.set_data(key, {**data, "zone": 60})  # as stored before
+    calls = await harness.send(coco, "03/06/2030 10:30")
+    assert sent_texts(calls)[-1].startswith("First sending: Jun 3, 2030, 10:30:00\u202fAM (UTC+1).")
+    assert reminder_zone(60) == "Etc/GMT-1" and reminder_zone(-300) == "Etc/GMT+5" and reminder_zone("Mars") == "UTC"
+
+
 async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
     await add_members(harness, [{"telegram_id": user_id, "country": "MT", "role": "lab", "language": "en"}])
     coco = coordinator(harness)
@@ -984,17 +1071,17 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
         await harness.send(coco, "Malta")
         calls = await harness.press(coco, "Schedule")
         assert sent_texts(calls)[-1].startswith("Which time zone are you in?")
-        calls = await harness.press(coco, "UTC+1")  # the coordinator's zone: times typed next are read in it
-        assert "type the date and time (UTC+1), for example 15/12/2026 09:00" in sent_texts(calls)[-1]
+        calls = await harness.press(coco, "Lagos")  # the coordinator's zone: times typed next are read in it
+        assert "type the date and time (Lagos, UTC+1), for example 15/12/2026 09:00" in sent_texts(calls)[-1]
         assert "already passed" in sent_texts(await harness.send(coco, "01/01/2001 10:00"))[-1]
         assert "as day/month/year" in sent_texts(await harness.send(coco, "next tuesday"))[-1]
         calls = await harness.send(coco, "03/06/2030 10:30")
         assert sent_texts(calls)[-1] == (
-            "First sending: Jun 3, 2030, 10:30:00\u202fAM UTC+1. Send it once at that time, or every week?"
+            "First sending: Jun 3, 2030, 10:30:00\u202fAM (Lagos, UTC+1). Send it once at that time, or every week?"
         )
         calls = await harness.press(coco, repeat)
         if repeat == "Once":
-            assert harness.texts(calls)[-1].startswith("Scheduled for Jun 3, 2030, 10:30:00\u202fAM UTC+1")
+            assert harness.texts(calls)[-1].startswith("Scheduled for Jun 3, 2030, 10:30:00\u202fAM (Lagos, UTC+1)")
         else:
             calls = await harness.send(coco, "20/06/2030")
             assert sent_texts(calls)[-1].startswith("Scheduled every week from ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +16,7 @@ from tests.survey_walk import (
     answer_status_with_values,
     describe_instrument,
     finish_to_review,
+    key_value_after_pollutant,
     open_threshold_survey,
 )
 
@@ -369,3 +372,68 @@ async def test_typed_words_and_option_numbers_read_as_the_member_meant(harness, 
     assert "could not match" not in last_text(calls)
     calls = await harness.send(user, "2, 3")
     assert "Which support would help most?" in last_text(calls)
+
+
+_PROGRESS = re.compile(r"<i>Part (\d+) of (\d+)(?:, entry (\d+))?(?:, question (\d+) of (\d+))?</i>")
+
+
+class _ProgressReader:
+    """Passes a walk's messages and presses on to the harness, and keeps each progress line the member saw."""
+
+    def __init__(self, harness: BotHarness) -> None:
+        self.harness = harness
+        self.lines: list[tuple[int, ...]] = []
+
+    def _read(self, calls) -> list:
+        for call in calls:
+            found = _PROGRESS.search(call.text or "") if call.method == "sendMessage" else None
+            if found:
+                self.lines.append(tuple(int(number or 0) for number in found.groups()))
+        return calls
+
+    async def send(self, user, text: str) -> list:
+        return self._read(await self.harness.send(user, text))
+
+    async def press(self, user, label: str) -> list:
+        return self._read(await self.harness.press(user, label))
+
+
+async def test_progress_totals_never_change_as_key_values_and_instruments_are_added(harness, user_id):
+    """Issue 17: adding a key value made "question 3 of 8" become "question 4 of 16". Inside a repeat the line
+    names the entry and counts the questions of one entry, from the form's structure: a second key value or a
+    second instrument starts again at question 1 of the same total, and no number goes backwards."""
+    user = await focal_point(harness, user_id)
+    walk = _ProgressReader(harness)
+    await open_threshold_survey(walk, user)
+    await answer_about_you(walk, user)
+    await answer_status_with_values(walk, user)
+    await describe_instrument(walk, user)
+    await walk.send(user, "cadmium")
+    await key_value_after_pollutant(walk, user)  # "Add another key value?"
+    calls = await walk.press(user, "Yes")
+    assert "Part 4 of 6, entry 2, question 1 of 18" in last_text(calls), last_text(calls)
+    await walk.send(user, "lead")
+    await key_value_after_pollutant(walk, user, "50")
+    await walk.press(user, "No")  # no third key value: "Add another instrument?"
+    calls = await walk.press(user, "Yes")
+    assert "Part 4 of 6, entry 2, question 1 of 16" in last_text(calls), last_text(calls)
+    await describe_instrument(walk, user, "Soil Remediation Guideline", "2021")
+    await walk.send(user, "zinc")
+    await key_value_after_pollutant(walk, user, "300")
+    calls = await finish_to_review(walk, user)
+    assert "Submit" in harness.texts(calls)[-1] or any("Submit" in text for text in harness.texts(calls))
+
+    lines = walk.lines
+    assert {parts for _part, parts, *_rest in lines} == {6}
+    assert [part for part, *_rest in lines] == sorted(part for part, *_rest in lines)
+    totals: dict[tuple[int, bool], set[int]] = {}
+    for part, _parts, entry, _question, questions in lines:
+        if questions:
+            totals.setdefault((part, bool(entry)), set()).add(questions)
+    # One total per part, and inside the repeats one per kind of entry (an instrument's own questions, a key value's).
+    assert all(len(found) == 1 for (_part, in_entry), found in totals.items() if not in_entry), totals
+    assert totals[(4, True)] == {16, 18}, totals
+    for before, after in zip(lines, lines[1:]):
+        same_unit = before[0] == after[0] and before[2] == after[2] and before[4] == after[4]
+        if before[4] and after[4] and same_unit:
+            assert after[3] > before[3], (before, after)  # forward within an entry, never back

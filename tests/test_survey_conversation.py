@@ -297,7 +297,7 @@ async def test_progress_never_jumps_back_or_grows(harness, user_id):
 
     def progress(calls):
         for text in sent(calls):
-            found = re.search(r"<i>Part (\d+) of (\d+)(?:, question (\d+) of (\d+))?</i>", text)
+            found = re.search(r"<i>Part (\d+) of (\d+)(?:, entry (\d+))?(?:, question (\d+) of (\d+))?</i>", text)
             if found:
                 lines.append(tuple(int(number) if number else 0 for number in found.groups()))
 
@@ -318,13 +318,19 @@ async def test_progress_never_jumps_back_or_grows(harness, user_id):
         progress(await harness.send(user, "2019"))
         progress(await harness.send(user, "/skip"))
         progress(await harness.press(user, "Yes" if _value == 0 else "No"))
-    assert lines[0] == (1, 5, 1, 3)
-    assert {total for _part, total, _q, _qs in lines} == {5}
+    assert lines[0] == (1, 5, 0, 1, 3)
+    assert {total for _part, total, *_rest in lines} == {5}
     parts = [part for part, *_rest in lines]
     assert parts == sorted(parts)
-    for (part, _total, question, questions), (next_part, _t, next_question, _qs) in zip(lines, lines[1:]):
+    assert {entry for _part, _total, entry, *_rest in lines} == {0, 1, 2}  # both threshold values named
+    for (part, _total, entry, question, questions), (next_part, _t, next_entry, next_question, next_questions) in zip(
+        lines, lines[1:]
+    ):
         if question and next_part == part and next_question:
-            assert next_question in (question + 1, 1)  # 1: the next threshold value starts
+            if next_entry == entry:
+                assert next_question > question and next_questions == questions  # forward, same total
+            else:
+                assert (next_entry, next_question, next_questions) == (entry + 1, 1, questions)
         assert question <= questions
 
 

@@ -85,11 +85,22 @@ def _fit(text: str, units: int) -> str:
 
 
 def progress_line(prompt) -> str:
-    """Where the member is: the form's part and the question within it (never "of about" a total that grows)."""
+    """Where the member is: the form's part, the entry of a repeat, and the question's place in it.
+
+    Both totals come from the form's structure, so neither changes as answers are given or entries added.
+    """
     if not prompt.parts:
         return _("Question {index} of about {total}").format(index=prompt.index, total=prompt.total)
     if prompt.kind != "question" or not prompt.part_questions:
         return _("Part {part} of {parts}").format(part=prompt.part, parts=prompt.parts)
+    if prompt.entry:
+        return _("Part {part} of {parts}, entry {entry}, question {question} of {questions}").format(
+            part=prompt.part,
+            parts=prompt.parts,
+            entry=prompt.entry,
+            question=prompt.part_question,
+            questions=prompt.part_questions,
+        )
     return _("Part {part} of {parts}, question {question} of {questions}").format(
         part=prompt.part, parts=prompt.parts, question=prompt.part_question, questions=prompt.part_questions
     )

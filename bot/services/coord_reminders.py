@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
@@ -213,17 +214,27 @@ async def schedule_once(session: AsyncSession, reminder_id: int, when: datetime)
     return reminder
 
 
+def week_after(moment: datetime, zone: str | None) -> datetime:
+    """The same time on the clocks of `zone` one week later, in UTC: 09:00 in Rome stays 09:00 across a change
+    to or from summer time (without a zone, exactly seven days later)."""
+    if not zone:
+        return moment.astimezone(UTC) + WEEK
+    tz = ZoneInfo(zone)
+    local = moment.astimezone(tz).replace(tzinfo=None) + WEEK
+    return local.replace(tzinfo=tz).astimezone(UTC)
+
+
 async def schedule_weekly(
-    session: AsyncSession, reminder_id: int, first: datetime, until: datetime
+    session: AsyncSession, reminder_id: int, first: datetime, until: datetime, zone: str | None = None
 ) -> ReminderSchedule:
-    """Send at `first`, then every week at the same time until `until` (inclusive)."""
+    """Send at `first`, then every week at the same time on the clocks of `zone` until `until` (inclusive)."""
     async with session.begin():
         repo = ReminderRepository(session)
         reminder = await _draft(repo, reminder_id)
         if not reminder.audience or not (reminder.texts or reminder.template):
             raise ReminderIncomplete(reminder_id)
         first = first.astimezone(UTC)
-        following = first + WEEK
+        following = week_after(first, zone)
         schedule = await repo.add_schedule(
             created_by=reminder.created_by,
             texts=reminder.texts,
@@ -233,6 +244,7 @@ async def schedule_weekly(
             next_run_at=following if following <= until else None,
             until=until,
             cancelled=False,
+            zone=zone,
         )
         reminder.schedule_id = schedule.id
         reminder.status = ReminderStatus.SCHEDULED
@@ -306,7 +318,7 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
                     status=ReminderStatus.SCHEDULED,
                     scheduled_for=run_at,
                 )
-            following = run_at + WEEK
+            following = week_after(run_at, schedule.zone)
             schedule.next_run_at = following if following <= schedule.until else None
     for reminder_id in await _due(session, now):
         async with session.begin():

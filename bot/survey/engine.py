@@ -80,10 +80,12 @@ class Prompt:
     total: int = 0
     value: Any = None
     display_value: str | None = None
-    # Progress that never jumps: the form's top-level part, and the question within that part (one
-    # repeat instance counts as the part's questions; notes and add-another are not counted).
+    # Progress that never jumps: the form's top-level part, and the question's place among the questions
+    # of its unit (the part, or one entry of the innermost repeat holding it: `entry`, from 1), counted
+    # from the form's structure, so a total never changes as answers are given or entries added.
     part: int = 0
     parts: int = 0
+    entry: int = 0
     part_question: int = 0
     part_questions: int = 0
     # Whether /back has somewhere to go (nothing answered before this step).
@@ -709,19 +711,58 @@ def _form_parts(form: Form) -> tuple[int, dict[str, int]]:
     return parts
 
 
-def _progress(form: Form, steps: list[Step], index: int) -> tuple[int, int, int, int]:
-    """(part, parts, question in its part, questions in its part) of steps[index]; one repeat instance
-    counts as the part's questions, notes and add-another are not counted."""
+def _is_counted(node: Node) -> bool:
+    """A node the member answers (not a note, calculate, container or unsupported question)."""
+    return not node.is_container and node.type not in ("note", "calculate") and not node.unsupported
+
+
+def _unit_questions(form: Form) -> dict[str, tuple[int, int]]:
+    """Each question's (position, count) in its unit, from the form's structure alone.
+
+    A unit is the innermost repeat holding the question (one entry of it, each entry alike), else the
+    question's top-level part. Questions that do not apply now keep their place, so neither number
+    changes as answers are given or entries added: a skipped question is a step forward, never a new total.
+    """
+    cached: dict[str, tuple[int, int]] | None = form.__dict__.get("_unit_questions")
+    if cached is None:
+        _count, by_name = _form_parts(form)
+        units: dict[str, list[str]] = {}
+
+        def collect(nodes: list[Node], unit: str) -> None:
+            for node in nodes:
+                if node.type == "repeat":
+                    units.setdefault(node.path, [])
+                    collect(node.children, node.path)
+                elif node.type == "group":
+                    collect(node.children, unit)
+                elif _is_counted(node):
+                    units.setdefault(unit, []).append(node.path)
+
+        for top in form.children:
+            if top.type == "repeat":
+                collect([top], "")
+            else:
+                collect([top] if top.type != "group" else top.children, f"part {by_name.get(top.name, 0)}")
+        cached = form.__dict__["_unit_questions"] = {
+            path: (position, len(paths)) for paths in units.values() for position, path in enumerate(paths, 1)
+        }
+    return cached
+
+
+_ENTRY = re.compile(r"\[(\d+)\]/[^\[\]]*$")
+
+
+def _progress(form: Form, step: Step) -> tuple[int, int, int, int, int]:
+    """(part, parts, entry, question in its unit, questions in its unit) of a step; entry is the number of
+    the innermost repeat entry holding a question (0 outside repeats); notes and add-another count no
+    question."""
     count, by_name = _form_parts(form)
-
-    def unit(step: Step) -> tuple[int, str]:
-        head = step.path.split("/", 1)[0]
-        return by_name.get(strip_indexes(head), 0), head if "/" in step.path else ""
-
-    current = unit(steps[index])
-    questions = [position for position, step in enumerate(steps) if step.kind == "question" and unit(step) == current]
-    question = sum(1 for position in questions if position <= index)
-    return current[0], count, question, len(questions)
+    part = by_name.get(strip_indexes(step.path.split("/", 1)[0]), 0)
+    if step.kind != "question":
+        return part, count, 0, 0, 0
+    position, questions = _unit_questions(form).get(step.node.path, (0, 0))
+    entry = _ENTRY.search(step.path)
+    return part, count, int(entry.group(1)) if entry else 0, position, questions
 
 
 @_bounded
@@ -753,7 +794,7 @@ def current_prompt(
         total=len(steps),
         section=_section(form, step.path, instance, lang),
     )
-    prompt.part, prompt.parts, prompt.part_question, prompt.part_questions = _progress(form, steps, index)
+    prompt.part, prompt.parts, prompt.entry, prompt.part_question, prompt.part_questions = _progress(form, step)
     paths = {candidate.path for candidate in steps}
     prompt.can_go_back = any(path in paths and path != step.path for path in state["history"])
     if step.kind == "add_another":

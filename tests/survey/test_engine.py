@@ -432,3 +432,45 @@ def test_a_typed_symbol_or_name_matches_a_label_with_brackets():
     legal = [("in_force", ["Yes, in force"]), ("draft", ["No, a draft"]), ("none", ["No, none"])]
     assert match_choice("yes", legal) == "in_force"  # the words before the comma, when one option has them
     assert match_choice("no", legal) is None  # two options start with "No": ask again
+
+
+def _progress_walk(form, replies):
+    """(question, part, parts, entry, question number, questions) of every question asked on the way."""
+    state, seen = engine.start(form, "en"), []
+    for reply in replies:
+        while (prompt := engine.current_prompt(form, state)).kind == "note":
+            state = engine.answer(form, state, None).state
+        if prompt.kind == "question":
+            seen.append(
+                (prompt.question, prompt.part, prompt.parts, prompt.entry, prompt.part_question, prompt.part_questions)
+            )
+        result = engine.answer(form, state, reply)
+        assert result.accepted, (reply, result.error)
+        state = result.state
+    return seen
+
+
+def test_progress_counts_each_repeat_entry_and_never_changes_a_total(form):
+    """Issue 17: the numbers come from the form's structure. A question that stops applying (crops, asked from
+    30 years of age) is skipped over without changing its part's total, and each plot counts as its own entry."""
+    older = _progress_walk(form, ["Jo Smith", "45", "", "", "north", "lille", "wheat", "2", "yes", "yes", "3", "no"])
+    younger = _progress_walk(form, ["Jo Smith", "25", "", "", "north", "lille", "2", "yes", "yes", "3", "no", "no"])
+    assert older[:4] == [
+        ("name", 1, 4, 0, 1, 4),
+        ("age", 1, 4, 0, 2, 4),
+        ("height", 1, 4, 0, 3, 4),
+        ("visit", 1, 4, 0, 4, 4),
+    ]
+    assert ("crops", 2, 4, 0, 3, 4) in older
+    assert [step for step in younger if step[0] in ("region", "city", "area")][:3] == [
+        ("region", 2, 4, 0, 1, 4),
+        ("city", 2, 4, 0, 2, 4),
+        ("area", 3, 4, 1, 1, 2),  # the crops skipped: part 2 kept its total of 4 and simply ended
+    ]
+    plots = [step for step in older if step[1] == 3]
+    assert plots == [
+        ("area", 3, 4, 1, 1, 2),
+        ("irrigated", 3, 4, 1, 2, 2),
+        ("area", 3, 4, 2, 1, 2),
+        ("irrigated", 3, 4, 2, 2, 2),
+    ]

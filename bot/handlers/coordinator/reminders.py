@@ -4,8 +4,9 @@ and read the delivery results."""
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -44,6 +45,7 @@ from bot.keyboards import (
     remind_values_keyboard,
     remind_when_keyboard,
     remind_zone_keyboard,
+    reminder_zone,
     role_labels,
     scheduled_reminders_keyboard,
     zone_label,
@@ -240,39 +242,36 @@ async def _choose_audience(
     await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
 
 
-def _parse_when(text: str, zone_minutes: int = 0) -> datetime | None:
-    """A typed date and time in the coordinator's time zone: 2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026."""
+def _parse_when(text: str, zone: str = "UTC") -> datetime | None:
+    """A typed date and time on the clocks of the coordinator's time zone (its summer time included):
+    2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026."""
     text = text.strip().replace("T", " ").removesuffix("UTC").removesuffix("Z").strip()
-    zone = timezone(timedelta(minutes=zone_minutes))
     for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=zone)
+            return datetime.strptime(text, pattern).replace(tzinfo=ZoneInfo(zone))
         except ValueError:
             continue
     return None
 
 
-def _zone(data: dict) -> int:
-    zone = data.get("zone")
-    return zone if isinstance(zone, int) and zone in REMINDER_ZONES else 0
+def _zone(data: dict) -> str:
+    """The coordinator's chosen zone, as kept in the conversation (an earlier fixed offset read too)."""
+    return reminder_zone(data.get("zone"))
 
 
-def _local(moment: datetime, zone_minutes: int, lang: str) -> str:
-    """A moment in the coordinator's time zone, named: "1 Dec 2026, 09:00:00 UTC+1"."""
-    zone = timezone(timedelta(minutes=zone_minutes))
-    return (
-        format_datetime(moment.astimezone(zone), "medium", tzinfo=zone, locale=babel_locale(lang))
-        + " "
-        + zone_label(zone_minutes)
-    )
+def _local(moment: datetime, zone: str, lang: str) -> str:
+    """A moment on the clocks of the coordinator's time zone, named: "Mar 29, 2027, 9:00:00 AM (Rome, UTC+2)"."""
+    tz = ZoneInfo(zone)
+    shown = format_datetime(moment.astimezone(tz), "medium", tzinfo=tz, locale=babel_locale(lang))
+    return _("{moment} ({zone})").format(moment=shown, zone=zone_label(zone, lang, moment))
 
 
-def _next_at(choice: str, zone_minutes: int) -> datetime:
+def _next_at(choice: str, zone: str) -> datetime:
     """Tomorrow 09:00, or next Monday 09:00, in the coordinator's time zone."""
-    zone = timezone(timedelta(minutes=zone_minutes))
-    today = datetime.now(zone).date()
+    tz = ZoneInfo(zone)
+    today = datetime.now(tz).date()
     days = 1 if choice == "tom" else (7 - today.weekday()) or 7
-    return datetime.combine(today + timedelta(days=days), day_time(9, 0), tzinfo=zone)
+    return datetime.combine(today + timedelta(days=days), day_time(9, 0), tzinfo=tz)
 
 
 async def reminder_when(
@@ -287,20 +286,20 @@ async def reminder_when(
             _(
                 "I could not read “{text}” as a date. Please type it as day/month/year and time, "
                 "for example 15/12/2026 09:00 ({zone})."
-            ).format(text=fit(message.text, 60), zone=zone_label(zone))
+            ).format(text=fit(message.text, 60), zone=zone_label(zone, i18n.current_locale))
         )
         return
     if when <= datetime.now(UTC):
         await message.answer(
             _("{when} has already passed. Please type a future date and time ({zone}).").format(
-                when=_local(when, zone, i18n.current_locale), zone=zone_label(zone)
+                when=_local(when, zone, i18n.current_locale), zone=zone_label(zone, i18n.current_locale)
             )
         )
         return
     await _ask_repeat(message, state, int(data["reminder_id"]), when, zone, i18n.current_locale)
 
 
-async def _ask_repeat(target: Message, state: FSMContext, rid: int, when: datetime, zone: int, lang: str) -> None:
+async def _ask_repeat(target: Message, state: FSMContext, rid: int, when: datetime, zone: str, lang: str) -> None:
     await state.set_state(None)
     await state.update_data(when=when.isoformat(), reminder_id=rid, zone=zone)
     await target.answer(
@@ -320,14 +319,14 @@ async def reminder_until(
     if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
         await message.answer(
             _("Please type the last date, on or after the first one, for example 31/01/2027 ({zone}).").format(
-                zone=zone_label(zone)
+                zone=zone_label(zone, i18n.current_locale)
             )
         )
         return
     until = datetime.combine(until.date(), day_time(23, 59, 59), tzinfo=until.tzinfo)
     await state.clear()
     try:
-        await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until)
+        await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until, zone)
     except reminders.ReminderGone:
         await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
         return
@@ -568,13 +567,17 @@ async def remind_narrow(
 
 
 async def remind_schedule(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CoordRemind, session: AsyncSession
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CoordRemind,
+    session: AsyncSession,
+    i18n: I18n,
 ) -> None:
     """Schedule: first the coordinator's time zone."""
     if await _still_draft(query, callback_answer, session, callback_data.rid):
         await query.message.answer(
             _("Which time zone are you in? The date and time you give next are read in it."),
-            reply_markup=remind_zone_keyboard(callback_data.rid),
+            reply_markup=remind_zone_keyboard(callback_data.rid, i18n.current_locale),
         )
 
 
@@ -584,10 +587,10 @@ async def remind_zone(
     callback_data: CoordRemind,
     session: AsyncSession,
     state: FSMContext,
+    i18n: I18n,
 ) -> None:
     """The time zone chosen: ask the date and time (typed, or a proposed one)."""
-    arg, rid = callback_data.arg, callback_data.rid
-    zone = int(arg) if arg.lstrip("-").isascii() and arg.lstrip("-").isdigit() and len(arg) < 6 else None
+    zone, rid = callback_data.arg, callback_data.rid
     if zone not in REMINDER_ZONES:
         await query.message.answer(_("This button is no longer active."))
         return
@@ -598,7 +601,7 @@ async def remind_zone(
     await query.message.answer(
         _(
             "When should it be sent? Tap a time, or type the date and time ({zone}), for example 15/12/2026 09:00."
-        ).format(zone=zone_label(zone)),
+        ).format(zone=zone_label(zone, i18n.current_locale)),
         reply_markup=remind_when_keyboard(rid),
     )
 
@@ -659,6 +662,7 @@ async def remind_weekly(
     callback_data: CoordRemind,
     session: AsyncSession,
     state: FSMContext,
+    i18n: I18n,
 ) -> None:
     """Every week: ask until when."""
     if not await _still_draft(query, callback_answer, session, callback_data.rid):
@@ -667,7 +671,9 @@ async def remind_weekly(
     await state.set_state(CoordinatorStates.reminder_until)
     await state.update_data(reminder_id=callback_data.rid)
     await query.message.answer(
-        _("Until which date? For example 31/01/2027 ({zone}).").format(zone=zone_label(_zone(data)))
+        _("Until which date? For example 31/01/2027 ({zone}).").format(
+            zone=zone_label(_zone(data), i18n.current_locale)
+        )
     )
 
 
