@@ -24,6 +24,7 @@ from bot.callbacks import (
 )
 from bot.i18n import language_name, ordered_languages
 from bot.limits import ELLIPSIS, button_text, fit_utf16, fits_callback_data, utf16_len
+from bot.services.coord_reminders import SurveyButton
 from storage.models import SELF_CHOSEN_ROLES, Role
 
 
@@ -123,6 +124,15 @@ def start_survey_keyboard(form_pk: int, draft: bool = False) -> InlineKeyboardMa
     builder.button(
         text=_("Continue the survey ▶") if draft else _("Start the survey ▶"), callback_data=SurveyOpen(form_pk=form_pk)
     )
+    return builder.as_markup()
+
+
+def reminder_survey_keyboard(button: SurveyButton | None) -> InlineKeyboardMarkup | None:
+    """The button under a reminder that opens its survey (worded for the recipient by the use case)."""
+    if button is None:
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(text=button.label, callback_data=SurveyOpen(form_pk=button.form_pk))
     return builder.as_markup()
 
 

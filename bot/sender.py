@@ -35,6 +35,7 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.keyboards import reminder_survey_keyboard
 from bot.services.coord_reminders import message_text, queue_due, survey_button
 from storage.models import DeliveryStatus, utcnow
 from storage.repositories.outbox import OutboxRepository
@@ -265,7 +266,7 @@ class Sender:
                 report.skipped += 1
             return
         text = message_text(reminder, delivery.language, self.i18n, self.default_language)
-        markup = survey_button(reminder, delivery.language, self.i18n)
+        markup = reminder_survey_keyboard(survey_button(reminder, delivery.language, self.i18n))
         attempts = delivery.attempts
         while True:
             await self.limiter.acquire(delivery.chat_id)

@@ -269,3 +269,19 @@ def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalch
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_use_cases_import_no_aiogram():
+    """bot/services serves the bot and the web site alike: Telegram types and catalogs stay in the adapters."""
+    import subprocess
+    import sys
+
+    services = sorted(path.stem for path in (ROOT / "bot" / "services").glob("*.py") if path.stem != "__init__")
+    code = (
+        "import sys, importlib; "
+        + "; ".join(f"importlib.import_module('bot.services.{name}')" for name in services)
+        + "; print(sorted(name for name in sys.modules if name.split('.')[0] == 'aiogram'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "coord_reminders" in services and result.stdout.strip() == "[]"

@@ -346,7 +346,7 @@ def _template_text(key: str, args: dict) -> str:
     if template is None:
         return key
     try:
-        return str(template).format(**args)
+        return _(template).format(**args)
     except (KeyError, IndexError, ValueError):
         return str(template)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gettext
 import logging
 from pathlib import Path
+from typing import Protocol
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -17,6 +18,19 @@ log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
+
+
+class Catalogs(Protocol):
+    """The compiled catalogs of every language, asked for one message in a given language (aiogram's I18n
+    fits): what a use case needs to word something for a reader other than the current user."""
+
+    def gettext(self, singular: str, plural: str | None = None, n: int = 1, locale: str | None = None) -> str: ...
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogs (imported as `__`, which `make catalogs` extracts) without translating
+    it: it is translated later, in the language of whoever reads it."""
+    return message
 
 
 def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[str]:

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import choose_language
+from bot.i18n import Catalogs, choose_language
+from bot.i18n import gettext_noop as __
 from bot.limits import MESSAGE_LIMIT, fit_utf16, utf16_len
 from bot.reports.regions import load_regions
-from storage.models import Reminder, ReminderSchedule, ReminderStatus, utcnow
+from storage.models import DeliveryStatus, Reminder, ReminderSchedule, ReminderStatus, utcnow
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reminders import ReminderRepository
 
@@ -73,53 +73,41 @@ def region_countries(region: str) -> set[str]:
     return {code for code, name in load_regions().items() if name == region}
 
 
-def render(reminder: Reminder | ReminderSchedule, language: str, i18n: I18n, default_language: str) -> str:
+def render(reminder: Reminder | ReminderSchedule, language: str, i18n: Catalogs, default_language: str) -> str:
     """The reminder's text for one recipient: their language's text, else the default language's, else any."""
     if reminder.template:
-        kind = (reminder.audience or {}).get("kind")
-        # Lazy strings are never tested for truth: that would translate them outside any i18n context.
-        template = AUDIENCE_TEMPLATES.get((reminder.template, kind))
-        if template is None:
-            template = TEMPLATES.get(reminder.template)
+        kind = str((reminder.audience or {}).get("kind"))
+        template = AUDIENCE_TEMPLATES.get((reminder.template, kind)) or TEMPLATES.get(reminder.template)
         if template is None:
             return ""
-        return i18n.gettext(_msgid(template), locale=language).format(**(reminder.template_args or {}))
+        return i18n.gettext(template, locale=language).format(**(reminder.template_args or {}))
     texts = reminder.texts or {}
     return texts.get(language) or texts.get(default_language) or next(iter(texts.values()), "")
 
 
-def message_text(reminder: Reminder, language: str, i18n: I18n, default_language: str) -> str:
+def message_text(reminder: Reminder, language: str, i18n: Catalogs, default_language: str) -> str:
     """What the recipient gets: the reminder, then how to stop reminders; always within Telegram's limit."""
-    footer = "\n\n" + i18n.gettext(_msgid(MUTE_FOOTER), locale=language)
+    footer = "\n\n" + i18n.gettext(MUTE_FOOTER, locale=language)
     # Typed texts are refused over TEXT_LIMIT; this keeps older or templated ones deliverable too.
     return fit_utf16(render(reminder, language, i18n, default_language), MESSAGE_LIMIT - utf16_len(footer)) + footer
 
 
-def survey_button(reminder: Reminder, language: str, i18n: I18n):
+@dataclass(frozen=True)
+class SurveyButton:
+    """The button under a reminder that opens its survey, worded in the recipient's language."""
+
+    label: str
+    form_pk: int
+
+
+def survey_button(reminder: Reminder, language: str, i18n: Catalogs) -> SurveyButton | None:
     """[Start the survey] for those who never started, [Continue the survey] for those with a draft; else None."""
-    from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-
-    from bot.callbacks import SurveyOpen
-
     audience = reminder.audience or {}
     form_pk = audience.get("form_pk")
     if audience.get("kind") not in ("not_started", "draft", "not_submitted") or not isinstance(form_pk, int):
         return None
     label = CONTINUE_BUTTON if audience["kind"] == "draft" else START_BUTTON
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=i18n.gettext(_msgid(label), locale=language), callback_data=SurveyOpen(form_pk=form_pk).pack()
-                )
-            ]
-        ]
-    )
-
-
-def _msgid(lazy) -> str:
-    # aiogram's LazyProxy keeps the msgid as its first argument.
-    return lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
+    return SurveyButton(i18n.gettext(label, locale=language), form_pk)
 
 
 async def new_draft(session: AsyncSession, coordinator: int) -> Reminder:
@@ -148,7 +136,9 @@ async def set_text(session: AsyncSession, reminder_id: int, language: str, text:
     return reminder
 
 
-async def set_template(session: AsyncSession, reminder_id: int, key: str, args: dict | None = None) -> Reminder:
+async def set_template(
+    session: AsyncSession, reminder_id: int, key: str, args: dict[str, Any] | None = None
+) -> Reminder:
     """Use a catalog template (typed texts are dropped)."""
     if key not in TEMPLATES:
         raise ValueError(key)
@@ -161,7 +151,7 @@ async def set_template(session: AsyncSession, reminder_id: int, key: str, args: 
 
 
 async def set_audience(
-    session: AsyncSession, reminder_id: int, audience: dict, default_language: str, refine: bool = False
+    session: AsyncSession, reminder_id: int, audience: dict[str, Any], default_language: str, refine: bool = False
 ) -> tuple[Reminder, int]:
     """Choose who receives the reminder (or, with `refine`, add a refinement to the chosen audience);
     returns how many members that is right now."""
@@ -281,7 +271,7 @@ async def cancel_scheduled(session: AsyncSession, reminder_id: int) -> bool:
 @dataclass
 class ReminderReport:
     reminder: Reminder
-    counts: dict[str, int]
+    counts: dict[DeliveryStatus, int]
 
 
 async def report(session: AsyncSession, limit: int = 10) -> list[ReminderReport]:
@@ -307,6 +297,8 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
         repo = ReminderRepository(session)
         for schedule in await repo.due_schedules(now):
             run_at = schedule.next_run_at
+            if run_at is None:  # due_schedules() returns none of these
+                continue
             if not await repo.occurrence_exists(schedule.id, run_at):
                 await repo.add_reminder(
                     schedule.created_by,
@@ -326,6 +318,8 @@ async def queue_due(session: AsyncSession, now: datetime, default_language: str,
             if not await repo.start_reminder(reminder_id, now):
                 continue
             reminder = await repo.reminder(reminder_id)
+            if reminder is None:
+                continue
             members = await repo.audience(reminder.audience, default_language, region_countries)
             queued += await OutboxRepository(session).queue_deliveries(
                 reminder.id,

@@ -138,7 +138,7 @@ async def _preview(
         lines += [html.escape(reminders.render(draft, lang, i18n, settings.default_language)), ""]
     button = reminders.survey_button(draft, lang, i18n)
     if button is not None:
-        lines.append(_("Under it, the button: {label}").format(label=html.escape(button.inline_keyboard[0][0].text)))
+        lines.append(_("Under it, the button: {label}").format(label=html.escape(button.label)))
     lines += [
         _("Recipients: {audience}.").format(audience=audience_text(draft.audience, forms, lang)),
         _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
