@@ -11,10 +11,10 @@ pytestmark = pytest.mark.slow  # `python -m bot chat` processes
 
 def test_a_survey_started_in_one_run_takes_answers_in_the_next(tmp_path):
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"}
-    # Sign up as a focal point, start the survey from the button onboarding offers, pick the country.
-    first = run_bot("chat", "--lang", "en", stdin="/start\nKenya\n1\n1\n1\n1\n", env=database)
+    # Sign up as a member, start the survey from the button onboarding offers, pick the country.
+    first = run_bot("chat", "--lang", "en", stdin="/start\nKenya\n1\n2\n/survey\n1\n1\n", env=database)
     assert first.returncode == 0, first.stderr
-    assert "[1] Start the survey ▶" in first.stdout
+    assert "[1] INSOP soil threshold values" in first.stdout
     assert "In what capacity are you answering?" in first.stdout
     second = run_bot("chat", "--lang", "en", stdin="1\n", env=database)
     assert second.returncode == 0, second.stderr
@@ -35,10 +35,10 @@ def test_a_number_presses_the_buttons_shown_in_the_previous_run(tmp_path):
     assert second.returncode == 0, second.stderr
     assert "(the last message with buttons, from your previous chat)\nDid you mean:\n[1] Kenya" in second.stdout
     assert "(edited) Country: Kenya." in second.stdout and "What is your role in the network?" in second.stdout
-    third = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="2\n", env=database)
+    third = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="2\n/profile\n", env=database)
     assert third.returncode == 0, third.stderr
-    assert "[2] Soil laboratory" in third.stdout and "(edited) Thank you, your profile is complete." in third.stdout
-    assert "INSOP soil laboratory SOP survey" in third.stdout  # the laboratory's survey: button 2 was pressed
+    assert "[2] INSOP member / other" in third.stdout and "(edited) Thank you, your profile is complete." in third.stdout
+    assert "Role: INSOP member / other" in third.stdout  # button 2 was pressed, not the first one
     # Another console user has no buttons of 42's: "1" is their text.
     other = run_bot("chat", "--lang", "en", "--user-id", "43", stdin="1\n", env=database)
     assert other.returncode == 0, other.stderr
