@@ -57,6 +57,13 @@ _ALIASES = {
     "holland": "NL",
     "great britain": "GB",
     "vatican": "VA",
+    # The United Kingdom's nations (a member of the UK answers for it), and the DRC's short English name.
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "dr congo": "CD",
+    "d r congo": "CD",
 }
 # CLDR regions that are not in ISO 3166-1 (Ascension, Canary Islands, Kosovo…): matched, but not offered in a form's list.
 _NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "XK"})

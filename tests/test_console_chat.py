@@ -37,7 +37,9 @@ def test_a_number_presses_the_buttons_shown_in_the_previous_run(tmp_path):
     assert "(edited) Country: Kenya." in second.stdout and "What is your role in the network?" in second.stdout
     third = run_bot("chat", "--lang", "en", "--user-id", "42", stdin="2\n/profile\n", env=database)
     assert third.returncode == 0, third.stderr
-    assert "[2] INSOP member / other" in third.stdout and "(edited) Thank you, your profile is complete." in third.stdout
+    assert (
+        "[2] INSOP member / other" in third.stdout and "(edited) Thank you, your profile is complete." in third.stdout
+    )
     assert "Role: INSOP member / other" in third.stdout  # button 2 was pressed, not the first one
     # Another console user has no buttons of 42's: "1" is their text.
     other = run_bot("chat", "--lang", "en", "--user-id", "43", stdin="1\n", env=database)

@@ -573,6 +573,14 @@ async def test_setrole_takes_a_username_and_a_country_and_explains_what_it_canno
         f"{user_id} is a coordinator: send /demote first to give them another role."
     ]
     await harness.send(coordinator(harness), f"/demote {user_id}")
+    # A coordinator named in COORDINATOR_IDS is one by configuration, whatever role their profile holds.
+    await harness.send(coordinator(harness), "/start")
+    assert await says(f"/setrole {COORDINATOR} focal_point Kenya") == [
+        f"{COORDINATOR} is a coordinator: send /demote first to give them another role."
+    ]
+    # Digits that are not ASCII ("²", Arabic-Indic) are no Telegram id: no crash, no member changed.
+    assert await says("/setrole ² lab") == ["I know no member ². They need to send /start to the bot first."]
+    assert (await says(f"/promote {''.join(chr(0x660 + int(d)) for d in str(user_id))}"))[0].startswith("I know no")
     assert await says(f"/setrole {user_id} lab Atlantis") == [
         "Which country did you mean: Antarctica? Please send /setrole again with its name."
     ]
@@ -1029,6 +1037,13 @@ async def test_a_schedule_follows_summer_time_in_the_coordinators_zone(harness, 
     assert week_after(datetime(2027, 10, 24, 7, 0, tzinfo=UTC), "Europe/Rome") == datetime(
         2027, 10, 31, 8, 0, tzinfo=UTC
     )  # and back to winter time in October
+    # 02:30 does not exist in Rome on 28 March 2027 (the clocks go from 02:00 to 03:00): the bot shows and
+    # schedules the moment the clocks then read, 03:30 summer time, not 02:30 "UTC+1".
+    texts = await _schedule_in(harness, coco, "Rome", "28/03/2027 02:30", "Once")
+    assert texts[0].startswith("First sending: Mar 28, 2027, 3:30:00 AM (Rome, UTC+2).")
+    assert (await _latest_thanks_to_malta(harness)).scheduled_for.replace(tzinfo=UTC) == datetime(
+        2027, 3, 28, 1, 30, tzinfo=UTC
+    )
 
 
 def test_zone_buttons_name_the_cities_in_the_coordinators_language(i18n):
@@ -1075,6 +1090,10 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
         assert "type the date and time (Lagos, UTC+1), for example 15/12/2026 09:00" in sent_texts(calls)[-1]
         assert "already passed" in sent_texts(await harness.send(coco, "01/01/2001 10:00"))[-1]
         assert "as day/month/year" in sent_texts(await harness.send(coco, "next tuesday"))[-1]
+        for far in ("31/12/9999 23:30", "01/01/0001 00:00"):  # no overflow converting them to UTC
+            assert sent_texts(await harness.send(coco, far))[-1] == (
+                "Please type a date within the next five years (Lagos, UTC+1)."
+            )
         calls = await harness.send(coco, "03/06/2030 10:30")
         assert sent_texts(calls)[-1] == (
             "First sending: Jun 3, 2030, 10:30:00\u202fAM (Lagos, UTC+1). Send it once at that time, or every week?"

@@ -15,6 +15,7 @@ from bot.countries import (
     country_name,
     exact_country,
     match_country,
+    read_country,
     un_names,
 )
 from bot.lookup import read_thresholds_csv
@@ -285,3 +286,11 @@ def test_the_use_cases_import_no_aiogram():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "coord_reminders" in services and result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("England", "GB"), ("Scotland", "GB"), ("Wales", "GB"), ("DR Congo", "CD")]
+)
+def test_the_names_people_use_for_the_uk_and_the_drc_read_exactly(typed, code):
+    """Typed at sign-up, these offered Greece, Estonia or the other Congo first."""
+    assert read_country(typed) == (code, [])

@@ -6,6 +6,7 @@ Each function owns its transaction; reminders live in `bot.services.coord_remind
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
@@ -82,7 +83,9 @@ _BIGINT_MAX = 2**63 - 1
 
 
 def _is_id(reference: str) -> bool:
-    return reference.lstrip("-").isdigit()
+    """A Telegram id as typed: ASCII digits only ("²" and "١٠١" are digits to `str.isdigit`, not ids)."""
+    digits = reference.removeprefix("-")
+    return digits.isascii() and digits.isdigit()
 
 
 async def _lookup(repo: RoleRepository, reference: str) -> Member | None:
@@ -140,12 +143,19 @@ class RoleSet:
     old_country: str | None
 
 
-async def set_member_role(session: AsyncSession, reference: str, role: str, country: str | None, by: int) -> RoleSet:
+async def set_member_role(
+    session: AsyncSession,
+    reference: str,
+    role: str,
+    country: str | None,
+    by: int,
+    configured_coordinators: Collection[int] = (),
+) -> RoleSet:
     """A coordinator sets a member's role (and country, given or kept), in one transaction, recording who did it.
 
     A national focal point needs a country: the one given, else the member's own (NotAllowed "no country").
-    Coordinators are changed with /promote and /demote only (NotAllowed "coordinator"); a change that changes
-    nothing is NotAllowed "unchanged".
+    Coordinators (promoted, or configured in COORDINATOR_IDS) are changed with /promote and /demote or the
+    configuration only (NotAllowed "coordinator"); a change that changes nothing is NotAllowed "unchanged".
     """
     if role not in SETTABLE_ROLES:
         raise ValueError(f"role {role!r} is not set with /setrole")
@@ -154,7 +164,7 @@ async def set_member_role(session: AsyncSession, reference: str, role: str, coun
         member = await _lookup(repo, reference)
         if member is None:
             raise NotFound(reference)
-        if member.role == Role.COORDINATOR:
+        if member.role == Role.COORDINATOR or member.telegram_id in configured_coordinators:
             raise NotAllowed("coordinator")
         new_country = country.upper() if country else member.country
         if role == Role.FOCAL_POINT and not new_country:

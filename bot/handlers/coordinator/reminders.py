@@ -242,16 +242,34 @@ async def _choose_audience(
     await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
 
 
+# How far ahead a reminder can be scheduled (and a weekly one run until).
+SCHEDULE_HORIZON = timedelta(days=5 * 366)
+
+
+class _OutOfRange(ValueError):
+    """A readable date that is not within the next five years (year 9999 would not even convert to UTC)."""
+
+
 def _parse_when(text: str, zone: str = "UTC") -> datetime | None:
     """A typed date and time on the clocks of the coordinator's time zone (its summer time included):
-    2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026."""
+    2026-12-01 09:00, 01/12/2026 09:00, 1.12.2026. A time the clocks skip (02:30 on the night summer time
+    starts) reads as the moment it names, shown as the clocks show it then (03:30). Raises _OutOfRange for a
+    date before 2000 or beyond SCHEDULE_HORIZON (a past date after that is the caller's to refuse)."""
     text = text.strip().replace("T", " ").removesuffix("UTC").removesuffix("Z").strip()
     for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=ZoneInfo(zone))
+            typed = datetime.strptime(text, pattern)
         except ValueError:
             continue
+        tz = ZoneInfo(zone)
+        if typed.year < 2000 or typed - datetime.now(tz).replace(tzinfo=None) > SCHEDULE_HORIZON:
+            raise _OutOfRange(text)
+        return typed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     return None
+
+
+def _out_of_range(zone: str, lang: str) -> str:
+    return _("Please type a date within the next five years ({zone}).").format(zone=zone_label(zone, lang))
 
 
 def _zone(data: dict) -> str:
@@ -280,7 +298,11 @@ async def reminder_when(
     """The typed date and time (UTC) of a scheduled reminder."""
     data = await state.get_data()
     zone = _zone(data)
-    when = _parse_when(message.text, zone)
+    try:
+        when = _parse_when(message.text, zone)
+    except _OutOfRange:
+        await message.answer(_out_of_range(zone, i18n.current_locale))
+        return
     if when is None:
         await message.answer(
             _(
@@ -314,7 +336,11 @@ async def reminder_until(
     """The typed last date of a weekly reminder."""
     data = await state.get_data()
     zone = _zone(data)
-    until = _parse_when(message.text, zone)
+    try:
+        until = _parse_when(message.text, zone)
+    except _OutOfRange:
+        await message.answer(_out_of_range(zone, i18n.current_locale))
+        return
     when = datetime.fromisoformat(data["when"]) if data.get("when") else None
     if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
         await message.answer(

@@ -189,7 +189,9 @@ async def setrole(
                 )
             return
     try:
-        result = await coordination.set_member_role(session, reference, role, country, message.from_user.id)
+        result = await coordination.set_member_role(
+            session, reference, role, country, message.from_user.id, settings.coordinator_ids
+        )
     except coordination.NotFound:
         await message.answer(
             _("I know no member {who}. They need to send /start to the bot first.").format(who=_who(reference))
