@@ -419,6 +419,14 @@ async def test_start_offers_the_paused_draft_and_onboarding_offers_the_survey(ha
     assert last_buttons(calls) == ["Start the survey ▶"]
     calls = await harness.press(user, "Start the survey")
     assert "Which country do you represent?" in last_text(calls)
+    # A member who signs up (the threshold survey is offered to members too) gets the same button.
+    newcomer = harness.user(user_id + 300_000)
+    await harness.send(newcomer, "/start")
+    await harness.send(newcomer, "Kenya")
+    await harness.press(newcomer, "Kenya")
+    calls = await harness.press(newcomer, "INSOP member / other")
+    assert "A survey is waiting for you: “INSOP soil threshold values”." in last_text(calls)
+    assert last_buttons(calls) == ["Start the survey ▶"]
     await harness.press(user, "Kenya")
     await harness.send(user, "Analyst")
     await harness.send(user, "/cancel")

@@ -115,7 +115,9 @@ async def _offer_survey(
         for offer in await surveys.offers(session, forms, member, coordinator, language)
         if offer.draft is None and not offer.submitted
     ]
-    if waiting and member.role in (Role.FOCAL_POINT, Role.LAB):
+    # Every survey offered to the member's role (a member may answer the threshold survey too); coordinators
+    # find theirs under /survey rather than on every /start.
+    if waiting and not coordinator:
         await message.answer(
             _("A survey is waiting for you: “{title}”.").format(title=html.escape(_(waiting[0].title))),
             reply_markup=start_survey_keyboard(waiting[0].form.id),
