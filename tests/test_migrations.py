@@ -61,19 +61,26 @@ async def test_0008_steps_down_focal_points_no_coordinator_appointed(old_databas
         "invited elsewhere": ("focal_point", "GH", "inv-ke-fp"),  # changed their country after the invite
         "lab invite": ("focal_point", "KE", "inv-ke-lab"),
         "unused invite": ("focal_point", "KE", "inv-unused"),
+        "forwarded a": ("focal_point", "KE", "inv-ke-fwd"),  # one redeemed it, the other found it used:
+        "forwarded b": ("focal_point", "KE", "inv-ke-fwd"),  # the data cannot tell which
         "lab": ("lab", "KE", None),
         "coordinator": ("coordinator", "KE", None),
+        "promoted self-declared": ("coordinator", "KE", None),  # was focal point (self-chosen) when promoted
         "no role yet": (None, None, None),
     }
     async with old_database.begin() as connection:
         await connection.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "0007"))
         tables = await connection.run_sync(
-            lambda sync: {name: sa.Table(name, sa.MetaData(), autoload_with=sync) for name in ("members", "invites")}
+            lambda sync: {
+                name: sa.Table(name, sa.MetaData(), autoload_with=sync)
+                for name in ("members", "invites", "role_changes")
+            }
         )
         for code, role, uses in (
             ("inv-ke-fp", "focal_point", 1),
             ("inv-ke-lab", "lab", 1),
             ("inv-unused", "focal_point", 0),
+            ("inv-ke-fwd", "focal_point", 1),
         ):
             await connection.execute(
                 tables["invites"]
@@ -106,6 +113,16 @@ async def test_0008_steps_down_focal_points_no_coordinator_appointed(old_databas
                     muted=False,
                 )
             )
+        promoted_id = (
+            await connection.execute(sa.text("SELECT id FROM members WHERE name = 'promoted self-declared'"))
+        ).scalar()
+        await connection.execute(
+            tables["role_changes"]
+            .insert()
+            .values(
+                member_id=promoted_id, old_role="focal_point", new_role="coordinator", changed_by=900, changed_at=now
+            )
+        )
 
     await ensure_database(old_database)  # what every command does at start
 
@@ -126,19 +143,45 @@ async def test_0008_steps_down_focal_points_no_coordinator_appointed(old_databas
         "invited elsewhere": "member",
         "lab invite": "member",
         "unused invite": "member",
+        "forwarded a": "member",
+        "forwarded b": "member",
         "lab": "lab",
         "coordinator": "coordinator",
+        "promoted self-declared": "coordinator",
         "no role yet": None,
     }
-    assert [tuple(change) for change in changes] == [
-        (name, "focal_point", "member", 0)
-        for name in sorted(("self-declared", "other deep link", "invited elsewhere", "lab invite", "unused invite"))
-    ]
+    stepped_down = (
+        "self-declared",
+        "other deep link",
+        "invited elsewhere",
+        "lab invite",
+        "unused invite",
+        "forwarded a",
+        "forwarded b",
+    )
+    assert sorted(tuple(change) for change in changes) == sorted(
+        [(name, "focal_point", "member", 0) for name in stepped_down]
+        + [
+            ("promoted self-declared", "focal_point", "coordinator", 900),  # recorded at 0007
+            ("promoted self-declared", "focal_point", "member", 0),  # the role to come back to, by the migration
+        ]
+    )
+    # /demote gives the promoted one "member" back, not the focal-point role they had picked themselves.
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.repositories.roles import RoleRepository
+
+    async with AsyncSession(old_database) as session:
+        promoted = (
+            await session.execute(sa.text("SELECT id FROM members WHERE name = 'promoted self-declared'"))
+        ).scalar()
+        assert await RoleRepository(session).role_before_promotion(promoted) == "member"
 
     # Back down to 0007: the role comes back and the migration's changes go.
     async with old_database.begin() as connection:
         await connection.run_sync(lambda sync: command.downgrade(_alembic_config(sync), "0007"))
         assert (
             await connection.execute(sa.text("SELECT count(*) FROM members WHERE role = 'focal_point'"))
-        ).scalar() == 6
-        assert (await connection.execute(sa.text("SELECT count(*) FROM role_changes"))).scalar() == 0
+        ).scalar() == 8
+        # Only the promotion recorded before 0008 is left.
+        assert (await connection.execute(sa.text("SELECT count(*) FROM role_changes"))).scalar() == 1

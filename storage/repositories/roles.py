@@ -35,13 +35,31 @@ class RoleRepository:
         return change
 
     async def role_before_promotion(self, member_id: int) -> str | None:
-        """The role the member had before their latest promotion to coordinator."""
-        return await self.session.scalar(
-            select(RoleChange.old_role)
+        """The role the member had before their latest promotion to coordinator: "member" for a focal-point role
+        migration 0008 found self-declared after that promotion (recorded as focal_point -> member by 0)."""
+        promotion = await self.session.scalar(
+            select(RoleChange)
             .where(RoleChange.member_id == member_id, RoleChange.new_role == Role.COORDINATOR)
             .order_by(RoleChange.id.desc())
             .limit(1)
         )
+        if promotion is None:
+            return None
+        if promotion.old_role == Role.FOCAL_POINT:
+            stepped_down = await self.session.scalar(
+                select(RoleChange.id)
+                .where(
+                    RoleChange.member_id == member_id,
+                    RoleChange.id > promotion.id,
+                    RoleChange.changed_by == 0,
+                    RoleChange.old_role == Role.FOCAL_POINT,
+                    RoleChange.new_role == Role.MEMBER,
+                )
+                .limit(1)
+            )
+            if stepped_down is not None:
+                return Role.MEMBER
+        return promotion.old_role
 
     async def role_changes(self, member_id: int) -> list[RoleChange]:
         """The member's role history, oldest first."""

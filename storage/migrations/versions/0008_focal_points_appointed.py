@@ -7,9 +7,16 @@ A member keeps the role only when the data shows a coordinator gave it: the invi
 Everyone else who holds it becomes "member", with a role change recorded (`changed_by` 0: this migration)
 so /mydata shows it and a coordinator can confirm them again with /setrole.
 
+An invite link is forwarded: everyone who opened it keeps its code as their start payload, and the ones who
+found it used up picked the role (and maybe the invite's country) themselves. When more focal points of the
+invite's country carry a code than the invite had uses, the data cannot tell who redeemed it, and none of
+them keeps the role by it.
+
 Before this revision role changes were only /promote and /demote: a role change to focal point was a
 demotion restoring the role held before the promotion, which says nothing about who gave that role, so
-it is not taken as a coordinator's confirmation.
+it is not taken as a coordinator's confirmation. A promoted coordinator who was a self-declared focal
+point gets the same role change recorded (their role stays coordinator): /demote then gives them
+"member" back, not the role they had picked (`RoleRepository.role_before_promotion`).
 
 Revision ID: 0008
 Revises: 0007
@@ -43,6 +50,7 @@ invites = sa.table(
 )
 role_changes = sa.table(
     "role_changes",
+    sa.column("id", sa.Integer),
     sa.column("member_id", sa.Integer),
     sa.column("old_role", sa.String),
     sa.column("new_role", sa.String),
@@ -52,6 +60,7 @@ role_changes = sa.table(
 
 
 def upgrade() -> None:
+    carriers = members.alias("carriers")
     invited = (
         sa.select(invites.c.code)
         .where(
@@ -59,6 +68,15 @@ def upgrade() -> None:
             invites.c.role == "focal_point",
             invites.c.country == members.c.country,
             invites.c.uses > 0,
+            # A forwarded link: more members started with it than it could be used by.
+            invites.c.uses
+            >= sa.select(sa.func.count())
+            .where(
+                carriers.c.start_payload == invites.c.code,
+                carriers.c.country == invites.c.country,
+                carriers.c.role.in_(("focal_point", "coordinator")),
+            )
+            .scalar_subquery(),
         )
         .exists()
     )
@@ -69,7 +87,20 @@ def upgrade() -> None:
             sa.select(members.c.id).where(members.c.role == "focal_point", ~invited).order_by(members.c.id)
         )
     ]
-    if not self_declared:
+    # Coordinators promoted from a focal-point role nobody gave them: recorded, so /demote does not give it back.
+    promoted = []
+    for row in connection.execute(
+        sa.select(members.c.id).where(members.c.role == "coordinator", ~invited).order_by(members.c.id)
+    ):
+        before = connection.execute(
+            sa.select(role_changes.c.old_role)
+            .where(role_changes.c.member_id == row.id, role_changes.c.new_role == "coordinator")
+            .order_by(role_changes.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if before == "focal_point":
+            promoted.append(row.id)
+    if not self_declared and not promoted:
         return
     now = datetime.now(UTC)
     connection.execute(
@@ -77,10 +108,11 @@ def upgrade() -> None:
         [
             {"member_id": member_id, "old_role": "focal_point", "new_role": "member", "changed_by": MIGRATION,
              "changed_at": now}
-            for member_id in self_declared
+            for member_id in self_declared + promoted
         ],
     )
-    connection.execute(members.update().where(members.c.id.in_(self_declared)).values(role="member"))
+    if self_declared:
+        connection.execute(members.update().where(members.c.id.in_(self_declared)).values(role="member"))
 
 
 def downgrade() -> None:
