@@ -364,6 +364,9 @@ async def test_single_use_invite_presets_country_and_role_then_is_used_up(harnes
     assert texts[-1] == "A survey is waiting for you: “INSOP soil threshold values”."  # under it [Start the survey ▶]
     member = await scalar(harness, select(Member).where(Member.telegram_id == user_id))
     assert (member.country, member.role, member.is_onboarded) == ("KE", "focal_point", True)
+    # Who made them focal point is on record, as for /setrole: the coordinator who wrote the invite.
+    change = await scalar(harness, select(RoleChange).where(RoleChange.member_id == member.id))
+    assert (change.old_role, change.new_role, change.changed_by) == (None, "focal_point", COORDINATOR)
 
     late = harness.user(user_id + 100_000, language="en", name="Otieno")
     texts = harness.texts(await harness.send(late, f"/start {code}"))

@@ -255,8 +255,9 @@ async def apply_invite(repo: InviteRepository, member: Member, code: str) -> boo
     if invite is None or not await repo.use_invite(code, utcnow()):
         return False
     member.country = invite.country
-    if member.role != Role.COORDINATOR:
-        member.role = invite.role
+    if member.role != Role.COORDINATOR and member.role != invite.role:
+        # Recorded as the invite's author's doing: who made whom a focal point (or a lab) is in role_changes.
+        await RoleRepository(repo.session).change_role(member, invite.role, invite.created_by)
     member.onboarded_at = utcnow()
     return True
 
