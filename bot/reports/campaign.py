@@ -14,6 +14,7 @@ from bot.reports.indicators import (
     compute_indicators,
     counted_answers,
     region_progress,
+    submission_country,
     targeted_from_members,
 )
 from bot.reports.regions import REGIONS
@@ -64,9 +65,18 @@ def summarize_campaign(
     (a dict, or JSON text for submitted ones); `members` have country and role.
     """
     by_form: dict[str, FormStats] = {form_id: FormStats(form_id, title or form_id) for form_id, title in forms}
+    submitted = [row for row in rows if row["status"] == SUBMITTED]
+    thresholds = decode_answers([row for row in submitted if row["form_id"] == THRESHOLD_FORM_ID])
+    labs = decode_answers([row for row in submitted if row["form_id"] == LAB_FORM_ID])
+    # A submitted answer counts under the country it answers about (a focal point may answer for another).
+    country_keys = {THRESHOLD_FORM_ID: "threshold_country", LAB_FORM_ID: "lab_country"}
     for row in rows:
         stats = by_form.setdefault(row["form_id"], FormStats(row["form_id"], row["form_id"]))
-        country = (row["country"] or "").upper()
+        key = country_keys.get(row["form_id"])
+        if row["status"] == SUBMITTED and key is not None:
+            country = submission_country(row, key)
+        else:
+            country = (row["country"] or "").upper()
         region = regions.get(country, "")
         cell = stats.by_region.setdefault(region, {}).setdefault(country, [0, 0])
         if row["status"] == SUBMITTED:
@@ -75,9 +85,6 @@ def summarize_campaign(
         else:
             stats.drafts += 1
             cell[1] += 1
-    submitted = [row for row in rows if row["status"] == SUBMITTED]
-    thresholds = decode_answers([row for row in submitted if row["form_id"] == THRESHOLD_FORM_ID])
-    labs = decode_answers([row for row in submitted if row["form_id"] == LAB_FORM_ID])
     targeted = targeted_from_members(members)
     draft_countries = {
         row["country"]

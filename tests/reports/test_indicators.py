@@ -372,3 +372,19 @@ def test_a_focal_point_answering_about_another_country_counts_there_and_is_offic
     # A real focal point of the Netherlands is not replaced by it.
     nl_focal = dict(nl_member, id=3, role="focal_point", submitted_at=at(1), data={"country": "NL", **FOCAL_CAPACITY})
     assert latest_by_country([nl_focal, kenya_focal_on_nl])["NL"]["id"] == 3
+
+
+def test_stats_count_a_submission_under_the_country_it_answers_about():
+    """A member registered in Congo who answered about the DR Congo: /stats counts the answer under the DRC."""
+    import json
+
+    from bot.reports.campaign import summarize_campaign
+
+    regions = load_regions()
+    rows = [
+        {"form_id": "insop_thresholds", "status": "submitted", "country": "CG", "data": json.dumps({"country": "CD"})},
+        {"form_id": "insop_thresholds", "status": "draft", "country": "CG", "data": None},
+    ]
+    stats = summarize_campaign([("insop_thresholds", "Thresholds")], rows, [], regions)
+    cells = {country: cell for region in stats.forms[0].by_region.values() for country, cell in region.items()}
+    assert cells == {"CD": [1, 0], "CG": [0, 1]}
