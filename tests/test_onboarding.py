@@ -244,3 +244,13 @@ async def test_a_member_changing_role_in_the_profile_is_offered_no_focal_point(h
     calls = await harness.press(user, data="role:focal_point")
     assert harness.texts(calls) == ["This choice is not available."]
     assert (await stored(harness, user_id)).role == "lab"
+
+
+async def test_a_lookup_typed_for_the_role_is_answered_and_the_role_asked_again(harness, user_id):
+    user, _calls = await at_role_question(harness, user_id)
+    calls = await harness.send(user, "cadmium kenya")
+    texts = harness.texts(calls)
+    assert any("Cadmium" in text for text in texts[:-1]), texts  # the lookup's answer
+    assert texts[-1].startswith("I answered that as a lookup; it is not saved as your role.\nWhat is your role")
+    assert button_labels(last_sent(calls)) == ["Soil laboratory", "INSOP member / other"]
+    assert (await stored(harness, user_id)).role is None

@@ -348,9 +348,16 @@ async def country_typed(
 
 
 async def role_missing(
-    message: Message, session: AsyncSession, i18n: I18n, forms: FormCache, settings: Settings
+    message: Message,
+    member: Member,
+    session: AsyncSession,
+    i18n: I18n,
+    forms: FormCache,
+    settings: Settings,
+    catalog: ThresholdCatalog,
 ) -> None:
-    """The member typed their role instead of pressing a button: matched like a survey answer, else the buttons again."""
+    """The member typed their role instead of pressing a button: matched like a survey answer, else the buttons
+    again; a lookup typed instead ("cadmium kenya") is answered as one, and the role asked again."""
     from bot.survey.matching import match_choice
 
     labels = role_labels()
@@ -366,6 +373,15 @@ async def role_missing(
     )
     if role == Role.FOCAL_POINT:
         await message.answer(role_question(), reply_markup=role_keyboard())
+        return
+    if role is None and surveys.names_a_pollutant(message.text or ""):
+        from bot.handlers.lookup import answer_lookup
+
+        await answer_lookup(message, message.text or "", member, session, catalog, i18n)
+        await message.answer(
+            _("I answered that as a lookup; it is not saved as your role.") + "\n" + role_question(),
+            reply_markup=role_keyboard(),
+        )
         return
     if role is None:
         await message.answer(_("Please choose your role with one of the buttons:"), reply_markup=role_keyboard())
