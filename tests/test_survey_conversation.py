@@ -456,6 +456,10 @@ async def test_profile_changes_country_and_role_later(harness, user_id):
     async with harness.storage.sessionmaker() as session:
         member = await session.scalar(select(Member).where(Member.telegram_id == user_id))
     assert (member.country, member.role) == ("GH", "lab")
+    # A forged profile button is refused, not taken as "Change language".
+    calls = await harness.press(user, data="prf:zzz")
+    assert [call.text for call in calls if call.method == "answerCallbackQuery"] == ["This button is no longer active."]
+    assert not [call for call in calls if call.method == "sendMessage"]
 
 
 async def test_the_focal_point_is_told_when_a_coordinator_approves_or_rejects_a_value(harness, user_id):

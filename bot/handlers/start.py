@@ -428,6 +428,9 @@ async def edit_profile(
     i18n: I18n,
 ) -> None:
     """Ask for the new country, role or language."""
+    if callback_data.what not in ("country", "role", "language"):
+        callback_answer.text = _("This button is no longer active.")
+        return
     if member is None or not member.is_onboarded or query.message is None:
         callback_answer.text = _("Please set up your profile first: send /start.")
         callback_answer.show_alert = True
@@ -437,11 +440,14 @@ async def edit_profile(
         callback_answer.text = _confirmed_role_note()
         callback_answer.show_alert = True
         return
+    if callback_data.what == "role" and member.role == Role.COORDINATOR:
+        callback_answer.text = _("This button is no longer active.")  # coordinators are changed by /demote
+        return
     await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.what == "country":
         await state.set_state(ProfileStates.country)
         await query.message.answer(_ask_country())
-    elif callback_data.what == "role" and member.role != Role.COORDINATOR:
+    elif callback_data.what == "role":
         await query.message.answer(role_question(), reply_markup=role_keyboard())
     else:
         await query.message.answer(
