@@ -376,6 +376,13 @@ async def test_single_use_invite_presets_country_and_role_then_is_used_up(harnes
     assert late_member.country is None and late_member.role is None
 
 
+async def test_no_focal_point_invite_for_a_place_that_is_not_an_fao_member(harness):
+    texts = harness.texts(await harness.send(coordinator(harness), "/invite Kosovo focal_point"))
+    assert texts == ["Kosovo is not an FAO member nation: national focal points are appointed for member nations only."]
+    texts = harness.texts(await harness.send(coordinator(harness), "/invite Kosovo lab"))
+    assert texts[0].startswith("Invite link for a Soil laboratory in Kosovo")
+
+
 async def test_multi_use_invite_works_for_several_and_expired_one_for_none(harness, user_id):
     code = invite_code(harness.texts(await harness.send(coordinator(harness), "/invite KE lab multi 60"))[0])
     for offset in (0, 100_000):
@@ -584,6 +591,9 @@ async def test_setrole_takes_a_username_and_a_country_and_explains_what_it_canno
     # Digits that are not ASCII ("²", Arabic-Indic) are no Telegram id: no crash, no member changed.
     assert await says("/setrole ² lab") == ["I know no member ². They need to send /start to the bot first."]
     assert (await says(f"/promote {''.join(chr(0x660 + int(d)) for d in str(user_id))}"))[0].startswith("I know no")
+    assert await says(f"/setrole {user_id} focal_point Kosovo") == [
+        "Kosovo is not an FAO member nation: national focal points are appointed for member nations only."
+    ]
     assert await says(f"/setrole {user_id} lab Atlantis") == [
         "Which country did you mean: Antarctica? Please send /setrole again with its name."
     ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.countries import FAO_MEMBERS
 from bot.heavy import HeavyWork
 from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, normalize_row
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
@@ -153,7 +154,8 @@ async def set_member_role(
 ) -> RoleSet:
     """A coordinator sets a member's role (and country, given or kept), in one transaction, recording who did it.
 
-    A national focal point needs a country: the one given, else the member's own (NotAllowed "no country").
+    A national focal point needs a country: the one given, else the member's own (NotAllowed "no country"),
+    and one of FAO's member nations (NotAllowed "not a member nation").
     Coordinators (promoted, or configured in COORDINATOR_IDS) are changed with /promote and /demote or the
     configuration only (NotAllowed "coordinator"); a change that changes nothing is NotAllowed "unchanged".
     """
@@ -169,6 +171,8 @@ async def set_member_role(
         new_country = country.upper() if country else member.country
         if role == Role.FOCAL_POINT and not new_country:
             raise NotAllowed("no country")
+        if role == Role.FOCAL_POINT and new_country not in FAO_MEMBERS:
+            raise NotAllowed("not a member nation", new_country)  # Antarctica, Kosovo: no national focal point
         old_role, old_country = member.role, member.country
         if (old_role, old_country) == (role, new_country):
             raise NotAllowed("unchanged")
@@ -214,6 +218,8 @@ async def create_invite(
         raise ValueError(f"role {role!r} cannot be preset by an invite")
     if not MIN_INVITE_DAYS <= days <= MAX_INVITE_DAYS:
         raise ValueError(f"an invite is valid for {MIN_INVITE_DAYS} to {MAX_INVITE_DAYS} days, not {days}")
+    if role == Role.FOCAL_POINT and country.upper() not in FAO_MEMBERS:
+        raise NotAllowed("not a member nation", country.upper())
     async with session.begin():
         code = INVITE_PREFIX + secrets.token_urlsafe(9)
         return await InviteRepository(session).add_invite(

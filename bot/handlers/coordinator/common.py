@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.countries import country_name
 from bot.limits import fit_utf16
 from bot.services import coordination, members
 from storage.models import Member, Role
@@ -114,3 +115,10 @@ class Tr:
 async def survey_forms(session: AsyncSession) -> list:
     """The published surveys (latest version of each), as /export and the reminders list them."""
     return await coordination.exportable_forms(session)
+
+
+def not_a_member_nation(country: str, lang: str) -> str:
+    """Why /setrole and /invite make no national focal point for Antarctica, Kosovo and the like."""
+    return _(
+        "{country} is not an FAO member nation: national focal points are appointed for member nations only."
+    ).format(country=html.escape(country_name(country, lang)))

@@ -23,6 +23,7 @@ from bot.handlers.coordinator.common import (
     CoordinatorStates,
     fit,
     format_moment,
+    not_a_member_nation,
     not_command,
     usage_html,
 )
@@ -256,8 +257,11 @@ async def invite_country_chosen(
 async def _create_invite(
     session: AsyncSession, bot: Bot, by: int, country: str, role: str, multi: bool, days: int, lang: str
 ) -> str:
-    """Store the invite; the message with its link."""
-    created = await coordination.create_invite(session, by, country, role, multi, days)
+    """Store the invite; the message with its link (or why a focal point cannot be invited for this country)."""
+    try:
+        created = await coordination.create_invite(session, by, country, role, multi, days)
+    except coordination.NotAllowed:
+        return not_a_member_nation(country, lang)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={created.code}"
     uses = _("anyone with the link can use it") if multi else _("one person can use it")

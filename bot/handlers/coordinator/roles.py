@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import register_coordinator_commands, remove_coordinator_commands
 from bot.config import Settings
 from bot.countries import country_name, read_country
-from bot.handlers.coordinator.common import ROLE_WORDS, fit, usage_html
+from bot.handlers.coordinator.common import ROLE_WORDS, fit, not_a_member_nation, usage_html
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
 from bot.services import coordination
@@ -198,7 +198,8 @@ async def setrole(
         )
         return
     except coordination.NotAllowed as error:
-        await message.answer(_setrole_refusal(str(error), reference, role, country, i18n.current_locale))
+        reason, *about = error.args
+        await message.answer(_setrole_refusal(reason, reference, role, (about or [country])[0], i18n.current_locale))
         return
     target = result.member
     await message.answer(
@@ -224,6 +225,8 @@ def _setrole_refusal(reason: str, reference: str, role: str, country: str | None
         return usage_html(
             _("{who} has no country yet. Add it, for example: <code>/setrole {who} focal_point Kenya</code>")
         ).format(who=_who(reference))
+    if reason == "not a member nation":
+        return not_a_member_nation(country or "", lang)
     return _("{who} already has the role: {role}.").format(
         who=_who(reference), role=_role_and_country(role, country, lang)
     )
