@@ -211,20 +211,29 @@ def _meta_cells(submission: dict[str, Any], include_telegram_ids: bool, country_
         submission.get("region") or region_of(country),
         submission.get("language"),
         _utc_iso(submission.get("submitted_at")),
-        submission.get("review_status") or _why_not_reviewed(submission.get("data") or {}),
+        "; ".join(part for part in (submission.get("review_status"), _why_not_reviewed(submission)) if part) or None,
     ]
     if include_telegram_ids:
         cells.append(submission.get("telegram_id"))
     return cells
 
 
-def _why_not_reviewed(data: dict[str, Any]) -> str | None:
-    """Why reported values of a submission are not in the review queue: the consent it gave (else nothing)."""
-    from bot.lookup.survey_entries import CONSENT_NAMED, publication_consent, reported_values
+def _why_not_reviewed(submission: dict[str, Any]) -> str | None:
+    """Why reported values of a submission are not in the review queue: the consent it gave, or the entries
+    that could not be read as values (else nothing). The coordinator reads it in the export's `_review_status`."""
+    from bot.lookup.survey_entries import CONSENT_NAMED, publication_consent, records_from_submission, reported_values
 
-    if isinstance(data, dict) and reported_values(data) and publication_consent(data) != CONSENT_NAMED:
+    data = submission.get("data") or {}
+    if not isinstance(data, dict) or not reported_values(data):
+        return None
+    if publication_consent(data) != CONSENT_NAMED:
         return f"not offered for review: consent {publication_consent(data)}"
-    return None
+    country = str(data.get("country") or submission.get("country") or "").upper()
+    submitted = submission.get("submitted_at")
+    if not country or not isinstance(submitted, datetime.datetime):
+        return None
+    _records, problems = records_from_submission(data, country, country, submitted, int(submission.get("id") or 0))
+    return ("not read: " + "; ".join(problems)) if problems else None
 
 
 def _utc_iso(moment: Any) -> str | None:

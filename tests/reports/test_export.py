@@ -204,6 +204,16 @@ def test_the_export_says_why_values_are_not_in_the_review_queue():
     assert statuses == ["pending", "not offered for review: consent aggregate"]
 
 
+def test_the_export_names_the_entries_that_could_not_be_read_as_values():
+    """Issue 16: every answer of a submitted survey reaches the review queue, or the coordinator is told why."""
+    unreadable = submission(id=14)
+    cadmium, lead = unreadable["data"]["threshold"]
+    unreadable["data"] = dict(unreadable["data"], threshold=[cadmium, dict(lead, value="abc")])
+    main = sheets(build_export(THRESHOLD_FORM, [unreadable]))["INSOP soil threshold values"]
+    status = dict(zip(main[0], main[1]))["_review_status"]
+    assert status.startswith("pending; not read: submission 14, entry 2: ") and "'abc'" in status
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
