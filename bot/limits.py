@@ -21,10 +21,11 @@ INLINE_KEYBOARD_BUTTONS = 100
 INLINE_KEYBOARD_ROW = 8
 # Documents sent as survey answers: Telegram lets a bot download files up to 20 MB, and a member
 # may keep at most MAX_MEMBER_DOCUMENTS documents taking MAX_MEMBER_DOCUMENT_BYTES in all (the
-# bytes are stored in the database, so one member cannot fill it).
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# bytes are stored in the database, so one member cannot fill it). Decimal megabytes, as the bot shows
+# sizes (bot.i18n.typography.file_size): "20 MB at most" means the largest file reads "20 MB".
+MAX_DOCUMENT_BYTES = 20_000_000
 MAX_MEMBER_DOCUMENTS = 30
-MAX_MEMBER_DOCUMENT_BYTES = 100 * 1024 * 1024
+MAX_MEMBER_DOCUMENT_BYTES = 100_000_000
 # Telegram documents no limit for a button's text, but clients cut long labels: keep them readable.
 BUTTON_TEXT_LIMIT = 120
 

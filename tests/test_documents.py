@@ -561,3 +561,15 @@ async def test_the_shipped_threshold_survey_takes_the_instruments_document(harne
     stored = next(value for path, value in answers.items() if path.endswith("instr_file"))
     assert stored["name"] == "soil-regulations.pdf" and stored["size"] == len(PDF)
     assert [document.id for document in await documents_of(harness, user_id)] == [stored["document"]]
+
+
+def test_the_largest_document_allowed_reads_as_the_limit_the_refusal_names(settings):
+    """Sizes are shown in decimal units: a file at the limit reads "20 MB", as "at most 20 MB" says (not "21 MB")."""
+    from bot.app import build_i18n
+    from bot.handlers.documents import refusal_text
+    from bot.limits import MAX_DOCUMENT_BYTES
+
+    i18n = build_i18n(settings)
+    with i18n.context(), i18n.use_locale("en"):
+        limit = refusal_text("too_big").rsplit(" ", 2)[-2]
+    assert file_size(MAX_DOCUMENT_BYTES, "en") == f"{limit} MB" == "20 MB"

@@ -23,7 +23,7 @@ from bot.services import documents, members, surveys
 from bot.services.surveys import FormCache
 from storage.models import Member
 
-_MB = 1024 * 1024
+_MB = 1_000_000  # decimal, as sizes are shown (bot.i18n.typography.file_size)
 
 
 def refusal_text(reason: str) -> str:

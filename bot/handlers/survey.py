@@ -49,7 +49,7 @@ _TYPE_HINTS = {
     "date": lambda: _("Type a date, for example 2024-05-31."),
     "file": lambda: _(
         "Send the document as a file in this chat: PDF, Word (DOCX), Excel (XLSX) or a picture, at most {limit} MB."
-    ).format(limit=MAX_DOCUMENT_BYTES // (1024 * 1024)),
+    ).format(limit=MAX_DOCUMENT_BYTES // 1_000_000),
 }
 # The shipped forms' titles (XLSForm titles have no translation columns): marked here so the
 # catalogs carry them; a title without a translation, e.g. an uploaded form's, shows as written.
