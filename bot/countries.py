@@ -63,6 +63,8 @@ _ALIASES = {
     "wales": "GB",
     "northern ireland": "GB",
     "dr congo": "CD",
+    "republic of the congo": "CG",
+    "republic of congo": "CG",
     "d r congo": "CD",
 }
 # CLDR regions that are not in ISO 3166-1 (Ascension, Canary Islands, Kosovo…): matched, but not offered in a form's list.
@@ -218,11 +220,18 @@ def _exact_names() -> dict[str, str]:
     return {name: codes.pop() for name, codes in owners.items() if len(codes) == 1}
 
 
+# Names people use for either of two countries: never taken as one without asking which.
+_AMBIGUOUS = {"congo": ("CG", "CD"), "korea": ("KR", "KP")}
+
+
 def exact_country(text: str) -> str | None:
-    """The country `text` names exactly: an ISO code, its name in one of the bot's languages, or a known alias."""
+    """The country `text` names exactly: an ISO code, its name in one of the bot's languages, or a known alias
+    ("Congo" and "Korea" name two countries, so none)."""
     query = fold(text)[:80]
     if len(query) == 2 and is_country(query):
         return query.upper()
+    if query in _AMBIGUOUS:
+        return None
     return _exact_names().get(query)
 
 
@@ -234,6 +243,8 @@ def match_country(text: str, limit: int = 3, cutoff: float = 70) -> list[tuple[s
     folded, codes = _names()
     if len(query) == 2 and query.upper() in codes:
         return [(query.upper(), 100.0)]
+    if query in _AMBIGUOUS:
+        return [(code, 100.0) for code in _AMBIGUOUS[query]]
     matches = process.extract(query, folded, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=cutoff)
     best: dict[str, float] = {}
     for _name, score, position in matches:

@@ -294,3 +294,9 @@ def test_the_use_cases_import_no_aiogram():
 def test_the_names_people_use_for_the_uk_and_the_drc_read_exactly(typed, code):
     """Typed at sign-up, these offered Greece, Estonia or the other Congo first."""
     assert read_country(typed) == (code, [])
+
+
+@pytest.mark.parametrize(("typed", "codes"), [("Congo", ["CG", "CD"]), ("Korea", ["KR", "KP"])])
+def test_a_name_two_countries_share_is_asked_never_taken(typed, codes):
+    """ "Congo" became the Republic of the Congo silently: a focal point of the DRC answered for Brazzaville."""
+    assert read_country(typed) == (None, [(code, 100.0) for code in codes])

@@ -254,3 +254,11 @@ async def test_a_lookup_typed_for_the_role_is_answered_and_the_role_asked_again(
     assert texts[-1].startswith("I answered that as a lookup; it is not saved as your role.\nWhat is your role")
     assert button_labels(last_sent(calls)) == ["Soil laboratory", "INSOP member / other"]
     assert (await stored(harness, user_id)).role is None
+
+
+async def test_congo_at_sign_up_offers_both_congos(harness, user_id):
+    user = harness.user(user_id, language="en")
+    await harness.send(user, "/start")
+    calls = await harness.send(user, "Congo")
+    labels = [b.text for call in calls if call.keyboard for row in call.keyboard.inline_keyboard for b in row]
+    assert labels[:2] == ["Congo", "Democratic Republic of the Congo"], labels
