@@ -73,7 +73,8 @@ async def test_mydata_names_the_step_in_progress(harness, user_id):
 
 
 async def test_mydata_trail_names_add_another_steps_as_the_survey_asked_them(harness, user_id):
-    """ "Add another key value?" answered Yes reads as that question and its button, not "chose yes"."""
+    """ "Add another key value?" answered Yes reads as that question and its button, not "chose yes", in
+    English, French and Arabic; in Arabic the survey title reads as /survey shows it."""
     user = harness.user(user_id, name="Zainab")
     await harness.onboard(user, "Kenya", "National focal point")
     await open_threshold_survey(harness, user)
@@ -94,6 +95,13 @@ async def test_mydata_trail_names_add_another_steps_as_the_survey_asked_them(har
     text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "choix yes" not in text and "choix no" not in text, text
     assert re.search(r"› Ajouter une autre entrée «\u202fValeur clé\u202f»\u202f\? · choix Oui\b", text), text
+    # In Arabic too, and the survey's title as /survey shows it.
+    await harness.send(user, "/language")
+    await harness.press(user, "العربية")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert "اختيار yes" not in text and "اختيار no" not in text, text
+    assert "اختيار نعم" in text, text
+    assert "القيم الحدية للتربة (INSOP)" in text and "INSOP soil threshold values" not in text, text
 
 
 async def test_mydata_in_french_names_the_survey_as_survey_does(harness, user_id):

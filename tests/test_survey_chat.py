@@ -476,3 +476,25 @@ async def test_a_multiple_choice_asked_again_shows_its_answer_ticked_and_done_ke
         "metals",
         "pesticides_current",
     ] not in draft.state["answers"].values()
+
+
+async def test_a_multiple_choice_opened_from_the_review_shows_its_answer_ticked(harness, user_id):
+    """Pressing an answer on the review to change it: the boxes show the answer, and Done keeps the ticks."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)  # covers agricultural land
+    await harness.send(user, "cadmium")
+    await key_value_after_pollutant(harness, user)
+    await finish_to_review(harness, user)
+    await harness.press(user, "Legal instrument or official guideline 1")
+    calls = await harness.press(user, "What does it cover?")
+    assert "Current answer: Agricultural land" in last_text(calls), last_text(calls)
+    keyboard = _keyboard_of_last_question(calls)
+    assert "☑ Agricultural land (selected)" in keyboard, keyboard
+    await harness.press(user, "Contaminated sites")
+    calls = await harness.press(user, "Done")
+    assert "Please check your answers" in "\n".join(harness.texts(calls))
+    draft = await draft_of(harness, user_id)
+    assert draft.state["answers"]["instrument[1]/instr_scope"] == ["agricultural", "contaminated_sites"]
