@@ -7,7 +7,13 @@ import re
 import pytest
 
 from tests.harness import BotHarness, rolled_back_storage
-from tests.survey_walk import answer_about_you, open_threshold_survey
+from tests.survey_walk import (
+    answer_about_you,
+    answer_status_with_values,
+    describe_instrument,
+    key_value_after_pollutant,
+    open_threshold_survey,
+)
 
 # What the listing showed before: question paths, choice names and codes as stored.
 RAW = re.compile(r"respondent/|resp_capacity|gsp_focal_point|has_thresholds|subnational_values|country: KE\b")
@@ -64,3 +70,53 @@ async def test_mydata_names_the_step_in_progress(harness, user_id):
     text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "ProfileStates" not in text and "Paso en curso: cambio de su país" in text, text
     assert "Función: Laboratorio de suelos" in text and "País: Kenya" in text
+
+
+async def test_mydata_trail_names_add_another_steps_as_the_survey_asked_them(harness, user_id):
+    """ "Add another key value?" answered Yes reads as that question and its button, not "chose yes", in
+    English, French and Arabic; in Arabic the survey title reads as /survey shows it."""
+    user = harness.user(user_id, name="Zainab")
+    await harness.onboard(user, "Kenya", "National focal point")
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)
+    await harness.send(user, "cadmium")
+    calls = await key_value_after_pollutant(harness, user)
+    asked = harness.texts(calls)[-1]
+    assert "<b>Add another Key value?</b>" in asked, asked  # the survey's own wording of the step
+    await harness.press(user, "Yes")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert "chose yes" not in text and "chose no" not in text, text
+    assert re.search(r"Legal instrument or official guideline 1 › Add another Key value\? · chose Yes\b", text), text
+    # In French, the step reads as the French survey asks it, and the button in French.
+    await harness.send(user, "/language")
+    await harness.press(user, "Français")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert "choix yes" not in text and "choix no" not in text, text
+    assert re.search(r"› Ajouter une autre entrée «\u202fValeur clé\u202f»\u202f\? · choix Oui\b", text), text
+    # In Arabic too, and the survey's title as /survey shows it.
+    await harness.send(user, "/language")
+    await harness.press(user, "العربية")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert "اختيار yes" not in text and "اختيار no" not in text, text
+    assert "اختيار نعم" in text, text
+    assert "القيم الحدية للتربة (INSOP)" in text and "INSOP soil threshold values" not in text, text
+
+
+async def test_mydata_in_french_names_the_survey_as_survey_does(harness, user_id):
+    """The title and the "add another" step read in /mydata as /survey shows them."""
+    user = harness.user(user_id, name="Zainab", language="fr")
+    await harness.onboard(user, "Kenya", "Point focal national")
+    survey_list = "\n".join(
+        button.text
+        for call in await harness.send(user, "/survey")
+        if call.keyboard is not None
+        for row in call.keyboard.inline_keyboard
+        for button in row
+    )
+    assert "INSOP – valeurs seuils pour les sols" in survey_list, survey_list
+    await harness.press(user, "INSOP")
+    text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert "<b>INSOP – valeurs seuils pour les sols" in text, text
+    assert "INSOP soil threshold values" not in text, text

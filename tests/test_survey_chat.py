@@ -437,3 +437,64 @@ async def test_progress_totals_never_change_as_key_values_and_instruments_are_ad
         same_unit = before[0] == after[0] and before[2] == after[2] and before[4] == after[4]
         if before[4] and after[4] and same_unit:
             assert after[3] > before[3], (before, after)  # forward within an entry, never back
+
+
+def _keyboard_of_last_question(calls) -> list[str]:
+    keyed = [call for call in calls if call.method == "sendMessage" and call.keyboard is not None]
+    return [button.text for row in keyed[-1].keyboard.inline_keyboard for button in row] if keyed else []
+
+
+async def test_a_multiple_choice_asked_again_shows_its_answer_ticked_and_done_keeps_what_is_ticked(harness, user_id):
+    """After /back (or a review edit) the boxes show the current answer: no box reads ☐ for an option that
+    counts, an untick removes it, and Done keeps exactly the ticked options."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await harness.press(user, "Yes, in force")
+    await harness.press(user, "No")  # no state or provincial values
+    await harness.press(user, "None")
+    await harness.press(user, "Done")
+    await harness.press(user, "Metals and metalloids")
+    calls = await harness.press(user, "Done")
+    assert "Agricultural land" in " ".join(_keyboard_of_last_question(calls))
+    calls = await harness.send(user, "/back")
+    assert "Current answer: Metals and metalloids" in last_text(calls), last_text(calls)
+    keyboard = _keyboard_of_last_question(calls)
+    assert "☑ Metals and metalloids (selected)" in keyboard, keyboard
+    assert not any(text.startswith("☐ Metals") for text in keyboard), keyboard
+    # Untick it, tick another group: Done keeps the other group only.
+    await harness.press(user, "☑ Metals and metalloids")
+    calls = await harness.press(user, "Pesticides in current use")
+    edited = [call for call in calls if call.method == "editMessageReplyMarkup"]
+    keyboard = [button.text for row in edited[-1].keyboard.inline_keyboard for button in row]
+    assert "☐ Metals and metalloids" in keyboard and "☑ Pesticides in current use (selected)" in keyboard, keyboard
+    calls = await harness.press(user, "Done")
+    assert "→ <b>Pesticides in current use</b>" in " ".join(harness.texts(calls)), harness.texts(calls)
+    draft = await draft_of(harness, user_id)
+    assert ["pesticides_current"] in draft.state["answers"].values(), draft.state["answers"]
+    assert ["metals"] not in draft.state["answers"].values() and [
+        "metals",
+        "pesticides_current",
+    ] not in draft.state["answers"].values()
+
+
+async def test_a_multiple_choice_opened_from_the_review_shows_its_answer_ticked(harness, user_id):
+    """Pressing an answer on the review to change it: the boxes show the answer, and Done keeps the ticks."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)  # covers agricultural land
+    await harness.send(user, "cadmium")
+    await key_value_after_pollutant(harness, user)
+    await finish_to_review(harness, user)
+    await harness.press(user, "Legal instrument or official guideline 1")
+    calls = await harness.press(user, "What does it cover?")
+    assert "Current answer: Agricultural land" in last_text(calls), last_text(calls)
+    keyboard = _keyboard_of_last_question(calls)
+    assert "☑ Agricultural land (selected)" in keyboard, keyboard
+    await harness.press(user, "Contaminated sites")
+    calls = await harness.press(user, "Done")
+    assert "Please check your answers" in "\n".join(harness.texts(calls))
+    draft = await draft_of(harness, user_id)
+    assert draft.state["answers"]["instrument[1]/instr_scope"] == ["agricultural", "contaminated_sites"]

@@ -182,3 +182,36 @@ async def test_response_by_region_is_charted(client, storage):
     assert status == 200
     chart = re.search(r"<svg.*?</svg>", page, re.S)
     assert chart and chart.group(0).count("<rect") >= 2 and "Africa" in chart.group(0)
+
+
+async def test_the_dashboard_says_which_answer_counted_per_country_as_stats_does(client, storage):
+    """A country whose answer is not the focal point's is named with the answer the indicators count, in
+    the page's language, as /stats names it."""
+    from sqlalchemy import select
+
+    from storage.models import Submission, SurveyForm
+
+    async with storage.sessionmaker() as session, session.begin():
+        form = (await session.scalars(select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds"))).first()
+        member = Member(telegram_id=7_710_000, name="Focal point", country="MW", role=Role.FOCAL_POINT)
+        session.add(member)
+        await session.flush()
+        answer = Submission(
+            form_pk=form.id,
+            member_id=member.id,
+            country="MW",
+            status="submitted",
+            state={},
+            data={},
+            active=False,
+        )
+        session.add(answer)
+        await session.flush()
+        counted = answer.id
+    status, page = await _post(client, sign(900))
+    assert status == 200, page
+    assert "Counted for the indicators (one answer per country):" in page
+    assert f"MW: answer no. {counted}, no focal point has answered" in page
+    status, french = await _post(client, sign(900), lang="fr")
+    assert status == 200 and "Réponse prise en compte dans les indicateurs" in french
+    assert re.search(rf"MW\s?: réponse n° {counted}, aucun point focal n’a répondu", french), french

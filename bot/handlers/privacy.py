@@ -201,11 +201,11 @@ def render_member_data(
     for stored in data.submissions:
         if stored.status == SubmissionStatus.SUBMITTED:
             heading = _("{title}: submitted {date}").format(
-                title=html.escape(stored.title), date=_when(stored.submitted_at, language)
+                title=html.escape(_(stored.title)), date=_when(stored.submitted_at, language)
             )
         else:
             heading = _("{title}: draft, started {started}, last change {changed}").format(
-                title=html.escape(stored.title),
+                title=html.escape(_(stored.title)),
                 started=_when(stored.created_at, language),
                 changed=_when(stored.updated_at, language),
             )
@@ -241,6 +241,13 @@ def render_member_data(
     return "\n".join(lines)
 
 
+class _CurrentCatalog:
+    """The member's catalog as the survey engine reads it, for the words of its own steps (Add another …?)."""
+
+    def gettext(self, message: str, /) -> str:
+        return _(message)
+
+
 class _Reader:
     """A submission's question paths and stored values as its form shows them in the member's language."""
 
@@ -258,6 +265,17 @@ class _Reader:
             return html.escape(path)
         section, label, _shown = described
         return html.escape(typeset(f"{section} › {label}" if section else label, self.form_language))
+
+    def add_another(self, path: str, value) -> tuple[str, str] | None:
+        """An "Add another …?" step as the survey asked it and the button pressed; None for other paths."""
+        described = (
+            engine.describe_add_another(self.form, path, value, self.language, _CurrentCatalog()) if self.form else None
+        )
+        if described is None:
+            return None
+        section, label, shown = described
+        question = typeset(f"{section} › {label}" if section else label, self.form_language)
+        return html.escape(question), html.escape(typeset(shown, self.form_language))
 
     def value(self, path: str, value, limit: int | None) -> str:
         """The value as the member reads it: choice labels, local numbers and dates, a document's name."""
@@ -318,6 +336,9 @@ def _trail_line(
     entry: privacy.TrailEntry, reader: _Reader, language: str, answer_chars: int | None, actions: dict[str, str]
 ) -> str:
     """One step of the trail: when, which question, what was done and with what."""
+    step = reader.add_another(entry.question, entry.value) if entry.action in ("answer", "choose") else None
+    if step is not None:
+        return f"{_when(entry.at, language)} · {step[0]} · {actions[entry.action]} {step[1]}"
     if entry.value is None or entry.action == "edit":
         value = ""  # an edit's value is the position of the answer on the review screen
     elif isinstance(entry.value, int) and entry.action in ("choose", "toggle"):

@@ -156,6 +156,11 @@ class CountedAnswer:
     official: bool
     answers: int
 
+    @property
+    def worth_naming(self) -> bool:
+        """Whether there was a choice to say: several answers for the country, or none of them official."""
+        return self.answers > 1 or not self.official
+
 
 def counted_answers(submissions: Iterable[dict[str, Any]], targeted_countries: Iterable[str]) -> list[CountedAnswer]:
     """Per targeted country that answered: the submission the indicators count, and how many it was chosen from."""

@@ -435,7 +435,7 @@ async def _reply_once(
         state = dict(draft.state, lang=lang)
         prompt = engine.current_prompt(form, state, lang, tr)
         if expected is not None and expected != step_token(prompt):
-            return Turn(draft, form, prompt, stale=True, pending=list(draft.pending.get(prompt.path or "", [])))
+            return Turn(draft, form, prompt, stale=True, pending=_ticked(draft, prompt))
         previous = state.get("answers", {}).get(prompt.path or "")
         document = None
         if action == "document":
@@ -500,7 +500,7 @@ def _apply(
             return Turn(draft, form, prompt, stale=True)
         value = prompt.choices[value][0]
     if action == "toggle":
-        chosen = list(draft.pending.get(prompt.path, prompt.value or []))
+        chosen = _ticked(draft, prompt)
         if value in chosen:
             chosen.remove(value)
         else:
@@ -510,7 +510,7 @@ def _apply(
     if action == "choose":
         action = "answer"
     if action == "done":
-        value = list(draft.pending.get(prompt.path, prompt.value or []))
+        value = _ticked(draft, prompt)
         action = "answer"
     adjusted = False
     if action == "answer":
@@ -520,7 +520,7 @@ def _apply(
         if isinstance(value, str) and prompt.kind == "question" and looks_like_lookup(value):
             # Never stored as the answer: the member is asked what they meant (text) or how to pause.
             draft.pending = {**draft.pending, TYPED_KEY: [value[:MAX_KEPT_TEXT]]}
-            return Turn(draft, form, prompt, lookup_text=value, pending=list(draft.pending.get(prompt.path or "", [])))
+            return Turn(draft, form, prompt, lookup_text=value, pending=_ticked(draft, prompt))
         result = engine.answer(form, state, value, tr=tr)
         if not result.accepted and isinstance(value, str) and prompt.kind == "question":
             alternative = typed_alternative(prompt, value)
@@ -534,7 +534,7 @@ def _apply(
                     form,
                     prompt,
                     error=_explained(prompt, value, explain(result.error, tr) if result.error else None, form, tr),
-                    pending=list(draft.pending.get(prompt.path or "", [])),
+                    pending=_ticked(draft, prompt),
                 )
     elif action == "saved":
         # "Save as my answer" under a text that read as a lookup.
@@ -569,7 +569,7 @@ def _apply(
         raise ValueError(f"unknown survey action {action!r}")
     if not result.accepted:
         error = explain(result.error, tr) if result.error is not None else None
-        return Turn(draft, form, prompt, error=error, pending=list(draft.pending.get(prompt.path or "", [])))
+        return Turn(draft, form, prompt, error=error, pending=_ticked(draft, prompt))
     if prompt.path in draft.pending or TYPED_KEY in draft.pending:
         draft.pending = {key: chosen for key, chosen in draft.pending.items() if key not in (prompt.path, TYPED_KEY)}
     draft.state = result.state.to_dict()
@@ -579,6 +579,16 @@ def _apply(
         turn.answer_shown = _shown_answer(form, prompt, result.state, value, lang)
         turn.adjusted = adjusted
     return turn
+
+
+def _ticked(draft: Submission, prompt: Prompt) -> list[str]:
+    """The options ticked on a multiple-choice question: the taps not yet confirmed, else the current answer
+    (asked again after Back or a review edit, the boxes show what counts and Done keeps exactly that)."""
+    if prompt.path in draft.pending:
+        return list(draft.pending[prompt.path or ""])
+    if prompt.type == "select_multiple" and isinstance(prompt.value, list):
+        return [str(name) for name in prompt.value]
+    return []
 
 
 def _shown_answer(form: Form, prompt: Prompt, state: StateLike, value: Any, lang: str) -> str:
@@ -720,7 +730,7 @@ def _advance_notes(form: Form, draft: Submission, lang: str, tr: Translations | 
         state = engine.answer(form, state, None, tr=tr).state.to_dict()
         prompt = engine.current_prompt(form, state, lang, tr)
     draft.state = state
-    return Turn(draft, form, prompt, notes=notes, pending=list(draft.pending.get(prompt.path or "", [])))
+    return Turn(draft, form, prompt, notes=notes, pending=_ticked(draft, prompt))
 
 
 def _jsonable(value: Any) -> Any:

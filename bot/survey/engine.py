@@ -671,6 +671,23 @@ def describe_answer(form: Form, path: str, value: Any, lang: str | None) -> tupl
     return _section(form, path, None, lang), label, shown
 
 
+def describe_add_another(
+    form: Form, path: str, value: Any, lang: str | None, tr: Translations | None = None
+) -> tuple[str, str, str] | None:
+    """An "Add another …?" step read outside the survey (the answer trail, /mydata): (section, the question
+    as the survey asked it, the button pressed); None when `path` names no repeat the member adds to."""
+    node = form.node_by_path().get(strip_indexes(path))
+    if node is None or node.type != "repeat" or node.repeat_count:
+        return None
+    _ = (tr or _NULL_TRANSLATIONS).gettext
+    repeat_label = _without_references(form.text(node.label, lang)) or node.name
+    buttons = [("yes", _("Yes")), ("no", _("No"))]  # in the order of the survey's buttons
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(buttons):
+        value = buttons[value][0]  # an early trail kept the button's position
+    shown = dict(buttons).get(value, str(value)) if value is not None else ""
+    return _section(form, path, None, lang), _("Add another {repeat}?").format(repeat=repeat_label), shown
+
+
 def is_calculated(form: Form, path: str) -> bool:
     """Whether the answer at `path` is worked out by the form rather than given by the member."""
     node = form.node_by_path().get(strip_indexes(path))

@@ -163,6 +163,12 @@ async def _dashboard_for(request: web.Request, user_id: int | None) -> web.Respo
         }
         for row in stats.regions
     ]
+    # Which answer the indicators count per country, where there was a choice (as /stats says it).
+    counted = [
+        {"country": answer.country, "id": answer.submission_id, "official": answer.official}
+        for answer in stats.counted
+        if answer.worth_naming
+    ]
     chart = comparison_svg(
         [{"label": row["label"], "value": row["share"] * 100 or None, "amount": row["rate"]} for row in regions],
         tr.gettext("Targeted countries that responded (%)"),
@@ -201,6 +207,7 @@ async def _dashboard_for(request: web.Request, user_id: int | None) -> web.Respo
     ]
     context.update(
         indicators=indicators,
+        counted=counted,
         regions=regions,
         chart=chart,
         forms=forms,

@@ -95,7 +95,7 @@ async def stats(
             else _("{country}: answer no. {id}, no focal point has answered")
         ).format(country=answer.country, id=answer.submission_id)
         for answer in result.counted
-        if answer.answers > 1 or not answer.official
+        if answer.worth_naming
     ]
     if counted:  # one official answer per country: say which one counted where there was a choice
         lines += ["", _("Counted for the indicators (one answer per country):"), *("• " + line for line in counted)]
