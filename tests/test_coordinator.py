@@ -1207,3 +1207,16 @@ async def test_rate_limiter_sends_a_message_back_to_wait_when_a_429_paused_every
     await limiter.acquire(1)
     assert time.monotonic() - started >= 0.19
     assert await limiter.release() is True
+
+
+def test_a_survey_reminder_names_the_survey_in_each_recipients_language(i18n):
+    """The template's "{form}" was the stored English title in every language."""
+    from types import SimpleNamespace
+
+    from bot.services.coord_reminders import render
+
+    reminder = SimpleNamespace(
+        template="survey", template_args={"form": "INSOP soil threshold values"}, audience={"kind": "all"}, texts={}
+    )
+    assert "« INSOP – valeurs seuils pour les sols »" in render(reminder, "fr", i18n, "en").replace("\u202f", " ")
+    assert "“INSOP soil threshold values”" in render(reminder, "en", i18n, "en")

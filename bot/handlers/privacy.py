@@ -367,7 +367,9 @@ def _template_text(key: str, args: dict) -> str:
     if template is None:
         return key
     try:
-        return _(template).format(**args)
+        return _(template).format(
+            **{name: _(value) if name == "form" and value else value for name, value in args.items()}
+        )
     except (KeyError, IndexError, ValueError):
         return str(template)
 

@@ -80,7 +80,11 @@ def render(reminder: Reminder | ReminderSchedule, language: str, i18n: Catalogs,
         template = AUDIENCE_TEMPLATES.get((reminder.template, kind)) or TEMPLATES.get(reminder.template)
         if template is None:
             return ""
-        return i18n.gettext(template, locale=language).format(**(reminder.template_args or {}))
+        args = dict(reminder.template_args or {})
+        if isinstance(args.get("form"), str) and args["form"]:
+            # A shipped survey's title is in the catalogs: each recipient reads it in their language.
+            args["form"] = i18n.gettext(args["form"], locale=language)
+        return i18n.gettext(template, locale=language).format(**args)
     texts = reminder.texts or {}
     return texts.get(language) or texts.get(default_language) or next(iter(texts.values()), "")
 

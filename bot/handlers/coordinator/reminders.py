@@ -63,7 +63,9 @@ def audience_text(audience: dict, forms: dict[str, str], lang: str) -> str:
     if kind == "all":
         return _("everyone") + _refinements_text(audience, lang)
     if kind in ("not_submitted", "not_started", "draft"):
-        title = html.escape(fit_utf16(forms.get(value, value), 200))
+        title = html.escape(
+            fit_utf16(_(forms[value]) if forms.get(value) else value, 200)
+        )  # a shipped title translated
         text = {
             "not_submitted": _("members who have not submitted “{title}”"),
             "not_started": _("members who never started “{title}”"),
@@ -113,7 +115,7 @@ async def _ask_text(target: Message, state: FSMContext, rid: int, language: str)
 
 
 async def _ask_audience(target: Message, session: AsyncSession, rid: int) -> None:
-    forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
+    forms = [(form.id, _(form.title) if form.title else form.form_id) for form in await survey_forms(session)]
     await target.answer(_("Who should receive it?"), reply_markup=remind_audience_keyboard(rid, forms))
 
 
@@ -428,7 +430,7 @@ async def remind_template(
         return
     if key in reminders.TEMPLATES_WITH_FORM:
         if await _still_draft(query, callback_answer, session, rid):
-            forms = [(form.id, form.title or form.form_id) for form in await survey_forms(session)]
+            forms = [(form.id, _(form.title) if form.title else form.form_id) for form in await survey_forms(session)]
             await query.message.answer(
                 _("Which survey should the reminder name?"),
                 reply_markup=remind_forms_keyboard(rid, RemindAction.template_form, forms),
