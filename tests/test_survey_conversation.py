@@ -634,7 +634,7 @@ async def test_a_copy_of_a_submission_with_values_submits_as_a_new_one(harness, 
     calls = await harness.press(user, "Submit")
     second = await draft_of(harness, user_id)
     assert second.id != first.id and second.status == "submitted"
-    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold values for review" in last_text(calls)
+    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold value for review." in last_text(calls)
     async with harness.storage.sessionmaker() as session:
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id.in_([first.id, second.id]))))
     assert sorted((row.submission_id, row.value) for row in rows) == [(first.id, 7.1), (second.id, 7.2)]
