@@ -672,7 +672,7 @@ async def test_export_sends_xlsx_and_csv_headers_only_then_rows_without_ids(harn
     assert "Telegram ids" in sent_texts(calls)[-1]
     calls = await harness.press(coordinator(harness), f"Export test {form_id}")
     documents = [call for call in calls if call.method == "sendDocument"]
-    assert documents[0].params["caption"].endswith("1 submitted responses.")
+    assert documents[0].params["caption"].endswith(": 1 submitted response.")
     rows = list(csv.reader(io.StringIO(documents[1].files["document"].decode("utf-8-sig"))))
     assert rows[1][rows[0].index("lab_name")] == "KALRO soil lab"
     assert rows[1][rows[0].index("_telegram_id")] == str(user_id)
@@ -822,6 +822,67 @@ async def test_a_new_form_asks_for_its_audience(harness, user_id, monkeypatch):
 # ================================================================ reminders
 
 
+async def test_reminder_counts_take_the_plural_form_of_the_coordinators_language(harness, user_id, i18n):
+    # Countries nobody else in this module uses, with 1, 2, 5 and 11 members who can receive a reminder.
+    sizes = {"TV": 1, "NR": 2, "PW": 5, "KI": 11}
+    countries = [country for country, size in sizes.items() for _ in range(size)]
+    recipients = [
+        {"telegram_id": 10**12 + user_id * 100 + number, "country": country, "role": "lab", "language": "en"}
+        for number, country in enumerate(countries)
+    ]
+    coordinators = {"en": user_id, "ru": user_id + 400_000, "ar": user_id + 500_000}
+    await add_members(
+        harness,
+        [
+            {"telegram_id": tid, "country": "FR", "role": "coordinator", "language": language}
+            for language, tid in coordinators.items()
+        ]
+        + recipients,
+    )
+    expected = {
+        "en": {
+            "TV": ("1 member will receive it", "Send this reminder to 1 member now?"),
+            "NR": ("2 members will receive it", "Send this reminder to 2 members now?"),
+        },
+        "ru": {
+            "TV": ("Его получит 1 участник (", "Отправить это напоминание 1 участнику сейчас?"),
+            "NR": ("Его получат 2 участника (", "Отправить это напоминание 2 участникам сейчас?"),
+            "PW": ("Его получат 5 участников (", "Отправить это напоминание 5 участникам сейчас?"),
+        },
+        "ar": {
+            "TV": ("سيتلقاه 1 عضو (", "هل تُرسل هذا التذكير الآن إلى 1 عضو؟"),
+            "NR": ("سيتلقاه 2 عضوان (", "هل تُرسل هذا التذكير الآن إلى 2 عضوين؟"),
+            "KI": ("سيتلقاه 11 عضوًا (", "هل تُرسل هذا التذكير الآن إلى 11 عضوًا؟"),
+        },
+    }
+    for language, checks in expected.items():
+        user = harness.user(coordinators[language], language=language, name="Coco")
+
+        def label(text: str, language: str = language) -> str:
+            return i18n.gettext(text, locale=language)
+
+        await harness.send(user, "/remind")
+        await harness.press(user, label("✍️ Write the text"))
+        await harness.send(user, "Please answer the survey.")
+        await harness.press(user, label("Next: choose the recipients ▶"))
+        for number, (country, (preview_line, question)) in enumerate(checks.items()):
+            if number:
+                await harness.press(user, label("Choose other recipients"))
+            await harness.press(user, label("By country"))
+            calls = await harness.send(user, country)
+            assert preview_line in sent_texts(calls)[-1], (language, country, sent_texts(calls)[-1])
+            calls = await harness.press(user, label("📨 Send now"))
+            assert harness.texts(calls)[-1].startswith(question), (language, country, harness.texts(calls)[-1])
+            await harness.press(user, label("◀ Back"))
+        await harness.press(user, label("Cancel"))
+    assert not await scalar(
+        harness,
+        select(func.count(Reminder.id)).where(
+            Reminder.status == "scheduled", Reminder.audience["value"].as_string().in_(list(sizes))
+        ),
+    )
+
+
 async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i18n, settings):
     # Recipients of their own country code, so other tests' members are not in the audience.
     await add_members(
@@ -847,8 +908,8 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
     preview = sent_texts(calls)[-1]
     assert "Please answer the survey by Friday." in preview and "country: Iceland" in preview
     # Every language written is previewed, with how many recipients read it.
-    assert "<b>Français</b> (1 recipients read it)\nMerci de répondre avant vendredi." in preview
-    assert "<b>English</b> (1 recipients read it)" in preview
+    assert "<b>Français</b> (1 recipient reads it)\nMerci de répondre avant vendredi." in preview
+    assert "<b>English</b> (1 recipient reads it)" in preview
     assert "2 members will receive it" in preview
     calls = await harness.press(coco, "Send now")
     assert harness.texts(calls)[-1] == "Send this reminder to 2 members now? This cannot be undone."

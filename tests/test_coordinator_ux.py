@@ -250,7 +250,7 @@ async def test_skip_moves_on_and_never_loops(harness, user_id):
     calls = await harness.press(coordinator(harness), data=CoordReview(tid=second.id, action="skip").pack())
     text = "\n".join(sent(calls))
     assert first.instrument not in text and second.instrument not in text
-    assert "That was the last one. 2 skipped value(s) still wait for review." in text
+    assert "That was the last one. 2 skipped values still wait for review." in text
     calls = await harness.press(coordinator(harness), "Review the skipped values")
     assert first.instrument in "\n".join(call.text for call in calls if call.text)
     for value in (first, second):  # leave the queue empty for the next test

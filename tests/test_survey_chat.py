@@ -129,7 +129,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     assert "Please check your answers" in "\n".join(harness.texts(calls))
     calls = await harness.press(user, "Submit")
     assert "Thank you! Your answers have been submitted." in last_text(calls)
-    assert "1 threshold values for review" in last_text(calls)  # the instrument's key value, not 0
+    assert "1 threshold value for review." in last_text(calls)  # the instrument's key value, not 0
 
     submission = await draft_of(harness, user_id)
     assert submission.status == "submitted" and submission.submitted_at is not None
@@ -240,7 +240,7 @@ async def test_a_typed_bidi_override_is_dropped_and_the_receipt_counts_the_queue
     await harness.press(user, "No")  # not only in a pH band
     await finish_to_review(harness, user)
     calls = await harness.press(user, "Submit")
-    assert "Receipt:" in last_text(calls) and "1 threshold values for review" in last_text(calls)
+    assert "Receipt:" in last_text(calls) and "1 threshold value for review." in last_text(calls)
     submission = await draft_of(harness, user_id)
     instrument = submission.data["instrument"][0]
     assert instrument["instr_title"] == "Bidi Test Regulations \u200fnote"

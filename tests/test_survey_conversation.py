@@ -409,6 +409,67 @@ async def test_submit_gives_a_receipt_and_answer_again_offers_the_last_answers(h
     assert draft.state["answers"]["respondent/institution"] == "KALRO"
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            {
+                1: "Квитанция: отправлено 8 ответов, 1 пороговое значение на проверку.",
+                2: "Квитанция: отправлено 8 ответов, 2 пороговых значения на проверку.",
+                5: "Квитанция: отправлено 8 ответов, 5 пороговых значений на проверку.",
+            },
+        ),
+        (
+            "ar",
+            {
+                1: "الإيصال: \u2068أُرسلت 8 إجابات\u2069، و\u20681 قيمة حدية للمراجعة\u2069.",
+                2: "الإيصال: \u2068أُرسلت 8 إجابات\u2069، و\u20682 قيمتان حديتان للمراجعة\u2069.",
+                11: "الإيصال: \u2068أُرسلت 8 إجابات\u2069، و\u206811 قيمة حدية للمراجعة\u2069.",
+            },
+        ),
+    ],
+)
+async def test_the_receipt_counts_take_the_plural_form_of_the_language(
+    harness, user_id, settings, monkeypatch, language, expected
+):
+    """Each count of the receipt in its own plural form. The answers are real (8); the number of values for
+    review is set here, since typing 11 values in the chat would take some 120 messages (a real queued value
+    is counted in tests/test_survey_chat.py)."""
+    from bot.app import build_i18n
+    from bot.i18n import language_name
+    from bot.services import surveys
+
+    submit = build_i18n(settings).gettext("✅ Submit", locale=language)
+    for number, (values, line) in enumerate(expected.items()):
+        monkeypatch.setattr(surveys, "values_for_review", lambda submission, values=values: values)
+        user = await focal_point(harness, user_id + number * 100_000)
+        await to_has_thresholds(harness, user)
+        await harness.press(user, "No")
+        await harness.press(user, "No")  # in discussions
+        await harness.press(user, "Yes")  # working toward
+        await harness.press(user, "Lack of funding")
+        await harness.press(user, "Done")
+        await harness.press(user, "Yes")  # consent
+        await harness.send(user, "/language")
+        await harness.press(user, language_name(language))
+        calls = await harness.press(user, submit)
+        assert line in last_text(calls), last_text(calls)
+
+
+async def test_the_paused_draft_line_counts_its_answers_in_the_plural_form(harness, user_id):
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await harness.press(user, "Kenya")
+    await harness.send(user, "/cancel")
+    calls = await harness.send(user, "/start")
+    assert "You have a draft of “INSOP soil threshold values” with 1 answer saved." in last_text(calls)
+    await harness.send(user, "/language")
+    await harness.press(user, "Русский")
+    calls = await harness.send(user, "/start")
+    assert "сохранён 1 ответ." in last_text(calls), last_text(calls)
+
+
 async def test_start_offers_the_paused_draft_and_onboarding_offers_the_survey(harness, user_id):
     # A focal point is onboarded by a coordinator's invite link (nobody picks the role themselves).
     texts = harness.texts(await harness.send(harness.user(900, name="Coco"), "/invite Kenya focal_point"))
@@ -577,7 +638,7 @@ async def test_a_copy_of_a_submission_with_values_submits_as_a_new_one(harness, 
     calls = await harness.press(user, "Submit")
     second = await draft_of(harness, user_id)
     assert second.id != first.id and second.status == "submitted"
-    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold values for review" in last_text(calls)
+    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold value for review." in last_text(calls)
     async with harness.storage.sessionmaker() as session:
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id.in_([first.id, second.id]))))
     assert sorted((row.submission_id, row.value) for row in rows) == [(first.id, 7.1), (second.id, 7.2)]

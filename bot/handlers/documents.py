@@ -8,7 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,9 +33,12 @@ def refusal_text(reason: str) -> str:
             limit=MAX_DOCUMENT_BYTES // _MB
         )
     if reason == "quota":
-        return _(
+        return ngettext(
+            "You have reached the limit of documents you can send ({count} file, {limit} MB in all). "
+            "Please ask a coordinator.",
             "You have reached the limit of documents you can send ({count} files, {limit} MB in all). "
-            "Please ask a coordinator."
+            "Please ask a coordinator.",
+            MAX_MEMBER_DOCUMENTS,
         ).format(count=MAX_MEMBER_DOCUMENTS, limit=MAX_MEMBER_DOCUMENT_BYTES // _MB)
     return _("This type of file is not accepted. Please send a PDF, Word (DOCX) or Excel (XLSX) file, or a picture.")
 

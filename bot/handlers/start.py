@@ -10,8 +10,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
@@ -103,9 +104,11 @@ async def _offer_survey(
     if paused is not None:
         draft, title, answers = paused
         await message.answer(
-            _("You have a draft of “{title}” with {answers} answers saved.").format(
-                title=html.escape(_(title) if title else title), answers=answers
-            ),
+            ngettext(
+                "You have a draft of “{title}” with {answers} answer saved.",
+                "You have a draft of “{title}” with {answers} answers saved.",
+                answers,
+            ).format(title=html.escape(_(title) if title else title), answers=format_decimal(answers, locale=language)),
             reply_markup=start_survey_keyboard(draft.form_pk, draft=True),
         )
         return

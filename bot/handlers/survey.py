@@ -11,7 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.dates import format_date
@@ -388,8 +388,14 @@ def _receipt(turn: Turn, lang: str) -> str:
             "reported before they appear in lookups. Send /survey to see your surveys."
         ),
         "",
-        _("Receipt: {answers} answers sent, {values} threshold values for review.").format(
-            answers=format_decimal(answers, locale=lang), values=format_decimal(values, locale=lang)
+        # Two counts, each with its own plural form, in one line whose order the translation decides.
+        _("Receipt: {answers}, {values}.").format(
+            answers=ngettext("{count} answer sent", "{count} answers sent", answers).format(
+                count=format_decimal(answers, locale=lang)
+            ),
+            values=ngettext("{count} threshold value for review", "{count} threshold values for review", values).format(
+                count=format_decimal(values, locale=lang)
+            ),
         ),
         _("Reference: {reference}, {date}").format(
             reference="<b>" + submission_reference(submission.id) + "</b>",

@@ -6,6 +6,7 @@ import gettext
 import logging
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -353,7 +354,7 @@ async def _not_stored(
     tr: Translations | None,
     limit: int,
 ) -> Turn:
-    _ = (tr or _NULL_TRANSLATIONS).gettext
+    ngettext = _plurals(tr)
     async with session.begin():
         # The rollback expired every object of the session, the member too: read it again here.
         if member in session:
@@ -368,10 +369,18 @@ async def _not_stored(
         draft,
         form,
         prompt,
-        error=_(
-            "This could not be stored: an answer is too long (at most {limit} characters). Please shorten it."
+        error=ngettext(
+            "This could not be stored: an answer is too long (at most {limit} character). Please shorten it.",
+            "This could not be stored: an answer is too long (at most {limit} characters). Please shorten it.",
+            limit,
         ).format(limit=limit),
     )
+
+
+def _plurals(tr: Translations | None) -> Callable[[str, str, int], str]:
+    """The catalog's ngettext (the engine's protocol reads only gettext); English plurals without one."""
+    ngettext = getattr(tr, "ngettext", None)
+    return ngettext if callable(ngettext) else _NULL_TRANSLATIONS.ngettext
 
 
 def _threshold_widths() -> dict[str, int]:
@@ -387,10 +396,12 @@ def answer_limit(prompt: Prompt) -> int | None:
 
 
 def _too_long(tr: Translations | None, length: int, limit: int) -> str:
-    _ = (tr or _NULL_TRANSLATIONS).gettext
-    return _("Please shorten your answer to at most {limit} characters (it has {length}).").format(
-        limit=limit, length=length
-    )
+    ngettext = _plurals(tr)
+    return ngettext(
+        "Please shorten your answer to at most {limit} character (it has {length}).",
+        "Please shorten your answer to at most {limit} characters (it has {length}).",
+        limit,
+    ).format(limit=limit, length=length)
 
 
 def _overlong_answer(form: Form, state: dict[str, Any], lang: str, tr: Translations | None) -> str | None:
@@ -400,10 +411,13 @@ def _overlong_answer(form: Form, state: dict[str, Any], lang: str, tr: Translati
         limit = limits.get(_INDEX.sub("", path).rsplit("/", 1)[-1])
         if limit and isinstance(value, str) and len(value) > limit:
             labels = {item["path"]: item["label"] for item in engine.review(form, state, lang)}
-            _ = (tr or _NULL_TRANSLATIONS).gettext
-            return _(
+            ngettext = _plurals(tr)
+            return ngettext(
+                "The answer to “{question}” is too long: {length} character, at most {limit}. "
+                "Press it below to change it.",
                 "The answer to “{question}” is too long: {length} characters, at most {limit}. "
-                "Press it below to change it."
+                "Press it below to change it.",
+                len(value),
             ).format(question=labels.get(path, path), length=len(value), limit=limit)
     return None
 

@@ -10,13 +10,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CoordExport
 from bot.config import Settings
-from bot.handlers.coordinator.common import fit
+from bot.handlers.coordinator.common import fit, format_number
 from bot.heavy import HeavyWork
 from bot.keyboards import export_keyboard
 from bot.services import coordination, documents
@@ -75,8 +75,8 @@ async def export_chosen(
     # Countries named in the coordinator's language next to their ISO codes.
     files = await heavy.export_files(stored.definition, rows, None, bool(callback_data.ids), i18n.current_locale)
     count = len(rows)
-    caption = _("{title}: {count} submitted responses.").format(
-        title=fit(stored.title or stored.form_id, 300), count=count
+    caption = ngettext("{title}: {count} submitted response.", "{title}: {count} submitted responses.", count).format(
+        title=fit(stored.title or stored.form_id, 300), count=format_number(count, i18n.current_locale)
     )
     await query.message.answer_document(
         BufferedInputFile(files.xlsx, filename=files.filename_stem + ".xlsx"), caption=caption

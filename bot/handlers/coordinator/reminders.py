@@ -13,7 +13,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,9 +130,11 @@ async def _preview(
         for code in ordered_languages(draft.texts):
             readers = await reminders.audience_count(session, rid, settings.default_language, language=code)
             lines += [
-                _("<b>{language}</b> ({count} recipients read it)").format(
-                    language=language_name(code), count=format_number(readers, lang)
-                ),
+                ngettext(
+                    "<b>{language}</b> ({count} recipient reads it)",
+                    "<b>{language}</b> ({count} recipients read it)",
+                    readers,
+                ).format(language=language_name(code), count=format_number(readers, lang)),
                 html.escape(fit_utf16(draft.texts[code], 600)),
                 "",
             ]
@@ -143,9 +145,11 @@ async def _preview(
         lines.append(_("Under it, the button: {label}").format(label=html.escape(button.label)))
     lines += [
         _("Recipients: {audience}.").format(audience=audience_text(draft.audience, forms, lang)),
-        _("{count} members will receive it (members who muted reminders or blocked the bot are left out).").format(
-            count=format_number(count, lang)
-        ),
+        ngettext(
+            "{count} member will receive it (members who muted reminders or blocked the bot are left out).",
+            "{count} members will receive it (members who muted reminders or blocked the bot are left out).",
+            count,
+        ).format(count=format_number(count, lang)),
     ]
     if draft.texts:
         lines.append(
@@ -170,9 +174,12 @@ async def reminder_text(
     if length > reminders.TEXT_LIMIT:
         # The state stays: the next message is the shorter text.
         await message.answer(
-            _(
+            ngettext(
+                "This text is too long for a reminder: {length} character, at most {limit}. "
+                "Please send a shorter text.",
                 "This text is too long for a reminder: {length} characters, at most {limit}. "
-                "Please send a shorter text."
+                "Please send a shorter text.",
+                length,
             ).format(
                 length=format_number(length, i18n.current_locale),
                 limit=format_number(reminders.TEXT_LIMIT, i18n.current_locale),
@@ -528,7 +535,11 @@ async def remind_send(
         await query.message.answer(_("Nobody matches these recipients."))
         return
     await query.message.edit_text(
-        _("Send this reminder to {count} members now? This cannot be undone.").format(count=format_number(count, lang)),
+        ngettext(
+            "Send this reminder to {count} member now? This cannot be undone.",
+            "Send this reminder to {count} members now? This cannot be undone.",
+            count,
+        ).format(count=format_number(count, lang)),
         reply_markup=remind_confirm_keyboard(rid, format_number(count, lang)),
     )
 

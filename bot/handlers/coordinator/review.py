@@ -12,7 +12,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +33,9 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
     submitted_from = item.submission_country
     lines = [
         "<b>"
-        + _("Reported threshold value ({count} waiting)").format(count=format_number(item.remaining, lang))
+        + ngettext(
+            "Reported threshold value ({count} waiting)", "Reported threshold value ({count} waiting)", item.remaining
+        ).format(count=format_number(item.remaining, lang))
         + "</b>",
         _("Country: {country}").format(country=fit(f"{row.jurisdiction_name} ({row.jurisdiction})")),
     ]
@@ -129,9 +131,11 @@ async def _show_review(
     if card.item is None:
         if card.waiting and not wrap:
             # Skip on the last card: say so, rather than showing the first skipped card again.
-            text = _("That was the last one. {count} skipped value(s) still wait for review.").format(
-                count=format_number(card.waiting, lang)
-            )
+            text = ngettext(
+                "That was the last one. {count} skipped value still waits for review.",
+                "That was the last one. {count} skipped values still wait for review.",
+                card.waiting,
+            ).format(count=format_number(card.waiting, lang))
             markup = review_again_keyboard()
         else:
             text, markup = _("No reported threshold value is waiting for review."), None
@@ -291,7 +295,11 @@ async def reject_reason(
     if len(message.text.strip()) > coordination.REASON_LIMIT:
         # The state stays: the next message is the shorter reason.
         await message.answer(
-            _("Please keep the reason to at most {limit} characters (it has {length}).").format(
+            ngettext(
+                "Please keep the reason to at most {limit} character (it has {length}).",
+                "Please keep the reason to at most {limit} characters (it has {length}).",
+                coordination.REASON_LIMIT,
+            ).format(
                 limit=format_number(coordination.REASON_LIMIT, i18n.current_locale),
                 length=format_number(len(message.text.strip()), i18n.current_locale),
             )
