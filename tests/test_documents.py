@@ -195,7 +195,7 @@ async def test_a_document_answers_the_question_once_even_when_redelivered(harnes
     assert "Please send the document itself as a file" in texts(calls)
     update_, calls = await send_file(harness, user, PDF, "decree.pdf")
     assert "Any annex to send?" in texts(calls)
-    assert "✓ Please send the official text of the instrument.: <b>decree.pdf</b>" in texts(
+    assert "✓ Please send the official text of the instrument: <b>decree.pdf</b>" in texts(
         calls
     )  # as typed answers are
     again = await harness.feed(update_)  # Telegram delivers the same update a second time

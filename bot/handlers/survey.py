@@ -158,7 +158,8 @@ def echo_line(turn: Turn) -> str | None:
     if turn.answered.type == "text" and turn.answered.kind == "question" and not turn.adjusted:
         return None  # the member's own message shows it as typed
     return "✓ " + _("{label}: {value}").format(
-        label=_fit(turn.answered.label, _REVIEW_LABEL_UNITS),
+        # "… (optional)." then ": value" would read ". :": a label's closing full stop goes.
+        label=_fit(turn.answered.label.rstrip().removesuffix(".").removesuffix("。"), _REVIEW_LABEL_UNITS),
         value="<b>" + _fit(turn.answer_shown, _VALUE_UNITS) + "</b>",
     )
 
