@@ -14,20 +14,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
+from bot.commands import COORDINATOR_MENU
 from bot.handlers.coordinator.common import CoordinatorStates, not_command, not_coordinator, refusal
 
-COORDINATOR_COMMANDS = (
-    "stats",
-    "remind",
-    "reminders",
-    "review",
-    "export",
-    "invite",
-    "promote",
-    "demote",
-    "setrole",
-    "dashboard",
-)
+# Every coordinator command of the menu: a new tool is refused to everyone else the day it is added.
+COORDINATOR_COMMANDS = tuple(name for name, _description in COORDINATOR_MENU)
 COORDINATOR_CALLBACKS = (CoordRemind, CoordReminderAdmin, CoordReview, CoordExport, CoordPublish, CoordInvite)
 
 
