@@ -227,7 +227,7 @@ def bench_lookup(sizes: list[int], queries_per_size: int) -> dict:
 
 # ------------------------------------------------------------------------------------ survey plans
 
-# Answers with a format or a range of their own (threshold survey version 2026113003).
+# Answers with a format or a range of their own (threshold survey version 2026113004).
 FIXED_ANSWERS = {
     "resp_email": "member@example.org",
     "expected_year": "2030",

@@ -1,4 +1,4 @@
-"""Walk the shipped threshold survey (version 2026113003) in the chat, step by step, as a focal point would.
+"""Walk the shipped threshold survey (version 2026113004) in the chat, step by step, as a focal point would.
 
 Shared by the dispatcher tests: each function answers one part of the form and returns the calls of its
 last step, so a test can read what the member saw there.
@@ -49,7 +49,9 @@ async def answer_status_with_values(harness, user) -> list:
     return await harness.press(user, "Done")
 
 
-async def describe_instrument(harness, user, title: str = "Soil Quality Regulations", year: str = "2019") -> list:
+async def describe_instrument(
+    harness, user, title: str = "Soil Quality Regulations", year: str = "2019", values_name: str = "/skip"
+) -> list:
     """One instrument, with key values to type: up to the first key value's pollutant question."""
     await harness.send(user, title)
     await harness.send(user, "/skip")  # official number
@@ -66,17 +68,17 @@ async def describe_instrument(harness, user, title: str = "Soil Quality Regulati
     await harness.press(user, "Yes")  # type some key values
     await harness.press(user, "mg/kg dry weight")  # the unit of its values, before any value
     await harness.press(user, "Total content")
-    return await harness.press(user, "Human health")
+    await harness.press(user, "Human health")
+    await harness.press(user, "Screening or trigger")  # what crossing its values means
+    await harness.send(user, values_name)  # the values' name in the document
+    await harness.press(user, "One number")
+    return await harness.press(user, "No")  # none only in a pH band
 
 
 async def key_value_after_pollutant(harness, user, value: str = "0,8") -> list:
     """From the land use of a key value to "Add another key value?"."""
     await harness.press(user, "Agricultural land")
-    await harness.press(user, "Screening or trigger")
-    await harness.send(user, "/skip")  # name of the value in the document
-    await harness.press(user, "One number")
-    await harness.send(user, value)
-    return await harness.press(user, "No")  # not only in a pH band
+    return await harness.send(user, value)
 
 
 async def finish_to_review(harness, user, consent: str = "Publish them, naming my country") -> list:

@@ -36,8 +36,8 @@ async def test_seeding_publishes_the_new_versions_next_to_the_first_ones(tmp_pat
         assert versions == {
             ("insop_thresholds", "2025060101"): False,
             ("insop_lab_sop", "2025060101"): False,
-            ("insop_thresholds", "2026113003"): True,
-            ("insop_lab_sop", "2026113003"): True,
+            ("insop_thresholds", "2026113004"): True,
+            ("insop_lab_sop", "2026113004"): True,
         }
         # A draft of the first version goes on with that version's questions.
         form = Form.from_dict(old.definition)

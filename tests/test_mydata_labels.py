@@ -37,7 +37,7 @@ async def test_mydata_lists_a_draft_with_the_forms_labels(harness, user_id):
     await harness.press(user, "None")  # ticked, not yet confirmed with Done
     text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert not RAW.search(text), text
-    assert "Form version: 2026113003; language: English; country: Kenya" in text
+    assert "Form version: 2026113004; language: English; country: Kenya" in text
     assert "• About you › In what capacity are you answering?: Official GSP national focal point" in text
     assert "• About you › Which country are you answering about?: Kenya" in text
     assert "ticked, not yet confirmed: None" in text

@@ -103,18 +103,20 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     assert "Basis or extraction of its values" in last_text(calls)
     await harness.press(user, "Total content")
     calls = await harness.press(user, "Human health")
+    assert "What does crossing its values mean?" in last_text(calls)  # once for all its values
+    await harness.press(user, "Screening or trigger")
+    await harness.send(user, "/skip")  # the values' name in the document
+    await harness.press(user, "One number")
+    calls = await harness.press(user, "No")  # none only in a pH band
     assert "Pollutant" in last_text(calls)
     await harness.send(user, "cadmum")  # typed and fuzzy-matched to a choice
-    await harness.press(user, "Agricultural land")
-    await harness.press(user, "Screening or trigger")
-    await harness.send(user, "/skip")
-    await harness.press(user, "One number")
+    calls = await harness.press(user, "Agricultural land")
+    assert "Value (number only)" in last_text(calls)
     calls = await harness.send(user, "abc")
     assert any("⚠️" in text for text in harness.texts(calls))
     calls = await harness.send(user, "1,000")  # one thousand, or one? Asked, nothing stored.
     assert any("Did you mean 1000 or 1.0?" in text for text in harness.texts(calls))
-    await harness.send(user, "0,8")
-    calls = await harness.press(user, "No")
+    calls = await harness.send(user, "0,8")
     assert "Add another Key value?" in last_text(calls)
     calls = await finish_to_review(harness, user)
     review = "\n".join(harness.texts(calls))
@@ -230,21 +232,22 @@ async def test_a_typed_bidi_override_is_dropped_and_the_receipt_counts_the_queue
     await open_threshold_survey(harness, user)
     await answer_about_you(harness, user)
     await answer_status_with_values(harness, user)
-    await describe_instrument(harness, user, title="\u2067Bidi Test Regulations\u2069 \u200fnote")
+    await describe_instrument(
+        harness,
+        user,
+        title="\u2067Bidi Test Regulations\u2069 \u200fnote",
+        values_name="\u202eeulav reggirt\u202c \u202a\u202b\u202d\u2066\u2068x",  # the name of its values
+    )
     await harness.send(user, "lead")
     await harness.press(user, "Agricultural land")
-    await harness.press(user, "Screening or trigger")
-    await harness.send(user, "\u202eeulav reggirt\u202c \u202a\u202b\u202d\u2066\u2068x")  # the value's name
-    await harness.press(user, "One number")
     await harness.send(user, "1000")
-    await harness.press(user, "No")  # not only in a pH band
     await finish_to_review(harness, user)
     calls = await harness.press(user, "Submit")
     assert "Receipt:" in last_text(calls) and "1 threshold value for review." in last_text(calls)
     submission = await draft_of(harness, user_id)
     instrument = submission.data["instrument"][0]
     assert instrument["instr_title"] == "Bidi Test Regulations \u200fnote"
-    assert "eulav reggirt x" in instrument["key_value"][0].values()
+    assert instrument["instr_val_name"] == "eulav reggirt x"
     async with harness.storage.sessionmaker() as session:
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id == submission.id)))
     assert [(row.pollutant_id, row.value, row.review_status) for row in rows] == [("lead", 1000, "pending")]
@@ -416,7 +419,7 @@ async def test_progress_totals_never_change_as_key_values_and_instruments_are_ad
     await key_value_after_pollutant(walk, user, "50")
     await walk.press(user, "No")  # no third key value: "Add another instrument?"
     calls = await walk.press(user, "Yes")
-    assert "Part 4 of 6, entry 2, question 1 of 16" in last_text(calls), last_text(calls)
+    assert "Part 4 of 6, entry 2, question 1 of 20" in last_text(calls), last_text(calls)
     await describe_instrument(walk, user, "Soil Remediation Guideline", "2021")
     await walk.send(user, "zinc")
     await key_value_after_pollutant(walk, user, "300")
@@ -432,7 +435,7 @@ async def test_progress_totals_never_change_as_key_values_and_instruments_are_ad
             totals.setdefault((part, bool(entry)), set()).add(questions)
     # One total per part, and inside the repeats one per kind of entry (an instrument's own questions, a key value's).
     assert all(len(found) == 1 for (_part, in_entry), found in totals.items() if not in_entry), totals
-    assert totals[(4, True)] == {16, 18}, totals
+    assert totals[(4, True)] == {18, 20}, totals
     for before, after in zip(lines, lines[1:]):
         same_unit = before[0] == after[0] and before[2] == after[2] and before[4] == after[4]
         if before[4] and after[4] and same_unit:

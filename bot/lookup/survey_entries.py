@@ -152,6 +152,15 @@ _UNITS_V2 = {
     "mg_kg_fw": "mg/kg fresh weight",
 }
 _DDT_SUM = "DDT (sum of DDT, DDE and DDD)"
+# A key value's field and the instrument's question that answers it for all its values.
+_INSTRUMENT_DEFAULTS = {
+    "val_unit": "instr_unit",
+    "val_basis": "instr_basis",
+    "val_target": "instr_target",
+    "val_tier": "instr_tier",
+    "val_name": "instr_val_name",
+    "val_form": "instr_form",
+}
 
 
 def _instrument_records(
@@ -185,11 +194,15 @@ def _instrument_records(
             f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
             f"issued by {instrument.get('instr_authority') or 'not stated'}"
         )
-        # Unit, basis and target are asked once per instrument; per value only where they differ ("varies").
-        defaults = {field: instrument.get(f"instr_{field}") for field in ("unit", "basis", "target")}
+        # Unit, basis, target, tier, the values' name and form are asked once per instrument (the last three since
+        # 2026113004); per value only where they differ ("varies"). A value's own answer wins.
+        defaults = {value_field: instrument.get(field) for value_field, field in _INSTRUMENT_DEFAULTS.items()}
         for value in instrument.get("key_value") or []:
             position += 1
-            value = {**{f"val_{field}": default for field, default in defaults.items() if default != "varies"}, **value}
+            value = {
+                **{field: default for field, default in defaults.items() if default not in (None, "", "varies")},
+                **{field: answer for field, answer in value.items() if answer not in (None, "")},
+            }
             pollutant_id = str(value.get("pollutant") or "")
             known = catalogue.get(pollutant_id)
             if pollutant_id == "other":

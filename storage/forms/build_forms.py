@@ -15,6 +15,12 @@ optional `file` question (`instr_file`) after each instrument's link: the member
 `contact_email`) carry `bind::insop:personal` = yes (namespace `insop` declared in the settings sheet), and
 /forget erases their answers from the member's submitted surveys. Earlier versions lack the column: /forget
 takes the question names marked in the current version for them too.
+
+2026113004: fewer messages per key value (issue 16's burden target). What crossing the values means (tier),
+their name in the document, whether the document gives one number, a range or "must not be detected", and
+whether some values apply only in a pH band are asked once per instrument, like unit, basis and target; per
+value only where the instrument says they differ ("Differs between values") or that some values depend on pH.
+Earlier versions asked the four for every value; `survey_entries` reads both.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script: the bot's country names and pollutant catalogue
 
-VERSION = "2026113003"
+VERSION = "2026113004"
 LANGUAGES = [
     ("English", "en"),
     ("French", "fr"),
@@ -591,7 +597,7 @@ THRESHOLD_SURVEY += [
     q("end_group", "policy"),
 ]
 
-SINGLE = "${val_form} = 'single'"
+SINGLE = "${val_form_used} = 'single'"
 UNIT_CHECK = (
     f"{SINGLE} and (${{val_unit_used}} = 'mg_kg' or ${{val_unit_used}} = 'ug_kg' or ${{val_unit_used}} = 'g_kg') and "
     f"((selected({METALS}, ${{pollutant}}) and (${{val_mg_kg}} < 0.05 or ${{val_mg_kg}} > 20000)) "
@@ -870,6 +876,61 @@ THRESHOLD_SURVEY += [
         relevant="${instr_type_values} = 'yes'",
     ),
     q(
+        "select_one tier_doc",
+        "instr_tier",
+        T(
+            "What does crossing its values mean?",
+            "Que signifie le dépassement de ses valeurs\u202f?",
+            "¿Qué significa superar sus valores?",
+            ar="ماذا يعني تجاوز قيمه؟",
+            zh="超过其数值意味着什么？",
+            ru="Что означает превышение его значений?",
+        ),
+        required="yes",
+        relevant="${instr_type_values} = 'yes'",
+    ),
+    q(
+        "text",
+        "instr_val_name",
+        T(
+            "Name of these values in the document (e.g. 筛选值, ПДК, Prüfwert) (optional)",
+            "Nom de ces valeurs dans le document (par ex. 筛选值, ПДК, Prüfwert) (facultatif)",
+            "Nombre de estos valores en el documento (p. ej., 筛选值, ПДК, Prüfwert) (opcional)",
+            ar="اسم هذه القيم في الوثيقة (مثل 筛选值 أو ПДК أو Prüfwert) (اختياري)",
+            zh="这些数值在文件中的名称（例如筛选值、ПДК、Prüfwert）（选填）",
+            ru="Название этих значений в документе (например, 筛选值, ПДК, Prüfwert) (необязательно)",
+        ),
+        relevant="${instr_type_values} = 'yes' and ${instr_tier} != 'varies'",
+    ),
+    q(
+        "select_one value_form_doc",
+        "instr_form",
+        T(
+            "For each value, the document gives…",
+            "Pour chaque valeur, le document donne…",
+            "Para cada valor, el documento indica…",
+            ar="تحدد الوثيقة لكل قيمة…",
+            zh="对每个数值，文件给出的是……",
+            ru="Для каждого значения в документе указано…",
+        ),
+        required="yes",
+        relevant="${instr_type_values} = 'yes'",
+    ),
+    q(
+        "select_one yes_no",
+        "instr_ph",
+        T(
+            "Do some of its values apply only in a pH band?",
+            "Certaines de ses valeurs ne s’appliquent-elles que dans une plage de pH\u202f?",
+            "¿Algunos de sus valores se aplican solo en un intervalo de pH?",
+            ar="هل تنطبق بعض قيمه فقط ضمن نطاق معين من pH؟",
+            zh="其中是否有数值仅适用于某一pH范围？",
+            ru="Применяются ли некоторые его значения только в определённом диапазоне pH?",
+        ),
+        required="yes",
+        relevant="${instr_type_values} = 'yes'",
+    ),
+    q(
         "begin_repeat",
         "key_value",
         T("Key value", "Valeur clé", "Valor clave", ar="قيمة رئيسية", zh="关键数值", ru="Ключевое значение"),
@@ -940,6 +1001,7 @@ THRESHOLD_SURVEY += [
             ru="Что означает превышение этого значения?",
         ),
         required="yes",
+        relevant="${instr_tier} = 'varies'",
     ),
     q(
         "select_one target",
@@ -966,6 +1028,7 @@ THRESHOLD_SURVEY += [
             zh="该数值在文件中的名称（例如筛选值、ПДК、Prüfwert）（选填）",
             ru="Название значения в документе (например, 筛选值, ПДК, Prüfwert) (необязательно)",
         ),
+        relevant="${instr_tier} = 'varies'",
     ),
     q(
         "select_one basis",
@@ -1008,7 +1071,9 @@ THRESHOLD_SURVEY += [
             ru="В документе указано…",
         ),
         required="yes",
+        relevant="${instr_form} = 'varies'",
     ),
+    q("calculate", "val_form_used", calculation="if(${instr_form} = 'varies', ${val_form}, ${instr_form})"),
     q(
         "decimal",
         "value",
@@ -1044,7 +1109,7 @@ THRESHOLD_SURVEY += [
             ru="Нижняя граница диапазона",
         ),
         required="yes",
-        relevant="${val_form} = 'range'",
+        relevant="${val_form_used} = 'range'",
         constraint=". >= 0 and . < 1000000",
         constraint_message=T(
             "Please enter a number from 0 to 999999.",
@@ -1067,7 +1132,7 @@ THRESHOLD_SURVEY += [
             ru="Верхняя граница диапазона",
         ),
         required="yes",
-        relevant="${val_form} = 'range'",
+        relevant="${val_form_used} = 'range'",
         constraint=". > ${value_min} and . < 1000000",
         constraint_message=T(
             "The highest value must be above the lowest.",
@@ -1119,6 +1184,7 @@ THRESHOLD_SURVEY += [
             ru="Применяется ли это значение только в определённом диапазоне pH?",
         ),
         required="yes",
+        relevant="${instr_ph} = 'yes'",
     ),
     q(
         "decimal",
@@ -1638,6 +1704,93 @@ VARIES = T(
 )
 
 
+TIERS = (
+    (
+        "protection",
+        T(
+            "Precautionary or background level: soil protection",
+            "Niveau de précaution ou de fond\u202f: protection des sols",
+            "Nivel de precaución o de fondo: protección del suelo",
+            ar="مستوى احترازي أو مستوى الخلفية: حماية التربة",
+            zh="风险预防或背景水平：土壤保护",
+            ru="Предупредительный или фоновый уровень: охрана почв",
+        ),
+    ),
+    (
+        "assessment",
+        T(
+            "Screening or trigger: assessment needed above it",
+            "Dépistage ou déclenchement\u202f: évaluation nécessaire au-delà",
+            "Cribado o activación: evaluación necesaria por encima",
+            ar="فحص أولي أو إنذار: يلزم التقييم عند تجاوزها",
+            zh="筛选或触发值：超过即需评估",
+            ru="Скрининговый или пороговый: выше него нужна оценка",
+        ),
+    ),
+    (
+        "action",
+        T(
+            "Intervention or action: action needed above it",
+            "Intervention ou action\u202f: intervention nécessaire au-delà",
+            "Intervención o acción: intervención necesaria por encima",
+            ar="تدخل أو إجراء: يلزم التدخل عند تجاوزها",
+            zh="干预或行动值：超过即需采取行动",
+            ru="Уровень вмешательства: выше него нужны меры",
+        ),
+    ),
+    (
+        "sludge",
+        T(
+            "Limit for soil receiving sewage sludge",
+            "Limite pour les sols recevant des boues d’épuration",
+            "Límite para suelos que reciben lodos de depuradora",
+            ar="حد للتربة التي تتلقى حمأة الصرف الصحي",
+            zh="施用污水污泥土壤的限值",
+            ru="Предел для почв, на которые вносят осадки сточных вод",
+        ),
+    ),
+    (
+        "food",
+        T(
+            "Safety of crops or food",
+            "Sécurité des cultures ou des aliments",
+            "Inocuidad de cultivos o alimentos",
+            ar="سلامة المحاصيل أو الأغذية",
+            zh="作物或食品安全",
+            ru="Безопасность урожая или пищевых продуктов",
+        ),
+    ),
+    ("dont_know", NOT_SPECIFIED),
+)
+
+
+VALUE_FORMS = (
+    ("single", T("One number", "Un nombre", "Un número", ar="رقمًا واحدًا", zh="一个数值", ru="Одно число")),
+    (
+        "range",
+        T(
+            "A range (e.g. 1–3)",
+            "Une fourchette (par ex. 1–3)",
+            "Un intervalo (p. ej., 1–3)",
+            ar="نطاقًا (مثل 1–3)",
+            zh="一个范围（例如1–3）",
+            ru="Диапазон (например, 1–3)",
+        ),
+    ),
+    (
+        "not_detected",
+        T(
+            "Must not be detected",
+            "Ne doit pas être détecté",
+            "No debe detectarse",
+            ar="يجب ألا يُكشف عنه",
+            zh="不得检出",
+            ru="Не должно обнаруживаться",
+        ),
+    ),
+)
+
+
 THRESHOLD_CHOICES = [
     *country_choices(),
     *choices(
@@ -2022,65 +2175,7 @@ THRESHOLD_CHOICES = [
     *YES_NO_DK,
     *pollutant_choices(),
     *choices("val_land_use", *LAND_USES, ("other", OTHER)),
-    *choices(
-        "tier",
-        (
-            "protection",
-            T(
-                "Precautionary or background level: soil protection",
-                "Niveau de précaution ou de fond\u202f: protection des sols",
-                "Nivel de precaución o de fondo: protección del suelo",
-                ar="مستوى احترازي أو مستوى الخلفية: حماية التربة",
-                zh="风险预防或背景水平：土壤保护",
-                ru="Предупредительный или фоновый уровень: охрана почв",
-            ),
-        ),
-        (
-            "assessment",
-            T(
-                "Screening or trigger: assessment needed above it",
-                "Dépistage ou déclenchement\u202f: évaluation nécessaire au-delà",
-                "Cribado o activación: evaluación necesaria por encima",
-                ar="فحص أولي أو إنذار: يلزم التقييم عند تجاوزها",
-                zh="筛选或触发值：超过即需评估",
-                ru="Скрининговый или пороговый: выше него нужна оценка",
-            ),
-        ),
-        (
-            "action",
-            T(
-                "Intervention or action: action needed above it",
-                "Intervention ou action\u202f: intervention nécessaire au-delà",
-                "Intervención o acción: intervención necesaria por encima",
-                ar="تدخل أو إجراء: يلزم التدخل عند تجاوزها",
-                zh="干预或行动值：超过即需采取行动",
-                ru="Уровень вмешательства: выше него нужны меры",
-            ),
-        ),
-        (
-            "sludge",
-            T(
-                "Limit for soil receiving sewage sludge",
-                "Limite pour les sols recevant des boues d’épuration",
-                "Límite para suelos que reciben lodos de depuradora",
-                ar="حد للتربة التي تتلقى حمأة الصرف الصحي",
-                zh="施用污水污泥土壤的限值",
-                ru="Предел для почв, на которые вносят осадки сточных вод",
-            ),
-        ),
-        (
-            "food",
-            T(
-                "Safety of crops or food",
-                "Sécurité des cultures ou des aliments",
-                "Inocuidad de cultivos o alimentos",
-                ar="سلامة المحاصيل أو الأغذية",
-                zh="作物或食品安全",
-                ru="Безопасность урожая или пищевых продуктов",
-            ),
-        ),
-        ("dont_know", NOT_SPECIFIED),
-    ),
+    *choices("tier", *TIERS),
     *choices("target", *TARGETS),
     *choices("basis", *BASES),
     *choices("unit", *UNITS),
@@ -2090,32 +2185,9 @@ THRESHOLD_CHOICES = [
     *choices("basis_doc", ("varies", VARIES)),
     *[dict(row, list_name="target_doc") for row in choices("target", *TARGETS)],
     *choices("target_doc", ("varies", VARIES)),
-    *choices(
-        "value_form",
-        ("single", T("One number", "Un nombre", "Un número", ar="رقمًا واحدًا", zh="一个数值", ru="Одно число")),
-        (
-            "range",
-            T(
-                "A range (e.g. 1–3)",
-                "Une fourchette (par ex. 1–3)",
-                "Un intervalo (p. ej., 1–3)",
-                ar="نطاقًا (مثل 1–3)",
-                zh="一个范围（例如1–3）",
-                ru="Диапазон (например, 1–3)",
-            ),
-        ),
-        (
-            "not_detected",
-            T(
-                "Must not be detected",
-                "Ne doit pas être détecté",
-                "No debe detectarse",
-                ar="يجب ألا يُكشف عنه",
-                zh="不得检出",
-                ru="Не должно обнаруживаться",
-            ),
-        ),
-    ),
+    *choices("tier_doc", *TIERS, ("varies", VARIES)),
+    *choices("value_form", *VALUE_FORMS),
+    *choices("value_form_doc", *VALUE_FORMS, ("varies", VARIES)),
     *choices(
         "obstacle",
         ("none", NONE),

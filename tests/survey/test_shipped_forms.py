@@ -82,7 +82,8 @@ def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_fo
     answers = two_instruments()
     start = replies_until(threshold_form, answers, "instr_unit")
     # The unit is asked (here once for the instrument) before any value.
-    cadmium = ["total", "human_health", "cadmium", "agricultural", "assessment", "", "single"]
+    # Tier, the values' name and form are answered for the instrument; some of its values depend on pH.
+    cadmium = ["total", "human_health", "assessment", "", "single", "yes", "cadmium", "agricultural"]
     # Cadmium in agricultural soil: 30 µg/kg (0.03 mg/kg) is a hundred times below usual values.
     run = run_answers(threshold_form, start + ["ug_kg", *cadmium, "30", "no"])
     asked = run["steps"][-1]
@@ -93,6 +94,46 @@ def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_fo
     # 0.3 mg/kg is not questioned.
     run = run_answers(threshold_form, start + ["mg_kg", *cadmium, "0.3", "no"])
     assert run["steps"][-1]["question"] == "ph_dependent" and run["steps"][-1]["accepted"]
+
+
+def test_what_the_instrument_answers_for_its_values_is_asked_per_value_only_where_they_differ(threshold_form):
+    answers = two_instruments()
+    start = replies_until(threshold_form, answers, "instr_tier")
+    one_value = ["cadmium", "agricultural"]
+    # The tier, its name and the form differ between values: each value says its own; pH is asked per value.
+    run = run_answers(
+        threshold_form,
+        start + ["varies", "varies", "yes", *one_value, "action", "管制值", "range", "1", "3", "yes", "6.5", "", "no"],
+    )
+    asked = [step["question"] for step in run["steps"][len(start) :]]
+    assert asked[:3] == ["instr_tier", "instr_form", "instr_ph"]  # no name for values whose tier differs
+    assert asked[3:] == [
+        "pollutant",
+        "val_land_use",
+        "val_tier",
+        "val_name",
+        "val_form",
+        "value_min",
+        "value_max",
+        "ph_dependent",
+        "ph_min",
+        "ph_max",
+        "key_value",
+    ], asked
+    assert all(step["accepted"] for step in run["steps"])
+
+
+def test_the_previous_version_asked_per_value_and_gives_the_same_records(threshold_form):
+    previous = load_form(FORMS / "previous" / "threshold_survey_2026113003.xlsx")
+    old_answers = json.loads((ANSWERS / "threshold_two_instruments_2026113003.json").read_text(encoding="utf-8"))
+    old = run_answers(previous, old_answers)
+    new = run_answers(threshold_form, two_instruments())
+    assert old["status"] == new["status"] == "complete"
+    assert len(old["steps"]) - len(new["steps"]) == 24  # tier, name, form and pH once per instrument, not per value
+    old_records, old_problems = records_from_submission(old["data"], "KE", "Kenya", datetime(2026, 11, 30), 1)
+    new_records, new_problems = records_from_submission(new["data"], "KE", "Kenya", datetime(2026, 11, 30), 1)
+    assert old_problems == new_problems == [] and len(new_records) == 8
+    assert old_records == new_records
 
 
 def test_no_national_values_cannot_be_in_force(threshold_form):
