@@ -7,7 +7,8 @@ target for: a country documenting two legal instruments with eight key values in
 (tests/fixtures/survey_answers/threshold_two_instruments.json), plus review and Submit.
 
 Time is an estimate from two assumed paces (stated with each figure): a quick one (a tap 4 s, a typed answer
-15 s, a note 8 s) and a slow one (6 s, 20 s, 10 s). A choice from a long list (country, pollutant) is typed.
+15 s, a note 8 s) and a slow one (6 s, 20 s, 10 s). A choice from a long list (country, pollutant) is typed, except the common metals
+the chat offers as buttons (the form's `featured` choices).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def walk(form, replies: list) -> dict:
         if not result.accepted:
             raise SystemExit(f"reply {reply!r} refused at {prompt.path}: {result.error}")
         state = result.state
-        typed_choice = prompt.kind == "question" and prompt.question in LONG_LISTS
+        # A long list is typed, unless the reply is one of the choices the chat offers as buttons (featured).
+        typed_choice = prompt.kind == "question" and prompt.question in LONG_LISTS and reply not in prompt.featured
         if typed_choice or (prompt.kind == "question" and prompt.type in TYPED_TYPES and str(reply).strip()):
             typed += 1
         else:

@@ -147,15 +147,15 @@ def survey_question_keyboard(
 ) -> InlineKeyboardMarkup | None:
     """Choices as buttons (toggles that say whether they are ticked), then Keep, Back and Skip.
 
-    A long list shows only the `suggested` choice (the member's own country, say) as a button; a
-    question answered by typing gets Keep, Back and Skip only.
+    A long list shows as buttons only the `suggested` choice (the member's own country, say) and the
+    choices the form marks featured (the common metals); a question answered by typing gets Keep, Back
+    and Skip only.
     """
     multiple = prompt.type == "select_multiple" and prompt.kind == "question"
     choices = list(enumerate(prompt.choices))
     if len(choices) > MAX_CHOICE_BUTTONS:
-        choices = [
-            (position, choice) for position, choice in choices if suggested and choice[0].lower() == suggested.lower()
-        ]
+        offered = {name.lower() for name in prompt.featured[:MAX_CHOICE_BUTTONS]} | {(suggested or "").lower()}
+        choices = [(position, choice) for position, choice in choices if choice[0].lower() in offered]
 
     def button(text: str, action: str, arg: int = 0) -> InlineKeyboardButton:
         data = SurveyStep(sub=submission_id, step=token, action=action, arg=arg).pack()

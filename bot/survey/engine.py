@@ -92,6 +92,8 @@ class Prompt:
     can_go_back: bool = True
     # The value is the form's default, not an answer the user gave.
     suggested: bool = False
+    # Choices the form marks `featured` (choices column): a long list offers these as buttons.
+    featured: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -827,10 +829,9 @@ def current_prompt(
     prompt.hint = _interpolate(form, form.text(node.hint, lang), instance, step.path)
     prompt.required = _is_required(step, instance)
     if node.type in ("select_one", "select_multiple"):
-        prompt.choices = [
-            (choice.name, _choice_label(form, choice, lang, _))
-            for choice in filtered_choices(form, node, instance, step.path)
-        ]
+        offered = filtered_choices(form, node, instance, step.path)
+        prompt.choices = [(choice.name, _choice_label(form, choice, lang, _)) for choice in offered]
+        prompt.featured = [choice.name for choice in offered if choice.featured]
     prompt.value = state["answers"].get(step.path)
     if prompt.value is not None:
         prompt.display_value = display_value(form, node, prompt.value, lang)

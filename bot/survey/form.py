@@ -27,6 +27,8 @@ class Choice:
     name: str
     label: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+    # Column `featured` = yes: a long list offers this choice as a button in the chat (the rest is typed).
+    featured: bool = False
 
 
 @dataclass

@@ -244,7 +244,12 @@ def _choice(item: dict[str, Any], languages: list[str]) -> Choice:
     }
     for key, value in (item.get("extra_data") or {}).items() if isinstance(item.get("extra_data"), dict) else ():
         extra[key] = str(value)
-    return Choice(name=str(item.get("name", "")), label=_translations(item.get("label"), languages), extra=extra)
+    return Choice(
+        name=str(item.get("name", "")),
+        label=_translations(item.get("label"), languages),
+        extra=extra,
+        featured=extra.get("featured", "").strip().lower() in ("yes", "true", "true()", "1"),
+    )
 
 
 def _required(value: Any) -> str:

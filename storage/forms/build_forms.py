@@ -20,7 +20,8 @@ takes the question names marked in the current version for them too.
 their name in the document, whether the document gives one number, a range or "must not be detected", and
 whether some values apply only in a pH band are asked once per instrument, like unit, basis and target; per
 value only where the instrument says they differ ("Differs between values") or that some values depend on pH.
-Earlier versions asked the four for every value; `survey_entries` reads both.
+Earlier versions asked the four for every value; `survey_entries` reads both. The pollutant list marks the
+eight metals most instruments regulate (choices column `featured`): the chat offers them as buttons.
 """
 
 from __future__ import annotations
@@ -941,12 +942,12 @@ THRESHOLD_SURVEY += [
         "pollutant",
         T("Pollutant", "Polluant", "Contaminante", ar="الملوث", zh="污染物", ru="Загрязняющее вещество"),
         hint=T(
-            "Type its name or chemical symbol.",
-            "Saisissez son nom ou son symbole chimique.",
-            "Escriba su nombre o símbolo químico.",
-            ar="اكتب اسمه أو رمزه الكيميائي.",
-            zh="请输入名称或化学符号。",
-            ru="Введите название или химический символ.",
+            "Choose it, or type its name or chemical symbol.",
+            "Choisissez-le, ou saisissez son nom ou son symbole chimique.",
+            "Elíjalo, o escriba su nombre o símbolo químico.",
+            ar="اختره، أو اكتب اسمه أو رمزه الكيميائي.",
+            zh="请选择，或输入名称或化学符号。",
+            ru="Выберите его или введите название или химический символ.",
         ),
         required="yes",
         required_message=REQUIRED_MESSAGE,
@@ -1523,6 +1524,11 @@ LAND_USES = (
 MATRIX_LAND_USES = ("all_uses", "agricultural", "sludge_land", "residential", "commercial", "industrial", "natural")
 
 
+# The metals most national instruments set values for: offered as buttons in the chat (choices column
+# `featured`), the rest of the catalogue is typed. Kobo and ODK ignore the column (autocomplete lists them all).
+FEATURED_POLLUTANTS = ("cadmium", "lead", "mercury", "arsenic", "chromium", "copper", "nickel", "zinc")
+
+
 def pollutant_choices() -> list[dict]:
     """The bot's pollutant catalogue (ids = catalogue ids, names in the six languages), DDT as a sum, and other."""
     from bot.lookup.pollutants import POLLUTANTS, display_name
@@ -1534,7 +1540,8 @@ def pollutant_choices() -> list[dict]:
         symbol = pollutant.symbols[0] if pollutant.symbols else ""
         if symbol:
             label = {lang: f"{text} ({symbol})" for lang, text in label.items()}
-        rows.append({"list_name": "pollutant", "name": pollutant.id, "label": label})
+        featured = {"featured": "yes"} if pollutant.id in FEATURED_POLLUTANTS else {}
+        rows.append({"list_name": "pollutant", "name": pollutant.id, "label": label, **featured})
     rows += choices(
         "pollutant",
         (
@@ -4007,12 +4014,13 @@ def write_form(path: Path, survey: list[dict], choice_rows: list[dict], settings
             cells[column] = row.get(column, "")
         sheet.append([cells.get(column) or None for column in header])
     choice_sheet = workbook.create_sheet("choices")
-    choice_header = ["list_name", "name", *[f"label::{name} ({code})" for name, code in LANGUAGES]]
+    # Columns of their own after the labels (`featured`), in the order they first appear.
+    extra = list(dict.fromkeys(key for row in choice_rows for key in row if key not in ("list_name", "name", "label")))
+    choice_header = ["list_name", "name", *[f"label::{name} ({code})" for name, code in LANGUAGES], *extra]
     choice_sheet.append(choice_header)
     for row in choice_rows:
-        choice_sheet.append(
-            [row["list_name"], row["name"], *[row["label"].get(code) or None for _name, code in LANGUAGES]]
-        )
+        labels = [row["label"].get(code) or None for _name, code in LANGUAGES]
+        choice_sheet.append([row["list_name"], row["name"], *labels, *[row.get(key) or None for key in extra]])
     settings_sheet = workbook.create_sheet("settings")
     settings_sheet.append(list(settings))
     settings_sheet.append(list(settings.values()))

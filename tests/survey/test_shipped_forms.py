@@ -293,3 +293,23 @@ def test_simple_conditions_read_without_xpath_agree_with_xpath(threshold_form):
         assert fast == bool(instance.evaluate(f"boolean({node.relevant})", path)), (path, node.relevant)
         compared += 1
     assert compared > 50
+
+
+def test_the_common_metals_are_offered_first_and_the_rest_is_typed(threshold_form):
+    from bot.survey import engine
+
+    answers = two_instruments()
+    start = replies_until(threshold_form, answers, "pollutant")
+    state = engine.start(threshold_form, "en")
+    for reply in start:
+        while engine.current_prompt(threshold_form, state, "en").kind == "note":
+            state = engine.answer(threshold_form, state, None).state
+        state = engine.answer(threshold_form, state, reply).state
+    prompt = engine.current_prompt(threshold_form, state, "en")
+    assert prompt.question == "pollutant" and len(prompt.choices) > 40
+    assert prompt.featured == ["arsenic", "cadmium", "chromium", "copper", "lead", "mercury", "nickel", "zinc"]
+    # Typing still finds any pollutant of the catalogue.
+    assert engine.answer(threshold_form, state, "barum").accepted
+    # The earlier version marks none: its list is typed as before.
+    previous = load_form(FORMS / "previous" / "threshold_survey_2026113003.xlsx")
+    assert not any(choice.featured for choice in previous.choices["pollutant"])
