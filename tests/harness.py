@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.app import Storage, build_bot, build_dispatcher, build_i18n, open_storage
-from bot.callbacks import RoleChoice
+from bot.callbacks import CountryChoice, RoleChoice
 from bot.config import Settings
 from bot.local_api import Call, LocalBotAPI, UpdateFactory
 from storage.db import create_engine
@@ -130,19 +130,33 @@ class BotHarness:
             self._refusals_allowed = False
 
     async def onboard(self, user: User, country: str, role_label: str) -> None:
-        """Run /start, type the country, confirm it and pick the role.
+        """Run /start, type the country (confirm it if asked) and pick the role.
 
         Nobody can pick "National focal point" (FOCAL_POINT_LABELS): such a member picks "member" and a
         coordinator confirms them with /setrole, as in production.
         """
         await self.send(user, "/start")
-        await self.send(user, country)
-        await self.press(user, country)
+        await self.type_country(user, country)
         if role_label not in FOCAL_POINT_LABELS:
             await self.press(user, role_label)
             return
         await self.press(user, data=RoleChoice(role=Role.MEMBER).pack())
         await self.confirm_focal_point(user)
+
+    async def type_country(self, user: User, typed: str, button: str = "") -> list[Call]:
+        """Type a country at the country question; press `button` (else `typed`) if the bot asks "Did you mean"
+        (a name typed exactly is kept without asking). The calls of the step that kept the country."""
+        calls = await self.send(user, typed)
+        offered = [
+            key.callback_data or ""
+            for call in calls
+            if call.keyboard
+            for row in call.keyboard.inline_keyboard
+            for key in row
+        ]
+        if any(data.startswith(CountryChoice.__prefix__ + ":") for data in offered):
+            return await self.press(user, button or typed)
+        return calls
 
     async def confirm_focal_point(self, user: User, country: str = "") -> list[Call]:
         """A coordinator makes the member a national focal point (of `country`, else of their own) with /setrole."""

@@ -53,7 +53,7 @@ async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_proces
     await fake.wait_for("answerCallbackQuery", since=since, timeout=15)
     await fake.wait_for("sendMessage", text_has("Dans quel pays travaillez-vous"), since=since, timeout=15)
 
-    fake.inject_message("Kenya", user_id=user, language_code="en")
+    fake.inject_message("Keniya", user_id=user, language_code="en")  # misspelt: confirmed with a button
     await fake.wait_for("sendMessage", text_has("Vouliez-vous dire"), since=since, timeout=15)
     fake.press_button(user, text="Kenya")
     await fake.wait_for("editMessageText", text_has("Pays\u202f: Kenya."), since=since, timeout=15)

@@ -93,8 +93,7 @@ async def test_whole_walk_in_one_language_leaves_no_english(harness, user_id, la
     country, role, query, expected = SCENARIOS[language]
     user = harness.user(user_id, language=language, name="Ana")
     seen = shown(await harness.send(user, "/start"))
-    seen += shown(await harness.send(user, country))
-    seen += shown(await harness.press(user, country[:3]))
+    seen += shown(await harness.type_country(user, country, country[:3]))
     seen += shown(await harness.press(user, role))
     answer = shown(await harness.send(user, query))
     assert any(expected in text for text in answer), answer

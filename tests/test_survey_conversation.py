@@ -483,8 +483,7 @@ async def test_start_offers_the_paused_draft_and_onboarding_offers_the_survey(ha
     # A member who signs up (the threshold survey is offered to members too) gets the same button.
     newcomer = harness.user(user_id + 300_000)
     await harness.send(newcomer, "/start")
-    await harness.send(newcomer, "Kenya")
-    await harness.press(newcomer, "Kenya")
+    await harness.type_country(newcomer, "Kenya")
     calls = await harness.press(newcomer, "INSOP member / other")
     assert "A survey is waiting for you: “INSOP soil threshold values”." in last_text(calls)
     assert last_buttons(calls) == ["Start the survey ▶"]
@@ -506,8 +505,8 @@ async def test_profile_changes_country_and_role_later(harness, user_id):
     assert "Country: Kenya" in last_text(calls) and "Role: INSOP member / other" in last_text(calls)
     assert last_buttons(calls) == ["Change country", "Change role", "Change language"]
     await harness.press(user, "Change country")
-    calls = await harness.send(user, "Ghana")
-    await harness.press(user, "Ghana")
+    calls = await harness.type_country(user, "Ghana")
+    assert "Country: Ghana." in harness.texts(calls)  # a name typed exactly: no "Did you mean"
     calls = await harness.send(user, "/profile")
     assert "Country: Ghana" in last_text(calls)
     await harness.press(user, "Change role")
@@ -588,8 +587,7 @@ async def test_a_language_change_mid_survey_asks_the_open_question_again_in_that
 async def test_a_typed_role_at_sign_up_is_understood(harness, user_id):
     user = harness.user(user_id)
     await harness.send(user, "/start")
-    await harness.send(user, "Kenya")
-    await harness.press(user, "Kenya")
+    await harness.type_country(user, "Kenya")
     calls = await harness.send(user, "soil laboratory")  # "focal point" is not a choice: tests/test_onboarding.py
     assert sent(calls)[0] == "Thank you, your profile is complete."
     async with harness.storage.sessionmaker() as session:

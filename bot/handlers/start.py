@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
 from bot.config import Settings
-from bot.countries import country_name, exact_country, is_country, match_country
+from bot.countries import country_name, exact_country, fold, is_country, match_country
 from bot.i18n import language_name
 from bot.keyboards import (
     country_keyboard,
@@ -265,16 +265,38 @@ async def country_chosen(
     if not is_country(callback_data.code):
         await query.message.edit_text(_("I don't know that country. Please type its name again."))
         return
+    await _store_country(
+        query.message, query.from_user, callback_data.code, member, session, i18n, state, forms, settings
+    )
+
+
+async def _store_country(
+    message: Message,
+    user: User,
+    code: str,
+    member: Member | None,
+    session: AsyncSession,
+    i18n: I18n,
+    state: FSMContext,
+    forms: FormCache,
+    settings: Settings,
+    typed: bool = False,
+) -> None:
+    """Keep the country (a confirmed button, or a name typed exactly) and go on with onboarding.
+
+    `message` is the bot's "Did you mean" message, edited, or the member's `typed` name, answered."""
     changing = await state.get_state() == ProfileStates.country.state
     was_onboarded = member is not None and member.is_onboarded
-    member = await members.set_country(session, query.from_user, callback_data.code)
+    member = await members.set_country(session, user, code)
     await state.clear()
-    await query.message.edit_text(
-        _("Country: {country}.").format(country=html.escape(country_name(member.country, i18n.current_locale)))
-    )
+    said = _("Country: {country}.").format(country=html.escape(country_name(member.country, i18n.current_locale)))
+    if typed:
+        await message.answer(said)
+    else:
+        await message.edit_text(said)
     if changing or was_onboarded:
         return  # a profile change: nothing else to ask
-    await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
+    await _continue_onboarding(message, member, session, forms, settings, i18n.current_locale)
 
 
 async def role_chosen(
@@ -322,14 +344,29 @@ def _needs_role(message: Message, member: Member | None) -> bool:
 
 
 async def country_typed(
-    message: Message, member: Member | None, session: AsyncSession, i18n: I18n, catalog: ThresholdCatalog
+    message: Message,
+    member: Member | None,
+    session: AsyncSession,
+    i18n: I18n,
+    catalog: ThresholdCatalog,
+    state: FSMContext,
+    forms: FormCache,
+    settings: Settings,
 ) -> None:
-    """Match a typed country name in any language and ask the member to confirm it; a lookup typed instead
-    ("cadmium netherlands") is answered as one, and the country asked again."""
+    """Keep a country named exactly ("Kenya", "Kenia", "肯尼亚"); match anything else in any language and ask
+    the member to confirm it. A lookup typed instead ("cadmium netherlands") is answered as one, and the
+    country asked again."""
     if member is None:
         member = await members.register(session, message.from_user, None)
     text = message.text or ""
-    if exact_country(text) is None and surveys.names_a_pollutant(text):
+    exact = exact_country(text)
+    if exact is not None and len(fold(text)) > 2 and message.from_user is not None:
+        # A whole name, not a two-letter code ("no", "in" and "to" are words as well as Norway, India, Tonga).
+        await _store_country(
+            message, message.from_user, exact, member, session, i18n, state, forms, settings, typed=True
+        )
+        return
+    if exact is None and surveys.names_a_pollutant(text):
         from bot.handlers.lookup import answer_lookup
 
         await answer_lookup(message, text, member, session, catalog, i18n)
