@@ -115,6 +115,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     ]
     assert {"Cadmium (Cd)", "Lead (Pb)", "Mercury (Hg)", "Zinc (Zn)"} <= set(offered), offered
     assert not any(text.startswith(("Barium", "Mirex")) for text in offered), offered
+    assert "its number" not in last_text(calls)  # a number would pick from the whole list, not the buttons
     await harness.send(user, "cadmum")  # typed and fuzzy-matched to a choice
     calls = await harness.press(user, "Agricultural land")
     assert "Value (number only)" in last_text(calls)
@@ -131,6 +132,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
 
     calls = await harness.press(user, "Legal instrument or official guideline 1")  # the part, then its answer
     assert "0.8" in last_text(calls) and "Cadmium" in last_text(calls)
+    assert "\n<i>Key value 1</i>\n• Pollutant: <b>Cadmium (Cd)</b>" in last_text(calls)  # each entry headed
     calls = await harness.press(user, "Year of adoption")
     assert "Year of adoption" in last_text(calls) and "Current answer: 2019" in last_text(calls)
     calls = await harness.send(user, "2020")

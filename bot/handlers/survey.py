@@ -121,9 +121,10 @@ def _question_text(turn: Turn, lead: str | None = None, entered: list[str] | Non
     limit = surveys.answer_limit(prompt)
     if limit:
         lines.append(_("At most {limit} characters.").format(limit=limit))
-    if len(prompt.choices) > MAX_CHOICE_BUTTONS and not prompt.hint:
+    long_list = len(prompt.choices) > MAX_CHOICE_BUTTONS  # typed (its featured choices are buttons)
+    if long_list and not prompt.hint:
         lines.append(_("Type your answer; I will find it in the list."))
-    elif prompt.choices and prompt.kind == "question":
+    elif prompt.choices and prompt.kind == "question" and not long_list:
         lines.append("<i>" + _("Press a button, or type the option or its number.") + "</i>")
     if prompt.display_value and prompt.kind == "question":
         shown = _fit(prompt.display_value, _VALUE_UNITS)
@@ -254,8 +255,15 @@ def _review_part(turn: Turn, lang: str, part: int) -> tuple[str, list[tuple[int,
         return None
     title, positions = parts[part]
     lines = ["<b>" + _fit(title, _SECTION_UNITS) + "</b>", ""]
+    entry = ""
     for position in positions:
         item = items[position]
+        # An entry of a repeat inside the part (an instrument's key value 1, 2...) gets a line of its own.
+        inner = item["section"].split(" › ", 1)[1] if " › " in (item["section"] or "") else ""
+        if inner != entry:
+            entry = inner
+            if inner:
+                lines.append("<i>" + _fit(inner, _SECTION_UNITS) + "</i>")
         lines.append(
             "• "
             + _("{label}: {value}").format(
