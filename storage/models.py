@@ -390,6 +390,10 @@ class RoleChange(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     old_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     new_role: Mapped[str] = mapped_column(String(32))
+    # The member's country before and after (ISO alpha-2): a focal point is appointed for one country
+    # (NULL in rows recorded before migration 0010).
+    old_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    new_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     changed_by: Mapped[int] = mapped_column(BigInteger)  # Telegram id of the coordinator
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

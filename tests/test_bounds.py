@@ -654,6 +654,7 @@ async def test_mydata_shows_trail_role_changes_reminders_received_and_written(ha
         )
     texts = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "Role changes" in texts and "National focal point → Coordinator" in texts
+    assert "INSOP member / other → National focal point (Kenya)" in texts  # appointed for one country
     assert "Answer trail, every step as you gave it:" in texts
     assert "About you › Your full name · answered Soil chemist" in texts
     assert "About you › Your work e-mail · went back" in texts

@@ -366,7 +366,12 @@ async def test_single_use_invite_presets_country_and_role_then_is_used_up(harnes
     assert (member.country, member.role, member.is_onboarded) == ("KE", "focal_point", True)
     # Who made them focal point is on record, as for /setrole: the coordinator who wrote the invite.
     change = await scalar(harness, select(RoleChange).where(RoleChange.member_id == member.id))
-    assert (change.old_role, change.new_role, change.changed_by) == (None, "focal_point", COORDINATOR)
+    assert (change.old_role, change.new_role, change.new_country, change.changed_by) == (
+        None,
+        "focal_point",
+        "KE",
+        COORDINATOR,
+    )
 
     late = harness.user(user_id + 100_000, language="en", name="Otieno")
     texts = harness.texts(await harness.send(late, f"/start {code}"))
@@ -542,9 +547,10 @@ async def test_setrole_makes_a_member_the_focal_point_whose_answer_then_counts(h
     async with harness.storage.sessionmaker() as session:
         changes = list(await session.scalars(select(RoleChange).where(RoleChange.member_id == tendai.id)))
         stored = await session.get(Member, tendai.id)
-    assert [(change.old_role, change.new_role, change.changed_by) for change in changes] == [
-        ("member", "focal_point", COORDINATOR)
-    ]
+    assert [
+        (change.old_role, change.new_role, change.old_country, change.new_country, change.changed_by)
+        for change in changes
+    ] == [("member", "focal_point", "ZW", "ZW", COORDINATOR)]
     assert (stored.role, stored.country) == ("focal_point", "ZW")
 
     # Back to member: the later answer counts again, as no focal point's.
@@ -566,6 +572,9 @@ async def test_setrole_takes_a_username_and_a_country_and_explains_what_it_canno
     assert (member.role, member.country) == ("focal_point", "CI")
     # The member sees it at once in their profile.
     assert "Role: National focal point" in harness.texts(await harness.send(user, "/profile"))[0]
+    # /mydata says who they were made focal point of: the country moved with the role.
+    mydata = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert ": Soil laboratory (Kenya) → National focal point (Côte d’Ivoire)" in mydata, mydata
 
     async def says(text: str) -> list[str]:
         """What the coordinator reads back (the member is told in their own chat)."""

@@ -34,7 +34,7 @@ from bot.services.coord_reminders import TEMPLATES
 from bot.services.surveys import FormCache
 from bot.survey.form import language_code
 from bot.telegram_render import split_message
-from storage.models import SubmissionStatus
+from storage.models import Role, SubmissionStatus
 
 # Long answers are shortened in the listing only; the stored value is untouched.
 _ANSWER_CHARS = 300
@@ -74,6 +74,13 @@ def _yes_no(flag: bool) -> str:
 
 def _role(role: str | None) -> str:
     return html.escape(role_labels().get(role, role) if role else "—")
+
+
+def _role_in(role: str | None, country: str | None, language: str) -> str:
+    """The role's label, with the country it was held in when given ("National focal point (Kenya)")."""
+    if not country:
+        return _role(role)
+    return _("{role} ({country})").format(role=_role(role), country=html.escape(country_name(country, language)))
 
 
 def _step_labels() -> dict[str, str]:
@@ -176,11 +183,16 @@ def render_member_data(
     if data.role_changes:
         lines += ["", "<b>" + _("Role changes") + "</b>"]
         for change in data.role_changes:
+            # The country is named where it moved, and with the focal-point role (appointed for one country).
+            moved = change.old_country != change.new_country
+            old = _role_in(change.old_role, change.old_country if moved else None, language)
+            new = _role_in(
+                change.new_role,
+                change.new_country if moved or change.new_role == Role.FOCAL_POINT else None,
+                language,
+            )
             lines.append(
-                "• "
-                + _("{date}: {old} → {new}").format(
-                    date=_when(change.changed_at, language), old=_role(change.old_role), new=_role(change.new_role)
-                )
+                "• " + _("{date}: {old} → {new}").format(date=_when(change.changed_at, language), old=old, new=new)
             )
     if data.deliveries:
         statuses = _delivery_labels()

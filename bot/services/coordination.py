@@ -177,8 +177,7 @@ async def set_member_role(
         if (old_role, old_country) == (role, new_country):
             raise NotAllowed("unchanged")
         # Recorded even when only the country moves: who made whom the focal point of which country.
-        await repo.change_role(member, role, by)
-        member.country = new_country
+        await repo.change_role(member, role, by, new_country)
         if member.country and member.onboarded_at is None:
             member.onboarded_at = utcnow()  # nothing left to ask: the coordinator said both
     return RoleSet(member, old_role, old_country)
@@ -260,10 +259,10 @@ async def apply_invite(repo: InviteRepository, member: Member, code: str) -> boo
     invite = await repo.invite(code)
     if invite is None or not await repo.use_invite(code, utcnow()):
         return False
+    if member.role != Role.COORDINATOR and (member.role, member.country) != (invite.role, invite.country):
+        # Recorded as the invite's author's doing: who made whom a focal point (or a lab) of which country.
+        await RoleRepository(repo.session).change_role(member, invite.role, invite.created_by, invite.country)
     member.country = invite.country
-    if member.role != Role.COORDINATOR and member.role != invite.role:
-        # Recorded as the invite's author's doing: who made whom a focal point (or a lab) is in role_changes.
-        await RoleRepository(repo.session).change_role(member, invite.role, invite.created_by)
     member.onboarded_at = utcnow()
     return True
 

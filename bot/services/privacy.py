@@ -79,6 +79,8 @@ class StoredRoleChange:
     old_role: str | None
     new_role: str
     changed_at: datetime
+    old_country: str | None = None
+    new_country: str | None = None
 
 
 @dataclass
@@ -206,7 +208,9 @@ async def member_data(session: AsyncSession, telegram_id: int, forms: FormCache 
             for submission, stored_form in rows
         ]
         role_changes = [
-            StoredRoleChange(change.old_role, change.new_role, change.changed_at)
+            StoredRoleChange(
+                change.old_role, change.new_role, change.changed_at, change.old_country, change.new_country
+            )
             for change in await session.scalars(
                 select(RoleChange)
                 .where(RoleChange.member_id == member.id)

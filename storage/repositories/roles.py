@@ -24,12 +24,21 @@ class RoleRepository:
             select(Member).where(func.lower(Member.username) == username.lstrip("@").lower()).limit(1)
         )
 
-    async def change_role(self, member: Member, new_role: str, changed_by: int) -> RoleChange:
-        """Set the member's role and record who did it."""
+    async def change_role(
+        self, member: Member, new_role: str, changed_by: int, new_country: str | None = None
+    ) -> RoleChange:
+        """Set the member's role (and country, when given) and record who did it, with both countries."""
+        country = member.country if new_country is None else new_country
         change = RoleChange(
-            member_id=member.id, old_role=member.role, new_role=new_role, changed_by=changed_by, changed_at=utcnow()
+            member_id=member.id,
+            old_role=member.role,
+            new_role=new_role,
+            old_country=member.country,
+            new_country=country,
+            changed_by=changed_by,
+            changed_at=utcnow(),
         )
-        member.role = new_role
+        member.role, member.country = new_role, country
         self.session.add(change)
         await self.session.flush()
         return change
