@@ -501,15 +501,17 @@ def _offset_label(minutes: int) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def zone_label(zone: str, lang: str, at: datetime | None = None) -> str:
-    """A zone as the coordinator reads it, with its offset at `at` (default now): "Rome, UTC+2", "UTC"."""
-    offset = (at or datetime.now(UTC)).astimezone(ZoneInfo(zone)).utcoffset()
-    utc = _offset_label(int(offset.total_seconds() // 60) if offset else 0)
+def zone_label(zone: str, lang: str, at: datetime | None = None, offset: bool = True) -> str:
+    """A zone as the coordinator reads it, with its offset at `at` (default now): "Rome, UTC+2", "UTC".
+
+    Without `offset`, the city alone ("Rome"): for a date still to be typed, whose offset may not be today's."""
+    shift = (at or datetime.now(UTC)).astimezone(ZoneInfo(zone)).utcoffset()
+    utc = _offset_label(int(shift.total_seconds() // 60) if shift else 0)
     if zone == "UTC" or zone.startswith("Etc/"):
         return utc
     locale = (lang or "en").replace("-", "_")
     city = get_timezone_location(get_timezone(zone), locale=locale, return_city=True)
-    return _("{city}, {offset}").format(city=city, offset=utc)
+    return _("{city}, {offset}").format(city=city, offset=utc) if offset else city
 
 
 def remind_zone_keyboard(rid: int, lang: str) -> InlineKeyboardMarkup:

@@ -1170,12 +1170,12 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
         calls = await harness.press(coco, "Schedule")
         assert sent_texts(calls)[-1].startswith("Which time zone are you in?")
         calls = await harness.press(coco, "Lagos")  # the coordinator's zone: times typed next are read in it
-        assert "type the date and time (Lagos, UTC+1), for example 15/12/2026 09:00" in sent_texts(calls)[-1]
+        assert "type the date and time (Lagos), for example 15/12/2026 09:00" in sent_texts(calls)[-1]
         assert "already passed" in sent_texts(await harness.send(coco, "01/01/2001 10:00"))[-1]
         assert "as day/month/year" in sent_texts(await harness.send(coco, "next tuesday"))[-1]
         for far in ("31/12/9999 23:30", "01/01/0001 00:00"):  # no overflow converting them to UTC
             assert sent_texts(await harness.send(coco, far))[-1] == (
-                "Please type a date within the next five years (Lagos, UTC+1)."
+                "Please type a date within the next five years (Lagos)."
             )
         calls = await harness.send(coco, "03/06/2030 10:30")
         assert sent_texts(calls)[-1] == (

@@ -278,7 +278,9 @@ def _parse_when(text: str, zone: str = "UTC") -> datetime | None:
 
 
 def _out_of_range(zone: str, lang: str) -> str:
-    return _("Please type a date within the next five years ({zone}).").format(zone=zone_label(zone, lang))
+    return _("Please type a date within the next five years ({zone}).").format(
+        zone=zone_label(zone, lang, offset=False)
+    )
 
 
 def _zone(data: dict) -> str:
@@ -317,13 +319,13 @@ async def reminder_when(
             _(
                 "I could not read “{text}” as a date. Please type it as day/month/year and time, "
                 "for example 15/12/2026 09:00 ({zone})."
-            ).format(text=fit(message.text, 60), zone=zone_label(zone, i18n.current_locale))
+            ).format(text=fit(message.text, 60), zone=zone_label(zone, i18n.current_locale, offset=False))
         )
         return
     if when <= datetime.now(UTC):
         await message.answer(
             _("{when} has already passed. Please type a future date and time ({zone}).").format(
-                when=_local(when, zone, i18n.current_locale), zone=zone_label(zone, i18n.current_locale)
+                when=_local(when, zone, i18n.current_locale), zone=zone_label(zone, i18n.current_locale, offset=False)
             )
         )
         return
@@ -354,7 +356,7 @@ async def reminder_until(
     if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
         await message.answer(
             _("Please type the last date, on or after the first one, for example 31/01/2027 ({zone}).").format(
-                zone=zone_label(zone, i18n.current_locale)
+                zone=zone_label(zone, i18n.current_locale, offset=False)
             )
         )
         return
@@ -640,7 +642,7 @@ async def remind_zone(
     await query.message.answer(
         _(
             "When should it be sent? Tap a time, or type the date and time ({zone}), for example 15/12/2026 09:00."
-        ).format(zone=zone_label(zone, i18n.current_locale)),
+        ).format(zone=zone_label(zone, i18n.current_locale, offset=False)),
         reply_markup=remind_when_keyboard(rid),
     )
 
@@ -711,7 +713,7 @@ async def remind_weekly(
     await state.update_data(reminder_id=callback_data.rid)
     await query.message.answer(
         _("Until which date? For example 31/01/2027 ({zone}).").format(
-            zone=zone_label(_zone(data), i18n.current_locale)
+            zone=zone_label(_zone(data), i18n.current_locale, offset=False)
         )
     )
 
