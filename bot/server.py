@@ -19,7 +19,6 @@ from bot.config import ConfigError, Settings
 from bot.failsafe import feed_update_safely
 from bot.limits import WEB_LINE_BYTES
 from bot.polling import poll
-from bot.web.unreadable import SiteRunner
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +157,8 @@ async def run_webhook(settings: Settings) -> None:
     # On SIGINT/SIGTERM, updates in hand get WEBHOOK_SHUTDOWN_SECONDS to finish (aiohttp waits 60 s by
     # default); one cut short was never answered, so Telegram delivers it again.
     # SiteRunner: a request aiohttp cannot read (a line or header over the limit) gets the site's error page.
+    from bot.web.unreadable import SiteRunner  # with Jinja: not in a polling bot
+
     runner = SiteRunner(app, shutdown_timeout=WEBHOOK_SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, host="0.0.0.0", port=settings.port)

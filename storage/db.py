@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -75,16 +77,62 @@ def safe_url(url: str) -> str:
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+@lru_cache(maxsize=1)
+def head_revisions() -> frozenset[str] | None:
+    """The newest revisions, read from the migration files' `revision` and `down_revision` lines.
+
+    Alembic (with Mako, Pygments and every SQLAlchemy dialect it knows) is about 10 MB a bot process would
+    keep for good; it is imported only when the database is not at these. None when a file cannot be read
+    this way: Alembic then decides.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+            target = node.target if isinstance(node, ast.AnnAssign) else target
+            if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"} and node.value is not None:
+                try:
+                    found[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+        revision, down = found.get("revision"), found.get("down_revision")
+        if not isinstance(revision, str) or "down_revision" not in found:
+            return None
+        revisions.add(revision)
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, (tuple, list)):  # a merge revision
+            parents.update(str(parent) for parent in down)
+    return frozenset(revisions - parents) or None
+
+
+def _stored_revisions(connection: Connection) -> frozenset[str]:
+    """The revisions the database says it is at (none for a new database), read as Alembic reads them."""
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
 def _upgrade(connection: Connection) -> bool:
     """Upgrade to head; True when the schema was changed."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    if _stored_revisions(connection) == head_revisions():
+        return False  # the usual start: Alembic is not even imported
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     current = MigrationContext.configure(connection).get_current_revision()
     head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
     if current == head:

@@ -14,10 +14,18 @@ from tests.fakeapi.server import FakeBotAPI
 class BotProcess:
     """`python -m bot run` pointed at a FakeBotAPI; can be killed with SIGKILL and started again."""
 
-    def __init__(self, fake: FakeBotAPI, database_url: str, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        fake: FakeBotAPI,
+        database_url: str,
+        extra_env: dict[str, str] | None = None,
+        command: list[str] | None = None,
+    ) -> None:
         self.fake = fake
         self.database_url = database_url
         self.extra_env = extra_env or {}
+        # What starts the bot (`python -m bot run` unless a test needs a wrapper around the same entry point).
+        self.command = command or [sys.executable, "-m", "bot", "run"]
         self.process: subprocess.Popen | None = None
         self.log_path = None
 
@@ -37,7 +45,7 @@ class BotProcess:
         """Start the process and wait until it has registered its commands and is polling."""
         since = self.fake.mark()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            self.command,
             cwd=ROOT,
             env=self.environment(),
             stdout=subprocess.DEVNULL,

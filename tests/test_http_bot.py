@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from sqlalchemy import select
 
@@ -72,6 +74,42 @@ async def test_start_button_and_restart_after_kill_keeps_member(fake, bot_proces
     await fake.wait_for("editMessageText", text_has("Merci, votre profil est complet."), since=since, timeout=15)
     member = await stored_member(database_url, user)
     assert member.role == "lab" and member.onboarded_at is not None
+
+
+# `python -m bot run`, and on its way out the names of the modules the process imported, one per line.
+_RUN_AND_LIST_MODULES = """
+import atexit, os, runpy, sys
+atexit.register(lambda: open(os.environ["MODULES_FILE"], "w").write("\\n".join(sorted(sys.modules))))
+sys.argv[1:] = ["run"]
+runpy.run_module("bot", run_name="__main__", alter_sys=True)
+"""
+# What only some paths need: migrations (Alembic with Mako and Pygments), XLSForms (pyxform), charts and
+# exports (matplotlib, openpyxl: in the worker process), the web site (Jinja). A polling bot at rest holds none.
+NOT_AT_REST = ("alembic", "mako", "pygments", "pyxform", "openpyxl", "matplotlib", "numpy", "PIL", "jinja2")
+
+
+async def test_the_idle_bot_has_not_imported_what_only_some_paths_need(database_url, tmp_path):
+    """The resident memory of an idle bot (README, Benchmarks): a bot that started on a database at the
+    newest schema, registered its menus, built its vocabulary and waits for updates imported none of these."""
+    from bot.app import open_storage
+    from bot.config import Settings
+
+    storage = await open_storage(Settings(_env_file=None, database_url=database_url, bot_token=None))
+    await storage.engine.dispose()
+    listing = tmp_path / "modules.txt"
+    async with FakeBotAPI.running() as fake:
+        process = BotProcess(
+            fake,
+            database_url,
+            extra_env={"MODULES_FILE": str(listing)},
+            command=[sys.executable, "-c", _RUN_AND_LIST_MODULES],
+        )
+        await process.start()
+        await fake.wait_for("setMyCommands", timeout=30, consume=False)
+        process.stop()
+    modules = set(listing.read_text().split())
+    assert {"aiogram", "bot.server", "bot.lookup.vocabulary", "storage.db"} <= modules  # the listing is the bot's
+    assert sorted(name for name in modules if name.split(".")[0] in NOT_AT_REST) == []
 
 
 def free_port() -> int:

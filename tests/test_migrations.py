@@ -26,6 +26,32 @@ async def test_migrated_schema_matches_the_models(database_url):
     assert differences == []
 
 
+def test_the_head_read_from_the_migration_files_is_alembics():
+    """The start compares the database with these without importing Alembic (storage/db.py)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from storage.db import MIGRATIONS, head_revisions
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revisions() == frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+async def test_a_new_database_is_migrated_to_the_head(old_database):
+    """An empty database (no alembic_version table) gets every migration at start, then nothing more."""
+    import sqlalchemy as sa
+
+    from storage.db import head_revisions
+
+    await ensure_database(old_database)
+    async with old_database.connect() as connection:
+        stored = set((await connection.execute(sa.text("SELECT version_num FROM alembic_version"))).scalars())
+        tables = await connection.run_sync(lambda sync: set(sa.inspect(sync).get_table_names()))
+    assert stored == head_revisions() and tables == set(Base.metadata.tables) | {"alembic_version"}
+    await ensure_database(old_database)
+
+
 async def test_upgrade_twice_is_harmless(database_url):
     engine = create_engine(database_url)
     try:

@@ -15,10 +15,11 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from bot.lookup.pollutants import LANGUAGES, POLLUTANTS
@@ -843,27 +844,95 @@ def build_vocabulary(all_locales: bool = True) -> Vocabulary:
 
 
 def _add_countries(vocabulary: Vocabulary, all_locales: bool) -> None:
-    # Read afresh, not through territory_names' cache: the 34,000 names of other locales are only needed
-    # while the vocabulary is built (about 5 MB the process would keep otherwise).
-    primary, others = territory_names.__wrapped__(all_locales)
-    vocabulary.country_codes = frozenset(code for code, _ in primary)
-    for code, name in primary:
-        vocabulary.add(KIND_COUNTRY, code, name)
-    for code, aliases in COUNTRY_ALIASES.items():
-        for alias in aliases:
-            vocabulary.add(KIND_COUNTRY, code, alias)
-    for code, name in others:
+    # The names come one at a time (territory_names): the 34,000 names of other locales are only needed while
+    # the vocabulary is built, and held all at once they left about 10 MB of freed but fragmented memory.
+    codes: set[str] = set()
+    aliases_added = False
+    for primary, code, name in territory_names(all_locales):
+        if primary:
+            codes.add(code)
+            vocabulary.add(KIND_COUNTRY, code, name)
+            continue
+        if not aliases_added:
+            _add_country_aliases(vocabulary)
+            aliases_added = True
         key = normalize_term(name)
         if len(key.replace(" ", "")) < _MIN_OTHER_LOCALE_NAME and not any(is_cjk(c) for c in key):
             continue
         if key in vocabulary.exact or key.replace(" ", "") in vocabulary.cjk:
             continue
         vocabulary.add(KIND_COUNTRY, code, name, fuzzy=False, stem=False)
+    if not aliases_added:
+        _add_country_aliases(vocabulary)
+    vocabulary.country_codes = frozenset(codes)
 
 
-@lru_cache(maxsize=2)
-def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """(code, name) pairs: CLDR's and the UN's in the six UI languages, then every other CLDR locale."""
+def _add_country_aliases(vocabulary: Vocabulary) -> None:
+    for code, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            vocabulary.add(KIND_COUNTRY, code, alias)
+
+
+def territory_names(all_locales: bool = True) -> Iterator[tuple[bool, str, str]]:
+    """(primary, code, name): CLDR's and the UN's names in the six UI languages (primary), then, with
+    `all_locales`, every other CLDR locale's names not among them, each once.
+
+    Those are read by a short-lived process (`python -m bot.lookup.vocabulary`): Babel keeps each locale it
+    loads, and the ~850 locales' data (~150 MB) would stay in the bot for good, while the names kept from
+    them take a few MB. The UI languages' names are read there too: the bot loads a language's CLDR data
+    (about 1.3 MB each) when it formats something for a member who uses it, not at start.
+    """
+    if not all_locales:
+        yield from ((True, code, name) for code, name in primary_names())
+        return
+    root = str(Path(__file__).resolve().parents[2])
+    environment = {
+        **os.environ,
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    given = {True: 0, False: 0}
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "bot.lookup.vocabulary"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            env=environment,
+        ) as child:
+            stopper = threading.Timer(_CHILD_TIMEOUT, child.kill)  # a hung child ends in the fallback below
+            stopper.start()
+            finished = False
+            try:
+                assert child.stdout is not None
+                for line in child.stdout:
+                    primary, code, name = json.loads(line)
+                    given[bool(primary)] += 1
+                    yield bool(primary), str(code), str(name)
+                finished = True
+            finally:
+                stopper.cancel()
+                if not finished:  # the consumer stopped early, or a line was not ours: nothing more to read
+                    child.kill()
+        if child.returncode != 0:
+            raise subprocess.CalledProcessError(child.returncode, child.args)
+        if given[True] == 0:
+            raise ValueError("the child process gave no names")
+    except (OSError, subprocess.SubprocessError, ValueError) as error:
+        # No child processes here (a sandbox, a broken interpreter path), or it died: read them in this
+        # process, after the ones already given.
+        log.warning("reading CLDR country names in this process (%s)", str(error).splitlines()[0][:200])
+        primary_pairs, others = all_territory_names()
+        yield from ((True, code, name) for code, name in primary_pairs[given[True] :])
+        yield from ((False, code, name) for code, name in others[given[False] :])
+
+
+_CHILD_TIMEOUT = 300.0
+
+
+def primary_names() -> tuple[tuple[str, str], ...]:
+    """(code, name) pairs of CLDR's names in the six UI languages (and traditional Chinese), then the UN's."""
     from babel import Locale
 
     from bot.countries import jurisdiction_names, un_names
@@ -873,38 +942,13 @@ def territory_names(all_locales: bool = True) -> tuple[tuple[tuple[str, str], ..
         primary.extend(jurisdiction_names(Locale.parse(language)))
     # The UN's names ("Republic of Korea", "Viet Nam") next to CLDR's ("South Korea", "Vietnam").
     primary.extend((code, name) for code, names in un_names().items() for name in names.values() if name)
-    others = _names_in_a_child_process(frozenset(name for _, name in primary)) if all_locales else ()
-    return tuple(primary), others
+    return tuple(primary)
 
 
-def _names_in_a_child_process(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Every other locale's names, read by a short-lived process (`python -m bot.lookup.vocabulary`).
-
-    Babel keeps each locale it loads; the ~850 locales' data (~150 MB) would stay in the bot for good,
-    while the names kept from them take about 10 MB. The child reads them and gives it all back.
-    """
-    root = str(Path(__file__).resolve().parents[2])
-    environment = {
-        **os.environ,
-        "PYTHONIOENCODING": "utf-8",
-        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-    }
-    try:
-        child = subprocess.run(
-            [sys.executable, "-m", "bot.lookup.vocabulary"],
-            input=json.dumps(sorted(seen)),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=environment,
-            timeout=300,
-            check=True,
-        )
-        return tuple((code, name) for code, name in json.loads(child.stdout))
-    except (OSError, subprocess.SubprocessError, ValueError) as error:
-        # No child processes here (a sandbox, a broken interpreter path): read them in this process.
-        log.warning("reading CLDR country names in this process (%s)", str(error).splitlines()[0][:200])
-        return other_locale_names(seen)
+def all_territory_names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """What `territory_names(True)` gives, read in this process: the UI languages' names, then the others'."""
+    primary = primary_names()
+    return primary, other_locale_names(frozenset(name for _, name in primary))
 
 
 def other_locale_names(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
@@ -930,5 +974,7 @@ def other_locale_names(seen: frozenset[str]) -> tuple[tuple[str, str], ...]:
 
 
 if __name__ == "__main__":
-    # The child of _names_in_a_child_process: names already known on stdin, the others on stdout (JSON).
-    sys.stdout.write(json.dumps(other_locale_names(frozenset(json.load(sys.stdin)))))
+    # The child of territory_names: one JSON line [primary, code, name] per name, the UI languages' first.
+    _primary, _others = all_territory_names()
+    sys.stdout.writelines(json.dumps([True, code, name]) + "\n" for code, name in _primary)
+    sys.stdout.writelines(json.dumps([False, code, name]) + "\n" for code, name in _others)
