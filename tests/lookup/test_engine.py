@@ -280,6 +280,7 @@ def test_tph_nigeria(index, vocabulary):
     assert _values(result.results) == [5000]
 
 
+@pytest.mark.slow  # a child process reads every CLDR locale
 def test_other_locales_names_read_by_a_child_process_are_the_ones_read_here(monkeypatch):
     """The bot reads ~850 CLDR locales in a child process (Babel would keep ~150 MB of them otherwise)."""
     from bot.lookup import vocabulary
