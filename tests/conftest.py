@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import os
+import sys
+import types
 import uuid
 from pathlib import Path
 
@@ -46,6 +49,32 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what the collection left alive, once, and keep the bot's startup from walking the heap.
+
+    A bot freezes what is alive once it has started (bot/app.py, `freeze_long_lived`: one full collection,
+    then `gc.freeze()`) and thaws it at shutdown. Over a test session that starts a bot per module or per
+    test, each start was a full collection of the whole session (pytest's items, every library): 0.3-0.6 s
+    each, about 30 s of `make test-fast`. Here the libraries and the collected tests are frozen once, and the
+    in-process bots' collect/freeze/thaw do nothing; the bot processes the slow tests start keep the real ones.
+    """
+    gc.collect()
+    gc.freeze()
+    app = sys.modules.get("bot.app")
+    if app is not None:
+        app.gc = types.SimpleNamespace(collect=lambda: 0, freeze=lambda: None, unfreeze=lambda: None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Once a module's last test is torn down, collect what it left and freeze what outlives it (caches,
+    libraries imported on first use): the collections that come with allocation walk only what came after."""
+    yield
+    if nextitem is None or getattr(nextitem, "module", None) is not getattr(item, "module", None):
+        gc.collect()
+        gc.freeze()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which database the storage tests run on."""
     configured = os.environ.get("TEST_DATABASE_URL")
@@ -56,8 +85,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    """Settings for in-process tests: no token, no .env, coordinators 900 and 901."""
-    return Settings(_env_file=None, database_url=database_url, coordinator_ids="900,901", bot_token=None)
+    """Settings for in-process tests: no token, no .env, coordinators 900 and 901.
+
+    Charts and exports are drawn in a thread of the test process (`heavy_workers=0`, a setting the bot
+    supports): a worker process would be started per bot, each importing matplotlib and openpyxl for a second
+    or two of both cores. The worker process itself is tested in tests/test_heavy_work.py, and the bot
+    processes of the slow tests draw theirs in one.
+    """
+    return Settings(
+        _env_file=None, database_url=database_url, coordinator_ids="900,901", bot_token=None, heavy_workers=0
+    )
 
 
 _user_ids = itertools.count(10_000)

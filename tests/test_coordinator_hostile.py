@@ -69,6 +69,7 @@ class LoopWatch:
         self._task.cancel()
 
 
+@pytest.mark.slow  # hostile files read in the form reader's child process
 async def test_a_hostile_upload_gets_one_line_in_french_while_a_lookup_is_answered(harness, user_id, monkeypatch):
     member = harness.user(user_id, language="en")
     await harness.onboard(member, "Kenya", "National focal point")

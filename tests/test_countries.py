@@ -258,6 +258,7 @@ def test_read_country_gives_the_code_or_the_guesses():
     assert read_country("qwertyuiop zxcv") == (None, [])
 
 
+@pytest.mark.slow  # a Python process started
 def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalchemy():
     import subprocess
     import sys
@@ -272,6 +273,7 @@ def test_the_engines_and_the_countries_module_import_neither_aiogram_nor_sqlalch
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # a Python process started
 def test_the_use_cases_import_no_aiogram():
     """bot/services serves the bot and the web site alike: Telegram types and catalogs stay in the adapters."""
     import subprocess

@@ -96,6 +96,7 @@ def sent_to(harness: BotHarness, chat_id: int, method: str) -> list:
     return [call for call in harness.api.calls if call.chat_id == chat_id and call.method == method]
 
 
+@pytest.mark.slow  # a worker process
 async def test_a_member_is_answered_while_an_export_is_being_written(harness, gate, user_id):
     someone = await member(harness, user_id)
     coordinator = harness.user(COORDINATORS[0])
@@ -115,6 +116,7 @@ async def test_a_member_is_answered_while_an_export_is_being_written(harness, ga
     assert documents[0].files["document"][:2] == b"PK"
 
 
+@pytest.mark.slow  # a worker process
 async def test_a_member_is_answered_while_the_stats_chart_is_drawn(harness, gate, user_id):
     someone = await member(harness, user_id)
     coordinator = harness.user(COORDINATORS[0])
@@ -133,6 +135,7 @@ async def test_a_member_is_answered_while_the_stats_chart_is_drawn(harness, gate
     assert len(photos) == 1 and photos[0].files["photo"].startswith(b"\x89PNG")
 
 
+@pytest.mark.slow  # a worker process
 async def test_two_exports_at_once_run_one_after_the_other(harness, gate, user_id):
     someone = await member(harness, user_id)
     first, second = (harness.user(telegram_id) for telegram_id in COORDINATORS)
@@ -208,6 +211,7 @@ async def test_without_processes_the_jobs_run_in_a_thread(monkeypatch):
         await heavy.close()
 
 
+@pytest.mark.slow  # a worker process started and stopped
 async def test_an_idle_worker_is_stopped(gate_dir):
     heavy = HeavyWork(jobs=slow_jobs, idle_seconds=0.05)
     try:

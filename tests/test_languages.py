@@ -85,6 +85,7 @@ def english_words(texts: list[str], data_strings: list[str]) -> set[str]:
     return found
 
 
+@pytest.mark.slow  # the whole survey walked in each of the five languages besides English
 @pytest.mark.parametrize("language", sorted(SCENARIOS))
 async def test_whole_walk_in_one_language_leaves_no_english(harness, user_id, language):
     from bot.lookup import read_thresholds_csv

@@ -42,7 +42,9 @@ TAG = re.compile(r"<[^>]*>")
 @pytest.fixture(scope="module")
 async def harness(database_url):
     coordinators = ",".join(str(COORDINATOR_BASE + index) for index in range(len(LANGUAGES)))
-    settings = Settings(_env_file=None, database_url=database_url, coordinator_ids=coordinators, bot_token=None)
+    settings = Settings(
+        _env_file=None, database_url=database_url, coordinator_ids=coordinators, bot_token=None, heavy_workers=0
+    )
     harness = await BotHarness.start(settings)
     yield harness
     await harness.close()
@@ -181,6 +183,7 @@ async def walk_survey(harness: BotHarness, user) -> tuple[list[str], list[str]]:
     raise AssertionError("the survey walk did not reach the review screen")
 
 
+@pytest.mark.slow  # the whole survey walked in each of six languages
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_key_screens_are_typeset_for_the_language(harness, user_id, data_strings, language):
     country, role, values_query, comparison_query, country_query = SCREENS[language]

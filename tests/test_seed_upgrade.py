@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -99,6 +100,7 @@ async def _seed_as_previous_release(engine) -> dict:
     return {"stale": stale["pollutant_original"], "reported_source": reported["source"]}
 
 
+@pytest.mark.slow  # the shipped table of 360 rows seeded, then upgraded to the current one
 async def test_upgrade_from_the_360_row_table(old_database):
     marks = await _seed_as_previous_release(old_database)
     sessions = create_sessionmaker(old_database)

@@ -280,6 +280,7 @@ def test_tph_nigeria(index, vocabulary):
     assert _values(result.results) == [5000]
 
 
+@pytest.mark.slow  # child processes read every CLDR locale
 def test_country_names_read_by_a_child_process_are_the_ones_read_here(monkeypatch, caplog):
     """The bot reads the CLDR locales' country names in a child process: Babel would keep ~150 MB of them otherwise
     (and the UI languages' data, about 10 MB, from the start rather than when a member needs it)."""

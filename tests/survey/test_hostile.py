@@ -65,6 +65,7 @@ def _answer_code(pattern: str, reply: str) -> tuple[bool, str | None]:
     return result.accepted, explain(result.error) if result.error else None
 
 
+@pytest.mark.slow  # a forked child per case, held to its time limit
 @pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$"])
 def test_catastrophic_regex_answers_in_bounded_time(pattern):
     # With Python's re, (a+)+$ on 30 a's and a '!' backtracks for minutes; on 4,000 it never ends.
@@ -171,6 +172,7 @@ def test_a_doubling_chain_is_flagged_and_stays_bounded(tmp_path):
     assert run_bounded(_answer_all, form, ["abc", "x"], seconds=20, memory_mb=300) == MAX_STRING_CHARS
 
 
+@pytest.mark.slow  # a forked child
 def test_an_expression_that_needs_quadratic_work_is_refused():
     rows = [["type", "name", "label", "relevant"]] + [["text", f"q{index}", f"Q{index}", ""] for index in range(300)]
     rows[6][3] = "count(//*[count(//*) > 0]) > 0"
@@ -181,6 +183,7 @@ def test_an_expression_that_needs_quadratic_work_is_refused():
     )
 
 
+@pytest.mark.slow  # a forked child reads an 800-question form
 def test_a_form_too_heavy_for_each_answer_is_refused():
     # 800 questions, each with a condition or a calculation: several seconds per answer, in the event loop.
     rows = [["type", "name", "label", "relevant", "calculation"]]
@@ -194,6 +197,7 @@ def test_a_form_too_heavy_for_each_answer_is_refused():
     )
 
 
+@pytest.mark.slow  # a forked child reads 6,000 choices
 def test_a_choice_filter_over_a_long_list_is_refused():
     # The filter runs once per choice whenever the question is shown or answered.
     content = hostile.workbook(
@@ -229,6 +233,7 @@ def _nested_repeats() -> tuple[int, int]:
     return instances, len(engine.current_prompt(form, state).path or "")
 
 
+@pytest.mark.slow  # a forked child
 def test_nested_repeat_counts_are_capped():
     # 200 x 200 instances (40,000, each walked on every answer) are cut to what the caps allow.
     instances, _path = run_bounded(_nested_repeats, seconds=30, memory_mb=400)
@@ -244,12 +249,14 @@ def zip_bomb() -> bytes:
     return hostile.zip_bomb(500)
 
 
+@pytest.mark.slow  # a forked child; half a megabyte that unpacks to 500 MB
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(zip_bomb):
     assert len(zip_bomb) < 600_000  # half a megabyte that unpacks to 500 MB
     message = run_bounded(_refusal, zip_bomb, seconds=10, memory_mb=150)
     assert message == "hostile.xlsx: sheet 'survey': the file unpacks to more than 32 MB."
 
 
+@pytest.mark.slow  # workbooks of 100,000 rows written, read in a forked child
 @pytest.mark.parametrize("sheet, row, limit", [("choices", 10_002, "10,000"), ("survey", 2_002, "2,000")])
 def test_a_sheet_of_100k_rows_is_refused_in_milliseconds(sheet, row, limit):
     content = hostile.many_rows(100_000, sheet)
@@ -258,6 +265,7 @@ def test_a_sheet_of_100k_rows_is_refused_in_milliseconds(sheet, row, limit):
     assert message == f"hostile.xlsx: sheet '{sheet}', row {row}: the sheet has more than {limit} rows."
 
 
+@pytest.mark.slow  # a workbook of 10,000 rows written and read
 def test_a_sheet_at_the_limit_loads():
     form = load_form_bytes(hostile.many_rows(10_000, "choices"), "big.xlsx")
     assert len(form.choices["big"]) == 10_000
@@ -349,6 +357,7 @@ def _renamed_workbook(content: bytes) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # a workbook of 100,000 rows written, read in a forked child
 def test_rows_are_counted_wherever_the_workbook_keeps_its_sheets():
     renamed = _renamed_workbook(hostile.many_rows(100_000, "survey"))
     message = run_bounded(_refusal, renamed, seconds=3)
