@@ -110,7 +110,12 @@ COMPONENTS = [
     ),
     ("deduplication (bot/dedupe.py)", ("bot/dedupe.py",)),
     (
-        "database: SQLAlchemy, aiosqlite, its thread (open-draft query, index freshness check)",
+        # aiogram runs a plain (non-async) filter through asyncio.to_thread; build_dispatcher makes ours run inline.
+        "thread pool: plain filters handed to asyncio.to_thread by aiogram",
+        ("asyncio/threads.py", "concurrent/futures/thread.py", ":<method 'put' of '_queue.SimpleQueue'"),
+    ),
+    (
+        "database: SQLAlchemy, aiosqlite, its thread (session per update, member and open-draft reads, index check)",
         (
             "sqlalchemy/",
             "aiosqlite/",
@@ -159,7 +164,7 @@ COMPONENTS = [
     ),
     ("pydantic: aiogram types (updates, messages, results)", ("pydantic", "aiogram/types/", ":pydantic_core")),
     (
-        "event loop: scheduling, and waiting in epoll (for the database thread, or for a core on a busy machine)",
+        "event loop: scheduling, and waiting in epoll (for a thread: the database's, the thread pool; or for a core)",
         ("asyncio/", "selectors.py", ":select.epoll", ":_contextvars", ":socket"),
     ),
 ]

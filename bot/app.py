@@ -7,7 +7,9 @@ import contextlib
 import gc
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -127,6 +129,7 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     outside.message.filter(groups.outside_private_chat)
     outside.callback_query.filter(groups.outside_private_chat)
     dispatcher.include_routers(private, lookup.build_router(), outside, fallback.build_router())
+    run_filters_inline(dispatcher)
 
     async def register_menu(bot: Bot) -> None:
         await register_commands(bot, i18n, settings.default_language)
@@ -177,6 +180,33 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     dispatcher.shutdown.register(stop_heavy_work)
     dispatcher.errors.register(apologize)
     return dispatcher
+
+
+def run_filters_inline(router: Router) -> None:
+    """Every plain (non-async) filter of `router` and its sub-routers is called in the event loop.
+
+    aiogram calls a callback that is not a coroutine function through `asyncio.to_thread`
+    (aiogram/dispatcher/event/handler.py, `CallableObject.call`; aiogram PR #1661), magic filters (`F.text`)
+    included: a thread-pool round trip for each such filter an update meets. A typed lookup met eleven before
+    its handler, more time than the lookup itself. Our filters only read the update and the member, so they
+    run inline; the handlers are coroutines already. A filter added after this call would still take the
+    thread: call it once every router is included (build_dispatcher does).
+    """
+    for each in router.chain_tail:
+        for observer in each.observers.values():
+            # `_handler` holds the filters set on the observer itself (`router.message.filter(...)`).
+            for handler in (observer._handler, *observer.handlers):
+                for filter_ in handler.filters or ():
+                    if not filter_.awaitable:
+                        filter_.callback = _inline(filter_.callback)
+                        filter_.awaitable = True
+
+
+def _inline(function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return call
 
 
 async def in_daemon_thread(function):

@@ -273,3 +273,52 @@ async def test_the_next_page_keeps_the_conditions_of_the_question(harness, user_
     # Without the condition the clay value is not the first one.
     plain = "\n".join(harness.texts(await harness.send(user, "lead Germany")))
     assert plain.index("Legal status:") < plain.index("100 mg/kg") if "100 mg/kg" in plain else True
+
+
+async def test_a_lookup_reaches_its_answer_without_a_thread_per_filter(harness, user_id, monkeypatch):
+    # aiogram runs a plain (non-async) filter through asyncio.to_thread; build_dispatcher makes them run inline,
+    # or a typed lookup waits for eleven thread-pool round trips before its handler.
+    import asyncio
+
+    threaded: list[object] = []
+    real = asyncio.to_thread
+
+    async def recording(function, /, *args, **kwargs):
+        threaded.append(function)
+        return await real(function, *args, **kwargs)
+
+    user = await member(harness, user_id)
+    monkeypatch.setattr(asyncio, "to_thread", recording)
+    reply = "\n".join(harness.texts(await harness.send(user, "Pb industrial Canada")))
+    group = await harness.feed(
+        harness.updates.message(user, "Pb industrial Canada", chat_id=-1_000_000_200_000 - user_id)
+    )
+    assert "600 mg/kg" in reply
+    assert harness.texts(group) == []  # plain text in a group is not a question to the bot
+    assert threaded == []
+
+
+async def test_filters_run_inline_decide_as_before():
+    from aiogram import F, Router
+    from aiogram.types import Chat, Message
+
+    from bot.app import run_filters_inline
+    from bot.handlers.groups import in_private_chat
+
+    router = Router()
+    router.message.filter(in_private_chat)
+    router.message.register(lambda message: None, F.text.startswith("cad"))  # noqa: ARG005
+    run_filters_inline(router)
+    observer = router.message
+    filters = [*observer._handler.filters, *observer.handlers[0].filters]
+    assert all(each.awaitable for each in filters)
+
+    def message(text: str, chat_type: str) -> Message:
+        return Message(message_id=1, date=0, chat=Chat(id=1, type=chat_type), text=text)
+
+    async def passes(event: Message) -> bool:
+        return all([await each.call(event) for each in filters])
+
+    assert await passes(message("cadmium", "private"))
+    assert not await passes(message("lead", "private"))
+    assert not await passes(message("cadmium", "group"))
