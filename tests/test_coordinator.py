@@ -776,6 +776,30 @@ async def test_review_approve_correct_and_reject(harness):
     assert (await scalar(harness, select(Threshold).where(Threshold.id == reject.id))).review_status == "rejected"
 
 
+async def test_a_correction_keeps_what_the_respondent_said_crossing_the_value_means(harness):
+    """The survey stores the tier and target the focal point gave (for the instrument or the value); approving
+    with a corrected value, unit or land use normalizes the row again, which must not put back the tier and
+    target read from the wording."""
+    rows = [await pending_threshold(harness, unit="µg/kg", value="800") for _ in range(3)]
+    derived = (rows[0].tier, rows[0].target)
+    said = ("action", "groundwater")
+    assert said != derived
+    async with harness.storage.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Threshold).where(Threshold.id.in_([row.id for row in rows])).values(tier=said[0], target=said[1])
+        )
+    coco = coordinator(harness)
+    await harness.send(coco, "/review")
+    await harness.press(coco, data=CoordReview(tid=rows[0].id, action="fixu", arg="mg/kg").pack())
+    await harness.press(coco, data=CoordReview(tid=rows[1].id, action="fixl", arg="industrial").pack())
+    await harness.press(coco, data=CoordReview(tid=rows[2].id, action="val").pack())
+    await harness.send(coco, "0.9")
+    for threshold in rows:
+        row = await scalar(harness, select(Threshold).where(Threshold.id == threshold.id))
+        assert row.review_status == "approved" and row.review_note
+        assert (row.tier, row.target) == said
+
+
 # ================================================================ publishing
 
 

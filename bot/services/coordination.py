@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.countries import FAO_MEMBERS
 from bot.heavy import HeavyWork
-from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, normalize_row
+from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, ThresholdRecord, normalize_row
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.regions import load_regions
@@ -510,6 +510,24 @@ def _original_row(threshold: Threshold) -> dict[str, Any]:
     }
 
 
+def _said_by_respondent(threshold: Threshold) -> dict[str, str]:
+    """The tier and target the respondent gave (for the instrument or the value), which the survey stored over
+    what the wording gives: a correction of the value, unit or land use keeps them. A stored tier or target that
+    is just what the reported wording gives is left to the corrected row."""
+    try:
+        as_reported: ThresholdRecord | None = normalize_row(
+            {column: _original_row(threshold).get(column) or "" for column in CSV_COLUMNS}, threshold.row_number or 0
+        )
+    except RowError:
+        as_reported = None  # a unit or land use the table does not know: the stored fields are the survey's
+    said: dict[str, str] = {}
+    for column in ("tier", "target"):
+        stored = getattr(threshold, column)
+        if stored and (as_reported is None or getattr(as_reported, column) != stored):
+            said[column] = stored
+    return said
+
+
 async def approve_threshold(
     session: AsyncSession,
     threshold_id: int,
@@ -547,7 +565,8 @@ async def approve_threshold(
                 )
             except RowError as error:
                 raise NotAllowed(str(error)) from None
-            for column, value in record.to_dict().items():
+            kept = _said_by_respondent(threshold)
+            for column, value in (record.to_dict() | kept).items():
                 if column != "row_number" and hasattr(threshold, column):
                     setattr(threshold, column, value)
         now = utcnow()
