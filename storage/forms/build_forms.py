@@ -20,7 +20,9 @@ takes the question names marked in the current version for them too.
 their name in the document, whether the document gives one number, a range or "must not be detected", and
 whether some values apply only in a pH band are asked once per instrument, like unit, basis and target; per
 value only where the instrument says they differ ("Differs between values") or that some values depend on pH.
-Earlier versions asked the four for every value; `survey_entries` reads both. The pollutant list marks the
+Earlier versions asked the four for every value; `survey_entries` reads both. Each key value carries the
+answers that apply to it (`val_unit_used`, `val_form_used`, `val_tier_used`, `val_name_used`, `val_basis_used`,
+`val_target_used`), so an export's key-value rows need no join on their instrument. The pollutant list marks the
 eight metals most instruments regulate (choices column `featured`): the chat offers them as buttons.
 """
 
@@ -1075,6 +1077,12 @@ THRESHOLD_SURVEY += [
         relevant="${instr_form} = 'varies'",
     ),
     q("calculate", "val_form_used", calculation="if(${instr_form} = 'varies', ${val_form}, ${instr_form})"),
+    # What the instrument answered for all its values, or the value's own answer where they differ: each key
+    # value's row of an export (Kobo's and ODK's too) carries them without a join on its instrument.
+    q("calculate", "val_tier_used", calculation="if(${instr_tier} = 'varies', ${val_tier}, ${instr_tier})"),
+    q("calculate", "val_name_used", calculation="if(${instr_tier} = 'varies', ${val_name}, ${instr_val_name})"),
+    q("calculate", "val_basis_used", calculation="if(${instr_basis} = 'varies', ${val_basis}, ${instr_basis})"),
+    q("calculate", "val_target_used", calculation="if(${instr_target} = 'varies', ${val_target}, ${instr_target})"),
     q(
         "decimal",
         "value",

@@ -37,6 +37,14 @@ def test_two_instruments_and_eight_key_values_become_records_and_indicators(thre
     assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
     data = run["data"]
     assert [len(instrument["key_value"]) for instrument in data["instrument"]] == [4, 4]
+    # Each key value carries what its instrument answered for all of them (an export's row needs no join).
+    first = data["instrument"][0]["key_value"][0]
+    assert (first["val_tier_used"], first["val_basis_used"], first["val_target_used"], first["val_unit_used"]) == (
+        "assessment",
+        "total",
+        "human_health",
+        "mg_kg",
+    )
     records, problems = records_from_submission(data, "KE", "Kenya", datetime(2026, 11, 30), 1)
     assert problems == [] and len(records) == 8
     cadmium = records[0]
@@ -121,6 +129,8 @@ def test_what_the_instrument_answers_for_its_values_is_asked_per_value_only_wher
         "key_value",
     ], asked
     assert all(step["accepted"] for step in run["steps"])
+    value = run["data"]["instrument"][0]["key_value"][0]
+    assert (value["val_tier_used"], value["val_name_used"], value["val_form_used"]) == ("action", "管制值", "range")
 
 
 def test_the_previous_version_asked_per_value_and_gives_the_same_records(threshold_form):
