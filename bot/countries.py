@@ -258,6 +258,20 @@ def match_country(text: str, limit: int = 3, cutoff: float = 70) -> list[tuple[s
     return [(code, min(score, 100.0)) for code, score in ranked[:limit] if score >= top - 12]
 
 
+def close_country(text: str, cutoff: float = 80) -> str | None:
+    """The one country a typed name is a close misspelling of ("Keyna", "Kenia"), by whole-string similarity;
+    None when none is that close, or two are. Unlike `match_country` (which offers guesses to confirm),
+    "x", "the" or "hello" name no country here: they only share a few letters with one."""
+    query = fold(text)[:80]
+    if len(query) < 3 or query in _AMBIGUOUS:
+        return None
+    folded, codes = _names()
+    found = process.extract(query, folded, scorer=fuzz.ratio, limit=20, score_cutoff=cutoff)
+    best = max((score for _name, score, _position in found), default=0)
+    close = {codes[position] for _name, score, position in found if score >= best - 3}  # "Nigera": Niger or Nigeria
+    return close.pop() if len(close) == 1 else None
+
+
 def read_country(text: str) -> tuple[str | None, list[tuple[str, float]]]:
     """A country typed by a member: (its code, []) when the text names one exactly, else (None, guesses best first).
 

@@ -230,6 +230,16 @@ async def test_option_numbers_and_sign_up_country_names_are_understood(harness, 
     await harness.send(user, "/back")
     calls = await harness.send(user, "DRC")
     assert "Congo - Kinshasa" in last_text(calls).split("\n")[0]  # the form's CLDR label
+    # A loose guess is not stored as the country answered about ("x" shares a letter with Mexico); a close
+    # misspelling is.
+    await harness.send(user, "/back")
+    for loose in ("x", "the", "hello"):
+        calls = await harness.send(user, loose)
+        assert not last_text(calls).startswith("✓"), (loose, last_text(calls))
+    calls = await harness.send(user, "Keyna")
+    assert last_text(calls).startswith("✓ Which country do you represent?: <b>Kenya")
+    await harness.send(user, "/back")
+    await harness.send(user, "DRC")
     await harness.send(user, "Analyst")
     calls = await harness.send(user, "KALRO")
     assert "Press a button, or type the option or its number." in last_text(calls)

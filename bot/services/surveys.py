@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import survey as engine
-from bot.countries import country_name, exact_country, is_country, match_country
+from bot.countries import close_country, country_name, exact_country, is_country
 from bot.i18n.survey_errors import explain
 from bot.lookup import ThresholdRecord, default_vocabulary, parse_query
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
@@ -662,10 +662,8 @@ def typed_alternative(prompt: Prompt, text: str) -> Any:
                 return names
             return names[0] if len(names) == 1 else None
     if prompt.type == "select_one" and sum(is_country(name) for name, _label in choices) > len(choices) // 2:
-        code = exact_country(text)
-        if code is None:
-            guesses = match_country(text, limit=2)
-            code = guesses[0][0] if len(guesses) == 1 else None
+        # A name, an alias or a close misspelling; a loose guess ("x" for Mexico) would be stored unconfirmed.
+        code = exact_country(text) or close_country(text)
         if code is not None:
             return next((name for name, _label in choices if name.upper() == code), None)
     return None

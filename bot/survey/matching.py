@@ -9,6 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 FUZZY_CUTOFF = 80.0
+FUZZY_MIN_LENGTH = 4
 YES_WORDS = {"yes", "y", "true", "1", "oui", "si", "sí", "да", "是", "نعم", "ok"}
 NO_WORDS = {"no", "n", "false", "0", "non", "нет", "否", "لا", "ne"}
 
@@ -36,11 +37,15 @@ def match_choice(text: str, options: list[tuple[str, list[str]]]) -> str | None:
     parts = {name for name, labels in options if any(folded in _label_parts(label) for label in labels)}
     if len(parts) == 1:
         return parts.pop()
+    # Fuzzy only between words long enough to be misspelt: "the" is no misspelling of the code "th" (Thailand).
+    if len(folded) < FUZZY_MIN_LENGTH:
+        return None
     candidates: dict[int, str] = {}
     owners: list[str] = []
     for name, labels in options:
         for label in [*labels, name.replace("_", " ")]:
-            candidates[len(owners)] = normalize(label)
+            if len(normalize(label)) >= FUZZY_MIN_LENGTH:
+                candidates[len(owners)] = normalize(label)
             owners.append(name)
     results = process.extract(folded, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
     if not results:

@@ -474,3 +474,13 @@ def test_progress_counts_each_repeat_entry_and_never_changes_a_total(form):
         ("area", 3, 4, 2, 1, 2),
         ("irrigated", 3, 4, 2, 2, 2),
     ]
+
+
+def test_a_short_word_is_no_misspelling_of_a_short_code():
+    """ "the" scored 80 against Thailand's code "th" and was stored as the country answered about."""
+    from bot.survey.matching import match_choice
+
+    options = [("TH", ["Thailand"]), ("MX", ["Mexico"]), ("KE", ["Kenya"])]
+    assert match_choice("the", options) is None and match_choice("x", options) is None
+    assert match_choice("th", options) == "TH"  # the code itself, exactly
+    assert match_choice("Thailnd", options) == "TH" and match_choice("Keyna", options) == "KE"
