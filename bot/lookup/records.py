@@ -249,6 +249,7 @@ def normalize_row(row: dict[str, Any], row_number: int, check_widths: bool = Tru
     land_use, covers = _land_use(cell["land_use"], row_number)
     details = condition_words.land_use_details(cell["land_use"])
     ph_min, ph_max, ph_min_inclusive, ph_max_inclusive = parse_ph_band(cell["conditions"])
+    _check_ph_band(ph_min, ph_max, row_number)
     if not cell["source_url_or_path"]:
         raise RowError(row_number, "source_url_or_path", "every value needs its source")
 
@@ -375,6 +376,17 @@ def parse_ph_band(conditions: str) -> tuple[float | None, float | None, bool, bo
             return None, number, True, operator != "<"
         return number, None, operator != ">", True
     return None, None, True, True
+
+
+def _check_ph_band(low: float | None, high: float | None, row_number: int) -> None:
+    """A pH band within 0-14, its lower end below its upper ("pH 99999-1e999" would match no soil, silently)."""
+    for end in (low, high):
+        if end is not None and not (math.isfinite(end) and 0 <= end <= 14):
+            raise RowError(row_number, "conditions", f"the pH band's ends must be numbers from 0 to 14, not {end:g}")
+    if low is not None and high is not None and low >= high:
+        raise RowError(
+            row_number, "conditions", f"the pH band's lower end ({low:g}) must be below its upper ({high:g})"
+        )
 
 
 # A cell an export protected from spreadsheets ("'=..."), read back as it was written.

@@ -184,6 +184,9 @@ def test_value_types_legal_status_and_year_are_normalized():
         ("land_use", "moon base", "land_use"),
         ("pollutant", "", "pollutant"),
         ("source_url_or_path", "", "source_url_or_path"),
+        # A pH band no soil has, or upside down: stored, it would match no pH query, silently.
+        ("conditions", "pH 99999999999999999999-1e999", "0 to 14"),
+        ("conditions", "pH 7.5-6", "below its upper"),
     ],
 )
 def test_bad_rows_raise_a_one_line_error_naming_row_and_column(column, value, fragment):
