@@ -165,6 +165,18 @@ async def test_a_country_named_exactly_is_kept_without_asking(harness, user_id, 
     assert (await stored(harness, user_id)).country == "KE"
 
 
+async def test_an_old_or_forged_country_button_changes_no_country(harness, user_id):
+    user = harness.user(user_id, language="en")
+    await harness.send(user, "/start")
+    await harness.send(user, "Kenyia")
+    await harness.press(user, "Kenya")
+    calls = await harness.press(user, data="ctry:XK")  # pressed again later, or forged
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [
+        "This button is no longer active."
+    ]
+    assert (await stored(harness, user_id)).country == "KE"  # /profile changes it (test_survey_conversation)
+
+
 @pytest.mark.parametrize("typed", ["no", "Kenyaa", "Congo"])
 async def test_a_code_a_misspelling_or_an_ambiguous_name_is_confirmed_first(harness, user_id, typed):
     user = harness.user(user_id, language="en")

@@ -259,6 +259,10 @@ async def country_chosen(
         callback_answer.text = _confirmed_role_note()
         callback_answer.show_alert = True
         return
+    if member is not None and member.country and await state.get_state() != ProfileStates.country.state:
+        # A "Did you mean" button from before (or forged): the country is changed in /profile, not by it.
+        callback_answer.text = _("This button is no longer active.")
+        return
     if not callback_data.code:
         await query.message.edit_text(_ask_country())
         return
