@@ -69,11 +69,13 @@ ORIGINAL_FIELDS = {
     "verification_note": "verification_note",
 }
 
+_POLLUTANT_ID_WIDTH = 64  # storage/models.py Threshold.pollutant_id
+
 # Widths of the stored columns fed from a CSV cell (storage/models.py; a test keeps them equal):
 # a longer cell is refused with its row and column, before it reaches the database.
 FIELD_LIMITS = {
     "jurisdiction_name": ("country", 128),
-    "pollutant_id": ("pollutant", 64),
+    "pollutant_id": ("pollutant", _POLLUTANT_ID_WIDTH),
     "pollutant_family": ("pollutant", 64),
     "pollutant_name": ("pollutant", 256),
     "cas": ("cas", 32),
@@ -449,9 +451,19 @@ def _pollutant(text: str, row_number: int) -> tuple[str, Pollutant | None]:
         return ALL_POLLUTANTS_ID, None
     pollutant_id = _catalogue_wording().get(lowered)
     if pollutant_id is None:
-        # A pollutant we have no names for still gets a stable id, so new rows import.
-        pollutant_id = re.sub(r"[^a-z0-9]+", "_", lowered).strip("_")
+        pollutant_id = _new_pollutant_id(lowered)
     return pollutant_id, POLLUTANTS_BY_ID.get(pollutant_id)
+
+
+def _new_pollutant_id(lowered: str) -> str:
+    """A stable id for a pollutant we have no names for, so new rows import: its words joined by "_" in any
+    script ("перхлорат", "高氯酸盐"), a digest where no word is left (emoji) or the words are too long, so two
+    pollutants never share an id."""
+    slug = re.sub(r"\W+", "_", lowered).strip("_")
+    digest = hashlib.sha256(lowered.encode("utf-8")).hexdigest()[:12]
+    if not slug:
+        return f"unnamed_{digest}"
+    return slug if len(slug) <= _POLLUTANT_ID_WIDTH else f"{slug[: _POLLUTANT_ID_WIDTH - 13]}_{digest}"
 
 
 # Checked in order: "maximum limit" is a limit, "total maximum threshold" a maximum.

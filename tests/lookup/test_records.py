@@ -223,3 +223,10 @@ def test_to_dict_round_trips_with_plain_types(seed_records):
 )
 def test_parse_ph_band(text, expected):
     assert parse_ph_band(text) == expected
+
+
+def test_pollutants_we_have_no_names_for_get_distinct_ids_in_any_script():
+    """An "other" pollutant typed in Cyrillic or as emoji got the id "", shared by every such pollutant."""
+    ids = [normalize_row(_row(pollutant=name), 1).pollutant_id for name in ("перхлорат", "高氯酸盐", "😀", "🙂")]
+    assert ids[:2] == ["перхлорат", "高氯酸盐"] and all(ids) and len(set(ids)) == 4
+    assert normalize_row(_row(pollutant="perchlorate"), 1).pollutant_id == "perchlorate"
