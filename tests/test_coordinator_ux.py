@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 
 from bot.callbacks import CoordReview
 from bot.lookup.records import normalize_row
+from bot.lookup.survey_entries import records_from_submission
 from storage.models import Member, Submission, SurveyAnswer, SurveyForm, Threshold, utcnow
 from storage.repositories.thresholds import source_key
 from storage.seed import REFERENCE_THRESHOLDS
@@ -133,6 +134,59 @@ async def reported_value(
     return threshold
 
 
+async def reported_key_value(harness: BotHarness, by_user: int, key_value: dict, **instrument: str) -> Threshold:
+    """A key value typed inside a legal instrument of the survey (form version 2026113001), stored as the bot
+    stores it: through `records_from_submission`, with the tier, target and conditions the respondent gave."""
+    tag = f"ux review test {next(_unique)} {time.time_ns()}"
+    data = {
+        "consent_publish": "named",
+        "instrument": [
+            {
+                "instr_title": tag,
+                "instr_status": "binding",
+                "instr_year": "2020",
+                "instr_unit": "mg_kg",
+                "instr_basis": "total",
+                **instrument,
+                "key_value": [key_value],
+            }
+        ],
+    }
+    async with harness.storage.sessionmaker() as session, session.begin():
+        submitter = await session.scalar(select(Member).where(Member.telegram_id == by_user))
+        submission = Submission(
+            form_pk=await session.scalar(select(func.max(SurveyForm.id))),
+            member_id=submitter.id,
+            country="BT",
+            language="en",
+            status="submitted",
+            state={},
+            data=data,
+            active=False,
+            pending={},
+            last_update_id=0,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            submitted_at=utcnow(),
+        )
+        session.add(submission)
+        await session.flush()
+        records, problems = records_from_submission(data, "BT", "Bhutan", utcnow(), submission.id)
+        assert problems == [] and len(records) == 1
+        values = records[0].to_dict()
+        threshold = Threshold(
+            source_key=source_key(values),
+            origin="survey",
+            review_status="pending",
+            submission_id=submission.id,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            **values,
+        )
+        session.add(threshold)
+    return threshold
+
+
 async def stored(harness: BotHarness, threshold_id: int) -> Threshold:
     async with harness.storage.sessionmaker() as session:
         return await session.get(Threshold, threshold_id)
@@ -209,6 +263,60 @@ async def test_the_card_shows_the_answer_as_typed_in_the_survey(harness, user_id
     card = sent(await harness.send(coordinator(harness), "/review"))[0]
     assert value.instrument in card
     assert "Value as typed: <b>1,000 mg/kg</b>, stored as 1 mg/kg dw" in card
+    await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
+
+
+async def test_the_card_says_what_crossing_the_value_means_and_its_ph_band(harness, user_id):
+    """Lead 50–100 mg/kg for pH 6–7.5, an action value: the coordinator judges it knowing both."""
+    await member(harness, user_id)
+    value = await reported_key_value(
+        harness,
+        user_id,
+        {
+            "pollutant": "lead",
+            "val_land_use": "agricultural",
+            "val_form": "range",
+            "value_min": "50",
+            "value_max": "100",
+            "ph_min": "6",
+            "ph_max": "7.5",
+        },
+        instr_tier="action",
+        instr_target="human_health",
+        instr_val_name="Interventiewaarde",
+    )
+    assert (value.tier, value.conditions) == ("action", "pH 6-7.5")
+    card = sent(await harness.send(coordinator(harness), "/review"))[0]
+    assert value.instrument in card
+    assert "stored as 50–100 mg/kg dw" in card
+    assert "<i>Tier 3: action is needed above this value</i>" in card
+    assert "Protects: human health" in card
+    assert "Soil pH band: pH 6–7.5" in card
+    assert "Conditions, as written" not in card  # the pH band is the whole condition: said once
+    assert "Name in the document: “Interventiewaarde”" in card
+    await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
+
+
+async def test_a_value_that_must_not_be_detected_says_so_instead_of_a_dash(harness, user_id):
+    await member(harness, user_id)
+    value = await reported_key_value(
+        harness,
+        user_id,
+        {"pollutant": "lead", "val_land_use": "agricultural", "val_form": "not_detected"},
+        instr_tier="food",
+    )
+    assert value.value is None and value.value_min is None and value.value_max is None
+    calls = await harness.send(coordinator(harness), "/review")
+    card = sent(calls)[0]
+    assert value.instrument in card
+    assert "Value: <b>must not be detected</b> (no number is set)" in card
+    assert "Value as typed" not in card and "— mg/kg" not in card
+    assert "<i>Value for the safety of crops or food</i>" in card
+    assert "Conditions, as written" not in card and "Name in the document" not in card
+
+    # In French, the card's new lines come from the catalog.
+    calls = await harness.send(harness.user(COORDINATOR, language="fr", name="Coco"), "/review")
+    assert "Valeur pour la sécurité des cultures ou des aliments" in sent(calls)[0]
     await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
 
 

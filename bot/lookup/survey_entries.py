@@ -136,6 +136,8 @@ _VALUE_TYPES = {
     "food": "limit value for crop and food safety",
     "dont_know": "value (kind not specified in the document)",
 }
+# The condition a "must not be detected" value is stored with (it has no number).
+NOT_DETECTED = "must not be detected"
 _TARGETS = {
     "human_health": "human_health",
     "ecosystem": "ecosystem",
@@ -221,7 +223,7 @@ def _instrument_records(
             }.get(str(form), "")
             conditions = [_ph_band(value.get("ph_min"), value.get("ph_max"))]
             if form == "not_detected":
-                conditions.append("must not be detected")
+                conditions.append(NOT_DETECTED)
             tier = str(value.get("val_tier") or "")
             row = {
                 "country_iso2": country,
@@ -275,6 +277,13 @@ def _ph_band(low: Any, high: Any) -> str:
     if high not in (None, ""):
         return f"pH <= {_plain_number(high)}"
     return ""
+
+
+def document_value_name(value_type: str) -> str:
+    """The value's name in the document as the respondent typed it ("Prüfwert"); "" when the stored value type
+    is only the survey's own wording for the tier (no name was given)."""
+    name = (value_type or "").strip()
+    return "" if name in _VALUE_TYPES.values() else name
 
 
 def publication_consent(data: dict[str, Any]) -> str:

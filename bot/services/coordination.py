@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.countries import FAO_MEMBERS
 from bot.heavy import HeavyWork
 from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, ThresholdRecord, normalize_row
+from bot.lookup.survey_entries import NOT_DETECTED, document_value_name
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.regions import load_regions
@@ -372,10 +373,34 @@ class ReportedValue:
     instrument: str
     year_original: str
     source: str
+    # The stored row as the lookups read it: its tier, protection target, pH band and other conditions are
+    # rendered with the lookups' own wording.
+    record: ThresholdRecord
 
     @classmethod
     def of(cls, threshold: Threshold) -> ReportedValue:
-        return cls(**{field.name: getattr(threshold, field.name) for field in fields(cls)})
+        record = ThresholdRecord.from_dict(
+            {item.name: getattr(threshold, item.name) for item in fields(ThresholdRecord)}
+        )
+        return cls(
+            **{item.name: getattr(threshold, item.name) for item in fields(cls) if item.name != "record"},
+            record=record,
+        )
+
+    @property
+    def not_detected(self) -> bool:
+        """Whether the value is "must not be detected": no number is set, so none is shown."""
+        return (
+            self.value is None
+            and self.value_min is None
+            and self.value_max is None
+            and NOT_DETECTED in self.record.conditions.lower()
+        )
+
+    @property
+    def document_name(self) -> str:
+        """The value's name in the document ("Prüfwert"), when the respondent gave one."""
+        return document_value_name(self.value_type_original)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,6 +111,10 @@ class Tr:
     @staticmethod
     def gettext(message: str) -> str:
         return _(message)
+
+    @staticmethod
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
 
 
 async def survey_forms(session: AsyncSession) -> list:

@@ -19,10 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CoordReview, ReviewAction
 from bot.config import Settings
 from bot.countries import country_name
-from bot.handlers.coordinator.common import CoordinatorStates, fit, format_moment, format_number, not_command
+from bot.handlers.coordinator.common import CoordinatorStates, Tr, fit, format_moment, format_number, not_command
 from bot.handlers.documents import document_line
 from bot.handlers.survey import tell_submitter
 from bot.keyboards import review_again_keyboard, review_corrections_keyboard, review_keyboard, with_document_buttons
+from bot.lookup.survey_entries import NOT_DETECTED
+from bot.lookup.views import (
+    extraction_label,
+    format_ph_band,
+    targets_label,
+    texture_label,
+    tier_label,
+    value_type_label,
+)
 from bot.services import coordination
 from storage.models import Member, Role
 
@@ -54,12 +63,8 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
         _("Land use: {name} (reported as “{original}”)").format(
             name=fit(row.land_use), original=fit(row.land_use_original)
         ),
-        _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
-            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)),
-            unit=fit(row.unit),
-            original=fit(item.typed_value or _as_typed(row.value_original) or "—", 64),
-            unit_original=fit(row.unit_original),
-        ),
+        _value_line(item),
+        *_meaning_lines(row, lang),
     ]
     if item.others_count:
         lines.append(
@@ -74,9 +79,13 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
         lines.append(_("No other jurisdiction has an approved value for this pollutant and land use."))
     lines += [
         _("Type: {value_type}; legal status: {status}").format(
-            value_type=fit(row.value_type_original or row.value_type),
+            value_type=fit(value_type_label(row.value_type, Tr())),
             status=fit(row.legal_status_original or row.legal_status),
         ),
+    ]
+    if row.document_name:
+        lines.append(_("Name in the document: “{name}”").format(name=fit(row.document_name)))
+    lines += [
         _("Instrument: {instrument} ({year})").format(
             instrument=fit(row.instrument or "—", 400), year=fit(row.year_original or "—", 64)
         ),
@@ -88,6 +97,63 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
 
 
 MAX_REVIEW_DOCUMENTS = 5  # buttons under one review card
+
+
+def _value_line(item: coordination.ReviewItem) -> str:
+    """The number as typed and as stored; for a "must not be detected" value, that (it has no number)."""
+    row = item.value
+    if row.not_detected:
+        return _("Value: <b>must not be detected</b> (no number is set)")
+    return _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
+        value=html.escape(_plain_number(row.value, row.value_min, row.value_max)),
+        unit=fit(row.unit),
+        original=fit(item.typed_value or _as_typed(row.value_original) or "—", 64),
+        unit_original=fit(row.unit_original),
+    )
+
+
+def _meaning_lines(row: coordination.ReportedValue, lang: str) -> list[str]:
+    """What crossing the value means and protects, and the conditions it holds under, as the lookups word them."""
+    record, tr = row.record, Tr()
+    lines = []
+    tier = tier_label(record.tier, tr)
+    if tier:
+        lines.append(f"<i>{html.escape(tier)}</i>")
+    targets = targets_label(record, tr, lang)
+    if targets:
+        lines.append(_("Protects: {targets}").format(targets=html.escape(targets)))
+    band = format_ph_band(record, lang)
+    if band:
+        lines.append(_("Soil pH band: {band}").format(band=html.escape(band)))
+    if record.soil_texture:
+        lines.append(_("Soil texture: {texture}").format(texture=fit(texture_label(record.soil_texture, tr))))
+    if record.organic_carbon:
+        lines.append(_("Organic carbon: {band}").format(band=fit(record.organic_carbon)))
+    if record.extraction:
+        lines.append(_("Extraction: {method}").format(method=fit(extraction_label(record.extraction, tr))))
+    conditions = _other_conditions(row)
+    if conditions:
+        lines.append(
+            _("Conditions, as written in the source (not translated): {conditions}").format(conditions=fit(conditions))
+        )
+    return lines
+
+
+_PH_CLAUSE = re.compile(r"pH\s*(?:[<>≤≥]=?)?\s*\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?", re.IGNORECASE)
+
+
+def _other_conditions(row: coordination.ReportedValue) -> str:
+    """The stored conditions without the clauses the card already says (the pH band, "must not be detected")."""
+    clauses = []
+    for clause in (part.strip() for part in row.record.conditions.split(";")):
+        if not clause:
+            continue
+        if row.record.has_ph_band and _PH_CLAUSE.fullmatch(clause):
+            continue
+        if row.not_detected and clause.lower() == NOT_DETECTED:
+            continue
+        clauses.append(clause)
+    return "; ".join(clauses)
 
 
 def _submitter_role(role: str | None) -> str:
