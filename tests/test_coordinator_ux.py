@@ -11,7 +11,7 @@ import time
 
 import pytest
 from aiogram.types import BotCommandScopeChat
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from bot.callbacks import CoordReview
 from bot.lookup.records import normalize_row
@@ -30,8 +30,16 @@ _made: list[int] = []
 @pytest.fixture(scope="module")
 async def harness(settings):
     harness = await BotHarness.start(settings)
+    # The review tests read the queue's first card: values another module left waiting are set aside meanwhile
+    # (the database is the session's), and put back as they were.
+    async with harness.storage.sessionmaker() as session, session.begin():
+        waiting = list(await session.scalars(select(Threshold.id).where(Threshold.review_status == "pending")))
+        if waiting:
+            await session.execute(update(Threshold).where(Threshold.id.in_(waiting)).values(review_status="rejected"))
     yield harness
     async with harness.storage.sessionmaker() as session, session.begin():
+        if waiting:
+            await session.execute(update(Threshold).where(Threshold.id.in_(waiting)).values(review_status="pending"))
         await session.execute(delete(Threshold).where(Threshold.instrument.like("ux review test %")))
         await session.execute(
             delete(Submission).where(Submission.member_id.in_(select(Member.id).where(Member.telegram_id.in_(_made))))

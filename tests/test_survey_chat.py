@@ -272,6 +272,11 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
         (row.pollutant_id, row.value, row.land_use, row.review_status, row.origin, row.jurisdiction) for row in rows
     ] == [("cadmium", 0.8, "agricultural", "pending", "survey", "KE")]
     assert "answer for Kenya" in rows[0].source
+    # The review card reads what was typed for it inside its instrument ("0,8", before any reading of it).
+    from bot.services.coordination import review_item
+
+    async with harness.storage.sessionmaker() as session:
+        assert (await review_item(session, rows[0].id)).typed_value == "0,8"
     user = harness.user(user_id)
     await harness.onboard(user, "Kenya", "INSOP member")
     calls = await harness.send(user, "cadmium agricultural Kenya")

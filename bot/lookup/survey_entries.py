@@ -286,6 +286,25 @@ def document_value_name(value_type: str) -> str:
     return "" if name in _VALUE_TYPES.values() else name
 
 
+def value_question(data: dict[str, Any], position: int | None) -> str | None:
+    """The question a single reported value was typed at, by its position among the submission's values
+    (`ThresholdRecord.row_number`): "threshold[3]/value" in the first form versions, "instrument[2]/key_value[1]/value"
+    since 2026113001; None for a range or a value not found."""
+    if not position or position < 1:
+        return None
+    instruments = data.get("instrument")
+    if not isinstance(instruments, list):
+        return f"threshold[{int(position)}]/value"
+    seen = 0
+    for outer, instrument in enumerate(instruments, start=1):
+        values = instrument.get("key_value") if isinstance(instrument, dict) else None
+        for inner, _value in enumerate(values if isinstance(values, list) else [], start=1):
+            seen += 1
+            if seen == position:
+                return f"instrument[{outer}]/key_value[{inner}]/value"
+    return None
+
+
 def publication_consent(data: dict[str, Any]) -> str:
     """How the respondent agreed the answers may be used: named, aggregate or internal (the strictest when unsaid)."""
     return _CONSENT.get(str(data.get("consent_publish") or ""), CONSENT_INTERNAL)

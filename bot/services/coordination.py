@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.countries import FAO_MEMBERS
 from bot.heavy import HeavyWork
 from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, ThresholdRecord, normalize_row
-from bot.lookup.survey_entries import NOT_DETECTED, document_value_name
+from bot.lookup.survey_entries import NOT_DETECTED, document_value_name, value_question
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.regions import load_regions
@@ -468,22 +468,23 @@ async def review_item(session: AsyncSession, threshold_id: int) -> ReviewItem | 
 async def _review_item(session: AsyncSession, repo: ReviewRepository, threshold: Threshold) -> ReviewItem:
     """The value with its submitter and the approved values of other jurisdictions for the same question."""
     item = ReviewItem(ReportedValue.of(threshold), await repo.pending_threshold_count())
-    if threshold.submission_id is not None and threshold.row_number:
-        # The entry's value question in the answer trail: what was typed, before any reading of it.
-        typed = await session.scalar(
-            select(SurveyAnswer.value)
-            .where(
-                SurveyAnswer.submission_id == threshold.submission_id,
-                SurveyAnswer.question.like(f"%threshold[{int(threshold.row_number)}]/value"),
-                SurveyAnswer.accepted.is_(True),
-            )
-            .order_by(SurveyAnswer.id.desc())
-            .limit(1)
-        )
-        if isinstance(typed, (str, int, float)) and not isinstance(typed, bool):
-            item.typed_value = str(typed)
     if threshold.submission_id is not None:
         submission = await SurveyRepository(session).submission(threshold.submission_id)
+        question = value_question(submission.data or {}, threshold.row_number) if submission is not None else None
+        if question is not None:
+            # The entry's value question in the answer trail: what was typed, before any reading of it.
+            typed = await session.scalar(
+                select(SurveyAnswer.value)
+                .where(
+                    SurveyAnswer.submission_id == threshold.submission_id,
+                    SurveyAnswer.question.like(f"%{question}"),
+                    SurveyAnswer.accepted.is_(True),
+                )
+                .order_by(SurveyAnswer.id.desc())
+                .limit(1)
+            )
+            if isinstance(typed, (str, int, float)) and not isinstance(typed, bool):
+                item.typed_value = str(typed)
         if submission is not None:
             item.submission_country = submission.country
             submitter = await session.get(Member, submission.member_id)
