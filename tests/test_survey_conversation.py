@@ -692,6 +692,7 @@ async def test_a_rejected_value_sent_again_waits_for_review_again(harness, user_
     [row] = await _rows(harness, 7.3)
     coordinator = harness.user(901, name="Coco")
     await harness.send(coordinator, "/start")
+    await harness.send(coordinator, "/review")  # a card with buttons (ours or an older value)
     await harness.press(coordinator, data=CoordReview(tid=row.id, action="no").pack())
     calls = await harness.send(coordinator, "Please attach the decree")
     told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
@@ -713,6 +714,7 @@ async def test_a_rejected_value_sent_again_waits_for_review_again(harness, user_
     assert history.previous["review_note"] == "Please attach the decree" and history.previous["reviewed_by"] == 901
 
     # The coordinator can decide on it again, and the focal point hears about the new submission.
+    await harness.send(coordinator, "/review")
     calls = await harness.press(coordinator, data=CoordReview(tid=row.id, action="ok").pack())
     told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
     assert len(told) == 1 and "approved" in told[0] and f"INSOP-{second.id:05d}" in told[0]
@@ -743,6 +745,7 @@ async def test_a_value_sent_twice_is_queued_once(harness, user_id):
 
     coordinator = harness.user(900, name="Coco")
     await harness.send(coordinator, "/start")
+    await harness.send(coordinator, "/review")
     await harness.press(coordinator, data=CoordReview(tid=row.id, action="ok").pack())
     calls = await _answer_again_unchanged(harness, user)  # once approved: nothing waits
     assert "0 threshold values for review." in last_text(calls)
