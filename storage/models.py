@@ -351,13 +351,14 @@ class Threshold(Base):
 
 
 class ThresholdRevision(Base):
-    """A reference row's earlier content, kept when a new seed changed or retired it."""
+    """A row's earlier content: a reference row's, kept when a new seed changed or retired it; a survey value's
+    rejection, kept when the value was sent again in a new submission ("resubmitted", no seed digest)."""
 
     __tablename__ = "threshold_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     threshold_id: Mapped[int] = mapped_column(ForeignKey("thresholds.id", ondelete="CASCADE"), index=True)
-    change: Mapped[str] = mapped_column(String(16))  # updated / retired / restored
+    change: Mapped[str] = mapped_column(String(16))  # updated / retired / restored / resubmitted
     previous: Mapped[dict] = mapped_column(JSON)  # the changed columns as they were
     seed_digest: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

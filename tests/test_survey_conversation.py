@@ -452,7 +452,11 @@ async def test_the_receipt_counts_take_the_plural_form_of_the_language(
 
     submit = build_i18n(settings).gettext("✅ Submit", locale=language)
     for number, (values, line) in enumerate(expected.items()):
-        monkeypatch.setattr(surveys, "values_for_review", lambda submission, values=values: values)
+
+        async def waiting(session, submission, values=values):
+            return values
+
+        monkeypatch.setattr(surveys, "values_for_review", waiting)
         user = await focal_point(harness, user_id + number * 100_000)
         await to_has_thresholds(harness, user)
         await harness.press(user, "No")
@@ -650,6 +654,113 @@ async def test_a_copy_of_a_submission_with_values_submits_as_a_new_one(harness, 
     async with harness.storage.sessionmaker() as session:
         rows = list(await session.scalars(select(Threshold).where(Threshold.submission_id.in_([first.id, second.id]))))
     assert sorted((row.submission_id, row.value) for row in rows) == [(first.id, 7.1), (second.id, 7.2)]
+
+
+async def _report_cadmium(harness: BotHarness, user, value: str, country: str = "Bhutan") -> list:
+    """A whole submission reporting one cadmium value (agricultural, mg/kg), up to its review (not submitted)."""
+    await to_has_thresholds(harness, user, country=country)
+    for label in ("Yes", "Guideline", "Agricultural", "Done"):
+        await harness.press(user, label)
+    await harness.send(user, "cadmium")
+    await harness.press(user, "Agricultural")
+    await harness.send(user, value)
+    for label in ("mg/kg", "Guideline", "Total"):
+        await harness.press(user, label)
+    for typed in ("/skip", "EMCA", "2019", "/skip"):
+        await harness.send(user, typed)
+    return [await harness.press(user, label) for label in ("No", "Yes", "Yes")][-1]
+
+
+async def _answer_again_unchanged(harness: BotHarness, user) -> list:
+    """The rejection's advice: /survey, answer again from the last answers, submit them as they are."""
+    await harness.send(user, "/survey")
+    await harness.press(user, "answer again")
+    await harness.press(user, "Start from my last answers")
+    return await harness.press(user, "Submit")
+
+
+async def _rows(harness: BotHarness, value: float) -> list[Threshold]:
+    async with harness.storage.sessionmaker() as session:
+        return list(
+            await session.scalars(
+                select(Threshold).where(Threshold.origin == "survey", Threshold.value == value).order_by(Threshold.id)
+            )
+        )
+
+
+async def test_a_rejected_value_sent_again_waits_for_review_again(harness, user_id):
+    """Rejected, then sent again unchanged as the rejection advises: it is reviewed again, not lost, and the
+    receipt counts it; the rejection stays in the value's history."""
+    from bot.callbacks import CoordReview
+    from storage.repositories.review import ReviewRepository
+    from storage.repositories.thresholds import ThresholdRepository
+
+    user = await focal_point(harness, user_id)
+    await _report_cadmium(harness, user, "7.3")  # a value no other test reports; Bhutan, as it gets approved
+    await harness.press(user, "Submit")
+    first = await draft_of(harness, user_id)
+    [row] = await _rows(harness, 7.3)
+    coordinator = harness.user(901, name="Coco")
+    await harness.send(coordinator, "/start")
+    await harness.send(coordinator, "/review")  # a card with buttons (ours or an older value)
+    await harness.press(coordinator, data=CoordReview(tid=row.id, action="no").pack())
+    calls = await harness.send(coordinator, "Please attach the decree")
+    told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
+    assert len(told) == 1 and "did not accept" in told[0] and "start from your last answers" in told[0]
+
+    calls = await _answer_again_unchanged(harness, user)
+    second = await draft_of(harness, user_id)
+    assert second.id != first.id and second.status == "submitted"
+    assert f"INSOP-{second.id:05d}" in last_text(calls) and "1 threshold value for review." in last_text(calls)
+    [again] = await _rows(harness, 7.3)
+    assert (again.id, again.review_status, again.submission_id) == (row.id, "pending", second.id)
+    assert again.review_note is None and again.reviewed_by is None
+    async with harness.storage.sessionmaker() as session:
+        # What /review shows: the oldest waiting value, this one among them.
+        assert (await ReviewRepository(session).next_pending_threshold(row.id - 1, wrap=False)).id == row.id
+        [history] = await ThresholdRepository(session).revisions(row.id)
+    assert history.change == "resubmitted"
+    assert history.previous["review_status"] == "rejected" and history.previous["submission_id"] == first.id
+    assert history.previous["review_note"] == "Please attach the decree" and history.previous["reviewed_by"] == 901
+
+    # The coordinator can decide on it again, and the focal point hears about the new submission.
+    await harness.send(coordinator, "/review")
+    calls = await harness.press(coordinator, data=CoordReview(tid=row.id, action="ok").pack())
+    told = [call.text for call in calls if call.method == "sendMessage" and call.chat_id == user_id]
+    assert len(told) == 1 and "approved" in told[0] and f"INSOP-{second.id:05d}" in told[0]
+
+
+async def test_a_value_sent_twice_is_queued_once(harness, user_id):
+    """A Submit delivered twice, pressed twice, or the same value sent again while it waits or once approved:
+    the value is stored once, and each receipt counts what waits for review."""
+    from bot.callbacks import CoordReview
+
+    user = await focal_point(harness, user_id)
+    await _report_cadmium(harness, user, "7.4")
+    message, button = harness.find_button(user.id, label="Submit")
+    update = harness.updates.press(user, message, button.callback_data)
+    calls = await harness.feed(update)
+    assert "1 threshold value for review." in last_text(calls)
+    first = await draft_of(harness, user_id)
+    assert await harness.feed(update) == []  # Telegram's redelivery: nothing stored, nothing sent
+    calls = await harness.press(user, data=button.callback_data)  # the old Submit pressed again
+    assert not sent(calls) and [call.method for call in calls] == ["answerCallbackQuery"]
+    [row] = await _rows(harness, 7.4)
+    assert (row.review_status, row.submission_id) == ("pending", first.id)
+
+    calls = await _answer_again_unchanged(harness, user)  # while it still waits: counted, not stored twice
+    assert "1 threshold value for review." in last_text(calls)
+    [row] = await _rows(harness, 7.4)
+    assert (row.review_status, row.submission_id) == ("pending", first.id)
+
+    coordinator = harness.user(900, name="Coco")
+    await harness.send(coordinator, "/start")
+    await harness.send(coordinator, "/review")
+    await harness.press(coordinator, data=CoordReview(tid=row.id, action="ok").pack())
+    calls = await _answer_again_unchanged(harness, user)  # once approved: nothing waits
+    assert "0 threshold values for review." in last_text(calls)
+    [row] = await _rows(harness, 7.4)
+    assert (row.review_status, row.submission_id) == ("approved", first.id)
 
 
 async def test_forged_conversation_buttons_change_nothing(harness, user_id):

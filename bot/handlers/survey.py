@@ -388,7 +388,7 @@ def _lookup_note(turn: Turn) -> str:
 def _receipt(turn: Turn, lang: str) -> str:
     """The thank-you with what was sent and a reference to quote."""
     submission = turn.submission
-    values = surveys.values_for_review(submission)
+    values = turn.for_review
     answers = len(engine.review(turn.form, submission.state, lang)) if submission.state else 0
     when = submission.submitted_at or utcnow()
     lines = [

@@ -25,7 +25,6 @@ from bot.survey import Form, Prompt
 from bot.survey.engine import StateLike, Translations
 from storage.models import (
     Member,
-    ReviewStatus,
     Role,
     Submission,
     SubmissionStatus,
@@ -105,6 +104,8 @@ class Turn:
     # The country just answered about (ISO code) when it is not the member's registered country: the
     # answer counts for that country, and the member is told so once.
     other_country: str | None = None
+    # A submitted survey: how many of its threshold values wait for review (the receipt's count).
+    for_review: int = 0
 
 
 class SurveyUnavailable(Exception):
@@ -442,7 +443,8 @@ async def _reply_once(
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
         if draft.status != SubmissionStatus.DRAFT:
-            return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), stale=True)
+            prompt = engine.current_prompt(form, draft.state, lang, tr)
+            return Turn(draft, form, prompt, stale=True, for_review=await values_for_review(session, draft))
         if update_id <= draft.last_update_id:
             # Telegram redelivered an update we already stored: show where we are, store nothing.
             return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), duplicate=True)
@@ -468,6 +470,7 @@ async def _reply_once(
         if turn.submitted_now:
             await documents.drop_unanswered(session, draft)
             await _add_candidate_thresholds(session, draft)
+            turn.for_review = await values_for_review(session, draft)
         await repo.record(
             draft,
             update_id,
@@ -712,24 +715,26 @@ def _candidate_records(submission: Submission) -> tuple[list[ThresholdRecord], l
     )
 
 
-def values_for_review(submission: Submission) -> int:
-    """How many threshold values of a submitted survey wait for a coordinator's review (the receipt's count)."""
-    return len(_candidate_records(submission)[0])
+async def values_for_review(session: AsyncSession, submission: Submission) -> int:
+    """How many threshold values of a submitted survey wait for a coordinator's review (the receipt's count):
+    those it put up for review, and those it reported again that still wait from an earlier submission. A value
+    already approved is not counted."""
+    records = _candidate_records(submission)[0]
+    if not records:
+        return 0
+    return await ThresholdRepository(session).waiting_for_review(
+        (record.to_dict() for record in records), submission.id
+    )
 
 
 async def _add_candidate_thresholds(session: AsyncSession, submission: Submission) -> None:
-    """Threshold values reported in the submission wait for a coordinator's review."""
+    """Threshold values reported in the submission wait for a coordinator's review, those rejected before too."""
     records, problems = _candidate_records(submission)
     for problem in problems:
         log.warning("reported value not stored for review: %s", problem)
     if not records:
         return
-    await ThresholdRepository(session).add_records(
-        (record.to_dict() for record in records),
-        origin="survey",
-        review_status=ReviewStatus.PENDING,
-        submission_id=submission.id,
-    )
+    await ThresholdRepository(session).add_for_review((record.to_dict() for record in records), submission.id)
 
 
 def _advance_notes(form: Form, draft: Submission, lang: str, tr: Translations | None) -> Turn:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReviewStatus, SeedState, Threshold, ThresholdRevision, check_row_widths, utcnow
@@ -50,6 +50,13 @@ RECORD_COLUMNS = tuple(
     }
 )
 REFERENCE = "reference"
+# A rejected survey value sent again: its history keeps the rejection (no seed digest).
+RESUBMITTED = "resubmitted"
+_REVIEW_COLUMNS = ("review_status", "submission_id", "reviewed_by", "reviewed_at", "review_note")
+
+
+def _jsonable(values: dict) -> dict:
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in values.items()}
 
 
 def source_key(record: dict) -> str:
@@ -103,6 +110,66 @@ class ThresholdRepository:
         if rows:
             await self.session.execute(insert(Threshold), rows)
         return len(rows), len(records) - len(rows)
+
+    async def add_for_review(self, records: Iterable[dict], submission_id: int) -> None:
+        """Queue a survey submission's values for review: new ones are added, and one a coordinator rejected
+        earlier, sent again in this (another) submission, waits for review again.
+
+        The rejected row is reopened (its key is unique): it points to this submission and holds the data as
+        reported now, and the rejection (status, reviewer, date, reason, submission) is kept in its history.
+        A value still pending or approved is left as it is: nothing is stored twice.
+        """
+        records = list(records)
+        by_key = {source_key(record): record for record in records}
+        keys, now = list(by_key), utcnow()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rejected = await self.session.scalars(
+                select(Threshold)
+                .where(
+                    Threshold.source_key.in_(chunk),
+                    Threshold.review_status == ReviewStatus.REJECTED,
+                    or_(Threshold.submission_id.is_(None), Threshold.submission_id != submission_id),
+                )
+                .order_by(Threshold.id)
+                .with_for_update()
+            )
+            for row in rejected:
+                record = by_key[row.source_key]
+                data = {column: record.get(column) for column in RECORD_COLUMNS}
+                check_row_widths(Threshold, data)
+                previous = {column: getattr(row, column) for column in _REVIEW_COLUMNS} | {
+                    column: getattr(row, column) for column, value in data.items() if getattr(row, column) != value
+                }
+                self.add_revision(row.id, RESUBMITTED, _jsonable(previous), "")
+                for column, value in data.items():
+                    setattr(row, column, value)
+                row.review_status = ReviewStatus.PENDING
+                row.submission_id = submission_id
+                row.reviewed_by = row.reviewed_at = row.review_note = None
+                row.updated_at = now
+        await self.add_records(
+            records, origin="survey", review_status=ReviewStatus.PENDING, submission_id=submission_id
+        )
+
+    async def waiting_for_review(self, records: Iterable[dict], submission_id: int) -> int:
+        """How many of a submission's values it put up for review or still wait for review (the receipt's count)."""
+        keys = list({source_key(record) for record in records})
+        waiting = 0
+        for start in range(0, len(keys), 500):
+            waiting += (
+                await self.session.scalar(
+                    select(func.count(Threshold.id)).where(
+                        Threshold.source_key.in_(keys[start : start + 500]),
+                        or_(
+                            Threshold.submission_id == submission_id,
+                            (Threshold.review_status == ReviewStatus.PENDING) & (Threshold.origin == "survey"),
+                        ),
+                    )
+                )
+                or 0
+            )
+        return waiting
 
     async def count(self, origin: str | None = None) -> int:
         """How many rows (of one origin) are stored."""
