@@ -391,21 +391,29 @@ def _receipt(turn: Turn, lang: str) -> str:
     values = turn.for_review
     answers = len(engine.review(turn.form, submission.state, lang)) if submission.state else 0
     when = submission.submitted_at or utcnow()
-    lines = [
-        _(
-            "Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
-            "reported before they appear in lookups. Send /survey to see your surveys."
-        ),
-        "",
-        # Two counts, each with its own plural form, in one line whose order the translation decides.
-        _("Receipt: {answers}, {values}.").format(
-            answers=ngettext("{count} answer sent", "{count} answers sent", answers).format(
-                count=format_decimal(answers, locale=lang)
+    sent = ngettext("{count} answer sent", "{count} answers sent", answers).format(
+        count=format_decimal(answers, locale=lang)
+    )
+    if not values and not surveys.reports_values(submission):
+        # A laboratory's survey, or a country without values: nothing goes to review, so nothing is said of it.
+        lines = [_("Thank you! Your answers have been submitted. Send /survey to see your surveys."), ""]
+        lines.append(_("Receipt: {answers}.").format(answers=sent))
+    else:
+        lines = [
+            _(
+                "Thank you! Your answers have been submitted. Coordinators will review any threshold values you "
+                "reported before they appear in lookups. Send /survey to see your surveys."
             ),
-            values=ngettext("{count} threshold value for review", "{count} threshold values for review", values).format(
-                count=format_decimal(values, locale=lang)
+            "",
+            # Two counts, each with its own plural form, in one line whose order the translation decides.
+            _("Receipt: {answers}, {values}.").format(
+                answers=sent,
+                values=ngettext(
+                    "{count} threshold value for review", "{count} threshold values for review", values
+                ).format(count=format_decimal(values, locale=lang)),
             ),
-        ),
+        ]
+    lines += [
         _("Reference: {reference}, {date}").format(
             reference="<b>" + submission_reference(submission.id) + "</b>",
             date=format_date(when, format="medium", locale=lang),

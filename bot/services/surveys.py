@@ -702,6 +702,11 @@ def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr: Tra
     return error
 
 
+def reports_values(submission: Submission) -> bool:
+    """Whether the submission reports threshold values at all (a laboratory's survey never does)."""
+    return reported_values(submission.data or {}) > 0
+
+
 def _candidate_records(submission: Submission) -> tuple[list[ThresholdRecord], list[str]]:
     """The records a submission offers for review (every version of the form), and why others are not."""
     data = submission.data or {}
