@@ -84,17 +84,17 @@ async def test_mydata_trail_names_add_another_steps_as_the_survey_asked_them(har
     await harness.send(user, "cadmium")
     calls = await key_value_after_pollutant(harness, user)
     asked = harness.texts(calls)[-1]
-    assert "<b>Add another Key value?</b>" in asked, asked  # the survey's own wording of the step
+    assert "<b>Add another key value?</b>" in asked, asked  # the survey's own wording of the step
     await harness.press(user, "Yes")
     text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "chose yes" not in text and "chose no" not in text, text
-    assert re.search(r"Legal instrument or official guideline 1 › Add another Key value\? · chose Yes\b", text), text
+    assert re.search(r"Legal instrument or official guideline 1 › Add another key value\? · chose Yes\b", text), text
     # In French, the step reads as the French survey asks it, and the button in French.
     await harness.send(user, "/language")
     await harness.press(user, "Français")
     text = "\n".join(harness.texts(await harness.send(user, "/mydata")))
     assert "choix yes" not in text and "choix no" not in text, text
-    assert re.search(r"› Ajouter une autre entrée «\u202fValeur clé\u202f»\u202f\? · choix Oui\b", text), text
+    assert re.search(r"› Ajouter une autre entrée «\u202fvaleur clé\u202f»\u202f\? · choix Oui\b", text), text
     # In Arabic too, and the survey's title as /survey shows it.
     await harness.send(user, "/language")
     await harness.press(user, "العربية")

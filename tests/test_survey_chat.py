@@ -124,7 +124,7 @@ async def test_threshold_survey_end_to_end_with_review_edit_and_submit(harness, 
     calls = await harness.send(user, "1,000")  # one thousand, or one? Asked, nothing stored.
     assert any("Did you mean 1000 or 1.0?" in text for text in harness.texts(calls))
     calls = await harness.send(user, "0,8")
-    assert "Add another Key value?" in last_text(calls)
+    assert "Add another key value?" in last_text(calls)
     calls = await finish_to_review(harness, user)
     review = "\n".join(harness.texts(calls))
     assert "Please check your answers" in review

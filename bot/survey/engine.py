@@ -594,6 +594,13 @@ def _without_references(text: str) -> str:
     return " ".join(REFERENCE.sub("", text).split())
 
 
+def _mid_sentence(label: str) -> str:
+    """A repeat's title inside a sentence: "Key value" reads "key value" ("Add another key value?"); an acronym
+    ("GLOSOLAN lab"), a name with capitals inside or a script without case is left as it is."""
+    first, rest = label[:1], label[1:2]
+    return first.lower() + label[1:] if first.isupper() and rest.islower() else label
+
+
 def _section(form: Form, path: str, instance: Instance | None, lang: str | None) -> str:
     nodes = form.node_by_path()
     parts = []
@@ -687,7 +694,11 @@ def describe_add_another(
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(buttons):
         value = buttons[value][0]  # an early trail kept the button's position
     shown = dict(buttons).get(value, str(value)) if value is not None else ""
-    return _section(form, path, None, lang), _("Add another {repeat}?").format(repeat=repeat_label), shown
+    return (
+        _section(form, path, None, lang),
+        _("Add another {repeat}?").format(repeat=_mid_sentence(repeat_label)),
+        shown,
+    )
 
 
 def is_calculated(form: Form, path: str) -> bool:
@@ -819,7 +830,7 @@ def current_prompt(
     if step.kind == "add_another":
         repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
-        prompt.label = _("Add another {repeat}?").format(repeat=repeat_label)
+        prompt.label = _("Add another {repeat}?").format(repeat=_mid_sentence(repeat_label))
         prompt.choices = [("yes", _("Yes")), ("no", _("No"))]
         prompt.required = True
         return prompt

@@ -119,7 +119,7 @@ def test_add_another_prompt_and_repeat_position(form):
     """After a repeat instance the engine asks whether to add another; labels use position(..)."""
     state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "20", "", "", "north", "lille", "4", "no"])
     prompt = engine.current_prompt(form, state)
-    assert (prompt.kind, prompt.question, prompt.label) == ("add_another", "plot", "Add another Plot?")
+    assert (prompt.kind, prompt.question, prompt.label) == ("add_another", "plot", "Add another plot?")
     state = engine.answer(form, state, "yes").state
     prompt = engine.current_prompt(form, state)
     assert (prompt.path, prompt.label, prompt.section) == ("plot[2]/area", "Area of plot 2 (ha)?", "Plot 2")
@@ -210,7 +210,7 @@ def test_builtin_messages_go_through_gettext(form):
     assert refused.error == InvalidAnswer("whole_number")
     assert explain(refused.error, French()) == "Veuillez saisir un nombre entier."
     state = answer_all(form, state, ["20", "", "", "north", "lille", "1", "oui"])
-    assert engine.current_prompt(form, state, tr=French()).label == "Ajouter une autre Parcelle ?"
+    assert engine.current_prompt(form, state, tr=French()).label == "Ajouter une autre parcelle ?"
 
 
 def test_unsupported_questions_are_listed_and_skipped(tmp_path):
