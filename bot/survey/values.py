@@ -140,7 +140,10 @@ def _number_from_text(raw: str, locale: str | None) -> float:
                 float(f"{sign}{whole}{fraction}"),
                 float(f"{sign}{whole}.{fraction}"),
             )
-        return float(f"{sign}{whole or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else ""))
+        number = float(f"{sign}{whole or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else ""))
+        if number == 0 and (whole + (fraction or "")).strip("0"):
+            raise InvalidAnswer("number")  # "1e-400" is not zero: too small for a number we can keep
+        return number
     for group, decimal in ((",", "."), (".", ",")):
         match = re.fullmatch(
             f"({_GROUPED % (re.escape(group), re.escape(group))})(?:{re.escape(decimal)}(\\d+))?", text

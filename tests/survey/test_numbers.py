@@ -101,3 +101,10 @@ def test_numbers_are_echoed_without_grouping():
     assert format_number(1234567.25, "en") == "1234567.25"
     assert format_number(1000.5, "fr") == "1000,5"
     assert format_number(2019, "en") == "2019"
+
+
+def test_a_number_too_small_to_keep_is_refused_not_read_as_zero():
+    """ "1e-400" underflowed to 0 and was stored as pH 0; a plain 0 is still zero."""
+    with pytest.raises(InvalidAnswer):
+        parse_decimal("1e-400")
+    assert parse_decimal("0") == 0 and parse_decimal("0,0") == 0 and parse_decimal("1e-3") == 0.001
