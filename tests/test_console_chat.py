@@ -49,11 +49,11 @@ def test_a_number_presses_the_buttons_shown_in_the_previous_run(tmp_path):
 
 def test_send_now_delivers_in_the_console(tmp_path):
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db", "COORDINATOR_IDS": "777"}
-    member = run_bot("chat", "--lang", "en", "--user-id", "501", stdin="/start\nKenya\n1\n1\n", env=database)
+    member = run_bot("chat", "--lang", "en", "--user-id", "501", stdin="/start\nKenya\n1\n", env=database)
     assert member.returncode == 0, member.stderr
     # Template "please answer a survey", the first survey, everyone, Send now (and a confirmation, if asked).
     coordinator = run_bot(
-        "chat", "--lang", "en", "--user-id", "777", stdin="/start\nKenya\n1\n3\n/remind\n2\n1\n1\n1\n1\n", env=database
+        "chat", "--lang", "en", "--user-id", "777", stdin="/start\nKenya\n3\n/remind\n2\n1\n1\n1\n1\n", env=database
     )
     assert coordinator.returncode == 0, coordinator.stderr
     assert "(to chat 501) Reminder from INSOP" in coordinator.stdout
@@ -139,7 +139,7 @@ def test_the_chat_command_saves_the_stats_chart_where_asked(tmp_path):
         "--files-dir",
         str(folder),
         "--open",
-        stdin="/start\nKenya\n1\n3\n/stats\n",
+        stdin="/start\nKenya\n3\n/stats\n",
         env=database | {"PATH": "/nonexistent"},
     )
     assert result.returncode == 0, result.stderr

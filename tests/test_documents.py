@@ -443,8 +443,7 @@ def test_the_console_sends_local_files_with_file_path(tmp_path):
     (tmp_path / "fake.pdf").write_bytes(b"MZ not a pdf")
     lines = [
         "/start",
-        "Kenya",
-        "1",
+        "Kenya",  # a name typed exactly: no "Did you mean"
         "1",
         f"/file {FORM_FILE}",
         "1",
