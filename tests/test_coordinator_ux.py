@@ -58,6 +58,26 @@ async def member(harness: BotHarness, user_id: int, role: str = "National focal 
     return user
 
 
+def submitted(form_pk: int, submitter: Member, country: str, data: dict) -> Submission:
+    """A survey `submitter` submitted just now about `country`, with `data` as its answers."""
+    now = utcnow()
+    return Submission(
+        form_pk=form_pk,
+        member_id=submitter.id,
+        country=country,
+        language="en",
+        status="submitted",
+        state={},
+        data=data,
+        active=False,
+        pending={},
+        last_update_id=0,
+        created_at=now,
+        updated_at=now,
+        submitted_at=now,
+    )
+
+
 def sent(calls) -> list[str]:
     return [call.text for call in calls if call.method == "sendMessage"]
 
@@ -100,21 +120,7 @@ async def reported_value(
     async with harness.storage.sessionmaker() as session, session.begin():
         submitter = await session.scalar(select(Member).where(Member.telegram_id == by_user))
         form_pk = await session.scalar(select(func.min(SurveyForm.id)))
-        submission = Submission(
-            form_pk=form_pk,
-            member_id=submitter.id,
-            country="BT",
-            language="en",
-            status="submitted",
-            state={},
-            data={},
-            active=False,
-            pending={},
-            last_update_id=0,
-            created_at=utcnow(),
-            updated_at=utcnow(),
-            submitted_at=utcnow(),
-        )
+        submission = submitted(form_pk, submitter, "BT", {})
         session.add(submission)
         await session.flush()
         threshold = Threshold(
@@ -162,21 +168,7 @@ async def reported_key_value(harness: BotHarness, by_user: int, key_value: dict,
     }
     async with harness.storage.sessionmaker() as session, session.begin():
         submitter = await session.scalar(select(Member).where(Member.telegram_id == by_user))
-        submission = Submission(
-            form_pk=await session.scalar(select(func.max(SurveyForm.id))),
-            member_id=submitter.id,
-            country="BT",
-            language="en",
-            status="submitted",
-            state={},
-            data=data,
-            active=False,
-            pending={},
-            last_update_id=0,
-            created_at=utcnow(),
-            updated_at=utcnow(),
-            submitted_at=utcnow(),
-        )
+        submission = submitted(await session.scalar(select(func.max(SurveyForm.id))), submitter, "BT", data)
         session.add(submission)
         await session.flush()
         records, problems = records_from_submission(data, "BT", "Bhutan", utcnow(), submission.id)
@@ -396,30 +388,9 @@ async def test_export_csv_files_carry_the_reported_threshold_values(harness, use
             select(SurveyForm).where(SurveyForm.form_id == "insop_thresholds", SurveyForm.is_current.is_(True))
         )
         submitter = await session.scalar(select(Member).where(Member.telegram_id == user_id))
-        session.add(
-            Submission(
-                form_pk=form.id,
-                member_id=submitter.id,
-                country="KE",
-                language="en",
-                status="submitted",
-                state={},
-                active=False,
-                pending={},
-                last_update_id=0,
-                created_at=utcnow(),
-                updated_at=utcnow(),
-                submitted_at=utcnow(),
-                data={
-                    "instrument": [
-                        {
-                            "instr_title": "Soil Quality Regulations",
-                            "key_value": [{"pollutant": "cadmium", "value": 3.5}, {"pollutant": "lead", "value": 120}],
-                        }
-                    ]
-                },
-            )
-        )
+        key_values = [{"pollutant": "cadmium", "value": 3.5}, {"pollutant": "lead", "value": 120}]
+        data = {"instrument": [{"instr_title": "Soil Quality Regulations", "key_value": key_values}]}
+        session.add(submitted(form.id, submitter, "KE", data))
     await harness.send(coordinator(harness), "/export")
     calls = await harness.press(coordinator(harness), "INSOP soil threshold values")
     documents = [call for call in calls if call.method == "sendDocument"]
