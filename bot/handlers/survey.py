@@ -185,11 +185,6 @@ def _error_text(turn: Turn) -> str:
     return text
 
 
-def _synonyms():
-    """The member's words for the engine's own choices (yes, no, Other), read in their typed answers."""
-    return synonyms(_)
-
-
 def echo_line(turn: Turn) -> str | None:
     """The first line of the next message after a typed answer: what the answer was read as."""
     turn = _worded(turn)
@@ -654,7 +649,7 @@ async def _reply_in_chat(
                 action,
                 value,
                 lang=lang,
-                synonyms=_synonyms(),
+                synonyms=synonyms(_),  # the member's words for yes, no and Other
                 open_only=True,
             )
         except surveys.SurveyUnavailable:
@@ -745,7 +740,7 @@ async def survey_button(
             value,
             expected=callback_data.step,
             lang=lang,
-            synonyms=_synonyms(),
+            synonyms=synonyms(_),  # the member's words for yes, no and Other
         )
     except surveys.SurveyUnavailable:
         callback_answer.text = _("This button is no longer active.")

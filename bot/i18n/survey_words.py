@@ -42,7 +42,7 @@ def worded_prompt(prompt: Prompt, _: Gettext) -> Prompt:
         return prompt
     return replace(
         prompt,
-        label=_("Specify other.") if prompt.specify_other else prompt.label,
+        label=specify_other_label(_) if prompt.specify_other else prompt.label,
         choices=[(name, _("Other") if name == prompt.other_choice else label) for name, label in prompt.choices],
     )
 
