@@ -28,9 +28,12 @@ web: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The in-process tests only (no bot processes, browser, fake HTTP Bot API or benchmarks; see README).
+# The in-process tests only (no bot processes, browser, fake HTTP Bot API or benchmarks; see README), on two
+# pytest-xdist workers, each with a database of its own (tests/conftest.py). A file's tests stay on one worker
+# (--dist loadfile), so a module's bot and fixtures are built once. `make test` (CI) stays in one process.
+TEST_FAST_WORKERS ?= 2
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_FAST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Pin every direct and transitive dependency (all platforms, Python 3.11) with hashes.
 # To upgrade one package: make lock LOCK_ARGS="--upgrade-package aiogram"; all of them: LOCK_ARGS=--upgrade.

@@ -22,9 +22,29 @@ from bot.config import Settings, async_database_url
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """The PostgreSQL database of one pytest-xdist worker (`<database>_gw0`), created on first use.
+
+    Workers run side by side and each resets its database's schema, so they cannot share one.
+    """
+    worker_url = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+
+    async def create() -> None:
+        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")  # CREATE DATABASE outside a transaction
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": worker_url.database}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+        await engine.dispose()
+
+    asyncio.run(create())
+    return worker_url.render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     """Empty the PostgreSQL test database so the suite starts from a fresh schema."""
-    from sqlalchemy.ext.asyncio import create_async_engine
 
     async def reset() -> None:
         engine = create_async_engine(url)
@@ -38,11 +58,15 @@ def _reset_postgres(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The database every storage test uses; printed so a run says which one it was."""
+    """The database every storage test uses; printed so a run says which one it was. Each pytest-xdist
+    worker has its own: a SQLite file under its own temporary folder, or a PostgreSQL database of its own."""
     configured = os.environ.get("TEST_DATABASE_URL")
     if configured:
         url = async_database_url(configured)
         if make_url(url).get_backend_name() == "postgresql":
+            worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1" under `pytest -n 2`
+            if worker:
+                url = _worker_database(url, worker)
             _reset_postgres(url)
     else:
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
