@@ -27,7 +27,6 @@ from bot.keyboards import remind_zone_keyboard, reminder_zone, zone_label
 from bot.lookup.records import normalize_row
 from bot.sender import deliver_due
 from bot.services.coord_reminders import week_after
-from bot.survey import load_form
 from storage.models import (
     FormUpload,
     Invite,
@@ -44,6 +43,7 @@ from storage.models import (
 from storage.repositories.surveys import SurveyRepository
 from storage.repositories.thresholds import source_key
 from storage.seed import FORMS_DIR, REFERENCE_THRESHOLDS
+from tests.forms import shipped_form
 from tests.harness import BotHarness
 
 COORDINATOR = 900
@@ -637,7 +637,7 @@ async def test_setrole_takes_a_username_and_a_country_and_explains_what_it_canno
 
 
 async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "test_only") -> SurveyForm:
-    form = load_form(FORMS_DIR / "lab_sop_survey.xlsx")
+    form = shipped_form("lab_sop_survey.xlsx")
     async with harness.storage.sessionmaker() as session, session.begin():
         # An audience no member has: only coordinators see these test forms.
         return await SurveyRepository(session).publish(

@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.handlers.privacy import ForgetConfirm
-from bot.survey.loader import load_form
 from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer, SurveyForm, Threshold
-from storage.seed import FORMS_DIR
+from tests.forms import shipped_form
 from tests.harness import BotHarness, rolled_back_storage
 from tests.survey_walk import (
     answer_about_you,
@@ -189,7 +188,7 @@ async def test_forget_erases_name_and_email_from_submitted_survey_keeps_values(h
 
 async def test_forget_reads_an_unmarked_earlier_version_through_the_current_one(harness, user_id):
     """Version 2026113002 has no personal column: its resp_name is personal because the current version says so."""
-    earlier = load_form(FORMS_DIR / "previous" / "threshold_survey_2026113002.xlsx")
+    earlier = shipped_form("previous/threshold_survey_2026113002.xlsx")
     assert not any(node.personal for node in earlier.iter_nodes())
     user = harness.user(user_id, name="Ama")
     await harness.onboard(user, "Ghana", "National focal point")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Member, Submission, SurveyAnswer
+from tests.forms import shipped_form
 from tests.harness import BotHarness, shown
 from tests.survey_walk import (
     COUNTRY_QUESTION,
@@ -284,9 +285,7 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
 
 
 async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
-    from bot.survey import load_form
     from storage.repositories.surveys import SurveyRepository
-    from tests.conftest import ROOT
 
     user = await focal_point(harness, user_id)
     await harness.send(user, "/survey")
@@ -295,7 +294,7 @@ async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):
     await harness.press(user, "Official GSP national focal point")
     old = await draft_of(harness, user_id)
 
-    form = load_form(ROOT / "storage/forms/threshold_survey.xlsx")
+    form = shipped_form("threshold_survey.xlsx")
     definition = form.to_dict()
     async with harness.storage.sessionmaker() as session, session.begin():
         repo = SurveyRepository(session)

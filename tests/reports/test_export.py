@@ -3,20 +3,15 @@
 import csv
 import datetime
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from bot.reports.export import build_export
-from bot.survey import load_form
 from bot.survey.form import Choice, Form, Node
+from tests.forms import shipped_form
 
-FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
-
-THRESHOLD_FORM = load_form(
-    FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx"
-)  # the answers below are of that version
+THRESHOLD_FORM = shipped_form("previous/threshold_survey_2025060101.xlsx")  # the answers below are of that version
 MAIN_COLUMNS = [
     "country",
     "role",

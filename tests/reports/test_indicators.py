@@ -2,7 +2,6 @@
 
 import datetime
 import gettext
-from pathlib import Path
 
 from bot.reports.indicators import (
     FORM_ANSWERS,
@@ -14,8 +13,7 @@ from bot.reports.indicators import (
     targeted_from_members,
 )
 from bot.reports.regions import REGIONS, load_regions
-
-FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
+from tests.forms import shipped_form
 
 REGIONS_TABLE = load_regions()
 
@@ -246,16 +244,14 @@ def test_targeted_countries_come_from_focal_points():
 
 
 def test_form_answers_name_questions_of_the_shipped_forms():
-    from bot.survey import load_form
-
     versions = {
         "threshold": [
-            load_form(FORMS_DIR / "threshold_survey.xlsx"),
-            load_form(FORMS_DIR / "previous" / "threshold_survey_2025060101.xlsx"),
+            shipped_form("threshold_survey.xlsx"),
+            shipped_form("previous/threshold_survey_2025060101.xlsx"),
         ],
         "lab": [
-            load_form(FORMS_DIR / "lab_sop_survey.xlsx"),
-            load_form(FORMS_DIR / "previous" / "lab_sop_survey_2025060101.xlsx"),
+            shipped_form("lab_sop_survey.xlsx"),
+            shipped_form("previous/lab_sop_survey_2025060101.xlsx"),
         ],
     }
     for key, alternatives in FORM_ANSWERS.items():

@@ -1,13 +1,11 @@
 """The GSP region table covers every CLDR country and puts well-known ones where FAO does."""
 
 import gettext
-from pathlib import Path
 
 import pytest
 
 from bot.reports.regions import REGIONS, load_regions, region_label, region_of
-
-FORMS_DIR = Path(__file__).resolve().parents[2] / "storage" / "forms"
+from tests.forms import shipped_form
 
 
 def cldr_countries() -> set[str]:
@@ -24,9 +22,7 @@ def test_every_cldr_country_has_a_known_region():
 
 
 def test_every_country_the_survey_offers_has_a_region():
-    from bot.survey import load_form
-
-    form = load_form(FORMS_DIR / "threshold_survey.xlsx")
+    form = shipped_form("threshold_survey.xlsx")
     regions = load_regions()
     assert {choice.name for choice in form.choices["country"]} <= set(regions)
 

@@ -11,7 +11,7 @@ from bot.lookup.survey_entries import records_from_submission, reported_values, 
 from bot.reports.indicators import compute_indicators
 from bot.reports.regions import load_regions
 from bot.survey.cli import run_answers
-from bot.survey.loader import load_form
+from tests.forms import shipped_form
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "storage" / "forms"
@@ -20,12 +20,12 @@ ANSWERS = ROOT / "tests" / "fixtures" / "survey_answers"
 
 @pytest.fixture(scope="module")
 def threshold_form():
-    return load_form(FORMS / "threshold_survey.xlsx")
+    return shipped_form("threshold_survey.xlsx")
 
 
 @pytest.fixture(scope="module")
 def lab_form():
-    return load_form(FORMS / "lab_sop_survey.xlsx")
+    return shipped_form("lab_sop_survey.xlsx")
 
 
 def two_instruments():
@@ -134,7 +134,7 @@ def test_what_the_instrument_answers_for_its_values_is_asked_per_value_only_wher
 
 
 def test_the_previous_version_asked_per_value_and_gives_the_same_records(threshold_form):
-    previous = load_form(FORMS / "previous" / "threshold_survey_2026113003.xlsx")
+    previous = shipped_form("previous/threshold_survey_2026113003.xlsx")
     old_answers = json.loads((ANSWERS / "threshold_two_instruments_2026113003.json").read_text(encoding="utf-8"))
     old = run_answers(previous, old_answers)
     new = run_answers(threshold_form, two_instruments())
@@ -334,5 +334,5 @@ def test_the_common_metals_are_offered_first_and_the_rest_is_typed(threshold_for
     # Typing still finds any pollutant of the catalogue.
     assert engine.answer(threshold_form, state, "barum").accepted
     # The earlier version marks none: its list is typed as before.
-    previous = load_form(FORMS / "previous" / "threshold_survey_2026113003.xlsx")
+    previous = shipped_form("previous/threshold_survey_2026113003.xlsx")
     assert not any(choice.featured for choice in previous.choices["pollutant"])
