@@ -15,7 +15,6 @@ from urllib.parse import quote, urlparse
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import async_playwright
 from pydantic import SecretStr
 
 from bot.app import open_storage
@@ -47,6 +46,9 @@ async def browser():
     assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), (
         f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)"
     )
+    # Imported here: every test run collects this module, `make test-fast` only to leave it out.
+    from playwright.async_api import async_playwright
+
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
