@@ -32,8 +32,15 @@ def two_instruments():
     return json.loads((ANSWERS / "threshold_two_instruments.json").read_text(encoding="utf-8"))
 
 
-def test_two_instruments_and_eight_key_values_become_records_and_indicators(threshold_form):
-    run = run_answers(threshold_form, two_instruments())
+@pytest.fixture(scope="module")
+def two_instruments_run(threshold_form):
+    """The threshold survey answered with two instruments and eight key values, walked once for the tests that
+    read it (each reads, none changes it)."""
+    return run_answers(threshold_form, two_instruments())
+
+
+def test_two_instruments_and_eight_key_values_become_records_and_indicators(two_instruments_run):
+    run = two_instruments_run
     assert run["status"] == "complete", [step for step in run["steps"] if not step["accepted"]]
     data = run["data"]
     assert [len(instrument["key_value"]) for instrument in data["instrument"]] == [4, 4]
@@ -79,16 +86,14 @@ def test_aggregated_consent_keeps_values_out_of_the_review_queue(threshold_form)
     assert records == [] and "8 reported value(s)" in problems[0]
 
 
-def replies_until(form, answers, question):
-    """The scripted replies up to (not including) the first time `question` is asked."""
-    run = run_answers(form, answers)
+def replies_until(run, question):
+    """The scripted replies of the two instruments' run up to (not including) the first time `question` is asked."""
     position = next(i for i, step in enumerate(run["steps"]) if step["question"] == question)
-    return answers[:position]
+    return two_instruments()[:position]
 
 
-def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_form):
-    answers = two_instruments()
-    start = replies_until(threshold_form, answers, "instr_unit")
+def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_form, two_instruments_run):
+    start = replies_until(two_instruments_run, "instr_unit")
     # The unit is asked (here once for the instrument) before any value.
     # Tier, the values' name and form are answered for the instrument; some of its values depend on pH.
     cadmium = ["total", "human_health", "assessment", "", "single", "yes", "cadmium", "agricultural"]
@@ -104,9 +109,10 @@ def test_a_value_in_an_unlikely_unit_is_confirmed_before_it_is_kept(threshold_fo
     assert run["steps"][-1]["question"] == "ph_dependent" and run["steps"][-1]["accepted"]
 
 
-def test_what_the_instrument_answers_for_its_values_is_asked_per_value_only_where_they_differ(threshold_form):
-    answers = two_instruments()
-    start = replies_until(threshold_form, answers, "instr_tier")
+def test_what_the_instrument_answers_for_its_values_is_asked_per_value_only_where_they_differ(
+    threshold_form, two_instruments_run
+):
+    start = replies_until(two_instruments_run, "instr_tier")
     one_value = ["cadmium", "agricultural"]
     # The tier, its name and the form differ between values: each value says its own; pH is asked per value.
     run = run_answers(
@@ -133,11 +139,11 @@ def test_what_the_instrument_answers_for_its_values_is_asked_per_value_only_wher
     assert (value["val_tier_used"], value["val_name_used"], value["val_form_used"]) == ("action", "管制值", "range")
 
 
-def test_the_previous_version_asked_per_value_and_gives_the_same_records(threshold_form):
+def test_the_previous_version_asked_per_value_and_gives_the_same_records(two_instruments_run):
     previous = shipped_form("previous/threshold_survey_2026113003.xlsx")
     old_answers = json.loads((ANSWERS / "threshold_two_instruments_2026113003.json").read_text(encoding="utf-8"))
     old = run_answers(previous, old_answers)
-    new = run_answers(threshold_form, two_instruments())
+    new = two_instruments_run
     assert old["status"] == new["status"] == "complete"
     assert len(old["steps"]) - len(new["steps"]) == 24  # tier, name, form and pH once per instrument, not per value
     old_records, old_problems = records_from_submission(old["data"], "KE", "Kenya", datetime(2026, 11, 30), 1)
@@ -146,8 +152,8 @@ def test_the_previous_version_asked_per_value_and_gives_the_same_records(thresho
     assert old_records == new_records
 
 
-def test_each_value_names_the_question_it_was_typed_at(threshold_form):
-    data = run_answers(threshold_form, two_instruments())["data"]
+def test_each_value_names_the_question_it_was_typed_at(two_instruments_run):
+    data = two_instruments_run["data"]
     records, _problems = records_from_submission(data, "KE", "Kenya", datetime(2026, 11, 30), 1)
     singles = [record for record in records if record.value is not None]  # not ranges, not "not detected"
     assert len(singles) >= 4
@@ -159,9 +165,8 @@ def test_each_value_names_the_question_it_was_typed_at(threshold_form):
     assert value_question(data, 9) is None
 
 
-def test_no_national_values_cannot_be_in_force(threshold_form):
-    answers = two_instruments()
-    start = replies_until(threshold_form, answers, "has_thresholds")
+def test_no_national_values_cannot_be_in_force(threshold_form, two_instruments_run):
+    start = replies_until(two_instruments_run, "has_thresholds")
     run = run_answers(threshold_form, start + ["no", "no", ["none"], "in_force"])
     assert run["steps"][-1]["question"] == "reg_stage" and not run["steps"][-1]["accepted"]
     run = run_answers(threshold_form, start + ["no", "no", ["none"], "considered", "no", ["lack_of_funding"]])
@@ -290,14 +295,13 @@ def test_typographic_quotes_reach_the_chat_as_written(threshold_form):
     assert list(form.choices["yn"][0].label.values()) == ["Oui, d’accord"]
 
 
-def test_simple_conditions_read_without_xpath_agree_with_xpath(threshold_form):
+def test_simple_conditions_read_without_xpath_agree_with_xpath(threshold_form, two_instruments_run):
     """The engine reads "${a} = 'x' or selected(${b}, 'y')" itself; on every question of a filled-in
     threshold survey (two instruments, eight key values) it must decide as elementpath does."""
     from bot.survey import engine
     from bot.survey.expressions import Instance, simple_condition
 
-    run = run_answers(threshold_form, two_instruments())
-    assert run["status"] == "complete"
+    assert two_instruments_run["status"] == "complete"
     state = engine.start(threshold_form, "en")
     for reply in two_instruments():
         while engine.current_prompt(threshold_form, state).kind == "note":
@@ -318,11 +322,10 @@ def test_simple_conditions_read_without_xpath_agree_with_xpath(threshold_form):
     assert compared > 50
 
 
-def test_the_common_metals_are_offered_first_and_the_rest_is_typed(threshold_form):
+def test_the_common_metals_are_offered_first_and_the_rest_is_typed(threshold_form, two_instruments_run):
     from bot.survey import engine
 
-    answers = two_instruments()
-    start = replies_until(threshold_form, answers, "pollutant")
+    start = replies_until(two_instruments_run, "pollutant")
     state = engine.start(threshold_form, "en")
     for reply in start:
         while engine.current_prompt(threshold_form, state, "en").kind == "note":
