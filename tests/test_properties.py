@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from bot.i18n.survey_errors import explain
 from bot.lookup import ParsedQuery, RowError, default_vocabulary, parse_query, read_thresholds_csv
 from bot.lookup.records import CSV_COLUMNS
-from bot.survey import answer, current_prompt, load_form, start
+from bot.survey import answer, current_prompt, start
 from storage.models import Member, Submission, SurveyAnswer
 from tests.conftest import ROOT
+from tests.forms import shipped_form
 from tests.harness import BotHarness
 
 FORMS = sorted((ROOT / "storage" / "forms").glob("*.xlsx"))
@@ -53,7 +54,7 @@ def test_parse_query_never_fails(text):
 
 @pytest.mark.parametrize("path", FORMS, ids=[path.stem for path in FORMS])
 def test_survey_answer_takes_any_input(path):
-    form = load_form(path)
+    form = shipped_form(path.name)
     inputs = st.one_of(
         st.none(),
         st.text(max_size=300),
