@@ -198,3 +198,31 @@ def test_catalog_compiles_and_loads(language):
                 assert text in message.string, (language, singular, n)
         else:
             assert translations.gettext(message.id) == message.string
+
+
+def test_two_processes_compiling_a_stale_catalog_at_once_both_start(tmp_path, monkeypatch):
+    """A bot and its web site (or the two workers of `make test-fast`) start after a .po edit: both compile the
+    catalog. The second starts while the first writes; neither fails, and the .mo is whole."""
+    import bot.i18n
+    from bot.i18n import DOMAIN, compile_catalogs
+
+    messages = tmp_path / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    catalog = Catalog(locale="fr", domain=DOMAIN)
+    catalog.add("Yes", "Oui")
+    with (messages / f"{DOMAIN}.po").open("wb") as po_file:
+        write_po(po_file, catalog)
+    writing = []
+
+    def write_while_another_starts(mo_file, catalog, use_fuzzy=False):
+        writing.append(mo_file)
+        if len(writing) == 1:
+            compile_catalogs(tmp_path)  # the other process, started now, finds the .mo missing too
+        write_mo(mo_file, catalog, use_fuzzy=use_fuzzy)
+
+    monkeypatch.setattr(bot.i18n, "write_mo", write_while_another_starts)
+    assert compile_catalogs(tmp_path) == ["fr"]
+    assert len(writing) == 2
+    with (messages / f"{DOMAIN}.mo").open("rb") as mo_file:
+        assert gettext.GNUTranslations(mo_file).gettext("Yes") == "Oui"
+    assert sorted(path.name for path in messages.iterdir()) == [f"{DOMAIN}.mo", f"{DOMAIN}.po"]  # no temporary left

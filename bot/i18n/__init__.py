@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gettext
 import logging
+import os
+import secrets
 from pathlib import Path
 from typing import Protocol
 
@@ -44,10 +46,16 @@ def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[str]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=language, domain=DOMAIN)
-        tmp_path = mo_path.with_suffix(".mo.tmp")
-        with tmp_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=False)
-        tmp_path.replace(mo_path)  # atomic: another process starting now never reads half a file
+        # A file of its own for each writer: two processes starting at once (a bot and its web site, the two
+        # workers of `make test-fast`) both find the catalog stale; sharing one temporary file, the second one's
+        # replace found it gone.
+        tmp_path = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            with tmp_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog, use_fuzzy=False)
+            tmp_path.replace(mo_path)  # atomic: another process starting now never reads half a file
+        finally:
+            tmp_path.unlink(missing_ok=True)
         log.debug("compiled %s", mo_path)
     return languages
 
