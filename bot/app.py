@@ -113,7 +113,9 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     # Personal, survey and coordinator tools answer in private chats only: the guard sits on the router
     # that holds them. Coordinator tools first: their typed-input steps (reminder text, reject reason)
     # must win over onboarding, surveys and lookups. Lookups work anywhere; then what groups get
-    # instead (bot/handlers/groups.py); the private catch-all last.
+    # instead (bot/handlers/groups.py); the private catch-all last. Each feature router's guard says what it
+    # can take at all (bot/handlers/guards.py), so a typed question passes the routers before the lookup at one
+    # check each (tests/test_routing.py).
     private = Router(name="private chats")
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
