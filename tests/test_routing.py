@@ -88,10 +88,11 @@ async def test_typed_text_answers_an_open_survey_and_steps_win_over_lookups(harn
 
 
 async def test_a_coordinators_typed_step_wins_over_the_lookup(harness, settings):
+    # Not onboarded and left without a step: other modules' tests meet this coordinator as new.
     coordinator = harness.user(settings.coordinator_ids[0])
-    await harness.onboard(coordinator, "Kenya", "INSOP member")
     await harness.send(coordinator, "/invite")
     assert await taken_by(harness, coordinator, "Kenya") == "invite_country_typed"
+    await harness.send(coordinator, "/cancel")
 
 
 def count_filter_calls(router: Router, calls: list[int]) -> None:
