@@ -44,17 +44,11 @@ from storage.db import create_engine, create_sessionmaker, ensure_database
 
 log = logging.getLogger(__name__)
 
-# aiogram reads each Bot API answer through `Response[method.__returning__]`, and pydantic keeps such a generic
-# class only while something refers to it: after a garbage collection the next call built it again (~8 ms,
-# which every member waiting meanwhile waited too; in the updates benchmark one lookup reply in eleven paid
-# it). These are the answers the bot reads; bot/polling.py keeps its getUpdates one the same way.
-_RESPONSE_TYPES = tuple(
-    Response[returning]
-    for returning in {
-        method.__returning__
-        for method in (SendMessage, EditMessageText, AnswerCallbackQuery, GetMe, GetFile, AnswerInlineQuery)
-    }
-)
+# The Bot API answers the bot reads (see `keep_response_types` in build_dispatcher).
+ANSWER_TYPES = {
+    method.__returning__
+    for method in (SendMessage, EditMessageText, AnswerCallbackQuery, GetMe, GetFile, AnswerInlineQuery)
+}
 
 
 @dataclass
@@ -178,6 +172,19 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     async def stop_heavy_work() -> None:
         await dispatcher["heavy"].close()
 
+    response_types: list[type] = []
+
+    async def keep_response_types() -> None:
+        # aiogram reads each Bot API answer through `Response[method.__returning__]`, and pydantic keeps such a
+        # generic class only while something refers to it: after a garbage collection the next call built it
+        # again (~8 ms, which every member waiting meanwhile waited too; one lookup reply in eleven paid it in the
+        # updates benchmark). Held while the bot runs, like what freeze_long_lived keeps; bot/polling.py keeps
+        # its getUpdates one for good.
+        response_types.extend(Response[returning] for returning in ANSWER_TYPES)
+
+    async def release_response_types() -> None:
+        response_types.clear()
+
     async def freeze_long_lived() -> None:
         # What is alive once the bot has started (libraries, catalogs, CLDR data, forms) lives as long as
         # the process: gc.freeze() keeps the full collections that come with allocation from walking it
@@ -189,8 +196,10 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         gc.unfreeze()  # a process that starts another dispatcher (the tests) lets these be collected again
 
     dispatcher.startup.register(register_menu)
+    dispatcher.startup.register(keep_response_types)
     dispatcher.startup.register(freeze_long_lived)
     dispatcher.shutdown.register(unfreeze)
+    dispatcher.shutdown.register(release_response_types)
     dispatcher.shutdown.register(close_ledger)
     dispatcher.shutdown.register(close_form_reader)
     dispatcher.shutdown.register(stop_heavy_work)
