@@ -801,3 +801,21 @@ async def test_answering_about_another_country_than_ones_own_is_said_once(harnes
     await harness.send(user, "/back")
     calls = await harness.press(user, "Kenya")  # their own country: nothing to say
     assert sent(calls) and not any("Your profile says" in text for text in sent(calls))
+
+
+async def test_pyxform_other_reads_in_the_members_language(harness, user_id):
+    """pyxform's generated Other and its "Specify other." (English only in the form) are typed and asked in
+    the member's language, and a choice not matched says how to ask something else first."""
+    user = await focal_point(harness, user_id)
+    await to_first_value(harness, user)  # the pollutant: a long list, typed
+    calls = await harness.send(user, "zzz")
+    assert sent(calls) == [
+        "⚠️ Please choose one of the options.\nTo ask me something else first, send /cancel: your answers are "
+        "kept, and /resume brings you back here."
+    ]
+    await harness.send(user, "/language")
+    await harness.press(user, "Français")
+    calls = await harness.send(user, "zzz")
+    assert sent(calls)[0].startswith("⚠️ Veuillez choisir l’une des options.\nPour me demander autre chose")
+    calls = await harness.send(user, "autre")  # the catalog's "Autre", typed
+    assert "\n<b>Précisez «\u202fautre\u202f».</b>\n" in last_text(calls)

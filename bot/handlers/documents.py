@@ -16,7 +16,6 @@ from bot.callbacks import DocumentGet
 from bot.config import Settings
 from bot.downloads import FileTooLarge, download_capped
 from bot.handlers.survey import echo_line, show_turn
-from bot.i18n import translations
 from bot.i18n.typography import file_size
 from bot.limits import MAX_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENT_BYTES, MAX_MEMBER_DOCUMENTS, fit_utf16
 from bot.services import documents, members, surveys
@@ -108,7 +107,6 @@ async def document_answer(
             "document",
             documents.Upload(content, filename),
             lang=lang,
-            tr=translations(i18n.locales, lang),
             open_only=True,
         )
     except documents.DocumentRefused as refusal:

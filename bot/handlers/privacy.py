@@ -27,6 +27,7 @@ from bot.handlers.coordinator.reminders import audience_text
 from bot.handlers.guards import is_command
 from bot.handlers.survey import review_items
 from bot.i18n import language_name
+from bot.i18n.survey_words import add_another_choice, add_another_question
 from bot.i18n.typography import file_size, join_items, typeset
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
@@ -254,13 +255,6 @@ def render_member_data(
     return "\n".join(lines)
 
 
-class _CurrentCatalog:
-    """The member's catalog as the survey engine reads it, for the words of its own steps (Add another …?)."""
-
-    def gettext(self, message: str, /) -> str:
-        return _(message)
-
-
 class _Reader:
     """A submission's question paths and stored values as its form shows them in the member's language."""
 
@@ -281,14 +275,12 @@ class _Reader:
 
     def add_another(self, path: str, value) -> tuple[str, str] | None:
         """An "Add another …?" step as the survey asked it and the button pressed; None for other paths."""
-        described = (
-            engine.describe_add_another(self.form, path, value, self.language, _CurrentCatalog()) if self.form else None
-        )
+        described = engine.describe_add_another(self.form, path, value, self.language) if self.form else None
         if described is None:
             return None
-        section, label, shown = described
-        question = typeset(f"{section} › {label}" if section else label, self.form_language)
-        return html.escape(question), html.escape(typeset(shown, self.form_language))
+        label = add_another_question(described.repeat, _)
+        question = typeset(f"{described.section} › {label}" if described.section else label, self.form_language)
+        return html.escape(question), html.escape(typeset(add_another_choice(described.choice, _), self.form_language))
 
     def value(self, path: str, value, limit: int | None) -> str:
         """The value as the member reads it: choice labels, local numbers and dates, a document's name."""

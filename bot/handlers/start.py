@@ -218,23 +218,20 @@ async def language_chosen(
             if not member.is_onboarded:
                 await _continue_onboarding(query.message, member)
             elif forms is not None:
-                await _ask_again_in_language(query.message, member, session, forms, i18n, callback_data.code)
+                await _ask_again_in_language(query.message, member, session, forms, callback_data.code)
 
 
 async def _ask_again_in_language(
-    message: Message, member: Member, session: AsyncSession, forms: FormCache, i18n: I18n, language: str
+    message: Message, member: Member, session: AsyncSession, forms: FormCache, language: str
 ) -> None:
     """The open survey's current question again, in the language just chosen."""
     from bot.handlers.survey import show_turn
-    from bot.i18n import translations
 
     draft_id = await surveys.active_draft_id(session, member)
     if draft_id is None:
         return
     try:
-        turn = await surveys.current_turn(
-            session, forms, member, draft_id, language, translations(i18n.locales, language)
-        )
+        turn = await surveys.current_turn(session, forms, member, draft_id, language)
     except surveys.SurveyUnavailable:
         return
     await show_turn(message, turn, language, member)

@@ -23,7 +23,8 @@ from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.countries import country_name
 from bot.handlers.guards import is_command
-from bot.i18n import translations
+from bot.i18n.survey_errors import explain, suggest_cancel
+from bot.i18n.survey_words import add_another_choice, specify_other_label, synonyms, worded_prompt
 from bot.i18n.typography import is_rtl, typeset
 from bot.keyboards import (
     MAX_CHOICE_BUTTONS,
@@ -151,8 +152,43 @@ def answered_text(prompt, shown: str, lang: str) -> str:
     return f"{section}{_fit(prompt.label, _LABEL_UNITS)} {_answer_arrow(lang)} {answer}"
 
 
+class _MemberCatalog:
+    """The member's catalog (the update's locale), as the survey's refusals are worded from it."""
+
+    def gettext(self, message: str, /) -> str:
+        return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return ngettext(singular, plural, n)
+
+
+def _worded(turn: Turn) -> Turn:
+    """The turn with the engine's own steps (Add another …?) and pyxform's English-only texts in the member's
+    words; a turn already worded stays as it is."""
+    answered = worded_prompt(turn.answered, _) if turn.answered is not None else None
+    shown = turn.answer_shown
+    if answered is not None and answered.kind == "add_another" and shown:
+        shown = add_another_choice(shown, _)
+    return replace(
+        turn,
+        prompt=worded_prompt(turn.prompt, _),
+        notes=[worded_prompt(note, _) for note in turn.notes],
+        answered=answered,
+        answer_shown=shown,
+    )
+
+
+def _error_text(turn: Turn) -> str:
+    """Why the step was not taken, in the member's words ("" when it was)."""
+    text = explain(turn.error, _MemberCatalog()) if turn.error is not None else ""
+    if turn.suggest_cancel:
+        text += "\n" + suggest_cancel(_MemberCatalog())
+    return text
+
+
 def echo_line(turn: Turn) -> str | None:
     """The first line of the next message after a typed answer: what the answer was read as."""
+    turn = _worded(turn)
     if turn.answered is None or turn.answer_shown is None:
         return None
     if turn.answer_shown == "":
@@ -200,8 +236,8 @@ def review_items(form: engine.Form, state: dict, lang: str) -> list[dict]:
     items = engine.review(form, state, lang)
     form_language = language_code(form.resolve_language(lang)) or lang
     for item in items:
-        if item["label"] == "Specify other.":
-            item["label"] = _("Specify other.")  # pyxform's or_other wording is English only (as in the engine)
+        if item["specify_other"]:
+            item["label"] = specify_other_label(_)  # pyxform's or_other wording is English only
         for key in ("label", "display", "section"):
             item[key] = typeset(item[key], form_language) if isinstance(item[key], str) else item[key]
     return items
@@ -282,7 +318,9 @@ def _form_language(turn: Turn, lang: str) -> str:
 
 
 def _typeset(turn: Turn, lang: str) -> Turn:
-    """The turn with the form's own texts typeset like the catalogs (French spacing and apostrophes)."""
+    """The turn in the member's words, the form's own texts typeset like the catalogs (French spacing and
+    apostrophes)."""
+    turn = _worded(turn)
     language = _form_language(turn, lang)
 
     def prompt(shown):
@@ -295,12 +333,7 @@ def _typeset(turn: Turn, lang: str) -> Turn:
             display_value=typeset(shown.display_value, language) if shown.display_value else shown.display_value,
         )
 
-    return replace(
-        turn,
-        prompt=prompt(turn.prompt),
-        notes=[prompt(note) for note in turn.notes],
-        error=typeset(turn.error, language) if turn.error else turn.error,
-    )
+    return replace(turn, prompt=prompt(turn.prompt), notes=[prompt(note) for note in turn.notes])
 
 
 async def show_turn(
@@ -320,8 +353,9 @@ async def show_turn(
             reply_markup=survey_lookup_keyboard(turn.submission.id, token, can_save=prompt.type == "text"),
         )
         return
-    if turn.error:
-        await message.answer("⚠️ " + _fit(turn.error, _ERROR_UNITS))
+    error = _error_text(turn)
+    if error:
+        await message.answer("⚠️ " + _fit(typeset(error, _form_language(turn, lang)), _ERROR_UNITS))
         if prompt.kind != "review":
             return  # the question and its buttons are just above
     if turn.other_country and member is not None and member.country:
@@ -554,7 +588,6 @@ async def _open(
             _coordinator(member, query.from_user.id, settings),
             event_update.update_id,
             lang,
-            translations(i18n.locales, lang),
             again=again,
         )
     except surveys.SurveyUnavailable:
@@ -583,9 +616,7 @@ async def resume(
     lang = i18n.current_locale
     turn = None
     if member is not None:
-        turn = await surveys.resume_latest(
-            session, forms, member, event_update.update_id, lang, translations(i18n.locales, lang)
-        )
+        turn = await surveys.resume_latest(session, forms, member, event_update.update_id, lang)
     if turn is None:
         await message.answer(_("You have no survey in progress. Send /survey to see the surveys."))
         return
@@ -619,7 +650,7 @@ async def _reply_in_chat(
                 action,
                 value,
                 lang=lang,
-                tr=translations(i18n.locales, lang),
+                synonyms=synonyms(_),  # the member's words for yes, no and Other
                 open_only=True,
             )
         except surveys.SurveyUnavailable:
@@ -716,7 +747,7 @@ async def survey_button(
             value,
             expected=callback_data.step,
             lang=lang,
-            tr=translations(i18n.locales, lang),
+            synonyms=synonyms(_),  # the member's words for yes, no and Other
         )
     except surveys.SurveyUnavailable:
         callback_answer.text = _("This button is no longer active.")
@@ -728,6 +759,7 @@ async def survey_button(
         callback_answer.text = _("This question is already answered. Send /resume to see the current one.")
         callback_answer.show_alert = True
         return
+    turn = _worded(turn)
     if action == "toggle":
         markup = survey_question_keyboard(
             turn.submission.id, callback_data.step, turn.prompt, turn.pending, suggested=member.country
@@ -739,7 +771,7 @@ async def survey_button(
         answered = _typeset(replace(turn, prompt=turn.answered), lang).prompt
         shown = typeset(turn.answer_shown or "", _form_language(turn, lang))
         await query.message.edit_text(answered_text(answered, shown, lang), reply_markup=None)
-    elif not turn.error:
+    elif not _error_text(turn):
         await query.message.edit_reply_markup(reply_markup=None)
     await show_turn(query.message, turn, lang, member, lead=echo_line(turn) if action == "saved" else None)
 
@@ -757,9 +789,7 @@ async def _show_review_view(
     """The review's summary or one of its parts, in place of the message the button was under."""
     lang = i18n.current_locale
     try:
-        turn = await surveys.current_turn(
-            session, forms, member, callback_data.sub, lang, translations(i18n.locales, lang)
-        )
+        turn = await surveys.current_turn(session, forms, member, callback_data.sub, lang)
     except surveys.SurveyUnavailable:
         turn = None
     if turn is None or turn.prompt.kind != "review" or step_token(turn.prompt) != callback_data.step:

@@ -50,7 +50,9 @@ MIN_CYRILLIC_PREFIX = 4
 MAX_CYRILLIC_ENDING = 4
 
 _CAS = re.compile(r"(?<![\d-])(\d{2,7}-\d{2}-\d)(?![\d-])")
-_PH = re.compile(r"(?i)(?<![a-zа-я])[pр][hн]\s*(?:值|value|=|:|of|de|du)?\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\d)")
+_PH = re.compile(
+    r"(?i)(?<![a-zа-я])[pр][hн]\s*(?:值|value|=|:|of|de|du)?\s*(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,]*\d|[eE][+-]?\d)"
+)
 _PARTS = (
     KIND_POLLUTANT,
     KIND_LAND_USE,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -179,8 +180,7 @@ def _instrument_records(
     catalogue = {pollutant.id: pollutant for pollutant in POLLUTANTS}
     records: list[ThresholdRecord] = []
     problems: list[str] = []
-    position = 0
-    for instrument in data.get("instrument") or []:
+    for instrument, values in _instruments(data):
         status = (
             "repealed (survey answer)"
             if instrument.get("instr_in_force") == "repealed"
@@ -199,8 +199,7 @@ def _instrument_records(
         # Unit, basis, target, tier, the values' name and form are asked once per instrument (the last three since
         # 2026113004); per value only where they differ ("varies"). A value's own answer wins.
         defaults = {value_field: instrument.get(field) for value_field, field in _INSTRUMENT_DEFAULTS.items()}
-        for value in instrument.get("key_value") or []:
-            position += 1
+        for position, _where, value in values:
             value = {
                 **{field: default for field, default in defaults.items() if default not in (None, "", "varies")},
                 **{field: answer for field, answer in value.items() if answer not in (None, "")},
@@ -292,17 +291,31 @@ def value_question(data: dict[str, Any], position: int | None) -> str | None:
     since 2026113001; None for a range or a value not found."""
     if not position or position < 1:
         return None
-    instruments = data.get("instrument")
-    if not isinstance(instruments, list):
+    if not isinstance(data.get("instrument"), list):
         return f"threshold[{int(position)}]/value"
-    seen = 0
-    for outer, instrument in enumerate(instruments, start=1):
-        values = instrument.get("key_value") if isinstance(instrument, dict) else None
-        for inner, _value in enumerate(values if isinstance(values, list) else [], start=1):
-            seen += 1
+    for _instrument, values in _instruments(data):
+        for seen, where, _value in values:
             if seen == position:
-                return f"instrument[{outer}]/key_value[{inner}]/value"
+                return f"{where}/value"
     return None
+
+
+def _entries(value: Any) -> list[dict[str, Any]]:
+    """A repeat's entries; another form's same-named field is not one."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _instruments(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], list[tuple[int, str, dict[str, Any]]]]]:
+    """Each legal instrument of a submission (form 2026113001 on) with its key values, each with its position
+    among all the submission's values (`ThresholdRecord.row_number`) and its place in the form
+    ("instrument[2]/key_value[1]"): the records and the questions a value was typed at count alike."""
+    position = 0
+    for outer, instrument in enumerate(_entries(data.get("instrument")), start=1):
+        values = []
+        for inner, value in enumerate(_entries(instrument.get("key_value")), start=1):
+            position += 1
+            values.append((position, f"instrument[{outer}]/key_value[{inner}]", value))
+        yield instrument, values
 
 
 def publication_consent(data: dict[str, Any]) -> str:
@@ -312,12 +325,8 @@ def publication_consent(data: dict[str, Any]) -> str:
 
 def reported_values(data: dict[str, Any]) -> int:
     """How many threshold values the submission reports (every version of the form)."""
-
-    def entries(value: Any) -> list[dict[str, Any]]:  # a repeat's entries; another form's same-named field is not one
-        return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
-
-    typed = sum(len(entries(instrument.get("key_value"))) for instrument in entries(data.get("instrument")))
-    return len(entries(data.get("threshold"))) + typed
+    typed = sum(len(values) for _instrument, values in _instruments(data))
+    return len(_entries(data.get("threshold"))) + typed
 
 
 def _normalize_keeping_land_use(row: dict[str, str], position: int) -> ThresholdRecord:

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import gettext
 import logging
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import survey as engine
 from bot.countries import close_country, country_name, exact_country, is_country
-from bot.i18n.survey_errors import explain
 from bot.lookup import ThresholdRecord, default_vocabulary, parse_query
 from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, reported_values
 from bot.reports.indicators import FORM_ANSWERS
 from bot.services import documents
 from bot.survey import Form, Prompt
-from bot.survey.engine import StateLike, Translations
+from bot.survey.engine import StateLike, Synonyms
+from bot.survey.values import InvalidAnswer
 from storage.models import (
     Member,
     Role,
@@ -43,7 +42,6 @@ log = logging.getLogger(__name__)
 _ATTEMPTS = 3
 # The questions that say which country an answer is about (threshold and lab surveys).
 COUNTRY_QUESTIONS = frozenset(FORM_ANSWERS[key][0][0][0] for key in ("threshold_country", "lab_country"))
-_NULL_TRANSLATIONS = gettext.NullTranslations()
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -80,6 +78,22 @@ class Offer:
     submitted: int
 
 
+# Why a step was not taken besides the engine's refusals (InvalidAnswer): an answer longer than its stored
+# field, answers that cannot be submitted as they are, a number typed with a letter or with its unit.
+StepProblemCode = Literal[
+    "too_long", "too_long_to_submit", "not_stored", "letter_for_digit", "number_only", "number_only_before_unit"
+]
+
+
+@dataclass(frozen=True)
+class StepProblem:
+    """A step not taken for a reason of the service, not the engine: a code and the parameters its words
+    need (bot/i18n/survey_errors.py words it in the member's language)."""
+
+    code: StepProblemCode
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Turn:
     """What the member should see after a survey step."""
@@ -88,13 +102,17 @@ class Turn:
     form: Form
     prompt: Prompt
     notes: list[Prompt] = field(default_factory=list)
-    error: str | None = None
+    # Why the step was not taken, for the adapter to word; `suggest_cancel`: followed by how to ask something
+    # else first (a choice the typed text did not match may be a question, not an answer).
+    error: InvalidAnswer | StepProblem | None = None
+    suggest_cancel: bool = False
     duplicate: bool = False
     stale: bool = False
     submitted_now: bool = False
     pending: list[str] = field(default_factory=list)
     # The step just answered and its answer as the member reads it ("" when left empty), so the chat
-    # keeps a trace of every answer; None when nothing was answered.
+    # keeps a trace of every answer; None when nothing was answered. An add-another step's answer is
+    # its choice's code ("yes", "no"), for the adapter to word like the step.
     answered: Prompt | None = None
     answer_shown: str | None = None
     # Typed text that reads as a lookup ("cadmium limit kenya"): not stored as an answer.
@@ -158,7 +176,6 @@ async def open_survey(
     coordinator: bool,
     update_id: int,
     lang: str,
-    tr: Translations | None,
     again: str | None = None,
 ) -> Turn:
     """Start the form, or resume the member's draft of it (any version), and make it the active survey.
@@ -187,7 +204,7 @@ async def open_survey(
             if last is not None and again == "copy":
                 state = _from_previous(state, last.state or {})
             draft = await repo.create_draft(stored, member.id, member.country, lang, state)
-        return await _activate(repo, forms, member, draft, update_id, lang, tr)
+        return await _activate(repo, forms, member, draft, update_id, lang)
 
 
 def _from_previous(state: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
@@ -205,9 +222,7 @@ def _from_previous(state: dict[str, Any], previous: dict[str, Any]) -> dict[str,
     )
 
 
-async def current_turn(
-    session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str, tr: Translations | None
-) -> Turn:
+async def current_turn(session: AsyncSession, forms: FormCache, member: Member, submission_id: int, lang: str) -> Turn:
     """Where the member's draft stands, read only (for the review's part views)."""
     async with session.begin():
         repo = SurveyRepository(session)
@@ -215,7 +230,7 @@ async def current_turn(
         if draft is None or draft.member_id != member.id or draft.status != SubmissionStatus.DRAFT:
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
-        return Turn(draft, form, engine.current_prompt(form, dict(draft.state, lang=lang), lang, tr))
+        return Turn(draft, form, engine.current_prompt(form, dict(draft.state, lang=lang), lang))
 
 
 async def typed_lookup(session: AsyncSession, member: Member, submission_id: int) -> str | None:
@@ -268,7 +283,7 @@ async def submitter_of(session: AsyncSession, threshold: Threshold) -> Submitter
 
 
 async def resume_latest(
-    session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str, tr: Translations | None
+    session: AsyncSession, forms: FormCache, member: Member, update_id: int, lang: str
 ) -> Turn | None:
     """Reopen the member's most recent draft at its next unanswered question."""
     async with session.begin():
@@ -276,7 +291,7 @@ async def resume_latest(
         drafts = await repo.drafts(member.id)
         if not drafts:
             return None
-        return await _activate(repo, forms, member, drafts[0], update_id, lang, tr)
+        return await _activate(repo, forms, member, drafts[0], update_id, lang)
 
 
 async def _activate(
@@ -286,12 +301,11 @@ async def _activate(
     draft: Submission,
     update_id: int,
     lang: str,
-    tr: Translations | None,
 ) -> Turn:
     """Make `draft` the one survey taking the member's typed input, and say where it stands."""
     await repo.deactivate_drafts(member.id, except_id=draft.id)
     draft.active = True
-    turn = _advance_notes(await forms.load(repo, draft.form_pk), draft, lang, tr)
+    turn = _advance_notes(await forms.load(repo, draft.form_pk), draft, lang)
     draft.updated_at = utcnow()
     draft.last_update_id = max(draft.last_update_id, update_id)
     return turn
@@ -322,17 +336,18 @@ async def reply(
     value: Any = None,
     expected: str | None = None,
     lang: str = "en",
-    tr: Translations | None = None,
+    synonyms: Synonyms | None = None,
     open_only: bool = False,
 ) -> Turn:
     """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once.
 
+    `synonyms`: the member's words for the engine's own choices (yes, no, Other), which typed answers may use.
     `open_only`: typed input goes to the open survey only; a draft paused meanwhile raises SurveyUnavailable.
     """
     for attempt in range(_ATTEMPTS):
         try:
             return await _reply_once(
-                session, forms, member, submission_id, update_id, action, value, expected, lang, tr, open_only
+                session, forms, member, submission_id, update_id, action, value, expected, lang, synonyms, open_only
             )
         except StaleDataError:
             if attempt == _ATTEMPTS - 1:
@@ -342,7 +357,7 @@ async def reply(
             # Inputs are bounded before they get here; should one slip through, the member is told what
             # to do and the draft stays as it was, instead of the same step failing on every retry.
             log.warning("survey step of draft %s not stored: %s", submission_id, error)
-            return await _not_stored(session, forms, member, submission_id, lang, tr, error.limit)
+            return await _not_stored(session, forms, member, submission_id, lang, error.limit)
     raise AssertionError("unreachable")
 
 
@@ -352,10 +367,8 @@ async def _not_stored(
     member: Member,
     submission_id: int,
     lang: str,
-    tr: Translations | None,
     limit: int,
 ) -> Turn:
-    ngettext = _plurals(tr)
     async with session.begin():
         # The rollback expired every object of the session, the member too: read it again here.
         if member in session:
@@ -365,23 +378,8 @@ async def _not_stored(
         if draft is None or draft.member_id != member.id:
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
-        prompt = engine.current_prompt(form, dict(draft.state, lang=lang), lang, tr)
-    return Turn(
-        draft,
-        form,
-        prompt,
-        error=ngettext(
-            "This could not be stored: an answer is too long (at most {limit} character). Please shorten it.",
-            "This could not be stored: an answer is too long (at most {limit} characters). Please shorten it.",
-            limit,
-        ).format(limit=limit),
-    )
-
-
-def _plurals(tr: Translations | None) -> Callable[[str, str, int], str]:
-    """The catalog's ngettext (the engine's protocol reads only gettext); English plurals without one."""
-    ngettext = getattr(tr, "ngettext", None)
-    return ngettext if callable(ngettext) else _NULL_TRANSLATIONS.ngettext
+        prompt = engine.current_prompt(form, dict(draft.state, lang=lang), lang)
+    return Turn(draft, form, prompt, error=StepProblem("not_stored", {"limit": str(limit)}))
 
 
 def _threshold_widths() -> dict[str, int]:
@@ -396,30 +394,17 @@ def answer_limit(prompt: Prompt) -> int | None:
     return _threshold_widths().get(field_name) if field_name else None
 
 
-def _too_long(tr: Translations | None, length: int, limit: int) -> str:
-    ngettext = _plurals(tr)
-    return ngettext(
-        "Please shorten your answer to at most {limit} character (it has {length}).",
-        "Please shorten your answer to at most {limit} characters (it has {length}).",
-        limit,
-    ).format(limit=limit, length=length)
-
-
-def _overlong_answer(form: Form, state: dict[str, Any], lang: str, tr: Translations | None) -> str | None:
+def _overlong_answer(form: Form, state: dict[str, Any], lang: str) -> StepProblem | None:
     """Why the answers cannot be submitted as they are (an answer given before its limit existed), or None."""
     limits = {name: _threshold_widths().get(field_name) for name, field_name in BOUNDED_ANSWERS.items()}
     for path, value in state.get("answers", {}).items():
         limit = limits.get(_INDEX.sub("", path).rsplit("/", 1)[-1])
         if limit and isinstance(value, str) and len(value) > limit:
             labels = {item["path"]: item["label"] for item in engine.review(form, state, lang)}
-            ngettext = _plurals(tr)
-            return ngettext(
-                "The answer to “{question}” is too long: {length} character, at most {limit}. "
-                "Press it below to change it.",
-                "The answer to “{question}” is too long: {length} characters, at most {limit}. "
-                "Press it below to change it.",
-                len(value),
-            ).format(question=labels.get(path, path), length=len(value), limit=limit)
+            return StepProblem(
+                "too_long_to_submit",
+                {"question": labels.get(path, path), "length": str(len(value)), "limit": str(limit)},
+            )
     return None
 
 
@@ -433,7 +418,7 @@ async def _reply_once(
     value: Any,
     expected: str | None,
     lang: str,
-    tr: Translations | None,
+    synonyms: Synonyms | None,
     open_only: bool,
 ) -> Turn:
     async with session.begin():
@@ -443,13 +428,13 @@ async def _reply_once(
             raise SurveyUnavailable(submission_id)
         form = await forms.load(repo, draft.form_pk)
         if draft.status != SubmissionStatus.DRAFT:
-            prompt = engine.current_prompt(form, draft.state, lang, tr)
+            prompt = engine.current_prompt(form, draft.state, lang)
             return Turn(draft, form, prompt, stale=True, for_review=await values_for_review(session, draft))
         if update_id <= draft.last_update_id:
             # Telegram redelivered an update we already stored: show where we are, store nothing.
-            return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), duplicate=True)
+            return Turn(draft, form, engine.current_prompt(form, draft.state, lang), duplicate=True)
         state = dict(draft.state, lang=lang)
-        prompt = engine.current_prompt(form, state, lang, tr)
+        prompt = engine.current_prompt(form, state, lang)
         if expected is not None and expected != step_token(prompt):
             return Turn(draft, form, prompt, stale=True, pending=_ticked(draft, prompt))
         previous = state.get("answers", {}).get(prompt.path or "")
@@ -463,7 +448,7 @@ async def _reply_once(
         recorded = value
         if action in ("choose", "toggle") and isinstance(value, int) and 0 <= value < len(prompt.choices):
             recorded = prompt.choices[value][0]  # the trail keeps the choice, not the button's position
-        turn = _apply(form, draft, state, prompt, action, value, lang, tr)
+        turn = _apply(form, draft, state, prompt, action, value, lang, synonyms)
         turn.other_country = _other_country(turn, member)
         if document is not None:
             await documents.settle_answer(session, draft, previous, document, turn.error is None and not turn.stale)
@@ -509,7 +494,7 @@ def _apply(
     action: str,
     value: Any,
     lang: str,
-    tr: Translations | None,
+    synonyms: Synonyms | None,
 ) -> Turn:
     if action in ("choose", "toggle"):
         # Buttons carry the choice's position; the name comes from the prompt the member saw.
@@ -533,24 +518,26 @@ def _apply(
     if action == "answer":
         limit = answer_limit(prompt)
         if limit and isinstance(value, str) and len(value.strip()) > limit:
-            return Turn(draft, form, prompt, error=_too_long(tr, len(value.strip()), limit))
+            too_long = {"limit": str(limit), "length": str(len(value.strip()))}
+            return Turn(draft, form, prompt, error=StepProblem("too_long", too_long))
         if isinstance(value, str) and prompt.kind == "question" and looks_like_lookup(value):
             # Never stored as the answer: the member is asked what they meant (text) or how to pause.
             draft.pending = {**draft.pending, TYPED_KEY: [value[:MAX_KEPT_TEXT]]}
             return Turn(draft, form, prompt, lookup_text=value, pending=_ticked(draft, prompt))
-        result = engine.answer(form, state, value, tr=tr)
+        result = engine.answer(form, state, value, synonyms)
         if not result.accepted and isinstance(value, str) and prompt.kind == "question":
             alternative = typed_alternative(prompt, value)
             if alternative is not None:
                 # What the member meant ("2, 3, 4, 5" as options): its refusal ("at most three") is the one to show.
-                result = engine.answer(form, state, alternative, tr=tr)
+                result = engine.answer(form, state, alternative, synonyms)
                 adjusted = result.accepted
             if not result.accepted:
                 return Turn(
                     draft,
                     form,
                     prompt,
-                    error=_explained(prompt, value, explain(result.error, tr) if result.error else None, form, tr),
+                    error=_explained(prompt, value, result.error, form),
+                    suggest_cancel=prompt.type in ("select_one", "select_multiple"),
                     pending=_ticked(draft, prompt),
                 )
     elif action == "saved":
@@ -558,11 +545,11 @@ def _apply(
         typed = (draft.pending.get(TYPED_KEY) or [None])[0]
         if typed is None or prompt.type != "text":
             return Turn(draft, form, prompt, stale=True)
-        result = engine.answer(form, state, typed, tr=tr)
+        result = engine.answer(form, state, typed, synonyms)
     elif action == "keep":
-        result = engine.keep(form, state, tr=tr)
+        result = engine.keep(form, state)
     elif action == "skip":
-        result = engine.skip(form, state, tr=tr)
+        result = engine.skip(form, state)
     elif action == "back":
         result = engine.AnswerResult(accepted=True, state=engine.back(form, state))
     elif action == "edit":
@@ -573,7 +560,7 @@ def _apply(
     elif action == "submit":
         if prompt.kind != "review" or not engine.is_complete(form, state):
             return Turn(draft, form, prompt, stale=True)
-        problem = _overlong_answer(form, state, lang, tr)
+        problem = _overlong_answer(form, state, lang)
         if problem:
             return Turn(draft, form, prompt, error=problem)
         draft.state = engine.submit(form, state).to_dict()
@@ -581,16 +568,15 @@ def _apply(
         draft.status = SubmissionStatus.SUBMITTED
         draft.submitted_at = utcnow()
         draft.pending = {}
-        return Turn(draft, form, engine.current_prompt(form, draft.state, lang, tr), submitted_now=True)
+        return Turn(draft, form, engine.current_prompt(form, draft.state, lang), submitted_now=True)
     else:
         raise ValueError(f"unknown survey action {action!r}")
     if not result.accepted:
-        error = explain(result.error, tr) if result.error is not None else None
-        return Turn(draft, form, prompt, error=error, pending=_ticked(draft, prompt))
+        return Turn(draft, form, prompt, error=result.error, pending=_ticked(draft, prompt))
     if prompt.path in draft.pending or TYPED_KEY in draft.pending:
         draft.pending = {key: chosen for key, chosen in draft.pending.items() if key not in (prompt.path, TYPED_KEY)}
     draft.state = result.state.to_dict()
-    turn = _advance_notes(form, draft, lang, tr)
+    turn = _advance_notes(form, draft, lang)
     if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
         turn.answered = prompt
         turn.answer_shown = _shown_answer(form, prompt, result.state, value, lang)
@@ -612,7 +598,7 @@ def _shown_answer(form: Form, prompt: Prompt, state: StateLike, value: Any, lang
     """The answer just given to `prompt` as the member reads it ("" when left empty)."""
     if prompt.kind == "add_another":
         wants_more = state.get("repeats", {}).get(prompt.path or "", {}).get("done") is False
-        return dict(prompt.choices).get("yes" if wants_more else "no", "")
+        return "yes" if wants_more else "no"  # a code of engine.ADD_ANOTHER_CHOICES
     stored = state.get("answers", {}).get(prompt.path or "")
     if stored is None:
         return ""
@@ -672,13 +658,14 @@ def typed_alternative(prompt: Prompt, text: str) -> Any:
     return None
 
 
-def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr: Translations | None) -> str | None:
-    """The engine's refusal with how to fix the input, where the typed text shows what went wrong."""
-    _ = (tr or _NULL_TRANSLATIONS).gettext
+def _explained(
+    prompt: Prompt, text: str, error: InvalidAnswer | None, form: Form
+) -> InvalidAnswer | StepProblem | None:
+    """The engine's refusal, or how to fix the input where the typed text shows what went wrong."""
     if prompt.type in ("integer", "decimal"):
         if letter := _LETTER_DIGIT.search(text):
             fixed = _LETTER_DIGIT.sub(lambda match: "0" if match.group(0) in "oO" else "1", text.strip())
-            return _("“{letter}” is a letter, not a digit: type {fixed}.").format(letter=letter.group(0), fixed=fixed)
+            return StepProblem("letter_for_digit", {"letter": letter.group(0), "fixed": fixed})
         number = _NUMBER_THEN_WORDS.match(text)
         if number:
             parent = (prompt.path or "").rsplit("/", 1)[0]
@@ -686,19 +673,8 @@ def _explained(prompt: Prompt, text: str, error: str | None, form: Form, tr: Tra
                 path.rsplit("/", 1)[-1] == "unit" and path.rsplit("/", 1)[0] == _INDEX.sub("", parent)
                 for path in form.node_by_path()
             )
-            if has_unit:
-                return _("Type the number only, for example {number}: the unit is asked in the next question.").format(
-                    number=number.group(1).strip()
-                )
-            return _("Type the number only, for example {number}.").format(number=number.group(1).strip())
-    if prompt.type in ("select_one", "select_multiple"):
-        return (
-            (error or "")
-            + "\n"
-            + _(
-                "To ask me something else first, send /cancel: your answers are kept, and /resume brings you back here."
-            )
-        )
+            code: StepProblemCode = "number_only_before_unit" if has_unit else "number_only"
+            return StepProblem(code, {"number": number.group(1).strip()})
     return error
 
 
@@ -742,15 +718,15 @@ async def _add_candidate_thresholds(session: AsyncSession, submission: Submissio
     await ThresholdRepository(session).add_for_review((record.to_dict() for record in records), submission.id)
 
 
-def _advance_notes(form: Form, draft: Submission, lang: str, tr: Translations | None) -> Turn:
+def _advance_notes(form: Form, draft: Submission, lang: str) -> Turn:
     """Notes need no answer: collect them for display and move past them."""
     state = dict(draft.state, lang=lang)
     notes: list[Prompt] = []
-    prompt = engine.current_prompt(form, state, lang, tr)
+    prompt = engine.current_prompt(form, state, lang)
     while prompt.kind == "note" and len(notes) < 50:
         notes.append(prompt)
-        state = engine.answer(form, state, None, tr=tr).state.to_dict()
-        prompt = engine.current_prompt(form, state, lang, tr)
+        state = engine.answer(form, state, None).state.to_dict()
+        prompt = engine.current_prompt(form, state, lang)
     draft.state = state
     return Turn(draft, form, prompt, notes=notes, pending=_ticked(draft, prompt))
 

@@ -1,9 +1,12 @@
 """Conversational XLSForm survey engine: pure functions over JSON-able state, no I/O."""
 
 from bot.survey.engine import (
+    ADD_ANOTHER_CHOICES,
+    AddAnotherAnswer,
     AnswerResult,
     Prompt,
     SurveyState,
+    Synonyms,
     UnknownQuestionError,
     answer,
     back,
@@ -26,6 +29,8 @@ from bot.survey.limits import FormLimitError, FormProblem
 from bot.survey.loader import load_form
 
 __all__ = [
+    "ADD_ANOTHER_CHOICES",
+    "AddAnotherAnswer",
     "AnswerResult",
     "Form",
     "FormError",
@@ -50,4 +55,5 @@ __all__ = [
     "start",
     "submission_data",
     "submit",
+    "Synonyms",
 ]

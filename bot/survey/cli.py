@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.i18n.survey_errors import explain
+from bot.i18n.survey_words import synonyms
 from bot.survey import engine
 from bot.survey.form import Form, FormError
 from bot.survey.limits import FormProblem
@@ -72,13 +73,14 @@ def run_answers(
 ) -> dict[str, Any]:
     """Feed scripted replies to the engine in order and report every step and the data."""
     tr = tr or gettext.NullTranslations()
+    words = synonyms(tr.gettext)
     state = engine.start(form, lang)
     pending = list(answers)
     steps: list[dict[str, Any]] = []
     while True:
-        prompt = engine.current_prompt(form, state, lang, tr)
+        prompt = engine.current_prompt(form, state, lang)
         if prompt.kind == "note":
-            state = engine.answer(form, state, None, tr).state
+            state = engine.answer(form, state, None).state
             continue
         if prompt.kind == "complete" or not pending:
             break
@@ -89,7 +91,7 @@ def run_answers(
             state = _run_command(form, state, reply)
             steps.append({"question": prompt.question, "input": reply, "accepted": True, "message": None})
             continue
-        result = engine.answer(form, state, reply, tr, expected_question=prompt.path)
+        result = engine.answer(form, state, reply, words, expected_question=prompt.path)
         state = result.state
         steps.append(
             {

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import datetime
 import functools
-import gettext
 import json
 import math
 import re
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, Protocol, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -39,16 +38,14 @@ from bot.survey.values import (
     parse_text,
 )
 
-_NULL_TRANSLATIONS = gettext.NullTranslations()
-
 StepKind = Literal["question", "note", "add_another"]
 PromptKind = Literal["question", "note", "add_another", "review", "complete"]
-
-
-class Translations(Protocol):
-    """What the engine reads of a gettext catalog: the member's words for yes, no and Other."""
-
-    def gettext(self, message: str, /) -> str: ...
+# The choices of an add-another step, by code: the adapter words them ("Yes", "Oui").
+ADD_ANOTHER_CHOICES = ("yes", "no")
+# What the member may type for the engine's own choices, in their language, by code: "yes" and "no" (an
+# add-another step) and "other" (pyxform's generated Other choice). The adapter gives them; the engine
+# also reads yes and no in the languages of `matching`.
+Synonyms = Mapping[str, Collection[str]]
 
 
 class UnknownQuestionError(LookupError):
@@ -94,6 +91,14 @@ class Prompt:
     suggested: bool = False
     # Choices the form marks `featured` (choices column): a long list offers these as buttons.
     featured: list[str] = field(default_factory=list)
+    # An add-another step: the repeat's title as the form gives it in the member's language. The step's
+    # `label` and its choices' labels (codes ADD_ANOTHER_CHOICES) are left empty for the adapter to word.
+    repeat: str = ""
+    # pyxform's generated Other choice (or_other): its name among `choices`, whose label is pyxform's English
+    # "Other", for the adapter to word; "" when the question has none.
+    other_choice: str = ""
+    # pyxform's generated "Specify other." question (or_other): its English label for the adapter to word.
+    specify_other: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the prompt as JSON-able data."""
@@ -594,13 +599,6 @@ def _without_references(text: str) -> str:
     return " ".join(REFERENCE.sub("", text).split())
 
 
-def _mid_sentence(label: str) -> str:
-    """A repeat's title inside a sentence: "Key value" reads "key value" ("Add another key value?"); an acronym
-    ("GLOSOLAN lab"), a name with capitals inside or a script without case is left as it is."""
-    first, rest = label[:1], label[1:2]
-    return first.lower() + label[1:] if first.isupper() and rest.islower() else label
-
-
 def _section(form: Form, path: str, instance: Instance | None, lang: str | None) -> str:
     nodes = form.node_by_path()
     parts = []
@@ -680,24 +678,26 @@ def describe_answer(form: Form, path: str, value: Any, lang: str | None) -> tupl
     return _section(form, path, None, lang), label, shown
 
 
-def describe_add_another(
-    form: Form, path: str, value: Any, lang: str | None, tr: Translations | None = None
-) -> tuple[str, str, str] | None:
-    """An "Add another …?" step read outside the survey (the answer trail, /mydata): (section, the question
-    as the survey asked it, the button pressed); None when `path` names no repeat the member adds to."""
+class AddAnotherAnswer(NamedTuple):
+    """An add-another step as the member answered it, for the adapter to word ("Add another {repeat}?")."""
+
+    section: str
+    repeat: str  # the repeat's title in the member's language
+    choice: str  # the button pressed: a code of ADD_ANOTHER_CHOICES, else the stored value as it is; "" for none
+
+
+def describe_add_another(form: Form, path: str, value: Any, lang: str | None) -> AddAnotherAnswer | None:
+    """An add-another step read outside the survey (the answer trail, /mydata): its section, the repeat's
+    title and the button pressed; None when `path` names no repeat the member adds to."""
     node = form.node_by_path().get(strip_indexes(path))
     if node is None or node.type != "repeat" or node.repeat_count:
         return None
-    _ = (tr or _NULL_TRANSLATIONS).gettext
-    repeat_label = _without_references(form.text(node.label, lang)) or node.name
-    buttons = [("yes", _("Yes")), ("no", _("No"))]  # in the order of the survey's buttons
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(buttons):
-        value = buttons[value][0]  # an early trail kept the button's position
-    shown = dict(buttons).get(value, str(value)) if value is not None else ""
-    return (
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(ADD_ANOTHER_CHOICES):
+        value = ADD_ANOTHER_CHOICES[value]  # an early trail kept the button's position
+    return AddAnotherAnswer(
         _section(form, path, None, lang),
-        _("Add another {repeat}?").format(repeat=_mid_sentence(repeat_label)),
-        shown,
+        _without_references(form.text(node.label, lang)) or node.name,
+        str(value) if value is not None else "",
     )
 
 
@@ -708,14 +708,13 @@ def is_calculated(form: Form, path: str) -> bool:
 
 
 def _is_generated_other(choice: Choice) -> bool:
+    """pyxform's Other choice of an or_other question, labelled in English only."""
     return choice.name == "other" and set(choice.label.values()) == {"Other"}
 
 
-def _choice_label(form: Form, choice: Choice, lang: str | None, _: Callable[[str], str]) -> str:
-    """A choice's label in the language; pyxform's English-only 'Other' goes through gettext."""
-    if _is_generated_other(choice):
-        return _("Other")
-    return form.text(choice.label, lang) or choice.name
+def _is_specify_other(node: Node) -> bool:
+    """pyxform's "Specify other." question of an or_other question, labelled in English only."""
+    return node.label == {DEFAULT_LANGUAGE_KEY: "Specify other."}
 
 
 def _form_parts(form: Form) -> tuple[int, dict[str, int]]:
@@ -800,11 +799,13 @@ def current_prompt(
     form: Form,
     given: StateLike,
     lang: str | None = None,
-    tr: Translations | None = None,
     now: datetime.datetime | None = None,
 ) -> Prompt:
-    """Describe what to ask next: a question, a note, add-another, the review, or done."""
-    _ = (tr or _NULL_TRANSLATIONS).gettext
+    """Describe what to ask next: a question, a note, add-another, the review, or done.
+
+    The engine's own steps and pyxform's English-only texts come as codes and marks (`repeat`, `other_choice`,
+    `specify_other`) for the adapter to word in the member's language.
+    """
     now = _clock(now)
     state: dict[str, Any] = _copy_state(given)
     lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
@@ -828,21 +829,20 @@ def current_prompt(
     paths = {candidate.path for candidate in steps}
     prompt.can_go_back = any(path in paths and path != step.path for path in state["history"])
     if step.kind == "add_another":
-        repeat_label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
+        prompt.repeat = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
         prompt.type = "select_one"
-        prompt.label = _("Add another {repeat}?").format(repeat=_mid_sentence(repeat_label))
-        prompt.choices = [("yes", _("Yes")), ("no", _("No"))]
+        prompt.choices = [(code, "") for code in ADD_ANOTHER_CHOICES]
         prompt.required = True
         return prompt
     prompt.label = _interpolate(form, form.text(node.label, lang), instance, step.path) or node.name
-    if node.label == {DEFAULT_LANGUAGE_KEY: "Specify other."}:
-        prompt.label = _("Specify other.")  # pyxform's or_other wording is English only
+    prompt.specify_other = _is_specify_other(node)
     prompt.hint = _interpolate(form, form.text(node.hint, lang), instance, step.path)
     prompt.required = _is_required(step, instance)
     if node.type in ("select_one", "select_multiple"):
         offered = filtered_choices(form, node, instance, step.path)
-        prompt.choices = [(choice.name, _choice_label(form, choice, lang, _)) for choice in offered]
+        prompt.choices = [(choice.name, form.text(choice.label, lang) or choice.name) for choice in offered]
         prompt.featured = [choice.name for choice in offered if choice.featured]
+        prompt.other_choice = next((choice.name for choice in offered if _is_generated_other(choice)), "")
     prompt.value = state["answers"].get(step.path)
     if prompt.value is not None:
         prompt.display_value = display_value(form, node, prompt.value, lang)
@@ -863,7 +863,7 @@ def _stale(state: dict[str, Any], steps: list[Step], index: int | None, expected
 
 
 def _parse_answer(
-    form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None, _: Callable[[str], str]
+    form: Form, node: Node, value: Any, instance: Instance, path: str, lang: str | None, synonyms: Synonyms
 ) -> Any:
     if node.type == "integer":
         return parse_integer(value, lang)
@@ -880,7 +880,7 @@ def _parse_answer(
                 choice.name,
                 [choice.label.get(own_language, ""), form.text(choice.label, lang)]
                 + [text for text in choice.label.values()]
-                + ([_("Other")] if _is_generated_other(choice) else []),
+                + (list(synonyms.get("other", ())) if _is_generated_other(choice) else []),
             )
             for choice in filtered_choices(form, node, instance, path)
         ]
@@ -909,15 +909,16 @@ def answer(
     form: Form,
     given: StateLike,
     value: Any,
-    tr: Translations | None = None,
+    synonyms: Synonyms | None = None,
     expected_question: str | None = None,
     now: datetime.datetime | None = None,
 ) -> AnswerResult:
     """Record the user's reply to the current step and move on, or say why not (InvalidAnswer).
 
-    `tr` gives the member's words for yes, no and Other, which replies are matched against.
+    `synonyms` gives the member's words for the engine's own choices (yes, no, Other), which typed replies
+    are matched against besides their codes.
     """
-    _ = (tr or _NULL_TRANSLATIONS).gettext
+    synonyms = synonyms or {}
     now = _clock(now)
     state: dict[str, Any] = _copy_state(given)
     lang = state.get("lang")
@@ -931,11 +932,11 @@ def answer(
         _move_after(form, state, index, now)
         return AnswerResult(accepted=True, state=_frozen(state))
     if step.kind == "add_another":
-        return _answer_add_another(form, state, steps, index, value, _, now)
+        return _answer_add_another(form, state, steps, index, value, synonyms, now)
     if is_empty(value):
         return _leave_empty(form, state, steps, index, instance, now)
     try:
-        parsed = _parse_answer(form, step.node, value, instance, step.path, lang, _)
+        parsed = _parse_answer(form, step.node, value, instance, step.path, lang, synonyms)
     except InvalidAnswer as error:
         return AnswerResult(accepted=False, state=_frozen(state), error=error)
     if is_empty(parsed):
@@ -1013,11 +1014,11 @@ def _answer_add_another(
     steps: list[Step],
     index: int,
     value: Any,
-    _: Callable[[str], str],
+    synonyms: Synonyms,
     now: datetime.datetime,
 ) -> AnswerResult:
     step = steps[index]
-    wants_more = match_yes_no(value, {_("yes"), _("Yes")}, {_("no"), _("No")})
+    wants_more = match_yes_no(value, frozenset(synonyms.get("yes", ())), frozenset(synonyms.get("no", ())))
     if wants_more is None:
         return AnswerResult(accepted=False, state=_frozen(state), error=InvalidAnswer("yes_or_no"))
     info = state["repeats"][step.path]
@@ -1050,7 +1051,6 @@ def _answer_add_another(
 def skip(
     form: Form,
     given: StateLike,
-    tr: Translations | None = None,
     expected_question: str | None = None,
     now: datetime.datetime | None = None,
 ) -> AnswerResult:
@@ -1062,19 +1062,18 @@ def skip(
         instance = _refresh(form, cleared, now)[0]
         if not _is_required(steps[index], instance):
             del cleared["answers"][steps[index].path]
-            return answer(form, cleared, None, tr=tr, expected_question=expected_question, now=now)
-    return answer(form, given, None, tr=tr, expected_question=expected_question, now=now)
+            return answer(form, cleared, None, expected_question=expected_question, now=now)
+    return answer(form, given, None, expected_question=expected_question, now=now)
 
 
 def keep(
     form: Form,
     state: StateLike,
-    tr: Translations | None = None,
     expected_question: str | None = None,
     now: datetime.datetime | None = None,
 ) -> AnswerResult:
     """Keep the current question's answer as it is and move on (an empty reply does the same)."""
-    return answer(form, state, None, tr=tr, expected_question=expected_question, now=now)
+    return answer(form, state, None, expected_question=expected_question, now=now)
 
 
 @_bounded
@@ -1151,6 +1150,7 @@ def review(
                 "path": step.path,
                 "section": _section(form, step.path, instance, lang),
                 "label": _interpolate(form, form.text(step.node.label, lang), instance, step.path) or step.node.name,
+                "specify_other": _is_specify_other(step.node),  # its English label for the adapter to word
                 "value": value,
                 "display": display_value(form, step.node, value, lang),
             }

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.i18n.survey_errors import explain
+from bot.i18n.survey_words import synonyms, worded_prompt
 from bot.survey import engine
 from bot.survey.cli import check_form, dry_run, run_answers
 from bot.survey.form import Form, FormError
@@ -17,7 +18,7 @@ from bot.survey.values import InvalidAnswer
 
 FORMS = Path(__file__).parent / "forms"
 SHIPPED = Path(__file__).resolve().parents[2] / "storage" / "forms"
-TR = gettext.NullTranslations()
+CONFORMANCE = FORMS / "conformance"
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,11 @@ def test_add_another_prompt_and_repeat_position(form):
     """After a repeat instance the engine asks whether to add another; labels use position(..)."""
     state = answer_all(form, engine.start(form, "en"), ["Jo Smith", "20", "", "", "north", "lille", "4", "no"])
     prompt = engine.current_prompt(form, state)
-    assert (prompt.kind, prompt.question, prompt.label) == ("add_another", "plot", "Add another plot?")
+    # The engine words none of its own step: the repeat's title and the codes of its choices, for the adapter.
+    assert (prompt.kind, prompt.question, prompt.repeat, prompt.label) == ("add_another", "plot", "Plot", "")
+    assert prompt.choices == [("yes", ""), ("no", "")]
+    worded = worded_prompt(prompt, gettext.NullTranslations().gettext)
+    assert (worded.label, worded.choices) == ("Add another plot?", [("yes", "Yes"), ("no", "No")])
     state = engine.answer(form, state, "yes").state
     prompt = engine.current_prompt(form, state)
     assert (prompt.path, prompt.label, prompt.section) == ("plot[2]/area", "Area of plot 2 (ha)?", "Plot 2")
@@ -195,22 +200,49 @@ def test_back_at_first_question_changes_nothing(form):
     assert engine.back(form, state) == state
 
 
+class French(gettext.NullTranslations):
+    def gettext(self, message):
+        return {
+            "Please enter a whole number.": "Veuillez saisir un nombre entier.",
+            "Add another {repeat}?": "Ajouter une autre {repeat} ?",
+            "Yes": "Volontiers",
+            "Other": "Autre",
+            "Specify other.": "Précisez.",
+        }.get(message, message)
+
+
 def test_builtin_messages_go_through_gettext(form):
-    """Engine messages are looked up in the user's catalog."""
-
-    class French(gettext.NullTranslations):
-        def gettext(self, message):
-            return {
-                "Please enter a whole number.": "Veuillez saisir un nombre entier.",
-                "Add another {repeat}?": "Ajouter une autre {repeat} ?",
-            }.get(message, message)
-
+    """The engine's refusals and its own steps are worded from the member's catalog by the adapter."""
     state = answer_all(form, engine.start(form, "fr"), ["Jo Smith"])
-    refused = engine.answer(form, state, "douze", tr=French())
+    refused = engine.answer(form, state, "douze")
     assert refused.error == InvalidAnswer("whole_number")
     assert explain(refused.error, French()) == "Veuillez saisir un nombre entier."
     state = answer_all(form, state, ["20", "", "", "north", "lille", "1", "oui"])
-    assert engine.current_prompt(form, state, tr=French()).label == "Ajouter une autre parcelle ?"
+    prompt = worded_prompt(engine.current_prompt(form, state), French().gettext)
+    assert (prompt.label, prompt.choices) == ("Ajouter une autre parcelle ?", [("yes", "Volontiers"), ("no", "No")])
+
+
+def test_typed_words_for_the_engines_own_choices_come_from_the_adapter(form):
+    """A member's word for Yes or Other is read only when the adapter gives it (the engine imports no
+    catalog): "volontiers" adds a plot, and "autre" picks pyxform's generated Other."""
+    state = answer_all(form, engine.start(form, "fr"), ["Jo Smith", "20", "", "", "north", "lille", "1", "no"])
+    assert engine.current_prompt(form, state).kind == "add_another"
+    assert engine.answer(form, state, "volontiers").error == InvalidAnswer("yes_or_no")
+    added = engine.answer(form, state, "VOLONTIERS", synonyms(French().gettext))
+    assert added.accepted and engine.current_prompt(form, added.state).path == "plot[2]/area"
+    assert engine.answer(form, state, "Oui").accepted  # the codes and matching's words need no catalog
+
+    other = load_form(CONFORMANCE / "specify_other.xlsx")
+    start = engine.start(other, "en")
+    prompt = engine.current_prompt(other, start)
+    assert (prompt.other_choice, prompt.choices[-1]) == ("other", ("other", "Other"))
+    assert worded_prompt(prompt, French().gettext).choices[-1] == ("other", "Autre")
+    assert not engine.answer(other, start, "autre").accepted
+    chosen = engine.answer(other, start, "Autre", synonyms(French().gettext))
+    assert chosen.accepted
+    specify = engine.current_prompt(other, chosen.state)
+    assert (specify.label, specify.specify_other) == ("Specify other.", True)
+    assert worded_prompt(specify, French().gettext).label == "Précisez."
 
 
 def test_unsupported_questions_are_listed_and_skipped(tmp_path):
@@ -307,10 +339,10 @@ def test_refused_answer_leaves_nothing_behind_in_walks_kept_for_reuse(tmp_path):
     )
     form = load_form(source)
     state = engine.start(form, "en")
-    refused = engine.answer(form, state, "50", tr=TR)
+    refused = engine.answer(form, state, "50")
     assert not refused.accepted
     assert engine.current_prompt(form, refused.state).hint == "(now: )"
-    accepted = engine.answer(form, refused.state, "5", tr=TR)
+    accepted = engine.answer(form, refused.state, "5")
     assert accepted.accepted
     assert engine.current_prompt(form, accepted.state).question == "last"
 
@@ -374,7 +406,7 @@ def test_choice_name_gives_the_chosen_label_in_the_members_language(tmp_path):
     form = load_form(source)
     assert check_form(source)[0] == 0
     for lang, reply, question in (("en", "Maize", "Why Maize?"), ("fr", "blé", "Pourquoi Blé ?")):
-        result = engine.answer(form, engine.start(form, lang), reply, tr=TR)
+        result = engine.answer(form, engine.start(form, lang), reply)
         assert result.accepted, result.error
         assert engine.current_prompt(form, result.state).label == question
 
@@ -418,7 +450,7 @@ def test_a_constraint_reading_today_checks_against_the_time_given_and_walks_are_
 def test_choice_name_follows_the_language_asked_for(tmp_path):
     source = crops_form(tmp_path)
     form = load_form(source)
-    state = engine.answer(form, engine.start(form, "en"), "Wheat", tr=TR).state
+    state = engine.answer(form, engine.start(form, "en"), "Wheat").state
     assert engine.current_prompt(form, state, "fr").label == "Pourquoi Blé ?"
 
 

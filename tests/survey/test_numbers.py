@@ -93,6 +93,26 @@ def test_every_refusal_code_has_its_words():
     assert explain(InvalidAnswer("no_match", {"answer": "zinc"})) == "I could not match “zinc” to an option."
 
 
+def test_every_step_problem_of_the_service_has_its_words():
+    """The survey service words nothing either: each of its StepProblem codes is worded by the adapter, with
+    the plural its number needs."""
+    from typing import get_args
+
+    from bot.services.surveys import StepProblem, StepProblemCode
+
+    params = {"limit": "1", "length": "7", "question": "Name", "letter": "O", "fixed": "2019", "number": "3"}
+    for code in get_args(StepProblemCode):
+        worded = explain(StepProblem(code, params))
+        assert worded and worded != code and "{" not in worded, code
+    assert explain(StepProblem("number_only", {"number": "3"})) == "Type the number only, for example 3."
+    assert explain(StepProblem("too_long", {"limit": "1", "length": "7"})) == (
+        "Please shorten your answer to at most 1 character (it has 7)."
+    )
+    assert explain(StepProblem("too_long", {"limit": "40", "length": "70"})) == (
+        "Please shorten your answer to at most 40 characters (it has 70)."
+    )
+
+
 def test_numbers_are_echoed_without_grouping():
     """After "1,000 — 1000 or 1.0?", the echo must not say "1,000" again: numbers are shown ungrouped."""
     from bot.survey.values import format_number

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lookup.survey_entries import records_from_submission
+from bot.lookup.survey_entries import records_from_submission, reported_values, value_question
 from bot.reports.indicators import compute_indicators
 from bot.reports.regions import load_regions
 from bot.survey.cli import run_answers
@@ -144,6 +144,19 @@ def test_the_previous_version_asked_per_value_and_gives_the_same_records(thresho
     new_records, new_problems = records_from_submission(new["data"], "KE", "Kenya", datetime(2026, 11, 30), 1)
     assert old_problems == new_problems == [] and len(new_records) == 8
     assert old_records == new_records
+
+
+def test_each_value_names_the_question_it_was_typed_at(threshold_form):
+    data = run_answers(threshold_form, two_instruments())["data"]
+    records, _problems = records_from_submission(data, "KE", "Kenya", datetime(2026, 11, 30), 1)
+    singles = [record for record in records if record.value is not None]  # not ranges, not "not detected"
+    assert len(singles) >= 4
+    for record in singles:
+        question = value_question(data, record.row_number)
+        outer, inner = (int(part.split("[")[1].rstrip("]")) for part in question.split("/")[:2])
+        assert float(data["instrument"][outer - 1]["key_value"][inner - 1]["value"]) == record.value, question
+    assert reported_values(data) == len(records) == 8
+    assert value_question(data, 9) is None
 
 
 def test_no_national_values_cannot_be_in_force(threshold_form):

@@ -190,7 +190,7 @@ async def reminder_text(
     try:
         draft = await reminders.set_text(session, int(data["reminder_id"]), data["language"], message.text)
     except (reminders.ReminderGone, KeyError):
-        await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        await message.answer(_gone())
         return
     missing = [
         (code, language_name(code)) for code in ordered_languages(i18n.available_locales) if code not in draft.texts
@@ -246,7 +246,7 @@ async def _choose_audience(
     try:
         _draft, count = await reminders.set_audience(session, rid, audience, settings.default_language, refine=refine)
     except (reminders.ReminderGone, ValueError):
-        await target.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        await target.answer(_gone())
         return
     await _preview(target, session, rid, count, i18n.current_locale, i18n, settings)
 
@@ -365,7 +365,7 @@ async def reminder_until(
     try:
         await reminders.schedule_weekly(session, int(data["reminder_id"]), when, until, zone)
     except reminders.ReminderGone:
-        await message.answer(_("This reminder was already sent or cancelled. Send /remind to write a new one."))
+        await message.answer(_gone())
         return
     lang = i18n.current_locale
     await message.answer(
