@@ -18,6 +18,8 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, GetFile, GetMe, SendMessage
+from aiogram.methods.base import Response
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -41,6 +43,12 @@ from bot.survey.sandbox import FormReader
 from storage.db import create_engine, create_sessionmaker, ensure_database
 
 log = logging.getLogger(__name__)
+
+# The Bot API answers the bot reads (see `keep_response_types` in build_dispatcher).
+ANSWER_TYPES = {
+    method.__returning__
+    for method in (SendMessage, EditMessageText, AnswerCallbackQuery, GetMe, GetFile, AnswerInlineQuery)
+}
 
 
 @dataclass
@@ -113,7 +121,9 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     # Personal, survey and coordinator tools answer in private chats only: the guard sits on the router
     # that holds them. Coordinator tools first: their typed-input steps (reminder text, reject reason)
     # must win over onboarding, surveys and lookups. Lookups work anywhere; then what groups get
-    # instead (bot/handlers/groups.py); the private catch-all last.
+    # instead (bot/handlers/groups.py); the private catch-all last. Each feature router's guard says what it
+    # can take at all (bot/handlers/guards.py), so a typed question passes the routers before the lookup at one
+    # check each (tests/test_routing.py).
     private = Router(name="private chats")
     private.message.filter(groups.in_private_chat)
     private.callback_query.filter(groups.in_private_chat, groups.on_readable_message)
@@ -162,6 +172,19 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
     async def stop_heavy_work() -> None:
         await dispatcher["heavy"].close()
 
+    response_types: list[type] = []
+
+    async def keep_response_types() -> None:
+        # aiogram reads each Bot API answer through `Response[method.__returning__]`, and pydantic keeps such a
+        # generic class only while something refers to it: after a garbage collection the next call built it
+        # again (~8 ms, which every member waiting meanwhile waited too; one lookup reply in eleven paid it in the
+        # updates benchmark). Held while the bot runs, like what freeze_long_lived keeps; bot/polling.py keeps
+        # its getUpdates one for good.
+        response_types.extend(Response[returning] for returning in ANSWER_TYPES)
+
+    async def release_response_types() -> None:
+        response_types.clear()
+
     async def freeze_long_lived() -> None:
         # What is alive once the bot has started (libraries, catalogs, CLDR data, forms) lives as long as
         # the process: gc.freeze() keeps the full collections that come with allocation from walking it
@@ -173,8 +196,10 @@ def build_dispatcher(settings: Settings, storage: Storage, i18n: I18n) -> Dispat
         gc.unfreeze()  # a process that starts another dispatcher (the tests) lets these be collected again
 
     dispatcher.startup.register(register_menu)
+    dispatcher.startup.register(keep_response_types)
     dispatcher.startup.register(freeze_long_lived)
     dispatcher.shutdown.register(unfreeze)
+    dispatcher.shutdown.register(release_response_types)
     dispatcher.shutdown.register(close_ledger)
     dispatcher.shutdown.register(close_form_reader)
     dispatcher.shutdown.register(stop_heavy_work)

@@ -257,13 +257,13 @@ def survey_part_keyboard(submission_id: int, token: str, answers: list[tuple[int
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _fits(data) -> bool:
-    """Whether callback data packs into Telegram's 64 bytes (a long imported pollutant name may not)."""
+def _packed(data) -> str | None:
+    """Callback data packed, or None when it does not fit Telegram's 64 bytes (a long imported pollutant name)."""
     try:
         packed = data.pack()
     except ValueError:  # aiogram refuses callback data over 64 bytes, or a ":" in a value
-        return False
-    return fits_callback_data(packed)
+        return None
+    return packed if fits_callback_data(packed) else None
 
 
 def compare_keyboard(
@@ -278,9 +278,9 @@ def compare_keyboard(
                 text=_("🔎 Details and sources ▸") if details else _("More values ▸"), callback_data=more.pack()
             )
         )
-    compare = CompareValues(pollutant=pollutant, land_use=land_use or "")
-    if _fits(compare):
-        buttons.append(InlineKeyboardButton(text=_("📊 Compare countries"), callback_data=compare.pack()))
+    compare = _packed(CompareValues(pollutant=pollutant, land_use=land_use or ""))
+    if compare is not None:
+        buttons.append(InlineKeyboardButton(text=_("📊 Compare countries"), callback_data=compare))
     if not buttons:
         return None
     width = 2 if details else 1
@@ -304,7 +304,7 @@ def tier_keyboard(
     count = 0
     for tier, label, jurisdictions in tiers:
         data = CompareValues(pollutant=pollutant, land_use=land_use or "", tier=tier)
-        if _fits(data):
+        if _packed(data) is not None:
             builder.button(text=f"{label} ({jurisdictions})", callback_data=data)
             count += 1
     builder.adjust(1)

@@ -24,6 +24,7 @@ from bot.callbacks import TelegramId
 from bot.countries import country_name
 from bot.fsm import SQLStorage
 from bot.handlers.coordinator.reminders import audience_text
+from bot.handlers.guards import is_command
 from bot.handlers.survey import review_items
 from bot.i18n import language_name
 from bot.i18n.survey_words import add_another_choice, add_another_question
@@ -545,6 +546,7 @@ async def forget_confirmed(
 def build_router() -> Router:
     """A new Router: /mydata and /forget."""
     router = Router(name="privacy")
+    router.message.filter(is_command)  # commands only: typed text passes at one check
     router.message.register(show_my_data, Command("mydata"))
     router.message.register(ask_to_forget, Command("forget"))
     router.callback_query.register(forget_confirmed, ForgetConfirm.filter())

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
 from bot.config import Settings
 from bot.countries import country_name, exact_country, fold, is_country, match_country
+from bot.handlers.guards import is_command
 from bot.i18n import language_name
 from bot.keyboards import (
     country_keyboard,
@@ -339,6 +340,12 @@ def _needs_country(message: Message, member: Member | None, raw_state: str | Non
     return member is None or (not member.is_onboarded and not member.country)
 
 
+def _onboarding_or_command(message: Message, member: Member | None, raw_state: str | None = None) -> bool:
+    """Router guard: a command, or typed text the onboarding may take (`_needs_country`, `_needs_role`)."""
+    onboarding = member is None or not member.is_onboarded or raw_state == ProfileStates.country.state
+    return onboarding or is_command(message)
+
+
 def _needs_role(message: Message, member: Member | None) -> bool:
     """Typed text from a member who has a country but has not picked a role yet."""
     return not _is_command(message) and member is not None and not member.is_onboarded and not member.role
@@ -499,6 +506,7 @@ async def edit_profile(
 def build_router() -> Router:
     """A new Router: /start and onboarding, /help, /language, /cancel, /profile."""
     router = Router(name="start")
+    router.message.filter(_onboarding_or_command)
     router.message.register(start, CommandStart())
     router.message.register(show_help, Command("help"))
     router.message.register(choose_language, Command("language"))

@@ -22,6 +22,7 @@ from bot import survey as engine
 from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.countries import country_name
+from bot.handlers.guards import is_command
 from bot.i18n.survey_errors import explain, suggest_cancel
 from bot.i18n.survey_words import add_another_choice, specify_other_label, synonyms, worded_prompt
 from bot.i18n.typography import is_rtl, typeset
@@ -675,6 +676,12 @@ async def skip_question(
     await _reply_in_chat(message, member, session, forms, i18n, event_update.update_id, "skip")
 
 
+def _command_or_answer(message: Message, open_draft_id: int | None = None) -> bool:
+    """Router guard: a command, or anything but typed text from a member DatabaseMiddleware found with no open
+    survey (`open_draft_id` 0; it is unset when it did not look, and `_open_survey` then asks)."""
+    return open_draft_id != 0 or is_command(message)
+
+
 async def _open_survey(
     message: Message, member: Member | None, session: AsyncSession, open_draft_id: int | None = None
 ) -> dict | bool:
@@ -834,6 +841,7 @@ async def _look_it_up(
 def build_router() -> Router:
     """A new Router: /survey, /resume, /back, /skip, typed answers and the survey's buttons."""
     router = Router(name="survey")
+    router.message.filter(_command_or_answer)
     router.message.register(list_surveys, Command("survey"))
     router.callback_query.register(open_survey, SurveyOpen.filter())
     router.callback_query.register(answer_again, SurveyAgain.filter())

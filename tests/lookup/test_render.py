@@ -2,11 +2,13 @@
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from markupsafe import Markup
 
 from bot.lookup import lookup
-from bot.telegram_render import render_text, result_to_json, split_message
+from bot.telegram_render import Html, render_text, result_to_json, split_message
 
 _TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
 
@@ -180,3 +182,19 @@ def test_json_for_kenya_and_nothing(index, vocabulary, tr):
 def test_any_locale_renders(index, vocabulary, tr, locale):
     text = render_text(lookup(index, "cadmium Canada", vocabulary=vocabulary), tr, locale)
     assert "mg/kg" in text
+
+
+@pytest.mark.parametrize(
+    "template, args, kwargs",
+    [
+        ("<b>{}</b>", ("a<b & c",), {}),
+        ("{name} – {count} {unit}", (), {"name": Markup("<i>Cd</i>"), "count": 3, "unit": "mg/kg"}),
+        ("{0} < {1}", (0.5, "x>y"), {}),
+        ("{value:>8}", (), {"value": "<1>"}),  # a format spec: markupsafe's formatter
+        ("{value!r}", (), {"value": "a<b"}),  # a conversion
+        ("{value.real}", (), {"value": 2}),  # an attribute
+        ("{value}", (), {"value": Decimal("1.50")}),  # not a plain str or number
+    ],
+)
+def test_html_format_gives_markupsafes_text(template, args, kwargs):
+    assert Html(template).format(*args, **kwargs) == Markup.format(Html(template), *args, **kwargs)
