@@ -1,4 +1,16 @@
-"""Shared fixtures: the database under test (TEST_DATABASE_URL or a temporary SQLite file)."""
+"""Shared fixtures: the database under test (TEST_DATABASE_URL or a temporary SQLite file).
+
+Two databases, both migrated and seeded as on a first start:
+
+* the isolated one (`storage`, `module_storage`): a test's writes are rolled back after it, so every test
+  starts from the seed alone and nothing is cleaned up by hand. A SQLite file of its own, or the schema
+  `isolated` of the PostgreSQL test database. One connection holds a transaction per module (what a module
+  fixture writes, e.g. a published test form) and a savepoint per test; the in-process bots and the
+  repositories and services a test calls join it, their commits becoming savepoints.
+* the committed one (`database_url`): for what needs real connections, which the in-process tests never
+  see: bot processes and the fake HTTP Bot API, kill -9, connections racing (FOR UPDATE), the CLI,
+  migrations, a harness on its own event loop. These tests are marked `slow` or ask for `database_url`.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +21,21 @@ import os
 import sys
 import types
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.app import Storage
 from bot.config import Settings, async_database_url
+from storage.db import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
+ISOLATED_SCHEMA = "isolated"  # on PostgreSQL, the isolated tests' schema in the test database
 
 
 def _reset_postgres(url: str) -> None:
@@ -29,8 +45,9 @@ def _reset_postgres(url: str) -> None:
     async def reset() -> None:
         engine = create_async_engine(url)
         async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
+            for schema in ("public", ISOLATED_SCHEMA):
+                await connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                await connection.execute(text(f"CREATE SCHEMA {schema}"))
         await engine.dispose()
 
     asyncio.run(reset())
@@ -84,8 +101,68 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
+async def _isolated_connection(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[AsyncEngine, AsyncConnection]]:
+    """The isolated database, migrated and seeded (committed: the state every test starts from), and the one
+    connection the isolated tests share."""
+    from tests.harness import savepoint_engine
+
+    if make_url(database_url).get_backend_name() == "postgresql":
+        url, options = database_url, {"connect_args": {"server_settings": {"search_path": ISOLATED_SCHEMA}}}
+    else:
+        url, options = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('isolated') / 'isolated.db'}", {}
+    engine = savepoint_engine(url, **options)
+    try:
+        await ensure_database(engine)
+        async with engine.connect() as connection:
+            yield engine, connection
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def module_storage(_isolated_connection) -> AsyncIterator[Storage]:
+    """The isolated database for one module (its in-process bot): what the module's fixtures write is rolled
+    back after its last test. Each test runs in a savepoint of it (`storage`, taken by `_rolled_back`)."""
+    from tests.harness import forget_rolled_back, joining_storage
+
+    engine, connection = _isolated_connection
+    transaction = await connection.begin()
+    storage = joining_storage(engine, connection)
+    try:
+        yield storage
+    finally:
+        await transaction.rollback()
+        forget_rolled_back(storage)
+
+
+@pytest.fixture
+async def storage(module_storage: Storage, _isolated_connection) -> AsyncIterator[Storage]:
+    """The isolated database for one test: what it (or the bot it talks to) commits is rolled back after it."""
+    from tests.harness import forget_rolled_back
+
+    _engine, connection = _isolated_connection
+    savepoint = await connection.begin_nested()
+    try:
+        yield module_storage
+    finally:
+        if savepoint.is_active:
+            await savepoint.rollback()
+        forget_rolled_back(module_storage)
+
+
+@pytest.fixture(autouse=True)
+def _rolled_back(request: pytest.FixtureRequest) -> None:
+    """Every test on the isolated database (through a module's bot or `module_storage`) runs in a savepoint."""
+    if "module_storage" in request.fixturenames:
+        request.getfixturevalue("storage")
+
+
+@pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    """Settings for in-process tests: no token, no .env, coordinators 900 and 901.
+    """Settings for in-process tests: no token, no .env, coordinators 900 and 901. Their database is the
+    committed one: an in-process bot is given `storage` or `module_storage` instead.
 
     Charts and exports are drawn in a thread of the test process (`heavy_workers=0`, a setting the bot
     supports): a worker process would be started per bot, each importing matplotlib and openpyxl for a second
