@@ -9,7 +9,8 @@ Two databases, both migrated and seeded as on a first start:
   repositories and services a test calls join it, their commits becoming savepoints.
 * the committed one (`database_url`): for what needs real connections, which the in-process tests never
   see: bot processes and the fake HTTP Bot API, kill -9, connections racing (FOR UPDATE), the CLI,
-  migrations, a harness on its own event loop. These tests are marked `slow` or ask for `database_url`.
+  migrations, a harness on its own event loop. They ask for `committed_database`, which puts the seed
+  back after their module.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot.app import Storage
 from bot.config import Settings, async_database_url
 from storage.db import ensure_database
+from storage.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 ISOLATED_SCHEMA = "isolated"  # on PostgreSQL, the isolated tests' schema in the test database
@@ -98,6 +100,38 @@ def pytest_report_header(config: pytest.Config) -> str:
     if configured:
         return f"database: {make_url(async_database_url(configured)).render_as_string(hide_password=True)}"
     return "database: SQLite (temporary file)"
+
+
+@pytest.fixture(scope="session")
+async def _committed_seed(database_url: str) -> dict[sa.Table, list[dict]]:
+    """The committed database migrated and seeded, and every row as that left it."""
+    engine = create_async_engine(database_url)
+    try:
+        await ensure_database(engine)
+        async with engine.connect() as connection:
+            return {
+                table: [dict(row._mapping) for row in await connection.execute(table.select())]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def committed_database(database_url: str, _committed_seed) -> AsyncIterator[str]:
+    """The committed database for a module that needs real connections (bot processes, racing writers, the
+    CLI): what it leaves is replaced by the seed after its last test, so no module cleans up by hand."""
+    yield database_url
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                await connection.execute(table.delete())
+            for table, rows in _committed_seed.items():
+                if rows:
+                    await connection.execute(table.insert(), rows)
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -179,7 +213,8 @@ _user_ids = itertools.count(10_000)
 
 @pytest.fixture
 def user_id() -> int:
-    """A Telegram user id no other test uses, so tests share one database safely."""
+    """A Telegram user id no other test uses: a module's bot keeps every chat's messages across its tests, and a
+    test presses the newest button of its own user's chat."""
     return next(_user_ids)
 
 

@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from storage.models import (
     Invite,
@@ -46,21 +46,6 @@ async def harness(settings, module_storage):
     harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
-
-
-async def delete_surveys_of(session, telegram_ids: list[int]) -> None:
-    """Drafts and submissions of these members, with their answer trails and reported values."""
-    submissions = list(
-        await session.scalars(
-            select(Submission.id)
-            .join(Member, Member.id == Submission.member_id)
-            .where(Member.telegram_id.in_(telegram_ids))
-        )
-    )
-    if submissions:
-        await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
-        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
-        await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
 
 
 def units(text: str) -> int:

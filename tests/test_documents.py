@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from bot import survey as engine
 from bot.callbacks import CoordReview, DocumentGet
@@ -51,19 +51,6 @@ async def publish_test_survey(sessionmaker) -> None:
                 form.form_id, form.version, form.title, form.to_dict(), "focal_point", FORM_FILE.name, None
             )
         await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
-
-
-async def remove_test_survey(sessionmaker) -> None:
-    """What a module on the committed database (conftest.py) submitted, reported and published goes."""
-    form = load_form(FORM_FILE)
-    async with sessionmaker() as session, session.begin():
-        forms = select(SurveyForm.id).where(SurveyForm.form_id == form.form_id)
-        submissions = select(Submission.id).where(Submission.form_pk.in_(forms))
-        await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
-        await session.execute(delete(SurveyDocument).where(SurveyDocument.submission_id.in_(submissions)))
-        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
-        await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
-        await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form.form_id))
 
 
 @pytest.fixture(scope="module")

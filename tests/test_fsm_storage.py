@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select
 
@@ -76,6 +77,7 @@ async def test_forget_erases_a_half_finished_step(settings, storage, user_id):
         await harness.close()
 
 
+@pytest.mark.usefixtures("committed_database")
 async def test_state_and_data_written_at_once_both_reach_the_database(settings, user_id):
     # Two updates of one chat handled concurrently (webhook): neither write may undo the other. Real
     # connections racing, so the committed database (conftest.py), not the isolated one's single connection.

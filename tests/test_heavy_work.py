@@ -24,8 +24,9 @@ COORDINATORS = (900, 901)
 
 
 @pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
+async def harness(settings, committed_database):
+    """Updates handled side by side while jobs are held: real connections, so the committed database."""
+    harness = await BotHarness.start(settings)
     yield harness
     await harness.close()
 

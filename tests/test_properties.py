@@ -154,7 +154,7 @@ def test_cli_import_of_garbage_is_one_line(tmp_path, database_url):
 
 
 @pytest.fixture(scope="module")
-def loop_harness(settings):
+def loop_harness(settings, committed_database):
     """A harness on its own event loop, so hypothesis (synchronous) can drive it: on the committed database,
     since the isolated one's connection belongs to the session's loop."""
     loop = asyncio.new_event_loop()
