@@ -135,11 +135,8 @@ async def committed_database(database_url: str, _committed_seed) -> AsyncIterato
 
 
 @pytest.fixture(scope="session")
-async def _isolated_connection(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[tuple[AsyncEngine, AsyncConnection]]:
-    """The isolated database, migrated and seeded (committed: the state every test starts from), and the one
-    connection the isolated tests share."""
+async def _isolated_engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncEngine]:
+    """The isolated database, migrated and seeded: committed, the state every test starts from."""
     from tests.harness import savepoint_engine
 
     if make_url(database_url).get_backend_name() == "postgresql":
@@ -149,21 +146,29 @@ async def _isolated_connection(
     engine = savepoint_engine(url, **options)
     try:
         await ensure_database(engine)
-        async with engine.connect() as connection:
-            yield engine, connection
+        yield engine
     finally:
         await engine.dispose()
 
 
 @pytest.fixture(scope="module")
-async def module_storage(_isolated_connection) -> AsyncIterator[Storage]:
+async def _isolated_connection(_isolated_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """The one connection a module's isolated tests share (per module, taken from the pool: a PostgreSQL
+    restart in tests/test_faults_postgres.py ends only the connections open then)."""
+    async with _isolated_engine.connect() as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+async def module_storage(
+    _isolated_engine: AsyncEngine, _isolated_connection: AsyncConnection
+) -> AsyncIterator[Storage]:
     """The isolated database for one module (its in-process bot): what the module's fixtures write is rolled
     back after its last test. Each test runs in a savepoint of it (`storage`, taken by `_rolled_back`)."""
     from tests.harness import forget_rolled_back, joining_storage
 
-    engine, connection = _isolated_connection
-    transaction = await connection.begin()
-    storage = joining_storage(engine, connection)
+    transaction = await _isolated_connection.begin()
+    storage = joining_storage(_isolated_engine, _isolated_connection)
     try:
         yield storage
     finally:
@@ -172,12 +177,11 @@ async def module_storage(_isolated_connection) -> AsyncIterator[Storage]:
 
 
 @pytest.fixture
-async def storage(module_storage: Storage, _isolated_connection) -> AsyncIterator[Storage]:
+async def storage(module_storage: Storage, _isolated_connection: AsyncConnection) -> AsyncIterator[Storage]:
     """The isolated database for one test: what it (or the bot it talks to) commits is rolled back after it."""
     from tests.harness import forget_rolled_back
 
-    _engine, connection = _isolated_connection
-    savepoint = await connection.begin_nested()
+    savepoint = await _isolated_connection.begin_nested()
     try:
         yield module_storage
     finally:

@@ -36,7 +36,11 @@ def savepoint_engine(url: str, **options) -> AsyncEngine:
     On SQLite, pysqlite begins transactions itself, late, and a SAVEPOINT outside one would commit on release:
     the transaction control is handed to SQLAlchemy (its documented recipe for SQLite savepoints).
     """
-    engine = create_engine(url) if not options else create_async_engine(url, hide_parameters=True, **options)
+    engine = (
+        create_engine(url)
+        if not options
+        else create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **options)
+    )
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")
