@@ -1,4 +1,17 @@
-"""Shared fixtures: the database under test (TEST_DATABASE_URL or a temporary SQLite file)."""
+"""Shared fixtures: the database under test (TEST_DATABASE_URL or a temporary SQLite file).
+
+Two databases, both migrated and seeded as on a first start:
+
+* the isolated one (`storage`, `module_storage`): a test's writes are rolled back after it, so every test
+  starts from the seed alone and nothing is cleaned up by hand. A SQLite file of its own, or the schema
+  `isolated` of the PostgreSQL test database. One connection holds a transaction per module (what a module
+  fixture writes, e.g. a published test form) and a savepoint per test; the in-process bots and the
+  repositories and services a test calls join it, their commits becoming savepoints.
+* the committed one (`database_url`): for what needs real connections, which the in-process tests never
+  see: bot processes and the fake HTTP Bot API, kill -9, connections racing (FOR UPDATE), the CLI,
+  migrations, a harness on its own event loop. They ask for `committed_database`, which puts the seed
+  back after their module.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +22,22 @@ import os
 import sys
 import types
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.app import Storage
 from bot.config import Settings, async_database_url
+from storage.db import ensure_database
+from storage.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
+ISOLATED_SCHEMA = "isolated"  # on PostgreSQL, the isolated tests' schema in the test database
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -49,8 +67,9 @@ def _reset_postgres(url: str) -> None:
     async def reset() -> None:
         engine = create_async_engine(url)
         async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
+            for schema in ("public", ISOLATED_SCHEMA):
+                await connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                await connection.execute(text(f"CREATE SCHEMA {schema}"))
         await engine.dispose()
 
     asyncio.run(reset())
@@ -108,8 +127,104 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
+async def _committed_seed(database_url: str) -> dict[sa.Table, list[dict]]:
+    """The committed database migrated and seeded, and every row as that left it."""
+    engine = create_async_engine(database_url)
+    try:
+        await ensure_database(engine)
+        async with engine.connect() as connection:
+            return {
+                table: [dict(row._mapping) for row in await connection.execute(table.select())]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def committed_database(database_url: str, _committed_seed) -> AsyncIterator[str]:
+    """The committed database for a module that needs real connections (bot processes, racing writers, the
+    CLI): what it leaves is replaced by the seed after its last test, so no module cleans up by hand."""
+    yield database_url
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                await connection.execute(table.delete())
+            for table, rows in _committed_seed.items():
+                if rows:
+                    await connection.execute(table.insert(), rows)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def _isolated_engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncEngine]:
+    """The isolated database, migrated and seeded: committed, the state every test starts from."""
+    from tests.harness import savepoint_engine
+
+    if make_url(database_url).get_backend_name() == "postgresql":
+        url, options = database_url, {"connect_args": {"server_settings": {"search_path": ISOLATED_SCHEMA}}}
+    else:
+        url, options = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('isolated') / 'isolated.db'}", {}
+    engine = savepoint_engine(url, **options)
+    try:
+        await ensure_database(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def _isolated_connection(_isolated_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """The one connection a module's isolated tests share (per module, taken from the pool: a PostgreSQL
+    restart in tests/test_faults_postgres.py ends only the connections open then)."""
+    async with _isolated_engine.connect() as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+async def module_storage(
+    _isolated_engine: AsyncEngine, _isolated_connection: AsyncConnection
+) -> AsyncIterator[Storage]:
+    """The isolated database for one module (its in-process bot): what the module's fixtures write is rolled
+    back after its last test. Each test runs in a savepoint of it (`storage`, taken by `_rolled_back`)."""
+    from tests.harness import forget_rolled_back, joining_storage
+
+    transaction = await _isolated_connection.begin()
+    storage = joining_storage(_isolated_engine, _isolated_connection)
+    try:
+        yield storage
+    finally:
+        await transaction.rollback()
+        forget_rolled_back(storage)
+
+
+@pytest.fixture
+async def storage(module_storage: Storage, _isolated_connection: AsyncConnection) -> AsyncIterator[Storage]:
+    """The isolated database for one test: what it (or the bot it talks to) commits is rolled back after it."""
+    from tests.harness import forget_rolled_back
+
+    savepoint = await _isolated_connection.begin_nested()
+    try:
+        yield module_storage
+    finally:
+        if savepoint.is_active:
+            await savepoint.rollback()
+        forget_rolled_back(module_storage)
+
+
+@pytest.fixture(autouse=True)
+def _rolled_back(request: pytest.FixtureRequest) -> None:
+    """Every test on the isolated database (through a module's bot or `module_storage`) runs in a savepoint."""
+    if "module_storage" in request.fixturenames:
+        request.getfixturevalue("storage")
+
+
+@pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    """Settings for in-process tests: no token, no .env, coordinators 900 and 901.
+    """Settings for in-process tests: no token, no .env, coordinators 900 and 901. Their database is the
+    committed one: an in-process bot is given `storage` or `module_storage` instead.
 
     Charts and exports are drawn in a thread of the test process (`heavy_workers=0`, a setting the bot
     supports): a worker process would be started per bot, each importing matplotlib and openpyxl for a second
@@ -126,7 +241,8 @@ _user_ids = itertools.count(10_000)
 
 @pytest.fixture
 def user_id() -> int:
-    """A Telegram user id no other test uses, so tests share one database safely."""
+    """A Telegram user id no other test uses: a module's bot keeps every chat's messages across its tests, and a
+    test presses the newest button of its own user's chat."""
     return next(_user_ids)
 
 

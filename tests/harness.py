@@ -8,38 +8,41 @@ apology or swallows it, so the harness fails the update that caused it: a test c
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton, Message, User
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.app import Storage, build_bot, build_dispatcher, build_i18n, open_storage
 from bot.callbacks import CountryChoice, RoleChoice
 from bot.config import Settings
+from bot.fsm import SQLStorage
 from bot.local_api import Call, LocalBotAPI, UpdateFactory
+from bot.member_cache import MemberCache
+from bot.services.surveys import FormCache
 from storage.db import create_engine
 from storage.models import Role
 
 # The focal point's button as tests name it (English, French): the harness has a coordinator confirm them.
 FOCAL_POINT_LABELS = ("National focal point", "Point focal national")
+_running: list[BotHarness] = []  # the in-process bots started and not yet closed
 
 
-@contextlib.asynccontextmanager
-async def rolled_back_storage(settings: Settings) -> AsyncIterator[Storage]:
-    """The test database as the bot sees it, inside one transaction rolled back at the end.
+def savepoint_engine(url: str, **options) -> AsyncEngine:
+    """An engine whose connections can hold a transaction that sessions join with savepoints.
 
-    Every session joins that transaction and its commits become savepoints (SQLAlchemy's
-    `join_transaction_mode="create_savepoint"`), so what a test writes vanishes without a cleanup. Only
-    for a bot fed one update at a time: all sessions share one connection.
+    On SQLite, pysqlite begins transactions itself, late, and a SAVEPOINT outside one would commit on release:
+    the transaction control is handed to SQLAlchemy (its documented recipe for SQLite savepoints).
     """
-    migrated = await open_storage(settings)  # migrate and seed once, committed, as the bot's first start
-    await migrated.engine.dispose()
-    engine = create_engine(settings.database_url)
+    engine = (
+        create_engine(url)
+        if not options
+        else create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **options)
+    )
     if engine.dialect.name == "sqlite":
-        # pysqlite begins transactions itself, late, and a SAVEPOINT outside one would commit on release:
-        # hand the transaction control to SQLAlchemy (its documented recipe for SQLite savepoints).
+
         @event.listens_for(engine.sync_engine, "connect")
         def _no_implicit_transactions(dbapi_connection, _record) -> None:
             dbapi_connection.isolation_level = None
@@ -48,20 +51,32 @@ async def rolled_back_storage(settings: Settings) -> AsyncIterator[Storage]:
         def _begin(connection) -> None:
             connection.exec_driver_sql("BEGIN")
 
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            try:
-                yield Storage(
-                    engine=engine,
-                    sessionmaker=async_sessionmaker(
-                        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-                    ),
-                )
-            finally:
-                await transaction.rollback()
-    finally:
-        await engine.dispose()
+    return engine
+
+
+def joining_storage(engine: AsyncEngine, connection: AsyncConnection) -> Storage:
+    """The bot's storage on one connection: every session joins the transaction open on it, and its commits
+    become savepoints (SQLAlchemy's `join_transaction_mode="create_savepoint"`). Only for a bot fed one update
+    at a time: all sessions share the connection."""
+    return Storage(
+        engine=engine,
+        sessionmaker=async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        ),
+        members=MemberCache(cache_drafts=True),  # as open_storage builds it for one process
+    )
+
+
+def forget_rolled_back(storage: Storage) -> None:
+    """After a rollback the bot's in-memory caches must not serve what it took back: members and open drafts
+    are read again, the lookup index checks the approved values again, and every running harness on
+    `storage` forgets its forms and conversation steps."""
+    storage.members.invalidate(None, None)
+    for table in storage.members.versions:
+        storage.members.versions[table] += 1
+    for harness in _running:
+        if harness.storage is storage:
+            harness.forget_cached()
 
 
 class BotHarness:
@@ -79,7 +94,8 @@ class BotHarness:
 
     @classmethod
     async def start(cls, settings: Settings, storage: Storage | None = None) -> BotHarness:
-        """The bot on the test database, or on `storage` (e.g. `rolled_back_storage`), which it then leaves open."""
+        """The bot on `storage` (the `storage` fixture: rolled back after each test), which it then leaves open;
+        without one, on the database of `settings`, committed."""
         owned = storage is None
         storage = storage or await open_storage(settings)
         dispatcher = build_dispatcher(settings, storage, build_i18n(settings))
@@ -89,9 +105,18 @@ class BotHarness:
         harness = cls(dispatcher, bot, api, storage)
         harness._owns_storage = owned
         harness.coordinator_id = settings.coordinator_ids[0] if settings.coordinator_ids else None
+        _running.append(harness)
         return harness
 
+    def forget_cached(self) -> None:
+        """Forget the parsed forms and conversation steps kept in memory (their rows were rolled back)."""
+        self.dispatcher["forms"] = FormCache()
+        if isinstance(self.dispatcher.storage, SQLStorage):
+            self.dispatcher.storage.forget_cached()
+
     async def close(self) -> None:
+        if self in _running:
+            _running.remove(self)
         await self.dispatcher.emit_shutdown(bot=self.bot, dispatcher=self.dispatcher)
         await self.dispatcher.storage.close()
         if self._owns_storage:

@@ -5,13 +5,11 @@ and with its Submit button; before the fix it was refused as "message is too lon
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from storage.db import create_engine
 from tests.botprocess import BotProcess
-from tests.test_bounds import delete_surveys_of
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 USER = 7311
 EMOJI_ANSWER = "🌱🧪" * 700  # 1,400 code points but 2,800 UTF-16 units: one typed message
@@ -73,10 +71,3 @@ async def test_emoji_answers_reach_a_review_with_submit_over_real_http(fake, dat
         await press("Submit", "Thank you! Your answers have been submitted.")
     finally:
         bot.stop()
-        # Other modules count the submitted surveys: take this one back.
-        engine = create_engine(database_url)
-        try:
-            async with async_sessionmaker(engine)() as session, session.begin():
-                await delete_surveys_of(session, [USER])
-        finally:
-            await engine.dispose()

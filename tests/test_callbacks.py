@@ -101,7 +101,7 @@ def test_the_largest_row_id_still_fits():
     assert callbacks.SurveyStep(sub=5, step="74bd1687", action="c", arg=3).pack() == "svs:5:74bd1687:c:3"
 
 
-async def test_a_button_under_an_old_message_is_refused_politely(settings, user_id):
+async def test_a_button_under_an_old_message_is_refused_politely(settings, storage, user_id):
     """Telegram sends a press under an old or deleted message with an InaccessibleMessage (chat and id,
     date 0, no text and no edit methods). Before: the language, country, role, survey and /forget
     handlers called `edit_text` on it, failed, and the member got "Sorry, something went wrong" (the
@@ -112,7 +112,7 @@ async def test_a_button_under_an_old_message_is_refused_politely(settings, user_
     from storage.models import Member
     from tests.harness import BotHarness
 
-    harness = await BotHarness.start(settings)
+    harness = await BotHarness.start(settings, storage)
     try:
         member = harness.user(user_id, language="en")
         await harness.onboard(member, "Kenya", "National focal point")

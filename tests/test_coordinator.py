@@ -18,7 +18,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Chat, Document, Message, Update
 from pydantic import SecretStr
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from bot.app import build_i18n
 from bot.callbacks import CoordExport, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
@@ -52,8 +52,8 @@ _unique = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
 
@@ -61,43 +61,6 @@ async def harness(settings):
 @pytest.fixture(scope="module")
 def i18n(settings):
     return build_i18n(settings)
-
-
-_added_members: list[int] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-async def leave_no_trace(harness):
-    """Other modules share the database: take back the forms, submissions, members and values made here."""
-    yield
-    async with harness.storage.sessionmaker() as session, session.begin():
-        test_forms = select(SurveyForm.id).where(SurveyForm.form_id.like("coord_%"))
-        await session.execute(delete(Submission).where(Submission.form_pk.in_(test_forms)))
-        await session.execute(
-            update(FormUpload).where(FormUpload.published_form_pk.in_(test_forms)).values(published_form_pk=None)
-        )
-        await session.execute(delete(SurveyForm).where(SurveyForm.form_id.like("coord_%")))
-        bumped = list(await session.scalars(select(SurveyForm.id).where(SurveyForm.version.like("2099-%"))))
-        if bumped:
-            await session.execute(
-                update(FormUpload).where(FormUpload.published_form_pk.in_(bumped)).values(published_form_pk=None)
-            )
-            await session.execute(
-                update(Submission)
-                .where(Submission.form_pk.in_(bumped))
-                .values(
-                    form_pk=select(func.min(SurveyForm.id))
-                    .where(SurveyForm.form_id == "insop_lab_sop")
-                    .scalar_subquery()
-                )
-            )
-            await session.execute(delete(SurveyForm).where(SurveyForm.id.in_(bumped)))
-            original = await session.scalar(
-                select(func.max(SurveyForm.id)).where(SurveyForm.form_id == "insop_lab_sop")
-            )
-            await session.execute(update(SurveyForm).where(SurveyForm.id == original).values(is_current=True))
-        await session.execute(delete(Threshold).where(Threshold.instrument.like("coordinator test %")))
-        await session.execute(delete(Member).where(Member.telegram_id.in_(_added_members)))
 
 
 async def onboarded(
@@ -113,6 +76,14 @@ async def onboarded(
         user = user.model_copy(update={"username": username})
     await harness.onboard(user, country, role)
     return user
+
+
+async def send_due(harness: BotHarness, i18n, settings):
+    """One pass of the reminder sender, with one worker: the isolated database's sessions share one connection
+    (its workers racing on real connections: tests/test_coordinator_broadcast.py, a bot process)."""
+    return await deliver_due(
+        harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000, workers=1
+    )
 
 
 def coordinator(harness: BotHarness):
@@ -143,7 +114,6 @@ async def add_members(harness: BotHarness, rows: list[dict]) -> list[Member]:
             for row in rows
         ]
         session.add_all(members)
-    _added_members.extend(member.telegram_id for member in members)
     return members
 
 
@@ -426,7 +396,8 @@ async def test_dashboard_opens_the_mini_app_and_a_signed_link_for_coordinators_o
     served = await BotHarness.start(
         settings.model_copy(
             update={"webhook_url": "https://insop.example.org/telegram/webhook", "bot_token": SecretStr("1000:test")}
-        )
+        ),
+        harness.storage,
     )
     try:
         calls = await served.send(coordinator(served), "/dashboard")
@@ -633,7 +604,6 @@ async def test_setrole_takes_a_username_and_a_country_and_explains_what_it_canno
     ]
     juma = await scalar(harness, select(Member).where(Member.telegram_id == newcomer.id))
     assert (juma.role, juma.country, juma.is_onboarded) == ("focal_point", "KE", True)
-    _added_members.extend([user_id, newcomer.id])
 
 
 async def publish_test_form(harness: BotHarness, form_id: str, audience: str = "test_only") -> SurveyForm:
@@ -917,7 +887,7 @@ async def test_reminder_counts_take_the_plural_form_of_the_coordinators_language
 
 
 async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i18n, settings):
-    # Recipients of their own country code, so other tests' members are not in the audience.
+    # The members of one country: each test starts from the seed, so the audience is exactly these four.
     await add_members(
         harness,
         [
@@ -961,8 +931,8 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
     assert harness.texts(calls)[-1] == "Sending now. Send /reminders to see the delivery results."
 
     before = len(harness.api.calls)
-    report = await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
-    assert report.sent >= 2
+    report = await send_due(harness, i18n, settings)
+    assert report.sent == 2  # nothing else is due: other tests' reminders were rolled back
     sent = {call.chat_id: call.text for call in harness.api.calls[before:] if call.method == "sendMessage"}
     assert sent[user_id].startswith("Merci de répondre avant vendredi.")
     assert sent[user_id + 100_000].startswith("Please answer the survey by Friday.")
@@ -970,7 +940,7 @@ async def test_compose_in_two_languages_send_now_and_results(harness, user_id, i
     assert user_id + 200_000 not in sent and user_id + 300_000 not in sent
     # Nothing is sent twice by a second pass.
     before = len(harness.api.calls)
-    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    await send_due(harness, i18n, settings)
     assert not [call for call in harness.api.calls[before:] if call.chat_id in (user_id, user_id + 100_000)]
 
     texts = harness.texts(await harness.send(coco, "/reminders"))
@@ -1028,7 +998,7 @@ async def test_template_reminder_to_members_who_have_not_submitted(harness, user
     await harness.press(coco, "Send now")
     await harness.press(coco, "Yes, send to ")
     before = len(harness.api.calls)
-    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    await send_due(harness, i18n, settings)
     delivered = {call.chat_id: call for call in harness.api.calls[before:] if call.method == "sendMessage"}
     assert user_id + 100_000 in delivered and user_id not in delivered and user_id + 200_000 not in delivered
     # The template is rendered in the recipient's language (Spanish catalog, English if untranslated).
@@ -1080,7 +1050,7 @@ async def test_never_started_and_draft_in_progress_get_their_own_text_and_button
         await harness.press(coco, "Send now")
         await harness.press(coco, "Yes, send to ")
         before = len(harness.api.calls)
-        await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+        await send_due(harness, i18n, settings)
         sent_to[audience] = {call.chat_id: call for call in harness.api.calls[before:] if call.method == "sendMessage"}
     assert drafting_fr.telegram_id in sent_to["draft"] and never_fr.telegram_id in sent_to["never"]
     for person in (submitted, drafting, never):  # submitted, or not French
@@ -1232,7 +1202,7 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
 
     # Not due yet: nothing goes out.
     before = len(harness.api.calls)
-    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    await send_due(harness, i18n, settings)
     assert not [call for call in harness.api.calls[before:] if call.chat_id == user_id]
     # Time passes: the first weekly run and the following week's are due.
     past = utcnow() - timedelta(minutes=1)
@@ -1243,7 +1213,7 @@ async def test_schedule_once_and_weekly(harness, user_id, i18n, settings):
         .where(ReminderSchedule.id == schedule.id)
         .values(next_run_at=past + timedelta(seconds=30)),
     )
-    await deliver_due(harness.bot, harness.storage.sessionmaker, i18n, settings.default_language, rate=1000)
+    await send_due(harness, i18n, settings)
     mine = [call for call in harness.api.calls[before:] if call.chat_id == user_id and call.method == "sendMessage"]
     assert len(mine) == 2 and mine[0].text.startswith("Thank you for taking part")
     async with harness.storage.sessionmaker() as session:

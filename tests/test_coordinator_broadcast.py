@@ -18,14 +18,15 @@ import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from storage.models import Member, Reminder, ReminderDelivery, utcnow
 from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
 from tests.test_coordinator_http import with_session
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 COORDINATOR = 900
 
@@ -163,13 +164,6 @@ async def test_broadcast_to_2000_members_exactly_once_across_a_kill(database_url
     texts = {call.params["text"].split("\n")[0] for call in accepted}
     assert texts == {"Broadcast test", "Test de diffusion"}
     assert elapsed < 100
-
-    async def clean(session):
-        await session.execute(delete(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id))
-        await session.execute(delete(Reminder).where(Reminder.id == reminder_id))
-        await session.execute(delete(Member).where(Member.telegram_id.in_(recipients)))
-
-    await with_session(database_url, clean)
 
 
 def _log(log) -> str:

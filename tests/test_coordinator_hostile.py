@@ -26,8 +26,8 @@ FORM_BYTES_LIMIT = 5 * 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
 

@@ -13,15 +13,15 @@ import io
 
 import openpyxl
 import pytest
-from sqlalchemy import delete, select
 
 from bot.survey import load_form
 from storage.db import create_engine, create_sessionmaker, ensure_database
-from storage.models import Member, Submission, SurveyForm, utcnow
+from storage.models import Member, Submission, utcnow
 from storage.repositories.surveys import SurveyRepository
 from storage.seed import FORMS_DIR
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 COORDINATOR = 900
 
@@ -114,14 +114,6 @@ async def test_coordinator_gets_stats_photo_and_export_document_member_gets_neit
     header = list(rows[0])
     assert sorted(row[header.index("lab_name")] for row in rows[1:]) == ["KALRO soil lab", "Nairobi soil lab"]
     assert "_telegram_id" not in header
-
-    async def clean(session):
-        test_form = select(SurveyForm.id).where(SurveyForm.form_id == form_id)
-        await session.execute(delete(Submission).where(Submission.form_pk.in_(test_form)))
-        await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form_id))
-        await session.execute(delete(Member).where(Member.telegram_id == 6_100_001))
-
-    await with_session(database_url, clean)
     # The member got no photo and no document.
     assert not [
         call

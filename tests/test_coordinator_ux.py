@@ -11,7 +11,7 @@ import time
 
 import pytest
 from aiogram.types import BotCommandScopeChat
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from bot.callbacks import CoordReview
 from bot.lookup.records import normalize_row
@@ -24,26 +24,12 @@ from tests.harness import BotHarness
 COORDINATOR = 901
 REFUSAL = "Sorry, this is only for coordinators."
 _unique = itertools.count(1)
-_made: list[int] = []
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
-    # The review tests read the queue's first card: values another module left waiting are set aside meanwhile
-    # (the database is the session's), and put back as they were.
-    async with harness.storage.sessionmaker() as session, session.begin():
-        waiting = list(await session.scalars(select(Threshold.id).where(Threshold.review_status == "pending")))
-        if waiting:
-            await session.execute(update(Threshold).where(Threshold.id.in_(waiting)).values(review_status="rejected"))
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
-    async with harness.storage.sessionmaker() as session, session.begin():
-        if waiting:
-            await session.execute(update(Threshold).where(Threshold.id.in_(waiting)).values(review_status="pending"))
-        await session.execute(delete(Threshold).where(Threshold.instrument.like("ux review test %")))
-        await session.execute(
-            delete(Submission).where(Submission.member_id.in_(select(Member.id).where(Member.telegram_id.in_(_made))))
-        )
     await harness.close()
 
 
@@ -54,7 +40,6 @@ def coordinator(harness: BotHarness):
 async def member(harness: BotHarness, user_id: int, role: str = "National focal point", country: str = "Kenya"):
     user = harness.user(user_id)
     await harness.onboard(user, country, role)
-    _made.append(user_id)
     return user
 
 
@@ -361,8 +346,6 @@ async def test_skip_moves_on_and_never_loops(harness, user_id):
     assert "That was the last one. 2 skipped values still wait for review." in text
     calls = await harness.press(coordinator(harness), "Review the skipped values")
     assert first.instrument in "\n".join(call.text for call in calls if call.text)
-    for value in (first, second):  # leave the queue empty for the next test
-        await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
 
 
 async def test_review_buttons_and_value_correction_are_refused_for_a_member(harness, user_id):

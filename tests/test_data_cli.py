@@ -69,6 +69,7 @@ def _strict_json(line: str):
 
 
 @pytest.mark.slow  # `python -m bot data` processes
+@pytest.mark.usefixtures("committed_database")  # the seed put back after the module
 async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_url):
     bad = tmp_path / "nines.csv"
     bad.write_text(HEADER + "\n" + _row("testium nines", "9" * 400), encoding="utf-8")
@@ -83,6 +84,7 @@ async def test_import_refuses_a_value_too_large_for_a_number(tmp_path, database_
 
 
 @pytest.mark.slow  # a `python -m bot lookup` process
+@pytest.mark.usefixtures("committed_database")  # the seed put back after the module
 async def test_lookup_json_never_prints_infinity(database_url):
     """A value stored as infinite before imports refused it is not served, and the JSON stays JSON."""
     from bot.lookup.records import read_thresholds_csv
@@ -105,6 +107,7 @@ async def test_lookup_json_never_prints_infinity(database_url):
 
 
 @pytest.mark.slow  # `python -m bot data` processes
+@pytest.mark.usefixtures("committed_database")  # the seed put back after the module
 async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, database_url):
     env = {"DATABASE_URL": database_url}
     source = tmp_path / "formulas.csv"
@@ -146,6 +149,7 @@ async def test_export_neutralizes_formulas_and_imports_back_unchanged(tmp_path, 
 
 
 @pytest.mark.slow  # 20,000 rows imported under tracemalloc (a load test)
+@pytest.mark.usefixtures("committed_database")  # the seed put back after the module
 async def test_import_streams_in_batches(tmp_path, settings, database_url):
     """20,000 rows import with memory that does not grow with the file (was every row at once)."""
     from bot.cli_data import import_thresholds
@@ -182,6 +186,7 @@ async def test_import_streams_in_batches(tmp_path, settings, database_url):
 
 
 @pytest.mark.slow  # `python -m bot data` processes
+@pytest.mark.usefixtures("committed_database")  # the seed put back after the module
 async def test_import_is_all_or_nothing(tmp_path, database_url):
     """A bad row after the first batch (of 1,000) leaves nothing of the file behind."""
     batch = 1000

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from bot import survey as engine
 from bot.callbacks import CoordReview, DocumentGet
@@ -53,25 +53,11 @@ async def publish_test_survey(sessionmaker) -> None:
         await session.execute(update(SurveyForm).where(SurveyForm.form_id == form.form_id).values(is_current=True))
 
 
-async def remove_test_survey(sessionmaker) -> None:
-    """Other modules share the database: what a test module submitted, reported and published goes."""
-    form = load_form(FORM_FILE)
-    async with sessionmaker() as session, session.begin():
-        forms = select(SurveyForm.id).where(SurveyForm.form_id == form.form_id)
-        submissions = select(Submission.id).where(Submission.form_pk.in_(forms))
-        await session.execute(delete(Threshold).where(Threshold.submission_id.in_(submissions)))
-        await session.execute(delete(SurveyDocument).where(SurveyDocument.submission_id.in_(submissions)))
-        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.submission_id.in_(submissions)))
-        await session.execute(delete(Submission).where(Submission.id.in_(submissions)))
-        await session.execute(delete(SurveyForm).where(SurveyForm.form_id == form.form_id))
-
-
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     await publish_test_survey(harness.storage.sessionmaker)
     yield harness
-    await remove_test_survey(harness.storage.sessionmaker)
     await harness.close()
 
 
@@ -224,14 +210,14 @@ async def test_a_document_answers_the_question_once_even_when_redelivered(harnes
     assert [document.extension for document in await documents_of(harness, user_id)] == ["pdf", "jpg"]
 
 
-async def test_a_restarted_bot_ignores_redelivered_documents(harness, user_id, settings):
+async def test_a_restarted_bot_ignores_redelivered_documents(harness, user_id, settings, storage):
     """A redelivery reaching another process (no shared memory of update ids): the SQL guard stores nothing."""
     user, _calls = await at_document_question(harness, user_id)
     pdf_update, _calls = await send_file(harness, user, PDF, "decree.pdf")
     photo_update, _calls = await send_file(
         harness, user, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64, None, photo=True
     )
-    restarted = await BotHarness.start(settings)
+    restarted = await BotHarness.start(settings, storage)
     try:
         # The survey now asks for consent: the redelivered files reach neither the answer nor the form upload.
         assert await restarted.feed(pdf_update) == []
@@ -358,10 +344,18 @@ async def test_the_export_carries_the_documents_with_their_consent(harness, user
     assert mine[0]["file"] in [row["instrument_file"] for row in rows]
 
 
-async def test_the_command_line_export_writes_the_documents_zip(harness, user_id, settings, tmp_path, capsys):
+async def test_the_command_line_export_writes_the_documents_zip(
+    harness, user_id, settings, tmp_path, capsys, monkeypatch
+):
     from argparse import Namespace
 
+    from bot import app
     from bot.__main__ import _export
+
+    async def the_tests_storage(_settings):
+        return harness.storage  # the isolated database, where the survey was submitted
+
+    monkeypatch.setattr(app, "open_storage", the_tests_storage)
 
     _user, submission = await submit_with_document(harness, user_id)
     args = Namespace(

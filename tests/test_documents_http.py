@@ -9,9 +9,10 @@ from bot.services import coordination
 from storage.db import create_engine
 from storage.models import Member, Submission, SurveyDocument
 from tests.botprocess import BotProcess
-from tests.test_documents import PDF, publish_test_survey, remove_test_survey
+from tests.test_documents import PDF, publish_test_survey
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 USER = 7017
 
@@ -61,5 +62,4 @@ async def test_a_document_answer_is_downloaded_over_http(fake, database_url):
         assert [(row.content, row.media_type) for row in stored] == [(PDF, "application/pdf")]
     finally:
         bot.stop()
-        await remove_test_survey(async_sessionmaker(engine, expire_on_commit=False))
         await engine.dispose()

@@ -23,7 +23,8 @@ from bot.polling import poll
 from tests.fakeapi.server import FakeBotAPI
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.slow  # the polling loop against the fake Bot API over HTTP
+# The polling loop against the fake Bot API over HTTP, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 

@@ -24,7 +24,8 @@ from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess, open_threshold_survey
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # bot processes killed with SIGKILL
+# Bot processes killed with SIGKILL, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 USER = 7117
 SEED = 20240607

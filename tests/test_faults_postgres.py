@@ -19,7 +19,8 @@ from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess, open_threshold_survey
 
-pytestmark = pytest.mark.slow  # bot processes killed and restarted
+# Bot processes killed and restarted, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 USER = 7227
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select
 
@@ -19,8 +20,8 @@ async def rows(harness: BotHarness, user_id: int) -> int:
         )
 
 
-async def test_state_and_data_outlive_the_storage_object(settings, user_id):
-    harness = await BotHarness.start(settings)
+async def test_state_and_data_outlive_the_storage_object(settings, storage, user_id):
+    harness = await BotHarness.start(settings, storage)
     try:
         key = StorageKey(bot_id=1000, chat_id=user_id, user_id=user_id)
         first = SQLStorage(harness.storage.sessionmaker)
@@ -40,8 +41,8 @@ async def test_state_and_data_outlive_the_storage_object(settings, user_id):
         await harness.close()
 
 
-async def test_a_coordinator_step_waiting_for_typed_input_survives_a_restart(settings):
-    before = await BotHarness.start(settings)
+async def test_a_coordinator_step_waiting_for_typed_input_survives_a_restart(settings, storage):
+    before = await BotHarness.start(settings, storage)
     coco = before.user(900, language="en", name="Coco")
     try:
         await before.send(coco, "/remind")
@@ -50,7 +51,7 @@ async def test_a_coordinator_step_waiting_for_typed_input_survives_a_restart(set
         assert "country" in before.texts(calls)[-1].lower()
     finally:
         await before.close()
-    after = await BotHarness.start(settings)  # the process was restarted; the coordinator types the country
+    after = await BotHarness.start(settings, storage)  # the process was restarted; the coordinator types the country
     try:
         preview = after.texts(await after.send(coco, "Malta"))[-1]
         assert "Recipients: country: Malta." in preview  # the reminder's preview, not a lookup about Malta
@@ -60,8 +61,8 @@ async def test_a_coordinator_step_waiting_for_typed_input_survives_a_restart(set
         await after.close()
 
 
-async def test_forget_erases_a_half_finished_step(settings, user_id):
-    harness = await BotHarness.start(settings)
+async def test_forget_erases_a_half_finished_step(settings, storage, user_id):
+    harness = await BotHarness.start(settings, storage)
     user = harness.user(user_id, language="en")
     try:
         await harness.send(user, "/start")
@@ -76,8 +77,10 @@ async def test_forget_erases_a_half_finished_step(settings, user_id):
         await harness.close()
 
 
+@pytest.mark.usefixtures("committed_database")
 async def test_state_and_data_written_at_once_both_reach_the_database(settings, user_id):
-    # Two updates of one chat handled concurrently (webhook): neither write may undo the other.
+    # Two updates of one chat handled concurrently (webhook): neither write may undo the other. Real
+    # connections racing, so the committed database (conftest.py), not the isolated one's single connection.
     harness = await BotHarness.start(settings)
     try:
         key = StorageKey(bot_id=1000, chat_id=user_id, user_id=user_id)

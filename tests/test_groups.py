@@ -23,8 +23,8 @@ _groups = itertools.count(-1_000_000_000_101, -1)
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
 

@@ -24,7 +24,8 @@ COORDINATORS = (900, 901)
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
+async def harness(settings, committed_database):
+    """Updates handled side by side while jobs are held: real connections, so the committed database."""
     harness = await BotHarness.start(settings)
     yield harness
     await harness.close()

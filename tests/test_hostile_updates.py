@@ -26,7 +26,8 @@ from tests.botprocess import BotProcess, open_threshold_survey, sent_to
 from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 COORDINATOR = 900  # COORDINATOR_IDS of BotProcess
 BAD_INTS = ("99999999999999999999", "2147483648", "-1", "-99999999999999999999", "x", "", "1.5", "0x10", "²", " 1")

@@ -12,7 +12,8 @@ from storage.models import Member
 from tests.botprocess import BotProcess
 from tests.fakeapi.server import FakeBotAPI
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 
 def text_has(fragment: str):

@@ -9,7 +9,8 @@ from storage.db import create_engine
 from storage.models import Member, Submission, SurveyAnswer
 from tests.botprocess import BotProcess
 
-pytestmark = pytest.mark.slow  # a bot process against the fake Bot API
+# A bot process against the fake Bot API, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 USER = 7007
 

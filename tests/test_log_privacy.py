@@ -19,7 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from storage.db import create_engine
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # Python processes started to read their logs
+# Python processes started to read their logs, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 TOKEN = "123456:SECRET-token_value"
 

@@ -14,8 +14,8 @@ from tests.harness import BotHarness
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.harness import BotHarness, rolled_back_storage
+from tests.harness import BotHarness
 from tests.survey_walk import (
     answer_about_you,
     answer_status_with_values,
@@ -19,12 +19,11 @@ from tests.survey_walk import (
 RAW = re.compile(r"respondent/|resp_capacity|gsp_focal_point|has_thresholds|subnational_values|country: KE\b")
 
 
-@pytest.fixture
-async def harness(settings):
-    async with rolled_back_storage(settings) as storage:
-        harness = await BotHarness.start(settings, storage)
-        yield harness
-        await harness.close()
+@pytest.fixture(scope="module")
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
+    yield harness
+    await harness.close()
 
 
 async def test_mydata_lists_a_draft_with_the_forms_labels(harness, user_id):

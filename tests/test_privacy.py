@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.handlers.privacy import ForgetConfirm
 from storage.models import Member, Submission, SubmissionStatus, SurveyAnswer, SurveyForm, Threshold
 from tests.forms import shipped_form
-from tests.harness import BotHarness, rolled_back_storage
+from tests.harness import BotHarness
 from tests.survey_walk import (
     answer_about_you,
     answer_status_with_values,
@@ -21,13 +21,11 @@ from tests.survey_walk import (
 )
 
 
-@pytest.fixture
-async def harness(settings):
-    """The bot for one test; what the test writes is rolled back after it, so no test cleans up by hand."""
-    async with rolled_back_storage(settings) as storage:
-        harness = await BotHarness.start(settings, storage)
-        yield harness
-        await harness.close()
+@pytest.fixture(scope="module")
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
+    yield harness
+    await harness.close()
 
 
 async def member_row(harness: BotHarness, telegram_id: int) -> Member | None:

@@ -35,8 +35,8 @@ def require_redis_unless_ci(reachable: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
 
@@ -92,10 +92,10 @@ async def test_redis_ledger_shared_by_processes_and_taking_over_dead_claims():
         await second.close()
 
 
-async def test_same_update_twice_through_two_dispatchers_sharing_redis(settings, user_id):
+async def test_same_update_twice_through_two_dispatchers_sharing_redis(settings, storage, user_id):
     require_redis_unless_ci(await redis_reachable())
     shared = settings.model_copy(update={"redis_url": REDIS_URL})
-    one, two = await BotHarness.start(shared), await BotHarness.start(shared)
+    one, two = await BotHarness.start(shared, storage), await BotHarness.start(shared, storage)
     # Update ids no earlier run used (keys live 24 h).
     base = random.randrange(10**12, 10**13)
     one.updates = two.updates = type(one.updates)(start=base)

@@ -28,7 +28,8 @@ from tests.conftest import ROOT
 from tests.fakeapi.server import FakeBotAPI
 from tests.test_production_dedupe import REDIS_URL, redis_reachable
 
-pytestmark = pytest.mark.slow  # webhook bot processes
+# Webhook bot processes, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 USER = 8108
 SECRET = "hook-secret_for-two-processes"

@@ -155,8 +155,9 @@ def test_cli_import_of_garbage_is_one_line(tmp_path, database_url):
 
 
 @pytest.fixture(scope="module")
-def loop_harness(settings):
-    """A harness on its own event loop, so hypothesis (synchronous) can drive it."""
+def loop_harness(settings, committed_database):
+    """A harness on its own event loop, so hypothesis (synchronous) can drive it: on the committed database,
+    since the isolated one's connection belongs to the session's loop."""
     loop = asyncio.new_event_loop()
     harness = loop.run_until_complete(BotHarness.start(settings))
     yield loop, harness

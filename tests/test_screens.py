@@ -40,12 +40,12 @@ TAG = re.compile(r"<[^>]*>")
 
 
 @pytest.fixture(scope="module")
-async def harness(database_url):
+async def harness(database_url, module_storage):
     coordinators = ",".join(str(COORDINATOR_BASE + index) for index in range(len(LANGUAGES)))
     settings = Settings(
         _env_file=None, database_url=database_url, coordinator_ids=coordinators, bot_token=None, heavy_workers=0
     )
-    harness = await BotHarness.start(settings)
+    harness = await BotHarness.start(settings, module_storage)
     yield harness
     await harness.close()
 

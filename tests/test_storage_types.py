@@ -6,31 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import func, select, text
 
-from storage.db import create_engine, ensure_database
 from storage.models import DeliveryStatus, Reminder, ReminderSchedule, ReminderStatus, ReviewStatus, SubmissionStatus
 
 NAIROBI = timezone(timedelta(hours=3))
 
 
-async def _in_rolled_back_session(database_url, work):
-    """Run `work(session)` in a transaction that is rolled back: the test leaves no row behind."""
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    engine = create_engine(database_url)
-    try:
-        await ensure_database(engine)
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            try:
-                async with AsyncSession(bind=connection, expire_on_commit=False) as session:
-                    await work(session)
-            finally:
-                await transaction.rollback()
-    finally:
-        await engine.dispose()
-
-
-async def test_timestamps_come_back_aware_in_utc(database_url):
+async def test_timestamps_come_back_aware_in_utc(storage):
     """A moment given in another zone is stored as the same instant and read back aware, in UTC."""
     moment = datetime(2030, 6, 3, 12, 30, tzinfo=NAIROBI)  # 09:30 UTC
 
@@ -71,10 +52,11 @@ async def test_timestamps_come_back_aware_in_utc(database_url):
         if session.bind.dialect.name == "sqlite":
             assert raw.startswith("2030-06-03 09:30"), raw
 
-    await _in_rolled_back_session(database_url, work)
+    async with storage.sessionmaker() as session:  # rolled back after the test (conftest.py)
+        await work(session)
 
 
-async def test_statuses_are_enums_stored_as_their_plain_values(database_url):
+async def test_statuses_are_enums_stored_as_their_plain_values(storage):
     """A status reads back as its Enum and is stored as the same short string as before (no schema change)."""
 
     async def work(session):
@@ -95,7 +77,8 @@ async def test_statuses_are_enums_stored_as_their_plain_values(database_url):
         )
         assert found is ReminderStatus.CANCELLED
 
-    await _in_rolled_back_session(database_url, work)
+    async with storage.sessionmaker() as session:  # rolled back after the test (conftest.py)
+        await work(session)
 
 
 def test_status_columns_keep_their_width():

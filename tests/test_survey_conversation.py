@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
 from bot.countries import country_name
 from bot.limits import utf16_len
@@ -31,14 +31,11 @@ async def _make_current(harness: BotHarness, form_id: str, version: str) -> None
 
 
 @pytest.fixture(scope="module")
-async def harness(settings):
-    harness = await BotHarness.start(settings)
+async def harness(settings, module_storage):
+    harness = await BotHarness.start(settings, module_storage)
     first = load_form(FIRST_THRESHOLD_FORM)
     async with harness.storage.sessionmaker() as session, session.begin():
         repo = SurveyRepository(session)
-        shipped = await session.scalar(
-            select(SurveyForm.version).where(SurveyForm.form_id == first.form_id, SurveyForm.is_current)
-        )
         if await repo.form_version(first.form_id, first.version) is None:
             await repo.publish(
                 first.form_id,
@@ -50,14 +47,7 @@ async def harness(settings):
                 None,
             )
     await _make_current(harness, first.form_id, first.version)
-    async with harness.storage.sessionmaker() as session:
-        last_value = await session.scalar(select(func.max(Threshold.id))) or 0
     yield harness
-    await _make_current(harness, first.form_id, shipped)
-    # Other modules share the database and count the jurisdictions with values: the values reported (and
-    # approved) here go with the module.
-    async with harness.storage.sessionmaker() as session, session.begin():
-        await session.execute(delete(Threshold).where(Threshold.id > last_value, Threshold.submission_id.is_not(None)))
     await harness.close()
 
 

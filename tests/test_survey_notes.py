@@ -26,8 +26,8 @@ def notes_form(count: int, words: int) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-async def test_many_notes_come_in_a_few_messages(settings, user_id):
-    harness = await BotHarness.start(settings)
+async def test_many_notes_come_in_a_few_messages(settings, storage, user_id):
+    harness = await BotHarness.start(settings, storage)
     try:
         form, _warnings = check_and_load(notes_form(60, 40), "notes.md")
         async with harness.storage.sessionmaker() as session, session.begin():

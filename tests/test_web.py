@@ -15,7 +15,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import open_storage
 from bot.limits import WEB_BODY_BYTES, WEB_LINE_BYTES, WEB_QUERY_CHARS
 from bot.web import build_web_app
 from bot.web.guards import RateLimiter
@@ -27,15 +26,8 @@ SECRET_TELEGRAM_ID = 987654321123
 
 
 @pytest.fixture(scope="module")
-async def storage(settings):
-    storage = await open_storage(settings)
-    yield storage
-    await storage.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-async def client(settings, storage):
-    app = build_web_app(settings, storage.sessionmaker, limiter=RateLimiter(rate=10_000))
+async def client(settings, module_storage):
+    app = build_web_app(settings, module_storage.sessionmaker, limiter=RateLimiter(rate=10_000))
     async with TestClient(TestServer(app)) as client:
         yield client
 

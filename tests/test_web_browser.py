@@ -24,7 +24,8 @@ from tests.conftest import ROOT
 from tests.test_web import _cli, public_export
 from tests.test_web_dashboard import TOKEN, sign
 
-pytestmark = pytest.mark.slow  # Chromium through Playwright
+# Chromium through Playwright, on the committed database (its seed put back after the module).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed_database")]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("WEB_SCREENSHOTS")

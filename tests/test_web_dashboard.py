@@ -13,7 +13,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from bot.app import open_storage
 from bot.limits import WEB_INIT_DATA_SECONDS
 from bot.web import build_web_app
 from storage.models import Member, Role
@@ -36,15 +35,8 @@ def sign(user_id: int, token: str = TOKEN, auth_date: float | None = None, **ext
 
 
 @pytest.fixture(scope="module")
-async def storage(settings):
-    storage = await open_storage(settings)
-    yield storage
-    await storage.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-async def client(settings, storage):
-    app = build_web_app(settings.model_copy(update={"bot_token": SecretStr(TOKEN)}), storage.sessionmaker)
+async def client(settings, module_storage):
+    app = build_web_app(settings.model_copy(update={"bot_token": SecretStr(TOKEN)}), module_storage.sessionmaker)
     async with TestClient(TestServer(app)) as client:
         yield client
 
