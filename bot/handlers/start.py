@@ -328,12 +328,8 @@ async def role_chosen(
     await _continue_onboarding(query.message, member, session, forms, settings, i18n.current_locale)
 
 
-def _is_command(message: Message) -> bool:
-    return (message.text or "").startswith("/")
-
-
 def _needs_country(message: Message, member: Member | None, raw_state: str | None = None) -> bool:
-    if _is_command(message):
+    if is_command(message):
         return False  # an unknown command is not a country name
     if raw_state == ProfileStates.country.state:
         return True  # /profile: changing the country
@@ -348,7 +344,7 @@ def _onboarding_or_command(message: Message, member: Member | None, raw_state: s
 
 def _needs_role(message: Message, member: Member | None) -> bool:
     """Typed text from a member who has a country but has not picked a role yet."""
-    return not _is_command(message) and member is not None and not member.is_onboarded and not member.role
+    return not is_command(message) and member is not None and not member.is_onboarded and not member.role
 
 
 async def country_typed(
