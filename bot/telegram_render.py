@@ -86,9 +86,7 @@ class Html(Markup):
         """As Markup's `format`; a template with bare placeholders ("{count}", "{}") filled with strings and
         numbers skips markupsafe's pure-Python formatter (a lookup reply fills dozens): each value is escaped
         first, then placed by `str.format`, which gives the same text."""
-        if not _bare_fields(str(self)) or not all(
-            isinstance(value, _PLAIN_VALUES) for value in (*args, *kwargs.values())
-        ):
+        if not _bare_fields(str(self)) or not all(map(_plain, (*args, *kwargs.values()))):
             return super().format(*args, **kwargs)
         escape = self.escape
         return self.__class__(
@@ -98,8 +96,12 @@ class Html(Markup):
 
 escape = Html.escape
 
-# Values whose `format(value, "")` is their `str()`, so escaping them before or after formatting is the same.
-_PLAIN_VALUES = (str, int, float)
+
+def _plain(value: Any) -> bool:
+    """Whether escaping `value` before formatting gives what markupsafe's formatter gives (escaping after):
+    markup, or a plain string or number, whose `format(value, "")` is its `str()`. A subclass may format
+    otherwise and takes markupsafe's way."""
+    return type(value) in (str, int, float) or isinstance(value, Markup)
 
 
 @lru_cache(maxsize=4096)

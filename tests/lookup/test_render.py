@@ -184,6 +184,11 @@ def test_any_locale_renders(index, vocabulary, tr, locale):
     assert "mg/kg" in text
 
 
+class _Shouting(str):
+    def __format__(self, spec: str) -> str:
+        return self.upper()
+
+
 @pytest.mark.parametrize(
     "template, args, kwargs",
     [
@@ -194,6 +199,8 @@ def test_any_locale_renders(index, vocabulary, tr, locale):
         ("{value!r}", (), {"value": "a<b"}),  # a conversion
         ("{value.real}", (), {"value": 2}),  # an attribute
         ("{value}", (), {"value": Decimal("1.50")}),  # not a plain str or number
+        ("{value}", (), {"value": _Shouting("a<b")}),  # a str whose format is not its str()
+        ("{value}", (), {"value": True}),
     ],
 )
 def test_html_format_gives_markupsafes_text(template, args, kwargs):
