@@ -236,6 +236,18 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="module")
+async def harness(settings: Settings, module_storage: Storage):
+    """The module's in-process bot on the isolated database (started once: aiogram's dispatcher takes a while to
+    build); each test talks to it inside its own savepoint. A module that needs more (a published test form, an
+    earlier form version) defines its own."""
+    from tests.harness import BotHarness
+
+    harness = await BotHarness.start(settings, module_storage)
+    yield harness
+    await harness.close()
+
+
 _user_ids = itertools.count(10_000)
 
 

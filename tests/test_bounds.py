@@ -41,13 +41,6 @@ REFUSAL = "Sorry, this is only for coordinators."
 TELEGRAM_LIMIT = 4096
 
 
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
 def units(text: str) -> int:
     """UTF-16 code units, as Telegram counts."""
     return len(text.encode("utf-16-le")) // 2

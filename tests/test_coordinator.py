@@ -52,13 +52,6 @@ _unique = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
-@pytest.fixture(scope="module")
 def i18n(settings):
     return build_i18n(settings)
 

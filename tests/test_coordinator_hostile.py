@@ -25,13 +25,6 @@ COORDINATOR = 901  # a coordinator in tests/conftest.py's settings
 FORM_BYTES_LIMIT = 5 * 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
 def document_update(harness: BotHarness, user, filename: str) -> Update:
     update_id = next(harness.updates._ids)
     document = Document(file_id=f"doc-{update_id}", file_unique_id=f"u-{update_id}", file_name=filename, file_size=1000)

@@ -7,7 +7,6 @@ garbage data) and each typed-input step gets the refusal, and no row of the data
 
 from __future__ import annotations
 
-import pytest
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackQueryFilter
@@ -21,13 +20,6 @@ from storage.models import FormUpload, Invite, Member, Reminder, RoleChange, Sur
 from tests.harness import BotHarness
 
 REFUSAL = "Sorry, this is only for coordinators."
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 def _walk(router: Router):

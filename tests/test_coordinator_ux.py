@@ -9,7 +9,6 @@ import csv
 import itertools
 import time
 
-import pytest
 from aiogram.types import BotCommandScopeChat
 from sqlalchemy import func, select
 
@@ -24,13 +23,6 @@ from tests.harness import BotHarness
 COORDINATOR = 901
 REFUSAL = "Sorry, this is only for coordinators."
 _unique = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 def coordinator(harness: BotHarness):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import time
 
-import pytest
 from aiogram.types import Chat, Message, Update
 from sqlalchemy import func, select
 
@@ -20,13 +19,6 @@ from tests.harness import BotHarness
 COORDINATOR = 900
 NOTE = "In groups I only answer threshold lookups"
 _groups = itertools.count(-1_000_000_000_101, -1)
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 def group_id() -> int:

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from bot.console import plain
-from tests.harness import BotHarness
 
 # Words that only English has among the six languages; finding one means an untranslated text.
 ENGLISH_ONLY = {
@@ -54,13 +53,6 @@ SCENARIOS = {
     "zh": ("加拿大", "INSOP 成员", "中国农用地镉筛选值", "0.3"),
     "ar": ("كندا", "عضو", "حد الكادميوم في التربة الزراعية في كندا", "1.4"),
 }
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 def shown(calls) -> list[str]:

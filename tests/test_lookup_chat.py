@@ -8,13 +8,6 @@ from aiogram.types import InlineQuery, Update
 from tests.harness import BotHarness
 
 
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
 async def member(harness: BotHarness, user_id: int, country: str = "Kenya", language: str = "en"):
     user = harness.user(user_id, language=language)
     await harness.onboard(user, country, "INSOP member" if language == "en" else "INSOP")

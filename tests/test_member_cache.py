@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import event, select
 
 from bot.member_cache import MemberCache
 from storage.models import Member
 from tests.harness import BotHarness
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 class Statements:

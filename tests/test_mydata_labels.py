@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.harness import BotHarness
 from tests.survey_walk import (
     answer_about_you,
     answer_status_with_values,
@@ -17,13 +14,6 @@ from tests.survey_walk import (
 
 # What the listing showed before: question paths, choice names and codes as stored.
 RAW = re.compile(r"respondent/|resp_capacity|gsp_focal_point|has_thresholds|subnational_values|country: KE\b")
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 async def test_mydata_lists_a_draft_with_the_forms_labels(harness, user_id):

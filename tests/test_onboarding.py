@@ -19,13 +19,6 @@ CONFIRMED = (
 )
 
 
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
 async def stored(harness: BotHarness, user_id: int) -> Member | None:
     async with harness.storage.sessionmaker() as session:
         return await session.scalar(select(Member).where(Member.telegram_id == user_id))

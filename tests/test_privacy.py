@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.handlers.privacy import ForgetConfirm
@@ -19,13 +18,6 @@ from tests.survey_walk import (
     key_value_after_pollutant,
     open_threshold_survey,
 )
-
-
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
 
 
 async def member_row(harness: BotHarness, telegram_id: int) -> Member | None:

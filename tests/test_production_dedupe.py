@@ -34,13 +34,6 @@ def require_redis_unless_ci(reachable: bool) -> None:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
 
 
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
 async def test_same_update_twice_is_handled_once_in_process(harness, user_id):
     user = harness.user(user_id)
     update = harness.updates.message(user, "/help")

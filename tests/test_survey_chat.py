@@ -22,13 +22,6 @@ from tests.survey_walk import (
 )
 
 
-@pytest.fixture(scope="module")
-async def harness(settings, module_storage):
-    harness = await BotHarness.start(settings, module_storage)
-    yield harness
-    await harness.close()
-
-
 async def focal_point(harness: BotHarness, user_id: int, language: str = "en"):
     user = harness.user(user_id, language=language)
     await harness.onboard(user, "Kenya", "National focal point" if language == "en" else "Point focal national")
