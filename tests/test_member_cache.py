@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import event, select
 
 from bot.member_cache import MemberCache
+from bot.middlewares import DatabaseMiddleware
+from bot.services import thresholds
 from storage.models import Member
 from tests.harness import BotHarness
 
@@ -64,6 +66,37 @@ async def test_repeated_lookups_write_nothing_and_read_the_member_once(harness, 
     assert later.reading("members") == []  # served from the cache within its few seconds
     # One process (no Redis): the open draft is known too, until a commit here changes a draft of theirs.
     assert later.reading("submissions") == []
+
+
+async def test_a_lookup_the_caches_answer_creates_no_session_and_takes_no_connection(harness, user_id, monkeypatch):
+    # Generous freshness, so a slow machine does not make the member or the index due for a check mid-test.
+    monkeypatch.setattr(harness.storage.members, "ttl", 600.0)
+    monkeypatch.setattr(thresholds, "FRESH_SECONDS", 600.0)
+    user = await onboarded(harness, user_id)
+    await harness.send(user, "lead industrial")  # the member, their open draft and the index are known now
+    middleware = next(m for m in harness.dispatcher.update.outer_middleware if isinstance(m, DatabaseMiddleware))
+    sessionmaker, sessions, checkouts = middleware.sessionmaker, [], []
+
+    def counting_sessionmaker(**kwargs):
+        sessions.append(kwargs)
+        return sessionmaker(**kwargs)
+
+    def count_checkout(*_args) -> None:
+        checkouts.append(1)
+
+    monkeypatch.setattr(middleware, "sessionmaker", counting_sessionmaker)
+    event.listen(harness.storage.engine.sync_engine, "checkout", count_checkout)
+    try:
+        reply = "\n".join(harness.texts(await harness.send(user, "lead industrial")))
+        assert "Canada" in reply and "600 mg/kg" in reply
+        assert (sessions, checkouts) == ([], [])
+        # An update that reads the database (the member, no longer cached) gets its session and closes it.
+        harness.storage.members.invalidate({user_id})
+        assert "600 mg/kg" in "\n".join(harness.texts(await harness.send(user, "lead industrial")))
+        assert len(sessions) == 1 and checkouts
+        assert harness.storage.engine.sync_engine.pool.checkedout() == 0
+    finally:
+        event.remove(harness.storage.engine.sync_engine, "checkout", count_checkout)
 
 
 async def test_a_draft_opened_turns_the_next_text_into_an_answer(harness, user_id):
