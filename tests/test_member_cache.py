@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 
 from bot.member_cache import MemberCache
 from bot.middlewares import DatabaseMiddleware
@@ -152,6 +152,7 @@ def test_entries_expire_and_a_read_overlapping_a_change_is_not_kept():
     cache.store(7, member, cache.generation)
     found, copy = cache.lookup(7)
     assert found and copy is not member and (copy.language, copy.role, copy.country) == ("fr", "lab", "CA")
+    assert inspect(copy).transient and copy.id == 1  # attached to no session, the values as read
     copy.role = "coordinator"
     assert cache.lookup(7)[1].role == "lab"  # each update gets its own copy
     now[0] += 3.5
