@@ -4,7 +4,7 @@ language; every button press answered once."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
@@ -57,8 +57,9 @@ class LazySession:
     Any attribute but `info` creates the session (with `info`) and is the session's own, so a handler uses
     it as the `AsyncSession` it asks for: `begin()`, `execute()`, `add()` behave and commit as on a session
     opened at once. Until then `info` is a read-only view of what the session will carry (the lookup index
-    reads the member cache's commit counts from it). `finish()` closes the session, if one was created,
-    the way `async with session` would.
+    reads the member cache's commit counts from it), nothing is `in` it and iterating it gives nothing.
+    `finish()` closes the session, if one was created, the way `async with session` would; a handler never
+    closes it itself.
     """
 
     __slots__ = ("_sessionmaker", "_info", "_session")
@@ -87,6 +88,14 @@ class LazySession:
     def __getattr__(self, name: str) -> Any:
         # Only called for what this class does not define: the session's own attributes.
         return getattr(self.open(), name)
+
+    # The session's own special methods (`in`, iteration) are looked up on the class, not through __getattr__.
+    # Before the session exists, nothing is in it.
+    def __contains__(self, instance: object) -> bool:
+        return self._session is not None and instance in self._session
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._session) if self._session is not None else iter(())
 
     async def finish(self) -> None:
         if self._session is not None:

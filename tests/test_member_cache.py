@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, inspect, select
 
 from bot.member_cache import MemberCache
-from bot.middlewares import DatabaseMiddleware
+from bot.middlewares import DatabaseMiddleware, LazySession
 from bot.services import thresholds
 from storage.models import Member
 from tests.harness import BotHarness
@@ -97,6 +97,21 @@ async def test_a_lookup_the_caches_answer_creates_no_session_and_takes_no_connec
         assert harness.storage.engine.sync_engine.pool.checkedout() == 0
     finally:
         event.remove(harness.storage.engine.sync_engine, "checkout", count_checkout)
+
+
+async def test_the_lazy_session_is_the_session_once_used(harness, user_id):
+    session = LazySession(harness.storage.sessionmaker, {"member_cache": harness.storage.members})
+    member = Member(telegram_id=user_id, name="A")
+    assert member not in session and list(session) == [] and session.info["member_cache"] is harness.storage.members
+    assert not session.opened  # none of that created it
+    async with session.begin():
+        assert await session.scalar(select(Member).where(Member.telegram_id == user_id)) is None
+        session.add(member)
+        assert member in session and list(session) == [member]
+        await session.rollback()
+    assert session.opened and session.info["member_cache"] is harness.storage.members
+    await session.finish()
+    assert harness.storage.engine.sync_engine.pool.checkedout() == 0
 
 
 async def test_a_draft_opened_turns_the_next_text_into_an_answer(harness, user_id):
