@@ -43,6 +43,7 @@ CACHE_SIZE = 20_000
 INFO_KEY = "member_cache"
 _CHANGED = "member_cache_changed"  # session.info: what the open transaction wrote (_Changes)
 _COLUMNS = tuple(column.key for column in inspect(Member).column_attrs)
+_MANAGER = inspect(Member).class_manager
 _IGNORED = frozenset({"last_seen_at"})  # changing only this keeps the cached entry
 
 
@@ -72,7 +73,7 @@ class MemberCache:
         if self.clock() - stored_at > self.ttl:
             del self._entries[telegram_id]
             return False, None
-        return True, (Member(**values) if values is not None else None)
+        return True, (_transient(values) if values is not None else None)
 
     def store(self, telegram_id: int, member: Member | None, generation: int) -> None:
         """Keep what was read, unless a change was committed since the read began (`generation`)."""
@@ -123,7 +124,16 @@ def _keep(entries: OrderedDict, key: int, value: tuple, size: int) -> None:
 
 def snapshot(member: Member | None) -> Member | None:
     """A transient copy of a loaded member (what a cache hit hands out, for a miss too)."""
-    return None if member is None else Member(**{key: getattr(member, key) for key in _COLUMNS})
+    return None if member is None else _transient({key: getattr(member, key) for key in _COLUMNS})
+
+
+def _transient(values: dict[str, Any]) -> Member:
+    """A transient Member holding these column values as if loaded: what `Member(**values)` gives, without
+    its attribute events (about 50 µs a copy, against 3): the copy is read, never flushed (a change to a member
+    goes through a service, which reads the row)."""
+    member = _MANAGER.new_instance()
+    member.__dict__.update(values)
+    return member
 
 
 # ------------------------------------------------------------------ invalidation through the ORM

@@ -1,11 +1,12 @@
-"""Middlewares: one database session per update, the member who sent it, their language; every button
-press answered once."""
+"""Middlewares: one database session per update (opened on first use), the member who sent it, their
+language; every button press answered once."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -48,8 +49,61 @@ class KnownUpdatesOnly(BaseMiddleware):
         return await handler(event, data)
 
 
+class LazySession:
+    """The update's `AsyncSession`, created on first use: most updates (a lookup from a known member, the
+    cache answering) never touch the database, and creating a session costs more than the rest of their
+    middleware work together.
+
+    Any attribute but `info` creates the session (with `info`) and is the session's own, so a handler uses
+    it as the `AsyncSession` it asks for: `begin()`, `execute()`, `add()` behave and commit as on a session
+    opened at once. Until then `info` is a read-only view of what the session will carry (the lookup index
+    reads the member cache's commit counts from it), nothing is `in` it and iterating it gives nothing.
+    `finish()` closes the session, if one was created, the way `async with session` would; a handler never
+    closes it itself.
+    """
+
+    __slots__ = ("_sessionmaker", "_info", "_session")
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], info: dict[str, Any]) -> None:
+        self._sessionmaker = sessionmaker
+        self._info = info
+        self._session: AsyncSession | None = None
+
+    @property
+    def opened(self) -> bool:
+        return self._session is not None
+
+    @property
+    def info(self) -> Any:
+        if self._session is not None:
+            return self._session.info
+        return MappingProxyType(self._info)
+
+    def open(self) -> AsyncSession:
+        """The session, created now if it was not yet."""
+        if self._session is None:
+            self._session = self._sessionmaker(info=self._info)
+        return self._session
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for what this class does not define: the session's own attributes.
+        return getattr(self.open(), name)
+
+    # The session's own special methods (`in`, iteration) are looked up on the class, not through __getattr__.
+    # Before the session exists, nothing is in it.
+    def __contains__(self, instance: object) -> bool:
+        return self._session is not None and instance in self._session
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._session) if self._session is not None else iter(())
+
+    async def finish(self) -> None:
+        if self._session is not None:
+            await self._session.__aexit__(None, None, None)
+
+
 class DatabaseMiddleware(BaseMiddleware):
-    """Opens one session for the update and finds the member who sent it (if known).
+    """Gives the update one session (created on first use, `LazySession`) and finds the member who sent it (if known).
 
     The member comes from `MemberCache` (bot/member_cache.py): read from SQL at most once every few seconds
     per member, as a transient copy; a lookup from a known member reads nothing else about them and writes
@@ -70,7 +124,8 @@ class DatabaseMiddleware(BaseMiddleware):
         self.members = members if members is not None else MemberCache()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.sessionmaker(info={MEMBER_CACHE: self.members}) as session:
+        session = LazySession(self.sessionmaker, {MEMBER_CACHE: self.members})
+        try:
             data["session"] = session
             data["member"] = None
             data["member_language"] = None
@@ -79,18 +134,21 @@ class DatabaseMiddleware(BaseMiddleware):
                 found, member = self.members.lookup(user.id)
                 wants_draft = _typed_text(event)
                 if not found:
-                    member = await self._read_member(session, user.id, wants_draft, data)
+                    member = await self._read_member(session.open(), user.id, wants_draft, data)
                 elif wants_draft and member is not None:
                     draft_id = self.members.open_draft(member.id)
                     if draft_id is None:
                         generation = self.members.generation
-                        async with session.begin():
-                            draft_id = await SurveyRepository(session).active_draft_id(member.id) or 0
+                        opened = session.open()
+                        async with opened.begin():
+                            draft_id = await SurveyRepository(opened).active_draft_id(member.id) or 0
                         self.members.store_draft(member.id, draft_id, generation)
                     data["open_draft_id"] = draft_id
                 data["member"] = member
                 data["member_language"] = member.language if member is not None else None
             return await handler(event, data)
+        finally:
+            await session.finish()
 
     async def _read_member(
         self, session: AsyncSession, telegram_id: int, wants_draft: bool, data: dict[str, Any]

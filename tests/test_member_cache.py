@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 
 from bot.member_cache import MemberCache
+from bot.middlewares import DatabaseMiddleware, LazySession
+from bot.services import thresholds
 from storage.models import Member
 from tests.harness import BotHarness
 
@@ -56,6 +58,52 @@ async def test_repeated_lookups_write_nothing_and_read_the_member_once(harness, 
     assert later.reading("members") == []  # served from the cache within its few seconds
     # One process (no Redis): the open draft is known too, until a commit here changes a draft of theirs.
     assert later.reading("submissions") == []
+
+
+async def test_a_lookup_the_caches_answer_creates_no_session_and_takes_no_connection(harness, user_id, monkeypatch):
+    # Generous freshness, so a slow machine does not make the member or the index due for a check mid-test.
+    monkeypatch.setattr(harness.storage.members, "ttl", 600.0)
+    monkeypatch.setattr(thresholds, "FRESH_SECONDS", 600.0)
+    user = await onboarded(harness, user_id)
+    await harness.send(user, "lead industrial")  # the member, their open draft and the index are known now
+    middleware = next(m for m in harness.dispatcher.update.outer_middleware if isinstance(m, DatabaseMiddleware))
+    sessionmaker, sessions, checkouts = middleware.sessionmaker, [], []
+
+    def counting_sessionmaker(**kwargs):
+        sessions.append(kwargs)
+        return sessionmaker(**kwargs)
+
+    def count_checkout(*_args) -> None:
+        checkouts.append(1)
+
+    monkeypatch.setattr(middleware, "sessionmaker", counting_sessionmaker)
+    event.listen(harness.storage.engine.sync_engine, "checkout", count_checkout)
+    try:
+        reply = "\n".join(harness.texts(await harness.send(user, "lead industrial")))
+        assert "Canada" in reply and "600 mg/kg" in reply
+        assert (sessions, checkouts) == ([], [])
+        # An update that reads the database (the member, no longer cached) gets its session and closes it.
+        harness.storage.members.invalidate({user_id})
+        assert "600 mg/kg" in "\n".join(harness.texts(await harness.send(user, "lead industrial")))
+        assert len(sessions) == 1 and checkouts
+        assert harness.storage.engine.sync_engine.pool.checkedout() == 0
+    finally:
+        event.remove(harness.storage.engine.sync_engine, "checkout", count_checkout)
+
+
+async def test_the_lazy_session_is_the_session_once_used(harness, user_id):
+    session = LazySession(harness.storage.sessionmaker, {"member_cache": harness.storage.members})
+    member = Member(telegram_id=user_id, name="A")
+    assert member not in session and list(session) == [] and session.info["member_cache"] is harness.storage.members
+    assert not session.opened  # none of that created it
+    async with session.begin():
+        assert await session.scalar(select(Member).where(Member.telegram_id == user_id)) is None
+        session.add(member)
+        assert member in session and list(session) == [member]
+        await session.rollback()
+    assert session.opened and session.info["member_cache"] is harness.storage.members
+    await session.finish()
+    assert harness.storage.engine.sync_engine.pool.checkedout() == 0
 
 
 async def test_a_draft_opened_turns_the_next_text_into_an_answer(harness, user_id):
@@ -111,6 +159,7 @@ def test_entries_expire_and_a_read_overlapping_a_change_is_not_kept():
     cache.store(7, member, cache.generation)
     found, copy = cache.lookup(7)
     assert found and copy is not member and (copy.language, copy.role, copy.country) == ("fr", "lab", "CA")
+    assert inspect(copy).transient and copy.id == 1  # attached to no session, the values as read
     copy.role = "coordinator"
     assert cache.lookup(7)[1].role == "lab"  # each update gets its own copy
     now[0] += 3.5
