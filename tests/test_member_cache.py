@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import event, inspect, select
 
 from bot.member_cache import MemberCache
@@ -60,7 +61,19 @@ async def test_repeated_lookups_write_nothing_and_read_the_member_once(harness, 
     assert later.reading("submissions") == []
 
 
-async def test_a_lookup_the_caches_answer_creates_no_session_and_takes_no_connection(harness, user_id, monkeypatch):
+@pytest.fixture
+async def pooled_harness(settings, committed_database):
+    """A bot on the committed database with its own engine: sessions check connections out of a real pool (the
+    isolated harness shares one connection, so it cannot count them)."""
+    harness = await BotHarness.start(settings)
+    yield harness
+    await harness.close()
+
+
+async def test_a_lookup_the_caches_answer_creates_no_session_and_takes_no_connection(
+    pooled_harness, user_id, monkeypatch
+):
+    harness = pooled_harness
     # Generous freshness, so a slow machine does not make the member or the index due for a check mid-test.
     monkeypatch.setattr(harness.storage.members, "ttl", 600.0)
     monkeypatch.setattr(thresholds, "FRESH_SECONDS", 600.0)
@@ -91,7 +104,8 @@ async def test_a_lookup_the_caches_answer_creates_no_session_and_takes_no_connec
         event.remove(harness.storage.engine.sync_engine, "checkout", count_checkout)
 
 
-async def test_the_lazy_session_is_the_session_once_used(harness, user_id):
+async def test_the_lazy_session_is_the_session_once_used(pooled_harness, user_id):
+    harness = pooled_harness
     session = LazySession(harness.storage.sessionmaker, {"member_cache": harness.storage.members})
     member = Member(telegram_id=user_id, name="A")
     assert member not in session and list(session) == [] and session.info["member_cache"] is harness.storage.members
