@@ -20,6 +20,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.failsafe import harmless
+from bot.handlers.guards import typed_text
 from bot.i18n import choose_language
 from bot.member_cache import INFO_KEY as MEMBER_CACHE
 from bot.member_cache import MemberCache, snapshot
@@ -189,12 +190,7 @@ class MemberLocaleMiddleware(I18nMiddleware):
 def _typed_text(event: TelegramObject) -> bool:
     message = event.message if isinstance(event, Update) else None
     # Text in a group never answers a survey (surveys are private), so no draft is looked up for it.
-    return (
-        message is not None
-        and message.chat.type == ChatType.PRIVATE
-        and bool(message.text)
-        and not message.text.startswith("/")
-    )
+    return message is not None and message.chat.type == ChatType.PRIVATE and typed_text(message)
 
 
 class AnswerButtons(CallbackAnswerMiddleware):

@@ -18,3 +18,8 @@ def is_command(message: Message) -> bool:
     """
     text = message.text or message.caption
     return bool(text) and text.lstrip().startswith("/")
+
+
+def typed_text(message: Message) -> bool:
+    """Typed text that is not a command (" /cancel" with a leading space is still /cancel)."""
+    return bool(message.text) and not is_command(message)

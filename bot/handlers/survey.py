@@ -22,7 +22,7 @@ from bot import survey as engine
 from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.countries import country_name
-from bot.handlers.guards import is_command
+from bot.handlers.guards import is_command, typed_text
 from bot.i18n.survey_errors import explain, suggest_cancel
 from bot.i18n.survey_words import add_another_choice, specify_other_label, synonyms, worded_prompt
 from bot.i18n.typography import is_rtl, typeset
@@ -689,7 +689,7 @@ async def _open_survey(
 
     DatabaseMiddleware read the open draft with the member; the query here is for updates it did not see.
     """
-    if member is None or not message.text or message.text.startswith("/"):
+    if member is None or not typed_text(message):
         return False
     if open_draft_id is None:
         open_draft_id = await surveys.active_draft_id(session, member) or 0

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.countries import country_name
+from bot.handlers.guards import typed_text
 from bot.limits import fit_utf16
 from bot.services import coordination, members
 from storage.models import Member, Role
@@ -64,9 +65,8 @@ ROLE_WORDS = {
 }
 
 
-def not_command(message: Message) -> bool:
-    """Typed text that is not a /command (a command typed mid-step leaves the step to its own handler)."""
-    return bool(message.text) and not message.text.startswith("/")
+# Typed text that is not a /command: a command typed mid-step (" /cancel" too) leaves the step to its own handler.
+not_command = typed_text
 
 
 _TELEGRAM_TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
