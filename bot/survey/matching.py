@@ -10,8 +10,27 @@ from rapidfuzz import fuzz, process
 
 FUZZY_CUTOFF = 80.0
 FUZZY_MIN_LENGTH = 4
-YES_WORDS = {"yes", "y", "true", "1", "oui", "si", "sí", "да", "是", "نعم", "ok"}
-NO_WORDS = {"no", "n", "false", "0", "non", "нет", "否", "لا", "ne"}
+# Yes and no as members of the six languages type them ("是的", "不是", "أجل", "كلا"), besides the catalogs' words.
+YES_WORDS = {
+    "yes",
+    "y",
+    "true",
+    "1",
+    "oui",
+    "si",
+    "sí",
+    "да",
+    "是",
+    "是的",
+    "对",
+    "好",
+    "好的",
+    "نعم",
+    "أجل",
+    "بلى",
+    "ok",
+}
+NO_WORDS = {"no", "n", "false", "0", "non", "нет", "否", "不", "不是", "没有", "不要", "لا", "كلا", "ne"}
 
 
 def normalize(text: str) -> str:
@@ -69,13 +88,17 @@ def _label_parts(label: str) -> tuple[str, ...]:
     return parts
 
 
+_YES = frozenset(map(normalize, YES_WORDS))  # folded as typed words are ("أجل" loses its hamza)
+_NO = frozenset(map(normalize, NO_WORDS))
+
+
 def match_yes_no(text: Any, extra_yes: Set[str] = frozenset(), extra_no: Set[str] = frozenset()) -> bool | None:
     """Read a yes/no reply in English, a translated word, or a boolean; None when unclear."""
     if isinstance(text, bool):
         return text
-    folded = normalize(str(text)).strip(" .!")
-    if folded in YES_WORDS or folded in {normalize(word) for word in extra_yes}:
+    folded = normalize(str(text)).strip(" .!。！")
+    if folded in _YES or folded in {normalize(word) for word in extra_yes}:
         return True
-    if folded in NO_WORDS or folded in {normalize(word) for word in extra_no}:
+    if folded in _NO or folded in {normalize(word) for word in extra_no}:
         return False
     return None

@@ -222,6 +222,26 @@ def test_builtin_messages_go_through_gettext(form):
     assert (prompt.label, prompt.choices) == ("Ajouter une autre parcelle ?", [("yes", "Volontiers"), ("no", "No")])
 
 
+@pytest.mark.parametrize(
+    ("typed", "adds"),
+    [
+        ("是的", True),
+        ("好的。", True),
+        ("أجل", True),
+        ("Да!", True),
+        ("不", False),
+        ("不是", False),
+        ("没有", False),
+        ("كلا", False),
+    ],
+)
+def test_yes_and_no_as_members_type_them(form, typed, adds):
+    state = answer_all(form, engine.start(form, "fr"), ["Jo Smith", "20", "", "", "north", "lille", "1", "no"])
+    result = engine.answer(form, state, typed)
+    assert result.accepted, result.error
+    assert (engine.current_prompt(form, result.state).path == "plot[2]/area") is adds
+
+
 def test_typed_words_for_the_engines_own_choices_come_from_the_adapter(form):
     """A member's word for Yes or Other is read only when the adapter gives it (the engine imports no
     catalog): "volontiers" adds a plot, and "autre" picks pyxform's generated Other."""
