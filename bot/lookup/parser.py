@@ -53,6 +53,12 @@ _CAS = re.compile(r"(?<![\d-])(\d{2,7}-\d{2}-\d)(?![\d-])")
 _PH = re.compile(
     r"(?i)(?<![a-zа-я])[pр][hн]\s*(?:值|value|=|:|of|de|du)?\s*(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,]*\d|[eE][+-]?\d)"
 )
+# Arabic-Indic and Persian digits and the Arabic decimal separator, read as the numbers they are ("pH ٦٫٥").
+_WESTERN_DIGITS = {
+    **{0x0660 + digit: str(digit) for digit in range(10)},
+    **{0x06F0 + digit: str(digit) for digit in range(10)},
+    0x066B: ".",
+}
 _PARTS = (
     KIND_POLLUTANT,
     KIND_LAND_USE,
@@ -213,7 +219,7 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     text = text[:MAX_QUERY_CHARS]
     found = _Found()
 
-    remaining = text
+    remaining = text.translate(_WESTERN_DIGITS)
     cas_match = _CAS.search(remaining)
     if cas_match and cas_match.group(1) in vocabulary.cas:
         found.offer({KIND_POLLUTANT: vocabulary.cas[cas_match.group(1)]}, CONFIDENCE_EXACT)

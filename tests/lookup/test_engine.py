@@ -173,7 +173,15 @@ def test_ph_picks_the_band_that_contains_it(index, vocabulary):
 
 @pytest.mark.parametrize(
     ("typed", "ph"),
-    [("pH 6.5.", 6.5), ("pH 6, Kenya", 6.0), ("pH 1e400", None), ("pH 6.555", None), ("pH 14e-1", None)],
+    [
+        ("pH 6.5.", 6.5),
+        ("pH 6, Kenya", 6.0),
+        ("pH ٦٫٥", 6.5),  # Arabic-Indic digits and decimal separator
+        ("pH ۷", 7.0),
+        ("pH 1e400", None),
+        ("pH 6.555", None),
+        ("pH 14e-1", None),
+    ],
 )
 def test_ph_is_read_only_as_the_whole_number_typed(vocabulary, typed, ph):
     """A number the parser cannot read whole is no pH: "pH 1e400" is not pH 1, nor "pH 6.555" pH 6."""
