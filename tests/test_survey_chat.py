@@ -223,6 +223,87 @@ async def test_stale_and_forged_survey_buttons_change_nothing(harness, user_id):
     assert after.state == before.state
 
 
+async def _press_forged(harness: BotHarness, user, step_label: str, action: str, arg: int) -> list:
+    """The member's own draft and the current step's token, with an action or argument its keyboard never shows."""
+    from bot.callbacks import SurveyStep
+
+    message, button = harness.find_button(user.id, label=step_label)
+    shown_step = SurveyStep.unpack(button.callback_data)
+    data = SurveyStep(sub=shown_step.sub, step=shown_step.step, action=action, arg=arg).pack()
+    return await harness.feed(harness.updates.press(user, message, data))
+
+
+async def _assert_refused_and_unchanged(harness: BotHarness, user_id: int, calls: list, before: Submission) -> None:
+    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [
+        "This button is no longer active."
+    ]
+    assert not shown(calls)  # no question asked again, no keyboard redrawn
+    after = await draft_of(harness, user_id)
+    assert (after.state, after.pending, after.last_update_id) == (before.state, before.pending, before.last_update_id)
+    assert await trail_count(harness, after.id) == await trail_count(harness, before.id)
+
+
+@pytest.mark.parametrize(
+    ("action", "arg"),
+    [
+        ("c", 2),  # "Add another key value?" has two choices, Yes and No
+        ("c", 5),
+        ("c", 99),
+        ("c", 9999),
+        ("t", 0),  # a toggle: only a multiple choice shows them
+        ("d", 0),  # Done: only under a multiple choice
+        ("k", 0),  # Keep: only under a question answered before
+        ("s", 0),  # Skip: only under an optional question
+        ("e", 0),  # Change: only on the review
+        ("S", 0),  # Submit: only on the review
+        ("a", 0),  # Save as my answer: only under typed text that read as a lookup
+    ],
+)
+async def test_a_button_the_add_another_step_does_not_show_is_refused(harness, user_id, action, arg):
+    """A forged button on the current "Add another key value?" step: "no longer active", the draft unchanged."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)
+    await harness.send(user, "cadmium")
+    calls = await key_value_after_pollutant(harness, user)
+    assert "Add another key value?" in last_text(calls)
+    before = await draft_of(harness, user_id)
+    calls = await _press_forged(harness, user, "No", action, arg)
+    await _assert_refused_and_unchanged(harness, user_id, calls, before)
+    calls = await harness.press(user, "No")  # the step's own buttons still work
+    assert "Add another key value?" not in last_text(calls)
+
+
+@pytest.mark.parametrize(("action", "arg"), [("c", 0), ("b", 0), ("e", 9999), ("v", 9999)])
+async def test_a_button_the_review_does_not_show_is_refused(harness, user_id, action, arg):
+    """On the review: no choices, no Back, no answer or part beyond its list."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)
+    await harness.send(user, "cadmium")
+    await key_value_after_pollutant(harness, user)
+    await finish_to_review(harness, user)
+    before = await draft_of(harness, user_id)
+    calls = await _press_forged(harness, user, "Submit", action, arg)
+    await _assert_refused_and_unchanged(harness, user_id, calls, before)
+
+
+async def test_choose_on_a_multiple_choice_is_refused(harness, user_id):
+    """A multiple choice shows toggles and Done: a forged "choose" would answer it without Done."""
+    user = await focal_point(harness, user_id)
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await harness.press(user, "Yes, in force")
+    await harness.press(user, "No")  # no state or provincial values: a multiple choice with Done
+    before = await draft_of(harness, user_id)
+    calls = await _press_forged(harness, user, "Done", "c", 0)
+    await _assert_refused_and_unchanged(harness, user_id, calls, before)
+
+
 async def test_surveys_offered_by_role(harness, user_id):
     lab = harness.user(user_id)
     await harness.onboard(lab, "Peru", "Soil laboratory")

@@ -753,6 +753,10 @@ async def survey_button(
         callback_answer.text = _("This button is no longer active.")
         callback_answer.show_alert = True
         return
+    if turn.inactive:  # a button the step does not show: forged, or a choice beyond its list
+        callback_answer.text = _("This button is no longer active.")
+        callback_answer.show_alert = True
+        return
     if turn.duplicate:
         return
     if turn.stale:
@@ -800,6 +804,8 @@ async def _show_review_view(
     if action == "part":
         view = _review_part(turn, lang, callback_data.arg)
         if view is None:
+            callback_answer.text = _("This button is no longer active.")
+            callback_answer.show_alert = True
             return
         text, answers = view
         markup = survey_part_keyboard(turn.submission.id, callback_data.step, answers)

@@ -108,6 +108,8 @@ class Turn:
     suggest_cancel: bool = False
     duplicate: bool = False
     stale: bool = False
+    # A button the current step does not show (forged, or a choice beyond its list): nothing was changed.
+    inactive: bool = False
     submitted_now: bool = False
     pending: list[str] = field(default_factory=list)
     # The step just answered and its answer as the member reads it ("" when left empty), so the chat
@@ -341,6 +343,8 @@ async def reply(
 ) -> Turn:
     """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once.
 
+    `expected`: the step token of the button pressed (None for typed input and commands); a step already
+    answered gives a stale turn, and a button the step does not show (bot/keyboards.py) an inactive one.
     `synonyms`: the member's words for the engine's own choices (yes, no, Other), which typed answers may use.
     `open_only`: typed input goes to the open survey only; a draft paused meanwhile raises SurveyUnavailable.
     """
@@ -437,6 +441,8 @@ async def _reply_once(
         prompt = engine.current_prompt(form, state, lang)
         if expected is not None and expected != step_token(prompt):
             return Turn(draft, form, prompt, stale=True, pending=_ticked(draft, prompt))
+        if expected is not None and not _shows_button(form, state, draft, prompt, action, value, lang):
+            return Turn(draft, form, prompt, inactive=True, pending=_ticked(draft, prompt))
         previous = state.get("answers", {}).get(prompt.path or "")
         document = None
         if action == "document":
@@ -484,6 +490,36 @@ def _other_country(turn: Turn, member: Member) -> str | None:
 def step_token(prompt: Prompt) -> str:
     """A short, stable id of the step a button belongs to (callback data is limited to 64 bytes)."""
     return format(zlib.crc32((prompt.path or prompt.kind).encode()), "08x")
+
+
+def _shows_button(
+    form: Form, state: dict[str, Any], draft: Submission, prompt: Prompt, action: str, value: Any, lang: str
+) -> bool:
+    """Whether the step shows a button doing `action` with argument `value`, as bot/keyboards.py draws them:
+    under a question its choices (toggles and Done for a multiple choice), Keep, Back and Skip; on the review
+    a Change per answer and Submit; under typed text that read as a lookup, Save as my answer."""
+    asked = prompt.kind in ("question", "add_another")
+    multiple = prompt.kind == "question" and prompt.type == "select_multiple"
+    listed = isinstance(value, int) and 0 <= value < len(prompt.choices)
+    if action == "choose":
+        return asked and not multiple and listed
+    if action == "toggle":
+        return multiple and listed
+    if action == "done":
+        return multiple
+    if action == "keep":
+        return prompt.kind == "question" and not multiple and bool(prompt.display_value)
+    if action == "back":
+        return asked and prompt.can_go_back
+    if action == "skip":
+        return prompt.kind == "question" and not prompt.required
+    if action == "edit":
+        return prompt.kind == "review" and isinstance(value, int) and 0 <= value < len(engine.review(form, state, lang))
+    if action == "submit":
+        return prompt.kind == "review"
+    if action == "saved":
+        return prompt.type == "text" and TYPED_KEY in draft.pending
+    return False
 
 
 def _apply(
