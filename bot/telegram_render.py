@@ -188,11 +188,23 @@ def _record_block(
 
 
 def _status_block(record: ThresholdRecord, tr: Translations) -> str:
+    """A country's recorded status: its kind in the reader's words, then the source's own, marked untranslated."""
     _ = tr.gettext
-    lines = [_fill(_("Recorded status: {status}"), status=record.value_type_original)]
+    lines = [_fill(_("Recorded status: {status}"), status=value_type_label(record.value_type, tr))]
+    wording = public_wording(record.value_type_original)
+    if wording:
+        lines.append(
+            Html(
+                Html("<i>")
+                + _fill(_("In the source's own words (not translated): “{wording}”"), wording=wording)
+                + Html("</i>")
+            )
+        )
     conditions = public_wording(record.conditions)
     if conditions:
-        lines.append(_fill(_("Details: {conditions}"), conditions=conditions))
+        lines.append(
+            _fill(_("Details, as written in the source (not translated): {conditions}"), conditions=conditions)
+        )
     instrument = public_wording(record.instrument)
     if instrument:
         lines.append(

@@ -297,6 +297,36 @@ async def test_a_value_that_must_not_be_detected_says_so_instead_of_a_dash(harne
     await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
 
 
+async def test_the_card_reads_in_the_coordinators_language(harness, user_id):
+    """A French or Arabic coordinator reads the pollutant, land use, country, status and numbers in their language,
+    as the lookups word them; what the respondent typed stays as typed."""
+    await member(harness, user_id)
+    value = await reported_key_value(
+        harness,
+        user_id,
+        {"pollutant": "lead", "val_land_use": "agricultural", "val_form": "single", "value": "0.8"},
+        instr_val_name="Valeur limite",
+    )
+    french = sent(await harness.send(harness.user(COORDINATOR, language="fr", name="Coco"), "/review"))[0]
+    assert value.instrument in french
+    assert "Pays\u202f: Bhoutan (BT)" in french
+    assert "Polluant\u202f: plomb (indiqué comme «\u202flead\u202f»)" in french
+    assert "Usage des sols\u202f: sols agricoles (indiqué comme «\u202fagricultural\u202f»)" in french
+    assert "statut juridique\u202f: juridiquement contraignant" in french and "binding (" not in french
+    assert "0,8 mg/kg dw" in french and "0.8 mg/kg dw" not in french
+    others = french.split("même usage des sols\u202f: ", 1)[1].split(" mg/kg", 1)[0]
+    assert "," in others and "." not in others  # lead from 0,1 mg/kg, with a decimal comma
+    assert "Nom dans le document\u202f: «\u202fValeur limite\u202f»" in french  # typed by the respondent: as typed
+
+    arabic = sent(await harness.send(harness.user(COORDINATOR, language="ar", name="Coco"), "/review"))[0]
+    assert value.instrument in arabic
+    assert "البلد: \u2068بوتان (BT)\u2069" in arabic
+    assert "الملوث: \u2068الرصاص\u2069" in arabic and "استخدام الأراضي: \u2068الأراضي الزراعية\u2069" in arabic
+    assert "الوضع القانوني: \u2068ملزم قانونًا\u2069" in arabic
+    assert "binding (" not in arabic
+    await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
+
+
 async def test_the_coordinator_corrects_the_value_itself(harness, user_id):
     await member(harness, user_id)
     value = await reported_value(harness, user_id, value="35")

@@ -315,3 +315,33 @@ async def test_filters_run_inline_decide_as_before():
     assert await passes(message("cadmium", "private"))
     assert not await passes(message("lead", "private"))
     assert not await passes(message("cadmium", "group"))
+
+
+@pytest.mark.parametrize(
+    "language, query, status, wording, details",
+    [
+        (
+            "fr",
+            "plomb Kenya",
+            "Statut enregistré\u202f: aucune valeur",
+            "Dans les termes de la source (non traduits)",
+            "Précisions, telles qu’écrites dans la source (non traduites)\u202f: source states only",
+        ),
+        (
+            "ar",
+            "الرصاص كينيا",
+            "الوضع المسجل: \u2068لا توجد قيمة\u2069",
+            "(دون ترجمة)",
+            "التفاصيل كما وردت في المصدر (دون ترجمة): \u2068source states only",
+        ),
+    ],
+)
+async def test_kenyas_recorded_status_is_translated_and_its_source_wording_marked(
+    harness, user_id, language, query, status, wording, details
+):
+    """The status is said in the reader's words; the source's English is shown marked as not translated."""
+    user = await member(harness, user_id, language=language)
+    reply = "\n".join(harness.texts(await harness.send(user, query)))
+    assert status in reply and "none - no national soil threshold values found" in reply
+    assert wording in reply.split(status, 1)[1]
+    assert details in reply

@@ -141,6 +141,9 @@ async def test_country_page_lists_every_value_of_the_country(client):
     assert page.count('<td class="amount">') == api["total"]
     kenya = await _page(client, "/country/KE?lang=en")
     assert "Recorded status" in kenya and '<td class="amount">' not in kenya
+    kenya = await _page(client, "/country/KE?lang=fr")
+    assert "Statut enregistré\u202f: aucune valeur" in kenya
+    assert "(non traduits)\u202f: «\u202fnone - no national soil threshold values found\u202f»" in kenya
     botswana = await _page(client, "/country/BW?lang=en")
     assert "Not yet surveyed" in botswana
     assert (await client.get("/country/XQ")).status == 404

@@ -27,11 +27,16 @@ from bot.lookup.survey_entries import NOT_DETECTED
 from bot.lookup.views import (
     extraction_label,
     format_ph_band,
+    jurisdiction_label,
+    land_use_text,
+    legal_status_label,
+    pollutant_name,
     targets_label,
     texture_label,
     tier_label,
     value_type_label,
 )
+from bot.lookup.views import format_number as format_value
 from bot.services import coordination
 from storage.models import Member, Role
 
@@ -46,7 +51,9 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
             "Reported threshold value ({count} waiting)", "Reported threshold value ({count} waiting)", item.remaining
         ).format(count=format_number(item.remaining, lang))
         + "</b>",
-        _("Country: {country}").format(country=fit(f"{row.jurisdiction_name} ({row.jurisdiction})")),
+        _("Country: {country}").format(
+            country=fit(f"{jurisdiction_label(row.jurisdiction, lang) or row.jurisdiction_name} ({row.jurisdiction})")
+        ),
     ]
     if item.submitter_role or submitted_from or item.submitter_name:
         lines.append(
@@ -58,19 +65,20 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
         )
     lines += [
         _("Pollutant: {name} (reported as “{original}”)").format(
-            name=fit(row.pollutant_name), original=fit(row.pollutant_original)
+            name=fit(pollutant_name(row.record.pollutant_id, lang) or row.pollutant_name),
+            original=fit(row.pollutant_original),
         ),
         _("Land use: {name} (reported as “{original}”)").format(
-            name=fit(row.land_use), original=fit(row.land_use_original)
+            name=fit(land_use_text(row.land_use, Tr())), original=fit(row.land_use_original)
         ),
-        _value_line(item),
+        _value_line(item, lang),
         *_meaning_lines(row, lang),
     ]
     if item.others_count:
         lines.append(
             _("Other jurisdictions, same pollutant and land use: {low}–{high} {unit} ({count})").format(
-                low=html.escape(_plain_number(item.others_low, None, None)),
-                high=html.escape(_plain_number(item.others_high, None, None)),
+                low=html.escape(_number(item.others_low, None, None, lang)),
+                high=html.escape(_number(item.others_high, None, None, lang)),
                 unit=fit(row.unit),
                 count=format_number(item.others_count, lang),
             )
@@ -80,7 +88,8 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
     lines += [
         _("Type: {value_type}; legal status: {status}").format(
             value_type=fit(value_type_label(row.value_type, Tr())),
-            status=fit(row.legal_status_original or row.legal_status),
+            # The survey's status is a choice, stored in English words: the label the lookups use says it.
+            status=fit(legal_status_label(row.legal_status, Tr())),
         ),
     ]
     if row.document_name:
@@ -99,13 +108,13 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
 MAX_REVIEW_DOCUMENTS = 5  # buttons under one review card
 
 
-def _value_line(item: coordination.ReviewItem) -> str:
+def _value_line(item: coordination.ReviewItem, lang: str) -> str:
     """The number as typed and as stored; for a "must not be detected" value, that (it has no number)."""
     row = item.value
     if row.not_detected:
         return _("Value: <b>must not be detected</b> (no number is set)")
     return _("Value as typed: <b>{original} {unit_original}</b>, stored as {value} {unit}").format(
-        value=html.escape(_plain_number(row.value, row.value_min, row.value_max)),
+        value=html.escape(_number(row.value, row.value_min, row.value_max, lang)),
         unit=fit(row.unit),
         original=fit(item.typed_value or _as_typed(row.value_original) or "—", 64),
         unit_original=fit(row.unit_original),
@@ -173,9 +182,11 @@ def _as_typed(original: str | None) -> str:
     return text
 
 
-def _plain_number(value: float | None, low: float | None, high: float | None) -> str:
+def _number(value: float | None, low: float | None, high: float | None, lang: str) -> str:
+    """A stored value or range in the reader's locale, as the lookups write numbers ("0,8", "0,3–20")."""
+
     def show(number: float | None) -> str:
-        return "—" if number is None else f"{number:g}"
+        return "—" if number is None else format_value(number, lang)
 
     if value is None and (low is not None or high is not None):
         return f"{show(low)}–{show(high)}"
@@ -338,7 +349,8 @@ async def review_value(
         return
     await message.answer(
         _("Approved with the corrected value {value} {unit}.").format(
-            value=html.escape(_plain_number(row.value, row.value_min, row.value_max)), unit=fit(row.unit)
+            value=html.escape(_number(row.value, row.value_min, row.value_max, i18n.current_locale)),
+            unit=fit(row.unit),
         )
     )
     await _edit_card(bot, session, data, _approved_line(row, i18n.current_locale), i18n.current_locale)
