@@ -277,6 +277,18 @@ def _parse_when(text: str, zone: str = "UTC") -> datetime | None:
     return None
 
 
+# The examples in the date prompts: a send time a week ahead, a last date of a weekly reminder two months ahead.
+EXAMPLE_SEND_DAYS = 7
+EXAMPLE_UNTIL_DAYS = 60
+
+
+def _example(zone: str, days: int, with_time: bool = False) -> str:
+    """A date `days` ahead on the zone's clocks, typed as `_parse_when` reads it ("08/12/2026 09:00"): an example
+    that is never in the past."""
+    day = datetime.now(ZoneInfo(zone)).date() + timedelta(days=days)
+    return f"{day:%d/%m/%Y} 09:00" if with_time else f"{day:%d/%m/%Y}"
+
+
 def _out_of_range(zone: str, lang: str) -> str:
     return _("Please type a date within the next five years ({zone}).").format(
         zone=zone_label(zone, lang, offset=False)
@@ -318,8 +330,12 @@ async def reminder_when(
         await message.answer(
             _(
                 "I could not read “{text}” as a date. Please type it as day/month/year and time, "
-                "for example 15/12/2026 09:00 ({zone})."
-            ).format(text=fit(message.text, 60), zone=zone_label(zone, i18n.current_locale, offset=False))
+                "for example {example} ({zone})."
+            ).format(
+                text=fit(message.text, 60),
+                example=_example(zone, EXAMPLE_SEND_DAYS, with_time=True),
+                zone=zone_label(zone, i18n.current_locale, offset=False),
+            )
         )
         return
     if when <= datetime.now(UTC):
@@ -355,8 +371,8 @@ async def reminder_until(
     when = datetime.fromisoformat(data["when"]) if data.get("when") else None
     if until is None or when is None or until.date() < when.astimezone(until.tzinfo).date():
         await message.answer(
-            _("Please type the last date, on or after the first one, for example 31/01/2027 ({zone}).").format(
-                zone=zone_label(zone, i18n.current_locale, offset=False)
+            _("Please type the last date, on or after the first one, for example {example} ({zone}).").format(
+                example=_example(zone, EXAMPLE_UNTIL_DAYS), zone=zone_label(zone, i18n.current_locale, offset=False)
             )
         )
         return
@@ -640,9 +656,10 @@ async def remind_zone(
     await state.set_state(CoordinatorStates.reminder_when)
     await state.update_data(reminder_id=rid, zone=zone)
     await query.message.answer(
-        _(
-            "When should it be sent? Tap a time, or type the date and time ({zone}), for example 15/12/2026 09:00."
-        ).format(zone=zone_label(zone, i18n.current_locale, offset=False)),
+        _("When should it be sent? Tap a time, or type the date and time ({zone}), for example {example}.").format(
+            zone=zone_label(zone, i18n.current_locale, offset=False),
+            example=_example(zone, EXAMPLE_SEND_DAYS, with_time=True),
+        ),
         reply_markup=remind_when_keyboard(rid),
     )
 
@@ -712,8 +729,9 @@ async def remind_weekly(
     await state.set_state(CoordinatorStates.reminder_until)
     await state.update_data(reminder_id=callback_data.rid)
     await query.message.answer(
-        _("Until which date? For example 31/01/2027 ({zone}).").format(
-            zone=zone_label(_zone(data), i18n.current_locale, offset=False)
+        _("Until which date? For example {example} ({zone}).").format(
+            example=_example(_zone(data), EXAMPLE_UNTIL_DAYS),
+            zone=zone_label(_zone(data), i18n.current_locale, offset=False),
         )
     )
 
