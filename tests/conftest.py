@@ -24,6 +24,7 @@ import types
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -31,10 +32,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from bot.app import Storage
 from bot.config import Settings, async_database_url
 from storage.db import ensure_database
 from storage.models import Base
+
+if TYPE_CHECKING:  # the bot (aiogram) is imported by the tests that use it: pytest-xdist's controller needs none
+    from bot.app import Storage
 
 ROOT = Path(__file__).resolve().parent.parent
 ISOLATED_SCHEMA = "isolated"  # on PostgreSQL, the isolated tests' schema in the test database
