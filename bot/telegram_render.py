@@ -149,14 +149,7 @@ def _record_block(
     lines.append(_fill(_("Land use: {land_use}"), land_use=land_use_text(record.land_use, tr)))
     wording = join_items([record.value_type_original, public_wording(record.land_use_original)], locale)
     if wording:
-        # The instrument's own words stay as written: marked as such, never passed off as a translation.
-        lines.append(
-            Html(
-                Html("<i>")
-                + _fill(_("In the source's own words (not translated): “{wording}”"), wording=wording)
-                + Html("</i>")
-            )
-        )
+        lines.append(_source_words(wording, tr))
     tier = tier_label(record.tier, tr)
     if tier:
         lines.append(Html(f"<i>{escape(tier)}</i>"))
@@ -187,19 +180,23 @@ def _record_block(
     return "\n".join(lines)
 
 
+def _source_words(wording: str, tr: Translations) -> Html:
+    """The source's own words, kept as written: marked as such, never passed off as a translation."""
+    _ = tr.gettext
+    return Html(
+        Html("<i>")
+        + _fill(_("In the source's own words (not translated): “{wording}”"), wording=wording)
+        + Html("</i>")
+    )
+
+
 def _status_block(record: ThresholdRecord, tr: Translations) -> str:
     """A country's recorded status: its kind in the reader's words, then the source's own, marked untranslated."""
     _ = tr.gettext
     lines = [_fill(_("Recorded status: {status}"), status=value_type_label(record.value_type, tr))]
     wording = public_wording(record.value_type_original)
     if wording:
-        lines.append(
-            Html(
-                Html("<i>")
-                + _fill(_("In the source's own words (not translated): “{wording}”"), wording=wording)
-                + Html("</i>")
-            )
-        )
+        lines.append(_source_words(wording, tr))
     conditions = public_wording(record.conditions)
     if conditions:
         lines.append(
