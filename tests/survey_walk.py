@@ -81,6 +81,16 @@ async def key_value_after_pollutant(harness, user, value: str = "0,8") -> list:
     return await harness.send(user, value)
 
 
+async def first_key_value(harness, user) -> list:
+    """From /survey to "Add another key value?": about you, national values exist, one instrument, cadmium."""
+    await open_threshold_survey(harness, user)
+    await answer_about_you(harness, user)
+    await answer_status_with_values(harness, user)
+    await describe_instrument(harness, user)
+    await harness.send(user, "cadmium")
+    return await key_value_after_pollutant(harness, user)
+
+
 async def finish_to_review(harness, user, consent: str = "Publish them, naming my country") -> list:
     """No more values or instruments, obstacles and needs, consent: the review screen."""
     await harness.press(user, "No")  # another key value

@@ -17,6 +17,7 @@ from tests.survey_walk import (
     answer_status_with_values,
     describe_instrument,
     finish_to_review,
+    first_key_value,
     key_value_after_pollutant,
     open_threshold_survey,
 )
@@ -262,12 +263,7 @@ async def _assert_refused_and_unchanged(harness: BotHarness, user_id: int, calls
 async def test_a_button_the_add_another_step_does_not_show_is_refused(harness, user_id, action, arg):
     """A forged button on the current "Add another key value?" step: "no longer active", the draft unchanged."""
     user = await focal_point(harness, user_id)
-    await open_threshold_survey(harness, user)
-    await answer_about_you(harness, user)
-    await answer_status_with_values(harness, user)
-    await describe_instrument(harness, user)
-    await harness.send(user, "cadmium")
-    calls = await key_value_after_pollutant(harness, user)
+    calls = await first_key_value(harness, user)
     assert "Add another key value?" in last_text(calls)
     before = await draft_of(harness, user_id)
     calls = await _press_forged(harness, user, "No", action, arg)
@@ -280,12 +276,7 @@ async def test_a_button_the_add_another_step_does_not_show_is_refused(harness, u
 async def test_a_button_the_review_does_not_show_is_refused(harness, user_id, action, arg):
     """On the review: no choices, no Back, no answer or part beyond its list."""
     user = await focal_point(harness, user_id)
-    await open_threshold_survey(harness, user)
-    await answer_about_you(harness, user)
-    await answer_status_with_values(harness, user)
-    await describe_instrument(harness, user)
-    await harness.send(user, "cadmium")
-    await key_value_after_pollutant(harness, user)
+    await first_key_value(harness, user)
     await finish_to_review(harness, user)
     before = await draft_of(harness, user_id)
     calls = await _press_forged(harness, user, "Submit", action, arg)
