@@ -94,6 +94,11 @@ async def first_key_value(harness, user) -> list:
 async def finish_to_review(harness, user, consent: str = "Publish them, naming my country") -> list:
     """No more values or instruments, obstacles and needs, consent: the review screen."""
     await harness.press(user, "No")  # another key value
+    return await finish_after_key_values(harness, user, consent)
+
+
+async def finish_after_key_values(harness, user, consent: str = "Publish them, naming my country") -> list:
+    """From "Add another instrument?": no more instruments, obstacles and needs, consent: the review screen."""
     await harness.press(user, "No")  # another instrument
     await harness.press(user, "Lack of funding")
     await harness.press(user, "Done")

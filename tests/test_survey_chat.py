@@ -16,6 +16,7 @@ from tests.survey_walk import (
     answer_about_you,
     answer_status_with_values,
     describe_instrument,
+    finish_after_key_values,
     finish_to_review,
     first_key_value,
     key_value_after_pollutant,
@@ -234,53 +235,56 @@ async def _press_forged(harness: BotHarness, user, step_label: str, action: str,
     return await harness.feed(harness.updates.press(user, message, data))
 
 
-async def _assert_refused_and_unchanged(harness: BotHarness, user_id: int, calls: list, before: Submission) -> None:
-    assert [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"] == [
-        "This button is no longer active."
-    ]
-    assert not shown(calls)  # no question asked again, no keyboard redrawn
+async def _assert_refused_and_unchanged(
+    harness: BotHarness, user_id: int, calls: list, before: Submission, case: object = None
+) -> None:
+    alerts = [call.params.get("text") for call in calls if call.method == "answerCallbackQuery"]
+    assert alerts == ["This button is no longer active."], case
+    assert not shown(calls), case  # no question asked again, no keyboard redrawn
     after = await draft_of(harness, user_id)
-    assert (after.state, after.pending, after.last_update_id) == (before.state, before.pending, before.last_update_id)
-    assert await trail_count(harness, after.id) == await trail_count(harness, before.id)
+    assert (after.state, after.pending, after.last_update_id) == (
+        before.state,
+        before.pending,
+        before.last_update_id,
+    ), case
+    assert await trail_count(harness, after.id) == await trail_count(harness, before.id), case
 
 
-@pytest.mark.parametrize(
-    ("action", "arg"),
-    [
-        ("c", 2),  # "Add another key value?" has two choices, Yes and No
-        ("c", 5),
-        ("c", 99),
-        ("c", 9999),
-        ("t", 0),  # a toggle: only a multiple choice shows them
-        ("d", 0),  # Done: only under a multiple choice
-        ("k", 0),  # Keep: only under a question answered before
-        ("s", 0),  # Skip: only under an optional question
-        ("e", 0),  # Change: only on the review
-        ("S", 0),  # Submit: only on the review
-        ("a", 0),  # Save as my answer: only under typed text that read as a lookup
-    ],
-)
-async def test_a_button_the_add_another_step_does_not_show_is_refused(harness, user_id, action, arg):
-    """A forged button on the current "Add another key value?" step: "no longer active", the draft unchanged."""
+# Buttons the step's keyboard never shows, as (action, arg), with why. All are pressed one after another on one
+# draft: each must leave it exactly as it was before the first.
+_NOT_ON_ADD_ANOTHER = [
+    ("c", 2),  # "Add another key value?" has two choices, Yes and No
+    ("c", 5),
+    ("c", 99),
+    ("c", 9999),
+    ("t", 0),  # a toggle: only a multiple choice shows them
+    ("d", 0),  # Done: only under a multiple choice
+    ("k", 0),  # Keep: only under a question answered before
+    ("s", 0),  # Skip: only under an optional question
+    ("e", 0),  # Change: only on the review
+    ("S", 0),  # Submit: only on the review
+    ("a", 0),  # Save as my answer: only under typed text that read as a lookup
+]
+_NOT_ON_THE_REVIEW = [("c", 0), ("b", 0), ("e", 9999), ("v", 9999)]  # no choices, no Back, nothing beyond its list
+
+
+async def test_buttons_a_step_does_not_show_are_refused(harness, user_id):
+    """Forged buttons on "Add another key value?", then on the review: "no longer active", the draft unchanged."""
     user = await focal_point(harness, user_id)
     calls = await first_key_value(harness, user)
     assert "Add another key value?" in last_text(calls)
     before = await draft_of(harness, user_id)
-    calls = await _press_forged(harness, user, "No", action, arg)
-    await _assert_refused_and_unchanged(harness, user_id, calls, before)
+    for action, arg in _NOT_ON_ADD_ANOTHER:
+        calls = await _press_forged(harness, user, "No", action, arg)
+        await _assert_refused_and_unchanged(harness, user_id, calls, before, (action, arg))
     calls = await harness.press(user, "No")  # the step's own buttons still work
     assert "Add another key value?" not in last_text(calls)
 
-
-@pytest.mark.parametrize(("action", "arg"), [("c", 0), ("b", 0), ("e", 9999), ("v", 9999)])
-async def test_a_button_the_review_does_not_show_is_refused(harness, user_id, action, arg):
-    """On the review: no choices, no Back, no answer or part beyond its list."""
-    user = await focal_point(harness, user_id)
-    await first_key_value(harness, user)
-    await finish_to_review(harness, user)
+    await finish_after_key_values(harness, user)
     before = await draft_of(harness, user_id)
-    calls = await _press_forged(harness, user, "Submit", action, arg)
-    await _assert_refused_and_unchanged(harness, user_id, calls, before)
+    for action, arg in _NOT_ON_THE_REVIEW:
+        calls = await _press_forged(harness, user, "Submit", action, arg)
+        await _assert_refused_and_unchanged(harness, user_id, calls, before, (action, arg))
 
 
 async def test_choose_on_a_multiple_choice_is_refused(harness, user_id):
