@@ -4,22 +4,26 @@
 Country names come from Babel's CLDR data: the six UI languages are trusted fully (exact,
 stem and fuzzy matching); names from every other CLDR locale are accepted only as exact,
 longer terms because short foreign names collide with words ("man", "end", "sin").
-Reading all ~1,000 CLDR locales costs about 1.3 s once per process (cached).
+Reading all ~1,000 CLDR locales and normalizing their names takes 2-3 s: `cached_vocabulary()` keeps the result,
+as Python keeps bytecode, in this package's `__pycache__` (about 0.1 s to read back).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from bot.lookup.pollutants import LANGUAGES, POLLUTANTS
@@ -841,6 +845,71 @@ def build_vocabulary(all_locales: bool = True) -> Vocabulary:
     _add_countries(vocabulary, all_locales)
     vocabulary.build_seconds = time.perf_counter() - started
     return vocabulary
+
+
+def cached_vocabulary(directory: Path | None = None) -> Vocabulary:
+    """The full vocabulary (every CLDR locale), read from its cache file in `directory` (this package's
+    `__pycache__`) when one was written from the same sources, Babel and interpreter; else built and cached.
+
+    The file's name carries a digest of what the vocabulary is built from, so a change to any of it is a new
+    file (the old one is removed). A directory that cannot be written (a read-only install) only means the
+    vocabulary is built in each process, as before; a damaged file is built again and replaced.
+    """
+    directory = directory or Path(__file__).with_name("__pycache__")
+    path = directory / f"vocabulary.{_cache_key()}.marshal"
+    try:
+        with path.open("rb") as file:
+            loaded = marshal.load(file)
+        if not isinstance(loaded, dict) or {name: type(value) for name, value in loaded.items()} != _FIELD_TYPES:
+            raise ValueError("not a vocabulary")
+        return Vocabulary(**loaded)
+    except FileNotFoundError:
+        pass
+    except (OSError, EOFError, ValueError, TypeError) as error:
+        log.warning("building the vocabulary again: its cache file could not be read (%s)", type(error).__name__)
+    vocabulary = build_vocabulary(all_locales=True)
+    _write_cache(path, vocabulary)
+    return vocabulary
+
+
+# What each field of a cached vocabulary must be (dict, frozenset, int, float): a file that is not one is built again.
+_FIELD_TYPES = {item.name: type(getattr(Vocabulary(), item.name)) for item in fields(Vocabulary)}
+
+
+def _cache_key() -> str:
+    """Digest of what the full vocabulary is made from: the term tables and the country code (these files, the
+    UN's names), Babel's CLDR data (its version) and the file format (the interpreter's marshal)."""
+    import babel
+
+    from bot import countries
+    from bot.lookup import pollutants
+
+    digest = hashlib.sha256(f"{sys.implementation.cache_tag} {marshal.version} {babel.__version__}".encode())
+    for source in (Path(__file__), Path(pollutants.__file__), Path(countries.__file__), countries.UN_NAMES_CSV):
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _write_cache(path: Path, vocabulary: Vocabulary) -> None:
+    # Plain dicts, lists and strings: marshal writes them in a few ms and keeps the meaning dicts shared.
+    # Written under a temporary name, then renamed: a process reading it never sees half a file.
+    temporary = None
+    try:
+        path.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        os.chmod(temporary, 0o644)  # readable as the bytecode beside it is, not only by its writer (mkstemp's 0600)
+        with os.fdopen(handle, "wb") as file:
+            marshal.dump({item.name: getattr(vocabulary, item.name) for item in fields(vocabulary)}, file)
+        os.replace(temporary, path)
+        temporary = None
+        for stale in path.parent.glob("vocabulary.*.marshal"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError as error:
+        log.info("the vocabulary is not cached (%s): it is built in each process", type(error).__name__)
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _add_countries(vocabulary: Vocabulary, all_locales: bool) -> None:
