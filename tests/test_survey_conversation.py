@@ -809,3 +809,78 @@ async def test_pyxform_other_reads_in_the_members_language(harness, user_id):
     assert sent(calls)[0].startswith("⚠️ Veuillez choisir l’une des options.\nPour me demander autre chose")
     calls = await harness.send(user, "autre")  # the catalog's "Autre", typed
     assert "\n<b>Précisez «\u202fautre\u202f».</b>\n" in last_text(calls)
+
+
+# pyxform's generated Other and "Specify other." in the catalogs (the form has them in English only), and what
+# the walk to them types and presses: (language's name in the picker, Other, Specify other, no, yes, Done, the
+# form's part that asks them, words of its question "What stands in the way?").
+_OR_OTHER_WORDS = {
+    "fr": ("Français", "Autre", "Précisez «\u202fautre\u202f»", "Non", "Oui", "Terminé", "Politiques", "obstacle"),
+    "ar": ("العربية", "أخرى", "يُرجى توضيح ما تقصده بـ«أخرى»", "لا", "نعم", "تم ✔", "السياسات", "العوائق"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(_OR_OTHER_WORDS))
+async def test_pyxform_other_is_read_back_in_the_members_language(harness, user_id, language):
+    """An answer of pyxform's generated Other, and its "Specify other." question, read back in the member's
+    language wherever the answer is shown: on the answered question, on the review and its Change screen, in
+    /mydata; never pyxform's English "Other"."""
+    picker, other, specify, no, yes, done, part, question = _OR_OTHER_WORDS[language]
+    user = await focal_point(harness, user_id)
+    await harness.send(user, "/language")
+    await harness.press(user, picker)
+    await open_threshold_survey(harness, user)
+    await harness.send(user, "Kenya")
+    await harness.send(user, "Analyst")
+    await harness.send(user, "KALRO")
+    for answer in (no, yes, yes):  # no values yet; in discussions; working toward them: what stands in the way?
+        await harness.send(user, answer)
+    await harness.press(user, other)
+    calls = await harness.press(user, done)
+    [answered] = [call.text for call in calls if call.method == "editMessageText"]
+    assert answered.endswith(f"<b>{other}</b>") and "Other" not in answered, answered
+    assert specify in last_text(calls)  # asked next
+    await harness.send(user, "lack of political will")
+    calls = await harness.send(user, yes)  # consent: the review
+    review = last_text(calls)
+    assert f"{other} · lack of political will" in review and "Other" not in review, review
+    calls = await harness.press(user, part)
+    answers = "\n".join(harness.texts(calls))
+    assert specify in answers and f"<b>{other}</b>" in answers and "Other" not in answers, answers
+    assert "Specify other" not in "".join(buttons(calls[-1])), buttons(calls[-1])
+    calls = await harness.press(user, question)  # Change: What stands in the way?
+    asked = "\n".join(harness.texts(calls)) + "\n" + "\n".join(last_buttons(calls))
+    assert other in asked and "Other" not in asked, asked
+    mydata = "\n".join(harness.texts(await harness.send(user, "/mydata")))
+    assert f": {other}" in mydata or f": \u2068{other}" in mydata, mydata
+    assert specify in mydata and "Other" not in mydata and "Specify other" not in mydata, mydata
+
+
+async def test_an_overlong_answer_to_pyxforms_specify_other_is_named_in_the_members_language(harness, user_id):
+    """Submit refused for an answer given before its limit existed names the question as it was asked,
+    pyxform's "Specify other." in the member's language."""
+    user = await focal_point(harness, user_id, language="fr")
+    await to_has_thresholds(harness, user)
+    for label in ("Oui", "Indicatives", "Agricole", "Terminé"):
+        await harness.press(user, label)
+    await harness.send(user, "autre")
+    await harness.send(user, "Pentachlorophénol")
+    await harness.press(user, "Agricole")
+    await harness.send(user, "3")
+    for label in ("mg/kg", "Valeur guide", "Teneur totale"):
+        await harness.press(user, label)
+    for typed in ("/skip", "EMCA", "2019", "/skip"):
+        await harness.send(user, typed)
+    for label in ("Non", "Oui", "Oui"):  # no other value; in discussions; consent: the review
+        await harness.press(user, label)
+    draft = await draft_of(harness, user_id)
+    # As if answered before the limit existed.
+    answers = {**draft.state["answers"], "threshold[1]/pollutant_other": "Q" * 300}
+    async with harness.storage.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Submission).where(Submission.id == draft.id).values(state={**draft.state, "answers": answers})
+        )
+    calls = await harness.press(user, "Envoyer")
+    assert any(
+        "La réponse à «\u202fPrécisez «\u202fautre\u202f».\u202f» est trop longue" in text for text in sent(calls)
+    ), sent(calls)

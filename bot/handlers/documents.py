@@ -120,7 +120,7 @@ async def document_answer(
     if turn.stale:
         await message.answer(_("This question does not take a document. Send /resume to see the current question."))
         return
-    await show_turn(message, turn, lang, member, lead=echo_line(turn))  # "✓ …: report.pdf"
+    await show_turn(message, turn, lang, member, lead=echo_line(turn, lang))  # "✓ …: report.pdf"
 
 
 def document_line(view: documents.DocumentView, lang: str) -> str:

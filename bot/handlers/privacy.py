@@ -27,7 +27,7 @@ from bot.handlers.coordinator.reminders import audience_text
 from bot.handlers.guards import is_command
 from bot.handlers.survey import review_items
 from bot.i18n import language_name
-from bot.i18n.survey_words import add_another_choice, add_another_question
+from bot.i18n.survey_words import add_another_choice, add_another_question, wording
 from bot.i18n.typography import file_size, join_items, typeset
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
@@ -267,7 +267,7 @@ class _Reader:
 
     def question(self, path: str) -> str:
         """ "Section › label" of the question at `path`; the path itself when the form has no such question."""
-        described = engine.describe_answer(self.form, path, None, self.language) if self.form else None
+        described = engine.describe_answer(self.form, path, None, self.language, wording(_)) if self.form else None
         if described is None:
             return html.escape(path)
         section, label, _shown = described
@@ -284,7 +284,7 @@ class _Reader:
 
     def value(self, path: str, value, limit: int | None) -> str:
         """The value as the member reads it: choice labels, local numbers and dates, a document's name."""
-        described = engine.describe_answer(self.form, path, value, self.language) if self.form else None
+        described = engine.describe_answer(self.form, path, value, self.language, wording(_)) if self.form else None
         if described is None:
             return _value(value, limit)
         text = typeset(described[2], self.form_language)

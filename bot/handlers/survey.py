@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.countries import country_name
 from bot.handlers.guards import is_command, typed_text
 from bot.i18n.survey_errors import explain, suggest_cancel
-from bot.i18n.survey_words import add_another_choice, specify_other_label, synonyms, worded_prompt
+from bot.i18n.survey_words import add_another_choice, synonyms, worded_answer, worded_prompt, wording
 from bot.i18n.typography import is_rtl, typeset
 from bot.keyboards import (
     MAX_CHOICE_BUTTONS,
@@ -162,16 +162,20 @@ class _MemberCatalog:
         return ngettext(singular, plural, n)
 
 
-def _worded(turn: Turn) -> Turn:
+def _worded(turn: Turn, lang: str) -> Turn:
     """The turn with the engine's own steps (Add another …?) and pyxform's English-only texts in the member's
-    words; a turn already worded stays as it is."""
+    words, in the question, its buttons and its current answer (the answer just given comes worded from
+    `surveys.reply`); a turn already worded stays as it is."""
     answered = worded_prompt(turn.answered, _) if turn.answered is not None else None
     shown = turn.answer_shown
     if answered is not None and answered.kind == "add_another" and shown:
         shown = add_another_choice(shown, _)
+    prompt = worded_prompt(turn.prompt, _)
+    if prompt.kind == "question" and prompt.path and prompt.value is not None:
+        prompt = replace(prompt, display_value=worded_answer(turn.form, prompt.path, prompt.value, lang, _))
     return replace(
         turn,
-        prompt=worded_prompt(turn.prompt, _),
+        prompt=prompt,
         notes=[worded_prompt(note, _) for note in turn.notes],
         answered=answered,
         answer_shown=shown,
@@ -186,9 +190,9 @@ def _error_text(turn: Turn) -> str:
     return text
 
 
-def echo_line(turn: Turn) -> str | None:
+def echo_line(turn: Turn, lang: str) -> str | None:
     """The first line of the next message after a typed answer: what the answer was read as."""
-    turn = _worded(turn)
+    turn = _worded(turn, lang)
     if turn.answered is None or turn.answer_shown is None:
         return None
     if turn.answer_shown == "":
@@ -232,12 +236,11 @@ def _review_items(turn: Turn, lang: str) -> list[dict]:
 
 
 def review_items(form: engine.Form, state: dict, lang: str) -> list[dict]:
-    """The answered questions as the review screen shows them: labels and values in the form's language, typeset."""
-    items = engine.review(form, state, lang)
+    """The answered questions as the review screen shows them: labels and values in the form's language (pyxform's
+    English-only Other and "Specify other." in the member's), typeset."""
+    items = engine.review(form, state, lang, wording=wording(_))
     form_language = language_code(form.resolve_language(lang)) or lang
     for item in items:
-        if item["specify_other"]:
-            item["label"] = specify_other_label(_)  # pyxform's or_other wording is English only
         for key in ("label", "display", "section"):
             item[key] = typeset(item[key], form_language) if isinstance(item[key], str) else item[key]
     return items
@@ -320,7 +323,7 @@ def _form_language(turn: Turn, lang: str) -> str:
 def _typeset(turn: Turn, lang: str) -> Turn:
     """The turn in the member's words, the form's own texts typeset like the catalogs (French spacing and
     apostrophes)."""
-    turn = _worded(turn)
+    turn = _worded(turn, lang)
     language = _form_language(turn, lang)
 
     def prompt(shown):
@@ -652,6 +655,7 @@ async def _reply_in_chat(
                 lang=lang,
                 synonyms=synonyms(_),  # the member's words for yes, no and Other
                 open_only=True,
+                wording=wording(_),
             )
         except surveys.SurveyUnavailable:
             pass
@@ -659,7 +663,7 @@ async def _reply_in_chat(
         await message.answer(_("You have no survey open. Send /resume to continue one, or /survey to start."))
         return
     if not turn.duplicate:
-        await show_turn(message, turn, lang, member, lead=echo_line(turn))
+        await show_turn(message, turn, lang, member, lead=echo_line(turn, lang))
 
 
 async def go_back(
@@ -748,6 +752,7 @@ async def survey_button(
             expected=callback_data.step,
             lang=lang,
             synonyms=synonyms(_),  # the member's words for yes, no and Other
+            wording=wording(_),
         )
     except surveys.SurveyUnavailable:
         callback_answer.text = _("This button is no longer active.")
@@ -763,7 +768,7 @@ async def survey_button(
         callback_answer.text = _("This question is already answered. Send /resume to see the current one.")
         callback_answer.show_alert = True
         return
-    turn = _worded(turn)
+    turn = _worded(turn, lang)
     if action == "toggle":
         markup = survey_question_keyboard(
             turn.submission.id, callback_data.step, turn.prompt, turn.pending, suggested=member.country
@@ -777,7 +782,7 @@ async def survey_button(
         await query.message.edit_text(answered_text(answered, shown, lang), reply_markup=None)
     elif not _error_text(turn):
         await query.message.edit_reply_markup(reply_markup=None)
-    await show_turn(query.message, turn, lang, member, lead=echo_line(turn) if action == "saved" else None)
+    await show_turn(query.message, turn, lang, member, lead=echo_line(turn, lang) if action == "saved" else None)
 
 
 async def _show_review_view(

@@ -1,14 +1,16 @@
 """The words of the survey engine's own steps, in the member's language: "Add another …?" with Yes and No,
 and pyxform's English-only "Other" and "Specify other.". The engine gives codes and marks; these put the
-catalog's words in (a prompt shown, an answer trail read back) and read the member's typed words back as
-codes (`synonyms`)."""
+catalog's words in (a prompt shown, an answer trail read back), give them to the engine where it shows an
+answer back (`wording`) and read the member's typed words back as codes (`synonyms`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
-from bot.survey.engine import Prompt, Synonyms
+from bot.survey.engine import Prompt, Synonyms, Wording, describe_answer
+from bot.survey.form import Form
 
 Gettext = Callable[[str], str]
 
@@ -40,16 +42,25 @@ def worded_prompt(prompt: Prompt, _: Gettext) -> Prompt:
         )
     if not prompt.specify_other and not prompt.other_choice:
         return prompt
+    words = wording(_)
     return replace(
         prompt,
-        label=specify_other_label(_) if prompt.specify_other else prompt.label,
-        choices=[(name, _("Other") if name == prompt.other_choice else label) for name, label in prompt.choices],
+        label=words["specify_other"] if prompt.specify_other else prompt.label,
+        choices=[(name, words["other"] if name == prompt.other_choice else label) for name, label in prompt.choices],
     )
 
 
-def specify_other_label(_: Gettext) -> str:
-    """pyxform's or_other question ("Specify other.") in the member's language."""
-    return _("Specify other.")
+def wording(_: Gettext) -> Wording:
+    """pyxform's English-only texts in the member's language, by the engine's code: its generated Other
+    choice and the "Specify other." question that follows it."""
+    return {"other": _("Other"), "specify_other": _("Specify other.")}
+
+
+def worded_answer(form: Form, path: str, value: Any, lang: str | None, _: Gettext) -> str:
+    """A stored answer as the member reads it, pyxform's Other in their words (the question's current
+    answer, the answer just given)."""
+    described = describe_answer(form, path, value, lang, wording(_))
+    return described[2] if described is not None else str(value)
 
 
 def synonyms(_: Gettext) -> Synonyms:

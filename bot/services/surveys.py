@@ -20,7 +20,7 @@ from bot.lookup.survey_entries import BOUNDED_ANSWERS, records_from_submission, 
 from bot.reports.indicators import FORM_ANSWERS
 from bot.services import documents
 from bot.survey import Form, Prompt
-from bot.survey.engine import StateLike, Synonyms
+from bot.survey.engine import StateLike, Synonyms, Wording
 from bot.survey.values import InvalidAnswer
 from storage.models import (
     Member,
@@ -340,18 +340,31 @@ async def reply(
     lang: str = "en",
     synonyms: Synonyms | None = None,
     open_only: bool = False,
+    wording: Wording | None = None,
 ) -> Turn:
     """Apply one member action (answer, skip, back, toggle, done, edit, submit) to their draft, exactly once.
 
     `expected`: the step token of the button pressed (None for typed input and commands); a step already
     answered gives a stale turn, and a button the step does not show (bot/keyboards.py) an inactive one.
-    `synonyms`: the member's words for the engine's own choices (yes, no, Other), which typed answers may use.
+    `synonyms`: the member's words for the engine's own choices (yes, no, Other), which typed answers may use;
+    `wording`: their words for pyxform's English-only Other and "Specify other." where an answer is shown back.
     `open_only`: typed input goes to the open survey only; a draft paused meanwhile raises SurveyUnavailable.
     """
     for attempt in range(_ATTEMPTS):
         try:
             return await _reply_once(
-                session, forms, member, submission_id, update_id, action, value, expected, lang, synonyms, open_only
+                session,
+                forms,
+                member,
+                submission_id,
+                update_id,
+                action,
+                value,
+                expected,
+                lang,
+                synonyms,
+                open_only,
+                wording,
             )
         except StaleDataError:
             if attempt == _ATTEMPTS - 1:
@@ -398,13 +411,13 @@ def answer_limit(prompt: Prompt) -> int | None:
     return _threshold_widths().get(field_name) if field_name else None
 
 
-def _overlong_answer(form: Form, state: dict[str, Any], lang: str) -> StepProblem | None:
+def _overlong_answer(form: Form, state: dict[str, Any], lang: str, wording: Wording | None) -> StepProblem | None:
     """Why the answers cannot be submitted as they are (an answer given before its limit existed), or None."""
     limits = {name: _threshold_widths().get(field_name) for name, field_name in BOUNDED_ANSWERS.items()}
     for path, value in state.get("answers", {}).items():
         limit = limits.get(_INDEX.sub("", path).rsplit("/", 1)[-1])
         if limit and isinstance(value, str) and len(value) > limit:
-            labels = {item["path"]: item["label"] for item in engine.review(form, state, lang)}
+            labels = {item["path"]: item["label"] for item in engine.review(form, state, lang, wording=wording)}
             return StepProblem(
                 "too_long_to_submit",
                 {"question": labels.get(path, path), "length": str(len(value)), "limit": str(limit)},
@@ -424,6 +437,7 @@ async def _reply_once(
     lang: str,
     synonyms: Synonyms | None,
     open_only: bool,
+    wording: Wording | None,
 ) -> Turn:
     async with session.begin():
         repo = SurveyRepository(session)
@@ -454,7 +468,7 @@ async def _reply_once(
         recorded = value
         if action in ("choose", "toggle") and isinstance(value, int) and 0 <= value < len(prompt.choices):
             recorded = prompt.choices[value][0]  # the trail keeps the choice, not the button's position
-        turn = _apply(form, draft, state, prompt, action, value, lang, synonyms)
+        turn = _apply(form, draft, state, prompt, action, value, lang, synonyms, wording)
         turn.other_country = _other_country(turn, member)
         if document is not None:
             await documents.settle_answer(session, draft, previous, document, turn.error is None and not turn.stale)
@@ -531,6 +545,7 @@ def _apply(
     value: Any,
     lang: str,
     synonyms: Synonyms | None,
+    wording: Wording | None,
 ) -> Turn:
     if action in ("choose", "toggle"):
         # Buttons carry the choice's position; the name comes from the prompt the member saw.
@@ -596,7 +611,7 @@ def _apply(
     elif action == "submit":
         if prompt.kind != "review" or not engine.is_complete(form, state):
             return Turn(draft, form, prompt, stale=True)
-        problem = _overlong_answer(form, state, lang)
+        problem = _overlong_answer(form, state, lang, wording)
         if problem:
             return Turn(draft, form, prompt, error=problem)
         draft.state = engine.submit(form, state).to_dict()
@@ -615,7 +630,7 @@ def _apply(
     turn = _advance_notes(form, draft, lang)
     if action in ("answer", "keep", "skip", "saved") and prompt.kind in ("question", "add_another"):
         turn.answered = prompt
-        turn.answer_shown = _shown_answer(form, prompt, result.state, value, lang)
+        turn.answer_shown = _shown_answer(form, prompt, result.state, lang, wording)
         turn.adjusted = adjusted
     return turn
 
@@ -630,7 +645,7 @@ def _ticked(draft: Submission, prompt: Prompt) -> list[str]:
     return []
 
 
-def _shown_answer(form: Form, prompt: Prompt, state: StateLike, value: Any, lang: str) -> str:
+def _shown_answer(form: Form, prompt: Prompt, state: StateLike, lang: str, wording: Wording | None) -> str:
     """The answer just given to `prompt` as the member reads it ("" when left empty)."""
     if prompt.kind == "add_another":
         wants_more = state.get("repeats", {}).get(prompt.path or "", {}).get("done") is False
@@ -639,7 +654,7 @@ def _shown_answer(form: Form, prompt: Prompt, state: StateLike, value: Any, lang
     if stored is None:
         return ""
     node = form.node_by_path().get(_INDEX.sub("", prompt.path or ""))
-    return engine.display_value(form, node, stored, lang) if node is not None else str(stored)
+    return engine.display_value(form, node, stored, lang, wording) if node is not None else str(stored)
 
 
 # Where typed text that read as a lookup waits for "Save as my answer" (draft.pending is keyed by path).

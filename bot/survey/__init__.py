@@ -8,6 +8,7 @@ from bot.survey.engine import (
     SurveyState,
     Synonyms,
     UnknownQuestionError,
+    Wording,
     answer,
     back,
     current_prompt,
@@ -56,4 +57,5 @@ __all__ = [
     "submission_data",
     "submit",
     "Synonyms",
+    "Wording",
 ]

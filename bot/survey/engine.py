@@ -46,6 +46,10 @@ ADD_ANOTHER_CHOICES = ("yes", "no")
 # add-another step) and "other" (pyxform's generated Other choice). The adapter gives them; the engine
 # also reads yes and no in the languages of `matching`.
 Synonyms = Mapping[str, Collection[str]]
+# The member's words for pyxform's English-only texts, by code: "other" (an or_other question's generated Other
+# choice) and "specify_other" (its "Specify other." question). The adapter gives them; where an answer is shown
+# back (`display_value`, `review`, `describe_answer`) they stand for pyxform's English, which shows without them.
+Wording = Mapping[str, str]
 
 
 class UnknownQuestionError(LookupError):
@@ -638,14 +642,15 @@ def filtered_choices(form: Form, node: Node, instance: Instance, path: str) -> l
     return kept
 
 
-def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
-    """Show a stored answer as the user would read it (labels, local number format)."""
+def display_value(form: Form, node: Node, value: Any, lang: str | None, wording: Wording | None = None) -> str:
+    """Show a stored answer as the user would read it (labels, local number format; pyxform's Other in
+    `wording`)."""
     if value is None:
         return ""
     locale = language_code(form.resolve_language(lang)) or lang
     if node.type in ("select_one", "select_multiple"):
         labels = {
-            choice.name: form.text(choice.label, lang) or choice.name for choice in form.choices.get(node.list_name, [])
+            choice.name: _choice_label(form, choice, lang, wording) for choice in form.choices.get(node.list_name, [])
         }
         names = value if isinstance(value, list) else [value]
         return join_items((labels.get(name) or name for name in names), locale)
@@ -658,21 +663,23 @@ def display_value(form: Form, node: Node, value: Any, lang: str | None) -> str:
     return str(value)
 
 
-def describe_answer(form: Form, path: str, value: Any, lang: str | None) -> tuple[str, str, str] | None:
+def describe_answer(
+    form: Form, path: str, value: Any, lang: str | None, wording: Wording | None = None
+) -> tuple[str, str, str] | None:
     """A stored answer read outside the survey (a draft's pending ticks, the answer trail, /mydata):
     (section, label, value as the member reads it), like `review` but with ${references} left out;
     None when the form has no node at `path`."""
     node = form.node_by_path().get(strip_indexes(path))
     if node is None:
         return None
-    label = _without_references(form.text(node.label, lang)) or node.name
+    label = _question_label(node, _without_references(form.text(node.label, lang)), wording)
     if value is None:
         shown = ""
     elif node.type == "file" and isinstance(value, dict):
         shown = str(value.get("name") or "")
     else:
         try:
-            shown = display_value(form, node, value, lang)
+            shown = display_value(form, node, value, lang, wording)
         except (TypeError, ValueError):  # a typed text the question refused: shown as it was typed
             shown = str(value)
     return _section(form, path, None, lang), label, shown
@@ -715,6 +722,21 @@ def _is_generated_other(choice: Choice) -> bool:
 def _is_specify_other(node: Node) -> bool:
     """pyxform's "Specify other." question of an or_other question, labelled in English only."""
     return node.label == {DEFAULT_LANGUAGE_KEY: "Specify other."}
+
+
+def _choice_label(form: Form, choice: Choice, lang: str | None, wording: Wording | None) -> str:
+    """A choice's label as shown back: pyxform's generated Other in the adapter's word when it gives one."""
+    if wording and wording.get("other") and _is_generated_other(choice):
+        return wording["other"]
+    return form.text(choice.label, lang) or choice.name
+
+
+def _question_label(node: Node, label: str, wording: Wording | None) -> str:
+    """A question's label as shown back (`label`, its text in the member's language): pyxform's "Specify
+    other." in the adapter's words when it gives them; the question's name when it has no label."""
+    if wording and wording.get("specify_other") and _is_specify_other(node):
+        return wording["specify_other"]
+    return label or node.name
 
 
 def _form_parts(form: Form) -> tuple[int, dict[str, int]]:
@@ -1132,9 +1154,14 @@ def submit(form: Form, given: StateLike, now: datetime.datetime | None = None) -
 
 @_bounded
 def review(
-    form: Form, given: StateLike, lang: str | None = None, now: datetime.datetime | None = None
+    form: Form,
+    given: StateLike,
+    lang: str | None = None,
+    now: datetime.datetime | None = None,
+    wording: Wording | None = None,
 ) -> list[dict[str, Any]]:
-    """List the answered questions with their labels and values as the user reads them."""
+    """List the answered questions with their labels and values as the user reads them (pyxform's Other and
+    "Specify other." in `wording`)."""
     now = _clock(now)
     state: dict[str, Any] = _copy_state(given)
     lang = state["lang"] = _lang(state, lang)  # jr:choice-name() labels follow it
@@ -1149,10 +1176,11 @@ def review(
                 "question": step.node.name,
                 "path": step.path,
                 "section": _section(form, step.path, instance, lang),
-                "label": _interpolate(form, form.text(step.node.label, lang), instance, step.path) or step.node.name,
-                "specify_other": _is_specify_other(step.node),  # its English label for the adapter to word
+                "label": _question_label(
+                    step.node, _interpolate(form, form.text(step.node.label, lang), instance, step.path), wording
+                ),
                 "value": value,
-                "display": display_value(form, step.node, value, lang),
+                "display": display_value(form, step.node, value, lang, wording),
             }
         )
     return items

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.i18n.survey_errors import explain
-from bot.i18n.survey_words import synonyms, worded_prompt
+from bot.i18n.survey_words import synonyms, worded_prompt, wording
 from bot.survey import engine
 from bot.survey.cli import check_form, dry_run, run_answers
 from bot.survey.form import Form, FormError
@@ -263,6 +263,22 @@ def test_typed_words_for_the_engines_own_choices_come_from_the_adapter(form):
     specify = engine.current_prompt(other, chosen.state)
     assert (specify.label, specify.specify_other) == ("Specify other.", True)
     assert worded_prompt(specify, French().gettext).label == "Précisez."
+
+
+def test_pyxform_other_is_shown_back_in_the_adapters_words():
+    """An answer of pyxform's generated Other and its "Specify other." question, shown back (the review,
+    /mydata), take the adapter's words; without them, pyxform's English (the engine imports no catalog)."""
+    other = load_form(CONFORMANCE / "specify_other.xlsx")
+    state = answer_all(other, engine.start(other, "en"), ["other", "prefer not to say"])
+    words = wording(French().gettext)
+    shown = [(item["label"], item["display"]) for item in engine.review(other, state, "en", wording=words)]
+    assert shown == [("What sex are you?", "Autre"), ("Précisez.", "prefer not to say")]
+    assert [(item["label"], item["display"]) for item in engine.review(other, state, "en")][1:] == [
+        ("Specify other.", "prefer not to say")
+    ]
+    assert engine.describe_answer(other, "sex", "other", "en", words) == ("", "What sex are you?", "Autre")
+    assert engine.describe_answer(other, "sex_other", "x", "en", words) == ("", "Précisez.", "x")
+    assert engine.describe_answer(other, "sex", "other", "en")[2] == "Other"
 
 
 def test_unsupported_questions_are_listed_and_skipped(tmp_path):
