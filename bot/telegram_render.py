@@ -36,6 +36,9 @@ from bot.lookup.views import (
     land_use_label,
     land_use_text,
     legal_status_label,
+    own_conditions,
+    own_land_use,
+    own_value_type,
     page_count,
     paged_records,
     pollutant_label,
@@ -43,6 +46,7 @@ from bot.lookup.views import (
     public_wording,
     public_year,
     result_data,
+    source_text,
     targets_label,
     texture_label,
     tier_label,
@@ -147,7 +151,7 @@ def _record_block(
     if record.pollutant_id != result.pollutant:
         lines.append(_fill(_("Substance: {pollutant}"), pollutant=pollutant_name(record.pollutant_id, locale)))
     lines.append(_fill(_("Land use: {land_use}"), land_use=land_use_text(record.land_use, tr)))
-    wording = join_items([record.value_type_original, public_wording(record.land_use_original)], locale)
+    wording = join_items([own_value_type(record), own_land_use(record)], locale)
     if wording:
         lines.append(_source_words(wording, tr))
     tier = tier_label(record.tier, tr)
@@ -165,7 +169,7 @@ def _record_block(
         lines.append(_fill(_("Organic carbon: {band}"), band=record.organic_carbon))
     if record.extraction:
         lines.append(_fill(_("Extraction: {method}"), method=extraction_label(record.extraction, tr)))
-    conditions = public_wording(record.conditions)
+    conditions = own_conditions(record)
     if conditions:
         lines.append(
             _fill(_("Conditions, as written in the source (not translated): {conditions}"), conditions=conditions)
@@ -176,7 +180,7 @@ def _record_block(
         lines.append(
             _fill(_("Instrument: {instrument} ({year})"), instrument=instrument, year=public_year(record) or "?")
         )
-    lines.append(_fill(_("Source: {source}"), source=record.source))
+    lines.append(_fill(_("Source: {source}"), source=source_text(record, tr, locale)))
     return "\n".join(lines)
 
 
@@ -190,14 +194,14 @@ def _source_words(wording: str, tr: Translations) -> Html:
     )
 
 
-def _status_block(record: ThresholdRecord, tr: Translations) -> str:
+def _status_block(record: ThresholdRecord, tr: Translations, locale: str) -> str:
     """A country's recorded status: its kind in the reader's words, then the source's own, marked untranslated."""
     _ = tr.gettext
     lines = [_fill(_("Recorded status: {status}"), status=value_type_label(record.value_type, tr))]
     wording = public_wording(record.value_type_original)
     if wording:
         lines.append(_source_words(wording, tr))
-    conditions = public_wording(record.conditions)
+    conditions = own_conditions(record)
     if conditions:
         lines.append(
             _fill(_("Details, as written in the source (not translated): {conditions}"), conditions=conditions)
@@ -207,7 +211,7 @@ def _status_block(record: ThresholdRecord, tr: Translations) -> str:
         lines.append(
             _fill(_("Reference: {instrument} ({year})"), instrument=instrument, year=public_year(record) or "?")
         )
-    lines.append(_fill(_("Source: {source}"), source=record.source))
+    lines.append(_fill(_("Source: {source}"), source=source_text(record, tr, locale)))
     return "\n".join(lines)
 
 
@@ -552,7 +556,7 @@ def render_text(result: LookupResult, tr: Translations, locale: str, page: int =
             blocks.append(Html(f"<b>{no_value}</b>"))
         else:
             blocks.append(_not_surveyed(country, tr))
-        blocks.extend(_status_block(record, tr) for record in result.country_status)
+        blocks.extend(_status_block(record, tr, locale) for record in result.country_status)
         if result.query.asks_safety:
             blocks.append("\n".join(_measured_lines(result, [], tr, locale)))
     elif result.kind == RESULT_COMPARISON:
@@ -694,7 +698,7 @@ def _overview_block(result: LookupResult, tr: Translations, locale: str) -> str:
             Html(Html("<b>") + _fill(_("No national value recorded for {country}."), country=country) + Html("</b>"))
         )
     blocks = ["\n".join(lines)]
-    blocks.extend(_status_block(record, tr) for record in result.country_status)
+    blocks.extend(_status_block(record, tr, locale) for record in result.country_status)
     return "\n\n".join(blocks)
 
 

@@ -310,8 +310,9 @@ async def test_the_card_reads_in_the_coordinators_language(harness, user_id):
     french = sent(await harness.send(harness.user(COORDINATOR, language="fr", name="Coco"), "/review"))[0]
     assert value.instrument in french
     assert "Pays\u202f: Bhoutan (BT)" in french
-    assert "Polluant\u202f: plomb (indiqué comme «\u202flead\u202f»)" in french
-    assert "Usage des sols\u202f: sols agricoles (indiqué comme «\u202fagricultural\u202f»)" in french
+    # Chosen from the survey's lists, not typed: said in French only, never quoted in the survey's English.
+    assert "\nPolluant\u202f: plomb\n" in french and "\nUsage des sols\u202f: sols agricoles\n" in french
+    assert "lead" not in french and "agricultural" not in french
     assert "statut juridique\u202f: juridiquement contraignant" in french and "binding (" not in french
     assert "0,8 mg/kg dw" in french and "0.8 mg/kg dw" not in french
     others = french.split("même usage des sols\u202f: ", 1)[1].split(" mg/kg", 1)[0]
@@ -325,6 +326,31 @@ async def test_the_card_reads_in_the_coordinators_language(harness, user_id):
     assert "الوضع القانوني: \u2068ملزم قانونًا\u2069" in arabic
     assert "binding (" not in arabic
     await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="ok").pack())
+
+
+async def test_the_card_quotes_what_the_respondent_typed_and_words_the_source(harness, user_id):
+    """A pollutant and land use typed as "other" are quoted as typed; the source is the survey's, in French."""
+    await member(harness, user_id)
+    value = await reported_key_value(
+        harness,
+        user_id,
+        {
+            "pollutant": "other",
+            "pollutant_other": "Pentachlorophénol",
+            "val_land_use": "other",
+            "val_land_use_other": "jardins familiaux",
+            "val_form": "single",
+            "value": "0.8",
+        },
+        instr_authority="Ministère de l’Environnement",
+    )
+    french = sent(await harness.send(harness.user(COORDINATOR, language="fr", name="Coco"), "/review"))[0]
+    assert "(indiqué comme «\u202fPentachlorophénol\u202f»)" in french
+    assert "(indiqué comme «\u202fjardins familiaux\u202f»)" in french
+    assert "Source\u202f: Enquête de l’INSOP sur les valeurs seuils, réponse pour Bhoutan, envoyée le " in french
+    assert "\u202f; texte émis par Ministère de l’Environnement" in french and "INSOP threshold survey" not in french
+    await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="no").pack())
+    await harness.send(coordinator(harness), "test over")
 
 
 async def test_the_coordinator_corrects_the_value_itself(harness, user_id):

@@ -238,3 +238,27 @@ def test_lookup_json_lists_are_capped(count):
     assert payload["results_total"] == count
     assert payload["truncated"] is (count > JSON_RECORDS_CAP)
     json.dumps(payload, allow_nan=False)
+
+
+def test_export_writes_a_survey_values_source_as_its_stored_code_and_imports_it_back():
+    """`data export` (and /download/thresholds.csv) gives a survey value's source as the stored code (README, `data
+    export`): not an English sentence, and read back unchanged, so the file imports as the same row."""
+    from datetime import datetime
+
+    from bot.lookup.records import iter_thresholds
+    from bot.lookup.survey_entries import SurveySource, records_from_submission, survey_source
+    from bot.services.thresholds import export_table
+    from tests.lookup.test_survey_wording import AUTHORITY, LINK, instrument_submission
+
+    records, _problems = records_from_submission(instrument_submission(), "KE", "Kenya", datetime(2026, 11, 30), 7)
+    columns, cells = export_table([record.to_dict() for record in records])
+    assert cells[0]["source_url_or_path"] == (
+        f'insop-survey:{{"country":"KE","submitted":"2026-11-30","authority":"{AUTHORITY}","link":"{LINK}"}}'
+    )
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(cells)
+    read_back = list(iter_thresholds(io.StringIO(buffer.getvalue())))
+    assert [record.source for record in read_back] == [record.source for record in records]
+    assert survey_source(read_back[0].source) == SurveySource(datetime(2026, 11, 30).date(), AUTHORITY, LINK)

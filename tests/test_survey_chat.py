@@ -350,7 +350,8 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
     assert [
         (row.pollutant_id, row.value, row.land_use, row.review_status, row.origin, row.jurisdiction) for row in rows
     ] == [("cadmium", 0.8, "agricultural", "pending", "survey", "KE")]
-    assert "answer for Kenya" in rows[0].source
+    # Stored as a code, worded in each reader's language when shown (tests/lookup/test_survey_wording.py).
+    assert rows[0].source.startswith('insop-survey:{"country":"KE","submitted":')
     # The review card reads what was typed for it inside its instrument ("0,8", before any reading of it).
     from bot.services.coordination import review_item
 
@@ -360,6 +361,36 @@ async def test_submitted_values_wait_for_review_and_stay_out_of_lookups(harness,
     await harness.onboard(user, "Kenya", "INSOP member")
     calls = await harness.send(user, "cadmium agricultural Kenya")
     assert "No national value recorded for Kenya" in "\n".join(harness.texts(calls))
+
+
+async def test_an_approved_value_reads_in_the_readers_language_on_review_and_in_lookups(harness, walked, user_id):
+    """What the bot writes about a survey value (its source: the survey, the country, the date) is worded in each
+    reader's language, on the coordinator's card and in a member's lookup; the authority stays as typed."""
+    from bot.callbacks import CoordReview
+    from storage.models import Threshold
+
+    async with harness.storage.sessionmaker() as session:
+        [row] = list(await session.scalars(select(Threshold).where(Threshold.submission_id == walked.id)))
+    day = walked.submitted_at.day
+    coordinator = harness.user(900, language="fr", name="Coco")
+    await harness.send(coordinator, "/start")
+    card = "\n".join(harness.texts(await harness.send(coordinator, "/review")))
+    assert "Source\u202f: Enquête de l’INSOP sur les valeurs seuils, réponse pour Kenya, envoyée le " in card
+    assert "texte émis par Ministry of Environment" in card and "INSOP threshold survey" not in card
+    await harness.press(coordinator, data=CoordReview(tid=row.id, action="ok").pack())
+
+    for language, worded in (
+        ("fr", f"Source\u202f: Enquête de l’INSOP sur les valeurs seuils, réponse pour Kenya, envoyée le {day} "),
+        ("zh", "来源：INSOP 阈值调查，肯尼亚的答复，提交于"),
+    ):
+        reader = harness.user(user_id + len(language) * 1000 + ord(language[0]), language=language)
+        await harness.onboard(reader, "Kenya" if language == "fr" else "肯尼亚", "INSOP")
+        await harness.send(reader, "cadmium Kenya")
+        reply = "\n".join(harness.texts(await harness.press(reader, "Détails" if language == "fr" else "详情")))
+        assert worded in reply, reply
+        assert "Ministry of Environment" in reply  # typed by the respondent: as typed
+        for english in ("INSOP threshold survey", "answer for", "submitted", "issued by", "survey answer"):
+            assert english not in reply, (language, english)
 
 
 async def test_a_new_form_version_keeps_old_drafts_answerable(harness, user_id):

@@ -501,3 +501,36 @@ async def test_a_request_too_long_to_read_gets_the_sites_error_page(settings, st
     assert "echo-me" not in page and "xxxx" not in page and "yyyy" not in page and "Got more than" not in page
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert len(page) < 5000  # the short error page, nothing else
+
+
+async def test_an_approved_survey_value_reads_in_the_visitors_language(client, storage):
+    """The bot's own words about a survey-reported value (its source, kind, land use, "must not be detected") are
+    French on a French page; the authority, link and instrument stay as the respondent typed them."""
+    from datetime import datetime
+
+    from bot.lookup.survey_entries import records_from_submission
+    from storage.repositories.thresholds import ThresholdRepository
+    from tests.lookup.test_survey_wording import AUTHORITY, LINK, instrument_submission
+
+    records, problems = records_from_submission(instrument_submission(), "KE", "Kenya", datetime(2026, 11, 30), 7)
+    assert problems == []
+    async with storage.sessionmaker() as session, session.begin():
+        await ThresholdRepository(session).add_records([record.to_dict() for record in records], origin="survey")
+    french = "Enquête de l’INSOP sur les valeurs seuils, réponse pour Kenya, envoyée le 30 novembre 2026"
+    for path in ("/country/KE?lang=fr", "/?q=cadmium+Kenya&lang=fr"):
+        page = await _page(client, path)
+        for english in (
+            "INSOP threshold survey",
+            "answer for",
+            "issued by",
+            "survey answer",
+            "must not be detected",
+            "precautionary value",
+            "agricultural (arable land)",
+        ):
+            assert english not in page, (path, english)
+        assert f"{french}\u202f; texte émis par {AUTHORITY}" in page, path
+        assert f'<a href="{LINK}" rel="noopener noreferrer">{LINK}</a>' in page, path
+        assert "Soil Quality Regulations (LN 12/2020)" in page, path
+    # The country page lists values with a number; the answer to a question gives the "not detected" one too.
+    assert "<bdi>ne doit pas être détecté</bdi>" in page

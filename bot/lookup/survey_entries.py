@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from bot.limits import cluster_boundary
@@ -85,9 +88,6 @@ def records_from_submission(
         land_use = str(entry.get("threshold_land_use") or "")
         if land_use == OTHER_LAND_USE:
             land_use = str(data.get("land_uses_other") or "").strip() or OTHER_LAND_USE
-        source = (
-            f"INSOP threshold survey: answer of the focal point of {country_name}, submitted {submitted_at:%Y-%m-%d}"
-        )
         row = {
             "country_iso2": country,
             "country": country_name,
@@ -103,7 +103,7 @@ def records_from_submission(
             "legal_status": legal_status,
             "instrument": str(entry.get("instrument") or ""),
             "year": str(entry.get("year") or ""),
-            "source_url_or_path": f"{source}; {link}" if link else source,
+            "source_url_or_path": survey_source_code(country, submitted_at, link=str(link)),
         }
         try:
             records.append(fit_record(_normalize_keeping_land_use(row, position), widths or {}))
@@ -191,10 +191,11 @@ def _instrument_records(
         level = "national (survey answer)"
         if instrument.get("instr_level") == "subnational":
             level = f"subnational ({instrument.get('instr_area') or 'area not stated'}; survey answer)"
-        link = str(instrument.get("instr_link") or "")
-        source = (
-            f"INSOP threshold survey: answer for {country_name}, submitted {submitted_at:%Y-%m-%d}; "
-            f"issued by {instrument.get('instr_authority') or 'not stated'}"
+        source = survey_source_code(
+            country,
+            submitted_at,
+            authority=str(instrument.get("instr_authority") or ""),
+            link=str(instrument.get("instr_link") or ""),
         )
         # Unit, basis, target, tier, the values' name and form are asked once per instrument (the last three since
         # 2026113004); per value only where they differ ("varies"). A value's own answer wins.
@@ -239,7 +240,7 @@ def _instrument_records(
                 "legal_status": status,
                 "instrument": f"{title} ({number})" if number else title,
                 "year": str(instrument.get("instr_year") or ""),
-                "source_url_or_path": f"{source}; {link}" if link else source,
+                "source_url_or_path": source,
             }
             try:
                 record = _normalize_keeping_unit(row, position)
@@ -283,6 +284,138 @@ def document_value_name(value_type: str) -> str:
     is only the survey's own wording for the tier (no name was given)."""
     name = (value_type or "").strip()
     return "" if name in _VALUE_TYPES.values() else name
+
+
+# Where a survey-reported value comes from, stored as a code rather than a sentence: "insop-survey:" and a JSON
+# object of the ISO code of the country answered for, the submission's date (ISO 8601) and, when the respondent
+# gave them, the issuing authority and a link, as typed. The bot words it in the reader's language when it shows
+# it (bot.lookup.views.source_text); `data export` writes it as stored, so the file imports again unchanged.
+SURVEY_SOURCE_PREFIX = "insop-survey:"
+# Rows approved before the code existed store an English sentence: "INSOP threshold survey: answer of the focal
+# point of Kenya, submitted 2026-11-30[; <link>]" (first form) or "INSOP threshold survey: answer for Kenya,
+# submitted 2026-11-30; issued by <authority or "not stated">[; <link>]" (since 2026113001). Read as the code is.
+_OLD_SURVEY_SOURCE = re.compile(
+    r"INSOP threshold survey: answer (?:of the focal point of|for) .*?"
+    r"(?:, submitted (?P<date>\d{4}-\d{2}-\d{2}))?(?:; (?P<rest>.*))?",
+    re.DOTALL,
+)
+_OLD_NOT_STATED = "not stated"
+# A last "; ..." clause of an old sentence that is a link rather than part of the authority's name.
+_LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S*", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveySource:
+    """Where a survey-reported value comes from: the submission's date, and the authority and link as typed."""
+
+    submitted: date | None
+    authority: str = ""
+    link: str = ""
+
+
+def survey_source_code(country: str, submitted_at: datetime, authority: str = "", link: str = "") -> str:
+    """The stored source of a value reported in the survey (see SURVEY_SOURCE_PREFIX)."""
+    fields = {"country": country, "submitted": submitted_at.date().isoformat(), "authority": authority, "link": link}
+    code = {name: value.strip() for name, value in fields.items() if value and value.strip()}
+    return SURVEY_SOURCE_PREFIX + json.dumps(code, ensure_ascii=False, separators=(",", ":"))
+
+
+def survey_source(source: str) -> SurveySource | None:
+    """The survey answer a stored source names (the code, or the English sentence of rows stored before it);
+    None for any other source, a document's reference, which is shown as written."""
+    if not source.startswith((SURVEY_SOURCE_PREFIX, "INSOP threshold survey: ")):
+        return None
+    return _survey_source(source)
+
+
+@lru_cache(maxsize=4096)
+def _survey_source(source: str) -> SurveySource | None:
+    if source.startswith(SURVEY_SOURCE_PREFIX):
+        try:
+            code = json.loads(source[len(SURVEY_SOURCE_PREFIX) :])
+        except ValueError:
+            return None
+        if not isinstance(code, dict):
+            return None
+        return SurveySource(
+            _iso_date(code.get("submitted")), str(code.get("authority") or ""), str(code.get("link") or "")
+        )
+    match = _OLD_SURVEY_SOURCE.fullmatch(source)
+    if match is None:
+        return None
+    rest, authority, link = (match.group("rest") or "").strip(), "", ""
+    if rest.startswith("issued by "):
+        authority, _separator, last = rest.removeprefix("issued by ").rpartition("; ")
+        if not (authority and _LINK.fullmatch(last.strip())):
+            authority, last = f"{authority}; {last}" if authority else last, ""
+        link = last.strip()
+        authority = "" if authority.strip() == _OLD_NOT_STATED else authority.strip()
+    else:
+        link = rest
+    return SurveySource(_iso_date(match.group("date")), authority, link)
+
+
+def _iso_date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+# The first form's choice names, stored as the value type and land use of a value: the survey's words, not the
+# respondent's (since 2026113001 the survey's words are _VALUE_TYPES and _LAND_USES).
+_FIRST_FORM_VALUE_TYPES = frozenset({"screening", "guideline", "intervention", "limit", "background"})
+_FIRST_FORM_LAND_USES = frozenset({"agricultural", "residential", "commercial", "industrial", "all"})
+_PH_CLAUSE = re.compile(r"pH\s*(?:[<>≤≥]=?)?\s*\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?", re.IGNORECASE)
+
+
+def typed_value_type(record: ThresholdRecord) -> str:
+    """A survey value's name in the document as the respondent typed it; "" when the survey named its kind."""
+    name = document_value_name(record.value_type_original)
+    return "" if name in _FIRST_FORM_VALUE_TYPES else name
+
+
+def typed_pollutant(record: ThresholdRecord) -> str:
+    """A survey value's pollutant as the respondent typed it ("other"); "" when it was one of the survey's choices."""
+    from bot.lookup.pollutants import POLLUTANTS_BY_ID
+
+    text = record.pollutant_original.strip()
+    known = POLLUTANTS_BY_ID.get(record.pollutant_id)
+    if known is None:  # a pollutant the survey does not list: typed
+        return text
+    return "" if text.casefold() in {known.name_en.casefold(), known.id, _DDT_SUM.casefold()} else text
+
+
+def typed_land_use(record: ThresholdRecord) -> str:
+    """A survey value's land use as the respondent typed it ("other"); "" when it was one of the survey's choices."""
+    text = record.land_use_original.strip()
+    choices = (*_LAND_USES.values(), *_FIRST_FORM_LAND_USES, OTHER_LAND_USE)
+    return "" if text in choices else text
+
+
+def is_not_detected(record: ThresholdRecord) -> bool:
+    """Whether a survey value is "must not be detected": it has no number."""
+    return (
+        record.value is None
+        and record.value_min is None
+        and any(clause.strip().lower() == NOT_DETECTED for clause in record.conditions.split(";"))
+    )
+
+
+def typed_conditions(record: ThresholdRecord) -> str:
+    """A survey value's conditions as the respondent typed them: without the clauses the survey wrote from its
+    choices (the pH band, shown in the reader's words, and "must not be detected")."""
+    not_detected = is_not_detected(record)
+    clauses = []
+    for clause in (part.strip() for part in record.conditions.split(";")):
+        if not clause:
+            continue
+        if record.has_ph_band and _PH_CLAUSE.fullmatch(clause):
+            continue
+        if not_detected and clause.lower() == NOT_DETECTED:
+            continue
+        clauses.append(clause)
+    return "; ".join(clauses)
 
 
 def value_question(data: dict[str, Any], position: int | None) -> str | None:

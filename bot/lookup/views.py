@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.countries import country_name
@@ -26,6 +27,13 @@ from bot.lookup.index import (
 )
 from bot.lookup.pollutants import POLLUTANTS_BY_ID, display_name
 from bot.lookup.records import NORMALIZED_UNIT, ThresholdRecord
+from bot.lookup.survey_entries import (
+    is_not_detected,
+    survey_source,
+    typed_conditions,
+    typed_land_use,
+    typed_value_type,
+)
 
 # A country's values for one pollutant are shown this many per message; a "More" button pages on.
 RECORDS_PER_PAGE = 5
@@ -95,6 +103,8 @@ def unit_label(unit: str) -> str:
 def amount_text(record: ThresholdRecord, tr: Translations, locale: str) -> str:
     """The value or range with its unit, as plain text ("0.3 mg/kg")."""
     _ = tr.gettext
+    if record.value is None and record.value_min is None and survey_source(record.source) and is_not_detected(record):
+        return _("must not be detected")
     if record.unit and record.unit != NORMALIZED_UNIT:
         # Toxic equivalents keep their own unit: never converted to mg/kg.
         if record.value is not None:
@@ -278,6 +288,58 @@ def public_wording(text: str) -> str:
     return "; ".join(clause for clause in clauses if clause and not _is_remark(clause)).strip(" ,;")
 
 
+def source_text(record: ThresholdRecord, tr: Translations, locale: str, with_link: bool = True) -> str:
+    """Where a value comes from: a survey answer worded in the reader's language (country, date; the authority and
+    link as the respondent typed them), any other source as written. `with_link=False` leaves out a survey
+    answer's link, for a page that links it itself (`source_link`)."""
+    survey = survey_source(record.source)
+    if survey is None:
+        return record.source
+    _ = tr.gettext
+    country = jurisdiction_label(record.jurisdiction, locale) or record.jurisdiction_name
+    submitted = format_date(survey.submitted, "long", locale=_babel_locale(locale)) if survey.submitted else ""
+    if submitted and survey.authority:
+        text = _("INSOP threshold survey, answer for {country}, submitted {date}; issued by {authority}").format(
+            country=country, date=submitted, authority=survey.authority
+        )
+    elif submitted:
+        text = _("INSOP threshold survey, answer for {country}, submitted {date}").format(
+            country=country, date=submitted
+        )
+    elif survey.authority:
+        text = _("INSOP threshold survey, answer for {country}; issued by {authority}").format(
+            country=country, authority=survey.authority
+        )
+    else:
+        text = _("INSOP threshold survey, answer for {country}").format(country=country)
+    if survey.link and (with_link or not source_link(record)):
+        text = _("{source}; {link}").format(source=text, link=survey.link)
+    return text
+
+
+def source_link(record: ThresholdRecord) -> str:
+    """The web address a value's source gives (a survey answer's link, or a source that is one), else ""."""
+    survey = survey_source(record.source)
+    link = survey.link if survey else record.source
+    return link if link.startswith(("http://", "https://")) else ""
+
+
+def own_value_type(record: ThresholdRecord) -> str:
+    """The value type in the source's own words; for a survey answer, only a name the respondent typed."""
+    return typed_value_type(record) if survey_source(record.source) else record.value_type_original
+
+
+def own_land_use(record: ThresholdRecord) -> str:
+    """The land use in the source's own words, without reviewer's remarks; for a survey answer, only typed words."""
+    return typed_land_use(record) if survey_source(record.source) else public_wording(record.land_use_original)
+
+
+def own_conditions(record: ThresholdRecord) -> str:
+    """The conditions in the source's own words (a survey answer's pH band and "must not be detected" are the
+    survey's words, said elsewhere in the reader's language)."""
+    return typed_conditions(record) if survey_source(record.source) else public_wording(record.conditions)
+
+
 def public_year(record: ThresholdRecord) -> str:
     """The instrument's year as a plain year ("2007 (amended to >=2013)" -> "2007"); the full wording stays in exports."""
     return str(record.year) if record.year else ""
@@ -338,6 +400,9 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
         "year": record.year,
         "year_original": record.year_original,
         "source": record.source,
+        # A survey answer's source as data (the `source` above is its stored code, or the English sentence of a
+        # value approved before the code existed): the submission's date and the authority and link as typed.
+        "survey_source": _survey_source_json(record),
         # Added with tiers (issue 13); the remark on where a value was read is never given here.
         "tier": record.tier or None,
         "target": list(record.targets),
@@ -348,6 +413,17 @@ def _record_json(record: ThresholdRecord, locale: str, **extra: Any) -> dict[str
     }
     item.update(extra)
     return item
+
+
+def _survey_source_json(record: ThresholdRecord) -> dict[str, Any] | None:
+    survey = survey_source(record.source)
+    if survey is None:
+        return None
+    return {
+        "submitted": survey.submitted.isoformat() if survey.submitted else None,
+        "authority": survey.authority or None,
+        "link": survey.link or None,
+    }
 
 
 def result_data(result: LookupResult, tr: Translations, locale: str) -> dict[str, Any]:
@@ -438,7 +514,7 @@ def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[
         texture_label(record.soil_texture, tr) if record.soil_texture else "",
         record.organic_carbon or "",
         extraction_label(record.extraction, tr) if record.extraction else "",
-        public_wording(record.conditions),
+        own_conditions(record),
     ]
     return {
         "country": record.jurisdiction,
@@ -447,10 +523,10 @@ def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[
         "pollutant": title_case(pollutant_name(record.pollutant_id, locale)),
         "amount": amount_text(record, tr, locale),
         "value_type": value_type_label(record.value_type, tr),
-        "value_type_original": record.value_type_original,
+        "value_type_original": own_value_type(record),
         "land_use": record.land_use,
         "land_use_label": land_use_text(record.land_use, tr),
-        "land_use_original": public_wording(record.land_use_original),
+        "land_use_original": own_land_use(record),
         "tier": record.tier or "",
         "tier_label": tier_short_label(record.tier, tr),
         "tier_text": tier_label(record.tier, tr),
@@ -459,6 +535,7 @@ def record_view(record: ThresholdRecord, tr: Translations, locale: str) -> dict[
         "legal_status": legal_status_label(record.legal_status, tr),
         "instrument": public_wording(record.instrument),
         "year": public_year(record),
-        "source": record.source,
+        "source": source_text(record, tr, locale, with_link=False),
+        "source_link": source_link(record),
         "status": record.value_type_original if record.kind != "value" else "",
     }

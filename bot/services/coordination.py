@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.countries import FAO_MEMBERS
 from bot.heavy import HeavyWork
 from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, ThresholdRecord, normalize_row
-from bot.lookup.survey_entries import NOT_DETECTED, document_value_name, value_question
+from bot.lookup.survey_entries import NOT_DETECTED, typed_value_type, value_question
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.regions import load_regions
@@ -400,7 +400,7 @@ class ReportedValue:
     @property
     def document_name(self) -> str:
         """The value's name in the document ("Prüfwert"), when the respondent gave one."""
-        return document_value_name(self.value_type_original)
+        return typed_value_type(self.record)
 
 
 @dataclass

@@ -23,14 +23,16 @@ from bot.handlers.coordinator.common import CoordinatorStates, Tr, fit, format_m
 from bot.handlers.documents import document_line
 from bot.handlers.survey import tell_submitter
 from bot.keyboards import review_again_keyboard, review_corrections_keyboard, review_keyboard, with_document_buttons
-from bot.lookup.survey_entries import NOT_DETECTED
+from bot.lookup.survey_entries import typed_land_use, typed_pollutant
 from bot.lookup.views import (
     extraction_label,
     format_ph_band,
     jurisdiction_label,
     land_use_text,
     legal_status_label,
+    own_conditions,
     pollutant_name,
+    source_text,
     targets_label,
     texture_label,
     tier_label,
@@ -63,14 +65,18 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
                 country=fit(country_name(submitted_from, lang) if submitted_from else "—"),
             )
         )
+    # "Reported as" quotes what the respondent typed; a choice of the survey is said in the reader's words only.
+    pollutant = fit(pollutant_name(row.record.pollutant_id, lang) or row.pollutant_name)
+    typed = typed_pollutant(row.record)
+    land_use = fit(land_use_text(row.land_use, Tr()))
+    typed_place = typed_land_use(row.record)
     lines += [
-        _("Pollutant: {name} (reported as “{original}”)").format(
-            name=fit(pollutant_name(row.record.pollutant_id, lang) or row.pollutant_name),
-            original=fit(row.pollutant_original),
-        ),
-        _("Land use: {name} (reported as “{original}”)").format(
-            name=fit(land_use_text(row.land_use, Tr())), original=fit(row.land_use_original)
-        ),
+        _("Pollutant: {name} (reported as “{original}”)").format(name=pollutant, original=fit(typed))
+        if typed
+        else _("Pollutant: {name}").format(name=pollutant),
+        _("Land use: {name} (reported as “{original}”)").format(name=land_use, original=fit(typed_place))
+        if typed_place
+        else _("Land use: {land_use}").format(land_use=land_use),
         _value_line(item, lang),
         *_meaning_lines(row, lang),
     ]
@@ -98,7 +104,7 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
         _("Instrument: {instrument} ({year})").format(
             instrument=fit(row.instrument or "—", 400), year=fit(row.year_original or "—", 64)
         ),
-        _("Source: {source}").format(source=fit(row.source, 400)),
+        _("Source: {source}").format(source=fit(source_text(row.record, Tr(), lang), 400)),
     ]
     # The documents feature adds the submission's attached files here.
     lines.extend(fit(document, 200) for document in item.documents[:5])
@@ -140,29 +146,12 @@ def _meaning_lines(row: coordination.ReportedValue, lang: str) -> list[str]:
         lines.append(_("Organic carbon: {band}").format(band=fit(record.organic_carbon)))
     if record.extraction:
         lines.append(_("Extraction: {method}").format(method=fit(extraction_label(record.extraction, tr))))
-    conditions = _other_conditions(row)
+    conditions = own_conditions(record)
     if conditions:
         lines.append(
             _("Conditions, as written in the source (not translated): {conditions}").format(conditions=fit(conditions))
         )
     return lines
-
-
-_PH_CLAUSE = re.compile(r"pH\s*(?:[<>≤≥]=?)?\s*\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?", re.IGNORECASE)
-
-
-def _other_conditions(row: coordination.ReportedValue) -> str:
-    """The stored conditions without the clauses the card already says (the pH band, "must not be detected")."""
-    clauses = []
-    for clause in (part.strip() for part in row.record.conditions.split(";")):
-        if not clause:
-            continue
-        if row.record.has_ph_band and _PH_CLAUSE.fullmatch(clause):
-            continue
-        if row.not_detected and clause.lower() == NOT_DETECTED:
-            continue
-        clauses.append(clause)
-    return "; ".join(clauses)
 
 
 def _submitter_role(role: str | None) -> str:
