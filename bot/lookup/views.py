@@ -240,6 +240,8 @@ def land_use_text(land_use: str, tr: Translations) -> str:
         "industrial": _("industrial land"),
         "all": _("all land uses"),
         "construction": _("construction land"),
+        # A survey answer's land use outside the form's list, when the respondent typed no words for it.
+        "other": _("other land use"),
     }
     return labels.get(land_use, land_use)
 

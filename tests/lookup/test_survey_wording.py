@@ -180,3 +180,20 @@ def test_the_web_rows_and_the_json_word_the_survey_source(survey_records, vocabu
     [first, *_rest] = result_data(result, catalogs["fr"], "fr")["results"]
     assert first["source"] == survey_records[0].source  # the stored code, as exported
     assert first["survey_source"] == {"submitted": "2026-11-30", "authority": AUTHORITY, "link": LINK}
+
+
+@pytest.mark.parametrize(
+    ("language", "worded"),
+    [
+        ("fr", "autre usage des sols"),
+        ("es", "otro uso del suelo"),
+        ("ru", "другое землепользование"),
+        ("zh", "其他土地用途"),
+        ("ar", "استخدام آخر للأراضي"),
+    ],
+)
+def test_a_land_use_outside_the_list_with_no_words_typed_is_worded(catalogs, language, worded):
+    """A survey answer's land use "other" with nothing typed: the reader's words, not the stored code."""
+    from bot.lookup.views import land_use_text
+
+    assert land_use_text("other", catalogs[language]) == worded
