@@ -847,15 +847,19 @@ def build_vocabulary(all_locales: bool = True) -> Vocabulary:
     return vocabulary
 
 
-def cached_vocabulary(directory: Path | None = None) -> Vocabulary:
-    """The full vocabulary (every CLDR locale), read from its cache file in `directory` (this package's
-    `__pycache__`) when one was written from the same sources, Babel and interpreter; else built and cached.
+def cached_vocabulary(directory: Path | None = None, write: bool | None = None) -> Vocabulary:
+    """The full vocabulary (every CLDR locale), read from its cache file in `directory` when one was written from
+    the same sources, Babel and interpreter; else built, and cached when `write`.
 
-    The file's name carries a digest of what the vocabulary is built from, so a change to any of it is a new
-    file (the old one is removed). A directory that cannot be written (a read-only install) only means the
-    vocabulary is built in each process, as before; a damaged file is built again and replaced.
+    It is kept as Python keeps bytecode: in this package's `__pycache__` (under `PYTHONPYCACHEPREFIX` where the
+    package's bytecode goes), read wherever it is found, written unless Python writes no bytecode
+    (`PYTHONDONTWRITEBYTECODE`, the default of `write`). The file's name carries a digest of what the vocabulary
+    is built from, so a change to any of it is a new file (the old one is removed). A directory that cannot be
+    written (a read-only install) only means the vocabulary is built in each process, as before; a damaged file
+    is built again and replaced.
     """
-    directory = directory or Path(__file__).with_name("__pycache__")
+    directory = directory or _cache_directory()
+    write = not sys.dont_write_bytecode if write is None else write
     path = directory / f"vocabulary.{_cache_key()}.marshal"
     try:
         with path.open("rb") as file:
@@ -863,13 +867,23 @@ def cached_vocabulary(directory: Path | None = None) -> Vocabulary:
         if not isinstance(loaded, dict) or {name: type(value) for name, value in loaded.items()} != _FIELD_TYPES:
             raise ValueError("not a vocabulary")
         return Vocabulary(**loaded)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except (OSError, EOFError, ValueError, TypeError) as error:
         log.warning("building the vocabulary again: its cache file could not be read (%s)", type(error).__name__)
     vocabulary = build_vocabulary(all_locales=True)
-    _write_cache(path, vocabulary)
+    if write:
+        _write_cache(path, vocabulary)
     return vocabulary
+
+
+def _cache_directory() -> Path:
+    """Where this package's bytecode goes: its `__pycache__`, or under `sys.pycache_prefix` the package's absolute
+    path below the prefix (as `importlib.util.cache_from_source` places it)."""
+    package = Path(__file__).resolve().parent
+    if sys.pycache_prefix:
+        return Path(sys.pycache_prefix, *package.parts[1:])
+    return package / "__pycache__"
 
 
 # What each field of a cached vocabulary must be (dict, frozenset, int, float): a file that is not one is built again.
@@ -895,7 +909,7 @@ def _write_cache(path: Path, vocabulary: Vocabulary) -> None:
     # Written under a temporary name, then renamed: a process reading it never sees half a file.
     temporary = None
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         os.chmod(temporary, 0o644)  # readable as the bytecode beside it is, not only by its writer (mkstemp's 0600)
         with os.fdopen(handle, "wb") as file:
