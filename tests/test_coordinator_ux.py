@@ -353,6 +353,24 @@ async def test_the_card_quotes_what_the_respondent_typed_and_words_the_source(ha
     await harness.send(coordinator(harness), "test over")
 
 
+async def test_a_long_authority_never_hides_the_link_from_the_card(harness, user_id):
+    """The link the public pages will make clickable stays on the card, whatever the respondent typed before it."""
+    await member(harness, user_id)
+    value = await reported_key_value(
+        harness,
+        user_id,
+        {"pollutant": "lead", "val_land_use": "agricultural", "val_form": "single", "value": "50"},
+        instr_authority="Ministry of Environment " + "and Forestry " * 40,
+        instr_link="https://phishing.example/login",
+    )
+    card = sent(await harness.send(coordinator(harness), "/review"))[0]
+    source = next(line for line in card.splitlines() if line.startswith("Source: "))
+    assert "…" in source and "phishing.example" not in source  # the authority is cut, not the link
+    assert "Link: https://phishing.example/login" in card.splitlines()
+    await harness.press(coordinator(harness), data=CoordReview(tid=value.id, action="no").pack())
+    await harness.send(coordinator(harness), "test over")
+
+
 async def test_the_coordinator_corrects_the_value_itself(harness, user_id):
     await member(harness, user_id)
     value = await reported_value(harness, user_id, value="35")

@@ -50,6 +50,11 @@ async def member(harness: BotHarness, user_id: int):
         ("cadmium agricultural Kenya", "free_text_lookup"),
         ("/help", "show_help"),
         ("  /help", "show_help"),  # aiogram's Command reads past leading spaces, so does the guard
+        ("/Help", "show_help"),  # a phone's keyboard capitalises the first letter
+        ("/HELP", "show_help"),
+        ("/Start", "start"),
+        ("/MyData", "show_my_data"),
+        ("/Stats", "refuse_command"),
         ("/start", "start"),
         ("/profile", "show_profile"),
         ("/mydata", "show_my_data"),

@@ -153,6 +153,16 @@ def test_arabic_text_placeholders_are_isolated():
     assert not bare, "Arabic placeholders without isolates:\n  " + "\n  ".join(bare)
 
 
+def test_arabic_help_lines_isolate_their_commands():
+    """The lines of /help ("/profile: …") put every Latin /command in FSI…PDI, so they all read alike."""
+    bare = [
+        f"{msgid!r}: {form!r}"
+        for msgid, form in _strings("ar")
+        if msgid.startswith("/") and re.search(r"(?<!\u2068)/[a-z]+", form)
+    ]
+    assert not bare, "Arabic /help lines with a bare /command:\n  " + "\n  ".join(bare)
+
+
 def test_arabic_arrows_are_mirrored():
     """◀/▶ are not mirrored by the bidi algorithm: Back points right and Next/Skip point left in Arabic."""
     wrong = []

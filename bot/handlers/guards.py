@@ -8,6 +8,7 @@ its way to the lookup passes the routers before it at one check each instead of 
 
 from __future__ import annotations
 
+from aiogram.filters import Command
 from aiogram.types import Message
 
 
@@ -23,3 +24,9 @@ def is_command(message: Message) -> bool:
 def typed_text(message: Message) -> bool:
     """Typed text that is not a command (" /cancel" with a leading space is still /cancel)."""
     return bool(message.text) and not is_command(message)
+
+
+def command(*names: str) -> Command:
+    """The filter of the commands `names` in any case: a phone's keyboard capitalises the first letter, and
+    "/Help" or "/HELP" is still /help."""
+    return Command(*names, ignore_case=True)

@@ -6,7 +6,7 @@ import hashlib
 import html
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -25,7 +25,7 @@ from bot.callbacks import CompareValues, LookupPage
 from bot.config import Settings
 from bot.countries import country_name
 from bot.handlers.groups import in_private_chat
-from bot.handlers.guards import typed_text
+from bot.handlers.guards import command, typed_text
 from bot.heavy import HeavyWork
 from bot.i18n import translations
 from bot.keyboards import compare_keyboard, example_keyboard, tier_keyboard
@@ -355,11 +355,11 @@ def build_router() -> Router:
     # Answered before the handler runs (the next page, a chart): the spinner stops at once.
     answer_first = {"callback_answer": {"pre": True}}
     router.callback_query.register(lookup_more, LookupPage.filter(), flags=answer_first)
-    router.message.register(lookup_command, Command("lookup"))
-    router.message.register(compare_command, Command("compare"))
+    router.message.register(lookup_command, command("lookup"))
+    router.message.register(compare_command, command("compare"))
     router.message.register(compare_pollutant_typed, StateFilter(LookupStates.compare_pollutant), typed_text)
     router.callback_query.register(compare_button, CompareValues.filter(), flags=answer_first)
-    router.message.register(countries_command, Command("countries"))
+    router.message.register(countries_command, command("countries"))
     router.message.register(free_text_lookup, typed_text, in_private_chat)
     router.inline_query.register(inline_lookup)
     return router

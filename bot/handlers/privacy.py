@@ -8,7 +8,6 @@ import re
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -24,7 +23,7 @@ from bot.callbacks import TelegramId
 from bot.countries import country_name
 from bot.fsm import SQLStorage
 from bot.handlers.coordinator.reminders import audience_text
-from bot.handlers.guards import is_command
+from bot.handlers.guards import command, is_command
 from bot.handlers.survey import review_items
 from bot.i18n import language_name
 from bot.i18n.survey_words import add_another_choice, add_another_question, wording
@@ -547,7 +546,7 @@ def build_router() -> Router:
     """A new Router: /mydata and /forget."""
     router = Router(name="privacy")
     router.message.filter(is_command)  # commands only: typed text passes at one check
-    router.message.register(show_my_data, Command("mydata"))
-    router.message.register(ask_to_forget, Command("forget"))
+    router.message.register(show_my_data, command("mydata"))
+    router.message.register(ask_to_forget, command("forget"))
     router.callback_query.register(forget_confirmed, ForgetConfirm.filter())
     return router

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, User
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CountryChoice, LanguageChoice, ProfileEdit, RoleChoice
 from bot.config import Settings
 from bot.countries import country_name, exact_country, fold, is_country, match_country
-from bot.handlers.guards import is_command
+from bot.handlers.guards import command, is_command
 from bot.i18n import language_name
 from bot.keyboards import (
     country_keyboard,
@@ -503,15 +503,15 @@ def build_router() -> Router:
     """A new Router: /start and onboarding, /help, /language, /cancel, /profile."""
     router = Router(name="start")
     router.message.filter(_onboarding_or_command)
-    router.message.register(start, CommandStart())
-    router.message.register(show_help, Command("help"))
-    router.message.register(choose_language, Command("language"))
-    router.message.register(cancel, Command("cancel"))
+    router.message.register(start, CommandStart(ignore_case=True))
+    router.message.register(show_help, command("help"))
+    router.message.register(choose_language, command("language"))
+    router.message.register(cancel, command("cancel"))
     router.callback_query.register(language_chosen, LanguageChoice.filter())
     router.callback_query.register(country_chosen, CountryChoice.filter())
     router.callback_query.register(role_chosen, RoleChoice.filter())
     router.message.register(country_typed, F.text, _needs_country)
     router.message.register(role_missing, F.text, _needs_role)
-    router.message.register(show_profile, Command("profile"))
+    router.message.register(show_profile, command("profile"))
     router.callback_query.register(edit_profile, ProfileEdit.filter())
     return router

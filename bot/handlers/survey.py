@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
@@ -22,10 +21,10 @@ from bot import survey as engine
 from bot.callbacks import SurveyAgain, SurveyOpen, SurveyStep
 from bot.config import Settings
 from bot.countries import country_name
-from bot.handlers.guards import is_command, typed_text
+from bot.handlers.guards import command, is_command, typed_text
 from bot.i18n.survey_errors import explain, suggest_cancel
 from bot.i18n.survey_words import add_another_choice, synonyms, worded_answer, worded_prompt, wording
-from bot.i18n.typography import is_rtl, typeset
+from bot.i18n.typography import is_rtl, strip_bidi_controls, typeset
 from bot.keyboards import (
     MAX_CHOICE_BUTTONS,
     short_label,
@@ -406,7 +405,7 @@ async def show_turn(
 
 
 def _lookup_note(turn: Turn) -> str:
-    text = _fit(turn.lookup_text or "", _VALUE_UNITS)
+    text = _fit(strip_bidi_controls(turn.lookup_text or ""), _VALUE_UNITS)
     lines = [
         _("“{text}” looks like a question for a lookup, not an answer to “{question}”.").format(
             text=text, question=_fit(turn.prompt.label, _REVIEW_LABEL_UNITS)
@@ -853,12 +852,12 @@ def build_router() -> Router:
     """A new Router: /survey, /resume, /back, /skip, typed answers and the survey's buttons."""
     router = Router(name="survey")
     router.message.filter(_command_or_answer)
-    router.message.register(list_surveys, Command("survey"))
+    router.message.register(list_surveys, command("survey"))
     router.callback_query.register(open_survey, SurveyOpen.filter())
     router.callback_query.register(answer_again, SurveyAgain.filter())
-    router.message.register(resume, Command("resume"))
-    router.message.register(go_back, Command("back"))
-    router.message.register(skip_question, Command("skip"))
+    router.message.register(resume, command("resume"))
+    router.message.register(go_back, command("back"))
+    router.message.register(skip_question, command("skip"))
     router.message.register(typed_answer, F.text, _open_survey)
     router.callback_query.register(survey_button, SurveyStep.filter())
     return router

@@ -237,6 +237,12 @@ def unbalanced_isolates(text: str) -> bool:
     return depth != 0
 
 
+# Embeddings and overrides (LRE, RLE, PDF, LRO, RLO): never in the catalogs, but a member may type them.
+EMBEDDINGS = "\u202a\u202b\u202c\u202d\u202e"
+_ALL_BIDI_CONTROLS = BIDI_CONTROLS | frozenset(EMBEDDINGS)
+
+
 def strip_bidi_controls(text: str) -> str:
-    """The text without direction marks and isolates (for files and charts that lay text out themselves)."""
-    return "".join(char for char in text if char not in BIDI_CONTROLS)
+    """The text without direction marks, isolates, embeddings and overrides (for files and charts that lay text out
+    themselves, and for typed text quoted back, where an override would turn the message around it)."""
+    return "".join(char for char in text if char not in _ALL_BIDI_CONTROLS)

@@ -59,6 +59,10 @@ _WESTERN_DIGITS = {
     **{0x06F0 + digit: str(digit) for digit in range(10)},
     0x066B: ".",
 }
+# Characters a phone or a copied text slips in unseen (zero-width space and joiners, word joiner, byte-order mark,
+# soft hyphen): dropped, so "cad\u200bmium" is one word, cadmium.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_AS_READ = {**_WESTERN_DIGITS, **_INVISIBLE}
 _PARTS = (
     KIND_POLLUTANT,
     KIND_LAND_USE,
@@ -219,7 +223,7 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     text = text[:MAX_QUERY_CHARS]
     found = _Found()
 
-    remaining = text.translate(_WESTERN_DIGITS)
+    remaining = text.translate(_AS_READ)
     cas_match = _CAS.search(remaining)
     if cas_match and cas_match.group(1) in vocabulary.cas:
         found.offer({KIND_POLLUTANT: vocabulary.cas[cas_match.group(1)]}, CONFIDENCE_EXACT)

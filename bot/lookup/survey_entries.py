@@ -333,7 +333,7 @@ def _survey_source(source: str) -> SurveySource | None:
     if source.startswith(SURVEY_SOURCE_PREFIX):
         try:
             code = json.loads(source[len(SURVEY_SOURCE_PREFIX) :])
-        except ValueError:
+        except (ValueError, RecursionError):  # not the bot's code (an imported file): shown as written
             return None
         if not isinstance(code, dict):
             return None

@@ -188,6 +188,14 @@ def test_ph_is_read_only_as_the_whole_number_typed(vocabulary, typed, ph):
     assert parse_query(f"cadmium agricultural {typed}", vocabulary).ph == ph
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_characters_typed_unseen_do_not_split_a_word(vocabulary, invisible):
+    """A zero-width space or joiner, a word joiner, a byte-order mark or a soft hyphen inside a word (pasted, or
+    slipped in by a phone's keyboard) is not seen by the member: "cad<ZWSP>mium ke<ZWJ>nya" is cadmium, Kenya."""
+    parsed = parse_query(f"{invisible}cad{invisible}mium limit ke{invisible}nya{invisible}", vocabulary)
+    assert (parsed.pollutant, parsed.country) == ("cadmium", "KE")
+
+
 def test_ph_with_unbanded_values_keeps_them_and_says_so(index, vocabulary):
     result = lookup(index, "lead industrial Canada pH 6", vocabulary=vocabulary)
     assert _values(result.results) == [600]

@@ -197,3 +197,19 @@ def test_a_land_use_outside_the_list_with_no_words_typed_is_worded(catalogs, lan
     from bot.lookup.views import land_use_text
 
     assert land_use_text("other", catalogs[language]) == worded
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["[" * 5000, "{" * 5000, '{"submitted": "2026-11-30"', "[1, 2]", "null"],
+    ids=["[", "{", "cut", "list", "null"],
+)
+def test_a_source_that_only_looks_like_the_code_is_shown_as_written(survey_records, catalogs, code):
+    """An imported file's source starting like the survey's code (deeply nested, broken, not an object): shown as
+    written, never an error on the pages that list it."""
+    from bot.lookup.views import source_text
+
+    record = dataclasses.replace(survey_records[0], source="insop-survey:" + code)
+    assert survey_source(record.source) is None
+    assert source_text(record, catalogs["fr"], "fr")
+    assert render_text(lookup(build_index([record]), "cadmium Kenya"), catalogs["fr"], "fr", page=1)

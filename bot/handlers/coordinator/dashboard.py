@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, WebAppInfo
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.handlers.guards import command
 from storage.models import Member
 
 
@@ -49,5 +49,5 @@ def web_origin(url: str | None) -> str | None:
 def build_router() -> Router:
     """/dashboard (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: dashboard")
-    router.message.register(dashboard, Command("dashboard"))
+    router.message.register(dashboard, command("dashboard"))
     return router

@@ -6,7 +6,7 @@ import asyncio
 import re
 
 from aiogram import Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CoordExport
 from bot.config import Settings
 from bot.handlers.coordinator.common import fit, format_number
+from bot.handlers.guards import command
 from bot.heavy import HeavyWork
 from bot.keyboards import export_keyboard
 from bot.services import coordination, documents
@@ -113,6 +114,6 @@ async def export_chosen(
 def build_router() -> Router:
     """/export and its survey buttons (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: export")
-    router.message.register(export, Command("export"))
+    router.message.register(export, command("export"))
     router.callback_query.register(export_chosen, CoordExport.filter())
     return router

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -27,6 +27,7 @@ from bot.handlers.coordinator.common import (
     not_command,
     usage_html,
 )
+from bot.handlers.guards import command
 from bot.keyboards import (
     invite_country_keyboard,
     invite_days_keyboard,
@@ -279,7 +280,7 @@ async def _create_invite(
 def build_router() -> Router:
     """/invite, its typed country and its buttons (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: invites")
-    router.message.register(invite, Command("invite"))
+    router.message.register(invite, command("invite"))
     router.message.register(invite_country_typed, StateFilter(CoordinatorStates.invite_country), not_command)
     router.callback_query.register(
         invite_step, CoordInvite.filter(F.step.in_({InviteStep.country, InviteStep.role, InviteStep.uses}))

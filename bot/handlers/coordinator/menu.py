@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.commands import register_coordinator_commands
 from bot.config import Settings
+from bot.handlers.guards import command
 
 
 def coordinator_help() -> str:
@@ -41,5 +41,5 @@ async def coordinator_help_command(message: Message, settings: Settings, bot: Bo
 def build_router() -> Router:
     """/help with the coordinator block (coordinators only: the parent router's filter; others get start's /help)."""
     router = Router(name="coordinator: menu")
-    router.message.register(coordinator_help_command, Command("help"))
+    router.message.register(coordinator_help_command, command("help"))
     return router

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.guards import command
 from bot.services import coordination
 
 
@@ -26,6 +26,6 @@ async def unmute(message: Message, session: AsyncSession) -> None:
 def build_router() -> Router:
     """/mute and /unmute, for every member."""
     router = Router(name="coordinator: muting")
-    router.message.register(mute, Command("mute"))
-    router.message.register(unmute, Command("unmute"))
+    router.message.register(mute, command("mute"))
+    router.message.register(unmute, command("unmute"))
     return router

@@ -7,7 +7,7 @@ non-coordinator gets the refusal too, and changes nothing.
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import CoordExport, CoordInvite, CoordPublish, CoordRemind, CoordReminderAdmin, CoordReview
 from bot.commands import COORDINATOR_MENU
 from bot.handlers.coordinator.common import CoordinatorStates, not_command, not_coordinator, refusal
+from bot.handlers.guards import command
 
 # Every coordinator command of the menu: a new tool is refused to everyone else the day it is added.
 COORDINATOR_COMMANDS = tuple(name for name, _description in COORDINATOR_MENU)
@@ -54,7 +55,7 @@ def build_router() -> Router:
     router = Router(name="coordinator: refusal")
     router.message.filter(not_coordinator)
     router.callback_query.filter(not_coordinator)
-    router.message.register(refuse_command, Command(*COORDINATOR_COMMANDS))
+    router.message.register(refuse_command, command(*COORDINATOR_COMMANDS))
     router.message.register(refuse_step, StateFilter(*CoordinatorStates.__all_states__), not_command)
     router.message.register(refuse_upload, F.document)
     router.callback_query.register(refuse_button, F.data.startswith(callback_prefixes()))

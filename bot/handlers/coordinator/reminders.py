@@ -9,7 +9,7 @@ from datetime import time as day_time
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -31,6 +31,7 @@ from bot.handlers.coordinator.common import (
     not_command,
     survey_forms,
 )
+from bot.handlers.guards import command
 from bot.i18n import language_name, ordered_languages
 from bot.i18n.typography import format_list, join_items
 from bot.keyboards import (
@@ -847,8 +848,8 @@ async def cancel_scheduled(
 def build_router() -> Router:
     """/remind, /reminders, the composer's buttons and typed steps (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: reminders")
-    router.message.register(remind, Command("remind"))
-    router.message.register(reminder_results, Command("reminders"))
+    router.message.register(remind, command("remind"))
+    router.message.register(reminder_results, command("reminders"))
     router.message.register(reminder_text, StateFilter(CoordinatorStates.reminder_text), not_command)
     router.message.register(reminder_country, StateFilter(CoordinatorStates.reminder_country), not_command)
     router.message.register(reminder_when, StateFilter(CoordinatorStates.reminder_when), not_command)

@@ -8,7 +8,7 @@ import re
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.countries import country_name
 from bot.handlers.coordinator.common import CoordinatorStates, Tr, fit, format_moment, format_number, not_command
 from bot.handlers.documents import document_line
+from bot.handlers.guards import command
 from bot.handlers.survey import tell_submitter
 from bot.keyboards import review_again_keyboard, review_corrections_keyboard, review_keyboard, with_document_buttons
 from bot.lookup.survey_entries import typed_land_use, typed_pollutant
@@ -32,6 +33,7 @@ from bot.lookup.views import (
     legal_status_label,
     own_conditions,
     pollutant_name,
+    source_link,
     source_text,
     targets_label,
     texture_label,
@@ -100,12 +102,18 @@ def _review_text(item: coordination.ReviewItem, lang: str) -> str:
     ]
     if row.document_name:
         lines.append(_("Name in the document: “{name}”").format(name=fit(row.document_name)))
+    source = source_text(row.record, Tr(), lang, with_link=False)
     lines += [
         _("Instrument: {instrument} ({year})").format(
             instrument=fit(row.instrument or "—", 400), year=fit(row.year_original or "—", 64)
         ),
-        _("Source: {source}").format(source=fit(source_text(row.record, Tr(), lang), 400)),
+        _("Source: {source}").format(source=fit(source, 400)),
     ]
+    # A survey answer's link on a line of its own: a long authority shortens the source, never hides the address
+    # that the public pages will make clickable once the value is approved.
+    link = source_link(row.record)
+    if link and link not in source:
+        lines.append(_("Link: {link}").format(link=fit(link, 300)))
     # The documents feature adds the submission's attached files here.
     lines.extend(fit(document, 200) for document in item.documents[:5])
     return "\n".join(lines)
@@ -393,7 +401,7 @@ async def reject_reason(
 def build_router() -> Router:
     """/review, its buttons and the typed value or reason (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: review")
-    router.message.register(review, Command("review"))
+    router.message.register(review, command("review"))
     router.callback_query.register(review_skip, CoordReview.filter(F.action == ReviewAction.skip))
     router.callback_query.register(review_again, CoordReview.filter(F.action == ReviewAction.again))
     router.callback_query.register(review_back, CoordReview.filter(F.action == ReviewAction.back))

@@ -8,7 +8,7 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -19,6 +19,7 @@ from bot.commands import register_coordinator_commands, remove_coordinator_comma
 from bot.config import Settings
 from bot.countries import country_name, read_country
 from bot.handlers.coordinator.common import ROLE_WORDS, fit, not_a_member_nation, usage_html
+from bot.handlers.guards import command
 from bot.keyboards import role_labels
 from bot.limits import fit_utf16
 from bot.services import coordination
@@ -254,7 +255,7 @@ async def _tell_member(bot: Bot, i18n: I18n, member: Member, default_language: s
 def build_router() -> Router:
     """/promote, /demote and /setrole (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: roles")
-    router.message.register(promote, Command("promote"))
-    router.message.register(demote, Command("demote"))
-    router.message.register(setrole, Command("setrole"))
+    router.message.register(promote, command("promote"))
+    router.message.register(demote, command("demote"))
+    router.message.register(setrole, command("setrole"))
     return router

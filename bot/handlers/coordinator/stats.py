@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.countries import country_name
 from bot.handlers.coordinator.common import babel_locale, format_number
+from bot.handlers.guards import command
 from bot.heavy import HeavyWork
 from bot.i18n import translations
 from bot.i18n.typography import direct, join_items
@@ -114,5 +114,5 @@ async def stats(
 def build_router() -> Router:
     """/stats (coordinators only: the parent router's filter)."""
     router = Router(name="coordinator: stats")
-    router.message.register(stats, Command("stats"))
+    router.message.register(stats, command("stats"))
     return router
