@@ -215,6 +215,17 @@ class _Found:
         return any(kind in meanings for kind in _PARTS)
 
 
+def _in_typed_order(suggestions: list[Suggestion], text: str) -> tuple[Suggestion, ...]:
+    """The suggestions in the order their words were typed (the parser finds a land use before a pollutant)."""
+    folded = text.casefold()
+
+    def position(suggestion: Suggestion) -> int:
+        found = folded.find(suggestion.typed.casefold())
+        return found if found >= 0 else len(folded)
+
+    return tuple(sorted(suggestions, key=position))
+
+
 def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     """Parse a free-text threshold question into pollutant, land use, country, pH, value type."""
     if not isinstance(text, str):
@@ -288,7 +299,7 @@ def parse_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
         ph=ph,
         value_type=found.values.get(KIND_VALUE_TYPE),
         confidence=dict(found.confidence),
-        suggestions=tuple(found.suggestions),
+        suggestions=_in_typed_order(found.suggestions, text),
         truncated=truncated,
         land_use_detail=detail,
         soil_texture=found.values.get(KIND_TEXTURE),

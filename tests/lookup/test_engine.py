@@ -196,6 +196,12 @@ def test_characters_typed_unseen_do_not_split_a_word(vocabulary, invisible):
     assert (parsed.pollutant, parsed.country) == ("cadmium", "KE")
 
 
+@pytest.mark.parametrize("typed", ["cadmim agricol kenya", "kenya agricol cadmim"])
+def test_read_as_notes_follow_the_order_the_words_were_typed(vocabulary, typed):
+    suggestions = parse_query(typed, vocabulary).suggestions
+    assert [suggestion.typed for suggestion in suggestions] == sorted(["cadmim", "agricol"], key=typed.index)
+
+
 def test_ph_with_unbanded_values_keeps_them_and_says_so(index, vocabulary):
     result = lookup(index, "lead industrial Canada pH 6", vocabulary=vocabulary)
     assert _values(result.results) == [600]
