@@ -398,6 +398,7 @@ def is_not_detected(record: ThresholdRecord) -> bool:
     return (
         record.value is None
         and record.value_min is None
+        and record.value_max is None
         and any(clause.strip().lower() == NOT_DETECTED for clause in record.conditions.split(";"))
     )
 

@@ -103,7 +103,7 @@ def unit_label(unit: str) -> str:
 def amount_text(record: ThresholdRecord, tr: Translations, locale: str) -> str:
     """The value or range with its unit, as plain text ("0.3 mg/kg")."""
     _ = tr.gettext
-    if record.value is None and record.value_min is None and survey_source(record.source) and is_not_detected(record):
+    if survey_source(record.source) and is_not_detected(record):
         return _("must not be detected")
     if record.unit and record.unit != NORMALIZED_UNIT:
         # Toxic equivalents keep their own unit: never converted to mg/kg.

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.countries import FAO_MEMBERS
 from bot.heavy import HeavyWork
 from bot.lookup.records import CSV_COLUMNS, LAND_USES, RowError, ThresholdRecord, normalize_row
-from bot.lookup.survey_entries import NOT_DETECTED, typed_value_type, value_question
+from bot.lookup.survey_entries import is_not_detected, typed_value_type, value_question
 from bot.reports.campaign import CampaignStats, decode_answers, region_order, summarize_campaign  # noqa: F401 (handlers sort by region_order)
 from bot.reports.export import ExportFiles, build_export
 from bot.reports.regions import load_regions
@@ -390,12 +390,7 @@ class ReportedValue:
     @property
     def not_detected(self) -> bool:
         """Whether the value is "must not be detected": no number is set, so none is shown."""
-        return (
-            self.value is None
-            and self.value_min is None
-            and self.value_max is None
-            and NOT_DETECTED in self.record.conditions.lower()
-        )
+        return is_not_detected(self.record)
 
     @property
     def document_name(self) -> str:
